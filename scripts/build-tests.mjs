@@ -1,0 +1,21 @@
+// Transpiles src/, test/ and bench/ to out/ (CommonJS, one file per source, no bundling) for node's test runner.
+// Type checking is `npm run typecheck` (tsc --noEmit); this step only strips types, so it takes well under a second.
+import { build } from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+function walk(dir, out = []) {
+  if (!fs.existsSync(dir)) return out;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) { if (e.name !== 'fixtures') walk(p, out); } else if (p.endsWith('.ts') && !p.endsWith('.d.ts')) out.push(p);
+  }
+  return out;
+}
+const entryPoints = ['src', 'test', 'bench'].flatMap((d) => walk(path.join(root, d)));
+fs.rmSync(path.join(root, 'out'), { recursive: true, force: true });
+await build({
+  entryPoints, outdir: path.join(root, 'out'), outbase: root, format: 'cjs', platform: 'node', target: 'node20',
+  sourcemap: 'inline', logLevel: 'warning',
+});

@@ -1,0 +1,29 @@
+// Bundles the extension (Node, `vscode` external), the CLI (Node, with a shebang) and the webview (browser IIFE).
+// LiteRT's wasm is not bundled: the runtime module loads it from dist/litert/ lazily, only when a model is run.
+import { build } from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const production = process.argv.includes('--production');
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
+
+fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
+const builds = [
+  build({
+    ...common, entryPoints: [path.join(root, 'src/extension/extension.ts')], outfile: path.join(root, 'dist/extension.js'),
+    platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'],
+  }),
+  build({
+    ...common, entryPoints: [path.join(root, 'src/cli/main.ts')], outfile: path.join(root, 'dist/cli.js'),
+    platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' },
+  }),
+];
+if (fs.existsSync(path.join(root, 'webview/main.ts'))) {
+  builds.push(build({
+    ...common, entryPoints: [path.join(root, 'webview/main.ts')], outfile: path.join(root, 'dist/webview.js'),
+    platform: 'browser', format: 'iife', target: 'es2022',
+  }));
+}
+await Promise.all(builds);
+fs.chmodSync(path.join(root, 'dist/cli.js'), 0o755);

@@ -1,0 +1,30 @@
+import { TensorType } from './generated/tflite/tensor-type';
+
+/**
+ * Bits per element of each tensor type; 0 for types without a fixed size (STRING, RESOURCE, VARIANT).
+ * Sub-byte types (INT4, INT2, UINT4) are packed, as TFLite stores them.
+ */
+const BITS: Partial<Record<TensorType, number>> = {
+  [TensorType.FLOAT32]: 32, [TensorType.FLOAT16]: 16, [TensorType.INT32]: 32, [TensorType.UINT8]: 8,
+  [TensorType.INT64]: 64, [TensorType.BOOL]: 8, [TensorType.INT16]: 16, [TensorType.COMPLEX64]: 64,
+  [TensorType.INT8]: 8, [TensorType.FLOAT64]: 64, [TensorType.COMPLEX128]: 128, [TensorType.UINT64]: 64,
+  [TensorType.UINT32]: 32, [TensorType.UINT16]: 16, [TensorType.INT4]: 4, [TensorType.BFLOAT16]: 16,
+  [TensorType.INT2]: 2, [TensorType.UINT4]: 4, [TensorType.FLOAT8_E4M3FN]: 8, [TensorType.FLOAT8_E5M2]: 8,
+};
+
+export function bitsPerElement(type: TensorType): number {
+  return BITS[type] ?? 0;
+}
+
+export function elementCount(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Bytes a dense tensor of this type and shape occupies, or undefined for variable-size types. */
+export function tensorByteSize(type: TensorType, shape: readonly number[]): number | undefined {
+  const bits = bitsPerElement(type);
+  if (!bits) return undefined;
+  return Math.ceil((elementCount(shape) * bits) / 8);
+}
