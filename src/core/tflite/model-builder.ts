@@ -213,7 +213,7 @@ export class ModelBuilder {
     const total = elementCount(x.shape);
     const known = shape.filter((d) => d !== -1).reduce((a, d) => a * d, 1);
     const resolved = shape.map((d) => (d === -1 ? total / known : d));
-    if (elementCount(resolved) !== total) throw new RangeError(`cannot reshape [${x.shape}] to [${shape}]`);
+    if (!resolved.every(Number.isInteger) || elementCount(resolved) !== total) throw new RangeError(`cannot reshape [${x.shape}] to [${shape}]`);
     const target = this.int32Constant(resolved);
     return this.op(BuiltinOperator.RESHAPE, [x, target], [resolved], { type: 'ReshapeOptions', table: { new_shape: resolved } })[0]!;
   }

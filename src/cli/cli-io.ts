@@ -1,0 +1,14 @@
+/** Where a CLI command writes; tests pass collectors, main.ts passes the process streams. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** Bad arguments or bad input files: the CLI prints the message on one line and exits with code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_BAD_INPUT = 2;

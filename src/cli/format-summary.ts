@@ -1,0 +1,51 @@
+import type { IoTensorSummary, ModelSummary } from '../core/analysis';
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(2)} MiB`;
+}
+
+export function formatCount(n: number): string {
+  if (n < 1e3) return String(n);
+  if (n < 1e6) return `${(n / 1e3).toFixed(1)}K`;
+  if (n < 1e9) return `${(n / 1e6).toFixed(2)}M`;
+  return `${(n / 1e9).toFixed(2)}G`;
+}
+
+function io(t: IoTensorSummary): string {
+  const shape = `[${(t.shapeSignature ?? t.shape).join(', ')}]`;
+  const quant = t.scale !== undefined
+    ? `  scale ${t.scale.toPrecision(6)} zero_point ${t.zeroPoint}${t.realRange ? `  (real ${t.realRange[0].toPrecision(4)} .. ${t.realRange[1].toPrecision(4)})` : ''}`
+    : '';
+  return `  ${t.name || `#${t.index}`}  ${t.type}${shape}${quant}`;
+}
+
+/** The human-readable form of `tinyml inspect`. */
+export function formatSummary(file: string, s: ModelSummary): string {
+  const lines: string[] = [];
+  lines.push(`${file}${s.fileBytes !== undefined ? `  (${formatBytes(s.fileBytes)})` : ''}`);
+  const meta = [`schema v${s.schemaVersion}`];
+  if (s.minRuntimeVersion) meta.push(`min runtime ${s.minRuntimeVersion}`);
+  if (s.subgraphs.length > 1) meta.push(`${s.subgraphs.length} subgraphs`);
+  if (s.description) meta.push(`"${s.description}"`);
+  lines.push(meta.join(', '));
+  lines.push('', 'Inputs:', ...s.inputs.map(io), 'Outputs:', ...s.outputs.map(io));
+  lines.push('', `Operators: ${s.operators.length}`);
+  for (const [op, n] of Object.entries(s.opHistogram)) lines.push(`  ${String(n).padStart(5)}  ${op}`);
+  lines.push('');
+  lines.push(`Tensors: ${s.tensorCount}   Parameters: ${formatCount(s.paramCount)}   MACs: ${formatCount(s.macs)}`);
+  const byType = Object.entries(s.weightBytesByType).map(([t, b]) => `${t} ${formatBytes(b)}`).join(', ');
+  lines.push(`Weights: ${formatBytes(s.weightBytes)}${byType ? ` (${byType})` : ''}`);
+  if (s.warnings.length) {
+    // the same message on many tensors (e.g. every bias) is said once, with where it applies
+    const byMessage = new Map<string, string[]>();
+    for (const w of s.warnings) byMessage.set(w.message, [...(byMessage.get(w.message) ?? []), w.where]);
+    lines.push('', 'Warnings:');
+    for (const [message, wheres] of byMessage) {
+      const more = wheres.length > 1 ? ` (and ${wheres.length - 1} more like it)` : '';
+      lines.push(`  ${wheres[0]}${more}: ${message}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
