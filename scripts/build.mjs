@@ -27,3 +27,13 @@ if (fs.existsSync(path.join(root, 'webview/main.ts'))) {
 }
 await Promise.all(builds);
 fs.chmodSync(path.join(root, 'dist/cli.js'), 0o755);
+
+// LiteRT (the TFLite runtime, wasm): ship only the compat build, which runs on Node 20 and 24 alike (the other
+// variants need relaxed SIMD, threads or JSPI). src/core/runtime/litert-loader.ts looks for it in dist/litert/.
+const litertFrom = path.join(root, 'node_modules/@litertjs/core/wasm');
+const litertTo = path.join(root, 'dist/litert');
+fs.rmSync(litertTo, { recursive: true, force: true });
+fs.mkdirSync(litertTo, { recursive: true });
+for (const file of ['litert_wasm_compat_internal.js', 'litert_wasm_compat_internal.wasm']) {
+  fs.copyFileSync(path.join(litertFrom, file), path.join(litertTo, file));
+}

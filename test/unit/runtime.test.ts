@@ -1,0 +1,291 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { initRuntime, loadRuntimeModel, runWithIntermediates, RuntimeError, withExtraOutputs } from '../../src/core/runtime/index';
+import { BuiltinOperator, ModelBuilder, readModel, writeModel, type Model } from '../../src/core/tflite/index';
+
+// Compiled to out/test/unit/: the project root is three levels up, the shared models next to it.
+const ROOT = path.resolve(__dirname, '../../..');
+const MODELS = path.resolve(ROOT, '../shared/models');
+const HAVE_MODELS = fs.existsSync(MODELS);
+const NO_MODELS = HAVE_MODELS ? false : 'needs ../shared/models';
+const HELLO_FLOAT = 'tflm/examples/hello_world/hello_world_float.tflite';
+const HELLO_INT8 = 'tflm/examples/hello_world/hello_world_int8.tflite';
+
+function modelFile(rel: string): Uint8Array {
+  return fs.readFileSync(path.join(MODELS, rel));
+}
+
+/** Little-endian float32 weights of a constant tensor, widened to float64. */
+function constantValues(model: Model, tensorIndex: number): Float64Array {
+  const t = model.subgraphs[0]!.tensors[tensorIndex]!;
+  const data = model.buffers[t.buffer]!.data;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  return Float64Array.from({ length: data.byteLength / 4 }, (_, i) => view.getFloat32(i * 4, true));
+}
+
+function sameBytes(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  return Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+}
+
+async function rejectsWith(p: Promise<unknown>, kind: RuntimeError['kind'], message: RegExp): Promise<RuntimeError> {
+  let caught: unknown;
+  await p.then(() => assert.fail(`expected a RuntimeError (${kind})`), (e: unknown) => { caught = e; });
+  assert.ok(caught instanceof RuntimeError, `expected RuntimeError, got ${String(caught)}`);
+  assert.equal(caught.kind, kind, caught.message);
+  assert.match(caught.message, message);
+  return caught;
+}
+
+function throwsWith(fn: () => unknown, kind: RuntimeError['kind'], message: RegExp): void {
+  assert.throws(fn, (e: unknown) => {
+    assert.ok(e instanceof RuntimeError, `expected RuntimeError, got ${String(e)}`);
+    assert.equal(e.kind, kind, e.message);
+    assert.match(e.message, message);
+    return true;
+  });
+}
+
+/** x = 0 .. 2π in n steps. */
+const xs = (n: number): number[] => Array.from({ length: n }, (_, i) => (2 * Math.PI * i) / (n - 1));
+
+test('the runtime starts without leaving loader globals behind', async () => {
+  await initRuntime();
+  await initRuntime(); // idempotent
+  const g = globalThis as Record<string, unknown>;
+  for (const name of ['self', 'importScripts', 'Module', 'ModuleFactory']) assert.equal(g[name], undefined, name);
+});
+
+test('hello_world_float approximates sin(x)', { skip: NO_MODELS }, async () => {
+  const m = await loadRuntimeModel(modelFile(HELLO_FLOAT), { name: 'hello_world_float.tflite' });
+  try {
+    assert.deepEqual(m.inputs.map((i) => [i.name, i.dtype, i.shape]), [['dense_input', 'float32', [1, 1]]]);
+    assert.deepEqual(m.inputs[0]!.shapeSignature, [-1, 1]);
+    assert.deepEqual(m.outputs.map((o) => [o.dtype, o.shape]), [['float32', [1, 1]]]);
+    let worst = 0;
+    for (const x of xs(50)) {
+      const [y] = m.run([new Float32Array([x])]);
+      assert.ok(y instanceof Float32Array);
+      worst = Math.max(worst, Math.abs(y[0]! - Math.sin(x)));
+    }
+    assert.ok(worst < 0.2, `max |y - sin x| = ${worst}`);
+  } finally {
+    m.dispose();
+  }
+});
+
+test('hello_world_int8 approximates sin(x) once dequantized with the model\'s own scales', { skip: NO_MODELS }, async () => {
+  const bytes = modelFile(HELLO_INT8);
+  const model = readModel(bytes);
+  const sg = model.subgraphs[0]!;
+  const inQ = sg.tensors[sg.inputs[0]!]!.quantization!;
+  const outQ = sg.tensors[sg.outputs[0]!]!.quantization!;
+  const m = await loadRuntimeModel(bytes, { name: 'hello_world_int8.tflite' });
+  const floatModel = await loadRuntimeModel(modelFile(HELLO_FLOAT));
+  try {
+    assert.equal(m.inputs[0]!.dtype, 'int8');
+    assert.equal(m.outputs[0]!.dtype, 'int8');
+    let worstSin = 0;
+    let worstFloat = 0;
+    for (const x of xs(50)) {
+      const q = Math.max(-128, Math.min(127, Math.round(x / inQ.scale[0]! + inQ.zeroPoint[0]!)));
+      const y = m.run([new Int8Array([q])])[0];
+      assert.ok(y instanceof Int8Array);
+      const real = outQ.scale[0]! * (y[0]! - outQ.zeroPoint[0]!);
+      const yf = floatModel.run([new Float32Array([x])])[0] as Float32Array;
+      worstSin = Math.max(worstSin, Math.abs(real - Math.sin(x)));
+      worstFloat = Math.max(worstFloat, Math.abs(real - yf![0]!));
+    }
+    assert.ok(worstSin < 0.25, `max |y - sin x| = ${worstSin}`);
+    assert.ok(worstFloat < 0.15, `max |int8 - float| = ${worstFloat}`);
+  } finally {
+    m.dispose();
+    floatModel.dispose();
+  }
+});
+
+test('person_detect is rejected with an explanation of its bias quantized_dimension', { skip: NO_MODELS }, async () => {
+  const e = await rejectsWith(
+    loadRuntimeModel(modelFile('tflm/models/person_detect.tflite'), { name: 'person_detect.tflite' }),
+    'invalid-quantization',
+    /^person_detect\.tflite cannot be loaded .*quantized_dimension=3.*TFLite Micro accepts it/,
+  );
+  assert.ok(e.details.some((l) => /Tensor \d+ has invalid quantization parameters/.test(l)), e.details.join('\n'));
+});
+
+test('an SVDF model (keyword_scrambled) is rejected: variable tensors', { skip: NO_MODELS }, async () => {
+  await rejectsWith(
+    loadRuntimeModel(modelFile('tflm/models/keyword_scrambled.tflite'), { name: 'keyword_scrambled.tflite' }),
+    'variable-tensors',
+    /^keyword_scrambled\.tflite cannot be loaded .*variable tensors/,
+  );
+});
+
+test('an unresolved custom op fails the run instead of returning garbage', { skip: NO_MODELS }, async () => {
+  const m = await loadRuntimeModel(modelFile('tflm/examples/micro_speech/audio_preprocessor_int8.tflite'), { name: 'audio_preprocessor_int8.tflite' });
+  try {
+    throwsWith(() => m.run([new Int16Array(480)]), 'unsupported-op', /custom operator "SignalWindow"/);
+  } finally {
+    m.dispose();
+  }
+});
+
+test('inputs that do not fit are rejected, naming the input, its shape and type', { skip: NO_MODELS }, async () => {
+  const m = await loadRuntimeModel(modelFile(HELLO_FLOAT), { name: 'hello_world_float.tflite' });
+  try {
+    throwsWith(() => m.run([new Float32Array(2)]), 'invalid-input', /input 0 "dense_input" of hello_world_float\.tflite \(float32, shape \[1, 1\]\) needs 1 elements, got 2\. .*dynamic/);
+    throwsWith(() => m.run([new Int8Array(1)]), 'invalid-input', /"dense_input".*needs a Float32Array, got a Int8Array/);
+    throwsWith(() => m.run([]), 'invalid-input', /takes 1 input\(s\) \(dense_input\), got 0/);
+    // Still usable after rejected calls.
+    assert.equal(m.run([new Float32Array([0])]).length, 1);
+  } finally {
+    m.dispose();
+  }
+  throwsWith(() => m.run([new Float32Array(1)]), 'model-disposed', /disposed/);
+});
+
+test('bytes that are not a model are a RuntimeError', async () => {
+  await rejectsWith(loadRuntimeModel(new Uint8Array(3), { name: 'x.tflite' }), 'load-failed', /x\.tflite is too small/);
+  const junk = new Uint8Array(64).fill(7);
+  await rejectsWith(loadRuntimeModel(junk, { name: 'junk.tflite' }), 'load-failed', /^junk\.tflite cannot be loaded/);
+});
+
+test('intermediates of hello_world_float match a float64 recomputation; outputs stay bit-identical', { skip: NO_MODELS }, async () => {
+  const bytes = modelFile(HELLO_FLOAT);
+  const model = readModel(bytes);
+  const sg = model.subgraphs[0]!;
+  const first = sg.operators[0]!;
+  assert.equal(model.operatorCodes[first.opcodeIndex]!.builtinCode, BuiltinOperator.FULLY_CONNECTED);
+  assert.equal(first.builtinOptions?.table.fused_activation_function, 'RELU');
+  const [inT, wT, bT] = first.inputs as [number, number, number];
+  const hidden = first.outputs[0]!;
+  const w = constantValues(model, wT); // [units, in] = [16, 1]
+  const b = constantValues(model, bT);
+  const units = b.length;
+
+  const plain = await loadRuntimeModel(bytes);
+  try {
+    for (const x of [0, 0.5, 1.7, 3.1, 4.4, 6.2]) {
+      const input = new Float32Array([x]);
+      const res = await runWithIntermediates(model, [input], [hidden, inT, wT]);
+      const act = res.intermediates.get(hidden) as Float32Array;
+      assert.ok(act instanceof Float32Array && act.length === units);
+      for (let u = 0; u < units; u++) {
+        const expected = Math.max(0, w[u]! * Math.fround(x) + b[u]!);
+        assert.ok(Math.abs(act[u]! - expected) <= 1e-5, `x=${x} unit ${u}: ${act[u]} vs ${expected}`);
+      }
+      assert.equal(res.intermediates.get(inT), input); // inputs come back as given
+      assert.deepEqual(Array.from(res.intermediates.get(wT) as Float32Array), Array.from(Float32Array.from(w)));
+      const [y] = plain.run([input]);
+      assert.deepEqual(res.outputTensors, sg.outputs);
+      assert.ok(sameBytes(res.outputs[0]!, y!), `x=${x}: ${res.outputs[0]![0]} vs ${y![0]}`);
+    }
+    // Every activation at once, from the bytes.
+    const all = sg.tensors.map((_, i) => i).filter((i) => model.buffers[sg.tensors[i]!.buffer]!.data.length === 0);
+    const res = await runWithIntermediates(bytes, [new Float32Array([2])], all);
+    assert.deepEqual([...res.intermediates.keys()], all);
+    assert.ok(sameBytes(res.outputs[0]!, plain.run([new Float32Array([2])])[0]!));
+  } finally {
+    plain.dispose();
+  }
+});
+
+test('withExtraOutputs returns a modified copy and leaves the model alone', { skip: NO_MODELS }, () => {
+  const model = readModel(modelFile(HELLO_FLOAT));
+  const before = JSON.stringify({ o: model.subgraphs[0]!.outputs, s: model.signatureDefs });
+  const copy = withExtraOutputs(model, [7, 9, 8, 7]);
+  assert.equal(JSON.stringify({ o: model.subgraphs[0]!.outputs, s: model.signatureDefs }), before);
+  assert.deepEqual(copy.subgraphs[0]!.outputs, [9, 7, 8]);
+  assert.deepEqual(copy.signatureDefs[0]!.outputs, [
+    { name: 'dense_2', tensorIndex: 9 }, { name: 'tinyml_tensor_7', tensorIndex: 7 }, { name: 'tinyml_tensor_8', tensorIndex: 8 },
+  ]);
+  assert.equal(copy.buffers, model.buffers);
+  assert.throws(() => withExtraOutputs(model, [99]), /tensor 99 does not exist in subgraph 0, which has 10 tensors/);
+});
+
+/** input [1, 4] -> FULLY_CONNECTED(3, RELU) -> FULLY_CONNECTED(2) */
+function builtModel(): { model: Model; hidden: number } {
+  const b = new ModelBuilder({ seed: 7 });
+  const x = b.input('x', [1, 4]);
+  const h = b.fullyConnected(x, 3, { activation: 'RELU', name: 'hidden' });
+  const y = b.fullyConnected(h, 2, { name: 'y' });
+  b.output(y);
+  return { model: b.build(), hidden: h.index };
+}
+
+test('a model built in code runs and matches a float64 recomputation from its weights', async () => {
+  const { model, hidden } = builtModel();
+  const sg = model.subgraphs[0]!;
+  const [op1, op2] = sg.operators as [Model['subgraphs'][0]['operators'][0], Model['subgraphs'][0]['operators'][0]];
+  const dense = (input: Float64Array, op: typeof op1, relu: boolean): Float64Array => {
+    const w = constantValues(model, op.inputs[1]!);
+    const bias = op.inputs[2]! >= 0 ? constantValues(model, op.inputs[2]!) : undefined;
+    const units = w.length / input.length;
+    return Float64Array.from({ length: units }, (_, u) => {
+      let s = bias?.[u] ?? 0;
+      for (let i = 0; i < input.length; i++) s += w[u * input.length + i]! * input[i]!;
+      return relu ? Math.max(0, s) : s;
+    });
+  };
+  const bytes = writeModel(model);
+  const m = await loadRuntimeModel(bytes, { name: 'built.tflite' });
+  try {
+    assert.deepEqual(m.inputs.map((i) => [i.dtype, i.shape]), [['float32', [1, 4]]]);
+    assert.deepEqual(m.outputs.map((o) => [o.dtype, o.shape]), [['float32', [1, 2]]]);
+    const input = new Float32Array([0.5, -1, 2, 0.25]);
+    const h = dense(Float64Array.from(input), op1, true);
+    const expected = dense(h, op2, false);
+    const y = m.run([input])[0] as Float32Array;
+    expected.forEach((v, i) => assert.ok(Math.abs(y[i]! - v) < 1e-5, `${y[i]} vs ${v}`));
+
+    const res = await runWithIntermediates(model, [input], [hidden]);
+    const act = res.intermediates.get(hidden) as Float32Array;
+    h.forEach((v, i) => assert.ok(Math.abs(act[i]! - v) < 1e-5, `${act[i]} vs ${v}`));
+    assert.ok(sameBytes(res.outputs[0]!, y));
+  } finally {
+    m.dispose();
+  }
+});
+
+test('every shared model either runs or throws a RuntimeError', { skip: NO_MODELS }, async () => {
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.tflite')) files.push(p);
+    }
+  };
+  walk(MODELS);
+  assert.ok(files.length > 0);
+  let ran = 0;
+  for (const file of files) {
+    const name = path.relative(MODELS, file);
+    try {
+      const m = await loadRuntimeModel(fs.readFileSync(file), { name });
+      try {
+        const outs = m.run(m.inputs.map((i) => {
+          const n = i.shape.reduce((a, d) => a * d, 1);
+          switch (i.dtype) {
+            case 'float32': return new Float32Array(n).fill(0.5);
+            case 'int8': return new Int8Array(n).fill(3);
+            case 'int16': return new Int16Array(n).fill(3);
+            case 'uint8': return new Uint8Array(n).fill(3);
+            // Shape-like int32 inputs (transpose_conv's output_shape) get the values they need in the sweep script.
+            case 'int32': return new Int32Array(n).fill(1);
+            default: throw new Error(`${name}: no test input for ${i.dtype}`);
+          }
+        }));
+        assert.equal(outs.length, m.outputs.length, name);
+        ran++;
+      } finally {
+        m.dispose();
+      }
+    } catch (e) {
+      assert.ok(e instanceof RuntimeError, `${name}: ${String(e)}`);
+      assert.ok(e.message.startsWith(name), e.message);
+    }
+  }
+  assert.ok(ran > files.length / 2, `only ${ran} of ${files.length} ran`);
+});
