@@ -1,0 +1,120 @@
+/**
+ * estimateArena: a static model of TFLite Micro's tensor arena (see ../shared/reference/tflm-arena-model.md for
+ * the rules). Builds the allocation script once, replays it for a large arena to get `arena_used_bytes`, and
+ * searches the smallest arena size for which every phase of AllocateTensors() fits.
+ */
+import { opcodeName } from '../tflite/names';
+import type { Model } from '../tflite/model';
+import { simulate, type TailCategory } from './arena-simulator';
+import { buildAllocationScript, type AllocationScript } from './micro-allocator';
+import { targetLayout } from './target-layout';
+import type { ArenaEstimate, ArenaOptions, ArenaPeak, PlannedBufferEntry, TimelineStep, UnknownKernel } from './types';
+
+/** Any large multiple of 16 gives the same figures; TFLM users size arenas in multiples of 16. */
+const LARGE_ARENA = 1 << 30;
+
+const TAIL_CATEGORIES: readonly TailCategory[] = [
+  'runtime', 'eval-tensors', 'node-registrations', 'op-params', 'kernel-data', 'scratch-handles', 'variables', 'io-tensors',
+];
+
+export function estimateArena(model: Model, options: ArenaOptions = {}): ArenaEstimate {
+  const targetName = options.target ?? 'cortex-m';
+  const kernels = options.kernels ?? 'reference';
+  const isa = options.isa ?? 'dsp';
+  const marginPercent = options.marginPercent ?? 0;
+  const target = targetLayout(targetName);
+  const script = buildAllocationScript(model, target, kernels, isa);
+
+  const used = simulate(script.steps, LARGE_ARENA, true);
+  if (!used.ok) throw new Error(`arena model inconsistency: a ${LARGE_ARENA}-byte arena does not fit (${used.failure})`);
+  const arenaUsedBytes = used.headBytes + used.tailBytes;
+  const minArenaBytes = findMinimumArena(script, arenaUsedBytes);
+  const recommendedArenaBytes = Math.ceil((minArenaBytes * (1 + marginPercent / 100)) / 16) * 16;
+
+  const tail = Object.fromEntries(TAIL_CATEGORIES.map((c) => [c, used.tailByCategory.get(c) ?? 0])) as Record<TailCategory, number>;
+  const timeline = buildTimeline(model, script);
+  const buffers = bufferEntries(model, script);
+  const peak = findPeak(buffers, timeline);
+  let activationBytesAtPeak = 0;
+  let scratchBytesAtPeak = 0;
+  if (peak) {
+    for (const b of buffers) {
+      if (b.firstUse <= peak.scope && peak.scope <= b.lastUse) {
+        if (b.kind === 'tensor') activationBytesAtPeak += b.size; else scratchBytesAtPeak += b.size;
+      }
+    }
+  }
+  const unknownKernels: UnknownKernel[] = script.operators.filter((o) => !o.kernel.known).map((o) => ({
+    subgraph: o.subgraph, operatorIndex: o.operatorIndex, opcode: opcodeOf(model, o.subgraph, o.operatorIndex),
+  }));
+
+  return {
+    target: targetName, kernels, isa,
+    arenaUsedBytes, minArenaBytes, headBytes: used.headBytes, tailBytes: used.tailBytes,
+    marginPercent, recommendedArenaBytes,
+    breakdown: { activationBytesAtPeak, scratchBytesAtPeak, tail },
+    peak, buffers, timeline, unknownKernels, exact: unknownKernels.length === 0,
+  };
+}
+
+/**
+ * For each of the 16 possible end alignments the checks are monotonic in the size, so a binary search per residue
+ * finds the smallest size in that class; the minimum over classes is the byte-exact minimum.
+ */
+function findMinimumArena(script: AllocationScript, used: number): number {
+  let best = Infinity;
+  for (let r = 0; r < 16; r++) {
+    let hi = Math.ceil((used + 64) / 16) * 16 + r;
+    while (!simulate(script.steps, hi).ok) hi = hi * 2 + r - (hi * 2) % 16;
+    let lo = r; // may fail or succeed; search k in [0, (hi - r) / 16]
+    let loK = 0;
+    let hiK = (hi - r) / 16;
+    if (simulate(script.steps, lo).ok) { best = Math.min(best, lo); continue; }
+    while (hiK - loK > 1) {
+      const mid = (loK + hiK) >> 1;
+      if (simulate(script.steps, mid * 16 + r).ok) hiK = mid; else loK = mid;
+    }
+    best = Math.min(best, hiK * 16 + r);
+  }
+  return best;
+}
+
+function opcodeOf(model: Model, subgraph: number, operatorIndex: number): string {
+  const op = model.subgraphs[subgraph]?.operators[operatorIndex];
+  const code = op ? model.operatorCodes[op.opcodeIndex] : undefined;
+  return code ? opcodeName(code) : 'UNKNOWN';
+}
+
+function buildTimeline(model: Model, script: AllocationScript): TimelineStep[] {
+  return script.scopes.map((s, scope) => ({
+    scope, subgraph: s.subgraph, operatorIndex: s.operator,
+    opcode: s.operator >= 0 ? opcodeOf(model, s.subgraph, s.operator) : undefined,
+  }));
+}
+
+function bufferEntries(model: Model, script: AllocationScript): PlannedBufferEntry[] {
+  return script.planned.map((p) => {
+    const base = {
+      subgraph: p.info.subgraph, bytes: p.info.bytes, size: p.size, offset: p.offset,
+      firstUse: p.firstUse, lastUse: p.lastUse, offline: p.offlineOffset !== undefined,
+    };
+    if (p.info.kind === 'tensor') {
+      return { kind: 'tensor', tensorIndex: p.info.index, tensorName: model.subgraphs[p.info.subgraph]?.tensors[p.info.index]?.name, ...base };
+    }
+    const req = script.requests[p.info.index]!;
+    return { kind: 'scratch', scratchIndex: p.info.index, operatorIndex: req.operator, ...base };
+  });
+}
+
+function findPeak(buffers: readonly PlannedBufferEntry[], timeline: readonly TimelineStep[]): ArenaPeak | undefined {
+  let best: ArenaPeak | undefined;
+  for (const step of timeline) {
+    if (step.operatorIndex < 0) continue;
+    let top = 0;
+    for (const b of buffers) if (b.firstUse <= step.scope && step.scope <= b.lastUse) top = Math.max(top, b.offset + b.size);
+    if (!best || top > best.bytes) {
+      best = { scope: step.scope, subgraph: step.subgraph, operatorIndex: step.operatorIndex, opcode: step.opcode ?? '', bytes: top };
+    }
+  }
+  return best;
+}

@@ -1,0 +1,34 @@
+/**
+ * How TFLite Micro sizes tensors: `TfLiteTypeSizeOf` × element count (memory_helpers.cc). Unlike TFLite's packed
+ * sizes, INT4 counts one byte per element here, and a tensor without a shape is a scalar.
+ */
+import { TensorType, type Model, type Tensor } from '../tflite/model';
+
+const TYPE_BYTES: Partial<Record<TensorType, number>> = {
+  [TensorType.FLOAT16]: 2, [TensorType.BFLOAT16]: 2, [TensorType.FLOAT32]: 4, [TensorType.FLOAT64]: 8,
+  [TensorType.INT16]: 2, [TensorType.INT32]: 4, [TensorType.UINT32]: 4, [TensorType.UINT8]: 1, [TensorType.UINT16]: 2,
+  [TensorType.INT8]: 1, [TensorType.INT64]: 8, [TensorType.UINT64]: 8, [TensorType.BOOL]: 1, [TensorType.RESOURCE]: 4,
+  [TensorType.COMPLEX64]: 8, [TensorType.COMPLEX128]: 16, [TensorType.INT4]: 1,
+};
+
+/** Bytes per element as TFLM counts them, or undefined for types TFLM cannot hold (STRING, VARIANT, INT2, ...). */
+export function tflmTypeSize(type: TensorType): number | undefined {
+  return TYPE_BYTES[type];
+}
+
+export function elementCountOf(tensor: Tensor): number {
+  let n = 1;
+  for (const d of tensor.shape) n *= d;
+  return n;
+}
+
+/** `TfLiteEvalTensorByteLength`: element count × TFLM type size (0 for unsupported types). */
+export function tflmTensorBytes(tensor: Tensor): number {
+  return elementCountOf(tensor) * (tflmTypeSize(tensor.type) ?? 0);
+}
+
+/** True when the tensor's buffer carries data: TFLM then points into the flatbuffer and never plans it. */
+export function hasConstantData(model: Model, tensor: Tensor): boolean {
+  const buffer = model.buffers[tensor.buffer];
+  return !!buffer && buffer.data.length > 0;
+}
