@@ -2,28 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { summarizeModel } from '../../src/core/analysis';
 import { buildSensorAnomalyModel } from '../../src/core/samples/sensor-anomaly-model';
-import { BuiltinOperator, loadModel, ModelBuilder, operatorName, readModel, TensorType, writeModel, type Model } from '../../src/core/tflite';
+import { BuiltinOperator, loadModel, ModelBuilder, operatorName, readModel, TensorType, writeModel } from '../../src/core/tflite';
+import { buildAllOpsModel } from '../helpers/sample-models';
 import { assertModelsEqual } from '../helpers/model-equal';
-
-/** A small CNN touching every op the builder offers. */
-export function buildAllOpsModel(): Model {
-  const b = new ModelBuilder({ seed: 3 });
-  const x = b.input('image', [1, 16, 16, 3]);
-  const c1 = b.conv2d(x, 8, [3, 3], { stride: [2, 2], activation: 'RELU6' });
-  const d1 = b.depthwiseConv2d(c1, [3, 3], { multiplier: 2, activation: 'RELU' });
-  const p1 = b.maxPool2d(d1, [2, 2]);
-  const p2 = b.averagePool2d(d1, [2, 2]);
-  const s = b.add(p1, p2);
-  const m = b.mul(s, p1, 'RELU');
-  const cat = b.concatenate([m, s], 3);
-  const padded = b.pad(cat, [[0, 0], [1, 1], [1, 1], [0, 0]]);
-  const g = b.mean(padded, [1, 2]);
-  const act = b.tanh(b.logistic(b.leakyRelu(b.relu(g))));
-  const r = b.reshape(act, [1, -1]);
-  const fc = b.fullyConnected(r, 10);
-  b.output(b.softmax(fc));
-  return b.build();
-}
 
 test('ModelBuilder output validates and infers NHWC shapes', () => {
   const model = buildAllOpsModel();

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { main } from '../../src/cli/main';
+import { writeModel } from '../../src/core/tflite';
+import { sharedModel, SKIP_WITHOUT_SHARED } from '../helpers/paths';
+import { buildAllOpsModel } from '../helpers/sample-models';
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
+  return { code, out, err };
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-cli-'));
+const built = path.join(tmp, 'all_ops.tflite');
+fs.writeFileSync(built, writeModel(buildAllOpsModel()));
+
+test('inspect --json gives the documented fields', async () => {
+  const { code, out } = await run('inspect', built, '--json');
+  assert.equal(code, 0);
+  const s = JSON.parse(out);
+  for (const k of ['inputs', 'outputs', 'operators', 'opHistogram', 'tensorCount', 'paramCount', 'macs']) assert.ok(k in s, `missing ${k}`);
+  assert.deepEqual(Object.keys(s.inputs[0]).filter((k) => ['name', 'shape', 'type'].includes(k)).sort(), ['name', 'shape', 'type']);
+  assert.equal(s.operators[0].opcode, 'CONV_2D');
+  assert.equal(s.operators[0].index, 0);
+  assert.equal(s.opHistogram.CONV_2D, 1);
+});
+
+test('inspect of an int8 model reports scale and zero point of inputs and outputs', { skip: SKIP_WITHOUT_SHARED }, async () => {
+  const { code, out } = await run('inspect', '--json', sharedModel('tflm/examples/hello_world/hello_world_int8.tflite'));
+  assert.equal(code, 0);
+  const s = JSON.parse(out);
+  assert.equal(s.inputs[0].type, 'INT8');
+  assert.equal(typeof s.inputs[0].scale, 'number');
+  assert.equal(typeof s.outputs[0].zeroPoint, 'number');
+  assert.deepEqual(s.opHistogram, { FULLY_CONNECTED: 3 });
+});
+
+test('custom operators are named CUSTOM:<code>', { skip: SKIP_WITHOUT_SHARED }, async () => {
+  const { out } = await run('inspect', '--json', sharedModel('tflm/models/person_detect_vela.tflite'));
+  assert.ok(JSON.parse(out).operators.some((o: { opcode: string }) => o.opcode === 'CUSTOM:ethos-u'));
+});
+
+test('inspect prints a readable summary', async () => {
+  const { code, out } = await run('inspect', built);
+  assert.equal(code, 0);
+  assert.match(out, /Inputs:\n {2}image {2}FLOAT32\[1, 16, 16, 3\]/);
+  assert.match(out, /MACs: /);
+});
+
+test('bad input exits 2 with one line naming the file', async () => {
+  const corrupt = path.join(tmp, 'corrupt.tflite');
+  const bytes = writeModel(buildAllOpsModel());
+  fs.writeFileSync(corrupt, bytes.subarray(0, 200));
+  const notModel = path.join(tmp, 'notes.tflite');
+  fs.writeFileSync(notModel, 'hello, this is text');
+  for (const [args, pattern] of [
+    [['inspect', corrupt], /corrupt\.tflite: corrupt flatbuffer/],
+    [['inspect', notModel], /notes\.tflite: not a TFLite model/],
+    [['inspect', path.join(tmp, 'missing.tflite')], /missing\.tflite: no such file/],
+    [['inspect', tmp], /is a folder/],
+    [['inspect'], /usage: tinyml inspect/],
+    [['inspect', built, '--bogus'], /--bogus/],
+    [['frobnicate'], /unknown command/],
+  ] as const) {
+    const { code, err, out } = await run(...args);
+    assert.equal(code, 2, `${args.join(' ')} -> ${code}`);
+    assert.match(err, pattern);
+    assert.equal(err.trim().split('\n').length, 1, `one line: ${err}`);
+    assert.equal(out, '');
+  }
+});
+
+test('demo builds the sample model and inspects it', async () => {
+  const dir = path.join(tmp, 'demo');
+  const { code, out } = await run('demo', '--out', dir);
+  assert.equal(code, 0);
+  assert.ok(fs.existsSync(path.join(dir, 'sensor_anomaly_float.tflite')));
+  assert.match(out, /4 {2}FULLY_CONNECTED/);
+});
