@@ -1,0 +1,39 @@
+/**
+ * Entry point. Activation only registers the command and the custom editor: the model library and everything heavy
+ * are imported inside handlers, so activation stays within a few milliseconds.
+ */
+import * as vscode from 'vscode';
+import { inspectModel } from './commands/inspect-model';
+import type { RenderReport } from './inspector/messages';
+import { INSPECTOR_VIEW_TYPE, ModelInspectorProvider } from './inspector/model-inspector-provider';
+
+/** What `activate` returns (`vscode.extensions.getExtension(...).exports`); the integration tests read it. */
+export interface TinymlApi {
+  /** Time spent inside `activate`, in milliseconds. */
+  readonly activateMs: number;
+  /** What the inspector webview last rendered for a file, as reported by the webview itself. */
+  lastInspectorRender(uri: vscode.Uri): RenderReport | undefined;
+  readonly onDidInspectorRender: vscode.Event<{ uri: vscode.Uri; report: RenderReport }>;
+}
+
+export function activate(context: vscode.ExtensionContext): TinymlApi {
+  const started = performance.now();
+  const inspector = new ModelInspectorProvider(context.extensionUri);
+  context.subscriptions.push(
+    inspector,
+    vscode.window.registerCustomEditorProvider(INSPECTOR_VIEW_TYPE, inspector, {
+      supportsMultipleEditorsPerDocument: true,
+      // Re-reading a model is cheap; keeping hidden webviews alive is not.
+      webviewOptions: { retainContextWhenHidden: false },
+    }),
+    vscode.commands.registerCommand('tinyml.inspectModel', inspectModel),
+  );
+  const activateMs = performance.now() - started;
+  return {
+    activateMs,
+    lastInspectorRender: (uri) => inspector.lastReport(uri),
+    onDidInspectorRender: inspector.onDidRender,
+  };
+}
+
+export function deactivate(): void {}

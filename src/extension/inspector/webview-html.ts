@@ -1,0 +1,42 @@
+/**
+ * The inspector page's HTML shell. It holds no model data: the summary arrives by postMessage and is rendered as text
+ * by dist/webview.js. The CSP allows only our own script (by nonce) and our own stylesheet.
+ */
+export interface InspectorPageParts {
+  /** `webview.cspSource`: the origin our bundled resources are served from. */
+  cspSource: string;
+  scriptUri: string;
+  styleUri: string;
+  nonce: string;
+  title: string;
+}
+
+export function inspectorHtml(parts: InspectorPageParts): string {
+  // Built from VS Code's resource origin and our base64url nonce only: nothing here needs escaping.
+  const csp = [
+    "default-src 'none'",
+    `script-src 'nonce-${parts.nonce}'`,
+    `style-src ${parts.cspSource}`,
+    `font-src ${parts.cspSource}`,
+    `img-src ${parts.cspSource} data:`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${escapeHtml(parts.styleUri)}">
+<title>${escapeHtml(parts.title)}</title>
+</head>
+<body>
+<main id="app" aria-busy="true"><p class="muted">Reading ${escapeHtml(parts.title)}…</p></main>
+<script nonce="${escapeHtml(parts.nonce)}" src="${escapeHtml(parts.scriptUri)}"></script>
+</body>
+</html>`;
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}
+

@@ -1,0 +1,18 @@
+/**
+ * Entry point VS Code loads as `extensionTestsPath`: runs the integration tests in the extension host, writes the
+ * counts to $TINYML_IT_RESULTS for run.ts, and rejects when a test failed (VS Code then exits with code 1).
+ */
+import fs from 'node:fs';
+import { inspectorTests } from './inspector-tests';
+import { runSuite } from './runner';
+
+export async function run(): Promise<void> {
+  const { tests, measurements } = inspectorTests();
+  const results = await runSuite(tests);
+  results.activationMs = measurements.activationMs;
+  const file = process.env.TINYML_IT_RESULTS;
+  if (file) fs.writeFileSync(file, JSON.stringify(results, null, 1));
+  else console.log('TINYML_IT_RESULTS is not set: results not written');
+  console.log(`integration suite: ${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped`);
+  if (results.failed > 0) throw new Error(`${results.failed} integration test(s) failed`);
+}

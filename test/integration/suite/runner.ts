@@ -1,0 +1,41 @@
+/**
+ * A minimal sequential test runner for the extension host: named tests, a timeout each, skips with a reason, counts.
+ * (node:test cannot run inside VS Code's extension host, and the suite is small.)
+ */
+import type { SuiteResults, TestOutcome } from './results';
+
+export class Skip extends Error {}
+
+export interface TestCase {
+  name: string;
+  fn: () => Promise<void> | void;
+  timeoutMs?: number;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, name: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`"${name}" timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export async function runSuite(tests: TestCase[]): Promise<SuiteResults> {
+  const outcomes: TestOutcome[] = [];
+  for (const t of tests) {
+    const started = Date.now();
+    let outcome: TestOutcome;
+    try {
+      await withTimeout(Promise.resolve().then(t.fn), t.timeoutMs ?? 30_000, t.name);
+      outcome = { name: t.name, status: 'passed', ms: Date.now() - started };
+    } catch (err) {
+      const detail = err instanceof Error ? (err instanceof Skip ? err.message : err.stack ?? err.message) : String(err);
+      outcome = { name: t.name, status: err instanceof Skip ? 'skipped' : 'failed', ms: Date.now() - started, detail };
+    }
+    outcomes.push(outcome);
+    const mark = { passed: 'ok', failed: 'not ok', skipped: 'skip' }[outcome.status];
+    console.log(`${mark} - ${t.name} (${outcome.ms} ms)${outcome.detail ? `\n    ${outcome.detail.replace(/\n/g, '\n    ')}` : ''}`);
+  }
+  const count = (s: TestOutcome['status']) => outcomes.filter((o) => o.status === s).length;
+  return { passed: count('passed'), failed: count('failed'), skipped: count('skipped'), tests: outcomes };
+}
