@@ -1,0 +1,25 @@
+/** The arena figure the generated code is sized with, from the arena estimator. */
+import { estimateArena, type TargetName } from '../arena';
+import type { Model } from '../tflite/model';
+import type { ArenaInfo } from './marker';
+
+export const DEFAULT_ARENA_TARGET: TargetName = 'cortex-m';
+
+export interface ArenaForExport {
+  arena?: ArenaInfo;
+  /** Why the estimate is missing or partial, for the user. */
+  note?: string;
+}
+
+/** The smallest arena estimated for `target` (the export adds its own margin), or a note when it cannot be estimated. */
+export function estimateArenaForExport(model: Model, target: TargetName = DEFAULT_ARENA_TARGET): ArenaForExport {
+  try {
+    const est = estimateArena(model, { target, marginPercent: 0 });
+    const arena = { recommendedArenaBytes: est.recommendedArenaBytes, target: est.target };
+    if (est.exact) return { arena };
+    const ops = [...new Set(est.unknownKernels.map((k) => k.opcode))].join(', ');
+    return { arena, note: `The arena estimate leaves out the kernel allocations of ${ops}: check the size logged by setup.` };
+  } catch (e) {
+    return { note: `No arena estimate (${(e as Error).message}); the arena is an upper bound instead.` };
+  }
+}

@@ -1,0 +1,20 @@
+/** Code generation for firmware: the model as a C array, the TFLite Micro runner, project detection and export plans. */
+export * from './errors';
+export * from './marker';
+export { isCIdentifier, assertCIdentifier, toIdentifierFragment } from './c-identifier';
+export {
+  generateCArraySource, generateCArrayHeader, formatByteLines, bytesPerLine, modelFileBase, DEFAULT_SYMBOL,
+  DEFAULT_LINE_WIDTH, type CArrayOptions, type CLanguage,
+} from './c-array';
+export { parseCArray, parseCArrays, type ParsedCArray } from './c-array-parse';
+export { sha256Hex } from './sha256';
+export * from './project-snapshot';
+export * from './project-detect';
+export { buildChanges, type PlannedEdit, type BuildChanges } from './project-edits';
+export * from './tflm-ops';
+export {
+  generateModelRunner, sizeArena, arenaUpperBound, DEFAULT_ARENA_MARGIN_PERCENT, type RunnerOptions, type RunnerFiles,
+  type ArenaSizing,
+} from './model-runner';
+export * from './export-plan';
+export { estimateArenaForExport, DEFAULT_ARENA_TARGET, type ArenaForExport } from './arena-info';
