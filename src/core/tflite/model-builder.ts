@@ -1,3 +1,4 @@
+import { mulberry32 } from '../common/seeded-random';
 import { BuiltinOperator } from './generated/tflite/builtin-operator';
 import { TensorType } from './generated/tflite/tensor-type';
 import type { Buffer, BuiltinOptions, Model, OperatorCode, OptionsTable, QuantParams, Tensor } from './model';
@@ -16,18 +17,6 @@ export interface ConstantInit {
   name?: string;
   /** Values; when absent the builder draws them from a seeded uniform(-limit, limit) (Glorot-like). */
   values?: ArrayLike<number>;
-}
-
-/** Deterministic PRNG (mulberry32) so built sample models are identical on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function convOut(size: number, kernel: number, stride: number, dilation: number, padding: Padding): number {
@@ -63,7 +52,7 @@ export class ModelBuilder {
   private counter = 0;
 
   constructor(private readonly options: { description?: string; seed?: number; signatureKey?: string } = {}) {
-    this.random = prng(options.seed ?? 1);
+    this.random = mulberry32(options.seed ?? 1);
   }
 
   private uniqueName(base: string): string {
