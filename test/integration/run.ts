@@ -5,6 +5,7 @@
  * Needs code-server from `bash scripts/setup-code-server.sh` (cached in $TINYML_CACHE, default
  * ~/.cache/tinyml-toolkit) and a built extension (`node scripts/build.mjs`, `node scripts/build-tests.mjs`).
  * Ends with one line `integration: N passed, N failed, N skipped` that scripts/test.sh reads.
+ * TINYML_IT_EXTENSION=<folder> runs the suite against another copy of the extension, e.g. an unpacked .vsix.
  */
 import { runTests } from '@vscode/test-electron';
 import fs from 'node:fs';
@@ -41,7 +42,11 @@ async function main(): Promise<number> {
     console.log(summaryLine({ passed: 0, failed: 0, skipped: 1 }));
     return 0;
   }
-  if (!fs.existsSync(path.join(root, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run `node scripts/build.mjs` first');
+  // Normally the working tree; TINYML_IT_EXTENSION may name an unpacked .vsix (its extension/ folder) to test the package.
+  const extensionPath = path.resolve(process.env.TINYML_IT_EXTENSION || root);
+  if (!fs.existsSync(path.join(extensionPath, 'dist', 'extension.js'))) {
+    throw new Error(`${path.join(extensionPath, 'dist', 'extension.js')} is missing: run \`node scripts/build.mjs\` first`);
+  }
 
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-it-'));
   try {
@@ -58,7 +63,7 @@ async function main(): Promise<number> {
     try {
       await runTests({
         vscodeExecutablePath: shim,
-        extensionDevelopmentPath: root,
+        extensionDevelopmentPath: extensionPath,
         extensionTestsPath: path.join(__dirname, 'suite', 'index.js'),
         launchArgs: [workspace, `--extensions-dir=${path.join(runDir, 'extensions')}`, `--user-data-dir=${path.join(runDir, 'user-data')}`],
         extensionTestsEnv: {
