@@ -118,9 +118,11 @@ function nextActive(entries: Entry[], firstIndex: number, start: Entry | undefin
   return undefined;
 }
 
-/** TFLM's ReverseSortInPlace: a stable bubble sort, descending, over [from, to). Kept as is to get the same ties. */
+/**
+ * TFLM's ReverseSortInPlace is a bubble sort that swaps only strictly smaller neighbours, i.e. a stable descending
+ * sort over [from, to); a stable sort gives the same order (and ties) in O(n log n).
+ */
 function reverseSortInPlace(values: number[], ids: number[], from: number, to: number): void {
-  // A stable descending sort gives the same order as the bubble sort and is O(n log n).
   const idx: number[] = [];
   for (let i = from; i < to; i++) idx.push(i - from);
   const v = values.slice(from, to);
