@@ -16,6 +16,8 @@ export type RuntimeErrorKind =
   | 'unsupported-op'
   /** Quantization parameters that full TFLite rejects. */
   | 'invalid-quantization'
+  /** An output whose shape is only known while running: LiteRT.js cannot return it. */
+  | 'dynamic-shape'
   /** Inputs that do not match the model: count, element type or element count. */
   | 'invalid-input'
   /** The model failed to load or compile for another reason. */

@@ -13,6 +13,9 @@
 import {
   arrayElementsPerValue, bytesToArray, elementTypeInfo, expectedArrayName, type RuntimeDType, type RuntimeTypedArray,
 } from './element-types';
+import { readModel } from '../tflite/index';
+import type { Model } from '../tflite/model';
+import { dynamicOutputs, type DynamicOutput } from './dynamic-outputs';
 import { RuntimeError } from './errors';
 import { liteRtFailure } from './explain-failure';
 import { liteRt, takeLogLines, type LiteRtInstance } from './litert-loader';
@@ -103,9 +106,11 @@ export function loadRuntimeModel(bytes: Uint8Array, opts: LoadOptions = {}): Pro
 async function load(bytes: Uint8Array, opts: LoadOptions): Promise<RuntimeModel> {
   const what = opts.name ?? 'the model';
   if (bytes.byteLength < 8) throw new RuntimeError('load-failed', `${what} is too small (${bytes.byteLength} bytes) to be a .tflite model.`);
+  refuseDynamicOutputs(bytes, what);
   const inst = await liteRt();
   const { wasm } = inst;
   const exitCode = process.exitCode;
+  const numThreads = opts.numThreads ?? 1;
   takeLogLines();
   // LiteRT keeps pointing into this copy of the file: freed in dispose().
   const ptr = wasm._malloc(bytes.byteLength);
@@ -117,7 +122,7 @@ async function load(bytes: Uint8Array, opts: LoadOptions): Promise<RuntimeModel>
     model = wasm.loadModel(inst.env, ptr, bytes.byteLength);
     let lines = takeLogLines();
     if (lines.some((l) => l.startsWith('ERROR'))) throw liteRtFailure('load', what, lines);
-    compiled = await wasm.compileModel(inst.env, model, { accelerator: 'wasm', cpuOptions: { numThreads: opts.numThreads ?? 1 } });
+    compiled = await wasm.compileModel(inst.env, model, { accelerator: 'wasm', cpuOptions: { numThreads } });
     lines = takeLogLines();
     if (lines.some((l) => l.startsWith('ERROR'))) throw liteRtFailure('load', what, lines);
     if (model.getNumSignatures() < 1) throw new RuntimeError('load-failed', `${what} has no subgraph LiteRT can run.`);
@@ -148,6 +153,36 @@ async function load(bytes: Uint8Array, opts: LoadOptions): Promise<RuntimeModel>
     throw liteRtFailure('load', what, lines, e instanceof Error ? e.message : String(e));
   }
 }
+
+/**
+ * LiteRT.js returns uninitialized memory for outputs whose shape is computed while running: refuse such models before
+ * loading. A file our reader cannot parse is left to LiteRT, which reports its own error.
+ */
+function refuseDynamicOutputs(bytes: Uint8Array, what: string): void {
+  let model: Model;
+  try {
+    model = readModel(bytes);
+  } catch {
+    return;
+  }
+  const subgraph = model.signatureDefs[0]?.subgraphIndex ?? 0;
+  const found = dynamicOutputs(model, subgraph);
+  if (found.length === 0) return;
+  const tensors = model.subgraphs[subgraph]!.tensors;
+  const describe = (d: DynamicOutput): string => {
+    const from = d.shapeInputs.length
+      ? `its shape comes from the non-constant input ${d.shapeInputs.map((t) => `tensor ${t} "${tensors[t]?.name ?? ''}"`).join(', ')}`
+      : 'its size depends on the data';
+    return `output tensor ${d.tensor} "${tensors[d.tensor]?.name ?? ''}" of ${d.operatorName} (operator ${d.operator}): ${from}`;
+  };
+  throw new RuntimeError(
+    'dynamic-shape',
+    `${what} cannot be run by the TFLite runtime (LiteRT): ${found.map(describe).join('; ')}. LiteRT.js returns garbage ` +
+      'for outputs whose shape is only known while running. Make those inputs constants (convert with fixed shapes).',
+  );
+}
+
+const isOutputReallocationFailure = (line: string): boolean => /Failed to set custom allocation for output tensor/.test(line);
 
 class LiteRtRuntimeModel implements RuntimeModel {
   private disposed = false;
@@ -239,6 +274,15 @@ class LiteRtRuntimeModel implements RuntimeModel {
       this.inputs.forEach((info, i) => buffers.push(this.makeBuffer(info, data[i]!)));
       outputs = this.compiled.run(0, buffers);
       const lines = takeLogLines();
+      if (lines.some(isOutputReallocationFailure)) {
+        // A dynamic output that the structural check did not foresee: this run and the one before are garbage.
+        throw new RuntimeError(
+          'dynamic-shape',
+          `${this.what}: an output's shape is computed while running, and LiteRT.js cannot return such outputs ` +
+            '(its values were garbage). Give the model fixed shapes (constant shape inputs) to run it here.',
+          lines,
+        );
+      }
       if (lines.some((l) => l.startsWith('ERROR'))) throw liteRtFailure('run', this.what, lines);
       return outputs.map((b) => this.readBuffer(b));
     } catch (e) {
