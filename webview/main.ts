@@ -52,20 +52,22 @@ function renderSummary(fileName: string, s: ModelSummary): void {
     opList.append(el('li', {}, el('span', { class: 'opcode' }, opcode), badge));
   }
 
+  // Validation warnings (e.g. what full TFLite would reject) go last, folded when there are many.
   const notes = s.warnings.length === 0 ? [] : [
-    el('div', { class: 'warnings', role: 'note' }, el('h2', {}, 'Validation warnings'),
+    el('details', { class: 'warnings', ...(s.warnings.length <= 3 ? { open: '' } : {}) },
+      el('summary', {}, `${s.warnings.length} validation warning${s.warnings.length === 1 ? '' : 's'}`),
       el('ul', {}, ...s.warnings.map((w) => el('li', {}, `${w.where}: ${w.message}`)))),
   ];
 
   app.replaceChildren(
     el('h1', {}, fileName),
     facts,
-    ...notes,
     table('Inputs', ['Name', 'Shape', 'Type', 'Quantization'], tensorRows(s.inputs), 'inputs'),
     table('Outputs', ['Name', 'Shape', 'Type', 'Quantization'], tensorRows(s.outputs), 'outputs'),
     el('h2', {}, 'Operators by type'),
     opList,
     ...(weightRows.length > 0 ? [table('Weights by type', ['Type', 'Bytes'], weightRows, 'weights')] : []),
+    ...notes,
   );
 }
 
