@@ -117,6 +117,48 @@ test('person_detect is rejected with an explanation of its bias quantized_dimens
   assert.ok(e.details.some((l) => /Tensor \d+ has invalid quantization parameters/.test(l)), e.details.join('\n'));
 });
 
+/**
+ * A 96x96 8-bit BMP as the TFLM person_detection test feeds it: rows top-down, each byte copied into the int8
+ * input as is (generate_cc_arrays.py writes PIL's tobytes(), the test memcpy()s it).
+ */
+function bmpToInt8(file: string): Int8Array {
+  const bmp = fs.readFileSync(file);
+  const offset = bmp.readUInt32LE(10);
+  const width = bmp.readInt32LE(18);
+  const height = bmp.readInt32LE(22);
+  assert.equal(bmp.readUInt16LE(28), 8);
+  const stride = Math.ceil(width / 4) * 4;
+  const out = new Int8Array(width * Math.abs(height));
+  for (let y = 0; y < Math.abs(height); y++) {
+    const row = height > 0 ? Math.abs(height) - 1 - y : y; // positive height: stored bottom-up
+    for (let x = 0; x < width; x++) {
+      out[y * width + x] = bmp[offset + row * stride + x]!; // wraps to int8 like memcpy
+    }
+  }
+  return out;
+}
+
+const TESTDATA = path.resolve(ROOT, '../shared/data/tflm-testdata');
+
+test('person_detect runs once its 1-D tensors get quantized_dimension 0, as the error suggests', { skip: HAVE_MODELS && fs.existsSync(TESTDATA) ? false : 'needs ../shared/models and ../shared/data' }, async () => {
+  const model = readModel(modelFile('tflm/models/person_detect.tflite'));
+  const sg = model.subgraphs[0]!;
+  const tensors = sg.tensors.map((t) =>
+    t.quantization && t.quantization.quantizedDimension >= t.shape.length ? { ...t, quantization: { ...t.quantization, quantizedDimension: 0 } } : t);
+  assert.ok(tensors.some((t, i) => t !== sg.tensors[i]));
+  const m = await loadRuntimeModel(writeModel({ ...model, subgraphs: [{ ...sg, tensors }] }), { name: 'person_detect (fixed)' });
+  try {
+    assert.deepEqual(m.inputs.map((i) => [i.dtype, i.shape]), [['int8', [1, 96, 96, 1]]]);
+    // Output [no person, person] scores, as in the TFLM example.
+    const person = m.run([bmpToInt8(path.join(TESTDATA, 'person.bmp'))])[0] as Int8Array;
+    const noPerson = m.run([bmpToInt8(path.join(TESTDATA, 'no_person.bmp'))])[0] as Int8Array;
+    assert.ok(person[1]! > person[0]!, `person.bmp scored ${Array.from(person)}`);
+    assert.ok(noPerson[0]! > noPerson[1]!, `no_person.bmp scored ${Array.from(noPerson)}`);
+  } finally {
+    m.dispose();
+  }
+});
+
 test('an SVDF model (keyword_scrambled) is rejected: variable tensors', { skip: NO_MODELS }, async () => {
   await rejectsWith(
     loadRuntimeModel(modelFile('tflm/models/keyword_scrambled.tflite'), { name: 'keyword_scrambled.tflite' }),
