@@ -1,0 +1,106 @@
+import { parseArgs } from 'node:util';
+import { estimateArena, type ArenaEstimate, type ArenaOptions, type CmsisIsa, type KernelLibrary, type TargetName } from '../../core/arena';
+import { checkTflmCompatibility, isTflmCompatible, type TflmProblem } from '../../core/analysis/tflm-compat';
+import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from '../cli-io';
+import { readModelFile } from '../read-model-file';
+
+export const ARENA_USAGE = 'tinyml arena MODEL [--target cortex-m|arm32|x86_64] [--kernels reference|cmsis-nn] [--isa dsp|mve|none] [--margin PCT] [--json]';
+
+interface Out {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+const TARGETS: readonly TargetName[] = ['cortex-m', 'arm32', 'x86_64'];
+const KERNELS: readonly KernelLibrary[] = ['reference', 'cmsis-nn'];
+const ISAS: readonly CmsisIsa[] = ['dsp', 'mve', 'none'];
+
+function pick<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got '${value}')`);
+  return value as T;
+}
+
+/** `tinyml arena MODEL ...`: the TFLite Micro tensor arena the model needs, and what would stop it from running. */
+export async function runArena(args: string[], out: Out): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args, allowPositionals: true, strict: true,
+      options: {
+        target: { type: 'string' }, kernels: { type: 'string' }, isa: { type: 'string' }, margin: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+    });
+    if (positionals.length !== 1) throw new UsageError(`usage: ${ARENA_USAGE}`);
+    const marginPercent = values.margin === undefined ? 0 : Number(values.margin);
+    if (!Number.isFinite(marginPercent) || marginPercent < 0) throw new UsageError(`--margin must be a percentage >= 0 (got '${values.margin}')`);
+    const options: Required<ArenaOptions> = {
+      target: pick('target', values.target, TARGETS, 'cortex-m'),
+      kernels: pick('kernels', values.kernels, KERNELS, 'reference'),
+      isa: pick('isa', values.isa, ISAS, 'dsp'),
+      marginPercent,
+    };
+    const file = positionals[0]!;
+    const { model } = readModelFile(file);
+    const problems = checkTflmCompatibility(model);
+    let estimate: ArenaEstimate;
+    try {
+      estimate = estimateArena(model, options);
+    } catch (e) {
+      throw new UsageError(`${file}: cannot model the arena: ${(e as Error).message}`);
+    }
+    out.stdout(values.json ? JSON.stringify(toJson(estimate, problems), null, 2) + '\n' : formatText(file, estimate, problems));
+    return EXIT_OK;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    if (e instanceof UsageError || code.startsWith('ERR_PARSE_ARGS')) {
+      out.stderr(`tinyml arena: ${(e as Error).message.split('\n')[0]}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    throw e;
+  }
+}
+
+function toJson(e: ArenaEstimate, problems: TflmProblem[]) {
+  return {
+    target: e.target, kernels: e.kernels, isa: e.kernels === 'cmsis-nn' ? e.isa : undefined,
+    arenaUsedBytes: e.arenaUsedBytes, minArenaBytes: e.minArenaBytes, headBytes: e.headBytes, tailBytes: e.tailBytes,
+    marginPercent: e.marginPercent, recommendedArenaBytes: e.recommendedArenaBytes,
+    exact: e.exact, unknownKernels: e.unknownKernels,
+    peak: e.peak, breakdown: e.breakdown,
+    compatible: isTflmCompatible(problems),
+    problems: problems.map((p) => ({ operatorIndex: p.operatorIndex, subgraph: p.subgraph, opcode: p.opcode, severity: p.severity, message: p.message })),
+  };
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+function formatText(file: string, e: ArenaEstimate, problems: TflmProblem[]): string {
+  const lines: string[] = [];
+  const build = `${e.target}, ${e.kernels}${e.kernels === 'cmsis-nn' ? ` (${e.isa})` : ''}`;
+  lines.push(`${file} — TFLite Micro tensor arena (${build})`);
+  lines.push('');
+  lines.push(`  recommended kTensorArenaSize  ${fmt(e.recommendedArenaBytes)} bytes${e.marginPercent ? ` (minimum + ${e.marginPercent}%, rounded up to 16)` : ' (minimum rounded up to 16)'}`);
+  lines.push(`  minimum arena                 ${fmt(e.minArenaBytes)} bytes`);
+  lines.push(`  arena_used_bytes()            ${fmt(e.arenaUsedBytes)} bytes`);
+  lines.push(`    head (activations, scratch) ${fmt(e.headBytes)}`);
+  lines.push(`    tail (persistent)           ${fmt(e.tailBytes)}`);
+  for (const [category, bytes] of Object.entries(e.breakdown.tail)) {
+    if (bytes) lines.push(`      ${category.padEnd(26)}${fmt(bytes)}`);
+  }
+  if (e.peak) lines.push(`  peak at operator ${e.peak.operatorIndex} (${e.peak.opcode}): ${fmt(e.peak.bytes)} bytes of head in use`);
+  if (!e.exact) {
+    lines.push(`  approximate: no allocation rule for ${[...new Set(e.unknownKernels.map((k) => k.opcode))].join(', ')} (their OpData and scratch are not counted)`);
+  }
+  lines.push('');
+  if (problems.length === 0) {
+    lines.push('TFLite Micro compatibility: no problems found');
+  } else {
+    lines.push(`TFLite Micro compatibility: ${isTflmCompatible(problems) ? 'runs, with notes' : 'will NOT run as is'}`);
+    for (const p of problems) {
+      const where = p.operatorIndex >= 0 ? `operator ${p.operatorIndex} (${p.opcode})` : 'model';
+      lines.push(`  ${p.severity.padEnd(7)} ${where}: ${p.message}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,146 @@
+/**
+ * What makes TFLite Micro's AllocateTensors() (or the op resolver) reject a model, found before anyone flashes it:
+ * missing kernels, hybrid ops, float16 weights, unknown custom ops, dynamic shapes and type combinations the
+ * kernels refuse. Each problem names the operator and says what to do.
+ */
+import { BuiltinOperator, TensorType, type Model, type Operator, type Tensor } from '../tflite/model';
+import { builtinOperatorName, opcodeName, tensorTypeName } from '../tflite/names';
+import { TFLM_BUILTIN_OPS, TFLM_CUSTOM_OPS } from './tflm-ops';
+
+export type TflmSeverity = 'error' | 'warning' | 'info';
+
+export interface TflmProblem {
+  /** -1 for problems of the model as a whole. */
+  operatorIndex: number;
+  subgraph: number;
+  /** e.g. CONV_2D or CUSTOM:ethos-u; empty for model-level problems. */
+  opcode: string;
+  severity: TflmSeverity;
+  message: string;
+}
+
+const QUANTIZE_HINT = 'quantize the whole model to int8 with "TinyML: Quantize Model"';
+
+/** Ops whose weights decide the kernel: [input position, weights position]. */
+const WEIGHTED_OPS: ReadonlyMap<BuiltinOperator, [number, number]> = new Map([
+  [BuiltinOperator.CONV_2D, [0, 1]],
+  [BuiltinOperator.DEPTHWISE_CONV_2D, [0, 1]],
+  [BuiltinOperator.FULLY_CONNECTED, [0, 1]],
+  [BuiltinOperator.TRANSPOSE_CONV, [2, 1]],
+  [BuiltinOperator.SVDF, [0, 1]],
+  [BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM, [0, 2]],
+  [BuiltinOperator.BATCH_MATMUL, [0, 1]],
+]);
+
+/** Element types TFLM can size (TfLiteTypeSizeOf); anything else fails AllocateTensors. */
+const SIZED_TYPES: ReadonlySet<TensorType> = new Set([
+  TensorType.FLOAT16, TensorType.BFLOAT16, TensorType.FLOAT32, TensorType.FLOAT64, TensorType.INT16, TensorType.INT32,
+  TensorType.UINT32, TensorType.UINT8, TensorType.UINT16, TensorType.INT8, TensorType.INT64, TensorType.UINT64,
+  TensorType.BOOL, TensorType.RESOURCE, TensorType.COMPLEX64, TensorType.COMPLEX128, TensorType.INT4,
+]);
+
+export function checkTflmCompatibility(model: Model): TflmProblem[] {
+  const problems: TflmProblem[] = [];
+  model.subgraphs.forEach((sg, s) => {
+    const tensor = (i: number | undefined): Tensor | undefined => (i === undefined || i < 0 ? undefined : sg.tensors[i]);
+    const isConstant = (t: Tensor | undefined) => !!t && (model.buffers[t.buffer]?.data.length ?? 0) > 0;
+
+    sg.operators.forEach((op, i) => {
+      const code = model.operatorCodes[op.opcodeIndex];
+      if (!code) return;
+      const opcode = opcodeName(code);
+      const add = (severity: TflmSeverity, message: string) => problems.push({ operatorIndex: i, subgraph: s, opcode, severity, message });
+
+      if (code.builtinCode === BuiltinOperator.CUSTOM) {
+        checkCustom(code.customCode ?? '', add);
+      } else {
+        const name = builtinOperatorName(code.builtinCode);
+        if (!TFLM_BUILTIN_OPS.has(name)) {
+          add('error', `TFLite Micro has no kernel for ${name}: AllocateTensors() fails with "Didn't find op for builtin opcode '${name}'". Replace the layer with supported ops before converting (see the TFLM op list), or implement and register a custom kernel.`);
+        }
+        if (op.customOptions && op.customOptions.length > 0) {
+          add('error', `${name} carries custom options; TFLite Micro rejects builtin operators with custom options. Re-convert the model with a current TFLite converter.`);
+        }
+      }
+
+      const weighted = WEIGHTED_OPS.get(code.builtinCode);
+      if (weighted) {
+        const input = tensor(op.inputs[weighted[0]]);
+        const weights = tensor(op.inputs[weighted[1]]);
+        if (input && weights) checkWeightedTypes(opcode, input, weights, add);
+      }
+
+      if (code.builtinCode === BuiltinOperator.DEQUANTIZE) {
+        const input = tensor(op.inputs[0]);
+        if (input?.type === TensorType.FLOAT16) {
+          add('error', `DEQUANTIZE of float16 ${isConstant(input) ? 'weights' : 'data'} (tensor "${input.name}"): TFLite Micro's DEQUANTIZE only accepts int8, int16 and uint8. Convert without float16 quantization, or ${QUANTIZE_HINT}.`);
+        }
+      }
+
+      for (const t of [...op.inputs, ...op.outputs]) {
+        const x = tensor(t);
+        if (x && !SIZED_TYPES.has(x.type)) {
+          add('error', `tensor "${x.name}" has type ${tensorTypeName(x.type)}, which TFLite Micro cannot hold; AllocateTensors() fails. Remove the ops that produce it (e.g. string processing) from the on-device model.`);
+        }
+        if (x && x.shape.some((d) => d < 0)) {
+          add('error', `tensor "${x.name}" has a dynamic shape [${x.shape.join(', ')}]; TFLite Micro never resizes tensors. Convert with fixed input shapes (e.g. batch 1).`);
+        }
+      }
+      if (op.intermediates?.some((t) => (tensor(t)?.shape.reduce((a, b) => a * b, 1) ?? 0) > 0)) {
+        add('error', 'the operator has intermediate tensors with a non-zero size, which TFLite Micro does not support (fully integer LSTMs converted with intermediates). Re-convert the LSTM with the TFLM-compatible converter settings.');
+      }
+    });
+
+    // Inputs and outputs with -1 in shape_signature: TFLM uses the static shape.
+    for (const t of new Set([...sg.inputs, ...sg.outputs])) {
+      const x = tensor(t);
+      if (x?.shapeSignature?.some((d) => d === -1) && !x.shape.some((d) => d < 0)) {
+        problems.push({
+          operatorIndex: -1, subgraph: s, opcode: '', severity: 'warning',
+          message: `tensor "${x.name}" has a dynamic dimension (shape_signature [${x.shapeSignature.join(', ')}]); TFLite Micro uses the static shape [${x.shape.join(', ')}] and cannot resize it. Convert with a fixed input shape so what you test is what runs.`,
+        });
+      }
+    }
+  });
+  return problems;
+}
+
+function checkCustom(customCode: string, add: (s: TflmSeverity, m: string) => void): void {
+  const registration = TFLM_CUSTOM_OPS.get(customCode);
+  if (registration) {
+    add('info', `custom operator ${customCode} has a TFLite Micro kernel but needs registering: call op_resolver.${registration} on your MicroMutableOpResolver${customCode === 'ethos-u' ? ' (and build TFLM with the Ethos-U driver)' : ''}.`);
+  } else if (customCode.startsWith('Flex')) {
+    add('error', `${customCode} is a TensorFlow (Select TF ops) operator; TFLite Micro cannot run it. Re-convert without SELECT_TF_OPS, using only TFLite builtin operators.`);
+  } else {
+    add('error', `unknown custom operator "${customCode}": TFLite Micro has no kernel for it. Implement it and register it with op_resolver.AddCustom("${customCode}", ...), or re-convert the model without it.`);
+  }
+}
+
+function checkWeightedTypes(opcode: string, input: Tensor, weights: Tensor, add: (s: TflmSeverity, m: string) => void): void {
+  const inT = input.type;
+  const wT = weights.type;
+  if (inT === TensorType.FLOAT32 && (wT === TensorType.INT8 || wT === TensorType.UINT8 || wT === TensorType.INT4)) {
+    add('error', `${opcode} has float32 input with ${tensorTypeName(wT).toLowerCase()} weights (a hybrid op): "Hybrid models are not supported on TFLite Micro." Use float32 weights, or ${QUANTIZE_HINT} (with a representative dataset).`);
+    return;
+  }
+  if (inT === TensorType.FLOAT32 && wT === TensorType.FLOAT16) {
+    add('error', `${opcode} has float16 weights; TFLite Micro kernels need float32 or int8 weights. Convert without float16 quantization, or ${QUANTIZE_HINT}.`);
+    return;
+  }
+  if (inT === TensorType.UINT8) {
+    add('error', `${opcode} uses uint8 (asymmetric) quantization, which TFLite Micro's kernels no longer support. Re-quantize to int8: ${QUANTIZE_HINT}.`);
+    return;
+  }
+  const ok =
+    (inT === TensorType.FLOAT32 && wT === TensorType.FLOAT32) ||
+    (inT === TensorType.INT8 && (wT === TensorType.INT8 || wT === TensorType.INT4)) ||
+    (inT === TensorType.INT16 && wT === TensorType.INT8);
+  if (!ok) {
+    add('error', `${opcode} has ${tensorTypeName(inT).toLowerCase()} input with ${tensorTypeName(wT).toLowerCase()} weights, a combination TFLite Micro's kernels reject in Prepare. Supported: float32/float32, int8/int8 (or int4), int16/int8; ${QUANTIZE_HINT}.`);
+  }
+}
+
+/** True when no problem stops the model from running (info and warnings only). */
+export function isTflmCompatible(problems: readonly TflmProblem[]): boolean {
+  return !problems.some((p) => p.severity === 'error');
+}
