@@ -317,6 +317,43 @@ function sampleInputs(model: Model, m: RuntimeModel, seed: number): RuntimeTyped
   });
 }
 
+test('every element type goes in and comes out through CAST (float16 as its bits, bool as bytes)', async () => {
+  const cases: [TensorType, RuntimeTypedArray, number[]][] = [
+    [TensorType.INT8, new Int8Array([-128, -1, 0, 127]), [-128, -1, 0, 127]],
+    [TensorType.UINT8, new Uint8Array([0, 1, 200, 255]), [0, 1, 200, 255]],
+    [TensorType.INT16, new Int16Array([-32768, -1, 0, 32767]), [-32768, -1, 0, 32767]],
+    [TensorType.INT32, new Int32Array([-5, 0, 7, 1 << 20]), [-5, 0, 7, 1 << 20]],
+    [TensorType.INT64, new BigInt64Array([-5n, 0n, 7n, 1n << 40n]), [-5, 0, 7, 2 ** 40]],
+    [TensorType.BOOL, new Uint8Array([0, 1, 1, 0]), [0, 1, 1, 0]],
+    [TensorType.FLOAT16, new Uint16Array([0x3c00, 0xc000, 0x0000, 0x3800]), [1, -2, 0, 0.5]],
+    [TensorType.FLOAT64, new Float64Array([0.5, -2, 3, 1e6]), [0.5, -2, 3, 1e6]],
+    [TensorType.UINT16, new Uint16Array([0, 1, 65535, 7]), [0, 1, 65535, 7]],
+    [TensorType.UINT32, new Uint32Array([0, 1, 2 ** 31, 7]), [0, 1, 2 ** 31, 7]],
+  ];
+  for (const [type, input, values] of cases) {
+    const name = TensorType[type]!;
+    // x (type) -> CAST -> float32 output; f (float32) -> CAST -> output of the type.
+    const b = new ModelBuilder();
+    const x = b.input('x', [4], type);
+    const f = b.input('f', [4]);
+    const [xAsFloat] = b.op(BuiltinOperator.CAST, [x], [[4]], undefined, 'x_as_float');
+    const [fAsType] = b.op(BuiltinOperator.CAST, [f], [[4]], undefined, 'f_as_type');
+    b.output(xAsFloat!, fAsType!);
+    const model = b.build();
+    model.subgraphs[0]!.tensors[fAsType!.index]!.type = type;
+    const m = await loadRuntimeModel(writeModel(model), { name });
+    try {
+      assert.equal(m.inputs[0]!.dtype, name.toLowerCase(), name);
+      const [asFloat, asType] = m.run([input, Float32Array.from(values)]);
+      assert.deepEqual(Array.from(asFloat as Float32Array), values, name);
+      assert.equal(asType!.constructor, input.constructor, name);
+      assert.deepEqual(Array.from(asType as Float64Array, String), Array.from(input as Float64Array, String), name);
+    } finally {
+      m.dispose();
+    }
+  }
+});
+
 test('every shared model runs twice with the same result, or throws a RuntimeError saying why it cannot', { skip: NO_MODELS }, async () => {
   const files: string[] = [];
   const walk = (dir: string): void => {
