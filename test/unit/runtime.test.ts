@@ -354,7 +354,7 @@ test('every element type goes in and comes out through CAST (float16 as its bits
   }
 });
 
-test('every shared model runs twice with the same result, or throws a RuntimeError saying why it cannot', { skip: NO_MODELS }, async () => {
+test('every shared model runs twice with the same result, also when all activations are read, or throws a RuntimeError saying why it cannot', { skip: NO_MODELS }, async () => {
   const files: string[] = [];
   const walk = (dir: string): void => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -372,11 +372,18 @@ test('every shared model runs twice with the same result, or throws a RuntimeErr
     try {
       const m = await loadRuntimeModel(bytes, { name });
       try {
-        const inputs = sampleInputs(readModel(bytes), m, 42);
+        const model = readModel(bytes);
+        const inputs = sampleInputs(model, m, 42);
         const first = m.run(inputs);
         const second = m.run(inputs);
         assert.equal(first.length, m.outputs.length, name);
         first.forEach((o, i) => assert.ok(sameBytes(o, second[i]!), `${name}: output ${i} differs between runs`));
+        // Reading every activation must not change the outputs by a bit.
+        const sg = model.subgraphs[0]!;
+        const activations = sg.tensors.map((_, i) => i).filter((i) => model.buffers[sg.tensors[i]!.buffer]!.data.length === 0);
+        const withActivations = await runWithIntermediates(model, inputs, activations, { name });
+        assert.equal(withActivations.intermediates.size, activations.length, name);
+        first.forEach((o, i) => assert.ok(sameBytes(o, withActivations.outputs[i]!), `${name}: output ${i} changed when activations were read`));
         ran++;
       } finally {
         m.dispose();
