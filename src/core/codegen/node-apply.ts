@@ -59,7 +59,8 @@ function exists(fs: ApplyFs, p: string): boolean {
     fs.statSync(p);
     return true;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false; // ENOTDIR: checkFolder reports the file in the way
     throw e;
   }
 }
