@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { checkTflmCompatibility, isTflmCompatible } from '../../src/core/analysis/tflm-compat';
+import { BuiltinOperator, TensorType } from '../../src/core/tflite';
+import { bytes, handMadeModel, t } from '../helpers/arena-models';
+import { buildAllOpsModel } from '../helpers/sample-models';
+
+const FC_OPTIONS = { type: 'FullyConnectedOptions', table: { fused_activation_function: 'NONE', weights_format: 'DEFAULT', keep_num_dims: false, asymmetric_quantize_inputs: false } };
+const q = (n = 1) => ({ scale: new Array(n).fill(0.05), zeroPoint: new Array(n).fill(0), quantizedDimension: 0 });
+
+function fc(inputType: TensorType, weightType: TensorType) {
+  return handMadeModel({
+    tensors: [t('x', [1, 8], inputType, inputType === TensorType.FLOAT32 ? {} : { quantization: q() }), t('w', [4, 8], weightType, { quantization: q() }), t('y', [1, 4], inputType)],
+    ops: [{ code: BuiltinOperator.FULLY_CONNECTED, inputs: [0, 1, -1], outputs: [2], options: FC_OPTIONS }],
+    inputs: [0], outputs: [2], constants: { 1: bytes(weightType === TensorType.FLOAT32 ? 128 : 32) },
+  });
+}
+
+function single(code: BuiltinOperator, custom?: string, tensors = [t('x', [4]), t('y', [4])]) {
+  return handMadeModel({ tensors, ops: [{ code, custom, inputs: [0], outputs: [1] }], inputs: [0], outputs: [1] });
+}
+
+describe('TFLite Micro compatibility', () => {
+  test('a float model made of supported builtin ops has no problem', () => {
+    const problems = checkTflmCompatibility(buildAllOpsModel());
+    assert.deepEqual(problems, []);
+    assert.equal(isTflmCompatible(problems), true);
+  });
+
+  test('fully int8 and 16x8 fully-connected layers are fine', () => {
+    assert.deepEqual(checkTflmCompatibility(fc(TensorType.INT8, TensorType.INT8)), []);
+    assert.deepEqual(checkTflmCompatibility(fc(TensorType.INT16, TensorType.INT8)), []);
+  });
+
+  test('float input with int8 weights is a hybrid op TFLM rejects', () => {
+    const [p, ...rest] = checkTflmCompatibility(fc(TensorType.FLOAT32, TensorType.INT8));
+    assert.equal(rest.length, 0);
+    assert.equal(p!.operatorIndex, 0);
+    assert.equal(p!.opcode, 'FULLY_CONNECTED');
+    assert.equal(p!.severity, 'error');
+    assert.match(p!.message, /Hybrid models are not supported on TFLite Micro/);
+    assert.match(p!.message, /TinyML: Quantize Model/);
+  });
+
+  test('float16 weights behind DEQUANTIZE are reported', () => {
+    const m = handMadeModel({
+      tensors: [t('w16', [4], TensorType.FLOAT16), t('w', [4])],
+      ops: [{ code: BuiltinOperator.DEQUANTIZE, inputs: [0], outputs: [1] }],
+      inputs: [], outputs: [1], constants: { 0: bytes(8) },
+    });
+    const problems = checkTflmCompatibility(m);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!.message, /float16 weights/);
+    assert.equal(isTflmCompatible(problems), false);
+  });
+
+  test('an operator TFLM has no kernel for is an error naming it', () => {
+    const [p] = checkTflmCompatibility(single(BuiltinOperator.RANGE));
+    assert.equal(p?.opcode, 'RANGE');
+    assert.match(p!.message, /no kernel for RANGE/);
+  });
+
+  test('custom ops: TFLM ones need registering, Flex and unknown ones cannot run', () => {
+    const [ethos] = checkTflmCompatibility(single(BuiltinOperator.CUSTOM, 'ethos-u'));
+    assert.equal(ethos?.severity, 'info');
+    assert.match(ethos!.message, /AddEthosU\(\)/);
+    const [flex] = checkTflmCompatibility(single(BuiltinOperator.CUSTOM, 'FlexRFFT'));
+    assert.equal(flex?.severity, 'error');
+    assert.match(flex!.message, /SELECT_TF_OPS/);
+    const [mine] = checkTflmCompatibility(single(BuiltinOperator.CUSTOM, 'MyOp'));
+    assert.equal(mine?.severity, 'error');
+    assert.match(mine!.message, /AddCustom\("MyOp"/);
+  });
+
+  test('dynamic dimensions: a -1 in shape_signature is a warning, a -1 in the shape an error', () => {
+    const sig = checkTflmCompatibility(single(BuiltinOperator.RELU, undefined, [t('x', [1, 4], TensorType.FLOAT32, { shapeSignature: [-1, 4] }), t('y', [1, 4])]));
+    assert.deepEqual(sig.map((p) => [p.severity, p.operatorIndex]), [['warning', -1]]);
+    assert.match(sig[0]!.message, /fixed input shape/);
+    const dyn = checkTflmCompatibility(single(BuiltinOperator.RELU, undefined, [t('x', [-1, 4]), t('y', [-1, 4])]));
+    assert.ok(dyn.length >= 1 && dyn.every((p) => p.severity === 'error'));
+  });
+
+  test('uint8 (asymmetric) quantized convolutions are reported', () => {
+    const m = handMadeModel({
+      tensors: [t('x', [1, 4, 4, 1], TensorType.UINT8, { quantization: q() }), t('w', [1, 1, 1, 1], TensorType.UINT8, { quantization: q() }), t('y', [1, 4, 4, 1], TensorType.UINT8)],
+      ops: [{ code: BuiltinOperator.CONV_2D, inputs: [0, 1, -1], outputs: [2] }],
+      inputs: [0], outputs: [2], constants: { 1: bytes(1) },
+    });
+    const [p] = checkTflmCompatibility(m);
+    assert.match(p!.message, /uint8/);
+  });
+});
