@@ -46,13 +46,13 @@ function diagnose(stage: 'load' | 'run', text: string): Diagnosis {
   }
   const quantDim = /quantized_dimension must be in range \[0, (\d+)\)\. Was (\d+)/.exec(text);
   if (quantDim) {
-    const tensor = /Tensor (\d+) has invalid quantization/.exec(text);
+    const tensors = [...text.matchAll(/Tensor (\d+) has invalid quantization/g)].map((m) => m[1]);
+    const which = tensors.length === 0 ? 'a tensor has' : tensors.length === 1 ? `tensor ${tensors[0]} has` : `${tensors.length} tensors (${tensors.join(', ')}) have`;
     return {
       kind: 'invalid-quantization',
       explanation:
-        `${tensor ? `tensor ${tensor[1]}` : 'a tensor'} has quantized_dimension=${quantDim[2]} but only ${quantDim[1]} ` +
-        'dimension(s). Full TFLite rejects this; TFLite Micro accepts it. Re-convert the model, or set ' +
-        'quantized_dimension to 0 on its 1-D (bias) tensors',
+        `${which} quantized_dimension=${quantDim[2]} but only ${quantDim[1]} dimension(s). Full TFLite rejects this; ` +
+        'TFLite Micro accepts it. Re-convert the model, or set quantized_dimension to 0 on those 1-D (bias) tensors',
     };
   }
   if (/BytesRequired number of elements overflowed|dimension.*negative|Dimensions mismatch/i.test(text)) {
