@@ -6,3 +6,4 @@ export { withExtraOutputs, EXTRA_OUTPUT_PREFIX } from './extra-outputs';
 export { inputTensorIndices, outputTensorIndices } from './io-tensors';
 export { runWithIntermediates, type IntermediatesResult } from './intermediates';
 export { setLiteRtDirectory, LITERT_GLUE_FILE, LITERT_WASM_FILE } from './litert-loader';
+export { dynamicOutputs, type DynamicOutput } from './dynamic-outputs';
