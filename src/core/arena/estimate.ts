@@ -58,23 +58,34 @@ export function estimateArena(model: Model, options: ArenaOptions = {}): ArenaEs
 }
 
 /**
- * For each of the 16 possible end alignments the checks are monotonic in the size, so a binary search per residue
- * finds the smallest size in that class; the minimum over classes is the byte-exact minimum.
+ * For each of the 16 possible end alignments the checks are monotonic in the size, so a search per residue finds the
+ * smallest size in that class; the minimum over classes is the byte-exact minimum. The search starts just below
+ * `arena_used_bytes`, where the answer almost always is, and widens its step only when it has to.
  */
 function findMinimumArena(script: AllocationScript, used: number): number {
   let best = Infinity;
   for (let r = 0; r < 16; r++) {
-    let hi = Math.ceil((used + 64) / 16) * 16 + r;
-    while (!simulate(script.steps, hi).ok) hi = hi * 2 + r - (hi * 2) % 16;
-    let lo = r; // may fail or succeed; search k in [0, (hi - r) / 16]
-    let loK = 0;
-    let hiK = (hi - r) / 16;
-    if (simulate(script.steps, lo).ok) { best = Math.min(best, lo); continue; }
-    while (hiK - loK > 1) {
-      const mid = (loK + hiK) >> 1;
-      if (simulate(script.steps, mid * 16 + r).ok) hiK = mid; else loK = mid;
+    const fits = (k: number) => simulate(script.steps, k * 16 + r).ok;
+    const start = Math.max(0, Math.floor((used - r) / 16) - 2);
+    let lo: number; // a k that fails (or -1)
+    let hi: number; // a k that fits
+    if (fits(start)) {
+      hi = start;
+      let step = 1;
+      lo = hi - step;
+      while (lo >= 0 && fits(lo)) { hi = lo; step *= 2; lo = hi - step; }
+      lo = Math.max(lo, -1);
+    } else {
+      lo = start;
+      let step = 1;
+      hi = lo + step;
+      while (!fits(hi)) { lo = hi; step *= 2; hi = lo + step; }
     }
-    best = Math.min(best, hiK * 16 + r);
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (fits(mid)) hi = mid; else lo = mid;
+    }
+    best = Math.min(best, hi * 16 + r);
   }
   return best;
 }

@@ -99,10 +99,14 @@ export function buildAllocationScript(model: Model, target: TargetLayout, kernel
   for (const o of operators) {
     const sg = model.subgraphs[o.subgraph]!;
     const op = sg.operators[o.operatorIndex]!;
+    // The kernel's temp TfLiteTensors only grow temp (freeing them does not move it back until the op is done), and
+    // every struct's alignment divides the head's, so one block of their summed sizes is checked the same way.
+    let tempBytes = 0;
     for (const t of [...op.inputs, ...op.outputs]) {
       const tensor = tensorAt(sg.tensors, t);
-      if (tensor) pushTempTensor(steps, tensor, target);
+      if (tensor) tempBytes += tempTensorBytes(tensor, target);
     }
+    if (tempBytes > 0) steps.push({ kind: 'temp', bytes: tempBytes, align: 1, what: 'temporary TfLiteTensors of the operator' });
     for (const bytes of o.kernel.prepare) tail(bytes, target.arenaAlignment, 'kernel-data', { subgraph: o.subgraph, operatorIndex: o.operatorIndex });
     steps.push({ kind: 'reset-temp' });
     requestCount += o.kernel.scratch.length;
@@ -169,13 +173,15 @@ function quantizationChannels(t: Tensor): number {
   return q && q.scale.length > 0 && q.zeroPoint.length > 0 ? q.scale.length : 0;
 }
 
-function pushTempTensor(steps: SimStep[], t: Tensor, target: TargetLayout): void {
-  steps.push({ kind: 'temp', bytes: target.tfLiteTensor.size, align: target.tfLiteTensor.align, what: 'temporary TfLiteTensor' });
+/** A temp TfLiteTensor plus, when quantized, its TfLiteAffineQuantization and zero-point array (aligned in sequence). */
+function tempTensorBytes(t: Tensor, target: TargetLayout): number {
+  let end = target.tfLiteTensor.size;
   const c = quantizationChannels(t);
   if (c > 0) {
-    steps.push({ kind: 'temp', bytes: target.affineQuantization.size, align: target.affineQuantization.align, what: 'temporary quantization' });
-    steps.push({ kind: 'temp', bytes: 4 + 4 * c, align: target.intArrayAlign, what: 'temporary zero points' });
+    end = Math.ceil(end / target.affineQuantization.align) * target.affineQuantization.align + target.affineQuantization.size;
+    end = Math.ceil(end / target.intArrayAlign) * target.intArrayAlign + 4 + 4 * c;
   }
+  return Math.ceil(end / target.tfLiteTensor.align) * target.tfLiteTensor.align;
 }
 
 function decodeFlexbufferMap(bytes: Uint8Array | undefined): Record<string, unknown> {
