@@ -26,12 +26,13 @@ const INIT_OPDATA: ReadonlyMap<BuiltinOperator, OpDataSize | number> = new Map<B
   [B.UNIDIRECTIONAL_SEQUENCE_LSTM, 688],
 ]);
 
-/** Kernels whose Init and Prepare allocate nothing in the arena. */
+/** Kernels registered without Init whose Prepare allocates nothing in the arena (RegisterOp(nullptr, ...)). */
 const NO_ALLOCATION: ReadonlySet<BuiltinOperator> = new Set<BuiltinOperator>([
   B.CAST, B.MAXIMUM, B.MINIMUM, B.TRANSPOSE, B.SQUEEZE, B.EXPAND_DIMS, B.SHAPE, B.GATHER, B.GATHER_ND,
   B.SPLIT, B.SPLIT_V, B.PACK, B.UNPACK, B.SLICE, B.ARG_MAX, B.ARG_MIN, B.FLOOR, B.CEIL, B.ROUND, B.ZEROS_LIKE, B.FILL,
   B.DEPTH_TO_SPACE, B.SPACE_TO_DEPTH, B.BATCH_TO_SPACE_ND, B.RESIZE_BILINEAR, B.RESIZE_NEAREST_NEIGHBOR, B.REVERSE_V2,
-  B.BROADCAST_TO, B.BROADCAST_ARGS, B.FLOOR_DIV, B.FLOOR_MOD, B.LOGICAL_AND, B.LOGICAL_OR, B.LOGICAL_NOT,
+  B.BROADCAST_TO, B.BROADCAST_ARGS, B.LOGICAL_AND, B.LOGICAL_OR, B.LOGICAL_NOT, B.EXP, B.NEG, B.SIN, B.COS, B.LOG,
+  B.SQRT, B.SQUARE, B.L2_POOL_2D,
 ]);
 
 const none = () => ({ init: [], prepare: [], scratch: [] });
