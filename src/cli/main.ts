@@ -1,16 +1,20 @@
 import { EXIT_BAD_INPUT, EXIT_FAILURE, UsageError, type CliIo } from './cli-io';
+import { ARENA_USAGE, runArena } from './commands/arena';
 import { DEMO_USAGE, runDemo } from './commands/demo';
+import { EXPORT_USAGE, runExport } from './commands/export';
 import { INSPECT_USAGE, runInspect } from './commands/inspect';
 
 type Command = { usage: string; summary: string; run: (args: string[], io: CliIo) => Promise<number> };
 
 const COMMANDS: Record<string, Command> = {
   inspect: { usage: INSPECT_USAGE, summary: 'inputs, outputs, operators, parameters, MACs of a .tflite model', run: runInspect },
+  arena: { usage: ARENA_USAGE, summary: 'tensor arena TFLite Micro needs, and TFLite Micro compatibility', run: runArena },
+  export: { usage: EXPORT_USAGE, summary: 'C array of the model (+ TFLite Micro boilerplate) into a firmware project', run: runExport },
   demo: { usage: DEMO_USAGE, summary: 'build the bundled sample model and run the toolkit on it', run: runDemo },
 };
 
 function help(): string {
-  const rows = Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(52)} ${c.summary}`);
+  const rows = Object.values(COMMANDS).flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]);
   return ['TinyML Toolkit: .tflite models for microcontrollers', '', 'Usage:', ...rows, ''].join('\n');
 }
 
