@@ -1,0 +1,21 @@
+/** What went wrong with a dataset file: lets callers (QuickPick, CLI) react without parsing messages. */
+export type DatasetErrorKind =
+  | 'unreadable' // the file or folder cannot be read
+  | 'empty' // no samples in it
+  | 'format' // not a valid file of its kind (bad header, truncated, corrupt zip)
+  | 'dtype' // an element type we cannot use
+  | 'shape' // data that does not fit the model input
+  | 'non-finite' // NaN or Inf values
+  | 'mismatch' // inputs, sample counts or sample rates that disagree
+  | 'unsupported'; // a valid file we do not read (Fortran order, stereo audio, compressed BMP...)
+
+/**
+ * A dataset the loaders cannot use. The message names the file, what was found and what the model input expects, so
+ * the user can fix the data without reading code.
+ */
+export class DatasetError extends Error {
+  override readonly name = 'DatasetError';
+  constructor(readonly kind: DatasetErrorKind, readonly file: string, message: string) {
+    super(message);
+  }
+}

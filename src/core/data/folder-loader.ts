@@ -1,0 +1,136 @@
+/**
+ * Folder datasets. One model input: every image, .wav or .npy file below the folder (sub-folders such as one per class
+ * included), in sorted path order, one kind per folder. Several inputs: one sub-folder per input name, paired by order.
+ */
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import type { InputSamples } from './assemble';
+import { evenlySpread } from './assemble';
+import type { InputSpec } from './dataset';
+import { DatasetError } from './errors';
+import { decodeImage, IMAGE_EXTENSIONS } from './image-decode';
+import { imageToSample } from './image-preprocess';
+import { matchInputs } from './match-inputs';
+import { readNpy } from './npy';
+import { DEFAULT_MAX_SAMPLES, type DatasetOptions } from './options';
+import { readBytes } from './read-bytes';
+import { describeInput, elementCountOf, singleSample } from './shape-fit';
+import { decodeWav } from './wav';
+
+export type SampleFileKind = 'image' | 'audio' | 'npy';
+
+export function sampleFileKind(name: string): SampleFileKind | undefined {
+  const ext = path.extname(name).toLowerCase();
+  if (IMAGE_EXTENSIONS.includes(ext)) return 'image';
+  if (ext === '.wav') return 'audio';
+  if (ext === '.npy') return 'npy';
+  return undefined;
+}
+
+const KIND_NAMES: Record<SampleFileKind, string> = { image: 'image', audio: '.wav', npy: '.npy' };
+const MAX_DEPTH = 4;
+
+/** Code-unit order, not locale order: the same on every machine. */
+const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Sample files below `dir` (hidden entries skipped), sorted by relative path. */
+async function listSampleFiles(dir: string, shown: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (rel: string, depth: number): Promise<void> => {
+    let entries;
+    try {
+      entries = await fsp.readdir(path.join(dir, rel), { withFileTypes: true });
+    } catch (e) {
+      throw new DatasetError('unreadable', shown, `${path.join(shown, rel)}: cannot list the folder (${(e as Error).message}).`);
+    }
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory() && depth < MAX_DEPTH) await walk(r, depth + 1);
+      else if (e.isFile() && sampleFileKind(e.name)) out.push(r);
+    }
+  };
+  await walk('', 0);
+  return out.sort(byPath);
+}
+
+async function loadSingleInputFolder(dir: string, shown: string, input: InputSpec, options: DatasetOptions, warnings: string[]): Promise<InputSamples> {
+  let files = await listSampleFiles(dir, shown);
+  if (files.length === 0) {
+    throw new DatasetError('empty', shown, `${shown}: no sample files in the folder (looked for ${IMAGE_EXTENSIONS.join(', ')}, .wav and .npy, ${MAX_DEPTH} levels deep).`);
+  }
+  const kinds = new Map<SampleFileKind, number>();
+  for (const f of files) kinds.set(sampleFileKind(f)!, (kinds.get(sampleFileKind(f)!) ?? 0) + 1);
+  if (kinds.size > 1) {
+    const found = [...kinds].map(([k, n]) => `${n} ${KIND_NAMES[k]} file${n === 1 ? '' : 's'}`).join(', ');
+    throw new DatasetError('mismatch', shown, `${shown}: mixes ${found}; keep one kind of sample file per folder.`);
+  }
+  const kind = [...kinds.keys()][0]!;
+  const maxSamples = options.maxSamples ?? DEFAULT_MAX_SAMPLES;
+  if (kind !== 'audio' && files.length > maxSamples) {
+    warnings.push(`${shown}: ${files.length} files; using ${maxSamples} spread evenly over them (raise maxSamples to use more).`);
+    files = evenlySpread(files.length, maxSamples).map((i) => files[i]!);
+  }
+  const samples: Float32Array[] = [];
+  const origins: string[] = [];
+  const need = elementCountOf(input.shape);
+  let rate: { value: number; file: string } | undefined;
+  for (const rel of files) {
+    const fileShown = path.join(shown, rel);
+    const bytes = await readBytes(path.join(dir, rel), fileShown);
+    if (bytes.length === 0) throw new DatasetError('empty', fileShown, `${fileShown}: the file is empty.`);
+    if (kind === 'npy') {
+      const arr = readNpy(bytes, fileShown);
+      samples.push(singleSample(arr.data, arr.shape, input, fileShown));
+      origins.push(fileShown);
+    } else if (kind === 'image') {
+      samples.push(imageToSample(decodeImage(bytes, path.extname(rel).toLowerCase(), fileShown), input, options.image ?? {}, fileShown));
+      origins.push(fileShown);
+    } else {
+      const audio = decodeWav(bytes, fileShown);
+      const wanted = options.audio?.sampleRate;
+      if (wanted !== undefined && audio.sampleRate !== wanted) {
+        throw new DatasetError('mismatch', fileShown, `${fileShown}: sample rate ${audio.sampleRate} Hz, the model expects ${wanted} Hz; resample the file (we do not resample).`);
+      }
+      if (rate && rate.value !== audio.sampleRate) {
+        throw new DatasetError('mismatch', fileShown, `${fileShown}: sample rate ${audio.sampleRate} Hz differs from ${rate.file} (${rate.value} Hz); use one rate for all files.`);
+      }
+      rate ??= { value: audio.sampleRate, file: fileShown };
+      const scale = options.audio?.scale === 'int16' ? 32768 : 1;
+      const pcm = scale === 1 ? audio.samples : audio.samples.map((s) => s * scale);
+      if (options.audio?.framing === 'frames') {
+        const frames = Math.floor(pcm.length / need);
+        if (frames === 0) {
+          throw new DatasetError('shape', fileShown, `${fileShown}: ${pcm.length} audio samples, shorter than one frame of ${describeInput(input)} (${need}); use framing 'pad-crop' to zero-pad.`);
+        }
+        for (let f = 0; f < frames; f++) {
+          samples.push(pcm.slice(f * need, (f + 1) * need));
+          origins.push(`${fileShown}, frame ${f}`);
+        }
+      } else {
+        const s = new Float32Array(need);
+        s.set(pcm.subarray(0, need));
+        samples.push(s);
+        origins.push(fileShown);
+      }
+    }
+  }
+  return { samples, origin: (i) => origins[i]!, file: shown };
+}
+
+export async function loadFolder(dir: string, inputs: readonly InputSpec[], options: DatasetOptions, warnings: string[]): Promise<InputSamples[]> {
+  const shown = options.displayRoot ? path.relative(options.displayRoot, dir) || '.' : dir;
+  if (inputs.length === 1) return [await loadSingleInputFolder(dir, shown, inputs[0]!, options, warnings)];
+  let subdirs: string[];
+  try {
+    subdirs = (await fsp.readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort(byPath);
+  } catch (e) {
+    throw new DatasetError('unreadable', shown, `${shown}: cannot list the folder (${(e as Error).message}).`);
+  }
+  const chosen = matchInputs(subdirs, inputs, shown, 'sub-folder');
+  const out: InputSamples[] = [];
+  for (const [k, input] of inputs.entries()) {
+    out.push(await loadSingleInputFolder(path.join(dir, chosen[k]!), path.join(shown, chosen[k]!), input, options, warnings));
+  }
+  return out;
+}

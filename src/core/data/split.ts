@@ -1,0 +1,37 @@
+import type { Dataset } from './dataset';
+
+/** Deterministic PRNG (mulberry32): the same seed splits the same way on every machine. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Splits off a held-out part (for the quantization report: never the calibration samples) by a seeded shuffle. Both
+ * parts keep the original sample order. With 2 or more samples each part gets at least one.
+ */
+export function splitHeldOut(dataset: Dataset, fraction: number, seed = 1): { calibration: Dataset; heldOut: Dataset } {
+  if (!(fraction > 0 && fraction < 1)) throw new RangeError(`splitHeldOut: fraction must be between 0 and 1, got ${fraction}`);
+  const n = dataset.samples.length;
+  if (n < 2) throw new RangeError(`splitHeldOut: ${dataset.source} has ${n} sample${n === 1 ? '' : 's'}; a split needs at least 2`);
+  const held = Math.min(n - 1, Math.max(1, Math.round(n * fraction)));
+  const order = Array.from({ length: n }, (_, i) => i);
+  const random = seededRandom(seed);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const heldSet = new Set(order.slice(0, held));
+  const pick = (inHeld: boolean): Dataset => ({
+    source: `${dataset.source} (${inHeld ? 'held-out' : 'calibration'} split, seed ${seed})`,
+    samples: dataset.samples.filter((_, i) => heldSet.has(i) === inHeld),
+    inputShapes: dataset.inputShapes.map((s) => [...s]),
+  });
+  return { calibration: pick(false), heldOut: pick(true) };
+}
