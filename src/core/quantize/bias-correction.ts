@@ -1,0 +1,84 @@
+/**
+ * Bias correction: quantized weights shift each output channel's mean a little. Running the float and the quantized
+ * model on the calibration data shows the mean error per channel at every CONV_2D, DEPTHWISE_CONV_2D and
+ * FULLY_CONNECTED output; it is folded into the int32 bias (in bias units: input scale × weight scale).
+ * One layer at a time would be exact; one pass for all layers is what fits the time budget and removes most of it.
+ */
+import type { Dataset } from '../data/dataset';
+import { BuiltinOperator, TensorType, type Model } from '../tflite/index';
+import { ObservedModel } from './calibrate';
+import { throwIfAborted } from './errors';
+import { bytesOf, newBuffer } from './graph';
+import { roundHalfAway, INT32_MAX } from './quant-math';
+import { toFloat } from './tensor-io';
+import type { QuantizeHooks } from './types';
+
+const CORRECTED = new Set<BuiltinOperator>([BuiltinOperator.CONV_2D, BuiltinOperator.DEPTHWISE_CONV_2D, BuiltinOperator.FULLY_CONNECTED]);
+
+export async function applyBiasCorrection(floatModel: Model, quantModel: Model, data: Dataset, hooks: QuantizeHooks = {}): Promise<Model> {
+  const fsg = floatModel.subgraphs[0]!;
+  const qsg = quantModel.subgraphs[0]!;
+  const fByName = new Map<string, number>();
+  fsg.tensors.forEach((t, i) => fByName.set(t.name, i));
+  // (quantized op index, float output tensor, quantized output tensor)
+  const targets: { op: number; f: number; q: number }[] = [];
+  qsg.operators.forEach((op, i) => {
+    const code = quantModel.operatorCodes[op.opcodeIndex]!.builtinCode;
+    const bias = op.inputs[2] ?? -1;
+    if (!CORRECTED.has(code) || bias < 0 || qsg.tensors[bias]!.type !== TensorType.INT32) return;
+    // Fused activations clip the output: the mean error there is not the bias error.
+    const act = op.builtinOptions?.table['fused_activation_function'];
+    if (act !== undefined && act !== 'NONE') return;
+    const q = op.outputs[0]!;
+    const f = fByName.get(qsg.tensors[q]!.name);
+    if (f !== undefined && qsg.tensors[q]!.type === TensorType.INT8) targets.push({ op: i, f, q });
+  });
+  if (!targets.length) return quantModel;
+  const floatRun = await ObservedModel.load(floatModel, targets.map((t) => t.f), 'the float model');
+  let quantRun: ObservedModel | undefined;
+  try {
+    quantRun = await ObservedModel.load(quantModel, targets.map((t) => t.q), 'the quantized model');
+    const sums = targets.map((t) => new Float64Array(qsg.tensors[t.q]!.shape.at(-1) ?? 1));
+    const fIdx = new Map(targets.map((t, k) => [t.f, k]));
+    const qIdx = new Map(targets.map((t, k) => [t.q, k]));
+    let counted = 0;
+    for (let i = 0; i < data.samples.length; i++) {
+      throwIfAborted(hooks.signal, 'Bias correction');
+      const fv = new Map<number, Float32Array>();
+      floatRun.run(data.samples[i]!, (t, v) => { if (fIdx.has(t)) fv.set(fIdx.get(t)!, v as Float32Array); });
+      quantRun.run(data.samples[i]!, (t, v) => {
+        const k = qIdx.get(t);
+        if (k === undefined) return;
+        const q = toFloat(qsg.tensors[t]!, v);
+        const f = fv.get(k)!;
+        const s = sums[k]!;
+        const c = s.length;
+        for (let j = 0; j < q.length; j++) s[j % c]! += f[j]! - q[j]!;
+      });
+      counted++;
+      hooks.onProgress?.(i + 1, data.samples.length, 'bias correction');
+    }
+    const buffers = [...quantModel.buffers];
+    const tensors = qsg.tensors.map((t) => ({ ...t }));
+    targets.forEach((t, k) => {
+      const op = qsg.operators[t.op]!;
+      const b = tensors[op.inputs[2]!]!;
+      const scales = b.quantization!.scale;
+      const old = buffers[b.buffer]!.data;
+      const values = new Int32Array(old.byteLength / 4);
+      new Uint8Array(values.buffer).set(old);
+      const perPosition = (qsg.tensors[t.q]!.shape.slice(0, -1).reduce((a, d) => a * d, 1)) * counted;
+      for (let c = 0; c < values.length; c++) {
+        const meanError = sums[k]![c]! / perPosition;
+        const shifted = values[c]! + roundHalfAway(meanError / scales[scales.length > 1 ? c : 0]!);
+        values[c] = Math.max(-INT32_MAX, Math.min(INT32_MAX, shifted));
+      }
+      buffers.push(newBuffer(bytesOf(values)));
+      b.buffer = buffers.length - 1;
+    });
+    return { ...quantModel, buffers, subgraphs: quantModel.subgraphs.map((s, i) => (i === 0 ? { ...s, tensors } : s)) };
+  } finally {
+    floatRun.dispose();
+    quantRun?.dispose();
+  }
+}

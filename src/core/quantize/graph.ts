@@ -1,0 +1,154 @@
+/**
+ * Small helpers over the decoded model that every quantization mode needs: reading constant values, telling weights
+ * from activations, and the final clean-up (drop tensors and buffers nothing refers to, rebuild operator codes).
+ */
+import { BuiltinOperator, TensorType, type Buffer, type Model, type Operator, type OperatorCode, type SubGraph, type Tensor } from '../tflite/index';
+import { halfToFloat } from './float16';
+
+export function isConstant(model: Model, tensor: Tensor): boolean {
+  const b = model.buffers[tensor.buffer];
+  return !!b && (b.data.byteLength > 0 || b.size > 0n);
+}
+
+/** Float values of a FLOAT32, FLOAT16 or (dequantized) INT8 constant. */
+export function constantFloats(model: Model, tensor: Tensor): Float32Array {
+  const data = model.buffers[tensor.buffer]!.data;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  switch (tensor.type) {
+    // Copied out of the file's bytes (which need not be 4-aligned); every platform we run on is little-endian.
+    case TensorType.FLOAT32: return new Float32Array(data.slice().buffer);
+    case TensorType.FLOAT16: return Float32Array.from({ length: data.byteLength / 2 }, (_, i) => halfToFloat(view.getUint16(i * 2, true)));
+    case TensorType.INT8: {
+      const q = tensor.quantization;
+      const scales = q?.scale ?? [1];
+      const zps = q?.zeroPoint ?? [0];
+      const axis = q?.quantizedDimension ?? 0;
+      const inner = tensor.shape.slice(axis + 1).reduce((a, d) => a * d, 1);
+      const channels = tensor.shape[axis] ?? 1;
+      return Float32Array.from({ length: data.byteLength }, (_, i) => {
+        const c = scales.length > 1 ? Math.floor(i / inner) % channels : 0;
+        return (view.getInt8(i) - (zps[c] ?? 0)) * scales[c]!;
+      });
+    }
+    default: throw new RangeError(`tensor "${tensor.name}" is not a float constant`);
+  }
+}
+
+export function bytesOf(values: Float32Array | Int8Array | Int16Array | Int32Array | BigInt64Array | Uint8Array | Uint16Array): Uint8Array {
+  return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+}
+
+export function newBuffer(data: Uint8Array): Buffer {
+  return { data, offset: 0n, size: 0n };
+}
+
+/** Index of the op producing each tensor (-1 for inputs and constants). */
+export function producers(sg: SubGraph): Int32Array {
+  const p = new Int32Array(sg.tensors.length).fill(-1);
+  sg.operators.forEach((op, i) => op.outputs.forEach((t) => { if (t >= 0) p[t] = i; }));
+  return p;
+}
+
+/** Opcode table rebuilt from (code, version, custom code) per operator; operators get their new opcode indices. */
+export interface VersionedOperator {
+  op: Operator;
+  code: BuiltinOperator;
+  version: number;
+  customCode?: string;
+}
+
+export function assembleOperators(ops: VersionedOperator[]): { operators: Operator[]; operatorCodes: OperatorCode[] } {
+  const codes: OperatorCode[] = [];
+  const index = new Map<string, number>();
+  const operators = ops.map(({ op, code, version, customCode }) => {
+    const key = `${code}:${version}:${customCode ?? ''}`;
+    let i = index.get(key);
+    if (i === undefined) {
+      i = codes.length;
+      index.set(key, i);
+      const oc: OperatorCode = { builtinCode: code, deprecatedBuiltinCode: Math.min(code, 127), version };
+      if (customCode !== undefined) oc.customCode = customCode;
+      codes.push(oc);
+    }
+    return { ...op, opcodeIndex: i };
+  });
+  return { operators, operatorCodes: codes };
+}
+
+/**
+ * Drops the tensors of subgraph 0 that no operator, input or output refers to, then the buffers no tensor or
+ * metadata refers to, renumbering everything (signatures included). Other subgraphs' tensors are untouched.
+ */
+export function compactModel(model: Model): Model {
+  const sg = model.subgraphs[0]!;
+  const used = new Uint8Array(sg.tensors.length);
+  const mark = (t: number) => { if (t >= 0) used[t] = 1; };
+  sg.inputs.forEach(mark);
+  sg.outputs.forEach(mark);
+  for (const op of sg.operators) {
+    op.inputs.forEach(mark);
+    op.outputs.forEach(mark);
+    op.intermediates?.forEach(mark);
+  }
+  const tensorMap = new Int32Array(sg.tensors.length).fill(-1);
+  const tensors: Tensor[] = [];
+  sg.tensors.forEach((t, i) => { if (used[i]) { tensorMap[i] = tensors.length; tensors.push(t); } });
+  const remap = (t: number) => (t < 0 ? t : tensorMap[t]!);
+  const operators = sg.operators.map((op) => {
+    const copy: Operator = { ...op, inputs: op.inputs.map(remap), outputs: op.outputs.map(remap) };
+    if (op.intermediates) copy.intermediates = op.intermediates.map(remap);
+    return copy;
+  });
+  const newSg: SubGraph = { ...sg, tensors, operators, inputs: sg.inputs.map(remap), outputs: sg.outputs.map(remap) };
+  const subgraphs = model.subgraphs.map((s, i) => (i === 0 ? newSg : s));
+
+  const bufferUsed = new Uint8Array(model.buffers.length);
+  bufferUsed[0] = 1;
+  for (const s of subgraphs) for (const t of s.tensors) bufferUsed[t.buffer] = 1;
+  for (const md of model.metadata) bufferUsed[md.buffer] = 1;
+  for (const b of model.metadataBuffer ?? []) bufferUsed[b] = 1;
+  const bufferMap = new Int32Array(model.buffers.length).fill(-1);
+  const buffers: Buffer[] = [];
+  model.buffers.forEach((b, i) => { if (bufferUsed[i]) { bufferMap[i] = buffers.length; buffers.push(b); } });
+  const rebuffer = (t: Tensor): Tensor => ({ ...t, buffer: bufferMap[t.buffer]! });
+  const out: Model = {
+    ...model,
+    buffers,
+    subgraphs: subgraphs.map((s) => ({ ...s, tensors: s.tensors.map(rebuffer) })),
+    metadata: model.metadata.map((md) => ({ ...md, buffer: bufferMap[md.buffer]! })),
+    signatureDefs: model.signatureDefs.map((sig) => (sig.subgraphIndex !== 0 ? sig : {
+      ...sig,
+      inputs: sig.inputs.map((m) => ({ ...m, tensorIndex: remap(m.tensorIndex) })),
+      outputs: sig.outputs.map((m) => ({ ...m, tensorIndex: remap(m.tensorIndex) })),
+    })),
+  };
+  if (model.metadataBuffer) out.metadataBuffer = model.metadataBuffer.map((b) => bufferMap[b]!);
+  return out;
+}
+
+/** Replaces every DEQUANTIZE of a constant (float16 or int8 weights) by a float32 constant, so the graph is all float. */
+export function foldConstantDequantize(model: Model): { model: Model; folded: number } {
+  const sg = model.subgraphs[0]!;
+  const tensors = sg.tensors.map((t) => ({ ...t }));
+  const buffers = [...model.buffers];
+  const operators: Operator[] = [];
+  let folded = 0;
+  for (const op of sg.operators) {
+    const code = model.operatorCodes[op.opcodeIndex]!.builtinCode;
+    const input = tensors[op.inputs[0] ?? -1];
+    const output = tensors[op.outputs[0] ?? -1];
+    if (code === BuiltinOperator.DEQUANTIZE && input && output && output.type === TensorType.FLOAT32 && isConstant(model, input)
+      && !sg.outputs.includes(op.outputs[0]!)) {
+      const values = constantFloats(model, input);
+      output.buffer = buffers.length;
+      buffers.push(newBuffer(bytesOf(values)));
+      delete output.quantization;
+      folded++;
+      continue;
+    }
+    operators.push(op);
+  }
+  if (!folded) return { model, folded };
+  const subgraphs = model.subgraphs.map((s, i) => (i === 0 ? { ...s, tensors, operators } : s));
+  return { model: compactModel({ ...model, buffers, subgraphs }), folded };
+}

@@ -1,0 +1,307 @@
+/**
+ * Rewrites a float graph into a full-integer one, given one float range per activation tensor: every operator that
+ * has an integer form gets integer inputs, weights, bias and output; the rest (on request) stays float with
+ * QUANTIZE/DEQUANTIZE around it. Tensor indices of the original activations are kept (their type changes), so
+ * signatures stay valid and tensor names match between the float and the quantized model.
+ */
+import {
+  BuiltinOperator, builtinOperatorName, TensorType, tensorTypeName, type Model, type Operator, type QuantParams, type Tensor,
+} from '../tflite/index';
+import { QuantizeError } from './errors';
+import { assembleOperators, bytesOf, compactModel, constantFloats, isConstant, newBuffer, type VersionedOperator } from './graph';
+import { dequantizeOpVersion, fusedActivationRange, OP_RULES, quantizeOpVersion, type ActivationType, type OpRule } from './op-rules';
+import {
+  asymmetricParams, INT16_ACTIVATION, INT8_ACTIVATION, sameParams, symmetricScale, type AffineParams, type IntRange,
+} from './quant-math';
+import type { ObservedRange } from './range-estimation';
+import type { OperatorReport, TensorReport } from './types';
+import {
+  biasScales, fitBiasInInt32, quantizeBiasInt32, quantizeBiasInt64, quantizeConstantActivation, quantizeWeights, weightScales,
+} from './weights';
+
+export interface IntegerGraphOptions {
+  activation: ActivationType;
+  io: 'int8' | 'float';
+  uint8Input: boolean;
+  perChannelFullyConnected: boolean;
+  keepUnsupportedInFloat: boolean;
+  name: string;
+}
+
+export interface IntegerGraph {
+  model: Model;
+  operators: OperatorReport[];
+  activations: TensorReport[];
+  warnings: string[];
+}
+
+type Domain = 'q' | 'float' | 'u8' | 'other';
+type Status = OperatorReport['status'];
+
+const ROUND_TRIP_TYPES: Record<ActivationType, TensorType> = { int8: TensorType.INT8, int16: TensorType.INT16 };
+
+/** Operators that are part of the float graph but carry no float data (shape arithmetic on int32). */
+function touchesFloat(model: Model, op: Operator): boolean {
+  const sg = model.subgraphs[0]!;
+  return [...op.inputs, ...op.outputs].some((t) => t >= 0 && sg.tensors[t]!.type === TensorType.FLOAT32);
+}
+
+/** The tensors whose float range calibration must observe: every float activation of subgraph 0. */
+export function activationTensors(model: Model): number[] {
+  const sg = model.subgraphs[0]!;
+  const out: number[] = [];
+  sg.tensors.forEach((t, i) => { if (t.type === TensorType.FLOAT32 && !isConstant(model, t)) out.push(i); });
+  return out;
+}
+
+function opName(model: Model, op: Operator, index: number): string {
+  const oc = model.operatorCodes[op.opcodeIndex]!;
+  return `${oc.customCode ?? builtinOperatorName(oc.builtinCode)} #${index}`;
+}
+
+function quantParams(scales: number[], zeroPoints: number[], axis = 0): QuantParams {
+  return { scale: scales.map(Math.fround), zeroPoint: zeroPoints, quantizedDimension: axis };
+}
+
+export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedRange>, opts: IntegerGraphOptions): IntegerGraph {
+  const sg = model.subgraphs[0]!;
+  const codeOf = (op: Operator) => model.operatorCodes[op.opcodeIndex]!.builtinCode;
+  const intRange: IntRange = opts.activation === 'int16' ? INT16_ACTIVATION : INT8_ACTIVATION;
+  const qType = ROUND_TRIP_TYPES[opts.activation];
+  const warnings: string[] = [];
+  const isFloatActivation = (t: number) => t >= 0 && sg.tensors[t]!.type === TensorType.FLOAT32 && !isConstant(model, sg.tensors[t]!);
+  const isFloatConstant = (t: number) => t >= 0 && sg.tensors[t]!.type === TensorType.FLOAT32 && isConstant(model, sg.tensors[t]!);
+
+  // 1. Which operators become integer.
+  const status: Status[] = [];
+  const unsupported: string[] = [];
+  sg.operators.forEach((op, i) => {
+    if (!touchesFloat(model, op)) { status.push('unchanged'); return; }
+    const rule = OP_RULES[codeOf(op)];
+    const customCode = model.operatorCodes[op.opcodeIndex]!.customCode;
+    if (rule && customCode === undefined && (opts.activation === 'int8' || rule.int16)) { status.push('quantized'); return; }
+    status.push('float');
+    unsupported.push(opName(model, op, i));
+  });
+  if (unsupported.length && !opts.keepUnsupportedInFloat) {
+    const kind = opts.activation === 'int16' ? 'int16x8' : 'int8';
+    throw new QuantizeError('unsupported-op',
+      `${opts.name}: ${unsupported.length} operator(s) have no ${kind} form here: ${unsupported.join(', ')}. `
+      + 'Keep them in float (option "keep unsupported in float", CLI --keep-float; TFLite Micro may not run the result), '
+      + 'or replace them in the source model.');
+  }
+  if (unsupported.length) {
+    warnings.push(`Kept in float with QUANTIZE/DEQUANTIZE around them: ${unsupported.join(', ')}. TFLite Micro may not run `
+      + 'float kernels for these operators, and the model is larger and slower than a full-integer one.');
+  }
+
+  // 2. Parameters of every float activation: own range first, then the operators' constraints in execution order.
+  const params = new Map<number, AffineParams>();
+  const observed = new Map<number, ObservedRange>();
+  const producerOf = new Int32Array(sg.tensors.length).fill(-1);
+  sg.operators.forEach((op, i) => op.outputs.forEach((t) => { if (t >= 0) producerOf[t] = i; }));
+  const fromRange = (min: number, max: number): AffineParams => (opts.activation === 'int16'
+    ? { scale: symmetricScale(Math.max(-min, max, 0), INT16_ACTIVATION.qmax), zeroPoint: 0 }
+    : asymmetricParams(min, max, INT8_ACTIVATION));
+  sg.tensors.forEach((_, t) => {
+    if (!isFloatActivation(t)) return;
+    const r = ranges.get(t);
+    if (!r) throw new QuantizeError('unsupported-model', `${opts.name}: no range was observed for tensor ${t} ("${sg.tensors[t]!.name}"); is it computed by the model?`);
+    let { min, max } = r;
+    const p = producerOf[t]!;
+    const clamp = p >= 0 ? fusedActivationRange(sg.operators[p]!) : undefined;
+    if (clamp) { min = Math.max(min, clamp[0]); max = Math.min(max, clamp[1]); if (max < min) max = min; }
+    observed.set(t, { min, max });
+    params.set(t, fromRange(min, max));
+  });
+  sg.operators.forEach((op, i) => {
+    if (status[i] !== 'quantized') return;
+    const rule = OP_RULES[codeOf(op)]!;
+    const out = op.outputs[0]!;
+    if (!isFloatActivation(out)) return;
+    if (rule.output.kind === 'fixed') params.set(out, rule.output[opts.activation]);
+    else if (rule.output.kind === 'sameAsInput' && isFloatActivation(op.inputs[0]!)) params.set(out, params.get(op.inputs[0]!)!);
+  });
+
+  // 3. Domains: where each activation lives natively, and renamed tensors for outputs whose type must change.
+  const tensors: Tensor[] = sg.tensors.map((t) => ({ ...t }));
+  const buffers = [...model.buffers];
+  const domain = new Map<number, Domain>();
+  for (const t of sg.inputs) {
+    if (!isFloatActivation(t)) domain.set(t, 'other');
+    else domain.set(t, opts.io === 'float' ? 'float' : opts.uint8Input ? 'u8' : 'q');
+  }
+  sg.operators.forEach((op, i) => op.outputs.forEach((t) => {
+    if (t >= 0) domain.set(t, isFloatActivation(t) ? (status[i] === 'quantized' ? 'q' : 'float') : 'other');
+  }));
+  const setDomainType = (index: number, d: Domain, p: AffineParams | undefined) => {
+    const t = tensors[index]!;
+    if (d === 'q') {
+      t.type = qType;
+      t.quantization = quantParams([p!.scale], [p!.zeroPoint]);
+    } else if (d === 'u8') {
+      t.type = TensorType.UINT8;
+      t.quantization = quantParams([p!.scale], [p!.zeroPoint + 128]);
+    } else if (d === 'float') {
+      t.type = TensorType.FLOAT32;
+      delete t.quantization;
+    }
+  };
+  const native = new Map<number, number>();
+  const addTensor = (from: number, suffix: string): number => {
+    tensors.push({ ...sg.tensors[from]!, name: `${sg.tensors[from]!.name}${suffix}`, buffer: 0 });
+    return tensors.length - 1;
+  };
+  for (const [t, d] of domain) {
+    if (d === 'other') continue;
+    native.set(t, t);
+    setDomainType(t, d, params.get(t));
+  }
+  const outputFixups: number[] = [];
+  for (const o of sg.outputs) {
+    const d = domain.get(o);
+    if (d === undefined || d === 'other') continue;
+    const wanted: Domain = opts.io === 'float' ? 'float' : 'q';
+    if (d === wanted) continue;
+    if (sg.inputs.includes(o)) throw new QuantizeError('unsupported-model', `${opts.name}: output "${sg.tensors[o]!.name}" is also an input.`);
+    const n = addTensor(o, d === 'q' ? `_${opts.activation}` : '_float');
+    setDomainType(n, d, params.get(o));
+    native.set(o, n);
+    setDomainType(o, wanted, params.get(o));
+    outputFixups.push(o);
+  }
+
+  // 4. Emission, in the original order, with conversions inserted just before their first consumer.
+  const ops: VersionedOperator[] = [];
+  const opReports: OperatorReport[] = [];
+  const converted = new Map<string, number>();
+  const keyOf = (p: AffineParams) => `${p.scale}/${p.zeroPoint}`;
+  const convertOp = (from: number, fromDomain: Domain, to: number, toDomain: Domain) => {
+    if (toDomain === 'float') {
+      const src = fromDomain === 'u8' ? 'uint8' : opts.activation;
+      ops.push({ op: simpleOp([from], [to]), code: BuiltinOperator.DEQUANTIZE, version: dequantizeOpVersion(src) });
+    } else {
+      ops.push({ op: simpleOp([from], [to]), code: BuiltinOperator.QUANTIZE, version: quantizeOpVersion(opts.activation) });
+    }
+  };
+  /** The tensor holding activation `t` in domain `want` (with parameters `p` for 'q'), converting if needed. */
+  const inDomain = (t: number, want: 'q' | 'float', p?: AffineParams): number => {
+    const nat = native.get(t)!;
+    const d = domain.get(t)!;
+    const wantParams = want === 'q' ? (p ?? params.get(t)!) : undefined;
+    if (d === want && (want === 'float' || sameParams(wantParams!, params.get(t)!))) return nat;
+    const key = `${t}|${want}|${wantParams ? keyOf(wantParams) : ''}`;
+    const done = converted.get(key);
+    if (done !== undefined) return done;
+    const n = addTensor(t, want === 'float' ? '_dequantized' : d === 'q' ? '_requantized' : `_${opts.activation}`);
+    setDomainType(n, want, wantParams);
+    convertOp(nat, d, n, want);
+    converted.set(key, n);
+    return n;
+  };
+
+  const constCache = new Map<string, number>();
+  const addConstant = (from: number, type: TensorType, data: Uint8Array, q: QuantParams, key: string): number => {
+    const cached = constCache.get(key);
+    if (cached !== undefined) return cached;
+    buffers.push(newBuffer(data));
+    tensors.push({ ...sg.tensors[from]!, type, buffer: buffers.length - 1, quantization: q });
+    constCache.set(key, tensors.length - 1);
+    return tensors.length - 1;
+  };
+  const constantActivation = (t: number, p: AffineParams | undefined): number => {
+    const values = constantFloats(model, sg.tensors[t]!);
+    const q = quantizeConstantActivation(values, intRange, p, opts.activation === 'int16');
+    const data = opts.activation === 'int16' ? bytesOf(Int16Array.from(q.values)) : bytesOf(Int8Array.from(q.values));
+    return addConstant(t, qType, data, quantParams([q.params.scale], [q.params.zeroPoint]), `act:${t}:${keyOf(q.params)}`);
+  };
+
+  sg.operators.forEach((op, i) => {
+    const oc = model.operatorCodes[op.opcodeIndex]!;
+    const nat = (t: number) => (t >= 0 ? native.get(t) ?? t : t);
+    if (status[i] !== 'quantized') {
+      const inputs = status[i] === 'float' ? op.inputs.map((t) => (isFloatActivation(t) ? inDomain(t, 'float') : t)) : op.inputs.map(nat);
+      const copy = { ...op, inputs, outputs: op.outputs.map(nat) };
+      ops.push({ op: copy, code: oc.builtinCode, version: oc.version, ...(oc.customCode !== undefined ? { customCode: oc.customCode } : {}) });
+      opReports.push({ index: i, op: builtinOperatorName(oc.builtinCode), status: status[i]!, version: oc.version });
+      return;
+    }
+    const rule = OP_RULES[oc.builtinCode]!;
+    const out = op.outputs[0]!;
+    const outParams = params.get(out);
+    const shared = rule.output.kind === 'inputsShareOutput' || rule.output.kind === 'sameAsInput';
+    const inputs = [...op.inputs];
+    const isActivationInput = (j: number) => rule.activationInputs === 'all' || rule.activationInputs.includes(j);
+    op.inputs.forEach((t, j) => {
+      if (t < 0 || j === rule.weights?.input || j === rule.bias?.input || !isActivationInput(j)) return;
+      if (isFloatActivation(t)) {
+        inputs[j] = inDomain(t, 'q', rule.output.kind === 'inputsShareOutput' ? outParams : undefined);
+      } else if (isFloatConstant(t)) {
+        inputs[j] = constantActivation(t, shared ? outParams : undefined);
+      }
+    });
+    if (rule.weights && isFloatConstant(op.inputs[rule.weights.input] ?? -1)) {
+      quantizeWeightsAndBias(rule, op, inputs);
+    } else if (rule.weights) {
+      throw new QuantizeError('unsupported-model', `${opts.name}: ${opName(model, op, i)} takes its weights from a computed tensor; only constant weights can be quantized.`);
+    }
+    const scaleOf = (t: number) => tensors[t]?.quantization?.scale[0] ?? 0;
+    const version = rule.version({
+      activation: opts.activation,
+      op,
+      inputShapes: op.inputs.map((t) => (t >= 0 ? sg.tensors[t]!.shape : [])),
+      scales: { inputs: inputs.filter((t) => t >= 0).map(scaleOf), output: outParams?.scale ?? 0 },
+    });
+    ops.push({ op: { ...op, inputs, outputs: op.outputs.map(nat) }, code: oc.builtinCode, version });
+    opReports.push({ index: i, op: builtinOperatorName(oc.builtinCode), status: 'quantized', version });
+  });
+
+  function quantizeWeightsAndBias(rule: OpRule, op: Operator, inputs: number[]): void {
+    const w = rule.weights!;
+    const wIndex = op.inputs[w.input]!;
+    const wTensor = sg.tensors[wIndex]!;
+    const wValues = constantFloats(model, wTensor);
+    const perChannel = w.perChannel === 'always' || opts.perChannelFullyConnected;
+    const axis = perChannel ? w.axis : -1;
+    let scales = weightScales(wValues, wTensor.shape, axis);
+    const b = rule.bias;
+    const bIndex = b ? op.inputs[b.input] ?? -1 : -1;
+    const inputScale = b ? tensors[inputs[b.activationInput]!]!.quantization!.scale[0]! : 0;
+    const bValues = bIndex >= 0 && isFloatConstant(bIndex) ? constantFloats(model, sg.tensors[bIndex]!) : undefined;
+    if (bValues && opts.activation === 'int8') scales = fitBiasInInt32(scales, bValues, inputScale);
+    const qw = quantizeWeights(wValues, wTensor.shape, axis, scales);
+    const wq = quantParams(scales, scales.map(() => 0), Math.max(axis, 0));
+    inputs[w.input] = addConstant(wIndex, TensorType.INT8, bytesOf(qw.values), wq, `w:${wIndex}:${axis}:${scales.join(',')}`);
+    if (bValues && b) {
+      const bs = biasScales(inputScale, scales, bValues.length);
+      const data = opts.activation === 'int16' ? bytesOf(quantizeBiasInt64(bValues, bs)) : bytesOf(quantizeBiasInt32(bValues, bs));
+      const type = opts.activation === 'int16' ? TensorType.INT64 : TensorType.INT32;
+      inputs[b.input] = addConstant(bIndex, type, data, quantParams(bs, bs.map(() => 0), 0), `b:${bIndex}:${bs.join(',')}`);
+    }
+  }
+
+  for (const o of outputFixups) convertOp(native.get(o)!, domain.get(o)!, o, opts.io === 'float' ? 'float' : 'q');
+
+  const { operators, operatorCodes } = assembleOperators(ops);
+  const quantized = compactModel({
+    ...model,
+    operatorCodes,
+    buffers,
+    subgraphs: model.subgraphs.map((s, i) => (i === 0 ? { ...s, tensors, operators } : s)),
+  });
+
+  const activations: TensorReport[] = [];
+  for (const [t, p] of params) {
+    const r = observed.get(t);
+    activations.push({
+      name: sg.tensors[t]!.name, type: tensorTypeName(qType),
+      ...(r ? { min: r.min, max: r.max } : {}),
+      scale: [p.scale], zeroPoint: [p.zeroPoint],
+    });
+  }
+  return { model: quantized, operators: opReports, activations, warnings };
+}
+
+function simpleOp(inputs: number[], outputs: number[]): Operator {
+  return { opcodeIndex: 0, inputs, outputs, customOptionsFormat: 0, debugMetadataIndex: -1 };
+}

@@ -1,0 +1,93 @@
+/**
+ * quantizeModel: the one entry point of post-training quantization. Full-integer modes (int8, int16x8) calibrate on
+ * the runtime and rewrite the graph; float16 and dynamic-range modes only touch weights and need no data.
+ */
+import type { Dataset } from '../data/dataset';
+import { TensorType, writeModel, type Model } from '../tflite/index';
+import { calibrate } from './calibrate';
+import { QuantizeError, throwIfAborted } from './errors';
+import { float16Weights } from './float16-weights';
+import { dynamicRangeWeights } from './dynamic-range';
+import { foldConstantDequantize } from './graph';
+import { activationTensors, quantizeIntegerGraph } from './integer-graph';
+import { INT16_ACTIVATION, INT8_ACTIVATION } from './quant-math';
+import { checkDataset } from './tensor-io';
+import { evaluateQuantization } from './evaluate';
+import { tflmReport } from './tflm-report';
+import { applyBiasCorrection } from './bias-correction';
+import type { QuantizationReport, QuantizeHooks, QuantizeOptions, QuantizeResult } from './types';
+
+/** Fewer calibration samples than this draws a warning: ranges from a handful of samples clip real data. */
+export const RECOMMENDED_CALIBRATION_SAMPLES = 100;
+
+function checkQuantizable(model: Model, name: string): void {
+  const sg = model.subgraphs[0];
+  if (!sg) throw new QuantizeError('unsupported-model', `${name} has no subgraph.`);
+  if (model.subgraphs.length > 1) {
+    throw new QuantizeError('unsupported-model', `${name} has ${model.subgraphs.length} subgraphs (control flow); only single-subgraph models can be quantized.`);
+  }
+  const floatIo = [...sg.inputs, ...sg.outputs].some((t) => sg.tensors[t]?.type === TensorType.FLOAT32);
+  if (!floatIo && !sg.tensors.some((t) => t.type === TensorType.FLOAT32)) {
+    throw new QuantizeError('unsupported-model', `${name} has no float tensors: it is already quantized. Quantize the float model it was made from.`);
+  }
+}
+
+export async function quantizeModel(model: Model, calibration: Dataset, options: QuantizeOptions = {}, hooks: QuantizeHooks = {}): Promise<QuantizeResult> {
+  const t0 = performance.now();
+  const name = options.modelName ?? 'the model';
+  const mode = options.mode ?? 'int8';
+  const io = options.io ?? 'int8';
+  const warnings: string[] = [];
+  const sizeBefore = writeModel(model).byteLength;
+  checkQuantizable(model, name);
+  throwIfAborted(hooks.signal, 'Quantization');
+
+  let quantized: Model;
+  let report: QuantizationReport;
+  if (mode === 'float16' || mode === 'dynamic') {
+    const r = mode === 'float16' ? float16Weights(model) : dynamicRangeWeights(model, { minElements: options.dynamicMinElements ?? 1024, perChannelFullyConnected: !!options.perChannelFullyConnected });
+    quantized = r.model;
+    warnings.push(...r.warnings);
+    report = { mode, io: 'float', sizeBefore, sizeAfter: 0, operators: r.operators, activations: [], totalMs: 0 };
+  } else {
+    const activation = mode === 'int16x8' ? 'int16' : 'int8';
+    const folded = foldConstantDequantize(model);
+    const prepared = folded.model;
+    checkDataset(prepared, calibration, 'calibration');
+    if (calibration.samples.length < RECOMMENDED_CALIBRATION_SAMPLES) {
+      warnings.push(`Only ${calibration.samples.length} calibration sample(s) in ${calibration.source}; ${RECOMMENDED_CALIBRATION_SAMPLES} or more give ranges that hold on new data.`);
+    }
+    const method = options.calibration ?? 'minmax';
+    const cal = await calibrate(prepared, calibration, activationTensors(prepared), {
+      method, intRange: activation === 'int16' ? INT16_ACTIVATION : INT8_ACTIVATION, name,
+      ...(options.percentile !== undefined ? { percentile: options.percentile } : {}),
+    }, hooks);
+    const graph = quantizeIntegerGraph(prepared, cal.ranges, {
+      activation, io, uint8Input: !!options.uint8Input, perChannelFullyConnected: !!options.perChannelFullyConnected,
+      keepUnsupportedInFloat: !!options.keepUnsupportedInFloat, name,
+    });
+    quantized = graph.model;
+    if (options.biasCorrection) {
+      hooks.onProgress?.(0, calibration.samples.length, 'bias correction');
+      quantized = await applyBiasCorrection(prepared, quantized, calibration, hooks);
+    }
+    warnings.push(...graph.warnings);
+    report = {
+      mode, io, sizeBefore, sizeAfter: 0, operators: graph.operators, activations: graph.activations, totalMs: 0,
+      calibration: { method, samples: cal.samples, source: calibration.source, forwardMs: cal.forwardMs },
+    };
+  }
+  const bytes = writeModel(quantized);
+  report.sizeAfter = bytes.byteLength;
+  if (mode === 'dynamic') {
+    warnings.push('Dynamic-range models keep float activations and use hybrid kernels: TFLite Micro cannot run them. Use int8 for microcontrollers.');
+  }
+  const tflm = tflmReport(quantized);
+  if (tflm) report.tflm = tflm;
+  report.totalMs = performance.now() - t0;
+  if (options.heldOut) {
+    throwIfAborted(hooks.signal, 'Quantization');
+    report.accuracy = await evaluateQuantization(writeModel(model), bytes, options.heldOut, hooks);
+  }
+  return { model: quantized, bytes, report, warnings };
+}

@@ -1,0 +1,71 @@
+/**
+ * Moving dataset samples into a model and its tensors back out as floats: samples are float, in the order of the
+ * subgraph's inputs; a quantized model takes integers (quantized with its input's parameters) in the runtime's
+ * input order, and its integer outputs are dequantized for comparison.
+ */
+import type { Dataset } from '../data/dataset';
+import type { RuntimeTypedArray } from '../runtime/index';
+import { elementCount, TensorType, tensorTypeName, type Model, type Tensor } from '../tflite/index';
+import { QuantizeError } from './errors';
+import { INT16_ACTIVATION, INT8_ACTIVATION, quantizeValue, UINT8_ACTIVATION } from './quant-math';
+
+/** Checks that every sample fits the model's inputs; the message names the sample, input, and what was expected. */
+export function checkDataset(model: Model, data: Dataset, what: string): void {
+  const sg = model.subgraphs[0]!;
+  if (data.samples.length === 0) throw new QuantizeError('bad-data', `${data.source} holds no samples; ${what} needs at least one.`);
+  data.samples.forEach((sample, i) => {
+    if (sample.length !== sg.inputs.length) {
+      throw new QuantizeError('bad-data', `${data.source}: sample ${i} has ${sample.length} input array(s), the model takes ${sg.inputs.length}.`);
+    }
+    sg.inputs.forEach((t, k) => {
+      const tensor = sg.tensors[t]!;
+      const n = elementCount(tensor.shape);
+      const arr = sample[k]!;
+      if (arr.length !== n) {
+        throw new QuantizeError('bad-data', `${data.source}: sample ${i}, input "${tensor.name}" has ${arr.length} values, the model expects ${n} (shape [${tensor.shape.join(', ')}]).`);
+      }
+      for (let j = 0; j < arr.length; j++) {
+        if (!Number.isFinite(arr[j]!)) {
+          throw new QuantizeError('bad-data', `${data.source}: sample ${i}, input "${tensor.name}" holds ${arr[j]} at element ${j}; calibration data must be finite.`);
+        }
+      }
+    });
+  });
+}
+
+/** A float sample as the typed array the runtime takes for `tensor`. */
+export function toTensorArray(tensor: Tensor, values: Float32Array): RuntimeTypedArray {
+  const q = tensor.quantization;
+  const scale = q?.scale[0] ?? 1;
+  const zp = q?.zeroPoint[0] ?? 0;
+  switch (tensor.type) {
+    case TensorType.FLOAT32: return values;
+    case TensorType.INT8: return Int8Array.from(values, (v) => quantizeValue(v, scale, zp, INT8_ACTIVATION));
+    case TensorType.UINT8: return Uint8Array.from(values, (v) => quantizeValue(v, scale, zp, UINT8_ACTIVATION));
+    case TensorType.INT16: return Int16Array.from(values, (v) => quantizeValue(v, scale, zp, INT16_ACTIVATION));
+    case TensorType.INT32: return Int32Array.from(values, (v) => Math.round(v));
+    default:
+      throw new QuantizeError('unsupported-model', `input "${tensor.name}" is ${tensorTypeName(tensor.type)}; only float and integer inputs can be fed from data.`);
+  }
+}
+
+/** A runtime tensor as floats: dequantized when the tensor is quantized. */
+export function toFloat(tensor: Tensor, values: RuntimeTypedArray): Float32Array {
+  if (values instanceof Float32Array) return values;
+  const q = tensor.quantization;
+  const out = new Float32Array(values.length);
+  if (q && q.scale.length > 0 && tensor.type !== TensorType.INT32 && tensor.type !== TensorType.FLOAT32) {
+    const scale = q.scale[0]!;
+    const zp = q.zeroPoint[0] ?? 0;
+    for (let i = 0; i < values.length; i++) out[i] = (Number(values[i]!) - zp) * scale;
+  } else {
+    for (let i = 0; i < values.length; i++) out[i] = Number(values[i]!);
+  }
+  return out;
+}
+
+/** Sample arrays in the runtime's input order, converted to each input's type. */
+export function runtimeInputs(model: Model, runtimeInputTensors: readonly number[], sample: readonly Float32Array[]): RuntimeTypedArray[] {
+  const sg = model.subgraphs[0]!;
+  return runtimeInputTensors.map((t) => toTensorArray(sg.tensors[t]!, sample[sg.inputs.indexOf(t)]!));
+}

@@ -1,0 +1,109 @@
+/** Options, progress hooks and results of quantizeModel / evaluateQuantization. */
+import type { Dataset } from '../data/dataset';
+import type { Model } from '../tflite/model';
+import type { RangeMethod } from './range-estimation';
+
+export type QuantizeMode = 'int8' | 'int16x8' | 'float16' | 'dynamic';
+
+export interface QuantizeOptions {
+  /** Default 'int8' (full integer). */
+  mode?: QuantizeMode;
+  /**
+   * Type of the model's inputs and outputs: 'int8' (default; int16 in int16x8 mode) is what firmware feeds, 'float'
+   * keeps float32 with QUANTIZE/DEQUANTIZE operators at the boundary.
+   */
+  io?: 'int8' | 'float';
+  /** Inputs as uint8 (zero point + 128), for cameras that deliver bytes. Integer modes only. */
+  uint8Input?: boolean;
+  /** How activation ranges are estimated from the calibration data. Default 'minmax' (what the TF converter does). */
+  calibration?: RangeMethod;
+  /** For 'percentile': the percentile kept on each side (default 99.99). */
+  percentile?: number;
+  /** Per-channel weight scales for FULLY_CONNECTED (default false, as the TF converter). */
+  perChannelFullyConnected?: boolean;
+  /** Shift biases by the mean error the quantized weights cause on the calibration data (one extra pass). */
+  biasCorrection?: boolean;
+  /** Keep operators that cannot be quantized in float, with QUANTIZE/DEQUANTIZE around them, instead of failing. */
+  keepUnsupportedInFloat?: boolean;
+  /** Dynamic-range mode: weights with fewer elements stay float (default 1024, as the TF converter). */
+  dynamicMinElements?: number;
+  /** Samples for the accuracy part of the report; they should not be the calibration samples. */
+  heldOut?: Dataset;
+  /** Names the model in messages, e.g. its file name. */
+  modelName?: string;
+}
+
+export interface QuantizeHooks {
+  /** Called between samples and between stages; `stage` is a short human label ("calibrating", ...). */
+  onProgress?(done: number, total: number, stage: string): void;
+  /** Checked between samples; an aborted run throws QuantizeError('cancelled') and returns nothing. */
+  signal?: AbortSignal;
+}
+
+export interface OutputAccuracy {
+  name: string;
+  /** Signal-to-quantization-noise ratio of the quantized output vs the float output, dB. */
+  sqnrDb: number;
+  maxAbsError: number;
+  meanAbsError: number;
+}
+
+export interface LayerAccuracy {
+  /** Tensor name (shared by the float and the quantized model). */
+  tensor: string;
+  /** The operator that produces it, e.g. "CONV_2D #3". */
+  producer: string;
+  sqnrDb: number;
+  maxAbsError: number;
+  /** Size of one quantization step of the tensor, to read maxAbsError against. */
+  scale: number;
+}
+
+export interface AccuracyReport {
+  source: string;
+  samples: number;
+  outputs: OutputAccuracy[];
+  /** Fraction of samples whose arg-max agrees, for outputs that look like class scores (rank ≤ 2, > 1 class). */
+  top1Agreement?: number;
+  /** Per intermediate tensor, in execution order: where the quantization error comes from. */
+  layers: LayerAccuracy[];
+}
+
+export interface OperatorReport {
+  index: number;
+  op: string;
+  /** 'quantized', 'float' (kept float on request) or 'unchanged' (no float data to quantize). */
+  status: 'quantized' | 'float' | 'unchanged';
+  version: number;
+}
+
+export interface TensorReport {
+  name: string;
+  type: string;
+  /** Observed range (activations) or value range (weights); absent for fixed-parameter outputs. */
+  min?: number;
+  max?: number;
+  scale: number[];
+  zeroPoint: number[];
+}
+
+export interface QuantizationReport {
+  mode: QuantizeMode;
+  io: 'int8' | 'float';
+  calibration?: { method: RangeMethod; samples: number; source: string; forwardMs: number };
+  sizeBefore: number;
+  sizeAfter: number;
+  operators: OperatorReport[];
+  activations: TensorReport[];
+  accuracy?: AccuracyReport;
+  /** What TFLite Micro can do with the result, when that analysis is available. */
+  tflm?: { runs: boolean; notes: string[]; arenaBytes?: number };
+  totalMs: number;
+}
+
+export interface QuantizeResult {
+  model: Model;
+  bytes: Uint8Array;
+  report: QuantizationReport;
+  warnings: string[];
+}

@@ -1,0 +1,90 @@
+/**
+ * Quantized constants: symmetric int8 weights (per channel or per tensor), int32/int64 biases whose scale is
+ * input scale × weight scale, and per-tensor constants in activation positions (ADD with a constant, PRELU alpha).
+ */
+import { elementCount } from '../tflite/index';
+import { asymmetricParams, INT32_MAX, quantizeValue, roundHalfAway, symmetricScale, type AffineParams, type IntRange } from './quant-math';
+
+export interface QuantizedWeights {
+  values: Int8Array;
+  scales: number[];
+  /** Channel axis, or -1 for per-tensor. */
+  axis: number;
+}
+
+/** Channel of each flat element for per-channel quantization along `axis`. */
+function channelOf(shape: readonly number[], axis: number): (i: number) => number {
+  const inner = elementCount(shape.slice(axis + 1));
+  const channels = shape[axis]!;
+  return (i) => Math.floor(i / inner) % channels;
+}
+
+/** Largest |value| per channel (or one entry for per-tensor when axis is -1). */
+export function absMaxPerChannel(values: Float32Array, shape: readonly number[], axis: number): number[] {
+  if (axis < 0) return [values.reduce((m, v) => Math.max(m, Math.abs(v)), 0)];
+  const channel = channelOf(shape, axis);
+  const out = new Array<number>(shape[axis]!).fill(0);
+  for (let i = 0; i < values.length; i++) {
+    const c = channel(i);
+    out[c] = Math.max(out[c]!, Math.abs(values[i]!));
+  }
+  return out;
+}
+
+export function weightScales(values: Float32Array, shape: readonly number[], axis: number, qmax = 127): number[] {
+  return absMaxPerChannel(values, shape, axis).map((m) => symmetricScale(m, qmax));
+}
+
+export function quantizeWeights(values: Float32Array, shape: readonly number[], axis: number, scales: number[]): QuantizedWeights {
+  const out = new Int8Array(values.length);
+  const channel = axis < 0 ? () => 0 : channelOf(shape, axis);
+  for (let i = 0; i < values.length; i++) {
+    const q = roundHalfAway(values[i]! / scales[channel(i)]!);
+    out[i] = q > 127 ? 127 : q < -127 ? -127 : q;
+  }
+  return { values: out, scales, axis };
+}
+
+/**
+ * Widens weight scales where the bias would not fit in int32 with scale input × weight (tiny weights, large bias):
+ * the TF converter does the same rather than let the bias saturate.
+ */
+export function fitBiasInInt32(weightScalesIn: number[], bias: Float32Array, inputScale: number): number[] {
+  const scales = [...weightScalesIn];
+  const limit = INT32_MAX * 0.99;
+  for (let c = 0; c < bias.length; c++) {
+    const s = scales.length > 1 ? c : 0;
+    const needed = Math.abs(bias[c]!) / (inputScale * limit);
+    if (needed > scales[s]!) scales[s] = Math.fround(needed * 1.0001);
+  }
+  return scales;
+}
+
+/** Bias scale per channel: float32 product of the float32 input and weight scales, as kernels compute it. */
+export function biasScales(inputScale: number, weightScalesIn: number[], channels: number): number[] {
+  return Array.from({ length: weightScalesIn.length > 1 ? channels : 1 }, (_, c) => Math.fround(inputScale * weightScalesIn[weightScalesIn.length > 1 ? c : 0]!));
+}
+
+export function quantizeBiasInt32(bias: Float32Array, scales: number[]): Int32Array {
+  return Int32Array.from(bias, (b, c) => {
+    const q = roundHalfAway(b / scales[scales.length > 1 ? c : 0]!);
+    return Math.max(-INT32_MAX, Math.min(INT32_MAX, q));
+  });
+}
+
+export function quantizeBiasInt64(bias: Float32Array, scales: number[]): BigInt64Array {
+  return BigInt64Array.from(bias, (b, c) => BigInt(roundHalfAway(b / scales[scales.length > 1 ? c : 0]!)));
+}
+
+/** A float constant used like an activation: per-tensor parameters from its own values (unless given). */
+export function quantizeConstantActivation(values: Float32Array, range: IntRange, params?: AffineParams, symmetric = false): { values: number[]; params: AffineParams } {
+  let p = params;
+  if (!p) {
+    let lo = 0;
+    let hi = 0;
+    for (const v of values) { if (v < lo) lo = v; if (v > hi) hi = v; }
+    p = symmetric ? { scale: symmetricScale(Math.max(-lo, hi), range.qmax), zeroPoint: 0 } : asymmetricParams(lo, hi, range);
+  }
+  const q = p;
+  return { values: Array.from(values, (v) => quantizeValue(v, q.scale, q.zeroPoint, range)), params: q };
+}
