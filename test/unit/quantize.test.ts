@@ -1,0 +1,349 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import type { Dataset } from '../../src/core/data/dataset';
+import { evaluateQuantization, QuantizeError, quantizeModel, type QuantizeOptions } from '../../src/core/quantize/index';
+import { asymmetricParams, INT8_ACTIVATION } from '../../src/core/quantize/quant-math';
+import { floatToHalf, halfToFloat } from '../../src/core/quantize/float16';
+import { loadRuntimeModel, type RuntimeTypedArray } from '../../src/core/runtime/index';
+import { BuiltinOperator, loadModel, ModelBuilder, readModel, TensorType, writeModel, type Model, type Tensor } from '../../src/core/tflite/index';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const MODELS = path.resolve(ROOT, '../shared/models');
+const NO_MODELS = fs.existsSync(MODELS) ? false : 'needs ../shared/models';
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomDataset(shape: number[], count: number, seed: number, lo = -1, hi = 1): Dataset {
+  const r = rng(seed);
+  const n = shape.reduce((a, d) => a * d, 1);
+  return {
+    source: `synthetic U[${lo}, ${hi}], seed ${seed}`,
+    inputShapes: [shape],
+    samples: Array.from({ length: count }, () => [Float32Array.from({ length: n }, () => lo + (hi - lo) * r())]),
+  };
+}
+
+/** conv → depthwise → max pool → fc → softmax, plus the ops the issue lists that fit in a small image model. */
+function imageModel(): Model {
+  const b = new ModelBuilder({ seed: 3 });
+  const x = b.input('image', [1, 8, 8, 3]);
+  const c = b.conv2d(x, 8, [3, 3], { activation: 'RELU6', bias: { values: Float32Array.from({ length: 8 }, (_, i) => 0.05 * i - 0.1) } });
+  const d = b.depthwiseConv2d(c, [3, 3], { activation: 'RELU', bias: { values: Float32Array.from({ length: 8 }, (_, i) => 0.02 * i) } });
+  const p = b.maxPool2d(d, [2, 2]);
+  const padded = b.pad(p, [[0, 0], [1, 1], [1, 1], [0, 0]]);
+  const a = b.averagePool2d(padded, [2, 2]);
+  const flat = b.reshape(a, [1, -1]);
+  const f = b.fullyConnected(flat, 4, { bias: { values: Float32Array.from([0.1, -0.2, 0.3, 0]) } });
+  b.output(b.softmax(f));
+  return b.build();
+}
+
+/** Two branches with different ranges meet in CONCATENATION, ADD, MUL and MAXIMUM. */
+function branchModel(): Model {
+  const b = new ModelBuilder({ seed: 5 });
+  const x = b.input('x', [1, 16]);
+  const small = b.fullyConnected(x, 8, { activation: 'NONE' });
+  const big = b.mul(b.fullyConnected(x, 8, { activation: 'RELU' }), b.constant([8], { values: new Float32Array(8).fill(6) }));
+  const cat = b.concatenate([small, big], -1);
+  const sum = b.add(small, big);
+  const mx = b.op(BuiltinOperator.MAXIMUM, [small, sum], [[1, 8]])[0]!;
+  const t = b.tanh(mx);
+  const l = b.logistic(sum);
+  const merged = b.concatenate([cat, t, l], -1);
+  b.output(b.fullyConnected(merged, 3));
+  return b.build();
+}
+
+async function run(bytes: Uint8Array, inputs: RuntimeTypedArray[]): Promise<RuntimeTypedArray[]> {
+  const m = await loadRuntimeModel(bytes);
+  try {
+    return m.run(inputs);
+  } finally {
+    m.dispose();
+  }
+}
+
+const opNames = (m: Model) => m.subgraphs[0]!.operators.map((op) => BuiltinOperator[m.operatorCodes[op.opcodeIndex]!.builtinCode]);
+const tensorOf = (m: Model, name: string): Tensor => {
+  const t = m.subgraphs[0]!.tensors.find((x) => x.name === name);
+  assert.ok(t, `tensor ${name}`);
+  return t;
+};
+
+test('activation parameters include 0 and nudge the zero point like TFLite', () => {
+  const p = asymmetricParams(0.5, 2.0, INT8_ACTIVATION);
+  assert.equal(p.zeroPoint, -128, 'range widened to [0, 2]: 0 maps to qmin');
+  assert.equal(p.scale, Math.fround(2 / 255));
+  const q = asymmetricParams(-1, 3, INT8_ACTIVATION);
+  assert.equal(q.scale, Math.fround(4 / 255));
+  assert.equal(q.zeroPoint, Math.round(-128 + 1 / q.scale));
+  assert.ok(Number.isInteger(q.zeroPoint) && q.zeroPoint >= -128 && q.zeroPoint <= 127);
+  const zero = asymmetricParams(0, 0, INT8_ACTIVATION);
+  assert.ok(zero.scale > 0);
+});
+
+test('float16 conversion rounds to nearest even and round-trips', () => {
+  for (const v of [0, 1, -2.5, 65504, 6.1035156e-5, 1e-7, 0.1]) {
+    const back = halfToFloat(floatToHalf(v));
+    assert.ok(Math.abs(back - v) <= Math.abs(v) * 1e-3 + 6e-8, `${v} -> ${back}`);
+  }
+  assert.equal(floatToHalf(1 + 2 ** -11), floatToHalf(1), 'a tie rounds to even');
+  assert.equal(floatToHalf(Infinity), 0x7c00);
+});
+
+test('int8: a built conv + depthwise + fc + softmax model quantizes to the spec and runs on LiteRT', async () => {
+  const model = imageModel();
+  const calibration = randomDataset([1, 8, 8, 3], 64, 1);
+  const heldOut = randomDataset([1, 8, 8, 3], 32, 2);
+  const progress: string[] = [];
+  const result = await quantizeModel(model, calibration, { heldOut, modelName: 'built.tflite' }, { onProgress: (done, total, stage) => progress.push(`${stage} ${done}/${total}`) });
+  const q = readModel(result.bytes);
+  const sg = q.subgraphs[0]!;
+  assert.ok(progress.includes('calibrating 64/64') && progress.at(-1) === 'evaluating 32/32', progress.slice(-3).join(', '));
+
+  // Every activation and weight is integer; no float is left.
+  assert.ok(sg.tensors.every((t) => t.type !== TensorType.FLOAT32), 'no float tensors');
+  assert.deepEqual(opNames(q), ['CONV_2D', 'DEPTHWISE_CONV_2D', 'MAX_POOL_2D', 'PAD', 'AVERAGE_POOL_2D', 'RESHAPE', 'FULLY_CONNECTED', 'SOFTMAX']);
+  const versions = Object.fromEntries(q.operatorCodes.map((c) => [BuiltinOperator[c.builtinCode], c.version]));
+  assert.deepEqual(versions, { CONV_2D: 3, DEPTHWISE_CONV_2D: 3, MAX_POOL_2D: 2, PAD: 2, AVERAGE_POOL_2D: 2, RESHAPE: 1, FULLY_CONNECTED: 4, SOFTMAX: 2 });
+
+  const [conv, dw, pool, pad, avg, reshape, fc, softmax] = sg.operators;
+  const w = sg.tensors[conv!.inputs[1]!]!;
+  assert.equal(w.type, TensorType.INT8);
+  assert.equal(w.quantization!.scale.length, 8, 'per-channel conv weights');
+  assert.equal(w.quantization!.quantizedDimension, 0);
+  assert.ok(w.quantization!.zeroPoint.every((z) => Number(z) === 0));
+  const dww = sg.tensors[dw!.inputs[1]!]!;
+  assert.equal(dww.quantization!.quantizedDimension, 3);
+  assert.equal(dww.quantization!.scale.length, 8);
+  const fcw = sg.tensors[fc!.inputs[1]!]!;
+  assert.equal(fcw.quantization!.scale.length, 1, 'per-tensor FC weights by default');
+  // Bias scale = input scale × weight scale, exactly as float32.
+  const bias = sg.tensors[conv!.inputs[2]!]!;
+  const inScale = sg.tensors[conv!.inputs[0]!]!.quantization!.scale[0]!;
+  assert.equal(bias.type, TensorType.INT32);
+  bias.quantization!.scale.forEach((s, c) => assert.equal(s, Math.fround(inScale * w.quantization!.scale[c]!)));
+  // Weight values stay within ±127.
+  const wq = new Int8Array(q.buffers[w.buffer]!.data.slice().buffer);
+  assert.ok(wq.every((v) => v >= -127 && v <= 127) && wq.some((v) => Math.abs(v) === 127));
+  // Same-scale constraints and fixed softmax output.
+  const paramsOf = (t: number) => JSON.stringify([sg.tensors[t]!.quantization!.scale, sg.tensors[t]!.quantization!.zeroPoint.map(Number)]);
+  for (const op of [pool!, pad!, avg!, reshape!]) assert.equal(paramsOf(op.outputs[0]!), paramsOf(op.inputs[0]!));
+  const sm = sg.tensors[softmax!.outputs[0]!]!.quantization!;
+  assert.deepEqual([sm.scale[0], Number(sm.zeroPoint[0])], [1 / 256, -128]);
+  // RELU6 fused: the conv output range is within [0, 6].
+  const convOut = sg.tensors[conv!.outputs[0]!]!.quantization!;
+  assert.equal(Number(convOut.zeroPoint[0]), -128);
+  assert.ok(convOut.scale[0]! * 255 <= 6 + 1e-6);
+
+  const acc = result.report.accuracy!;
+  assert.equal(acc.samples, 32);
+  assert.ok(acc.outputs[0]!.sqnrDb > 20, `output SQNR ${acc.outputs[0]!.sqnrDb}`);
+  assert.ok(acc.top1Agreement! >= 0.75, `top-1 agreement ${acc.top1Agreement}`);
+  assert.equal(acc.layers.length, 8, 'per-layer SQNR for every quantized intermediate');
+  assert.ok(acc.layers.every((l) => Number.isFinite(l.sqnrDb) && l.sqnrDb > 15), JSON.stringify(acc.layers.map((l) => l.sqnrDb)));
+  assert.ok(result.report.sizeAfter < result.report.sizeBefore, `${result.report.sizeAfter} vs ${result.report.sizeBefore}`);
+  assert.equal(result.report.tflm?.runs, true);
+  assert.ok((result.report.tflm?.arenaBytes ?? 0) > 0);
+
+  // The int8 model runs on the runtime with int8 in and out.
+  const input = Int8Array.from({ length: 8 * 8 * 3 }, (_, i) => (i % 50) - 25);
+  const [out] = await run(result.bytes, [input]);
+  assert.ok(out instanceof Int8Array && out.length === 4);
+});
+
+test('int8 quantization is deterministic for the same data', async () => {
+  const model = imageModel();
+  const data = randomDataset([1, 8, 8, 3], 16, 7);
+  const a = await quantizeModel(model, data);
+  const b = await quantizeModel(model, data);
+  assert.deepEqual(Buffer.from(a.bytes), Buffer.from(b.bytes));
+});
+
+test('inputs that disagree are requantized for CONCATENATION and MAXIMUM; float io adds QUANTIZE/DEQUANTIZE', async () => {
+  const model = branchModel();
+  const calibration = randomDataset([1, 16], 100, 3);
+  const heldOut = randomDataset([1, 16], 50, 4);
+  const result = await quantizeModel(model, calibration, { io: 'float', heldOut });
+  const q = result.model;
+  const sg = q.subgraphs[0]!;
+  const names = opNames(q);
+  assert.equal(names[0], 'QUANTIZE', 'float input quantized first');
+  assert.equal(names.at(-1), 'DEQUANTIZE', 'float output dequantized last');
+  assert.equal(sg.tensors[sg.inputs[0]!]!.type, TensorType.FLOAT32);
+  assert.equal(sg.tensors[sg.outputs[0]!]!.type, TensorType.FLOAT32);
+  // Requantize ops (int8 → int8 QUANTIZE) feed the concatenations / maximum whose inputs had other parameters.
+  const requant = sg.operators.filter((op) => BuiltinOperator[q.operatorCodes[op.opcodeIndex]!.builtinCode] === 'QUANTIZE'
+    && sg.tensors[op.inputs[0]!]!.type === TensorType.INT8);
+  assert.ok(requant.length >= 2, `${requant.length} requantize ops`);
+  for (const op of sg.operators) {
+    const code = BuiltinOperator[q.operatorCodes[op.opcodeIndex]!.builtinCode];
+    if (code !== 'CONCATENATION' && code !== 'MAXIMUM') continue;
+    const out = JSON.stringify(sg.tensors[op.outputs[0]!]!.quantization!.scale);
+    for (const i of op.inputs) assert.equal(JSON.stringify(sg.tensors[i]!.quantization!.scale), out, `${code} input shares the output scale`);
+  }
+  const tanh = sg.operators.find((op) => BuiltinOperator[q.operatorCodes[op.opcodeIndex]!.builtinCode] === 'TANH')!;
+  const tq = sg.tensors[tanh.outputs[0]!]!.quantization!;
+  assert.deepEqual([tq.scale[0], Number(tq.zeroPoint[0])], [1 / 128, 0]);
+  assert.ok(result.report.accuracy!.outputs[0]!.sqnrDb > 20, `${result.report.accuracy!.outputs[0]!.sqnrDb}`);
+  const [y] = await run(result.bytes, [new Float32Array(16).fill(0.3)]);
+  assert.ok(y instanceof Float32Array && y.every(Number.isFinite));
+});
+
+test('an operator without an integer form is named with its index, or kept float with a warning', async () => {
+  const b = new ModelBuilder({ seed: 2 });
+  const x = b.input('x', [1, 4]);
+  const h = b.fullyConnected(x, 4);
+  const e = b.op(BuiltinOperator.EXP, [h], [[1, 4]])[0]!;
+  b.output(b.fullyConnected(e, 2));
+  const model = b.build();
+  const data = randomDataset([1, 4], 20, 9);
+  await assert.rejects(quantizeModel(model, data, { modelName: 'exp.tflite' }), (e: unknown) => {
+    assert.ok(e instanceof QuantizeError);
+    assert.equal(e.kind, 'unsupported-op');
+    assert.match(e.message, /exp\.tflite: .*EXP #1/);
+    assert.match(e.message, /keep/i);
+    return true;
+  });
+  const kept = await quantizeModel(model, data, { keepUnsupportedInFloat: true, heldOut: randomDataset([1, 4], 10, 10) });
+  assert.match(kept.warnings.join('\n'), /EXP #1.*TFLite Micro/s);
+  assert.deepEqual(opNames(kept.model), ['FULLY_CONNECTED', 'DEQUANTIZE', 'EXP', 'QUANTIZE', 'FULLY_CONNECTED']);
+  assert.ok(kept.report.accuracy!.outputs[0]!.sqnrDb > 15);
+  assert.ok(kept.report.operators.some((o) => o.op === 'EXP' && o.status === 'float'));
+});
+
+test('cancelling stops calibration with a cancelled error; bad data names the sample and input', async () => {
+  const model = imageModel();
+  const controller = new AbortController();
+  const data = randomDataset([1, 8, 8, 3], 50, 1);
+  const p = quantizeModel(model, data, {}, { signal: controller.signal, onProgress: (done) => { if (done === 5) controller.abort(); } });
+  await assert.rejects(p, (e: unknown) => e instanceof QuantizeError && e.kind === 'cancelled');
+
+  const short: Dataset = { source: 'calib.npy', inputShapes: [[1, 8, 8, 3]], samples: [[new Float32Array(10)]] };
+  await assert.rejects(quantizeModel(model, short), /calib\.npy: sample 0, input "image" has 10 values, the model expects 192/);
+  const nan = randomDataset([1, 8, 8, 3], 2, 1);
+  nan.samples[1]![0]![3] = NaN;
+  await assert.rejects(quantizeModel(model, nan), /sample 1, input "image" holds NaN at element 3/);
+  const few = await quantizeModel(model, randomDataset([1, 8, 8, 3], 8, 1));
+  assert.match(few.warnings.join('\n'), /Only 8 calibration sample/);
+});
+
+test('int16x8, float16 and dynamic-range models load and run on LiteRT', async () => {
+  const model = imageModel();
+  const calibration = randomDataset([1, 8, 8, 3], 32, 1);
+  const heldOut = randomDataset([1, 8, 8, 3], 16, 2);
+  const i16 = await quantizeModel(model, calibration, { mode: 'int16x8', heldOut });
+  const s16 = i16.model.subgraphs[0]!;
+  assert.equal(s16.tensors[s16.inputs[0]!]!.type, TensorType.INT16);
+  assert.ok(s16.tensors.every((t) => t.type !== TensorType.INT16 || t.quantization!.zeroPoint.every((z) => Number(z) === 0)), 'int16 symmetric');
+  const conv = s16.operators[0]!;
+  assert.equal(s16.tensors[conv.inputs[1]!]!.type, TensorType.INT8);
+  assert.equal(s16.tensors[conv.inputs[2]!]!.type, TensorType.INT64);
+  assert.ok(i16.report.accuracy!.outputs[0]!.sqnrDb > 25, `int16x8 SQNR ${i16.report.accuracy!.outputs[0]!.sqnrDb}`);
+
+  const f16 = await quantizeModel(model, calibration, { mode: 'float16', heldOut });
+  assert.ok(f16.model.subgraphs[0]!.tensors.some((t) => t.type === TensorType.FLOAT16));
+  assert.ok(f16.report.accuracy!.outputs[0]!.sqnrDb > 50);
+  assert.equal(f16.report.tflm?.runs, false);
+
+  const dyn = await quantizeModel(model, calibration, { mode: 'dynamic', dynamicMinElements: 0, heldOut });
+  assert.ok(dyn.report.operators.filter((o) => o.status === 'quantized').length >= 3);
+  assert.match(dyn.warnings.join('\n'), /TFLite Micro cannot run/);
+  assert.equal(dyn.report.tflm?.runs, false);
+  assert.ok(dyn.report.accuracy!.outputs[0]!.sqnrDb > 20);
+
+  // A model with float16 weights (DEQUANTIZE of constants) is folded back to float and quantized to int8.
+  const fromF16 = await quantizeModel(f16.model, calibration, { heldOut });
+  assert.ok(fromF16.model.subgraphs[0]!.tensors.every((t) => t.type !== TensorType.FLOAT16 && t.type !== TensorType.FLOAT32));
+  assert.ok(!opNames(fromF16.model).includes('DEQUANTIZE'));
+});
+
+test('percentile and MSE calibration and bias correction produce runnable models', async () => {
+  const model = branchModel();
+  const calibration = randomDataset([1, 16], 100, 3);
+  const heldOut = randomDataset([1, 16], 40, 4);
+  for (const opts of [{ calibration: 'percentile' }, { calibration: 'mse' }, { biasCorrection: true }] as QuantizeOptions[]) {
+    const r = await quantizeModel(model, calibration, { ...opts, heldOut });
+    assert.ok(r.report.accuracy!.outputs[0]!.sqnrDb > 15, `${JSON.stringify(opts)}: ${r.report.accuracy!.outputs[0]!.sqnrDb}`);
+  }
+});
+
+// --- Acceptance on the TF converter's own models (../shared/models) ---
+
+function sharedModel(rel: string): Uint8Array {
+  return new Uint8Array(fs.readFileSync(path.join(MODELS, rel)));
+}
+
+test('hello_world: our int8 MSE vs sin(x) is at most the TF converter int8 model\'s', { skip: NO_MODELS }, async () => {
+  const floatBytes = sharedModel('tflm/examples/hello_world/hello_world_float.tflite');
+  const tfBytes = sharedModel('tflm/examples/hello_world/hello_world_int8.tflite');
+  const r = rng(42);
+  const xs = (n: number) => Array.from({ length: n }, () => [new Float32Array([r() * 2 * Math.PI])]);
+  const calibration: Dataset = { source: 'x ~ U[0, 2π], seed 42', inputShapes: [[1, 1]], samples: xs(500) };
+  const heldOut: Dataset = { source: 'held-out x ~ U[0, 2π]', inputShapes: [[1, 1]], samples: xs(1000) };
+  const ours = await quantizeModel(loadModel(floatBytes).model, calibration);
+  const mse = async (bytes: Uint8Array) => {
+    const model = readModel(bytes);
+    const sg = model.subgraphs[0]!;
+    const inT = sg.tensors[sg.inputs[0]!]!;
+    const outT = sg.tensors[sg.outputs[0]!]!;
+    const rt = await loadRuntimeModel(bytes);
+    let sum = 0;
+    for (const [x] of heldOut.samples) {
+      const s = inT.quantization!.scale[0]!;
+      const zp = Number(inT.quantization!.zeroPoint[0]);
+      const [y] = rt.run([Int8Array.from([Math.max(-128, Math.min(127, Math.round(x![0]! / s) + zp))])]);
+      const v = (Number(y![0]!) - Number(outT.quantization!.zeroPoint[0])) * outT.quantization!.scale[0]!;
+      sum += (v - Math.sin(x![0]!)) ** 2;
+    }
+    rt.dispose();
+    return sum / heldOut.samples.length;
+  };
+  const oursMse = await mse(ours.bytes);
+  const tfMse = await mse(tfBytes);
+  assert.ok(oursMse <= tfMse, `ours ${oursMse} vs TF converter ${tfMse}`);
+});
+
+test('every float model in ../shared/models that LiteRT runs quantizes to an int8 model that runs', { skip: NO_MODELS }, async () => {
+  const files = ['tflm/examples/hello_world/hello_world_float.tflite', 'mlperf-tiny/ad01_fp32.tflite', 'mlperf-tiny/pretrainedResnet.tflite'];
+  for (const rel of files) {
+    const { model } = loadModel(sharedModel(rel));
+    const sg = model.subgraphs[0]!;
+    const shape = sg.tensors[sg.inputs[0]!]!.shape;
+    const result = await quantizeModel(model, randomDataset(shape, 20, 1, 0, 1), { modelName: rel });
+    const q = readModel(result.bytes);
+    const qin = q.subgraphs[0]!.tensors[q.subgraphs[0]!.inputs[0]!]!;
+    assert.equal(qin.type, TensorType.INT8, rel);
+    const [y] = await run(result.bytes, [new Int8Array(shape.reduce((a, d) => a * d, 1))]);
+    assert.ok(y instanceof Int8Array && y.length > 0, rel);
+    assert.equal(result.report.tflm?.runs, true, rel);
+  }
+});
+
+test('evaluateQuantization compares the TF converter\'s own int8 model with its float model', { skip: NO_MODELS }, async () => {
+  const floatBytes = sharedModel('mlperf-tiny/pretrainedResnet.tflite');
+  const tfBytes = sharedModel('mlperf-tiny/pretrainedResnet_quant.tflite');
+  const r = rng(1);
+  const images: Dataset = {
+    source: 'synthetic 32×32 RGB, integer pixel values 0..255',
+    inputShapes: [[1, 32, 32, 3]],
+    samples: Array.from({ length: 8 }, () => [Float32Array.from({ length: 3072 }, () => Math.floor(r() * 256))]),
+  };
+  const report = await evaluateQuantization(floatBytes, tfBytes, images);
+  assert.equal(report.outputs.length, 1);
+  assert.ok(Number.isFinite(report.outputs[0]!.sqnrDb));
+  assert.ok(report.top1Agreement !== undefined);
+  assert.ok(report.layers.length > 5, `${report.layers.length} shared layers`);
+  assert.ok(writeModel(readModel(tfBytes)).byteLength > 0);
+});
