@@ -130,7 +130,8 @@ async function judgeFolder(d: DirInfo, inputs: readonly InputSpec[], classCounts
       fits = false;
     }
   }
-  return { kind: 'npy-folder', fits, detail: `${many} .npy, one sample each` };
+  // .npy files are listed one by one too: a folder of them is only worth offering when each holds one sample.
+  return fits ? { kind: 'npy-folder', fits, detail: `${many} .npy, one sample each` } : undefined;
 }
 
 export async function findDatasetCandidates(rootDir: string, inputs: readonly InputSpec[], options: CandidateOptions = {}): Promise<DatasetCandidate[]> {

@@ -11,8 +11,21 @@ const LOCAL_SIG = 0x04034b50;
 const ZIP64_EOCD_LOCATOR_SIG = 0x07064b50;
 const ZIP64_EOCD_SIG = 0x06064b50;
 
+const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
 export interface ZipEntry {
   name: string;
+  crc32: number;
   method: number;
   compressedSize: number;
   size: number;
@@ -74,6 +87,7 @@ export function listZipEntries(bytes: Uint8Array, file: string): ZipEntry[] {
     if (p + 46 + nameLen + extraLen > bytes.length) throw bad(`central directory entry ${i} is truncated`);
     const entry: ZipEntry = {
       name: decoder.decode(bytes.subarray(p + 46, p + 46 + nameLen)),
+      crc32: view.getUint32(p + 16, true),
       method: view.getUint16(p + 10, true),
       compressedSize: view.getUint32(p + 20, true),
       size: view.getUint32(p + 24, true),
@@ -109,5 +123,7 @@ export function readZipEntry(bytes: Uint8Array, entry: ZipEntry, file: string): 
     throw new DatasetError('unsupported', file, `${where}: zip compression method ${entry.method} is not supported (stored and deflate are, as np.savez and np.savez_compressed write).`);
   }
   if (out.length !== entry.size) throw new DatasetError('format', file, `${where}: expected ${entry.size} bytes after decompression, got ${out.length}.`);
+  // A damaged deflate stream can still inflate to the right length: the checksum is what catches it.
+  if (crc32(out) !== entry.crc32) throw new DatasetError('format', file, `${where}: the data does not match its checksum: the file is damaged.`);
   return out;
 }
