@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { DatasetError, loadDataset, readNpy, splitHeldOut, writeNpy, type DatasetErrorKind, type InputSpec } from '../../src/core/data/index';
+import { DatasetError, loadDataset, readNpy, splitHeldOut, writeNpy, type Dataset, type DatasetErrorKind, type InputSpec } from '../../src/core/data/index';
 import { npyBytes, tempDir, write, zipBytes } from './data-writers';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -70,7 +70,7 @@ test('.npy: Fortran order, complex, structured, bad signature and truncation are
   const dir = tempDir(t);
   await rejects(loadDataset(path.join(FIXTURES, 'numpy_fortran.npy'), [X([1, 4])]), 'unsupported', /numpy_fortran\.npy: the array is stored in Fortran \(column-major\) order; save it in C order: np\.save\(path, np\.ascontiguousarray\(x\)\)/);
   await rejects(loadDataset(path.join(FIXTURES, 'numpy_complex.npy'), [X([1, 4])]), 'dtype', /numpy_complex\.npy: element type <c8 is not supported; convert it with x\.astype\(np\.float32\)/);
-  const structured = write(dir, 'rec.npy', npyBytes('<f4', [1], [0]).map((b, i, a) => b));
+  const structured = write(dir, 'rec.npy', npyBytes('<f4', [1], [0]));
   fs.writeFileSync(structured, Buffer.from(fs.readFileSync(structured).toString('latin1').replace("'descr': '<f4'", "'descr': [('a', '<f4')]"), 'latin1'));
   await rejects(loadDataset(structured, [X([1])]), 'dtype', /rec\.npy: holds a structured \(record\) array/);
   await rejects(loadDataset(write(dir, 'text.npy', 'hello, not numpy at all'), [X([1])]), 'format', /text\.npy: not a NumPy \.npy file/);
@@ -205,7 +205,7 @@ test('too few samples warn (default 100); too many are thinned evenly with a war
 });
 
 test('splitHeldOut: seeded, disjoint, covering, order kept, reproducible', () => {
-  const dataset = { source: 'd.npy', samples: Array.from({ length: 50 }, (_, i) => [Float32Array.of(i)]), inputShapes: [[1, 1]] };
+  const dataset: Dataset = { source: 'd.npy', samples: Array.from({ length: 50 }, (_, i) => [Float32Array.of(i)]), inputShapes: [[1, 1]] };
   const a = splitHeldOut(dataset, 0.2, 7);
   const b = splitHeldOut(dataset, 0.2, 7);
   const c = splitHeldOut(dataset, 0.2, 8);
