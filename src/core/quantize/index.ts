@@ -8,3 +8,4 @@ export type {
   QuantizeResult, TensorReport,
 } from './types';
 export { asymmetricParams, sqnr } from './quant-math';
+export { formatQuantizationReport } from './report-text';

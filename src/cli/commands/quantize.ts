@@ -1,0 +1,151 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DatasetError, loadDataset, splitHeldOut, type Dataset, type InputSpec } from '../../core/data/index';
+import { formatQuantizationReport, QuantizeError, quantizeModel, type QuantizeMode, type QuantizeOptions, type RangeMethod } from '../../core/quantize/index';
+import { RuntimeError } from '../../core/runtime/index';
+import { tensorTypeName, type Model } from '../../core/tflite/index';
+import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, UsageError, type CliIo } from '../cli-io';
+import { readModelFile } from '../read-model-file';
+
+export const QUANTIZE_USAGE = 'tinyml quantize MODEL --data PATH [--mode int8|int16x8|float16|dynamic] [--io int8|float] '
+  + '[--calibration minmax|percentile|mse] [-o OUT] [--report report.json] [--force]';
+
+const MODES: readonly QuantizeMode[] = ['int8', 'int16x8', 'float16', 'dynamic'];
+const METHODS: readonly RangeMethod[] = ['minmax', 'percentile', 'mse'];
+/** Share of --data kept aside for the accuracy report when no --eval data is given. */
+const DEFAULT_HELD_OUT = 0.2;
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string, fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}; got "${value}"`);
+  return value as T;
+}
+
+function inputSpecs(model: Model): InputSpec[] {
+  const sg = model.subgraphs[0]!;
+  return sg.inputs.map((t) => ({ name: sg.tensors[t]!.name, shape: [...sg.tensors[t]!.shape], type: tensorTypeName(sg.tensors[t]!.type) }));
+}
+
+/** `<name>_<mode>.tflite` next to the model (`<name>_int8.tflite` for the default mode). */
+export function defaultOutputPath(modelPath: string, mode: QuantizeMode): string {
+  const dir = path.dirname(modelPath);
+  const base = path.basename(modelPath).replace(/\.tflite$/i, '');
+  return path.join(dir, `${base}_${mode}.tflite`);
+}
+
+/** Writes through a temporary file so that a failed or interrupted run leaves no partial model behind. */
+function writeAtomically(file: string, bytes: Uint8Array | string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(tmp, bytes);
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw new UsageError(`${file}: cannot write (${(e as Error).message})`);
+  }
+}
+
+/**
+ * `tinyml quantize MODEL --data PATH ...`: post-training quantization of a float model with calibration data from the
+ * workspace. 20% of the data (seeded) is held out for the accuracy report unless --eval gives separate data.
+ */
+export async function runQuantize(args: string[], io: CliIo): Promise<number> {
+  try {
+    return await quantizeCommand(args, io);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    const badInput = e instanceof UsageError || e instanceof DatasetError || code.startsWith('ERR_PARSE_ARGS')
+      || (e instanceof QuantizeError && e.kind !== 'cancelled') || e instanceof RuntimeError;
+    if (badInput) {
+      io.stderr(`tinyml quantize: ${(e as Error).message.split('\n')[0]}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    io.stderr(`tinyml quantize: unexpected failure: ${(e as Error).stack ?? e}\n`);
+    return EXIT_FAILURE;
+  }
+}
+
+async function quantizeCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      data: { type: 'string' },
+      eval: { type: 'string' },
+      mode: { type: 'string' },
+      io: { type: 'string' },
+      calibration: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      report: { type: 'string' },
+      force: { type: 'boolean' },
+      'keep-float': { type: 'boolean' },
+      'bias-correction': { type: 'boolean' },
+      'per-channel-fc': { type: 'boolean' },
+      'uint8-input': { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError(`usage: ${QUANTIZE_USAGE}`);
+  const modelPath = positionals[0]!;
+  const mode = oneOf(values.mode, MODES, '--mode', 'int8');
+  const ioType = oneOf(values.io, ['int8', 'float'] as const, '--io', 'int8');
+  const method = oneOf(values.calibration, METHODS, '--calibration', 'minmax');
+  const needsData = mode === 'int8' || mode === 'int16x8';
+  if (needsData && !values.data) throw new UsageError(`--data PATH is required for ${mode}: calibration needs sample inputs (.npy, .npz, .csv, .json or a folder of images/.wav)`);
+
+  const out = values.output ?? defaultOutputPath(modelPath, mode);
+  if (path.resolve(out) === path.resolve(modelPath)) throw new UsageError(`${out}: the output would overwrite the source model; choose another -o`);
+  if (fs.existsSync(out) && !values.force) throw new UsageError(`${out} already exists; pass --force to overwrite it, or -o to choose another file`);
+  if (values.report && fs.existsSync(values.report) && !values.force) throw new UsageError(`${values.report} already exists; pass --force to overwrite it`);
+
+  const { model } = readModelFile(modelPath);
+  const inputs = inputSpecs(model);
+  const loadWarnings: string[] = [];
+  let calibration: Dataset = { source: 'none', samples: [], inputShapes: inputs.map((i) => i.shape) };
+  let heldOut: Dataset | undefined;
+  if (values.data) {
+    const loaded = await loadDataset(values.data, inputs);
+    loadWarnings.push(...loaded.warnings);
+    calibration = loaded.dataset;
+    if (values.eval) {
+      const ev = await loadDataset(values.eval, inputs);
+      loadWarnings.push(...ev.warnings);
+      heldOut = ev.dataset;
+    } else if (calibration.samples.length >= 10) {
+      const split = splitHeldOut(calibration, DEFAULT_HELD_OUT);
+      calibration = split.calibration;
+      heldOut = split.heldOut;
+    } else {
+      loadWarnings.push(`${calibration.source} has ${calibration.samples.length} samples: all used for calibration, so the report has no held-out accuracy. Give --eval PATH for that.`);
+    }
+  }
+
+  const options: QuantizeOptions = {
+    mode, io: ioType, calibration: method, modelName: path.basename(modelPath),
+    keepUnsupportedInFloat: !!values['keep-float'], biasCorrection: !!values['bias-correction'],
+    perChannelFullyConnected: !!values['per-channel-fc'], uint8Input: !!values['uint8-input'],
+    ...(heldOut ? { heldOut } : {}),
+  };
+  let lastShown = Date.now();
+  const result = await quantizeModel(model, calibration, options, {
+    onProgress: (done, total, stage) => {
+      const now = Date.now();
+      if (!values.json && now - lastShown > 1000) {
+        lastShown = now;
+        io.stderr(`${stage} ${done}/${total}\n`);
+      }
+    },
+  });
+  writeAtomically(out, result.bytes);
+  const warnings = [...loadWarnings, ...result.warnings];
+  if (values.report) writeAtomically(values.report, JSON.stringify({ model: modelPath, output: out, ...result.report, warnings }, null, 2) + '\n');
+  if (values.json) {
+    io.stdout(JSON.stringify({ model: modelPath, output: out, ...result.report, warnings }, null, 2) + '\n');
+  } else {
+    io.stdout(`Wrote ${out}\n${formatQuantizationReport(result.report, warnings)}`);
+  }
+  return EXIT_OK;
+}
+

@@ -1,0 +1,40 @@
+/** The quantization report as plain text, for the CLI and the output channel. */
+import type { QuantizationReport } from './types';
+
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+const db = (x: number) => (x === Infinity ? 'exact' : `${x.toFixed(1)} dB`);
+
+export function formatQuantizationReport(r: QuantizationReport, warnings: readonly string[] = [], worstLayers = 5): string {
+  const lines: string[] = [];
+  lines.push(`Mode: ${r.mode}${r.mode === 'int8' || r.mode === 'int16x8' ? `, ${r.io === 'float' ? 'float' : 'integer'} inputs/outputs` : ''}`);
+  lines.push(`Size: ${kb(r.sizeBefore)} -> ${kb(r.sizeAfter)} (${((100 * r.sizeAfter) / r.sizeBefore).toFixed(0)}%)`);
+  if (r.calibration) {
+    lines.push(`Calibration: ${r.calibration.samples} samples from ${r.calibration.source}, ranges by ${r.calibration.method}`);
+  }
+  const quantized = r.operators.filter((o) => o.status === 'quantized').length;
+  const float = r.operators.filter((o) => o.status === 'float');
+  lines.push(`Operators: ${quantized} of ${r.operators.length} quantized${float.length ? `; kept float: ${float.map((o) => `${o.op} #${o.index}`).join(', ')}` : ''}`);
+  const a = r.accuracy;
+  if (a) {
+    lines.push(`Accuracy on ${a.samples} held-out samples (${a.source}):`);
+    for (const o of a.outputs) {
+      lines.push(`  output ${o.name}: SQNR ${db(o.sqnrDb)}, max abs error ${o.maxAbsError.toPrecision(3)}, mean abs error ${o.meanAbsError.toPrecision(3)}`);
+    }
+    if (a.top1Agreement !== undefined) lines.push(`  top-1 agreement with the float model: ${(100 * a.top1Agreement).toFixed(1)}%`);
+    const worst = [...a.layers].sort((x, y) => x.sqnrDb - y.sqnrDb).slice(0, worstLayers);
+    if (worst.length) {
+      lines.push(`  layers losing the most (SQNR of each intermediate vs float):`);
+      for (const l of worst) lines.push(`    ${l.producer.padEnd(24)} ${db(l.sqnrDb).padStart(9)}  ${l.tensor}`);
+    }
+  } else {
+    lines.push('Accuracy: no held-out samples, not measured.');
+  }
+  if (r.tflm) {
+    lines.push(`TFLite Micro: ${r.tflm.runs ? 'all operators have kernels' : 'cannot run this model as is'}${r.tflm.arenaBytes ? `; arena estimate ${r.tflm.arenaBytes} bytes (reference kernels)` : ''}`);
+    for (const n of r.tflm.notes.slice(0, 5)) lines.push(`  ${n}`);
+    if (r.tflm.notes.length > 5) lines.push(`  ... and ${r.tflm.notes.length - 5} more`);
+  }
+  lines.push(`Time: ${(r.totalMs / 1000).toFixed(2)} s${r.calibration ? ` (runtime forward passes ${(r.calibration.forwardMs / 1000).toFixed(2)} s)` : ''}`);
+  for (const w of warnings) lines.push(`Warning: ${w}`);
+  return lines.join('\n') + '\n';
+}

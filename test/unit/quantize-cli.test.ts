@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { runQuantize } from '../../src/cli/commands/quantize';
+import { seededRandom, writeNpy } from '../../src/core/data/index';
+import { ModelBuilder, readModel, TensorType, writeModel } from '../../src/core/tflite/index';
+
+function workspace(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-quantize-'));
+  const b = new ModelBuilder({ seed: 4 });
+  const x = b.input('features', [1, 6]);
+  const h = b.fullyConnected(x, 64, { activation: 'RELU' });
+  b.output(b.softmax(b.fullyConnected(h, 3)));
+  fs.writeFileSync(path.join(dir, 'sensor.tflite'), writeModel(b.build()));
+  const r = seededRandom(8);
+  fs.writeFileSync(path.join(dir, 'calib.npy'), writeNpy([150, 6], Float32Array.from({ length: 900 }, () => r() * 4 - 2)));
+  fs.writeFileSync(path.join(dir, 'wrong.npy'), writeNpy([20, 5], new Float32Array(100)));
+  return dir;
+}
+
+function collector() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { stdout: (s: string) => out.push(s), stderr: (s: string) => err.push(s) }, out, err };
+}
+
+test('tinyml quantize writes <name>_int8.tflite next to the model, prints the report and writes it as JSON', async () => {
+  const dir = workspace();
+  const c = collector();
+  const code = await runQuantize([path.join(dir, 'sensor.tflite'), '--data', path.join(dir, 'calib.npy'), '--report', path.join(dir, 'report.json')], c.io);
+  assert.equal(code, 0, c.err.join(''));
+  const out = path.join(dir, 'sensor_int8.tflite');
+  const model = readModel(fs.readFileSync(out));
+  const sg = model.subgraphs[0]!;
+  assert.equal(sg.tensors[sg.inputs[0]!]!.type, TensorType.INT8);
+  const text = c.out.join('');
+  assert.match(text, /Wrote .*sensor_int8\.tflite/);
+  assert.match(text, /Accuracy on 30 held-out samples/);
+  assert.match(text, /SQNR \d+\.\d dB/);
+  assert.match(text, /top-1 agreement/);
+  const report = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8'));
+  assert.equal(report.mode, 'int8');
+  assert.equal(report.calibration.samples, 120);
+  assert.equal(report.accuracy.samples, 30);
+  assert.ok(report.sizeAfter < report.sizeBefore);
+
+  // Never overwrites without --force.
+  const again = collector();
+  assert.equal(await runQuantize([path.join(dir, 'sensor.tflite'), '--data', path.join(dir, 'calib.npy')], again.io), 2);
+  assert.match(again.err.join(''), /sensor_int8\.tflite already exists; pass --force/);
+  const forced = collector();
+  assert.equal(await runQuantize([path.join(dir, 'sensor.tflite'), '--data', path.join(dir, 'calib.npy'), '--force', '--io', 'float', '--calibration', 'mse'], forced.io), 0, forced.err.join(''));
+  const f = readModel(fs.readFileSync(out)).subgraphs[0]!;
+  assert.equal(f.tensors[f.inputs[0]!]!.type, TensorType.FLOAT32);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('tinyml quantize exits 2 with one line on bad input and leaves no file', async () => {
+  const dir = workspace();
+  const model = path.join(dir, 'sensor.tflite');
+  const cases: [string[], RegExp][] = [
+    [[model], /--data PATH is required for int8/],
+    [[model, '--data', path.join(dir, 'calib.npy'), '--mode', 'int4'], /--mode must be one of int8, int16x8, float16, dynamic/],
+    [[model, '--data', path.join(dir, 'wrong.npy')], /wrong\.npy/],
+    [[path.join(dir, 'missing.tflite'), '--data', path.join(dir, 'calib.npy')], /missing\.tflite: no such file/],
+    [[model, '--data', path.join(dir, 'calib.npy'), '--bogus'], /bogus/],
+  ];
+  for (const [args, message] of cases) {
+    const c = collector();
+    assert.equal(await runQuantize(args, c.io), 2, args.join(' '));
+    const err = c.err.join('');
+    assert.match(err, message);
+    assert.equal(err.trim().split('\n').length, 1, err);
+  }
+  assert.ok(!fs.existsSync(path.join(dir, 'sensor_int8.tflite')));
+  // float16 and dynamic need no data.
+  const c = collector();
+  assert.equal(await runQuantize([model, '--mode', 'float16'], c.io), 0, c.err.join(''));
+  assert.ok(fs.existsSync(path.join(dir, 'sensor_float16.tflite')));
+  assert.match(c.out.join(''), /no held-out samples/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
