@@ -1,0 +1,117 @@
+/**
+ * What the editor flags in a C/C++ file: an arena constant smaller than the model needs (with the fix: the
+ * recommended size, written in the constant's style), one more than twice as large as needed, and the model's
+ * TFLite Micro problems on the model array symbol.
+ */
+import path from 'node:path';
+import type { ArenaEstimate } from '../arena';
+import type { ArenaAnalysis } from './arena-source-analysis';
+import { arenaSizeReplacement, replacementValue, type ArenaConstant } from './arena-source-constants';
+import { modelSymbolNames, type ModelSymbol } from './arena-source-models';
+
+export type FindingSeverity = 'error' | 'warning' | 'information';
+export type FindingCode = 'arena-too-small' | 'arena-oversized' | 'tflm-compat' | 'model-unreadable' | 'stale-export';
+
+export interface ArenaFix {
+  title: string;
+  /** Range of the size expression and its replacement. */
+  offset: number;
+  length: number;
+  text: string;
+}
+
+export interface ArenaFinding {
+  offset: number;
+  length: number;
+  severity: FindingSeverity;
+  code: FindingCode;
+  message: string;
+  fix?: ArenaFix;
+}
+
+/** An arena above this multiple of the minimum is reported as oversized. */
+export const OVERSIZED_FACTOR = 2;
+
+export const fmtBytes = (n: number): string => n.toLocaleString('en-US');
+
+export function buildLabel(e: ArenaEstimate): string {
+  return `${e.target}, ${e.kernels === 'cmsis-nn' ? `CMSIS-NN kernels (${e.isa})` : 'reference kernels'}`;
+}
+
+export function modelLabel(a: ArenaAnalysis): string {
+  const loc = a.location;
+  if (loc.kind === 'c-array') return `${loc.symbol}`;
+  if (loc.kind === 'none') return 'the model';
+  return path.basename(loc.tflite);
+}
+
+function fixFor(c: ArenaConstant, e: ArenaEstimate): ArenaFix {
+  const text = arenaSizeReplacement(c.exprText, e.recommendedArenaBytes);
+  const value = replacementValue(c.exprText, e.recommendedArenaBytes);
+  return {
+    title: `Set ${c.name} to ${text === String(value) ? `${fmtBytes(value)} bytes` : `${text.trim()} (${fmtBytes(value)} bytes)`}, the recommended size`,
+    offset: c.exprOffset,
+    length: c.exprLength,
+    text,
+  };
+}
+
+function constantFindings(constants: readonly ArenaConstant[], a: ArenaAnalysis): ArenaFinding[] {
+  if (!a.estimate?.ok) return [];
+  const e = a.estimate.estimate;
+  const out: ArenaFinding[] = [];
+  for (const c of constants) {
+    // A constant derived from another arena constant is checked there, once.
+    if (!c.value.ok || c.refersTo.length > 0) continue;
+    const declared = c.value.value;
+    const needs = `${modelLabel(a)} needs ${e.exact ? '' : 'at least '}${fmtBytes(e.minArenaBytes)} bytes on ${buildLabel(e)}`;
+    if (declared < e.minArenaBytes) {
+      out.push({
+        offset: c.nameOffset, length: c.name.length, severity: 'warning', code: 'arena-too-small',
+        message: `${c.name} is ${fmtBytes(declared)} bytes, but ${needs}: AllocateTensors() will fail. ` +
+          `Recommended: ${fmtBytes(e.recommendedArenaBytes)} bytes.`,
+        fix: fixFor(c, e),
+      });
+    } else if (declared > OVERSIZED_FACTOR * e.minArenaBytes) {
+      out.push({
+        offset: c.nameOffset, length: c.name.length, severity: 'information', code: 'arena-oversized',
+        message: `${c.name} is ${fmtBytes(declared)} bytes, more than twice what ${needs}; ` +
+          `${fmtBytes(declared - e.recommendedArenaBytes)} bytes of RAM could be freed (recommended: ${fmtBytes(e.recommendedArenaBytes)}).`,
+        fix: fixFor(c, e),
+      });
+    }
+  }
+  return out;
+}
+
+function modelFindings(symbols: readonly ModelSymbol[], a: ArenaAnalysis): ArenaFinding[] {
+  if (!a.loaded) return [];
+  const names = modelSymbolNames(symbols);
+  const wanted = a.location.kind === 'c-array' ? [a.location.symbol] : names;
+  const out: ArenaFinding[] = [];
+  for (const name of wanted) {
+    const at = symbols.find((s) => s.name === name && s.role !== 'usage') ?? symbols.find((s) => s.name === name);
+    if (!at) continue;
+    const here = { offset: at.offset, length: name.length };
+    if (a.loaded.error) {
+      out.push({ ...here, severity: 'warning', code: 'model-unreadable', message: `${name}: ${a.loaded.error}` });
+      continue;
+    }
+    if (a.staleExport) {
+      out.push({
+        ...here, severity: 'warning', code: 'stale-export',
+        message: `${path.basename(a.staleExport.tflite)} changed since ${path.basename(a.staleExport.markerFile)} was exported ` +
+          `(SHA-256 differs): ${name} holds the old model. Re-export the model to update it.`,
+      });
+    }
+    for (const p of a.problems) {
+      const where = p.operatorIndex >= 0 ? `operator ${p.operatorIndex} (${p.opcode})${p.subgraph > 0 ? ` of subgraph ${p.subgraph}` : ''}` : 'model';
+      out.push({ ...here, severity: p.severity === 'info' ? 'information' : p.severity, code: 'tflm-compat', message: `TFLite Micro, ${where}: ${p.message}` });
+    }
+  }
+  return out;
+}
+
+export function arenaFindings(constants: readonly ArenaConstant[], symbols: readonly ModelSymbol[], a: ArenaAnalysis): ArenaFinding[] {
+  return [...constantFindings(constants, a), ...modelFindings(symbols, a)];
+}

@@ -1,0 +1,105 @@
+/**
+ * Finds the model in C/C++ text: the provenance comment our export writes at the top of generated files, and the
+ * byte arrays that hold (or declare) a .tflite flatbuffer, e.g. `g_model` in `tflite::GetModel(g_model)`.
+ */
+import { GENERATED_MARKER } from '../codegen/marker';
+import { codeView, type CodeView } from './arena-source-text';
+
+/** How far into a file the provenance comment is looked for (after a pasted license banner, say). */
+export const MARKER_HEAD_CHARS = 4096;
+
+export interface ModelMarker {
+  /** Workspace-relative path of the source .tflite, as written by the export. */
+  modelPath: string;
+  sha256: string;
+  byteSize?: number;
+  /** Arena size the export estimated, when it wrote one. */
+  arenaBytes?: number;
+  arenaTarget?: string;
+}
+
+/** The provenance comment at the top of a generated file, or undefined when the text has none. */
+export function parseModelMarker(text: string): ModelMarker | undefined {
+  const head = text.slice(0, MARKER_HEAD_CHARS);
+  if (!head.includes(GENERATED_MARKER)) return undefined;
+  const field = (label: string): string | undefined => new RegExp(`^//\\s*${label}:[ \\t]*(.+?)[ \\t]*$`, 'm').exec(head)?.[1];
+  const modelPath = field('Model');
+  const sha256 = field('SHA-256')?.toLowerCase();
+  if (!modelPath || !sha256 || !/^[0-9a-f]{64}$/.test(sha256)) return undefined;
+  const marker: ModelMarker = { modelPath, sha256 };
+  const size = /^(\d+) bytes/.exec(field('Size') ?? '');
+  if (size) marker.byteSize = Number(size[1]);
+  const arena = /^(\d+) bytes estimated for (\S+)/.exec(field('Arena') ?? '');
+  if (arena) {
+    marker.arenaBytes = Number(arena[1]);
+    marker.arenaTarget = arena[2];
+  }
+  return marker;
+}
+
+export type ModelSymbolRole = 'definition' | 'declaration' | 'usage';
+
+export interface ModelSymbol {
+  name: string;
+  role: ModelSymbolRole;
+  /** Offset of the name in the text. */
+  offset: number;
+  /** For definitions: whether the first initializer bytes carry the "TFL3" file identifier. */
+  looksLikeTflite?: boolean;
+}
+
+const BYTE_TYPE = String.raw`(?:unsigned\s+char|signed\s+char|char|uint8_t|int8_t|std::uint8_t)`;
+// `[extern] [alignas(16)] [const] <byte type> [const] NAME[...] [attributes] (= { | ;)`
+const BYTE_ARRAY = new RegExp(
+  String.raw`(\bextern\s+(?:"C"\s+)?)?(?:\b\w+\s*\([^()\n]*\)\s*)*(?:\bconst\s+)?(?:\bstatic\s+)?(?:\bconst\s+)?${BYTE_TYPE}\s+(?:const\s+)?([A-Za-z_]\w*)\s*\[[^\]\n]*\]([^;{}=]*)(=\s*\{|;)`,
+  'dg',
+);
+const GET_MODEL = /\bGetModel\s*\(\s*(?:\([^()]*\)\s*)?([A-Za-z_]\w*)\s*\)/dg;
+/** TFLite flatbuffers carry "TFL3" at bytes 4..7. */
+const TFL3 = [0x54, 0x46, 0x4c, 0x33];
+
+/** Whether the initializer starting at `offset` (just after `{`) begins with 8 values whose last four are TFL3. */
+export function initializerLooksLikeTflite(code: string, offset: number): boolean {
+  const values: number[] = [];
+  const re = /\s*(0[xX][0-9a-fA-F]+|\d+)[uUlL]*\s*,?/y;
+  re.lastIndex = offset;
+  for (let m = re.exec(code); m && values.length < 8; m = re.exec(code)) {
+    values.push(m[1]!.startsWith('0x') || m[1]!.startsWith('0X') ? parseInt(m[1]!.slice(2), 16) : parseInt(m[1]!, m[1]!.length > 1 && m[1]!.startsWith('0') ? 8 : 10));
+  }
+  return values.length === 8 && TFL3.every((b, i) => values[4 + i] === b);
+}
+
+/**
+ * Byte arrays defined (`= {...}`) or declared `extern` in the text, and the names passed to `GetModel(...)`, in text
+ * order. Offsets are into the original text.
+ */
+export function findModelSymbols(text: string, view: CodeView = codeView(text)): ModelSymbol[] {
+  const code = view.code;
+  const out: ModelSymbol[] = [];
+  for (const m of code.matchAll(BYTE_ARRAY)) {
+    const name = m[2]!;
+    const offset = m.indices![2]![0];
+    if (m[4]!.startsWith('=')) {
+      out.push({ name, role: 'definition', offset: view.toSource(offset), looksLikeTflite: initializerLooksLikeTflite(code, m.index! + m[0].length) });
+    } else if (m[1]) {
+      out.push({ name, role: 'declaration', offset: view.toSource(offset) });
+    }
+  }
+  for (const m of code.matchAll(GET_MODEL)) out.push({ name: m[1]!, role: 'usage', offset: view.toSource(m.indices![1]![0]) });
+  return out.sort((a, b) => a.offset - b.offset);
+}
+
+/** Whether `text` defines a byte array named `name` with an initializer. */
+export function definesByteArray(text: string, name: string): boolean {
+  return findModelSymbols(text).some((s) => s.name === name && s.role === 'definition');
+}
+
+/** Names that are models in this text: defined arrays that look like .tflite, declared arrays, GetModel arguments. */
+export function modelSymbolNames(symbols: readonly ModelSymbol[]): string[] {
+  const names: string[] = [];
+  for (const s of symbols) {
+    if (s.role === 'definition' && !s.looksLikeTflite && !symbols.some((o) => o.name === s.name && o.role === 'usage')) continue;
+    if (!names.includes(s.name)) names.push(s.name);
+  }
+  return names;
+}

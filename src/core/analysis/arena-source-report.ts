@@ -1,0 +1,136 @@
+/**
+ * The Markdown of the hovers over an arena constant and over a model array symbol. `$(name)` are VS Code theme
+ * icons; user-controlled text (names, paths, messages) is escaped.
+ */
+import path from 'node:path';
+import type { ArenaEstimate } from '../arena';
+import type { ArenaAnalysis } from './arena-source-analysis';
+import { buildLabel, fmtBytes, modelLabel, OVERSIZED_FACTOR } from './arena-source-check';
+import type { ArenaConstant } from './arena-source-constants';
+import { describeLocation } from './arena-source-locate';
+
+export interface ReportContext {
+  /** A path as the user knows it (workspace-relative). */
+  relative(file: string): string;
+}
+
+/** Escapes Markdown (and the theme-icon syntax) in text that comes from files. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>$~]/g, '\\$&');
+}
+
+const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
+
+function estimateTable(e: ArenaEstimate): string[] {
+  const rows: Array<[string, number]> = [
+    ['**Required** (smallest arena `AllocateTensors()` accepts)', e.minArenaBytes],
+    [`**Recommended** (${e.marginPercent ? `+${e.marginPercent}%, ` : ''}rounded up to 16)`, e.recommendedArenaBytes],
+    ['`arena_used_bytes()`', e.arenaUsedBytes],
+    ['Head: activations and scratch (memory plan)', e.headBytes],
+    ['Tail: persistent allocations', e.tailBytes],
+  ];
+  for (const [category, bytes] of Object.entries(e.breakdown.tail)) if (bytes) rows.push([`&nbsp;&nbsp;· tail ${category}`, bytes]);
+  return [`| ${escapeMarkdown(buildLabel(e))} | bytes |`, '|:--|--:|', ...rows.map(([label, bytes]) => `| ${label} | ${fmtBytes(bytes)} |`)];
+}
+
+function peakLine(e: ArenaEstimate): string | undefined {
+  if (!e.peak) return undefined;
+  const sg = e.peak.subgraph > 0 ? ` of subgraph ${e.peak.subgraph}` : '';
+  return `Peak at operator ${e.peak.operatorIndex} ${code(e.peak.opcode)}${sg}: ${fmtBytes(e.peak.bytes)} bytes of head in use ` +
+    `(activations ${fmtBytes(e.breakdown.activationBytesAtPeak)}, scratch ${fmtBytes(e.breakdown.scratchBytesAtPeak)}).`;
+}
+
+function sourceLines(a: ArenaAnalysis, ctx: ReportContext): string[] {
+  const lines: string[] = [];
+  const loc = a.location;
+  if (loc.kind === 'marker' || loc.kind === 'setting' || loc.kind === 'workspace') {
+    lines.push(`Model: ${code(ctx.relative(loc.tflite))}, found through ${escapeMarkdown(describeLocation(loc, ctx.relative))}.`);
+  } else if (loc.kind === 'c-array') {
+    lines.push(`Model: the bytes of ${code(loc.symbol)} in ${code(ctx.relative(loc.file) || 'this file')}.`);
+  }
+  if (a.staleExport) {
+    lines.push(`$(warning) ${code(path.basename(a.staleExport.tflite))} changed since ${code(path.basename(a.staleExport.markerFile))} ` +
+      'was exported (its SHA-256 differs): the estimate is for the current file; re-export the model to update the C array.');
+  }
+  for (const n of loc.notes) lines.push(escapeMarkdown(n));
+  return lines;
+}
+
+function modelStatus(a: ArenaAnalysis): string[] {
+  if (a.location.kind === 'none') return [];
+  if (a.loaded?.error) return [`$(error) The model cannot be read: ${escapeMarkdown(a.loaded.error)}`];
+  if (a.estimate && !a.estimate.ok) return [`$(error) ${escapeMarkdown(a.estimate.error)}`];
+  return [];
+}
+
+function approximateLine(e: ArenaEstimate): string | undefined {
+  if (e.exact) return undefined;
+  const ops = [...new Set(e.unknownKernels.map((k) => k.opcode))].join(', ');
+  return `$(info) Approximate: no allocation rule for ${escapeMarkdown(ops)}; their kernel data and scratch are not counted.`;
+}
+
+function verdict(c: ArenaConstant, e: ArenaEstimate): string {
+  if (!c.value.ok) return `$(question) The declared size is not known here: ${escapeMarkdown(c.value.reason)}.`;
+  const v = c.value.value;
+  if (v < e.minArenaBytes) {
+    return `$(error) **Too small** by ${fmtBytes(e.minArenaBytes - v)} bytes: \`AllocateTensors()\` will fail. ` +
+      `Use ${fmtBytes(e.recommendedArenaBytes)} bytes.`;
+  }
+  if (v > OVERSIZED_FACTOR * e.minArenaBytes) {
+    return `$(info) **Enough, but more than twice what is needed**: ${fmtBytes(v - e.recommendedArenaBytes)} bytes of RAM could be freed.`;
+  }
+  return `$(pass) **Enough**: ${fmtBytes(v - e.minArenaBytes)} bytes to spare.`;
+}
+
+/** Hover over an arena size constant or a tensor arena array. */
+export function arenaConstantMarkdown(c: ArenaConstant, a: ArenaAnalysis, ctx: ReportContext): string {
+  const declared = c.value.ok ? `${fmtBytes(c.value.value)} bytes` : 'unknown';
+  const title = `**TinyML: tensor arena** — ${code(c.name)} = ${code(c.exprText.replace(/\s+/g, ' '))}` +
+    (c.value.ok && c.exprText.trim() !== String(c.value.value) ? ` = ${declared}` : c.value.ok ? ' bytes' : '');
+  const parts: string[] = [title];
+  if (a.estimate?.ok) {
+    const e = a.estimate.estimate;
+    parts.push(verdict(c, e));
+    parts.push(estimateTable(e).join('\n'));
+    const more = [peakLine(e), approximateLine(e)].filter((x): x is string => !!x);
+    if (more.length) parts.push(more.join('  \n'));
+  } else {
+    parts.push(...modelStatus(a));
+  }
+  const source = sourceLines(a, ctx);
+  if (source.length) parts.push(source.join('  \n'));
+  return parts.join('\n\n');
+}
+
+/** Hover over the model array symbol (`g_model`). */
+export function modelSymbolMarkdown(name: string, a: ArenaAnalysis, ctx: ReportContext): string {
+  const parts: string[] = [`**TinyML: model** ${code(name)}`];
+  const m = a.loaded?.model;
+  if (m && a.loaded) {
+    const sg = m.subgraphs[0];
+    parts.push(`${fmtBytes(a.loaded.byteSize)} bytes · ${m.subgraphs.length} subgraph${m.subgraphs.length === 1 ? '' : 's'} · ` +
+      `${sg?.operators.length ?? 0} operators · ${sg?.tensors.length ?? 0} tensors`);
+  }
+  parts.push(...modelStatus(a));
+  if (a.estimate?.ok) {
+    const e = a.estimate.estimate;
+    parts.push(`Tensor arena: required **${fmtBytes(e.minArenaBytes)}** bytes, recommended **${fmtBytes(e.recommendedArenaBytes)}**.`);
+    parts.push(estimateTable(e).join('\n'));
+    const more = [peakLine(e), approximateLine(e)].filter((x): x is string => !!x);
+    if (more.length) parts.push(more.join('  \n'));
+  }
+  if (a.loaded?.model) {
+    if (a.problems.length === 0) {
+      parts.push('$(pass) TFLite Micro: no compatibility problems found.');
+    } else {
+      const icon = { error: '$(error)', warning: '$(warning)', info: '$(info)' } as const;
+      parts.push(['TFLite Micro compatibility:', ...a.problems.slice(0, 8).map((p) => {
+        const where = p.operatorIndex >= 0 ? `operator ${p.operatorIndex} ${code(p.opcode)}` : 'model';
+        return `- ${icon[p.severity]} ${where}: ${escapeMarkdown(p.message)}`;
+      }), ...(a.problems.length > 8 ? [`- … and ${a.problems.length - 8} more`] : [])].join('\n'));
+    }
+  }
+  const source = sourceLines(a, ctx);
+  if (source.length) parts.push(source.join('  \n'));
+  return parts.join('\n\n');
+}
