@@ -58,16 +58,6 @@ interface Candidate {
   relation: 'self' | 'include' | 'sibling';
 }
 
-export function describeLocation(loc: ModelLocation, relative: (file: string) => string): string {
-  switch (loc.kind) {
-    case 'marker': return `export comment in ${relative(loc.markerFile)}`;
-    case 'c-array': return `array ${loc.symbol} in ${relative(loc.file)}`;
-    case 'setting': return 'the tinyml.model setting';
-    case 'workspace': return 'the only .tflite file in the workspace';
-    case 'none': return 'not found';
-  }
-}
-
 async function candidates(req: LocateRequest, io: SourceFiles): Promise<Candidate[]> {
   const out: Candidate[] = [];
   const describe = (file: string, head: string, relation: Candidate['relation'], view?: CodeView): Candidate => {

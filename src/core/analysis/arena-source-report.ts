@@ -7,7 +7,6 @@ import type { ArenaEstimate } from '../arena';
 import type { ArenaAnalysis } from './arena-source-analysis';
 import { buildLabel, fmtBytes, modelLabel, OVERSIZED_FACTOR } from './arena-source-check';
 import type { ArenaConstant } from './arena-source-constants';
-import { describeLocation } from './arena-source-locate';
 
 export interface ReportContext {
   /** A path as the user knows it (workspace-relative). */
@@ -43,8 +42,12 @@ function peakLine(e: ArenaEstimate): string | undefined {
 function sourceLines(a: ArenaAnalysis, ctx: ReportContext): string[] {
   const lines: string[] = [];
   const loc = a.location;
-  if (loc.kind === 'marker' || loc.kind === 'setting' || loc.kind === 'workspace') {
-    lines.push(`Model: ${code(ctx.relative(loc.tflite))}, found through ${escapeMarkdown(describeLocation(loc, ctx.relative))}.`);
+  if (loc.kind === 'marker') {
+    lines.push(`Model: ${code(ctx.relative(loc.tflite))}, from the export comment in ${code(ctx.relative(loc.markerFile))}.`);
+  } else if (loc.kind === 'setting') {
+    lines.push(`Model: ${code(ctx.relative(loc.tflite))}, from the \`tinyml.model\` setting.`);
+  } else if (loc.kind === 'workspace') {
+    lines.push(`Model: ${code(ctx.relative(loc.tflite))}, the only .tflite file in the workspace.`);
   } else if (loc.kind === 'c-array') {
     lines.push(`Model: the bytes of ${code(loc.symbol)} in ${code(ctx.relative(loc.file) || 'this file')}.`);
   }
