@@ -3,11 +3,13 @@ import { ARENA_USAGE, runArena } from './commands/arena';
 import { DEMO_USAGE, runDemo } from './commands/demo';
 import { EXPORT_USAGE, runExport } from './commands/export';
 import { INSPECT_USAGE, runInspect } from './commands/inspect';
+import { QUANTIZE_USAGE, runQuantize } from './commands/quantize';
 
 type Command = { usage: string; summary: string; run: (args: string[], io: CliIo) => Promise<number> };
 
 const COMMANDS: Record<string, Command> = {
   inspect: { usage: INSPECT_USAGE, summary: 'inputs, outputs, operators, parameters, MACs of a .tflite model', run: runInspect },
+  quantize: { usage: QUANTIZE_USAGE, summary: 'full-integer post-training quantization with calibration data, and its accuracy report', run: runQuantize },
   arena: { usage: ARENA_USAGE, summary: 'tensor arena TFLite Micro needs, and TFLite Micro compatibility', run: runArena },
   export: { usage: EXPORT_USAGE, summary: 'C array of the model (+ TFLite Micro boilerplate) into a firmware project', run: runExport },
   demo: { usage: DEMO_USAGE, summary: 'build the bundled sample model and run the toolkit on it', run: runDemo },
