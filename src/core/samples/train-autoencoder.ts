@@ -59,8 +59,8 @@ function initialWeights(seed: number): AutoencoderWeights {
 
 export async function trainAutoencoder(rows: readonly Float32Array[], options: TrainOptions = {}): Promise<TrainedAutoencoder> {
   const tf = await loadTf();
-  const epochs = options.epochs ?? 40;
-  const batchSize = options.batchSize ?? 32;
+  const epochs = options.epochs ?? 30;
+  const batchSize = options.batchSize ?? 64;
   const seed = options.seed ?? 42;
   const start = Date.now();
   const init = initialWeights(seed);
@@ -75,7 +75,7 @@ export async function trainAutoencoder(rows: readonly Float32Array[], options: T
   }, x);
   const width = rows[0]!.length;
   const data = tf.tensor2d(stackRows(rows), [rows.length, width]);
-  const optimizer = tf.train.adam(options.learningRate ?? 0.005);
+  const optimizer = tf.train.adam(options.learningRate ?? 0.01);
   const random = seededRandom(seed + 1);
   const lossHistory: number[] = [];
   const order = Array.from({ length: rows.length }, (_, i) => i);
