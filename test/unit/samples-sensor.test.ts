@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { loadDataset, readNpy } from '../../src/core/data/index';
+import { quantizeModel } from '../../src/core/quantize/index';
 import { loadRuntimeModel } from '../../src/core/runtime/index';
 import { reconstructionErrors, rocAuc } from '../../src/core/samples/anomaly-metrics';
 import { buildSensorAnomalyModel, SENSOR_BINS } from '../../src/core/samples/sensor-anomaly-model';
@@ -109,4 +110,21 @@ test('synthetic spectra: healthy windows peak at the rotation harmonics; anomalo
   const broadband = anomalous.filter((_, i) => i % 3 === 1);
   assert.ok(mean(broadband, 32, 64) > mean(normal, 32, 64) + 0.2);
   assert.deepEqual(generateSpectra(3, 'normal', 9), generateSpectra(3, 'normal', 9));
+});
+
+test('the demo chain: the sample quantized to int8 with its calibration set still separates anomalies on LiteRT', async () => {
+  const inputs = [{ name: sample.inputName, shape: sample.inputShape, type: 'FLOAT32' }];
+  const { dataset } = await loadDataset(sample.calibrationPath, inputs);
+  const q = await quantizeModel(readModel(new Uint8Array(fs.readFileSync(sample.modelPath))), dataset, { io: 'float' });
+  assert.ok(q.bytes.length < sample.modelBytes / 2, `int8 ${q.bytes.length} bytes vs float ${sample.modelBytes}`);
+  const m = await loadRuntimeModel(q.bytes, { name: 'sensor_anomaly_int8.tflite' });
+  try {
+    const heldOut = rows(sample.heldOutPath);
+    const anomalies = rows(sample.anomalyPath);
+    const run = (x: Float32Array) => m.run([x])[0] as Float32Array;
+    const auc = rocAuc(reconstructionErrors(heldOut, heldOut.map(run)), reconstructionErrors(anomalies, anomalies.map(run)));
+    assert.ok(auc > 0.9, `int8 AUC ${auc}`);
+  } finally {
+    m.dispose();
+  }
 });
