@@ -3,6 +3,7 @@
  * are imported inside handlers, so activation stays within a few milliseconds.
  */
 import * as vscode from 'vscode';
+import { registerArenaFeatures } from './arena/register';
 import { inspectModel } from './commands/inspect-model';
 import type { RenderReport } from './inspector/messages';
 import { INSPECTOR_VIEW_TYPE, ModelInspectorProvider } from './inspector/model-inspector-provider';
@@ -28,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): TinymlApi {
     }),
     vscode.commands.registerCommand('tinyml.inspectModel', inspectModel),
   );
+  registerArenaFeatures(context);
   const activateMs = performance.now() - started;
   return {
     activateMs,

@@ -3,12 +3,14 @@
  * counts to $TINYML_IT_RESULTS for run.ts, and rejects when a test failed (VS Code then exits with code 1).
  */
 import fs from 'node:fs';
+import { arenaTests } from './arena-tests';
 import { inspectorTests } from './inspector-tests';
 import { runSuite } from './runner';
 
 export async function run(): Promise<void> {
   const { tests, measurements } = inspectorTests();
-  const results = await runSuite(tests);
+  // The inspector tests first: they check that nothing activated the extension before them.
+  const results = await runSuite([...tests, ...arenaTests()]);
   results.activationMs = measurements.activationMs;
   const file = process.env.TINYML_IT_RESULTS;
   if (file) fs.writeFileSync(file, JSON.stringify(results, null, 1));

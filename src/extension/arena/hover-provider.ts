@@ -1,0 +1,61 @@
+/**
+ * Hover over an arena size constant (`kTensorArenaSize`, `TENSOR_ARENA_SIZE`, the bound of `tensor_arena[...]`) or
+ * over the model array (`g_model`): the arena the model needs for the configured build and whether the declared
+ * size is enough.
+ */
+import * as vscode from 'vscode';
+import type { ArenaConstant } from '../../core/analysis/arena-source-constants';
+import type { ArenaService, DocumentArenaInfo } from './arena-service';
+
+/** What the cursor is on: an arena constant (defined in this file or not) or a model symbol. */
+type HoverTarget = { kind: 'constant'; constant: ArenaConstant; range: vscode.Range } | { kind: 'model'; name: string; range: vscode.Range };
+
+function targetAt(doc: vscode.TextDocument, pos: vscode.Position, info: DocumentArenaInfo, patterns: readonly RegExp[]): HoverTarget | undefined {
+  const offset = doc.offsetAt(pos);
+  const wordRange = doc.getWordRangeAtPosition(pos, /[A-Za-z_]\w*/);
+  const word = wordRange ? doc.getText(wordRange) : undefined;
+  if (word && wordRange) {
+    const constant = info.constants.find((c) => c.name === word && c.kind !== 'array') ?? info.constants.find((c) => c.name === word);
+    if (constant) return { kind: 'constant', constant, range: wordRange };
+    if (info.modelNames.includes(word)) return { kind: 'model', name: word, range: wordRange };
+    if (patterns.some((p) => p.test(word))) {
+      // Defined in another file (a header): the estimate is still worth showing.
+      const unknown: ArenaConstant = {
+        name: word, kind: 'define', nameOffset: doc.offsetAt(wordRange.start), exprOffset: doc.offsetAt(wordRange.start),
+        exprLength: word.length, exprText: word, refersTo: [],
+        value: { ok: false, reason: `${word} is not defined in this file` },
+      };
+      return { kind: 'constant', constant: unknown, range: wordRange };
+    }
+  }
+  // Inside the bound of an arena array: `tensor_arena[10 * 1024]`.
+  const bound = info.constants.find((c) => c.kind === 'array' && offset >= c.exprOffset && offset <= c.exprOffset + c.exprLength);
+  if (bound) {
+    return { kind: 'constant', constant: bound, range: new vscode.Range(doc.positionAt(bound.exprOffset), doc.positionAt(bound.exprOffset + bound.exprLength)) };
+  }
+  return undefined;
+}
+
+export class ArenaHoverProvider implements vscode.HoverProvider {
+  constructor(private readonly service: () => ArenaService) {}
+
+  async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+    const service = this.service();
+    const info = service.documentInfo(doc);
+    const target = targetAt(doc, pos, info, info.patterns);
+    if (!target) return undefined;
+    const analysis = await service.analyze(doc, target.kind === 'model' ? target.name : undefined);
+    if (token.isCancellationRequested) return undefined;
+    const report = require('../../core/analysis/arena-source-report') as typeof import('../../core/analysis/arena-source-report');
+    const ctx = { relative: (f: string) => service.relative(f) };
+    const markdown =
+      target.kind === 'constant'
+        ? report.arenaConstantMarkdown(target.constant, analysis, ctx)
+        : report.modelSymbolMarkdown(target.name, analysis, ctx);
+    const md = new vscode.MarkdownString(markdown, true);
+    if (info.invalidPatterns.length) {
+      md.appendMarkdown(`\n\n$(warning) Ignored invalid tinyml.arena.constantPatterns: ${info.invalidPatterns.map((p) => report.escapeMarkdown(p)).join(', ')}`);
+    }
+    return new vscode.Hover(md, target.range);
+  }
+}
