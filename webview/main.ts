@@ -1,104 +1,280 @@
 /**
- * The model inspector page (bundled to dist/webview.js). It receives the model summary from the extension and renders
- * it. Everything from the model (names, opcodes, types) is set as text, never parsed as HTML.
+ * The model inspector page (bundled to dist/webview.js). It receives the view model from the extension and renders
+ * six views in tabs; views are built when first shown. Everything from the model (names, opcodes, descriptions) is
+ * set as text, never parsed as HTML. After each render it reports what is on the page back to the extension.
  */
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
-import type { InspectorMessage, ModelSummary, RenderReport, WebviewMessage } from '../src/extension/inspector/messages';
-import { formatCount, formatQuant, formatShape } from '../src/extension/inspector/format';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import { formatBytes } from '../src/core/analysis/inspector-format';
+import {
+  VIEW_NAMES, type InspectorDetails, type InspectorMessage, type InspectorView, type RenderReport, type RevealTarget,
+  type ViewName, type WebviewMessage,
+} from '../src/extension/inspector/messages';
+import type { PageContext, PageView } from './context';
+import { el } from './dom';
 import './inspector.css';
+import { GraphView } from './views/graph';
+import { MemoryView } from './views/memory';
+import { OperatorsView } from './views/operators';
+import { OverviewView } from './views/overview';
+import { TensorsView } from './views/tensors';
+import { WeightsView } from './views/weights';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
+  setState(state: unknown): void;
+  getState(): unknown;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app') as HTMLElement;
 
-/** `el('td', {}, 'text')`: an element whose children are text nodes or elements, never markup. */
-function el(tag: string, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElement {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  for (const c of children) node.append(typeof c === 'string' ? document.createTextNode(c) : c);
-  return node;
+const TAB_LABELS: Record<ViewName, string> = {
+  overview: 'Overview', operators: 'Operators', tensors: 'Tensors', graph: 'Graph', weights: 'Weights', memory: 'Memory',
+};
+
+interface Loaded {
+  fileName: string;
+  version: number;
+  view: InspectorView;
+  details?: InspectorDetails;
 }
 
-function table(caption: string, headers: string[], rows: string[][], testId: string): HTMLElement {
-  const head = el('tr', {}, ...headers.map((h) => el('th', { scope: 'col' }, h)));
-  const body = rows.map((r) => el('tr', {}, ...r.map((c) => el('td', {}, c))));
-  return el('table', { 'data-rows': testId }, el('caption', {}, caption), el('thead', {}, head), el('tbody', {}, ...body));
+let loaded: Loaded | undefined;
+let errorVersion = 0;
+const saved = (vscode.getState() as { active?: ViewName; subgraph?: number } | undefined) ?? {};
+let active: ViewName = saved.active && VIEW_NAMES.includes(saved.active) ? saved.active : 'overview';
+let subgraph = saved.subgraph ?? 0;
+let views = new Map<ViewName, PageView>();
+let panels = new Map<ViewName, HTMLElement>();
+let tabs: (HTMLElement & { selectedIndex?: number }) | undefined;
+/** A render report waiting for an asynchronous drawing (graph layout, weights) to finish. */
+let awaiting: { reason: RenderReport['reason']; started: number; requestId?: number } | undefined;
+/** Scripts in the document before we rendered anything (ours, and any the webview host adds). */
+const baselineScripts = document.querySelectorAll('script').length;
+
+function remember(): void {
+  vscode.setState({ active, subgraph });
 }
 
-function renderSummary(fileName: string, s: ModelSummary): void {
-  const tensorRows = (list: ModelSummary['inputs']) =>
-    list.map((t) => [t.name, formatShape(t.shape), t.type, formatQuant(t.scale, t.zeroPoint)]);
-  const histogram = Object.entries(s.opHistogram).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  const weightRows = Object.entries(s.weightBytesByType).map(([type, bytes]) => [type, formatCount(bytes)]);
+function context(l: Loaded): PageContext {
+  return {
+    fileName: l.fileName,
+    view: l.view,
+    get details() { return loaded?.details; },
+    subgraph: l.view.subgraphs[subgraph] ?? l.view.subgraphs[0]!,
+    reveal: (target) => reveal(target),
+    copy: (format, text, rows) => vscode.postMessage({ type: 'copy', format, text, rows }),
+    requestWeights: (tensor) => vscode.postMessage({ type: 'weights', subgraph, tensor }),
+    drawn: (reason) => {
+      // A pending weights report waits for the weights; a pending paint or view report for whichever drawing ends.
+      if (!awaiting || (awaiting.reason === 'weights' && reason !== 'weights')) return;
+      const pending = awaiting;
+      awaiting = undefined;
+      afterPaint(() => sendReport(pending.reason, pending.started, pending.requestId));
+    },
+  };
+}
 
-  const facts = el('dl', { class: 'facts' });
-  for (const [label, value] of [
-    ['Operators', formatCount(s.operators.length)],
-    ['Tensors', formatCount(s.tensorCount)],
-    ['Parameters', formatCount(s.paramCount)],
-    ['MACs', formatCount(s.macs)],
-    ['Weight bytes', formatCount(s.weightBytes)],
-  ] as const) {
-    facts.append(el('div', {}, el('dt', {}, label), el('dd', {}, value)));
+function createView(name: ViewName, ctx: PageContext): PageView {
+  switch (name) {
+    case 'overview': return new OverviewView(ctx);
+    case 'operators': return new OperatorsView(ctx);
+    case 'tensors': return new TensorsView(ctx);
+    case 'graph': return new GraphView(ctx);
+    case 'weights': return new WeightsView(ctx);
+    case 'memory': return new MemoryView(ctx);
   }
+}
 
-  const opList = el('ul', { class: 'ops', 'data-rows': 'opcodes' });
-  for (const [opcode, count] of histogram) {
-    const badge = el('vscode-badge', { variant: 'counter' }, String(count));
-    opList.append(el('li', {}, el('span', { class: 'opcode' }, opcode), badge));
+function viewFor(name: ViewName): PageView {
+  let v = views.get(name);
+  if (!v) {
+    v = createView(name, context(loaded!));
+    views.set(name, v);
+    panels.get(name)!.replaceChildren(v.element);
   }
+  return v;
+}
 
-  // Validation warnings (e.g. what full TFLite would reject) go last, folded when there are many.
-  const notes = s.warnings.length === 0 ? [] : [
-    el('details', { class: 'warnings', ...(s.warnings.length <= 3 ? { open: '' } : {}) },
-      el('summary', {}, `${s.warnings.length} validation warning${s.warnings.length === 1 ? '' : 's'}`),
-      el('ul', {}, ...s.warnings.map((w) => el('li', {}, `${w.where}: ${w.message}`)))),
-  ];
+function showTab(name: ViewName): PageView {
+  active = name;
+  remember();
+  const index = VIEW_NAMES.indexOf(name);
+  if (tabs && tabs.selectedIndex !== index) tabs.selectedIndex = index;
+  const v = viewFor(name);
+  v.shown?.();
+  return v;
+}
 
-  app.replaceChildren(
-    el('h1', {}, fileName),
-    facts,
-    table('Inputs', ['Name', 'Shape', 'Type', 'Quantization'], tensorRows(s.inputs), 'inputs'),
-    table('Outputs', ['Name', 'Shape', 'Type', 'Quantization'], tensorRows(s.outputs), 'outputs'),
-    el('h2', {}, 'Operators by type'),
-    opList,
-    ...(weightRows.length > 0 ? [table('Weights by type', ['Type', 'Bytes'], weightRows, 'weights')] : []),
-    ...notes,
-  );
+function subgraphPicker(l: Loaded): HTMLElement | null {
+  if (l.view.subgraphs.length <= 1) return null;
+  const select = el('vscode-single-select', { 'aria-label': 'Subgraph', class: 'subgraph-select' },
+    ...l.view.subgraphs.map((g) => el('vscode-option', { value: String(g.index), ...(g.index === subgraph ? { selected: '' } : {}) },
+      `${g.index}: ${g.name ?? (g.index === 0 ? 'main' : 'subgraph')} (${g.operators.length} ops)`))) as HTMLElement & { value: string };
+  select.addEventListener('change', () => {
+    subgraph = Number(select.value);
+    remember();
+    build(l, active);
+    afterPaint(() => sendReport('view', performance.now()));
+  });
+  return el('label', { class: 'subgraph' }, 'Subgraph ', select);
+}
+
+function build(l: Loaded, show: ViewName): void {
+  views = new Map();
+  panels = new Map();
+  const s = l.view.summary;
+  const sg = l.view.subgraphs[subgraph] ?? l.view.subgraphs[0]!;
+  const header = el('header', { class: 'page-header' },
+    el('h1', {}, l.fileName),
+    el('span', { class: 'muted' }, `${formatBytes(s.fileBytes ?? 0)} · schema v${s.schemaVersion} · ${sg.operators.length} operators · ${sg.tensors.length} tensors`),
+    el('span', { class: 'spacer' }),
+    subgraphPicker(l));
+  tabs = el('vscode-tabs', { 'selected-index': String(VIEW_NAMES.indexOf(show)) });
+  for (const name of VIEW_NAMES) {
+    const panel = el('vscode-tab-panel', { 'data-view': name });
+    panels.set(name, panel);
+    tabs.append(el('vscode-tab-header', { slot: 'header', 'data-view': name }, TAB_LABELS[name]), panel);
+  }
+  tabs.addEventListener('vsc-tabs-select', (e) => {
+    const name = VIEW_NAMES[(e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex];
+    if (name && name !== active) {
+      const started = performance.now();
+      showTab(name);
+      if (!needsAsyncDraw(name)) afterPaint(() => sendReport('view', started));
+      else awaiting = { reason: 'view', started };
+    }
+  });
+  app.replaceChildren(header, tabs);
+  viewFor('overview');
+  showTab(show);
+}
+
+function needsAsyncDraw(name: ViewName): boolean {
+  return name === 'graph' && !(views.get('graph') as GraphView).laidOut;
+}
+
+/** Shows a view (click-through inside the page, or a request from the extension) and reports what it rendered. */
+function reveal(target: RevealTarget): void {
+  if (!loaded) return;
+  const started = performance.now();
+  if (target.subgraph !== undefined && target.subgraph !== subgraph && loaded.view.subgraphs[target.subgraph]) {
+    subgraph = target.subgraph;
+    remember();
+    build(loaded, target.view);
+  }
+  const wantsWeights = target.view === 'weights' && target.index !== undefined;
+  const requestId = target.requestId;
+  // Set before drawing: a view whose data is at hand reports synchronously from inside select().
+  awaiting = wantsWeights ? { reason: 'weights', started, requestId } : undefined;
+  const v = showTab(target.view);
+  if (!wantsWeights && needsAsyncDraw(target.view)) awaiting = { reason: 'view', started, requestId };
+  if (target.filter !== undefined) v.setFilter?.(target.filter);
+  if (target.index !== undefined) v.select?.(target.index);
+  if (target.copy) v.copy?.(target.copy);
+  if (!awaiting && !wantsWeights) afterPaint(() => sendReport('view', started, requestId));
 }
 
 function renderError(fileName: string, title: string, message: string): void {
+  views = new Map();
   app.replaceChildren(
     el('h1', {}, fileName),
     el('div', { class: 'error', role: 'alert' }, el('h2', {}, title), el('p', { class: 'error-message' }, message)),
   );
 }
 
-/** Reads back from the page what was rendered, so the extension (and its tests) know what the user sees. */
-function report(kind: RenderReport['kind']): RenderReport {
+/** Runs `fn` after the browser has painted the current DOM (next frame, then a task). */
+function afterPaint(fn: () => void): void {
+  requestAnimationFrame(() => setTimeout(fn, 0));
+}
+
+/** Tags and attributes our code never creates: finding one means a model string was parsed as markup. */
+const FOREIGN_TAGS = /^(script|img|iframe|object|embed|b|i|u|style|link|svg:script|a|form|input|video|audio)$/i;
+
+function sendReport(reason: RenderReport['reason'], started: number, requestId?: number): void {
   const rows = (id: string) => app.querySelectorAll(`[data-rows="${id}"] tbody tr, ul[data-rows="${id}"] li`).length;
-  return {
-    kind,
+  const column = (id: string, n: number) => [...app.querySelectorAll(`[data-rows="${id}"] tbody tr td:nth-child(${n})`)].map((td) => td.textContent ?? '');
+  const weightsEl = app.querySelector('[data-weights]');
+  const stat = (name: string) => weightsEl?.querySelector(`[data-stat="${name}"] dd`)?.textContent ?? '';
+  let foreign = 0;
+  for (const node of app.querySelectorAll('*')) {
+    if (FOREIGN_TAGS.test(node.tagName) || [...node.attributes].some((a) => a.name.toLowerCase().startsWith('on'))) foreign++;
+  }
+  const shown = views.get(active);
+  const report: RenderReport = {
+    kind: loaded ? 'summary' : 'error',
+    reason,
+    version: loaded?.version ?? errorVersion,
+    view: active,
+    subgraph,
     heading: app.querySelector('h1')?.textContent ?? '',
     inputRows: rows('inputs'),
     inputNames: [...app.querySelectorAll('[data-rows="inputs"] tbody tr td:first-child')].map((td) => td.textContent ?? ''),
     outputRows: rows('outputs'),
     opcodeRows: rows('opcodes'),
+    operatorOpcodes: column('operators', 2),
+    tensorNames: column('tensors', 2),
+    tableRowCount: shown?.rowCount ?? 0,
+    graphNodes: app.querySelectorAll('svg.graph .node').length,
+    graphEdges: app.querySelectorAll('svg.graph .edge').length,
+    ...(weightsEl ? { weights: {
+      tensor: Number(weightsEl.getAttribute('data-weights')), count: Number(stat('values').replace(/,/g, '')),
+      bins: app.querySelectorAll('.weights-panel svg .bar').length, min: stat('min'), max: stat('max'),
+    } } : {}),
+    arenaText: app.querySelector('[data-arena]')?.textContent ?? '',
+    foreignElements: foreign + document.querySelectorAll('script').length - baselineScripts,
     errorText: app.querySelector('.error')?.textContent ?? '',
+    renderMs: performance.now() - started,
+    ...(requestId !== undefined ? { requestId } : {}),
   };
+  vscode.postMessage({ type: 'rendered', report });
 }
 
 window.addEventListener('message', (event: MessageEvent<InspectorMessage>) => {
   const msg = event.data;
-  if (msg.type === 'summary') renderSummary(msg.fileName, msg.summary);
-  else if (msg.type === 'error') renderError(msg.fileName, msg.title, msg.message);
-  else return;
-  app.removeAttribute('aria-busy');
-  vscode.postMessage({ type: 'rendered', report: report(msg.type) });
+  const started = performance.now();
+  switch (msg.type) {
+    case 'model': {
+      loaded = { fileName: msg.fileName, version: msg.version, view: msg.view };
+      if (!msg.view.subgraphs[subgraph]) subgraph = 0;
+      build(loaded, active);
+      app.removeAttribute('aria-busy');
+      if (needsAsyncDraw(active)) awaiting = { reason: 'paint', started };
+      else afterPaint(() => sendReport('paint', started));
+      break;
+    }
+    case 'details':
+      if (!loaded || msg.version !== loaded.version) return;
+      loaded.details = msg.details;
+      for (const v of views.values()) v.detailsArrived?.();
+      afterPaint(() => sendReport('details', started));
+      break;
+    case 'error':
+      loaded = undefined;
+      errorVersion = msg.version;
+      renderError(msg.fileName, msg.title, msg.message);
+      app.removeAttribute('aria-busy');
+      afterPaint(() => sendReport('paint', started));
+      break;
+    case 'weights': {
+      if (msg.subgraph !== subgraph) return;
+      const w = views.get('weights') as WeightsView | undefined;
+      w?.received(msg.tensor, msg.stats ?? msg.error ?? 'no values');
+      break;
+    }
+    case 'reveal':
+      reveal(msg.target);
+      break;
+  }
 });
 
 vscode.postMessage({ type: 'ready' });

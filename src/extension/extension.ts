@@ -5,8 +5,8 @@
 import * as vscode from 'vscode';
 import { registerArenaFeatures } from './arena/register';
 import { inspectModel } from './commands/inspect-model';
-import type { RenderReport } from './inspector/messages';
-import { INSPECTOR_VIEW_TYPE, ModelInspectorProvider } from './inspector/model-inspector-provider';
+import type { RenderReport, RevealTarget } from './inspector/messages';
+import { INSPECTOR_VIEW_TYPE, ModelInspectorProvider, type InspectorHostTimings } from './inspector/model-inspector-provider';
 
 /** What `activate` returns (`vscode.extensions.getExtension(...).exports`); the integration tests read it. */
 export interface TinymlApi {
@@ -15,6 +15,10 @@ export interface TinymlApi {
   /** What the inspector webview last rendered for a file, as reported by the webview itself. */
   lastInspectorRender(uri: vscode.Uri): RenderReport | undefined;
   readonly onDidInspectorRender: vscode.Event<{ uri: vscode.Uri; report: RenderReport }>;
+  /** Shows a view of the inspector open on `uri` (select, filter, copy); resolves with what the webview rendered. */
+  revealInInspector(uri: vscode.Uri, target: RevealTarget): Promise<RenderReport>;
+  /** How long the inspector's last load of `uri` blocked the extension host, step by step. */
+  inspectorHostTimings(uri: vscode.Uri): InspectorHostTimings | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): TinymlApi {
@@ -35,6 +39,8 @@ export function activate(context: vscode.ExtensionContext): TinymlApi {
     activateMs,
     lastInspectorRender: (uri) => inspector.lastReport(uri),
     onDidInspectorRender: inspector.onDidRender,
+    revealInInspector: (uri, target) => inspector.reveal(uri, target),
+    inspectorHostTimings: (uri) => inspector.hostTimings(uri),
   };
 }
 

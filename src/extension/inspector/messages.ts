@@ -1,20 +1,49 @@
 /**
- * The messages between the model inspector's extension side and its webview. Only the model summary crosses (no
- * weight bytes); the webview answers with what it actually put on the page, which the integration tests read.
+ * The messages between the model inspector's extension side and its webview. The view model crosses once per file
+ * version (structure only, no weight bytes); a tensor's values cross only as statistics, when the page asks.
+ * The webview answers with what it actually put on the page, which the integration tests read.
  * Type-only module: imported by both src/extension/ and webview/ (no `vscode`, no DOM).
  */
 import type { ModelSummary } from '../../core/analysis/summary';
+import type { InspectorDetails, InspectorView } from '../../core/analysis/inspector-view';
+import type { WeightStats } from '../../core/analysis/inspector-weights';
 
-export type { ModelSummary };
+export type { ModelSummary, InspectorDetails, InspectorView, WeightStats };
+
+export type ViewName = 'overview' | 'operators' | 'tensors' | 'graph' | 'weights' | 'memory';
+export const VIEW_NAMES: readonly ViewName[] = ['overview', 'operators', 'tensors', 'graph', 'weights', 'memory'];
+
+/** Something to show: used by "reveal" requests from the extension (and its tests) and by click-through in the page. */
+export interface RevealTarget {
+  view: ViewName;
+  subgraph?: number;
+  /** Operator (operators, graph) or tensor (tensors, weights) to select. */
+  index?: number;
+  /** Filter text for the operators or tensors table. */
+  filter?: string;
+  /** Copy the shown table to the clipboard in this format. */
+  copy?: 'markdown' | 'csv';
+  /** Set by the extension: the report answering this request carries it back. */
+  requestId?: number;
+}
 
 /** Extension -> webview. */
 export type InspectorMessage =
-  | { type: 'summary'; fileName: string; summary: ModelSummary }
-  | { type: 'error'; fileName: string; title: string; message: string };
+  | { type: 'model'; fileName: string; version: number; view: InspectorView }
+  | { type: 'details'; version: number; details: InspectorDetails }
+  | { type: 'error'; fileName: string; version: number; title: string; message: string }
+  | { type: 'weights'; subgraph: number; tensor: number; stats?: WeightStats; error?: string }
+  | { type: 'reveal'; target: RevealTarget };
 
 /** What the webview rendered, read back from its DOM after rendering. */
 export interface RenderReport {
   kind: 'summary' | 'error';
+  /** Why this report was sent: the first paint of a file version, details arriving, a view shown, weights drawn. */
+  reason: 'paint' | 'details' | 'view' | 'weights';
+  /** File version counter from the extension: increases when the file changes on disk. */
+  version: number;
+  view: ViewName;
+  subgraph: number;
   /** Text of the page heading. */
   heading: string;
   inputRows: number;
@@ -22,9 +51,31 @@ export interface RenderReport {
   inputNames: string[];
   outputRows: number;
   opcodeRows: number;
+  /** Rows of the operators table on the shown page: opcode column text. */
+  operatorOpcodes: string[];
+  /** Rows of the tensors table on the shown page: name column text. */
+  tensorNames: string[];
+  /** Rows the shown table has after filtering (all pages). */
+  tableRowCount: number;
+  graphNodes: number;
+  graphEdges: number;
+  /** Statistics text shown by the weights view, e.g. { min: '-0.5', ... }. */
+  weights?: { tensor: number; count: number; bins: number; min: string; max: string };
+  /** Arena figures shown (overview), empty until the details arrive. */
+  arenaText: string;
+  /** Elements in the page that did not come from our own code: <script>, <img>, <iframe>, on* attributes. */
+  foreignElements: number;
   /** Text of the error panel, empty for a summary. */
   errorText: string;
+  /** The reveal request this report answers, if any. */
+  requestId?: number;
+  /** Milliseconds from the message's arrival to the frame after rendering (a paint has happened). */
+  renderMs: number;
 }
 
 /** Webview -> extension. */
-export type WebviewMessage = { type: 'ready' } | { type: 'rendered'; report: RenderReport };
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'rendered'; report: RenderReport }
+  | { type: 'weights'; subgraph: number; tensor: number }
+  | { type: 'copy'; format: 'markdown' | 'csv'; text: string; rows: number };

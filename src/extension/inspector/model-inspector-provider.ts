@@ -1,24 +1,146 @@
 /**
- * The read-only custom editor for .tflite files (viewType `tinyml.modelInspector`). It reads the file, summarizes the
- * model (core loaded lazily) and sends the summary to a minimal webview. A file that is not a model shows the reason as
- * text instead of a blank page.
+ * The read-only custom editor for .tflite files (viewType `tinyml.modelInspector`). Each open file is read once per
+ * version on disk: the model and its view model are built in two short steps (yielding to the extension host in
+ * between), posted to every webview showing the file, and followed by the arena estimate and TFLite Micro check.
+ * A tensor's values are summarised only when a webview asks. The file is watched: saving a new version refreshes the
+ * page. A file that is not a model shows the reason as text instead of a blank page.
  */
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { InspectorMessage, RenderReport, WebviewMessage } from './messages';
-import { readSummary } from './read-summary';
+import type { InspectorDetails, InspectorView } from '../../core/analysis/inspector-view';
+import type { Model } from '../../core/tflite';
+import type { InspectorMessage, RenderReport, RevealTarget, WebviewMessage } from './messages';
+import { failure, inspectorView, loadModelFile } from './read-summary';
 import { inspectorHtml } from './webview-html';
 
 export const INSPECTOR_VIEW_TYPE = 'tinyml.modelInspector';
 
+/** How long each synchronous step of the last load took, in milliseconds (the host is blocked during each). */
+export interface InspectorHostTimings {
+  fileBytes: number;
+  readFileMs: number;
+  loadModelMs: number;
+  buildViewMs: number;
+  detailsMs?: number;
+  /** The longest single synchronous step. */
+  maxBlockMs: number;
+}
+
+type LoadedState =
+  | { ok: true; model: Model; view: InspectorView; details?: InspectorDetails }
+  | { ok: false; title: string; message: string };
+
+/** Lets pending messages and input run between the synchronous steps of a load. */
+const yieldToHost = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 class ModelDocument implements vscode.CustomDocument {
-  constructor(readonly uri: vscode.Uri) {}
-  dispose(): void {}
+  readonly fileName: string;
+  version = 0;
+  state: Promise<LoadedState>;
+  details?: Promise<void>;
+  timings?: InspectorHostTimings;
+  readonly panels = new Set<vscode.WebviewPanel>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private reloadTimer?: NodeJS.Timeout;
+
+  constructor(readonly uri: vscode.Uri) {
+    this.fileName = uri.path.split('/').pop() ?? uri.path;
+    this.state = this.load();
+    // Watch the file itself: its folder need not be in the workspace.
+    const folder = vscode.Uri.joinPath(uri, '..');
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, this.fileName));
+    const changed = () => this.scheduleReload();
+    this.disposables.push(watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed));
+  }
+
+  /** Converters and copies write in several chunks: wait until the file has been quiet briefly. */
+  private scheduleReload(): void {
+    clearTimeout(this.reloadTimer);
+    this.reloadTimer = setTimeout(() => {
+      this.version++;
+      this.state = this.load();
+      this.details = undefined;
+      for (const panel of this.panels) void sendState(this, panel.webview);
+    }, 150);
+  }
+
+  private async load(): Promise<LoadedState> {
+    const t0 = performance.now();
+    let bytes: Uint8Array;
+    try {
+      // Node reads a local file several times faster than the workspace file system API (27.7 MB: ~20 vs ~200 ms).
+      bytes = this.uri.scheme === 'file' ? await readFile(this.uri.fsPath) : await vscode.workspace.fs.readFile(this.uri);
+    } catch (err) {
+      const detail = err instanceof Error ? err.message : String(err);
+      return { ok: false, title: 'Cannot read the file', message: `${this.fileName}: ${detail}` };
+    }
+    const t1 = performance.now();
+    const loaded = loadModelFile(bytes, this.fileName);
+    const t2 = performance.now();
+    if (!loaded.ok) return loaded;
+    await yieldToHost();
+    const t3 = performance.now();
+    let view: InspectorView;
+    try {
+      view = inspectorView(loaded.model, loaded.warnings, bytes.length);
+    } catch (err) {
+      return failure(this.fileName, err);
+    }
+    const t4 = performance.now();
+    this.timings = {
+      fileBytes: bytes.length, readFileMs: t1 - t0, loadModelMs: t2 - t1, buildViewMs: t4 - t3,
+      maxBlockMs: Math.max(t2 - t1, t4 - t3),
+    };
+    return { ok: true, model: loaded.model, view };
+  }
+
+  /** The arena estimate and compatibility check, once per version, after the view model went out. */
+  computeDetails(state: LoadedState & { ok: true }): Promise<void> {
+    this.details ??= (async () => {
+      await yieldToHost();
+      const { buildInspectorDetails } = require('../../core/analysis/inspector-view') as typeof import('../../core/analysis/inspector-view');
+      const t0 = performance.now();
+      state.details = buildInspectorDetails(state.model);
+      const ms = performance.now() - t0;
+      if (this.timings) {
+        this.timings.detailsMs = ms;
+        this.timings.maxBlockMs = Math.max(this.timings.maxBlockMs, ms);
+      }
+    })();
+    return this.details;
+  }
+
+  dispose(): void {
+    clearTimeout(this.reloadTimer);
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** Posts the document's current version to one webview: the view model (or error), then the details. */
+async function sendState(doc: ModelDocument, webview: vscode.Webview): Promise<void> {
+  const version = doc.version;
+  const state = await doc.state;
+  if (version !== doc.version) return; // a newer version is on its way
+  if (!state.ok) {
+    await post(webview, { type: 'error', fileName: doc.fileName, version, title: state.title, message: state.message });
+    return;
+  }
+  await post(webview, { type: 'model', fileName: doc.fileName, version, view: state.view });
+  await doc.computeDetails(state);
+  if (version !== doc.version || !state.details) return;
+  await post(webview, { type: 'details', version, details: state.details });
+}
+
+function post(webview: vscode.Webview, message: InspectorMessage): Thenable<boolean> {
+  return webview.postMessage(message);
 }
 
 export class ModelInspectorProvider implements vscode.CustomReadonlyEditorProvider<ModelDocument> {
   private readonly rendered = new vscode.EventEmitter<{ uri: vscode.Uri; report: RenderReport }>();
   private readonly lastReports = new Map<string, RenderReport>();
+  private readonly documents = new Map<string, ModelDocument>();
+  private revealRequests = 0;
 
   /** Fires each time a webview reports what it rendered (used by the integration tests). */
   readonly onDidRender = this.rendered.event;
@@ -29,27 +151,45 @@ export class ModelInspectorProvider implements vscode.CustomReadonlyEditorProvid
     return this.lastReports.get(uri.toString());
   }
 
-  openCustomDocument(uri: vscode.Uri): ModelDocument {
-    return new ModelDocument(uri);
+  hostTimings(uri: vscode.Uri): InspectorHostTimings | undefined {
+    return this.documents.get(uri.toString())?.timings;
   }
 
-  async resolveCustomEditor(document: ModelDocument, panel: vscode.WebviewPanel): Promise<void> {
+  /** Shows a view (and optionally selects, filters or copies) in every inspector of `uri`; resolves with what was rendered. */
+  reveal(uri: vscode.Uri, target: RevealTarget): Promise<RenderReport> {
+    const doc = this.documents.get(uri.toString());
+    if (!doc || doc.panels.size === 0) return Promise.reject(new Error(`${uri.toString()} is not open in the inspector`));
+    const requestId = ++this.revealRequests;
+    const next = new Promise<RenderReport>((resolve) => {
+      const sub = this.onDidRender((e) => {
+        if (e.uri.toString() !== uri.toString() || e.report.requestId !== requestId) return;
+        sub.dispose();
+        resolve(e.report);
+      });
+    });
+    for (const panel of doc.panels) void post(panel.webview, { type: 'reveal', target: { ...target, requestId } });
+    return next;
+  }
+
+  openCustomDocument(uri: vscode.Uri): ModelDocument {
+    const doc = new ModelDocument(uri);
+    this.documents.set(uri.toString(), doc);
+    return doc;
+  }
+
+  async resolveCustomEditor(doc: ModelDocument, panel: vscode.WebviewPanel): Promise<void> {
     const webview = panel.webview;
     const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    const fileName = document.uri.path.split('/').pop() ?? document.uri.path;
-    const message = this.summaryMessage(document.uri, fileName);
+    doc.panels.add(panel);
 
     // Post only once the webview listens. It says 'ready' again each time it is reloaded (hidden webviews are not
-    // kept alive), so every 'ready' gets the same summary. Subscribe before setting the HTML so none is missed.
-    const subscription = webview.onDidReceiveMessage(async (msg: WebviewMessage) => {
-      if (msg.type === 'ready') {
-        await webview.postMessage(await message);
-      } else if (msg.type === 'rendered') {
-        this.lastReports.set(document.uri.toString(), msg.report);
-        this.rendered.fire({ uri: document.uri, report: msg.report });
-      }
+    // kept alive), so every 'ready' gets the current version. Subscribe before setting the HTML so none is missed.
+    const subscription = webview.onDidReceiveMessage((msg: WebviewMessage) => this.onMessage(doc, webview, msg));
+    panel.onDidDispose(() => {
+      subscription.dispose();
+      doc.panels.delete(panel);
+      if (this.documents.get(doc.uri.toString()) === doc && doc.panels.size === 0) this.documents.delete(doc.uri.toString());
     });
-    panel.onDidDispose(() => subscription.dispose());
 
     webview.options = { enableScripts: true, localResourceRoots: [dist] };
     webview.html = inspectorHtml({
@@ -57,23 +197,37 @@ export class ModelInspectorProvider implements vscode.CustomReadonlyEditorProvid
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
       nonce: randomBytes(24).toString('base64url'),
-      title: fileName,
+      title: doc.fileName,
     });
-    await message;
+    await doc.state;
   }
 
-  private async summaryMessage(uri: vscode.Uri, fileName: string): Promise<InspectorMessage> {
-    let bytes: Uint8Array;
-    try {
-      bytes = await vscode.workspace.fs.readFile(uri);
-    } catch (err) {
-      const detail = err instanceof Error ? err.message : String(err);
-      return { type: 'error', fileName, title: 'Cannot read the file', message: `${fileName}: ${detail}` };
+  private async onMessage(doc: ModelDocument, webview: vscode.Webview, msg: WebviewMessage): Promise<void> {
+    switch (msg.type) {
+      case 'ready':
+        await sendState(doc, webview);
+        break;
+      case 'rendered':
+        this.lastReports.set(doc.uri.toString(), msg.report);
+        this.rendered.fire({ uri: doc.uri, report: msg.report });
+        break;
+      case 'weights': {
+        const state = await doc.state;
+        const { subgraph, tensor } = msg;
+        if (!state.ok) return;
+        const { weightStats } = require('../../core/analysis/inspector-weights') as typeof import('../../core/analysis/inspector-weights');
+        try {
+          await post(webview, { type: 'weights', subgraph, tensor, stats: weightStats(state.model, subgraph, tensor) });
+        } catch (err) {
+          await post(webview, { type: 'weights', subgraph, tensor, error: err instanceof Error ? err.message : String(err) });
+        }
+        break;
+      }
+      case 'copy':
+        await vscode.env.clipboard.writeText(msg.text);
+        vscode.window.setStatusBarMessage(`Copied ${msg.rows} rows as ${msg.format === 'csv' ? 'CSV' : 'Markdown'}`, 4000);
+        break;
     }
-    const result = readSummary(bytes, fileName);
-    return result.ok
-      ? { type: 'summary', fileName, summary: result.summary }
-      : { type: 'error', fileName, title: result.title, message: result.message };
   }
 
   dispose(): void {

@@ -1,27 +1,51 @@
 /**
- * Turns the bytes of a .tflite file into what the inspector shows: the model summary, or the reason the file cannot
- * be read. The core is required on first use, not at the top, so that activating the extension does not load the
- * model library (esbuild keeps a call-time require lazy in the bundle; a dynamic import() would not resolve in the
- * unbundled test build).
+ * Turns the bytes of a .tflite file into what the inspector shows: the model and its view model, or the reason the
+ * file cannot be read. The core is required on first use, not at the top, so that activating the extension does not
+ * load the model library (esbuild keeps a call-time require lazy in the bundle; a dynamic import() would not resolve
+ * in the unbundled test build).
  */
+import type { InspectorView } from '../../core/analysis/inspector-view';
 import type { ModelSummary } from '../../core/analysis/summary';
+import type { Model, ModelWarning } from '../../core/tflite';
 
 export type SummaryResult =
   | { ok: true; summary: ModelSummary }
   | { ok: false; title: string; message: string };
 
-export function readSummary(bytes: Uint8Array, fileName: string): SummaryResult {
+export type LoadResult =
+  | { ok: true; model: Model; warnings: ModelWarning[] }
+  | { ok: false; title: string; message: string };
+
+export function loadModelFile(bytes: Uint8Array, fileName: string): LoadResult {
   const { loadModel, ModelFormatError } = require('../../core/tflite') as typeof import('../../core/tflite');
-  const { summarizeModel } = require('../../core/analysis/summary') as typeof import('../../core/analysis/summary');
   try {
-    const { model, warnings } = loadModel(bytes);
-    return { ok: true, summary: summarizeModel(model, { fileBytes: bytes.length, warnings }) };
+    return { ok: true, ...loadModel(bytes) };
   } catch (err) {
     if (err instanceof ModelFormatError) {
       return { ok: false, title: 'This file is not a valid TFLite model', message: err.withFile(fileName).message };
     }
-    // Not the file's fault: say so, so the user reports it instead of re-exporting the model.
-    const detail = err instanceof Error ? err.message : String(err);
-    return { ok: false, title: 'The inspector failed on this model (please report it)', message: `${fileName}: ${detail}` };
+    return failure(fileName, err);
+  }
+}
+
+/** Not the file's fault: say so, so the user reports it instead of re-exporting the model. */
+export function failure(fileName: string, err: unknown): { ok: false; title: string; message: string } {
+  const detail = err instanceof Error ? err.message : String(err);
+  return { ok: false, title: 'The inspector failed on this model (please report it)', message: `${fileName}: ${detail}` };
+}
+
+export function inspectorView(model: Model, warnings: ModelWarning[], fileBytes: number): InspectorView {
+  const { buildInspectorView } = require('../../core/analysis/inspector-view') as typeof import('../../core/analysis/inspector-view');
+  return buildInspectorView(model, { fileBytes, warnings });
+}
+
+export function readSummary(bytes: Uint8Array, fileName: string): SummaryResult {
+  const loaded = loadModelFile(bytes, fileName);
+  if (!loaded.ok) return loaded;
+  const { summarizeModel } = require('../../core/analysis/summary') as typeof import('../../core/analysis/summary');
+  try {
+    return { ok: true, summary: summarizeModel(loaded.model, { fileBytes: bytes.length, warnings: loaded.warnings }) };
+  } catch (err) {
+    return failure(fileName, err);
   }
 }

@@ -6,8 +6,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { formatBytes, formatReal } from '../../../src/core/analysis/inspector-format';
 import { summarizeModel } from '../../../src/core/analysis/summary';
-import { loadModel } from '../../../src/core/tflite';
+import { estimateArena } from '../../../src/core/arena';
+import { ModelBuilder, TensorType, elementCount, loadModel, opcodeName, writeModel } from '../../../src/core/tflite';
 import type { TinymlApi } from '../../../src/extension/extension';
 import type { RenderReport } from '../../../src/extension/inspector/messages';
 import { BUILT_INPUT_NAME, BUILT_OPCODES, WORKSPACE_FILES } from '../workspace';
@@ -55,8 +57,76 @@ function renderReport(api: TinymlApi, uri: vscode.Uri): Promise<RenderReport> {
   return waitFor(`the webview to render ${path.basename(uri.fsPath)}`, () => api.lastInspectorRender(uri));
 }
 
-export function inspectorTests(): { tests: TestCase[]; measurements: { activationMs?: number } } {
-  const measurements: { activationMs?: number } = {};
+/** Resolves with the next report for `uri` that matches; subscribe before triggering what renders it. */
+function nextReport(api: TinymlApi, uri: vscode.Uri, match: (r: RenderReport) => boolean, timeoutMs = 20_000): Promise<RenderReport> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`no matching render of ${path.basename(uri.fsPath)} within ${timeoutMs} ms`)); }, timeoutMs);
+    const sub = api.onDidInspectorRender((e) => {
+      if (e.uri.toString() !== uri.toString() || !match(e.report)) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(e.report);
+    });
+  });
+}
+
+/** The project root: where the extension under test was loaded from. */
+function projectRoot(): string {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(ext);
+  return ext.extensionPath;
+}
+
+/** Copies a model from beside the project into the workspace at run time (never into the repository). */
+function copyIntoWorkspace(relativeToRoot: string, name: string): vscode.Uri {
+  const from = path.join(projectRoot(), relativeToRoot);
+  if (!fs.existsSync(from)) throw new Skip(`${relativeToRoot} is absent`);
+  const uri = workspaceFile(name);
+  fs.copyFileSync(from, uri.fsPath);
+  return uri;
+}
+
+/** Opens `uri` with the inspector the way VS Code does for a click, and waits for the webview's first paint. */
+async function openAndPaint(api: TinymlApi, uri: vscode.Uri, timeoutMs = 20_000): Promise<{ report: RenderReport; ms: number }> {
+  const painted = nextReport(api, uri, (r) => r.reason === 'paint', timeoutMs);
+  const started = performance.now();
+  await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
+  const report = await painted;
+  return { report, ms: performance.now() - started };
+}
+
+/** Names that would run or render as markup if any part of the page parsed model strings as HTML. */
+const HOSTILE_NAMES = {
+  input: '<script>window.pwned=1</script>input',
+  conv: '<img src=x onerror="window.pwned=2">conv',
+  output: '</td><b>bold</b><iframe src="https://example.com"></iframe>',
+};
+
+/** A small float model whose tensor names are hostile markup. */
+function hostileModel(inputName: string): Uint8Array {
+  const b = new ModelBuilder({ description: '<b>description</b><script>window.pwned=3</script>', seed: 3 });
+  const x = b.input(inputName, [1, 8, 8, 1]);
+  const y = b.conv2d(x, 2, [3, 3], { name: HOSTILE_NAMES.conv });
+  b.output(b.reshape(y, [1, 128]));
+  const model = b.build();
+  const g = model.subgraphs[0]!;
+  g.tensors[g.outputs[0]!]!.name = HOSTILE_NAMES.output;
+  return writeModel(model);
+}
+
+async function pollClipboard(match: (text: string) => boolean, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = await vscode.env.clipboard.readText();
+    if (match(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the clipboard did not get the table; it holds ${JSON.stringify(last.slice(0, 80))}`);
+}
+
+export function inspectorTests(): { tests: TestCase[]; measurements: { activationMs?: number; poseFirstPaintMs?: number } } {
+  const measurements: { activationMs?: number; poseFirstPaintMs?: number } = {};
   let api: TinymlApi | undefined;
   const theApi = (): TinymlApi => {
     assert.ok(api, 'the extension was activated by the first test');
@@ -130,6 +200,150 @@ export function inspectorTests(): { tests: TestCase[]; measurements: { activatio
         assert.equal(report.heading, WORKSPACE_FILES.corruptModel);
         assert.match(report.errorText, /not a valid TFLite model/);
         assert.match(report.errorText, /corrupt\.tflite/, 'the message names the file');
+      },
+    },
+    {
+      name: 'vscode.openWith shows person_detect.tflite in the inspector: overview, operator table, tensors, graph',
+      timeoutMs: 60_000,
+      fn: async () => {
+        const uri = copyIntoWorkspace('../shared/models/tflm/models/person_detect.tflite', 'person_detect.tflite');
+        const { model } = loadModel(fs.readFileSync(uri.fsPath));
+        const g = model.subgraphs[0]!;
+        const { report, ms } = await openAndPaint(theApi(), uri);
+        await openedInInspector(uri);
+        console.log(`    person_detect: first paint ${ms.toFixed(0)} ms after openWith`);
+        assert.equal(report.kind, 'summary', report.errorText);
+        assert.equal(report.heading, 'person_detect.tflite');
+        assert.equal(report.inputRows, 1);
+        const timings = theApi().inspectorHostTimings(uri);
+        assert.ok(timings, 'the load was timed');
+        console.log(`    person_detect host steps: load ${timings.loadModelMs.toFixed(1)} ms, view ${timings.buildViewMs.toFixed(1)} ms`);
+        assert.ok(timings.maxBlockMs < 50, `a load step blocked the extension host for ${timings.maxBlockMs.toFixed(1)} ms`);
+
+        // The operator table lists every operator, in order, with the opcode the file declares.
+        const ops = await theApi().revealInInspector(uri, { view: 'operators' });
+        assert.equal(ops.view, 'operators');
+        const expected = g.operators.map((op) => opcodeName(model.operatorCodes[op.opcodeIndex]!));
+        assert.equal(expected.length, 31);
+        assert.deepEqual(ops.operatorOpcodes, expected);
+        assert.equal(ops.tableRowCount, 31);
+
+        const filtered = await theApi().revealInInspector(uri, { view: 'operators', filter: 'AVERAGE_POOL_2D' });
+        assert.deepEqual(filtered.operatorOpcodes, ['AVERAGE_POOL_2D']);
+
+        const tensors = await theApi().revealInInspector(uri, { view: 'tensors', filter: '' });
+        assert.deepEqual(tensors.tensorNames, g.tensors.map((t) => t.name));
+
+        const graph = await theApi().revealInInspector(uri, { view: 'graph' });
+        assert.equal(graph.graphNodes, g.operators.length + g.inputs.length + g.outputs.length);
+        assert.equal(graph.graphEdges, 32, 'a chain of 31 operators between one input and one output');
+
+        // The arena estimate arrives after the first paint and is shown on the overview.
+        const overview = await theApi().revealInInspector(uri, { view: 'overview' });
+        const arena = estimateArena(model);
+        const withArena = overview.arenaText ? overview : await waitFor('the arena figures', () => {
+          const r = theApi().lastInspectorRender(uri);
+          return r?.arenaText.includes('Arena') ? r : undefined;
+        });
+        assert.ok(withArena.arenaText.includes(formatBytes(arena.recommendedArenaBytes)), withArena.arenaText);
+      },
+    },
+    {
+      name: 'the weights view gets a tensor\'s values only on request, dequantized with its per-channel scales',
+      timeoutMs: 40_000,
+      fn: async () => {
+        const uri = workspaceFile('person_detect.tflite');
+        requireFile(uri);
+        const { model } = loadModel(fs.readFileSync(uri.fsPath));
+        const g = model.subgraphs[0]!;
+        const index = g.tensors.findIndex((t) => t.type === TensorType.INT8 && (model.buffers[t.buffer]?.data.length ?? 0) > 0 && (t.quantization?.scale.length ?? 0) > 1);
+        assert.ok(index >= 0, 'person_detect has per-channel int8 weights');
+        const t = g.tensors[index]!;
+        // Dequantize here, independently: channel = (i / inner) % channels along quantized_dimension.
+        const q = t.quantization!;
+        const data = new Int8Array(model.buffers[t.buffer]!.data.buffer, model.buffers[t.buffer]!.data.byteOffset, elementCount(t.shape));
+        const inner = t.shape.slice(q.quantizedDimension + 1).reduce((a, b) => a * b, 1);
+        let min = Infinity;
+        let max = -Infinity;
+        data.forEach((v, i) => {
+          const c = Math.floor(i / inner) % t.shape[q.quantizedDimension]!;
+          const real = (v - q.zeroPoint[c]!) * q.scale[c]!;
+          min = Math.min(min, real);
+          max = Math.max(max, real);
+        });
+        const report = await theApi().revealInInspector(uri, { view: 'weights', index });
+        assert.equal(report.reason, 'weights');
+        assert.ok(report.weights, 'statistics are shown');
+        assert.equal(report.weights.tensor, index);
+        assert.equal(report.weights.count, elementCount(t.shape));
+        assert.equal(report.weights.min, formatReal(min));
+        assert.equal(report.weights.max, formatReal(max));
+        assert.ok(report.weights.bins > 1, 'a histogram is drawn');
+      },
+    },
+    {
+      name: 'Copy as Markdown puts the operator table on the clipboard',
+      fn: async () => {
+        const uri = workspaceFile('person_detect.tflite');
+        requireFile(uri);
+        await vscode.env.clipboard.writeText('');
+        await theApi().revealInInspector(uri, { view: 'operators', filter: '', copy: 'markdown' });
+        const copied = await pollClipboard((s) => s.startsWith('| # | Opcode'));
+        const lines = copied.trim().split('\n');
+        assert.equal(lines.length, 2 + 31, 'header, separator and one line per operator');
+        assert.match(lines[2]!, /^\| 0 \| DEPTHWISE_CONV_2D \| /);
+      },
+    },
+    {
+      name: 'model strings carrying <script>, <img onerror> and <iframe> are shown as text everywhere',
+      timeoutMs: 40_000,
+      fn: async () => {
+        const uri = workspaceFile('hostile_names.tflite');
+        fs.writeFileSync(uri.fsPath, hostileModel(HOSTILE_NAMES.input));
+        const { report } = await openAndPaint(theApi(), uri);
+        assert.equal(report.kind, 'summary', report.errorText);
+        assert.deepEqual(report.inputNames, [HOSTILE_NAMES.input]);
+        assert.equal(report.foreignElements, 0, 'no element or handler came from a model string');
+        const tensors = await theApi().revealInInspector(uri, { view: 'tensors' });
+        for (const name of Object.values(HOSTILE_NAMES)) assert.ok(tensors.tensorNames.includes(name), `${name} shown verbatim`);
+        assert.equal(tensors.foreignElements, 0);
+        const graph = await theApi().revealInInspector(uri, { view: 'graph' });
+        assert.ok(graph.graphNodes >= 3);
+        assert.equal(graph.foreignElements, 0);
+      },
+    },
+    {
+      name: 'the inspector refreshes when the file changes on disk',
+      timeoutMs: 40_000,
+      fn: async () => {
+        const uri = workspaceFile('hostile_names.tflite');
+        // Let any change event of the previous test's write come and go before changing the file.
+        await new Promise((r) => setTimeout(r, 1000));
+        const before = theApi().lastInspectorRender(uri);
+        assert.ok(before, 'the previous test opened this file');
+        const refreshed = nextReport(theApi(), uri, (r) => r.reason === 'paint' && r.version > before.version, 20_000);
+        fs.writeFileSync(uri.fsPath, hostileModel('renamed_input'));
+        const report = await refreshed;
+        assert.equal(report.kind, 'summary');
+        assert.deepEqual(report.inputNames, ['renamed_input']);
+      },
+    },
+    {
+      name: 'pose_landmark_heavy (27.7 MB, hundreds of operators) paints within a second of openWith',
+      timeoutMs: 90_000,
+      fn: async () => {
+        const uri = copyIntoWorkspace('node_modules/@mediapipe/pose/pose_landmark_heavy.tflite', 'pose_landmark_heavy.tflite');
+        const { report, ms } = await openAndPaint(theApi(), uri, 60_000);
+        const timings = theApi().inspectorHostTimings(uri);
+        console.log(`    pose_landmark_heavy: first paint ${ms.toFixed(0)} ms after openWith (webview render ${report.renderMs.toFixed(0)} ms); ` +
+          `host steps: read ${timings?.readFileMs.toFixed(1)} ms, load ${timings?.loadModelMs.toFixed(1)} ms, view ${timings?.buildViewMs.toFixed(1)} ms`);
+        measurements.poseFirstPaintMs = ms;
+        assert.equal(report.kind, 'summary', report.errorText);
+        assert.ok(report.opcodeRows > 5);
+        const tensors = await theApi().revealInInspector(uri, { view: 'tensors' });
+        assert.ok(tensors.tableRowCount > 1000, 'every tensor is in the table');
+        assert.ok(tensors.tensorNames.length <= 200, 'only one page of rows is in the DOM');
+        assert.ok(ms <= 1000, `first paint took ${ms.toFixed(0)} ms`);
       },
     },
   ];

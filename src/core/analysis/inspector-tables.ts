@@ -1,0 +1,189 @@
+/**
+ * Rows of the inspector's Operators and Tensors tables, from the model structure alone (no weight bytes are read).
+ * Each row carries the links the page needs for click-through: an operator's tensor indices, a tensor's producer
+ * and consumers.
+ */
+import { opcodeName, tensorByteSize, tensorTypeName, type Model, type OptionValue, type SubGraph, type Tensor } from '../tflite';
+import { operatorMacs } from './op-cost';
+
+export type OpCategory = 'conv' | 'activation' | 'pool' | 'arithmetic' | 'shape' | 'quantize' | 'control' | 'recurrent' | 'custom' | 'other';
+
+export interface OperatorRow {
+  index: number;
+  opcode: string;
+  version: number;
+  category: OpCategory;
+  /** Tensor indices; -1 marks an omitted optional input. */
+  inputs: number[];
+  outputs: number[];
+  fusedActivation?: string;
+  /** The options that matter when reading a layer, e.g. `stride 2×2 · padding SAME`. Empty when there are none. */
+  options: string;
+  macs: number;
+  /** Bytes of the first output. */
+  outputBytes: number;
+}
+
+export interface TensorQuantRow {
+  scale: number[];
+  zeroPoint: number[];
+  quantizedDimension: number;
+  /** Calibration range recorded by the converter, when present. */
+  min?: number[];
+  max?: number[];
+}
+
+export interface TensorRow {
+  index: number;
+  name: string;
+  type: string;
+  shape: number[];
+  shapeSignature?: number[];
+  /** Bytes of the dense tensor (0 for variable-size types). */
+  bytes: number;
+  /** Holds data in the file (weights, biases, constant operands). */
+  constant: boolean;
+  variable: boolean;
+  quant?: TensorQuantRow;
+  /** Real values the quantized type covers (over all channels), or the recorded min/max of a float tensor. */
+  realRange?: [number, number];
+  /** Operator writing this tensor, absent for inputs and constants. */
+  producer?: number;
+  consumers: number[];
+}
+
+const QRANGE: Record<string, [number, number]> = {
+  INT8: [-128, 127], UINT8: [0, 255], INT16: [-32768, 32767], UINT16: [0, 65535], INT4: [-8, 7], UINT4: [0, 15],
+  INT32: [-2147483648, 2147483647],
+};
+
+const CATEGORY: ReadonlyMap<string, OpCategory> = new Map<string, OpCategory>([
+  ...['CONV_2D', 'CONV_3D', 'DEPTHWISE_CONV_2D', 'TRANSPOSE_CONV', 'FULLY_CONNECTED', 'BATCH_MATMUL', 'CONV_3D_TRANSPOSE']
+    .map((o) => [o, 'conv'] as const),
+  ...['RELU', 'RELU6', 'RELU_N1_TO_1', 'RELU_0_TO_1', 'LEAKY_RELU', 'PRELU', 'LOGISTIC', 'TANH', 'SOFTMAX', 'LOG_SOFTMAX',
+    'HARD_SWISH', 'ELU', 'GELU'].map((o) => [o, 'activation'] as const),
+  ...['MAX_POOL_2D', 'AVERAGE_POOL_2D', 'L2_POOL_2D', 'MEAN', 'SUM', 'REDUCE_MAX', 'REDUCE_MIN', 'REDUCE_PROD']
+    .map((o) => [o, 'pool'] as const),
+  ...['ADD', 'SUB', 'MUL', 'DIV', 'SQUARED_DIFFERENCE', 'MAXIMUM', 'MINIMUM', 'SQRT', 'RSQRT', 'EXP', 'LOG', 'ABS', 'NEG',
+    'POW', 'SQUARE', 'ADD_N', 'FLOOR', 'CEIL', 'ROUND', 'SIN', 'COS', 'L2_NORMALIZATION', 'FLOOR_DIV', 'FLOOR_MOD']
+    .map((o) => [o, 'arithmetic'] as const),
+  ...['RESHAPE', 'SQUEEZE', 'EXPAND_DIMS', 'CONCATENATION', 'PAD', 'PADV2', 'MIRROR_PAD', 'TRANSPOSE', 'SLICE',
+    'STRIDED_SLICE', 'SPLIT', 'SPLIT_V', 'PACK', 'UNPACK', 'GATHER', 'GATHER_ND', 'TILE', 'BROADCAST_TO',
+    'RESIZE_BILINEAR', 'RESIZE_NEAREST_NEIGHBOR', 'SPACE_TO_DEPTH', 'DEPTH_TO_SPACE', 'SPACE_TO_BATCH_ND',
+    'BATCH_TO_SPACE_ND', 'SHAPE', 'FILL', 'ZEROS_LIKE', 'ONES_LIKE', 'REVERSE_V2'].map((o) => [o, 'shape'] as const),
+  ...['QUANTIZE', 'DEQUANTIZE', 'CAST', 'FAKE_QUANT'].map((o) => [o, 'quantize'] as const),
+  ...['IF', 'WHILE', 'CALL_ONCE', 'CALL', 'VAR_HANDLE', 'READ_VARIABLE', 'ASSIGN_VARIABLE'].map((o) => [o, 'control'] as const),
+  ...['LSTM', 'UNIDIRECTIONAL_SEQUENCE_LSTM', 'BIDIRECTIONAL_SEQUENCE_LSTM', 'UNIDIRECTIONAL_SEQUENCE_RNN', 'RNN', 'SVDF', 'GRU']
+    .map((o) => [o, 'recurrent'] as const),
+]);
+
+export function opCategory(opcode: string): OpCategory {
+  if (opcode.startsWith('CUSTOM:')) return 'custom';
+  return CATEGORY.get(opcode) ?? 'other';
+}
+
+/** Options tables mostly restate defaults; these keys say nothing a reader needs when they hold these values. */
+const QUIET: Readonly<Record<string, OptionValue>> = {
+  quantized_bias_type: 'FLOAT32', asymmetric_quantize_inputs: false, keep_num_dims: false, weights_format: 'DEFAULT',
+  pot_scale_int16: true, fused_activation_function: 'NONE',
+};
+
+function formatOptionValue(v: OptionValue): string {
+  if (Array.isArray(v)) return `[${v.map((x) => formatOptionValue(x as OptionValue)).join(', ')}]`;
+  if (typeof v === 'object' && v !== null) return '{…}';
+  return String(v);
+}
+
+/** `stride 2×2 · padding SAME · dilation 1×1`: pairs of _h/_w fields merged, defaults and the fused activation left out. */
+export function formatOperatorOptions(table: Record<string, OptionValue> | undefined): string {
+  if (!table) return '';
+  const parts: string[] = [];
+  const used = new Set<string>(['fused_activation_function']);
+  const pair = (label: string, h: string, w: string) => {
+    if (table[h] === undefined || table[w] === undefined) return;
+    used.add(h).add(w);
+    parts.push(`${label} ${formatOptionValue(table[h]!)}×${formatOptionValue(table[w]!)}`);
+  };
+  pair('filter', 'filter_height', 'filter_width');
+  pair('stride', 'stride_h', 'stride_w');
+  pair('dilation', 'dilation_h_factor', 'dilation_w_factor');
+  pair('stride', 'stride_height', 'stride_width');
+  for (const [key, value] of Object.entries(table)) {
+    if (used.has(key) || value === undefined || value === null) continue;
+    if (key in QUIET && QUIET[key] === value) continue;
+    if (Array.isArray(value) && value.length === 0) continue;
+    parts.push(`${key.replace(/_/g, ' ')} ${formatOptionValue(value)}`);
+  }
+  return parts.join(' · ');
+}
+
+function isConstant(model: Model, t: Tensor): boolean {
+  return (model.buffers[t.buffer]?.data.length ?? 0) > 0;
+}
+
+export function operatorRows(model: Model, g: SubGraph): OperatorRow[] {
+  return g.operators.map((op, index) => {
+    const code = model.operatorCodes[op.opcodeIndex];
+    const opcode = code ? opcodeName(code) : `OPCODE_${op.opcodeIndex}`;
+    const out = op.outputs[0] !== undefined && op.outputs[0] >= 0 ? g.tensors[op.outputs[0]] : undefined;
+    const row: OperatorRow = {
+      index, opcode, version: code?.version ?? 1, category: opCategory(opcode), inputs: [...op.inputs], outputs: [...op.outputs],
+      options: formatOperatorOptions(op.builtinOptions?.table),
+      macs: operatorMacs(model, g, op),
+      outputBytes: out ? tensorByteSize(out.type, out.shape) ?? 0 : 0,
+    };
+    const act = op.builtinOptions?.table['fused_activation_function'];
+    if (typeof act === 'string' && act !== 'NONE') row.fusedActivation = act;
+    return row;
+  });
+}
+
+function realRange(type: string, q: TensorQuantRow): [number, number] | undefined {
+  const r = QRANGE[type];
+  if (r && q.scale.length > 0) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    q.scale.forEach((s, c) => {
+      const zp = q.zeroPoint[c] ?? q.zeroPoint[0] ?? 0;
+      lo = Math.min(lo, (r[0] - zp) * s);
+      hi = Math.max(hi, (r[1] - zp) * s);
+    });
+    return [lo, hi];
+  }
+  if (q.min?.length && q.max?.length) return [Math.min(...q.min), Math.max(...q.max)];
+  return undefined;
+}
+
+export function tensorRows(model: Model, g: SubGraph): TensorRow[] {
+  const producer = new Map<number, number>();
+  const consumers = new Map<number, number[]>();
+  g.operators.forEach((op, i) => {
+    for (const t of op.outputs) if (t >= 0) producer.set(t, i);
+    for (const t of op.inputs) {
+      if (t < 0) continue;
+      const list = consumers.get(t) ?? [];
+      if (list[list.length - 1] !== i) list.push(i);
+      consumers.set(t, list);
+    }
+  });
+  return g.tensors.map((t, index) => {
+    const type = tensorTypeName(t.type);
+    const row: TensorRow = {
+      index, name: t.name, type, shape: [...t.shape], bytes: tensorByteSize(t.type, t.shape) ?? 0,
+      constant: isConstant(model, t), variable: t.isVariable, consumers: consumers.get(index) ?? [],
+    };
+    if (t.shapeSignature) row.shapeSignature = [...t.shapeSignature];
+    const q = t.quantization;
+    if (q && (q.scale.length > 0 || q.min?.length)) {
+      const quant: TensorQuantRow = { scale: [...q.scale], zeroPoint: [...q.zeroPoint], quantizedDimension: q.quantizedDimension };
+      if (q.min?.length) quant.min = [...q.min];
+      if (q.max?.length) quant.max = [...q.max];
+      row.quant = quant;
+      const range = realRange(type, quant);
+      if (range) row.realRange = range;
+    }
+    const p = producer.get(index);
+    if (p !== undefined) row.producer = p;
+    return row;
+  });
+}

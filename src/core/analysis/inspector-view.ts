@@ -1,0 +1,64 @@
+/**
+ * The whole view model of the model inspector, built once per file: the summary (Overview), and per subgraph the
+ * operator and tensor tables, the graph and the activation timeline. It holds no weight bytes (see
+ * inspector-weights.ts for the values of one tensor, fetched on request) and only plain JSON values, so it crosses
+ * to the webview as one message.
+ */
+import type { Model, ModelWarning } from '../tflite';
+import { estimateArena } from '../arena';
+import type { ArenaEstimate } from '../arena';
+import { buildGraph, type GraphModel } from './inspector-graph';
+import { activationTimeline, type ActivationTimeline } from './inspector-memory';
+import { operatorRows, tensorRows, type OperatorRow, type TensorRow } from './inspector-tables';
+import { summarizeModel, type ModelSummary } from './summary';
+import { checkTflmCompatibility, type TflmProblem } from './tflm-compat';
+
+export interface SubgraphView {
+  index: number;
+  name?: string;
+  inputs: number[];
+  outputs: number[];
+  operators: OperatorRow[];
+  tensors: TensorRow[];
+  graph: GraphModel;
+  activations: ActivationTimeline;
+}
+
+export interface InspectorView {
+  summary: ModelSummary;
+  subgraphs: SubgraphView[];
+}
+
+export function buildInspectorView(model: Model, opts: { fileBytes?: number; warnings?: ModelWarning[] } = {}): InspectorView {
+  const subgraphs = model.subgraphs.map((g, index): SubgraphView => {
+    const operators = operatorRows(model, g);
+    const tensors = tensorRows(model, g);
+    const view: SubgraphView = {
+      index, inputs: [...g.inputs], outputs: [...g.outputs], operators, tensors,
+      graph: buildGraph(operators, tensors, g.inputs, g.outputs),
+      activations: activationTimeline(operators, tensors, g.outputs),
+    };
+    if (g.name !== undefined) view.name = g.name;
+    return view;
+  });
+  return { summary: summarizeModel(model, opts), subgraphs };
+}
+
+/**
+ * What the Overview and Memory views add once the page is up: the TFLite Micro arena estimate (with its buffer plan)
+ * and the compatibility problems. Computed after the first paint because the arena search is the slowest step.
+ */
+export interface InspectorDetails {
+  arena: { ok: true; estimate: ArenaEstimate } | { ok: false; message: string };
+  tflm: TflmProblem[];
+}
+
+export function buildInspectorDetails(model: Model): InspectorDetails {
+  let arena: InspectorDetails['arena'];
+  try {
+    arena = { ok: true, estimate: estimateArena(model) };
+  } catch (err) {
+    arena = { ok: false, message: err instanceof Error ? err.message : String(err) };
+  }
+  return { arena, tflm: checkTflmCompatibility(model) };
+}

@@ -1,0 +1,30 @@
+/** What every view of the inspector page can read and do. */
+import type { InspectorDetails, InspectorView, RevealTarget } from '../src/extension/inspector/messages';
+import type { SubgraphView } from '../src/core/analysis/inspector-view';
+
+export interface PageContext {
+  fileName: string;
+  view: InspectorView;
+  details?: InspectorDetails;
+  subgraph: SubgraphView;
+  reveal(target: RevealTarget): void;
+  copy(format: 'markdown' | 'csv', text: string, rows: number): void;
+  requestWeights(tensor: number): void;
+  /** Tells the page that a view finished drawing something asynchronously (graph layout, weights). */
+  drawn(reason: 'view' | 'weights'): void;
+}
+
+/** A view of the page: built once per file version and subgraph, kept while its tab is hidden. */
+export interface PageView {
+  readonly element: HTMLElement;
+  /** Rows of the view's table after filtering, when it has one. */
+  readonly rowCount?: number;
+  /** Select an operator or tensor by index, when the view lists them. */
+  select?(index: number): void;
+  setFilter?(text: string): void;
+  copy?(format: 'markdown' | 'csv'): void;
+  /** The details (arena, TFLM check) arrived. */
+  detailsArrived?(): void;
+  /** The tab became visible (the graph lays itself out only then). */
+  shown?(): void;
+}

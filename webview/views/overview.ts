@@ -1,0 +1,115 @@
+/** Overview: what decides whether the model fits a microcontroller, on one screen. */
+import { formatBytes, formatReal, formatShapeText } from '../../src/core/analysis/inspector-format';
+import type { IoTensorSummary } from '../../src/core/analysis/summary';
+import { el, linkButton, svg, type Child } from '../dom';
+import type { PageContext, PageView } from '../context';
+import { formatCount } from '../../src/extension/inspector/format';
+
+/** A thin bar drawn in SVG (theme colours from CSS; no inline styles, which the page's CSP forbids). */
+function histogramBar(fraction: number): SVGSVGElement {
+  return svg('svg', { class: 'hbar', width: 160, height: 10, 'aria-hidden': 'true' },
+    svg('rect', { x: 0, y: 0, width: 160, height: 10, rx: 2, class: 'hbar-track' }),
+    svg('rect', { x: 0, y: 0, width: Math.max(2, fraction * 160).toFixed(1), height: 10, rx: 2, class: 'hbar-fill' }));
+}
+
+function fact(label: string, value: Child, title?: string): HTMLElement {
+  return el('div', { class: 'fact', ...(title ? { title } : {}) }, el('dt', {}, label), el('dd', {}, value));
+}
+
+function ioTable(caption: string, id: string, list: IoTensorSummary[], ctx: PageContext): HTMLElement {
+  const rows = list.map((t) => el('tr', {},
+    el('td', { class: 'mono' }, linkButton(t.name || `tensor ${t.index}`, () => ctx.reveal({ view: 'tensors', subgraph: 0, index: t.index }))),
+    el('td', { class: 'mono' }, formatShapeText(t.shape) + (t.shapeSignature?.includes(-1) ? ` (signature ${formatShapeText(t.shapeSignature)})` : '')),
+    el('td', {}, t.type),
+    el('td', { class: 'num' }, t.scale === undefined ? '—' : formatReal(t.scale)),
+    el('td', { class: 'num' }, t.zeroPoint === undefined ? '—' : String(t.zeroPoint)),
+    el('td', { class: 'mono' }, t.realRange ? `${formatReal(t.realRange[0])} … ${formatReal(t.realRange[1])}` : '—'),
+    el('td', { class: 'num' }, formatBytes(t.bytes))));
+  const head = el('tr', {}, ...['Name', 'Shape', 'Type', 'Scale', 'Zero point', 'Real range', 'Bytes'].map((h) => el('th', { scope: 'col' }, h)));
+  return el('table', { class: 'data compact', 'data-rows': id }, el('caption', {}, caption), el('thead', {}, head), el('tbody', {}, ...rows));
+}
+
+export class OverviewView implements PageView {
+  readonly element = el('div', { class: 'overview' });
+  private readonly arenaFacts = el('div', { class: 'arena-facts', 'data-arena': '' });
+  private readonly compat = el('section', { class: 'compat' });
+
+  constructor(private readonly ctx: PageContext) {
+    const s = ctx.view.summary;
+    const facts = el('dl', { class: 'facts' },
+      fact('File size', formatBytes(s.fileBytes ?? 0), `${formatCount(s.fileBytes ?? 0)} bytes`),
+      fact('Flash (model data)', formatBytes(s.fileBytes ?? 0), 'The .tflite file is what the firmware stores in flash as a C array; the TFLM code itself is not counted'),
+      fact('Operators', formatCount(s.operators.length)),
+      fact('Tensors', formatCount(s.tensorCount)),
+      fact('Parameters', formatCount(s.paramCount)),
+      fact('Weight bytes', formatBytes(s.weightBytes), `${formatCount(s.weightBytes)} bytes`),
+      fact('MACs', formatCount(s.macs)),
+      fact('Schema', `v${s.schemaVersion}` + (s.minRuntimeVersion ? ` · runtime ≥ ${s.minRuntimeVersion}` : '')),
+      fact('Subgraphs', String(s.subgraphs.length)),
+    );
+    const weightsByType = Object.entries(s.weightBytesByType).sort((a, b) => b[1] - a[1]);
+    const max = Math.max(1, ...Object.values(s.opHistogram));
+    const histogram = el('ul', { class: 'op-histogram', 'data-rows': 'opcodes' },
+      ...Object.entries(s.opHistogram).map(([opcode, count]) => el('li', {},
+        linkButton(opcode, () => ctx.reveal({ view: 'operators', subgraph: 0, filter: opcode }), `Show the ${opcode} operators`),
+        histogramBar(count / max),
+        el('vscode-badge', { variant: 'counter' }, String(count)))));
+    const signatures = s.signatures.length === 0 ? null : el('section', {},
+      el('h2', {}, 'Signatures'),
+      el('ul', { class: 'plain' }, ...s.signatures.map((sig) => el('li', {},
+        el('span', { class: 'mono' }, sig.key), ` (subgraph ${sig.subgraph}): `,
+        el('span', { class: 'mono' }, sig.inputs.join(', ')), ' → ', el('span', { class: 'mono' }, sig.outputs.join(', '))))));
+    const warnings = s.warnings.length === 0 ? null : el('details', { class: 'warnings', ...(s.warnings.length <= 3 ? { open: '' } : {}) },
+      el('summary', {}, `${s.warnings.length} validation warning${s.warnings.length === 1 ? '' : 's'}`),
+      el('ul', {}, ...s.warnings.map((w) => el('li', {}, `${w.where}: ${w.message}`))));
+
+    this.element.append(
+      s.description ? el('p', { class: 'description' }, s.description) : '',
+      facts,
+      el('h2', {}, 'TensorFlow Lite Micro'),
+      this.arenaFacts,
+      this.compat,
+      ioTable('Inputs', 'inputs', s.inputs, ctx),
+      ioTable('Outputs', 'outputs', s.outputs, ctx),
+      el('div', { class: 'columns' },
+        el('section', {}, el('h2', {}, 'Operators by type'), histogram),
+        weightsByType.length === 0 ? '' : el('section', {}, el('h2', {}, 'Weight bytes by type'),
+          el('table', { class: 'data compact', 'data-rows': 'weights' },
+            el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Type'), el('th', { scope: 'col', class: 'num' }, 'Bytes'))),
+            el('tbody', {}, ...weightsByType.map(([type, bytes]) => el('tr', {}, el('td', {}, type), el('td', { class: 'num' }, formatBytes(bytes)))))))),
+      signatures ?? '',
+      warnings ?? '',
+    );
+    this.detailsArrived();
+  }
+
+  detailsArrived(): void {
+    const d = this.ctx.details;
+    if (!d) {
+      this.arenaFacts.replaceChildren(el('p', { class: 'muted' }, el('vscode-progress-ring', { class: 'inline-ring' }), 'Estimating the tensor arena…'));
+      return;
+    }
+    if (!d.arena.ok) {
+      this.arenaFacts.replaceChildren(el('p', { class: 'error-text' }, `Arena estimate failed: ${d.arena.message}`));
+    } else {
+      const a = d.arena.estimate;
+      this.arenaFacts.replaceChildren(el('dl', { class: 'facts' },
+        fact('Arena (kTensorArenaSize)', formatBytes(a.recommendedArenaBytes), `${formatCount(a.recommendedArenaBytes)} bytes, ${a.target}, ${a.kernels} kernels`),
+        fact('Activations + scratch (head)', formatBytes(a.headBytes)),
+        fact('Persistent (tail)', formatBytes(a.tailBytes)),
+        fact('Peak at', a.peak ? `op ${a.peak.operatorIndex} ${a.peak.opcode}` : '—'),
+        fact('Estimate', a.exact ? 'exact' : `approximate (${a.unknownKernels.length} kernels not modelled)`),
+      ));
+    }
+    const errors = d.tflm.filter((p) => p.severity === 'error').length;
+    const title = d.tflm.length === 0 ? 'No TFLite Micro compatibility problems found'
+      : `${d.tflm.length} compatibility problem${d.tflm.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'})`;
+    const list = el('ul', { class: 'problems' }, ...d.tflm.slice(0, 200).map((p) => el('li', { class: `sev-${p.severity}` },
+      el('span', { class: 'sev' }, p.severity),
+      p.operatorIndex >= 0 ? linkButton(`op ${p.operatorIndex} ${p.opcode}`, () => this.ctx.reveal({ view: 'operators', subgraph: p.subgraph, index: p.operatorIndex })) : '',
+      ' ', p.message)));
+    this.compat.replaceChildren(d.tflm.length === 0 ? el('p', { class: 'ok-text' }, `✓ ${title}`)
+      : el('details', { class: 'compat-list', ...(d.tflm.length <= 5 ? { open: '' } : {}) }, el('summary', {}, title), list,
+        d.tflm.length > 200 ? el('p', { class: 'muted' }, `…and ${d.tflm.length - 200} more`) : ''));
+  }
+}
