@@ -42,7 +42,7 @@ export async function analyzeArena(req: ArenaAnalysisRequest, files: SourceFiles
   const analysis: ArenaAnalysis = { location, problems: [], options: req.options };
   if (!loaded) return analysis;
   analysis.loaded = loaded;
-  analysis.estimate = cache.estimate(loaded, req.options);
+  analysis.estimate = await cache.estimate(loaded, req.options);
   analysis.problems = cache.problems(loaded);
   if (location.kind === 'marker' && loaded.sha256 && loaded.sha256 !== location.marker.sha256) {
     analysis.staleExport = {

@@ -47,9 +47,15 @@ function describeError(e: unknown, source: string): string {
   return `${source}: ${e instanceof Error ? e.message : String(e)}`;
 }
 
-function fromBytes(bytes: Uint8Array, source: string, withHash: boolean): LoadedModel {
+/** Lets the event loop run between the long synchronous steps of a first load (hash, parse, estimate). */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+async function fromBytes(bytes: Uint8Array, source: string, withHash: boolean): Promise<LoadedModel> {
   const loaded: LoadedModel = { source, byteSize: bytes.length };
-  if (withHash) loaded.sha256 = sha256Hex(bytes);
+  if (withHash) {
+    loaded.sha256 = sha256Hex(bytes);
+    await yieldToEventLoop();
+  }
   try {
     loaded.model = loadModel(bytes).model;
   } catch (e) {
@@ -94,12 +100,13 @@ export class ArenaModelCache {
     }).loaded;
   }
 
-  /** The estimate for these options, computed once per model version. */
-  estimate(loaded: LoadedModel, options: Required<ArenaOptions>): EstimateResult {
-    const entry = this.current(loaded);
+  /** The estimate for these options, computed once per model version (after a yield to the event loop). */
+  async estimate(loaded: LoadedModel, options: Required<ArenaOptions>): Promise<EstimateResult> {
     const key = `${options.target}/${options.kernels}/${options.isa}/${options.marginPercent}`;
-    const cached = entry?.estimates.get(key);
+    const cached = this.current(loaded)?.estimates.get(key);
     if (cached) return cached;
+    await yieldToEventLoop();
+    const entry = this.current(loaded);
     let result: EstimateResult;
     if (!loaded.model) {
       result = { ok: false, error: loaded.error ?? 'no model' };
