@@ -139,11 +139,6 @@ export class ArenaModelCache {
     for (const key of [...this.entries.keys()]) if (key === file || key.startsWith(`${file}#`)) this.entries.delete(key);
   }
 
-  /** Forgets cached estimates (the options changed), keeping the parsed models. */
-  clearEstimates(): void {
-    for (const e of this.entries.values()) e.estimates.clear();
-  }
-
   private current(loaded: LoadedModel): Entry | undefined {
     const entry = this.entries.get(loaded.source);
     return entry?.resolved === loaded ? entry : undefined;

@@ -19,11 +19,11 @@ const SKETCH = `${FOLDER}/sketch/sketch.ino`;
 const DEFAULTS = { target: 'cortex-m', kernels: 'reference', isa: 'dsp', marginPercent: 20 } as const;
 const HOVER_SAMPLES = 200;
 
-function arenaModel(): Uint8Array {
+function arenaModel(channels = 8): Uint8Array {
   const b = new ModelBuilder({ description: 'arena integration test', seed: 11 });
   const x = b.input('features', [1, 12, 12, 2]);
-  const conv = b.conv2d(x, 8, [3, 3], { activation: 'RELU' });
-  const flat = b.reshape(b.maxPool2d(conv, [2, 2]), [1, 6 * 6 * 8]);
+  const conv = b.conv2d(x, channels, [3, 3], { activation: 'RELU' });
+  const flat = b.reshape(b.maxPool2d(conv, [2, 2]), [1, 6 * 6 * channels]);
   b.output(b.softmax(b.fullyConnected(flat, 4)));
   return writeModel(b.build());
 }
@@ -176,6 +176,26 @@ export function arenaTests(): TestCase[] {
         assert.ok(await vscode.workspace.applyEdit(fix.edit));
         assert.ok(doc.getText().includes(`#define TENSOR_ARENA_SIZE (${Math.ceil(e.recommendedArenaBytes / 1024)}*1024)`), 'the N*1024 style is kept');
         await vscode.commands.executeCommand('workbench.action.files.revert');
+      },
+    },
+    {
+      name: 'arena: a .tflite changed on disk is seen through the file watcher: stale export, new requirement',
+      fn: async () => {
+        const doc = await openDoc(MAIN);
+        await waitFor('the arena warning', () => arenaDiagnostic(doc.uri, 'arena-too-small'));
+        assert.equal(arenaDiagnostic(doc.uri, 'stale-export'), undefined);
+        const bigger = arenaModel(16);
+        const e = estimateArena(readModel(bigger), DEFAULTS);
+        assert.notEqual(e.minArenaBytes, estimate().minArenaBytes);
+        fs.writeFileSync(path.join(workspaceRoot(), FOLDER, 'model.tflite'), bigger);
+        const stale = await waitFor('the stale-export warning', () => arenaDiagnostic(doc.uri, 'stale-export'));
+        assert.equal(doc.getText(stale.range), 'g_model');
+        assert.match(stale.message, /model\.tflite changed since model_data\.h was exported/);
+        const warning = await waitFor('the warning with the new requirement', () => {
+          const d = arenaDiagnostic(doc.uri, 'arena-too-small');
+          return d?.message.includes(`needs ${fmt(e.minArenaBytes)} bytes`) ? d : undefined;
+        });
+        assert.ok(warning);
       },
     },
     {
