@@ -17,6 +17,8 @@ const builds = [
   build({
     ...common, entryPoints: [path.join(root, 'src/cli/main.ts')], outfile: path.join(root, 'dist/cli.js'),
     platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' },
+    // TensorFlow.js only trains the demo's sample; it is loaded from node_modules when `tinyml demo` runs
+    external: ['@tensorflow/tfjs'],
   }),
 ];
 if (fs.existsSync(path.join(root, 'webview/main.ts'))) {

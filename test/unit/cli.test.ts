@@ -75,10 +75,16 @@ test('bad input exits 2 with one line naming the file', async () => {
   }
 });
 
-test('demo builds the sample model and inspects it', async () => {
+test('demo trains the sample, then inspects, quantizes, sizes the arena and exports C', async () => {
   const dir = path.join(tmp, 'demo');
-  const { code, out } = await run('demo', '--out', dir);
-  assert.equal(code, 0);
-  assert.ok(fs.existsSync(path.join(dir, 'sensor_anomaly_float.tflite')));
+  const { code, out, err } = await run('demo', '--out', dir);
+  assert.equal(code, 0, err);
+  for (const f of ['sensor_anomaly_float.tflite', 'sensor_anomaly_float_int8.tflite', 'sensor_calibration.npy',
+    'firmware/model_data.cc', 'firmware/model_data.h', 'firmware/model_runner.cc', 'firmware/model_runner.h']) {
+    assert.ok(fs.existsSync(path.join(dir, f)), `demo wrote ${f}`);
+  }
   assert.match(out, /4 {2}FULLY_CONNECTED/);
+  assert.match(out, /SQNR [0-9.]+ dB/);
+  assert.match(out, /recommended kTensorArenaSize/);
+  assert.match(out, /MicroMutableOpResolver<1>/);
 });

@@ -1,31 +1,53 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { summarizeModel } from '../../core/analysis';
-import { buildSensorAnomalyModel } from '../../core/samples/sensor-anomaly-model';
-import { loadModel, writeModel } from '../../core/tflite';
+import { buildTrainedSensorSample } from '../../core/samples/trained-sensor-sample';
 import { EXIT_OK, UsageError, type CliIo } from '../cli-io';
-import { formatSummary } from '../format-summary';
+import { runArena } from './arena';
+import { runExport } from './export';
+import { runInspect } from './inspect';
+import { runQuantize } from './quantize';
 
 export const DEMO_USAGE = 'tinyml demo [--out DIR]';
 
 /**
- * `tinyml demo`: builds the bundled sample model with the project's own ModelBuilder and writer, reads it back and
- * inspects it: the main job end to end on a model that needs nothing from outside.
+ * `tinyml demo`: the main job end to end on the bundled sample, which needs nothing from outside. It trains the
+ * vibration anomaly autoencoder on synthetic sensor data, writes it as a float .tflite with the project's own writer,
+ * then runs the same commands a user would: inspect, quantize (with the sample's calibration set), arena, export.
  */
 export async function runDemo(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { out: { type: 'string' } }, strict: true });
   const outDir = path.resolve(values.out ?? 'tinyml-demo');
   try {
+    fs.rmSync(outDir, { recursive: true, force: true });
     fs.mkdirSync(outDir, { recursive: true });
   } catch (e) {
     throw new UsageError(`cannot create the demo folder ${outDir}: ${(e as Error).message}; pass --out DIR with a writable folder`);
   }
-  const file = path.join(outDir, 'sensor_anomaly_float.tflite');
-  const bytes = writeModel(buildSensorAnomalyModel());
-  fs.writeFileSync(file, bytes);
-  io.stdout(`Built the sample model with ModelBuilder and wrote ${path.relative(process.cwd(), file) || file}\n\n`);
-  const { model, warnings } = loadModel(fs.readFileSync(file));
-  io.stdout(formatSummary(path.basename(file), summarizeModel(model, { fileBytes: bytes.length, warnings })));
+  const rel = (p: string) => path.relative(process.cwd(), p) || p;
+  const step = (title: string, command: string) => io.stdout(`\n=== ${title}\n$ ${command}\n\n`);
+
+  io.stdout('=== 1. Sample: vibration anomaly autoencoder for an industrial sensor\n');
+  const sample = await buildTrainedSensorSample(outDir);
+  io.stdout(`Trained with TensorFlow.js in ${(sample.trainMs / 1000).toFixed(1)} s (final loss ${sample.finalLoss.toPrecision(3)}), `
+    + `anomaly ROC AUC ${sample.tfjsAuc.toFixed(4)} on held-out windows.\nData: ${sample.dataDescription}\n`
+    + `Wrote ${rel(sample.modelPath)} (${sample.modelBytes} bytes) and calibration/held-out sets as .npy.\n`);
+
+  const quantized = path.join(outDir, 'sensor_anomaly_float_int8.tflite');
+  const firmware = path.join(outDir, 'firmware');
+  fs.mkdirSync(firmware);
+  const commands: [string, string[], (a: string[], io: CliIo) => Promise<number>][] = [
+    ['2. Inspect the float model', ['inspect', sample.modelPath], runInspect],
+    ['3. Quantize to int8 with the calibration set; accuracy on the held-out set',
+      ['quantize', sample.modelPath, '--data', sample.calibrationPath, '--eval', sample.heldOutPath, '-o', quantized], runQuantize],
+    ['4. Tensor arena on a Cortex-M', ['arena', quantized], runArena],
+    ['5. Export the int8 model as a C array with TFLite Micro boilerplate', ['export', quantized, '--out', firmware, '--boilerplate'], runExport],
+  ];
+  for (const [title, argv, run] of commands) {
+    step(title, `tinyml ${argv.map((a) => (path.isAbsolute(a) ? rel(a) : a)).join(' ')}`);
+    const code = await run(argv.slice(1), io);
+    if (code !== EXIT_OK) return code;
+  }
+  io.stdout(`\nAll outputs are in ${rel(outDir)}/\n`);
   return EXIT_OK;
 }
