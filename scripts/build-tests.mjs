@@ -14,8 +14,22 @@ function walk(dir, out = []) {
   return out;
 }
 const entryPoints = ['src', 'test', 'bench'].flatMap((d) => walk(path.join(root, d)));
-fs.rmSync(path.join(root, 'out'), { recursive: true, force: true });
+const outDir = path.join(root, 'out');
 await build({
-  entryPoints, outdir: path.join(root, 'out'), outbase: root, format: 'cjs', platform: 'node', target: 'node20',
+  entryPoints, outdir: outDir, outbase: root, format: 'cjs', platform: 'node', target: 'node20',
   sourcemap: 'inline', logLevel: 'warning',
 });
+// Drop outputs whose source is gone (a deleted test must not keep running), without wiping out/ as a whole: another
+// build or test run may be reading it at the same time.
+const sources = new Set(entryPoints.map((p) => path.relative(root, p).replace(/\.ts$/, '.js')));
+const stale = [];
+const walkJs = (dir) => {
+  if (!fs.existsSync(dir)) return;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) walkJs(p);
+    else if (p.endsWith('.js') && !sources.has(path.relative(outDir, p))) stale.push(p);
+  }
+};
+walkJs(outDir);
+for (const p of stale) fs.rmSync(p, { force: true });
