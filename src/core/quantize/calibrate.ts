@@ -1,11 +1,13 @@
 /**
- * Calibration: runs the float model on the real runtime with every activation exposed as an extra output (one pass per
- * sample), and turns what it sees into one float range per tensor. The model is loaded once for all samples.
+ * Calibration: runs the float model on the real runtime with every activation exposed as an extra output, and turns
+ * what it sees into one float range per tensor. The model is loaded once for all samples; models with a free batch
+ * dimension run several samples per call (see batching.ts), after a check that batched and single runs agree.
  * Deterministic: the same data gives the same ranges.
  */
 import type { Dataset } from '../data/dataset';
 import { inputTensorIndices, loadRuntimeModel, outputTensorIndices, withExtraOutputs, type RuntimeModel, type RuntimeTypedArray } from '../runtime/index';
-import { writeModel, type Model } from '../tflite/index';
+import { elementCount, writeModel, type Model } from '../tflite/index';
+import { calibrationBatch, withBatch } from './batching';
 import { throwIfAborted } from './errors';
 import type { IntRange } from './quant-math';
 import { HistogramObserver, MinMaxObserver, mseRange, percentileRange, type ObservedRange, type RangeMethod } from './range-estimation';
@@ -17,6 +19,8 @@ export interface CalibrationResult {
   samples: number;
   /** Milliseconds spent inside the runtime's run() calls. */
   forwardMs: number;
+  /** Samples per runtime call. */
+  batch: number;
 }
 
 export interface CalibrationOptions {
@@ -26,37 +30,63 @@ export interface CalibrationOptions {
   name: string;
 }
 
-/** A float model loaded once with `tensors` as extra outputs; run() returns every tensor's values by index. */
+type Visit = (tensor: number, values: RuntimeTypedArray) => void;
+
+/** A model loaded once with `tensors` as extra outputs; run() hands every input and output tensor to a visitor. */
 export class ObservedModel {
   private constructor(
     private readonly runtime: RuntimeModel,
     private readonly model: Model,
     private readonly inputTensors: number[],
     private readonly outputTensors: number[],
+    readonly batch: number,
   ) {}
 
-  static async load(model: Model, tensors: readonly number[], name: string): Promise<ObservedModel> {
+  /** `batch` > 1 needs a model with a free batch dimension (batching.ts). */
+  static async load(model: Model, tensors: readonly number[], name: string, batch = 1): Promise<ObservedModel> {
     const inputs = new Set(model.subgraphs[0]!.inputs);
-    const extended = withExtraOutputs(model, tensors.filter((t) => !inputs.has(t)));
+    const extended = withExtraOutputs(batch > 1 ? withBatch(model, batch) : model, tensors.filter((t) => !inputs.has(t)));
     const runtime = await loadRuntimeModel(writeModel(extended), { name });
     try {
       const inputTensors = inputTensorIndices(extended, runtime.inputs.map((i) => i.name));
       const outputTensors = outputTensorIndices(extended, runtime.outputs.map((o) => o.name));
-      return new ObservedModel(runtime, model, inputTensors, outputTensors);
+      return new ObservedModel(runtime, model, inputTensors, outputTensors, batch);
     } catch (e) {
       runtime.dispose();
       throw e;
     }
   }
 
-  /** Runs one sample; calls `visit` for every input and output tensor with its values. Returns the run time in ms. */
-  run(sample: readonly Float32Array[], visit: (tensor: number, values: RuntimeTypedArray) => void): number {
-    const inputs = runtimeInputs(this.model, this.inputTensors, sample);
+  /** Runs one sample; returns the time spent in the runtime, ms. */
+  run(sample: readonly Float32Array[], visit: Visit): number {
+    return this.runBatch([sample], visit);
+  }
+
+  /**
+   * Runs up to `batch` samples in one call (a short batch is padded by repeating its last sample); the visitor sees
+   * the rows of the real samples only, concatenated.
+   */
+  runBatch(samples: readonly (readonly Float32Array[])[], visit: Visit): number {
+    let inputs: RuntimeTypedArray[];
+    if (this.batch === 1) {
+      inputs = runtimeInputs(this.model, this.inputTensors, samples[0]!);
+    } else {
+      const sg = this.model.subgraphs[0]!;
+      inputs = this.inputTensors.map((t) => {
+        const k = sg.inputs.indexOf(t);
+        const n = elementCount(sg.tensors[t]!.shape);
+        const joined = new Float32Array(n * this.batch);
+        for (let b = 0; b < this.batch; b++) joined.set(samples[Math.min(b, samples.length - 1)]![k]!, b * n);
+        return joined;
+      });
+    }
     const t0 = performance.now();
     const outputs = this.runtime.run(inputs);
     const ms = performance.now() - t0;
-    this.inputTensors.forEach((t, i) => visit(t, inputs[i]!));
-    this.outputTensors.forEach((t, i) => visit(t, outputs[i]!));
+    const rows = samples.length;
+    const real = (v: RuntimeTypedArray) => (rows === this.batch ? v : v.subarray(0, (v.length / this.batch) * rows) as RuntimeTypedArray);
+    this.inputTensors.forEach((t, i) => visit(t, real(inputs[i]!)));
+    this.outputTensors.forEach((t, i) => visit(t, real(outputs[i]!)));
     return ms;
   }
 
@@ -73,39 +103,101 @@ async function breathe(last: { t: number }): Promise<void> {
   await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
+function agree(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) scale = Math.max(scale, Math.abs(a[i]!));
+  const tolerance = 1e-4 * scale + 1e-6;
+  for (let i = 0; i < a.length; i++) if (Math.abs(a[i]! - b[i]!) > tolerance) return false;
+  return true;
+}
+
+/** Leading samples run both one at a time and as a (padded) batch to check the batched copy. */
+const SAMPLES_CHECKED = 4;
+
+/**
+ * Loads the observed model, batched when the model allows it and a batched run of the first samples reproduces
+ * their single-sample values (collected by `visit`, so the check costs one extra call). Returns the model and how
+ * many leading samples were already visited.
+ */
+async function loadObserved(model: Model, data: Dataset, tensors: readonly number[], name: string, visit: Visit, last: { t: number }): Promise<{ observed: ObservedModel; done: number; forwardMs: number }> {
+  const single = await ObservedModel.load(model, tensors, name);
+  const batch = Math.min(calibrationBatch(model, tensors), data.samples.length);
+  if (batch < 2) return { observed: single, done: 0, forwardMs: 0 };
+  let forwardMs = 0;
+  const reference = new Map<number, Float32Array[]>();
+  const checked = Math.min(batch, SAMPLES_CHECKED);
+  for (let i = 0; i < checked; i++) {
+    forwardMs += single.run(data.samples[i]!, (t, v) => {
+      visit(t, v);
+      let rows = reference.get(t);
+      if (!rows) reference.set(t, (rows = []));
+      rows.push(Float32Array.from(v as Float32Array));
+    });
+    await breathe(last);
+  }
+  let batched: ObservedModel | undefined;
+  try {
+    batched = await ObservedModel.load(model, tensors, name, batch);
+    let same = true;
+    forwardMs += batched.runBatch(data.samples.slice(0, checked), (t, v) => {
+      const rows = reference.get(t);
+      if (!rows) return;
+      const joined = new Float32Array(rows.reduce((a, r) => a + r.length, 0));
+      let o = 0;
+      for (const r of rows) { joined.set(r, o); o += r.length; }
+      if (!agree(joined, v as Float32Array)) same = false;
+    });
+    if (same) {
+      single.dispose();
+      return { observed: batched, done: checked, forwardMs };
+    }
+    batched.dispose();
+  } catch {
+    // The runtime refused the batched copy (an op that fixes the batch): calibrate one sample at a time.
+    batched?.dispose();
+  }
+  return { observed: single, done: checked, forwardMs };
+}
+
+async function observeAll(observed: ObservedModel, data: Dataset, from: number, visit: Visit, progress: (done: number) => void, hooks: QuantizeHooks, last: { t: number }): Promise<number> {
+  let forwardMs = 0;
+  for (let i = from; i < data.samples.length; i += observed.batch) {
+    throwIfAborted(hooks.signal, 'Calibration');
+    forwardMs += observed.runBatch(data.samples.slice(i, i + observed.batch), visit);
+    progress(Math.min(data.samples.length, i + observed.batch));
+    await breathe(last);
+  }
+  return forwardMs;
+}
+
 export async function calibrate(model: Model, data: Dataset, tensors: readonly number[], opts: CalibrationOptions, hooks: QuantizeHooks = {}): Promise<CalibrationResult> {
-  const wanted = new Set(tensors);
-  const observed = await ObservedModel.load(model, tensors, opts.name);
   const passes = opts.method === 'minmax' ? 1 : 2;
   const total = data.samples.length * passes;
   const last = { t: performance.now() };
-  let forwardMs = 0;
+  const minmax = new Map<number, MinMaxObserver>();
+  for (const t of tensors) minmax.set(t, new MinMaxObserver());
+  const observeMinMax: Visit = (t, values) => minmax.get(t)?.observe(values as ArrayLike<number>);
+  throwIfAborted(hooks.signal, 'Calibration');
+  const loaded = await loadObserved(model, data, tensors, opts.name, observeMinMax, last);
+  const { observed } = loaded;
+  let forwardMs = loaded.forwardMs;
   try {
-    const minmax = new Map<number, MinMaxObserver>();
-    for (const t of wanted) minmax.set(t, new MinMaxObserver());
-    for (let i = 0; i < data.samples.length; i++) {
-      throwIfAborted(hooks.signal, 'Calibration');
-      forwardMs += observed.run(data.samples[i]!, (t, values) => minmax.get(t)?.observe(values as ArrayLike<number>));
-      hooks.onProgress?.(i + 1, total, 'calibrating');
-      await breathe(last);
-    }
+    hooks.onProgress?.(loaded.done, total, 'calibrating');
+    forwardMs += await observeAll(observed, data, loaded.done, observeMinMax, (d) => hooks.onProgress?.(d, total, 'calibrating'), hooks, last);
     const ranges = new Map<number, ObservedRange>();
     if (passes === 1) {
       for (const [t, o] of minmax) ranges.set(t, { min: o.min, max: o.max });
-      return { ranges, samples: data.samples.length, forwardMs };
+      return { ranges, samples: data.samples.length, forwardMs, batch: observed.batch };
     }
     const histograms = new Map<number, HistogramObserver>();
     for (const [t, o] of minmax) histograms.set(t, new HistogramObserver(o.min, o.max));
-    for (let i = 0; i < data.samples.length; i++) {
-      throwIfAborted(hooks.signal, 'Calibration');
-      forwardMs += observed.run(data.samples[i]!, (t, values) => histograms.get(t)?.observe(values as ArrayLike<number>));
-      hooks.onProgress?.(data.samples.length + i + 1, total, 'calibrating (histograms)');
-      await breathe(last);
-    }
+    const observeHistogram: Visit = (t, values) => histograms.get(t)?.observe(values as ArrayLike<number>);
+    forwardMs += await observeAll(observed, data, 0, observeHistogram, (d) => hooks.onProgress?.(data.samples.length + d, total, 'calibrating (histograms)'), hooks, last);
     for (const [t, h] of histograms) {
       ranges.set(t, opts.method === 'percentile' ? percentileRange(h, opts.percentile) : mseRange(h, opts.intRange));
     }
-    return { ranges, samples: data.samples.length, forwardMs };
+    return { ranges, samples: data.samples.length, forwardMs, batch: observed.batch };
   } finally {
     observed.dispose();
   }

@@ -46,12 +46,31 @@ function touchesFloat(model: Model, op: Operator): boolean {
   return [...op.inputs, ...op.outputs].some((t) => t >= 0 && sg.tensors[t]!.type === TensorType.FLOAT32);
 }
 
-/** The tensors whose float range calibration must observe: every float activation of subgraph 0. */
+/** Every float activation of subgraph 0. */
 export function activationTensors(model: Model): number[] {
   const sg = model.subgraphs[0]!;
   const out: number[] = [];
   sg.tensors.forEach((t, i) => { if (t.type === TensorType.FLOAT32 && !isConstant(model, t)) out.push(i); });
   return out;
+}
+
+/**
+ * The activations whose range calibration must observe: all but the outputs whose parameters an operator fixes
+ * (SOFTMAX, LOGISTIC, TANH) or copies from its input (RESHAPE, pooling, ...). Fewer extra outputs make every
+ * calibration pass cheaper.
+ */
+export function tensorsToCalibrate(model: Model, activation: ActivationType): number[] {
+  const sg = model.subgraphs[0]!;
+  const derived = new Set<number>();
+  for (const op of sg.operators) {
+    const oc = model.operatorCodes[op.opcodeIndex]!;
+    const rule = OP_RULES[oc.builtinCode];
+    if (!rule || oc.customCode !== undefined || (activation === 'int16' && !rule.int16)) continue;
+    const input = sg.tensors[op.inputs[0] ?? -1];
+    const inputIsActivation = !!input && input.type === TensorType.FLOAT32 && !isConstant(model, input);
+    if (rule.output.kind === 'fixed' || (rule.output.kind === 'sameAsInput' && inputIsActivation)) derived.add(op.outputs[0]!);
+  }
+  return activationTensors(model).filter((t) => !derived.has(t) || sg.inputs.includes(t));
 }
 
 function opName(model: Model, op: Operator, index: number): string {
@@ -106,7 +125,7 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
   sg.tensors.forEach((_, t) => {
     if (!isFloatActivation(t)) return;
     const r = ranges.get(t);
-    if (!r) throw new QuantizeError('unsupported-model', `${opts.name}: no range was observed for tensor ${t} ("${sg.tensors[t]!.name}"); is it computed by the model?`);
+    if (!r) return; // set from its operator's rule below
     let { min, max } = r;
     const p = producerOf[t]!;
     const clamp = p >= 0 ? fusedActivationRange(sg.operators[p]!) : undefined;
@@ -121,6 +140,12 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
     if (!isFloatActivation(out)) return;
     if (rule.output.kind === 'fixed') params.set(out, rule.output[opts.activation]);
     else if (rule.output.kind === 'sameAsInput' && isFloatActivation(op.inputs[0]!)) params.set(out, params.get(op.inputs[0]!)!);
+  });
+
+  sg.tensors.forEach((_, t) => {
+    if (isFloatActivation(t) && !params.has(t)) {
+      throw new QuantizeError('unsupported-model', `${opts.name}: no range was observed for tensor ${t} ("${sg.tensors[t]!.name}"); is it computed by the model?`);
+    }
   });
 
   // 3. Domains: where each activation lives natively, and renamed tensors for outputs whose type must change.

@@ -9,7 +9,7 @@ import { QuantizeError, throwIfAborted } from './errors';
 import { float16Weights } from './float16-weights';
 import { dynamicRangeWeights } from './dynamic-range';
 import { foldConstantDequantize } from './graph';
-import { activationTensors, quantizeIntegerGraph } from './integer-graph';
+import { quantizeIntegerGraph, tensorsToCalibrate } from './integer-graph';
 import { INT16_ACTIVATION, INT8_ACTIVATION } from './quant-math';
 import { checkDataset } from './tensor-io';
 import { evaluateQuantization } from './evaluate';
@@ -58,7 +58,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
       warnings.push(`Only ${calibration.samples.length} calibration sample(s) in ${calibration.source}; ${RECOMMENDED_CALIBRATION_SAMPLES} or more give ranges that hold on new data.`);
     }
     const method = options.calibration ?? 'minmax';
-    const cal = await calibrate(prepared, calibration, activationTensors(prepared), {
+    const cal = await calibrate(prepared, calibration, tensorsToCalibrate(prepared, activation), {
       method, intRange: activation === 'int16' ? INT16_ACTIVATION : INT8_ACTIVATION, name,
       ...(options.percentile !== undefined ? { percentile: options.percentile } : {}),
     }, hooks);
@@ -74,7 +74,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
     warnings.push(...graph.warnings);
     report = {
       mode, io, sizeBefore, sizeAfter: 0, operators: graph.operators, activations: graph.activations, totalMs: 0,
-      calibration: { method, samples: cal.samples, source: calibration.source, forwardMs: cal.forwardMs },
+      calibration: { method, samples: cal.samples, source: calibration.source, forwardMs: cal.forwardMs, batch: cal.batch },
     };
   }
   const bytes = writeModel(quantized);

@@ -90,7 +90,7 @@ export interface TensorReport {
 export interface QuantizationReport {
   mode: QuantizeMode;
   io: 'int8' | 'float';
-  calibration?: { method: RangeMethod; samples: number; source: string; forwardMs: number };
+  calibration?: { method: RangeMethod; samples: number; source: string; forwardMs: number; /** Samples per runtime call. */ batch: number };
   sizeBefore: number;
   sizeAfter: number;
   operators: OperatorReport[];

@@ -1,0 +1,221 @@
+/**
+ * Quantization acceptance figures, all measured in this run on LiteRT:
+ *  (a) hello_world: MSE vs sin(x) of our int8 model and of the TF converter's, same 1,000 held-out x;
+ *  (b) ad01 and pretrainedResnet: output SQNR vs the float model, ours and the TF converter's int8 models, same inputs;
+ *  (c) every float model in ../shared/models: does our int8 model load and run;
+ *  (d) quantization time vs the runtime's forward passes over the same calibration samples (load + one run per sample
+ *      of the float model), medians of 5 alternating runs; CPU time is the figure judged, since other processes on a
+ *      shared machine swing wall time by 2-3x between identical runs; wall time is printed beside it.
+ * There is no real data for ad01 (machine sound) or ResNet-8 (CIFAR-10) here: inputs are synthetic, made as described
+ * in `spectrogramLike` and `imageLike`, calibration and held-out drawn from different seeds.
+ */
+import fs from 'node:fs';
+import type { Dataset } from '../src/core/data/dataset';
+import { evaluateQuantization, quantizeModel, type QuantizeOptions } from '../src/core/quantize/index';
+import { initRuntime, loadRuntimeModel } from '../src/core/runtime/index';
+import { elementCount, loadModel, readModel, TensorType, type Model } from '../src/core/tflite/index';
+import { HAS_SHARED, listSharedModels, sharedModel } from '../test/helpers/paths';
+import { report } from './harness';
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function dataset(source: string, shape: number[], count: number, make: () => Float32Array): Dataset {
+  return { source, inputShapes: [shape], samples: Array.from({ length: count }, () => [make()]) };
+}
+
+/**
+ * ad01 input: 5 frames × 128 log-mel bins in dB. A per-clip level in [-70, -40] dB, a spectral tilt (+25 dB at the low
+ * bins, decaying), two stationary tones of +20 and +12 dB (machine hum), ±4 dB uniform noise; clipped to [-85, 15],
+ * the range the TF converter's ad01_int8 input parameters cover.
+ */
+function spectrogramLike(r: () => number): () => Float32Array {
+  return () => {
+    const a = new Float32Array(640);
+    const level = -70 + r() * 30;
+    const tone = Math.floor(r() * 128);
+    const tone2 = Math.floor(r() * 128);
+    for (let f = 0; f < 5; f++) {
+      for (let b = 0; b < 128; b++) {
+        let v = level + 25 * Math.exp(-b / 30) + (r() - 0.5) * 8;
+        if (Math.abs(b - tone) < 2) v += 20;
+        if (Math.abs(b - tone2) < 1) v += 12;
+        a[f * 128 + b] = Math.max(-85, Math.min(15, v));
+      }
+    }
+    return a;
+  };
+}
+
+/**
+ * ResNet-8 input: 32×32 RGB, integer pixel values 0..255 (the model takes raw pixels). A background colour with a
+ * linear gradient, one disc of another colour (an "object"), ±10 uniform pixel noise.
+ */
+function imageLike(r: () => number): () => Float32Array {
+  return () => {
+    const a = new Float32Array(32 * 32 * 3);
+    const cx = r() * 32, cy = r() * 32, rad = 4 + r() * 10;
+    const base = [r() * 255, r() * 255, r() * 255];
+    const blob = [r() * 255, r() * 255, r() * 255];
+    const gx = (r() - 0.5) * 6, gy = (r() - 0.5) * 6;
+    for (let y = 0; y < 32; y++) {
+      for (let x = 0; x < 32; x++) {
+        const inside = (x - cx) ** 2 + (y - cy) ** 2 < rad * rad;
+        for (let c = 0; c < 3; c++) {
+          const v = (inside ? blob[c]! : base[c]!) + gx * x + gy * y + (r() - 0.5) * 20;
+          a[(y * 32 + x) * 3 + c] = Math.round(Math.max(0, Math.min(255, v)));
+        }
+      }
+    }
+    return a;
+  };
+}
+
+function read(rel: string): Uint8Array {
+  return new Uint8Array(fs.readFileSync(sharedModel(rel)));
+}
+
+/** Mean squared error vs sin(x) of an int8 hello_world model over `xs`, run on LiteRT. */
+async function helloMse(bytes: Uint8Array, xs: readonly number[]): Promise<number> {
+  const model = readModel(bytes);
+  const sg = model.subgraphs[0]!;
+  const qin = sg.tensors[sg.inputs[0]!]!.quantization!;
+  const qout = sg.tensors[sg.outputs[0]!]!.quantization!;
+  const rt = await loadRuntimeModel(bytes);
+  let sum = 0;
+  for (const x of xs) {
+    const q = Math.max(-128, Math.min(127, Math.round(x / qin.scale[0]!) + Number(qin.zeroPoint[0])));
+    const [y] = rt.run([Int8Array.from([q])]);
+    const v = (Number(y![0]) - Number(qout.zeroPoint[0])) * qout.scale[0]!;
+    sum += (v - Math.sin(x)) ** 2;
+  }
+  rt.dispose();
+  return sum / xs.length;
+}
+
+/** Wall and CPU milliseconds of `fn`. The runtime runs on this thread, so CPU time is the work, whatever else runs. */
+async function measure(fn: () => Promise<unknown>): Promise<{ wall: number; cpu: number }> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await fn();
+  const c = process.cpuUsage(c0);
+  return { wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 };
+}
+
+/** Loading the float model and running it once per calibration sample: the runtime's share of calibration. */
+async function forwardPasses(bytes: Uint8Array, data: Dataset): Promise<void> {
+  const rt = await loadRuntimeModel(bytes);
+  for (const s of data.samples) rt.run(s);
+  rt.dispose();
+}
+
+interface TimingRow { name: string; quant: { wall: number; cpu: number }; forward: { wall: number; cpu: number }; batch: number }
+
+/** Medians over `repeats` alternating runs after one warm-up of each, so that load on the machine hits both alike. */
+async function timing(name: string, model: Model, bytes: Uint8Array, data: Dataset, opts: QuantizeOptions, repeats = 5): Promise<TimingRow> {
+  await forwardPasses(bytes, data);
+  const warm = await quantizeModel(model, data, opts);
+  const q: { wall: number; cpu: number }[] = [];
+  const f: { wall: number; cpu: number }[] = [];
+  for (let i = 0; i < repeats; i++) {
+    f.push(await measure(() => forwardPasses(bytes, data)));
+    q.push(await measure(() => quantizeModel(model, data, opts)));
+  }
+  const median = (xs: { wall: number; cpu: number }[]) => {
+    const pick = (k: 'wall' | 'cpu') => xs.map((x) => x[k]).sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    return { wall: pick('wall'), cpu: pick('cpu') };
+  };
+  return { name, quant: median(q), forward: median(f), batch: warm.report.calibration?.batch ?? 1 };
+}
+
+export async function main(): Promise<void> {
+  if (!HAS_SHARED) {
+    console.log('quantize bench: ../shared/models is not present; nothing to measure.');
+    return;
+  }
+  await initRuntime();
+  const timings: TimingRow[] = [];
+
+  // (a) hello_world
+  {
+    const floatBytes = read('tflm/examples/hello_world/hello_world_float.tflite');
+    const { model } = loadModel(floatBytes);
+    const r = rng(42);
+    const calibration = dataset('x ~ U[0, 2π], seed 42', [1, 1], 500, () => new Float32Array([r() * 2 * Math.PI]));
+    const held = Array.from({ length: 1000 }, () => r() * 2 * Math.PI);
+    const ours = await quantizeModel(model, calibration, {});
+    const oursMse = await helloMse(ours.bytes, held);
+    const tfMse = await helloMse(read('tflm/examples/hello_world/hello_world_int8.tflite'), held);
+    report('(a) hello_world MSE vs sin(x), ours', oursMse.toExponential(3), `TF converter int8: ${tfMse.toExponential(3)}  ${oursMse <= tfMse ? 'PASS' : 'FAIL'} (1,000 held-out x)`);
+    timings.push(await timing('hello_world (500 samples)', model, floatBytes, calibration, {}));
+  }
+
+  // (b) ad01 and ResNet-8
+  const pairs: [string, string, string, number[], (r: () => number) => () => Float32Array, number][] = [
+    ['ad01', 'mlperf-tiny/ad01_fp32.tflite', 'mlperf-tiny/ad01_int8.tflite', [1, 640], spectrogramLike, 500],
+    ['pretrainedResnet', 'mlperf-tiny/pretrainedResnet.tflite', 'mlperf-tiny/pretrainedResnet_quant.tflite', [1, 32, 32, 3], imageLike, 500],
+  ];
+  for (const [name, floatRel, tfRel, shape, gen, count] of pairs) {
+    const floatBytes = read(floatRel);
+    const { model } = loadModel(floatBytes);
+    const calibration = dataset(`synthetic (${gen.name}), seed 7`, shape, count, gen(rng(7)));
+    const heldOut = dataset(`synthetic (${gen.name}), seed 8`, shape, 200, gen(rng(8)));
+    for (const method of ['minmax', 'mse'] as const) {
+      const ours = await quantizeModel(model, calibration, { calibration: method });
+      const oursEval = await evaluateQuantization(floatBytes, ours.bytes, heldOut);
+      const tfEval = await evaluateQuantization(floatBytes, read(tfRel), heldOut);
+      const o = oursEval.outputs[0]!.sqnrDb;
+      const t = tfEval.outputs[0]!.sqnrDb;
+      const top1 = oursEval.top1Agreement !== undefined ? `, top-1 agreement ours ${(100 * oursEval.top1Agreement).toFixed(1)}% TF ${(100 * tfEval.top1Agreement!).toFixed(1)}%` : '';
+      report(`(b) ${name} output SQNR, ours (${method})`, `${o.toFixed(2)} dB`, `TF converter int8: ${t.toFixed(2)} dB  ${o >= t ? 'PASS' : 'FAIL'} (200 held-out${top1})`);
+    }
+    timings.push(await timing(`${name} (${count} samples)`, model, floatBytes, calibration, {}));
+  }
+
+  // (c) every float model of the corpus
+  for (const rel of listSharedModels()) {
+    const bytes = read(rel);
+    let model: Model;
+    try {
+      model = loadModel(bytes).model;
+    } catch {
+      continue;
+    }
+    const sg = model.subgraphs[0]!;
+    if (!sg.inputs.length || !sg.inputs.every((t) => sg.tensors[t]!.type === TensorType.FLOAT32)) continue; // not a float model
+    const r = rng(1);
+    const data: Dataset = {
+      source: 'synthetic U[0, 1]',
+      inputShapes: sg.inputs.map((t) => sg.tensors[t]!.shape),
+      samples: Array.from({ length: 50 }, () => sg.inputs.map((t) => Float32Array.from({ length: elementCount(sg.tensors[t]!.shape) }, () => r()))),
+    };
+    try {
+      const q = await quantizeModel(model, data, { modelName: rel });
+      const rt = await loadRuntimeModel(q.bytes, { name: rel });
+      const qsg = q.model.subgraphs[0]!;
+      rt.run(qsg.inputs.map((t) => new Int8Array(elementCount(qsg.tensors[t]!.shape))));
+      rt.dispose();
+      report(`(c) ${rel}`, 'runs', `int8 model loads and runs on LiteRT; TFLite Micro: ${q.report.tflm?.runs ? 'all ops have kernels' : 'no'}`);
+    } catch (e) {
+      report(`(c) ${rel}`, 'not quantized', (e as Error).message.split('\n')[0]!.slice(0, 160));
+    }
+  }
+
+  // (d) time
+  for (const t of timings) {
+    const ratio = t.quant.cpu / t.forward.cpu;
+    report(`(d) quantize ${t.name}, CPU`, `${t.quant.cpu.toFixed(0)} ms`,
+      `forward passes alone ${t.forward.cpu.toFixed(0)} ms, ratio ${ratio.toFixed(2)} (target ≤ 1.5) ${ratio <= 1.5 ? 'PASS' : 'FAIL'}; `
+      + `wall ${t.quant.wall.toFixed(0)} vs ${t.forward.wall.toFixed(0)} ms (ratio ${(t.quant.wall / t.forward.wall).toFixed(2)}), calibration batch ${t.batch}`);
+  }
+}
+
+if (require.main === module) main().catch((e) => { console.error(e); process.exitCode = 1; });

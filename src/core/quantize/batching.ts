@@ -1,0 +1,61 @@
+/**
+ * Calibration in batches: one runtime call per sample costs a fixed overhead per input and output buffer, which
+ * dominates for small models once every activation is an output. When the converter declared the batch dimension
+ * free (shape_signature [-1, ...] on every activation), a copy of the model with batch B runs B samples per call.
+ * The caller checks the batched copy against single-sample runs before trusting it.
+ */
+import { elementCount, TensorType, type Model, type Tensor } from '../tflite/index';
+import { BuiltinOperator } from '../tflite/index';
+import { bytesOf, isConstant, newBuffer } from './graph';
+
+/** Observed bytes per batch that we allow: larger batches stop paying off and only cost memory. */
+const BATCH_BYTES_BUDGET = 8 * 1024 * 1024;
+export const MAX_BATCH = 32;
+
+/** True when every activation of subgraph 0 has a free leading batch dimension of static size 1. */
+export function hasFreeBatch(model: Model): boolean {
+  const sg = model.subgraphs[0]!;
+  if (model.subgraphs.length !== 1) return false;
+  return sg.tensors.every((t) => isConstant(model, t) || (t.shape.length > 0 && t.shape[0] === 1 && t.shapeSignature?.[0] === -1));
+}
+
+/** Batch size for calibration: as large as the budget for the observed tensors allows, at most MAX_BATCH. */
+export function calibrationBatch(model: Model, observed: readonly number[]): number {
+  if (!hasFreeBatch(model)) return 1;
+  const sg = model.subgraphs[0]!;
+  const perSample = observed.reduce((a, t) => a + 4 * elementCount(sg.tensors[t]!.shape), 0) || 1;
+  return Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_BYTES_BUDGET / perSample)));
+}
+
+/** A copy of `model` with batch size `batch` (see hasFreeBatch); RESHAPE targets of batch 1 are scaled too. */
+export function withBatch(model: Model, batch: number): Model {
+  const sg = model.subgraphs[0]!;
+  const buffers = [...model.buffers];
+  // Without a shape signature the runtime takes the static batch as it is (it reads -1 as 1 and cannot resize).
+  const tensors: Tensor[] = sg.tensors.map((t) => {
+    if (isConstant(model, t)) return t;
+    const { shapeSignature: _dynamic, ...rest } = t;
+    return { ...rest, shape: [batch, ...t.shape.slice(1)] };
+  });
+  const operators = sg.operators.map((op) => {
+    if (model.operatorCodes[op.opcodeIndex]!.builtinCode !== BuiltinOperator.RESHAPE) return op;
+    const copy = { ...op };
+    const shapeInput = op.inputs[1] ?? -1;
+    const st = sg.tensors[shapeInput];
+    if (st && st.type === TensorType.INT32 && isConstant(model, st)) {
+      const data = model.buffers[st.buffer]!.data;
+      const dims = new Int32Array(data.slice().buffer);
+      if (dims[0] === 1) {
+        dims[0] = batch;
+        buffers.push(newBuffer(bytesOf(dims)));
+        tensors[shapeInput] = { ...st, buffer: buffers.length - 1 };
+      }
+    }
+    const newShape = op.builtinOptions?.table['new_shape'];
+    if (Array.isArray(newShape) && newShape[0] === 1) {
+      copy.builtinOptions = { ...op.builtinOptions!, table: { ...op.builtinOptions!.table, new_shape: [batch, ...newShape.slice(1)] as number[] } };
+    }
+    return copy;
+  });
+  return { ...model, buffers, subgraphs: model.subgraphs.map((s, i) => (i === 0 ? { ...s, tensors, operators } : s)) };
+}
