@@ -347,3 +347,26 @@ test('evaluateQuantization compares the TF converter\'s own int8 model with its 
   assert.ok(report.layers.length > 5, `${report.layers.length} shared layers`);
   assert.ok(writeModel(readModel(tfBytes)).byteLength > 0);
 });
+
+test('models with a free batch dimension calibrate in batches to the same parameters as one sample at a time', async () => {
+  const build = (freeBatch: boolean): Model => {
+    const b = new ModelBuilder({ seed: 11 });
+    const x = b.input('x', [1, 8]);
+    const h = b.fullyConnected(x, 16, { activation: 'RELU' });
+    const r = b.reshape(h, [1, 16]);
+    b.output(b.softmax(b.fullyConnected(r, 4)));
+    const model = b.build();
+    if (freeBatch) {
+      for (const t of model.subgraphs[0]!.tensors) if (model.buffers[t.buffer]!.data.byteLength === 0) t.shapeSignature = [-1, ...t.shape.slice(1)];
+    }
+    return model;
+  };
+  const data = randomDataset([1, 8], 70, 5);
+  const batched = await quantizeModel(build(true), data);
+  const single = await quantizeModel(build(false), data);
+  assert.equal(batched.report.calibration!.batch, 32);
+  assert.equal(single.report.calibration!.batch, 1);
+  assert.deepEqual(batched.report.activations, single.report.activations);
+  const weights = (m: Model) => m.subgraphs[0]!.tensors.filter((t) => m.buffers[t.buffer]!.data.byteLength > 0).map((t) => Buffer.from(m.buffers[t.buffer]!.data).toString('hex'));
+  assert.deepEqual(weights(batched.model), weights(single.model));
+});
