@@ -1,5 +1,5 @@
 /** What every view of the inspector page can read and do. */
-import type { InspectorDetails, InspectorView, RevealTarget } from '../src/extension/inspector/messages';
+import type { ChannelQuant, InspectorDetails, InspectorView, RevealTarget } from '../src/extension/inspector/messages';
 import type { SubgraphView } from '../src/core/analysis/inspector-view';
 
 export interface PageContext {
@@ -10,6 +10,8 @@ export interface PageContext {
   reveal(target: RevealTarget): void;
   copy(format: 'markdown' | 'csv', text: string, rows: number): void;
   requestWeights(tensor: number): void;
+  /** Asks for the full per-channel quantization of a tensor; `done` runs when it arrives. */
+  requestChannels(tensor: number, done: (quant: ChannelQuant) => void): void;
   /** Tells the page that a view finished drawing something asynchronously (graph layout, weights). */
   drawn(reason: 'view' | 'weights'): void;
 }

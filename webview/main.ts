@@ -14,7 +14,7 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { formatBytes } from '../src/core/analysis/inspector-format';
 import {
-  VIEW_NAMES, type InspectorDetails, type InspectorMessage, type InspectorView, type RenderReport, type RevealTarget,
+  VIEW_NAMES, type ChannelQuant, type InspectorDetails, type InspectorMessage, type InspectorView, type RenderReport, type RevealTarget,
   type ViewName, type WebviewMessage,
 } from '../src/extension/inspector/messages';
 import type { PageContext, PageView } from './context';
@@ -58,6 +58,8 @@ let panels = new Map<ViewName, HTMLElement>();
 let tabs: (HTMLElement & { selectedIndex?: number }) | undefined;
 /** A render report waiting for an asynchronous drawing (graph layout, weights) to finish. */
 let awaiting: { reason: RenderReport['reason']; started: number; requestId?: number } | undefined;
+/** Expanded per-channel cells waiting for their lists, by `subgraph:tensor`. */
+const channelRequests = new Map<string, (quant: ChannelQuant) => void>();
 /** Scripts in the document before we rendered anything (ours, and any the webview host adds). */
 const baselineScripts = document.querySelectorAll('script').length;
 
@@ -74,6 +76,10 @@ function context(l: Loaded): PageContext {
     reveal: (target) => reveal(target),
     copy: (format, text, rows) => vscode.postMessage({ type: 'copy', format, text, rows }),
     requestWeights: (tensor) => vscode.postMessage({ type: 'weights', subgraph, tensor }),
+    requestChannels: (tensor, done) => {
+      channelRequests.set(`${subgraph}:${tensor}`, done);
+      vscode.postMessage({ type: 'channels', subgraph, tensor });
+    },
     drawn: (reason) => {
       // A pending weights report waits for the weights; a pending paint or view report for whichever drawing ends.
       if (!awaiting || (awaiting.reason === 'weights' && reason !== 'weights')) return;
@@ -269,6 +275,13 @@ window.addEventListener('message', (event: MessageEvent<InspectorMessage>) => {
       if (msg.subgraph !== subgraph) return;
       const w = views.get('weights') as WeightsView | undefined;
       w?.received(msg.tensor, msg.stats ?? msg.error ?? 'no values');
+      break;
+    }
+    case 'channels': {
+      const key = `${msg.subgraph}:${msg.tensor}`;
+      const done = channelRequests.get(key);
+      channelRequests.delete(key);
+      if (done && msg.quant) done(msg.quant);
       break;
     }
     case 'reveal':

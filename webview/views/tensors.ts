@@ -7,16 +7,26 @@ import { el, linkButton, type Child } from '../dom';
 
 function quantText(r: TensorRow): string {
   const q = r.quant;
-  if (!q || q.scale.length === 0) return q?.min ? 'min/max only' : '';
-  if (q.scale.length === 1) return `scale ${formatReal(q.scale[0]!)} · zp ${q.zeroPoint[0] ?? 0}`;
-  return `×${q.scale.length} channels (dim ${q.quantizedDimension}), scale ${formatReal(Math.min(...q.scale))}…${formatReal(Math.max(...q.scale))}`;
+  if (!q || q.channels === 0) return q?.min !== undefined ? `min ${formatReal(q.min)} · max ${formatReal(q.max ?? 0)}` : '';
+  if (q.channels === 1) return `scale ${formatReal(q.scale)} · zp ${q.zeroPoint}`;
+  const zp = q.zeroPointMin === q.zeroPointMax ? `zp ${q.zeroPointMin}` : `zp ${q.zeroPointMin}…${q.zeroPointMax}`;
+  return `×${q.channels} channels (dim ${q.quantizedDimension}), scale ${formatReal(q.scaleMin)}…${formatReal(q.scaleMax)}, ${zp}`;
 }
 
-function quantCell(r: TensorRow): Child {
+/** Per-channel parameters: the summary, and the full list fetched from the extension when expanded. */
+function quantCell(ctx: PageContext, r: TensorRow): Child {
   const q = r.quant;
-  if (!q || q.scale.length <= 1) return quantText(r);
-  const list = el('ol', { class: 'channels', start: '0' }, ...q.scale.map((s, c) => el('li', {}, `${formatReal(s)} · zp ${q.zeroPoint[c] ?? q.zeroPoint[0] ?? 0}`)));
-  return el('details', {}, el('summary', {}, quantText(r)), list);
+  if (!q || q.channels <= 1) return quantText(r);
+  const list = el('ol', { class: 'channels', start: '0' }, el('li', { class: 'muted' }, 'Loading…'));
+  const details = el('details', { 'data-tensor': String(r.index) }, el('summary', {}, quantText(r)), list);
+  details.addEventListener('toggle', () => {
+    if (details.open && !details.hasAttribute('data-loaded')) {
+      details.setAttribute('data-loaded', '');
+      ctx.requestChannels(r.index, (channels) => list.replaceChildren(...channels.scale.map((s, c) =>
+        el('li', {}, `${formatReal(s)} · zp ${channels.zeroPoint[c] ?? channels.zeroPoint[0] ?? 0}`))));
+    }
+  });
+  return details;
 }
 
 function opLinks(ctx: PageContext, ops: readonly number[]): Child[] {
@@ -52,7 +62,7 @@ export class TensorsView implements PageView {
         { label: 'Kind', text: kind, render: (r) => r.constant
           ? linkButton('constant', () => ctx.reveal({ view: 'weights', subgraph: ctx.subgraph.index, index: r.index }), 'Show the values of this tensor')
           : kind(r) },
-        { label: 'Quantization', text: quantText, render: quantCell, className: 'quant' },
+        { label: 'Quantization', text: quantText, render: (r) => quantCell(ctx, r), className: 'quant' },
         { label: 'Real range', text: (r) => (r.realRange ? `${formatReal(r.realRange[0])} … ${formatReal(r.realRange[1])}` : ''), className: 'mono range' },
         { label: 'Producer', text: (r) => (r.producer === undefined ? '' : String(r.producer)), render: (r) => (r.producer === undefined ? '' : opLinks(ctx, [r.producer])), className: 'mono' },
         { label: 'Consumers', text: (r) => r.consumers.join(', '), render: (r) => opLinks(ctx, r.consumers), className: 'mono' },

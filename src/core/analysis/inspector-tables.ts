@@ -3,7 +3,7 @@
  * Each row carries the links the page needs for click-through: an operator's tensor indices, a tensor's producer
  * and consumers.
  */
-import { opcodeName, tensorByteSize, tensorTypeName, type Model, type OptionValue, type SubGraph, type Tensor } from '../tflite';
+import { opcodeName, tensorByteSize, tensorTypeName, type Model, type OptionValue, type QuantParams, type SubGraph, type Tensor } from '../tflite';
 import { operatorMacs } from './op-cost';
 
 export type OpCategory = 'conv' | 'activation' | 'pool' | 'arithmetic' | 'shape' | 'quantize' | 'control' | 'recurrent' | 'custom' | 'other';
@@ -24,13 +24,31 @@ export interface OperatorRow {
   outputBytes: number;
 }
 
+/**
+ * Quantization as the table shows it. Per-tensor parameters are complete; per-channel ones are summarised (count and
+ * range) and the full lists are sent only when the user expands them (`channelQuant`), which keeps the message of a
+ * per-channel model small.
+ */
 export interface TensorQuantRow {
+  /** Number of scales: 1 per tensor, else one per channel. */
+  channels: number;
+  quantizedDimension: number;
+  /** The scale and zero point (per tensor), or those of channel 0 (per channel). */
+  scale: number;
+  zeroPoint: number;
+  scaleMin: number;
+  scaleMax: number;
+  zeroPointMin: number;
+  zeroPointMax: number;
+  /** Calibration range recorded by the converter (first entry), when present. */
+  min?: number;
+  max?: number;
+}
+
+/** The full per-channel lists of one tensor, for the expanded Quantization cell. */
+export interface ChannelQuant {
   scale: number[];
   zeroPoint: number[];
-  quantizedDimension: number;
-  /** Calibration range recorded by the converter, when present. */
-  min?: number[];
-  max?: number[];
 }
 
 export interface TensorRow {
@@ -138,7 +156,7 @@ export function operatorRows(model: Model, g: SubGraph): OperatorRow[] {
   });
 }
 
-function realRange(type: string, q: TensorQuantRow): [number, number] | undefined {
+function realRange(type: string, q: QuantParams): [number, number] | undefined {
   const r = QRANGE[type];
   if (r && q.scale.length > 0) {
     let lo = Infinity;
@@ -152,6 +170,24 @@ function realRange(type: string, q: TensorQuantRow): [number, number] | undefine
   }
   if (q.min?.length && q.max?.length) return [Math.min(...q.min), Math.max(...q.max)];
   return undefined;
+}
+
+function quantRow(q: QuantParams): TensorQuantRow {
+  const zps = q.zeroPoint.length ? q.zeroPoint : [0];
+  const row: TensorQuantRow = {
+    channels: q.scale.length, quantizedDimension: q.quantizedDimension,
+    scale: q.scale[0] ?? 0, zeroPoint: zps[0]!,
+    scaleMin: q.scale.length ? Math.min(...q.scale) : 0, scaleMax: q.scale.length ? Math.max(...q.scale) : 0,
+    zeroPointMin: Math.min(...zps), zeroPointMax: Math.max(...zps),
+  };
+  if (q.min?.length) row.min = q.min[0]!;
+  if (q.max?.length) row.max = q.max[0]!;
+  return row;
+}
+
+export function channelQuant(model: Model, subgraph: number, tensor: number): ChannelQuant | undefined {
+  const q = model.subgraphs[subgraph]?.tensors[tensor]?.quantization;
+  return q ? { scale: [...q.scale], zeroPoint: [...q.zeroPoint] } : undefined;
 }
 
 export function tensorRows(model: Model, g: SubGraph): TensorRow[] {
@@ -175,11 +211,8 @@ export function tensorRows(model: Model, g: SubGraph): TensorRow[] {
     if (t.shapeSignature) row.shapeSignature = [...t.shapeSignature];
     const q = t.quantization;
     if (q && (q.scale.length > 0 || q.min?.length)) {
-      const quant: TensorQuantRow = { scale: [...q.scale], zeroPoint: [...q.zeroPoint], quantizedDimension: q.quantizedDimension };
-      if (q.min?.length) quant.min = [...q.min];
-      if (q.max?.length) quant.max = [...q.max];
-      row.quant = quant;
-      const range = realRange(type, quant);
+      row.quant = quantRow(q);
+      const range = realRange(type, q);
       if (range) row.realRange = range;
     }
     const p = producer.get(index);

@@ -7,8 +7,9 @@
 import type { ModelSummary } from '../../core/analysis/summary';
 import type { InspectorDetails, InspectorView } from '../../core/analysis/inspector-view';
 import type { WeightStats } from '../../core/analysis/inspector-weights';
+import type { ChannelQuant } from '../../core/analysis/inspector-tables';
 
-export type { ModelSummary, InspectorDetails, InspectorView, WeightStats };
+export type { ModelSummary, InspectorDetails, InspectorView, WeightStats, ChannelQuant };
 
 export type ViewName = 'overview' | 'operators' | 'tensors' | 'graph' | 'weights' | 'memory';
 export const VIEW_NAMES: readonly ViewName[] = ['overview', 'operators', 'tensors', 'graph', 'weights', 'memory'];
@@ -33,6 +34,7 @@ export type InspectorMessage =
   | { type: 'details'; version: number; details: InspectorDetails }
   | { type: 'error'; fileName: string; version: number; title: string; message: string }
   | { type: 'weights'; subgraph: number; tensor: number; stats?: WeightStats; error?: string }
+  | { type: 'channels'; subgraph: number; tensor: number; quant?: ChannelQuant }
   | { type: 'reveal'; target: RevealTarget };
 
 /** What the webview rendered, read back from its DOM after rendering. */
@@ -78,4 +80,5 @@ export type WebviewMessage =
   | { type: 'ready' }
   | { type: 'rendered'; report: RenderReport }
   | { type: 'weights'; subgraph: number; tensor: number }
+  | { type: 'channels'; subgraph: number; tensor: number }
   | { type: 'copy'; format: 'markdown' | 'csv'; text: string; rows: number };

@@ -223,6 +223,14 @@ export class ModelInspectorProvider implements vscode.CustomReadonlyEditorProvid
         }
         break;
       }
+      case 'channels': {
+        const state = await doc.state;
+        if (!state.ok) return;
+        const { channelQuant } = require('../../core/analysis/inspector-tables') as typeof import('../../core/analysis/inspector-tables');
+        const quant = channelQuant(state.model, msg.subgraph, msg.tensor);
+        await post(webview, { type: 'channels', subgraph: msg.subgraph, tensor: msg.tensor, ...(quant ? { quant } : {}) });
+        break;
+      }
       case 'copy':
         await vscode.env.clipboard.writeText(msg.text);
         vscode.window.setStatusBarMessage(`Copied ${msg.rows} rows as ${msg.format === 'csv' ? 'CSV' : 'Markdown'}`, 4000);
