@@ -370,3 +370,53 @@ test('models with a free batch dimension calibrate in batches to the same parame
   const weights = (m: Model) => m.subgraphs[0]!.tensors.filter((t) => m.buffers[t.buffer]!.data.byteLength > 0).map((t) => Buffer.from(m.buffers[t.buffer]!.data).toString('hex'));
   assert.deepEqual(weights(batched.model), weights(single.model));
 });
+
+/** Every remaining operator of the issue's list, in one float model built in code. */
+function opZooModel(): Model {
+  const b = new ModelBuilder({ seed: 21 });
+  const x = b.input('x', [1, 8, 8, 4]);
+  const a = b.conv2d(x, 8, [3, 3]);
+  const hs = b.activation(BuiltinOperator.HARD_SWISH, a);
+  const lr = b.leakyRelu(hs, 0.1);
+  const alpha = b.constant([1, 1, 8], { values: new Float32Array(8).fill(0.25) });
+  const pr = b.op(BuiltinOperator.PRELU, [lr, alpha], [[1, 8, 8, 8]])[0]!;
+  const up = b.op(BuiltinOperator.RESIZE_BILINEAR, [pr, b.int32Constant([16, 16])], [[1, 16, 16, 8]],
+    { type: 'ResizeBilinearOptions', table: { align_corners: false, half_pixel_centers: false } })[0]!;
+  const down = b.op(BuiltinOperator.RESIZE_NEAREST_NEIGHBOR, [up, b.int32Constant([8, 8])], [[1, 8, 8, 8]],
+    { type: 'ResizeNearestNeighborOptions', table: { align_corners: false, half_pixel_centers: false } })[0]!;
+  const sl = b.op(BuiltinOperator.STRIDED_SLICE, [down, b.int32Constant([0, 0, 0, 0]), b.int32Constant([1, 8, 8, 4]), b.int32Constant([1, 1, 1, 1])], [[1, 8, 8, 4]],
+    { type: 'StridedSliceOptions', table: { begin_mask: 0, end_mask: 0, ellipsis_mask: 0, new_axis_mask: 0, shrink_axis_mask: 0, offset: false } })[0]!;
+  const tr = b.op(BuiltinOperator.TRANSPOSE, [sl, b.int32Constant([0, 2, 1, 3])], [[1, 8, 8, 4]], { type: 'TransposeOptions', table: {} })[0]!;
+  const diff = b.sub(tr, sl);
+  const mn = b.op(BuiltinOperator.MINIMUM, [diff, b.relu6(sl)], [[1, 8, 8, 4]], { type: 'MaximumMinimumOptions', table: {} })[0]!;
+  const weights = b.constant([4, 3, 3, 4], {}, 0.3);
+  const bias = b.constant([4], { values: Float32Array.from([0.1, -0.1, 0.05, 0]) });
+  const tc = b.op(BuiltinOperator.TRANSPOSE_CONV, [b.int32Constant([1, 16, 16, 4]), weights, mn, bias], [[1, 16, 16, 4]],
+    { type: 'TransposeConvOptions', table: { padding: 'SAME', stride_w: 2, stride_h: 2, fused_activation_function: 'NONE' } })[0]!;
+  const m = b.mean(b.relu(tc), [1, 2], true);
+  const sq = b.op(BuiltinOperator.SQUEEZE, [m], [[1, 4]], { type: 'SqueezeOptions', table: { squeeze_dims: [1, 2] } })[0]!;
+  b.output(b.logistic(sq));
+  return b.build();
+}
+
+test('the rest of the operator list quantizes to int8 with TFLite versions and runs on LiteRT', async () => {
+  const model = opZooModel();
+  const heldOut = randomDataset([1, 8, 8, 4], 20, 2);
+  const result = await quantizeModel(model, randomDataset([1, 8, 8, 4], 60, 1), { heldOut });
+  assert.ok(result.report.operators.every((o) => o.status === 'quantized'), JSON.stringify(result.report.operators));
+  const versions = Object.fromEntries(result.model.operatorCodes.map((c) => [BuiltinOperator[c.builtinCode], c.version]));
+  assert.deepEqual(versions, {
+    CONV_2D: 3, HARD_SWISH: 1, LEAKY_RELU: 1, PRELU: 1, RESIZE_BILINEAR: 2, RESIZE_NEAREST_NEIGHBOR: 2, STRIDED_SLICE: 2,
+    TRANSPOSE: 2, SUB: 2, RELU6: 2, MINIMUM: 2, TRANSPOSE_CONV: 3, RELU: 2, MEAN: 2, SQUEEZE: 1, LOGISTIC: 2,
+    QUANTIZE: 1, // requantizes a MINIMUM input to the shared output parameters
+  });
+  const sg = result.model.subgraphs[0]!;
+  assert.ok(sg.tensors.every((t) => t.type !== TensorType.FLOAT32));
+  const tc = sg.operators.find((op) => result.model.operatorCodes[op.opcodeIndex]!.builtinCode === BuiltinOperator.TRANSPOSE_CONV)!;
+  assert.equal(sg.tensors[tc.inputs[1]!]!.quantization!.scale.length, 4, 'per-channel transpose conv weights');
+  assert.equal(sg.tensors[tc.inputs[3]!]!.type, TensorType.INT32);
+  const acc = result.report.accuracy!;
+  assert.ok(acc.outputs[0]!.sqnrDb > 20, `output SQNR ${acc.outputs[0]!.sqnrDb}`);
+  const worst = Math.min(...acc.layers.map((l) => l.sqnrDb));
+  assert.ok(worst > 10, JSON.stringify(acc.layers.map((l) => [l.producer, l.sqnrDb.toFixed(1)])));
+});
