@@ -121,6 +121,13 @@ async function shoot(theme) {
         await frame.waitForSelector('svg.graph .node', { timeout: 20_000 });
         await frame.click('svg.graph .node[data-node="op2"]');
       }
+      if (view === 'weights') {
+        // Pick the largest constant: its histogram is the interesting part of this view.
+        await frame.click('[data-rows="constants"] th:nth-child(5) button');
+        await frame.click('[data-rows="constants"] th:nth-child(5) button');
+        await frame.click('[data-rows="constants"] tbody tr');
+        await frame.waitForSelector('[data-weights]', { timeout: 20_000 });
+      }
       await sleep(900);
       await page.mouse.move(1270, 790); // no hover effects or tooltips in the picture
       const file = path.join(outDir, `inspector-${view}-${theme}.png`);

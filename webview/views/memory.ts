@@ -9,6 +9,11 @@ import { barChart } from '../charts';
 import type { PageContext, PageView } from '../context';
 import { el, svg } from '../dom';
 
+/** The tab panel may not be laid out yet when the view is first shown: fall back to the page width. */
+function chartWidth(element: HTMLElement): number {
+  return Math.max(480, (element.clientWidth || document.body.clientWidth - 40) - 8);
+}
+
 export class MemoryView implements PageView {
   readonly element = el('div', { class: 'memory-view' });
   private readonly plan = el('section', { class: 'arena-plan' });
@@ -20,7 +25,7 @@ export class MemoryView implements PageView {
     if (this.drawnOnce) return;
     this.drawnOnce = true;
     const a = this.ctx.subgraph.activations;
-    const width = Math.max(480, this.element.clientWidth || 900) - 8;
+    const width = chartWidth(this.element);
     const bars = a.steps.map((s) => ({ value: s.liveBytes, highlight: s.op === a.peakOp, title: `#${s.op} ${s.opcode}: ${formatBytes(s.liveBytes)} live, writes ${formatBytes(s.outputBytes)}` }));
     const peak = a.steps.find((s) => s.op === a.peakOp);
     this.element.append(
@@ -52,7 +57,7 @@ export class MemoryView implements PageView {
   }
 
   private timeline(buffers: PlannedBufferEntry[], scopes: { scope: number; operatorIndex: number; opcode?: string }[], head: number): SVGSVGElement {
-    const width = Math.max(480, this.element.clientWidth || 900) - 8;
+    const width = chartWidth(this.element);
     const height = 260;
     const axis = 64;
     const top = 8;

@@ -10,7 +10,7 @@ function quantText(r: TensorRow): string {
   if (!q || q.channels === 0) return q?.min !== undefined ? `min ${formatReal(q.min)} · max ${formatReal(q.max ?? 0)}` : '';
   if (q.channels === 1) return `scale ${formatReal(q.scale)} · zp ${q.zeroPoint}`;
   const zp = q.zeroPointMin === q.zeroPointMax ? `zp ${q.zeroPointMin}` : `zp ${q.zeroPointMin}…${q.zeroPointMax}`;
-  return `×${q.channels} channels (dim ${q.quantizedDimension}), scale ${formatReal(q.scaleMin)}…${formatReal(q.scaleMax)}, ${zp}`;
+  return `×${q.channels} (dim ${q.quantizedDimension}) ${zp}, scale ${formatReal(q.scaleMin)}…${formatReal(q.scaleMax)}`;
 }
 
 /** Per-channel parameters: the summary, and the full list fetched from the extension when expanded. */
