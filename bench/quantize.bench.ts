@@ -7,10 +7,14 @@
  *      of the float model), medians of 5 alternating runs; CPU time is the figure judged, since other processes on a
  *      shared machine swing wall time by 2-3x between identical runs; wall time is printed beside it.
  * There is no real data for ad01 (machine sound) or ResNet-8 (CIFAR-10) here: inputs are synthetic, made as described
- * in `spectrogramLike` and `imageLike`, calibration and held-out drawn from different seeds.
+ * in `spectrogramLike` and `imageLike`, calibration and held-out drawn from different seeds. For ResNet-8 on real
+ * photos, set TINYML_BENCH_IMAGES to a folder of photos (Debian's opencv-doc package ships ~90 in its examples/data:
+ * `apt-get download opencv-doc && dpkg-deb -x`); they are resized to 32×32 with pixel values 0..255 by the project's
+ * data loader and split half/half (seeded) into calibration and held-out.
  */
 import fs from 'node:fs';
 import type { Dataset } from '../src/core/data/dataset';
+import { loadDataset, splitHeldOut } from '../src/core/data/index';
 import { evaluateQuantization, quantizeModel, type QuantizeOptions } from '../src/core/quantize/index';
 import { initRuntime, loadRuntimeModel } from '../src/core/runtime/index';
 import { elementCount, loadModel, readModel, TensorType, type Model } from '../src/core/tflite/index';
@@ -178,6 +182,23 @@ export async function main(): Promise<void> {
       report(`(b) ${name} output SQNR, ours (${method})`, `${o.toFixed(2)} dB`, `TF converter int8: ${t.toFixed(2)} dB  ${o >= t ? 'PASS' : 'FAIL'} (200 held-out${top1})`);
     }
     timings.push(await timing(`${name} (${count} samples)`, model, floatBytes, calibration, {}));
+  }
+
+  // (b') ResNet-8 on real photos, when a folder of them is given
+  const photos = process.env['TINYML_BENCH_IMAGES'];
+  if (photos) {
+    const floatBytes = read('mlperf-tiny/pretrainedResnet.tflite');
+    const { model } = loadModel(floatBytes);
+    const { dataset } = await loadDataset(photos, [{ name: 'input_1', shape: [1, 32, 32, 3], type: 'FLOAT32' }], { image: { range: [0, 255] } });
+    const { calibration, heldOut } = splitHeldOut(dataset, 0.5, 3);
+    const ours = await quantizeModel(model, calibration, {});
+    const oursEval = await evaluateQuantization(floatBytes, ours.bytes, heldOut);
+    const tfEval = await evaluateQuantization(floatBytes, read('mlperf-tiny/pretrainedResnet_quant.tflite'), heldOut);
+    const o = oursEval.outputs[0]!.sqnrDb;
+    const t = tfEval.outputs[0]!.sqnrDb;
+    report('(b) pretrainedResnet output SQNR, real photos', `${o.toFixed(2)} dB`,
+      `TF converter int8: ${t.toFixed(2)} dB  ${o >= t ? 'PASS' : 'FAIL'} (${calibration.samples.length} calibration / ${heldOut.samples.length} held-out photos, `
+      + `top-1 agreement ours ${(100 * oursEval.top1Agreement!).toFixed(1)}% TF ${(100 * tfEval.top1Agreement!).toFixed(1)}%)`);
   }
 
   // (c) every float model of the corpus

@@ -8,6 +8,7 @@ import type { Dataset } from '../data/dataset';
 import { inputTensorIndices, loadRuntimeModel, outputTensorIndices, withExtraOutputs, type RuntimeModel, type RuntimeTypedArray } from '../runtime/index';
 import { elementCount, writeModel, type Model } from '../tflite/index';
 import { calibrationBatch, withBatch } from './batching';
+import { withMinMaxOutputs } from './minmax-graph';
 import { throwIfAborted } from './errors';
 import type { IntRange } from './quant-math';
 import { HistogramObserver, MinMaxObserver, mseRange, percentileRange, type ObservedRange, type RangeMethod } from './range-estimation';
@@ -40,17 +41,38 @@ export class ObservedModel {
     private readonly inputTensors: number[],
     private readonly outputTensors: number[],
     readonly batch: number,
+    /** Runtime output tensor -> [observed tensor, 0 for its min / 1 for its max], in min/max mode. */
+    private readonly reducedOutputs: Map<number, [number, 0 | 1]>,
   ) {}
 
-  /** `batch` > 1 needs a model with a free batch dimension (batching.ts). */
-  static async load(model: Model, tensors: readonly number[], name: string, batch = 1): Promise<ObservedModel> {
-    const inputs = new Set(model.subgraphs[0]!.inputs);
-    const extended = withExtraOutputs(batch > 1 ? withBatch(model, batch) : model, tensors.filter((t) => !inputs.has(t)));
+  /**
+   * @param batch > 1 needs a model with a free batch dimension (batching.ts)
+   * @param minMaxOnly visit each observed tensor with just [min, max] of the run (computed in the graph; much cheaper)
+   */
+  static async load(model: Model, tensors: readonly number[], name: string, batch = 1, minMaxOnly = false): Promise<ObservedModel> {
+    const sg = model.subgraphs[0]!;
+    const inputs = new Set(sg.inputs);
+    const wanted = tensors.filter((t) => !inputs.has(t));
+    const batched = batch > 1 ? withBatch(model, batch) : model;
+    const reducedOutputs = new Map<number, [number, 0 | 1]>();
+    let extended: Model;
+    if (minMaxOnly) {
+      const reducible = wanted.filter((t) => sg.tensors[t]!.shape.length > 0);
+      const graph = withMinMaxOutputs(batched, reducible);
+      for (const [t, [lo, hi]] of graph.reductions) {
+        reducedOutputs.set(lo, [t, 0]);
+        reducedOutputs.set(hi, [t, 1]);
+      }
+      const direct = wanted.filter((t) => sg.tensors[t]!.shape.length === 0);
+      extended = withExtraOutputs(graph.model, [...direct, ...graph.reductions.values()].flat());
+    } else {
+      extended = withExtraOutputs(batched, wanted);
+    }
     const runtime = await loadRuntimeModel(writeModel(extended), { name });
     try {
       const inputTensors = inputTensorIndices(extended, runtime.inputs.map((i) => i.name));
       const outputTensors = outputTensorIndices(extended, runtime.outputs.map((o) => o.name));
-      return new ObservedModel(runtime, model, inputTensors, outputTensors, batch);
+      return new ObservedModel(runtime, model, inputTensors, outputTensors, batch, reducedOutputs);
     } catch (e) {
       runtime.dispose();
       throw e;
@@ -64,7 +86,8 @@ export class ObservedModel {
 
   /**
    * Runs up to `batch` samples in one call (a short batch is padded by repeating its last sample); the visitor sees
-   * the rows of the real samples only, concatenated.
+   * the rows of the real samples only, concatenated (in min/max mode: the [min, max] of all rows, which repeated
+   * rows do not change).
    */
   runBatch(samples: readonly (readonly Float32Array[])[], visit: Visit): number {
     let inputs: RuntimeTypedArray[];
@@ -86,7 +109,18 @@ export class ObservedModel {
     const rows = samples.length;
     const real = (v: RuntimeTypedArray) => (rows === this.batch ? v : v.subarray(0, (v.length / this.batch) * rows) as RuntimeTypedArray);
     this.inputTensors.forEach((t, i) => visit(t, real(inputs[i]!)));
-    this.outputTensors.forEach((t, i) => visit(t, real(outputs[i]!)));
+    const minMax = new Map<number, Float32Array>();
+    this.outputTensors.forEach((t, i) => {
+      const reduced = this.reducedOutputs.get(t);
+      if (!reduced) {
+        visit(t, real(outputs[i]!));
+        return;
+      }
+      let pair = minMax.get(reduced[0]);
+      if (!pair) minMax.set(reduced[0], (pair = new Float32Array(2)));
+      pair[reduced[1]] = Number(outputs[i]![0]);
+    });
+    for (const [t, pair] of minMax) visit(t, pair);
     return ms;
   }
 
@@ -103,12 +137,25 @@ async function breathe(last: { t: number }): Promise<void> {
   await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
-function agree(a: Float32Array, b: Float32Array): boolean {
-  if (a.length !== b.length) return false;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) scale = Math.max(scale, Math.abs(a[i]!));
-  const tolerance = 1e-4 * scale + 1e-6;
-  for (let i = 0; i < a.length; i++) if (Math.abs(a[i]! - b[i]!) > tolerance) return false;
+/** Running min/max per tensor, for comparing a batched run with single ones. */
+function rangeOf(ranges: Map<number, [number, number]>, t: number, values: RuntimeTypedArray): void {
+  const r = ranges.get(t) ?? [Infinity, -Infinity];
+  for (let i = 0; i < values.length; i++) {
+    const v = Number(values[i]);
+    if (v < r[0]) r[0] = v;
+    if (v > r[1]) r[1] = v;
+  }
+  ranges.set(t, r);
+}
+
+function sameRanges(a: Map<number, [number, number]>, b: Map<number, [number, number]>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [t, [lo, hi]] of a) {
+    const other = b.get(t);
+    if (!other) return false;
+    const tolerance = 1e-4 * Math.max(Math.abs(lo), Math.abs(hi)) + 1e-6;
+    if (Math.abs(other[0] - lo) > tolerance || Math.abs(other[1] - hi) > tolerance) return false;
+  }
   return true;
 }
 
@@ -116,39 +163,30 @@ function agree(a: Float32Array, b: Float32Array): boolean {
 const SAMPLES_CHECKED = 4;
 
 /**
- * Loads the observed model, batched when the model allows it and a batched run of the first samples reproduces
- * their single-sample values (collected by `visit`, so the check costs one extra call). Returns the model and how
- * many leading samples were already visited.
+ * Loads the observed model, batched when the model allows it and a batched run of the first samples gives the same
+ * ranges as their single-sample runs (which `visit` receives, so the check costs one extra call). Returns the model
+ * and how many leading samples were already visited.
  */
-async function loadObserved(model: Model, data: Dataset, tensors: readonly number[], name: string, visit: Visit, last: { t: number }): Promise<{ observed: ObservedModel; done: number; forwardMs: number }> {
-  const single = await ObservedModel.load(model, tensors, name);
+async function loadObserved(model: Model, data: Dataset, tensors: readonly number[], name: string, minMaxOnly: boolean, visit: Visit, last: { t: number }): Promise<{ observed: ObservedModel; done: number; forwardMs: number }> {
+  const single = await ObservedModel.load(model, tensors, name, 1, minMaxOnly);
   const batch = Math.min(calibrationBatch(model, tensors), data.samples.length);
   if (batch < 2) return { observed: single, done: 0, forwardMs: 0 };
   let forwardMs = 0;
-  const reference = new Map<number, Float32Array[]>();
+  const reference = new Map<number, [number, number]>();
   const checked = Math.min(batch, SAMPLES_CHECKED);
   for (let i = 0; i < checked; i++) {
     forwardMs += single.run(data.samples[i]!, (t, v) => {
       visit(t, v);
-      let rows = reference.get(t);
-      if (!rows) reference.set(t, (rows = []));
-      rows.push(Float32Array.from(v as Float32Array));
+      rangeOf(reference, t, v);
     });
     await breathe(last);
   }
   let batched: ObservedModel | undefined;
   try {
-    batched = await ObservedModel.load(model, tensors, name, batch);
-    let same = true;
-    forwardMs += batched.runBatch(data.samples.slice(0, checked), (t, v) => {
-      const rows = reference.get(t);
-      if (!rows) return;
-      const joined = new Float32Array(rows.reduce((a, r) => a + r.length, 0));
-      let o = 0;
-      for (const r of rows) { joined.set(r, o); o += r.length; }
-      if (!agree(joined, v as Float32Array)) same = false;
-    });
-    if (same) {
+    batched = await ObservedModel.load(model, tensors, name, batch, minMaxOnly);
+    const seen = new Map<number, [number, number]>();
+    forwardMs += batched.runBatch(data.samples.slice(0, checked), (t, v) => rangeOf(seen, t, v));
+    if (sameRanges(reference, seen)) {
       single.dispose();
       return { observed: batched, done: checked, forwardMs };
     }
@@ -179,8 +217,8 @@ export async function calibrate(model: Model, data: Dataset, tensors: readonly n
   for (const t of tensors) minmax.set(t, new MinMaxObserver());
   const observeMinMax: Visit = (t, values) => minmax.get(t)?.observe(values as ArrayLike<number>);
   throwIfAborted(hooks.signal, 'Calibration');
-  const loaded = await loadObserved(model, data, tensors, opts.name, observeMinMax, last);
-  const { observed } = loaded;
+  const loaded = await loadObserved(model, data, tensors, opts.name, true, observeMinMax, last);
+  let observed = loaded.observed;
   let forwardMs = loaded.forwardMs;
   try {
     hooks.onProgress?.(loaded.done, total, 'calibrating');
@@ -193,6 +231,10 @@ export async function calibrate(model: Model, data: Dataset, tensors: readonly n
     const histograms = new Map<number, HistogramObserver>();
     for (const [t, o] of minmax) histograms.set(t, new HistogramObserver(o.min, o.max));
     const observeHistogram: Visit = (t, values) => histograms.get(t)?.observe(values as ArrayLike<number>);
+    // Histograms need every value: a second model that outputs the tensors themselves.
+    const batch = observed.batch;
+    observed.dispose();
+    observed = await ObservedModel.load(model, tensors, opts.name, batch);
     forwardMs += await observeAll(observed, data, 0, observeHistogram, (d) => hooks.onProgress?.(data.samples.length + d, total, 'calibrating (histograms)'), hooks, last);
     for (const [t, h] of histograms) {
       ranges.set(t, opts.method === 'percentile' ? percentileRange(h, opts.percentile) : mseRange(h, opts.intRange));
