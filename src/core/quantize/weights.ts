@@ -12,22 +12,34 @@ export interface QuantizedWeights {
   axis: number;
 }
 
-/** Channel of each flat element for per-channel quantization along `axis`. */
-function channelOf(shape: readonly number[], axis: number): (i: number) => number {
+/** Calls `f(channel, start, end)` for each contiguous run of elements of one channel along `axis` (-1: one run). */
+function forEachChannelRun(shape: readonly number[], axis: number, f: (channel: number, start: number, end: number) => void): void {
+  if (axis < 0) {
+    f(0, 0, elementCount(shape));
+    return;
+  }
   const inner = elementCount(shape.slice(axis + 1));
   const channels = shape[axis]!;
-  return (i) => Math.floor(i / inner) % channels;
+  const outer = elementCount(shape.slice(0, axis));
+  for (let o = 0; o < outer; o++) {
+    for (let c = 0; c < channels; c++) {
+      const start = (o * channels + c) * inner;
+      f(c, start, start + inner);
+    }
+  }
 }
 
 /** Largest |value| per channel (or one entry for per-tensor when axis is -1). */
 export function absMaxPerChannel(values: Float32Array, shape: readonly number[], axis: number): number[] {
-  if (axis < 0) return [values.reduce((m, v) => Math.max(m, Math.abs(v)), 0)];
-  const channel = channelOf(shape, axis);
-  const out = new Array<number>(shape[axis]!).fill(0);
-  for (let i = 0; i < values.length; i++) {
-    const c = channel(i);
-    out[c] = Math.max(out[c]!, Math.abs(values[i]!));
-  }
+  const out = new Array<number>(axis < 0 ? 1 : shape[axis]!).fill(0);
+  forEachChannelRun(shape, axis, (c, start, end) => {
+    let m = out[c]!;
+    for (let i = start; i < end; i++) {
+      const v = Math.abs(values[i]!);
+      if (v > m) m = v;
+    }
+    out[c] = m;
+  });
   return out;
 }
 
@@ -37,11 +49,15 @@ export function weightScales(values: Float32Array, shape: readonly number[], axi
 
 export function quantizeWeights(values: Float32Array, shape: readonly number[], axis: number, scales: number[]): QuantizedWeights {
   const out = new Int8Array(values.length);
-  const channel = axis < 0 ? () => 0 : channelOf(shape, axis);
-  for (let i = 0; i < values.length; i++) {
-    const q = roundHalfAway(values[i]! / scales[channel(i)]!);
-    out[i] = q > 127 ? 127 : q < -127 ? -127 : q;
-  }
+  forEachChannelRun(shape, axis, (c, start, end) => {
+    const scale = scales[c]!;
+    for (let i = start; i < end; i++) {
+      const x = values[i]! / scale;
+      // Round half away from zero, then clamp to the narrow range ±127.
+      const q = x < 0 ? -Math.round(-x) : Math.round(x);
+      out[i] = q > 127 ? 127 : q < -127 ? -127 : q;
+    }
+  });
   return { values: out, scales, axis };
 }
 
