@@ -420,3 +420,30 @@ test('the rest of the operator list quantizes to int8 with TFLite versions and r
   const worst = Math.min(...acc.layers.map((l) => l.sqnrDb));
   assert.ok(worst > 10, JSON.stringify(acc.layers.map((l) => [l.producer, l.sqnrDb.toFixed(1)])));
 });
+
+test('models with two inputs, uint8 input and per-channel FULLY_CONNECTED', async () => {
+  const b = new ModelBuilder({ seed: 8 });
+  const small = b.input('small', [1, 4]);
+  const large = b.input('large', [1, 6]);
+  const h = b.concatenate([b.fullyConnected(small, 5, { activation: 'RELU' }), b.fullyConnected(large, 5, { activation: 'RELU' })], -1);
+  b.output(b.fullyConnected(h, 2));
+  const model = b.build();
+  const r = rng(4);
+  const make = (n: number): Dataset => ({
+    source: 'synthetic two-input', inputShapes: [[1, 4], [1, 6]],
+    samples: Array.from({ length: n }, () => [Float32Array.from({ length: 4 }, () => r()), Float32Array.from({ length: 6 }, () => 50 * r())]),
+  });
+  const result = await quantizeModel(model, make(60), { uint8Input: true, perChannelFullyConnected: true, heldOut: make(20) });
+  const sg = result.model.subgraphs[0]!;
+  const [inSmall, inLarge] = sg.inputs.map((t) => sg.tensors[t]!);
+  assert.equal(inSmall!.type, TensorType.UINT8);
+  assert.equal(inLarge!.type, TensorType.UINT8);
+  // The two inputs keep their own ranges: [0, 1] and [0, 50] (zero point 0 in uint8 = -128 in int8).
+  assert.ok(inSmall!.quantization!.scale[0]! < 0.01 && inLarge!.quantization!.scale[0]! > 0.1);
+  assert.equal(Number(inSmall!.quantization!.zeroPoint[0]), 0);
+  const fcs = sg.operators.filter((op) => result.model.operatorCodes[op.opcodeIndex]!.builtinCode === BuiltinOperator.FULLY_CONNECTED);
+  assert.ok(fcs.every((op) => sg.tensors[op.inputs[1]!]!.quantization!.scale.length > 1), 'per-channel FC weights');
+  assert.ok(result.report.accuracy!.outputs[0]!.sqnrDb > 20, `${result.report.accuracy!.outputs[0]!.sqnrDb}`);
+  const [y] = await run(result.bytes, [new Uint8Array(4).fill(200), new Uint8Array(6).fill(10)]);
+  assert.ok(y instanceof Int8Array && y.length === 2);
+});
