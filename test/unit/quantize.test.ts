@@ -447,3 +447,23 @@ test('models with two inputs, uint8 input and per-channel FULLY_CONNECTED', asyn
   const [y] = await run(result.bytes, [new Uint8Array(4).fill(200), new Uint8Array(6).fill(10)]);
   assert.ok(y instanceof Int8Array && y.length === 2);
 });
+
+test('a bias too large for int32 at input scale × weight scale widens the weight scale instead of saturating', async () => {
+  const b = new ModelBuilder({ seed: 12 });
+  const x = b.input('x', [1, 3]);
+  const w = new Float32Array(6).fill(1e-6);
+  w[0] = -2e-6;
+  b.output(b.fullyConnected(x, 2, { weights: { values: w }, bias: { values: Float32Array.from([1000, -500]) } }));
+  const result = await quantizeModel(b.build(), randomDataset([1, 3], 30, 1, 0, 1), { heldOut: randomDataset([1, 3], 10, 2, 0, 1) });
+  const sg = result.model.subgraphs[0]!;
+  const fc = sg.operators[0]!;
+  const inScale = sg.tensors[fc.inputs[0]!]!.quantization!.scale[0]!;
+  const wScale = sg.tensors[fc.inputs[1]!]!.quantization!.scale[0]!;
+  const bias = sg.tensors[fc.inputs[2]!]!;
+  assert.equal(bias.quantization!.scale[0], Math.fround(inScale * wScale), 'bias scale stays input × weight');
+  const q = new Int32Array(result.model.buffers[bias.buffer]!.data.slice().buffer);
+  assert.ok(Math.abs(q[0]!) < 2 ** 31 - 1 && Math.abs(q[1]!) < 2 ** 31 - 1);
+  assert.ok(Math.abs(q[0]! * bias.quantization!.scale[0]! - 1000) < 1, `bias 1000 -> ${q[0]! * bias.quantization!.scale[0]!}`);
+  assert.ok(Math.abs(q[1]! * bias.quantization!.scale[0]! + 500) < 1);
+  assert.ok(result.report.accuracy!.outputs[0]!.sqnrDb > 40, `${result.report.accuracy!.outputs[0]!.sqnrDb}`);
+});

@@ -5,7 +5,7 @@
 import type { Dataset } from '../data/dataset';
 import { BuiltinOperator, readModel, TensorType, builtinOperatorName, type Model, type Tensor } from '../tflite/index';
 import { ObservedModel } from './calibrate';
-import { throwIfAborted } from './errors';
+import { QuantizeError, throwIfAborted } from './errors';
 import { checkDataset, toFloat } from './tensor-io';
 import type { AccuracyReport, LayerAccuracy, OutputAccuracy, QuantizeHooks } from './types';
 
@@ -90,7 +90,7 @@ export async function evaluateQuantization(floatBytes: Uint8Array, quantBytes: U
   const fsg = floatModel.subgraphs[0]!;
   const qsg = quantModel.subgraphs[0]!;
   if (fsg.outputs.length !== qsg.outputs.length) {
-    throw new Error(`the quantized model has ${qsg.outputs.length} outputs, the float model ${fsg.outputs.length}: they are not the same model.`);
+    throw new QuantizeError('unsupported-model', `the quantized model has ${qsg.outputs.length} outputs, the float model ${fsg.outputs.length}: they are not the same model.`);
   }
   const floatRun = await ObservedModel.load(floatModel, pairs.map((p) => p.f), 'the float model');
   let quantRun: ObservedModel | undefined;

@@ -38,7 +38,7 @@ export interface IntegerGraph {
 type Domain = 'q' | 'float' | 'u8' | 'other';
 type Status = OperatorReport['status'];
 
-const ROUND_TRIP_TYPES: Record<ActivationType, TensorType> = { int8: TensorType.INT8, int16: TensorType.INT16 };
+const INTEGER_TYPE: Record<ActivationType, TensorType> = { int8: TensorType.INT8, int16: TensorType.INT16 };
 
 /** Operators that are part of the float graph but carry no float data (shape arithmetic on int32). */
 function touchesFloat(model: Model, op: Operator): boolean {
@@ -86,7 +86,7 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
   const sg = model.subgraphs[0]!;
   const codeOf = (op: Operator) => model.operatorCodes[op.opcodeIndex]!.builtinCode;
   const intRange: IntRange = opts.activation === 'int16' ? INT16_ACTIVATION : INT8_ACTIVATION;
-  const qType = ROUND_TRIP_TYPES[opts.activation];
+  const qType = INTEGER_TYPE[opts.activation];
   const warnings: string[] = [];
   const isFloatActivation = (t: number) => t >= 0 && sg.tensors[t]!.type === TensorType.FLOAT32 && !isConstant(model, sg.tensors[t]!);
   const isFloatConstant = (t: number) => t >= 0 && sg.tensors[t]!.type === TensorType.FLOAT32 && isConstant(model, sg.tensors[t]!);

@@ -26,8 +26,7 @@ function checkQuantizable(model: Model, name: string): void {
   if (model.subgraphs.length > 1) {
     throw new QuantizeError('unsupported-model', `${name} has ${model.subgraphs.length} subgraphs (control flow); only single-subgraph models can be quantized.`);
   }
-  const floatIo = [...sg.inputs, ...sg.outputs].some((t) => sg.tensors[t]?.type === TensorType.FLOAT32);
-  if (!floatIo && !sg.tensors.some((t) => t.type === TensorType.FLOAT32)) {
+  if (!sg.tensors.some((t) => t.type === TensorType.FLOAT32)) {
     throw new QuantizeError('unsupported-model', `${name} has no float tensors: it is already quantized. Quantize the float model it was made from.`);
   }
 }
