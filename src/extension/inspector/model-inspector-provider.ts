@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { InspectorDetails, InspectorView } from '../../core/analysis/inspector-view';
 import type { Model } from '../../core/tflite';
 import type { InspectorMessage, RenderReport, RevealTarget, WebviewMessage } from './messages';
-import { failure, inspectorView, loadModelFile } from './read-summary';
+import { failure, inspectorView, loadModelFile, preloadAnalysis } from './read-summary';
 import { inspectorHtml } from './webview-html';
 
 export const INSPECTOR_VIEW_TYPE = 'tinyml.modelInspector';
@@ -21,6 +21,8 @@ export interface InspectorHostTimings {
   fileBytes: number;
   readFileMs: number;
   loadModelMs: number;
+  /** Loading the analysis modules (first file only). */
+  requireMs: number;
   buildViewMs: number;
   detailsMs?: number;
   /** The longest single synchronous step. */
@@ -80,6 +82,11 @@ class ModelDocument implements vscode.CustomDocument {
     const t2 = performance.now();
     if (!loaded.ok) return loaded;
     await yieldToHost();
+    // Loading the analysis modules is a step of its own the first time (tens of milliseconds in a busy host).
+    const tm = performance.now();
+    preloadAnalysis();
+    const requireMs = performance.now() - tm;
+    await yieldToHost();
     const t3 = performance.now();
     let view: InspectorView;
     try {
@@ -89,8 +96,8 @@ class ModelDocument implements vscode.CustomDocument {
     }
     const t4 = performance.now();
     this.timings = {
-      fileBytes: bytes.length, readFileMs: t1 - t0, loadModelMs: t2 - t1, buildViewMs: t4 - t3,
-      maxBlockMs: Math.max(t2 - t1, t4 - t3),
+      fileBytes: bytes.length, readFileMs: t1 - t0, loadModelMs: t2 - t1, requireMs, buildViewMs: t4 - t3,
+      maxBlockMs: Math.max(t2 - t1, requireMs, t4 - t3),
     };
     return { ok: true, model: loaded.model, view };
   }

@@ -34,6 +34,11 @@ export function failure(fileName: string, err: unknown): { ok: false; title: str
   return { ok: false, title: 'The inspector failed on this model (please report it)', message: `${fileName}: ${detail}` };
 }
 
+/** Loads the modules `inspectorView` needs, so that the first build does not pay for it in the same step. */
+export function preloadAnalysis(): void {
+  require('../../core/analysis/inspector-view');
+}
+
 export function inspectorView(model: Model, warnings: ModelWarning[], fileBytes: number): InspectorView {
   const { buildInspectorView } = require('../../core/analysis/inspector-view') as typeof import('../../core/analysis/inspector-view');
   return buildInspectorView(model, { fileBytes, warnings });
