@@ -467,3 +467,17 @@ test('a bias too large for int32 at input scale × weight scale widens the weigh
   assert.ok(Math.abs(q[1]! * bias.quantization!.scale[0]! + 500) < 1);
   assert.ok(result.report.accuracy!.outputs[0]!.sqnrDb > 40, `${result.report.accuracy!.outputs[0]!.sqnrDb}`);
 });
+
+test('int16x8: ADD uses the general-scale kernel, fixed outputs are 1/32768, everything stays symmetric', async () => {
+  const result = await quantizeModel(branchModel(), randomDataset([1, 16], 60, 3), { mode: 'int16x8', heldOut: randomDataset([1, 16], 20, 4) });
+  const q = result.model;
+  const sg = q.subgraphs[0]!;
+  const byCode = (name: string) => sg.operators.filter((op) => BuiltinOperator[q.operatorCodes[op.opcodeIndex]!.builtinCode] === name);
+  const add = byCode('ADD')[0]!;
+  assert.equal(add.builtinOptions?.table['pot_scale_int16'], false);
+  assert.equal(q.operatorCodes[add.opcodeIndex]!.version, 3);
+  const tanh = sg.tensors[byCode('TANH')[0]!.outputs[0]!]!.quantization!;
+  assert.deepEqual([tanh.scale[0], Number(tanh.zeroPoint[0])], [1 / 32768, 0]);
+  assert.ok(sg.tensors.filter((t) => t.type === TensorType.INT16).every((t) => t.quantization!.zeroPoint.every((z) => Number(z) === 0)));
+  assert.ok(result.report.accuracy!.outputs[0]!.sqnrDb > 30, `${result.report.accuracy!.outputs[0]!.sqnrDb}`);
+});

@@ -277,7 +277,12 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
       inputShapes: op.inputs.map((t) => (t >= 0 ? sg.tensors[t]!.shape : [])),
       scales: { inputs: inputs.filter((t) => t >= 0).map(scaleOf), output: outParams?.scale ?? 0 },
     });
-    ops.push({ op: { ...op, inputs, outputs: op.outputs.map(nat) }, code: oc.builtinCode, version });
+    const emitted: Operator = { ...op, inputs, outputs: op.outputs.map(nat) };
+    if (opts.activation === 'int16' && (oc.builtinCode === BuiltinOperator.ADD || oc.builtinCode === BuiltinOperator.SUB) && op.builtinOptions) {
+      // The schema's default (power-of-two scales only) does not hold for calibrated scales: use the general kernel.
+      emitted.builtinOptions = { ...op.builtinOptions, table: { ...op.builtinOptions.table, pot_scale_int16: false } };
+    }
+    ops.push({ op: emitted, code: oc.builtinCode, version });
     opReports.push({ index: i, op: builtinOperatorName(oc.builtinCode), status: 'quantized', version });
   });
 
