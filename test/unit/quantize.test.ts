@@ -6,7 +6,7 @@ import type { Dataset } from '../../src/core/data/dataset';
 import { evaluateQuantization, QuantizeError, quantizeModel, type QuantizeOptions } from '../../src/core/quantize/index';
 import { asymmetricParams, INT8_ACTIVATION } from '../../src/core/quantize/quant-math';
 import { floatToHalf, halfToFloat } from '../../src/core/quantize/float16';
-import { loadRuntimeModel, type RuntimeTypedArray } from '../../src/core/runtime/index';
+import { loadRuntimeModel, runWithIntermediates, type RuntimeTypedArray } from '../../src/core/runtime/index';
 import { BuiltinOperator, loadModel, ModelBuilder, readModel, TensorType, writeModel, type Model, type Tensor } from '../../src/core/tflite/index';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -480,4 +480,44 @@ test('int16x8: ADD uses the general-scale kernel, fixed outputs are 1/32768, eve
   assert.deepEqual([tanh.scale[0], Number(tanh.zeroPoint[0])], [1 / 32768, 0]);
   assert.ok(sg.tensors.filter((t) => t.type === TensorType.INT16).every((t) => t.quantization!.zeroPoint.every((z) => Number(z) === 0)));
   assert.ok(result.report.accuracy!.outputs[0]!.sqnrDb > 30, `${result.report.accuracy!.outputs[0]!.sqnrDb}`);
+});
+
+test('each int8 FULLY_CONNECTED layer matches an fp32-requantization reference within 1 LSB', async () => {
+  const b = new ModelBuilder({ seed: 13 });
+  const x = b.input('x', [1, 10]);
+  const h1 = b.fullyConnected(x, 12, { activation: 'RELU', bias: { values: Float32Array.from({ length: 12 }, (_, i) => 0.1 * i - 0.5) } });
+  const h2 = b.fullyConnected(h1, 6, { bias: { values: Float32Array.from({ length: 6 }, (_, i) => 0.2 - 0.1 * i) } });
+  b.output(h2);
+  const result = await quantizeModel(b.build(), randomDataset([1, 10], 80, 6));
+  const q = result.model;
+  const sg = q.subgraphs[0]!;
+  const ints = (t: Tensor): Int32Array => {
+    const data = q.buffers[t.buffer]!.data;
+    return t.type === TensorType.INT8 ? Int32Array.from(new Int8Array(data.slice().buffer)) : new Int32Array(data.slice().buffer);
+  };
+  const r = rng(77);
+  for (let trial = 0; trial < 20; trial++) {
+    const input = Int8Array.from({ length: 10 }, () => Math.floor(r() * 256) - 128);
+    const layers = sg.operators.map((op) => op.outputs[0]!);
+    const { intermediates } = await runWithIntermediates(result.bytes, [input], layers);
+    let prev: ArrayLike<number> = input;
+    sg.operators.forEach((op, k) => {
+      const [inT, wT, bT, outT] = [sg.tensors[op.inputs[0]!]!, sg.tensors[op.inputs[1]!]!, sg.tensors[op.inputs[2]!]!, sg.tensors[op.outputs[0]!]!];
+      const w = ints(wT);
+      const bias = ints(bT);
+      const zx = Number(inT.quantization!.zeroPoint[0]);
+      const zy = Number(outT.quantization!.zeroPoint[0]);
+      const units = outT.shape[1]!;
+      const depth = inT.shape[1]!;
+      const multiplier = (inT.quantization!.scale[0]! * wT.quantization!.scale[0]!) / outT.quantization!.scale[0]!;
+      const got = intermediates.get(op.outputs[0]!)!;
+      for (let u = 0; u < units; u++) {
+        let acc = bias[u]!;
+        for (let d = 0; d < depth; d++) acc += (Number(prev[d]!) - zx) * w[u * depth + d]!;
+        const expected = Math.max(-128, Math.min(127, Math.round(acc * multiplier) + zy));
+        assert.ok(Math.abs(Number(got[u]!) - expected) <= 1, `layer ${k}, unit ${u}: runtime ${got[u]}, reference ${expected}`);
+      }
+      prev = got as Int8Array;
+    });
+  }
 });
