@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Dataset } from '../../src/core/data/dataset';
 import { evaluateQuantization, QuantizeError, quantizeModel, type QuantizeOptions } from '../../src/core/quantize/index';
-import { asymmetricParams, INT8_ACTIVATION } from '../../src/core/quantize/quant-math';
+import { asymmetricParams, INT16_ACTIVATION, INT8_ACTIVATION } from '../../src/core/quantize/quant-math';
+import { HistogramObserver, MinMaxObserver, mseRange, percentileRange } from '../../src/core/quantize/range-estimation';
 import { floatToHalf, halfToFloat } from '../../src/core/quantize/float16';
 import { loadRuntimeModel, runWithIntermediates, RuntimeError, type RuntimeTypedArray } from '../../src/core/runtime/index';
 import { BuiltinOperator, loadModel, ModelBuilder, readModel, TensorType, writeModel, type Model, type Tensor } from '../../src/core/tflite/index';
@@ -91,6 +92,24 @@ test('activation parameters include 0 and nudge the zero point like TFLite', () 
   assert.ok(Number.isInteger(q.zeroPoint) && q.zeroPoint >= -128 && q.zeroPoint <= 127);
   const zero = asymmetricParams(0, 0, INT8_ACTIVATION);
   assert.ok(zero.scale > 0);
+});
+
+test('percentile and MSE ranges clip rare outliers that min/max keeps', () => {
+  const r = rng(3);
+  const values = Float32Array.from({ length: 100000 }, () => (r() + r() + r() - 1.5) * 2); // bell-shaped in [-3, 3]
+  values[17] = 40; // one outlier
+  const minmax = new MinMaxObserver();
+  minmax.observe(values);
+  assert.equal(minmax.max, 40);
+  const h = new HistogramObserver(minmax.min, minmax.max);
+  h.observe(values);
+  const p = percentileRange(h, 99.99);
+  assert.ok(p.max < 4 && p.max > 2, `percentile max ${p.max}`);
+  assert.ok(p.min < 0 && p.min > -4, `percentile min ${p.min}`);
+  const m = mseRange(h, INT8_ACTIVATION);
+  assert.ok(m.max < 40 && m.max > 2, `mse max ${m.max}`);
+  const sym = mseRange(h, INT16_ACTIVATION, true);
+  assert.ok(sym.max <= 40 && sym.max > 2);
 });
 
 test('float16 conversion rounds to nearest even and round-trips', () => {

@@ -28,6 +28,8 @@ export interface CalibrationOptions {
   method: RangeMethod;
   percentile?: number;
   intRange: IntRange;
+  /** Symmetric activations (int16x8): the MSE search keeps the zero point at 0. */
+  symmetric: boolean;
   name: string;
 }
 
@@ -237,7 +239,7 @@ export async function calibrate(model: Model, data: Dataset, tensors: readonly n
     observed = await ObservedModel.load(model, tensors, opts.name, batch);
     forwardMs += await observeAll(observed, data, 0, observeHistogram, (d) => hooks.onProgress?.(data.samples.length + d, total, 'calibrating (histograms)'), hooks, last);
     for (const [t, h] of histograms) {
-      ranges.set(t, opts.method === 'percentile' ? percentileRange(h, opts.percentile) : mseRange(h, opts.intRange));
+      ranges.set(t, opts.method === 'percentile' ? percentileRange(h, opts.percentile) : mseRange(h, opts.intRange, opts.symmetric));
     }
     return { ranges, samples: data.samples.length, forwardMs, batch: observed.batch };
   } finally {

@@ -58,7 +58,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
     }
     const method = options.calibration ?? 'minmax';
     const cal = await calibrate(prepared, calibration, tensorsToCalibrate(prepared, activation), {
-      method, intRange: activation === 'int16' ? INT16_ACTIVATION : INT8_ACTIVATION, name,
+      method, intRange: activation === 'int16' ? INT16_ACTIVATION : INT8_ACTIVATION, symmetric: activation === 'int16', name,
       ...(options.percentile !== undefined ? { percentile: options.percentile } : {}),
     }, hooks);
     const graph = quantizeIntegerGraph(prepared, cal.ranges, {

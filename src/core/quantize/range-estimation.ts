@@ -3,7 +3,7 @@
  * does; percentile clips rare outliers; MSE picks the clipping that minimizes the expected quantization error of the
  * observed value distribution. The two histogram methods need the min/max first, so they take a second pass.
  */
-import { asymmetricParams, INT8_ACTIVATION, representableRange, type IntRange } from './quant-math';
+import { asymmetricParams, INT8_ACTIVATION, representableRange, symmetricScale, type IntRange } from './quant-math';
 
 export type RangeMethod = 'minmax' | 'percentile' | 'mse';
 
@@ -95,9 +95,9 @@ export function percentileRange(h: HistogramObserver, percentile = 99.99): Obser
   return { min: Math.min(h.min + lo * h.width, 0), max: Math.max(h.min + (hi + 1) * h.width, 0) };
 }
 
-/** Expected squared error of quantizing the histogram with the parameters for [lo, hi]. */
-function quantizationMse(h: HistogramObserver, lo: number, hi: number, intRange: IntRange): number {
-  const p = asymmetricParams(lo, hi, intRange);
+/** Expected squared error of quantizing the histogram with the parameters for [lo, hi] (symmetric: zero point 0). */
+function quantizationMse(h: HistogramObserver, lo: number, hi: number, intRange: IntRange, symmetric: boolean): number {
+  const p = symmetric ? { scale: symmetricScale(Math.max(-lo, hi), intRange.qmax), zeroPoint: 0 } : asymmetricParams(lo, hi, intRange);
   const [rmin, rmax] = representableRange(p, intRange);
   const rounding = (p.scale * p.scale) / 12;
   let err = 0;
@@ -113,15 +113,15 @@ function quantizationMse(h: HistogramObserver, lo: number, hi: number, intRange:
 }
 
 /** The clipping range (a shrink of [min, max] towards 0, in 1% steps) with the smallest expected error. */
-export function mseRange(h: HistogramObserver, intRange: IntRange = INT8_ACTIVATION): ObservedRange {
+export function mseRange(h: HistogramObserver, intRange: IntRange = INT8_ACTIVATION, symmetric = false): ObservedRange {
   if (h.width === 0) return { min: h.min, max: h.max };
   let best = { min: h.min, max: h.max };
-  let bestErr = quantizationMse(h, h.min, h.max, intRange);
+  let bestErr = quantizationMse(h, h.min, h.max, intRange, symmetric);
   for (let step = 99; step >= 20; step--) {
     const a = step / 100;
     const lo = h.min * a;
     const hi = h.max * a;
-    const err = quantizationMse(h, lo, hi, intRange);
+    const err = quantizationMse(h, lo, hi, intRange, symmetric);
     if (err < bestErr) {
       bestErr = err;
       best = { min: lo, max: hi };
