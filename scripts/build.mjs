@@ -14,6 +14,11 @@ const builds = [
     ...common, entryPoints: [path.join(root, 'src/extension/extension.ts')], outfile: path.join(root, 'dist/extension.js'),
     platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'],
   }),
+  // The export commands read, estimate and format models in a worker thread (src/extension/export/worker-client.ts).
+  build({
+    ...common, entryPoints: [path.join(root, 'src/extension/export/export-worker.ts')], outfile: path.join(root, 'dist/export-worker.js'),
+    platform: 'node', format: 'cjs', target: 'node20',
+  }),
   build({
     ...common, entryPoints: [path.join(root, 'src/cli/main.ts')], outfile: path.join(root, 'dist/cli.js'),
     platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' },

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { registerArenaFeatures } from './arena/register';
 import { inspectModel } from './commands/inspect-model';
+import { registerExportCommands } from './export/register';
 import type { RenderReport, RevealTarget } from './inspector/messages';
 import { INSPECTOR_VIEW_TYPE, ModelInspectorProvider, type InspectorHostTimings } from './inspector/model-inspector-provider';
 
@@ -34,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): TinymlApi {
     vscode.commands.registerCommand('tinyml.inspectModel', inspectModel),
   );
   registerArenaFeatures(context);
+  registerExportCommands(context);
   const activateMs = performance.now() - started;
   return {
     activateMs,

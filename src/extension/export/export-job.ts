@@ -1,0 +1,200 @@
+/**
+ * The heavy half of the export commands, run in a worker thread so the extension host never stalls on a big model:
+ * reading the .tflite, parsing it, estimating the arena, hashing and formatting the C array (about 0.6 s of CPU for a
+ * 27 MB model). Pure Node and core code, no `vscode`: unit tests call these functions directly.
+ */
+import fs from 'node:fs';
+import type { TargetName } from '../../core/arena/types';
+import {
+  detectProject, detectProjects, estimateArenaForExport, folderProject, generateModelRunner, modelFileBase, planExport, sha256Hex,
+  type CLanguage, type ExportPlan, type FirmwareProject,
+} from '../../core/codegen';
+import { nodeProjectSnapshot } from '../../core/codegen/node-snapshot';
+import type { ProjectSnapshot } from '../../core/codegen/project-snapshot';
+import { loadModel, ModelFormatError, type Model } from '../../core/tflite';
+
+/** A firmware project found in a workspace folder, with the language its sources are written in. */
+export interface DetectedTarget {
+  /** File-system path of the folder the project paths are relative to (a workspace folder or a chosen folder). */
+  rootFsPath: string;
+  project: FirmwareProject;
+  /** `c` when the project has C sources and no C++ ones; the generated array then is C. */
+  language: CLanguage;
+}
+
+export interface DetectJob {
+  kind: 'detect';
+  /** Workspace folders, each scanned as a whole. */
+  folders: string[];
+}
+
+/** A chosen folder: the project rooted there if it is one, else the folder as it is. */
+export interface FolderJob {
+  kind: 'folder';
+  folder: string;
+}
+
+export interface PlanJob {
+  kind: 'plan';
+  modelFsPath: string;
+  /** Workspace-relative path of the model, for the header comment. */
+  modelDisplayPath: string;
+  rootFsPath: string;
+  project: FirmwareProject;
+  symbol: string;
+  lang: CLanguage;
+  boilerplate: boolean;
+  target: TargetName;
+  marginPercent: number;
+}
+
+export interface PlanJobResult {
+  plan: ExportPlan;
+  /** Why the model could not be parsed (the array is exported anyway, without the runner). */
+  modelWarning?: string;
+}
+
+export interface RunnerJob {
+  kind: 'runner';
+  modelFsPath: string;
+  modelDisplayPath: string;
+  symbol: string;
+  /** Header that declares the model array, as the runner #includes it. */
+  dataHeader: string;
+  arduinoLibraryHeader?: string;
+  target: TargetName;
+  marginPercent: number;
+}
+
+export interface RunnerJobResult {
+  header: string;
+  source: string;
+  resolverSize: number;
+  ops: string[];
+  arenaBytes: number;
+  arenaExplanation: string;
+  notes: string[];
+}
+
+export type ExportJob = DetectJob | FolderJob | PlanJob | RunnerJob;
+
+/** A model file that cannot be read: names the file and the reason. */
+export class ModelFileError extends Error {
+  override readonly name = 'ModelFileError';
+}
+
+function readModelFile(file: string): Uint8Array {
+  let bytes: Uint8Array;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new ModelFileError(`cannot read ${file}: ${why}`);
+  }
+  if (bytes.length === 0) throw new ModelFileError(`${file} is empty: there is no model to export`);
+  return bytes;
+}
+
+const C_SOURCE = /\.c$/;
+const CPP_SOURCE = /\.(cc|cpp|cxx|ino|hpp)$/;
+
+/** The language of the project's own sources: C only when there is C and no C++. */
+export function projectLanguage(snapshot: ProjectSnapshot, project: FirmwareProject): CLanguage {
+  const prefix = project.root === '' ? '' : `${project.root}/`;
+  let c = false;
+  for (const p of snapshot.listFiles()) {
+    if (!p.startsWith(prefix)) continue;
+    if (CPP_SOURCE.test(p)) return 'cpp';
+    if (C_SOURCE.test(p)) c = true;
+  }
+  return c ? 'c' : 'cpp';
+}
+
+export function detectTargets(folders: string[]): DetectedTarget[] {
+  const out: DetectedTarget[] = [];
+  for (const rootFsPath of folders) {
+    const snapshot = nodeProjectSnapshot(rootFsPath);
+    for (const project of detectProjects(snapshot)) out.push({ rootFsPath, project, language: projectLanguage(snapshot, project) });
+  }
+  return out;
+}
+
+/** A folder the user chose: its own project when the folder is one (not a project further down), else the folder. */
+export function folderTarget(folder: string): DetectedTarget {
+  const snapshot = nodeProjectSnapshot(folder);
+  const found = detectProject(snapshot, 'auto');
+  const project = found.root === '' ? found : folderProject('');
+  return { rootFsPath: folder, project, language: projectLanguage(snapshot, project) };
+}
+
+function parseModel(bytes: Uint8Array, file: string): { model?: Model; warning?: string } {
+  try {
+    return { model: loadModel(bytes).model };
+  } catch (e) {
+    if (!(e instanceof ModelFormatError)) throw e;
+    return { warning: e.withFile(file).message.split('\n')[0] };
+  }
+}
+
+export function planJob(job: PlanJob): PlanJobResult {
+  const bytes = readModelFile(job.modelFsPath);
+  const { model, warning } = parseModel(bytes, job.modelDisplayPath);
+  // The array needs only the bytes; the runner needs a model we can read.
+  if (job.boilerplate && !model) throw new ModelFileError(`${warning}. The TFLite Micro runner needs a readable model.`);
+  const estimate = model ? estimateArenaForExport(model, job.target) : {};
+  const plan = planExport({
+    modelBytes: bytes,
+    modelPath: job.modelDisplayPath,
+    snapshot: nodeProjectSnapshot(job.rootFsPath),
+    project: job.project,
+    model,
+    boilerplate: job.boilerplate,
+    symbol: job.symbol,
+    lang: job.lang,
+    arena: estimate.arena,
+    arenaMarginPercent: job.marginPercent,
+  });
+  if (estimate.note && job.boilerplate) plan.notes.push(estimate.note);
+  return { plan, modelWarning: warning };
+}
+
+export function runnerJob(job: RunnerJob): RunnerJobResult {
+  const bytes = readModelFile(job.modelFsPath);
+  const { model, warning } = parseModel(bytes, job.modelDisplayPath);
+  if (!model) throw new ModelFileError(`${warning}. The TFLite Micro runner needs a readable model.`);
+  const estimate = estimateArenaForExport(model, job.target);
+  const base = modelFileBase(job.symbol);
+  const runner = generateModelRunner(
+    model,
+    { modelPath: job.modelDisplayPath, sha256: sha256Hex(bytes), byteSize: bytes.length, date: new Date(), arena: estimate.arena },
+    {
+      symbol: job.symbol, prefix: base, dataHeader: job.dataHeader, runnerHeader: `${base}_runner.h`,
+      arduinoLibraryHeader: job.arduinoLibraryHeader, arena: estimate.arena, arenaMarginPercent: job.marginPercent,
+    },
+  );
+  const notes: string[] = [];
+  if (estimate.note) notes.push(estimate.note);
+  for (const e of runner.resolver.entries) {
+    if (e.kind === 'custom') notes.push(`Custom operator "${e.customCode}" needs your kernel: see the TODO in the inserted code.`);
+    if (e.kind === 'unsupported') notes.push(`${e.op} has no TFLite Micro kernel: the model will not run until it is replaced.`);
+  }
+  return {
+    header: runner.header,
+    source: runner.source,
+    resolverSize: runner.resolver.size,
+    ops: runner.resolver.entries.map((e) => (e.kind === 'method' ? e.method.replace(/^Add/, '') : e.kind === 'custom' ? e.customCode : e.op)),
+    arenaBytes: runner.arena.bytes,
+    arenaExplanation: runner.arena.explanation,
+    notes,
+  };
+}
+
+export function runJob(job: ExportJob): unknown {
+  switch (job.kind) {
+    case 'detect': return detectTargets(job.folders);
+    case 'folder': return folderTarget(job.folder);
+    case 'plan': return planJob(job);
+    case 'runner': return runnerJob(job);
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * Registers the export commands. The command modules (and the core they use) are loaded on first use, so activation
+ * does not pay for them.
+ */
+import * as vscode from 'vscode';
+
+export function registerExportCommands(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand('tinyml.exportModel', async (arg?: unknown) => {
+      const { exportModel } = await import('./export-command');
+      return exportModel(arg as Parameters<typeof exportModel>[0]);
+    }),
+    vscode.commands.registerCommand('tinyml.insertBoilerplate', async (arg?: unknown) => {
+      const { insertBoilerplate } = await import('./insert-boilerplate');
+      return insertBoilerplate(arg as Parameters<typeof insertBoilerplate>[0]);
+    }),
+  );
+}

@@ -1,0 +1,236 @@
+/**
+ * Export and boilerplate commands in a real VS Code. The PlatformIO fixture (test/fixtures/projects/platformio) is
+ * copied into the temporary workspace at run time; the commands run with their test arguments (every answer given,
+ * no QuickPick), and the test checks the disk, the documents and what Undo does.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { parseCArray } from '../../../src/core/codegen';
+import { ModelBuilder, writeModel } from '../../../src/core/tflite';
+import type { ExportCommandArgs, ExportCommandResult } from '../../../src/extension/export/export-command';
+import type { InsertBoilerplateResult } from '../../../src/extension/export/insert-boilerplate';
+import { Skip, type TestCase } from './runner';
+
+/** out/test/integration/suite -> project root (the fixtures are in the repository, not in a packaged extension). */
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+const PROJECT = 'export-pio';
+const GENERATED = ['src/model_data.cpp', 'include/model_data.h', 'src/model_runner.cpp', 'include/model_runner.h'];
+const BUILT_OPS = ['AddConv2D', 'AddMaxPool2D', 'AddReshape', 'AddFullyConnected', 'AddSoftmax'];
+
+function workspaceRoot(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the test run opens a workspace folder');
+  return folder.uri.fsPath;
+}
+
+const inProject = (rel: string): string => path.join(workspaceRoot(), PROJECT, ...rel.split('/'));
+
+function builtModel(channels: number): Uint8Array {
+  const b = new ModelBuilder({ description: 'export integration test', seed: 5 });
+  const x = b.input('features', [1, 8, 8, 1]);
+  const conv = b.conv2d(x, channels, [3, 3], { activation: 'RELU' });
+  const flat = b.reshape(b.maxPool2d(conv, [2, 2]), [1, 4 * 4 * channels]);
+  b.output(b.softmax(b.fullyConnected(flat, 3)));
+  return writeModel(b.build());
+}
+
+function writeModelFile(channels: number): { uri: vscode.Uri; bytes: Uint8Array } {
+  const bytes = builtModel(channels);
+  const file = inProject('models/cnn.tflite');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, bytes);
+  return { uri: vscode.Uri.file(file), bytes };
+}
+
+function copyFixture(name: string, to: string): void {
+  const from = path.join(REPO_ROOT, 'test', 'fixtures', 'projects', name);
+  if (!fs.existsSync(from)) throw new Skip(`test/fixtures/projects/${name} is absent (the suite runs from an unpacked package)`);
+  fs.cpSync(from, path.join(workspaceRoot(), to), { recursive: true });
+}
+
+async function runExport(args: ExportCommandArgs): Promise<ExportCommandResult> {
+  const result = await vscode.commands.executeCommand<ExportCommandResult>('tinyml.exportModel', args);
+  assert.ok(result, 'the command returns its result');
+  return result;
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Focuses an editor on `file` and runs the Undo command there, as Ctrl+Z would. */
+async function undoIn(file: string): Promise<vscode.TextEditor> {
+  const editor = await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false, preserveFocus: false });
+  await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+  await vscode.commands.executeCommand('undo');
+  return editor;
+}
+
+async function closeAllEditors(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+const exportArgs = (model: vscode.Uri, extra: Partial<ExportCommandArgs> = {}): ExportCommandArgs => ({
+  model,
+  target: { folder: vscode.Uri.file(path.join(workspaceRoot(), PROJECT)) },
+  options: { symbol: 'g_model', boilerplate: true },
+  confirm: true,
+  ...extra,
+});
+
+export function exportTests(): TestCase[] {
+  let firstModel: Uint8Array | undefined;
+  return [
+    {
+      name: 'export: a PlatformIO project gets src/model_data.cpp, include/model_data.h and the runner',
+      fn: async () => {
+        copyFixture('platformio', PROJECT);
+        const { uri, bytes } = writeModelFile(4);
+        firstModel = bytes;
+        const result = await runExport(exportArgs(uri));
+        assert.equal(result.reason, undefined, `no error: ${result.reason}`);
+        assert.equal(result.applied, true);
+        assert.deepEqual(result.files.map((f) => `${f.path}:${f.method}`).sort(), GENERATED.map((p) => `${p}:create`).sort());
+        for (const rel of GENERATED) assert.ok(fs.existsSync(inProject(rel)), `${rel} exists`);
+        const source = fs.readFileSync(inProject('src/model_data.cpp'));
+        assert.deepEqual(parseCArray(source, 'g_model').bytes, bytes, 'the array holds the model bytes exactly');
+        assert.match(source.toString('latin1'), /^\/\/ Generated by TinyML Toolkit/);
+        assert.match(source.toString('latin1'), /\/\/ Model: {3}export-pio\/models\/cnn\.tflite/);
+        assert.match(source.toString('latin1'), /alignas\(16\) const unsigned char g_model\[\]/);
+        const runner = fs.readFileSync(inProject('src/model_runner.cpp'), 'utf8');
+        assert.match(runner, /MicroMutableOpResolver<5>/);
+        for (const op of BUILT_OPS) assert.ok(runner.includes(`resolver.${op}()`), `the resolver registers ${op}`);
+        assert.match(runner, /#include <TensorFlowLite\.h>/, 'Arduino framework: the library header comes first');
+        console.log(`    export of ${bytes.length} bytes took ${result.durationMs} ms; host stalls: plan ${result.hostMaxBlockMs?.plan} ms, apply ${result.hostMaxBlockMs?.apply} ms`);
+      },
+    },
+    {
+      name: 'export: Undo in one of the new files deletes every file the export created',
+      fn: async () => {
+        assert.ok(firstModel, 'the first export ran');
+        await undoIn(inProject('include/model_data.h'));
+        await waitFor('the created files to be deleted', () => GENERATED.every((rel) => !fs.existsSync(inProject(rel))));
+        assert.ok(fs.existsSync(inProject('src/main.cpp')), 'the project\'s own files stay');
+        assert.ok(fs.existsSync(inProject('include/README')));
+        await closeAllEditors();
+      },
+    },
+    {
+      name: 'export: re-export updates the generated files in place; Undo restores the previous export',
+      fn: async () => {
+        const first = await runExport(exportArgs(writeModelFile(4).uri));
+        assert.equal(first.applied, true, `first export: ${first.reason}`);
+        const before = new Map(GENERATED.map((rel) => [rel, fs.readFileSync(inProject(rel), 'utf8')]));
+        const { uri, bytes } = writeModelFile(6);
+        const second = await runExport(exportArgs(uri));
+        assert.equal(second.applied, true, `re-export: ${second.reason}`);
+        assert.deepEqual(second.files.map((f) => `${f.path}:${f.method}`).sort(), GENERATED.map((p) => `${p}:replace`).sort());
+        assert.deepEqual(parseCArray(fs.readFileSync(inProject('src/model_data.cpp')), 'g_model').bytes, bytes, 'saved with the new model');
+        assert.notEqual(fs.readFileSync(inProject('src/model_runner.cpp'), 'utf8'), before.get('src/model_runner.cpp'));
+
+        await undoIn(inProject('src/model_runner.cpp'));
+        const docs = await Promise.all(GENERATED.map((rel) => vscode.workspace.openTextDocument(vscode.Uri.file(inProject(rel)))));
+        await waitFor('every generated document to hold the previous export', () => docs.every((d, i) => d.getText() === before.get(GENERATED[i]!)));
+        assert.ok(docs.every((d) => d.isDirty), 'undo restores the text in the editor; the files are unsaved until saved');
+        for (const d of docs) assert.equal(await d.save(), true);
+        for (const rel of GENERATED) assert.equal(fs.readFileSync(inProject(rel), 'utf8'), before.get(rel), `${rel} on disk after save`);
+        await closeAllEditors();
+      },
+    },
+    {
+      name: 'export: a same-named file we did not generate is not overwritten without the confirm',
+      fn: async () => {
+        const own = '// my own runner header\n#pragma once\n';
+        fs.writeFileSync(inProject('include/model_runner.h'), own);
+        const dataBefore = fs.readFileSync(inProject('src/model_data.cpp'), 'utf8');
+        const { uri } = writeModelFile(8);
+        const refused = await runExport(exportArgs(uri));
+        assert.equal(refused.applied, false);
+        assert.match(refused.reason ?? '', /include\/model_runner\.h/);
+        assert.match(refused.reason ?? '', /not generated by TinyML Toolkit/);
+        assert.equal(fs.readFileSync(inProject('include/model_runner.h'), 'utf8'), own, 'the user\'s file is untouched');
+        assert.equal(fs.readFileSync(inProject('src/model_data.cpp'), 'utf8'), dataBefore, 'nothing else was written either');
+
+        const skipped = await runExport(exportArgs(uri, { conflicts: 'skip' }));
+        assert.equal(skipped.applied, true, `skip: ${skipped.reason}`);
+        assert.deepEqual(skipped.skipped, [`${PROJECT}/include/model_runner.h`]);
+        assert.equal(fs.readFileSync(inProject('include/model_runner.h'), 'utf8'), own, 'skipped, not overwritten');
+        assert.notEqual(fs.readFileSync(inProject('src/model_data.cpp'), 'utf8'), dataBefore, 'the other files were updated');
+        fs.rmSync(inProject('include/model_runner.h'));
+      },
+    },
+    {
+      name: 'export: a target that cannot be written is named in the error and nothing is changed',
+      fn: async () => {
+        const blocked = 'export-blocked';
+        copyFixture('platformio', blocked);
+        const root = path.join(workspaceRoot(), blocked);
+        fs.rmSync(path.join(root, 'include'), { recursive: true });
+        fs.writeFileSync(path.join(root, 'include'), 'not a folder\n');
+        const result = await runExport({ ...exportArgs(writeModelFile(4).uri), target: { folder: vscode.Uri.file(root) } });
+        assert.equal(result.applied, false);
+        assert.match(result.reason ?? '', /cannot write export-blocked\/include/);
+        assert.match(result.reason ?? '', /is a file, not a folder/);
+        assert.ok(!fs.existsSync(path.join(root, 'src', 'model_data.cpp')), 'no file was written');
+        assert.ok(!fs.existsSync(path.join(root, 'src', 'model_runner.cpp')));
+      },
+    },
+    {
+      name: 'insert boilerplate: the runner goes in at the cursor of a C++ editor, as one undoable edit',
+      fn: async () => {
+        const { uri } = writeModelFile(4);
+        const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(inProject('src/main.cpp')));
+        const original = doc.getText();
+        const editor = await vscode.window.showTextDocument(doc, { preview: false });
+        const at = new vscode.Position(1, 0);
+        editor.selection = new vscode.Selection(at, at);
+        const result = await vscode.commands.executeCommand<InsertBoilerplateResult>('tinyml.insertBoilerplate', { model: uri });
+        assert.equal(result?.inserted, true, `inserted: ${result?.reason}`);
+        assert.deepEqual(result.at, { line: 1, character: 0 });
+        const text = doc.getText();
+        const inserted = text.slice(doc.offsetAt(at), doc.offsetAt(at) + result.length!);
+        assert.ok(text.startsWith('#include <Arduino.h>\n// Inserted by TinyML Toolkit'), 'the text starts at the cursor');
+        assert.match(inserted, /using OpResolver = tflite::MicroMutableOpResolver<5>;/);
+        for (const op of BUILT_OPS) assert.ok(inserted.includes(`resolver.${op}()`), `registers ${op}`);
+        assert.match(inserted, /#define MODEL_TENSOR_ARENA_SIZE \d+/);
+        assert.match(inserted, /model_status model_setup\(void\) \{/);
+        assert.ok(!inserted.includes('Generated by TinyML Toolkit'), 'the user\'s file is not marked as generated');
+        assert.equal(text.slice(doc.offsetAt(at) + result.length!), original.slice(doc.offsetAt(at)), 'the rest follows unchanged');
+        await vscode.commands.executeCommand('undo');
+        await waitFor('undo of the insertion', () => doc.getText() === original);
+        await closeAllEditors();
+      },
+    },
+    {
+      name: 'export: pose_landmark_heavy (27 MB) into a folder without stalling the extension host',
+      timeoutMs: 240_000,
+      fn: async () => {
+        const from = path.join(REPO_ROOT, 'node_modules', '@mediapipe', 'pose', 'pose_landmark_heavy.tflite');
+        if (!fs.existsSync(from)) throw new Skip('node_modules/@mediapipe/pose is not installed');
+        const dir = path.join(workspaceRoot(), 'export-big');
+        fs.mkdirSync(dir, { recursive: true });
+        const model = path.join(dir, 'pose_landmark_heavy.tflite');
+        fs.copyFileSync(from, model);
+        const result = await runExport({ model: vscode.Uri.file(model), target: { folder: vscode.Uri.file(dir) }, options: { boilerplate: true }, confirm: true });
+        assert.equal(result.applied, true, `export: ${result.reason}`);
+        assert.deepEqual(result.files.map((f) => `${f.path}:${f.method}`).sort(),
+          ['model_data.cc:direct', 'model_data.h:create', 'model_runner.cc:create', 'model_runner.h:create']);
+        assert.ok(!fs.readdirSync(dir).some((n) => n.endsWith('.tinyml-tmp')), 'no temporary file is left');
+        for (const name of ['model_data.h', 'model_runner.cc', 'model_runner.h']) assert.ok(fs.existsSync(path.join(dir, name)), `${name} exists`);
+        const size = fs.statSync(path.join(dir, 'model_data.cc')).size;
+        console.log(`    pose_landmark_heavy: ${result.durationMs} ms, model_data.cc ${(size / 1e6).toFixed(1)} MB; host stalls: plan ${result.hostMaxBlockMs?.plan} ms, apply ${result.hostMaxBlockMs?.apply} ms`);
+        assert.ok(size > 170_000_000, `model_data.cc holds the whole array (${size} bytes)`);
+        assert.ok(result.hostMaxBlockMs!.plan < 50, `reading and formatting run off the extension host's thread (stall ${result.hostMaxBlockMs!.plan} ms)`);
+        fs.rmSync(dir, { recursive: true });
+      },
+    },
+  ];
+}
