@@ -438,8 +438,12 @@ function opZooModel(): Model {
     { type: 'TransposeConvOptions', table: { padding: 'SAME', stride_w: 2, stride_h: 2, fused_activation_function: 'NONE' } })[0]!;
   const m = b.mean(b.relu(tc), [1, 2], true);
   const sq = b.op(BuiltinOperator.SQUEEZE, [m], [[1, 4]], { type: 'SqueezeOptions', table: { squeeze_dims: [1, 2] } })[0]!;
-  b.output(b.logistic(sq));
-  return b.build();
+  const scores = b.logistic(sq);
+  const best = b.op(BuiltinOperator.ARG_MAX, [scores, b.int32Constant([1])], [[1]], { type: 'ArgMaxOptions', table: { output_type: 'INT32' } })[0]!;
+  b.output(scores, best);
+  const model = b.build();
+  model.subgraphs[0]!.tensors[best.index]!.type = TensorType.INT32; // the builder makes float outputs
+  return model;
 }
 
 test('the rest of the operator list quantizes to int8 with TFLite versions and runs on LiteRT', async () => {
@@ -450,11 +454,12 @@ test('the rest of the operator list quantizes to int8 with TFLite versions and r
   const versions = Object.fromEntries(result.model.operatorCodes.map((c) => [BuiltinOperator[c.builtinCode], c.version]));
   assert.deepEqual(versions, {
     CONV_2D: 3, HARD_SWISH: 1, LEAKY_RELU: 1, PRELU: 1, RESIZE_BILINEAR: 2, RESIZE_NEAREST_NEIGHBOR: 2, STRIDED_SLICE: 2,
-    TRANSPOSE: 2, SUB: 2, RELU6: 2, MINIMUM: 2, TRANSPOSE_CONV: 3, RELU: 2, MEAN: 2, SQUEEZE: 1, LOGISTIC: 2,
+    TRANSPOSE: 2, SUB: 2, RELU6: 2, MINIMUM: 2, TRANSPOSE_CONV: 3, RELU: 2, MEAN: 2, SQUEEZE: 1, LOGISTIC: 2, ARG_MAX: 2,
     QUANTIZE: 1, // requantizes a MINIMUM input to the shared output parameters
   });
   const sg = result.model.subgraphs[0]!;
   assert.ok(sg.tensors.every((t) => t.type !== TensorType.FLOAT32));
+  assert.equal(sg.tensors[sg.outputs[1]!]!.type, TensorType.INT32, 'ARG_MAX still gives int32 indices');
   const tc = sg.operators.find((op) => result.model.operatorCodes[op.opcodeIndex]!.builtinCode === BuiltinOperator.TRANSPOSE_CONV)!;
   assert.equal(sg.tensors[tc.inputs[1]!]!.quantization!.scale.length, 4, 'per-channel transpose conv weights');
   assert.equal(sg.tensors[tc.inputs[3]!]!.type, TensorType.INT32);

@@ -114,12 +114,13 @@ export async function evaluateQuantization(floatBytes: Uint8Array, quantBytes: U
       if (classifier && argMax(fVals.get(fsg.outputs[0]!)!) === argMax(qVals.get(qsg.outputs[0]!)!)) agree++;
       hooks.onProgress?.(i + 1, heldOut.samples.length, 'evaluating');
     }
-    const outputReports: OutputAccuracy[] = fsg.outputs.map((t, k) => ({
+    // Integer outputs (ARG_MAX indices, ...) are not approximations of anything: no SQNR for them.
+    const outputReports: OutputAccuracy[] = fsg.outputs.flatMap((t, k) => (fsg.tensors[t]!.type !== TensorType.FLOAT32 ? [] : [{
       name: fsg.tensors[t]!.name,
       sqnrDb: outputs[k]!.sqnrDb(),
       maxAbsError: outputs[k]!.maxAbs,
       meanAbsError: outputs[k]!.sumAbs / Math.max(1, outputs[k]!.count),
-    }));
+    }]));
     const layerReports: LayerAccuracy[] = pairs.map((p, k) => ({
       tensor: fsg.tensors[p.f]!.name,
       producer: p.producer,

@@ -156,6 +156,9 @@ export const OP_RULES: Partial<Record<BuiltinOperator, OpRule>> = {
     activationInputs: [0], output: { kind: 'sameAsInput' }, int16: true,
     version: (ctx) => (maxRank(ctx) > 5 ? 6 : ctx.activation === 'int16' ? 5 : maxRank(ctx) > 4 ? 4 : 2),
   },
+  // Integer outputs (indices): only the input is quantized.
+  [BuiltinOperator.ARG_MAX]: unary({ kind: 'own' }, 2, 2, false),
+  [BuiltinOperator.ARG_MIN]: unary({ kind: 'own' }, 2, 2, false),
   [BuiltinOperator.MAXIMUM]: {
     activationInputs: [0, 1], output: { kind: 'inputsShareOutput' }, int16: true,
     version: (ctx) => (ctx.activation === 'int16' ? 4 : broadcasts(ctx) && maxRank(ctx) > 4 ? 3 : 2),
