@@ -1,5 +1,5 @@
 /**
- * Small helpers over the decoded model that every quantization mode needs: reading constant values, telling weights
+ * Functions over the decoded model that every quantization mode needs: reading constant values, telling weights
  * from activations, and the final clean-up (drop tensors and buffers nothing refers to, rebuild operator codes).
  */
 import { BuiltinOperator, TensorType, type Buffer, type Model, type Operator, type OperatorCode, type SubGraph, type Tensor } from '../tflite/index';
