@@ -1,0 +1,223 @@
+/**
+ * The export commands' worker side: project detection over workspace folders (with the project's language), a
+ * chosen folder, plans with create/update/conflict, the worker thread itself (results, typed errors, cancel) and the
+ * write check that runs before anything is written.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'node:test';
+import { ExportPermissionError, parseCArray } from '../../src/core/codegen';
+import { ModelBuilder, writeModel } from '../../src/core/tflite';
+import { detectTargets, folderTarget, planJob, type PlanJob } from '../../src/extension/export/export-job';
+import { checkWritable, type PreflightFs } from '../../src/extension/export/preflight';
+import { runInWorker, WORKER_FILE, type CancelSignal } from '../../src/extension/export/worker-client';
+import { ExportJobCancelled, ExportJobError } from '../../src/extension/export/worker-protocol';
+import { PROJECT_ROOT } from '../helpers/paths';
+
+const FIXTURES = path.join(PROJECT_ROOT, 'test', 'fixtures', 'projects');
+const POSE_HEAVY = path.join(PROJECT_ROOT, 'node_modules', '@mediapipe', 'pose', 'pose_landmark_heavy.tflite');
+
+function tempWorkspace(...fixtures: string[]): string {
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-export-ws-'));
+  for (const f of fixtures) fs.cpSync(path.join(FIXTURES, f), path.join(ws, f), { recursive: true });
+  return ws;
+}
+
+function model(): Uint8Array {
+  const b = new ModelBuilder({ description: 'export worker test', seed: 4 });
+  const x = b.input('x', [1, 16]);
+  b.output(b.softmax(b.fullyConnected(b.fullyConnected(x, 8, { activation: 'RELU' }), 2)));
+  return writeModel(b.build());
+}
+
+function planArgs(ws: string, modelFile: string, over: Partial<PlanJob> = {}): PlanJob {
+  return {
+    kind: 'plan', modelFsPath: modelFile, modelDisplayPath: 'm.tflite', rootFsPath: ws, project: folderTarget(ws).project,
+    symbol: 'g_model', lang: 'cpp', boilerplate: true, target: 'cortex-m', marginPercent: 20, ...over,
+  };
+}
+
+test('detectTargets finds each fixture project in a workspace folder, with its language', () => {
+  const ws = tempWorkspace('platformio', 'stm32cube', 'cmake');
+  try {
+    const found = detectTargets([ws]).map((t) => `${t.project.type}@${t.project.root}:${t.language}`).sort();
+    assert.deepEqual(found, ['cmake@cmake:cpp', 'platformio@platformio:cpp', 'stm32cube@stm32cube:c']);
+    assert.ok(detectTargets([ws]).every((t) => t.rootFsPath === ws));
+  } finally {
+    fs.rmSync(ws, { recursive: true });
+  }
+});
+
+test('folderTarget: a chosen project folder keeps its layout, a plain folder takes the files as they are', () => {
+  const ws = tempWorkspace('platformio');
+  try {
+    const pio = folderTarget(path.join(ws, 'platformio'));
+    assert.equal(pio.project.type, 'platformio');
+    assert.equal(pio.project.sourceDir, 'src');
+    // The workspace root is not a project itself (the project is one level down): files go to the root.
+    assert.equal(folderTarget(ws).project.type, 'folder');
+    assert.equal(folderTarget(ws).project.sourceDir, '');
+  } finally {
+    fs.rmSync(ws, { recursive: true });
+  }
+});
+
+test('planJob: create, then update for our files and conflict for a file that is not ours', () => {
+  const ws = tempWorkspace();
+  try {
+    const file = path.join(ws, 'm.tflite');
+    const bytes = model();
+    fs.writeFileSync(file, bytes);
+    const first = planJob(planArgs(ws, file));
+    assert.deepEqual(first.plan.files.map((f) => `${f.path}:${f.kind}`), ['model_data.cc:create', 'model_data.h:create', 'model_runner.cc:create', 'model_runner.h:create']);
+    assert.deepEqual(parseCArray(first.plan.files[0]!.contents, 'g_model').bytes, bytes);
+    for (const f of first.plan.files) fs.writeFileSync(path.join(ws, f.path), f.contents);
+    fs.writeFileSync(path.join(ws, 'model_runner.h'), '// my header\n');
+    const again = planJob(planArgs(ws, file));
+    assert.deepEqual(again.plan.files.map((f) => `${f.path}:${f.kind}`), ['model_data.cc:update', 'model_data.h:update', 'model_runner.cc:update', 'model_runner.h:conflict']);
+  } finally {
+    fs.rmSync(ws, { recursive: true });
+  }
+});
+
+test('planJob: an unreadable model exports its bytes with a warning, and refuses the runner', () => {
+  const ws = tempWorkspace();
+  try {
+    const file = path.join(ws, 'junk.tflite');
+    fs.writeFileSync(file, Buffer.from('not a flatbuffer at all, just text'));
+    const arrayOnly = planJob(planArgs(ws, file, { boilerplate: false }));
+    assert.ok(arrayOnly.modelWarning);
+    assert.equal(arrayOnly.plan.files.length, 2);
+    assert.throws(() => planJob(planArgs(ws, file)), { name: 'ModelFileError', message: /runner needs a readable model/ });
+    assert.throws(() => planJob(planArgs(ws, path.join(ws, 'missing.tflite'))), { name: 'ModelFileError', message: /no such file/ });
+  } finally {
+    fs.rmSync(ws, { recursive: true });
+  }
+});
+
+test('runInWorker returns the plan from a worker thread and passes typed errors back', async () => {
+  assert.ok(fs.existsSync(WORKER_FILE), `${WORKER_FILE} is built`);
+  const ws = tempWorkspace('platformio');
+  try {
+    const file = path.join(ws, 'm.tflite');
+    fs.writeFileSync(file, model());
+    const targets = await runInWorker({ kind: 'detect', folders: [ws] });
+    assert.deepEqual(targets.map((t) => t.project.type), ['platformio']);
+    const result = await runInWorker(planArgs(ws, file, { project: targets[0]!.project }));
+    assert.deepEqual(result.plan.files.map((f) => f.path), ['platformio/src/model_data.cpp', 'platformio/include/model_data.h', 'platformio/src/model_runner.cpp', 'platformio/include/model_runner.h']);
+    assert.ok(result.plan.files[0]!.contents instanceof Uint8Array);
+    await assert.rejects(runInWorker(planArgs(ws, path.join(ws, 'nope.tflite'))), (e: unknown) => e instanceof ExportJobError && e.name === 'ModelFileError' && /nope\.tflite/.test(e.message));
+    await assert.rejects(runInWorker(planArgs(ws, file, { symbol: 'int' })), (e: unknown) => e instanceof ExportJobError && e.name === 'ExportOptionError');
+  } finally {
+    fs.rmSync(ws, { recursive: true });
+  }
+});
+
+function manualCancel(): CancelSignal & { cancel(): void } {
+  const listeners: (() => void)[] = [];
+  const signal = {
+    isCancellationRequested: false,
+    onCancellationRequested(l: () => void) {
+      listeners.push(l);
+      return { dispose() {} };
+    },
+    cancel() {
+      signal.isCancellationRequested = true;
+      for (const l of listeners) l();
+    },
+  };
+  return signal;
+}
+
+test('cancelling stops the worker mid-way through a 27 MB model, and the host thread stays free meanwhile', { skip: fs.existsSync(POSE_HEAVY) ? false : 'node_modules/@mediapipe/pose is not installed' }, async () => {
+  const ws = tempWorkspace();
+  try {
+    // Longest gap between timer ticks on this thread while the worker reads, estimates and formats.
+    let last = performance.now();
+    let maxGap = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      maxGap = Math.max(maxGap, now - last);
+      last = now;
+    }, 5);
+    const started = performance.now();
+    const full = await runInWorker(planArgs(ws, POSE_HEAVY));
+    const fullMs = performance.now() - started;
+    clearInterval(ticker);
+    assert.ok(full.plan.files[0]!.contents.length > 170_000_000);
+    console.log(`pose_landmark_heavy plan in the worker: ${fullMs.toFixed(0)} ms; longest stall of this thread ${maxGap.toFixed(1)} ms`);
+    assert.ok(maxGap < 50, `the host thread was blocked ${maxGap.toFixed(1)} ms`);
+
+    const cancel = manualCancel();
+    const t0 = performance.now();
+    const pending = runInWorker(planArgs(ws, POSE_HEAVY), cancel);
+    setTimeout(() => cancel.cancel(), 100);
+    await assert.rejects(pending, ExportJobCancelled);
+    assert.ok(performance.now() - t0 < fullMs, 'cancel returns before the work would have finished');
+    const already = manualCancel();
+    already.cancel();
+    await assert.rejects(runInWorker({ kind: 'detect', folders: [ws] }, already), ExportJobCancelled);
+  } finally {
+    fs.rmSync(ws, { recursive: true });
+  }
+});
+
+function errno(code: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(code), { code });
+}
+
+/** An in-memory file system: `dirs` and `files` exist; `deny` paths fail access/probe with the given code. */
+function fakeFs(dirs: string[], files: string[], deny: Record<string, string> = {}): PreflightFs & { probes: string[] } {
+  const probes: string[] = [];
+  return {
+    probes,
+    async stat(p) {
+      if (dirs.includes(p)) return { isDirectory: () => true, isFile: () => false };
+      if (files.includes(p)) return { isDirectory: () => false, isFile: () => true };
+      throw errno('ENOENT');
+    },
+    async access(p) {
+      if (deny[p]) throw errno(deny[p]);
+    },
+    async probe(dir) {
+      probes.push(dir);
+      if (deny[`probe:${dir}`]) throw errno(deny[`probe:${dir}`]!);
+    },
+  };
+}
+
+const shown = (p: string): string => p.replace(/^\/ws\//, '');
+
+test('checkWritable names the read-only folder, the file in the way, or the locked file; passes otherwise', async () => {
+  const dirs = ['/', '/ws', '/ws/src'];
+  await checkWritable(['/ws/src/a.cc', '/ws/include/a.h', '/ws/src/b.cc'], shown, fakeFs(dirs, []));
+  const fs1 = fakeFs(dirs, []);
+  await checkWritable(['/ws/src/a.cc', '/ws/src/b.cc'], shown, fs1);
+  assert.deepEqual(fs1.probes, ['/ws/src'], 'each folder is probed once');
+
+  await assert.rejects(checkWritable(['/ws/src/a.cc'], shown, fakeFs(dirs, [], { '/ws/src': 'EROFS' })),
+    (e: unknown) => e instanceof ExportPermissionError && e.message.startsWith('cannot write src: read-only file system. Nothing was changed'));
+  await assert.rejects(checkWritable(['/ws/src/a.cc'], shown, fakeFs(dirs, [], { 'probe:/ws/src': 'EACCES' })),
+    (e: unknown) => e instanceof ExportPermissionError && /cannot write src: permission denied/.test(e.message));
+  await assert.rejects(checkWritable(['/ws/include/a.h'], shown, fakeFs(dirs, ['/ws/include'])),
+    (e: unknown) => e instanceof ExportPermissionError && /cannot write include\/a\.h: include is a file, not a folder/.test(e.message));
+  await assert.rejects(checkWritable(['/ws/src/a.cc'], shown, fakeFs(dirs, ['/ws/src/a.cc'], { '/ws/src/a.cc': 'EACCES' })),
+    (e: unknown) => e instanceof ExportPermissionError && /cannot write src\/a\.cc: permission denied/.test(e.message));
+  await assert.rejects(checkWritable(['/ws/src'], shown, fakeFs(dirs, [])),
+    (e: unknown) => e instanceof ExportPermissionError && /cannot write src: it is a folder/.test(e.message));
+});
+
+test('checkWritable on the real disk: a file where a folder should be', async () => {
+  const ws = tempWorkspace();
+  try {
+    fs.writeFileSync(path.join(ws, 'include'), 'x');
+    await assert.rejects(checkWritable([path.join(ws, 'include', 'model_data.h')], (p) => path.relative(ws, p)),
+      /cannot write include[/\\]model_data\.h: include is a file, not a folder/);
+    await checkWritable([path.join(ws, 'src', 'deep', 'model_data.cc')], (p) => path.relative(ws, p));
+    assert.deepEqual(fs.readdirSync(ws), ['include'], 'the probe leaves nothing behind and creates no folder');
+  } finally {
+    fs.rmSync(ws, { recursive: true });
+  }
+});
