@@ -210,6 +210,41 @@ export function exportTests(): TestCase[] {
       },
     },
     {
+      name: 'export: without confirm the preview QuickPick comes first; closing it writes nothing, accepting Export writes',
+      fn: async () => {
+        for (const rel of GENERATED) fs.rmSync(inProject(rel), { force: true });
+        const { uri } = writeModelFile(4);
+        // Closed: the command ends as cancelled.
+        const closed = vscode.commands.executeCommand<ExportCommandResult>('tinyml.exportModel', exportArgs(uri, { confirm: false }));
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        assert.ok(GENERATED.every((rel) => !fs.existsSync(inProject(rel))), 'nothing is written while the preview is open');
+        await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+        const cancelled = await closed;
+        assert.equal(cancelled?.reason, 'cancelled');
+        assert.equal(cancelled.applied, false);
+        assert.ok(GENERATED.every((rel) => !fs.existsSync(inProject(rel))));
+        // Accepted: the first item of the preview is "Export: write 4 files".
+        const accepted = vscode.commands.executeCommand<ExportCommandResult>('tinyml.exportModel', exportArgs(uri, { confirm: false }));
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        const result = await accepted;
+        assert.equal(result?.applied, true, `accepted: ${result?.reason}`);
+        assert.ok(GENERATED.every((rel) => fs.existsSync(inProject(rel))));
+      },
+    },
+    {
+      name: 'snippets: the TFLite Micro snippets are offered in C++ and C files',
+      fn: async () => {
+        const cpp = await vscode.workspace.openTextDocument({ language: 'cpp', content: 'tflm' });
+        const c = await vscode.workspace.openTextDocument({ language: 'c', content: 'tflm' });
+        for (const doc of [cpp, c]) {
+          const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(0, 4));
+          const snippets = list.items.filter((i) => i.kind === vscode.CompletionItemKind.Snippet).map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+          assert.ok(snippets.some((l) => l.startsWith('tflm')), `${doc.languageId}: snippets offered (${snippets.join(', ') || 'none'})`);
+        }
+      },
+    },
+    {
       name: 'export: pose_landmark_heavy (27 MB) into a folder without stalling the extension host',
       timeoutMs: 240_000,
       fn: async () => {
