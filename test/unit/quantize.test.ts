@@ -286,6 +286,8 @@ test('int16x8, float16 and dynamic-range models load and run on LiteRT', async (
   const fromF16 = await quantizeModel(f16.model, calibration, { heldOut });
   assert.ok(fromF16.model.subgraphs[0]!.tensors.every((t) => t.type !== TensorType.FLOAT16 && t.type !== TensorType.FLOAT32));
   assert.ok(!opNames(fromF16.model).includes('DEQUANTIZE'));
+  const dynFromF16 = await quantizeModel(f16.model, calibration, { mode: 'dynamic', dynamicMinElements: 0 });
+  assert.ok(dynFromF16.report.operators.filter((o) => o.status === 'quantized').length >= 3, 'float16 weights are folded before dynamic-range quantization');
 });
 
 test('percentile and MSE calibration and bias correction produce runnable models', async () => {

@@ -43,15 +43,15 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
 
   let quantized: Model;
   let report: QuantizationReport;
+  // Weights stored as float16 (or int8) behind DEQUANTIZE become plain float constants first, for every mode.
+  const prepared = foldConstantDequantize(model).model;
   if (mode === 'float16' || mode === 'dynamic') {
-    const r = mode === 'float16' ? float16Weights(model) : dynamicRangeWeights(model, { minElements: options.dynamicMinElements ?? 1024, perChannelFullyConnected: !!options.perChannelFullyConnected });
+    const r = mode === 'float16' ? float16Weights(prepared) : dynamicRangeWeights(prepared, { minElements: options.dynamicMinElements ?? 1024, perChannelFullyConnected: !!options.perChannelFullyConnected });
     quantized = r.model;
     warnings.push(...r.warnings);
     report = { mode, io: 'float', sizeBefore, sizeAfter: 0, operators: r.operators, activations: [], totalMs: 0 };
   } else {
     const activation = mode === 'int16x8' ? 'int16' : 'int8';
-    const folded = foldConstantDequantize(model);
-    const prepared = folded.model;
     checkDataset(prepared, calibration, 'calibration');
     if (calibration.samples.length < RECOMMENDED_CALIBRATION_SAMPLES) {
       warnings.push(`Only ${calibration.samples.length} calibration sample(s) in ${calibration.source}; ${RECOMMENDED_CALIBRATION_SAMPLES} or more give ranges that hold on new data.`);
