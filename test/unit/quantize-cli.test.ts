@@ -66,6 +66,8 @@ test('tinyml quantize exits 2 with one line on bad input and leaves no file', as
     [[model, '--data', path.join(dir, 'wrong.npy')], /wrong\.npy/],
     [[path.join(dir, 'missing.tflite'), '--data', path.join(dir, 'calib.npy')], /missing\.tflite: no such file/],
     [[model, '--data', path.join(dir, 'calib.npy'), '--bogus'], /bogus/],
+    [[model, '--data', path.join(dir, 'calib.npy'), '--mean', '127.5'], /--mean and --std go together/],
+    [[model, '--data', path.join(dir, 'calib.npy'), '--image-range', '255,0'], /--image-range takes LO,HI with LO < HI/],
   ];
   for (const [args, message] of cases) {
     const c = collector();

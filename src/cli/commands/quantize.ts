@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DatasetError, loadDataset, splitHeldOut, type Dataset, type InputSpec } from '../../core/data/index';
+import { DatasetError, loadDataset, splitHeldOut, type Dataset, type DatasetOptions, type InputSpec } from '../../core/data/index';
 import { formatQuantizationReport, QuantizeError, quantizeModel, type QuantizeMode, type QuantizeOptions, type RangeMethod } from '../../core/quantize/index';
 import { RuntimeError } from '../../core/runtime/index';
 import { tensorTypeName, type Model } from '../../core/tflite/index';
@@ -9,7 +9,9 @@ import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, UsageError, type CliIo } from '.
 import { readModelFile } from '../read-model-file';
 
 export const QUANTIZE_USAGE = 'tinyml quantize MODEL --data PATH [--mode int8|int16x8|float16|dynamic] [--io int8|float] '
-  + '[--calibration minmax|percentile|mse] [-o OUT] [--report report.json] [--force]';
+  + '[--calibration minmax|percentile|mse] [-o OUT] [--report report.json] [--force]\n'
+  + '      [--eval PATH] [--keep-float] [--bias-correction] [--per-channel-fc] [--uint8-input] [--json]\n'
+  + '      [--image-range LO,HI | --mean M[,M,M] --std S[,S,S]] [--bgr]';
 
 const MODES: readonly QuantizeMode[] = ['int8', 'int16x8', 'float16', 'dynamic'];
 const METHODS: readonly RangeMethod[] = ['minmax', 'percentile', 'mse'];
@@ -25,6 +27,29 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
 function inputSpecs(model: Model): InputSpec[] {
   const sg = model.subgraphs[0]!;
   return sg.inputs.map((t) => ({ name: sg.tensors[t]!.name, shape: [...sg.tensors[t]!.shape], type: tensorTypeName(sg.tensors[t]!.type) }));
+}
+
+function numbers(value: string, flag: string): number[] {
+  const parts = value.split(',').map((p) => Number(p.trim()));
+  if (!parts.length || parts.some((n) => !Number.isFinite(n))) throw new UsageError(`${flag} takes comma-separated numbers, e.g. ${flag} 127.5,127.5,127.5; got "${value}"`);
+  return parts;
+}
+
+/** How image folders become input values: --image-range LO,HI (default 0,1), or --mean/--std on the 0..255 scale. */
+function datasetOptions(values: { 'image-range'?: string; mean?: string; std?: string; bgr?: boolean }): DatasetOptions {
+  const image: NonNullable<DatasetOptions['image']> = {};
+  if (values['image-range']) {
+    const r = numbers(values['image-range'], '--image-range');
+    if (r.length !== 2 || !(r[0]! < r[1]!)) throw new UsageError(`--image-range takes LO,HI with LO < HI, e.g. --image-range 0,255; got "${values['image-range']}"`);
+    image.range = [r[0]!, r[1]!];
+  }
+  if (values.mean !== undefined || values.std !== undefined) {
+    if (values.mean === undefined || values.std === undefined) throw new UsageError('--mean and --std go together, e.g. --mean 127.5 --std 127.5');
+    image.mean = numbers(values.mean, '--mean');
+    image.std = numbers(values.std, '--std');
+  }
+  if (values.bgr) image.channelOrder = 'bgr';
+  return Object.keys(image).length ? { image } : {};
 }
 
 /** `<name>_<mode>.tflite` next to the model (`<name>_int8.tflite` for the default mode). */
@@ -85,6 +110,10 @@ async function quantizeCommand(args: string[], io: CliIo): Promise<number> {
       'per-channel-fc': { type: 'boolean' },
       'uint8-input': { type: 'boolean' },
       json: { type: 'boolean' },
+      'image-range': { type: 'string' },
+      mean: { type: 'string' },
+      std: { type: 'string' },
+      bgr: { type: 'boolean' },
     },
   });
   if (positionals.length !== 1) throw new UsageError(`usage: ${QUANTIZE_USAGE}`);
@@ -102,15 +131,16 @@ async function quantizeCommand(args: string[], io: CliIo): Promise<number> {
 
   const { model } = readModelFile(modelPath);
   const inputs = inputSpecs(model);
+  const dataOptions = datasetOptions(values);
   const loadWarnings: string[] = [];
   let calibration: Dataset = { source: 'none', samples: [], inputShapes: inputs.map((i) => i.shape) };
   let heldOut: Dataset | undefined;
   if (values.data) {
-    const loaded = await loadDataset(values.data, inputs);
+    const loaded = await loadDataset(values.data, inputs, dataOptions);
     loadWarnings.push(...loaded.warnings);
     calibration = loaded.dataset;
     if (values.eval) {
-      const ev = await loadDataset(values.eval, inputs);
+      const ev = await loadDataset(values.eval, inputs, dataOptions);
       loadWarnings.push(...ev.warnings);
       heldOut = ev.dataset;
     } else if (calibration.samples.length >= 10) {
