@@ -1,4 +1,15 @@
-/** Post-training quantization of float .tflite models: int8 / int16x8 full integer, float16 and dynamic-range. */
+/**
+ * Post-training quantization of float .tflite models: int8 / int16x8 full integer, float16 and dynamic-range.
+ *
+ *   const { model } = loadModel(bytes);
+ *   const { dataset } = await loadDataset('data/calib.npy', inputs);          // src/core/data
+ *   const { calibration, heldOut } = splitHeldOut(dataset, 0.2);
+ *   const result = await quantizeModel(model, calibration, { heldOut }, { onProgress, signal });
+ *   fs.writeFileSync('model_int8.tflite', result.bytes);
+ *   console.log(formatQuantizationReport(result.report, result.warnings));
+ *
+ * Calibration runs the float model on LiteRT; a cancelled run throws QuantizeError('cancelled') and returns nothing.
+ */
 export { quantizeModel, RECOMMENDED_CALIBRATION_SAMPLES } from './quantize-model';
 export { evaluateQuantization } from './evaluate';
 export { QuantizeError, type QuantizeErrorKind } from './errors';
