@@ -9,9 +9,8 @@ import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, UsageError, type CliIo } from '.
 import { readModelFile } from '../read-model-file';
 
 export const QUANTIZE_USAGE = 'tinyml quantize MODEL --data PATH [--mode int8|int16x8|float16|dynamic] [--io int8|float] '
-  + '[--calibration minmax|percentile|mse] [-o OUT] [--report report.json] [--force]\n'
-  + '      [--eval PATH] [--keep-float] [--bias-correction] [--per-channel-fc] [--uint8-input] [--json]\n'
-  + '      [--image-range LO,HI | --mean M[,M,M] --std S[,S,S]] [--bgr]';
+  + '[--calibration minmax|percentile|mse] [-o OUT] [--report report.json] [--force] [--eval PATH] [--keep-float] '
+  + '[--bias-correction] [--per-channel-fc] [--uint8-input] [--image-range LO,HI | --mean M[,M,M] --std S[,S,S]] [--bgr] [--json]';
 
 const MODES: readonly QuantizeMode[] = ['int8', 'int16x8', 'float16', 'dynamic'];
 const METHODS: readonly RangeMethod[] = ['minmax', 'percentile', 'mse'];
