@@ -54,11 +54,16 @@ export interface InspectorDetails {
 }
 
 export function buildInspectorDetails(model: Model): InspectorDetails {
-  let arena: InspectorDetails['arena'];
-  try {
-    arena = { ok: true, estimate: estimateArena(model) };
-  } catch (err) {
-    arena = { ok: false, message: err instanceof Error ? err.message : String(err) };
-  }
-  return { arena, tflm: checkTflmCompatibility(model) };
+  return { arena: arenaForView(model), tflm: checkTflmCompatibility(model) };
 }
+
+/** The arena part of the details on its own: the extension host runs it and the TFLM check as separate steps. */
+export function arenaForView(model: Model): InspectorDetails['arena'] {
+  try {
+    return { ok: true, estimate: estimateArena(model) };
+  } catch (err) {
+    return { ok: false, message: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+export { checkTflmCompatibility };

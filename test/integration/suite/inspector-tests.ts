@@ -247,8 +247,8 @@ export function inspectorTests(): { tests: TestCase[]; measurements: { activatio
         });
         assert.ok(withArena.arenaText.includes(formatBytes(arena.recommendedArenaBytes)), withArena.arenaText);
         const after = theApi().inspectorHostTimings(uri);
-        assert.ok(after?.detailsMs !== undefined, 'the arena step was timed');
-        console.log(`    person_detect arena + TFLM check: ${after.detailsMs.toFixed(1)} ms`);
+        assert.ok(after?.arenaMs !== undefined && after.tflmMs !== undefined, 'the arena and TFLM steps were timed');
+        console.log(`    person_detect after the paint: arena estimate ${after.arenaMs.toFixed(1)} ms, TFLM check ${after.tflmMs.toFixed(1)} ms`);
         assert.ok(after.maxBlockMs < 50, `a step blocked the extension host for ${after.maxBlockMs.toFixed(1)} ms`);
       },
     },
@@ -374,7 +374,8 @@ export function inspectorTests(): { tests: TestCase[]; measurements: { activatio
         assert.ok(tensors.tensorNames.length <= 200, 'only one page of rows is in the DOM');
         const shown = await detailsShown;
         assert.match(shown.arenaText, /Arena/);
-        console.log(`    pose_landmark_heavy arena + TFLM check (after the paint): ${theApi().inspectorHostTimings(uri)?.detailsMs?.toFixed(1)} ms`);
+        const after = theApi().inspectorHostTimings(uri);
+        console.log(`    pose_landmark_heavy after the paint: arena estimate ${after?.arenaMs?.toFixed(1)} ms, TFLM check ${after?.tflmMs?.toFixed(1)} ms`);
         assert.ok(ms <= 1000, `first paint took ${ms.toFixed(0)} ms`);
       },
     },
