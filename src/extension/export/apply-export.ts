@@ -15,11 +15,11 @@ import { checkWritable, errnoReason } from './preflight';
 
 const TMP_SUFFIX = '.tinyml-tmp';
 
-/** A build file changed between the preview and the apply. */
+/** A build file changed between the preview and the apply, or has unsaved changes in an editor. */
 export class StaleExportError extends Error {
   override readonly name = 'StaleExportError';
   constructor(readonly file: string) {
-    super(`${file} changed since the export was previewed; run the export again. Nothing was changed.`);
+    super(`${file} changed since the export was previewed (or has unsaved changes): save it and run the export again. Nothing was changed.`);
   }
 }
 
