@@ -4,6 +4,7 @@
  * several runs of each. Target >= 1x xxd's speed, goal 2x. Also shows the whole `tinyml export` command (which
  * additionally parses and validates the model, estimates its arena and detects the project).
  */
+import { timeMedian } from './harness';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,17 +16,8 @@ import { mb, ms, report } from './harness';
 
 const RUNS = 5;
 
-function median(fn: () => void, runs = RUNS): number {
-  fn(); // warm-up: page cache, JIT
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
-}
+/** Median of RUNS timed runs after one warm-up (page cache, JIT). */
+const median = (fn: () => void): number => timeMedian(fn, { warmup: 1, runs: RUNS });
 
 export async function main(): Promise<void> {
   if (!fs.existsSync(POSE_HEAVY)) {

@@ -12,6 +12,7 @@
  * `apt-get download opencv-doc && dpkg-deb -x`); they are resized to 32×32 with pixel values 0..255 by the project's
  * data loader and split half/half (seeded) into calibration and held-out.
  */
+import { mulberry32 as rng } from '../src/core/common/seeded-random';
 import fs from 'node:fs';
 import type { Dataset } from '../src/core/data/dataset';
 import { loadDataset, splitHeldOut } from '../src/core/data/index';
@@ -20,17 +21,6 @@ import { initRuntime, loadRuntimeModel } from '../src/core/runtime/index';
 import { elementCount, loadModel, readModel, TensorType, type Model } from '../src/core/tflite/index';
 import { HAS_SHARED, listSharedModels, sharedModel } from '../test/helpers/paths';
 import { report } from './harness';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function dataset(source: string, shape: number[], count: number, make: () => Float32Array): Dataset {
   return { source, inputShapes: [shape], samples: Array.from({ length: count }, () => [make()]) };

@@ -1,3 +1,4 @@
+import { mulberry32 as rng } from '../../src/core/common/seeded-random';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,17 +14,6 @@ import { BuiltinOperator, loadModel, ModelBuilder, readModel, TensorType, writeM
 const ROOT = path.resolve(__dirname, '../../..');
 const MODELS = path.resolve(ROOT, '../shared/models');
 const NO_MODELS = fs.existsSync(MODELS) ? false : 'needs ../shared/models';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomDataset(shape: number[], count: number, seed: number, lo = -1, hi = 1): Dataset {
   const r = rng(seed);

@@ -1,16 +1,9 @@
 import type { Dataset } from './dataset';
 
-/** Deterministic PRNG (mulberry32): the same seed splits the same way on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../common/seeded-random';
+
+/** The same seed splits the same way on every machine. */
+export const seededRandom = mulberry32;
 
 /**
  * Splits off a held-out part (for the quantization report: never the calibration samples) by a seeded shuffle. Both
