@@ -19,6 +19,11 @@ const builds = [
     ...common, entryPoints: [path.join(root, 'src/extension/export/export-worker.ts')], outfile: path.join(root, 'dist/export-worker.js'),
     platform: 'node', format: 'cjs', target: 'node20',
   }),
+  // Quantize Model reads data and runs LiteRT in a worker thread (src/extension/quantize/worker-client.ts).
+  build({
+    ...common, entryPoints: [path.join(root, 'src/extension/quantize/quantize-worker.ts')], outfile: path.join(root, 'dist/quantize-worker.js'),
+    platform: 'node', format: 'cjs', target: 'node20',
+  }),
   build({
     ...common, entryPoints: [path.join(root, 'src/cli/main.ts')], outfile: path.join(root, 'dist/cli.js'),
     platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' },

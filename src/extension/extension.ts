@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { registerArenaFeatures } from './arena/register';
 import { inspectModel } from './commands/inspect-model';
 import { registerExportCommands } from './export/register';
+import { registerQuantizeCommand } from './quantize/register';
 import type { RenderReport, RevealTarget } from './inspector/messages';
 import { INSPECTOR_VIEW_TYPE, ModelInspectorProvider, type InspectorHostTimings } from './inspector/model-inspector-provider';
 
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): TinymlApi {
   );
   registerArenaFeatures(context);
   registerExportCommands(context);
+  registerQuantizeCommand(context);
   const activateMs = performance.now() - started;
   return {
     activateMs,

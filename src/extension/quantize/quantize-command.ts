@@ -1,0 +1,283 @@
+/**
+ * `TinyML: Quantize Model`: model -> mode -> I/O type -> range method -> calibration data -> quantize behind a
+ * cancellable progress notification -> `<name>_<mode>.tflite` next to the source -> inspector + report beside it.
+ *
+ * The model reading, data loading and quantization run in a worker thread (worker-client.ts); the extension host only
+ * asks, shows progress, writes the result and opens it.
+ *
+ * Called with a Uri (explorer context menu) it starts from that model. Called with a QuantizeCommandArgs object (the
+ * integration tests) it shows no QuickPick or dialog: the answers come from the object, and an existing output is
+ * replaced only with `ifExists: 'overwrite'`.
+ */
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import * as vscode from 'vscode';
+import type { QuantizeMode, RangeMethod } from '../../core/quantize/index';
+import type { PrepareResult, QuantizeJob, QuantizeJobResult } from './quantize-job';
+import {
+  datasetFix, datasetItems, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, resultSummary, type Choice,
+} from './quantize-ui';
+import { quantizationReportMarkdown } from './report-markdown';
+import { showReport, type ReportDocuments } from './report-document';
+import { QuantizeJobCancelled, runQuantizeWorker } from './worker-client';
+import { QuantizeJobError } from './worker-protocol';
+import { checkWritable, OutputExistsError, OutputWriteError, writeOutput } from './write-output';
+
+const INSPECTOR_VIEW_TYPE = 'tinyml.modelInspector';
+
+/** Every answer of the command, for tests and other extensions: no QuickPick or dialog is shown. */
+export interface QuantizeCommandArgs {
+  model: vscode.Uri | string;
+  mode?: QuantizeMode;
+  io?: 'int8' | 'float';
+  calibration?: RangeMethod;
+  /** Calibration data, file or folder; required for int8 and int16x8. */
+  data?: vscode.Uri | string;
+  /** Where to write; default `<name>_<mode>.tflite` next to the model. */
+  output?: vscode.Uri | string;
+  /** The answer to "the output exists": without it, an existing file is left alone and nothing is written. */
+  ifExists?: 'overwrite' | 'cancel';
+  /** Cancels the run exactly as the notification's Cancel button does. */
+  cancellation?: vscode.CancellationToken;
+  /** Called with each progress report the notification shows. */
+  onProgress?(done: number, total: number, stage: string): void;
+  keepUnsupportedInFloat?: boolean;
+}
+
+export interface QuantizeCommandResult {
+  status: 'written' | 'cancelled' | 'exists' | 'error' | 'dismissed';
+  /** The written (or refused) output file. */
+  output?: string;
+  /** The error shown to the user. */
+  message?: string;
+  reportUri?: string;
+  reportShownAs?: 'preview' | 'text';
+  summary?: string;
+  /** Longest stall of the extension host's event loop during the run (ms). */
+  hostMaxBlockMs?: number;
+  durationMs: number;
+}
+
+const toUri = (u: vscode.Uri | string): vscode.Uri => (typeof u === 'string' ? vscode.Uri.file(u) : u);
+
+function isArgs(a: unknown): a is QuantizeCommandArgs {
+  return typeof a === 'object' && a !== null && !(a instanceof vscode.Uri) && 'model' in a;
+}
+
+/** Event-loop stalls of the extension host over a span, in ms. */
+function blockMonitor(): { stop(): number } {
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  h.enable();
+  return {
+    stop() {
+      h.disable();
+      return Math.round(h.max / 1e6);
+    },
+  };
+}
+
+async function pick<T>(choices: readonly Choice<T>[], title: string, placeHolder: string): Promise<T | undefined> {
+  const picked = await vscode.window.showQuickPick(choices.map((c) => ({ ...c })), { title, placeHolder, matchOnDescription: true, matchOnDetail: true });
+  return picked?.value;
+}
+
+async function pickModelFile(): Promise<vscode.Uri | undefined> {
+  const active = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  const activeUri = active instanceof vscode.TabInputCustom || active instanceof vscode.TabInputText ? active.uri : undefined;
+  if (activeUri?.path.toLowerCase().endsWith('.tflite')) return activeUri;
+  const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Quantize', title: 'Select a float .tflite model', filters: { 'TFLite models': ['tflite'] } });
+  return picked?.[0];
+}
+
+async function pickDataset(prepared: PrepareResult, title: string): Promise<vscode.Uri | undefined> {
+  type Item = vscode.QuickPickItem & { path?: string; browse?: true };
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
+  const items: Item[] = datasetItems(prepared.candidates, folders.length > 1);
+  const shapes = prepared.inputs.map((i) => `${i.name} [${i.shape.join(', ')}]`).join(', ');
+  items.push({ label: '$(folder-opened) Browse…', detail: '.npy, .npz, .csv, .json, or a folder of images (.png/.jpg/.bmp), .wav or .npy files', browse: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title,
+    placeHolder: prepared.candidates.length ? `Calibration data for ${shapes}` : `No data found in the workspace for ${shapes}: browse for it`,
+    matchOnDetail: true,
+  });
+  if (!picked) return undefined;
+  if (picked.path) return vscode.Uri.file(picked.path);
+  const chosen = await vscode.window.showOpenDialog({
+    canSelectFiles: true, canSelectFolders: true, canSelectMany: false, openLabel: 'Calibrate with this', title: 'Calibration data',
+    defaultUri: folders[0]?.uri,
+  });
+  return chosen?.[0];
+}
+
+/** Asks what to do about an existing output: the file to write (and whether it may be replaced), or undefined. */
+async function resolveExisting(file: string, model: vscode.Uri, args: QuantizeCommandArgs | undefined): Promise<{ file: string; overwrite: boolean } | undefined> {
+  if (args) return args.ifExists === 'overwrite' ? { file, overwrite: true } : undefined;
+  const choice = await vscode.window.showWarningMessage(
+    `${path.basename(file)} already exists.`,
+    { modal: true, detail: `Replace ${vscode.workspace.asRelativePath(file)} with the new model, or save it under another name?` },
+    'Overwrite', 'Save as…',
+  );
+  if (choice === 'Overwrite') return { file, overwrite: true };
+  if (choice !== 'Save as…') return undefined;
+  const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(file), filters: { 'TFLite models': ['tflite'] }, title: 'Save the quantized model as' });
+  if (!target) return undefined;
+  if (target.fsPath === model.fsPath) {
+    void vscode.window.showErrorMessage('The quantized model cannot replace the float model it is made from: choose another name.');
+    return undefined;
+  }
+  // The save dialog has already asked about replacing an existing file.
+  return { file: target.fsPath, overwrite: true };
+}
+
+function describeError(e: unknown): string {
+  if (e instanceof QuantizeJobError) {
+    if (e.errorName === 'DatasetError') {
+      return `Calibration data: ${e.message} ${e.kind ? datasetFix(e.kind as Parameters<typeof datasetFix>[0]) : ''} Nothing was written.`.trim();
+    }
+    if (e.errorName === 'QuantizeError' && e.kind === 'unsupported-op') return `${e.message} Nothing was written.`;
+    return `${e.message} Nothing was written.`;
+  }
+  return `Quantization failed: ${e instanceof Error ? e.message : String(e)}. Nothing was written.`;
+}
+
+/** Where each engine stage sits on the notification's bar (percent), so the bar only moves forward. */
+const STAGE_SPANS: Record<string, [number, number]> = {
+  'loading data': [0, 5],
+  calibrating: [5, 80],
+  'calibrating (histograms)': [5, 80],
+  'bias correction': [80, 85],
+  evaluating: [85, 100],
+};
+
+/** Runs the job behind a cancellable notification; Cancel (or args.cancellation) aborts the worker's engine signal. */
+function quantizeWithProgress(job: QuantizeJob, title: string, args: QuantizeCommandArgs | undefined): Thenable<QuantizeJobResult> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+    const abort = new AbortController();
+    const subscriptions = [token.onCancellationRequested(() => abort.abort())];
+    if (args?.cancellation) subscriptions.push(args.cancellation.onCancellationRequested(() => abort.abort()));
+    if (token.isCancellationRequested || args?.cancellation?.isCancellationRequested) abort.abort();
+    let shown = 0;
+    const onProgress = (n: number, total: number, stage: string): void => {
+      const span = STAGE_SPANS[stage];
+      const percent = span ? span[0] + ((span[1] - span[0]) * Math.min(n, total)) / Math.max(1, total) : shown;
+      progress.report({ message: total > 1 ? `${stage} ${n}/${total}` : stage, increment: Math.max(0, percent - shown) });
+      shown = Math.max(shown, percent);
+      args?.onProgress?.(n, total, stage);
+    };
+    return runQuantizeWorker(job, { signal: abort.signal, onProgress }).finally(() => subscriptions.forEach((s) => s.dispose()));
+  });
+}
+
+export class QuantizeCommand {
+  constructor(private readonly reports: ReportDocuments) {}
+
+  async run(arg?: unknown): Promise<QuantizeCommandResult> {
+    const started = performance.now();
+    const args = isArgs(arg) ? arg : undefined;
+    const done = (r: Omit<QuantizeCommandResult, 'durationMs'>): QuantizeCommandResult => ({ ...r, durationMs: Math.round(performance.now() - started) });
+    const fail = (message: string, extra: Partial<QuantizeCommandResult> = {}): QuantizeCommandResult => {
+      if (!args) void vscode.window.showErrorMessage(message);
+      return done({ status: 'error', message, ...extra });
+    };
+
+    const model = args ? toUri(args.model) : arg instanceof vscode.Uri ? arg : await pickModelFile();
+    if (!model) return done({ status: 'dismissed' });
+    if (model.scheme !== 'file') return fail(`${model.toString()}: only models on this machine's file system can be quantized.`);
+    const name = path.basename(model.fsPath);
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+
+    // The model check and the dataset search start at once, while the user picks the mode.
+    const preparing = runQuantizeWorker({ kind: 'prepare', model: model.fsPath, folders: args ? [] : folders });
+    preparing.catch(() => undefined);
+
+    const mode = args ? args.mode ?? 'int8' : await pick(MODE_CHOICES, `Quantize ${name}: mode`, 'int8 runs on microcontrollers (TFLite Micro)');
+    if (!mode) return done({ status: 'dismissed' });
+    let prepared: PrepareResult;
+    try {
+      prepared = await preparing;
+    } catch (e) {
+      return fail(e instanceof Error ? e.message : String(e));
+    }
+    if (prepared.notQuantizable) return fail(prepared.notQuantizable);
+
+    let io: 'int8' | 'float' = 'int8';
+    let calibration: RangeMethod = 'minmax';
+    let data: vscode.Uri | undefined;
+    if (needsCalibration(mode)) {
+      const ioPicked = args ? args.io ?? 'int8' : await pick(ioChoices(mode), `Quantize ${name}: input and output type`, 'What the firmware feeds and reads');
+      if (!ioPicked) return done({ status: 'dismissed' });
+      io = ioPicked;
+      const method = args ? args.calibration ?? 'minmax' : await pick(METHOD_CHOICES, `Quantize ${name}: activation ranges`, 'How ranges are taken from the calibration data');
+      if (!method) return done({ status: 'dismissed' });
+      calibration = method;
+      data = args ? (args.data ? toUri(args.data) : undefined) : await pickDataset(prepared, `Quantize ${name}: calibration data`);
+      if (!data) return args ? fail(`${mode} needs calibration data: pass "data".`) : done({ status: 'dismissed' });
+    }
+
+    let target = { file: args?.output ? toUri(args.output).fsPath : defaultOutputFile(model.fsPath, mode), overwrite: false };
+    if (path.resolve(target.file) === path.resolve(model.fsPath)) return fail(`${target.file}: the output would replace the float model; choose another file.`);
+    if (await exists(target.file)) {
+      const resolved = await resolveExisting(target.file, model, args);
+      if (!resolved) return done({ status: 'exists', output: target.file, message: `${target.file} already exists; nothing was written.` });
+      target = resolved;
+    }
+    try {
+      checkWritable(target.file);
+    } catch (e) {
+      return fail((e as Error).message, { output: target.file });
+    }
+
+    const displayRoot = data ? vscode.workspace.getWorkspaceFolder(data)?.uri.fsPath : undefined;
+    const job: QuantizeJob = {
+      kind: 'quantize', model: model.fsPath, mode, io, calibration,
+      ...(data ? { data: data.fsPath } : {}), ...(displayRoot ? { displayRoot } : {}),
+      ...(args?.keepUnsupportedInFloat ? { keepUnsupportedInFloat: true } : {}),
+    };
+    const monitor = blockMonitor();
+    let result: QuantizeJobResult;
+    for (;;) {
+      try {
+        result = await quantizeWithProgress(job, `Quantizing ${name} (${mode})`, args);
+        break;
+      } catch (e) {
+        if (e instanceof QuantizeJobCancelled) return done({ status: 'cancelled', output: target.file, hostMaxBlockMs: monitor.stop() });
+        const message = describeError(e);
+        const unsupportedOp = e instanceof QuantizeJobError && e.errorName === 'QuantizeError' && e.kind === 'unsupported-op';
+        if (args || !unsupportedOp || job.keepUnsupportedInFloat) return fail(message, { hostMaxBlockMs: monitor.stop() });
+        const keep = 'Quantize again, keeping them in float';
+        if ((await vscode.window.showErrorMessage(message, keep)) !== keep) return done({ status: 'error', message, hostMaxBlockMs: monitor.stop() });
+        job.keepUnsupportedInFloat = true;
+      }
+    }
+    const hostMaxBlockMs = monitor.stop();
+
+    try {
+      writeOutput(target.file, result.bytes, { overwrite: target.overwrite });
+    } catch (e) {
+      if (e instanceof OutputExistsError) {
+        return fail(`${target.file} appeared while the model was being quantized; it was left as it is and nothing was written.`, { status: 'exists', output: target.file, hostMaxBlockMs });
+      }
+      return fail(e instanceof OutputWriteError ? e.message : `Cannot write ${target.file}: ${(e as Error).message}`, { output: target.file, hostMaxBlockMs });
+    }
+
+    const outUri = vscode.Uri.file(target.file);
+    const reportUri = this.reports.add(target.file, quantizationReportMarkdown(result.report, result.warnings, { source: model.fsPath, output: target.file }));
+    await vscode.commands.executeCommand('vscode.openWith', outUri, INSPECTOR_VIEW_TYPE, { preview: false });
+    const reportShownAs = await showReport(reportUri);
+    const summary = resultSummary(target.file, result.report);
+    if (!args) {
+      const warningsNote = result.warnings.length ? ` (${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'} in the report)` : '';
+      void vscode.window.showInformationMessage(`${summary}${warningsNote}`, 'Show Report').then((c) => c && showReport(reportUri));
+    }
+    return done({ status: 'written', output: target.file, reportUri: reportUri.toString(), reportShownAs, summary, hostMaxBlockMs });
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(vscode.Uri.file(file));
+    return true;
+  } catch {
+    return false;
+  }
+}

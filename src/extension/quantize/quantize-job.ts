@@ -1,0 +1,114 @@
+/**
+ * The heavy half of the Quantize Model command, run in a worker thread (quantize-worker.ts) so that LiteRT, the data
+ * loaders and the graph rewrite never stall the extension host: reading the model, finding dataset candidates,
+ * loading the data and quantizing. No `vscode` import; the unit tests call these functions directly.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { findDatasetCandidates, loadDataset, splitHeldOut, type Dataset, type InputSpec } from '../../core/data/index';
+import { quantizeModel, type QuantizationReport, type QuantizeHooks, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
+import { loadModel, ModelFormatError, TensorType, tensorTypeName, type Model } from '../../core/tflite/index';
+import type { FolderCandidate } from './quantize-ui';
+
+/** Reads the model and lists the workspace data that could calibrate it. */
+export interface PrepareJob {
+  kind: 'prepare';
+  model: string;
+  /** Workspace folders to search for calibration data (none: no search). */
+  folders: string[];
+}
+
+export interface PrepareResult {
+  inputs: InputSpec[];
+  candidates: FolderCandidate[];
+  /** Set when the model cannot be quantized (already quantized, ...): say so before asking anything else. */
+  notQuantizable?: string;
+}
+
+export interface QuantizeJob {
+  kind: 'quantize';
+  model: string;
+  /** Calibration data (file or folder); required for int8 and int16x8. */
+  data?: string;
+  /** Data paths in messages are shown relative to this folder. */
+  displayRoot?: string;
+  mode: QuantizeMode;
+  io: 'int8' | 'float';
+  calibration: RangeMethod;
+  keepUnsupportedInFloat?: boolean;
+}
+
+export interface QuantizeJobResult {
+  bytes: Uint8Array;
+  report: QuantizationReport;
+  warnings: string[];
+}
+
+/** Share of the data held out for the accuracy report (seeded split), as `tinyml quantize` does without --eval. */
+export const HELD_OUT_FRACTION = 0.2;
+/** Below this many samples all of them calibrate and the report has no accuracy section. */
+export const MIN_SAMPLES_FOR_HELD_OUT = 10;
+
+/** Thrown for a model file that cannot be read; the message names the file. */
+export class ModelFileError extends Error {
+  override readonly name = 'ModelFileError';
+}
+
+function readModelFile(file: string): Model {
+  let bytes: Uint8Array;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    throw new ModelFileError(`${file}: cannot read the model (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+  }
+  try {
+    return loadModel(bytes).model;
+  } catch (e) {
+    if (e instanceof ModelFormatError) throw new ModelFileError(`${e.withFile(file).message} The file is not a valid .tflite model.`);
+    throw e;
+  }
+}
+
+export function inputSpecs(model: Model): InputSpec[] {
+  const sg = model.subgraphs[0];
+  if (!sg) return [];
+  return sg.inputs.map((t) => ({ name: sg.tensors[t]!.name, shape: [...sg.tensors[t]!.shape], type: tensorTypeName(sg.tensors[t]!.type) }));
+}
+
+export async function prepareJob(job: PrepareJob): Promise<PrepareResult> {
+  const model = readModelFile(job.model);
+  const inputs = inputSpecs(model);
+  const name = path.basename(job.model);
+  const floatTensors = model.subgraphs[0]?.tensors.some((t) => t.type === TensorType.FLOAT32) ?? false;
+  if (!floatTensors) return { inputs, candidates: [], notQuantizable: `${name} has no float tensors: it is already quantized. Quantize the float model it was made from.` };
+  const candidates: FolderCandidate[] = [];
+  for (const folder of job.folders) {
+    for (const c of await findDatasetCandidates(folder, inputs)) candidates.push({ ...c, folder: path.basename(folder) });
+  }
+  return { inputs, candidates };
+}
+
+export async function quantizeJob(job: QuantizeJob, hooks: QuantizeHooks = {}): Promise<QuantizeJobResult> {
+  const model = readModelFile(job.model);
+  const inputs = inputSpecs(model);
+  const warnings: string[] = [];
+  let calibration: Dataset = { source: 'none', samples: [], inputShapes: inputs.map((i) => i.shape) };
+  let heldOut: Dataset | undefined;
+  if (job.data) {
+    hooks.onProgress?.(0, 1, 'loading data');
+    const loaded = await loadDataset(job.data, inputs, job.displayRoot ? { displayRoot: job.displayRoot } : {});
+    warnings.push(...loaded.warnings);
+    calibration = loaded.dataset;
+    if (calibration.samples.length >= MIN_SAMPLES_FOR_HELD_OUT) {
+      ({ calibration, heldOut } = splitHeldOut(calibration, HELD_OUT_FRACTION));
+    } else {
+      warnings.push(`${calibration.source} has ${calibration.samples.length} samples: all used for calibration, so the report has no held-out accuracy.`);
+    }
+  }
+  // quantizeModel checks the signal first: a Cancel during data loading stops the run there.
+  const result = await quantizeModel(model, calibration, {
+    mode: job.mode, io: job.io, calibration: job.calibration, modelName: path.basename(job.model),
+    keepUnsupportedInFloat: !!job.keepUnsupportedInFloat, ...(heldOut ? { heldOut } : {}),
+  }, hooks);
+  return { bytes: result.bytes, report: result.report, warnings: [...warnings, ...result.warnings] };
+}

@@ -1,0 +1,137 @@
+/**
+ * What the Quantize Model command shows: QuickPick choices, the output file name, dataset candidates as pick items,
+ * the fix to suggest for bad data and the one-line result. Plain data and functions (no `vscode` import), so the unit
+ * tests check the wording and the ranking without an editor.
+ */
+import path from 'node:path';
+import type { DatasetCandidate, DatasetErrorKind } from '../../core/data/index';
+import type { QuantizationReport, QuantizeMode, RangeMethod } from '../../core/quantize/index';
+
+export interface Choice<T> {
+  value: T;
+  label: string;
+  description: string;
+  detail: string;
+}
+
+/** Modes that need calibration data (and offer the I/O type and range method). */
+export const needsCalibration = (mode: QuantizeMode): boolean => mode === 'int8' || mode === 'int16x8';
+
+/** Modes whose result TFLite Micro cannot run at all: they keep float activations (or float16 weights). */
+export const runsOnTflm = (mode: QuantizeMode): boolean => mode === 'int8' || mode === 'int16x8';
+
+export const NOT_FOR_TFLM = 'TFLite Micro cannot run it';
+
+export const MODE_CHOICES: readonly Choice<QuantizeMode>[] = [
+  {
+    value: 'int8',
+    label: 'int8 (full integer)',
+    description: 'default · for TFLite Micro',
+    detail: 'int8 weights and activations, calibrated on sample data from the workspace. What microcontrollers run (reference and CMSIS-NN kernels).',
+  },
+  {
+    value: 'int16x8',
+    label: 'int16x8',
+    description: 'int16 activations, int8 weights · TFLite Micro (fewer kernels)',
+    detail: 'More precise activations than int8 (audio, regression), twice the activation memory. Calibrated on sample data.',
+  },
+  {
+    value: 'float16',
+    label: 'float16 weights',
+    description: `$(warning) not for microcontrollers: ${NOT_FOR_TFLM}`,
+    detail: 'Halves the weights; they are expanded back to float32 when the model loads. For GPUs and phones. No data needed.',
+  },
+  {
+    value: 'dynamic',
+    label: 'dynamic range',
+    description: `$(warning) not for microcontrollers: ${NOT_FOR_TFLM}`,
+    detail: 'int8 weights, float activations, hybrid kernels on CPUs. No data needed.',
+  },
+];
+
+export function ioChoices(mode: QuantizeMode): Choice<'int8' | 'float'>[] {
+  const integer = mode === 'int16x8' ? 'int16' : 'int8';
+  return [
+    {
+      value: 'int8',
+      label: `${integer} inputs and outputs`,
+      description: 'default',
+      detail: `The firmware feeds ${integer} values and reads ${integer} results (scale and zero point in the model).`,
+    },
+    {
+      value: 'float',
+      label: 'float32 inputs and outputs',
+      description: 'QUANTIZE / DEQUANTIZE at the boundary',
+      detail: 'Same interface as the float model; the conversion costs a little time and arena memory on the device.',
+    },
+  ];
+}
+
+export const METHOD_CHOICES: readonly Choice<RangeMethod>[] = [
+  { value: 'minmax', label: 'min/max', description: 'default · what the TF converter does', detail: 'Each activation range is the smallest and largest value seen in the calibration data.' },
+  { value: 'percentile', label: 'percentile', description: 'clips outliers', detail: 'Ranges cut at the 0.01th and 99.99th percentile: finer steps when a few values are extreme.' },
+  { value: 'mse', label: 'MSE-optimal', description: 'least quantization error', detail: 'Ranges that minimize the mean squared quantization error of each activation.' },
+];
+
+/** `<name>_int8.tflite` (`_int16x8`, `_float16`, `_dynamic`) next to the source model. */
+export function defaultOutputFile(modelFile: string, mode: QuantizeMode): string {
+  const base = path.basename(modelFile).replace(/\.tflite$/i, '');
+  return path.join(path.dirname(modelFile), `${base}_${mode}.tflite`);
+}
+
+/** A dataset candidate from one of the workspace folders. */
+export interface FolderCandidate extends DatasetCandidate {
+  /** Name of the workspace folder it was found in. */
+  folder: string;
+}
+
+export interface DatasetItem {
+  label: string;
+  description: string;
+  detail: string;
+  path: string;
+}
+
+/**
+ * Candidates of all workspace folders, best first: the ones checked to fit, then the unchecked ones; those checked
+ * not to fit are listed last (their detail says why) so the user sees why a file is not offered first.
+ */
+export function datasetItems(candidates: readonly FolderCandidate[], multiRoot: boolean): DatasetItem[] {
+  const rank = (c: FolderCandidate) => (c.fits === true ? 0 : c.fits === undefined ? 1 : 2);
+  return [...candidates]
+    .sort((a, b) => rank(a) - rank(b) || b.score - a.score || a.relativePath.localeCompare(b.relativePath))
+    .map((c) => ({
+      label: `${c.fits === false ? '$(warning)' : c.kind.endsWith('folder') || c.kind === 'input-folders' ? '$(folder)' : '$(file)'} ${multiRoot ? `${c.folder}/` : ''}${c.relativePath}`,
+      description: c.fits === true ? 'fits the model input' : c.fits === undefined ? 'not checked yet' : 'does not fit',
+      detail: c.detail,
+      path: c.path,
+    }));
+}
+
+/** What to do about data the loaders rejected, by the kind of problem. */
+export function datasetFix(kind: DatasetErrorKind): string {
+  switch (kind) {
+    case 'unreadable': return 'Check that the file exists and can be read, or pick other data.';
+    case 'empty': return 'Give a file with at least one sample (100 or more calibrate well).';
+    case 'format': return 'The file is damaged or not what its extension says: save it again (e.g. numpy.save) or pick other data.';
+    case 'dtype': return 'Save the array as float32 (or an integer type), e.g. x.astype("float32").';
+    case 'shape': return 'Give one sample per row (or per file) shaped like the model input, with an optional leading sample axis.';
+    case 'non-finite': return 'Remove or replace the NaN/Inf values before calibrating.';
+    case 'mismatch': return 'Give every model input the same number of samples, named after the inputs.';
+    case 'unsupported': return 'Convert the data to .npy, .npz, .csv or .json, or to a folder of .png/.jpg/.bmp or mono .wav files.';
+  }
+}
+
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+const db = (x: number) => (x === Infinity ? 'exact' : `${x.toFixed(1)} dB`);
+
+/** The notification after a run: file, sizes, the worst output SQNR, and whether TFLite Micro can run it. */
+export function resultSummary(outputFile: string, report: QuantizationReport): string {
+  const parts = [`Wrote ${path.basename(outputFile)}: ${kb(report.sizeBefore)} → ${kb(report.sizeAfter)}`];
+  const outputs = report.accuracy?.outputs ?? [];
+  if (outputs.length) parts.push(`output SQNR ${db(Math.min(...outputs.map((o) => o.sqnrDb)))} on ${report.accuracy!.samples} held-out samples`);
+  if (!runsOnTflm(report.mode)) parts.push(`${report.mode === 'dynamic' ? 'dynamic-range' : 'float16'} model: ${NOT_FOR_TFLM}`);
+  else if (report.tflm && !report.tflm.runs) parts.push('TFLite Micro cannot run it as is (see the report)');
+  else if (report.tflm?.arenaBytes) parts.push(`TFLite Micro arena ≈ ${report.tflm.arenaBytes} bytes`);
+  return parts.join(' · ');
+}

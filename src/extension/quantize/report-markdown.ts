@@ -1,0 +1,91 @@
+/**
+ * The quantization report as Markdown, shown read-only in a preview beside the new model: the same facts as the
+ * CLI's text report, plus the whole per-layer table (the quantization debugger: which layer loses the most).
+ */
+import path from 'node:path';
+import type { QuantizationReport } from '../../core/quantize/index';
+import { NOT_FOR_TFLM, runsOnTflm } from './quantize-ui';
+
+/** Tensor and file names come from the model: keep them text (no tables broken by `|`, no markup, no HTML). */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`));
+}
+
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+const db = (x: number) => (x === Infinity ? 'exact' : x === -Infinity ? '−∞ dB' : `${x.toFixed(1)} dB`);
+const num = (x: number) => (Number.isFinite(x) ? x.toPrecision(3) : String(x));
+
+/** How many of the lowest-SQNR layers the per-layer table flags. */
+const WORST_LAYERS_FLAGGED = 3;
+
+export interface ReportNames {
+  /** The float model the run started from. */
+  source: string;
+  /** The file written. */
+  output: string;
+}
+
+export function quantizationReportMarkdown(r: QuantizationReport, warnings: readonly string[], names: ReportNames): string {
+  const out: string[] = [];
+  const e = escapeMarkdown;
+  out.push(`# Quantization report: ${e(path.basename(names.output))}`, '');
+  const ioText = runsOnTflm(r.mode) ? `, ${r.io === 'float' ? 'float32' : r.mode === 'int16x8' ? 'int16' : 'int8'} inputs and outputs` : '';
+  out.push(`From **${e(path.basename(names.source))}** · mode **${r.mode}**${ioText} · size ${kb(r.sizeBefore)} → ${kb(r.sizeAfter)} (${((100 * r.sizeAfter) / r.sizeBefore).toFixed(0)}%)`, '');
+  if (!runsOnTflm(r.mode)) {
+    const why = r.mode === 'dynamic'
+      ? 'dynamic-range models keep float activations and need hybrid kernels'
+      : 'float16 weights need a float16 DEQUANTIZE kernel';
+    out.push(`> **${NOT_FOR_TFLM}:** ${why}. Use int8 for microcontrollers.`, '');
+  }
+
+  const a = r.accuracy;
+  out.push('## Accuracy', '');
+  if (!a) {
+    out.push(r.calibration ? 'Not measured: too few samples to hold some out (10 or more are needed).' : 'Not measured: this mode needs no data, and none was given.', '');
+  } else {
+    out.push(`Quantized vs float model on **${a.samples} held-out samples** (${e(a.source)}), never used for calibration.`, '');
+    if (a.outputs.length) {
+      out.push('| Output | SQNR | Max abs error | Mean abs error |', '|---|---:|---:|---:|');
+      for (const o of a.outputs) out.push(`| ${e(o.name)} | ${db(o.sqnrDb)} | ${num(o.maxAbsError)} | ${num(o.meanAbsError)} |`);
+      out.push('');
+    }
+    if (a.top1Agreement !== undefined) out.push(`Top-1 agreement with the float model: **${(100 * a.top1Agreement).toFixed(1)}%**`, '');
+    if (a.layers.length) {
+      const worst = new Set([...a.layers].sort((x, y) => x.sqnrDb - y.sqnrDb).slice(0, WORST_LAYERS_FLAGGED).map((l) => l.tensor));
+      out.push('### Per layer', '', 'SQNR of each intermediate tensor vs the float model, in execution order; ⚠ marks the layers that lose the most.', '');
+      out.push('| | Operator | Tensor | SQNR | Max abs error | Steps |', '|---|---|---|---:|---:|---:|');
+      for (const l of a.layers) {
+        const steps = l.scale > 0 ? (l.maxAbsError / l.scale).toFixed(1) : '';
+        out.push(`| ${worst.has(l.tensor) ? '⚠' : ''} | ${e(l.producer)} | ${e(l.tensor)} | ${db(l.sqnrDb)} | ${num(l.maxAbsError)} | ${steps} |`);
+      }
+      out.push('', '*Steps*: the max abs error in quantization steps of that tensor (its scale).', '');
+    }
+  }
+
+  if (r.calibration) {
+    const c = r.calibration;
+    out.push('## Calibration', '');
+    out.push(`${c.samples} samples from ${e(c.source)}, ranges by **${c.method}**; ${c.batch > 1 ? `${c.batch} samples per runtime call, ` : ''}runtime forward passes ${(c.forwardMs / 1000).toFixed(2)} s of ${(r.totalMs / 1000).toFixed(2)} s in total.`, '');
+  }
+
+  if (r.tflm) {
+    out.push('## TFLite Micro', '');
+    out.push(r.tflm.runs ? 'Every operator has a TFLite Micro kernel.' : '**TFLite Micro cannot run this model as is.**');
+    if (r.tflm.arenaBytes) out.push('', `Tensor arena estimate: **${r.tflm.arenaBytes} bytes** (reference kernels; \`kTensorArenaSize\` hover in C/C++ files gives it per target).`);
+    out.push('');
+    for (const n of r.tflm.notes) out.push(`- ${e(n)}`);
+    if (r.tflm.notes.length) out.push('');
+  }
+
+  const quantized = r.operators.filter((o) => o.status === 'quantized').length;
+  const float = r.operators.filter((o) => o.status === 'float');
+  out.push('## Operators', '');
+  out.push(`${quantized} of ${r.operators.length} operators quantized${float.length ? `; kept in float: ${float.map((o) => e(`${o.op} #${o.index}`)).join(', ')}` : ''}.`, '');
+
+  if (warnings.length) {
+    out.push('## Warnings', '');
+    for (const w of warnings) out.push(`- ${e(w)}`);
+    out.push('');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { QuantizationReport } from '../../src/core/quantize/index';
+import { escapeMarkdown, quantizationReportMarkdown } from '../../src/extension/quantize/report-markdown';
+
+const names = { source: 'models/ae.tflite', output: 'models/ae_int8.tflite' };
+
+function int8Report(): QuantizationReport {
+  return {
+    mode: 'int8', io: 'int8', sizeBefore: 20480, sizeAfter: 6144, totalMs: 2500, activations: [],
+    operators: [
+      { index: 0, op: 'FULLY_CONNECTED', status: 'quantized', version: 4 },
+      { index: 1, op: 'CUSTOM', status: 'float', version: 1 },
+    ],
+    calibration: { method: 'minmax', samples: 160, source: 'data/calibration.npy (calibration split, seed 1)', forwardMs: 800, batch: 32 },
+    accuracy: {
+      source: 'data/calibration.npy (held-out split, seed 1)', samples: 40, top1Agreement: 0.975,
+      outputs: [{ name: 'scores', sqnrDb: 28.44, maxAbsError: 0.0123, meanAbsError: 0.00211 }],
+      layers: [
+        { tensor: 'dense|1', producer: 'FULLY_CONNECTED #0', sqnrDb: 40.1, maxAbsError: 0.02, scale: 0.01 },
+        { tensor: '<b>x</b>', producer: 'CUSTOM #1', sqnrDb: 12, maxAbsError: 0.5, scale: 0.1 },
+        { tensor: 'out', producer: 'SOFTMAX #2', sqnrDb: Infinity, maxAbsError: 0, scale: 1 / 256 },
+      ],
+    },
+    tflm: { runs: false, notes: ['CUSTOM #1: no kernel for custom op "my_op"'], arenaBytes: 1536 },
+  };
+}
+
+test('escaping: table cells and markup in names stay text', () => {
+  assert.equal(escapeMarkdown('a|b'), 'a\\|b');
+  assert.equal(escapeMarkdown('<b>x</b>'), '&lt;b&gt;x&lt;/b&gt;');
+  assert.equal(escapeMarkdown('conv_1/[x]*'), 'conv\\_1/\\[x\\]\\*');
+});
+
+test('int8 report: header, accuracy table, per-layer table with the worst layers flagged, calibration, TFLite Micro, operators', () => {
+  const md = quantizationReportMarkdown(int8Report(), ['Only 160 calibration samples'], names);
+  const lines = md.split('\n');
+  assert.equal(lines[0], '# Quantization report: ae\\_int8\\.tflite');
+  assert.match(md, /From \*\*ae\\\.tflite\*\* · mode \*\*int8\*\*, int8 inputs and outputs · size 20\.0 KB → 6\.0 KB \(30%\)/);
+  assert.ok(lines.includes('| scores | 28.4 dB | 0.0123 | 0.00211 |'), md);
+  assert.match(md, /Top-1 agreement with the float model: \*\*97\.5%\*\*/);
+  assert.ok(lines.includes('| ⚠ | CUSTOM \\#1 | &lt;b&gt;x&lt;/b&gt; | 12.0 dB | 0.500 | 5.0 |'), md);
+  assert.ok(lines.includes('| ⚠ | FULLY\\_CONNECTED \\#0 | dense\\|1 | 40.1 dB | 0.0200 | 2.0 |'));
+  assert.ok(lines.includes('| ⚠ | SOFTMAX \\#2 | out | exact | 0.00 | 0.0 |'));
+  assert.match(md, /160 samples from .*ranges by \*\*minmax\*\*; 32 samples per runtime call, runtime forward passes 0\.80 s of 2\.50 s in total\./);
+  assert.match(md, /\*\*TFLite Micro cannot run this model as is\.\*\*/);
+  assert.match(md, /Tensor arena estimate: \*\*1536 bytes\*\*/);
+  assert.match(md, /1 of 2 operators quantized; kept in float: CUSTOM \\#1\./);
+  assert.match(md, /## Warnings\n\n- Only 160 calibration samples/);
+  assert.ok(!md.includes('<b>'), 'no raw HTML from tensor names');
+});
+
+test('dynamic-range and float16 reports say TFLite Micro cannot run them; no data means no accuracy', () => {
+  const base = { io: 'float' as const, sizeBefore: 4096, sizeAfter: 1024, operators: [], activations: [], totalMs: 10 };
+  const dyn = quantizationReportMarkdown({ ...base, mode: 'dynamic' }, [], { source: 'ae.tflite', output: 'ae_dynamic.tflite' });
+  assert.match(dyn, /> \*\*TFLite Micro cannot run it:\*\* dynamic-range models keep float activations/);
+  assert.match(dyn, /Not measured: this mode needs no data/);
+  assert.doesNotMatch(dyn, /inputs and outputs/);
+  const f16 = quantizationReportMarkdown({ ...base, mode: 'float16' }, [], { source: 'ae.tflite', output: 'ae_float16.tflite' });
+  assert.match(f16, /> \*\*TFLite Micro cannot run it:\*\* float16 weights/);
+});

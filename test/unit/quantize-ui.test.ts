@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import type { DatasetErrorKind } from '../../src/core/data/index';
+import type { QuantizationReport } from '../../src/core/quantize/index';
+import {
+  datasetFix, datasetItems, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, resultSummary, runsOnTflm,
+  type FolderCandidate,
+} from '../../src/extension/quantize/quantize-ui';
+
+test('mode pick: int8 first and default; float16 and dynamic say TFLite Micro cannot run them; only integer modes need data', () => {
+  assert.deepEqual(MODE_CHOICES.map((c) => c.value), ['int8', 'int16x8', 'float16', 'dynamic']);
+  assert.match(MODE_CHOICES[0]!.description, /default/);
+  for (const c of MODE_CHOICES) {
+    const notForMcu = c.value === 'float16' || c.value === 'dynamic';
+    assert.equal(/TFLite Micro cannot run it/.test(c.description), notForMcu, c.value);
+    assert.equal(runsOnTflm(c.value), !notForMcu);
+    assert.equal(needsCalibration(c.value), !notForMcu);
+    assert.ok(c.detail.length > 20, `${c.value} has a detail line`);
+  }
+  assert.match(MODE_CHOICES.find((c) => c.value === 'float16')!.detail, /No data needed/);
+});
+
+test('I/O pick: the integer type first (int16 in int16x8 mode), float second; range methods: min/max first', () => {
+  assert.deepEqual(ioChoices('int8').map((c) => c.value), ['int8', 'float']);
+  assert.match(ioChoices('int8')[0]!.label, /^int8 /);
+  assert.match(ioChoices('int16x8')[0]!.label, /^int16 /);
+  assert.deepEqual(METHOD_CHOICES.map((c) => c.value), ['minmax', 'percentile', 'mse']);
+  assert.match(METHOD_CHOICES[0]!.description, /default.*TF converter/);
+});
+
+test('output file: <name>_<mode>.tflite in the model folder, any case of .tflite', () => {
+  const dir = path.join('models', 'sensor');
+  assert.equal(defaultOutputFile(path.join(dir, 'ae.tflite'), 'int8'), path.join(dir, 'ae_int8.tflite'));
+  assert.equal(defaultOutputFile(path.join(dir, 'ae.TFLITE'), 'int16x8'), path.join(dir, 'ae_int16x8.tflite'));
+  assert.equal(defaultOutputFile(path.join(dir, 'my.model.tflite'), 'float16'), path.join(dir, 'my.model_float16.tflite'));
+  assert.equal(defaultOutputFile('ae.tflite', 'dynamic'), 'ae_dynamic.tflite');
+});
+
+function candidate(relativePath: string, fits: boolean | undefined, score: number, kind: FolderCandidate['kind'] = 'npy', folder = 'ws'): FolderCandidate {
+  return { path: path.join('/', folder, relativePath), relativePath, kind, fits, detail: `${kind} detail`, score, folder };
+}
+
+test('dataset items: fitting first by score, then unchecked, then the ones that do not fit, each saying so', () => {
+  const items = datasetItems([
+    candidate('bad.npy', false, 130),
+    candidate('images', undefined, 40, 'image-folder'),
+    candidate('data/x.npy', true, 108),
+    candidate('calib.npy', true, 128),
+  ], false);
+  assert.deepEqual(items.map((i) => i.label), ['$(file) calib.npy', '$(file) data/x.npy', '$(folder) images', '$(warning) bad.npy']);
+  assert.deepEqual(items.map((i) => i.description), ['fits the model input', 'fits the model input', 'not checked yet', 'does not fit']);
+  assert.equal(items[0]!.path, path.join('/', 'ws', 'calib.npy'));
+  assert.equal(items[0]!.detail, 'npy detail');
+  const multi = datasetItems([candidate('calib.npy', true, 100, 'npy', 'second')], true);
+  assert.equal(multi[0]!.label, '$(file) second/calib.npy');
+});
+
+test('every kind of bad data gets a fix', () => {
+  const kinds: DatasetErrorKind[] = ['unreadable', 'empty', 'format', 'dtype', 'shape', 'non-finite', 'mismatch', 'unsupported'];
+  const fixes = kinds.map(datasetFix);
+  for (const f of fixes) assert.ok(f.length > 20 && f.endsWith('.'), f);
+  assert.equal(new Set(fixes).size, kinds.length);
+  assert.match(datasetFix('non-finite'), /NaN/);
+});
+
+function report(mode: QuantizationReport['mode'], extra: Partial<QuantizationReport> = {}): QuantizationReport {
+  return { mode, io: 'int8', sizeBefore: 40960, sizeAfter: 10240, operators: [], activations: [], totalMs: 1000, ...extra };
+}
+
+test('result line: sizes, worst output SQNR, and TFLite Micro status (cannot run float16/dynamic)', () => {
+  const withAccuracy = report('int8', {
+    accuracy: { source: 's', samples: 40, layers: [], outputs: [{ name: 'a', sqnrDb: 31.25, maxAbsError: 0.1, meanAbsError: 0.01 }, { name: 'b', sqnrDb: 24.04, maxAbsError: 0.1, meanAbsError: 0.01 }] },
+    tflm: { runs: true, notes: [], arenaBytes: 2048 },
+  });
+  assert.equal(resultSummary(path.join('m', 'ae_int8.tflite'), withAccuracy), 'Wrote ae_int8.tflite: 40.0 KB → 10.0 KB · output SQNR 24.0 dB on 40 held-out samples · TFLite Micro arena ≈ 2048 bytes');
+  assert.match(resultSummary('ae_dynamic.tflite', report('dynamic', { tflm: { runs: false, notes: [] } })), /dynamic-range model: TFLite Micro cannot run it$/);
+  assert.match(resultSummary('ae_float16.tflite', report('float16')), /float16 model: TFLite Micro cannot run it$/);
+  assert.match(resultSummary('x_int8.tflite', report('int8', { tflm: { runs: false, notes: ['CUSTOM #2'] } })), /TFLite Micro cannot run it as is/);
+});
