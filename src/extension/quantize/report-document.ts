@@ -35,16 +35,13 @@ export class ReportDocuments implements vscode.TextDocumentContentProvider {
 
 /** Shows the report in the Markdown preview beside the active editor; falls back to the Markdown source. */
 export async function showReport(uri: vscode.Uri): Promise<'preview' | 'text'> {
-  const commands = await vscode.commands.getCommands(true);
-  if (commands.includes('markdown.showPreviewToSide')) {
-    try {
-      await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
-      return 'preview';
-    } catch {
-      // e.g. the built-in Markdown extension is disabled
-    }
+  try {
+    // Runs (and activates) the built-in Markdown extension; it throws when that extension is absent or disabled.
+    await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
+    return 'preview';
+  } catch {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(await vscode.languages.setTextDocumentLanguage(doc, 'markdown'), { viewColumn: vscode.ViewColumn.Beside, preview: false });
+    return 'text';
   }
-  const doc = await vscode.workspace.openTextDocument(uri);
-  await vscode.window.showTextDocument(await vscode.languages.setTextDocumentLanguage(doc, 'markdown'), { viewColumn: vscode.ViewColumn.Beside, preview: false });
-  return 'text';
 }

@@ -6,12 +6,13 @@ import fs from 'node:fs';
 import { arenaTests } from './arena-tests';
 import { exportTests } from './export-tests';
 import { inspectorTests } from './inspector-tests';
+import { quantizeTests } from './quantize-tests';
 import { runSuite } from './runner';
 
 export async function run(): Promise<void> {
   const { tests, measurements } = inspectorTests();
   // The inspector tests first: they check that nothing activated the extension before them.
-  const results = await runSuite([...tests, ...arenaTests(), ...exportTests()]);
+  const results = await runSuite([...tests, ...arenaTests(), ...exportTests(), ...quantizeTests()]);
   results.activationMs = measurements.activationMs;
   const file = process.env.TINYML_IT_RESULTS;
   if (file) fs.writeFileSync(file, JSON.stringify(results, null, 1));

@@ -1,0 +1,248 @@
+/**
+ * `TinyML: Quantize Model` in a real VS Code. The float sensor autoencoder (built with ModelBuilder) and its
+ * calibration .npy are written into the temporary workspace at run time; the command runs with its test arguments
+ * (the answers of the QuickPicks and of the "file exists" question), and the test checks the disk, the tabs and the
+ * inspector's own render report.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { seededRandom, writeNpy } from '../../../src/core/data';
+import { buildSensorAnomalyModel, SENSOR_BINS } from '../../../src/core/samples/sensor-anomaly-model';
+import { loadModel, ModelBuilder, TensorType, writeModel } from '../../../src/core/tflite';
+import type { TinymlApi } from '../../../src/extension/extension';
+import type { QuantizeCommandArgs, QuantizeCommandResult } from '../../../src/extension/quantize/quantize-command';
+import type { TestCase } from './runner';
+
+const EXTENSION_ID = 'tinyml-toolkit.tinyml-toolkit';
+const INSPECTOR = 'tinyml.modelInspector';
+const FOLDER = 'quantize';
+
+function inFolder(...parts: string[]): string {
+  const ws = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(ws, 'the test run opens a workspace folder');
+  return path.join(ws.uri.fsPath, FOLDER, ...parts);
+}
+
+function spectra(n: number, seed: number): Float32Array {
+  const r = seededRandom(seed);
+  return Float32Array.from({ length: n * SENSOR_BINS }, (_, i) => Math.exp(-((i % SENSOR_BINS) / 16)) * (0.5 + r()));
+}
+
+/** The sample float model and a .npy of 200 spectra next to it (data/calibration.npy). */
+function writeSample(name: string): { model: string; data: string } {
+  const model = inFolder(`${name}.tflite`);
+  const data = inFolder('data', 'calibration.npy');
+  fs.mkdirSync(path.dirname(data), { recursive: true });
+  fs.writeFileSync(model, writeModel(buildSensorAnomalyModel()));
+  if (!fs.existsSync(data)) fs.writeFileSync(data, writeNpy([200, SENSOR_BINS], spectra(200, 3)));
+  return { model, data };
+}
+
+async function quantize(args: QuantizeCommandArgs): Promise<QuantizeCommandResult> {
+  const result = await vscode.commands.executeCommand<QuantizeCommandResult>('tinyml.quantizeModel', args);
+  assert.ok(result, 'the command returns its result');
+  return result;
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const allTabs = (): vscode.Tab[] => vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+
+/** Closes every tab without unsaved changes (closing a dirty one would ask to save: a dialog in the test run). */
+async function closeCleanTabs(): Promise<void> {
+  await vscode.window.tabGroups.close(allTabs().filter((t) => !t.isDirty));
+}
+
+/** Every file of the folder, temporary files included (they start with a dot). */
+const listing = (dir: string): string[] => fs.readdirSync(dir).sort();
+
+function api(): TinymlApi {
+  const ext = vscode.extensions.getExtension<TinymlApi>(EXTENSION_ID);
+  assert.ok(ext?.isActive, 'the extension is active');
+  return ext.exports;
+}
+
+/** A conv net that calibrates one sample per runtime call: slow enough (a second or more) to cancel mid-way. */
+function convModel(): Uint8Array {
+  const b = new ModelBuilder({ seed: 3 });
+  const x = b.input('image', [1, 48, 48, 3]);
+  let h = b.conv2d(x, 16, [3, 3], { activation: 'RELU' });
+  h = b.conv2d(h, 16, [3, 3], { activation: 'RELU' });
+  h = b.maxPool2d(h, [2, 2]);
+  b.output(b.softmax(b.fullyConnected(b.reshape(h, [1, 24 * 24 * 16]), 4)));
+  return writeModel(b.build());
+}
+
+export function quantizeTests(): TestCase[] {
+  return [
+    {
+      name: 'quantize: the command is contributed to the explorer context menu of .tflite files and the palette',
+      fn: async () => {
+        const ext = vscode.extensions.getExtension(EXTENSION_ID);
+        assert.ok(ext);
+        const contributes = ext.packageJSON.contributes as { menus: Record<string, { command: string; when?: string }[]> };
+        const menu = contributes.menus['explorer/context']!.find((m) => m.command === 'tinyml.quantizeModel');
+        assert.equal(menu?.when, 'resourceExtname == .tflite');
+        assert.ok(contributes.menus['commandPalette']!.some((m) => m.command === 'tinyml.quantizeModel' && m.when === undefined));
+        assert.ok((await vscode.commands.getCommands(true)).includes('tinyml.quantizeModel'));
+      },
+    },
+    {
+      name: 'quantize: int8 from a workspace .npy writes sensor_int8.tflite (INT8 input), opens it in the inspector and the report beside it',
+      timeoutMs: 60_000,
+      fn: async () => {
+        await closeCleanTabs();
+        const { model, data } = writeSample('sensor');
+        const out = inFolder('sensor_int8.tflite');
+        const stages = new Set<string>();
+        const result = await quantize({ model: vscode.Uri.file(model), data: vscode.Uri.file(data), onProgress: (_d, _t, stage) => stages.add(stage) });
+        assert.equal(result.status, 'written', result.message);
+        assert.equal(result.output, out);
+        const q = loadModel(fs.readFileSync(out)).model.subgraphs[0]!;
+        assert.equal(q.tensors[q.inputs[0]!]!.type, TensorType.INT8, 'int8 input');
+        assert.equal(q.tensors[q.outputs[0]!]!.type, TensorType.INT8, 'int8 output');
+        assert.ok(stages.has('calibrating') && stages.has('evaluating'), `progress stages: ${[...stages].join(', ')}`);
+        assert.match(result.summary ?? '', /^Wrote sensor_int8\.tflite: .* output SQNR [\d.]+ dB on 40 held-out samples/);
+
+        const outUri = vscode.Uri.file(out);
+        const inspectorTab = await waitFor('the inspector tab of the new model', () => allTabs().find((t) => t.input instanceof vscode.TabInputCustom && t.input.uri.fsPath === out));
+        assert.equal((inspectorTab.input as vscode.TabInputCustom).viewType, INSPECTOR);
+        const rendered = await waitFor('the inspector to render the new model', () => api().lastInspectorRender(outUri));
+        assert.ok(rendered, 'the inspector webview rendered');
+
+        assert.ok(result.reportUri);
+        const reportUri = vscode.Uri.parse(result.reportUri);
+        const reportTab = await waitFor('the report tab', () => allTabs().find((t) => t.label.includes('sensor_int8.tflite report')));
+        if (result.reportShownAs === 'preview') assert.ok(reportTab.input instanceof vscode.TabInputWebview, 'a Markdown preview');
+        const inspectorGroup = vscode.window.tabGroups.all.find((g) => g.tabs.includes(inspectorTab));
+        const reportGroup = vscode.window.tabGroups.all.find((g) => g.tabs.includes(reportTab));
+        assert.notEqual(inspectorGroup?.viewColumn, reportGroup?.viewColumn, 'the report is beside the inspector');
+        const text = (await vscode.workspace.openTextDocument(reportUri)).getText();
+        assert.match(text, /^# Quantization report: sensor\\_int8\\\.tflite/);
+        assert.match(text, /Quantized vs float model on \*\*40 held-out samples\*\*/);
+        assert.match(text, /### Per layer/);
+        assert.match(text, /FULLY\\_CONNECTED \\#0/);
+        assert.match(text, /## TFLite Micro\n\nEvery operator has a TFLite Micro kernel\./);
+        console.log(`    quantized in ${result.durationMs} ms (report shown as ${result.reportShownAs}); extension host max event-loop delay ${result.hostMaxBlockMs} ms`);
+        assert.ok((result.hostMaxBlockMs ?? Infinity) < 50, `the extension host never stalled 50 ms (${result.hostMaxBlockMs} ms)`);
+      },
+    },
+    {
+      name: 'quantize: an existing output is not overwritten without the confirm, and is with it',
+      timeoutMs: 60_000,
+      fn: async () => {
+        const { model, data } = writeSample('sensor');
+        const out = inFolder('sensor_int8.tflite');
+        fs.writeFileSync(out, 'an older model');
+        for (const ifExists of [undefined, 'cancel'] as const) {
+          const refused = await quantize({ model, data, ...(ifExists ? { ifExists } : {}) });
+          assert.equal(refused.status, 'exists', `ifExists ${ifExists}: ${refused.message}`);
+          assert.equal(fs.readFileSync(out, 'utf8'), 'an older model', 'the existing file is untouched');
+        }
+        const replaced = await quantize({ model, data, ifExists: 'overwrite' });
+        assert.equal(replaced.status, 'written', replaced.message);
+        const q = loadModel(fs.readFileSync(out)).model.subgraphs[0]!;
+        assert.equal(q.tensors[q.inputs[0]!]!.type, TensorType.INT8);
+      },
+    },
+    {
+      name: 'quantize: Cancel during calibration leaves nothing behind',
+      timeoutMs: 60_000,
+      fn: async () => {
+        const model = inFolder('conv.tflite');
+        const data = inFolder('images.npy');
+        fs.writeFileSync(model, convModel());
+        const n = 400;
+        const r = seededRandom(5);
+        fs.writeFileSync(data, writeNpy([n, 48, 48, 3], Float32Array.from({ length: n * 48 * 48 * 3 }, () => r())));
+        const before = listing(inFolder());
+        const cancel = new vscode.CancellationTokenSource();
+        let cancelledAt: string | undefined;
+        const result = await quantize({
+          model, data, cancellation: cancel.token,
+          onProgress: (done, total, stage) => {
+            if (stage === 'calibrating' && done > 0 && !cancelledAt) {
+              cancelledAt = `${done}/${total}`;
+              cancel.cancel();
+            }
+          },
+        });
+        assert.ok(cancelledAt, 'calibration reported progress before Cancel');
+        assert.equal(result.status, 'cancelled', result.message);
+        assert.deepEqual(listing(inFolder()), before, 'no model and no temporary file were written');
+        assert.ok(!fs.existsSync(inFolder('conv_int8.tflite')));
+        console.log(`    cancelled at calibration sample ${cancelledAt}, command returned after ${result.durationMs} ms`);
+      },
+    },
+    {
+      name: 'quantize: from the explorer menu (the file Uri), Enter in each QuickPick takes int8, int8 I/O, min/max and the top-ranked dataset',
+      timeoutMs: 60_000,
+      fn: async () => {
+        const { model } = writeSample('sensor_menu');
+        const out = inFolder('sensor_menu_int8.tflite');
+        // The explorer context menu passes the clicked file's Uri, as here.
+        const running = Promise.resolve(vscode.commands.executeCommand<QuantizeCommandResult>('tinyml.quantizeModel', vscode.Uri.file(model)));
+        let settled = false;
+        void running.finally(() => { settled = true; });
+        try {
+          // Mode, I/O type, range method, dataset: each pick opens right after the previous one is accepted.
+          for (let step = 0; step < 4 && !settled; step++) {
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+            await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+          }
+          const result = await running;
+          assert.equal(result?.status, 'written', result?.message);
+          assert.equal(result.output, out);
+          const q = loadModel(fs.readFileSync(out)).model.subgraphs[0]!;
+          assert.equal(q.tensors[q.inputs[0]!]!.type, TensorType.INT8);
+          const text = (await vscode.workspace.openTextDocument(vscode.Uri.parse(result.reportUri!))).getText();
+          assert.match(text, /160 samples from quantize\/data\/calibration\\\.npy \\\(calibration split, seed 1\\\), ranges by \*\*minmax\*\*/);
+          assert.match(text, /mode \*\*int8\*\*, int8 inputs and outputs/);
+        } finally {
+          if (!settled) await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+        }
+      },
+    },
+    {
+      name: 'quantize: bad calibration data is an error naming the file and the fix; nothing is written',
+      timeoutMs: 60_000,
+      fn: async () => {
+        const { model } = writeSample('sensor_nan');
+        const bad = spectra(50, 1);
+        bad[77] = Number.NaN;
+        const data = inFolder('data', 'nan.npy');
+        fs.writeFileSync(data, writeNpy([50, SENSOR_BINS], bad));
+        const result = await quantize({ model, data });
+        assert.equal(result.status, 'error');
+        assert.match(result.message ?? '', /quantize\/data\/nan\.npy/);
+        assert.match(result.message ?? '', /Remove or replace the NaN\/Inf values/);
+        assert.match(result.message ?? '', /Nothing was written\.$/);
+        assert.ok(!fs.existsSync(inFolder('sensor_nan_int8.tflite')));
+      },
+    },
+    {
+      name: 'quantize: dynamic range needs no data, writes sensor_dynamic.tflite and says TFLite Micro cannot run it',
+      timeoutMs: 60_000,
+      fn: async () => {
+        const { model } = writeSample('sensor');
+        const result = await quantize({ model, mode: 'dynamic' });
+        assert.equal(result.status, 'written', result.message);
+        assert.equal(result.output, inFolder('sensor_dynamic.tflite'));
+        assert.match(result.summary ?? '', /dynamic-range model: TFLite Micro cannot run it/);
+        const text = (await vscode.workspace.openTextDocument(vscode.Uri.parse(result.reportUri!))).getText();
+        assert.match(text, /TFLite Micro cannot run it:\*\* dynamic-range models/);
+        await closeCleanTabs();
+      },
+    },
+  ];
+}
