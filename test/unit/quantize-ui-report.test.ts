@@ -32,16 +32,17 @@ test('escaping: table cells and markup in names stay text', () => {
   assert.equal(escapeMarkdown('conv_1/[x]*'), 'conv\\_1/\\[x\\]\\*');
 });
 
-test('int8 report: header, accuracy table, per-layer table with the worst layers flagged, calibration, TFLite Micro, operators', () => {
+test('int8 report: header, accuracy table, per-layer table with the worst layer flagged, calibration, TFLite Micro, operators', () => {
   const md = quantizationReportMarkdown(int8Report(), ['Only 160 calibration samples'], names);
   const lines = md.split('\n');
   assert.equal(lines[0], '# Quantization report: ae\\_int8\\.tflite');
   assert.match(md, /From \*\*ae\\\.tflite\*\* · mode \*\*int8\*\*, int8 inputs and outputs · size 20\.0 KB → 6\.0 KB \(30%\)/);
-  assert.ok(lines.includes('| scores | 28.4 dB | 0.0123 | 0.00211 |'), md);
+  assert.ok(lines.includes('| Output | SQNR (dB) | Max error | Mean error |'), md);
+  assert.ok(lines.includes('| scores | 28.4 | 0.0123 | 0.00211 |'), md);
   assert.match(md, /Top-1 agreement with the float model: \*\*97\.5%\*\*/);
-  assert.ok(lines.includes('| ⚠ | CUSTOM \\#1 | &lt;b&gt;x&lt;/b&gt; | 12.0 dB | 0.500 | 5.0 |'), md);
-  assert.ok(lines.includes('| ⚠ | FULLY\\_CONNECTED \\#0 | dense\\|1 | 40.1 dB | 0.0200 | 2.0 |'));
-  assert.ok(lines.includes('| ⚠ | SOFTMAX \\#2 | out | exact | 0.00 | 0.0 |'));
+  assert.ok(lines.includes('| ⚠ CUSTOM \\#1 | &lt;b&gt;x&lt;/b&gt; | 12.0 | 0.500 | 5.0 |'), md);
+  assert.ok(lines.includes('| FULLY\\_CONNECTED \\#0 | dense\\|1 | 40.1 | 0.0200 | 2.0 |'));
+  assert.ok(lines.includes('| SOFTMAX \\#2 | out | exact | 0.00 | 0.0 |'));
   assert.match(md, /160 samples from .*ranges by \*\*minmax\*\*; 32 samples per runtime call, runtime forward passes 0\.80 s of 2\.50 s in total\./);
   assert.match(md, /\*\*TFLite Micro cannot run this model as is\.\*\*/);
   assert.match(md, /Tensor arena estimate: \*\*1536 bytes\*\*/);

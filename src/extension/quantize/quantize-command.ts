@@ -221,10 +221,19 @@ export class QuantizeCommand {
       if (!resolved) return done({ status: 'exists', output: target.file, message: `${target.file} already exists; nothing was written.` });
       target = resolved;
     }
-    try {
-      checkWritable(target.file);
-    } catch (e) {
-      return fail((e as Error).message, { output: target.file });
+    // A read-only folder is found before the run; interactively, "Save as…" picks another place.
+    for (;;) {
+      try {
+        checkWritable(target.file);
+        break;
+      } catch (e) {
+        if (args) return fail((e as Error).message, { output: target.file });
+        const saveAs = await vscode.window.showErrorMessage((e as Error).message, 'Save as…');
+        const other = saveAs && await vscode.window.showSaveDialog({ filters: { 'TFLite models': ['tflite'] }, title: 'Save the quantized model as' });
+        if (!other) return done({ status: 'error', message: (e as Error).message, output: target.file });
+        if (path.resolve(other.fsPath) === path.resolve(model.fsPath)) return fail('The quantized model cannot replace the float model it is made from: choose another name.');
+        target = { file: other.fsPath, overwrite: true };
+      }
     }
 
     const displayRoot = data ? vscode.workspace.getWorkspaceFolder(data)?.uri.fsPath : undefined;

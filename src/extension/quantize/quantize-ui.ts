@@ -27,19 +27,19 @@ export const MODE_CHOICES: readonly Choice<QuantizeMode>[] = [
     value: 'int8',
     label: 'int8 (full integer)',
     description: 'default · for TFLite Micro',
-    detail: 'int8 weights and activations, calibrated on sample data from the workspace. What microcontrollers run (reference and CMSIS-NN kernels).',
+    detail: 'int8 weights and activations, calibrated on workspace data: what microcontrollers run.',
   },
   {
     value: 'int16x8',
     label: 'int16x8',
     description: 'int16 activations, int8 weights · TFLite Micro (fewer kernels)',
-    detail: 'More precise activations than int8 (audio, regression), twice the activation memory. Calibrated on sample data.',
+    detail: 'Finer activations than int8 (audio, regression); twice the activation memory.',
   },
   {
     value: 'float16',
     label: 'float16 weights',
     description: `$(warning) not for microcontrollers: ${NOT_FOR_TFLM}`,
-    detail: 'Halves the weights; they are expanded back to float32 when the model loads. For GPUs and phones. No data needed.',
+    detail: 'Halves the weights (float32 again at load): for GPUs and phones. No data needed.',
   },
   {
     value: 'dynamic',
@@ -56,20 +56,20 @@ export function ioChoices(mode: QuantizeMode): Choice<'int8' | 'float'>[] {
       value: 'int8',
       label: `${integer} inputs and outputs`,
       description: 'default',
-      detail: `The firmware feeds ${integer} values and reads ${integer} results (scale and zero point in the model).`,
+      detail: `The firmware feeds and reads ${integer} (scale and zero point are in the model).`,
     },
     {
       value: 'float',
       label: 'float32 inputs and outputs',
       description: 'QUANTIZE / DEQUANTIZE at the boundary',
-      detail: 'Same interface as the float model; the conversion costs a little time and arena memory on the device.',
+      detail: 'Same interface as the float model; converting costs a little time and arena.',
     },
   ];
 }
 
 export const METHOD_CHOICES: readonly Choice<RangeMethod>[] = [
   { value: 'minmax', label: 'min/max', description: 'default · what the TF converter does', detail: 'Each activation range is the smallest and largest value seen in the calibration data.' },
-  { value: 'percentile', label: 'percentile', description: 'clips outliers', detail: 'Ranges cut at the 0.01th and 99.99th percentile: finer steps when a few values are extreme.' },
+  { value: 'percentile', label: 'percentile', description: 'clips outliers', detail: 'Ranges cut at the 0.01th and 99.99th percentiles: finer steps despite outliers.' },
   { value: 'mse', label: 'MSE-optimal', description: 'least quantization error', detail: 'Ranges that minimize the mean squared quantization error of each activation.' },
 ];
 

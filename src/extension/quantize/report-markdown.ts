@@ -12,10 +12,11 @@ export function escapeMarkdown(text: string): string {
 }
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
-const db = (x: number) => (x === Infinity ? 'exact' : x === -Infinity ? '−∞ dB' : `${x.toFixed(1)} dB`);
+/** SQNR in a column headed (dB): the number alone, 'exact' when nothing was lost. */
+const db = (x: number) => (x === Infinity ? 'exact' : x === -Infinity ? '−∞' : x.toFixed(1));
 const num = (x: number) => (Number.isFinite(x) ? x.toPrecision(3) : String(x));
 
-/** How many of the lowest-SQNR layers the per-layer table flags. */
+/** The per-layer table flags its lowest-SQNR layers: a quarter of them, at most this many. */
 const WORST_LAYERS_FLAGGED = 3;
 
 export interface ReportNames {
@@ -45,20 +46,20 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
   } else {
     out.push(`Quantized vs float model on **${a.samples} held-out samples** (${e(a.source)}), never used for calibration.`, '');
     if (a.outputs.length) {
-      out.push('| Output | SQNR | Max abs error | Mean abs error |', '|---|---:|---:|---:|');
+      out.push('| Output | SQNR (dB) | Max error | Mean error |', '|---|---:|---:|---:|');
       for (const o of a.outputs) out.push(`| ${e(o.name)} | ${db(o.sqnrDb)} | ${num(o.maxAbsError)} | ${num(o.meanAbsError)} |`);
       out.push('');
     }
     if (a.top1Agreement !== undefined) out.push(`Top-1 agreement with the float model: **${(100 * a.top1Agreement).toFixed(1)}%**`, '');
     if (a.layers.length) {
-      const worst = new Set([...a.layers].sort((x, y) => x.sqnrDb - y.sqnrDb).slice(0, WORST_LAYERS_FLAGGED).map((l) => l.tensor));
+      const worst = new Set([...a.layers].sort((x, y) => x.sqnrDb - y.sqnrDb).slice(0, Math.min(WORST_LAYERS_FLAGGED, Math.ceil(a.layers.length / 4))).map((l) => l.tensor));
       out.push('### Per layer', '', 'SQNR of each intermediate tensor vs the float model, in execution order; ⚠ marks the layers that lose the most.', '');
-      out.push('| | Operator | Tensor | SQNR | Max abs error | Steps |', '|---|---|---|---:|---:|---:|');
+      out.push('| Operator | Tensor | SQNR (dB) | Max error | Steps |', '|---|---|---:|---:|---:|');
       for (const l of a.layers) {
         const steps = l.scale > 0 ? (l.maxAbsError / l.scale).toFixed(1) : '';
-        out.push(`| ${worst.has(l.tensor) ? '⚠' : ''} | ${e(l.producer)} | ${e(l.tensor)} | ${db(l.sqnrDb)} | ${num(l.maxAbsError)} | ${steps} |`);
+        out.push(`| ${worst.has(l.tensor) ? '⚠ ' : ''}${e(l.producer)} | ${e(l.tensor)} | ${db(l.sqnrDb)} | ${num(l.maxAbsError)} | ${steps} |`);
       }
-      out.push('', '*Steps*: the max abs error in quantization steps of that tensor (its scale).', '');
+      out.push('', '*Max error*: the largest absolute difference from the float model; *Steps*: the same in quantization steps of that tensor (its scale).', '');
     }
   }
 
