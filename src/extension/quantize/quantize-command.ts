@@ -134,7 +134,6 @@ function describeError(e: unknown): string {
     if (e.errorName === 'DatasetError') {
       return `Calibration data: ${e.message} ${e.kind ? datasetFix(e.kind as Parameters<typeof datasetFix>[0]) : ''} Nothing was written.`.trim();
     }
-    if (e.errorName === 'QuantizeError' && e.kind === 'unsupported-op') return `${e.message} Nothing was written.`;
     return `${e.message} Nothing was written.`;
   }
   return `Quantization failed: ${e instanceof Error ? e.message : String(e)}. Nothing was written.`;

@@ -13,7 +13,6 @@ export function registerQuantizeCommand(context: vscode.ExtensionContext): void 
     reports,
     vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports),
     vscode.commands.registerCommand('tinyml.quantizeModel', (arg?: unknown) => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { QuantizeCommand: Command } = require('./quantize-command') as typeof import('./quantize-command');
       command ??= new Command(reports);
       return command.run(arg);
