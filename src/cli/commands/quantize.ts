@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DatasetError, loadDataset, splitHeldOut, type Dataset, type DatasetOptions, type InputSpec } from '../../core/data/index';
+import { DatasetError, holdOutForReport, loadDataset, type Dataset, type DatasetOptions, type InputSpec } from '../../core/data/index';
 import { formatQuantizationReport, QuantizeError, quantizeModel, type QuantizeMode, type QuantizeOptions, type RangeMethod } from '../../core/quantize/index';
 import { RuntimeError } from '../../core/runtime/index';
 import { tensorTypeName, type Model } from '../../core/tflite/index';
@@ -14,8 +14,6 @@ export const QUANTIZE_USAGE = 'tinyml quantize MODEL --data PATH [--mode int8|in
 
 const MODES: readonly QuantizeMode[] = ['int8', 'int16x8', 'float16', 'dynamic'];
 const METHODS: readonly RangeMethod[] = ['minmax', 'percentile', 'mse'];
-/** Share of --data kept aside for the accuracy report when no --eval data is given. */
-const DEFAULT_HELD_OUT = 0.2;
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string, fallback: T): T {
   if (value === undefined) return fallback;
@@ -142,12 +140,10 @@ async function quantizeCommand(args: string[], io: CliIo): Promise<number> {
       const ev = await loadDataset(values.eval, inputs, dataOptions);
       loadWarnings.push(...ev.warnings);
       heldOut = ev.dataset;
-    } else if (calibration.samples.length >= 10) {
-      const split = splitHeldOut(calibration, DEFAULT_HELD_OUT);
-      calibration = split.calibration;
-      heldOut = split.heldOut;
     } else {
-      loadWarnings.push(`${calibration.source} has ${calibration.samples.length} samples: all used for calibration, so the report has no held-out accuracy. Give --eval PATH for that.`);
+      const split = holdOutForReport(calibration);
+      ({ calibration, heldOut } = split);
+      if (split.warning) loadWarnings.push(`${split.warning} Give --eval PATH for that.`);
     }
   }
 

@@ -28,3 +28,20 @@ export function splitHeldOut(dataset: Dataset, fraction: number, seed = 1): { ca
   });
   return { calibration: pick(false), heldOut: pick(true) };
 }
+
+/** Share of the calibration data kept aside for the quantization report when no separate evaluation data is given. */
+export const REPORT_HELD_OUT_FRACTION = 0.2;
+/** Below this many samples, all of them calibrate and the report has no held-out accuracy. */
+export const MIN_SAMPLES_FOR_HELD_OUT = 10;
+
+/**
+ * The split the CLI and the editor both make: a seeded 20% held out for the report's accuracy figures, or, with too
+ * few samples, everything for calibration and a warning that says so.
+ */
+export function holdOutForReport(dataset: Dataset): { calibration: Dataset; heldOut?: Dataset; warning?: string } {
+  if (dataset.samples.length >= MIN_SAMPLES_FOR_HELD_OUT) return splitHeldOut(dataset, REPORT_HELD_OUT_FRACTION);
+  return {
+    calibration: dataset,
+    warning: `${dataset.source} has ${dataset.samples.length} samples: all used for calibration, so the report has no held-out accuracy.`,
+  };
+}

@@ -7,8 +7,8 @@
  * integration tests, or another extension) it asks nothing: every answer comes from the object, and a file that
  * exists and is not ours is overwritten only with `conflicts: 'overwrite'`.
  */
+import { blockMonitor } from '../common/event-loop-monitor';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { TargetName } from '../../core/arena/types';
 import { ExportConflictError, type CLanguage, type ExportPlan } from '../../core/codegen';
@@ -61,19 +61,6 @@ function exportSettings(scope: vscode.Uri): { target: TargetName; marginPercent:
   return {
     target: target === 'arm32' || target === 'x86_64' ? target : 'cortex-m',
     marginPercent: typeof margin === 'number' && Number.isFinite(margin) && margin >= 0 && margin <= 1000 ? margin : 20,
-  };
-}
-
-/** Event-loop stalls of the extension host over a span, in ms. */
-function blockMonitor(): { stop(): number } {
-  const h = monitorEventLoopDelay({ resolution: 10 });
-  h.enable();
-  return {
-    stop() {
-      h.disable();
-      // The histogram counts the delay beyond the resolution tick.
-      return Math.round(h.max / 1e6);
-    },
   };
 }
 

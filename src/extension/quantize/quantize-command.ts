@@ -9,8 +9,8 @@
  * integration tests) it shows no QuickPick or dialog: the answers come from the object, and an existing output is
  * replaced only with `ifExists: 'overwrite'`.
  */
+import { blockMonitor } from '../common/event-loop-monitor';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { QuantizeMode, RangeMethod } from '../../core/quantize/index';
 import type { PrepareResult, QuantizeJob, QuantizeJobResult } from './quantize-job';
@@ -62,18 +62,6 @@ const toUri = (u: vscode.Uri | string): vscode.Uri => (typeof u === 'string' ? v
 
 function isArgs(a: unknown): a is QuantizeCommandArgs {
   return typeof a === 'object' && a !== null && !(a instanceof vscode.Uri) && 'model' in a;
-}
-
-/** Event-loop stalls of the extension host over a span, in ms. */
-function blockMonitor(): { stop(): number } {
-  const h = monitorEventLoopDelay({ resolution: 10 });
-  h.enable();
-  return {
-    stop() {
-      h.disable();
-      return Math.round(h.max / 1e6);
-    },
-  };
 }
 
 async function pick<T>(choices: readonly Choice<T>[], title: string, placeHolder: string): Promise<T | undefined> {

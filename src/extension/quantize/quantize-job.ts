@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { findDatasetCandidates, loadDataset, splitHeldOut, type Dataset, type InputSpec } from '../../core/data/index';
+import { findDatasetCandidates, holdOutForReport, loadDataset, type Dataset, type InputSpec } from '../../core/data/index';
 import { quantizeModel, type QuantizationReport, type QuantizeHooks, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
 import { loadModel, ModelFormatError, TensorType, tensorTypeName, type Model } from '../../core/tflite/index';
 import type { FolderCandidate } from './quantize-ui';
@@ -43,11 +43,6 @@ export interface QuantizeJobResult {
   report: QuantizationReport;
   warnings: string[];
 }
-
-/** Share of the data held out for the accuracy report (seeded split), as `tinyml quantize` does without --eval. */
-export const HELD_OUT_FRACTION = 0.2;
-/** Below this many samples all of them calibrate and the report has no accuracy section. */
-export const MIN_SAMPLES_FOR_HELD_OUT = 10;
 
 /** Thrown for a model file that cannot be read; the message names the file. */
 export class ModelFileError extends Error {
@@ -99,11 +94,9 @@ export async function quantizeJob(job: QuantizeJob, hooks: QuantizeHooks = {}): 
     const loaded = await loadDataset(job.data, inputs, job.displayRoot ? { displayRoot: job.displayRoot } : {});
     warnings.push(...loaded.warnings);
     calibration = loaded.dataset;
-    if (calibration.samples.length >= MIN_SAMPLES_FOR_HELD_OUT) {
-      ({ calibration, heldOut } = splitHeldOut(calibration, HELD_OUT_FRACTION));
-    } else {
-      warnings.push(`${calibration.source} has ${calibration.samples.length} samples: all used for calibration, so the report has no held-out accuracy.`);
-    }
+    const split = holdOutForReport(calibration);
+    ({ calibration, heldOut } = split);
+    if (split.warning) warnings.push(split.warning);
   }
   // quantizeModel checks the signal first: a Cancel during data loading stops the run there.
   const result = await quantizeModel(model, calibration, {

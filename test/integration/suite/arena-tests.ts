@@ -3,6 +3,7 @@
  * array exported by our writer, a main.cc with a too-small `kTensorArenaSize`, an Arduino sketch with an `xxd -i`
  * header) gets the arena hover, the warning, and a quick fix that sets the recommended size.
  */
+import { waitFor } from './wait-for';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -80,16 +81,6 @@ async function hoverText(doc: vscode.TextDocument, pos: vscode.Position): Promis
     .flatMap((h) => h.contents)
     .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
     .join('\n');
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');

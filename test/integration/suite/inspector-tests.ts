@@ -2,6 +2,7 @@
  * The extension in a real VS Code: it activates quickly, contributes its command, and `TinyML: Inspect Model` opens
  * the model inspector whose webview shows the model's summary, or the error for a corrupt file.
  */
+import { waitFor } from './wait-for';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,16 +29,6 @@ function workspaceFile(name: string): vscode.Uri {
 
 function requireFile(uri: vscode.Uri): void {
   if (!fs.existsSync(uri.fsPath)) throw new Skip(`${path.basename(uri.fsPath)} is not in the workspace (../shared/models absent)`);
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 function activeCustomTab(): vscode.TabInputCustom | undefined {

@@ -4,6 +4,7 @@
  * (the answers of the QuickPicks and of the "file exists" question), and the test checks the disk, the tabs and the
  * inspector's own render report.
  */
+import { waitFor } from './wait-for';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -44,16 +45,6 @@ async function quantize(args: QuantizeCommandArgs): Promise<QuantizeCommandResul
   const result = await vscode.commands.executeCommand<QuantizeCommandResult>('tinyml.quantizeModel', args);
   assert.ok(result, 'the command returns its result');
   return result;
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 const allTabs = (): vscode.Tab[] => vscode.window.tabGroups.all.flatMap((g) => g.tabs);
