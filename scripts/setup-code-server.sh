@@ -16,6 +16,12 @@ CODE_SERVER=$DIR/server/node_modules/.bin/code-server
 
 log() { echo "[setup-code-server] $*"; }
 
+# Run from `npm test`, this script inherits the outer npm's settings (npm_config_user_agent naming Node 20,
+# npm_config_nodedir, NODE...). The nested installs below must see Node 24 instead: code-server's postinstall reads the
+# Node version from npm_config_user_agent. So drop them all first.
+while read -r var; do unset "$var"; done < <(env | sed -n 's/^\(npm_[A-Za-z0-9_]*\)=.*/\1/p')
+unset NODE
+
 # --- apt packages: chromium drives the workbench; libkrb5-dev, python3, make and g++ build code-server's kerberos addon.
 missing=()
 for pkg in chromium libkrb5-dev python3 make g++; do
