@@ -39,10 +39,14 @@ if ((${#missing[@]})); then
 fi
 
 # --- code-server and its Node 24, skipped when both report the expected versions.
+# `code-server --version` in a new HOME first logs that it wrote a default config file: take the version line itself.
+code_server_version() {
+  PATH="$NODE_DIR/bin:$PATH" "$CODE_SERVER" --version 2>/dev/null | grep -m1 -E '^[0-9]+\.[0-9]+\.[0-9]+ '
+}
 installed_versions() {
   local node_v cs_v
   node_v=$("$NODE_DIR/bin/node" --version 2>/dev/null) || return 1
-  cs_v=$(PATH="$NODE_DIR/bin:$PATH" "$CODE_SERVER" --version 2>/dev/null | head -n1) || return 1
+  cs_v=$(code_server_version) || return 1
   [[ $node_v == "v$NODE24_VERSION" && $cs_v == "$CODE_SERVER_VERSION "* ]]
 }
 if installed_versions; then
@@ -63,4 +67,4 @@ if ! installed_versions; then
   echo "code-server did not install correctly into $DIR" >&2
   exit 1
 fi
-log "installed: $(PATH="$NODE_DIR/bin:$PATH" "$CODE_SERVER" --version | head -n1)"
+log "installed: $(code_server_version)"
