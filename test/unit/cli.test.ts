@@ -88,3 +88,14 @@ test('demo trains the sample, then inspects, quantizes, sizes the arena and expo
   assert.match(out, /recommended kTensorArenaSize/);
   assert.match(out, /MicroMutableOpResolver<1>/);
 });
+
+test('demo never clears a folder it did not make', async () => {
+  const dir = path.join(tmp, 'users-folder');
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'notes.txt'), 'mine');
+  const { code, err } = await run('demo', '--out', dir);
+  assert.equal(code, 2);
+  assert.match(err, /is not empty and was not made by tinyml demo/);
+  assert.equal(fs.readFileSync(path.join(dir, 'notes.txt'), 'utf8'), 'mine');
+});
+

@@ -10,6 +10,26 @@ import { runQuantize } from './quantize';
 
 export const DEMO_USAGE = 'tinyml demo [--out DIR]';
 
+/** Written into the demo folder: a later run may clear a folder that has it, and no other. */
+const DEMO_MARKER = '.tinyml-demo';
+
+/** An empty or new folder, or one an earlier demo made (then cleared); anything else is the user's and is refused. */
+function prepareOutDir(outDir: string): void {
+  try {
+    if (fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0) {
+      if (!fs.existsSync(path.join(outDir, DEMO_MARKER))) {
+        throw new UsageError(`${outDir} is not empty and was not made by tinyml demo; pass --out with a new or empty folder`);
+      }
+      fs.rmSync(outDir, { recursive: true, force: true });
+    }
+    fs.mkdirSync(outDir, { recursive: true });
+    fs.writeFileSync(path.join(outDir, DEMO_MARKER), 'Made by `tinyml demo`; the next run clears this folder.\n');
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot create the demo folder ${outDir}: ${(e as Error).message}; pass --out DIR with a writable folder`);
+  }
+}
+
 /**
  * `tinyml demo`: the main job end to end on the bundled sample, which needs nothing from outside. It trains the
  * vibration anomaly autoencoder on synthetic sensor data, writes it as a float .tflite with the project's own writer,
@@ -18,12 +38,7 @@ export const DEMO_USAGE = 'tinyml demo [--out DIR]';
 export async function runDemo(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { out: { type: 'string' } }, strict: true });
   const outDir = path.resolve(values.out ?? 'tinyml-demo');
-  try {
-    fs.rmSync(outDir, { recursive: true, force: true });
-    fs.mkdirSync(outDir, { recursive: true });
-  } catch (e) {
-    throw new UsageError(`cannot create the demo folder ${outDir}: ${(e as Error).message}; pass --out DIR with a writable folder`);
-  }
+  prepareOutDir(outDir);
   const rel = (p: string) => path.relative(process.cwd(), p) || p;
   const step = (title: string, command: string) => io.stdout(`\n=== ${title}\n$ ${command}\n\n`);
 
