@@ -3,7 +3,6 @@
  * reading the .tflite, parsing it, estimating the arena, hashing and formatting the C array (about 0.6 s of CPU for a
  * 27 MB model). Pure Node and core code, no `vscode`: unit tests call these functions directly.
  */
-import fs from 'node:fs';
 import type { TargetName } from '../../core/arena/types';
 import {
   detectProject, detectProjects, estimateArenaForExport, folderProject, generateModelRunner, modelFileBase, planExport, sha256Hex,
@@ -11,7 +10,7 @@ import {
 } from '../../core/codegen';
 import { nodeProjectSnapshot } from '../../core/codegen/node-snapshot';
 import type { ProjectSnapshot } from '../../core/codegen/project-snapshot';
-import { loadModel, ModelFormatError, type Model } from '../../core/tflite';
+import { loadModel, ModelFileError, ModelFormatError, readModelFileBytes, type Model } from '../../core/tflite';
 
 /** A firmware project found in a workspace folder, with the language its sources are written in. */
 export interface DetectedTarget {
@@ -79,22 +78,7 @@ export interface RunnerJobResult {
 export type ExportJob = DetectJob | FolderJob | PlanJob | RunnerJob;
 
 /** A model file that cannot be read: names the file and the reason. */
-export class ModelFileError extends Error {
-  override readonly name = 'ModelFileError';
-}
-
-function readModelFile(file: string): Uint8Array {
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw new ModelFileError(`cannot read ${file}: ${why}`);
-  }
-  if (bytes.length === 0) throw new ModelFileError(`${file} is empty: there is no model to export`);
-  return bytes;
-}
+export { ModelFileError };
 
 const C_SOURCE = /\.c$/;
 const CPP_SOURCE = /\.(cc|cpp|cxx|ino|hpp)$/;
@@ -138,7 +122,7 @@ function parseModel(bytes: Uint8Array, file: string): { model?: Model; warning?:
 }
 
 export function planJob(job: PlanJob): PlanJobResult {
-  const bytes = readModelFile(job.modelFsPath);
+  const bytes = readModelFileBytes(job.modelFsPath);
   const { model, warning } = parseModel(bytes, job.modelDisplayPath);
   // The array needs only the bytes; the runner needs a model we can read.
   if (job.boilerplate && !model) throw new ModelFileError(`${warning}. The TFLite Micro runner needs a readable model.`);
@@ -160,7 +144,7 @@ export function planJob(job: PlanJob): PlanJobResult {
 }
 
 export function runnerJob(job: RunnerJob): RunnerJobResult {
-  const bytes = readModelFile(job.modelFsPath);
+  const bytes = readModelFileBytes(job.modelFsPath);
   const { model, warning } = parseModel(bytes, job.modelDisplayPath);
   if (!model) throw new ModelFileError(`${warning}. The TFLite Micro runner needs a readable model.`);
   const estimate = estimateArenaForExport(model, job.target);

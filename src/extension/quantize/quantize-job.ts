@@ -3,11 +3,10 @@
  * loaders and the graph rewrite never stall the extension host: reading the model, finding dataset candidates,
  * loading the data and quantizing. No `vscode` import; the unit tests call these functions directly.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { findDatasetCandidates, holdOutForReport, loadDataset, type Dataset, type InputSpec } from '../../core/data/index';
 import { quantizeModel, type QuantizationReport, type QuantizeHooks, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
-import { loadModel, ModelFormatError, TensorType, tensorTypeName, type Model } from '../../core/tflite/index';
+import { loadModelFile, ModelFileError, ModelFormatError, TensorType, tensorTypeName, type Model } from '../../core/tflite/index';
 import type { FolderCandidate } from './quantize-ui';
 
 /** Reads the model and lists the workspace data that could calibrate it. */
@@ -44,22 +43,14 @@ export interface QuantizeJobResult {
   warnings: string[];
 }
 
-/** Thrown for a model file that cannot be read; the message names the file. */
-export class ModelFileError extends Error {
-  override readonly name = 'ModelFileError';
-}
+/** Thrown for a model file that cannot be read or is not a valid model; the message names the file. */
+export { ModelFileError };
 
 function readModelFile(file: string): Model {
-  let bytes: Uint8Array;
   try {
-    bytes = fs.readFileSync(file);
+    return loadModelFile(file).model;
   } catch (e) {
-    throw new ModelFileError(`${file}: cannot read the model (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
-  }
-  try {
-    return loadModel(bytes).model;
-  } catch (e) {
-    if (e instanceof ModelFormatError) throw new ModelFileError(`${e.withFile(file).message} The file is not a valid .tflite model.`);
+    if (e instanceof ModelFormatError) throw new ModelFileError(`${e.message} The file is not a valid .tflite model.`);
     throw e;
   }
 }
