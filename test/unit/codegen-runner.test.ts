@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import test from 'node:test';
 import {
-  generateModelRunner, planResolver, sha256Hex, sizeArena, TFLM_BUILTIN_METHODS, TFLM_CUSTOM_METHODS,
+  generateModelRunner, sha256Hex, sizeArena, TFLM_BUILTIN_METHODS, TFLM_CUSTOM_METHODS,
   type ModelProvenance,
 } from '../../src/core/codegen';
 import { BuiltinOperator, loadModel, ModelBuilder, opcodeName, TensorType, type Model } from '../../src/core/tflite';

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
-import { buildGraph } from '../../src/core/analysis/inspector-graph';
 import { layoutGraph } from '../../src/core/analysis/inspector-graph-layout';
 import { activationTimeline } from '../../src/core/analysis/inspector-memory';
 import { tableToCsv, tableToMarkdown } from '../../src/core/analysis/inspector-table-text';

@@ -66,11 +66,6 @@ async function run(bytes: Uint8Array, inputs: RuntimeTypedArray[]): Promise<Runt
 }
 
 const opNames = (m: Model) => m.subgraphs[0]!.operators.map((op) => BuiltinOperator[m.operatorCodes[op.opcodeIndex]!.builtinCode]);
-const tensorOf = (m: Model, name: string): Tensor => {
-  const t = m.subgraphs[0]!.tensors.find((x) => x.name === name);
-  assert.ok(t, `tensor ${name}`);
-  return t;
-};
 
 test('activation parameters include 0 and nudge the zero point like TFLite', () => {
   const p = asymmetricParams(0.5, 2.0, INT8_ACTIVATION);

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { ArenaEstimate } from '../arena';
 import type { ArenaAnalysis } from './arena-source-analysis';
-import { buildLabel, fmtBytes, modelLabel, OVERSIZED_FACTOR } from './arena-source-check';
+import { buildLabel, fmtBytes, OVERSIZED_FACTOR } from './arena-source-check';
 import type { ArenaConstant } from './arena-source-constants';
 
 export interface ReportContext {

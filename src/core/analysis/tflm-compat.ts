@@ -3,7 +3,7 @@
  * missing kernels, hybrid ops, float16 weights, unknown custom ops, dynamic shapes and type combinations the
  * kernels refuse. Each problem names the operator and says what to do.
  */
-import { BuiltinOperator, TensorType, type Model, type Operator, type Tensor } from '../tflite/model';
+import { BuiltinOperator, TensorType, type Model, type Tensor } from '../tflite/model';
 import { builtinOperatorName, opcodeName, tensorTypeName } from '../tflite/names';
 import { TFLM_BUILTIN_OPS, TFLM_CUSTOM_OPS } from './tflm-ops';
 

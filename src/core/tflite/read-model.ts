@@ -137,7 +137,7 @@ function decodeTensor(bb: CheckedByteBuffer, t: FbTensor): Tensor {
   return tensor;
 }
 
-function bytesView(bb: CheckedByteBuffer, length: number, arrayOf: () => Uint8Array | null): Uint8Array | undefined {
+function bytesView(length: number, arrayOf: () => Uint8Array | null): Uint8Array | undefined {
   return length ? arrayOf() ?? undefined : undefined;
 }
 
@@ -155,7 +155,7 @@ function decodeOperator(bb: CheckedByteBuffer, o: FbOperator): Operator {
   if (opts) op.builtinOptions = opts;
   const opts2: BuiltinOptions | undefined = unionTable(bb, 'BuiltinOptions2', o.builtinOptions2Type(), (t) => o.builtinOptions2(t));
   if (opts2) op.builtinOptions2 = opts2;
-  const custom = bytesView(bb, o.customOptionsLength(), () => o.customOptionsArray());
+  const custom = bytesView(o.customOptionsLength(), () => o.customOptionsArray());
   if (custom) op.customOptions = custom;
   const nm = o.mutatingVariableInputsLength();
   if (nm) op.mutatingVariableInputs = Array.from({ length: nm }, (_, i) => !!o.mutatingVariableInputs(i));

@@ -3,7 +3,7 @@
  * resolution, how each file is written, and the text inserted at the cursor. The command modules only ask and show.
  */
 import path from 'node:path';
-import { isCIdentifier, modelFileBase, type CLanguage, type ExportPlan, type PlannedFile } from '../../core/codegen';
+import { isCIdentifier, modelFileBase, type ExportPlan, type PlannedFile } from '../../core/codegen';
 import type { DetectedTarget, RunnerJobResult } from './export-job';
 
 export const DEFAULT_EXPORT_SYMBOL = 'g_model';
