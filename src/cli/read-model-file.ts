@@ -1,4 +1,5 @@
-import { loadModelFile, ModelFileError, ModelFormatError, type Model, type ModelWarning } from '../core/tflite';
+import { ModelFormatError, type Model, type ModelWarning } from '../core/tflite';
+import { loadModelFile, ModelFileError } from '../core/tflite/model-file';
 import { UsageError } from './cli-io';
 
 /** Reads and validates a model file, turning every failure into a one-line UsageError that names the file. */

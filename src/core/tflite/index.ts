@@ -12,7 +12,6 @@ export { readModel, TFLITE_FILE_IDENTIFIER } from './read-model';
 export { validateModel, TFLITE_SCHEMA_VERSION, type ModelWarning, type ValidateOptions } from './validate-model';
 export { writeModel } from './write-model';
 export { ModelBuilder } from './model-builder';
-export { loadModelFile, readModelFileBytes, ModelFileError } from './model-file';
 
 /** Reads and validates in one step: what every entry point that takes a user's file should call. */
 export function loadModel(bytes: Uint8Array): { model: Model; warnings: ModelWarning[] } {

@@ -5,6 +5,8 @@ import type { ModelWarning } from './validate-model';
 import { readModel } from './read-model';
 import { validateModel } from './validate-model';
 
+// Node-only (reads files): kept out of index.ts, which the webview bundle also type-checks against.
+
 /** A model file that cannot be read at all (missing, a folder, no permission, empty); the message names the file. */
 export class ModelFileError extends Error {
   override readonly name = 'ModelFileError';

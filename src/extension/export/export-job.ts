@@ -10,7 +10,8 @@ import {
 } from '../../core/codegen';
 import { nodeProjectSnapshot } from '../../core/codegen/node-snapshot';
 import type { ProjectSnapshot } from '../../core/codegen/project-snapshot';
-import { loadModel, ModelFileError, ModelFormatError, readModelFileBytes, type Model } from '../../core/tflite';
+import { loadModel, ModelFormatError, type Model } from '../../core/tflite';
+import { ModelFileError, readModelFileBytes } from '../../core/tflite/model-file';
 
 /** A firmware project found in a workspace folder, with the language its sources are written in. */
 export interface DetectedTarget {

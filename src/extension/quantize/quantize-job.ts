@@ -6,7 +6,8 @@
 import path from 'node:path';
 import { findDatasetCandidates, holdOutForReport, loadDataset, type Dataset, type InputSpec } from '../../core/data/index';
 import { quantizeModel, type QuantizationReport, type QuantizeHooks, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
-import { loadModelFile, ModelFileError, ModelFormatError, TensorType, tensorTypeName, type Model } from '../../core/tflite/index';
+import { ModelFormatError, TensorType, tensorTypeName, type Model } from '../../core/tflite/index';
+import { loadModelFile, ModelFileError } from '../../core/tflite/model-file';
 import type { FolderCandidate } from './quantize-ui';
 
 /** Reads the model and lists the workspace data that could calibrate it. */
