@@ -5,7 +5,7 @@
  */
 import { BuiltinOperator } from '../../tflite/model';
 import { avgpool, convolveWrapperS16, convolveWrapperS8, depthwiseWrapperS8, fullyConnectedS8, svdfS8, transposeConvS8, type ConvGeometry, type Dims } from './cmsis-nn-buffers';
-import { lstmStateBufferBytes, referenceRule } from './reference';
+import { lstmStateBufferBytes, referenceRule, svdfScratch } from './reference';
 import { dim, elements, isType, scaleCount, TensorType } from './tensor-helpers';
 import { opDataBytes, type KernelQuery, type KernelRule } from './types';
 
@@ -114,16 +114,11 @@ const softmax: KernelRule = (q) => ({
 });
 
 const svdf: KernelRule = (q) => {
-  const input = q.input(0);
-  const weightsFeature = q.input(1);
-  const rank = Number(q.option('rank') ?? 1) || 1;
-  const batch = dim(input, 0);
-  const filters = dim(weightsFeature, 0);
-  const units = Math.trunc(filters / rank);
+  const { filters, scratch } = svdfScratch(q);
   const init = [opDataBytes({ lp64: 48, ilp32: 44 }, q.target)];
-  if (!isType(input, TensorType.INT8)) return { init, prepare: [], scratch: [batch * filters * 4] };
+  if (!isType(q.input(0), TensorType.INT8)) return { init, prepare: [], scratch };
   const sums = svdfS8(filters, q.isa);
-  return { init, prepare: sums > 0 ? [sums] : [], scratch: [batch * filters * 4, batch * units * 4] };
+  return { init, prepare: sums > 0 ? [sums] : [], scratch };
 };
 
 const transposeConv: KernelRule = (q) => {

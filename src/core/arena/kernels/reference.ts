@@ -80,17 +80,7 @@ const PREPARE: ReadonlyMap<BuiltinOperator, (q: KernelQuery) => { prepare: numbe
   [B.SUM, (q: KernelQuery) => reduceMeanOrSum(q)],
   [B.REDUCE_MAX, (q: KernelQuery) => ({ prepare: [], scratch: [4 * q.input(0)!.shape.length, 4 * elements(q.input(1))] })],
   [B.REDUCE_MIN, (q: KernelQuery) => ({ prepare: [], scratch: [4 * q.input(0)!.shape.length, 4 * elements(q.input(1))] })],
-  [B.SVDF, (q: KernelQuery) => {
-    const input = q.input(0);
-    const weightsFeature = q.input(1);
-    const rank = Number(q.option('rank') ?? 1) || 1;
-    const batch = dim(input, 0);
-    const filters = dim(weightsFeature, 0);
-    const units = Math.trunc(filters / rank);
-    return isType(input, TensorType.INT8)
-      ? { prepare: [], scratch: [batch * filters * 4, batch * units * 4] }
-      : { prepare: [], scratch: [batch * filters * 4] };
-  }],
+  [B.SVDF, (q: KernelQuery) => ({ prepare: [], scratch: svdfScratch(q).scratch })],
   [B.UNIDIRECTIONAL_SEQUENCE_LSTM, (q: KernelQuery) => {
     const bytes = lstmStateBufferBytes(q);
     return { prepare: [], scratch: [bytes, bytes, bytes, bytes] };
@@ -111,6 +101,16 @@ function reduceMeanOrSum(q: KernelQuery): { prepare: number[]; scratch: number[]
 }
 
 /** batch × state_dimension × sizeof(cell state), the size of each of the LSTM's four scratch buffers. */
+/** SVDF's scratch buffers, the same for reference and CMSIS-NN kernels: the feature activations, plus for int8 the outputs per unit. */
+export function svdfScratch(q: KernelQuery): { filters: number; scratch: number[] } {
+  const input = q.input(0);
+  const rank = Number(q.option('rank') ?? 1) || 1;
+  const batch = dim(input, 0);
+  const filters = dim(q.input(1), 0);
+  const units = Math.trunc(filters / rank);
+  return { filters, scratch: isType(input, TensorType.INT8) ? [batch * filters * 4, batch * units * 4] : [batch * filters * 4] };
+}
+
 export function lstmStateBufferBytes(q: KernelQuery): number {
   const input = q.input(0);
   const hidden = q.input(18);
