@@ -1,4 +1,4 @@
-import { ModelBuilder, type Model } from '../../src/core/tflite';
+import { ModelBuilder, writeModel, type Model } from '../../src/core/tflite';
 
 /** A small CNN touching every op the builder offers. */
 export function buildAllOpsModel(): Model {
@@ -18,4 +18,18 @@ export function buildAllOpsModel(): Model {
   const fc = b.fullyConnected(r, 10);
   b.output(b.softmax(fc));
   return b.build();
+}
+
+/**
+ * A conv net without a free batch dimension: calibration runs one sample per runtime call, slow enough (a second or
+ * more for a few hundred samples) to cancel a quantization mid-way.
+ */
+export function buildSlowCalibrationConvModel(): Uint8Array {
+  const b = new ModelBuilder({ seed: 3 });
+  const x = b.input('image', [1, 48, 48, 3]);
+  let h = b.conv2d(x, 16, [3, 3], { activation: 'RELU' });
+  h = b.conv2d(h, 16, [3, 3], { activation: 'RELU' });
+  h = b.maxPool2d(h, [2, 2]);
+  b.output(b.softmax(b.fullyConnected(b.reshape(h, [1, 24 * 24 * 16]), 4)));
+  return writeModel(b.build());
 }

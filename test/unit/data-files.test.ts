@@ -1,8 +1,9 @@
+import { rejectsWithDatasetError as rejects } from '../helpers/dataset-asserts';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { DatasetError, loadDataset, readNpy, splitHeldOut, writeNpy, type Dataset, type DatasetErrorKind, type InputSpec } from '../../src/core/data/index';
+import { loadDataset, readNpy, splitHeldOut, writeNpy, type Dataset, type InputSpec } from '../../src/core/data/index';
 import { npyBytes, tempDir, write, zipBytes } from './data-writers';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -12,14 +13,6 @@ const X = (shape: number[], name = 'x'): InputSpec => ({ name, shape, type: 'FLO
 const FIXTURE_X = Array.from({ length: 12 }, (_, i) => i / 4 - 1);
 const flat = (samples: Float32Array[][], k = 0) => samples.flatMap((s) => Array.from(s[k]!));
 const seq = (n: number, f = (i: number) => i) => Float32Array.from({ length: n }, (_, i) => f(i));
-
-async function rejects(p: Promise<unknown>, kind: DatasetErrorKind, message: RegExp): Promise<void> {
-  let caught: unknown;
-  await p.then(() => assert.fail(`expected a DatasetError (${kind})`), (e: unknown) => { caught = e; });
-  assert.ok(caught instanceof DatasetError, `expected DatasetError, got ${String(caught)}`);
-  assert.equal(caught.kind, kind, caught.message);
-  assert.match(caught.message, message);
-}
 
 test('.npy: [N, 640] and [N, 1, 640] both feed input [1, 640]; sample i is row i', async (t) => {
   const dir = tempDir(t);

@@ -1,8 +1,9 @@
+import { rejectsWithDatasetError as rejects } from '../helpers/dataset-asserts';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { DatasetError, loadDataset, writeNpy, type DatasetErrorKind, type InputSpec } from '../../src/core/data/index';
+import { loadDataset, writeNpy, type InputSpec } from '../../src/core/data/index';
 import { resizeBilinear } from '../../src/core/data/image-preprocess';
 import { bmpBytes, jpegBytes, pattern, pngBytes, tempDir, wavBytes, write } from './data-writers';
 
@@ -11,14 +12,6 @@ const TESTDATA = path.resolve(ROOT, '../shared/data/tflm-testdata');
 const NO_TESTDATA = fs.existsSync(TESTDATA) ? false : 'needs ../shared/data/tflm-testdata';
 const X = (shape: number[], name = 'x'): InputSpec => ({ name, shape, type: 'FLOAT32' });
 const few = { minSamples: 1 };
-
-async function rejects(p: Promise<unknown>, kind: DatasetErrorKind, message: RegExp): Promise<void> {
-  let caught: unknown;
-  await p.then(() => assert.fail(`expected a DatasetError (${kind})`), (e: unknown) => { caught = e; });
-  assert.ok(caught instanceof DatasetError, `expected DatasetError, got ${String(caught)}`);
-  assert.equal(caught.kind, kind, caught.message);
-  assert.match(caught.message, message);
-}
 
 test('images: PNG, BMP (8-bit palette, 24-bit, 32-bit top-down bit fields) decode to the same pixels, RGB in [0, 1]', async (t) => {
   const dir = tempDir(t);

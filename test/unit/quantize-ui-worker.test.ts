@@ -3,6 +3,7 @@
  * worker thread (the transpiled quantize-worker.js), with progress, Cancel through the engine's signal, typed errors
  * and the host thread's longest stall while LiteRT calibrates.
  */
+import { buildSlowCalibrationConvModel } from '../helpers/sample-models';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,7 +12,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { test } from 'node:test';
 import { seededRandom, writeNpy } from '../../src/core/data/index';
 import { buildSensorAnomalyModel, SENSOR_BINS } from '../../src/core/samples/sensor-anomaly-model';
-import { ModelBuilder, readModel, TensorType, writeModel } from '../../src/core/tflite/index';
+import { readModel, TensorType, writeModel } from '../../src/core/tflite/index';
 import { QuantizeJobCancelled, runQuantizeWorker } from '../../src/extension/quantize/worker-client';
 import { QuantizeJobError } from '../../src/extension/quantize/worker-protocol';
 
@@ -27,17 +28,6 @@ function workspace(samples = 200): string {
   fs.writeFileSync(path.join(dir, 'data', 'calibration.npy'), writeNpy([samples, SENSOR_BINS], spectra(samples, 3)));
   fs.writeFileSync(path.join(dir, 'data', 'other.npy'), writeNpy([10, 7], new Float32Array(70)));
   return dir;
-}
-
-/** A conv net without a free batch dimension: calibration runs one sample per call, long enough to cancel mid-way. */
-function convModel(): Uint8Array {
-  const b = new ModelBuilder({ seed: 3 });
-  const x = b.input('image', [1, 48, 48, 3]);
-  let h = b.conv2d(x, 16, [3, 3], { activation: 'RELU' });
-  h = b.conv2d(h, 16, [3, 3], { activation: 'RELU' });
-  h = b.maxPool2d(h, [2, 2]);
-  b.output(b.softmax(b.fullyConnected(b.reshape(h, [1, 24 * 24 * 16]), 4)));
-  return writeModel(b.build());
 }
 
 test('prepare: input specs and ranked candidates; the fitting .npy first', async () => {
@@ -100,7 +90,7 @@ test('an already quantized model is refused at prepare; a corrupt one is a Model
 
 test('Cancel during calibration: the engine stops (no terminate needed), nothing is returned, the host thread never stalls', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-qworker-'));
-  fs.writeFileSync(path.join(dir, 'conv.tflite'), convModel());
+  fs.writeFileSync(path.join(dir, 'conv.tflite'), buildSlowCalibrationConvModel());
   const n = 400;
   const r = seededRandom(5);
   fs.writeFileSync(path.join(dir, 'images.npy'), writeNpy([n, 48, 48, 3], Float32Array.from({ length: n * 48 * 48 * 3 }, () => r())));

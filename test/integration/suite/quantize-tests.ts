@@ -4,6 +4,7 @@
  * (the answers of the QuickPicks and of the "file exists" question), and the test checks the disk, the tabs and the
  * inspector's own render report.
  */
+import { buildSlowCalibrationConvModel } from '../../helpers/sample-models';
 import { waitFor } from './wait-for';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -11,7 +12,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { seededRandom, writeNpy } from '../../../src/core/data';
 import { buildSensorAnomalyModel, SENSOR_BINS } from '../../../src/core/samples/sensor-anomaly-model';
-import { loadModel, ModelBuilder, TensorType, writeModel } from '../../../src/core/tflite';
+import { loadModel, TensorType, writeModel } from '../../../src/core/tflite';
 import type { TinymlApi } from '../../../src/extension/extension';
 import type { QuantizeCommandArgs, QuantizeCommandResult } from '../../../src/extension/quantize/quantize-command';
 import type { TestCase } from './runner';
@@ -61,17 +62,6 @@ function api(): TinymlApi {
   const ext = vscode.extensions.getExtension<TinymlApi>(EXTENSION_ID);
   assert.ok(ext?.isActive, 'the extension is active');
   return ext.exports;
-}
-
-/** A conv net that calibrates one sample per runtime call: slow enough (a second or more) to cancel mid-way. */
-function convModel(): Uint8Array {
-  const b = new ModelBuilder({ seed: 3 });
-  const x = b.input('image', [1, 48, 48, 3]);
-  let h = b.conv2d(x, 16, [3, 3], { activation: 'RELU' });
-  h = b.conv2d(h, 16, [3, 3], { activation: 'RELU' });
-  h = b.maxPool2d(h, [2, 2]);
-  b.output(b.softmax(b.fullyConnected(b.reshape(h, [1, 24 * 24 * 16]), 4)));
-  return writeModel(b.build());
 }
 
 export function quantizeTests(): TestCase[] {
@@ -152,7 +142,7 @@ export function quantizeTests(): TestCase[] {
       fn: async () => {
         const model = inFolder('conv.tflite');
         const data = inFolder('images.npy');
-        fs.writeFileSync(model, convModel());
+        fs.writeFileSync(model, buildSlowCalibrationConvModel());
         const n = 400;
         const r = seededRandom(5);
         fs.writeFileSync(data, writeNpy([n, 48, 48, 3], Float32Array.from({ length: n * 48 * 48 * 3 }, () => r())));
