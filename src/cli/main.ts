@@ -1,11 +1,14 @@
-import { EXIT_BAD_INPUT, EXIT_FAILURE, UsageError, type CliIo } from './cli-io';
+import { EXIT_BAD_INPUT, EXIT_OK, type CliIo } from './cli-io';
 import { ARENA_USAGE, runArena } from './commands/arena';
 import { DEMO_USAGE, runDemo } from './commands/demo';
 import { EXPORT_USAGE, runExport } from './commands/export';
 import { INSPECT_USAGE, runInspect } from './commands/inspect';
 import { QUANTIZE_USAGE, runQuantize } from './commands/quantize';
+import { describeFailure } from './errors';
+import { toolkitVersion } from './version';
 
-type Command = { usage: string; summary: string; run: (args: string[], io: CliIo) => Promise<number> };
+/** A command returns its exit code, or undefined when it was asked for --help (main prints the usage then). */
+type Command = { usage: string; summary: string; run: (args: string[], io: CliIo) => Promise<number | undefined> };
 
 const COMMANDS: Record<string, Command> = {
   inspect: { usage: INSPECT_USAGE, summary: 'inputs, outputs, operators, parameters, MACs of a .tflite model', run: runInspect },
@@ -15,34 +18,64 @@ const COMMANDS: Record<string, Command> = {
   demo: { usage: DEMO_USAGE, summary: 'build the bundled sample model and run the toolkit on it', run: runDemo },
 };
 
+export const EXIT_CODES_HELP = [
+  'Exit codes:',
+  '  0  done',
+  '  1  a bug in TinyML Toolkit (one line; TINYML_DEBUG=1 prints the stack)',
+  '  2  bad input or environment: arguments, a file that is not a model, data of the wrong shape, a folder that cannot be written',
+  '  3  done, but a check you asked for failed',
+].join('\n');
+
 function help(): string {
   const rows = Object.values(COMMANDS).flatMap((c) => [`  ${c.usage}`, `      ${c.summary}`]);
-  return ['TinyML Toolkit: .tflite models for microcontrollers', '', 'Usage:', ...rows, ''].join('\n');
+  return [
+    `TinyML Toolkit ${toolkitVersion()}: .tflite models for microcontrollers`, '', 'Usage:', ...rows, '',
+    '  tinyml help COMMAND | tinyml COMMAND --help   the options of one command',
+    '  tinyml --version', '', EXIT_CODES_HELP, '',
+  ].join('\n');
 }
 
-/** Runs one CLI invocation; returns the exit code (0 ok, 2 bad input or usage, 1 unexpected failure). */
-export async function main(argv: string[], io: CliIo): Promise<number> {
+function commandHelp(name: string, c: Command): string {
+  return `usage: ${c.usage}\n\n${c.summary}\n\n${EXIT_CODES_HELP}\n`;
+}
+
+function unknownCommand(name: string, io: CliIo): number {
+  io.stderr(`tinyml: unknown command '${name}'. Commands: ${Object.keys(COMMANDS).join(', ')}; tinyml --help lists them\n`);
+  return EXIT_BAD_INPUT;
+}
+
+/** Runs one CLI invocation; returns the exit code (see EXIT_CODES_HELP). Never throws. */
+export async function main(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout(help());
-    return name ? 0 : EXIT_BAD_INPUT;
+  if (!name || name === '--help' || name === '-h') {
+    (name ? io.stdout : io.stderr)(help());
+    return name ? EXIT_OK : EXIT_BAD_INPUT;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.stdout(`${toolkitVersion()}\n`);
+    return EXIT_OK;
+  }
+  if (name === 'help') {
+    const topic = rest[0];
+    if (!topic) { io.stdout(help()); return EXIT_OK; }
+    const c = COMMANDS[topic];
+    if (!c) return unknownCommand(topic, io);
+    io.stdout(commandHelp(topic, c));
+    return EXIT_OK;
   }
   const command = COMMANDS[name];
-  if (!command) {
-    io.stderr(`tinyml: unknown command '${name}'. Commands: ${Object.keys(COMMANDS).join(', ')}\n`);
-    return EXIT_BAD_INPUT;
-  }
+  if (!command) return unknownCommand(name, io);
   try {
-    return await command.run(rest, io);
-  } catch (e) {
-    // parseArgs throws TypeErrors with an ERR_PARSE_ARGS_* code for unknown or malformed flags
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    if (e instanceof UsageError || code.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr(`tinyml ${name}: ${(e as Error).message.split('\n')[0]}\n`);
-      return EXIT_BAD_INPUT;
+    const code = await command.run(rest, io);
+    if (code === undefined) {
+      io.stdout(commandHelp(name, command));
+      return EXIT_OK;
     }
-    io.stderr(`tinyml ${name}: unexpected failure: ${(e as Error).stack ?? e}\n`);
-    return EXIT_FAILURE;
+    return code;
+  } catch (e) {
+    const failure = describeFailure(e, name, command.usage, env.TINYML_DEBUG === '1');
+    io.stderr(failure.text);
+    return failure.code;
   }
 }
 

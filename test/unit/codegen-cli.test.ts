@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
-import { runExport } from '../../src/cli/commands/export';
+import { main } from '../../src/cli/main';
 import { isGeneratedByUs, parseCArray } from '../../src/core/codegen';
 import { ModelBuilder, writeModel } from '../../src/core/tflite';
 import { PROJECT_ROOT } from '../helpers/paths';
@@ -11,7 +11,7 @@ import { PROJECT_ROOT } from '../helpers/paths';
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runExport(args, { stdout: (s) => { out += s; }, stderr: (s) => { err += s; } });
+  const code = await main(['export', ...args], { stdout: (s) => { out += s; }, stderr: (s) => { err += s; } });
   return { code, out, err };
 }
 
@@ -31,22 +31,24 @@ test('bad input exits 2 with one line', async () => {
   const { dir, model } = workspace();
   try {
     const cases: [string[], RegExp][] = [
-      [[], /expected one MODEL/],
+      [[], /no model given/],
       [[model], /--out DIR is required/],
       [[model, '--out', dir, '--name', 'my-model'], /invalid symbol name "my-model"/],
-      [[model, '--out', dir, '--lang', 'rust'], /--lang must be c or cpp/],
+      [[model, '--out', dir, '--lang', 'rust'], /--lang must be one of c, cpp/],
       [[model, '--out', dir, '--project-type', 'mbed'], /--project-type must be one of/],
-      [[model, '--out', dir, '--line-width', 'wide'], /--line-width expects a whole number/],
+      [[model, '--out', dir, '--line-width', 'wide'], /--line-width takes a whole number/],
       [[model, '--out', dir, '--line-width', '3'], /invalid line width 3/],
       [[path.join(dir, 'missing.tflite'), '--out', dir], /missing\.tflite: no such file/],
       [[model, '--out', model], /is a file, not a folder/],
-      [[model, '--out', dir, '--bogus'], /bogus/],
+      [[model, '--out', dir, '--bogus'], /unknown option '--bogus'/],
+      [[model, '--out', dir, '--arena-margin', '-5'], /--arena-margin must be ≥ 0/],
     ];
     for (const [args, message] of cases) {
       const r = await run(...args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
-      assert.match(r.err, message);
-      assert.equal(r.err.trimEnd().split('\n').length, 1, `one line expected: ${r.err}`);
+      const lines = r.err.trimEnd().split('\n');
+      assert.match(lines[0]!, message);
+      assert.ok(lines.length === 1 || (lines.length === 2 && lines[1]!.startsWith('usage: tinyml export')), `one line expected: ${r.err}`);
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -79,14 +81,14 @@ test('export with --boilerplate into a CMake project, then a re-export updates i
   }
 });
 
-test('a foreign file is refused with exit 1 and kept; --force overwrites; --dry-run writes nothing', async () => {
+test('a foreign file is refused with exit 2 and kept; --force overwrites; --dry-run writes nothing', async () => {
   const { dir, model } = workspace();
   const fw = path.join(dir, 'fw');
   try {
     const foreign = path.join(fw, 'src', 'model_data.h');
     fs.writeFileSync(foreign, '#pragma once\n// hand written\n');
     const r = await run(model, '--out', fw);
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2);
     assert.match(r.err, /model_data\.h/);
     assert.match(r.err, /--force/);
     assert.equal(fs.readFileSync(foreign, 'utf8'), '#pragma once\n// hand written\n');

@@ -7,7 +7,9 @@ import {
   detectProject, detectProjects, ExportConflictError, ExportPermissionError, isGeneratedByUs, memorySnapshot,
   parseCArray, planExport, type ExportPlan, type ProjectType,
 } from '../../src/core/codegen';
-import { applyExportPlan, StalePlanError, type ApplyFs } from '../../src/core/codegen/node-apply';
+import { applyExportPlan, StalePlanError } from '../../src/core/codegen/node-apply';
+import { FileError } from '../../src/core/io/file-error';
+import { nodeWriteFs, type WriteFs } from '../../src/core/io/safe-write';
 import { nodeProjectSnapshot } from '../../src/core/codegen/node-snapshot';
 import { ModelBuilder, writeModel, type Model } from '../../src/core/tflite';
 import { PROJECT_ROOT } from '../helpers/paths';
@@ -174,12 +176,12 @@ test('detection details: Zephyr glob, ESP-IDF SRC_DIRS, Make wildcard need no ed
   assert.ok(idfNew.notes.some((n) => /idf_component_register/.test(n)));
 });
 
-test('apply writes the plan; re-export updates in place and adds no duplicate registrations', () => {
+test('apply writes the plan; re-export updates in place and adds no duplicate registrations', async () => {
   for (const fixture of Object.keys(EXPECTED)) {
     const dir = copyFixture(fixture);
     try {
       const first = plan(dir);
-      applyExportPlan(first, dir);
+      await applyExportPlan(first, dir);
       for (const f of first.files) assert.ok(isGeneratedByUs(fs.readFileSync(path.join(dir, f.path))), f.path);
       for (const e of first.edits) assert.equal(fs.readFileSync(path.join(dir, e.path), 'utf8'), e.newContents);
       const data = fs.readFileSync(path.join(dir, first.files[0]!.path), 'latin1');
@@ -188,16 +190,16 @@ test('apply writes the plan; re-export updates in place and adds no duplicate re
       const second = plan(dir, { date: new Date('2026-02-03T00:00:00Z') });
       assert.deepEqual(second.files.map((f) => f.kind), first.files.map(() => 'update'), fixture);
       assert.deepEqual(second.edits, [], `${fixture}: re-export must not edit build files again`);
-      applyExportPlan(second, dir);
+      await applyExportPlan(second, dir);
       assert.match(fs.readFileSync(path.join(dir, first.files[1]!.path), 'utf8'), /Date: {4}2026-02-03/);
-      assert.ok(!listTree(dir).some((f) => f.includes('.tinyml-tmp')), 'temporary files left behind');
+      assert.ok(!listTree(dir).some((f) => f.includes('.tinyml-')), 'temporary files left behind');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }
 });
 
-test('a file with the same name that we did not generate is not overwritten (unless forced)', () => {
+test('a file with the same name that we did not generate is not overwritten (unless forced)', async () => {
   const dir = copyFixture('platformio');
   try {
     const foreign = path.join(dir, 'src', 'model_data.cpp');
@@ -205,22 +207,22 @@ test('a file with the same name that we did not generate is not overwritten (unl
     const before = listTree(dir);
     const p = plan(dir);
     assert.equal(p.files[0]!.kind, 'conflict');
-    assert.throws(() => applyExportPlan(p, dir), (e: unknown) => e instanceof ExportConflictError && /model_data\.cpp/.test(e.message) && /--force/.test(e.message));
+    await assert.rejects(applyExportPlan(p, dir), (e: unknown) => e instanceof ExportConflictError && /model_data\.cpp/.test(e.message) && /--force/.test(e.message));
     assert.deepEqual(listTree(dir), before, 'nothing may be written when a conflict is refused');
-    applyExportPlan(p, dir, { force: true });
+    await applyExportPlan(p, dir, { force: true });
     assert.ok(isGeneratedByUs(fs.readFileSync(foreign)));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test('a build file changed after planning: refused, nothing written', () => {
+test('a build file changed after planning: refused, nothing written', async () => {
   const dir = copyFixture('cmake');
   try {
     const p = plan(dir);
     fs.appendFileSync(path.join(dir, 'CMakeLists.txt'), '# changed\n');
     const before = listTree(dir);
-    assert.throws(() => applyExportPlan(p, dir), StalePlanError);
+    await assert.rejects(applyExportPlan(p, dir), StalePlanError);
     assert.deepEqual(listTree(dir), before);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -228,33 +230,31 @@ test('a build file changed after planning: refused, nothing written', () => {
 });
 
 /** Real fs, except that `deny` folders report EACCES on access(W_OK), as a read-only folder does for a normal user. */
-function denyingFs(deny: string[], calls: string[]): ApplyFs {
-  const real = fs as unknown as ApplyFs;
+function denyingFs(deny: string[], calls: string[]): WriteFs {
+  const real = nodeWriteFs;
   const denied = (p: string): boolean => deny.some((d) => path.resolve(p) === path.resolve(d));
   return {
-    statSync: (p) => real.statSync(p),
-    readFileSync: (p) => real.readFileSync(p),
-    accessSync: (p, mode) => {
+    ...real,
+    access: async (p, mode) => {
       if (denied(p)) throw Object.assign(new Error(`EACCES: permission denied, access '${p}'`), { code: 'EACCES' });
-      real.accessSync(p, mode);
+      return real.access(p, mode);
     },
-    mkdirSync: (p) => { calls.push(`mkdir ${p}`); real.mkdirSync(p); },
-    writeFileSync: (p, d) => { calls.push(`write ${p}`); real.writeFileSync(p, d); },
-    renameSync: (a, b) => { calls.push(`rename ${b}`); real.renameSync(a, b); },
-    unlinkSync: (p) => real.unlinkSync(p),
-    rmdirSync: (p) => real.rmdirSync(p),
+    mkdir: async (p) => { calls.push(`mkdir ${p}`); return real.mkdir(p); },
+    writeFile: async (p, d, o) => { calls.push(`write ${p}`); return real.writeFile(p, d, o); },
+    rename: async (a, b) => { calls.push(`rename ${b}`); return real.rename(a, b); },
+    link: async (a, b) => { calls.push(`link ${b}`); return real.link(a, b); },
   };
 }
 
-test('read-only folder (injected permission failure): clear error naming the folder, nothing written', () => {
+test('read-only folder (injected permission failure): clear error naming the folder, nothing written', async () => {
   const dir = copyFixture('platformio');
   try {
     const before = listTree(dir);
     const calls: string[] = [];
     const includeDir = path.join(dir, 'include');
-    assert.throws(
-      () => applyExportPlan(plan(dir), dir, { fs: denyingFs([includeDir], calls) }),
-      (e: unknown) => e instanceof ExportPermissionError && e.message.includes(path.relative(process.cwd(), includeDir)) && /permission denied/.test(e.message) && /Nothing was changed/.test(e.message),
+    await assert.rejects(
+      applyExportPlan(plan(dir), dir, { fs: denyingFs([includeDir], calls) }),
+      (e: unknown) => e instanceof FileError && e.kind === 'permission' && e.message.includes(includeDir) && /permission denied/.test(e.message),
     );
     assert.deepEqual(calls, [], 'no write may happen before every target is checked');
     assert.deepEqual(listTree(dir), before);
@@ -263,33 +263,33 @@ test('read-only folder (injected permission failure): clear error naming the fol
   }
 });
 
-test('a failure while writing removes the temporaries and created folders', () => {
+test('a failure while writing removes the temporaries and created folders', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-export-fail-'));
   try {
     const calls: string[] = [];
     const base = denyingFs([], calls);
     let writes = 0;
-    const failing: ApplyFs = {
+    const failing: WriteFs = {
       ...base,
-      writeFileSync: (p, d) => {
+      writeFile: async (p, d, o) => {
         if (++writes === 3) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-        base.writeFileSync(p, d);
+        return base.writeFile(p, d, o);
       },
     };
     const p = plan(path.join(dir, 'fw'), { projectType: 'platformio' });
-    assert.throws(() => applyExportPlan(p, path.join(dir, 'fw'), { fs: failing }), /no space left on the device/);
+    await assert.rejects(applyExportPlan(p, path.join(dir, 'fw'), { fs: failing }), (e: unknown) => e instanceof FileError && e.kind === 'no-space' && /no space left on the device/.test(e.message));
     assert.deepEqual(fs.readdirSync(dir), [], 'the created project folders must be removed again');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test('target under a file: clear error, nothing written', () => {
+test('target under a file: clear error, nothing written', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-export-file-'));
   try {
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'x');
     const out = path.join(dir, 'notes.txt', 'fw');
-    assert.throws(() => applyExportPlan(plan(out), out), (e: unknown) => e instanceof ExportPermissionError && /notes\.txt is a file, not a folder/.test(e.message));
+    await assert.rejects(applyExportPlan(plan(out), out), (e: unknown) => e instanceof FileError && e.kind === 'not-a-folder' && /notes\.txt is a file, not a folder/.test(e.message));
     assert.deepEqual(fs.readdirSync(dir), ['notes.txt']);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -297,12 +297,12 @@ test('target under a file: clear error, nothing written', () => {
 });
 
 const RUNNING_AS_ROOT = typeof process.getuid === 'function' && process.getuid() === 0;
-test('read-only folder on the real file system', { skip: RUNNING_AS_ROOT ? 'running as root: chmod does not stop writes (covered by the injected-fs test)' : false }, () => {
+test('read-only folder on the real file system', { skip: RUNNING_AS_ROOT ? 'running as root: chmod does not stop writes (covered by the injected-fs test)' : false }, async () => {
   const dir = copyFixture('cmake');
   try {
     fs.chmodSync(path.join(dir, 'src'), 0o555);
     const before = listTree(dir);
-    assert.throws(() => applyExportPlan(plan(dir), dir), (e: unknown) => e instanceof ExportPermissionError && /src/.test(e.message));
+    await assert.rejects(applyExportPlan(plan(dir), dir), (e: unknown) => e instanceof FileError && /src/.test(e.message));
     assert.deepEqual(listTree(dir), before);
   } finally {
     fs.chmodSync(path.join(dir, 'src'), 0o755);

@@ -82,15 +82,13 @@ test('planJob: create, then update for our files and conflict for a file that is
   }
 });
 
-test('planJob: an unreadable model exports its bytes with a warning, and refuses the runner', () => {
+test('planJob: a file that is not a model is refused, with or without the runner', () => {
   const ws = tempWorkspace();
   try {
     const file = path.join(ws, 'junk.tflite');
     fs.writeFileSync(file, Buffer.from('not a flatbuffer at all, just text'));
-    const arrayOnly = planJob(planArgs(ws, file, { boilerplate: false }));
-    assert.ok(arrayOnly.modelWarning);
-    assert.equal(arrayOnly.plan.files.length, 2);
-    assert.throws(() => planJob(planArgs(ws, file)), { name: 'ModelFileError', message: /runner needs a readable model/ });
+    assert.throws(() => planJob(planArgs(ws, file, { boilerplate: false })), { name: 'ModelFormatError', message: /not a TFLite model/ });
+    assert.throws(() => planJob(planArgs(ws, file)), { name: 'ModelFormatError', message: /not a TFLite model/ });
     assert.throws(() => planJob(planArgs(ws, path.join(ws, 'missing.tflite'))), { name: 'ModelFileError', message: /no such file/ });
   } finally {
     fs.rmSync(ws, { recursive: true });

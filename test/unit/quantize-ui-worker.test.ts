@@ -78,14 +78,14 @@ test('bad data comes back as a DatasetError naming the file, kind kept', async (
   await assert.rejects(wrong, (e: unknown) => e instanceof QuantizeJobError && e.errorName === 'DatasetError' && e.kind === 'shape' && /other\.npy/.test(e.message));
 });
 
-test('an already quantized model is refused at prepare; a corrupt one is a ModelFileError naming the file', async () => {
+test('an already quantized model is refused at prepare; a corrupt one is a ModelFormatError naming the file', async () => {
   const dir = workspace();
   const int8 = await runQuantizeWorker({ kind: 'quantize', model: path.join(dir, 'sensor.tflite'), data: path.join(dir, 'data', 'calibration.npy'), mode: 'int8', io: 'int8', calibration: 'minmax' });
   fs.writeFileSync(path.join(dir, 'q.tflite'), int8.bytes);
   const r = await runQuantizeWorker({ kind: 'prepare', model: path.join(dir, 'q.tflite'), folders: [] });
   assert.match(r.notQuantizable ?? '', /q\.tflite has no float tensors: it is already quantized/);
   fs.writeFileSync(path.join(dir, 'bad.tflite'), new Uint8Array(16));
-  await assert.rejects(runQuantizeWorker({ kind: 'prepare', model: path.join(dir, 'bad.tflite'), folders: [] }), (e: unknown) => e instanceof QuantizeJobError && e.errorName === 'ModelFileError' && e.message.includes('bad.tflite'));
+  await assert.rejects(runQuantizeWorker({ kind: 'prepare', model: path.join(dir, 'bad.tflite'), folders: [] }), (e: unknown) => e instanceof QuantizeJobError && e.errorName === 'ModelFormatError' && e.message.includes('bad.tflite'));
 });
 
 test('Cancel during calibration: the engine stops (no terminate needed), nothing is returned, the host thread never stalls', async () => {

@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { estimateArena, type ArenaEstimate, type ArenaOptions, type CmsisIsa, type KernelLibrary, type TargetName } from '../../core/arena';
 import { checkTflmCompatibility, isTflmCompatible, type TflmProblem } from '../../core/analysis/tflm-compat';
-import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from '../cli-io';
+import { nonNegativeNumber, oneOf, parseCommand } from '../args';
+import { EXIT_OK, UsageError } from '../cli-io';
 import { readModelFile } from '../read-model-file';
 
 export const ARENA_USAGE = 'tinyml arena MODEL [--target cortex-m|arm32|x86_64] [--kernels reference|cmsis-nn] [--isa dsp|mve|none] [--margin PCT] [--json]';
@@ -15,50 +15,32 @@ const TARGETS: readonly TargetName[] = ['cortex-m', 'arm32', 'x86_64'];
 const KERNELS: readonly KernelLibrary[] = ['reference', 'cmsis-nn'];
 const ISAS: readonly CmsisIsa[] = ['dsp', 'mve', 'none'];
 
-function pick<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got '${value}')`);
-  return value as T;
-}
-
 /** `tinyml arena MODEL ...`: the TFLite Micro tensor arena the model needs, and what would stop it from running. */
-export async function runArena(args: string[], out: Out): Promise<number> {
+export async function runArena(args: string[], out: Out): Promise<number | undefined> {
+  const parsed = parseCommand(args, {
+    target: { type: 'string' }, kernels: { type: 'string' }, isa: { type: 'string' }, margin: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (!parsed) return undefined;
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new UsageError(positionals.length ? 'arena takes one MODEL' : 'no model given: pass the path of a .tflite file', true);
+  const options: Required<ArenaOptions> = {
+    target: oneOf(values.target, TARGETS, '--target', 'cortex-m'),
+    kernels: oneOf(values.kernels, KERNELS, '--kernels', 'reference'),
+    isa: oneOf(values.isa, ISAS, '--isa', 'dsp'),
+    marginPercent: nonNegativeNumber(values.margin, '--margin') ?? 0,
+  };
+  const file = positionals[0]!;
+  const { model } = readModelFile(file);
+  const problems = checkTflmCompatibility(model);
+  let estimate: ArenaEstimate;
   try {
-    const { values, positionals } = parseArgs({
-      args, allowPositionals: true, strict: true,
-      options: {
-        target: { type: 'string' }, kernels: { type: 'string' }, isa: { type: 'string' }, margin: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-    });
-    if (positionals.length !== 1) throw new UsageError(`usage: ${ARENA_USAGE}`);
-    const marginPercent = values.margin === undefined ? 0 : Number(values.margin);
-    if (!Number.isFinite(marginPercent) || marginPercent < 0) throw new UsageError(`--margin must be a percentage >= 0 (got '${values.margin}')`);
-    const options: Required<ArenaOptions> = {
-      target: pick('target', values.target, TARGETS, 'cortex-m'),
-      kernels: pick('kernels', values.kernels, KERNELS, 'reference'),
-      isa: pick('isa', values.isa, ISAS, 'dsp'),
-      marginPercent,
-    };
-    const file = positionals[0]!;
-    const { model } = readModelFile(file);
-    const problems = checkTflmCompatibility(model);
-    let estimate: ArenaEstimate;
-    try {
-      estimate = estimateArena(model, options);
-    } catch (e) {
-      throw new UsageError(`${file}: cannot model the arena: ${(e as Error).message}`);
-    }
-    out.stdout(values.json ? JSON.stringify(toJson(estimate, problems), null, 2) + '\n' : formatText(file, estimate, problems));
-    return EXIT_OK;
+    estimate = estimateArena(model, options);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    if (e instanceof UsageError || code.startsWith('ERR_PARSE_ARGS')) {
-      out.stderr(`tinyml arena: ${(e as Error).message.split('\n')[0]}\n`);
-      return EXIT_BAD_INPUT;
-    }
-    throw e;
+    throw new UsageError(`${file}: cannot model the arena: ${(e as Error).message}`);
   }
+  out.stdout(values.json ? JSON.stringify(toJson(estimate, problems), null, 2) + '\n' : formatText(file, estimate, problems));
+  return EXIT_OK;
 }
 
 function toJson(e: ArenaEstimate, problems: TflmProblem[]) {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { buildTrainedSensorSample } from '../../core/samples/trained-sensor-sample';
+import { parseCommand } from '../args';
 import { EXIT_OK, UsageError, type CliIo } from '../cli-io';
 import { runArena } from './arena';
 import { runExport } from './export';
@@ -35,8 +35,11 @@ function prepareOutDir(outDir: string): void {
  * vibration anomaly autoencoder on synthetic sensor data, writes it as a float .tflite with the project's own writer,
  * then runs the same commands a user would: inspect, quantize (with the sample's calibration set), arena, export.
  */
-export async function runDemo(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({ args, options: { out: { type: 'string' } }, strict: true });
+export async function runDemo(args: string[], io: CliIo): Promise<number | undefined> {
+  const parsed = parseCommand(args, { out: { type: 'string' } });
+  if (!parsed) return undefined;
+  const { values, positionals } = parsed;
+  if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}`, true);
   const outDir = path.resolve(values.out ?? 'tinyml-demo');
   prepareOutDir(outDir);
   const rel = (p: string) => path.relative(process.cwd(), p) || p;
@@ -51,7 +54,7 @@ export async function runDemo(args: string[], io: CliIo): Promise<number> {
   const quantized = path.join(outDir, 'sensor_anomaly_float_int8.tflite');
   const firmware = path.join(outDir, 'firmware');
   fs.mkdirSync(firmware);
-  const commands: [string, string[], (a: string[], io: CliIo) => Promise<number>][] = [
+  const commands: [string, string[], (a: string[], io: CliIo) => Promise<number | undefined>][] = [
     ['2. Inspect the float model', ['inspect', sample.modelPath], runInspect],
     ['3. Quantize to int8 with the calibration set; accuracy on the held-out set',
       ['quantize', sample.modelPath, '--data', sample.calibrationPath, '--eval', sample.heldOutPath, '-o', quantized], runQuantize],

@@ -1,38 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { TARGETS, type TargetName } from '../../core/arena';
-import {
-  CArrayParseError, DEFAULT_ARENA_TARGET, estimateArenaForExport, ExportConflictError, ExportOptionError,
-  ExportPermissionError, planExport, PROJECT_TYPES, type ExportPlan, type ProjectType,
-} from '../../core/codegen';
-import { applyExportPlan, StalePlanError } from '../../core/codegen/node-apply';
+import { DEFAULT_ARENA_TARGET, estimateArenaForExport, planExport, PROJECT_TYPES, type ExportPlan, type ProjectType } from '../../core/codegen';
+import { applyExportPlan } from '../../core/codegen/node-apply';
 import { nodeProjectSnapshot } from '../../core/codegen/node-snapshot';
 import { loadModel, ModelFormatError, type Model } from '../../core/tflite';
-import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, UsageError, type CliIo } from '../cli-io';
+import { readModelFileBytes } from '../../core/tflite/model-file';
+import { oneOf, parseCommand, wholeNumber } from '../args';
+import { EXIT_OK, UsageError, type CliIo } from '../cli-io';
 
 export const EXPORT_USAGE =
   'tinyml export MODEL --out DIR [--name g_model] [--lang c|cpp] [--project-type auto|platformio|arduino|esp-idf|' +
   'zephyr|stm32cube|cmake|make|folder] [--boilerplate] [--force] [--line-width N] [--section NAME] ' +
-  `[--target ${Object.keys(TARGETS).join('|')}] [--arena-margin PERCENT] [--dry-run]`;
+  `[--target ${Object.keys(TARGETS).join('|')}] [--arena-margin PERCENT] [--dry-run] [--raw]`;
 
 const PROJECT_TYPE_VALUES: readonly string[] = ['auto', ...PROJECT_TYPES, 'folder'];
-
-function intOption(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} expects a whole number, got "${value}"`);
-  return Number(value);
-}
-
-function readModelBytes(file: string): Uint8Array {
-  try {
-    return fs.readFileSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a .tflite file' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw new UsageError(`${file}: ${why}`);
-  }
-}
 
 function describePlan(plan: ExportPlan, shown: (rel: string) => string, dryRun: boolean): string {
   const p = plan.project;
@@ -54,76 +36,48 @@ function describePlan(plan: ExportPlan, shown: (rel: string) => string, dryRun: 
 /**
  * `tinyml export MODEL --out DIR ...`: writes the model as a 16-byte aligned C array (and with --boilerplate the
  * TFLite Micro runner) into the firmware project at DIR, in the places its build expects, registering the new sources.
- * Exit codes: 0 done, 2 bad input (one line on stderr), 1 refused (foreign file, not writable) or failed.
+ * A file that is not a valid model is refused unless --raw asks for its bytes as they are. All files are written
+ * together or none (core/io/safe-write); a foreign file is replaced only with --force, the model itself never.
  */
-export async function runExport(args: string[], out: CliIo): Promise<number> {
-  try {
-    return exportCommand(args, out);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    if (e instanceof UsageError || e instanceof ExportOptionError || e instanceof CArrayParseError || code.startsWith('ERR_PARSE_ARGS')) {
-      out.stderr(`tinyml export: ${(e as Error).message.split('\n')[0]}\n`);
-      return EXIT_BAD_INPUT;
-    }
-    if (e instanceof ExportConflictError || e instanceof ExportPermissionError || e instanceof StalePlanError) {
-      out.stderr(`tinyml export: ${e.message}\n`);
-      return EXIT_FAILURE;
-    }
-    throw e;
-  }
-}
-
-function exportCommand(args: string[], out: CliIo): number {
-  const { values, positionals } = parseArgs({
-    args,
-    options: {
-      out: { type: 'string', short: 'o' },
-      name: { type: 'string' },
-      lang: { type: 'string' },
-      'project-type': { type: 'string' },
-      boilerplate: { type: 'boolean' },
-      force: { type: 'boolean' },
-      'line-width': { type: 'string' },
-      section: { type: 'string' },
-      target: { type: 'string' },
-      'arena-margin': { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: true,
-    strict: true,
+export async function runExport(args: string[], out: CliIo): Promise<number | undefined> {
+  const parsed = parseCommand(args, {
+    out: { type: 'string', short: 'o' },
+    name: { type: 'string' },
+    lang: { type: 'string' },
+    'project-type': { type: 'string' },
+    boilerplate: { type: 'boolean' },
+    force: { type: 'boolean' },
+    'line-width': { type: 'string' },
+    section: { type: 'string' },
+    target: { type: 'string' },
+    'arena-margin': { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    raw: { type: 'boolean' },
   });
-  if (values.help) {
-    out.stdout(`usage: ${EXPORT_USAGE}\n`);
-    return EXIT_OK;
-  }
-  if (positionals.length !== 1) throw new UsageError(`expected one MODEL, got ${positionals.length}. usage: ${EXPORT_USAGE}`);
-  if (!values.out) throw new UsageError('--out DIR is required: the project or folder to export into');
-  const lang = values.lang ?? 'cpp';
-  if (lang !== 'c' && lang !== 'cpp') throw new UsageError(`--lang must be c or cpp, got "${lang}"`);
-  const projectType = values['project-type'] ?? 'auto';
-  if (!PROJECT_TYPE_VALUES.includes(projectType)) {
-    throw new UsageError(`--project-type must be one of ${PROJECT_TYPE_VALUES.join(', ')}, got "${projectType}"`);
-  }
-  const target = (values.target ?? DEFAULT_ARENA_TARGET) as TargetName;
-  if (!(target in TARGETS)) throw new UsageError(`--target must be one of ${Object.keys(TARGETS).join(', ')}, got "${target}"`);
-  const lineWidth = intOption(values['line-width'], '--line-width');
-  const arenaMarginPercent = intOption(values['arena-margin'], '--arena-margin');
+  if (!parsed) return undefined;
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new UsageError(positionals.length ? `expected one MODEL, got ${positionals.length}` : 'no model given: pass the path of a .tflite file', true);
+  if (!values.out) throw new UsageError('--out DIR is required: the project or folder to export into', true);
+  const lang = oneOf(values.lang, ['c', 'cpp'] as const, '--lang', 'cpp');
+  const projectType = oneOf(values['project-type'], PROJECT_TYPE_VALUES, '--project-type', 'auto');
+  const target = oneOf(values.target, Object.keys(TARGETS) as TargetName[], '--target', DEFAULT_ARENA_TARGET);
+  const lineWidth = wholeNumber(values['line-width'], '--line-width');
+  const arenaMarginPercent = wholeNumber(values['arena-margin'], '--arena-margin');
+  if (values.raw && values.boilerplate) throw new UsageError('--raw and --boilerplate do not go together: the TFLite Micro runner needs a valid model', true);
 
   const modelFile = positionals[0]!;
   const outDir = path.resolve(values.out);
   if (fs.existsSync(outDir) && !fs.statSync(outDir).isDirectory()) throw new UsageError(`--out ${values.out} is a file, not a folder`);
-  const bytes = readModelBytes(modelFile);
-  if (bytes.length === 0) throw new UsageError(`${modelFile} is empty`);
+  const bytes = readModelFileBytes(modelFile);
 
   let model: Model | undefined;
   try {
     model = loadModel(bytes).model;
   } catch (e) {
     if (!(e instanceof ModelFormatError)) throw e;
-    // The array itself does not need a readable model, the runner does.
-    if (values.boilerplate) throw new UsageError(e.withFile(modelFile).message);
-    out.stderr(`tinyml export: warning: ${e.withFile(modelFile).message.split('\n')[0]}; exporting the bytes as they are\n`);
+    // Garbage in a firmware project is worse than an error: the bytes go out as they are only when asked for.
+    if (!values.raw) throw new UsageError(`${e.withFile(modelFile).message.split('\n')[0]}; pass --raw to export the bytes as they are`);
+    out.stderr(`tinyml export: note: ${e.withFile(modelFile).message.split('\n')[0]}; exporting the bytes as they are (--raw)\n`);
   }
   const arenaEstimate = model ? estimateArenaForExport(model, target) : {};
 
@@ -148,7 +102,7 @@ function exportCommand(args: string[], out: CliIo): number {
     out.stdout(describePlan(plan, shown, true));
     return EXIT_OK;
   }
-  applyExportPlan(plan, outDir, { force: !!values.force });
+  await applyExportPlan(plan, outDir, { force: !!values.force, inputs: [modelFile], ...(out.writeFs ? { fs: out.writeFs } : {}) });
   out.stdout(describePlan(plan, shown, false));
   return EXIT_OK;
 }

@@ -1,11 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { DatasetError, holdOutForReport, loadDataset, type Dataset, type DatasetOptions, type InputSpec } from '../../core/data/index';
-import { formatQuantizationReport, QuantizeError, quantizeModel, type QuantizeMode, type QuantizeOptions, type RangeMethod } from '../../core/quantize/index';
-import { RuntimeError } from '../../core/runtime/index';
+import { holdOutForReport, loadDataset, type Dataset, type DatasetOptions, type InputSpec } from '../../core/data/index';
+import { checkOutputs, writeFilesSafely, type OutputFile } from '../../core/io/safe-write';
+import { formatQuantizationReport, quantizeModel, type QuantizeMode, type QuantizeOptions, type RangeMethod } from '../../core/quantize/index';
 import { tensorTypeName, type Model } from '../../core/tflite/index';
-import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, UsageError, type CliIo } from '../cli-io';
+import { oneOf, parseCommand } from '../args';
+import { EXIT_OK, UsageError, type CliIo } from '../cli-io';
 import { readModelFile } from '../read-model-file';
 
 export const QUANTIZE_USAGE = 'tinyml quantize MODEL --data PATH [--mode int8|int16x8|float16|dynamic] [--io int8|float] '
@@ -14,12 +13,6 @@ export const QUANTIZE_USAGE = 'tinyml quantize MODEL --data PATH [--mode int8|in
 
 const MODES: readonly QuantizeMode[] = ['int8', 'int16x8', 'float16', 'dynamic'];
 const METHODS: readonly RangeMethod[] = ['minmax', 'percentile', 'mse'];
-
-function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string, fallback: T): T {
-  if (value === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}; got "${value}"`);
-  return value as T;
-}
 
 function inputSpecs(model: Model): InputSpec[] {
   const sg = model.subgraphs[0]!;
@@ -56,64 +49,33 @@ export function defaultOutputPath(modelPath: string, mode: QuantizeMode): string
   return path.join(dir, `${base}_${mode}.tflite`);
 }
 
-/** Writes through a temporary file so that a failed or interrupted run leaves no partial model behind. */
-function writeAtomically(file: string, bytes: Uint8Array | string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    fs.writeFileSync(tmp, bytes);
-    fs.renameSync(tmp, file);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw new UsageError(`${file}: cannot write (${(e as Error).message})`);
-  }
-}
-
 /**
  * `tinyml quantize MODEL --data PATH ...`: post-training quantization of a float model with calibration data from the
  * workspace. 20% of the data (seeded) is held out for the accuracy report unless --eval gives separate data.
  */
-export async function runQuantize(args: string[], io: CliIo): Promise<number> {
-  try {
-    return await quantizeCommand(args, io);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    const badInput = e instanceof UsageError || e instanceof DatasetError || code.startsWith('ERR_PARSE_ARGS')
-      || (e instanceof QuantizeError && e.kind !== 'cancelled') || e instanceof RuntimeError;
-    if (badInput) {
-      io.stderr(`tinyml quantize: ${(e as Error).message.split('\n')[0]}\n`);
-      return EXIT_BAD_INPUT;
-    }
-    io.stderr(`tinyml quantize: unexpected failure: ${(e as Error).stack ?? e}\n`);
-    return EXIT_FAILURE;
-  }
-}
-
-async function quantizeCommand(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      data: { type: 'string' },
-      eval: { type: 'string' },
-      mode: { type: 'string' },
-      io: { type: 'string' },
-      calibration: { type: 'string' },
-      output: { type: 'string', short: 'o' },
-      report: { type: 'string' },
-      force: { type: 'boolean' },
-      'keep-float': { type: 'boolean' },
-      'bias-correction': { type: 'boolean' },
-      'per-channel-fc': { type: 'boolean' },
-      'uint8-input': { type: 'boolean' },
-      json: { type: 'boolean' },
-      'image-range': { type: 'string' },
-      mean: { type: 'string' },
-      std: { type: 'string' },
-      bgr: { type: 'boolean' },
-    },
+export async function runQuantize(args: string[], io: CliIo): Promise<number | undefined> {
+  const parsed = parseCommand(args, {
+    data: { type: 'string' },
+    eval: { type: 'string' },
+    mode: { type: 'string' },
+    io: { type: 'string' },
+    calibration: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    report: { type: 'string' },
+    force: { type: 'boolean' },
+    'keep-float': { type: 'boolean' },
+    'bias-correction': { type: 'boolean' },
+    'per-channel-fc': { type: 'boolean' },
+    'uint8-input': { type: 'boolean' },
+    json: { type: 'boolean' },
+    'image-range': { type: 'string' },
+    mean: { type: 'string' },
+    std: { type: 'string' },
+    bgr: { type: 'boolean' },
   });
-  if (positionals.length !== 1) throw new UsageError(`usage: ${QUANTIZE_USAGE}`);
+  if (!parsed) return undefined;
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new UsageError(positionals.length ? 'quantize takes one MODEL' : 'no model given: pass the path of a float .tflite file', true);
   const modelPath = positionals[0]!;
   const mode = oneOf(values.mode, MODES, '--mode', 'int8');
   const ioType = oneOf(values.io, ['int8', 'float'] as const, '--io', 'int8');
@@ -122,9 +84,15 @@ async function quantizeCommand(args: string[], io: CliIo): Promise<number> {
   if (needsData && !values.data) throw new UsageError(`--data PATH is required for ${mode}: calibration needs sample inputs (.npy, .npz, .csv, .json or a folder of images/.wav)`);
 
   const out = values.output ?? defaultOutputPath(modelPath, mode);
-  if (path.resolve(out) === path.resolve(modelPath)) throw new UsageError(`${out}: the output would overwrite the source model; choose another -o`);
-  if (fs.existsSync(out) && !values.force) throw new UsageError(`${out} already exists; pass --force to overwrite it, or -o to choose another file`);
-  if (values.report && fs.existsSync(values.report) && !values.force) throw new UsageError(`${values.report} already exists; pass --force to overwrite it`);
+  // Every output checked against every input and each other before minutes of calibration; written together at the end.
+  const existing = values.force ? 'replace' as const : 'refuse' as const;
+  const outputs: OutputFile[] = [{ path: out, existing }, ...(values.report ? [{ path: values.report, existing }] : [])];
+  const writeOptions = {
+    inputs: [modelPath, ...(values.data ? [values.data] : []), ...(values.eval ? [values.eval] : [])],
+    existsHint: '; pass --force to replace it, or choose another path',
+    ...(io.writeFs ? { fs: io.writeFs } : {}),
+  };
+  await checkOutputs(outputs, writeOptions);
 
   const { model } = readModelFile(modelPath);
   const inputs = inputSpecs(model);
@@ -163,13 +131,15 @@ async function quantizeCommand(args: string[], io: CliIo): Promise<number> {
       }
     },
   });
-  writeAtomically(out, result.bytes);
   const warnings = [...loadWarnings, ...result.warnings];
-  if (values.report) writeAtomically(values.report, JSON.stringify({ model: modelPath, output: out, ...result.report, warnings }, null, 2) + '\n');
+  const reportJson = JSON.stringify({ model: modelPath, output: out, ...result.report, warnings }, null, 2) + '\n';
+  outputs[0]!.contents = result.bytes;
+  if (values.report) outputs[1]!.contents = reportJson;
+  await writeFilesSafely(outputs, writeOptions);
   if (values.json) {
-    io.stdout(JSON.stringify({ model: modelPath, output: out, ...result.report, warnings }, null, 2) + '\n');
+    io.stdout(reportJson);
   } else {
-    io.stdout(`Wrote ${out}\n${formatQuantizationReport(result.report, warnings)}`);
+    io.stdout(`Wrote ${out}${values.report ? ` and ${values.report}` : ''}\n${formatQuantizationReport(result.report, warnings)}`);
   }
   return EXIT_OK;
 }

@@ -1,14 +1,16 @@
-import { promises as fsp } from 'node:fs';
+import { DATA_FILE_LIMIT, readFileBoundedAsync } from '../io/bounded-read';
+import { FileError } from '../io/file-error';
 import { DatasetError } from './errors';
 
-/** Reads a file, turning fs failures into a DatasetError that names it. */
+/**
+ * Reads a data file: a regular file within the data file limit (1 GiB, README), never a FIFO, device or folder.
+ * Failures become a DatasetError that names it.
+ */
 export async function readBytes(filePath: string, shown: string): Promise<Uint8Array> {
   try {
-    const b = await fsp.readFile(filePath);
-    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    return await readFileBoundedAsync(filePath, DATA_FILE_LIMIT, shown);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (e as Error).message;
-    throw new DatasetError('unreadable', shown, `${shown}: cannot read it (${why}).`);
+    if (e instanceof FileError) throw new DatasetError('unreadable', shown, `${e.message.replace(/\.$/, '')}.`);
+    throw e;
   }
 }

@@ -1,4 +1,5 @@
-import fs from 'node:fs';
+import { FileError } from '../io/file-error';
+import { MODEL_FILE_LIMIT, readFileBounded } from '../io/bounded-read';
 import { ModelFormatError } from './errors';
 import type { Model } from './model';
 import type { ModelWarning } from './validate-model';
@@ -7,28 +8,21 @@ import { validateModel } from './validate-model';
 
 // Node-only (reads files): kept out of index.ts, which the webview bundle also type-checks against.
 
-/** A model file that cannot be read at all (missing, a folder, no permission, empty); the message names the file. */
-export class ModelFileError extends Error {
+/** A model file that cannot be read at all (missing, a folder, a device, too large, empty); the message names the file. */
+export class ModelFileError extends FileError {
   override readonly name = 'ModelFileError';
 }
 
-const REASONS: Record<string, string> = {
-  ENOENT: 'no such file',
-  EISDIR: 'is a folder, not a .tflite file',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-};
-
-/** The bytes of a model file, or a ModelFileError saying in a few words why not. */
+/** The bytes of a model file (a regular file within the 2 GiB FlatBuffers limit), or a ModelFileError saying why not. */
 export function readModelFileBytes(file: string): Uint8Array {
   let bytes: Uint8Array;
   try {
-    bytes = fs.readFileSync(file);
+    bytes = readFileBounded(file, MODEL_FILE_LIMIT);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    throw new ModelFileError(`${file}: ${REASONS[code] ?? (e as Error).message}`);
+    if (e instanceof FileError) throw new ModelFileError(e.kind, e.file, e.message);
+    throw e;
   }
-  if (bytes.length === 0) throw new ModelFileError(`${file}: the file is empty, there is no model in it`);
+  if (bytes.length === 0) throw new ModelFileError('io', file, `${file}: the file is empty, there is no model in it`);
   return bytes;
 }
 

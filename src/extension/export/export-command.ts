@@ -208,7 +208,6 @@ export async function exportModel(arg?: vscode.Uri | ExportCommandArgs): Promise
       result.hostMaxBlockMs = { plan: planMonitor.stop(), apply: 0 };
     }
     let plan = planned.plan;
-    if (planned.modelWarning) plan.notes.unshift(`${planned.modelWarning}; the bytes are exported as they are.`);
 
     const conflicts = plan.files.filter((f) => f.kind === 'conflict').map((f) => shown(f.path));
     let choice: ConflictChoice | undefined;

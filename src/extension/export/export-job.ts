@@ -50,8 +50,6 @@ export interface PlanJob {
 
 export interface PlanJobResult {
   plan: ExportPlan;
-  /** Why the model could not be parsed (the array is exported anyway, without the runner). */
-  modelWarning?: string;
 }
 
 export interface RunnerJob {
@@ -113,21 +111,19 @@ export function folderTarget(folder: string): DetectedTarget {
   return { rootFsPath: folder, project, language: projectLanguage(snapshot, project) };
 }
 
-function parseModel(bytes: Uint8Array, file: string): { model?: Model; warning?: string } {
+/** The model, or ModelFormatError naming the file: bytes that are not a model are never exported as one. */
+function parseModel(bytes: Uint8Array, file: string): Model {
   try {
-    return { model: loadModel(bytes).model };
+    return loadModel(bytes).model;
   } catch (e) {
-    if (!(e instanceof ModelFormatError)) throw e;
-    return { warning: e.withFile(file).message.split('\n')[0] };
+    throw e instanceof ModelFormatError ? e.withFile(file) : e;
   }
 }
 
 export function planJob(job: PlanJob): PlanJobResult {
   const bytes = readModelFileBytes(job.modelFsPath);
-  const { model, warning } = parseModel(bytes, job.modelDisplayPath);
-  // The array needs only the bytes; the runner needs a model we can read.
-  if (job.boilerplate && !model) throw new ModelFileError(`${warning}. The TFLite Micro runner needs a readable model.`);
-  const estimate = model ? estimateArenaForExport(model, job.target) : {};
+  const model = parseModel(bytes, job.modelDisplayPath);
+  const estimate = estimateArenaForExport(model, job.target);
   const plan = planExport({
     modelBytes: bytes,
     modelPath: job.modelDisplayPath,
@@ -141,13 +137,12 @@ export function planJob(job: PlanJob): PlanJobResult {
     arenaMarginPercent: job.marginPercent,
   });
   if (estimate.note && job.boilerplate) plan.notes.push(estimate.note);
-  return { plan, modelWarning: warning };
+  return { plan };
 }
 
 export function runnerJob(job: RunnerJob): RunnerJobResult {
   const bytes = readModelFileBytes(job.modelFsPath);
-  const { model, warning } = parseModel(bytes, job.modelDisplayPath);
-  if (!model) throw new ModelFileError(`${warning}. The TFLite Micro runner needs a readable model.`);
+  const model = parseModel(bytes, job.modelDisplayPath);
   const estimate = estimateArenaForExport(model, job.target);
   const base = modelFileBase(job.symbol);
   const runner = generateModelRunner(

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { findDatasetCandidates, holdOutForReport, loadDataset, type Dataset, type InputSpec } from '../../core/data/index';
 import { quantizeModel, type QuantizationReport, type QuantizeHooks, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
-import { ModelFormatError, TensorType, tensorTypeName, type Model } from '../../core/tflite/index';
+import { TensorType, tensorTypeName, type Model } from '../../core/tflite/index';
 import { loadModelFile, ModelFileError } from '../../core/tflite/model-file';
 import type { FolderCandidate } from './quantize-ui';
 
@@ -47,13 +47,9 @@ export interface QuantizeJobResult {
 /** Thrown for a model file that cannot be read or is not a valid model; the message names the file. */
 export { ModelFileError };
 
+/** ModelFileError when the file cannot be read, ModelFormatError (naming the file) when it is not a model. */
 function readModelFile(file: string): Model {
-  try {
-    return loadModelFile(file).model;
-  } catch (e) {
-    if (e instanceof ModelFormatError) throw new ModelFileError(`${e.message} The file is not a valid .tflite model.`);
-    throw e;
-  }
+  return loadModelFile(file).model;
 }
 
 export function inputSpecs(model: Model): InputSpec[] {
