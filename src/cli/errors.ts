@@ -4,7 +4,7 @@
  * exit 2 with their own one-line message; anything else is a bug in the toolkit and exits 1, also on one line, with
  * the stack only under TINYML_DEBUG=1.
  */
-import { CArrayParseError, ExportConflictError, ExportOptionError, ExportPermissionError } from '../core/codegen/errors';
+import { CArrayParseError, ExportConflictError, ExportOptionError } from '../core/codegen/errors';
 import { StalePlanError } from '../core/codegen/node-apply';
 import { DatasetError } from '../core/data/errors';
 import { FileError } from '../core/io/file-error';
@@ -15,7 +15,7 @@ import { EXIT_BAD_INPUT, EXIT_FAILURE, UsageError } from './cli-io';
 
 const USER_ERRORS = [
   UsageError, FileError, ModelFormatError, DatasetError, QuantizeError, RuntimeError,
-  ExportOptionError, CArrayParseError, ExportConflictError, ExportPermissionError, StalePlanError,
+  ExportOptionError, CArrayParseError, ExportConflictError, StalePlanError,
 ] as const;
 
 export function isUserError(e: unknown): e is Error {

@@ -8,10 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
-import { ExportPermissionError, parseCArray } from '../../src/core/codegen';
+import { parseCArray } from '../../src/core/codegen';
 import { ModelBuilder, writeModel } from '../../src/core/tflite';
 import { detectTargets, folderTarget, planJob, type PlanJob } from '../../src/extension/export/export-job';
-import { checkWritable, type PreflightFs } from '../../src/extension/export/preflight';
 import { runInWorker, WORKER_FILE, type CancelSignal } from '../../src/extension/export/worker-client';
 import { ExportJobCancelled, ExportJobError } from '../../src/extension/export/worker-protocol';
 import { PROJECT_ROOT } from '../helpers/paths';
@@ -157,64 +156,6 @@ test('cancelling stops the worker mid-way through a 27 MB model, and the host th
     const already = manualCancel();
     already.cancel();
     await assert.rejects(runInWorker({ kind: 'detect', folders: [ws] }, already), ExportJobCancelled);
-  } finally {
-    fs.rmSync(ws, { recursive: true });
-  }
-});
-
-function errno(code: string): NodeJS.ErrnoException {
-  return Object.assign(new Error(code), { code });
-}
-
-/** An in-memory file system: `dirs` and `files` exist; `deny` paths fail access/probe with the given code. */
-function fakeFs(dirs: string[], files: string[], deny: Record<string, string> = {}): PreflightFs & { probes: string[] } {
-  const probes: string[] = [];
-  return {
-    probes,
-    async stat(p) {
-      if (dirs.includes(p)) return { isDirectory: () => true, isFile: () => false };
-      if (files.includes(p)) return { isDirectory: () => false, isFile: () => true };
-      throw errno('ENOENT');
-    },
-    async access(p) {
-      if (deny[p]) throw errno(deny[p]);
-    },
-    async probe(dir) {
-      probes.push(dir);
-      if (deny[`probe:${dir}`]) throw errno(deny[`probe:${dir}`]!);
-    },
-  };
-}
-
-const shown = (p: string): string => p.replace(/^\/ws\//, '');
-
-test('checkWritable names the read-only folder, the file in the way, or the locked file; passes otherwise', async () => {
-  const dirs = ['/', '/ws', '/ws/src'];
-  await checkWritable(['/ws/src/a.cc', '/ws/include/a.h', '/ws/src/b.cc'], shown, fakeFs(dirs, []));
-  const fs1 = fakeFs(dirs, []);
-  await checkWritable(['/ws/src/a.cc', '/ws/src/b.cc'], shown, fs1);
-  assert.deepEqual(fs1.probes, ['/ws/src'], 'each folder is probed once');
-
-  await assert.rejects(checkWritable(['/ws/src/a.cc'], shown, fakeFs(dirs, [], { '/ws/src': 'EROFS' })),
-    (e: unknown) => e instanceof ExportPermissionError && e.message.startsWith('cannot write src: read-only file system. Nothing was changed'));
-  await assert.rejects(checkWritable(['/ws/src/a.cc'], shown, fakeFs(dirs, [], { 'probe:/ws/src': 'EACCES' })),
-    (e: unknown) => e instanceof ExportPermissionError && /cannot write src: permission denied/.test(e.message));
-  await assert.rejects(checkWritable(['/ws/include/a.h'], shown, fakeFs(dirs, ['/ws/include'])),
-    (e: unknown) => e instanceof ExportPermissionError && /cannot write include\/a\.h: include is a file, not a folder/.test(e.message));
-  await assert.rejects(checkWritable(['/ws/src/a.cc'], shown, fakeFs(dirs, ['/ws/src/a.cc'], { '/ws/src/a.cc': 'EACCES' })),
-    (e: unknown) => e instanceof ExportPermissionError && /cannot write src\/a\.cc: permission denied/.test(e.message));
-  await assert.rejects(checkWritable(['/ws/src'], shown, fakeFs(dirs, [])),
-    (e: unknown) => e instanceof ExportPermissionError && /cannot write src: it is a folder/.test(e.message));
-});
-
-test('checkWritable on the real disk: a file where a folder should be', async () => {
-  const ws = tempWorkspace();
-  try {
-    fs.writeFileSync(path.join(ws, 'include'), 'x');
-    await assert.rejects(checkWritable([path.join(ws, 'include', 'model_data.h')], (p) => path.relative(ws, p)),
-      /cannot write include[/\\]model_data\.h: include is a file, not a folder/);
-    await checkWritable([path.join(ws, 'src', 'deep', 'model_data.cc')], (p) => path.relative(ws, p));
-    assert.deepEqual(fs.readdirSync(ws), ['include'], 'the probe leaves nothing behind and creates no folder');
   } finally {
     fs.rmSync(ws, { recursive: true });
   }

@@ -24,11 +24,3 @@ export class ExportConflictError extends Error {
     );
   }
 }
-
-/** A target folder or file cannot be written (read-only, missing permission, a path component that is a file). */
-export class ExportPermissionError extends Error {
-  override readonly name = 'ExportPermissionError';
-  constructor(readonly path: string, reason: string) {
-    super(`cannot write ${path}: ${reason}. Nothing was changed; fix the permissions or choose another --out folder.`);
-  }
-}

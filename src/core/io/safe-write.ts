@@ -121,8 +121,12 @@ const inside = (child: string, folder: string): boolean => {
   return !!rel && !rel.startsWith('..') && !path.isAbsolute(rel);
 };
 
-/** The folders to create for `dir`, outermost first; throws when the nearest existing ancestor is a file or not writable. */
-async function foldersToCreate(fs: WriteFs, dir: string, shownFile: string): Promise<string[]> {
+/**
+ * The folders to create for `dir`, outermost first; throws when the nearest existing ancestor is a file or not
+ * writable. Permission bits say nothing for root or on some read-only mounts, so a probe file backs them (created
+ * and removed at once; once per folder and plan).
+ */
+async function foldersToCreate(fs: WriteFs, dir: string, shownFile: string, probed: Set<string>): Promise<string[]> {
   const missing: string[] = [];
   let cur = dir;
   for (;;) {
@@ -135,11 +139,16 @@ async function foldersToCreate(fs: WriteFs, dir: string, shownFile: string): Pro
     }
     if (st) {
       if (!st.isDirectory()) throw new FileError('not-a-folder', shownFile, `${shownFile}: ${cur} is a file, not a folder; choose another path`);
+      if (probed.has(cur)) return missing;
       try {
         await fs.access(cur, W_OK);
+        const probe = tempPath(path.join(cur, 'write-probe'), 'tmp');
+        await fs.writeFile(probe, '', { flag: 'wx' });
+        await fs.unlink(probe).catch(() => undefined);
       } catch (e) {
         throw fileErrorFrom(e, shownFile, `; the folder ${cur} cannot be written, choose another place`);
       }
+      probed.add(cur);
       return missing;
     }
     missing.unshift(cur);
@@ -302,6 +311,7 @@ export async function planWrites(outputs: readonly OutputFile[], options: WriteO
   const inputs = await resolveInputs(fs, options.inputs ?? []);
   const resolved: ResolvedOutput[] = [];
   const folders: { dir: string; for: string }[] = [];
+  const probed = new Set<string>();
   for (const o of outputs) {
     const label = shown(o.path);
     let real: string;
@@ -332,7 +342,7 @@ export async function planWrites(outputs: readonly OutputFile[], options: WriteO
         throw fileErrorFrom(e, label, '; it cannot be replaced');
       }
     }
-    for (const d of await foldersToCreate(fs, path.dirname(real), label)) if (!folders.some((f) => f.dir === d)) folders.push({ dir: d, for: o.path });
+    for (const d of await foldersToCreate(fs, path.dirname(real), label, probed)) if (!folders.some((f) => f.dir === d)) folders.push({ dir: d, for: o.path });
     resolved.push({ given: o.path, real, contents: o.contents, replace: o.existing === 'replace', ...(id ? { existingId: id } : {}) });
   }
   return new WritePlan(resolved, folders, fs, shown);

@@ -2,18 +2,16 @@
  * Applies an export plan as ONE WorkspaceEdit, so a single Undo reverts it: new files are `createFile` with their
  * contents (undo deletes them), our earlier files and build files are text edits over the whole document (undo
  * restores the previous text, which the user then saves). A model source too big to travel through the edit
- * (EDIT_MAX_BYTES) is written by the extension host: to a temporary file first, renamed into place once the edit
- * applied; Undo leaves it (the preview says so). Everything is re-checked against the disk first: a file that
- * appeared, lost our marker or changed since the plan stops the export with nothing changed.
+ * (EDIT_MAX_BYTES) is written through the one safe write path (core/io/safe-write): staged to a temporary file first,
+ * moved into place once the edit applied, removed if it did not; Undo leaves it (the preview says so). Everything is
+ * checked against the disk and the run's inputs first: a file that appeared, lost our marker or changed since the
+ * plan, a folder that cannot be written or a target that is the model itself stops the export with nothing changed.
  */
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { ExportConflictError, ExportPermissionError, isGeneratedByUs, type ExportPlan } from '../../core/codegen';
+import { ExportConflictError, isGeneratedByUs, MARKER_SEARCH_CHARS, type ExportPlan } from '../../core/codegen';
+import { checkOutputs, planWrites, type StagedWrite } from '../../core/io/safe-write';
 import { writeMethod, type WriteMethod } from './export-ui';
-import { checkWritable, errnoReason } from './preflight';
-
-const TMP_SUFFIX = '.tinyml-tmp';
 
 /** A build file changed between the preview and the apply, or has unsaved changes in an editor. */
 export class StaleExportError extends Error {
@@ -48,7 +46,7 @@ async function headOf(uri: vscode.Uri): Promise<string> {
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (open) return open.getText(new vscode.Range(0, 0, 64, 0));
   const bytes = await vscode.workspace.fs.readFile(uri);
-  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 4096)).toString('latin1');
+  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, MARKER_SEARCH_CHARS)).toString('latin1');
 }
 
 function fullRange(doc: vscode.TextDocument): vscode.Range {
@@ -57,19 +55,18 @@ function fullRange(doc: vscode.TextDocument): vscode.Range {
 
 /**
  * `overwriteConflicts`: the user agreed to overwrite the plan's conflict files. A file that became a conflict since
- * the plan was made always stops the export.
+ * the plan was made always stops the export. `inputs`: the files the export reads (the model), never written.
  */
 export async function applyExportPlan(
   plan: ExportPlan,
   rootUri: vscode.Uri,
   shown: (rel: string) => string,
   overwriteConflicts: boolean,
+  inputs: readonly string[] = [],
 ): Promise<ApplyOutcome> {
   const uriOf = (rel: string): vscode.Uri => vscode.Uri.joinPath(rootUri, ...rel.split('/'));
-  await checkWritable(
-    [...plan.files.map((f) => f.path), ...plan.edits.map((e) => e.path)].map((rel) => uriOf(rel).fsPath),
-    (abs) => shown(path.relative(rootUri.fsPath, abs).split(path.sep).join('/')),
-  );
+  const writeOptions = { inputs, shown: (abs: string) => shown(path.relative(rootUri.fsPath, abs).split(path.sep).join('/')) };
+  await checkOutputs([...plan.files.map((f) => f.path), ...plan.edits.map((e) => e.path)].map((rel) => ({ path: uriOf(rel).fsPath, existing: 'replace' as const })), writeOptions);
 
   const edit = new vscode.WorkspaceEdit();
   const files: AppliedFile[] = [];
@@ -119,26 +116,21 @@ export async function applyExportPlan(
   }
 
   // Big files first to temporaries (async writes: the event loop keeps running), so a full disk fails before the
-  // edit is applied; renamed into place only after it applied.
-  const temps: string[] = [];
-  try {
-    for (const d of direct) {
-      const tmp = `${d.target}${TMP_SUFFIX}`;
-      await fs.mkdir(path.dirname(d.target), { recursive: true });
-      temps.push(tmp);
-      await fs.writeFile(tmp, d.contents);
-    }
-  } catch (e) {
-    await Promise.all(temps.map((t) => fs.rm(t, { force: true })));
-    throw new ExportPermissionError(shown(path.relative(rootUri.fsPath, temps[temps.length - 1] ?? rootUri.fsPath).split(path.sep).join('/')), errnoReason(e));
+  // edit is applied; moved into place only after it applied.
+  let staged: StagedWrite | undefined;
+  if (direct.length) {
+    const planned = await planWrites(direct.map((d) => ({ path: d.target, contents: d.contents, existing: 'replace' as const })), writeOptions);
+    staged = await planned.stage();
   }
   // (WorkspaceEdit.size counts text edits only, so count what was added here.)
-  const applied = files.length === direct.length ? true : await vscode.workspace.applyEdit(edit, { isRefactoring: true });
-  if (!applied) {
-    await Promise.all(temps.map((t) => fs.rm(t, { force: true })));
-    return { applied, files, saved: [] };
+  let applied = false;
+  try {
+    applied = files.length === direct.length ? true : await vscode.workspace.applyEdit(edit, { isRefactoring: true });
+  } finally {
+    if (!applied) await staged?.abort();
   }
-  for (const d of direct) await fs.rename(`${d.target}${TMP_SUFFIX}`, d.target);
+  if (!applied) return { applied, files, saved: [] };
+  await staged?.commit();
   const saved: string[] = [];
   // Text edits leave documents unsaved; the export is meant to be on disk.
   for (const uri of textEdited) {

@@ -229,7 +229,7 @@ export async function exportModel(arg?: vscode.Uri | ExportCommandArgs): Promise
     try {
       outcome = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Exporting ${modelLabel}: writing files` },
-        () => applyExportPlan(plan, rootUri, shown, choice === 'overwrite'),
+        () => applyExportPlan(plan, rootUri, shown, choice === 'overwrite', [model.fsPath]),
       );
     } finally {
       result.hostMaxBlockMs.apply = applyMonitor.stop();

@@ -21,7 +21,8 @@ import { quantizationReportMarkdown } from './report-markdown';
 import { showReport, type ReportDocuments } from './report-document';
 import { QuantizeJobCancelled, runQuantizeWorker } from './worker-client';
 import { QuantizeJobError } from './worker-protocol';
-import { checkWritable, OutputExistsError, OutputWriteError, writeOutput } from './write-output';
+import { FileError } from '../../core/io/file-error';
+import { checkOutputs, writeFilesSafely, type OutputFile, type WriteOptions } from '../../core/io/safe-write';
 
 const INSPECTOR_VIEW_TYPE = 'tinyml.modelInspector';
 
@@ -202,7 +203,19 @@ export class QuantizeCommand {
     }
 
     let target = { file: args?.output ? toUri(args.output).fsPath : defaultOutputFile(model.fsPath, mode), overwrite: false };
-    if (path.resolve(target.file) === path.resolve(model.fsPath)) return fail(`${target.file}: the output would replace the float model; choose another file.`);
+    // The one write path (core/io/safe-write): the output is never the model or the data (through links too).
+    const writeOptions: WriteOptions = { inputs: [model.fsPath, ...(data ? [data.fsPath] : [])] };
+    const output = (contents?: Uint8Array): OutputFile[] => [{ path: target.file, existing: target.overwrite ? 'replace' : 'refuse', ...(contents ? { contents } : {}) }];
+    const isInput = async (): Promise<string | undefined> => {
+      try {
+        await checkOutputs([{ path: target.file, existing: 'replace' }], writeOptions);
+        return undefined;
+      } catch (e) {
+        return e instanceof FileError && e.kind === 'output-is-input' ? `${target.file} is the model or data this run reads: choose another file.` : undefined;
+      }
+    };
+    const refused = await isInput();
+    if (refused) return fail(refused);
     if (await exists(target.file)) {
       const resolved = await resolveExisting(target.file, model, args);
       if (!resolved) return done({ status: 'exists', output: target.file, message: `${target.file} already exists; nothing was written.` });
@@ -211,15 +224,17 @@ export class QuantizeCommand {
     // A read-only folder is found before the run; interactively, "Save as…" picks another place.
     for (;;) {
       try {
-        checkWritable(target.file);
+        await checkOutputs(output(), writeOptions);
         break;
       } catch (e) {
-        if (args) return fail((e as Error).message, { output: target.file });
-        const saveAs = await vscode.window.showErrorMessage((e as Error).message, 'Save as…');
+        const message = writeFailureMessage(e);
+        if (args) return fail(message, { output: target.file });
+        const saveAs = await vscode.window.showErrorMessage(message, 'Save as…');
         const other = saveAs && await vscode.window.showSaveDialog({ filters: { 'TFLite models': ['tflite'] }, title: 'Save the quantized model as' });
-        if (!other) return done({ status: 'error', message: (e as Error).message, output: target.file });
-        if (path.resolve(other.fsPath) === path.resolve(model.fsPath)) return fail('The quantized model cannot replace the float model it is made from: choose another name.');
+        if (!other) return done({ status: 'error', message, output: target.file });
         target = { file: other.fsPath, overwrite: true };
+        const again = await isInput();
+        if (again) return fail('The quantized model cannot replace the model or data it is made from: choose another name.');
       }
     }
 
@@ -248,12 +263,12 @@ export class QuantizeCommand {
     const hostMaxBlockMs = monitor.stop();
 
     try {
-      writeOutput(target.file, result.bytes, { overwrite: target.overwrite });
+      await writeFilesSafely(output(result.bytes), writeOptions);
     } catch (e) {
-      if (e instanceof OutputExistsError) {
+      if (e instanceof FileError && e.kind === 'exists') {
         return fail(`${target.file} appeared while the model was being quantized; it was left as it is and nothing was written.`, { status: 'exists', output: target.file, hostMaxBlockMs });
       }
-      return fail(e instanceof OutputWriteError ? e.message : `Cannot write ${target.file}: ${(e as Error).message}`, { output: target.file, hostMaxBlockMs });
+      return fail(writeFailureMessage(e), { output: target.file, hostMaxBlockMs });
     }
 
     const outUri = vscode.Uri.file(target.file);
@@ -267,6 +282,13 @@ export class QuantizeCommand {
     }
     return done({ status: 'written', output: target.file, reportUri: reportUri.toString(), reportShownAs, summary, hostMaxBlockMs });
   }
+}
+
+/** The one-line message of a failed check or write, with the way out VS Code offers ("Save as…"). */
+function writeFailureMessage(e: unknown): string {
+  if (!(e instanceof FileError)) return `Cannot write the quantized model: ${(e as Error).message}`;
+  const readOnly = e.kind === 'read-only' || e.kind === 'permission';
+  return `Cannot write ${e.message}.${readOnly ? ' "Save as…" picks another place.' : ''}`;
 }
 
 async function exists(file: string): Promise<boolean> {
