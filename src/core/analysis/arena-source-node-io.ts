@@ -1,5 +1,6 @@
 /** The file access of model location and loading, on the local disk (node:fs, asynchronous). */
 import fs from 'node:fs/promises';
+import { MODEL_FILE_LIMIT, readFileBoundedAsync, SOURCE_FILE_LIMIT } from '../io/bounded-read';
 import type { ModelFiles } from './arena-source-cache';
 import type { SourceFiles } from './arena-source-locate';
 
@@ -17,7 +18,7 @@ async function readHead(file: string, maxChars: number): Promise<string> {
 export const nodeSourceFiles: SourceFiles = {
   async readText(file, maxChars) {
     try {
-      return maxChars === undefined ? await fs.readFile(file, 'latin1') : await readHead(file, maxChars);
+      return maxChars === undefined ? Buffer.from(await readFileBoundedAsync(file, SOURCE_FILE_LIMIT)).toString('latin1') : await readHead(file, maxChars);
     } catch {
       return undefined;
     }
@@ -47,10 +48,11 @@ export const nodeModelFiles: ModelFiles = {
       return undefined;
     }
   },
+  // Regular files within the limits only: a FIFO or device named like a model never blocks the hover.
   async readBytes(file) {
-    return new Uint8Array(await fs.readFile(file));
+    return readFileBoundedAsync(file, MODEL_FILE_LIMIT);
   },
-  readText(file) {
-    return fs.readFile(file, 'latin1');
+  async readText(file) {
+    return Buffer.from(await readFileBoundedAsync(file, SOURCE_FILE_LIMIT)).toString('latin1');
   },
 };

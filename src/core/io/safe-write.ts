@@ -126,7 +126,7 @@ const inside = (child: string, folder: string): boolean => {
  * writable. Permission bits say nothing for root or on some read-only mounts, so a probe file backs them (created
  * and removed at once; once per folder and plan).
  */
-async function foldersToCreate(fs: WriteFs, dir: string, shownFile: string, probed: Set<string>): Promise<string[]> {
+async function foldersToCreate(fs: WriteFs, dir: string, shownFile: string, probed: Set<string>, shown: (p: string) => string): Promise<string[]> {
   const missing: string[] = [];
   let cur = dir;
   for (;;) {
@@ -138,7 +138,7 @@ async function foldersToCreate(fs: WriteFs, dir: string, shownFile: string, prob
       st = undefined; // a file further up: found on the way up
     }
     if (st) {
-      if (!st.isDirectory()) throw new FileError('not-a-folder', shownFile, `${shownFile}: ${cur} is a file, not a folder; choose another path`);
+      if (!st.isDirectory()) throw new FileError('not-a-folder', shownFile, `${shownFile}: ${shown(cur)} is a file, not a folder; choose another path`);
       if (probed.has(cur)) return missing;
       try {
         await fs.access(cur, W_OK);
@@ -146,7 +146,7 @@ async function foldersToCreate(fs: WriteFs, dir: string, shownFile: string, prob
         await fs.writeFile(probe, '', { flag: 'wx' });
         await fs.unlink(probe).catch(() => undefined);
       } catch (e) {
-        throw fileErrorFrom(e, shownFile, `; the folder ${cur} cannot be written, choose another place`);
+        throw fileErrorFrom(e, shownFile, `; the folder ${shown(cur)} cannot be written, choose another place`);
       }
       probed.add(cur);
       return missing;
@@ -342,7 +342,7 @@ export async function planWrites(outputs: readonly OutputFile[], options: WriteO
         throw fileErrorFrom(e, label, '; it cannot be replaced');
       }
     }
-    for (const d of await foldersToCreate(fs, path.dirname(real), label, probed)) if (!folders.some((f) => f.dir === d)) folders.push({ dir: d, for: o.path });
+    for (const d of await foldersToCreate(fs, path.dirname(real), label, probed, shown)) if (!folders.some((f) => f.dir === d)) folders.push({ dir: d, for: o.path });
     resolved.push({ given: o.path, real, contents: o.contents, replace: o.existing === 'replace', ...(id ? { existingId: id } : {}) });
   }
   return new WritePlan(resolved, folders, fs, shown);

@@ -177,10 +177,27 @@ export function exportTests(): TestCase[] {
         fs.writeFileSync(path.join(root, 'include'), 'not a folder\n');
         const result = await runExport({ ...exportArgs(writeModelFile(4).uri), target: { folder: vscode.Uri.file(root) } });
         assert.equal(result.applied, false);
-        assert.match(result.reason ?? '', /cannot write export-blocked\/include/);
-        assert.match(result.reason ?? '', /is a file, not a folder/);
+        assert.match(result.reason ?? '', /export-blocked\/include\/model_data\.h: export-blocked\/include is a file, not a folder/);
         assert.ok(!fs.existsSync(path.join(root, 'src', 'model_data.cpp')), 'no file was written');
         assert.ok(!fs.existsSync(path.join(root, 'src', 'model_runner.cpp')));
+      },
+    },
+    {
+      name: 'export: a .tflite that is not a model is refused, naming the file, and nothing is written',
+      fn: async () => {
+        const root = path.join(workspaceRoot(), 'export-garbage');
+        copyFixture('platformio', 'export-garbage');
+        const notes = path.join(root, 'notes.tflite');
+        fs.writeFileSync(notes, 'these are my notes, not a model\n');
+        const before = fs.readdirSync(path.join(root, 'src')).sort();
+        for (const boilerplate of [false, true]) {
+          const result = await runExport({ model: vscode.Uri.file(notes), target: { folder: vscode.Uri.file(root) }, options: { symbol: 'g_model', boilerplate }, confirm: true });
+          assert.equal(result.applied, false);
+          assert.match(result.reason ?? '', /notes\.tflite: not a TFLite model/);
+          assert.deepEqual(fs.readdirSync(path.join(root, 'src')).sort(), before, 'nothing was written into the project');
+          assert.ok(!fs.existsSync(path.join(root, 'include', 'model_data.h')));
+        }
+        assert.equal(fs.readFileSync(notes, 'utf8'), 'these are my notes, not a model\n');
       },
     },
     {
@@ -258,7 +275,7 @@ export function exportTests(): TestCase[] {
         assert.equal(result.applied, true, `export: ${result.reason}`);
         assert.deepEqual(result.files.map((f) => `${f.path}:${f.method}`).sort(),
           ['model_data.cc:direct', 'model_data.h:create', 'model_runner.cc:create', 'model_runner.h:create']);
-        assert.ok(!fs.readdirSync(dir).some((n) => n.endsWith('.tinyml-tmp')), 'no temporary file is left');
+        assert.ok(!fs.readdirSync(dir).some((n) => n.includes('.tinyml-')), 'no temporary file is left');
         for (const name of ['model_data.h', 'model_runner.cc', 'model_runner.h']) assert.ok(fs.existsSync(path.join(dir, name)), `${name} exists`);
         const size = fs.statSync(path.join(dir, 'model_data.cc')).size;
         console.log(`    pose_landmark_heavy: ${result.durationMs} ms, model_data.cc ${(size / 1e6).toFixed(1)} MB; host stalls: plan ${result.hostMaxBlockMs?.plan} ms, apply ${result.hostMaxBlockMs?.apply} ms`);

@@ -137,6 +137,30 @@ export function quantizeTests(): TestCase[] {
       },
     },
     {
+      name: 'quantize: the output is never the model or the data it reads, also through a link or with overwrite',
+      timeoutMs: 60_000,
+      fn: async () => {
+        const { model, data } = writeSample('sensor');
+        const link = inFolder('link_int8.tflite');
+        fs.rmSync(link, { force: true });
+        fs.symlinkSync(model, link);
+        const modelBytes = fs.readFileSync(model);
+        const dataBytes = fs.readFileSync(data);
+        try {
+          for (const output of [model, data, link]) {
+            const result = await quantize({ model, data, output, ifExists: 'overwrite' });
+            assert.equal(result.status, 'error', `${output}: ${result.status} ${result.message}`);
+            assert.match(result.message ?? '', /is the model or data this run reads/);
+          }
+          assert.ok(fs.readFileSync(model).equals(modelBytes), 'the float model is byte-identical');
+          assert.ok(fs.readFileSync(data).equals(dataBytes), 'the calibration data is byte-identical');
+          assert.ok(!listing(inFolder()).some((n) => n.includes('.tinyml-')), 'no temporary file is left');
+        } finally {
+          fs.rmSync(link, { force: true });
+        }
+      },
+    },
+    {
       name: 'quantize: Cancel during calibration leaves nothing behind',
       timeoutMs: 60_000,
       fn: async () => {
