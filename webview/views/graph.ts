@@ -3,9 +3,9 @@
  * Ctrl+wheel or +/- zoom, 0 fits. Selecting a node (click, Enter) shows its details beside the graph. The layout runs the first
  * time the tab is shown, after a "laying out" message has painted.
  */
-import { formatBytes, formatShapeText } from '../../src/core/analysis/inspector-format';
-import { opNodeId, type GraphNode } from '../../src/core/analysis/inspector-graph';
-import { layoutGraph, type GraphLayout, type PlacedNode } from '../../src/core/analysis/inspector-graph-layout';
+import { formatBytes, formatShapeText } from '../../src/core/common/format';
+import { opNodeId, type GraphNode } from '../../src/core/inspector/graph';
+import { layoutGraph, type GraphLayout, type PlacedNode } from '../lib/graph-layout';
 import { formatCount } from '../../src/extension/inspector/format';
 import type { PageContext, PageView } from '../context';
 import { el, linkButton, svg, vscButton } from '../dom';

@@ -1,5 +1,5 @@
 /** Overview: what decides whether the model fits a microcontroller, on one screen. */
-import { formatBytes, formatReal, formatShapeText } from '../../src/core/analysis/inspector-format';
+import { formatBytes, formatReal, formatShapeText } from '../../src/core/common/format';
 import type { IoTensorSummary } from '../../src/core/analysis/summary';
 import { el, linkButton, svg, type Child } from '../dom';
 import type { PageContext, PageView } from '../context';

@@ -1,6 +1,6 @@
 /** Tensors: every tensor of the subgraph with its quantization; producers and consumers link to the Operators view. */
-import { formatBytes, formatReal, formatShapeText } from '../../src/core/analysis/inspector-format';
-import type { TensorRow } from '../../src/core/analysis/inspector-tables';
+import { formatBytes, formatReal, formatShapeText } from '../../src/core/common/format';
+import type { TensorRow } from '../../src/core/inspector/tables';
 import type { PageContext, PageView } from '../context';
 import { DataTable } from '../data-table';
 import { el, linkButton, type Child } from '../dom';

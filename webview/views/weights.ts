@@ -2,8 +2,8 @@
  * Weights: pick a constant tensor, see its values' histogram and statistics (dequantized when quantized). Values are
  * summarised by the extension only when a tensor is picked; nothing is fetched before.
  */
-import { formatBytes, formatReal, formatShapeText } from '../../src/core/analysis/inspector-format';
-import type { TensorRow } from '../../src/core/analysis/inspector-tables';
+import { formatBytes, formatReal, formatShapeText } from '../../src/core/common/format';
+import type { TensorRow } from '../../src/core/inspector/tables';
 import type { WeightStats } from '../../src/extension/inspector/messages';
 import { formatCount } from '../../src/extension/inspector/format';
 import { barChart } from '../charts';

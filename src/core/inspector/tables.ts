@@ -4,7 +4,7 @@
  * and consumers.
  */
 import { opcodeName, tensorByteSize, tensorTypeName, type Model, type OptionValue, type QuantParams, type SubGraph, type Tensor } from '../tflite';
-import { operatorMacs } from './op-cost';
+import { operatorMacs } from '../analysis/op-cost';
 
 export type OpCategory = 'conv' | 'activation' | 'pool' | 'arithmetic' | 'shape' | 'quantize' | 'control' | 'recurrent' | 'custom' | 'other';
 

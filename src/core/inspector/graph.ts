@@ -2,10 +2,10 @@
  * The data-flow graph of one subgraph for the inspector's Graph view: one node per operator plus one per subgraph
  * input and output, and one edge per activation tensor from the operator that writes it to each operator that reads
  * it. Constant inputs (weights) are left out: they would triple the node count without showing the data flow; the
- * node details list them. Pure data; the layout is done separately (inspector-graph-layout.ts).
+ * node details list them. Pure data; the webview lays it out (webview/lib/graph-layout.ts).
  */
-import { formatShapeText } from './inspector-format';
-import type { OpCategory, OperatorRow, TensorRow } from './inspector-tables';
+import { formatShapeText } from '../common/format';
+import type { OpCategory, OperatorRow, TensorRow } from './tables';
 
 export type GraphNodeKind = 'op' | 'input' | 'output';
 
