@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseByteArrayChunked } from '../../src/core/analysis/arena-source-bytes';
+import { parseByteArrayChunked } from '../../src/core/firmware/c-array-chunked';
 import {
   arenaSizeReplacement, compilePatterns, DEFAULT_ARENA_CONSTANT_PATTERNS, findArenaConstants, replacementValue,
-} from '../../src/core/analysis/arena-source-constants';
-import { evaluateIntExpression } from '../../src/core/analysis/arena-source-expr';
-import { findModelSymbols, modelSymbolNames, parseModelMarker } from '../../src/core/analysis/arena-source-models';
-import { blankCommentsAndStrings, codeView, findQuotedIncludes, identifierAt } from '../../src/core/analysis/arena-source-text';
+} from '../../src/core/firmware/arena-constants';
+import { evaluateIntExpression } from '../../src/core/firmware/c-int-expression';
+import { findModelSymbols, modelSymbolNames, parseModelMarker } from '../../src/core/firmware/model-symbols';
+import { blankCommentsAndStrings, codeView, findQuotedIncludes, identifierAt } from '../../src/core/firmware/c-source-text';
 import { CArrayParseError, generateCArrayHeader, generateCArraySource, parseCArray, sha256Hex } from '../../src/core/codegen';
 import { ModelBuilder, writeModel } from '../../src/core/tflite';
 

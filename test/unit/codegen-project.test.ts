@@ -4,11 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
 import {
-  detectProject, detectProjects, ExportConflictError, ExportPermissionError, isGeneratedByUs, memorySnapshot,
-  parseCArray, planExport, type ExportPlan, type ProjectType,
+  ExportConflictError, ExportPermissionError, isGeneratedByUs, parseCArray, planExport, type ExportPlan,
 } from '../../src/core/codegen';
+import { detectProject, detectProjects, memorySnapshot, type ProjectType } from '../../src/core/firmware';
 import { applyExportPlan, StalePlanError, type ApplyFs } from '../../src/core/codegen/node-apply';
-import { nodeProjectSnapshot } from '../../src/core/codegen/node-snapshot';
+import { nodeProjectSnapshot } from '../../src/core/firmware/node-snapshot';
 import { ModelBuilder, writeModel, type Model } from '../../src/core/tflite';
 import { PROJECT_ROOT } from '../helpers/paths';
 

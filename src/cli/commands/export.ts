@@ -4,10 +4,11 @@ import { parseArgs } from 'node:util';
 import { TARGETS, type TargetName } from '../../core/arena';
 import {
   CArrayParseError, DEFAULT_ARENA_TARGET, estimateArenaForExport, ExportConflictError, ExportOptionError,
-  ExportPermissionError, planExport, PROJECT_TYPES, type ExportPlan, type ProjectType,
+  ExportPermissionError, planExport, type ExportPlan,
 } from '../../core/codegen';
+import { PROJECT_TYPES, type ProjectType } from '../../core/firmware';
 import { applyExportPlan, StalePlanError } from '../../core/codegen/node-apply';
-import { nodeProjectSnapshot } from '../../core/codegen/node-snapshot';
+import { nodeProjectSnapshot } from '../../core/firmware/node-snapshot';
 import { loadModel, ModelFormatError, type Model } from '../../core/tflite';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, UsageError, type CliIo } from '../cli-io';
 

@@ -9,9 +9,9 @@ import { assertCIdentifier } from './c-identifier';
 import { ExportOptionError } from './errors';
 import { isGeneratedByUs, type ArenaInfo, type ModelProvenance } from './marker';
 import { generateModelRunner, type ArenaSizing } from './model-runner';
-import { detectProject, type FirmwareProject, type ProjectType } from './project-detect';
-import { buildChanges, type PlannedEdit } from './project-edits';
-import { joinPath, type ProjectSnapshot } from './project-snapshot';
+import { detectProject, type FirmwareProject, type ProjectType } from '../firmware/project-detect';
+import { buildChanges, type PlannedEdit } from '../firmware/project-edits';
+import { joinPath, type ProjectSnapshot } from '../firmware/project-snapshot';
 import { sha256Hex } from './sha256';
 import type { ResolverPlan } from './tflm-ops';
 

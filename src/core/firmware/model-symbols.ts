@@ -3,7 +3,7 @@
  * byte arrays that hold (or declare) a .tflite flatbuffer, e.g. `g_model` in `tflite::GetModel(g_model)`.
  */
 import { GENERATED_MARKER } from '../codegen/marker';
-import { codeView, type CodeView } from './arena-source-text';
+import { codeView, type CodeView } from './c-source-text';
 
 /** How far into a file the provenance comment is looked for (after a pasted license banner, say). */
 export const MARKER_HEAD_CHARS = 4096;

@@ -5,9 +5,9 @@
  */
 import path from 'node:path';
 import type { ArenaEstimate } from '../arena';
-import type { ArenaAnalysis } from './arena-source-analysis';
-import { arenaSizeReplacement, replacementValue, type ArenaConstant } from './arena-source-constants';
-import { modelSymbolNames, type ModelSymbol } from './arena-source-models';
+import type { ArenaAnalysis } from './arena-analysis';
+import { arenaSizeReplacement, replacementValue, type ArenaConstant } from './arena-constants';
+import { modelSymbolNames, type ModelSymbol } from './model-symbols';
 
 export type FindingSeverity = 'error' | 'warning' | 'information';
 export type FindingCode = 'arena-too-small' | 'arena-oversized' | 'tflm-compat' | 'model-unreadable' | 'stale-export';

@@ -6,8 +6,8 @@
 import { estimateArena, type ArenaEstimate, type ArenaOptions } from '../arena';
 import { sha256Hex } from '../codegen/sha256';
 import { loadModel, ModelFormatError, type Model } from '../tflite';
-import { parseByteArrayChunked } from './arena-source-bytes';
-import { checkTflmCompatibility, type TflmProblem } from './tflm-compat';
+import { parseByteArrayChunked } from './c-array-chunked';
+import { checkTflmCompatibility, type TflmProblem } from '../analysis/tflm-compat';
 
 export interface FileStamp {
   mtimeMs: number;

@@ -4,9 +4,9 @@
  */
 import path from 'node:path';
 import type { ArenaEstimate } from '../arena';
-import type { ArenaAnalysis } from './arena-source-analysis';
-import { buildLabel, fmtBytes, OVERSIZED_FACTOR } from './arena-source-check';
-import type { ArenaConstant } from './arena-source-constants';
+import type { ArenaAnalysis } from './arena-analysis';
+import { buildLabel, fmtBytes, OVERSIZED_FACTOR } from './arena-check';
+import type { ArenaConstant } from './arena-constants';
 
 export interface ReportContext {
   /** A path as the user knows it (workspace-relative). */

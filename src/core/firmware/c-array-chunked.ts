@@ -4,8 +4,8 @@
  * The result equals codegen's parseCArray for the same array.
  */
 import { CArrayParseError } from '../codegen/errors';
-import { findModelSymbols } from './arena-source-models';
-import { lineOf } from './arena-source-text';
+import { findModelSymbols } from './model-symbols';
+import { lineOf } from './c-source-text';
 
 export interface ChunkedParseOptions {
   /** Characters parsed between pauses. Default 1,000,000 (a few milliseconds). */

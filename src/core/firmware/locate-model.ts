@@ -8,8 +8,8 @@
  * File access is injected, so this runs the same against the disk, an editor's buffers or a test's map.
  */
 import path from 'node:path';
-import { MARKER_HEAD_CHARS, findModelSymbols, modelSymbolNames, parseModelMarker, type ModelMarker } from './arena-source-models';
-import { codeView, findQuotedIncludes, type CodeView } from './arena-source-text';
+import { MARKER_HEAD_CHARS, findModelSymbols, modelSymbolNames, parseModelMarker, type ModelMarker } from './model-symbols';
+import { codeView, findQuotedIncludes, type CodeView } from './c-source-text';
 
 export interface SourceFiles {
   /** The file's text (its first `maxChars` characters when given), or undefined when it cannot be read. */
