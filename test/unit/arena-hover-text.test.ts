@@ -5,7 +5,8 @@ import {
   arenaSizeReplacement, compilePatterns, DEFAULT_ARENA_CONSTANT_PATTERNS, findArenaConstants, replacementValue,
 } from '../../src/core/firmware/arena-constants';
 import { evaluateIntExpression } from '../../src/core/firmware/c-int-expression';
-import { findModelSymbols, modelSymbolNames, parseModelMarker } from '../../src/core/firmware/model-symbols';
+import { parseModelMarker } from '../../src/core/codegen/marker';
+import { findModelSymbols, modelSymbolNames } from '../../src/core/firmware/model-symbols';
 import { blankCommentsAndStrings, codeView, findQuotedIncludes, identifierAt } from '../../src/core/firmware/c-source-text';
 import { CArrayParseError, generateCArrayHeader, generateCArraySource, parseCArray, sha256Hex } from '../../src/core/codegen';
 import { ModelBuilder, writeModel } from '../../src/core/tflite';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import test from 'node:test';
 import { generateCArrayHeader, planExport, sha256Hex } from '../../src/core/codegen';
 import { folderProject, memorySnapshot, type FirmwareProject } from '../../src/core/firmware';
-import { parseModelMarker } from '../../src/core/firmware/model-symbols';
+import { parseModelMarker } from '../../src/core/codegen/marker';
 import { ModelBuilder, readModel, writeModel } from '../../src/core/tflite';
 import { runnerJob, type DetectedTarget } from '../../src/extension/export/export-job';
 import {

@@ -1,41 +1,8 @@
 /**
- * Finds the model in C/C++ text: the provenance comment our export writes at the top of generated files, and the
- * byte arrays that hold (or declare) a .tflite flatbuffer, e.g. `g_model` in `tflite::GetModel(g_model)`.
+ * Finds the model in C/C++ text: the byte arrays that hold (or declare) a .tflite flatbuffer, e.g. `g_model` in
+ * `tflite::GetModel(g_model)`. The provenance comment of generated files is read by codegen/marker.ts.
  */
-import { GENERATED_MARKER } from '../codegen/marker';
 import { codeView, type CodeView } from './c-source-text';
-
-/** How far into a file the provenance comment is looked for (after a pasted license banner, say). */
-export const MARKER_HEAD_CHARS = 4096;
-
-export interface ModelMarker {
-  /** Workspace-relative path of the source .tflite, as written by the export. */
-  modelPath: string;
-  sha256: string;
-  byteSize?: number;
-  /** Arena size the export estimated, when it wrote one. */
-  arenaBytes?: number;
-  arenaTarget?: string;
-}
-
-/** The provenance comment at the top of a generated file, or undefined when the text has none. */
-export function parseModelMarker(text: string): ModelMarker | undefined {
-  const head = text.slice(0, MARKER_HEAD_CHARS);
-  if (!head.includes(GENERATED_MARKER)) return undefined;
-  const field = (label: string): string | undefined => new RegExp(`^//\\s*${label}:[ \\t]*(.+?)[ \\t]*$`, 'm').exec(head)?.[1];
-  const modelPath = field('Model');
-  const sha256 = field('SHA-256')?.toLowerCase();
-  if (!modelPath || !sha256 || !/^[0-9a-f]{64}$/.test(sha256)) return undefined;
-  const marker: ModelMarker = { modelPath, sha256 };
-  const size = /^(\d+) bytes/.exec(field('Size') ?? '');
-  if (size) marker.byteSize = Number(size[1]);
-  const arena = /^(\d+) bytes estimated for (\S+)/.exec(field('Arena') ?? '');
-  if (arena) {
-    marker.arenaBytes = Number(arena[1]);
-    marker.arenaTarget = arena[2];
-  }
-  return marker;
-}
 
 export type ModelSymbolRole = 'definition' | 'declaration' | 'usage';
 
