@@ -11,12 +11,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { estimateArena, type ArenaOptions } from '../src/core/arena';
 import { analyzeArena, type ArenaAnalysisRequest } from '../src/core/firmware/arena-analysis';
-import { parseByteArrayChunked } from '../src/core/firmware/c-array-chunked';
 import { ArenaModelCache } from '../src/core/firmware/model-cache';
 import { compilePatterns, DEFAULT_ARENA_CONSTANT_PATTERNS, findArenaConstants } from '../src/core/firmware/arena-constants';
 import { nodeModelFiles, nodeSourceFiles } from '../src/core/firmware/node-files';
 import { arenaConstantMarkdown } from '../src/core/firmware/arena-report';
 import { codeView } from '../src/core/firmware/c-source-text';
+import { readModelArray } from '../src/core/firmware/model-symbols';
 import { generateCArrayHeader, generateCArraySource, sha256Hex } from '../src/core/codegen';
 import { readModel } from '../src/core/tflite';
 import { HAS_SHARED, sharedModel } from '../test/helpers/paths';
@@ -106,7 +106,7 @@ export async function main(): Promise<void> {
     report(`hover, model cached (${HOVERS} hovers) p95`, ms(p95), `target <= ${HOVER_TARGET_MS} ms (${(p95 / HOVER_TARGET_MS).toFixed(3)}x)`);
 
     const text = Buffer.from(source).toString('latin1');
-    const chunked = await longestBlock(() => parseByteArrayChunked(text, 'g_model'));
+    const chunked = await longestBlock(() => readModelArray(text, 'g_model'));
     if (chunked.result.length !== bytes.length) throw new Error('the chunked parse lost bytes');
     report('read 24 MB C array back in slices', ms(chunked.totalMs), `event loop blocked at most ${ms(chunked.blockMs)}`);
     const scan = timeMedian(() => findArenaConstants(text, patterns), { runs: 9 });
