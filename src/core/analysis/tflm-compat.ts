@@ -5,7 +5,7 @@
  */
 import { BuiltinOperator, TensorType, type Model, type Tensor } from '../tflite/model';
 import { builtinOperatorName, opcodeName, tensorTypeName } from '../tflite/names';
-import { TFLM_BUILTIN_OPS, TFLM_CUSTOM_OPS } from './tflm-ops';
+import { operatorInfo, TFLM_CUSTOM_OPERATORS } from '../tflite/operators';
 
 export type TflmSeverity = 'error' | 'warning' | 'info';
 
@@ -20,17 +20,6 @@ export interface TflmProblem {
 }
 
 const QUANTIZE_HINT = 'quantize the whole model to int8 with "TinyML: Quantize Model"';
-
-/** Ops whose weights decide the kernel: [input position, weights position]. */
-const WEIGHTED_OPS: ReadonlyMap<BuiltinOperator, [number, number]> = new Map([
-  [BuiltinOperator.CONV_2D, [0, 1]],
-  [BuiltinOperator.DEPTHWISE_CONV_2D, [0, 1]],
-  [BuiltinOperator.FULLY_CONNECTED, [0, 1]],
-  [BuiltinOperator.TRANSPOSE_CONV, [2, 1]],
-  [BuiltinOperator.SVDF, [0, 1]],
-  [BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM, [0, 2]],
-  [BuiltinOperator.BATCH_MATMUL, [0, 1]],
-]);
 
 /** Element types TFLM can size (TfLiteTypeSizeOf); anything else fails AllocateTensors. */
 const SIZED_TYPES: ReadonlySet<TensorType> = new Set([
@@ -55,7 +44,7 @@ export function checkTflmCompatibility(model: Model): TflmProblem[] {
         checkCustom(code.customCode ?? '', add);
       } else {
         const name = builtinOperatorName(code.builtinCode);
-        if (!TFLM_BUILTIN_OPS.has(name)) {
+        if (!operatorInfo(code.builtinCode).tflm) {
           add('error', `TFLite Micro has no kernel for ${name}: AllocateTensors() fails with "Didn't find op for builtin opcode '${name}'". Replace the layer with supported ops before converting (see the TFLM op list), or implement and register a custom kernel.`);
         }
         if (op.customOptions && op.customOptions.length > 0) {
@@ -63,10 +52,10 @@ export function checkTflmCompatibility(model: Model): TflmProblem[] {
         }
       }
 
-      const weighted = WEIGHTED_OPS.get(code.builtinCode);
+      const weighted = code.builtinCode === BuiltinOperator.CUSTOM ? undefined : operatorInfo(code.builtinCode).weighted;
       if (weighted) {
-        const input = tensor(op.inputs[weighted[0]]);
-        const weights = tensor(op.inputs[weighted[1]]);
+        const input = tensor(op.inputs[weighted.input]);
+        const weights = tensor(op.inputs[weighted.weights]);
         if (input && weights) checkWeightedTypes(opcode, input, weights, add);
       }
 
@@ -106,9 +95,9 @@ export function checkTflmCompatibility(model: Model): TflmProblem[] {
 }
 
 function checkCustom(customCode: string, add: (s: TflmSeverity, m: string) => void): void {
-  const registration = TFLM_CUSTOM_OPS.get(customCode);
-  if (registration) {
-    add('info', `custom operator ${customCode} has a TFLite Micro kernel but needs registering: call op_resolver.${registration} on your MicroMutableOpResolver${customCode === 'ethos-u' ? ' (and build TFLM with the Ethos-U driver)' : ''}.`);
+  const method = TFLM_CUSTOM_OPERATORS[customCode];
+  if (method) {
+    add('info', `custom operator ${customCode} has a TFLite Micro kernel but needs registering: call op_resolver.${method}() on your MicroMutableOpResolver${customCode === 'ethos-u' ? ' (and build TFLM with the Ethos-U driver)' : ''}.`);
   } else if (customCode.startsWith('Flex')) {
     add('error', `${customCode} is a TensorFlow (Select TF ops) operator; TFLite Micro cannot run it. Re-convert without SELECT_TF_OPS, using only TFLite builtin operators.`);
   } else {

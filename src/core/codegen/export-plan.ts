@@ -13,7 +13,7 @@ import { detectProject, type FirmwareProject, type ProjectType } from '../firmwa
 import { buildChanges, type PlannedEdit } from '../firmware/project-edits';
 import { joinPath, type ProjectSnapshot } from '../firmware/project-snapshot';
 import { sha256Hex } from './sha256';
-import type { ResolverPlan } from './tflm-ops';
+import type { ResolverPlan } from './resolver-plan';
 
 export type PlannedFileKind =
   /** The file does not exist. */

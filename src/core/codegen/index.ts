@@ -8,7 +8,7 @@ export {
 } from './c-array';
 export { parseCArray, parseCArrays, type ParsedCArray } from './c-array-parse';
 export { sha256Hex } from './sha256';
-export * from './tflm-ops';
+export * from './resolver-plan';
 export {
   generateModelRunner, sizeArena, arenaUpperBound, DEFAULT_ARENA_MARGIN_PERCENT, type RunnerOptions, type RunnerFiles,
   type ArenaSizing,

@@ -10,7 +10,7 @@ import { elementCount, tensorByteSize } from '../tflite/tensor-types';
 import { assertCIdentifier } from './c-identifier';
 import { ExportOptionError } from './errors';
 import { markerComment, type ArenaInfo, type ModelProvenance } from './marker';
-import { planResolver, type ResolverPlan } from './tflm-ops';
+import { planResolver, type ResolverPlan } from './resolver-plan';
 
 export interface RunnerOptions {
   /** Model array symbol from the data header, e.g. `g_model`. */

@@ -5,7 +5,8 @@
  * node details list them. Pure data; the webview lays it out (webview/lib/graph-layout.ts).
  */
 import { formatShapeText } from '../common/format';
-import type { OpCategory, OperatorRow, TensorRow } from './tables';
+import type { OpCategory } from '../tflite/operators';
+import type { OperatorRow, TensorRow } from './tables';
 
 export type GraphNodeKind = 'op' | 'input' | 'output';
 
