@@ -1,6 +1,6 @@
 import {
-  minRuntimeVersion, opcodeName, tensorByteSize, tensorTypeName, elementCount,
-  type Model, type QuantParams, type SubGraph, type Tensor, type ModelWarning,
+  isConstant, minRuntimeVersion, opcodeName, tensorByteSize, tensorTypeName, elementCount,
+  type Model, type QuantParams, type SubGraph, type ModelWarning,
 } from '../tflite';
 import { operatorMacs } from './op-cost';
 
@@ -86,10 +86,6 @@ function ioSummary(g: SubGraph, index: number): IoTensorSummary {
 function perTensorQuant(q: QuantParams | undefined): { scale: number; zeroPoint: number } | undefined {
   if (!q || q.scale.length === 0) return undefined;
   return { scale: q.scale[0]!, zeroPoint: q.zeroPoint[0] ?? 0 };
-}
-
-function isConstant(model: Model, t: Tensor): boolean {
-  return model.buffers[t.buffer]!.data.length > 0;
 }
 
 /**

@@ -4,6 +4,7 @@
  * kernels refuse. Each problem names the operator and says what to do.
  */
 import { BuiltinOperator, TensorType, type Model, type Tensor } from '../tflite/model';
+import { isConstant } from '../tflite/tensor-types';
 import { builtinOperatorName, opcodeName, tensorTypeName } from '../tflite/names';
 import { operatorInfo, TFLM_CUSTOM_OPERATORS } from '../tflite/operators';
 
@@ -32,7 +33,6 @@ export function checkTflmCompatibility(model: Model): TflmProblem[] {
   const problems: TflmProblem[] = [];
   model.subgraphs.forEach((sg, s) => {
     const tensor = (i: number | undefined): Tensor | undefined => (i === undefined || i < 0 ? undefined : sg.tensors[i]);
-    const isConstant = (t: Tensor | undefined) => !!t && (model.buffers[t.buffer]?.data.length ?? 0) > 0;
 
     sg.operators.forEach((op, i) => {
       const code = model.operatorCodes[op.opcodeIndex];
@@ -62,7 +62,7 @@ export function checkTflmCompatibility(model: Model): TflmProblem[] {
       if (code.builtinCode === BuiltinOperator.DEQUANTIZE) {
         const input = tensor(op.inputs[0]);
         if (input?.type === TensorType.FLOAT16) {
-          add('error', `DEQUANTIZE of float16 ${isConstant(input) ? 'weights' : 'data'} (tensor "${input.name}"): TFLite Micro's DEQUANTIZE only accepts int8, int16 and uint8. Convert without float16 quantization, or ${QUANTIZE_HINT}.`);
+          add('error', `DEQUANTIZE of float16 ${isConstant(model, input) ? 'weights' : 'data'} (tensor "${input.name}"): TFLite Micro's DEQUANTIZE only accepts int8, int16 and uint8. Convert without float16 quantization, or ${QUANTIZE_HINT}.`);
         }
       }
 

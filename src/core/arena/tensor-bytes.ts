@@ -2,7 +2,7 @@
  * How TFLite Micro sizes tensors: `TfLiteTypeSizeOf` × element count (memory_helpers.cc). Unlike TFLite's packed
  * sizes, INT4 counts one byte per element here, and a tensor without a shape is a scalar.
  */
-import { TensorType, type Model, type Tensor } from '../tflite/model';
+import { TensorType, type Tensor } from '../tflite/model';
 
 const TYPE_BYTES: Partial<Record<TensorType, number>> = {
   [TensorType.FLOAT16]: 2, [TensorType.BFLOAT16]: 2, [TensorType.FLOAT32]: 4, [TensorType.FLOAT64]: 8,
@@ -27,8 +27,3 @@ export function tflmTensorBytes(tensor: Tensor): number {
   return elementCountOf(tensor) * (tflmTypeSize(tensor.type) ?? 0);
 }
 
-/** True when the tensor's buffer carries data: TFLM then points into the flatbuffer and never plans it. */
-export function hasConstantData(model: Model, tensor: Tensor): boolean {
-  const buffer = model.buffers[tensor.buffer];
-  return !!buffer && buffer.data.length > 0;
-}

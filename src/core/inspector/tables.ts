@@ -3,7 +3,7 @@
  * Each row carries the links the page needs for click-through: an operator's tensor indices, a tensor's producer
  * and consumers.
  */
-import { opcodeName, tensorByteSize, tensorTypeName, type Model, type OptionValue, type QuantParams, type SubGraph, type Tensor } from '../tflite';
+import { isConstant, opcodeName, tensorByteSize, tensorTypeName, type Model, type OptionValue, type QuantParams, type SubGraph } from '../tflite';
 import { opCategory, type OpCategory } from '../tflite/operators';
 import { operatorMacs } from '../analysis/op-cost';
 
@@ -107,10 +107,6 @@ export function formatOperatorOptions(table: Record<string, OptionValue> | undef
     parts.push(`${key.replace(/_/g, ' ')} ${formatOptionValue(value)}`);
   }
   return parts.join(' · ');
-}
-
-function isConstant(model: Model, t: Tensor): boolean {
-  return (model.buffers[t.buffer]?.data.length ?? 0) > 0;
 }
 
 export function operatorRows(model: Model, g: SubGraph): OperatorRow[] {

@@ -2,13 +2,10 @@
  * Functions over the decoded model that every quantization mode needs: reading constant values, telling weights
  * from activations, and the final clean-up (drop tensors and buffers nothing refers to, rebuild operator codes).
  */
-import { BuiltinOperator, TensorType, type Buffer, type Model, type Operator, type OperatorCode, type SubGraph, type Tensor } from '../tflite/index';
+import { BuiltinOperator, isConstant, TensorType, type Buffer, type Model, type Operator, type OperatorCode, type SubGraph, type Tensor } from '../tflite/index';
 import { halfToFloat } from './float16';
 
-export function isConstant(model: Model, tensor: Tensor): boolean {
-  const b = model.buffers[tensor.buffer];
-  return !!b && (b.data.byteLength > 0 || b.size > 0n);
-}
+export { isConstant };
 
 /** Float values of a FLOAT32, FLOAT16 or (dequantized) INT8 constant. */
 export function constantFloats(model: Model, tensor: Tensor): Float32Array {

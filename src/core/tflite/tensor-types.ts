@@ -1,4 +1,5 @@
 import { TensorType } from './generated/tflite/tensor-type';
+import type { Model, Tensor } from './model';
 
 /**
  * Bits per element of each tensor type; 0 for types without a fixed size (STRING, RESOURCE, VARIANT).
@@ -20,6 +21,16 @@ export function elementCount(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;
   return n;
+}
+
+/**
+ * Whether the tensor holds data in the file (weights, biases, constant operands) rather than being computed at run
+ * time: its buffer has bytes, inline or (>2 GB models) external. A buffer index out of range is not constant; the
+ * validator reports it.
+ */
+export function isConstant(model: Model, tensor: Tensor): boolean {
+  const b = model.buffers[tensor.buffer];
+  return !!b && (b.data.byteLength > 0 || b.size > 0n);
 }
 
 /** Bytes a dense tensor of this type and shape occupies, or undefined for variable-size types. */
