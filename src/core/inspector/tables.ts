@@ -3,7 +3,7 @@
  * Each row carries the links the page needs for click-through: an operator's tensor indices, a tensor's producer
  * and consumers.
  */
-import { isConstant, opcodeName, tensorByteSize, tensorTypeName, type Model, type OptionValue, type QuantParams, type SubGraph } from '../tflite';
+import { integerRange, isConstant, opcodeName, tensorByteSize, tensorTypeName, type Model, type OptionValue, type QuantParams, type SubGraph, type TensorType } from '../tflite';
 import { opCategory, type OpCategory } from '../tflite/operators';
 import { operatorMacs } from '../analysis/op-cost';
 
@@ -69,11 +69,6 @@ export interface TensorRow {
   consumers: number[];
 }
 
-const QRANGE: Record<string, [number, number]> = {
-  INT8: [-128, 127], UINT8: [0, 255], INT16: [-32768, 32767], UINT16: [0, 65535], INT4: [-8, 7], UINT4: [0, 15],
-  INT32: [-2147483648, 2147483647],
-};
-
 /** Options tables mostly restate defaults; these keys say nothing a reader needs when they hold these values. */
 const QUIET: Readonly<Record<string, OptionValue>> = {
   quantized_bias_type: 'FLOAT32', asymmetric_quantize_inputs: false, keep_num_dims: false, weights_format: 'DEFAULT',
@@ -126,8 +121,8 @@ export function operatorRows(model: Model, g: SubGraph): OperatorRow[] {
   });
 }
 
-function realRange(type: string, q: QuantParams): [number, number] | undefined {
-  const r = QRANGE[type];
+function realRange(type: TensorType, q: QuantParams): [number, number] | undefined {
+  const r = integerRange(type);
   if (r && q.scale.length > 0) {
     let lo = Infinity;
     let hi = -Infinity;
@@ -182,7 +177,7 @@ export function tensorRows(model: Model, g: SubGraph): TensorRow[] {
     const q = t.quantization;
     if (q && (q.scale.length > 0 || q.min?.length)) {
       row.quant = quantRow(q);
-      const range = realRange(type, q);
+      const range = realRange(t.type, q);
       if (range) row.realRange = range;
     }
     const p = producer.get(index);

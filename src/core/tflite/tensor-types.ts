@@ -17,6 +17,17 @@ export function bitsPerElement(type: TensorType): number {
   return BITS[type] ?? 0;
 }
 
+/** The values an integer tensor type stores, [min, max] (packed sub-byte types included); undefined for others. */
+const INTEGER_RANGES: Partial<Record<TensorType, readonly [number, number]>> = {
+  [TensorType.INT2]: [-2, 1], [TensorType.INT4]: [-8, 7], [TensorType.UINT4]: [0, 15], [TensorType.INT8]: [-128, 127],
+  [TensorType.UINT8]: [0, 255], [TensorType.INT16]: [-32768, 32767], [TensorType.UINT16]: [0, 65535],
+  [TensorType.INT32]: [-2147483648, 2147483647],
+};
+
+export function integerRange(type: TensorType): readonly [number, number] | undefined {
+  return INTEGER_RANGES[type];
+}
+
 export function elementCount(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;
