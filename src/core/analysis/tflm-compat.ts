@@ -4,7 +4,7 @@
  * kernels refuse. Each problem names the operator and says what to do.
  */
 import { BuiltinOperator, TensorType, type Model, type Tensor } from '../tflite/model';
-import { isConstant } from '../tflite/tensor-types';
+import { elementCount, isConstant } from '../tflite/tensor-types';
 import { builtinOperatorName, opcodeName, tensorTypeName } from '../tflite/names';
 import { operatorInfo, TFLM_CUSTOM_OPERATORS } from '../tflite/operators';
 
@@ -75,7 +75,7 @@ export function checkTflmCompatibility(model: Model): TflmProblem[] {
           add('error', `tensor "${x.name}" has a dynamic shape [${x.shape.join(', ')}]; TFLite Micro never resizes tensors. Convert with fixed input shapes (e.g. batch 1).`);
         }
       }
-      if (op.intermediates?.some((t) => (tensor(t)?.shape.reduce((a, b) => a * b, 1) ?? 0) > 0)) {
+      if (op.intermediates?.some((t) => elementCount(tensor(t)?.shape ?? [0]) > 0)) {
         add('error', 'the operator has intermediate tensors with a non-zero size, which TFLite Micro does not support (fully integer LSTMs converted with intermediates). Re-convert the LSTM with the TFLM-compatible converter settings.');
       }
     });

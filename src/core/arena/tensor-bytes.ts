@@ -3,6 +3,7 @@
  * sizes, INT4 counts one byte per element here, and a tensor without a shape is a scalar.
  */
 import { TensorType, type Tensor } from '../tflite/model';
+import { elementCount } from '../tflite/tensor-types';
 
 const TYPE_BYTES: Partial<Record<TensorType, number>> = {
   [TensorType.FLOAT16]: 2, [TensorType.BFLOAT16]: 2, [TensorType.FLOAT32]: 4, [TensorType.FLOAT64]: 8,
@@ -16,14 +17,8 @@ export function tflmTypeSize(type: TensorType): number | undefined {
   return TYPE_BYTES[type];
 }
 
-export function elementCountOf(tensor: Tensor): number {
-  let n = 1;
-  for (const d of tensor.shape) n *= d;
-  return n;
-}
-
 /** `TfLiteEvalTensorByteLength`: element count × TFLM type size (0 for unsupported types). */
 export function tflmTensorBytes(tensor: Tensor): number {
-  return elementCountOf(tensor) * (tflmTypeSize(tensor.type) ?? 0);
+  return elementCount(tensor.shape) * (tflmTypeSize(tensor.type) ?? 0);
 }
 

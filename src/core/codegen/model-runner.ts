@@ -115,10 +115,6 @@ function isQuantized(t: Tensor, ct: CType | undefined): boolean {
   return !!ct?.range && !!q && q.scale.length === 1 && q.scale[0]! > 0;
 }
 
-function elementCountOf(t: Tensor): number {
-  return elementCount(staticShape(t));
-}
-
 interface Io {
   index: number;
   tensor: Tensor;
@@ -203,8 +199,8 @@ export function generateModelRunner(model: Model, provenance: ModelProvenance, o
     `#define ${M}_INPUT_COUNT ${inputs.length}`,
     `#define ${M}_OUTPUT_COUNT ${outputs.length}`,
   ];
-  for (const io of inputs) h.push(`#define ${M}_INPUT${io.index}_ELEMENTS ${elementCountOf(io.tensor)}`);
-  for (const io of outputs) h.push(`#define ${M}_OUTPUT${io.index}_ELEMENTS ${elementCountOf(io.tensor)}`);
+  for (const io of inputs) h.push(`#define ${M}_INPUT${io.index}_ELEMENTS ${elementCount(staticShape(io.tensor))}`);
+  for (const io of outputs) h.push(`#define ${M}_OUTPUT${io.index}_ELEMENTS ${elementCount(staticShape(io.tensor))}`);
   h.push(
     '',
     'typedef enum {',

@@ -2,7 +2,7 @@
  * Functions over the decoded model that every quantization mode needs: reading constant values, telling weights
  * from activations, and the final clean-up (drop tensors and buffers nothing refers to, rebuild operator codes).
  */
-import { BuiltinOperator, isConstant, TensorType, type Buffer, type Model, type Operator, type OperatorCode, type SubGraph, type Tensor } from '../tflite/index';
+import { BuiltinOperator, elementCount, isConstant, TensorType, type Buffer, type Model, type Operator, type OperatorCode, type SubGraph, type Tensor } from '../tflite/index';
 import { halfToFloat } from './float16';
 
 export { isConstant };
@@ -20,7 +20,7 @@ export function constantFloats(model: Model, tensor: Tensor): Float32Array {
       const scales = q?.scale ?? [1];
       const zps = q?.zeroPoint ?? [0];
       const axis = q?.quantizedDimension ?? 0;
-      const inner = tensor.shape.slice(axis + 1).reduce((a, d) => a * d, 1);
+      const inner = elementCount(tensor.shape.slice(axis + 1));
       const channels = tensor.shape[axis] ?? 1;
       return Float32Array.from({ length: data.byteLength }, (_, i) => {
         const c = scales.length > 1 ? Math.floor(i / inner) % channels : 0;
