@@ -2,7 +2,7 @@
  * Functions over the decoded model that every quantization mode needs: reading constant values, telling weights
  * from activations, and the final clean-up (drop tensors and buffers nothing refers to, rebuild operator codes).
  */
-import { BuiltinOperator, elementCount, isConstant, TensorType, type Buffer, type Model, type Operator, type OperatorCode, type SubGraph, type Tensor } from '../tflite/index';
+import { BuiltinOperator, elementCount, isConstant, operatorCode, TensorType, type Buffer, type Model, type Operator, type OperatorCode, type SubGraph, type Tensor } from '../tflite/index';
 import { halfToFloat } from './float16';
 
 export { isConstant };
@@ -63,9 +63,7 @@ export function assembleOperators(ops: VersionedOperator[]): { operators: Operat
     if (i === undefined) {
       i = codes.length;
       index.set(key, i);
-      const oc: OperatorCode = { builtinCode: code, deprecatedBuiltinCode: Math.min(code, 127), version };
-      if (customCode !== undefined) oc.customCode = customCode;
-      codes.push(oc);
+      codes.push(operatorCode(code, version, customCode));
     }
     return { ...op, opcodeIndex: i };
   });
