@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { estimateArena, type ArenaEstimate, type ArenaOptions, type CmsisIsa, type KernelLibrary, type TargetName } from '../../core/arena';
 import { checkTflmCompatibility, isTflmCompatible, type TflmProblem } from '../../core/analysis/tflm-compat';
+import { formatCount } from '../../core/common/format';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from '../cli-io';
 import { readModelFile } from '../read-model-file';
 
@@ -73,7 +74,7 @@ function toJson(e: ArenaEstimate, problems: TflmProblem[]) {
   };
 }
 
-const fmt = (n: number) => n.toLocaleString('en-US');
+const fmt = formatCount;
 
 function formatText(file: string, e: ArenaEstimate, problems: TflmProblem[]): string {
   const lines: string[] = [];

@@ -4,7 +4,7 @@
  * it. Constant inputs (weights) are left out: they would triple the node count without showing the data flow; the
  * node details list them. Pure data; the webview lays it out (webview/lib/graph-layout.ts).
  */
-import { formatShapeText } from '../common/format';
+import { formatShape } from '../common/format';
 import type { OpCategory } from '../tflite/operators';
 import type { OperatorRow, TensorRow } from './tables';
 
@@ -44,12 +44,12 @@ export function buildGraph(operators: readonly OperatorRow[], tensors: readonly 
   for (const t of inputs) {
     const tensor = tensors[t];
     if (!tensor) continue;
-    nodes.push({ id: inputNodeId(t), kind: 'input', label: tensor.name || `tensor ${t}`, detail: formatShapeText(tensor.shape), category: 'io', ref: t });
+    nodes.push({ id: inputNodeId(t), kind: 'input', label: tensor.name || `tensor ${t}`, detail: formatShape(tensor.shape), category: 'io', ref: t });
     source.set(t, inputNodeId(t));
   }
   for (const op of operators) {
     const out = op.outputs[0] !== undefined && op.outputs[0] >= 0 ? tensors[op.outputs[0]] : undefined;
-    nodes.push({ id: opNodeId(op.index), kind: 'op', label: op.opcode, detail: out ? formatShapeText(out.shape) : '', category: op.category, ref: op.index });
+    nodes.push({ id: opNodeId(op.index), kind: 'op', label: op.opcode, detail: out ? formatShape(out.shape) : '', category: op.category, ref: op.index });
     for (const t of op.outputs) if (t >= 0) source.set(t, opNodeId(op.index));
   }
   for (const op of operators) {
@@ -64,7 +64,7 @@ export function buildGraph(operators: readonly OperatorRow[], tensors: readonly 
   for (const t of outputs) {
     const tensor = tensors[t];
     if (!tensor) continue;
-    nodes.push({ id: outputNodeId(t), kind: 'output', label: tensor.name || `tensor ${t}`, detail: formatShapeText(tensor.shape), category: 'io', ref: t });
+    nodes.push({ id: outputNodeId(t), kind: 'output', label: tensor.name || `tensor ${t}`, detail: formatShape(tensor.shape), category: 'io', ref: t });
     const from = source.get(t);
     if (from) edges.push({ from, to: outputNodeId(t), tensor: t });
   }
