@@ -6,9 +6,9 @@
  * integration test "pose_landmark_heavy ... paints within a second of openWith".
  */
 import fs from 'node:fs';
-import { buildInspectorDetails, buildInspectorView } from '../src/core/analysis/inspector-view';
-import { layoutGraph } from '../src/core/analysis/inspector-graph-layout';
-import { weightStats } from '../src/core/analysis/inspector-weights';
+import { buildInspectorDetails, buildInspectorView } from '../src/core/inspector/view';
+import { layoutGraph } from '../webview/lib/graph-layout';
+import { weightStats } from '../src/core/inspector/weight-stats';
 import { loadModel } from '../src/core/tflite';
 import { HAS_SHARED, POSE_HEAVY, sharedModel } from '../test/helpers/paths';
 import { ms, report, timeMedian } from './harness';

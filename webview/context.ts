@@ -1,6 +1,6 @@
 /** What every view of the inspector page can read and do. */
 import type { ChannelQuant, InspectorDetails, InspectorView, RevealTarget } from '../src/extension/inspector/messages';
-import type { SubgraphView } from '../src/core/analysis/inspector-view';
+import type { SubgraphView } from '../src/core/inspector/view';
 
 export interface PageContext {
   fileName: string;

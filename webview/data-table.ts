@@ -3,7 +3,7 @@
  * so a model with thousands of tensors stays responsive. Headers are buttons (sort), rows are focusable when they
  * can be activated (Enter or click), and the filtered rows can be copied as Markdown or CSV.
  */
-import { tableToCsv, tableToMarkdown } from '../src/core/analysis/inspector-table-text';
+import { tableToCsv, tableToMarkdown } from './lib/table-text';
 import { el, vscButton, type Child } from './dom';
 
 export interface Column<R> {

@@ -12,7 +12,7 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import { formatBytes } from '../src/core/analysis/inspector-format';
+import { formatBytes } from '../src/core/common/format';
 import {
   VIEW_NAMES, type ChannelQuant, type InspectorDetails, type InspectorMessage, type InspectorView, type RenderReport, type RevealTarget,
   type ViewName, type WebviewMessage,

@@ -1,17 +1,5 @@
 import type { IoTensorSummary, ModelSummary } from '../core/analysis';
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(2)} MiB`;
-}
-
-export function formatCount(n: number): string {
-  if (n < 1e3) return String(n);
-  if (n < 1e6) return `${(n / 1e3).toFixed(1)}K`;
-  if (n < 1e9) return `${(n / 1e6).toFixed(2)}M`;
-  return `${(n / 1e9).toFixed(2)}G`;
-}
+import { formatBytes, formatCountCompact } from '../core/common/format';
 
 function io(t: IoTensorSummary): string {
   const shape = `[${(t.shapeSignature ?? t.shape).join(', ')}]`;
@@ -34,7 +22,7 @@ export function formatSummary(file: string, s: ModelSummary): string {
   lines.push('', `Operators: ${s.operators.length}`);
   for (const [op, n] of Object.entries(s.opHistogram)) lines.push(`  ${String(n).padStart(5)}  ${op}`);
   lines.push('');
-  lines.push(`Tensors: ${s.tensorCount}   Parameters: ${formatCount(s.paramCount)}   MACs: ${formatCount(s.macs)}`);
+  lines.push(`Tensors: ${s.tensorCount}   Parameters: ${formatCountCompact(s.paramCount)}   MACs: ${formatCountCompact(s.macs)}`);
   const byType = Object.entries(s.weightBytesByType).map(([t, b]) => `${t} ${formatBytes(b)}`).join(', ');
   lines.push(`Weights: ${formatBytes(s.weightBytes)}${byType ? ` (${byType})` : ''}`);
   if (s.warnings.length) {

@@ -1,4 +1,4 @@
-import { BuiltinOperator, TensorType, type Buffer, type Model, type Operator, type OperatorCode, type Tensor } from '../../src/core/tflite';
+import { BuiltinOperator, operatorCode, TensorType, type Buffer, type Model, type Operator, type OperatorCode, type Tensor } from '../../src/core/tflite';
 
 /** A tensor for hand-made models: activations unless `data` is given. */
 export function t(name: string, shape: number[], type: TensorType = TensorType.FLOAT32, extra: Partial<Tensor> = {}): Tensor {
@@ -32,7 +32,7 @@ export function handMadeModel(spec: {
   const operators: Operator[] = spec.ops.map((o) => {
     let index = codes.findIndex((c) => c.builtinCode === o.code && c.customCode === o.custom);
     if (index < 0) {
-      codes.push({ builtinCode: o.code, deprecatedBuiltinCode: Math.min(o.code, 127), customCode: o.custom, version: 1 });
+      codes.push(operatorCode(o.code, 1, o.custom));
       index = codes.length - 1;
     }
     return { opcodeIndex: index, inputs: o.inputs, outputs: o.outputs, builtinOptions: o.options, customOptionsFormat: 0, debugMetadataIndex: -1 };

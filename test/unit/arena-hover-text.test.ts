@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseByteArrayChunked } from '../../src/core/analysis/arena-source-bytes';
 import {
   arenaSizeReplacement, compilePatterns, DEFAULT_ARENA_CONSTANT_PATTERNS, findArenaConstants, replacementValue,
-} from '../../src/core/analysis/arena-source-constants';
-import { evaluateIntExpression } from '../../src/core/analysis/arena-source-expr';
-import { findModelSymbols, modelSymbolNames, parseModelMarker } from '../../src/core/analysis/arena-source-models';
-import { blankCommentsAndStrings, codeView, findQuotedIncludes, identifierAt } from '../../src/core/analysis/arena-source-text';
+} from '../../src/core/firmware/arena-constants';
+import { evaluateIntExpression } from '../../src/core/firmware/c-int-expression';
+import { parseModelMarker } from '../../src/core/codegen/marker';
+import { findModelSymbols, modelSymbolNames, readModelArray } from '../../src/core/firmware/model-symbols';
+import { blankCommentsAndStrings, codeView, findQuotedIncludes, identifierAt } from '../../src/core/firmware/c-source-text';
+import { leadingInitializerBytes } from '../../src/core/codegen/c-array-parse';
 import { CArrayParseError, generateCArrayHeader, generateCArraySource, parseCArray, sha256Hex } from '../../src/core/codegen';
 import { ModelBuilder, writeModel } from '../../src/core/tflite';
 
@@ -224,22 +225,40 @@ describe('reading a model array in slices', () => {
     const expected = parseCArray(src, 'g_model').bytes;
     for (const sliceChars of [7, 1000, 1_000_000]) {
       let pauses = 0;
-      const got = await parseByteArrayChunked(src, 'g_model', { sliceChars, pause: async () => { pauses++; } });
+      const got = await readModelArray(src, 'g_model', { sliceChars, pause: async () => { pauses++; } });
       assert.deepEqual(got, expected);
       if (sliceChars === 1000) assert.ok(pauses >= Math.floor(src.length / 1000) - 2, `${pauses} pauses`);
     }
   });
 
   test('decimal, octal, suffixes and comments inside the initializer', async () => {
-    const got = await parseByteArrayChunked('const unsigned char m[] = { 28, 0x1cu, 010, /* x */ 255 // y\n };', 'm');
+    const got = await readModelArray('const unsigned char m[] = { 28, 0x1cu, 010, /* x */ 255 // y\n };', 'm');
     assert.deepEqual([...got], [28, 28, 8, 255]);
   });
 
   test('errors name the array and the line', async () => {
-    await assert.rejects(parseByteArrayChunked('const unsigned char m[] = {\n 1, 256 };', 'm'), (e: Error) =>
+    await assert.rejects(readModelArray('const unsigned char m[] = {\n 1, 256 };', 'm'), (e: Error) =>
       e instanceof CArrayParseError && /array m, line 2: value 256 does not fit in a byte/.test(e.message));
-    await assert.rejects(parseByteArrayChunked('int x;', 'm'), /no definition of the byte array m/);
-    await assert.rejects(parseByteArrayChunked('const unsigned char m[] = { 1, 2', 'm'), /missing closing/);
+    await assert.rejects(readModelArray('int x;', 'm'), /no definition of the byte array m/);
+    await assert.rejects(readModelArray('const unsigned char m[] = { 1, 2', 'm'), /missing closing/);
+  });
+
+  test('one reader: sliced, whole and leading-bytes reads agree, errors included', async () => {
+    const texts = [
+      'const unsigned char m[] = { 0x1C, 0, 0, 0, 0x54, 0x46, 0x4C, 0x33, 9 };',
+      'const unsigned char m[] = { 28, 0x1cu, 010, /* x */ 255 // y\n };',
+      'const unsigned char m[] = {\n 1, 256 };',
+      'const unsigned char m[] = { 1, 0x };',
+      'const unsigned char m[] = { 1, /* open',
+    ];
+    for (const text of texts) {
+      const whole = (() => { try { return [...parseCArray(text, 'm').bytes]; } catch (e) { return (e as Error).message; } })();
+      const sliced = await readModelArray(text, 'm', { sliceChars: 3, pause: async () => {} }).then((b) => [...b], (e: Error) => e.message);
+      assert.deepEqual(sliced, whole, text);
+      const lead = leadingInitializerBytes(text, text.indexOf('{') + 1, 4);
+      if (Array.isArray(whole)) assert.deepEqual(lead, whole.slice(0, 4), text);
+    }
+    assert.equal(findModelSymbols(texts[0]!)[0]?.looksLikeTflite, true, 'the TFL3 check reads through the same reader');
   });
 });
 

@@ -10,9 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
 import {
-  generateCArrayHeader, generateCArraySource, generateModelRunner, memorySnapshot, planExport, sha256Hex,
-  type CLanguage, type ModelProvenance,
+  generateCArrayHeader, generateCArraySource, generateModelRunner, planExport, sha256Hex, type CLanguage, type ModelProvenance,
 } from '../../src/core/codegen';
+import { memorySnapshot } from '../../src/core/firmware';
 import { BuiltinOperator, loadModel, ModelBuilder, writeModel, type Model } from '../../src/core/tflite';
 import { HAS_SHARED, PROJECT_ROOT, sharedModel } from '../helpers/paths';
 

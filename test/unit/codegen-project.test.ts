@@ -4,13 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
 import {
-  detectProject, detectProjects, ExportConflictError, isGeneratedByUs, memorySnapshot,
-  parseCArray, planExport, type ExportPlan, type ProjectType,
+  ExportConflictError, isGeneratedByUs, parseCArray, planExport, type ExportPlan,
 } from '../../src/core/codegen';
+import { detectProject, detectProjects, memorySnapshot, type ProjectType } from '../../src/core/firmware';
 import { applyExportPlan, StalePlanError } from '../../src/core/codegen/node-apply';
+import { nodeProjectSnapshot } from '../../src/core/firmware/node-snapshot';
 import { FileError } from '../../src/core/io/file-error';
 import { nodeWriteFs, type WriteFs } from '../../src/core/io/safe-write';
-import { nodeProjectSnapshot } from '../../src/core/codegen/node-snapshot';
 import { ModelBuilder, writeModel, type Model } from '../../src/core/tflite';
 import { PROJECT_ROOT } from '../helpers/paths';
 

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import test from 'node:test';
+import { generateModelRunner, sha256Hex, sizeArena, type ModelProvenance } from '../../src/core/codegen';
 import {
-  generateModelRunner, sha256Hex, sizeArena, TFLM_BUILTIN_METHODS, TFLM_CUSTOM_METHODS,
-  type ModelProvenance,
-} from '../../src/core/codegen';
-import { BuiltinOperator, loadModel, ModelBuilder, opcodeName, TensorType, type Model } from '../../src/core/tflite';
+  BuiltinOperator, loadModel, ModelBuilder, opcodeName, TensorType, TFLM_BUILTIN_METHODS, TFLM_CUSTOM_OPERATORS, type Model,
+} from '../../src/core/tflite';
 import { PROJECT_ROOT, sharedModel, SKIP_WITHOUT_SHARED } from '../helpers/paths';
 
 const DATE = new Date('2026-01-02T00:00:00Z');
@@ -63,7 +62,7 @@ test('resolver of models with many op types: one Add call per distinct op, N = d
     const methods = registeredMethods(source);
     assert.equal(resolverSize(source), distinct.size, rel);
     assert.equal(new Set(methods).size, methods.length, `${rel}: a method registered twice`);
-    const expected = [...distinct].map((n) => TFLM_BUILTIN_METHODS[n] ?? TFLM_CUSTOM_METHODS[n.replace(/^CUSTOM:/, '')]).filter(Boolean);
+    const expected = [...distinct].map((n) => TFLM_BUILTIN_METHODS[n] ?? TFLM_CUSTOM_OPERATORS[n.replace(/^CUSTOM:/, '')]).filter(Boolean);
     assert.deepEqual(methods.sort(), (expected as string[]).sort(), rel);
   }
 });
@@ -71,7 +70,7 @@ test('resolver of models with many op types: one Add call per distinct op, N = d
 test('op table spells the resolver methods of the compile-check stub (and so of tflite-micro)', () => {
   const stub = fs.readFileSync(`${PROJECT_ROOT}/test/compile-check/tflm-stubs/tensorflow/lite/micro/micro_mutable_op_resolver.h`, 'utf8');
   const declared = new Set([...stub.matchAll(/TfLiteStatus (Add[A-Za-z0-9]+)\(/g)].map((m) => m[1]!));
-  for (const m of [...Object.values(TFLM_BUILTIN_METHODS), ...Object.values(TFLM_CUSTOM_METHODS)]) assert.ok(declared.has(m), m);
+  for (const m of [...Object.values(TFLM_BUILTIN_METHODS), ...Object.values(TFLM_CUSTOM_OPERATORS)]) assert.ok(declared.has(m), m);
   assert.equal(TFLM_BUILTIN_METHODS['CONV_2D'], 'AddConv2D');
   assert.equal(TFLM_BUILTIN_METHODS['DEPTHWISE_CONV_2D'], 'AddDepthwiseConv2D');
   assert.equal(TFLM_BUILTIN_METHODS['FULLY_CONNECTED'], 'AddFullyConnected');

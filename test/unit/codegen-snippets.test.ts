@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
-import { TFLM_BUILTIN_METHODS } from '../../src/core/codegen';
+import { TFLM_BUILTIN_METHODS } from '../../src/core/tflite/operators';
 import { PROJECT_ROOT } from '../helpers/paths';
 
 test('snippets are valid snippet JSON and only offer real op resolver methods', () => {

@@ -7,10 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
-import {
-  folderProject, generateCArrayHeader, memorySnapshot, planExport, sha256Hex, type FirmwareProject,
-} from '../../src/core/codegen';
-import { parseModelMarker } from '../../src/core/analysis/arena-source-models';
+import { generateCArrayHeader, planExport, sha256Hex } from '../../src/core/codegen';
+import { folderProject, memorySnapshot, type FirmwareProject } from '../../src/core/firmware';
+import { parseModelMarker } from '../../src/core/codegen/marker';
 import { ModelBuilder, readModel, writeModel } from '../../src/core/tflite';
 import { runnerJob, type DetectedTarget } from '../../src/extension/export/export-job';
 import {

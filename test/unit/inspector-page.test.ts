@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatCount, formatQuant, formatShape } from '../../src/extension/inspector/format';
+import { formatCount, formatShape } from '../../src/core/common/format';
+import { formatQuant } from '../../src/extension/inspector/format';
 import { escapeHtml, inspectorHtml } from '../../src/extension/inspector/webview-html';
 
 const parts = {

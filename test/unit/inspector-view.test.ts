@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
-import { layoutGraph } from '../../src/core/analysis/inspector-graph-layout';
-import { activationTimeline } from '../../src/core/analysis/inspector-memory';
-import { tableToCsv, tableToMarkdown } from '../../src/core/analysis/inspector-table-text';
-import { channelQuant, formatOperatorOptions, opCategory, operatorRows, tensorRows } from '../../src/core/analysis/inspector-tables';
-import { buildInspectorDetails, buildInspectorView } from '../../src/core/analysis/inspector-view';
+import { layoutGraph } from '../../webview/lib/graph-layout';
+import { activationTimeline } from '../../src/core/inspector/activation-timeline';
+import { tableToCsv, tableToMarkdown } from '../../webview/lib/table-text';
+import { channelQuant, formatOperatorOptions, operatorRows, tensorRows } from '../../src/core/inspector/tables';
+import { opCategory } from '../../src/core/tflite/operators';
+import { buildInspectorDetails, buildInspectorView } from '../../src/core/inspector/view';
 import { ModelBuilder, TensorType, loadModel, opcodeName, type Model } from '../../src/core/tflite';
 import { POSE_HEAVY, SKIP_WITHOUT_SHARED, sharedModel } from '../helpers/paths';
 

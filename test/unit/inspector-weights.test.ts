@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
-import { decodeValues, weightStats, WeightsUnavailableError } from '../../src/core/analysis/inspector-weights';
+import { decodeValues, weightStats, WeightsUnavailableError } from '../../src/core/inspector/weight-stats';
 import { ModelBuilder, TensorType, elementCount, loadModel } from '../../src/core/tflite';
 import { SKIP_WITHOUT_SHARED, sharedModel } from '../helpers/paths';
 

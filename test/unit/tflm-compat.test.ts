@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { checkTflmCompatibility, isTflmCompatible } from '../../src/core/analysis/tflm-compat';
-import { BuiltinOperator, TensorType } from '../../src/core/tflite';
+import { planResolver } from '../../src/core/codegen';
+import { BuiltinOperator, ModelBuilder, operatorInfo, TensorType, TFLM_BUILTIN_METHODS } from '../../src/core/tflite';
 import { bytes, handMadeModel, t } from '../helpers/arena-models';
 import { buildAllOpsModel } from '../helpers/sample-models';
 
@@ -89,4 +90,20 @@ describe('TFLite Micro compatibility', () => {
     const [p] = checkTflmCompatibility(m);
     assert.match(p!.message, /uint8/);
   });
+});
+
+test('the compatibility check and the runner\'s op resolver read one operator registry', () => {
+  const names = Object.keys(BuiltinOperator).filter((k) => Number.isNaN(Number(k)) && k !== 'CUSTOM');
+  let withKernel = 0;
+  for (const name of names) {
+    const b = new ModelBuilder({ seed: 1 });
+    b.output(b.op(BuiltinOperator[name as keyof typeof BuiltinOperator], [b.input('x', [1, 4])], [[1, 4]])[0]!);
+    const model = b.build();
+    const noKernel = checkTflmCompatibility(model).some((p) => p.message.startsWith(`TFLite Micro has no kernel for ${name}`));
+    const entry = planResolver(model).entries[0]!;
+    assert.equal(noKernel, entry.kind === 'unsupported', name);
+    assert.equal(entry.kind === 'method' ? entry.method : undefined, operatorInfo(name).tflm, name);
+    if (!noKernel) withKernel++;
+  }
+  assert.equal(withKernel, Object.keys(TFLM_BUILTIN_METHODS).length);
 });

@@ -3,10 +3,9 @@
  * Ctrl+wheel or +/- zoom, 0 fits. Selecting a node (click, Enter) shows its details beside the graph. The layout runs the first
  * time the tab is shown, after a "laying out" message has painted.
  */
-import { formatBytes, formatShapeText } from '../../src/core/analysis/inspector-format';
-import { opNodeId, type GraphNode } from '../../src/core/analysis/inspector-graph';
-import { layoutGraph, type GraphLayout, type PlacedNode } from '../../src/core/analysis/inspector-graph-layout';
-import { formatCount } from '../../src/extension/inspector/format';
+import { formatBytes, formatCount, formatShape } from '../../src/core/common/format';
+import { opNodeId, type GraphNode } from '../../src/core/inspector/graph';
+import { layoutGraph, type GraphLayout, type PlacedNode } from '../lib/graph-layout';
 import type { PageContext, PageView } from '../context';
 import { el, linkButton, svg, vscButton } from '../dom';
 
@@ -77,7 +76,7 @@ export class GraphView implements PageView {
       const d = e.points.map((p, i) => `${i ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
       const t = this.ctx.subgraph.tensors[e.tensor];
       edges.append(svg('path', { d, class: 'edge', 'marker-end': 'url(#arrow)' },
-        svg('title', {}, t ? `${t.name} ${formatShapeText(t.shape)} ${t.type}` : `tensor ${e.tensor}`)));
+        svg('title', {}, t ? `${t.name} ${formatShape(t.shape)} ${t.type}` : `tensor ${e.tensor}`)));
     }
     const nodes = svg('g', { class: 'nodes' });
     for (const n of layout.nodes) nodes.append(this.nodeElement(n));
@@ -129,7 +128,7 @@ export class GraphView implements PageView {
       if (t < 0) return el('li', { class: 'muted' }, '(omitted)');
       const row = sg.tensors[t];
       return el('li', {}, linkButton(`${t}`, () => ctx.reveal({ view: 'tensors', subgraph: sg.index, index: t })), ' ',
-        el('span', { class: 'mono' }, row?.name ?? ''), ' ', el('span', { class: 'muted' }, row ? `${formatShapeText(row.shape)} ${row.type}${row.constant ? ' · constant' : ''}` : ''));
+        el('span', { class: 'mono' }, row?.name ?? ''), ' ', el('span', { class: 'muted' }, row ? `${formatShape(row.shape)} ${row.type}${row.constant ? ' · constant' : ''}` : ''));
     };
     if (node.kind !== 'op') {
       const t = sg.tensors[node.ref];

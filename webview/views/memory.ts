@@ -3,7 +3,7 @@
  * arena estimate) drawn as a timeline: one rectangle per buffer, its offset in the arena against the operators
  * during which it lives.
  */
-import { formatBytes } from '../../src/core/analysis/inspector-format';
+import { formatBytes } from '../../src/core/common/format';
 import type { PlannedBufferEntry } from '../../src/core/arena';
 import { barChart } from '../charts';
 import type { PageContext, PageView } from '../context';

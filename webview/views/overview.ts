@@ -1,9 +1,8 @@
 /** Overview: what decides whether the model fits a microcontroller, on one screen. */
-import { formatBytes, formatReal, formatShapeText } from '../../src/core/analysis/inspector-format';
+import { formatBytes, formatCount, formatReal, formatShape } from '../../src/core/common/format';
 import type { IoTensorSummary } from '../../src/core/analysis/summary';
 import { el, linkButton, svg, type Child } from '../dom';
 import type { PageContext, PageView } from '../context';
-import { formatCount } from '../../src/extension/inspector/format';
 
 /** A thin bar drawn in SVG (theme colours from CSS; no inline styles, which the page's CSP forbids). */
 function histogramBar(fraction: number): SVGSVGElement {
@@ -19,7 +18,7 @@ function fact(label: string, value: Child, title?: string): HTMLElement {
 function ioTable(caption: string, id: string, list: IoTensorSummary[], ctx: PageContext): HTMLElement {
   const rows = list.map((t) => el('tr', {},
     el('td', { class: 'mono' }, linkButton(t.name || `tensor ${t.index}`, () => ctx.reveal({ view: 'tensors', subgraph: 0, index: t.index }))),
-    el('td', { class: 'mono' }, formatShapeText(t.shape) + (t.shapeSignature?.includes(-1) ? ` (signature ${formatShapeText(t.shapeSignature)})` : '')),
+    el('td', { class: 'mono' }, formatShape(t.shape) + (t.shapeSignature?.includes(-1) ? ` (signature ${formatShape(t.shapeSignature)})` : '')),
     el('td', {}, t.type),
     el('td', { class: 'num' }, t.scale === undefined ? '—' : formatReal(t.scale)),
     el('td', { class: 'num' }, t.zeroPoint === undefined ? '—' : String(t.zeroPoint)),

@@ -1,6 +1,6 @@
 /** Tensors: every tensor of the subgraph with its quantization; producers and consumers link to the Operators view. */
-import { formatBytes, formatReal, formatShapeText } from '../../src/core/analysis/inspector-format';
-import type { TensorRow } from '../../src/core/analysis/inspector-tables';
+import { formatBytes, formatReal, formatShape } from '../../src/core/common/format';
+import type { TensorRow } from '../../src/core/inspector/tables';
 import type { PageContext, PageView } from '../context';
 import { DataTable } from '../data-table';
 import { el, linkButton, type Child } from '../dom';
@@ -56,8 +56,8 @@ export class TensorsView implements PageView {
         { label: '#', text: (r) => String(r.index), sort: (r) => r.index, numeric: true },
         { label: 'Name', text: (r) => r.name, className: 'mono name' },
         { label: 'Type', text: (r) => r.type },
-        { label: 'Shape', text: (r) => formatShapeText(r.shape), sort: (r) => r.bytes, className: 'mono shape' },
-        ...(dynamic ? [{ label: 'Signature', text: (r: TensorRow) => (r.shapeSignature ? formatShapeText(r.shapeSignature) : ''), className: 'mono shape' }] : []),
+        { label: 'Shape', text: (r) => formatShape(r.shape), sort: (r) => r.bytes, className: 'mono shape' },
+        ...(dynamic ? [{ label: 'Signature', text: (r: TensorRow) => (r.shapeSignature ? formatShape(r.shapeSignature) : ''), className: 'mono shape' }] : []),
         { label: 'Bytes', text: (r) => formatBytes(r.bytes), sort: (r) => r.bytes, numeric: true },
         { label: 'Kind', text: kind, render: (r) => r.constant
           ? linkButton('constant', () => ctx.reveal({ view: 'weights', subgraph: ctx.subgraph.index, index: r.index }), 'Show the values of this tensor')

@@ -2,10 +2,9 @@
  * Weights: pick a constant tensor, see its values' histogram and statistics (dequantized when quantized). Values are
  * summarised by the extension only when a tensor is picked; nothing is fetched before.
  */
-import { formatBytes, formatReal, formatShapeText } from '../../src/core/analysis/inspector-format';
-import type { TensorRow } from '../../src/core/analysis/inspector-tables';
+import { formatBytes, formatCount, formatReal, formatShape } from '../../src/core/common/format';
+import type { TensorRow } from '../../src/core/inspector/tables';
 import type { WeightStats } from '../../src/extension/inspector/messages';
-import { formatCount } from '../../src/extension/inspector/format';
 import { barChart } from '../charts';
 import type { PageContext, PageView } from '../context';
 import { DataTable } from '../data-table';
@@ -29,7 +28,7 @@ export class WeightsView implements PageView {
         { label: '#', text: (r) => String(r.index), sort: (r) => r.index, numeric: true },
         { label: 'Name', text: (r) => r.name, className: 'mono name' },
         { label: 'Type', text: (r) => r.type },
-        { label: 'Shape', text: (r) => formatShapeText(r.shape), sort: (r) => r.bytes, className: 'mono shape' },
+        { label: 'Shape', text: (r) => formatShape(r.shape), sort: (r) => r.bytes, className: 'mono shape' },
         { label: 'Bytes', text: (r) => formatBytes(r.bytes), sort: (r) => r.bytes, numeric: true },
       ],
     });

@@ -1,5 +1,6 @@
 import { estimateArena, type ArenaEstimate, type ArenaOptions, type CmsisIsa, type KernelLibrary, type TargetName } from '../../core/arena';
 import { checkTflmCompatibility, isTflmCompatible, type TflmProblem } from '../../core/analysis/tflm-compat';
+import { formatCount } from '../../core/common/format';
 import { nonNegativeNumber, oneOf, parseCommand } from '../args';
 import { EXIT_OK, UsageError } from '../cli-io';
 import { readModelFile } from '../read-model-file';
@@ -55,7 +56,7 @@ function toJson(e: ArenaEstimate, problems: TflmProblem[]) {
   };
 }
 
-const fmt = (n: number) => n.toLocaleString('en-US');
+const fmt = formatCount;
 
 function formatText(file: string, e: ArenaEstimate, problems: TflmProblem[]): string {
   const lines: string[] = [];

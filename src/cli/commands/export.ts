@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { TARGETS, type TargetName } from '../../core/arena';
-import { DEFAULT_ARENA_TARGET, estimateArenaForExport, planExport, PROJECT_TYPES, type ExportPlan, type ProjectType } from '../../core/codegen';
+import { DEFAULT_ARENA_TARGET, estimateArenaForExport, planExport, type ExportPlan } from '../../core/codegen';
+import { PROJECT_TYPES, type ProjectType } from '../../core/firmware';
 import { applyExportPlan } from '../../core/codegen/node-apply';
-import { nodeProjectSnapshot } from '../../core/codegen/node-snapshot';
+import { nodeProjectSnapshot } from '../../core/firmware/node-snapshot';
 import { loadModel, ModelFormatError, type Model } from '../../core/tflite';
 import { readModelFileBytes } from '../../core/tflite/model-file';
 import { oneOf, parseCommand, wholeNumber } from '../args';

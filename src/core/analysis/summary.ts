@@ -1,6 +1,6 @@
 import {
-  minRuntimeVersion, opcodeName, tensorByteSize, tensorTypeName, elementCount,
-  type Model, type QuantParams, type SubGraph, type Tensor, type ModelWarning,
+  integerRange, isConstant, minRuntimeVersion, opcodeName, tensorByteSize, tensorTypeName, elementCount,
+  type Model, type QuantParams, type SubGraph, type ModelWarning,
 } from '../tflite';
 import { operatorMacs } from './op-cost';
 
@@ -64,10 +64,6 @@ export interface ModelSummary {
   warnings: ModelWarning[];
 }
 
-const QRANGE: Record<string, [number, number]> = {
-  INT8: [-128, 127], UINT8: [0, 255], INT16: [-32768, 32767], INT32: [-2147483648, 2147483647], INT4: [-8, 7], UINT16: [0, 65535],
-};
-
 function ioSummary(g: SubGraph, index: number): IoTensorSummary {
   const t = g.tensors[index]!;
   const type = tensorTypeName(t.type);
@@ -77,7 +73,7 @@ function ioSummary(g: SubGraph, index: number): IoTensorSummary {
   if (q) {
     s.scale = q.scale;
     s.zeroPoint = q.zeroPoint;
-    const r = QRANGE[type];
+    const r = integerRange(t.type);
     if (r) s.realRange = [(r[0] - q.zeroPoint) * q.scale, (r[1] - q.zeroPoint) * q.scale];
   }
   return s;
@@ -86,10 +82,6 @@ function ioSummary(g: SubGraph, index: number): IoTensorSummary {
 function perTensorQuant(q: QuantParams | undefined): { scale: number; zeroPoint: number } | undefined {
   if (!q || q.scale.length === 0) return undefined;
   return { scale: q.scale[0]!, zeroPoint: q.zeroPoint[0] ?? 0 };
-}
-
-function isConstant(model: Model, t: Tensor): boolean {
-  return model.buffers[t.buffer]!.data.length > 0;
 }
 
 /**

@@ -4,8 +4,9 @@
  * kernels refuse. Each problem names the operator and says what to do.
  */
 import { BuiltinOperator, TensorType, type Model, type Tensor } from '../tflite/model';
+import { elementCount, isConstant } from '../tflite/tensor-types';
 import { builtinOperatorName, opcodeName, tensorTypeName } from '../tflite/names';
-import { TFLM_BUILTIN_OPS, TFLM_CUSTOM_OPS } from './tflm-ops';
+import { operatorInfo, TFLM_CUSTOM_OPERATORS } from '../tflite/operators';
 
 export type TflmSeverity = 'error' | 'warning' | 'info';
 
@@ -21,17 +22,6 @@ export interface TflmProblem {
 
 const QUANTIZE_HINT = 'quantize the whole model to int8 with "TinyML: Quantize Model"';
 
-/** Ops whose weights decide the kernel: [input position, weights position]. */
-const WEIGHTED_OPS: ReadonlyMap<BuiltinOperator, [number, number]> = new Map([
-  [BuiltinOperator.CONV_2D, [0, 1]],
-  [BuiltinOperator.DEPTHWISE_CONV_2D, [0, 1]],
-  [BuiltinOperator.FULLY_CONNECTED, [0, 1]],
-  [BuiltinOperator.TRANSPOSE_CONV, [2, 1]],
-  [BuiltinOperator.SVDF, [0, 1]],
-  [BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM, [0, 2]],
-  [BuiltinOperator.BATCH_MATMUL, [0, 1]],
-]);
-
 /** Element types TFLM can size (TfLiteTypeSizeOf); anything else fails AllocateTensors. */
 const SIZED_TYPES: ReadonlySet<TensorType> = new Set([
   TensorType.FLOAT16, TensorType.BFLOAT16, TensorType.FLOAT32, TensorType.FLOAT64, TensorType.INT16, TensorType.INT32,
@@ -43,7 +33,6 @@ export function checkTflmCompatibility(model: Model): TflmProblem[] {
   const problems: TflmProblem[] = [];
   model.subgraphs.forEach((sg, s) => {
     const tensor = (i: number | undefined): Tensor | undefined => (i === undefined || i < 0 ? undefined : sg.tensors[i]);
-    const isConstant = (t: Tensor | undefined) => !!t && (model.buffers[t.buffer]?.data.length ?? 0) > 0;
 
     sg.operators.forEach((op, i) => {
       const code = model.operatorCodes[op.opcodeIndex];
@@ -55,7 +44,7 @@ export function checkTflmCompatibility(model: Model): TflmProblem[] {
         checkCustom(code.customCode ?? '', add);
       } else {
         const name = builtinOperatorName(code.builtinCode);
-        if (!TFLM_BUILTIN_OPS.has(name)) {
+        if (!operatorInfo(code.builtinCode).tflm) {
           add('error', `TFLite Micro has no kernel for ${name}: AllocateTensors() fails with "Didn't find op for builtin opcode '${name}'". Replace the layer with supported ops before converting (see the TFLM op list), or implement and register a custom kernel.`);
         }
         if (op.customOptions && op.customOptions.length > 0) {
@@ -63,17 +52,17 @@ export function checkTflmCompatibility(model: Model): TflmProblem[] {
         }
       }
 
-      const weighted = WEIGHTED_OPS.get(code.builtinCode);
+      const weighted = code.builtinCode === BuiltinOperator.CUSTOM ? undefined : operatorInfo(code.builtinCode).weighted;
       if (weighted) {
-        const input = tensor(op.inputs[weighted[0]]);
-        const weights = tensor(op.inputs[weighted[1]]);
+        const input = tensor(op.inputs[weighted.input]);
+        const weights = tensor(op.inputs[weighted.weights]);
         if (input && weights) checkWeightedTypes(opcode, input, weights, add);
       }
 
       if (code.builtinCode === BuiltinOperator.DEQUANTIZE) {
         const input = tensor(op.inputs[0]);
         if (input?.type === TensorType.FLOAT16) {
-          add('error', `DEQUANTIZE of float16 ${isConstant(input) ? 'weights' : 'data'} (tensor "${input.name}"): TFLite Micro's DEQUANTIZE only accepts int8, int16 and uint8. Convert without float16 quantization, or ${QUANTIZE_HINT}.`);
+          add('error', `DEQUANTIZE of float16 ${isConstant(model, input) ? 'weights' : 'data'} (tensor "${input.name}"): TFLite Micro's DEQUANTIZE only accepts int8, int16 and uint8. Convert without float16 quantization, or ${QUANTIZE_HINT}.`);
         }
       }
 
@@ -86,7 +75,7 @@ export function checkTflmCompatibility(model: Model): TflmProblem[] {
           add('error', `tensor "${x.name}" has a dynamic shape [${x.shape.join(', ')}]; TFLite Micro never resizes tensors. Convert with fixed input shapes (e.g. batch 1).`);
         }
       }
-      if (op.intermediates?.some((t) => (tensor(t)?.shape.reduce((a, b) => a * b, 1) ?? 0) > 0)) {
+      if (op.intermediates?.some((t) => elementCount(tensor(t)?.shape ?? [0]) > 0)) {
         add('error', 'the operator has intermediate tensors with a non-zero size, which TFLite Micro does not support (fully integer LSTMs converted with intermediates). Re-convert the LSTM with the TFLM-compatible converter settings.');
       }
     });
@@ -106,9 +95,9 @@ export function checkTflmCompatibility(model: Model): TflmProblem[] {
 }
 
 function checkCustom(customCode: string, add: (s: TflmSeverity, m: string) => void): void {
-  const registration = TFLM_CUSTOM_OPS.get(customCode);
-  if (registration) {
-    add('info', `custom operator ${customCode} has a TFLite Micro kernel but needs registering: call op_resolver.${registration} on your MicroMutableOpResolver${customCode === 'ethos-u' ? ' (and build TFLM with the Ethos-U driver)' : ''}.`);
+  const method = TFLM_CUSTOM_OPERATORS[customCode];
+  if (method) {
+    add('info', `custom operator ${customCode} has a TFLite Micro kernel but needs registering: call op_resolver.${method}() on your MicroMutableOpResolver${customCode === 'ethos-u' ? ' (and build TFLM with the Ethos-U driver)' : ''}.`);
   } else if (customCode.startsWith('Flex')) {
     add('error', `${customCode} is a TensorFlow (Select TF ops) operator; TFLite Micro cannot run it. Re-convert without SELECT_TF_OPS, using only TFLite builtin operators.`);
   } else {

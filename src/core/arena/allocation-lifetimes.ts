@@ -4,7 +4,8 @@
  * inside the op's scope, so tensors used across the call stay alive; scratch buffers live for their op only.
  */
 import { BuiltinOperator, type Model } from '../tflite/model';
-import { hasConstantData, tflmTensorBytes } from './tensor-bytes';
+import { isConstant } from '../tflite/tensor-types';
+import { tflmTensorBytes } from './tensor-bytes';
 
 export interface ScratchRequest {
   bytes: number;
@@ -48,7 +49,8 @@ export function buildAllocationInfo(model: Model, requests: readonly ScratchRequ
       const bytes = tflmTensorBytes(t);
       const info: AllocationInfo = {
         kind: 'tensor', subgraph: s, index: i, bytes, firstUse: -1, lastUse: -1,
-        needsAllocating: !hasConstantData(model, t) && !t.isVariable && bytes !== 0,
+        // A constant points into the flatbuffer: TFLM never plans it.
+        needsAllocating: !isConstant(model, t) && !t.isVariable && bytes !== 0,
       };
       if (offlineOffsets) {
         const off = offlineOffsets[offlineIndex++]!;

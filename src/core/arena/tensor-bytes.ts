@@ -2,7 +2,8 @@
  * How TFLite Micro sizes tensors: `TfLiteTypeSizeOf` × element count (memory_helpers.cc). Unlike TFLite's packed
  * sizes, INT4 counts one byte per element here, and a tensor without a shape is a scalar.
  */
-import { TensorType, type Model, type Tensor } from '../tflite/model';
+import { TensorType, type Tensor } from '../tflite/model';
+import { elementCount } from '../tflite/tensor-types';
 
 const TYPE_BYTES: Partial<Record<TensorType, number>> = {
   [TensorType.FLOAT16]: 2, [TensorType.BFLOAT16]: 2, [TensorType.FLOAT32]: 4, [TensorType.FLOAT64]: 8,
@@ -16,19 +17,8 @@ export function tflmTypeSize(type: TensorType): number | undefined {
   return TYPE_BYTES[type];
 }
 
-export function elementCountOf(tensor: Tensor): number {
-  let n = 1;
-  for (const d of tensor.shape) n *= d;
-  return n;
-}
-
 /** `TfLiteEvalTensorByteLength`: element count × TFLM type size (0 for unsupported types). */
 export function tflmTensorBytes(tensor: Tensor): number {
-  return elementCountOf(tensor) * (tflmTypeSize(tensor.type) ?? 0);
+  return elementCount(tensor.shape) * (tflmTypeSize(tensor.type) ?? 0);
 }
 
-/** True when the tensor's buffer carries data: TFLM then points into the flatbuffer and never plans it. */
-export function hasConstantData(model: Model, tensor: Tensor): boolean {
-  const buffer = model.buffers[tensor.buffer];
-  return !!buffer && buffer.data.length > 0;
-}

@@ -7,13 +7,13 @@ import type { Model } from '../tflite/model';
 import { DEFAULT_SYMBOL, generateCArrayHeader, generateCArraySource, modelFileBase, type CLanguage } from './c-array';
 import { assertCIdentifier } from './c-identifier';
 import { ExportOptionError } from './errors';
-import { isGeneratedByUs, type ArenaInfo, type ModelProvenance } from './marker';
+import { isGeneratedByUs, MARKER_SEARCH_CHARS, type ArenaInfo, type ModelProvenance } from './marker';
 import { generateModelRunner, type ArenaSizing } from './model-runner';
-import { detectProject, type FirmwareProject, type ProjectType } from './project-detect';
-import { buildChanges, type PlannedEdit } from './project-edits';
-import { joinPath, type ProjectSnapshot } from './project-snapshot';
+import { detectProject, type FirmwareProject, type ProjectType } from '../firmware/project-detect';
+import { buildChanges, type PlannedEdit } from '../firmware/project-edits';
+import { joinPath, type ProjectSnapshot } from '../firmware/project-snapshot';
 import { sha256Hex } from './sha256';
-import type { ResolverPlan } from './tflm-ops';
+import type { ResolverPlan } from './resolver-plan';
 
 export type PlannedFileKind =
   /** The file does not exist. */
@@ -67,7 +67,7 @@ export interface ExportRequest {
 
 /** Reads only the start of an existing file when the snapshot allows it: model sources can be 170 MB. */
 function kindOf(snapshot: ProjectSnapshot, path: string): PlannedFileKind {
-  const head = snapshot.readHead ? snapshot.readHead(path, 4096) : snapshot.readText(path);
+  const head = snapshot.readHead ? snapshot.readHead(path, MARKER_SEARCH_CHARS) : snapshot.readText(path);
   if (head === undefined) return 'create';
   return isGeneratedByUs(head) ? 'update' : 'conflict';
 }

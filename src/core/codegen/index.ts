@@ -1,4 +1,4 @@
-/** Code generation for firmware: the model as a C array, the TFLite Micro runner, project detection and export plans. */
+/** Code generation for firmware: the model as a C array, the TFLite Micro runner and the export plan. */
 export * from './errors';
 export * from './marker';
 export { isCIdentifier, assertCIdentifier, toIdentifierFragment } from './c-identifier';
@@ -8,10 +8,7 @@ export {
 } from './c-array';
 export { parseCArray, parseCArrays, type ParsedCArray } from './c-array-parse';
 export { sha256Hex } from './sha256';
-export * from './project-snapshot';
-export * from './project-detect';
-export { buildChanges, type PlannedEdit, type BuildChanges } from './project-edits';
-export * from './tflm-ops';
+export * from './resolver-plan';
 export {
   generateModelRunner, sizeArena, arenaUpperBound, DEFAULT_ARENA_MARGIN_PERCENT, type RunnerOptions, type RunnerFiles,
   type ArenaSizing,

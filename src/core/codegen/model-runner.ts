@@ -6,11 +6,11 @@
  */
 import { BuiltinOperator, TensorType, type Model, type Tensor } from '../tflite/model';
 import { tensorTypeName } from '../tflite/names';
-import { elementCount, tensorByteSize } from '../tflite/tensor-types';
+import { elementCount, integerRange, tensorByteSize } from '../tflite/tensor-types';
 import { assertCIdentifier } from './c-identifier';
 import { ExportOptionError } from './errors';
 import { markerComment, type ArenaInfo, type ModelProvenance } from './marker';
-import { planResolver, type ResolverPlan } from './tflm-ops';
+import { planResolver, type ResolverPlan } from './resolver-plan';
 
 export interface RunnerOptions {
   /** Model array symbol from the data header, e.g. `g_model`. */
@@ -37,14 +37,14 @@ interface CType {
   member: string;
   tfliteType: string;
   /** Range of a quantized integer type. */
-  range?: [number, number];
+  range?: readonly [number, number];
 }
 
 const C_TYPES: Partial<Record<TensorType, CType>> = {
   [TensorType.FLOAT32]: { c: 'float', member: 'f', tfliteType: 'kTfLiteFloat32' },
-  [TensorType.INT8]: { c: 'int8_t', member: 'int8', tfliteType: 'kTfLiteInt8', range: [-128, 127] },
-  [TensorType.UINT8]: { c: 'uint8_t', member: 'uint8', tfliteType: 'kTfLiteUInt8', range: [0, 255] },
-  [TensorType.INT16]: { c: 'int16_t', member: 'i16', tfliteType: 'kTfLiteInt16', range: [-32768, 32767] },
+  [TensorType.INT8]: { c: 'int8_t', member: 'int8', tfliteType: 'kTfLiteInt8', range: integerRange(TensorType.INT8) },
+  [TensorType.UINT8]: { c: 'uint8_t', member: 'uint8', tfliteType: 'kTfLiteUInt8', range: integerRange(TensorType.UINT8) },
+  [TensorType.INT16]: { c: 'int16_t', member: 'i16', tfliteType: 'kTfLiteInt16', range: integerRange(TensorType.INT16) },
   [TensorType.INT32]: { c: 'int32_t', member: 'i32', tfliteType: 'kTfLiteInt32' },
   [TensorType.INT64]: { c: 'int64_t', member: 'i64', tfliteType: 'kTfLiteInt64' },
   [TensorType.BOOL]: { c: 'bool', member: 'b', tfliteType: 'kTfLiteBool' },
@@ -113,10 +113,6 @@ function describe(t: Tensor): string {
 function isQuantized(t: Tensor, ct: CType | undefined): boolean {
   const q = t.quantization;
   return !!ct?.range && !!q && q.scale.length === 1 && q.scale[0]! > 0;
-}
-
-function elementCountOf(t: Tensor): number {
-  return elementCount(staticShape(t));
 }
 
 interface Io {
@@ -203,8 +199,8 @@ export function generateModelRunner(model: Model, provenance: ModelProvenance, o
     `#define ${M}_INPUT_COUNT ${inputs.length}`,
     `#define ${M}_OUTPUT_COUNT ${outputs.length}`,
   ];
-  for (const io of inputs) h.push(`#define ${M}_INPUT${io.index}_ELEMENTS ${elementCountOf(io.tensor)}`);
-  for (const io of outputs) h.push(`#define ${M}_OUTPUT${io.index}_ELEMENTS ${elementCountOf(io.tensor)}`);
+  for (const io of inputs) h.push(`#define ${M}_INPUT${io.index}_ELEMENTS ${elementCount(staticShape(io.tensor))}`);
+  for (const io of outputs) h.push(`#define ${M}_OUTPUT${io.index}_ELEMENTS ${elementCount(staticShape(io.tensor))}`);
   h.push(
     '',
     'typedef enum {',

@@ -2,7 +2,7 @@
 import type { Dataset, InputSpec } from './dataset';
 import { DatasetError } from './errors';
 import { DEFAULT_MAX_SAMPLES, DEFAULT_MIN_SAMPLES, type DatasetOptions, type LoadedDataset } from './options';
-import { elementCountOf } from './shape-fit';
+import { elementCount } from '../tflite/tensor-types';
 
 export interface InputSamples {
   /** One Float32Array per sample, each with the input's element count. */
@@ -45,8 +45,8 @@ export function assembleDataset(perInput: InputSamples[], inputs: readonly Input
     samples.push(perInput.map((p, k) => {
       const values = p.samples[i]!;
       const input = inputs[k]!;
-      if (values.length !== elementCountOf(input.shape)) {
-        throw new DatasetError('shape', p.file, `${p.origin(i)}: ${values.length} values; input '${input.name}' [${input.shape.join(', ')}] needs ${elementCountOf(input.shape)}.`);
+      if (values.length !== elementCount(input.shape)) {
+        throw new DatasetError('shape', p.file, `${p.origin(i)}: ${values.length} values; input '${input.name}' [${input.shape.join(', ')}] needs ${elementCount(input.shape)}.`);
       }
       checkFinite(values, input, p.origin(i), p.file);
       return values;

@@ -10,7 +10,8 @@ import { sampleFileKind, type SampleFileKind } from './folder-loader';
 import { matchInputs } from './match-inputs';
 import { readNpyHeader } from './npy';
 import { imageGeometry } from './image-preprocess';
-import { batchCount, coreShape, elementCountOf, formatShape, singleSample } from './shape-fit';
+import { elementCount } from '../tflite/tensor-types';
+import { batchCount, coreShape, formatShape, singleSample } from './shape-fit';
 
 export interface DatasetCandidate {
   /** Absolute path. */
@@ -117,7 +118,7 @@ async function judgeFolder(d: DirInfo, inputs: readonly InputSpec[], classCounts
   }
   if (kind === 'audio') {
     const audioLike = coreShape(input.shape).length <= 1;
-    return { kind: 'audio-folder', fits: audioLike ? undefined : false, detail: `${many} of .wav audio${audioLike ? `, ${elementCountOf(input.shape)} samples each` : `; input ${formatShape(input.shape)} is not a 1-D signal`}` };
+    return { kind: 'audio-folder', fits: audioLike ? undefined : false, detail: `${many} of .wav audio${audioLike ? `, ${elementCount(input.shape)} samples each` : `; input ${formatShape(input.shape)} is not a 1-D signal`}` };
   }
   const first = d.firstFile.get('npy');
   let fits: boolean | undefined;

@@ -4,7 +4,8 @@ import type { InputSamples } from './assemble';
 import { DatasetError } from './errors';
 import { matchInputs, plainInputName } from './match-inputs';
 import { readNpy } from './npy';
-import { coreShape, describeInput, elementCountOf, formatShape, splitBatch } from './shape-fit';
+import { elementCount } from '../tflite/tensor-types';
+import { coreShape, describeInput, formatShape, splitBatch } from './shape-fit';
 import { listZipEntries, readZipEntry } from './zip';
 
 const batchOrigin = (file: string) => (i: number) => `${file}, sample ${i}`;
@@ -53,7 +54,7 @@ function parseNumber(cell: string): number | undefined {
 
 export function loadCsvFile(bytes: Uint8Array, inputs: readonly InputSpec[], file: string): InputSamples[] {
   const input = onlyOneInput(inputs, file, '.csv');
-  const need = elementCountOf(input.shape);
+  const need = elementCount(input.shape);
   const text = new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '');
   const lines = text.split(/\r?\n/).map((l, i) => ({ text: l, line: i + 1 })).filter((l) => l.text.trim() !== '' && !l.text.startsWith('#'));
   if (lines.length === 0) throw new DatasetError('empty', file, `${file}: the file is empty.`);
@@ -113,7 +114,7 @@ function flattenSample(value: unknown, where: string, file: string): { values: n
 }
 
 function jsonSamples(list: unknown, input: InputSpec, where: string, file: string): Float32Array[] {
-  const need = elementCountOf(input.shape);
+  const need = elementCount(input.shape);
   if (!Array.isArray(list)) throw new DatasetError('format', file, `${where}: expected an array of samples for ${describeInput(input)}, found ${typeof list}.`);
   // A flat list of numbers: one number per sample for a scalar input, else a single flat sample.
   if (list.length > 0 && list.every((v) => typeof v === 'number')) {

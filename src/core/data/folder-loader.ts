@@ -14,7 +14,8 @@ import { matchInputs } from './match-inputs';
 import { readNpy } from './npy';
 import { DEFAULT_MAX_SAMPLES, type DatasetOptions } from './options';
 import { readBytes } from './read-bytes';
-import { describeInput, elementCountOf, singleSample } from './shape-fit';
+import { elementCount } from '../tflite/tensor-types';
+import { describeInput, singleSample } from './shape-fit';
 import { decodeWav } from './wav';
 
 export type SampleFileKind = 'image' | 'audio' | 'npy';
@@ -73,7 +74,7 @@ async function loadSingleInputFolder(dir: string, shown: string, input: InputSpe
   }
   const samples: Float32Array[] = [];
   const origins: string[] = [];
-  const need = elementCountOf(input.shape);
+  const need = elementCount(input.shape);
   let rate: { value: number; file: string } | undefined;
   for (const rel of files) {
     const fileShown = path.join(shown, rel);

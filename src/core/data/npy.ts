@@ -3,6 +3,7 @@
  * Reading widens every supported element type to float32; writing produces little-endian float32 (what the samples
  * and tests need).
  */
+import { elementCount } from '../tflite/tensor-types';
 import { DatasetError } from './errors';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
@@ -110,7 +111,7 @@ export function readNpy(bytes: Uint8Array, file: string): NpyArray {
   if (header.fortranOrder) {
     throw new DatasetError('unsupported', file, `${file}: the array is stored in Fortran (column-major) order; save it in C order: np.save(path, np.ascontiguousarray(x)).`);
   }
-  const count = header.shape.reduce((a, d) => a * d, 1);
+  const count = elementCount(header.shape);
   const needed = count * reader.bytes;
   if (header.dataOffset + needed > bytes.length) {
     throw new DatasetError('format', file, `${file}: the .npy file is truncated: shape [${header.shape.join(', ')}] ${header.dtype} needs ${needed} data bytes, the file has ${bytes.length - header.dataOffset}.`);
@@ -128,7 +129,7 @@ export function readNpy(bytes: Uint8Array, file: string): NpyArray {
 
 /** Writes a little-endian float32 C-order .npy (format 1.0), the header padded to 64 bytes as NumPy does. */
 export function writeNpy(shape: readonly number[], data: Float32Array): Uint8Array {
-  const count = shape.reduce((a, d) => a * d, 1);
+  const count = elementCount(shape);
   if (count !== data.length) throw new RangeError(`writeNpy: shape [${shape.join(', ')}] needs ${count} values, got ${data.length}`);
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let dict = `{'descr': '<f4', 'fortran_order': False, 'shape': ${shapeText}, }`;

@@ -3,9 +3,8 @@
  * ([N, ...input shape] or [N, ...input shape without its batch/leading 1s]) or, for one-sample files, exactly one.
  */
 import type { InputSpec } from './dataset';
+import { elementCount } from '../tflite/tensor-types';
 import { DatasetError } from './errors';
-
-export const elementCountOf = (shape: readonly number[]): number => shape.reduce((a, d) => a * d, 1);
 
 /** The input shape without its leading 1s (the batch): [1, 640] → [640], [1, 1] → []. */
 export function coreShape(shape: readonly number[]): number[] {
@@ -44,7 +43,7 @@ export function splitBatch(data: Float32Array, shape: readonly number[], input: 
   if (n === undefined) {
     throw new DatasetError('shape', file, `${file}: shape ${formatShape(shape)} does not fit ${describeInput(input)}: expected ${expectedBatchForms(input)}.`);
   }
-  const per = elementCountOf(input.shape);
+  const per = elementCount(input.shape);
   const out: Float32Array[] = [];
   for (let i = 0; i < n; i++) out.push(data.slice(i * per, (i + 1) * per));
   return out;

@@ -5,7 +5,7 @@
  * One layer at a time would be exact; one pass for all layers is what fits the time budget and removes most of it.
  */
 import type { Dataset } from '../data/dataset';
-import { BuiltinOperator, TensorType, type Model } from '../tflite/index';
+import { BuiltinOperator, elementCount, TensorType, type Model } from '../tflite/index';
 import { ObservedModel } from './calibrate';
 import { throwIfAborted } from './errors';
 import { bytesOf, newBuffer } from './graph';
@@ -67,7 +67,7 @@ export async function applyBiasCorrection(floatModel: Model, quantModel: Model, 
       const old = buffers[b.buffer]!.data;
       const values = new Int32Array(old.byteLength / 4);
       new Uint8Array(values.buffer).set(old);
-      const perPosition = (qsg.tensors[t.q]!.shape.slice(0, -1).reduce((a, d) => a * d, 1)) * counted;
+      const perPosition = elementCount(qsg.tensors[t.q]!.shape.slice(0, -1)) * counted;
       for (let c = 0; c < values.length; c++) {
         const meanError = sums[k]![c]! / perPosition;
         const shifted = values[c]! + roundHalfAway(meanError / scales[scales.length > 1 ? c : 0]!);

@@ -2,13 +2,10 @@
  * Functions over the decoded model that every quantization mode needs: reading constant values, telling weights
  * from activations, and the final clean-up (drop tensors and buffers nothing refers to, rebuild operator codes).
  */
-import { BuiltinOperator, TensorType, type Buffer, type Model, type Operator, type OperatorCode, type SubGraph, type Tensor } from '../tflite/index';
+import { BuiltinOperator, elementCount, isConstant, operatorCode, TensorType, type Buffer, type Model, type Operator, type OperatorCode, type SubGraph, type Tensor } from '../tflite/index';
 import { halfToFloat } from './float16';
 
-export function isConstant(model: Model, tensor: Tensor): boolean {
-  const b = model.buffers[tensor.buffer];
-  return !!b && (b.data.byteLength > 0 || b.size > 0n);
-}
+export { isConstant };
 
 /** Float values of a FLOAT32, FLOAT16 or (dequantized) INT8 constant. */
 export function constantFloats(model: Model, tensor: Tensor): Float32Array {
@@ -23,7 +20,7 @@ export function constantFloats(model: Model, tensor: Tensor): Float32Array {
       const scales = q?.scale ?? [1];
       const zps = q?.zeroPoint ?? [0];
       const axis = q?.quantizedDimension ?? 0;
-      const inner = tensor.shape.slice(axis + 1).reduce((a, d) => a * d, 1);
+      const inner = elementCount(tensor.shape.slice(axis + 1));
       const channels = tensor.shape[axis] ?? 1;
       return Float32Array.from({ length: data.byteLength }, (_, i) => {
         const c = scales.length > 1 ? Math.floor(i / inner) % channels : 0;
@@ -66,9 +63,7 @@ export function assembleOperators(ops: VersionedOperator[]): { operators: Operat
     if (i === undefined) {
       i = codes.length;
       index.set(key, i);
-      const oc: OperatorCode = { builtinCode: code, deprecatedBuiltinCode: Math.min(code, 127), version };
-      if (customCode !== undefined) oc.customCode = customCode;
-      codes.push(oc);
+      codes.push(operatorCode(code, version, customCode));
     }
     return { ...op, opcodeIndex: i };
   });

@@ -3,7 +3,7 @@
  * than the model itself on conv nets (hundreds of KB per sample); instead, a copy of the model gets one REDUCE_MIN and
  * one REDUCE_MAX over all axes per observed tensor, and only those scalars become outputs.
  */
-import { BuiltinOperator, TensorType, type Model, type Operator, type OperatorCode, type Tensor } from '../tflite/index';
+import { BuiltinOperator, operatorCode, TensorType, type Model, type Operator, type OperatorCode, type Tensor } from '../tflite/index';
 import { bytesOf, newBuffer } from './graph';
 
 export interface MinMaxGraph {
@@ -21,7 +21,7 @@ export function withMinMaxOutputs(model: Model, tensors: readonly number[]): Min
   const codeIndex = (code: BuiltinOperator): number => {
     const i = operatorCodes.findIndex((c) => c.builtinCode === code && c.customCode === undefined && c.version === 1);
     if (i >= 0) return i;
-    operatorCodes.push({ builtinCode: code, deprecatedBuiltinCode: Math.min(code, 127), version: 1 });
+    operatorCodes.push(operatorCode(code));
     return operatorCodes.length - 1;
   };
   const axesByRank = new Map<number, number>();

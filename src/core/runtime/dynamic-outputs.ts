@@ -4,6 +4,7 @@
  * memory back, without any error. Such outputs are found here from the model structure so they can be refused.
  */
 import { BuiltinOperator, type Model } from '../tflite/model';
+import { isConstant } from '../tflite/tensor-types';
 
 /**
  * For each operator type, the inputs that determine the output shape: when one of them is not a constant, TFLite
@@ -61,7 +62,7 @@ export function dynamicOutputs(model: Model, subgraph = 0, tensors?: readonly nu
   const sg = model.subgraphs[subgraph];
   if (!sg) return [];
   const wanted = new Set(tensors ?? sg.outputs);
-  const isConstant = (t: number): boolean => (model.buffers[sg.tensors[t]?.buffer ?? 0]?.data.length ?? 0) > 0;
+  const constant = (t: number): boolean => { const x = sg.tensors[t]; return !!x && isConstant(model, x); };
   const found: DynamicOutput[] = [];
   sg.operators.forEach((op, index) => {
     const produced = op.outputs.filter((t) => wanted.has(t));
@@ -69,7 +70,7 @@ export function dynamicOutputs(model: Model, subgraph = 0, tensors?: readonly nu
     const code = model.operatorCodes[op.opcodeIndex]?.builtinCode;
     const rule = code === undefined ? undefined : SHAPE_INPUTS[code];
     if (!rule) return;
-    const shapeInputs = rule === 'all' ? [] : rule.map((i) => op.inputs[i] ?? -1).filter((t) => t >= 0 && !isConstant(t));
+    const shapeInputs = rule === 'all' ? [] : rule.map((i) => op.inputs[i] ?? -1).filter((t) => t >= 0 && !constant(t));
     if (rule !== 'all' && shapeInputs.length === 0) return;
     for (const tensor of produced) found.push({ tensor, operator: index, operatorName: BuiltinOperator[code!] ?? String(code), shapeInputs });
   });

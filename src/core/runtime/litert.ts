@@ -13,7 +13,7 @@
 import {
   arrayElementsPerValue, bytesToArray, elementTypeInfo, expectedArrayName, type RuntimeDType, type RuntimeTypedArray,
 } from './element-types';
-import { readModel } from '../tflite/index';
+import { elementCount, readModel } from '../tflite/index';
 import type { Model } from '../tflite/model';
 import { dynamicOutputs, type DynamicOutput } from './dynamic-outputs';
 import { RuntimeError } from './errors';
@@ -212,7 +212,7 @@ class LiteRtRuntimeModel implements RuntimeModel {
       if (!(arr instanceof Ctor)) {
         throw new RuntimeError('invalid-input', `${spec} needs a ${arrayName}, got a ${arr?.constructor?.name ?? typeof arr}.`);
       }
-      const count = info.shape.reduce((a, d) => a * d, 1);
+      const count = elementCount(info.shape);
       const expected = info.dtype === 'int4' ? Math.ceil(count / 2) : count * arrayElementsPerValue(info.elementType);
       if (arr.length !== expected) {
         const dynamic = info.shapeSignature

@@ -8,6 +8,8 @@ export * from './errors';
 export * from './names';
 export * from './tensor-types';
 export * from './metadata';
+export * from './operators';
+export { operatorCode } from './operator-code';
 export { readModel, TFLITE_FILE_IDENTIFIER } from './read-model';
 export { validateModel, TFLITE_SCHEMA_VERSION, type ModelWarning, type ValidateOptions } from './validate-model';
 export { writeModel } from './write-model';

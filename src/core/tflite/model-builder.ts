@@ -2,6 +2,7 @@ import { mulberry32 } from '../common/seeded-random';
 import { BuiltinOperator } from './generated/tflite/builtin-operator';
 import { TensorType } from './generated/tflite/tensor-type';
 import type { Buffer, BuiltinOptions, Model, OperatorCode, OptionsTable, QuantParams, Tensor } from './model';
+import { operatorCode } from './operator-code';
 import { elementCount } from './tensor-types';
 
 export type Activation = 'NONE' | 'RELU' | 'RELU6' | 'RELU_N1_TO_1' | 'TANH';
@@ -105,7 +106,7 @@ export class ModelBuilder {
     let opcodeIndex = this.codes.findIndex((c) => c.builtinCode === code);
     if (opcodeIndex < 0) {
       opcodeIndex = this.codes.length;
-      this.codes.push({ builtinCode: code, deprecatedBuiltinCode: Math.min(code, 127), version: 1 });
+      this.codes.push(operatorCode(code));
     }
     const base = name ?? `${BuiltinOperator[code]?.toLowerCase() ?? 'op'}_${this.operators.length}`;
     const outs = outputShapes.map((s, k) => this.tensor(outputShapes.length > 1 ? `${base}:${k}` : base, s));

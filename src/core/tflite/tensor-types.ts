@@ -1,4 +1,5 @@
 import { TensorType } from './generated/tflite/tensor-type';
+import type { Model, Tensor } from './model';
 
 /**
  * Bits per element of each tensor type; 0 for types without a fixed size (STRING, RESOURCE, VARIANT).
@@ -16,10 +17,31 @@ export function bitsPerElement(type: TensorType): number {
   return BITS[type] ?? 0;
 }
 
+/** The values an integer tensor type stores, [min, max] (packed sub-byte types included); undefined for others. */
+const INTEGER_RANGES: Partial<Record<TensorType, readonly [number, number]>> = {
+  [TensorType.INT2]: [-2, 1], [TensorType.INT4]: [-8, 7], [TensorType.UINT4]: [0, 15], [TensorType.INT8]: [-128, 127],
+  [TensorType.UINT8]: [0, 255], [TensorType.INT16]: [-32768, 32767], [TensorType.UINT16]: [0, 65535],
+  [TensorType.INT32]: [-2147483648, 2147483647],
+};
+
+export function integerRange(type: TensorType): readonly [number, number] | undefined {
+  return INTEGER_RANGES[type];
+}
+
 export function elementCount(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;
   return n;
+}
+
+/**
+ * Whether the tensor holds data in the file (weights, biases, constant operands) rather than being computed at run
+ * time: its buffer has bytes, inline or (>2 GB models) external. A buffer index out of range is not constant; the
+ * validator reports it.
+ */
+export function isConstant(model: Model, tensor: Tensor): boolean {
+  const b = model.buffers[tensor.buffer];
+  return !!b && (b.data.byteLength > 0 || b.size > 0n);
 }
 
 /** Bytes a dense tensor of this type and shape occupies, or undefined for variable-size types. */

@@ -6,15 +6,15 @@
  */
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { analyzeArena, type ArenaAnalysis } from '../../core/analysis/arena-source-analysis';
-import { ArenaModelCache } from '../../core/analysis/arena-source-cache';
+import { analyzeArena, type ArenaAnalysis } from '../../core/firmware/arena-analysis';
+import { ArenaModelCache } from '../../core/firmware/model-cache';
 import {
   compilePatterns, DEFAULT_ARENA_CONSTANT_PATTERNS, findArenaConstants, type ArenaConstant,
-} from '../../core/analysis/arena-source-constants';
-import type { SourceFiles } from '../../core/analysis/arena-source-locate';
-import { findModelSymbols, modelSymbolNames, type ModelSymbol } from '../../core/analysis/arena-source-models';
-import { nodeModelFiles, nodeSourceFiles } from '../../core/analysis/arena-source-node-io';
-import { codeView, type CodeView } from '../../core/analysis/arena-source-text';
+} from '../../core/firmware/arena-constants';
+import type { SourceFiles } from '../../core/firmware/locate-model';
+import { findModelSymbols, modelSymbolNames, type ModelSymbol } from '../../core/firmware/model-symbols';
+import { nodeModelFiles, nodeSourceFiles } from '../../core/firmware/node-files';
+import { codeView, type CodeView } from '../../core/firmware/c-source-text';
 import { readArenaSettings, settingsKey, type ArenaSettings } from './settings';
 
 export interface DocumentArenaInfo {

@@ -4,7 +4,7 @@
  * and on edits after a pause; the quick fixes found with them are kept for the code action provider.
  */
 import * as vscode from 'vscode';
-import type { ArenaFinding, ArenaFix } from '../../core/analysis/arena-source-check';
+import type { ArenaFinding, ArenaFix } from '../../core/firmware/arena-check';
 import type { ArenaService } from './arena-service';
 import { isArenaDocument } from './selector';
 
@@ -64,7 +64,7 @@ export class ArenaDiagnostics implements vscode.Disposable {
     }
     const analysis = await service.analyze(doc);
     if (doc.isClosed || doc.version !== version) return; // a newer version is scheduled
-    const { arenaFindings } = require('../../core/analysis/arena-source-check') as typeof import('../../core/analysis/arena-source-check');
+    const { arenaFindings } = require('../../core/firmware/arena-check') as typeof import('../../core/firmware/arena-check');
     const findings = arenaFindings(info.constants, info.symbols, analysis);
     const diagnostics: vscode.Diagnostic[] = [];
     const fixes: StoredFix[] = [];

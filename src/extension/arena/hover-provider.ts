@@ -4,7 +4,7 @@
  * size is enough.
  */
 import * as vscode from 'vscode';
-import type { ArenaConstant } from '../../core/analysis/arena-source-constants';
+import type { ArenaConstant } from '../../core/firmware/arena-constants';
 import type { ArenaService, DocumentArenaInfo } from './arena-service';
 
 /** What the cursor is on: an arena constant (defined in this file or not) or a model symbol. */
@@ -46,7 +46,7 @@ export class ArenaHoverProvider implements vscode.HoverProvider {
     if (!target) return undefined;
     const analysis = await service.analyze(doc, target.kind === 'model' ? target.name : undefined);
     if (token.isCancellationRequested) return undefined;
-    const report = require('../../core/analysis/arena-source-report') as typeof import('../../core/analysis/arena-source-report');
+    const report = require('../../core/firmware/arena-report') as typeof import('../../core/firmware/arena-report');
     const ctx = { relative: (f: string) => service.relative(f) };
     const markdown =
       target.kind === 'constant'

@@ -5,7 +5,7 @@ import type { ArenaOptions, CmsisIsa, KernelLibrary, TargetName } from '../../co
 export interface ArenaSettings {
   options: Required<ArenaOptions>;
   modelSetting?: string;
-  /** Default: DEFAULT_ARENA_CONSTANT_PATTERNS (core/analysis/arena-source-constants.ts), as in package.json. */
+  /** Default: DEFAULT_ARENA_CONSTANT_PATTERNS (core/firmware/arena-constants.ts), as in package.json. */
   constantPatterns: string[];
 }
 

@@ -5,11 +5,11 @@
  */
 import type { TargetName } from '../../core/arena/types';
 import {
-  detectProject, detectProjects, estimateArenaForExport, folderProject, generateModelRunner, modelFileBase, planExport, sha256Hex,
-  type CLanguage, type ExportPlan, type FirmwareProject,
+  estimateArenaForExport, generateModelRunner, modelFileBase, planExport, sha256Hex, type CLanguage, type ExportPlan,
 } from '../../core/codegen';
-import { nodeProjectSnapshot } from '../../core/codegen/node-snapshot';
-import type { ProjectSnapshot } from '../../core/codegen/project-snapshot';
+import { detectProject, detectProjects, folderProject, type FirmwareProject } from '../../core/firmware';
+import { nodeProjectSnapshot } from '../../core/firmware/node-snapshot';
+import type { ProjectSnapshot } from '../../core/firmware/project-snapshot';
 import { loadModel, ModelFormatError, type Model } from '../../core/tflite';
 import { ModelFileError, readModelFileBytes } from '../../core/tflite/model-file';
 

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { isCIdentifier, modelFileBase, type ExportPlan, type PlannedFile } from '../../core/codegen';
+import { formatBytes } from '../../core/common/format';
 import type { DetectedTarget, RunnerJobResult } from './export-job';
 
 export const DEFAULT_EXPORT_SYMBOL = 'g_model';
@@ -85,12 +86,6 @@ export function writeMethod(contentBytes: number, existingBytes: number | undefi
   return existingBytes === undefined ? 'create' : 'replace';
 }
 
-export function formatSize(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
-}
-
 const KIND_VERB: Record<PlannedFile['kind'], string> = { create: 'create', update: 'update', conflict: 'overwrite (not ours)' };
 
 export interface PreviewLine {
@@ -107,7 +102,7 @@ export function previewLines(plan: ExportPlan, shown: (rel: string) => string): 
     lines.push({
       icon: f.kind === 'create' ? 'new-file' : f.kind === 'update' ? 'sync' : 'warning',
       label: shown(f.path),
-      description: `${KIND_VERB[f.kind]} · ${formatSize(f.contents.length)}${f.contents.length > EDIT_MAX_BYTES ? ' · written directly, not undoable' : ''}`,
+      description: `${KIND_VERB[f.kind]} · ${formatBytes(f.contents.length)}${f.contents.length > EDIT_MAX_BYTES ? ' · written directly, not undoable' : ''}`,
       detail: f.description,
     });
   }
@@ -149,7 +144,7 @@ export function previewMarkdown(plan: ExportPlan, modelLabel: string, shown: (re
   md.push('## Files', '');
   for (const f of plan.files) {
     const direct = f.contents.length > EDIT_MAX_BYTES ? ' Too big for the editor\'s undo: written directly; Undo leaves it (delete it or re-export).' : '';
-    md.push(`- **${KIND_VERB[f.kind]}** \`${shown(f.path)}\` (${formatSize(f.contents.length)}): ${f.description}.${direct}`);
+    md.push(`- **${KIND_VERB[f.kind]}** \`${shown(f.path)}\` (${formatBytes(f.contents.length)}): ${f.description}.${direct}`);
   }
   if (plan.edits.length) {
     md.push('', '## Build files', '');

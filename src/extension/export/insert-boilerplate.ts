@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { parseModelMarker } from '../../core/analysis/arena-source-models';
+import { parseModelMarker } from '../../core/codegen/marker';
 import { modelFileBase } from '../../core/codegen';
 import { DEFAULT_EXPORT_SYMBOL, exportedModelFromHeader, insertionText, type ExportedModel } from './export-ui';
 import { pickModel, workspaceDisplayPath } from './pick-model';

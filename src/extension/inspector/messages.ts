@@ -5,9 +5,9 @@
  * Type-only module: imported by both src/extension/ and webview/ (no `vscode`, no DOM).
  */
 import type { ModelSummary } from '../../core/analysis/summary';
-import type { InspectorDetails, InspectorView } from '../../core/analysis/inspector-view';
-import type { WeightStats } from '../../core/analysis/inspector-weights';
-import type { ChannelQuant } from '../../core/analysis/inspector-tables';
+import type { InspectorDetails, InspectorView } from '../../core/inspector/view';
+import type { WeightStats } from '../../core/inspector/weight-stats';
+import type { ChannelQuant } from '../../core/inspector/tables';
 
 export type { ModelSummary, InspectorDetails, InspectorView, WeightStats, ChannelQuant };
 

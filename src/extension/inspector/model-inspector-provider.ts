@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { FileError } from '../../core/io/file-error';
 import { MODEL_FILE_LIMIT, readFileBoundedAsync } from '../../core/io/bounded-read';
 import * as vscode from 'vscode';
-import type { InspectorDetails, InspectorView } from '../../core/analysis/inspector-view';
+import type { InspectorDetails, InspectorView } from '../../core/inspector/view';
 import type { Model } from '../../core/tflite';
 import type { InspectorMessage, RenderReport, RevealTarget, WebviewMessage } from './messages';
 import { failure, inspectorView, loadModelFile, preloadAnalysis } from './read-summary';
@@ -124,7 +124,7 @@ class ModelDocument implements vscode.CustomDocument {
         const value = fn();
         return { value, ms: performance.now() - t0 };
       };
-      const modules = step(() => require('../../core/analysis/inspector-view') as typeof import('../../core/analysis/inspector-view'));
+      const modules = step(() => require('../../core/inspector/view') as typeof import('../../core/inspector/view'));
       await yieldToHost();
       const arena = step(() => modules.value.arenaForView(state.model));
       await yieldToHost();
@@ -252,7 +252,7 @@ export class ModelInspectorProvider implements vscode.CustomReadonlyEditorProvid
         const state = await doc.state;
         const { subgraph, tensor } = msg;
         if (!state.ok) return;
-        const { weightStats } = require('../../core/analysis/inspector-weights') as typeof import('../../core/analysis/inspector-weights');
+        const { weightStats } = require('../../core/inspector/weight-stats') as typeof import('../../core/inspector/weight-stats');
         try {
           await post(webview, { type: 'weights', subgraph, tensor, stats: weightStats(state.model, subgraph, tensor) });
         } catch (err) {
@@ -263,7 +263,7 @@ export class ModelInspectorProvider implements vscode.CustomReadonlyEditorProvid
       case 'channels': {
         const state = await doc.state;
         if (!state.ok) return;
-        const { channelQuant } = require('../../core/analysis/inspector-tables') as typeof import('../../core/analysis/inspector-tables');
+        const { channelQuant } = require('../../core/inspector/tables') as typeof import('../../core/inspector/tables');
         const quant = channelQuant(state.model, msg.subgraph, msg.tensor);
         await post(webview, { type: 'channels', subgraph: msg.subgraph, tensor: msg.tensor, ...(quant ? { quant } : {}) });
         break;

@@ -4,7 +4,7 @@
  * load the model library (esbuild keeps a call-time require lazy in the bundle; a dynamic import() would not resolve
  * in the unbundled test build).
  */
-import type { InspectorView } from '../../core/analysis/inspector-view';
+import type { InspectorView } from '../../core/inspector/view';
 import type { ModelSummary } from '../../core/analysis/summary';
 import type { Model, ModelWarning } from '../../core/tflite';
 
@@ -36,11 +36,11 @@ export function failure(fileName: string, err: unknown): { ok: false; title: str
 
 /** Loads the modules `inspectorView` needs, so that the first build does not pay for it in the same step. */
 export function preloadAnalysis(): void {
-  require('../../core/analysis/inspector-view');
+  require('../../core/inspector/view');
 }
 
 export function inspectorView(model: Model, warnings: ModelWarning[], fileBytes: number): InspectorView {
-  const { buildInspectorView } = require('../../core/analysis/inspector-view') as typeof import('../../core/analysis/inspector-view');
+  const { buildInspectorView } = require('../../core/inspector/view') as typeof import('../../core/inspector/view');
   return buildInspectorView(model, { fileBytes, warnings });
 }
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { formatBytes, formatReal } from '../../../src/core/analysis/inspector-format';
+import { formatBytes, formatReal } from '../../../src/core/common/format';
 import { summarizeModel } from '../../../src/core/analysis/summary';
 import { estimateArena } from '../../../src/core/arena';
 import { ModelBuilder, TensorType, elementCount, loadModel, opcodeName, writeModel } from '../../../src/core/tflite';

@@ -3,9 +3,9 @@
  * estimate for the configured build, its TFLite Micro problems, and whether the .tflite changed since the export.
  */
 import type { ArenaOptions } from '../arena';
-import { ArenaModelCache, type EstimateResult, type LoadedModel } from './arena-source-cache';
-import { locateModel, type LocateRequest, type ModelLocation, type SourceFiles } from './arena-source-locate';
-import type { TflmProblem } from './tflm-compat';
+import { ArenaModelCache, type EstimateResult, type LoadedModel } from './model-cache';
+import { locateModel, type LocateRequest, type ModelLocation, type SourceFiles } from './locate-model';
+import type { TflmProblem } from '../analysis/tflm-compat';
 
 export interface ArenaAnalysisRequest extends LocateRequest {
   options: Required<ArenaOptions>;

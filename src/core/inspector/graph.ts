@@ -2,10 +2,11 @@
  * The data-flow graph of one subgraph for the inspector's Graph view: one node per operator plus one per subgraph
  * input and output, and one edge per activation tensor from the operator that writes it to each operator that reads
  * it. Constant inputs (weights) are left out: they would triple the node count without showing the data flow; the
- * node details list them. Pure data; the layout is done separately (inspector-graph-layout.ts).
+ * node details list them. Pure data; the webview lays it out (webview/lib/graph-layout.ts).
  */
-import { formatShapeText } from './inspector-format';
-import type { OpCategory, OperatorRow, TensorRow } from './inspector-tables';
+import { formatShape } from '../common/format';
+import type { OpCategory } from '../tflite/operators';
+import type { OperatorRow, TensorRow } from './tables';
 
 export type GraphNodeKind = 'op' | 'input' | 'output';
 
@@ -43,12 +44,12 @@ export function buildGraph(operators: readonly OperatorRow[], tensors: readonly 
   for (const t of inputs) {
     const tensor = tensors[t];
     if (!tensor) continue;
-    nodes.push({ id: inputNodeId(t), kind: 'input', label: tensor.name || `tensor ${t}`, detail: formatShapeText(tensor.shape), category: 'io', ref: t });
+    nodes.push({ id: inputNodeId(t), kind: 'input', label: tensor.name || `tensor ${t}`, detail: formatShape(tensor.shape), category: 'io', ref: t });
     source.set(t, inputNodeId(t));
   }
   for (const op of operators) {
     const out = op.outputs[0] !== undefined && op.outputs[0] >= 0 ? tensors[op.outputs[0]] : undefined;
-    nodes.push({ id: opNodeId(op.index), kind: 'op', label: op.opcode, detail: out ? formatShapeText(out.shape) : '', category: op.category, ref: op.index });
+    nodes.push({ id: opNodeId(op.index), kind: 'op', label: op.opcode, detail: out ? formatShape(out.shape) : '', category: op.category, ref: op.index });
     for (const t of op.outputs) if (t >= 0) source.set(t, opNodeId(op.index));
   }
   for (const op of operators) {
@@ -63,7 +64,7 @@ export function buildGraph(operators: readonly OperatorRow[], tensors: readonly 
   for (const t of outputs) {
     const tensor = tensors[t];
     if (!tensor) continue;
-    nodes.push({ id: outputNodeId(t), kind: 'output', label: tensor.name || `tensor ${t}`, detail: formatShapeText(tensor.shape), category: 'io', ref: t });
+    nodes.push({ id: outputNodeId(t), kind: 'output', label: tensor.name || `tensor ${t}`, detail: formatShape(tensor.shape), category: 'io', ref: t });
     const from = source.get(t);
     if (from) edges.push({ from, to: outputNodeId(t), tensor: t });
   }

@@ -3,7 +3,7 @@
  * tensor's scale and zero point (per channel along quantized_dimension), summarised as statistics and a histogram.
  * Only this summary crosses to the page, never the bytes, and only when the page asks for a tensor.
  */
-import { TensorType, tensorTypeName, type Model, type Tensor } from '../tflite';
+import { elementCount, TensorType, tensorTypeName, type Model, type Tensor } from '../tflite';
 
 export interface WeightStats {
   subgraph: number;
@@ -96,8 +96,7 @@ export function weightStats(model: Model, subgraph: number, tensorIndex: number,
   if (!g || !t) throw new WeightsUnavailableError(`subgraph ${subgraph} has no tensor ${tensorIndex}`);
   const data = model.buffers[t.buffer]?.data;
   if (!data || data.length === 0) throw new WeightsUnavailableError(`tensor ${tensorIndex} (${t.name}) is an activation: it has no values in the file`);
-  let count = 1;
-  for (const d of t.shape) count *= d;
+  const count = elementCount(t.shape);
   const values = decodeValues(t.type, data, count);
   const q = t.quantization;
   const quantized = !!q && q.scale.length > 0 && t.type !== TensorType.FLOAT32 && t.type !== TensorType.FLOAT16;

@@ -8,8 +8,9 @@
  * File access is injected, so this runs the same against the disk, an editor's buffers or a test's map.
  */
 import path from 'node:path';
-import { MARKER_HEAD_CHARS, findModelSymbols, modelSymbolNames, parseModelMarker, type ModelMarker } from './arena-source-models';
-import { codeView, findQuotedIncludes, type CodeView } from './arena-source-text';
+import { MARKER_HEAD_CHARS, parseModelMarker, type ModelMarker } from '../codegen/marker';
+import { findModelSymbols, modelSymbolNames } from './model-symbols';
+import { codeView, findQuotedIncludes, type CodeView } from './c-source-text';
 
 export interface SourceFiles {
   /** The file's text (its first `maxChars` characters when given), or undefined when it cannot be read. */
@@ -46,6 +47,8 @@ export type ModelLocation =
 const C_FAMILY = /\.(c|cc|cpp|cxx|h|hh|hpp|hxx|ino)$/i;
 /** Bound on the siblings read (their first few KB only). */
 const MAX_SIBLINGS = 64;
+/** What is read of an include or a sibling: the marker block, and the start of an array defined after it. */
+const HEAD_CHARS = 2 * MARKER_HEAD_CHARS;
 /** How many folders up from a generated file its workspace-relative model path is tried. */
 const MAX_PARENT_LEVELS = 8;
 
@@ -78,7 +81,7 @@ async function candidates(req: LocateRequest, io: SourceFiles): Promise<Candidat
     const file = path.resolve(dir, inc);
     if (seen.has(file)) continue;
     seen.add(file);
-    const head = await io.readText(file, MARKER_HEAD_CHARS * 2);
+    const head = await io.readText(file, HEAD_CHARS);
     if (head !== undefined) out.push(describe(file, head, 'include'));
   }
   const siblings = (await io.listDir(dir)).filter((n) => C_FAMILY.test(n)).sort().slice(0, MAX_SIBLINGS);
@@ -86,7 +89,7 @@ async function candidates(req: LocateRequest, io: SourceFiles): Promise<Candidat
     const file = path.resolve(dir, name);
     if (seen.has(file)) continue;
     seen.add(file);
-    const head = await io.readText(file, MARKER_HEAD_CHARS * 2);
+    const head = await io.readText(file, HEAD_CHARS);
     if (head !== undefined) out.push(describe(file, head, 'sibling'));
   }
   return out;

@@ -4,10 +4,11 @@
  * TFLite Micro problems on the model array symbol.
  */
 import path from 'node:path';
+import { formatCount } from '../common/format';
 import type { ArenaEstimate } from '../arena';
-import type { ArenaAnalysis } from './arena-source-analysis';
-import { arenaSizeReplacement, replacementValue, type ArenaConstant } from './arena-source-constants';
-import { modelSymbolNames, type ModelSymbol } from './arena-source-models';
+import type { ArenaAnalysis } from './arena-analysis';
+import { arenaSizeReplacement, replacementValue, type ArenaConstant } from './arena-constants';
+import { modelSymbolNames, type ModelSymbol } from './model-symbols';
 
 export type FindingSeverity = 'error' | 'warning' | 'information';
 export type FindingCode = 'arena-too-small' | 'arena-oversized' | 'tflm-compat' | 'model-unreadable' | 'stale-export';
@@ -32,7 +33,6 @@ export interface ArenaFinding {
 /** An arena above this multiple of the minimum is reported as oversized. */
 export const OVERSIZED_FACTOR = 2;
 
-export const fmtBytes = (n: number): string => n.toLocaleString('en-US');
 
 export function buildLabel(e: ArenaEstimate): string {
   return `${e.target}, ${e.kernels === 'cmsis-nn' ? `CMSIS-NN kernels (${e.isa})` : 'reference kernels'}`;
@@ -49,7 +49,7 @@ function fixFor(c: ArenaConstant, e: ArenaEstimate): ArenaFix {
   const text = arenaSizeReplacement(c.exprText, e.recommendedArenaBytes);
   const value = replacementValue(c.exprText, e.recommendedArenaBytes);
   return {
-    title: `Set ${c.name} to ${text === String(value) ? `${fmtBytes(value)} bytes` : `${text.trim()} (${fmtBytes(value)} bytes)`}, the recommended size`,
+    title: `Set ${c.name} to ${text === String(value) ? `${formatCount(value)} bytes` : `${text.trim()} (${formatCount(value)} bytes)`}, the recommended size`,
     offset: c.exprOffset,
     length: c.exprLength,
     text,
@@ -64,19 +64,19 @@ function constantFindings(constants: readonly ArenaConstant[], a: ArenaAnalysis)
     // A constant derived from another arena constant is checked there, once.
     if (!c.value.ok || c.refersTo.length > 0) continue;
     const declared = c.value.value;
-    const needs = `${modelLabel(a)} needs ${e.exact ? '' : 'at least '}${fmtBytes(e.minArenaBytes)} bytes on ${buildLabel(e)}`;
+    const needs = `${modelLabel(a)} needs ${e.exact ? '' : 'at least '}${formatCount(e.minArenaBytes)} bytes on ${buildLabel(e)}`;
     if (declared < e.minArenaBytes) {
       out.push({
         offset: c.nameOffset, length: c.name.length, severity: 'warning', code: 'arena-too-small',
-        message: `${c.name} is ${fmtBytes(declared)} bytes, but ${needs}: AllocateTensors() will fail. ` +
-          `Recommended: ${fmtBytes(e.recommendedArenaBytes)} bytes.`,
+        message: `${c.name} is ${formatCount(declared)} bytes, but ${needs}: AllocateTensors() will fail. ` +
+          `Recommended: ${formatCount(e.recommendedArenaBytes)} bytes.`,
         fix: fixFor(c, e),
       });
     } else if (declared > OVERSIZED_FACTOR * e.minArenaBytes) {
       out.push({
         offset: c.nameOffset, length: c.name.length, severity: 'information', code: 'arena-oversized',
-        message: `${c.name} is ${fmtBytes(declared)} bytes, more than twice what ${needs}; ` +
-          `${fmtBytes(declared - e.recommendedArenaBytes)} bytes of RAM could be freed (recommended: ${fmtBytes(e.recommendedArenaBytes)}).`,
+        message: `${c.name} is ${formatCount(declared)} bytes, more than twice what ${needs}; ` +
+          `${formatCount(declared - e.recommendedArenaBytes)} bytes of RAM could be freed (recommended: ${formatCount(e.recommendedArenaBytes)}).`,
         fix: fixFor(c, e),
       });
     }

@@ -1,17 +1,17 @@
 /**
  * The whole view model of the model inspector, built once per file: the summary (Overview), and per subgraph the
  * operator and tensor tables, the graph and the activation timeline. It holds no weight bytes (see
- * inspector-weights.ts for the values of one tensor, fetched on request) and only plain JSON values, so it crosses
+ * weight-stats.ts for the values of one tensor, fetched on request) and only plain JSON values, so it crosses
  * to the webview as one message.
  */
 import type { Model, ModelWarning } from '../tflite';
 import { estimateArena } from '../arena';
 import type { ArenaEstimate } from '../arena';
-import { buildGraph, type GraphModel } from './inspector-graph';
-import { activationTimeline, type ActivationTimeline } from './inspector-memory';
-import { operatorRows, tensorRows, type OperatorRow, type TensorRow } from './inspector-tables';
-import { summarizeModel, type ModelSummary } from './summary';
-import { checkTflmCompatibility, type TflmProblem } from './tflm-compat';
+import { buildGraph, type GraphModel } from './graph';
+import { activationTimeline, type ActivationTimeline } from './activation-timeline';
+import { operatorRows, tensorRows, type OperatorRow, type TensorRow } from './tables';
+import { summarizeModel, type ModelSummary } from '../analysis/summary';
+import { checkTflmCompatibility, type TflmProblem } from '../analysis/tflm-compat';
 
 export interface SubgraphView {
   index: number;

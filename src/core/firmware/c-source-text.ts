@@ -86,10 +86,3 @@ export function findQuotedIncludes(text: string): string[] {
   for (let m = re.exec(text); m; m = re.exec(text)) out.push(m[1]!);
   return out;
 }
-
-/** 1-based line and 0-based column of an offset, for messages. */
-export function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}

@@ -6,8 +6,8 @@
 import { estimateArena, type ArenaEstimate, type ArenaOptions } from '../arena';
 import { sha256Hex } from '../codegen/sha256';
 import { loadModel, ModelFormatError, type Model } from '../tflite';
-import { parseByteArrayChunked } from './arena-source-bytes';
-import { checkTflmCompatibility, type TflmProblem } from './tflm-compat';
+import { readModelArray } from './model-symbols';
+import { checkTflmCompatibility, type TflmProblem } from '../analysis/tflm-compat';
 
 export interface FileStamp {
   mtimeMs: number;
@@ -93,7 +93,7 @@ export class ArenaModelCache {
     return this.entry(source, stamp, async () => {
       const content = text?.text ?? (await this.io.readText(file));
       try {
-        return fromBytes(await parseByteArrayChunked(content, symbol), `${symbol} in ${file}`, false);
+        return fromBytes(await readModelArray(content, symbol), `${symbol} in ${file}`, false);
       } catch (e) {
         return { source, error: describeError(e, `${symbol} in ${file}`), byteSize: 0 };
       }

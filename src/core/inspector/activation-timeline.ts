@@ -4,7 +4,7 @@
  * That sum is what any arena plan must hold at that step; the real plan (estimateArena) adds alignment, gaps,
  * scratch buffers and the persistent tail.
  */
-import type { OperatorRow, TensorRow } from './inspector-tables';
+import type { OperatorRow, TensorRow } from './tables';
 
 export interface ActivationStep {
   op: number;

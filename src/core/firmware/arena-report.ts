@@ -4,9 +4,10 @@
  */
 import path from 'node:path';
 import type { ArenaEstimate } from '../arena';
-import type { ArenaAnalysis } from './arena-source-analysis';
-import { buildLabel, fmtBytes, OVERSIZED_FACTOR } from './arena-source-check';
-import type { ArenaConstant } from './arena-source-constants';
+import type { ArenaAnalysis } from './arena-analysis';
+import { formatCount } from '../common/format';
+import { buildLabel, OVERSIZED_FACTOR } from './arena-check';
+import type { ArenaConstant } from './arena-constants';
 
 export interface ReportContext {
   /** A path as the user knows it (workspace-relative). */
@@ -29,14 +30,14 @@ function estimateTable(e: ArenaEstimate): string[] {
     ['Tail: persistent allocations', e.tailBytes],
   ];
   for (const [category, bytes] of Object.entries(e.breakdown.tail)) if (bytes) rows.push([`&nbsp;&nbsp;· tail ${category}`, bytes]);
-  return [`| ${escapeMarkdown(buildLabel(e))} | bytes |`, '|:--|--:|', ...rows.map(([label, bytes]) => `| ${label} | ${fmtBytes(bytes)} |`)];
+  return [`| ${escapeMarkdown(buildLabel(e))} | bytes |`, '|:--|--:|', ...rows.map(([label, bytes]) => `| ${label} | ${formatCount(bytes)} |`)];
 }
 
 function peakLine(e: ArenaEstimate): string | undefined {
   if (!e.peak) return undefined;
   const sg = e.peak.subgraph > 0 ? ` of subgraph ${e.peak.subgraph}` : '';
-  return `Peak at operator ${e.peak.operatorIndex} ${code(e.peak.opcode)}${sg}: ${fmtBytes(e.peak.bytes)} bytes of head in use ` +
-    `(activations ${fmtBytes(e.breakdown.activationBytesAtPeak)}, scratch ${fmtBytes(e.breakdown.scratchBytesAtPeak)}).`;
+  return `Peak at operator ${e.peak.operatorIndex} ${code(e.peak.opcode)}${sg}: ${formatCount(e.peak.bytes)} bytes of head in use ` +
+    `(activations ${formatCount(e.breakdown.activationBytesAtPeak)}, scratch ${formatCount(e.breakdown.scratchBytesAtPeak)}).`;
 }
 
 function sourceLines(a: ArenaAnalysis, ctx: ReportContext): string[] {
@@ -76,18 +77,18 @@ function verdict(c: ArenaConstant, e: ArenaEstimate): string {
   if (!c.value.ok) return `$(question) The declared size is not known here: ${escapeMarkdown(c.value.reason)}.`;
   const v = c.value.value;
   if (v < e.minArenaBytes) {
-    return `$(error) **Too small** by ${fmtBytes(e.minArenaBytes - v)} bytes: \`AllocateTensors()\` will fail. ` +
-      `Use ${fmtBytes(e.recommendedArenaBytes)} bytes.`;
+    return `$(error) **Too small** by ${formatCount(e.minArenaBytes - v)} bytes: \`AllocateTensors()\` will fail. ` +
+      `Use ${formatCount(e.recommendedArenaBytes)} bytes.`;
   }
   if (v > OVERSIZED_FACTOR * e.minArenaBytes) {
-    return `$(info) **Enough, but more than twice what is needed**: ${fmtBytes(v - e.recommendedArenaBytes)} bytes of RAM could be freed.`;
+    return `$(info) **Enough, but more than twice what is needed**: ${formatCount(v - e.recommendedArenaBytes)} bytes of RAM could be freed.`;
   }
-  return `$(pass) **Enough**: ${fmtBytes(v - e.minArenaBytes)} bytes to spare.`;
+  return `$(pass) **Enough**: ${formatCount(v - e.minArenaBytes)} bytes to spare.`;
 }
 
 /** Hover over an arena size constant or a tensor arena array. */
 export function arenaConstantMarkdown(c: ArenaConstant, a: ArenaAnalysis, ctx: ReportContext): string {
-  const declared = c.value.ok ? `${fmtBytes(c.value.value)} bytes` : 'unknown';
+  const declared = c.value.ok ? `${formatCount(c.value.value)} bytes` : 'unknown';
   const title = `**TinyML: tensor arena** — ${code(c.name)} = ${code(c.exprText.replace(/\s+/g, ' '))}` +
     (c.value.ok && c.exprText.trim() !== String(c.value.value) ? ` = ${declared}` : c.value.ok ? ' bytes' : '');
   const parts: string[] = [title];
@@ -111,13 +112,13 @@ export function modelSymbolMarkdown(name: string, a: ArenaAnalysis, ctx: ReportC
   const m = a.loaded?.model;
   if (m && a.loaded) {
     const sg = m.subgraphs[0];
-    parts.push(`${fmtBytes(a.loaded.byteSize)} bytes · ${m.subgraphs.length} subgraph${m.subgraphs.length === 1 ? '' : 's'} · ` +
+    parts.push(`${formatCount(a.loaded.byteSize)} bytes · ${m.subgraphs.length} subgraph${m.subgraphs.length === 1 ? '' : 's'} · ` +
       `${sg?.operators.length ?? 0} operators · ${sg?.tensors.length ?? 0} tensors`);
   }
   parts.push(...modelStatus(a));
   if (a.estimate?.ok) {
     const e = a.estimate.estimate;
-    parts.push(`Tensor arena: required **${fmtBytes(e.minArenaBytes)}** bytes, recommended **${fmtBytes(e.recommendedArenaBytes)}**.`);
+    parts.push(`Tensor arena: required **${formatCount(e.minArenaBytes)}** bytes, recommended **${formatCount(e.recommendedArenaBytes)}**.`);
     parts.push(estimateTable(e).join('\n'));
     const more = [peakLine(e), approximateLine(e)].filter((x): x is string => !!x);
     if (more.length) parts.push(more.join('  \n'));

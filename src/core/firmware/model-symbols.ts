@@ -1,41 +1,10 @@
 /**
- * Finds the model in C/C++ text: the provenance comment our export writes at the top of generated files, and the
- * byte arrays that hold (or declare) a .tflite flatbuffer, e.g. `g_model` in `tflite::GetModel(g_model)`.
+ * Finds the model in C/C++ text: the byte arrays that hold (or declare) a .tflite flatbuffer, e.g. `g_model` in
+ * `tflite::GetModel(g_model)`. The provenance comment of generated files is read by codegen/marker.ts.
  */
-import { GENERATED_MARKER } from '../codegen/marker';
-import { codeView, type CodeView } from './arena-source-text';
-
-/** How far into a file the provenance comment is looked for (after a pasted license banner, say). */
-export const MARKER_HEAD_CHARS = 4096;
-
-export interface ModelMarker {
-  /** Workspace-relative path of the source .tflite, as written by the export. */
-  modelPath: string;
-  sha256: string;
-  byteSize?: number;
-  /** Arena size the export estimated, when it wrote one. */
-  arenaBytes?: number;
-  arenaTarget?: string;
-}
-
-/** The provenance comment at the top of a generated file, or undefined when the text has none. */
-export function parseModelMarker(text: string): ModelMarker | undefined {
-  const head = text.slice(0, MARKER_HEAD_CHARS);
-  if (!head.includes(GENERATED_MARKER)) return undefined;
-  const field = (label: string): string | undefined => new RegExp(`^//\\s*${label}:[ \\t]*(.+?)[ \\t]*$`, 'm').exec(head)?.[1];
-  const modelPath = field('Model');
-  const sha256 = field('SHA-256')?.toLowerCase();
-  if (!modelPath || !sha256 || !/^[0-9a-f]{64}$/.test(sha256)) return undefined;
-  const marker: ModelMarker = { modelPath, sha256 };
-  const size = /^(\d+) bytes/.exec(field('Size') ?? '');
-  if (size) marker.byteSize = Number(size[1]);
-  const arena = /^(\d+) bytes estimated for (\S+)/.exec(field('Arena') ?? '');
-  if (arena) {
-    marker.arenaBytes = Number(arena[1]);
-    marker.arenaTarget = arena[2];
-  }
-  return marker;
-}
+import { CArrayParseError } from '../codegen/errors';
+import { leadingInitializerBytes, parseInitializerChunked, type ChunkedParseOptions } from '../codegen/c-array-parse';
+import { codeView, type CodeView } from './c-source-text';
 
 export type ModelSymbolRole = 'definition' | 'declaration' | 'usage';
 
@@ -60,12 +29,7 @@ const TFL3 = [0x54, 0x46, 0x4c, 0x33];
 
 /** Whether the initializer starting at `offset` (just after `{`) begins with 8 values whose last four are TFL3. */
 export function initializerLooksLikeTflite(code: string, offset: number): boolean {
-  const values: number[] = [];
-  const re = /\s*(0[xX][0-9a-fA-F]+|\d+)[uUlL]*\s*,?/y;
-  re.lastIndex = offset;
-  for (let m = re.exec(code); m && values.length < 8; m = re.exec(code)) {
-    values.push(m[1]!.startsWith('0x') || m[1]!.startsWith('0X') ? parseInt(m[1]!.slice(2), 16) : parseInt(m[1]!, m[1]!.length > 1 && m[1]!.startsWith('0') ? 8 : 10));
-  }
+  const values = leadingInitializerBytes(code, offset, 8);
   return values.length === 8 && TFL3.every((b, i) => values[4 + i] === b);
 }
 
@@ -89,9 +53,14 @@ export function findModelSymbols(text: string, view: CodeView = codeView(text)):
   return out.sort((a, b) => a.offset - b.offset);
 }
 
-/** Whether `text` defines a byte array named `name` with an initializer. */
-export function definesByteArray(text: string, name: string): boolean {
-  return findModelSymbols(text).some((s) => s.name === name && s.role === 'definition');
+/**
+ * The bytes of the byte array `name` defined in `text` (the definition findModelSymbols sees, so a commented-out one
+ * is skipped), read in slices so that a 24 MB source does not block the editor. Throws CArrayParseError.
+ */
+export async function readModelArray(text: string, name: string, options?: ChunkedParseOptions): Promise<Uint8Array> {
+  const def = findModelSymbols(text).find((s) => s.name === name && s.role === 'definition');
+  if (!def) throw new CArrayParseError(`no definition of the byte array ${name} (${name}[] = { ... }) found`);
+  return parseInitializerChunked(text, text.indexOf('{', def.offset), name, options);
 }
 
 /** Names that are models in this text: defined arrays that look like .tflite, declared arrays, GetModel arguments. */

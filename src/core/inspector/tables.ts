@@ -3,10 +3,9 @@
  * Each row carries the links the page needs for click-through: an operator's tensor indices, a tensor's producer
  * and consumers.
  */
-import { opcodeName, tensorByteSize, tensorTypeName, type Model, type OptionValue, type QuantParams, type SubGraph, type Tensor } from '../tflite';
-import { operatorMacs } from './op-cost';
-
-export type OpCategory = 'conv' | 'activation' | 'pool' | 'arithmetic' | 'shape' | 'quantize' | 'control' | 'recurrent' | 'custom' | 'other';
+import { integerRange, isConstant, opcodeName, tensorByteSize, tensorTypeName, type Model, type OptionValue, type QuantParams, type SubGraph, type TensorType } from '../tflite';
+import { opCategory, type OpCategory } from '../tflite/operators';
+import { operatorMacs } from '../analysis/op-cost';
 
 export interface OperatorRow {
   index: number;
@@ -70,36 +69,6 @@ export interface TensorRow {
   consumers: number[];
 }
 
-const QRANGE: Record<string, [number, number]> = {
-  INT8: [-128, 127], UINT8: [0, 255], INT16: [-32768, 32767], UINT16: [0, 65535], INT4: [-8, 7], UINT4: [0, 15],
-  INT32: [-2147483648, 2147483647],
-};
-
-const CATEGORY: ReadonlyMap<string, OpCategory> = new Map<string, OpCategory>([
-  ...['CONV_2D', 'CONV_3D', 'DEPTHWISE_CONV_2D', 'TRANSPOSE_CONV', 'FULLY_CONNECTED', 'BATCH_MATMUL', 'CONV_3D_TRANSPOSE']
-    .map((o) => [o, 'conv'] as const),
-  ...['RELU', 'RELU6', 'RELU_N1_TO_1', 'RELU_0_TO_1', 'LEAKY_RELU', 'PRELU', 'LOGISTIC', 'TANH', 'SOFTMAX', 'LOG_SOFTMAX',
-    'HARD_SWISH', 'ELU', 'GELU'].map((o) => [o, 'activation'] as const),
-  ...['MAX_POOL_2D', 'AVERAGE_POOL_2D', 'L2_POOL_2D', 'MEAN', 'SUM', 'REDUCE_MAX', 'REDUCE_MIN', 'REDUCE_PROD']
-    .map((o) => [o, 'pool'] as const),
-  ...['ADD', 'SUB', 'MUL', 'DIV', 'SQUARED_DIFFERENCE', 'MAXIMUM', 'MINIMUM', 'SQRT', 'RSQRT', 'EXP', 'LOG', 'ABS', 'NEG',
-    'POW', 'SQUARE', 'ADD_N', 'FLOOR', 'CEIL', 'ROUND', 'SIN', 'COS', 'L2_NORMALIZATION', 'FLOOR_DIV', 'FLOOR_MOD']
-    .map((o) => [o, 'arithmetic'] as const),
-  ...['RESHAPE', 'SQUEEZE', 'EXPAND_DIMS', 'CONCATENATION', 'PAD', 'PADV2', 'MIRROR_PAD', 'TRANSPOSE', 'SLICE',
-    'STRIDED_SLICE', 'SPLIT', 'SPLIT_V', 'PACK', 'UNPACK', 'GATHER', 'GATHER_ND', 'TILE', 'BROADCAST_TO',
-    'RESIZE_BILINEAR', 'RESIZE_NEAREST_NEIGHBOR', 'SPACE_TO_DEPTH', 'DEPTH_TO_SPACE', 'SPACE_TO_BATCH_ND',
-    'BATCH_TO_SPACE_ND', 'SHAPE', 'FILL', 'ZEROS_LIKE', 'ONES_LIKE', 'REVERSE_V2'].map((o) => [o, 'shape'] as const),
-  ...['QUANTIZE', 'DEQUANTIZE', 'CAST', 'FAKE_QUANT'].map((o) => [o, 'quantize'] as const),
-  ...['IF', 'WHILE', 'CALL_ONCE', 'CALL', 'VAR_HANDLE', 'READ_VARIABLE', 'ASSIGN_VARIABLE'].map((o) => [o, 'control'] as const),
-  ...['LSTM', 'UNIDIRECTIONAL_SEQUENCE_LSTM', 'BIDIRECTIONAL_SEQUENCE_LSTM', 'UNIDIRECTIONAL_SEQUENCE_RNN', 'RNN', 'SVDF', 'GRU']
-    .map((o) => [o, 'recurrent'] as const),
-]);
-
-export function opCategory(opcode: string): OpCategory {
-  if (opcode.startsWith('CUSTOM:')) return 'custom';
-  return CATEGORY.get(opcode) ?? 'other';
-}
-
 /** Options tables mostly restate defaults; these keys say nothing a reader needs when they hold these values. */
 const QUIET: Readonly<Record<string, OptionValue>> = {
   quantized_bias_type: 'FLOAT32', asymmetric_quantize_inputs: false, keep_num_dims: false, weights_format: 'DEFAULT',
@@ -135,10 +104,6 @@ export function formatOperatorOptions(table: Record<string, OptionValue> | undef
   return parts.join(' · ');
 }
 
-function isConstant(model: Model, t: Tensor): boolean {
-  return (model.buffers[t.buffer]?.data.length ?? 0) > 0;
-}
-
 export function operatorRows(model: Model, g: SubGraph): OperatorRow[] {
   return g.operators.map((op, index) => {
     const code = model.operatorCodes[op.opcodeIndex];
@@ -156,8 +121,8 @@ export function operatorRows(model: Model, g: SubGraph): OperatorRow[] {
   });
 }
 
-function realRange(type: string, q: QuantParams): [number, number] | undefined {
-  const r = QRANGE[type];
+function realRange(type: TensorType, q: QuantParams): [number, number] | undefined {
+  const r = integerRange(type);
   if (r && q.scale.length > 0) {
     let lo = Infinity;
     let hi = -Infinity;
@@ -212,7 +177,7 @@ export function tensorRows(model: Model, g: SubGraph): TensorRow[] {
     const q = t.quantization;
     if (q && (q.scale.length > 0 || q.min?.length)) {
       row.quant = quantRow(q);
-      const range = realRange(type, q);
+      const range = realRange(t.type, q);
       if (range) row.realRange = range;
     }
     const p = producer.get(index);

@@ -1,8 +1,8 @@
 /** The file access of model location and loading, on the local disk (node:fs, asynchronous). */
 import fs from 'node:fs/promises';
 import { MODEL_FILE_LIMIT, readFileBoundedAsync, SOURCE_FILE_LIMIT } from '../io/bounded-read';
-import type { ModelFiles } from './arena-source-cache';
-import type { SourceFiles } from './arena-source-locate';
+import type { ModelFiles } from './model-cache';
+import type { SourceFiles } from './locate-model';
 
 async function readHead(file: string, maxChars: number): Promise<string> {
   const handle = await fs.open(file, 'r');

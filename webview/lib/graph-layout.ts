@@ -3,7 +3,7 @@
  * It runs in the webview, never in the extension host: a few hundred operators take a few hundred milliseconds.
  */
 import dagre from '@dagrejs/dagre';
-import type { GraphModel, GraphNode } from './inspector-graph';
+import type { GraphModel, GraphNode } from '../../src/core/inspector/graph';
 
 export interface PlacedNode {
   node: GraphNode;

@@ -3,8 +3,8 @@
  * `#define TENSOR_ARENA_SIZE (100*1024)`, `uint8_t tensor_arena[10 * 1024];`, and evaluates it. Names are matched
  * against configurable patterns (the `tinyml.arena.constantPatterns` setting).
  */
-import { evaluateIntExpression, type EvalResult } from './arena-source-expr';
-import { codeView, type CodeView } from './arena-source-text';
+import { evaluateIntExpression, type EvalResult } from './c-int-expression';
+import { codeView, type CodeView } from './c-source-text';
 
 /** Regular expressions (whole-name) for arena size constants and arena arrays. */
 export const DEFAULT_ARENA_CONSTANT_PATTERNS: readonly string[] = [

@@ -1,0 +1,40 @@
+/**
+ * The one formatter per unit, for the CLI, the extension and the inspector page alike (pure, browser-safe: no Node,
+ * no DOM). Fixed locale, so output does not depend on the machine.
+ */
+
+/** [1, 96, 96, 1] -> "[1, 96, 96, 1]"; a rank-0 tensor is "scalar". */
+export function formatShape(shape: readonly number[]): string {
+  return shape.length === 0 ? 'scalar' : `[${shape.join(', ')}]`;
+}
+
+/** 1536 -> "1.50 KiB" (three significant digits); exact bytes below 1 KiB. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB'];
+  let v = bytes / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+  return `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} ${units[u]}`;
+}
+
+/** An exact count (or byte count, in prose: "12,288 bytes"): 1234567 -> "1,234,567". */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** A count at a glance, for one-line summaries: 999 -> "999", 1234 -> "1.2K", 3456789 -> "3.46M", then "G". */
+export function formatCountCompact(n: number): string {
+  if (n < 1e3) return String(n);
+  if (n < 1e6) return `${(n / 1e3).toFixed(1)}K`;
+  if (n < 1e9) return `${(n / 1e6).toFixed(2)}M`;
+  return `${(n / 1e9).toFixed(2)}G`;
+}
+
+/** A real number for a table cell: 4 significant digits, exponent form when very small or large. */
+export function formatReal(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  return a < 1e-3 || a >= 1e6 ? x.toExponential(3) : String(Number(x.toPrecision(4)));
+}
