@@ -1,4 +1,4 @@
-// Transpiles src/, test/ and bench/ to out/ (CommonJS, one file per source, no bundling) for node's test runner.
+// Transpiles src/, test/, bench/ and webview/lib/ to out/ (CommonJS, one file per source, no bundling) for node's test runner.
 // Type checking is `npm run typecheck` (tsc --noEmit); this step only strips types, so it takes well under a second.
 import { build } from 'esbuild';
 import fs from 'node:fs';
@@ -13,7 +13,8 @@ function walk(dir, out = []) {
   }
   return out;
 }
-const entryPoints = ['src', 'test', 'bench'].flatMap((d) => walk(path.join(root, d)));
+// webview/lib/ holds the page's pure helpers (formatters, table text), unit-tested like the core.
+const entryPoints = ['src', 'test', 'bench', 'webview/lib'].flatMap((d) => walk(path.join(root, d)));
 const outDir = path.join(root, 'out');
 await build({
   entryPoints, outdir: outDir, outbase: root, format: 'cjs', platform: 'node', target: 'node20',

@@ -13,12 +13,12 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { formatBytes } from '../src/core/analysis/inspector-format';
-import {
-  VIEW_NAMES, type ChannelQuant, type InspectorDetails, type InspectorMessage, type InspectorView, type RenderReport, type RevealTarget,
-  type ViewName, type WebviewMessage,
-} from '../src/extension/inspector/messages';
+import type {
+  ChannelQuant, InspectorDetails, InspectorMessage, InspectorView, RenderReport, RevealTarget, ViewName, WebviewMessage,
+} from '../src/protocol/inspector';
 import type { PageContext, PageView } from './context';
 import { el } from './dom';
+import { VIEW_NAMES } from './lib/view-names';
 import './inspector.css';
 import { GraphView } from './views/graph';
 import { MemoryView } from './views/memory';

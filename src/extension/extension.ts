@@ -7,7 +7,7 @@ import { registerArenaFeatures } from './arena/register';
 import { inspectModel } from './commands/inspect-model';
 import { registerExportCommands } from './export/register';
 import { registerQuantizeCommand } from './quantize/register';
-import type { RenderReport, RevealTarget } from './inspector/messages';
+import type { RenderReport, RevealTarget } from '../protocol/inspector';
 import { INSPECTOR_VIEW_TYPE, ModelInspectorProvider, type InspectorHostTimings } from './inspector/model-inspector-provider';
 
 /** What `activate` returns (`vscode.extensions.getExtension(...).exports`); the integration tests read it. */

@@ -6,7 +6,7 @@
 import { formatBytes, formatShapeText } from '../../src/core/analysis/inspector-format';
 import { opNodeId, type GraphNode } from '../../src/core/analysis/inspector-graph';
 import { layoutGraph, type GraphLayout, type PlacedNode } from '../../src/core/analysis/inspector-graph-layout';
-import { formatCount } from '../../src/extension/inspector/format';
+import { formatCount } from '../lib/format';
 import type { PageContext, PageView } from '../context';
 import { el, linkButton, svg, vscButton } from '../dom';
 

@@ -1,7 +1,7 @@
 /** Operators: every operator of the subgraph in execution order; its tensors link to the Tensors view. */
 import { formatBytes } from '../../src/core/analysis/inspector-format';
 import type { OperatorRow } from '../../src/core/analysis/inspector-tables';
-import { formatCount } from '../../src/extension/inspector/format';
+import { formatCount } from '../lib/format';
 import type { PageContext, PageView } from '../context';
 import { DataTable } from '../data-table';
 import { el, linkButton, type Child } from '../dom';

@@ -3,7 +3,7 @@ import { formatBytes, formatReal, formatShapeText } from '../../src/core/analysi
 import type { IoTensorSummary } from '../../src/core/analysis/summary';
 import { el, linkButton, svg, type Child } from '../dom';
 import type { PageContext, PageView } from '../context';
-import { formatCount } from '../../src/extension/inspector/format';
+import { formatCount } from '../lib/format';
 
 /** A thin bar drawn in SVG (theme colours from CSS; no inline styles, which the page's CSP forbids). */
 function histogramBar(fraction: number): SVGSVGElement {

@@ -4,8 +4,8 @@
  */
 import { formatBytes, formatReal, formatShapeText } from '../../src/core/analysis/inspector-format';
 import type { TensorRow } from '../../src/core/analysis/inspector-tables';
-import type { WeightStats } from '../../src/extension/inspector/messages';
-import { formatCount } from '../../src/extension/inspector/format';
+import type { WeightStats } from '../../src/protocol/inspector';
+import { formatCount } from '../lib/format';
 import { barChart } from '../charts';
 import type { PageContext, PageView } from '../context';
 import { DataTable } from '../data-table';

@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { InspectorDetails, InspectorView } from '../../core/analysis/inspector-view';
 import type { Model } from '../../core/tflite';
-import type { InspectorMessage, RenderReport, RevealTarget, WebviewMessage } from './messages';
+import type { InspectorMessage, RenderReport, RevealTarget, WebviewMessage } from '../../protocol/inspector';
 import { failure, inspectorView, loadModelFile, preloadAnalysis } from './read-summary';
 import { inspectorHtml } from './webview-html';
 

@@ -12,7 +12,7 @@ import { summarizeModel } from '../../../src/core/analysis/summary';
 import { estimateArena } from '../../../src/core/arena';
 import { ModelBuilder, TensorType, elementCount, loadModel, opcodeName, writeModel } from '../../../src/core/tflite';
 import type { TinymlApi } from '../../../src/extension/extension';
-import type { RenderReport } from '../../../src/extension/inspector/messages';
+import type { RenderReport } from '../../../src/protocol/inspector';
 import { BUILT_INPUT_NAME, BUILT_OPCODES, WORKSPACE_FILES } from '../workspace';
 import { Skip, type TestCase } from './runner';
 
