@@ -17,7 +17,7 @@ import {
   EDIT_MAX_BYTES, exportedModelFromHeader, insertionText, lineDiff, previewLines, previewMarkdown, rankTargets, resolveConflicts,
   symbolProblem, targetLayout, writeMethod,
 } from '../../src/extension/export/export-ui';
-import { transferablesOf } from '../../src/extension/export/worker-protocol';
+import { transferablesOf } from '../../src/extension/common/worker-serve';
 
 function cnn(): Uint8Array {
   const b = new ModelBuilder({ description: 'export ui test', seed: 3 });

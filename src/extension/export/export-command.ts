@@ -19,8 +19,9 @@ import {
   targetDir, targetLayout, type ConflictChoice,
 } from './export-ui';
 import { pickModel, workspaceDisplayPath } from './pick-model';
+import { withAbort } from '../common/cancellation';
+import { WorkerCancelled } from '../common/worker-errors';
 import { runInWorker } from './worker-client';
-import { ExportJobCancelled } from './worker-protocol';
 
 /** Answers for every question of the command (no UI is shown except the progress). */
 export interface ExportCommandArgs {
@@ -64,12 +65,12 @@ function exportSettings(scope: vscode.Uri): { target: TargetName; marginPercent:
   };
 }
 
-async function pickTarget(model: vscode.Uri, token?: vscode.CancellationToken): Promise<DetectedTarget | undefined> {
+async function pickTarget(model: vscode.Uri): Promise<DetectedTarget | undefined> {
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
   const detected = folders.length
     ? await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'TinyML: looking for firmware projects' },
-      () => runInWorker({ kind: 'detect', folders: folders.map((f) => f.uri.fsPath) }, token),
+      () => runInWorker({ kind: 'detect', folders: folders.map((f) => f.uri.fsPath) }),
     )
     : [];
   type Item = vscode.QuickPickItem & { target?: DetectedTarget; choose?: true };
@@ -92,7 +93,7 @@ async function pickTarget(model: vscode.Uri, token?: vscode.CancellationToken): 
     defaultUri: folders[0]?.uri,
   });
   if (!folder?.[0]) return undefined;
-  return runInWorker({ kind: 'folder', folder: folder[0].fsPath }, token);
+  return runInWorker({ kind: 'folder', folder: folder[0].fsPath });
 }
 
 async function pickOptions(target: DetectedTarget): Promise<{ symbol: string; lang: CLanguage; boilerplate: boolean } | undefined> {
@@ -192,7 +193,7 @@ export async function exportModel(arg?: vscode.Uri | ExportCommandArgs): Promise
     try {
       planned = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Exporting ${modelLabel}: reading, estimating the arena, formatting the array`, cancellable: true },
-        (_progress, token) => runInWorker({
+        (_progress, token) => withAbort([token], (signal) => runInWorker({
           kind: 'plan',
           modelFsPath: model.fsPath,
           modelDisplayPath: workspaceDisplayPath(model, target.rootFsPath),
@@ -202,7 +203,7 @@ export async function exportModel(arg?: vscode.Uri | ExportCommandArgs): Promise
           lang: options.lang,
           boilerplate: options.boilerplate,
           ...settings,
-        }, token),
+        }, signal)),
       );
     } finally {
       result.hostMaxBlockMs = { plan: planMonitor.stop(), apply: 0 };
@@ -252,7 +253,7 @@ export async function exportModel(arg?: vscode.Uri | ExportCommandArgs): Promise
     }
     return done();
   } catch (e) {
-    if (e instanceof ExportJobCancelled) return done('cancelled');
+    if (e instanceof WorkerCancelled) return done('cancelled');
     const message = userMessage(e);
     void vscode.window.showErrorMessage(`TinyML export: ${message}`);
     return done(message);

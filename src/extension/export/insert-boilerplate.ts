@@ -10,8 +10,9 @@ import { parseModelMarker } from '../../core/analysis/arena-source-models';
 import { modelFileBase } from '../../core/codegen';
 import { DEFAULT_EXPORT_SYMBOL, exportedModelFromHeader, insertionText, type ExportedModel } from './export-ui';
 import { pickModel, workspaceDisplayPath } from './pick-model';
+import { withAbort } from '../common/cancellation';
+import { WorkerCancelled } from '../common/worker-errors';
 import { runInWorker } from './worker-client';
-import { ExportJobCancelled } from './worker-protocol';
 
 export interface InsertBoilerplateArgs {
   /** The model; default: the exported one, else asked. */
@@ -96,7 +97,7 @@ export async function insertBoilerplate(arg?: InsertBoilerplateArgs): Promise<In
     const modelPath = workspaceDisplayPath(chosen.uri, folder?.uri.fsPath ?? path.dirname(editor.document.uri.fsPath));
     const runner = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `TinyML: sizing the runner for ${path.basename(chosen.uri.fsPath)}`, cancellable: true },
-      (_p, token) => runInWorker({
+      (_p, token) => withAbort([token], (signal) => runInWorker({
         kind: 'runner',
         modelFsPath: chosen.uri.fsPath,
         modelDisplayPath: modelPath,
@@ -105,7 +106,7 @@ export async function insertBoilerplate(arg?: InsertBoilerplateArgs): Promise<In
         arduinoLibraryHeader: editor.document.languageId === 'arduino' || editor.document.fileName.endsWith('.ino') ? 'TensorFlowLite.h' : undefined,
         target: target === 'arm32' || target === 'x86_64' ? target : 'cortex-m',
         marginPercent: typeof margin === 'number' && margin >= 0 && margin <= 1000 ? margin : 20,
-      }, token),
+      }, signal)),
     );
     const lang = editor.document.languageId === 'c' ? 'c' : 'cpp';
     const text = insertionText(runner, lang, { symbol, dataHeader, modelPath, exported: !!chosen.exp });
@@ -116,7 +117,7 @@ export async function insertBoilerplate(arg?: InsertBoilerplateArgs): Promise<In
     if (lang === 'c') void vscode.window.showInformationMessage(`TinyML: TFLite Micro is C++, so this C file gets the calls to ${modelFileBase(symbol)}_runner.h; export the model with the runner to create it.`);
     return { inserted: true, model: chosen.uri.fsPath, at: { line: at.line, character: at.character }, length: text.length };
   } catch (e) {
-    if (e instanceof ExportJobCancelled) return { inserted: false, reason: 'cancelled' };
+    if (e instanceof WorkerCancelled) return { inserted: false, reason: 'cancelled' };
     const message = e instanceof Error ? e.message : String(e);
     void vscode.window.showErrorMessage(`TinyML: ${message}`);
     return { inserted: false, reason: message };

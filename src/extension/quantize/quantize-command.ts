@@ -2,7 +2,7 @@
  * `TinyML: Quantize Model`: model -> mode -> I/O type -> range method -> calibration data -> quantize behind a
  * cancellable progress notification -> `<name>_<mode>.tflite` next to the source -> inspector + report beside it.
  *
- * The model reading, data loading and quantization run in a worker thread (worker-client.ts); the extension host only
+ * The model reading, data loading and quantization run in a worker thread (worker-client.ts, ../common/worker-rpc.ts); the extension host only
  * asks, shows progress, writes the result and opens it.
  *
  * Called with a Uri (explorer context menu) it starts from that model. Called with a QuantizeCommandArgs object (the
@@ -19,8 +19,9 @@ import {
 } from './quantize-ui';
 import { quantizationReportMarkdown } from './report-markdown';
 import { showReport, type ReportDocuments } from './report-document';
-import { QuantizeJobCancelled, runQuantizeWorker } from './worker-client';
-import { QuantizeJobError } from './worker-protocol';
+import { withAbort } from '../common/cancellation';
+import { WorkerCancelled, WorkerJobError } from '../common/worker-errors';
+import { runQuantizeWorker } from './worker-client';
 import { checkWritable, OutputExistsError, OutputWriteError, writeOutput } from './write-output';
 
 const INSPECTOR_VIEW_TYPE = 'tinyml.modelInspector';
@@ -118,10 +119,8 @@ async function resolveExisting(file: string, model: vscode.Uri, args: QuantizeCo
 }
 
 function describeError(e: unknown): string {
-  if (e instanceof QuantizeJobError) {
-    if (e.errorName === 'DatasetError') {
-      return `Calibration data: ${e.message} ${e.kind ? datasetFix(e.kind as Parameters<typeof datasetFix>[0]) : ''} Nothing was written.`.trim();
-    }
+  if (e instanceof WorkerJobError) {
+    if (e.error.domain === 'dataset') return `Calibration data: ${e.message} ${datasetFix(e.error.kind)} Nothing was written.`;
     return `${e.message} Nothing was written.`;
   }
   return `Quantization failed: ${e instanceof Error ? e.message : String(e)}. Nothing was written.`;
@@ -139,10 +138,6 @@ const STAGE_SPANS: Record<string, [number, number]> = {
 /** Runs the job behind a cancellable notification; Cancel (or args.cancellation) aborts the worker's engine signal. */
 function quantizeWithProgress(job: QuantizeJob, title: string, args: QuantizeCommandArgs | undefined): Thenable<QuantizeJobResult> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-    const abort = new AbortController();
-    const subscriptions = [token.onCancellationRequested(() => abort.abort())];
-    if (args?.cancellation) subscriptions.push(args.cancellation.onCancellationRequested(() => abort.abort()));
-    if (token.isCancellationRequested || args?.cancellation?.isCancellationRequested) abort.abort();
     let shown = 0;
     const onProgress = (n: number, total: number, stage: string): void => {
       const span = STAGE_SPANS[stage];
@@ -151,7 +146,7 @@ function quantizeWithProgress(job: QuantizeJob, title: string, args: QuantizeCom
       shown = Math.max(shown, percent);
       args?.onProgress?.(n, total, stage);
     };
-    return runQuantizeWorker(job, { signal: abort.signal, onProgress }).finally(() => subscriptions.forEach((s) => s.dispose()));
+    return withAbort([token, args?.cancellation], (signal) => runQuantizeWorker(job, { signal, onProgress }));
   });
 }
 
@@ -236,9 +231,9 @@ export class QuantizeCommand {
         result = await quantizeWithProgress(job, `Quantizing ${name} (${mode})`, args);
         break;
       } catch (e) {
-        if (e instanceof QuantizeJobCancelled) return done({ status: 'cancelled', output: target.file, hostMaxBlockMs: monitor.stop() });
+        if (e instanceof WorkerCancelled) return done({ status: 'cancelled', output: target.file, hostMaxBlockMs: monitor.stop() });
         const message = describeError(e);
-        const unsupportedOp = e instanceof QuantizeJobError && e.errorName === 'QuantizeError' && e.kind === 'unsupported-op';
+        const unsupportedOp = e instanceof WorkerJobError && e.is('quantize', 'unsupported-op');
         if (args || !unsupportedOp || job.keepUnsupportedInFloat) return fail(message, { hostMaxBlockMs: monitor.stop() });
         const keep = 'Quantize again, keeping them in float';
         if ((await vscode.window.showErrorMessage(message, keep)) !== keep) return done({ status: 'error', message, hostMaxBlockMs: monitor.stop() });
