@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { registerArenaFeatures } from './arena/register';
+import { registerLog } from './common/log';
 import { inspectModel } from './commands/inspect-model';
 import { registerExportCommands } from './export/register';
 import { registerQuantizeCommand } from './quantize/register';
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): TinymlApi {
     }),
     vscode.commands.registerCommand('tinyml.inspectModel', inspectModel),
   );
+  registerLog(context);
   registerArenaFeatures(context);
   registerExportCommands(context);
   registerQuantizeCommand(context);

@@ -10,7 +10,6 @@
 import { blockMonitor } from '../common/event-loop-monitor';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { TargetName } from '../../core/arena/types';
 import { ExportConflictError, type CLanguage, type ExportPlan } from '../../core/codegen';
 import { applyExportPlan, type AppliedFile } from './apply-export';
 import type { DetectedTarget } from './export-job';
@@ -20,6 +19,8 @@ import {
 } from './export-ui';
 import { pickModel, workspaceDisplayPath } from './pick-model';
 import { withAbort } from '../common/cancellation';
+import { logError } from '../common/log';
+import { readSettings } from '../common/settings';
 import { WorkerCancelled } from '../common/worker-errors';
 import { runInWorker } from './worker-client';
 
@@ -53,16 +54,6 @@ const toUri = (u: vscode.Uri | string): vscode.Uri => (typeof u === 'string' ? v
 
 function isArgs(a: unknown): a is ExportCommandArgs {
   return typeof a === 'object' && a !== null && !(a instanceof vscode.Uri) && 'model' in a;
-}
-
-function exportSettings(scope: vscode.Uri): { target: TargetName; marginPercent: number } {
-  const config = vscode.workspace.getConfiguration('tinyml', scope);
-  const target = config.get<string>('arena.target');
-  const margin = config.get<number>('arena.marginPercent');
-  return {
-    target: target === 'arm32' || target === 'x86_64' ? target : 'cortex-m',
-    marginPercent: typeof margin === 'number' && Number.isFinite(margin) && margin >= 0 && margin <= 1000 ? margin : 20,
-  };
 }
 
 async function pickTarget(model: vscode.Uri): Promise<DetectedTarget | undefined> {
@@ -186,7 +177,7 @@ export async function exportModel(arg?: vscode.Uri | ExportCommandArgs): Promise
     result.rootFsPath = target.rootFsPath;
     const shown = (rel: string): string => vscode.workspace.asRelativePath(vscode.Uri.joinPath(rootUri, ...rel.split('/').filter(Boolean)), false);
     const modelLabel = path.basename(model.fsPath);
-    const settings = exportSettings(rootUri);
+    const { target: arenaTarget, marginPercent } = readSettings(rootUri).arena;
 
     const planMonitor = blockMonitor();
     let planned;
@@ -202,7 +193,8 @@ export async function exportModel(arg?: vscode.Uri | ExportCommandArgs): Promise
           symbol: options.symbol,
           lang: options.lang,
           boilerplate: options.boilerplate,
-          ...settings,
+          target: arenaTarget,
+          marginPercent,
         }, signal)),
       );
     } finally {
@@ -255,6 +247,7 @@ export async function exportModel(arg?: vscode.Uri | ExportCommandArgs): Promise
   } catch (e) {
     if (e instanceof WorkerCancelled) return done('cancelled');
     const message = userMessage(e);
+    logError(`export of ${arg instanceof vscode.Uri ? arg.fsPath : 'a model'}`, e);
     void vscode.window.showErrorMessage(`TinyML export: ${message}`);
     return done(message);
   }

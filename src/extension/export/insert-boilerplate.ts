@@ -11,6 +11,8 @@ import { modelFileBase } from '../../core/codegen';
 import { DEFAULT_EXPORT_SYMBOL, exportedModelFromHeader, insertionText, type ExportedModel } from './export-ui';
 import { pickModel, workspaceDisplayPath } from './pick-model';
 import { withAbort } from '../common/cancellation';
+import { logError } from '../common/log';
+import { readSettings } from '../common/settings';
 import { WorkerCancelled } from '../common/worker-errors';
 import { runInWorker } from './worker-client';
 
@@ -91,9 +93,7 @@ export async function insertBoilerplate(arg?: InsertBoilerplateArgs): Promise<In
     const symbol = chosen.exp?.symbol ?? DEFAULT_EXPORT_SYMBOL;
     const dataHeader = chosen.exp?.dataHeader ?? `${modelFileBase(symbol)}_data.h`;
     const folder = vscode.workspace.getWorkspaceFolder(editor.document.uri) ?? vscode.workspace.workspaceFolders?.[0];
-    const config = vscode.workspace.getConfiguration('tinyml', editor.document.uri);
-    const target = config.get<string>('arena.target');
-    const margin = config.get<number>('arena.marginPercent');
+    const { target, marginPercent } = readSettings(editor.document.uri).arena;
     const modelPath = workspaceDisplayPath(chosen.uri, folder?.uri.fsPath ?? path.dirname(editor.document.uri.fsPath));
     const runner = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `TinyML: sizing the runner for ${path.basename(chosen.uri.fsPath)}`, cancellable: true },
@@ -104,8 +104,8 @@ export async function insertBoilerplate(arg?: InsertBoilerplateArgs): Promise<In
         symbol,
         dataHeader,
         arduinoLibraryHeader: editor.document.languageId === 'arduino' || editor.document.fileName.endsWith('.ino') ? 'TensorFlowLite.h' : undefined,
-        target: target === 'arm32' || target === 'x86_64' ? target : 'cortex-m',
-        marginPercent: typeof margin === 'number' && margin >= 0 && margin <= 1000 ? margin : 20,
+        target,
+        marginPercent,
       }, signal)),
     );
     const lang = editor.document.languageId === 'c' ? 'c' : 'cpp';
@@ -119,6 +119,7 @@ export async function insertBoilerplate(arg?: InsertBoilerplateArgs): Promise<In
   } catch (e) {
     if (e instanceof WorkerCancelled) return { inserted: false, reason: 'cancelled' };
     const message = e instanceof Error ? e.message : String(e);
+    logError('insert boilerplate', e);
     void vscode.window.showErrorMessage(`TinyML: ${message}`);
     return { inserted: false, reason: message };
   }

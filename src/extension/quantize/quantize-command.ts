@@ -20,6 +20,7 @@ import {
 import { quantizationReportMarkdown } from './report-markdown';
 import { showReport, type ReportDocuments } from './report-document';
 import { withAbort } from '../common/cancellation';
+import { log } from '../common/log';
 import { WorkerCancelled, WorkerJobError } from '../common/worker-errors';
 import { runQuantizeWorker } from './worker-client';
 import { checkWritable, OutputExistsError, OutputWriteError, writeOutput } from './write-output';
@@ -158,6 +159,7 @@ export class QuantizeCommand {
     const args = isArgs(arg) ? arg : undefined;
     const done = (r: Omit<QuantizeCommandResult, 'durationMs'>): QuantizeCommandResult => ({ ...r, durationMs: Math.round(performance.now() - started) });
     const fail = (message: string, extra: Partial<QuantizeCommandResult> = {}): QuantizeCommandResult => {
+      log().error(`quantize: ${message}`);
       if (!args) void vscode.window.showErrorMessage(message);
       return done({ status: 'error', message, ...extra });
     };
