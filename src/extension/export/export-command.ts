@@ -17,7 +17,8 @@ import {
   DEFAULT_EXPORT_SYMBOL, previewLines, previewMarkdown, projectTypeLabel, rankTargets, resolveConflicts, symbolProblem,
   targetDir, targetLayout, type ConflictChoice,
 } from './export-ui';
-import { pickModel, workspaceDisplayPath } from './pick-model';
+import { pickModel } from '../common/pick-model';
+import { workspaceDisplayPath } from './display-path';
 import { withAbort } from '../common/cancellation';
 import { logError } from '../common/log';
 import { readSettings } from '../common/settings';
@@ -155,7 +156,7 @@ export async function exportModel(arg?: vscode.Uri | ExportCommandArgs): Promise
     return result;
   };
   try {
-    const model = args ? toUri(args.model) : arg instanceof vscode.Uri ? arg : await pickModel('Export model to C array');
+    const model = args ? toUri(args.model) : arg instanceof vscode.Uri ? arg : await pickModel({ title: 'Export model to C array', openLabel: 'Export' });
     if (!model) return done('cancelled');
     if (model.scheme !== 'file') throw new Error(`${model.toString()} is not on disk: the export reads and writes local files.`);
 

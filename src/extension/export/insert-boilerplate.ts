@@ -9,7 +9,8 @@ import * as vscode from 'vscode';
 import { parseModelMarker } from '../../core/analysis/arena-source-models';
 import { modelFileBase } from '../../core/codegen';
 import { DEFAULT_EXPORT_SYMBOL, exportedModelFromHeader, insertionText, type ExportedModel } from './export-ui';
-import { pickModel, workspaceDisplayPath } from './pick-model';
+import { pickModel } from '../common/pick-model';
+import { workspaceDisplayPath } from './display-path';
 import { withAbort } from '../common/cancellation';
 import { logError } from '../common/log';
 import { readSettings } from '../common/settings';
@@ -75,7 +76,7 @@ async function chooseModel(args: InsertBoilerplateArgs | undefined): Promise<{ u
     );
     return picked ? { uri: picked.e.uri, exp: picked.e } : undefined;
   }
-  const uri = await pickModel('Insert TFLite Micro boilerplate for');
+  const uri = await pickModel({ title: 'Insert TFLite Micro boilerplate for', openLabel: 'Use Model' });
   return uri ? { uri } : undefined;
 }
 

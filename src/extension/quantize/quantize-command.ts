@@ -21,6 +21,7 @@ import { quantizationReportMarkdown } from './report-markdown';
 import { showReport, type ReportDocuments } from './report-document';
 import { withAbort } from '../common/cancellation';
 import { log } from '../common/log';
+import { pickModel } from '../common/pick-model';
 import { WorkerCancelled, WorkerJobError } from '../common/worker-errors';
 import { runQuantizeWorker } from './worker-client';
 import { checkWritable, OutputExistsError, OutputWriteError, writeOutput } from './write-output';
@@ -69,14 +70,6 @@ function isArgs(a: unknown): a is QuantizeCommandArgs {
 async function pick<T>(choices: readonly Choice<T>[], title: string, placeHolder: string): Promise<T | undefined> {
   const picked = await vscode.window.showQuickPick(choices.map((c) => ({ ...c })), { title, placeHolder, matchOnDescription: true, matchOnDetail: true });
   return picked?.value;
-}
-
-async function pickModelFile(): Promise<vscode.Uri | undefined> {
-  const active = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  const activeUri = active instanceof vscode.TabInputCustom || active instanceof vscode.TabInputText ? active.uri : undefined;
-  if (activeUri?.path.toLowerCase().endsWith('.tflite')) return activeUri;
-  const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Quantize', title: 'Select a float .tflite model', filters: { 'TFLite models': ['tflite'] } });
-  return picked?.[0];
 }
 
 async function pickDataset(prepared: PrepareResult, title: string): Promise<vscode.Uri | undefined> {
@@ -164,7 +157,7 @@ export class QuantizeCommand {
       return done({ status: 'error', message, ...extra });
     };
 
-    const model = args ? toUri(args.model) : arg instanceof vscode.Uri ? arg : await pickModelFile();
+    const model = args ? toUri(args.model) : arg instanceof vscode.Uri ? arg : await pickModel({ title: 'Quantize a float .tflite model', openLabel: 'Quantize', preferActive: true });
     if (!model) return done({ status: 'dismissed' });
     if (model.scheme !== 'file') return fail(`${model.toString()}: only models on this machine's file system can be quantized.`);
     const name = path.basename(model.fsPath);
