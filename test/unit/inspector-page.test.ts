@@ -33,3 +33,8 @@ test('counts on the page are grouped the same on every machine', () => {
   assert.equal(formatCount(1234567), '1,234,567');
   assert.equal(formatCount(0), '0');
 });
+
+test('the page is asked for render reports only when the extension runs its tests', () => {
+  assert.ok(!inspectorHtml(parts).includes('data-report-renders'), 'a user\'s page builds no RenderReport');
+  assert.match(inspectorHtml({ ...parts, reportRenders: true }), /<main id="app" aria-busy="true" data-report-renders="on">/);
+});

@@ -3,8 +3,8 @@
  * The reading, parsing, estimating and formatting run in a worker thread behind a cancellable progress
  * notification; the extension host only asks, previews and applies.
  *
- * Called with a Uri (explorer context menu) it starts from that model. Called with an ExportCommandArgs object (the
- * integration tests, or another extension) it asks nothing: every answer comes from the object, and a file that
+ * Called with a Uri (explorer context menu) it starts from that model. Called with an ExportCommandArgs object (test
+ * runs only: ../common/test-mode.ts) it asks nothing: every answer comes from the object, and a file that
  * exists and is not ours is overwritten only with `conflicts: 'overwrite'`.
  */
 import { blockMonitor } from '../common/event-loop-monitor';
@@ -25,7 +25,7 @@ import { readSettings } from '../common/settings';
 import { WorkerCancelled } from '../common/worker-errors';
 import { runInWorker } from './worker-client';
 
-/** Answers for every question of the command (no UI is shown except the progress). */
+/** Answers for every question of the command (no UI is shown except the progress); accepted in test runs only. */
 export interface ExportCommandArgs {
   model: vscode.Uri | string;
   /** The folder to export into: its own project when it is one, else the folder. Default: the best detected project. */

@@ -5,8 +5,8 @@
  * The model reading, data loading and quantization run in a worker thread (worker-client.ts, ../common/worker-rpc.ts); the extension host only
  * asks, shows progress, writes the result and opens it.
  *
- * Called with a Uri (explorer context menu) it starts from that model. Called with a QuantizeCommandArgs object (the
- * integration tests) it shows no QuickPick or dialog: the answers come from the object, and an existing output is
+ * Called with a Uri (explorer context menu) it starts from that model. Called with a QuantizeCommandArgs object (test
+ * runs only: ../common/test-mode.ts) it shows no QuickPick or dialog: the answers come from the object, and an existing output is
  * replaced only with `ifExists: 'overwrite'`.
  */
 import { blockMonitor } from '../common/event-loop-monitor';
@@ -28,7 +28,7 @@ import { checkWritable, OutputExistsError, OutputWriteError, writeOutput } from 
 
 const INSPECTOR_VIEW_TYPE = 'tinyml.modelInspector';
 
-/** Every answer of the command, for tests and other extensions: no QuickPick or dialog is shown. */
+/** Every answer of the command (test runs only): no QuickPick or dialog is shown. */
 export interface QuantizeCommandArgs {
   model: vscode.Uri | string;
   mode?: QuantizeMode;
