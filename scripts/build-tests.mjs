@@ -13,7 +13,7 @@ function walk(dir, out = []) {
   }
   return out;
 }
-// webview/lib holds the page's pure helpers (layout, table text): unit tests run them in Node too.
+// webview/lib/ holds the page's pure helpers (formatters, table text), unit-tested like the core.
 const entryPoints = ['src', 'test', 'bench', 'webview/lib'].flatMap((d) => walk(path.join(root, d)));
 const outDir = path.join(root, 'out');
 await build({

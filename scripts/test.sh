@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# `npm test`: type-check, build, unit tests (node:test), integration tests in a real VS Code (code-server).
-# Prints the time of each phase and ends with one line "N passed, N failed, N skipped" over unit and integration
-# tests; a phase that fails without running tests (type errors, build errors) counts as one failure. Exits non-zero
-# when anything failed.
+# `npm test`: type-check, lint (ESLint, with the layer rules), build, unit tests (node:test), integration tests in a
+# real VS Code (code-server). Prints the time of each phase and ends with one line "N passed, N failed, N skipped"
+# over unit and integration tests; a phase that fails without running tests (type errors, lint errors, build errors)
+# counts as one failure. Exits non-zero when anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,8 +26,8 @@ run_phase() {
 # count FILE PATTERN: the number after the last line matching PATTERN (e.g. "# pass 12"), or 0.
 count() { grep -E "$2" "$1" 2>/dev/null | tail -n1 | grep -oE '[0-9]+' | tail -n1 || true; }
 
-typecheck() { node_modules/.bin/tsc -p . --noEmit && node_modules/.bin/tsc -p webview --noEmit; }
-run_phase typecheck typecheck
+run_phase typecheck npm run --silent typecheck
+run_phase lint node_modules/.bin/eslint .
 
 build_ok=1
 run_phase build node scripts/build.mjs || build_ok=0

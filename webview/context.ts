@@ -1,6 +1,5 @@
 /** What every view of the inspector page can read and do. */
-import type { ChannelQuant, InspectorDetails, InspectorView, RevealTarget } from '../src/extension/inspector/messages';
-import type { SubgraphView } from '../src/core/inspector/view';
+import type { ChannelQuant, InspectorDetails, InspectorView, RevealTarget, SubgraphView } from '../src/protocol/inspector';
 
 export interface PageContext {
   fileName: string;

@@ -1,7 +1,7 @@
 /**
  * The model inspector page (bundled to dist/webview.js). It receives the view model from the extension and renders
  * six views in tabs; views are built when first shown. Everything from the model (names, opcodes, descriptions) is
- * set as text, never parsed as HTML. After each render it reports what is on the page back to the extension.
+ * set as text, never parsed as HTML. In test runs only, it reports what each render put on the page back to the extension.
  */
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
@@ -13,12 +13,13 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { formatBytes } from '../src/core/common/format';
-import {
-  VIEW_NAMES, type ChannelQuant, type InspectorDetails, type InspectorMessage, type InspectorView, type RenderReport, type RevealTarget,
-  type ViewName, type WebviewMessage,
-} from '../src/extension/inspector/messages';
+import type {
+  ChannelQuant, InspectorDetails, InspectorMessage, InspectorView, RenderReport, RevealTarget, ViewName, WebviewMessage,
+} from '../src/protocol/inspector';
 import type { PageContext, PageView } from './context';
 import { el } from './dom';
+import { readRenderReport } from './lib/render-report';
+import { VIEW_NAMES } from './lib/view-names';
 import './inspector.css';
 import { GraphView } from './views/graph';
 import { MemoryView } from './views/memory';
@@ -60,8 +61,10 @@ let tabs: (HTMLElement & { selectedIndex?: number }) | undefined;
 let awaiting: { reason: RenderReport['reason']; started: number; requestId?: number } | undefined;
 /** Expanded per-channel cells waiting for their lists, by `subgraph:tensor`. */
 const channelRequests = new Map<string, (quant: ChannelQuant) => void>();
-/** Scripts in the document before we rendered anything (ours, and any the webview host adds). */
-const baselineScripts = document.querySelectorAll('script').length;
+/** Test runs only (set by the extension in ExtensionMode.Test): report what each render put on the page. */
+const reportRenders = app.dataset.reportRenders === 'on';
+/** Scripts in the document before we rendered anything (ours, and any the webview host adds); counted for reports only. */
+const baselineScripts = reportRenders ? document.querySelectorAll('script').length : 0;
 
 function remember(): void {
   vscode.setState({ active, subgraph });
@@ -85,7 +88,7 @@ function context(l: Loaded): PageContext {
       if (!awaiting || (awaiting.reason === 'weights' && reason !== 'weights')) return;
       const pending = awaiting;
       awaiting = undefined;
-      afterPaint(() => sendReport(pending.reason, pending.started, pending.requestId));
+      reportAfterPaint(pending.reason, pending.started, pending.requestId);
     },
   };
 }
@@ -130,7 +133,7 @@ function subgraphPicker(l: Loaded): HTMLElement | null {
     subgraph = Number(select.value);
     remember();
     build(l, active);
-    afterPaint(() => sendReport('view', performance.now()));
+    reportAfterPaint('view', performance.now());
   });
   return el('label', { class: 'subgraph' }, 'Subgraph ', select);
 }
@@ -156,7 +159,7 @@ function build(l: Loaded, show: ViewName): void {
     if (name && name !== active) {
       const started = performance.now();
       showTab(name);
-      if (!needsAsyncDraw(name)) afterPaint(() => sendReport('view', started));
+      if (!needsAsyncDraw(name)) reportAfterPaint('view', started);
       else awaiting = { reason: 'view', started };
     }
   });
@@ -187,7 +190,7 @@ function reveal(target: RevealTarget): void {
   if (target.filter !== undefined) v.setFilter?.(target.filter);
   if (target.index !== undefined) v.select?.(target.index);
   if (target.copy) v.copy?.(target.copy);
-  if (!awaiting && !wantsWeights) afterPaint(() => sendReport('view', started, requestId));
+  if (!awaiting && !wantsWeights) reportAfterPaint('view', started, requestId);
 }
 
 function renderError(fileName: string, title: string, message: string): void {
@@ -198,51 +201,19 @@ function renderError(fileName: string, title: string, message: string): void {
   );
 }
 
-/** Runs `fn` after the browser has painted the current DOM (next frame, then a task). */
-function afterPaint(fn: () => void): void {
-  requestAnimationFrame(() => setTimeout(fn, 0));
-}
-
-/** Tags and attributes our code never creates: finding one means a model string was parsed as markup. */
-const FOREIGN_TAGS = /^(script|img|iframe|object|embed|b|i|u|style|link|svg:script|a|form|input|video|audio)$/i;
-
-function sendReport(reason: RenderReport['reason'], started: number, requestId?: number): void {
-  const rows = (id: string) => app.querySelectorAll(`[data-rows="${id}"] tbody tr, ul[data-rows="${id}"] li`).length;
-  const column = (id: string, n: number) => [...app.querySelectorAll(`[data-rows="${id}"] tbody tr td:nth-child(${n})`)].map((td) => td.textContent ?? '');
-  const weightsEl = app.querySelector('[data-weights]');
-  const stat = (name: string) => weightsEl?.querySelector(`[data-stat="${name}"] dd`)?.textContent ?? '';
-  let foreign = 0;
-  for (const node of app.querySelectorAll('*')) {
-    if (FOREIGN_TAGS.test(node.tagName) || [...node.attributes].some((a) => a.name.toLowerCase().startsWith('on'))) foreign++;
-  }
-  const shown = views.get(active);
-  const report: RenderReport = {
-    kind: loaded ? 'summary' : 'error',
-    reason,
-    version: loaded?.version ?? errorVersion,
-    view: active,
-    subgraph,
-    heading: app.querySelector('h1')?.textContent ?? '',
-    inputRows: rows('inputs'),
-    inputNames: [...app.querySelectorAll('[data-rows="inputs"] tbody tr td:first-child')].map((td) => td.textContent ?? ''),
-    outputRows: rows('outputs'),
-    opcodeRows: rows('opcodes'),
-    operatorOpcodes: column('operators', 2),
-    tensorNames: column('tensors', 2),
-    tableRowCount: shown?.rowCount ?? 0,
-    graphNodes: app.querySelectorAll('svg.graph .node').length,
-    graphEdges: app.querySelectorAll('svg.graph .edge').length,
-    ...(weightsEl ? { weights: {
-      tensor: Number(weightsEl.getAttribute('data-weights')), count: Number(stat('values').replace(/,/g, '')),
-      bins: app.querySelectorAll('.weights-panel svg .bar').length, min: stat('min'), max: stat('max'),
-    } } : {}),
-    arenaText: app.querySelector('[data-arena]')?.textContent ?? '',
-    foreignElements: foreign + document.querySelectorAll('script').length - baselineScripts,
-    errorText: app.querySelector('.error')?.textContent ?? '',
-    renderMs: performance.now() - started,
-    ...(requestId !== undefined ? { requestId } : {}),
-  };
-  vscode.postMessage({ type: 'rendered', report });
+/**
+ * Test runs only: after the browser has painted (next frame, then a task), tells the extension what is on the page.
+ * In the product the extension does not ask for reports and nothing is scheduled.
+ */
+function reportAfterPaint(reason: RenderReport['reason'], started: number, requestId?: number): void {
+  if (!reportRenders) return;
+  requestAnimationFrame(() => setTimeout(() => {
+    const report = readRenderReport(app, {
+      kind: loaded ? 'summary' : 'error', reason, version: loaded?.version ?? errorVersion, view: active, subgraph,
+      tableRowCount: views.get(active)?.rowCount ?? 0, started, baselineScripts, ...(requestId !== undefined ? { requestId } : {}),
+    });
+    vscode.postMessage({ type: 'rendered', report });
+  }, 0));
 }
 
 window.addEventListener('message', (event: MessageEvent<InspectorMessage>) => {
@@ -255,21 +226,21 @@ window.addEventListener('message', (event: MessageEvent<InspectorMessage>) => {
       build(loaded, active);
       app.removeAttribute('aria-busy');
       if (needsAsyncDraw(active)) awaiting = { reason: 'paint', started };
-      else afterPaint(() => sendReport('paint', started));
+      else reportAfterPaint('paint', started);
       break;
     }
     case 'details':
       if (!loaded || msg.version !== loaded.version) return;
       loaded.details = msg.details;
       for (const v of views.values()) v.detailsArrived?.();
-      afterPaint(() => sendReport('details', started));
+      reportAfterPaint('details', started);
       break;
     case 'error':
       loaded = undefined;
       errorVersion = msg.version;
       renderError(msg.fileName, msg.title, msg.message);
       app.removeAttribute('aria-busy');
-      afterPaint(() => sendReport('paint', started));
+      reportAfterPaint('paint', started);
       break;
     case 'weights': {
       if (msg.subgraph !== subgraph) return;

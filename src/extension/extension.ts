@@ -3,14 +3,20 @@
  * are imported inside handlers, so activation stays within a few milliseconds.
  */
 import * as vscode from 'vscode';
+import type { RenderReport, RevealTarget } from '../protocol/inspector';
 import { registerArenaFeatures } from './arena/register';
+import { registerLog } from './common/log';
+import { isTestRun } from './common/test-mode';
 import { inspectModel } from './commands/inspect-model';
 import { registerExportCommands } from './export/register';
-import { registerQuantizeCommand } from './quantize/register';
-import type { RenderReport, RevealTarget } from './inspector/messages';
 import { INSPECTOR_VIEW_TYPE, ModelInspectorProvider, type InspectorHostTimings } from './inspector/model-inspector-provider';
+import { InspectorRenderReports } from './inspector/render-reports';
+import { registerQuantizeCommand } from './quantize/register';
 
-/** What `activate` returns (`vscode.extensions.getExtension(...).exports`); the integration tests read it. */
+/**
+ * What `activate` returns in test runs only (`vscode.extensions.getExtension(...).exports`; undefined for a user):
+ * the integration tests read it.
+ */
 export interface TinymlApi {
   /** Time spent inside `activate`, in milliseconds. */
   readonly activateMs: number;
@@ -23,9 +29,10 @@ export interface TinymlApi {
   inspectorHostTimings(uri: vscode.Uri): InspectorHostTimings | undefined;
 }
 
-export function activate(context: vscode.ExtensionContext): TinymlApi {
+export function activate(context: vscode.ExtensionContext): TinymlApi | undefined {
   const started = performance.now();
-  const inspector = new ModelInspectorProvider(context.extensionUri);
+  const reports = isTestRun(context) ? new InspectorRenderReports() : undefined;
+  const inspector = new ModelInspectorProvider(context.extensionUri, reports);
   context.subscriptions.push(
     inspector,
     vscode.window.registerCustomEditorProvider(INSPECTOR_VIEW_TYPE, inspector, {
@@ -35,15 +42,17 @@ export function activate(context: vscode.ExtensionContext): TinymlApi {
     }),
     vscode.commands.registerCommand('tinyml.inspectModel', inspectModel),
   );
+  registerLog(context);
   registerArenaFeatures(context);
   registerExportCommands(context);
   registerQuantizeCommand(context);
   const activateMs = performance.now() - started;
+  if (!reports) return undefined;
   return {
     activateMs,
-    lastInspectorRender: (uri) => inspector.lastReport(uri),
-    onDidInspectorRender: inspector.onDidRender,
-    revealInInspector: (uri, target) => inspector.reveal(uri, target),
+    lastInspectorRender: (uri) => reports.lastReport(uri),
+    onDidInspectorRender: reports.onDidRender,
+    revealInInspector: (uri, target) => reports.reveal(uri, inspector.webviews(uri), target),
     inspectorHostTimings: (uri) => inspector.hostTimings(uri),
   };
 }

@@ -6,6 +6,8 @@
  * ~/.cache/tinyml-toolkit) and a built extension (`node scripts/build.mjs`, `node scripts/build-tests.mjs`).
  * Ends with one line `integration: N passed, N failed, N skipped` that scripts/test.sh reads.
  * TINYML_IT_EXTENSION=<folder> runs the suite against another copy of the extension, e.g. an unpacked .vsix.
+ * TINYML_IT_SUITE=<file> loads another extension tests entry (relative to the project root): `npm run bench:vscode`
+ * runs bench/vscode/ this way, and its summary line says `bench:`.
  */
 import { runTests } from '@vscode/test-electron';
 import fs from 'node:fs';
@@ -25,8 +27,11 @@ function codeServerInstall(): { bin: string; nodeDir: string } | undefined {
   return fs.existsSync(bin) && fs.existsSync(path.join(nodeDir, 'node')) ? { bin, nodeDir } : undefined;
 }
 
+const suiteEntry = process.env.TINYML_IT_SUITE ? path.resolve(root, process.env.TINYML_IT_SUITE) : path.join(__dirname, 'suite', 'index.js');
+const label = process.env.TINYML_IT_SUITE ? 'bench' : 'integration';
+
 function summaryLine(r: Pick<SuiteResults, 'passed' | 'failed' | 'skipped'>): string {
-  return `integration: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`;
+  return `${label}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped`;
 }
 
 async function main(): Promise<number> {
@@ -64,12 +69,14 @@ async function main(): Promise<number> {
       await runTests({
         vscodeExecutablePath: shim,
         extensionDevelopmentPath: extensionPath,
-        extensionTestsPath: path.join(__dirname, 'suite', 'index.js'),
+        extensionTestsPath: suiteEntry,
         launchArgs: [workspace, `--extensions-dir=${path.join(runDir, 'extensions')}`, `--user-data-dir=${path.join(runDir, 'user-data')}`],
         extensionTestsEnv: {
           CODE_SERVER_BIN: install.bin,
           CODE_SERVER_NODE_DIR: install.nodeDir,
           TINYML_IT_RESULTS: resultsFile,
+          ...(process.env.TINYML_IT_GREP ? { TINYML_IT_GREP: process.env.TINYML_IT_GREP } : {}),
+          ...(process.env.TINYML_IT_SHUFFLE ? { TINYML_IT_SHUFFLE: process.env.TINYML_IT_SHUFFLE } : {}),
         },
       });
     } catch (err) {

@@ -11,8 +11,8 @@ import test from 'node:test';
 import { parseCArray } from '../../src/core/codegen';
 import { ModelBuilder, writeModel } from '../../src/core/tflite';
 import { detectTargets, folderTarget, planJob, type PlanJob } from '../../src/extension/export/export-job';
-import { runInWorker, WORKER_FILE, type CancelSignal } from '../../src/extension/export/worker-client';
-import { ExportJobCancelled, ExportJobError } from '../../src/extension/export/worker-protocol';
+import { WorkerCancelled, WorkerJobError } from '../../src/extension/common/worker-errors';
+import { EXPORT_WORKER, runInWorker } from '../../src/extension/export/worker-client';
 import { PROJECT_ROOT } from '../helpers/paths';
 
 const FIXTURES = path.join(PROJECT_ROOT, 'test', 'fixtures', 'projects');
@@ -95,7 +95,7 @@ test('planJob: a file that is not a model is refused, with or without the runner
 });
 
 test('runInWorker returns the plan from a worker thread and passes typed errors back', async () => {
-  assert.ok(fs.existsSync(WORKER_FILE), `${WORKER_FILE} is built`);
+  assert.ok(fs.existsSync(EXPORT_WORKER.file), `${EXPORT_WORKER.file} is built`);
   const ws = tempWorkspace('platformio');
   try {
     const file = path.join(ws, 'm.tflite');
@@ -105,30 +105,14 @@ test('runInWorker returns the plan from a worker thread and passes typed errors 
     const result = await runInWorker(planArgs(ws, file, { project: targets[0]!.project }));
     assert.deepEqual(result.plan.files.map((f) => f.path), ['platformio/src/model_data.cpp', 'platformio/include/model_data.h', 'platformio/src/model_runner.cpp', 'platformio/include/model_runner.h']);
     assert.ok(result.plan.files[0]!.contents instanceof Uint8Array);
-    await assert.rejects(runInWorker(planArgs(ws, path.join(ws, 'nope.tflite'))), (e: unknown) => e instanceof ExportJobError && e.name === 'ModelFileError' && /nope\.tflite/.test(e.message));
-    await assert.rejects(runInWorker(planArgs(ws, file, { symbol: 'int' })), (e: unknown) => e instanceof ExportJobError && e.name === 'ExportOptionError');
+    await assert.rejects(runInWorker(planArgs(ws, path.join(ws, 'nope.tflite'))), (e: unknown) => e instanceof WorkerJobError && e.is('model', 'unreadable') && /nope\.tflite/.test(e.message));
+    await assert.rejects(runInWorker(planArgs(ws, file, { symbol: 'int' })), (e: unknown) => e instanceof WorkerJobError && e.is('export', 'option') && /int/.test(e.message));
   } finally {
     fs.rmSync(ws, { recursive: true });
   }
 });
 
-function manualCancel(): CancelSignal & { cancel(): void } {
-  const listeners: (() => void)[] = [];
-  const signal = {
-    isCancellationRequested: false,
-    onCancellationRequested(l: () => void) {
-      listeners.push(l);
-      return { dispose() {} };
-    },
-    cancel() {
-      signal.isCancellationRequested = true;
-      for (const l of listeners) l();
-    },
-  };
-  return signal;
-}
-
-test('cancelling stops the worker mid-way through a 27 MB model, and the host thread stays free meanwhile', { skip: fs.existsSync(POSE_HEAVY) ? false : 'node_modules/@mediapipe/pose is not installed' }, async () => {
+test('cancelling stops the worker mid-way through a 27 MB model (the host stall is measured by bench/worker.bench.ts)', { skip: fs.existsSync(POSE_HEAVY) ? false : 'node_modules/@mediapipe/pose is not installed' }, async () => {
   const ws = tempWorkspace();
   try {
     // Longest gap between timer ticks on this thread while the worker reads, estimates and formats.
@@ -145,17 +129,14 @@ test('cancelling stops the worker mid-way through a 27 MB model, and the host th
     clearInterval(ticker);
     assert.ok(full.plan.files[0]!.contents.length > 170_000_000);
     console.log(`pose_landmark_heavy plan in the worker: ${fullMs.toFixed(0)} ms; longest stall of this thread ${maxGap.toFixed(1)} ms`);
-    assert.ok(maxGap < 50, `the host thread was blocked ${maxGap.toFixed(1)} ms`);
 
-    const cancel = manualCancel();
+    const cancel = new AbortController();
     const t0 = performance.now();
-    const pending = runInWorker(planArgs(ws, POSE_HEAVY), cancel);
-    setTimeout(() => cancel.cancel(), 100);
-    await assert.rejects(pending, ExportJobCancelled);
+    const pending = runInWorker(planArgs(ws, POSE_HEAVY), cancel.signal);
+    setTimeout(() => cancel.abort(), 100);
+    await assert.rejects(pending, (e: unknown) => e instanceof WorkerCancelled && e.stoppedBy === 'terminate');
     assert.ok(performance.now() - t0 < fullMs, 'cancel returns before the work would have finished');
-    const already = manualCancel();
-    already.cancel();
-    await assert.rejects(runInWorker({ kind: 'detect', folders: [ws] }, already), ExportJobCancelled);
+    await assert.rejects(runInWorker({ kind: 'detect', folders: [ws] }, AbortSignal.abort()), WorkerCancelled);
   } finally {
     fs.rmSync(ws, { recursive: true });
   }

@@ -16,7 +16,7 @@ import {
   EDIT_MAX_BYTES, exportedModelFromHeader, insertionText, lineDiff, previewLines, previewMarkdown, rankTargets, resolveConflicts,
   symbolProblem, targetLayout, writeMethod,
 } from '../../src/extension/export/export-ui';
-import { transferablesOf } from '../../src/extension/export/worker-protocol';
+import { transferablesOf } from '../../src/extension/common/worker-serve';
 
 function cnn(): Uint8Array {
   const b = new ModelBuilder({ description: 'export ui test', seed: 3 });
@@ -123,7 +123,7 @@ test('the Markdown preview shows build-file edits as a diff', () => {
   const plan = planExport({ modelBytes: bytes, modelPath: 'm.tflite', snapshot, date: FIXED_DATE });
   assert.equal(plan.edits.length, 1);
   const md = previewMarkdown(plan, 'm.tflite', (p) => p);
-  assert.match(md, /```diff\n@@ line 5 @@\n\+# Added by TinyML Toolkit[^\n]*\n\+target_sources\(app PRIVATE\n\+  src\/model_data\.cc\n\+\)\n/);
+  assert.match(md, /```diff\n@@ line 5 @@\n\+# Added by TinyML Toolkit[^\n]*\n\+target_sources\(app PRIVATE\n\+ {2}src\/model_data\.cc\n\+\)\n/);
   const lines = previewLines(plan, (p) => p);
   assert.ok(lines.some((l) => l.icon === 'edit' && l.label === 'CMakeLists.txt' && l.description === 'edit build file'));
 });

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatCount, formatShape } from '../../src/core/common/format';
-import { formatQuant } from '../../src/extension/inspector/format';
+import { formatCount } from '../../src/core/common/format';
 import { escapeHtml, inspectorHtml } from '../../src/extension/inspector/webview-html';
 
 const parts = {
@@ -30,13 +29,12 @@ test('a file name with markup in it is escaped in the page shell', () => {
   assert.equal(escapeHtml(`a&b"c'd`), 'a&amp;b&quot;c&#39;d');
 });
 
-test('shapes, quantization and counts are formatted for reading', () => {
-  assert.equal(formatShape([1, 96, 96, 1]), '[1, 96, 96, 1]');
-  assert.equal(formatShape([]), 'scalar');
-  assert.equal(formatQuant(undefined, undefined), '—');
-  assert.equal(formatQuant(0.003921568859368563, -128), 'scale 0.003922 · zp -128');
-  assert.equal(formatQuant([0.5], [0]), 'scale 0.5000 · zp 0');
-  assert.equal(formatQuant([0.1, 0.2, 0.3], [0, 0, 0]), 'per-channel (3)');
-  assert.equal(formatQuant([], []), '—');
+test('counts on the page are grouped the same on every machine', () => {
   assert.equal(formatCount(1234567), '1,234,567');
+  assert.equal(formatCount(0), '0');
+});
+
+test('the page is asked for render reports only when the extension runs its tests', () => {
+  assert.ok(!inspectorHtml(parts).includes('data-report-renders'), 'a user\'s page builds no RenderReport');
+  assert.match(inspectorHtml({ ...parts, reportRenders: true }), /<main id="app" aria-busy="true" data-report-renders="on">/);
 });

@@ -13,8 +13,8 @@ import { test } from 'node:test';
 import { seededRandom, writeNpy } from '../../src/core/data/index';
 import { buildSensorAnomalyModel, SENSOR_BINS } from '../../src/core/samples/sensor-anomaly-model';
 import { readModel, TensorType, writeModel } from '../../src/core/tflite/index';
-import { QuantizeJobCancelled, runQuantizeWorker } from '../../src/extension/quantize/worker-client';
-import { QuantizeJobError } from '../../src/extension/quantize/worker-protocol';
+import { WorkerCancelled, WorkerJobError } from '../../src/extension/common/worker-errors';
+import { runQuantizeWorker } from '../../src/extension/quantize/worker-client';
 
 function spectra(n: number, seed: number): Float32Array {
   const r = seededRandom(seed);
@@ -67,28 +67,28 @@ test('dynamic range needs no data and warns that TFLite Micro cannot run it', as
   assert.ok(r.warnings.some((w) => /TFLite Micro cannot run/.test(w)), r.warnings.join('\n'));
 });
 
-test('bad data comes back as a DatasetError naming the file, kind kept', async () => {
+test('bad data comes back as a dataset error naming the file, kind kept', async () => {
   const dir = workspace();
   const bad = spectra(50, 1);
   bad[77] = Number.NaN;
   fs.writeFileSync(path.join(dir, 'data', 'nan.npy'), writeNpy([50, SENSOR_BINS], bad));
   const run = runQuantizeWorker({ kind: 'quantize', model: path.join(dir, 'sensor.tflite'), data: path.join(dir, 'data', 'nan.npy'), displayRoot: dir, mode: 'int8', io: 'int8', calibration: 'minmax' });
-  await assert.rejects(run, (e: unknown) => e instanceof QuantizeJobError && e.errorName === 'DatasetError' && e.kind === 'non-finite' && e.file === 'data/nan.npy' && /data\/nan\.npy/.test(e.message));
+  await assert.rejects(run, (e: unknown) => e instanceof WorkerJobError && e.is('dataset', 'non-finite') && e.file === 'data/nan.npy' && /data\/nan\.npy/.test(e.message));
   const wrong = runQuantizeWorker({ kind: 'quantize', model: path.join(dir, 'sensor.tflite'), data: path.join(dir, 'data', 'other.npy'), displayRoot: dir, mode: 'int8', io: 'int8', calibration: 'minmax' });
-  await assert.rejects(wrong, (e: unknown) => e instanceof QuantizeJobError && e.errorName === 'DatasetError' && e.kind === 'shape' && /other\.npy/.test(e.message));
+  await assert.rejects(wrong, (e: unknown) => e instanceof WorkerJobError && e.is('dataset', 'shape') && /other\.npy/.test(e.message));
 });
 
-test('an already quantized model is refused at prepare; a corrupt one is a ModelFormatError naming the file', async () => {
+test('an already quantized model is refused at prepare; a corrupt one is a model error naming the file', async () => {
   const dir = workspace();
   const int8 = await runQuantizeWorker({ kind: 'quantize', model: path.join(dir, 'sensor.tflite'), data: path.join(dir, 'data', 'calibration.npy'), mode: 'int8', io: 'int8', calibration: 'minmax' });
   fs.writeFileSync(path.join(dir, 'q.tflite'), int8.bytes);
   const r = await runQuantizeWorker({ kind: 'prepare', model: path.join(dir, 'q.tflite'), folders: [] });
   assert.match(r.notQuantizable ?? '', /q\.tflite has no float tensors: it is already quantized/);
   fs.writeFileSync(path.join(dir, 'bad.tflite'), new Uint8Array(16));
-  await assert.rejects(runQuantizeWorker({ kind: 'prepare', model: path.join(dir, 'bad.tflite'), folders: [] }), (e: unknown) => e instanceof QuantizeJobError && e.errorName === 'ModelFormatError' && e.message.includes('bad.tflite'));
+  await assert.rejects(runQuantizeWorker({ kind: 'prepare', model: path.join(dir, 'bad.tflite'), folders: [] }), (e: unknown) => e instanceof WorkerJobError && e.is('model') && e.message.includes('bad.tflite'));
 });
 
-test('Cancel during calibration: the engine stops (no terminate needed), nothing is returned, the host thread never stalls', async () => {
+test('Cancel during calibration: the engine stops (no terminate needed) and nothing is returned (host stall: bench/worker.bench.ts)', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-qworker-'));
   fs.writeFileSync(path.join(dir, 'conv.tflite'), buildSlowCalibrationConvModel());
   const n = 400;
@@ -113,7 +113,7 @@ test('Cancel during calibration: the engine stops (no terminate needed), nothing
       },
     },
   );
-  await assert.rejects(run, (e: unknown) => e instanceof QuantizeJobCancelled && e.stoppedBy === 'engine');
+  await assert.rejects(run, (e: unknown) => e instanceof WorkerCancelled && e.stoppedBy === 'engine');
   h.disable();
   assert.ok(cancelledAt !== undefined, 'calibration reported progress before it was cancelled');
   const stopMs = performance.now() - cancelledAt;
@@ -121,5 +121,4 @@ test('Cancel during calibration: the engine stops (no terminate needed), nothing
   console.log(`    cancel after ${Math.round(cancelledAt - started)} ms, stopped ${Math.round(stopMs)} ms later; host max event-loop delay ${maxBlock.toFixed(1)} ms`);
   assert.equal(progressAfterCancel, 0, 'no progress is shown after Cancel');
   assert.ok(stopMs < 2000, `the engine stopped within the grace period (${Math.round(stopMs)} ms)`);
-  assert.ok(maxBlock < 50, `the host event loop never stalled 50 ms (max ${maxBlock.toFixed(1)} ms)`);
 });

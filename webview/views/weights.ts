@@ -4,7 +4,7 @@
  */
 import { formatBytes, formatCount, formatReal, formatShape } from '../../src/core/common/format';
 import type { TensorRow } from '../../src/core/inspector/tables';
-import type { WeightStats } from '../../src/extension/inspector/messages';
+import type { WeightStats } from '../../src/protocol/inspector';
 import { barChart } from '../charts';
 import type { PageContext, PageView } from '../context';
 import { DataTable } from '../data-table';

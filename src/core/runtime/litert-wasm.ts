@@ -52,7 +52,7 @@ export interface WasmCompiledModel extends EmbindObject {
   run(signature: number, inputs: WasmTensorBuffer[]): WasmTensorBuffer[];
 }
 
-export interface WasmEnvironment extends EmbindObject {}
+export type WasmEnvironment = EmbindObject;
 
 export interface LiteRtWasmModule {
   HEAPU8: Uint8Array;

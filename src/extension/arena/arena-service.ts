@@ -15,7 +15,15 @@ import type { SourceFiles } from '../../core/firmware/locate-model';
 import { findModelSymbols, modelSymbolNames, type ModelSymbol } from '../../core/firmware/model-symbols';
 import { nodeModelFiles, nodeSourceFiles } from '../../core/firmware/node-files';
 import { codeView, type CodeView } from '../../core/firmware/c-source-text';
-import { readArenaSettings, settingsKey, type ArenaSettings } from './settings';
+import { readSettings, type ArenaSettingsOptions } from '../common/settings';
+
+/** The settings the arena analysis of a document uses: read once per document version. */
+export interface ArenaSettings {
+  options: ArenaSettingsOptions;
+  modelSetting?: string;
+  /** Default: DEFAULT_ARENA_CONSTANT_PATTERNS, as in package.json. */
+  constantPatterns: string[];
+}
 
 export interface DocumentArenaInfo {
   version: number;
@@ -70,7 +78,12 @@ export class ArenaService implements vscode.Disposable {
     const key = doc.uri.toString();
     const known = this.infos.get(key);
     if (known && known.version === doc.version) return known;
-    const settings = readArenaSettings(doc.uri, DEFAULT_ARENA_CONSTANT_PATTERNS);
+    const read = readSettings(doc.uri);
+    const settings: ArenaSettings = {
+      options: read.arena,
+      ...(read.modelSetting ? { modelSetting: read.modelSetting } : {}),
+      constantPatterns: read.constantPatterns ?? [...DEFAULT_ARENA_CONSTANT_PATTERNS],
+    };
     const { regexes, invalid } = compilePatterns(settings.constantPatterns);
     const text = doc.getText();
     const view = codeView(text);
@@ -92,7 +105,7 @@ export class ArenaService implements vscode.Disposable {
   /** The model this document runs (or the one `symbol` names) and its estimate; shared by concurrent callers. */
   analyze(doc: vscode.TextDocument, symbol?: string): Promise<ArenaAnalysis> {
     const info = this.documentInfo(doc);
-    const key = `${doc.uri.toString()}|${doc.version}|${symbol ?? ''}|${settingsKey(info.settings)}`;
+    const key = `${doc.uri.toString()}|${doc.version}|${symbol ?? ''}|${JSON.stringify(info.settings)}`;
     let pending = this.analyses.get(key);
     if (!pending) {
       // Older versions of this document are not asked about again.

@@ -4,6 +4,7 @@
  * and on edits after a pause; the quick fixes found with them are kept for the code action provider.
  */
 import * as vscode from 'vscode';
+import { logError } from '../common/log';
 import type { ArenaFinding, ArenaFix } from '../../core/firmware/arena-check';
 import type { ArenaService } from './arena-service';
 import { isArenaDocument } from './selector';
@@ -99,7 +100,7 @@ export class ArenaDiagnostics implements vscode.Disposable {
     clearTimeout(this.timers.get(key));
     this.timers.set(key, setTimeout(() => {
       this.timers.delete(key);
-      this.update(doc).catch((err: unknown) => console.error(`TinyML arena diagnostics for ${doc.uri.toString()}:`, err));
+      this.update(doc).catch((err: unknown) => logError(`arena diagnostics for ${doc.uri.toString()}`, err));
     }, delayMs));
   }
 

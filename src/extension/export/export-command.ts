@@ -3,14 +3,13 @@
  * The reading, parsing, estimating and formatting run in a worker thread behind a cancellable progress
  * notification; the extension host only asks, previews and applies.
  *
- * Called with a Uri (explorer context menu) it starts from that model. Called with an ExportCommandArgs object (the
- * integration tests, or another extension) it asks nothing: every answer comes from the object, and a file that
+ * Called with a Uri (explorer context menu) it starts from that model. Called with an ExportCommandArgs object (test
+ * runs only: ../common/test-mode.ts) it asks nothing: every answer comes from the object, and a file that
  * exists and is not ours is overwritten only with `conflicts: 'overwrite'`.
  */
 import { blockMonitor } from '../common/event-loop-monitor';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { TargetName } from '../../core/arena/types';
 import { ExportConflictError, type CLanguage, type ExportPlan } from '../../core/codegen';
 import { applyExportPlan, type AppliedFile } from './apply-export';
 import type { DetectedTarget } from './export-job';
@@ -18,11 +17,15 @@ import {
   DEFAULT_EXPORT_SYMBOL, previewLines, previewMarkdown, projectTypeLabel, rankTargets, resolveConflicts, symbolProblem,
   targetDir, targetLayout, type ConflictChoice,
 } from './export-ui';
-import { pickModel, workspaceDisplayPath } from './pick-model';
+import { pickModel } from '../common/pick-model';
+import { workspaceDisplayPath } from './display-path';
+import { withAbort } from '../common/cancellation';
+import { logError } from '../common/log';
+import { readSettings } from '../common/settings';
+import { WorkerCancelled } from '../common/worker-errors';
 import { runInWorker } from './worker-client';
-import { ExportJobCancelled } from './worker-protocol';
 
-/** Answers for every question of the command (no UI is shown except the progress). */
+/** Answers for every question of the command (no UI is shown except the progress); accepted in test runs only. */
 export interface ExportCommandArgs {
   model: vscode.Uri | string;
   /** The folder to export into: its own project when it is one, else the folder. Default: the best detected project. */
@@ -54,22 +57,12 @@ function isArgs(a: unknown): a is ExportCommandArgs {
   return typeof a === 'object' && a !== null && !(a instanceof vscode.Uri) && 'model' in a;
 }
 
-function exportSettings(scope: vscode.Uri): { target: TargetName; marginPercent: number } {
-  const config = vscode.workspace.getConfiguration('tinyml', scope);
-  const target = config.get<string>('arena.target');
-  const margin = config.get<number>('arena.marginPercent');
-  return {
-    target: target === 'arm32' || target === 'x86_64' ? target : 'cortex-m',
-    marginPercent: typeof margin === 'number' && Number.isFinite(margin) && margin >= 0 && margin <= 1000 ? margin : 20,
-  };
-}
-
-async function pickTarget(model: vscode.Uri, token?: vscode.CancellationToken): Promise<DetectedTarget | undefined> {
+async function pickTarget(model: vscode.Uri): Promise<DetectedTarget | undefined> {
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
   const detected = folders.length
     ? await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'TinyML: looking for firmware projects' },
-      () => runInWorker({ kind: 'detect', folders: folders.map((f) => f.uri.fsPath) }, token),
+      () => runInWorker({ kind: 'detect', folders: folders.map((f) => f.uri.fsPath) }),
     )
     : [];
   type Item = vscode.QuickPickItem & { target?: DetectedTarget; choose?: true };
@@ -92,7 +85,7 @@ async function pickTarget(model: vscode.Uri, token?: vscode.CancellationToken): 
     defaultUri: folders[0]?.uri,
   });
   if (!folder?.[0]) return undefined;
-  return runInWorker({ kind: 'folder', folder: folder[0].fsPath }, token);
+  return runInWorker({ kind: 'folder', folder: folder[0].fsPath });
 }
 
 async function pickOptions(target: DetectedTarget): Promise<{ symbol: string; lang: CLanguage; boilerplate: boolean } | undefined> {
@@ -163,7 +156,7 @@ export async function exportModel(arg?: vscode.Uri | ExportCommandArgs): Promise
     return result;
   };
   try {
-    const model = args ? toUri(args.model) : arg instanceof vscode.Uri ? arg : await pickModel('Export model to C array');
+    const model = args ? toUri(args.model) : arg instanceof vscode.Uri ? arg : await pickModel({ title: 'Export model to C array', openLabel: 'Export' });
     if (!model) return done('cancelled');
     if (model.scheme !== 'file') throw new Error(`${model.toString()} is not on disk: the export reads and writes local files.`);
 
@@ -185,14 +178,14 @@ export async function exportModel(arg?: vscode.Uri | ExportCommandArgs): Promise
     result.rootFsPath = target.rootFsPath;
     const shown = (rel: string): string => vscode.workspace.asRelativePath(vscode.Uri.joinPath(rootUri, ...rel.split('/').filter(Boolean)), false);
     const modelLabel = path.basename(model.fsPath);
-    const settings = exportSettings(rootUri);
+    const { target: arenaTarget, marginPercent } = readSettings(rootUri).arena;
 
     const planMonitor = blockMonitor();
     let planned;
     try {
       planned = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Exporting ${modelLabel}: reading, estimating the arena, formatting the array`, cancellable: true },
-        (_progress, token) => runInWorker({
+        (_progress, token) => withAbort([token], (signal) => runInWorker({
           kind: 'plan',
           modelFsPath: model.fsPath,
           modelDisplayPath: workspaceDisplayPath(model, target.rootFsPath),
@@ -201,8 +194,9 @@ export async function exportModel(arg?: vscode.Uri | ExportCommandArgs): Promise
           symbol: options.symbol,
           lang: options.lang,
           boilerplate: options.boilerplate,
-          ...settings,
-        }, token),
+          target: arenaTarget,
+          marginPercent,
+        }, signal)),
       );
     } finally {
       result.hostMaxBlockMs = { plan: planMonitor.stop(), apply: 0 };
@@ -251,8 +245,9 @@ export async function exportModel(arg?: vscode.Uri | ExportCommandArgs): Promise
     }
     return done();
   } catch (e) {
-    if (e instanceof ExportJobCancelled) return done('cancelled');
+    if (e instanceof WorkerCancelled) return done('cancelled');
     const message = userMessage(e);
+    logError(`export of ${arg instanceof vscode.Uri ? arg.fsPath : 'a model'}`, e);
     void vscode.window.showErrorMessage(`TinyML export: ${message}`);
     return done(message);
   }

@@ -9,9 +9,13 @@ import * as vscode from 'vscode';
 import { parseModelMarker } from '../../core/codegen/marker';
 import { modelFileBase } from '../../core/codegen';
 import { DEFAULT_EXPORT_SYMBOL, exportedModelFromHeader, insertionText, type ExportedModel } from './export-ui';
-import { pickModel, workspaceDisplayPath } from './pick-model';
+import { pickModel } from '../common/pick-model';
+import { workspaceDisplayPath } from './display-path';
+import { withAbort } from '../common/cancellation';
+import { logError } from '../common/log';
+import { readSettings } from '../common/settings';
+import { WorkerCancelled } from '../common/worker-errors';
 import { runInWorker } from './worker-client';
-import { ExportJobCancelled } from './worker-protocol';
 
 export interface InsertBoilerplateArgs {
   /** The model; default: the exported one, else asked. */
@@ -72,7 +76,7 @@ async function chooseModel(args: InsertBoilerplateArgs | undefined): Promise<{ u
     );
     return picked ? { uri: picked.e.uri, exp: picked.e } : undefined;
   }
-  const uri = await pickModel('Insert TFLite Micro boilerplate for');
+  const uri = await pickModel({ title: 'Insert TFLite Micro boilerplate for', openLabel: 'Use Model' });
   return uri ? { uri } : undefined;
 }
 
@@ -90,22 +94,20 @@ export async function insertBoilerplate(arg?: InsertBoilerplateArgs): Promise<In
     const symbol = chosen.exp?.symbol ?? DEFAULT_EXPORT_SYMBOL;
     const dataHeader = chosen.exp?.dataHeader ?? `${modelFileBase(symbol)}_data.h`;
     const folder = vscode.workspace.getWorkspaceFolder(editor.document.uri) ?? vscode.workspace.workspaceFolders?.[0];
-    const config = vscode.workspace.getConfiguration('tinyml', editor.document.uri);
-    const target = config.get<string>('arena.target');
-    const margin = config.get<number>('arena.marginPercent');
+    const { target, marginPercent } = readSettings(editor.document.uri).arena;
     const modelPath = workspaceDisplayPath(chosen.uri, folder?.uri.fsPath ?? path.dirname(editor.document.uri.fsPath));
     const runner = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `TinyML: sizing the runner for ${path.basename(chosen.uri.fsPath)}`, cancellable: true },
-      (_p, token) => runInWorker({
+      (_p, token) => withAbort([token], (signal) => runInWorker({
         kind: 'runner',
         modelFsPath: chosen.uri.fsPath,
         modelDisplayPath: modelPath,
         symbol,
         dataHeader,
         arduinoLibraryHeader: editor.document.languageId === 'arduino' || editor.document.fileName.endsWith('.ino') ? 'TensorFlowLite.h' : undefined,
-        target: target === 'arm32' || target === 'x86_64' ? target : 'cortex-m',
-        marginPercent: typeof margin === 'number' && margin >= 0 && margin <= 1000 ? margin : 20,
-      }, token),
+        target,
+        marginPercent,
+      }, signal)),
     );
     const lang = editor.document.languageId === 'c' ? 'c' : 'cpp';
     const text = insertionText(runner, lang, { symbol, dataHeader, modelPath, exported: !!chosen.exp });
@@ -116,8 +118,9 @@ export async function insertBoilerplate(arg?: InsertBoilerplateArgs): Promise<In
     if (lang === 'c') void vscode.window.showInformationMessage(`TinyML: TFLite Micro is C++, so this C file gets the calls to ${modelFileBase(symbol)}_runner.h; export the model with the runner to create it.`);
     return { inserted: true, model: chosen.uri.fsPath, at: { line: at.line, character: at.character }, length: text.length };
   } catch (e) {
-    if (e instanceof ExportJobCancelled) return { inserted: false, reason: 'cancelled' };
+    if (e instanceof WorkerCancelled) return { inserted: false, reason: 'cancelled' };
     const message = e instanceof Error ? e.message : String(e);
+    logError('insert boilerplate', e);
     void vscode.window.showErrorMessage(`TinyML: ${message}`);
     return { inserted: false, reason: message };
   }

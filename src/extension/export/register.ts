@@ -3,16 +3,17 @@
  * does not pay for them.
  */
 import * as vscode from 'vscode';
+import { commandArgument } from '../common/test-mode';
 
 export function registerExportCommands(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('tinyml.exportModel', async (arg?: unknown) => {
       const { exportModel } = await import('./export-command');
-      return exportModel(arg as Parameters<typeof exportModel>[0]);
+      return exportModel(commandArgument(context, arg) as Parameters<typeof exportModel>[0]);
     }),
     vscode.commands.registerCommand('tinyml.insertBoilerplate', async (arg?: unknown) => {
       const { insertBoilerplate } = await import('./insert-boilerplate');
-      return insertBoilerplate(arg as Parameters<typeof insertBoilerplate>[0]);
+      return insertBoilerplate(commandArgument(context, arg) as Parameters<typeof insertBoilerplate>[0]);
     }),
   );
 }

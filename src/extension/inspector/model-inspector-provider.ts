@@ -11,7 +11,8 @@ import { MODEL_FILE_LIMIT, readFileBoundedAsync } from '../../core/io/bounded-re
 import * as vscode from 'vscode';
 import type { InspectorDetails, InspectorView } from '../../core/inspector/view';
 import type { Model } from '../../core/tflite';
-import type { InspectorMessage, RenderReport, RevealTarget, WebviewMessage } from './messages';
+import type { InspectorMessage, WebviewMessage } from '../../protocol/inspector';
+import type { InspectorRenderReports } from './render-reports';
 import { failure, inspectorView, loadModelFile, preloadAnalysis } from './read-summary';
 import { inspectorHtml } from './webview-html';
 
@@ -174,38 +175,18 @@ function post(webview: vscode.Webview, message: InspectorMessage): Thenable<bool
 }
 
 export class ModelInspectorProvider implements vscode.CustomReadonlyEditorProvider<ModelDocument> {
-  private readonly rendered = new vscode.EventEmitter<{ uri: vscode.Uri; report: RenderReport }>();
-  private readonly lastReports = new Map<string, RenderReport>();
   private readonly documents = new Map<string, ModelDocument>();
-  private revealRequests = 0;
 
-  /** Fires each time a webview reports what it rendered (used by the integration tests). */
-  readonly onDidRender = this.rendered.event;
-
-  constructor(private readonly extensionUri: vscode.Uri) {}
-
-  lastReport(uri: vscode.Uri): RenderReport | undefined {
-    return this.lastReports.get(uri.toString());
-  }
+  /** `reports` only in test runs: then the webviews report what they render (src/extension/common/test-mode.ts). */
+  constructor(private readonly extensionUri: vscode.Uri, private readonly reports?: InspectorRenderReports) {}
 
   hostTimings(uri: vscode.Uri): InspectorHostTimings | undefined {
     return this.documents.get(uri.toString())?.timings;
   }
 
-  /** Shows a view (and optionally selects, filters or copies) in every inspector of `uri`; resolves with what was rendered. */
-  reveal(uri: vscode.Uri, target: RevealTarget): Promise<RenderReport> {
-    const doc = this.documents.get(uri.toString());
-    if (!doc || doc.panels.size === 0) return Promise.reject(new Error(`${uri.toString()} is not open in the inspector`));
-    const requestId = ++this.revealRequests;
-    const next = new Promise<RenderReport>((resolve) => {
-      const sub = this.onDidRender((e) => {
-        if (e.uri.toString() !== uri.toString() || e.report.requestId !== requestId) return;
-        sub.dispose();
-        resolve(e.report);
-      });
-    });
-    for (const panel of doc.panels) void post(panel.webview, { type: 'reveal', target: { ...target, requestId } });
-    return next;
+  /** The webviews showing `uri`. */
+  webviews(uri: vscode.Uri): vscode.Webview[] {
+    return [...(this.documents.get(uri.toString())?.panels ?? [])].map((p) => p.webview);
   }
 
   openCustomDocument(uri: vscode.Uri): ModelDocument {
@@ -235,6 +216,7 @@ export class ModelInspectorProvider implements vscode.CustomReadonlyEditorProvid
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
       nonce: randomBytes(24).toString('base64url'),
       title: doc.fileName,
+      reportRenders: this.reports !== undefined,
     });
     await doc.state;
   }
@@ -245,8 +227,7 @@ export class ModelInspectorProvider implements vscode.CustomReadonlyEditorProvid
         await sendState(doc, webview);
         break;
       case 'rendered':
-        this.lastReports.set(doc.uri.toString(), msg.report);
-        this.rendered.fire({ uri: doc.uri, report: msg.report });
+        this.reports?.record(doc.uri, msg.report);
         break;
       case 'weights': {
         const state = await doc.state;
@@ -276,6 +257,6 @@ export class ModelInspectorProvider implements vscode.CustomReadonlyEditorProvid
   }
 
   dispose(): void {
-    this.rendered.dispose();
+    this.reports?.dispose();
   }
 }

@@ -9,6 +9,8 @@ export interface InspectorPageParts {
   styleUri: string;
   nonce: string;
   title: string;
+  /** Test runs only: the page reports what it rendered after each paint (RenderReport). */
+  reportRenders?: boolean;
 }
 
 export function inspectorHtml(parts: InspectorPageParts): string {
@@ -30,7 +32,7 @@ export function inspectorHtml(parts: InspectorPageParts): string {
 <title>${escapeHtml(parts.title)}</title>
 </head>
 <body>
-<main id="app" aria-busy="true"><p class="muted">Reading ${escapeHtml(parts.title)}…</p></main>
+<main id="app" aria-busy="true"${parts.reportRenders ? ' data-report-renders="on"' : ''}><p class="muted">Reading ${escapeHtml(parts.title)}…</p></main>
 <script nonce="${escapeHtml(parts.nonce)}" src="${escapeHtml(parts.scriptUri)}"></script>
 </body>
 </html>`;

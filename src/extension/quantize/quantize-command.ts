@@ -2,11 +2,11 @@
  * `TinyML: Quantize Model`: model -> mode -> I/O type -> range method -> calibration data -> quantize behind a
  * cancellable progress notification -> `<name>_<mode>.tflite` next to the source -> inspector + report beside it.
  *
- * The model reading, data loading and quantization run in a worker thread (worker-client.ts); the extension host only
+ * The model reading, data loading and quantization run in a worker thread (worker-client.ts, ../common/worker-rpc.ts); the extension host only
  * asks, shows progress, writes the result and opens it.
  *
- * Called with a Uri (explorer context menu) it starts from that model. Called with a QuantizeCommandArgs object (the
- * integration tests) it shows no QuickPick or dialog: the answers come from the object, and an existing output is
+ * Called with a Uri (explorer context menu) it starts from that model. Called with a QuantizeCommandArgs object (test
+ * runs only: ../common/test-mode.ts) it shows no QuickPick or dialog: the answers come from the object, and an existing output is
  * replaced only with `ifExists: 'overwrite'`.
  */
 import { blockMonitor } from '../common/event-loop-monitor';
@@ -19,14 +19,17 @@ import {
 } from './quantize-ui';
 import { quantizationReportMarkdown } from './report-markdown';
 import { showReport, type ReportDocuments } from './report-document';
-import { QuantizeJobCancelled, runQuantizeWorker } from './worker-client';
-import { QuantizeJobError } from './worker-protocol';
 import { FileError } from '../../core/io/file-error';
 import { checkOutputs, writeFilesSafely, type OutputFile, type WriteOptions } from '../../core/io/safe-write';
+import { withAbort } from '../common/cancellation';
+import { log } from '../common/log';
+import { pickModel } from '../common/pick-model';
+import { WorkerCancelled, WorkerJobError } from '../common/worker-errors';
+import { runQuantizeWorker } from './worker-client';
 
 const INSPECTOR_VIEW_TYPE = 'tinyml.modelInspector';
 
-/** Every answer of the command, for tests and other extensions: no QuickPick or dialog is shown. */
+/** Every answer of the command (test runs only): no QuickPick or dialog is shown. */
 export interface QuantizeCommandArgs {
   model: vscode.Uri | string;
   mode?: QuantizeMode;
@@ -70,14 +73,6 @@ async function pick<T>(choices: readonly Choice<T>[], title: string, placeHolder
   return picked?.value;
 }
 
-async function pickModelFile(): Promise<vscode.Uri | undefined> {
-  const active = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  const activeUri = active instanceof vscode.TabInputCustom || active instanceof vscode.TabInputText ? active.uri : undefined;
-  if (activeUri?.path.toLowerCase().endsWith('.tflite')) return activeUri;
-  const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Quantize', title: 'Select a float .tflite model', filters: { 'TFLite models': ['tflite'] } });
-  return picked?.[0];
-}
-
 async function pickDataset(prepared: PrepareResult, title: string): Promise<vscode.Uri | undefined> {
   type Item = vscode.QuickPickItem & { path?: string; browse?: true };
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
@@ -119,10 +114,8 @@ async function resolveExisting(file: string, model: vscode.Uri, args: QuantizeCo
 }
 
 function describeError(e: unknown): string {
-  if (e instanceof QuantizeJobError) {
-    if (e.errorName === 'DatasetError') {
-      return `Calibration data: ${e.message} ${e.kind ? datasetFix(e.kind as Parameters<typeof datasetFix>[0]) : ''} Nothing was written.`.trim();
-    }
+  if (e instanceof WorkerJobError) {
+    if (e.error.domain === 'dataset') return `Calibration data: ${e.message} ${datasetFix(e.error.kind)} Nothing was written.`;
     return `${e.message} Nothing was written.`;
   }
   return `Quantization failed: ${e instanceof Error ? e.message : String(e)}. Nothing was written.`;
@@ -140,10 +133,6 @@ const STAGE_SPANS: Record<string, [number, number]> = {
 /** Runs the job behind a cancellable notification; Cancel (or args.cancellation) aborts the worker's engine signal. */
 function quantizeWithProgress(job: QuantizeJob, title: string, args: QuantizeCommandArgs | undefined): Thenable<QuantizeJobResult> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-    const abort = new AbortController();
-    const subscriptions = [token.onCancellationRequested(() => abort.abort())];
-    if (args?.cancellation) subscriptions.push(args.cancellation.onCancellationRequested(() => abort.abort()));
-    if (token.isCancellationRequested || args?.cancellation?.isCancellationRequested) abort.abort();
     let shown = 0;
     const onProgress = (n: number, total: number, stage: string): void => {
       const span = STAGE_SPANS[stage];
@@ -152,7 +141,7 @@ function quantizeWithProgress(job: QuantizeJob, title: string, args: QuantizeCom
       shown = Math.max(shown, percent);
       args?.onProgress?.(n, total, stage);
     };
-    return runQuantizeWorker(job, { signal: abort.signal, onProgress }).finally(() => subscriptions.forEach((s) => s.dispose()));
+    return withAbort([token, args?.cancellation], (signal) => runQuantizeWorker(job, { signal, onProgress }));
   });
 }
 
@@ -164,11 +153,12 @@ export class QuantizeCommand {
     const args = isArgs(arg) ? arg : undefined;
     const done = (r: Omit<QuantizeCommandResult, 'durationMs'>): QuantizeCommandResult => ({ ...r, durationMs: Math.round(performance.now() - started) });
     const fail = (message: string, extra: Partial<QuantizeCommandResult> = {}): QuantizeCommandResult => {
+      log().error(`quantize: ${message}`);
       if (!args) void vscode.window.showErrorMessage(message);
       return done({ status: 'error', message, ...extra });
     };
 
-    const model = args ? toUri(args.model) : arg instanceof vscode.Uri ? arg : await pickModelFile();
+    const model = args ? toUri(args.model) : arg instanceof vscode.Uri ? arg : await pickModel({ title: 'Quantize a float .tflite model', openLabel: 'Quantize', preferActive: true });
     if (!model) return done({ status: 'dismissed' });
     if (model.scheme !== 'file') return fail(`${model.toString()}: only models on this machine's file system can be quantized.`);
     const name = path.basename(model.fsPath);
@@ -251,9 +241,9 @@ export class QuantizeCommand {
         result = await quantizeWithProgress(job, `Quantizing ${name} (${mode})`, args);
         break;
       } catch (e) {
-        if (e instanceof QuantizeJobCancelled) return done({ status: 'cancelled', output: target.file, hostMaxBlockMs: monitor.stop() });
+        if (e instanceof WorkerCancelled) return done({ status: 'cancelled', output: target.file, hostMaxBlockMs: monitor.stop() });
         const message = describeError(e);
-        const unsupportedOp = e instanceof QuantizeJobError && e.errorName === 'QuantizeError' && e.kind === 'unsupported-op';
+        const unsupportedOp = e instanceof WorkerJobError && e.is('quantize', 'unsupported-op');
         if (args || !unsupportedOp || job.keepUnsupportedInFloat) return fail(message, { hostMaxBlockMs: monitor.stop() });
         const keep = 'Quantize again, keeping them in float';
         if ((await vscode.window.showErrorMessage(message, keep)) !== keep) return done({ status: 'error', message, hostMaxBlockMs: monitor.stop() });

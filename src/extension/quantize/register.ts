@@ -3,6 +3,7 @@
  * module (and, through the worker, the quantizer and LiteRT) is required on first use.
  */
 import * as vscode from 'vscode';
+import { commandArgument } from '../common/test-mode';
 import { REPORT_SCHEME, ReportDocuments } from './report-document';
 import type { QuantizeCommand } from './quantize-command';
 
@@ -15,7 +16,7 @@ export function registerQuantizeCommand(context: vscode.ExtensionContext): void 
     vscode.commands.registerCommand('tinyml.quantizeModel', (arg?: unknown) => {
       const { QuantizeCommand: Command } = require('./quantize-command') as typeof import('./quantize-command');
       command ??= new Command(reports);
-      return command.run(arg);
+      return command.run(commandArgument(context, arg));
     }),
   );
 }

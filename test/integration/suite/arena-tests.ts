@@ -1,7 +1,9 @@
 /**
  * The tensor arena in C/C++ in a real VS Code: a firmware folder written at run time (a model built in code, its C
  * array exported by our writer, a main.cc with a too-small `kTensorArenaSize`, an Arduino sketch with an `xxd -i`
- * header) gets the arena hover, the warning, and a quick fix that sets the recommended size.
+ * header) gets the arena hover, the warning, and a quick fix that sets the recommended size. Each test writes its own
+ * firmware folder (any order, any subset). The hover latency budget is judged by bench/vscode/; the figures are
+ * printed here.
  */
 import { waitFor } from './wait-for';
 import assert from 'node:assert/strict';
@@ -13,9 +15,6 @@ import { generateCArrayHeader, generateCArraySource, sha256Hex } from '../../../
 import { ModelBuilder, readModel, writeModel } from '../../../src/core/tflite';
 import type { TestCase } from './runner';
 
-const FOLDER = 'firmware';
-const MAIN = `${FOLDER}/main.cc`;
-const SKETCH = `${FOLDER}/sketch/sketch.ino`;
 /** What the user sees by default: tinyml.arena.* defaults of package.json. */
 const DEFAULTS = { target: 'cortex-m', kernels: 'reference', isa: 'dsp', marginPercent: 20 } as const;
 const HOVER_SAMPLES = 200;
@@ -35,16 +34,28 @@ function workspaceRoot(): string {
   return folder.uri.fsPath;
 }
 
-/** Writes the firmware folder; returns the model's estimate computed here, independently of the extension. */
-function writeFirmware(root: string): ArenaEstimate {
+interface Firmware {
+  folder: string;
+  main: string;
+  sketch: string;
+  /** The model's estimate computed here, independently of the extension. */
+  estimate: ArenaEstimate;
+}
+
+/** Writes a firmware folder `firmware-<name>` of its own for one test. */
+function writeFirmware(name: string): Firmware {
+  const root = workspaceRoot();
+  const folder = `firmware-${name}`;
+  const main = `${folder}/main.cc`;
+  const sketch = `${folder}/sketch/sketch.ino`;
   const model = arenaModel();
-  const dir = path.join(root, FOLDER);
+  const dir = path.join(root, folder);
   fs.mkdirSync(path.join(dir, 'sketch'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'model.tflite'), model);
-  const prov = { modelPath: `${FOLDER}/model.tflite`, sha256: sha256Hex(model), byteSize: model.length, date: new Date() };
+  const prov = { modelPath: `${folder}/model.tflite`, sha256: sha256Hex(model), byteSize: model.length, date: new Date() };
   fs.writeFileSync(path.join(dir, 'model_data.h'), generateCArrayHeader(prov));
   fs.writeFileSync(path.join(dir, 'model_data.cc'), generateCArraySource(model, prov));
-  fs.writeFileSync(path.join(root, MAIN), [
+  fs.writeFileSync(path.join(root, main), [
     '#include "model_data.h"',
     '#include "tensorflow/lite/micro/micro_interpreter.h"',
     '',
@@ -58,8 +69,8 @@ function writeFirmware(root: string): ArenaEstimate {
   ].join('\n'));
   const hex = [...model].map((v) => `0x${v.toString(16).padStart(2, '0')}`).join(', ');
   fs.writeFileSync(path.join(dir, 'sketch', 'model.h'), `unsigned char model_tflite[] = {\n  ${hex}\n};\nunsigned int model_tflite_len = ${model.length};\n`);
-  fs.writeFileSync(path.join(root, SKETCH), '#include "model.h"\n#define TENSOR_ARENA_SIZE (100*1024)\nvoid setup() { tflite::GetModel(model_tflite); }\n');
-  return estimateArena(readModel(model), DEFAULTS);
+  fs.writeFileSync(path.join(root, sketch), '#include "model.h"\n#define TENSOR_ARENA_SIZE (100*1024)\nvoid setup() { tflite::GetModel(model_tflite); }\n');
+  return { folder, main, sketch, estimate: estimateArena(readModel(model), DEFAULTS) };
 }
 
 async function openDoc(relative: string): Promise<vscode.TextDocument> {
@@ -93,28 +104,24 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-export function arenaTests(): TestCase[] {
-  let expected: ArenaEstimate | undefined;
-  const estimate = (): ArenaEstimate => {
-    assert.ok(expected, 'the firmware folder was written by the first arena test');
-    return expected;
-  };
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
+export function arenaTests(): TestCase[] {
   return [
     {
       name: 'arena: hovering over kTensorArenaSize shows the estimate and that 1024 bytes are too small',
       fn: async () => {
-        expected = writeFirmware(workspaceRoot());
-        const e = estimate();
+        const fw = writeFirmware('hover');
+        const e = fw.estimate;
         assert.ok(e.minArenaBytes > 1024, `the test model needs more than 1 KiB (${e.minArenaBytes})`);
-        const doc = await openDoc(MAIN);
+        const doc = await openDoc(fw.main);
         const text = await hoverText(doc, positionOf(doc, 'kTensorArenaSize'));
         assert.match(text, /TinyML: tensor arena/);
         assert.match(text, /Too small/);
         assert.ok(text.includes(`| ${fmt(e.minArenaBytes)} |`), `required ${fmt(e.minArenaBytes)} bytes in:\n${text}`);
         assert.ok(text.includes(`| ${fmt(e.recommendedArenaBytes)} |`), 'recommended size shown');
         assert.ok(text.includes(`\`${e.peak!.opcode}\``), 'peak operator shown');
-        assert.match(text, /from the export comment in `firmware\/model_data\.h`/);
+        assert.match(text, new RegExp(`from the export comment in \`${escape(fw.folder)}/model_data\\.h\``));
         // The arena array's use of the constant gets the same hover.
         assert.match(await hoverText(doc, positionOf(doc, 'kTensorArenaSize', 1)), /Too small/);
       },
@@ -122,8 +129,9 @@ export function arenaTests(): TestCase[] {
     {
       name: 'arena: the too-small constant gets a warning, and its quick fix sets the recommended size',
       fn: async () => {
-        const e = estimate();
-        const doc = await openDoc(MAIN);
+        const fw = writeFirmware('quick-fix');
+        const e = fw.estimate;
+        const doc = await openDoc(fw.main);
         const warning = await waitFor('the arena warning', () => arenaDiagnostic(doc.uri, 'arena-too-small'));
         assert.equal(warning.severity, vscode.DiagnosticSeverity.Warning);
         assert.equal(doc.getText(warning.range), 'kTensorArenaSize');
@@ -143,8 +151,9 @@ export function arenaTests(): TestCase[] {
     {
       name: 'arena: hovering over the model array shows the model, its arena and TFLite Micro compatibility',
       fn: async () => {
-        const e = estimate();
-        const doc = await openDoc(MAIN);
+        const fw = writeFirmware('model-hover');
+        const e = fw.estimate;
+        const doc = await openDoc(fw.main);
         const text = await hoverText(doc, positionOf(doc, 'g_model'));
         assert.match(text, /TinyML: model/);
         assert.ok(text.includes(`required **${fmt(e.minArenaBytes)}** bytes, recommended **${fmt(e.recommendedArenaBytes)}**`), text);
@@ -154,11 +163,12 @@ export function arenaTests(): TestCase[] {
     {
       name: 'arena: an Arduino sketch with an xxd -i header is estimated from the array bytes; 100 KiB is flagged as oversized',
       fn: async () => {
-        const e = estimate();
-        const doc = await openDoc(SKETCH);
+        const fw = writeFirmware('sketch');
+        const e = fw.estimate;
+        const doc = await openDoc(fw.sketch);
         const text = await hoverText(doc, positionOf(doc, 'TENSOR_ARENA_SIZE'));
         assert.ok(text.includes(`| ${fmt(e.minArenaBytes)} |`), text);
-        assert.match(text, /the bytes of `model_tflite` in `firmware\/sketch\/model\.h`/);
+        assert.match(text, new RegExp(`the bytes of \`model_tflite\` in \`${escape(fw.folder)}/sketch/model\\.h\``));
         const hint = await waitFor('the oversized hint', () => arenaDiagnostic(doc.uri, 'arena-oversized'));
         assert.equal(hint.severity, vscode.DiagnosticSeverity.Information);
         const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, hint.range);
@@ -172,13 +182,14 @@ export function arenaTests(): TestCase[] {
     {
       name: 'arena: a .tflite changed on disk is seen through the file watcher: stale export, new requirement',
       fn: async () => {
-        const doc = await openDoc(MAIN);
+        const fw = writeFirmware('watcher');
+        const doc = await openDoc(fw.main);
         await waitFor('the arena warning', () => arenaDiagnostic(doc.uri, 'arena-too-small'));
         assert.equal(arenaDiagnostic(doc.uri, 'stale-export'), undefined);
         const bigger = arenaModel(16);
         const e = estimateArena(readModel(bigger), DEFAULTS);
-        assert.notEqual(e.minArenaBytes, estimate().minArenaBytes);
-        fs.writeFileSync(path.join(workspaceRoot(), FOLDER, 'model.tflite'), bigger);
+        assert.notEqual(e.minArenaBytes, fw.estimate.minArenaBytes);
+        fs.writeFileSync(path.join(workspaceRoot(), fw.folder, 'model.tflite'), bigger);
         const stale = await waitFor('the stale-export warning', () => arenaDiagnostic(doc.uri, 'stale-export'));
         assert.equal(doc.getText(stale.range), 'g_model');
         assert.match(stale.message, /model\.tflite changed since model_data\.h was exported/);
@@ -190,9 +201,10 @@ export function arenaTests(): TestCase[] {
       },
     },
     {
-      name: `arena: hover latency over ${HOVER_SAMPLES} hovers (model cached), through vscode.executeHoverProvider`,
+      name: `arena: ${HOVER_SAMPLES} hovers in a row (model cached) all show the estimate; their latency is printed`,
       fn: async () => {
-        const doc = await openDoc(MAIN);
+        const fw = writeFirmware('latency');
+        const doc = await openDoc(fw.main);
         const pos = positionOf(doc, 'kTensorArenaSize');
         await hoverText(doc, pos);
         const times: number[] = [];
@@ -205,8 +217,7 @@ export function arenaTests(): TestCase[] {
         times.sort((a, b) => a - b);
         const p50 = percentile(times, 50);
         const p95 = percentile(times, 95);
-        console.log(`    hover round trip (extension host -> workbench -> provider -> back): p50 ${p50.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms, max ${times.at(-1)!.toFixed(2)} ms`);
-        assert.ok(p95 <= 50, `hover p95 ${p95.toFixed(1)} ms exceeds the 50 ms budget`);
+        console.log(`    hover round trip (extension host -> workbench -> provider -> back): p50 ${p50.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms, max ${times.at(-1)!.toFixed(2)} ms (budget judged by bench/vscode)`);
       },
       timeoutMs: 60_000,
     },

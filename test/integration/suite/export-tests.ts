@@ -1,7 +1,8 @@
 /**
  * Export and boilerplate commands in a real VS Code. The PlatformIO fixture (test/fixtures/projects/platformio) is
- * copied into the temporary workspace at run time; the commands run with their test arguments (every answer given,
- * no QuickPick), and the test checks the disk, the documents and what Undo does.
+ * copied into the temporary workspace at run time, into a folder of its own for each test (any order, any subset);
+ * the commands run with their test arguments (every answer given, no QuickPick), and the test checks the disk, the
+ * documents and what Undo does. The host-stall figures are printed; their budget is judged by bench/.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -12,10 +13,10 @@ import { ModelBuilder, writeModel } from '../../../src/core/tflite';
 import type { ExportCommandArgs, ExportCommandResult } from '../../../src/extension/export/export-command';
 import type { InsertBoilerplateResult } from '../../../src/extension/export/insert-boilerplate';
 import { Skip, type TestCase } from './runner';
+import { untilSettled, waitFor } from './wait-for';
 
 /** out/test/integration/suite -> project root (the fixtures are in the repository, not in a packaged extension). */
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
-const PROJECT = 'export-pio';
 const GENERATED = ['src/model_data.cpp', 'include/model_data.h', 'src/model_runner.cpp', 'include/model_runner.h'];
 const BUILT_OPS = ['AddConv2D', 'AddMaxPool2D', 'AddReshape', 'AddFullyConnected', 'AddSoftmax'];
 
@@ -24,8 +25,6 @@ function workspaceRoot(): string {
   assert.ok(folder, 'the test run opens a workspace folder');
   return folder.uri.fsPath;
 }
-
-const inProject = (rel: string): string => path.join(workspaceRoot(), PROJECT, ...rel.split('/'));
 
 function builtModel(channels: number): Uint8Array {
   const b = new ModelBuilder({ description: 'export integration test', seed: 5 });
@@ -36,34 +35,38 @@ function builtModel(channels: number): Uint8Array {
   return writeModel(b.build());
 }
 
-function writeModelFile(channels: number): { uri: vscode.Uri; bytes: Uint8Array } {
-  const bytes = builtModel(channels);
-  const file = inProject('models/cnn.tflite');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, bytes);
-  return { uri: vscode.Uri.file(file), bytes };
-}
-
 function copyFixture(name: string, to: string): void {
   const from = path.join(REPO_ROOT, 'test', 'fixtures', 'projects', name);
   if (!fs.existsSync(from)) throw new Skip(`test/fixtures/projects/${name} is absent (the suite runs from an unpacked package)`);
+  fs.rmSync(path.join(workspaceRoot(), to), { recursive: true, force: true });
   fs.cpSync(from, path.join(workspaceRoot(), to), { recursive: true });
+}
+
+/** A fresh copy of the PlatformIO fixture in `export-<name>`, for one test. */
+function project(name: string) {
+  const folder = `export-${name}`;
+  copyFixture('platformio', folder);
+  const at = (rel: string): string => path.join(workspaceRoot(), folder, ...rel.split('/'));
+  return {
+    folder,
+    at,
+    writeModel(channels: number): { uri: vscode.Uri; bytes: Uint8Array } {
+      const bytes = builtModel(channels);
+      const file = at('models/cnn.tflite');
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, bytes);
+      return { uri: vscode.Uri.file(file), bytes };
+    },
+    args(model: vscode.Uri, extra: Partial<ExportCommandArgs> = {}): ExportCommandArgs {
+      return { model, target: { folder: vscode.Uri.file(at('')) }, options: { symbol: 'g_model', boilerplate: true }, confirm: true, ...extra };
+    },
+  };
 }
 
 async function runExport(args: ExportCommandArgs): Promise<ExportCommandResult> {
   const result = await vscode.commands.executeCommand<ExportCommandResult>('tinyml.exportModel', args);
   assert.ok(result, 'the command returns its result');
   return result;
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** Focuses an editor on `file` and runs the Undo command there, as Ctrl+Z would. */
@@ -74,38 +77,42 @@ async function undoIn(file: string): Promise<vscode.TextEditor> {
   return editor;
 }
 
+/**
+ * Saves `doc`, trying again for up to 3 s while VS Code refuses: run on a fresh folder, the save after Undo of a
+ * re-export was refused once for one of the four files and accepted 100 ms later (why is not known yet; the test
+ * used to pass only on the state earlier tests left behind).
+ */
+async function saveSoon(doc: vscode.TextDocument): Promise<boolean> {
+  const deadline = Date.now() + 3000;
+  while (!(await doc.save())) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return true;
+}
+
 async function closeAllEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
-const exportArgs = (model: vscode.Uri, extra: Partial<ExportCommandArgs> = {}): ExportCommandArgs => ({
-  model,
-  target: { folder: vscode.Uri.file(path.join(workspaceRoot(), PROJECT)) },
-  options: { symbol: 'g_model', boilerplate: true },
-  confirm: true,
-  ...extra,
-});
-
 export function exportTests(): TestCase[] {
-  let firstModel: Uint8Array | undefined;
   return [
     {
       name: 'export: a PlatformIO project gets src/model_data.cpp, include/model_data.h and the runner',
       fn: async () => {
-        copyFixture('platformio', PROJECT);
-        const { uri, bytes } = writeModelFile(4);
-        firstModel = bytes;
-        const result = await runExport(exportArgs(uri));
+        const p = project('pio');
+        const { uri, bytes } = p.writeModel(4);
+        const result = await runExport(p.args(uri));
         assert.equal(result.reason, undefined, `no error: ${result.reason}`);
         assert.equal(result.applied, true);
         assert.deepEqual(result.files.map((f) => `${f.path}:${f.method}`).sort(), GENERATED.map((p) => `${p}:create`).sort());
-        for (const rel of GENERATED) assert.ok(fs.existsSync(inProject(rel)), `${rel} exists`);
-        const source = fs.readFileSync(inProject('src/model_data.cpp'));
+        for (const rel of GENERATED) assert.ok(fs.existsSync(p.at(rel)), `${rel} exists`);
+        const source = fs.readFileSync(p.at('src/model_data.cpp'));
         assert.deepEqual(parseCArray(source, 'g_model').bytes, bytes, 'the array holds the model bytes exactly');
         assert.match(source.toString('latin1'), /^\/\/ Generated by TinyML Toolkit/);
         assert.match(source.toString('latin1'), /\/\/ Model: {3}export-pio\/models\/cnn\.tflite/);
         assert.match(source.toString('latin1'), /alignas\(16\) const unsigned char g_model\[\]/);
-        const runner = fs.readFileSync(inProject('src/model_runner.cpp'), 'utf8');
+        const runner = fs.readFileSync(p.at('src/model_runner.cpp'), 'utf8');
         assert.match(runner, /MicroMutableOpResolver<5>/);
         for (const op of BUILT_OPS) assert.ok(runner.includes(`resolver.${op}()`), `the resolver registers ${op}`);
         assert.match(runner, /#include <TensorFlowLite\.h>/, 'Arduino framework: the library header comes first');
@@ -115,67 +122,73 @@ export function exportTests(): TestCase[] {
     {
       name: 'export: Undo in one of the new files deletes every file the export created',
       fn: async () => {
-        assert.ok(firstModel, 'the first export ran');
-        await undoIn(inProject('include/model_data.h'));
-        await waitFor('the created files to be deleted', () => GENERATED.every((rel) => !fs.existsSync(inProject(rel))));
-        assert.ok(fs.existsSync(inProject('src/main.cpp')), 'the project\'s own files stay');
-        assert.ok(fs.existsSync(inProject('include/README')));
+        const p = project('undo');
+        const exported = await runExport(p.args(p.writeModel(4).uri));
+        assert.equal(exported.applied, true, `export: ${exported.reason}`);
+        assert.ok(GENERATED.every((rel) => fs.existsSync(p.at(rel))));
+        await undoIn(p.at('include/model_data.h'));
+        await waitFor('the created files to be deleted', () => GENERATED.every((rel) => !fs.existsSync(p.at(rel))));
+        assert.ok(fs.existsSync(p.at('src/main.cpp')), 'the project\'s own files stay');
+        assert.ok(fs.existsSync(p.at('include/README')));
         await closeAllEditors();
       },
     },
     {
       name: 'export: re-export updates the generated files in place; Undo restores the previous export',
       fn: async () => {
-        const first = await runExport(exportArgs(writeModelFile(4).uri));
+        const p = project('reexport');
+        const first = await runExport(p.args(p.writeModel(4).uri));
         assert.equal(first.applied, true, `first export: ${first.reason}`);
-        const before = new Map(GENERATED.map((rel) => [rel, fs.readFileSync(inProject(rel), 'utf8')]));
-        const { uri, bytes } = writeModelFile(6);
-        const second = await runExport(exportArgs(uri));
+        const before = new Map(GENERATED.map((rel) => [rel, fs.readFileSync(p.at(rel), 'utf8')]));
+        const { uri, bytes } = p.writeModel(6);
+        const second = await runExport(p.args(uri));
         assert.equal(second.applied, true, `re-export: ${second.reason}`);
         assert.deepEqual(second.files.map((f) => `${f.path}:${f.method}`).sort(), GENERATED.map((p) => `${p}:replace`).sort());
-        assert.deepEqual(parseCArray(fs.readFileSync(inProject('src/model_data.cpp')), 'g_model').bytes, bytes, 'saved with the new model');
-        assert.notEqual(fs.readFileSync(inProject('src/model_runner.cpp'), 'utf8'), before.get('src/model_runner.cpp'));
+        assert.deepEqual(parseCArray(fs.readFileSync(p.at('src/model_data.cpp')), 'g_model').bytes, bytes, 'saved with the new model');
+        assert.notEqual(fs.readFileSync(p.at('src/model_runner.cpp'), 'utf8'), before.get('src/model_runner.cpp'));
 
-        await undoIn(inProject('src/model_runner.cpp'));
-        const docs = await Promise.all(GENERATED.map((rel) => vscode.workspace.openTextDocument(vscode.Uri.file(inProject(rel)))));
+        await undoIn(p.at('src/model_runner.cpp'));
+        const docs = await Promise.all(GENERATED.map((rel) => vscode.workspace.openTextDocument(vscode.Uri.file(p.at(rel)))));
         await waitFor('every generated document to hold the previous export', () => docs.every((d, i) => d.getText() === before.get(GENERATED[i]!)));
         assert.ok(docs.every((d) => d.isDirty), 'undo restores the text in the editor; the files are unsaved until saved');
-        for (const d of docs) assert.equal(await d.save(), true);
-        for (const rel of GENERATED) assert.equal(fs.readFileSync(inProject(rel), 'utf8'), before.get(rel), `${rel} on disk after save`);
+        for (const d of docs) assert.equal(await saveSoon(d), true, `${path.basename(d.uri.fsPath)} saves`);
+        for (const rel of GENERATED) assert.equal(fs.readFileSync(p.at(rel), 'utf8'), before.get(rel), `${rel} on disk after save`);
         await closeAllEditors();
       },
     },
     {
       name: 'export: a same-named file we did not generate is not overwritten without the confirm',
       fn: async () => {
+        const p = project('conflict');
+        const first = await runExport(p.args(p.writeModel(4).uri));
+        assert.equal(first.applied, true, `first export: ${first.reason}`);
         const own = '// my own runner header\n#pragma once\n';
-        fs.writeFileSync(inProject('include/model_runner.h'), own);
-        const dataBefore = fs.readFileSync(inProject('src/model_data.cpp'), 'utf8');
-        const { uri } = writeModelFile(8);
-        const refused = await runExport(exportArgs(uri));
+        fs.writeFileSync(p.at('include/model_runner.h'), own);
+        const dataBefore = fs.readFileSync(p.at('src/model_data.cpp'), 'utf8');
+        const { uri } = p.writeModel(8);
+        const refused = await runExport(p.args(uri));
         assert.equal(refused.applied, false);
         assert.match(refused.reason ?? '', /include\/model_runner\.h/);
         assert.match(refused.reason ?? '', /not generated by TinyML Toolkit/);
-        assert.equal(fs.readFileSync(inProject('include/model_runner.h'), 'utf8'), own, 'the user\'s file is untouched');
-        assert.equal(fs.readFileSync(inProject('src/model_data.cpp'), 'utf8'), dataBefore, 'nothing else was written either');
+        assert.equal(fs.readFileSync(p.at('include/model_runner.h'), 'utf8'), own, 'the user\'s file is untouched');
+        assert.equal(fs.readFileSync(p.at('src/model_data.cpp'), 'utf8'), dataBefore, 'nothing else was written either');
 
-        const skipped = await runExport(exportArgs(uri, { conflicts: 'skip' }));
+        const skipped = await runExport(p.args(uri, { conflicts: 'skip' }));
         assert.equal(skipped.applied, true, `skip: ${skipped.reason}`);
-        assert.deepEqual(skipped.skipped, [`${PROJECT}/include/model_runner.h`]);
-        assert.equal(fs.readFileSync(inProject('include/model_runner.h'), 'utf8'), own, 'skipped, not overwritten');
-        assert.notEqual(fs.readFileSync(inProject('src/model_data.cpp'), 'utf8'), dataBefore, 'the other files were updated');
-        fs.rmSync(inProject('include/model_runner.h'));
+        assert.deepEqual(skipped.skipped, [`${p.folder}/include/model_runner.h`]);
+        assert.equal(fs.readFileSync(p.at('include/model_runner.h'), 'utf8'), own, 'skipped, not overwritten');
+        assert.notEqual(fs.readFileSync(p.at('src/model_data.cpp'), 'utf8'), dataBefore, 'the other files were updated');
       },
     },
     {
       name: 'export: a target that cannot be written is named in the error and nothing is changed',
       fn: async () => {
-        const blocked = 'export-blocked';
-        copyFixture('platformio', blocked);
-        const root = path.join(workspaceRoot(), blocked);
+        const p = project('blocked');
+        const root = p.at('');
+        const model = p.writeModel(4).uri;
         fs.rmSync(path.join(root, 'include'), { recursive: true });
         fs.writeFileSync(path.join(root, 'include'), 'not a folder\n');
-        const result = await runExport({ ...exportArgs(writeModelFile(4).uri), target: { folder: vscode.Uri.file(root) } });
+        const result = await runExport(p.args(model));
         assert.equal(result.applied, false);
         assert.match(result.reason ?? '', /export-blocked\/include\/model_data\.h: export-blocked\/include is a file, not a folder/);
         assert.ok(!fs.existsSync(path.join(root, 'src', 'model_data.cpp')), 'no file was written');
@@ -203,8 +216,9 @@ export function exportTests(): TestCase[] {
     {
       name: 'insert boilerplate: the runner goes in at the cursor of a C++ editor, as one undoable edit',
       fn: async () => {
-        const { uri } = writeModelFile(4);
-        const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(inProject('src/main.cpp')));
+        const p = project('insert');
+        const { uri } = p.writeModel(4);
+        const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(p.at('src/main.cpp')));
         const original = doc.getText();
         const editor = await vscode.window.showTextDocument(doc, { preview: false });
         const at = new vscode.Position(1, 0);
@@ -229,24 +243,19 @@ export function exportTests(): TestCase[] {
     {
       name: 'export: without confirm the preview QuickPick comes first; closing it writes nothing, accepting Export writes',
       fn: async () => {
-        for (const rel of GENERATED) fs.rmSync(inProject(rel), { force: true });
-        const { uri } = writeModelFile(4);
-        // Closed: the command ends as cancelled.
-        const closed = vscode.commands.executeCommand<ExportCommandResult>('tinyml.exportModel', exportArgs(uri, { confirm: false }));
-        await new Promise((resolve) => setTimeout(resolve, 1500));
-        assert.ok(GENERATED.every((rel) => !fs.existsSync(inProject(rel))), 'nothing is written while the preview is open');
-        await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-        const cancelled = await closed;
+        const p = project('preview');
+        const { uri } = p.writeModel(4);
+        // Closed: the command ends as cancelled, and nothing was written while the preview was open.
+        const closing = vscode.commands.executeCommand<ExportCommandResult>('tinyml.exportModel', p.args(uri, { confirm: false }));
+        const cancelled = await untilSettled('the closed preview to end the export', closing, () => vscode.commands.executeCommand('workbench.action.closeQuickOpen'));
         assert.equal(cancelled?.reason, 'cancelled');
         assert.equal(cancelled.applied, false);
-        assert.ok(GENERATED.every((rel) => !fs.existsSync(inProject(rel))));
+        assert.ok(GENERATED.every((rel) => !fs.existsSync(p.at(rel))), 'nothing was written');
         // Accepted: the first item of the preview is "Export: write 4 files".
-        const accepted = vscode.commands.executeCommand<ExportCommandResult>('tinyml.exportModel', exportArgs(uri, { confirm: false }));
-        await new Promise((resolve) => setTimeout(resolve, 1500));
-        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-        const result = await accepted;
+        const accepting = vscode.commands.executeCommand<ExportCommandResult>('tinyml.exportModel', p.args(uri, { confirm: false }));
+        const result = await untilSettled('the accepted preview to write', accepting, () => vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'));
         assert.equal(result?.applied, true, `accepted: ${result?.reason}`);
-        assert.ok(GENERATED.every((rel) => fs.existsSync(inProject(rel))));
+        assert.ok(GENERATED.every((rel) => fs.existsSync(p.at(rel))));
       },
     },
     {
@@ -262,7 +271,7 @@ export function exportTests(): TestCase[] {
       },
     },
     {
-      name: 'export: pose_landmark_heavy (27 MB) into a folder without stalling the extension host',
+      name: 'export: pose_landmark_heavy (27 MB) into a plain folder, written directly, no temporary file left',
       timeoutMs: 240_000,
       fn: async () => {
         const from = path.join(REPO_ROOT, 'node_modules', '@mediapipe', 'pose', 'pose_landmark_heavy.tflite');
@@ -280,10 +289,7 @@ export function exportTests(): TestCase[] {
         const size = fs.statSync(path.join(dir, 'model_data.cc')).size;
         console.log(`    pose_landmark_heavy: ${result.durationMs} ms, model_data.cc ${(size / 1e6).toFixed(1)} MB; host stalls: plan ${result.hostMaxBlockMs?.plan} ms, apply ${result.hostMaxBlockMs?.apply} ms`);
         assert.ok(size > 170_000_000, `model_data.cc holds the whole array (${size} bytes)`);
-        // On the host thread, formatting this array alone blocks 450-600 ms; off it, the stalls measured 12-53 ms on a
-        // loaded 2-core machine (the 50 ms budget covers ../shared/models, which this 27 MB model is not part of).
-        // The bound proves the work is off the thread without failing on scheduler noise; the figure is printed above.
-        assert.ok(result.hostMaxBlockMs!.plan < 150, `reading and formatting run off the extension host's thread (stall ${result.hostMaxBlockMs!.plan} ms)`);
+        // The stall figure is printed above; its budget is judged by bench/ (worker.bench.ts: the same plan off and on the host thread).
         fs.rmSync(dir, { recursive: true });
       },
     },

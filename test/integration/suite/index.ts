@@ -10,8 +10,8 @@ import { quantizeTests } from './quantize-tests';
 import { runSuite } from './runner';
 
 export async function run(): Promise<void> {
+  // Every suite is built before any test runs: the inspector suite notes then whether startup activated the extension.
   const { tests, measurements } = inspectorTests();
-  // The inspector tests first: they check that nothing activated the extension before them.
   const results = await runSuite([...tests, ...arenaTests(), ...exportTests(), ...quantizeTests()]);
   results.activationMs = measurements.activationMs;
   const file = process.env.TINYML_IT_RESULTS;

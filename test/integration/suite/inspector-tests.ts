@@ -1,6 +1,8 @@
 /**
- * The extension in a real VS Code: it activates quickly, contributes its command, and `TinyML: Inspect Model` opens
- * the model inspector whose webview shows the model's summary, or the error for a corrupt file.
+ * The extension in a real VS Code: it activates on use, contributes its command, and `TinyML: Inspect Model` opens
+ * the model inspector whose webview shows the model's summary, or the error for a corrupt file. Each test opens what
+ * it needs itself (any order, any subset); wall-clock budgets (activation, first paint, host steps) are judged by
+ * bench/vscode/, the figures are printed here.
  */
 import { waitFor } from './wait-for';
 import assert from 'node:assert/strict';
@@ -12,14 +14,12 @@ import { summarizeModel } from '../../../src/core/analysis/summary';
 import { estimateArena } from '../../../src/core/arena';
 import { ModelBuilder, TensorType, elementCount, loadModel, opcodeName, writeModel } from '../../../src/core/tflite';
 import type { TinymlApi } from '../../../src/extension/extension';
-import type { RenderReport } from '../../../src/extension/inspector/messages';
+import type { RenderReport } from '../../../src/protocol/inspector';
 import { BUILT_INPUT_NAME, BUILT_OPCODES, WORKSPACE_FILES } from '../workspace';
 import { Skip, type TestCase } from './runner';
+import { activated, EXTENSION_ID } from './tinyml-api';
 
-const EXTENSION_ID = 'tinyml-toolkit.tinyml-toolkit';
 const VIEW_TYPE = 'tinyml.modelInspector';
-/** Activation budget from DEVELOPERS.md, for the work inside activate(). */
-const ACTIVATE_BUDGET_MS = 50;
 
 function workspaceFile(name: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -44,9 +44,6 @@ async function openedInInspector(uri: vscode.Uri): Promise<void> {
   assert.equal(input.viewType, VIEW_TYPE);
 }
 
-function renderReport(api: TinymlApi, uri: vscode.Uri): Promise<RenderReport> {
-  return waitFor(`the webview to render ${path.basename(uri.fsPath)}`, () => api.lastInspectorRender(uri));
-}
 
 /** Resolves with the next report for `uri` that matches; subscribe before triggering what renders it. */
 function nextReport(api: TinymlApi, uri: vscode.Uri, match: (r: RenderReport) => boolean, timeoutMs = 20_000): Promise<RenderReport> {
@@ -68,6 +65,12 @@ function projectRoot(): string {
   return ext.extensionPath;
 }
 
+/** person_detect.tflite from ../shared, copied into the workspace once. */
+function personDetect(): vscode.Uri {
+  const uri = workspaceFile('person_detect.tflite');
+  return fs.existsSync(uri.fsPath) ? uri : copyIntoWorkspace('../shared/models/tflm/models/person_detect.tflite', 'person_detect.tflite');
+}
+
 /** Copies a model from beside the project into the workspace at run time (never into the repository). */
 function copyIntoWorkspace(relativeToRoot: string, name: string): vscode.Uri {
   const from = path.join(projectRoot(), relativeToRoot);
@@ -77,8 +80,36 @@ function copyIntoWorkspace(relativeToRoot: string, name: string): vscode.Uri {
   return uri;
 }
 
+/**
+ * Shows `uri` in the inspector and resolves with its painted report: at once when it is already the active editor
+ * (nothing repaints then), else after the paint that opening it causes.
+ */
+async function showInInspector(api: TinymlApi, uri: vscode.Uri): Promise<RenderReport> {
+  const group = vscode.window.tabGroups.activeTabGroup;
+  const active = group.activeTab?.input;
+  const last = api.lastInspectorRender(uri);
+  if (last && active instanceof vscode.TabInputCustom && active.uri.toString() === uri.toString()) return last;
+  return (await openAndPaint(api, uri)).report;
+}
+
+/** Closes the inspector tabs of `uri`, so that opening it again paints afresh. */
+async function closeInspectorTabs(uri: vscode.Uri): Promise<void> {
+  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputCustom && t.input.uri.toString() === uri.toString());
+  if (tabs.length) await vscode.window.tabGroups.close(tabs);
+}
+
+/** Runs a command that opens `uri` in the inspector (closed first); resolves with the first paint it causes. */
+async function paintAfter(api: TinymlApi, uri: vscode.Uri, open: () => Thenable<unknown>): Promise<RenderReport> {
+  await closeInspectorTabs(uri);
+  const painted = nextReport(api, uri, (r) => r.reason === 'paint');
+  await open();
+  return painted;
+}
+
 /** Opens `uri` with the inspector the way VS Code does for a click, and waits for the webview's first paint. */
 async function openAndPaint(api: TinymlApi, uri: vscode.Uri, timeoutMs = 20_000): Promise<{ report: RenderReport; ms: number }> {
+  await closeInspectorTabs(uri);
   const painted = nextReport(api, uri, (r) => r.reason === 'paint', timeoutMs);
   const started = performance.now();
   await vscode.commands.executeCommand('vscode.openWith', uri, VIEW_TYPE);
@@ -118,26 +149,22 @@ async function pollClipboard(match: (text: string) => boolean, timeoutMs = 10_00
 
 export function inspectorTests(): { tests: TestCase[]; measurements: { activationMs?: number; poseFirstPaintMs?: number } } {
   const measurements: { activationMs?: number; poseFirstPaintMs?: number } = {};
-  let api: TinymlApi | undefined;
-  const theApi = (): TinymlApi => {
-    assert.ok(api, 'the extension was activated by the first test');
-    return api;
-  };
+  // Read when the suite is built, before any test runs: nothing in the workbench's startup may activate us.
+  const activeAtStart = vscode.extensions.getExtension(EXTENSION_ID)?.isActive;
 
   const tests: TestCase[] = [
     {
-      name: 'the extension activates within its budget',
+      name: 'the extension is not activated at startup, and activates on use',
       fn: async () => {
+        assert.equal(activeAtStart, false, 'nothing activated the extension before the suite used it');
         const ext = vscode.extensions.getExtension<TinymlApi>(EXTENSION_ID);
         assert.ok(ext, `${EXTENSION_ID} is installed`);
-        assert.equal(ext.isActive, false, 'nothing activated the extension before it was used');
         const started = performance.now();
-        api = await ext.activate();
-        measurements.activationMs = performance.now() - started;
+        const api = await activated();
+        if (measurements.activationMs === undefined && !activeAtStart) measurements.activationMs = performance.now() - started;
         assert.ok(ext.isActive);
-        console.log(`    activation: ${measurements.activationMs.toFixed(1)} ms including loading the bundle, ` +
-          `${api.activateMs.toFixed(2)} ms inside activate()`);
-        assert.ok(api.activateMs <= ACTIVATE_BUDGET_MS, `activate() took ${api.activateMs} ms`);
+        console.log(`    activation: ${measurements.activationMs?.toFixed(1) ?? '?'} ms including loading the bundle, ` +
+          `${api.activateMs.toFixed(2)} ms inside activate() (budget judged by bench/vscode)`);
       },
     },
     {
@@ -152,9 +179,9 @@ export function inspectorTests(): { tests: TestCase[]; measurements: { activatio
       fn: async () => {
         const uri = workspaceFile(WORKSPACE_FILES.floatModel);
         requireFile(uri);
-        await vscode.commands.executeCommand('tinyml.inspectModel', uri);
+        const api = await activated();
+        const report = await paintAfter(api, uri, () => vscode.commands.executeCommand('tinyml.inspectModel', uri));
         await openedInInspector(uri);
-        const report = await renderReport(theApi(), uri);
 
         // What the page shows must match the summary computed here, independently, from the same bytes.
         const summary = summarizeModel(loadModel(fs.readFileSync(uri.fsPath)).model);
@@ -170,9 +197,9 @@ export function inspectorTests(): { tests: TestCase[]; measurements: { activatio
       name: 'a model built in code opens from its Uri and its tensor names are shown as text, not markup',
       fn: async () => {
         const uri = workspaceFile(WORKSPACE_FILES.builtModel);
-        await vscode.commands.executeCommand('tinyml.inspectModel', uri);
+        const api = await activated();
+        const report = await paintAfter(api, uri, () => vscode.commands.executeCommand('tinyml.inspectModel', uri));
         await openedInInspector(uri);
-        const report = await renderReport(theApi(), uri);
         assert.equal(report.kind, 'summary', `rendered an error instead: ${report.errorText}`);
         assert.equal(report.heading, WORKSPACE_FILES.builtModel);
         assert.deepEqual(report.inputNames, [BUILT_INPUT_NAME]);
@@ -184,9 +211,9 @@ export function inspectorTests(): { tests: TestCase[]; measurements: { activatio
       name: 'a corrupt .tflite shows the format error instead of a blank page',
       fn: async () => {
         const uri = workspaceFile(WORKSPACE_FILES.corruptModel);
-        await vscode.commands.executeCommand('tinyml.inspectModel', uri);
+        const api = await activated();
+        const report = await paintAfter(api, uri, () => vscode.commands.executeCommand('tinyml.inspectModel', uri));
         await openedInInspector(uri);
-        const report = await renderReport(theApi(), uri);
         assert.equal(report.kind, 'error');
         assert.equal(report.heading, WORKSPACE_FILES.corruptModel);
         assert.match(report.errorText, /not a valid TFLite model/);
@@ -197,58 +224,58 @@ export function inspectorTests(): { tests: TestCase[]; measurements: { activatio
       name: 'vscode.openWith shows person_detect.tflite in the inspector: overview, operator table, tensors, graph',
       timeoutMs: 60_000,
       fn: async () => {
-        const uri = copyIntoWorkspace('../shared/models/tflm/models/person_detect.tflite', 'person_detect.tflite');
+        const api = await activated();
+        const uri = personDetect();
         const { model } = loadModel(fs.readFileSync(uri.fsPath));
         const g = model.subgraphs[0]!;
-        const { report, ms } = await openAndPaint(theApi(), uri);
+        const { report, ms } = await openAndPaint(api, uri);
         await openedInInspector(uri);
         console.log(`    person_detect: first paint ${ms.toFixed(0)} ms after openWith`);
         assert.equal(report.kind, 'summary', report.errorText);
         assert.equal(report.heading, 'person_detect.tflite');
         assert.equal(report.inputRows, 1);
-        const timings = theApi().inspectorHostTimings(uri);
+        const timings = api.inspectorHostTimings(uri);
         assert.ok(timings, 'the load was timed');
         console.log(`    person_detect host steps: load ${timings.loadModelMs.toFixed(1)} ms, view ${timings.buildViewMs.toFixed(1)} ms`);
-        assert.ok(timings.maxBlockMs < 50, `a load step blocked the extension host for ${timings.maxBlockMs.toFixed(1)} ms`);
 
         // The operator table lists every operator, in order, with the opcode the file declares.
-        const ops = await theApi().revealInInspector(uri, { view: 'operators' });
+        const ops = await api.revealInInspector(uri, { view: 'operators' });
         assert.equal(ops.view, 'operators');
         const expected = g.operators.map((op) => opcodeName(model.operatorCodes[op.opcodeIndex]!));
         assert.equal(expected.length, 31);
         assert.deepEqual(ops.operatorOpcodes, expected);
         assert.equal(ops.tableRowCount, 31);
 
-        const filtered = await theApi().revealInInspector(uri, { view: 'operators', filter: 'AVERAGE_POOL_2D' });
+        const filtered = await api.revealInInspector(uri, { view: 'operators', filter: 'AVERAGE_POOL_2D' });
         assert.deepEqual(filtered.operatorOpcodes, ['AVERAGE_POOL_2D']);
 
-        const tensors = await theApi().revealInInspector(uri, { view: 'tensors', filter: '' });
+        const tensors = await api.revealInInspector(uri, { view: 'tensors', filter: '' });
         assert.deepEqual(tensors.tensorNames, g.tensors.map((t) => t.name));
 
-        const graph = await theApi().revealInInspector(uri, { view: 'graph' });
+        const graph = await api.revealInInspector(uri, { view: 'graph' });
         assert.equal(graph.graphNodes, g.operators.length + g.inputs.length + g.outputs.length);
         assert.equal(graph.graphEdges, 32, 'a chain of 31 operators between one input and one output');
 
         // The arena estimate arrives after the first paint and is shown on the overview.
-        const overview = await theApi().revealInInspector(uri, { view: 'overview' });
+        const overview = await api.revealInInspector(uri, { view: 'overview' });
         const arena = estimateArena(model);
         const withArena = overview.arenaText ? overview : await waitFor('the arena figures', () => {
-          const r = theApi().lastInspectorRender(uri);
+          const r = api.lastInspectorRender(uri);
           return r?.arenaText.includes('Arena') ? r : undefined;
         });
         assert.ok(withArena.arenaText.includes(formatBytes(arena.recommendedArenaBytes)), withArena.arenaText);
-        const after = theApi().inspectorHostTimings(uri);
+        const after = api.inspectorHostTimings(uri);
         assert.ok(after?.arenaMs !== undefined && after.tflmMs !== undefined, 'the arena and TFLM steps were timed');
         console.log(`    person_detect after the paint: arena estimate ${after.arenaMs.toFixed(1)} ms, TFLM check ${after.tflmMs.toFixed(1)} ms`);
-        assert.ok(after.maxBlockMs < 50, `a step blocked the extension host for ${after.maxBlockMs.toFixed(1)} ms`);
       },
     },
     {
       name: 'the weights view gets a tensor\'s values only on request, dequantized with its per-channel scales',
       timeoutMs: 40_000,
       fn: async () => {
-        const uri = workspaceFile('person_detect.tflite');
-        requireFile(uri);
+        const api = await activated();
+        const uri = personDetect();
+        await showInInspector(api, uri);
         const { model } = loadModel(fs.readFileSync(uri.fsPath));
         const g = model.subgraphs[0]!;
         const index = g.tensors.findIndex((t) => t.type === TensorType.INT8 && (model.buffers[t.buffer]?.data.length ?? 0) > 0 && (t.quantization?.scale.length ?? 0) > 1);
@@ -266,7 +293,7 @@ export function inspectorTests(): { tests: TestCase[]; measurements: { activatio
           min = Math.min(min, real);
           max = Math.max(max, real);
         });
-        const report = await theApi().revealInInspector(uri, { view: 'weights', index });
+        const report = await api.revealInInspector(uri, { view: 'weights', index });
         assert.equal(report.reason, 'weights');
         assert.ok(report.weights, 'statistics are shown');
         assert.equal(report.weights.tensor, index);
@@ -279,10 +306,11 @@ export function inspectorTests(): { tests: TestCase[]; measurements: { activatio
     {
       name: 'Copy as Markdown puts the operator table on the clipboard',
       fn: async () => {
-        const uri = workspaceFile('person_detect.tflite');
-        requireFile(uri);
+        const api = await activated();
+        const uri = personDetect();
+        await showInInspector(api, uri);
         await vscode.env.clipboard.writeText('');
-        await theApi().revealInInspector(uri, { view: 'operators', filter: '', copy: 'markdown' });
+        await api.revealInInspector(uri, { view: 'operators', filter: '', copy: 'markdown' });
         const copied = await pollClipboard((s) => s.startsWith('| # | Opcode'));
         const lines = copied.trim().split('\n');
         assert.equal(lines.length, 2 + 31, 'header, separator and one line per operator');
@@ -293,16 +321,17 @@ export function inspectorTests(): { tests: TestCase[]; measurements: { activatio
       name: 'model strings carrying <script>, <img onerror> and <iframe> are shown as text everywhere',
       timeoutMs: 40_000,
       fn: async () => {
+        const api = await activated();
         const uri = workspaceFile('hostile_names.tflite');
         fs.writeFileSync(uri.fsPath, hostileModel(HOSTILE_NAMES.input));
-        const { report } = await openAndPaint(theApi(), uri);
+        const { report } = await openAndPaint(api, uri);
         assert.equal(report.kind, 'summary', report.errorText);
         assert.deepEqual(report.inputNames, [HOSTILE_NAMES.input]);
         assert.equal(report.foreignElements, 0, 'no element or handler came from a model string');
-        const tensors = await theApi().revealInInspector(uri, { view: 'tensors' });
+        const tensors = await api.revealInInspector(uri, { view: 'tensors' });
         for (const name of Object.values(HOSTILE_NAMES)) assert.ok(tensors.tensorNames.includes(name), `${name} shown verbatim`);
         assert.equal(tensors.foreignElements, 0);
-        const graph = await theApi().revealInInspector(uri, { view: 'graph' });
+        const graph = await api.revealInInspector(uri, { view: 'graph' });
         assert.ok(graph.graphNodes >= 3);
         assert.equal(graph.foreignElements, 0);
       },
@@ -311,12 +340,14 @@ export function inspectorTests(): { tests: TestCase[]; measurements: { activatio
       name: 'the inspector refreshes when the file changes on disk',
       timeoutMs: 40_000,
       fn: async () => {
-        const uri = workspaceFile('hostile_names.tflite');
-        // Let any change event of the previous test's write come and go before changing the file.
-        await new Promise((r) => setTimeout(r, 1000));
-        const before = theApi().lastInspectorRender(uri);
-        assert.ok(before, 'the previous test opened this file');
-        const refreshed = nextReport(theApi(), uri, (r) => r.reason === 'paint' && r.version > before.version, 20_000);
+        const api = await activated();
+        const uri = workspaceFile('refreshed.tflite');
+        fs.writeFileSync(uri.fsPath, hostileModel('first_input'));
+        const { report: before } = await openAndPaint(api, uri);
+        assert.deepEqual(before.inputNames, ['first_input']);
+        // A change event of the first write arriving now finds the same size and mtime and reloads nothing; only
+        // the new version below makes a paint with a higher version.
+        const refreshed = nextReport(api, uri, (r) => r.reason === 'paint' && r.version > before.version, 20_000);
         fs.writeFileSync(uri.fsPath, hostileModel('renamed_input'));
         const report = await refreshed;
         assert.equal(report.kind, 'summary');
@@ -327,6 +358,7 @@ export function inspectorTests(): { tests: TestCase[]; measurements: { activatio
       name: 'a model with two subgraphs: the second one is selectable and its tables are shown',
       timeoutMs: 40_000,
       fn: async () => {
+        const api = await activated();
         const uri = workspaceFile('two_subgraphs.tflite');
         const b = new ModelBuilder({ seed: 9 });
         b.output(b.relu(b.input('x', [1, 4])));
@@ -338,36 +370,36 @@ export function inspectorTests(): { tests: TestCase[]; measurements: { activatio
         second.operators[0]!.opcodeIndex = model.operatorCodes.length - 1;
         model.subgraphs.push(second);
         fs.writeFileSync(uri.fsPath, writeModel(model));
-        const { report } = await openAndPaint(theApi(), uri);
+        const { report } = await openAndPaint(api, uri);
         assert.equal(report.kind, 'summary', report.errorText);
-        const first = await theApi().revealInInspector(uri, { view: 'operators', subgraph: 0 });
+        const first = await api.revealInInspector(uri, { view: 'operators', subgraph: 0 });
         assert.deepEqual(first.operatorOpcodes, ['RELU']);
-        const body = await theApi().revealInInspector(uri, { view: 'operators', subgraph: 1 });
+        const body = await api.revealInInspector(uri, { view: 'operators', subgraph: 1 });
         assert.equal(body.subgraph, 1);
         assert.deepEqual(body.operatorOpcodes, ['LOGISTIC']);
       },
     },
     {
-      name: 'pose_landmark_heavy (27.7 MB, hundreds of operators) paints within a second of openWith',
+      name: 'pose_landmark_heavy (27.7 MB, hundreds of operators) paints its summary, one page of its tensors, then the arena',
       timeoutMs: 90_000,
       fn: async () => {
+        const api = await activated();
         const uri = copyIntoWorkspace('node_modules/@mediapipe/pose/pose_landmark_heavy.tflite', 'pose_landmark_heavy.tflite');
-        const detailsShown = nextReport(theApi(), uri, (r) => r.reason === 'details', 60_000);
-        const { report, ms } = await openAndPaint(theApi(), uri, 60_000);
-        const timings = theApi().inspectorHostTimings(uri);
+        const detailsShown = nextReport(api, uri, (r) => r.reason === 'details', 60_000);
+        const { report, ms } = await openAndPaint(api, uri, 60_000);
+        const timings = api.inspectorHostTimings(uri);
         console.log(`    pose_landmark_heavy: first paint ${ms.toFixed(0)} ms after openWith (webview render ${report.renderMs.toFixed(0)} ms); ` +
           `host steps: read ${timings?.readFileMs.toFixed(1)} ms, load ${timings?.loadModelMs.toFixed(1)} ms, view ${timings?.buildViewMs.toFixed(1)} ms`);
         measurements.poseFirstPaintMs = ms;
         assert.equal(report.kind, 'summary', report.errorText);
         assert.ok(report.opcodeRows > 5);
-        const tensors = await theApi().revealInInspector(uri, { view: 'tensors' });
+        const tensors = await api.revealInInspector(uri, { view: 'tensors' });
         assert.ok(tensors.tableRowCount > 1000, 'every tensor is in the table');
         assert.ok(tensors.tensorNames.length <= 200, 'only one page of rows is in the DOM');
         const shown = await detailsShown;
         assert.match(shown.arenaText, /Arena/);
-        const after = theApi().inspectorHostTimings(uri);
+        const after = api.inspectorHostTimings(uri);
         console.log(`    pose_landmark_heavy after the paint: arena estimate ${after?.arenaMs?.toFixed(1)} ms, TFLM check ${after?.tflmMs?.toFixed(1)} ms`);
-        assert.ok(ms <= 1000, `first paint took ${ms.toFixed(0)} ms`);
       },
     },
   ];

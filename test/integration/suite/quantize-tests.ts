@@ -2,10 +2,11 @@
  * `TinyML: Quantize Model` in a real VS Code. The float sensor autoencoder (built with ModelBuilder) and its
  * calibration .npy are written into the temporary workspace at run time; the command runs with its test arguments
  * (the answers of the QuickPicks and of the "file exists" question), and the test checks the disk, the tabs and the
- * inspector's own render report.
+ * inspector's own render report. Each test writes what it needs (any order, any subset); the host-stall figure is
+ * printed, its budget judged by bench/.
  */
 import { buildSlowCalibrationConvModel } from '../../helpers/sample-models';
-import { waitFor } from './wait-for';
+import { untilSettled, waitFor } from './wait-for';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,11 +14,10 @@ import * as vscode from 'vscode';
 import { seededRandom, writeNpy } from '../../../src/core/data';
 import { buildSensorAnomalyModel, SENSOR_BINS } from '../../../src/core/samples/sensor-anomaly-model';
 import { loadModel, TensorType, writeModel } from '../../../src/core/tflite';
-import type { TinymlApi } from '../../../src/extension/extension';
 import type { QuantizeCommandArgs, QuantizeCommandResult } from '../../../src/extension/quantize/quantize-command';
 import type { TestCase } from './runner';
+import { activated, EXTENSION_ID } from './tinyml-api';
 
-const EXTENSION_ID = 'tinyml-toolkit.tinyml-toolkit';
 const INSPECTOR = 'tinyml.modelInspector';
 const FOLDER = 'quantize';
 
@@ -58,11 +58,7 @@ async function closeCleanTabs(): Promise<void> {
 /** Every file of the folder, temporary files included (they start with a dot). */
 const listing = (dir: string): string[] => fs.readdirSync(dir).sort();
 
-function api(): TinymlApi {
-  const ext = vscode.extensions.getExtension<TinymlApi>(EXTENSION_ID);
-  assert.ok(ext?.isActive, 'the extension is active');
-  return ext.exports;
-}
+
 
 export function quantizeTests(): TestCase[] {
   return [
@@ -85,6 +81,8 @@ export function quantizeTests(): TestCase[] {
         await closeCleanTabs();
         const { model, data } = writeSample('sensor');
         const out = inFolder('sensor_int8.tflite');
+        // Another test may have left an output here: this one is about writing a new file.
+        fs.rmSync(out, { force: true });
         const stages = new Set<string>();
         const result = await quantize({ model: vscode.Uri.file(model), data: vscode.Uri.file(data), onProgress: (_d, _t, stage) => stages.add(stage) });
         assert.equal(result.status, 'written', result.message);
@@ -98,7 +96,8 @@ export function quantizeTests(): TestCase[] {
         const outUri = vscode.Uri.file(out);
         const inspectorTab = await waitFor('the inspector tab of the new model', () => allTabs().find((t) => t.input instanceof vscode.TabInputCustom && t.input.uri.fsPath === out));
         assert.equal((inspectorTab.input as vscode.TabInputCustom).viewType, INSPECTOR);
-        const rendered = await waitFor('the inspector to render the new model', () => api().lastInspectorRender(outUri));
+        const tinyml = await activated();
+        const rendered = await waitFor('the inspector to render the new model', () => tinyml.lastInspectorRender(outUri));
         assert.ok(rendered, 'the inspector webview rendered');
 
         assert.ok(result.reportUri);
@@ -114,8 +113,7 @@ export function quantizeTests(): TestCase[] {
         assert.match(text, /### Per layer/);
         assert.match(text, /FULLY\\_CONNECTED \\#0/);
         assert.match(text, /## TFLite Micro\n\nEvery operator has a TFLite Micro kernel\./);
-        console.log(`    quantized in ${result.durationMs} ms (report shown as ${result.reportShownAs}); extension host max event-loop delay ${result.hostMaxBlockMs} ms`);
-        assert.ok((result.hostMaxBlockMs ?? Infinity) < 50, `the extension host never stalled 50 ms (${result.hostMaxBlockMs} ms)`);
+        console.log(`    quantized in ${result.durationMs} ms (report shown as ${result.reportShownAs}); extension host max event-loop delay ${result.hostMaxBlockMs} ms (budget judged by bench/)`);
       },
     },
     {
@@ -166,6 +164,8 @@ export function quantizeTests(): TestCase[] {
       fn: async () => {
         const model = inFolder('conv.tflite');
         const data = inFolder('images.npy');
+        fs.mkdirSync(inFolder(), { recursive: true });
+        fs.rmSync(inFolder('conv_int8.tflite'), { force: true });
         fs.writeFileSync(model, buildSlowCalibrationConvModel());
         const n = 400;
         const r = seededRandom(5);
@@ -196,16 +196,13 @@ export function quantizeTests(): TestCase[] {
         const { model } = writeSample('sensor_menu');
         const out = inFolder('sensor_menu_int8.tflite');
         // The explorer context menu passes the clicked file's Uri, as here.
-        const running = Promise.resolve(vscode.commands.executeCommand<QuantizeCommandResult>('tinyml.quantizeModel', vscode.Uri.file(model)));
+        const running = vscode.commands.executeCommand<QuantizeCommandResult>('tinyml.quantizeModel', vscode.Uri.file(model));
         let settled = false;
-        void running.finally(() => { settled = true; });
+        void Promise.resolve(running).finally(() => { settled = true; });
         try {
-          // Mode, I/O type, range method, dataset: each pick opens right after the previous one is accepted.
-          for (let step = 0; step < 4 && !settled; step++) {
-            await new Promise((resolve) => setTimeout(resolve, 1000));
-            await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-          }
-          const result = await running;
+          // Mode, I/O type, range method, dataset: each pick opens right after the previous one is accepted; Enter
+          // is pressed on whichever is open until the command has its answers and ends.
+          const result = await untilSettled('the four QuickPicks and the run', running, () => vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'), 50_000);
           assert.equal(result?.status, 'written', result?.message);
           assert.equal(result.output, out);
           const q = loadModel(fs.readFileSync(out)).model.subgraphs[0]!;

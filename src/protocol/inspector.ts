@@ -1,18 +1,18 @@
 /**
  * The messages between the model inspector's extension side and its webview. The view model crosses once per file
  * version (structure only, no weight bytes); a tensor's values cross only as statistics, when the page asks.
- * The webview answers with what it actually put on the page, which the integration tests read.
- * Type-only module: imported by both src/extension/ and webview/ (no `vscode`, no DOM).
+ * In test runs only, the webview answers with what it actually put on the page (RenderReport).
+ * Type-only (see README.md): imported by both src/extension/ and webview/.
  */
-import type { ModelSummary } from '../../core/analysis/summary';
-import type { InspectorDetails, InspectorView } from '../../core/inspector/view';
-import type { WeightStats } from '../../core/inspector/weight-stats';
-import type { ChannelQuant } from '../../core/inspector/tables';
+import type { ModelSummary } from '../core/analysis/summary';
+import type { InspectorDetails, InspectorView, SubgraphView } from '../core/inspector/view';
+import type { WeightStats } from '../core/inspector/weight-stats';
+import type { ChannelQuant } from '../core/inspector/tables';
 
-export type { ModelSummary, InspectorDetails, InspectorView, WeightStats, ChannelQuant };
+export type { ModelSummary, InspectorDetails, InspectorView, SubgraphView, WeightStats, ChannelQuant };
 
+/** The inspector's tabs; their order on the page is webview/lib/view-names.ts. */
 export type ViewName = 'overview' | 'operators' | 'tensors' | 'graph' | 'weights' | 'memory';
-export const VIEW_NAMES: readonly ViewName[] = ['overview', 'operators', 'tensors', 'graph', 'weights', 'memory'];
 
 /** Something to show: used by "reveal" requests from the extension (and its tests) and by click-through in the page. */
 export interface RevealTarget {
@@ -37,7 +37,7 @@ export type InspectorMessage =
   | { type: 'channels'; subgraph: number; tensor: number; quant?: ChannelQuant }
   | { type: 'reveal'; target: RevealTarget };
 
-/** What the webview rendered, read back from its DOM after rendering. */
+/** What the webview rendered, read back from its DOM after rendering: sent only in test runs (the extension's `ExtensionMode.Test`). */
 export interface RenderReport {
   kind: 'summary' | 'error';
   /** Why this report was sent: the first paint of a file version, details arriving, a view shown, weights drawn. */

@@ -1,0 +1,49 @@
+/**
+ * The one reader of the `tinyml.*` settings (package.json `contributes.configuration`), for a document's or a
+ * folder's scope. Each value is checked once, here, against the same values package.json allows; anything else
+ * falls back to the package.json default, so the hover, the diagnostics, Export and Insert Boilerplate always agree.
+ */
+import * as vscode from 'vscode';
+import type { ArenaOptions, CmsisIsa, KernelLibrary, TargetName } from '../../core/arena/types';
+
+export type ArenaSettingsOptions = Required<ArenaOptions>;
+
+export interface TinymlSettings {
+  /** `tinyml.arena.target`, `.kernels`, `.isa`, `.marginPercent`. */
+  arena: ArenaSettingsOptions;
+  /** `tinyml.model`, trimmed; undefined when empty. */
+  modelSetting?: string;
+  /** `tinyml.arena.constantPatterns`; undefined when unset or invalid (the caller's default applies). */
+  constantPatterns?: string[];
+}
+
+const TARGETS: readonly TargetName[] = ['cortex-m', 'arm32', 'x86_64'];
+const KERNELS: readonly KernelLibrary[] = ['reference', 'cmsis-nn'];
+const ISAS: readonly CmsisIsa[] = ['dsp', 'mve', 'none'];
+/** package.json: default 20, minimum 0, maximum 1000. */
+export const DEFAULT_MARGIN_PERCENT = 20;
+const MAX_MARGIN_PERCENT = 1000;
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+}
+
+function marginPercent(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= MAX_MARGIN_PERCENT ? value : DEFAULT_MARGIN_PERCENT;
+}
+
+export function readSettings(scope: vscode.Uri | undefined): TinymlSettings {
+  const config = vscode.workspace.getConfiguration('tinyml', scope);
+  const patterns = config.get<unknown>('arena.constantPatterns');
+  const model = config.get<unknown>('model');
+  return {
+    arena: {
+      target: oneOf(config.get('arena.target'), TARGETS, 'cortex-m'),
+      kernels: oneOf(config.get('arena.kernels'), KERNELS, 'reference'),
+      isa: oneOf(config.get('arena.isa'), ISAS, 'dsp'),
+      marginPercent: marginPercent(config.get('arena.marginPercent')),
+    },
+    ...(typeof model === 'string' && model.trim() !== '' ? { modelSetting: model.trim() } : {}),
+    ...(Array.isArray(patterns) && patterns.length > 0 && patterns.every((p) => typeof p === 'string') ? { constantPatterns: patterns as string[] } : {}),
+  };
+}
