@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
-import { estimateArena, type ArenaEstimate, type ArenaOptions, type CmsisIsa, type KernelLibrary, type TargetName } from '../../core/arena';
+import { DEFAULT_ARENA_MARGIN_PERCENT, estimateArena, type ArenaEstimate, type ArenaOptions, type CmsisIsa, type KernelLibrary, type TargetName } from '../../core/arena';
 import { checkTflmCompatibility, isTflmCompatible, type TflmProblem } from '../../core/analysis/tflm-compat';
 import { formatCount } from '../../core/common/format';
 import { EXIT_BAD_INPUT, EXIT_OK, UsageError } from '../cli-io';
 import { readModelFile } from '../read-model-file';
 
-export const ARENA_USAGE = 'tinyml arena MODEL [--target cortex-m|arm32|x86_64] [--kernels reference|cmsis-nn] [--isa dsp|mve|none] [--margin PCT] [--json]';
+export const ARENA_USAGE = `tinyml arena MODEL [--target cortex-m|arm32|x86_64] [--kernels reference|cmsis-nn] [--isa dsp|mve|none] [--margin PCT (default ${DEFAULT_ARENA_MARGIN_PERCENT})] [--json]`;
 
 interface Out {
   stdout: (s: string) => void;
@@ -33,7 +33,7 @@ export async function runArena(args: string[], out: Out): Promise<number> {
       },
     });
     if (positionals.length !== 1) throw new UsageError(`usage: ${ARENA_USAGE}`);
-    const marginPercent = values.margin === undefined ? 0 : Number(values.margin);
+    const marginPercent = values.margin === undefined ? DEFAULT_ARENA_MARGIN_PERCENT : Number(values.margin);
     if (!Number.isFinite(marginPercent) || marginPercent < 0) throw new UsageError(`--margin must be a percentage >= 0 (got '${values.margin}')`);
     const options: Required<ArenaOptions> = {
       target: pick('target', values.target, TARGETS, 'cortex-m'),
