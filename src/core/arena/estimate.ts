@@ -1,5 +1,5 @@
 /**
- * estimateArena: a static model of TFLite Micro's tensor arena (see ../shared/reference/tflm-arena-model.md for
+ * estimateArena: a static model of TFLite Micro's tensor arena (see docs/arena-model.md for
  * the rules). Builds the allocation script once, replays it for a large arena to get `arena_used_bytes`, and
  * searches the smallest arena size for which every phase of AllocateTensors() fits.
  */
