@@ -6,7 +6,7 @@
  * integration test "pose_landmark_heavy ... paints within a second of openWith".
  */
 import fs from 'node:fs';
-import { buildInspectorDetails, buildInspectorView } from '../src/core/inspector/view';
+import { arenaForView, buildInspectorView, checkTflmCompatibility } from '../src/core/inspector/view';
 import { layoutGraph } from '../webview/lib/graph-layout';
 import { weightStats } from '../src/core/inspector/weight-stats';
 import { loadModel } from '../src/core/tflite';
@@ -40,7 +40,7 @@ export function main(): void {
       const loaded = loadModel(bytes);
       return JSON.stringify(buildInspectorView(loaded.model, { fileBytes: bytes.length, warnings: loaded.warnings }));
     }, { runs: 9 });
-    const details = timeMedian(() => buildInspectorDetails(model), { warmup: 1, runs: 5 });
+    const details = timeMedian(() => ({ arena: arenaForView(model), tflm: checkTflmCompatibility(model) }), { warmup: 1, runs: 5 });
     const g = built.subgraphs[0]!;
     const layout = timeMedian(() => layoutGraph(g.graph), { warmup: 1, runs: 3 });
     const biggest = g.tensors.filter((t) => t.constant).sort((a, b) => b.bytes - a.bytes)[0];

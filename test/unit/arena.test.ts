@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { estimateArena, OfflinePlanError } from '../../src/core/arena';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_ARENA_MARGIN_PERCENT, estimateArena, OfflinePlanError } from '../../src/core/arena';
 import { planGreedy, planSize } from '../../src/core/arena/greedy-planner';
 import { BuiltinOperator, ModelBuilder, TensorType } from '../../src/core/tflite';
 import { bytes, handMadeModel, offlinePlan, t } from '../helpers/arena-models';
+import { PROJECT_ROOT } from '../helpers/paths';
 
 const ADD_OPTIONS = { type: 'AddOptions', table: { fused_activation_function: 'NONE', pot_scale_int16: true } };
 
@@ -128,7 +131,15 @@ describe('targets, recommendation and unknown kernels', () => {
     assert.equal(e.recommendedArenaBytes % 16, 0);
     assert.ok(e.recommendedArenaBytes >= e.minArenaBytes * 1.25);
     assert.ok(e.recommendedArenaBytes < e.minArenaBytes * 1.25 + 16);
-    assert.equal(estimateArena(model()).recommendedArenaBytes, Math.ceil(e.minArenaBytes / 16) * 16);
+    assert.equal(estimateArena(model(), { marginPercent: 0 }).recommendedArenaBytes, Math.ceil(e.minArenaBytes / 16) * 16);
+    const byDefault = estimateArena(model());
+    assert.equal(byDefault.marginPercent, DEFAULT_ARENA_MARGIN_PERCENT);
+    assert.equal(byDefault.recommendedArenaBytes, Math.ceil((e.minArenaBytes * (1 + DEFAULT_ARENA_MARGIN_PERCENT / 100)) / 16) * 16);
+  });
+
+  test('the setting\'s default in package.json is the core default margin', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8'));
+    assert.equal(pkg.contributes.configuration.properties['tinyml.arena.marginPercent'].default, DEFAULT_ARENA_MARGIN_PERCENT);
   });
 
   test('an operator without an allocation rule makes the estimate inexact and is named', () => {

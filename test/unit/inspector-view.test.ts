@@ -6,7 +6,7 @@ import { activationTimeline } from '../../src/core/inspector/activation-timeline
 import { tableToCsv, tableToMarkdown } from '../../webview/lib/table-text';
 import { channelQuant, formatOperatorOptions, operatorRows, tensorRows } from '../../src/core/inspector/tables';
 import { opCategory } from '../../src/core/tflite/operators';
-import { buildInspectorDetails, buildInspectorView } from '../../src/core/inspector/view';
+import { arenaForView, buildInspectorView, checkTflmCompatibility, type InspectorDetails } from '../../src/core/inspector/view';
 import { ModelBuilder, TensorType, loadModel, opcodeName, type Model } from '../../src/core/tflite';
 import { POSE_HEAVY, SKIP_WITHOUT_SHARED, sharedModel } from '../helpers/paths';
 
@@ -116,7 +116,8 @@ test('the view model is plain JSON and holds no weight bytes', () => {
   const json = JSON.stringify(view);
   assert.deepEqual(JSON.parse(json), view, 'survives postMessage as JSON: no typed arrays, bigints or undefined-only fields');
   assert.equal(view.summary.fileBytes, 1234);
-  const details = buildInspectorDetails(model);
+  // As the extension host builds them: the arena estimate and the TFLM check, two steps.
+  const details: InspectorDetails = { arena: arenaForView(model), tflm: checkTflmCompatibility(model) };
   assert.ok(details.arena.ok);
   // Absent optional fields may be `undefined` there (dropped by JSON); anything else must be plain JSON.
   JSON.stringify(details, (_key, value: unknown) => {

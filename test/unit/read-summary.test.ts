@@ -2,22 +2,24 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { failure, inspectorView, loadModelFile, readSummary } from '../../src/extension/inspector/read-summary';
+import { failure, inspectorView, loadModelFile } from '../../src/extension/inspector/read-summary';
 import { ModelBuilder, writeModel } from '../../src/core/tflite';
 
 const helloWorld = path.resolve(__dirname, '../../../../shared/models/tflm/examples/hello_world/hello_world_int8.tflite');
 const noShared = fs.existsSync(helloWorld) ? false : '../shared/models is not beside the project';
 
 test('a real model gives its summary', { skip: noShared }, async () => {
-  const result = readSummary(fs.readFileSync(helloWorld), 'hello_world_int8.tflite');
-  assert.ok(result.ok, result.ok ? '' : result.message);
-  assert.equal(result.summary.inputs.length, 1);
-  assert.equal(result.summary.inputs[0].type, 'INT8');
-  assert.deepEqual(result.summary.opHistogram, { FULLY_CONNECTED: 3 });
+  const bytes = fs.readFileSync(helloWorld);
+  const loaded = loadModelFile(bytes, 'hello_world_int8.tflite');
+  assert.ok(loaded.ok, loaded.ok ? '' : loaded.message);
+  const { summary } = inspectorView(loaded.model, loaded.warnings, bytes.length);
+  assert.equal(summary.inputs.length, 1);
+  assert.equal(summary.inputs[0]!.type, 'INT8');
+  assert.deepEqual(summary.opHistogram, { FULLY_CONNECTED: 3 });
 });
 
 test('bytes that are not a model give a message naming the file, not an exception', async () => {
-  const result = readSummary(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]), 'broken.tflite');
+  const result = loadModelFile(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]), 'broken.tflite');
   assert.equal(result.ok, false);
   assert.ok(!result.ok);
   assert.equal(result.title, 'This file is not a valid TFLite model');
@@ -25,7 +27,7 @@ test('bytes that are not a model give a message naming the file, not an exceptio
 });
 
 test('an empty file is reported as not a model', async () => {
-  const result = readSummary(new Uint8Array(0), 'empty.tflite');
+  const result = loadModelFile(new Uint8Array(0), 'empty.tflite');
   assert.ok(!result.ok);
   assert.equal(result.title, 'This file is not a valid TFLite model');
 });

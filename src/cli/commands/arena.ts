@@ -1,11 +1,11 @@
-import { estimateArena, type ArenaEstimate, type ArenaOptions, type CmsisIsa, type KernelLibrary, type TargetName } from '../../core/arena';
+import { DEFAULT_ARENA_MARGIN_PERCENT, estimateArena, type ArenaEstimate, type ArenaOptions, type CmsisIsa, type KernelLibrary, type TargetName } from '../../core/arena';
 import { checkTflmCompatibility, isTflmCompatible, type TflmProblem } from '../../core/analysis/tflm-compat';
 import { formatCount } from '../../core/common/format';
 import { nonNegativeNumber, oneOf, parseCommand } from '../args';
 import { EXIT_OK, UsageError } from '../cli-io';
 import { readModelFile } from '../read-model-file';
 
-export const ARENA_USAGE = 'tinyml arena MODEL [--target cortex-m|arm32|x86_64] [--kernels reference|cmsis-nn] [--isa dsp|mve|none] [--margin PCT] [--json]';
+export const ARENA_USAGE = `tinyml arena MODEL [--target cortex-m|arm32|x86_64] [--kernels reference|cmsis-nn] [--isa dsp|mve|none] [--margin PCT (default ${DEFAULT_ARENA_MARGIN_PERCENT})] [--json]`;
 
 interface Out {
   stdout: (s: string) => void;
@@ -29,7 +29,7 @@ export async function runArena(args: string[], out: Out): Promise<number | undef
     target: oneOf(values.target, TARGETS, '--target', 'cortex-m'),
     kernels: oneOf(values.kernels, KERNELS, '--kernels', 'reference'),
     isa: oneOf(values.isa, ISAS, '--isa', 'dsp'),
-    marginPercent: nonNegativeNumber(values.margin, '--margin') ?? 0,
+    marginPercent: nonNegativeNumber(values.margin, '--margin') ?? DEFAULT_ARENA_MARGIN_PERCENT,
   };
   const file = positionals[0]!;
   const { model } = readModelFile(file);

@@ -1,5 +1,5 @@
 /**
- * estimateArena: a static model of TFLite Micro's tensor arena (see ../shared/reference/tflm-arena-model.md for
+ * estimateArena: a static model of TFLite Micro's tensor arena (see docs/arena-model.md for
  * the rules). Builds the allocation script once, replays it for a large arena to get `arena_used_bytes`, and
  * searches the smallest arena size for which every phase of AllocateTensors() fits.
  */
@@ -8,7 +8,7 @@ import type { Model } from '../tflite/model';
 import { simulate, type TailCategory } from './arena-simulator';
 import { buildAllocationScript, type AllocationScript } from './micro-allocator';
 import { targetLayout } from './target-layout';
-import type { ArenaEstimate, ArenaOptions, ArenaPeak, PlannedBufferEntry, TimelineStep, UnknownKernel } from './types';
+import { DEFAULT_ARENA_MARGIN_PERCENT, type ArenaEstimate, type ArenaOptions, type ArenaPeak, type PlannedBufferEntry, type TimelineStep, type UnknownKernel } from './types';
 
 /** Any large multiple of 16 gives the same figures; TFLM users size arenas in multiples of 16. */
 const LARGE_ARENA = 1 << 30;
@@ -21,7 +21,7 @@ export function estimateArena(model: Model, options: ArenaOptions = {}): ArenaEs
   const targetName = options.target ?? 'cortex-m';
   const kernels = options.kernels ?? 'reference';
   const isa = options.isa ?? 'dsp';
-  const marginPercent = options.marginPercent ?? 0;
+  const marginPercent = options.marginPercent ?? DEFAULT_ARENA_MARGIN_PERCENT;
   const target = targetLayout(targetName);
   const script = buildAllocationScript(model, target, kernels, isa);
 

@@ -1,6 +1,6 @@
 /**
  * Sizes and alignments of the TFLite Micro core structs that land in the arena, per target ABI.
- * Values are those measured on TFLM commit 90b983c2 (see the arena model reference, §8 and §11):
+ * Values are those measured on TFLM commit 90b983c2 (see docs/arena-model.md, §8 and §11):
  * x86_64 is LP64, `arm32` is ILP32 with 4-byte enums, `cortex-m` is ILP32 with `-fshort-enums`
  * (arm-none-eabi-gcc's default), which shrinks TfLiteTensor and every params struct holding an enum.
  */

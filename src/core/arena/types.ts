@@ -12,9 +12,15 @@ export interface ArenaOptions {
   kernels?: KernelLibrary;
   /** CMSIS-NN code path, default `dsp`. Ignored with reference kernels. */
   isa?: CmsisIsa;
-  /** Extra headroom added to the recommendation, in percent of the minimum. Default 0. */
+  /** Extra headroom added to the recommendation, in percent of the minimum. Default DEFAULT_ARENA_MARGIN_PERCENT. */
   marginPercent?: number;
 }
+
+/**
+ * The headroom on top of the minimum arena that every recommendation uses unless told otherwise: the CLI, the hover,
+ * the inspector, the export's runner and the `tinyml.arena.marginPercent` setting's default in package.json.
+ */
+export const DEFAULT_ARENA_MARGIN_PERCENT = 20;
 
 export interface PlannedBufferEntry {
   kind: 'tensor' | 'scratch';

@@ -10,7 +10,7 @@ export { parseCArray, parseCArrays, type ParsedCArray } from './c-array-parse';
 export { sha256Hex } from './sha256';
 export * from './resolver-plan';
 export {
-  generateModelRunner, sizeArena, arenaUpperBound, DEFAULT_ARENA_MARGIN_PERCENT, type RunnerOptions, type RunnerFiles,
+  generateModelRunner, sizeArena, arenaUpperBound, type RunnerOptions, type RunnerFiles,
   type ArenaSizing,
 } from './model-runner';
 export * from './export-plan';

@@ -4,6 +4,7 @@
  * mistakes (schema version, missing op, arena too small) and typed input/output helpers that quantize and
  * dequantize with the model's own parameters.
  */
+import { DEFAULT_ARENA_MARGIN_PERCENT } from '../arena/types';
 import { BuiltinOperator, TensorType, type Model, type Tensor } from '../tflite/model';
 import { tensorTypeName } from '../tflite/names';
 import { elementCount, integerRange, tensorByteSize } from '../tflite/tensor-types';
@@ -25,11 +26,9 @@ export interface RunnerOptions {
   arduinoLibraryHeader?: string;
   /** Estimated arena for the target; without it the arena is an upper bound with no memory reuse. */
   arena?: ArenaInfo;
-  /** Extra arena on top of the estimate, in percent. Default 20. */
+  /** Extra arena on top of the estimate, in percent. Default DEFAULT_ARENA_MARGIN_PERCENT. */
   arenaMarginPercent?: number;
 }
-
-export const DEFAULT_ARENA_MARGIN_PERCENT = 20;
 
 /** How a tensor element type appears in C and in TfLiteTensor's data union. */
 interface CType {

@@ -31,8 +31,6 @@ const FILE_LOADERS: Record<string, (bytes: Uint8Array, inputs: readonly InputSpe
   '.json': loadJsonFile,
 };
 
-export const DATASET_FILE_EXTENSIONS = Object.keys(FILE_LOADERS);
-
 /** The path as the user should see it: relative to displayRoot when given. */
 export function displayPath(p: string, options: DatasetOptions = {}): string {
   if (!options.displayRoot) return p;

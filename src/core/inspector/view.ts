@@ -53,11 +53,7 @@ export interface InspectorDetails {
   tflm: TflmProblem[];
 }
 
-export function buildInspectorDetails(model: Model): InspectorDetails {
-  return { arena: arenaForView(model), tflm: checkTflmCompatibility(model) };
-}
-
-/** The arena part of the details on its own: the extension host runs it and the TFLM check as separate steps. */
+/** The arena part of the details; the extension host runs it and checkTflmCompatibility as separate steps. */
 export function arenaForView(model: Model): InspectorDetails['arena'] {
   try {
     return { ok: true, estimate: estimateArena(model) };

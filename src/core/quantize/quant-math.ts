@@ -17,8 +17,6 @@ export interface IntRange {
 }
 
 export const INT8_ACTIVATION: IntRange = { qmin: -128, qmax: 127 };
-/** Weights use the narrow range so that -x is representable for every x (TFLite int8 spec). */
-export const INT8_WEIGHT: IntRange = { qmin: -127, qmax: 127 };
 export const INT16_ACTIVATION: IntRange = { qmin: -32767, qmax: 32767 };
 export const UINT8_ACTIVATION: IntRange = { qmin: 0, qmax: 255 };
 export const INT32_MAX = 2147483647;

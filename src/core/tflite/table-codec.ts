@@ -149,7 +149,3 @@ export function writeTable(b: flatbuffers.Builder, tableName: string, value: Opt
   }
   return b.endObject();
 }
-
-export function hasTableSchema(tableName: string): boolean {
-  return tableName in TABLES;
-}

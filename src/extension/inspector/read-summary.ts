@@ -5,12 +5,7 @@
  * in the unbundled test build).
  */
 import type { InspectorView } from '../../core/inspector/view';
-import type { ModelSummary } from '../../core/analysis/summary';
 import type { Model, ModelWarning } from '../../core/tflite';
-
-export type SummaryResult =
-  | { ok: true; summary: ModelSummary }
-  | { ok: false; title: string; message: string };
 
 export type LoadResult =
   | { ok: true; model: Model; warnings: ModelWarning[] }
@@ -42,15 +37,4 @@ export function preloadAnalysis(): void {
 export function inspectorView(model: Model, warnings: ModelWarning[], fileBytes: number): InspectorView {
   const { buildInspectorView } = require('../../core/inspector/view') as typeof import('../../core/inspector/view');
   return buildInspectorView(model, { fileBytes, warnings });
-}
-
-export function readSummary(bytes: Uint8Array, fileName: string): SummaryResult {
-  const loaded = loadModelFile(bytes, fileName);
-  if (!loaded.ok) return loaded;
-  const { summarizeModel } = require('../../core/analysis/summary') as typeof import('../../core/analysis/summary');
-  try {
-    return { ok: true, summary: summarizeModel(loaded.model, { fileBytes: bytes.length, warnings: loaded.warnings }) };
-  } catch (err) {
-    return failure(fileName, err);
-  }
 }
