@@ -2,12 +2,12 @@
  * `TinyML: Quantize Model`: model -> mode -> I/O type -> range method -> calibration data -> quantize behind a
  * cancellable progress notification -> `<name>_<mode>.tflite` next to the source -> inspector + report beside it.
  *
- * The model reading, data loading and quantization run in a worker thread (worker-client.ts, ../common/worker-rpc.ts); the extension host only
- * asks, shows progress, writes the result and opens it.
+ * The model reading, data loading and quantization run in a worker thread (worker-client.ts over
+ * ../common/worker-rpc.ts); the extension host only asks, shows progress, writes the result and opens it.
  *
  * Called with a Uri (explorer context menu) it starts from that model. Called with a QuantizeCommandArgs object (test
- * runs only: ../common/test-mode.ts) it shows no QuickPick or dialog: the answers come from the object, and an existing output is
- * replaced only with `ifExists: 'overwrite'`.
+ * runs only: ../common/test-mode.ts) it shows no QuickPick or dialog: the answers come from the object, and an
+ * existing output is replaced only with `ifExists: 'overwrite'`.
  */
 import { blockMonitor } from '../common/event-loop-monitor';
 import path from 'node:path';
