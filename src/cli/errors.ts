@@ -5,7 +5,7 @@
  * the stack only under TINYML_DEBUG=1.
  */
 import { CArrayParseError, ExportConflictError, ExportOptionError } from '../core/codegen/errors';
-import { StalePlanError } from '../core/codegen/node-apply';
+import { StalePlanError } from '../core/firmware/node-apply';
 import { DatasetError } from '../core/data/errors';
 import { FileError } from '../core/io/file-error';
 import { QuantizeError } from '../core/quantize/errors';

@@ -9,10 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
-import {
-  generateCArrayHeader, generateCArraySource, generateModelRunner, planExport, sha256Hex, type CLanguage, type ModelProvenance,
-} from '../../src/core/codegen';
-import { memorySnapshot } from '../../src/core/firmware';
+import { generateCArrayHeader, generateCArraySource, generateModelRunner, sha256Hex, type CLanguage, type ModelProvenance } from '../../src/core/codegen';
+import { memorySnapshot, planExport } from '../../src/core/firmware';
 import { BuiltinOperator, loadModel, ModelBuilder, writeModel, type Model } from '../../src/core/tflite';
 import { HAS_SHARED, PROJECT_ROOT, sharedModel } from '../helpers/paths';
 

@@ -8,12 +8,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { generateCArrayHeader, generateCArraySource, planExport, sha256Hex } from '../../src/core/codegen';
+import { generateCArrayHeader, generateCArraySource, sha256Hex } from '../../src/core/codegen';
 import {
   isGeneratedByUs, MARKER_SEARCH_CHARS, parseModelMarker, readGeneratedHeader, type ModelProvenance,
 } from '../../src/core/codegen/marker';
-import { applyExportPlan } from '../../src/core/codegen/node-apply';
-import { folderProject } from '../../src/core/firmware';
+import { applyExportPlan } from '../../src/core/firmware/node-apply';
+import { folderProject, planExport } from '../../src/core/firmware';
 import { locateModel } from '../../src/core/firmware/locate-model';
 import { nodeSourceFiles } from '../../src/core/firmware/node-files';
 import { nodeProjectSnapshot } from '../../src/core/firmware/node-snapshot';

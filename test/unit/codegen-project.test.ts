@@ -3,11 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
-import {
-  ExportConflictError, isGeneratedByUs, parseCArray, planExport, type ExportPlan,
-} from '../../src/core/codegen';
-import { detectProject, detectProjects, memorySnapshot, type ProjectType } from '../../src/core/firmware';
-import { applyExportPlan, StalePlanError } from '../../src/core/codegen/node-apply';
+import { ExportConflictError, isGeneratedByUs, parseCArray } from '../../src/core/codegen';
+import { detectProject, detectProjects, memorySnapshot, type ProjectType, planExport, type ExportPlan } from '../../src/core/firmware';
+import { applyExportPlan, StalePlanError } from '../../src/core/firmware/node-apply';
 import { nodeProjectSnapshot } from '../../src/core/firmware/node-snapshot';
 import { FileError } from '../../src/core/io/file-error';
 import { nodeWriteFs, type WriteFs } from '../../src/core/io/safe-write';

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { TARGETS, type TargetName } from '../../core/arena';
-import { DEFAULT_ARENA_TARGET, estimateArenaForExport, planExport, type ExportPlan } from '../../core/codegen';
-import { PROJECT_TYPES, type ProjectType } from '../../core/firmware';
-import { applyExportPlan } from '../../core/codegen/node-apply';
+import { DEFAULT_ARENA_TARGET, estimateArenaForExport } from '../../core/codegen';
+import { PROJECT_TYPES, type ProjectType, planExport, type ExportPlan } from '../../core/firmware';
+import { applyExportPlan } from '../../core/firmware/node-apply';
 import { nodeProjectSnapshot } from '../../core/firmware/node-snapshot';
 import { loadModel, ModelFormatError, type Model } from '../../core/tflite';
 import { readModelFileBytes } from '../../core/tflite/model-file';

@@ -1,4 +1,4 @@
-/** Code generation for firmware: the model as a C array, the TFLite Micro runner and the export plan. */
+/** Code generation for firmware: the model as a C array and the TFLite Micro runner (the export plan is firmware/). */
 export * from './errors';
 export * from './marker';
 export { isCIdentifier, assertCIdentifier, toIdentifierFragment } from './c-identifier';
@@ -13,5 +13,4 @@ export {
   generateModelRunner, sizeArena, arenaUpperBound, type RunnerOptions, type RunnerFiles,
   type ArenaSizing,
 } from './model-runner';
-export * from './export-plan';
 export { estimateArenaForExport, DEFAULT_ARENA_TARGET, type ArenaForExport } from './arena-info';

@@ -6,3 +6,4 @@
 export * from './project-snapshot';
 export * from './project-detect';
 export { buildChanges, type PlannedEdit, type BuildChanges } from './project-edits';
+export * from './export-plan';

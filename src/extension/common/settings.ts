@@ -4,7 +4,7 @@
  * falls back to the package.json default, so the hover, the diagnostics, Export and Insert Boilerplate always agree.
  */
 import * as vscode from 'vscode';
-import type { ArenaOptions, CmsisIsa, KernelLibrary, TargetName } from '../../core/arena/types';
+import { DEFAULT_ARENA_MARGIN_PERCENT, type ArenaOptions, type CmsisIsa, type KernelLibrary, type TargetName } from '../../core/arena/types';
 
 export type ArenaSettingsOptions = Required<ArenaOptions>;
 
@@ -20,8 +20,7 @@ export interface TinymlSettings {
 const TARGETS: readonly TargetName[] = ['cortex-m', 'arm32', 'x86_64'];
 const KERNELS: readonly KernelLibrary[] = ['reference', 'cmsis-nn'];
 const ISAS: readonly CmsisIsa[] = ['dsp', 'mve', 'none'];
-/** package.json: default 20, minimum 0, maximum 1000. */
-export const DEFAULT_MARGIN_PERCENT = 20;
+/** package.json: default DEFAULT_ARENA_MARGIN_PERCENT (a unit test holds them equal), minimum 0, maximum 1000. */
 const MAX_MARGIN_PERCENT = 1000;
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
@@ -29,7 +28,7 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback
 }
 
 function marginPercent(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= MAX_MARGIN_PERCENT ? value : DEFAULT_MARGIN_PERCENT;
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= MAX_MARGIN_PERCENT ? value : DEFAULT_ARENA_MARGIN_PERCENT;
 }
 
 export function readSettings(scope: vscode.Uri | undefined): TinymlSettings {

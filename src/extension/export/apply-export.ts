@@ -9,7 +9,8 @@
  */
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { ExportConflictError, isGeneratedByUs, MARKER_SEARCH_CHARS, type ExportPlan } from '../../core/codegen';
+import { ExportConflictError, isGeneratedByUs, MARKER_SEARCH_CHARS } from '../../core/codegen';
+import { type ExportPlan } from '../../core/firmware';
 import { checkOutputs, planWrites, type StagedWrite } from '../../core/io/safe-write';
 import { writeMethod, type WriteMethod } from './export-ui';
 

@@ -10,7 +10,8 @@
 import { blockMonitor } from '../common/event-loop-monitor';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { ExportConflictError, type CLanguage, type ExportPlan } from '../../core/codegen';
+import { ExportConflictError, type CLanguage } from '../../core/codegen';
+import { type ExportPlan } from '../../core/firmware';
 import { applyExportPlan, type AppliedFile } from './apply-export';
 import type { DetectedTarget } from './export-job';
 import {

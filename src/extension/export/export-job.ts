@@ -4,10 +4,8 @@
  * 27 MB model). Pure Node and core code, no `vscode`: unit tests call these functions directly.
  */
 import type { TargetName } from '../../core/arena/types';
-import {
-  estimateArenaForExport, generateModelRunner, modelFileBase, planExport, sha256Hex, type CLanguage, type ExportPlan,
-} from '../../core/codegen';
-import { detectProject, detectProjects, folderProject, type FirmwareProject } from '../../core/firmware';
+import { estimateArenaForExport, generateModelRunner, modelFileBase, sha256Hex, type CLanguage } from '../../core/codegen';
+import { detectProject, detectProjects, folderProject, type FirmwareProject, planExport, type ExportPlan } from '../../core/firmware';
 import { nodeProjectSnapshot } from '../../core/firmware/node-snapshot';
 import type { ProjectSnapshot } from '../../core/firmware/project-snapshot';
 import { loadModel, ModelFormatError, type Model } from '../../core/tflite';

@@ -3,7 +3,8 @@
  * resolution, how each file is written, and the text inserted at the cursor. The command modules only ask and show.
  */
 import path from 'node:path';
-import { isCIdentifier, modelFileBase, type ExportPlan, type PlannedFile } from '../../core/codegen';
+import { isCIdentifier, modelFileBase } from '../../core/codegen';
+import { type ExportPlan, type PlannedFile } from '../../core/firmware';
 import { formatBytes } from '../../core/common/format';
 import type { DetectedTarget, RunnerJobResult } from './export-job';
 

@@ -4,16 +4,16 @@
  * as one WorkspaceEdit.
  */
 import type { Model } from '../tflite/model';
-import { DEFAULT_SYMBOL, generateCArrayHeader, generateCArraySource, modelFileBase, type CLanguage } from './c-array';
-import { assertCIdentifier } from './c-identifier';
-import { ExportOptionError } from './errors';
-import { isGeneratedByUs, MARKER_SEARCH_CHARS, type ArenaInfo, type ModelProvenance } from './marker';
-import { generateModelRunner, type ArenaSizing } from './model-runner';
-import { detectProject, type FirmwareProject, type ProjectType } from '../firmware/project-detect';
-import { buildChanges, type PlannedEdit } from '../firmware/project-edits';
-import { joinPath, type ProjectSnapshot } from '../firmware/project-snapshot';
-import { sha256Hex } from './sha256';
-import type { ResolverPlan } from './resolver-plan';
+import { DEFAULT_SYMBOL, generateCArrayHeader, generateCArraySource, modelFileBase, type CLanguage } from '../codegen/c-array';
+import { assertCIdentifier } from '../codegen/c-identifier';
+import { ExportOptionError } from '../codegen/errors';
+import { isGeneratedByUs, MARKER_SEARCH_CHARS, type ArenaInfo, type ModelProvenance } from '../codegen/marker';
+import { generateModelRunner, type ArenaSizing } from '../codegen/model-runner';
+import { detectProject, type FirmwareProject, type ProjectType } from './project-detect';
+import { buildChanges, type PlannedEdit } from './project-edits';
+import { joinPath, type ProjectSnapshot } from './project-snapshot';
+import { sha256Hex } from '../codegen/sha256';
+import type { ResolverPlan } from '../codegen/resolver-plan';
 
 export type PlannedFileKind =
   /** The file does not exist. */
