@@ -90,6 +90,7 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
   const writeOptions = {
     inputs: [modelPath, ...(values.data ? [values.data] : []), ...(values.eval ? [values.eval] : [])],
     existsHint: '; pass --force to replace it, or choose another path',
+    shown: (p: string) => (path.isAbsolute(p) ? path.relative(process.cwd(), p) || p : p),
     ...(io.writeFs ? { fs: io.writeFs } : {}),
   };
   await checkOutputs(outputs, writeOptions);

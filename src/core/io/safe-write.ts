@@ -328,7 +328,7 @@ export async function planWrites(outputs: readonly OutputFile[], options: WriteO
     const id = st ? { dev: st.dev, ino: st.ino } : undefined;
     for (const i of inputs) {
       if (real === i.real || sameId(id, i.id) || (i.folder && inside(real, i.real) && st)) {
-        throw new FileError('output-is-input', label, `${label}: is a file this run reads (${i.real}); choose another output path`);
+        throw new FileError('output-is-input', label, `${label}: is a file this run reads (${shown(i.real)}); choose another output path`);
       }
     }
     const dup = resolved.find((r) => r.real === real || sameId(id, r.existingId));
