@@ -12,3 +12,5 @@ export class UsageError extends Error {
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_BAD_INPUT = 2;
+/** A check the user asked for failed (e.g. `fit`: the model does not fit the board or is too slow): for CI. */
+export const EXIT_CHECK_FAILED = 3;
