@@ -66,7 +66,8 @@ test('faster cores and optimized kernels predict less time; unmeasured classes s
   const b = new ModelBuilder({ seed: 2 });
   const x = b.input('img', [1, 32, 32, 3]);
   b.output(b.softmax(b.fullyConnected(b.reshape(b.conv2d(b.conv2d(x, 16, [3, 3]), 16, [3, 3]), [1, -1]), 10)));
-  const work = modelWork(b.build());
+  // the builder writes float models: price the same graph as its int8 version would be
+  const work = modelWork(b.build()).map((w) => ({ ...w, float: false }));
   const t = (id: string, k: 'reference' | 'cmsis-nn' | 'esp-nn') => estimateLatency(work, board(id), k);
   assert.ok(t('nano33ble', 'cmsis-nn').ms < t('nano33ble', 'reference').ms / 4, 'CMSIS-NN several times faster than reference');
   assert.ok(t('nucleo_h743zi', 'cmsis-nn').ms < t('nano33ble', 'cmsis-nn').ms, '400 MHz M7 beats a 64 MHz M4');
@@ -77,4 +78,17 @@ test('faster cores and optimized kernels predict less time; unmeasured classes s
   assert.ok(m7.spread > latencyProfile(board('nano33ble'), 'cmsis-nn').spread);
   assert.throws(() => latencyProfile(board('esp32dev'), 'cmsis-nn'), /CMSIS-NN is for Arm Cortex-M/);
   assert.throws(() => latencyProfile(board('pico'), 'esp-nn'), /ESP-NN is for Espressif/);
+});
+
+test('float32 operators are priced at the reference-kernel rate whatever the library, ×8 without an FPU', () => {
+  const b = new ModelBuilder({ seed: 3 });
+  const x = b.input('img', [1, 16, 16, 3]);
+  b.output(b.softmax(b.fullyConnected(b.reshape(b.conv2d(x, 8, [3, 3]), [1, -1]), 4)));
+  const work = modelWork(b.build());
+  assert.ok(work.every((w) => w.float));
+  const m4 = board('nano33ble');
+  assert.ok(Math.abs(estimateLatency(work, m4, 'cmsis-nn').ms - estimateLatency(work, m4, 'reference').ms) < 1e-9);
+  const int8 = work.map((w) => ({ ...w, float: false }));
+  const pico = board('pico');
+  assert.ok(Math.abs(estimateLatency(work, pico, 'reference').ms / estimateLatency(int8, pico, 'reference').ms - 8) < 1e-9);
 });

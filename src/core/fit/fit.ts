@@ -6,7 +6,7 @@
  */
 import { estimateArena, type ArenaEstimate, type CmsisIsa } from '../arena';
 import { planResolver } from '../codegen/tflm-ops';
-import { TensorType, type Model } from '../tflite';
+import type { Model } from '../tflite';
 import type { Board } from './boards';
 import { codeSizeFor, kernelsFlash } from './code-size';
 import { checkKernels, defaultKernels, estimateLatency, type FitKernels, type LatencyEstimate } from './latency';
@@ -87,7 +87,7 @@ export function estimateFit(model: Model, board: Board, options: FitOptions): Fi
     runnerStaticBytes: variant.runner.ramBytes, cRuntimeBytes: variant.cRuntime.ramBytes,
   };
   const ramBytes = Object.values(ram).reduce((a, b) => a + b, 0);
-  assumptions.push('RAM: the minimum arena (no margin) + TFLM objects + the exported runner + newlib-nano\'s own data; the firmware\'s stack, heap and other buffers come on top');
+  assumptions.push('RAM: the arena (its minimum rounded up to 16, no margin) + TFLM objects + the exported runner + newlib-nano\'s own data; the firmware\'s stack, heap and other buffers come on top');
 
   const flash = {
     modelBytes: options.modelBytes, interpreterBytes: variant.interpreter.flashBytes, kernels: kernelItems,
@@ -99,13 +99,9 @@ export function estimateFit(model: Model, board: Board, options: FitOptions): Fi
   const work = modelWork(model);
   const latency = estimateLatency(work, board, kernels);
   assumptions.push(`latency: ${latency.profile.basis}; range ×${latency.profile.spread.toFixed(2)} either way`);
-  const floatOps = work.filter((w) => {
-    const g = model.subgraphs[w.subgraph]!;
-    const t = g.tensors[g.operators[w.operatorIndex]!.inputs[0] ?? -1];
-    return t?.type === TensorType.FLOAT32 && w.units > 0;
-  });
+  const floatOps = work.filter((w) => w.float && w.units > 0);
   if (floatOps.length) {
-    assumptions.push(`latency: ${floatOps.length} float32 operator(s) priced like int8 ones; float kernels are reference C, usually several times slower${board.fpu === 'none' ? ' and far slower without an FPU' : ''}`);
+    assumptions.push(`latency: ${floatOps.length} float32 operator(s) run TFLM's reference float kernels: priced with the reference-kernel rate${board.fpu === 'none' ? ' × 8 (no FPU: software floating point)' : ' (single-precision FPU)'}`);
   }
   if (board.notes) assumptions.push(`board: ${board.notes}`);
 

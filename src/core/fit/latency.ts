@@ -163,11 +163,18 @@ export function operatorCycles(w: OperatorWork, p: LatencyProfile): number {
   return p.cyclesPerConvMac * (shaped + s.perOp);
 }
 
+/** Float32 ops without an FPU: every multiply-add is a library call (~8× the cycles, a prior). */
+const SOFT_FLOAT_FACTOR = 8;
+
 export function estimateLatency(work: readonly OperatorWork[], board: Board, kernels: FitKernels): LatencyEstimate {
   const profile = latencyProfile(board, kernels);
+  // float ops run TFLM's reference float kernels: priced with the reference profile
+  const floatProfile = work.some((w) => w.float) && kernels !== 'reference' ? latencyProfile(board, 'reference') : profile;
   const hz = board.clockMhz * 1e6;
   const perOperator = work.map((w) => {
-    const cycles = operatorCycles(w, profile);
+    const cycles = w.float
+      ? operatorCycles(w, floatProfile) * (board.fpu === 'none' ? SOFT_FLOAT_FACTOR : 1)
+      : operatorCycles(w, profile);
     return { subgraph: w.subgraph, operatorIndex: w.operatorIndex, opcode: w.opcode, cycles, ms: (cycles / hz) * 1e3 };
   });
   const cycles = perOperator.reduce((a, o) => a + o.cycles, 0);

@@ -4,7 +4,7 @@
  * element once (elementwise arithmetic, activations, (de)quantize, softmax, copies).
  */
 import { operatorMacs } from '../analysis/op-cost';
-import { elementCount, opcodeName, type Model, type Operator, type SubGraph } from '../tflite';
+import { elementCount, opcodeName, TensorType, type Model, type Operator, type SubGraph } from '../tflite';
 
 export type WorkClass = 'conv' | 'dwconv' | 'fc' | 'rnn' | 'pool' | 'elementwise' | 'transcendental' | 'copy' | 'free';
 
@@ -40,6 +40,8 @@ export interface OperatorWork {
   units: number;
   /** Elements the operator writes. */
   outputElements: number;
+  /** Float32 data: TFLM runs its reference float kernels whatever the optimized library. */
+  float: boolean;
 }
 
 function outputElements(g: SubGraph, op: Operator): number {
@@ -62,7 +64,9 @@ export function operatorWork(model: Model, subgraph: number, operatorIndex: numb
   const units = workClass === 'conv' || workClass === 'dwconv' || workClass === 'fc' || workClass === 'rnn' || workClass === 'pool'
     ? (macs || outputs)
     : workClass === 'free' ? 0 : outputs;
-  return { subgraph, operatorIndex, opcode, workClass, units, outputElements: outputs };
+  const first = op.inputs[0] ?? -1;
+  const float = first >= 0 && g.tensors[first]?.type === TensorType.FLOAT32;
+  return { subgraph, operatorIndex, opcode, workClass, units, outputElements: outputs, float };
 }
 
 /** Work of every operator that runs: the main subgraph and the subgraphs control-flow ops call (counted once). */
