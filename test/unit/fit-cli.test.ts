@@ -7,7 +7,7 @@ import { main } from '../../src/cli/main';
 import { builtinCatalog } from '../../src/core/fit/board-catalog';
 import { estimateFit } from '../../src/core/fit/fit';
 import { CODE_SIZE } from '../../src/core/fit/tflm-code-size-data';
-import { ModelBuilder, writeModel, type Model } from '../../src/core/tflite';
+import { BuiltinOperator, ModelBuilder, writeModel, type Model } from '../../src/core/tflite';
 import { sharedModel, SKIP_WITHOUT_SHARED } from '../helpers/paths';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -142,4 +142,16 @@ test('person_detect: fits nano33ble, not an UNO R4 (32 KB RAM); latency within t
   assert.equal(JSON.parse(uno.out).fitsRam, false);
   const s3 = JSON.parse((await run('fit', file, '--board', 'esp32-s3-devkitc-1', '--json')).out);
   assert.ok(s3.latencyRangeMs[0] <= 54 && 54 <= s3.latencyRangeMs[1], `measured 54 ms, predicted ${s3.latencyRangeMs}`);
+});
+
+test('an operator TFLite Micro has no kernel for is reported first among the assumptions and priced at the median kernel', () => {
+  const b = new ModelBuilder({ seed: 6 });
+  const x = b.input('x', [1, 8, 8, 4]);
+  const [y] = b.op(BuiltinOperator.LOCAL_RESPONSE_NORMALIZATION, [x], [[1, 8, 8, 4]]);
+  b.output(b.softmax(b.reshape(y!, [1, -1])));
+  const model = b.build();
+  const r = estimateFit(model, builtinCatalog().byId.get('nano33ble')!, { modelBytes: writeModel(model).length });
+  assert.match(r.assumptions[0]!, /TFLite Micro will NOT run this model as is: operator 0 \(LOCAL_RESPONSE_NORMALIZATION\)/);
+  assert.deepEqual(r.flash.kernels.filter((k) => !k.measured).map((k) => k.what), ['LOCAL_RESPONSE_NORMALIZATION']);
+  assert.ok(r.assumptions.some((a) => /no measured code size for LOCAL_RESPONSE_NORMALIZATION/.test(a)));
 });

@@ -5,6 +5,7 @@
  * (latency.ts). Every figure that is not exact says so in `assumptions`.
  */
 import { estimateArena, type ArenaEstimate, type CmsisIsa } from '../arena';
+import { checkTflmCompatibility } from '../analysis/tflm-compat';
 import { planResolver } from '../codegen/tflm-ops';
 import type { Model } from '../tflite';
 import type { Board } from './boards';
@@ -102,6 +103,10 @@ export function estimateFit(model: Model, board: Board, options: FitOptions): Fi
   const floatOps = work.filter((w) => w.float && w.units > 0);
   if (floatOps.length) {
     assumptions.push(`latency: ${floatOps.length} float32 operator(s) run TFLM's reference float kernels: priced with the reference-kernel rate${board.fpu === 'none' ? ' × 8 (no FPU: software floating point)' : ' (single-precision FPU)'}`);
+  }
+  const blockers = checkTflmCompatibility(model).filter((p) => p.severity === 'error');
+  for (const p of blockers) {
+    assumptions.unshift(`TFLite Micro will NOT run this model as is: ${p.operatorIndex >= 0 ? `operator ${p.operatorIndex} (${p.opcode}): ` : ''}${p.message}`);
   }
   if (board.notes) assumptions.push(`board: ${board.notes}`);
 
