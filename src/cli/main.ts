@@ -2,6 +2,7 @@ import { EXIT_BAD_INPUT, EXIT_OK, type CliIo } from './cli-io';
 import { ARENA_USAGE, runArena } from './commands/arena';
 import { DEMO_USAGE, runDemo } from './commands/demo';
 import { EXPORT_USAGE, runExport } from './commands/export';
+import { FIT_USAGE, runFit } from './commands/fit';
 import { INSPECT_USAGE, runInspect } from './commands/inspect';
 import { QUANTIZE_USAGE, runQuantize } from './commands/quantize';
 import { describeFailure } from './errors';
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, Command> = {
   inspect: { usage: INSPECT_USAGE, summary: 'inputs, outputs, operators, parameters, MACs of a .tflite model', run: runInspect },
   quantize: { usage: QUANTIZE_USAGE, summary: 'full-integer post-training quantization with calibration data, and its accuracy report', run: runQuantize },
   arena: { usage: ARENA_USAGE, summary: 'tensor arena TFLite Micro needs, and TFLite Micro compatibility', run: runArena },
+  fit: { usage: FIT_USAGE, summary: 'RAM, flash and latency on a board (detected from the project or --board); exit 3 if it does not fit', run: runFit },
   export: { usage: EXPORT_USAGE, summary: 'C array of the model (+ TFLite Micro boilerplate) into a firmware project', run: runExport },
   demo: { usage: DEMO_USAGE, summary: 'build the bundled sample model and run the toolkit on it', run: runDemo },
 };
