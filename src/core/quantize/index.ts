@@ -12,10 +12,11 @@
  */
 export { quantizeModel, RECOMMENDED_CALIBRATION_SAMPLES } from './quantize-model';
 export { evaluateQuantization } from './evaluate';
+export { checkQuantizable, type PreflightOptions } from './preflight';
 export { QuantizeError, type QuantizeErrorKind } from './errors';
 export type { RangeMethod } from './range-estimation';
 export type {
-  AccuracyReport, LayerAccuracy, OperatorReport, OutputAccuracy, QuantizationReport, QuantizeHooks, QuantizeMode, QuantizeOptions,
+  AccuracyReport, LayerAccuracy, SourceInt8Report, OperatorReport, OutputAccuracy, QuantizationReport, QuantizeHooks, QuantizeMode, QuantizeOptions,
   QuantizeResult, TensorReport,
 } from './types';
 export { asymmetricParams, sqnr } from './quant-math';

@@ -3,12 +3,12 @@
  * the runtime and rewrite the graph; float16 and dynamic-range modes only touch weights and need no data.
  */
 import type { Dataset } from '../data/dataset';
-import { TensorType, writeModel, type Model } from '../tflite/index';
+import { writeModel, type Model } from '../tflite/index';
 import { calibrate } from './calibrate';
 import { QuantizeError, throwIfAborted } from './errors';
 import { float16Weights } from './float16-weights';
 import { dynamicRangeWeights } from './dynamic-range';
-import { foldConstantDequantize } from './graph';
+import { checkQuantizable } from './preflight';
 import { quantizeIntegerGraph, tensorsToCalibrate } from './integer-graph';
 import { INT16_ACTIVATION, INT8_ACTIVATION } from './quant-math';
 import { checkDataset } from './tensor-io';
@@ -20,31 +20,20 @@ import type { QuantizationReport, QuantizeHooks, QuantizeOptions, QuantizeResult
 /** Fewer calibration samples than this draws a warning: ranges from a handful of samples clip real data. */
 export const RECOMMENDED_CALIBRATION_SAMPLES = 100;
 
-function checkQuantizable(model: Model, name: string): void {
-  const sg = model.subgraphs[0];
-  if (!sg) throw new QuantizeError('unsupported-model', `${name} has no subgraph.`);
-  if (model.subgraphs.length > 1) {
-    throw new QuantizeError('unsupported-model', `${name} has ${model.subgraphs.length} subgraphs (control flow); only single-subgraph models can be quantized.`);
-  }
-  if (!sg.tensors.some((t) => t.type === TensorType.FLOAT32)) {
-    throw new QuantizeError('unsupported-model', `${name} has no float tensors: it is already quantized. Quantize the float model it was made from.`);
-  }
-}
-
 export async function quantizeModel(model: Model, calibration: Dataset, options: QuantizeOptions = {}, hooks: QuantizeHooks = {}): Promise<QuantizeResult> {
   const t0 = performance.now();
   const name = options.modelName ?? 'the model';
   const mode = options.mode ?? 'int8';
   const io = options.io ?? 'int8';
   const warnings: string[] = [];
+  const floatGraph = checkQuantizable(model, { mode, keepUnsupportedInFloat: !!options.keepUnsupportedInFloat, name });
   const sizeBefore = writeModel(model).byteLength;
-  checkQuantizable(model, name);
   throwIfAborted(hooks.signal, 'Quantization');
 
   let quantized: Model;
   let report: QuantizationReport;
-  // Weights stored as float16 (or int8) behind DEQUANTIZE become plain float constants first, for every mode.
-  const prepared = foldConstantDequantize(model).model;
+  // Weights stored as float16 or int8 (behind DEQUANTIZE or in hybrid kernels) become float constants first.
+  const prepared = floatGraph.model;
   if (mode === 'float16' || mode === 'dynamic') {
     const r = mode === 'float16' ? float16Weights(prepared) : dynamicRangeWeights(prepared, { minElements: options.dynamicMinElements ?? 1024, perChannelFullyConnected: !!options.perChannelFullyConnected });
     quantized = r.model;
@@ -63,7 +52,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
     }, hooks);
     const graph = quantizeIntegerGraph(prepared, cal.ranges, {
       activation, io, uint8Input: !!options.uint8Input, perChannelFullyConnected: !!options.perChannelFullyConnected,
-      keepUnsupportedInFloat: !!options.keepUnsupportedInFloat, name,
+      keepUnsupportedInFloat: !!options.keepUnsupportedInFloat, name, int8Origins: floatGraph.int8Origins,
     });
     quantized = graph.model;
     if (options.biasCorrection) {
@@ -71,7 +60,11 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
       quantized = await applyBiasCorrection(prepared, quantized, calibration, hooks);
     }
     warnings.push(...graph.warnings);
+    const sourceInt8 = floatGraph.hybridOps || floatGraph.int8Origins.size
+      ? { hybridOps: floatGraph.hybridOps, weightsKept: graph.int8Weights.kept, weightsRequantized: graph.int8Weights.requantized }
+      : undefined;
     report = {
+      ...(sourceInt8 ? { sourceInt8 } : {}),
       mode, io, sizeBefore, sizeAfter: 0, operators: graph.operators, activations: graph.activations, totalMs: 0,
       calibration: { method, samples: cal.samples, source: calibration.source, forwardMs: cal.forwardMs, batch: cal.batch },
     };
@@ -87,6 +80,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
   if (options.heldOut) {
     throwIfAborted(hooks.signal, 'Quantization');
     report.accuracy = await evaluateQuantization(writeModel(model), bytes, options.heldOut, hooks);
+    if (floatGraph.hybridOps) report.accuracy.reference = 'hybrid';
   }
   return { model: quantized, bytes, report, warnings };
 }

@@ -11,16 +11,21 @@ export function formatQuantizationReport(r: QuantizationReport, warnings: readon
   if (r.calibration) {
     lines.push(`Calibration: ${r.calibration.samples} samples from ${r.calibration.source}, ranges by ${r.calibration.method}`);
   }
+  const s = r.sourceInt8;
+  if (s) {
+    const from = s.hybridOps ? `hybrid model (${s.hybridOps} operator(s) with int8 weights in float kernels)` : 'model with int8 weights behind DEQUANTIZE';
+    lines.push(`Source: ${from}; ${s.weightsKept} int8 weight tensor(s) kept as they were${s.weightsRequantized.length ? `, ${s.weightsRequantized.length} quantized again (${s.weightsRequantized.slice(0, 3).join('; ')}${s.weightsRequantized.length > 3 ? '; ...' : ''})` : ''}`);
+  }
   const quantized = r.operators.filter((o) => o.status === 'quantized').length;
   const float = r.operators.filter((o) => o.status === 'float');
   lines.push(`Operators: ${quantized} of ${r.operators.length} quantized${float.length ? `; kept float: ${float.map((o) => `${o.op} #${o.index}`).join(', ')}` : ''}`);
   const a = r.accuracy;
   if (a) {
-    lines.push(`Accuracy on ${a.samples} held-out samples (${a.source}):`);
+    lines.push(`Accuracy on ${a.samples} held-out samples (${a.source})${a.reference === 'hybrid' ? ', against the hybrid model as given' : ''}:`);
     for (const o of a.outputs) {
       lines.push(`  output ${o.name}: SQNR ${db(o.sqnrDb)}, max abs error ${o.maxAbsError.toPrecision(3)}, mean abs error ${o.meanAbsError.toPrecision(3)}`);
     }
-    if (a.top1Agreement !== undefined) lines.push(`  top-1 agreement with the float model: ${(100 * a.top1Agreement).toFixed(1)}%`);
+    if (a.top1Agreement !== undefined) lines.push(`  top-1 agreement with the ${a.reference === "hybrid" ? "hybrid" : "float"} model: ${(100 * a.top1Agreement).toFixed(1)}%`);
     const worst = [...a.layers].sort((x, y) => x.sqnrDb - y.sqnrDb).slice(0, worstLayers);
     if (worst.length) {
       lines.push(`  layers losing the most (SQNR of each intermediate vs float):`);

@@ -61,6 +61,8 @@ export interface LayerAccuracy {
 
 export interface AccuracyReport {
   source: string;
+  /** What the quantized outputs are compared with: the float model, or the hybrid model the user gave. */
+  reference?: 'float' | 'hybrid';
   samples: number;
   outputs: OutputAccuracy[];
   /** Fraction of samples whose arg-max agrees, for outputs that look like class scores (rank ≤ 2, > 1 class). */
@@ -87,9 +89,21 @@ export interface TensorReport {
   zeroPoint: number[];
 }
 
+/** What the source model already had quantized: a hybrid model (int8 weights in float kernels) or int8 weights behind DEQUANTIZE. */
+export interface SourceInt8Report {
+  /** Operators of the source model that run hybrid kernels (int8 weights, float activations). */
+  hybridOps: number;
+  /** Weight tensors whose int8 values and scales went into the result unchanged. */
+  weightsKept: number;
+  /** Weight tensors that had to be quantized again, each with the reason. */
+  weightsRequantized: string[];
+}
+
 export interface QuantizationReport {
   mode: QuantizeMode;
   io: 'int8' | 'float';
+  /** Present when the source model was not all float. Accuracy is then measured against the source model as given. */
+  sourceInt8?: SourceInt8Report;
   calibration?: { method: RangeMethod; samples: number; source: string; forwardMs: number; /** Samples per runtime call. */ batch: number };
   sizeBefore: number;
   sizeAfter: number;
