@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { runQuantize } from '../../src/cli/commands/quantize';
 import { seededRandom, writeNpy } from '../../src/core/data/index';
-import { ModelBuilder, readModel, TensorType, writeModel } from '../../src/core/tflite/index';
+import { BuiltinOperator, ModelBuilder, readModel, TensorType, writeModel } from '../../src/core/tflite/index';
 
 function workspace(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-quantize-'));
@@ -83,4 +83,20 @@ test('tinyml quantize exits 2 with one line on bad input and leaves no file', as
   assert.ok(fs.existsSync(path.join(dir, 'sensor_float16.tflite')));
   assert.match(c.out.join(''), /no held-out samples/);
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('tinyml quantize names a custom operator before it loads any data, exits 2 and writes nothing', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-quantize-'));
+  const b = new ModelBuilder({ seed: 4 });
+  const x = b.input('features', [1, 6]);
+  b.output(b.op(BuiltinOperator.EXP, [b.fullyConnected(x, 4)], [[1, 4]])[0]!);
+  const built = b.build();
+  const model = { ...built, operatorCodes: built.operatorCodes.map((c) => (c.builtinCode === BuiltinOperator.EXP ? { ...c, builtinCode: BuiltinOperator.CUSTOM, deprecatedBuiltinCode: BuiltinOperator.CUSTOM, customCode: 'Convolution2DTransposeBias' } : c)) };
+  fs.writeFileSync(path.join(dir, 'seg.tflite'), writeModel(model));
+  const c = collector();
+  // The data path does not exist: the model's problem is what the user hears about first.
+  const code = await runQuantize([path.join(dir, 'seg.tflite'), '--data', path.join(dir, 'missing-folder')], c.io);
+  assert.equal(code, 2);
+  assert.match(c.err.join(''), /seg\.tflite cannot be quantized: custom operator\(s\) CUSTOM:Convolution2DTransposeBias #1 .*TRANSPOSE_CONV/);
+  assert.deepEqual(fs.readdirSync(dir), ['seg.tflite']);
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DatasetError, holdOutForReport, loadDataset, type Dataset, type DatasetOptions, type InputSpec } from '../../core/data/index';
-import { formatQuantizationReport, QuantizeError, quantizeModel, type QuantizeMode, type QuantizeOptions, type RangeMethod } from '../../core/quantize/index';
+import { checkQuantizable, formatQuantizationReport, QuantizeError, quantizeModel, type QuantizeMode, type QuantizeOptions, type RangeMethod } from '../../core/quantize/index';
 import { RuntimeError } from '../../core/runtime/index';
 import { tensorTypeName, type Model } from '../../core/tflite/index';
 import { EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, UsageError, type CliIo } from '../cli-io';
@@ -127,6 +127,8 @@ async function quantizeCommand(args: string[], io: CliIo): Promise<number> {
   if (values.report && fs.existsSync(values.report) && !values.force) throw new UsageError(`${values.report} already exists; pass --force to overwrite it`);
 
   const { model } = readModelFile(modelPath);
+  // Whatever makes quantization impossible is reported before any data is loaded.
+  checkQuantizable(model, { mode, keepUnsupportedInFloat: !!values['keep-float'], name: path.basename(modelPath) });
   const inputs = inputSpecs(model);
   const dataOptions = datasetOptions(values);
   const loadWarnings: string[] = [];
