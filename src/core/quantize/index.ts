@@ -17,7 +17,8 @@ export { QuantizeError, type QuantizeErrorKind } from './errors';
 export type { RangeMethod } from './range-estimation';
 export type {
   AccuracyReport, LayerAccuracy, SourceInt8Report, OperatorReport, OutputAccuracy, QuantizationReport, QuantizeHooks, QuantizeMode, QuantizeOptions,
-  QuantizeResult, TensorReport,
+  QuantizeResult, Recipe, RecipeCandidate, RecipeReport, TensorReport,
 } from './types';
 export { asymmetricParams, sqnr } from './quant-math';
-export { formatQuantizationReport } from './report-text';
+export { formatQuantizationReport, recipeLabel } from './report-text';
+export { SQNR_FLOOR_DB } from './types';
