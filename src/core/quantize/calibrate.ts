@@ -15,7 +15,7 @@ import { HistogramObserver, MinMaxObserver, mseRange, percentileRange, type Obse
 import { runtimeInputs } from './tensor-io';
 import type { QuantizeHooks } from './types';
 
-type Visit = (tensor: number, values: RuntimeTypedArray) => void;
+export type Visit = (tensor: number, values: RuntimeTypedArray) => void;
 
 /** A model loaded once with `tensors` as extra outputs; run() hands every input and output tensor to a visitor. */
 export class ObservedModel {
@@ -114,7 +114,7 @@ export class ObservedModel {
 }
 
 /** Lets an AbortSignal's listeners and progress UIs run between samples without slowing small models down. */
-async function breathe(last: { t: number }): Promise<void> {
+export async function breathe(last: { t: number }): Promise<void> {
   const now = performance.now();
   if (now - last.t < 50) return;
   last.t = now;
@@ -151,7 +151,7 @@ const SAMPLES_CHECKED = 4;
  * ranges as their single-sample runs (which `visit` receives, so the check costs one extra call). Returns the model
  * and how many leading samples were already visited.
  */
-async function loadObserved(model: Model, data: Dataset, tensors: readonly number[], name: string, minMaxOnly: boolean, visit: Visit, last: { t: number }): Promise<{ observed: ObservedModel; done: number; forwardMs: number }> {
+export async function loadObserved(model: Model, data: Dataset, tensors: readonly number[], name: string, minMaxOnly: boolean, visit: Visit, last: { t: number }): Promise<{ observed: ObservedModel; done: number; forwardMs: number }> {
   const single = await ObservedModel.load(model, tensors, name, 1, minMaxOnly);
   const batch = Math.min(calibrationBatch(model, tensors), data.samples.length);
   if (batch < 2) return { observed: single, done: 0, forwardMs: 0 };
@@ -182,7 +182,7 @@ async function loadObserved(model: Model, data: Dataset, tensors: readonly numbe
   return { observed: single, done: checked, forwardMs };
 }
 
-async function observeAll(observed: ObservedModel, data: Dataset, from: number, visit: Visit, progress: (done: number) => void, hooks: QuantizeHooks, last: { t: number }): Promise<number> {
+export async function observeAll(observed: ObservedModel, data: Dataset, from: number, visit: Visit, progress: (done: number) => void, hooks: QuantizeHooks, last: { t: number }): Promise<number> {
   let forwardMs = 0;
   for (let i = from; i < data.samples.length; i += observed.batch) {
     throwIfAborted(hooks.signal, 'Calibration');

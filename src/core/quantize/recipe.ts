@@ -8,14 +8,14 @@
 import type { Dataset } from '../data/dataset';
 import { BuiltinOperator, TensorType, writeModel, type Model } from '../tflite/index';
 import { applyBiasCorrection } from './bias-correction';
-import { ObservedModel, rangesFor, type CalibrationStats } from './calibrate';
+import { loadObserved, observeAll, rangesFor, type CalibrationStats, type Visit } from './calibrate';
 import { throwIfAborted } from './errors';
 import { ErrorAccumulator } from './evaluate';
 import { quantizeIntegerGraph, type IntegerGraph, type IntegerGraphOptions } from './integer-graph';
 import type { IntRange } from './quant-math';
 import type { RangeMethod } from './range-estimation';
 import { toFloat } from './tensor-io';
-import type { QuantizeHooks, Recipe, RecipeCandidate } from './types';
+import { PER_CHANNEL_FC_MARGIN_DB, type QuantizeHooks, type Recipe, type RecipeCandidate } from './types';
 
 export const RANGE_METHODS: readonly RangeMethod[] = ['minmax', 'percentile', 'mse'];
 
@@ -28,45 +28,57 @@ export interface RecipeChoices {
 /** Reference outputs of the scoring samples, computed once. */
 export interface ScoringSet {
   data: Dataset;
-  /** [sample][float output k] */
-  reference: Float32Array[][];
+  /** Per scored output: its values over all samples, concatenated in sample order. */
+  reference: Float32Array[];
   /** Indices of the float outputs among the subgraph's outputs (integer outputs are not scored). */
   outputs: number[];
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
+
+/**
+ * Every output of `model` over `data`, as floats concatenated in sample order. Models with a free batch dimension
+ * run in batches (checked against single runs first, see calibrate.ts), so scoring a candidate costs about as much
+ * as the runtime's forward passes.
+ */
+async function outputsOver(model: Model, data: Dataset, name: string, hooks: QuantizeHooks): Promise<Float32Array[]> {
+  const sg = model.subgraphs[0]!;
+  const chunks = sg.outputs.map(() => [] as Float32Array[]);
+  const index = new Map(sg.outputs.map((t, k) => [t, k]));
+  const visit: Visit = (t, v) => {
+    const k = index.get(t);
+    if (k !== undefined) chunks[k]!.push(toFloat(sg.tensors[t]!, v).slice());
+  };
+  const last = { t: performance.now() };
+  const loaded = await loadObserved(model, data, [], name, false, visit, last);
+  try {
+    await observeAll(loaded.observed, data, loaded.done, visit, () => undefined, hooks, last);
+  } finally {
+    loaded.observed.dispose();
+  }
+  return chunks.map(concat);
 }
 
 export async function scoringSet(referenceModel: Model, data: Dataset, hooks: QuantizeHooks): Promise<ScoringSet> {
   const sg = referenceModel.subgraphs[0]!;
   const outputs = sg.outputs.flatMap((t, k) => (sg.tensors[t]!.type === TensorType.FLOAT32 ? [k] : []));
-  const run = await ObservedModel.load(referenceModel, [], 'the reference model');
-  try {
-    const reference = data.samples.map((sample) => {
-      throwIfAborted(hooks.signal, 'Recipe search');
-      const values = new Map<number, Float32Array>();
-      run.run(sample, (t, v) => values.set(t, Float32Array.from(v as ArrayLike<number>)));
-      return outputs.map((k) => values.get(sg.outputs[k]!)!);
-    });
-    return { data, reference, outputs };
-  } finally {
-    run.dispose();
-  }
+  const all = await outputsOver(referenceModel, data, 'the reference model', hooks);
+  return { data, reference: outputs.map((k) => all[k]!), outputs };
 }
 
 /** SQNR (dB) of each scored output of `quantModel` vs the reference. */
 export async function scoreModel(quantModel: Model, set: ScoringSet, hooks: QuantizeHooks): Promise<number[]> {
-  const sg = quantModel.subgraphs[0]!;
-  const acc = set.outputs.map(() => new ErrorAccumulator());
-  const run = await ObservedModel.load(quantModel, [], 'a candidate recipe');
-  try {
-    set.data.samples.forEach((sample, i) => {
-      throwIfAborted(hooks.signal, 'Recipe search');
-      const values = new Map<number, Float32Array>();
-      run.run(sample, (t, v) => values.set(t, toFloat(sg.tensors[t]!, v)));
-      set.outputs.forEach((k, j) => acc[j]!.add(set.reference[i]![j]!, values.get(sg.outputs[k]!)!));
-    });
-  } finally {
-    run.dispose();
-  }
-  return acc.map((a) => a.sqnrDb());
+  const all = await outputsOver(quantModel, set.data, 'a candidate recipe', hooks);
+  return set.outputs.map((k, j) => {
+    const acc = new ErrorAccumulator();
+    acc.add(set.reference[j]!, all[k]!);
+    return acc.sqnrDb();
+  });
 }
 
 /** The worst output decides: a recipe that trades one output for another is not better. */
@@ -106,7 +118,8 @@ const sameBytes = (a: Uint8Array, b: Uint8Array) => a.byteLength === b.byteLengt
 
 /**
  * Every combination of range method and per-channel FULLY_CONNECTED without bias correction, then bias correction on
- * the best two of those: at most 8 candidates. Ties keep the earlier (simpler) recipe.
+ * the best two of those: at most 8 candidates. Ties keep the earlier (simpler) recipe; per-channel FULLY_CONNECTED
+ * needs PER_CHANNEL_FC_MARGIN_DB more.
  */
 export async function searchRecipe(ctx: RecipeContext, choices: RecipeChoices, set: ScoringSet, hooks: QuantizeHooks): Promise<RecipeSearch> {
   const candidates: (RecipeCandidate & { built: { graph: IntegerGraph; model: Model } })[] = [];
@@ -132,8 +145,12 @@ export async function searchRecipe(ctx: RecipeContext, choices: RecipeChoices, s
     for (const b of best) await evaluate({ ...b.recipe, biasCorrection: choices.biasCorrection[1]! });
   }
   hooks.onProgress?.(total, total, 'choosing the recipe');
+  // Per-channel FULLY_CONNECTED costs flash (a float scale and an int64 zero point per output channel, often more
+  // than a small layer's weights save) and is slower on some kernels: it has to earn its place.
+  const chosenFc = choices.perChannelFullyConnected.length > 1;
+  const merit = (c: RecipeCandidate) => c.scoreDb - (chosenFc && c.recipe.perChannelFullyConnected ? PER_CHANNEL_FC_MARGIN_DB : 0);
   let winner = candidates[0]!;
-  for (const c of candidates) if (c.scoreDb > winner.scoreDb) winner = c;
+  for (const c of candidates) if (merit(c) > merit(winner)) winner = c;
   return {
     graph: winner.built.graph,
     model: winner.built.model,

@@ -1,5 +1,5 @@
 /** The quantization report as plain text, for the CLI and the output channel. */
-import { SQNR_FLOOR_DB, type QuantizationReport, type Recipe, type RecipeReport } from './types';
+import { PER_CHANNEL_FC_MARGIN_DB, SQNR_FLOOR_DB, type QuantizationReport, type Recipe, type RecipeReport } from './types';
 
 export function recipeLabel(r: Recipe): string {
   return [`${r.method} ranges`, r.perChannelFullyConnected ? 'per-channel FC' : '', r.biasCorrection ? 'bias correction' : ''].filter(Boolean).join(' + ');
@@ -8,7 +8,7 @@ export function recipeLabel(r: Recipe): string {
 function recipeLines(r: RecipeReport): string[] {
   if (!r.candidates.length) return [`Recipe: ${recipeLabel(r.chosen)} (set by options)`];
   const on = r.scoredOn ? ` on ${r.scoredOn.samples} ${r.scoredOn.heldOut ? 'held-out' : 'calibration (no held-out data)'} samples` : '';
-  const lines = [`Recipe: ${recipeLabel(r.chosen)} (chosen automatically among ${r.candidates.length} by worst-output SQNR${on}${r.forced.length ? `; fixed by options: ${r.forced.join(', ')}` : ''})`];
+  const lines = [`Recipe: ${recipeLabel(r.chosen)} (chosen automatically among ${r.candidates.length} by worst-output SQNR${on}${r.candidates.some((c) => c.recipe.perChannelFullyConnected) && !r.forced.includes('perChannelFullyConnected') ? `; per-channel FC must gain ${PER_CHANNEL_FC_MARGIN_DB} dB` : ''}${r.forced.length ? `; fixed by options: ${r.forced.join(', ')}` : ''})`];
   const chosen = JSON.stringify(r.chosen);
   for (const c of r.candidates) lines.push(`  ${JSON.stringify(c.recipe) === chosen ? '*' : ' '} ${recipeLabel(c.recipe).padEnd(48)} ${db(c.scoreDb).padStart(9)}`);
   return lines;

@@ -107,6 +107,9 @@ export interface AccuracyReport {
  */
 export const SQNR_FLOOR_DB = 15;
 
+/** How much better (dB) per-channel FULLY_CONNECTED must score to be chosen when the user left it open (recipe.ts). */
+export const PER_CHANNEL_FC_MARGIN_DB = 0.5;
+
 export interface OperatorReport {
   index: number;
   op: string;
