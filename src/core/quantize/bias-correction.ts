@@ -15,46 +15,58 @@ import type { QuantizeHooks } from './types';
 
 const CORRECTED = new Set<BuiltinOperator>([BuiltinOperator.CONV_2D, BuiltinOperator.DEPTHWISE_CONV_2D, BuiltinOperator.FULLY_CONNECTED]);
 
-export async function applyBiasCorrection(floatModel: Model, quantModel: Model, data: Dataset, hooks: QuantizeHooks = {}): Promise<Model> {
+/** Float tensors (of the float model) whose per-channel means bias correction needs: the outputs it can correct. */
+export function biasCorrectionTensors(floatModel: Model): number[] {
+  const sg = floatModel.subgraphs[0]!;
+  return sg.operators.flatMap((op) => {
+    const code = floatModel.operatorCodes[op.opcodeIndex]!.builtinCode;
+    const bias = op.inputs[2] ?? -1;
+    const act = op.builtinOptions?.table['fused_activation_function'];
+    // Fused activations clip the output: the mean error there is not the bias error.
+    if (!CORRECTED.has(code) || bias < 0 || (act !== undefined && act !== 'NONE')) return [];
+    const out = op.outputs[0]!;
+    return sg.tensors[out]!.type === TensorType.FLOAT32 ? [out] : [];
+  });
+}
+
+export type ChannelSums = Map<number, { sums: Float64Array; count: number }>;
+
+/**
+ * @param floatSums per-channel sums of the float model's `biasCorrectionTensors` over `data`, when the calibration
+ *   pass already gathered them (then only the quantized model runs here)
+ */
+export async function applyBiasCorrection(floatModel: Model, quantModel: Model, data: Dataset, hooks: QuantizeHooks = {}, floatSums?: ChannelSums): Promise<Model> {
   const fsg = floatModel.subgraphs[0]!;
   const qsg = quantModel.subgraphs[0]!;
-  const fByName = new Map<string, number>();
-  fsg.tensors.forEach((t, i) => fByName.set(t.name, i));
+  const qByName = new Map<string, number>();
+  qsg.tensors.forEach((t, i) => { if (t.type === TensorType.INT8) qByName.set(t.name, i); });
   // (quantized op index, float output tensor, quantized output tensor)
+  const wanted = new Set(biasCorrectionTensors(floatModel));
   const targets: { op: number; f: number; q: number }[] = [];
   qsg.operators.forEach((op, i) => {
     const code = quantModel.operatorCodes[op.opcodeIndex]!.builtinCode;
     const bias = op.inputs[2] ?? -1;
     if (!CORRECTED.has(code) || bias < 0 || qsg.tensors[bias]!.type !== TensorType.INT32) return;
-    // Fused activations clip the output: the mean error there is not the bias error.
-    const act = op.builtinOptions?.table['fused_activation_function'];
-    if (act !== undefined && act !== 'NONE') return;
     const q = op.outputs[0]!;
-    const f = fByName.get(qsg.tensors[q]!.name);
-    if (f !== undefined && qsg.tensors[q]!.type === TensorType.INT8) targets.push({ op: i, f, q });
+    const f = fsg.tensors.findIndex((t, k) => wanted.has(k) && t.name === qsg.tensors[q]!.name);
+    if (f >= 0 && qByName.get(qsg.tensors[q]!.name) === q) targets.push({ op: i, f, q });
   });
   if (!targets.length) return quantModel;
-  const floatRun = await ObservedModel.load(floatModel, targets.map((t) => t.f), 'the float model');
+  const floatRun = floatSums ? undefined : await ObservedModel.load(floatModel, targets.map((t) => t.f), 'the float model');
   let quantRun: ObservedModel | undefined;
   try {
     quantRun = await ObservedModel.load(quantModel, targets.map((t) => t.q), 'the quantized model');
-    const sums = targets.map((t) => new Float64Array(qsg.tensors[t.q]!.shape.at(-1) ?? 1));
+    const channels = (k: number) => qsg.tensors[targets[k]!.q]!.shape.at(-1) ?? 1;
+    const fSums = targets.map((t, k) => floatSums?.get(t.f)?.sums ?? new Float64Array(channels(k)));
+    const qSums = targets.map((_, k) => new Float64Array(channels(k)));
     const fIdx = new Map(targets.map((t, k) => [t.f, k]));
     const qIdx = new Map(targets.map((t, k) => [t.q, k]));
+    const add = (s: Float64Array, v: ArrayLike<number>) => { const c = s.length; for (let j = 0; j < v.length; j++) s[j % c]! += v[j]!; };
     let counted = 0;
     for (let i = 0; i < data.samples.length; i++) {
       throwIfAborted(hooks.signal, 'Bias correction');
-      const fv = new Map<number, Float32Array>();
-      floatRun.run(data.samples[i]!, (t, v) => { if (fIdx.has(t)) fv.set(fIdx.get(t)!, v as Float32Array); });
-      quantRun.run(data.samples[i]!, (t, v) => {
-        const k = qIdx.get(t);
-        if (k === undefined) return;
-        const q = toFloat(qsg.tensors[t]!, v);
-        const f = fv.get(k)!;
-        const s = sums[k]!;
-        const c = s.length;
-        for (let j = 0; j < q.length; j++) s[j % c]! += f[j]! - q[j]!;
-      });
+      floatRun?.run(data.samples[i]!, (t, v) => { const k = fIdx.get(t); if (k !== undefined) add(fSums[k]!, v as Float32Array); });
+      quantRun.run(data.samples[i]!, (t, v) => { const k = qIdx.get(t); if (k !== undefined) add(qSums[k]!, toFloat(qsg.tensors[t]!, v)); });
       counted++;
       hooks.onProgress?.(i + 1, data.samples.length, 'bias correction');
     }
@@ -69,7 +81,7 @@ export async function applyBiasCorrection(floatModel: Model, quantModel: Model, 
       new Uint8Array(values.buffer).set(old);
       const perPosition = elementCount(qsg.tensors[t.q]!.shape.slice(0, -1)) * counted;
       for (let c = 0; c < values.length; c++) {
-        const meanError = sums[k]![c]! / perPosition;
+        const meanError = (fSums[k]![c]! - qSums[k]![c]!) / perPosition;
         const shifted = values[c]! + roundHalfAway(meanError / scales[scales.length > 1 ? c : 0]!);
         values[c] = Math.max(-INT32_MAX, Math.min(INT32_MAX, shifted));
       }
@@ -78,7 +90,7 @@ export async function applyBiasCorrection(floatModel: Model, quantModel: Model, 
     });
     return { ...quantModel, buffers, subgraphs: quantModel.subgraphs.map((s, i) => (i === 0 ? { ...s, tensors } : s)) };
   } finally {
-    floatRun.dispose();
+    floatRun?.dispose();
     quantRun?.dispose();
   }
 }

@@ -15,25 +15,7 @@ import { HistogramObserver, MinMaxObserver, mseRange, percentileRange, type Obse
 import { runtimeInputs } from './tensor-io';
 import type { QuantizeHooks } from './types';
 
-export interface CalibrationResult {
-  ranges: Map<number, ObservedRange>;
-  samples: number;
-  /** Milliseconds spent inside the runtime's run() calls. */
-  forwardMs: number;
-  /** Samples per runtime call. */
-  batch: number;
-}
-
-export interface CalibrationOptions {
-  method: RangeMethod;
-  percentile?: number;
-  intRange: IntRange;
-  /** Symmetric activations (int16x8): the MSE search keeps the zero point at 0. */
-  symmetric: boolean;
-  name: string;
-}
-
-type Visit = (tensor: number, values: RuntimeTypedArray) => void;
+export type Visit = (tensor: number, values: RuntimeTypedArray) => void;
 
 /** A model loaded once with `tensors` as extra outputs; run() hands every input and output tensor to a visitor. */
 export class ObservedModel {
@@ -132,7 +114,7 @@ export class ObservedModel {
 }
 
 /** Lets an AbortSignal's listeners and progress UIs run between samples without slowing small models down. */
-async function breathe(last: { t: number }): Promise<void> {
+export async function breathe(last: { t: number }): Promise<void> {
   const now = performance.now();
   if (now - last.t < 50) return;
   last.t = now;
@@ -169,7 +151,7 @@ const SAMPLES_CHECKED = 4;
  * ranges as their single-sample runs (which `visit` receives, so the check costs one extra call). Returns the model
  * and how many leading samples were already visited.
  */
-async function loadObserved(model: Model, data: Dataset, tensors: readonly number[], name: string, minMaxOnly: boolean, visit: Visit, last: { t: number }): Promise<{ observed: ObservedModel; done: number; forwardMs: number }> {
+export async function loadObserved(model: Model, data: Dataset, tensors: readonly number[], name: string, minMaxOnly: boolean, visit: Visit, last: { t: number }): Promise<{ observed: ObservedModel; done: number; forwardMs: number }> {
   const single = await ObservedModel.load(model, tensors, name, 1, minMaxOnly);
   const batch = Math.min(calibrationBatch(model, tensors), data.samples.length);
   if (batch < 2) return { observed: single, done: 0, forwardMs: 0 };
@@ -200,7 +182,7 @@ async function loadObserved(model: Model, data: Dataset, tensors: readonly numbe
   return { observed: single, done: checked, forwardMs };
 }
 
-async function observeAll(observed: ObservedModel, data: Dataset, from: number, visit: Visit, progress: (done: number) => void, hooks: QuantizeHooks, last: { t: number }): Promise<number> {
+export async function observeAll(observed: ObservedModel, data: Dataset, from: number, visit: Visit, progress: (done: number) => void, hooks: QuantizeHooks, last: { t: number }): Promise<number> {
   let forwardMs = 0;
   for (let i = from; i < data.samples.length; i += observed.batch) {
     throwIfAborted(hooks.signal, 'Calibration');
@@ -211,38 +193,76 @@ async function observeAll(observed: ObservedModel, data: Dataset, from: number, 
   return forwardMs;
 }
 
-export async function calibrate(model: Model, data: Dataset, tensors: readonly number[], opts: CalibrationOptions, hooks: QuantizeHooks = {}): Promise<CalibrationResult> {
-  const passes = opts.method === 'minmax' ? 1 : 2;
-  const total = data.samples.length * passes;
+/**
+ * What one calibration pass saw: per observed tensor a histogram with the exact min/max, and per-channel sums of
+ * the tensors bias correction needs. Every range method and every recipe candidate is computed from this.
+ */
+export interface CalibrationStats {
+  /** Tensor -> its histogram; absent in the min/max-only fast path. */
+  histograms?: Map<number, HistogramObserver>;
+  minmax: Map<number, ObservedRange>;
+  /** Tensor -> sum over samples and positions of each channel (last axis), and how many values went into each. */
+  channelSums: Map<number, { sums: Float64Array; count: number }>;
+  samples: number;
+  forwardMs: number;
+  batch: number;
+}
+
+export interface StatisticsOptions {
+  name: string;
+  /** Min/max only (no histograms): the cheap in-graph reduction path. */
+  minMaxOnly: boolean;
+  /** Tensors whose per-channel sums to keep (the outputs that bias correction corrects). */
+  channelSums?: readonly number[];
+}
+
+/** One pass of the float model over `data`, observing `tensors`. */
+export async function gatherStatistics(model: Model, data: Dataset, tensors: readonly number[], opts: StatisticsOptions, hooks: QuantizeHooks = {}): Promise<CalibrationStats> {
+  const total = data.samples.length;
   const last = { t: performance.now() };
   const minmax = new Map<number, MinMaxObserver>();
-  for (const t of tensors) minmax.set(t, new MinMaxObserver());
-  const observeMinMax: Visit = (t, values) => minmax.get(t)?.observe(values as ArrayLike<number>);
+  const histograms = new Map<number, HistogramObserver>();
+  for (const t of tensors) {
+    if (opts.minMaxOnly) minmax.set(t, new MinMaxObserver());
+    else histograms.set(t, new HistogramObserver());
+  }
+  const sg = model.subgraphs[0]!;
+  const channelSums = new Map<number, { sums: Float64Array; count: number }>();
+  for (const t of opts.channelSums ?? []) channelSums.set(t, { sums: new Float64Array(sg.tensors[t]!.shape.at(-1) ?? 1), count: 0 });
+  const visit: Visit = (t, values) => {
+    const v = values as ArrayLike<number>;
+    if (opts.minMaxOnly) minmax.get(t)?.observe(v);
+    else histograms.get(t)?.observe(v);
+    const cs = channelSums.get(t);
+    if (cs) {
+      const c = cs.sums.length;
+      for (let i = 0; i < v.length; i++) cs.sums[i % c]! += v[i]!;
+      cs.count += v.length / c;
+    }
+  };
   throwIfAborted(hooks.signal, 'Calibration');
-  const loaded = await loadObserved(model, data, tensors, opts.name, true, observeMinMax, last);
-  let observed = loaded.observed;
-  let forwardMs = loaded.forwardMs;
+  const minMaxOnly = opts.minMaxOnly && channelSums.size === 0;
+  const loaded = await loadObserved(model, data, tensors, opts.name, minMaxOnly, visit, last);
+  const observed = loaded.observed;
   try {
     hooks.onProgress?.(loaded.done, total, 'calibrating');
-    forwardMs += await observeAll(observed, data, loaded.done, observeMinMax, (d) => hooks.onProgress?.(d, total, 'calibrating'), hooks, last);
+    const forwardMs = loaded.forwardMs + await observeAll(observed, data, loaded.done, visit, (d) => hooks.onProgress?.(d, total, 'calibrating'), hooks, last);
     const ranges = new Map<number, ObservedRange>();
-    if (passes === 1) {
-      for (const [t, o] of minmax) ranges.set(t, { min: o.min, max: o.max });
-      return { ranges, samples: data.samples.length, forwardMs, batch: observed.batch };
+    for (const t of tensors) {
+      const o = opts.minMaxOnly ? minmax.get(t)! : histograms.get(t)!;
+      ranges.set(t, { min: o.min, max: o.max });
     }
-    const histograms = new Map<number, HistogramObserver>();
-    for (const [t, o] of minmax) histograms.set(t, new HistogramObserver(o.min, o.max));
-    const observeHistogram: Visit = (t, values) => histograms.get(t)?.observe(values as ArrayLike<number>);
-    // Histograms need every value: a second model that outputs the tensors themselves.
-    const batch = observed.batch;
-    observed.dispose();
-    observed = await ObservedModel.load(model, tensors, opts.name, batch);
-    forwardMs += await observeAll(observed, data, 0, observeHistogram, (d) => hooks.onProgress?.(data.samples.length + d, total, 'calibrating (histograms)'), hooks, last);
-    for (const [t, h] of histograms) {
-      ranges.set(t, opts.method === 'percentile' ? percentileRange(h, opts.percentile) : mseRange(h, opts.intRange, opts.symmetric));
-    }
-    return { ranges, samples: data.samples.length, forwardMs, batch: observed.batch };
+    return { ...(opts.minMaxOnly ? {} : { histograms }), minmax: ranges, channelSums, samples: total, forwardMs, batch: observed.batch };
   } finally {
     observed.dispose();
   }
+}
+
+/** The float range of every observed tensor under `method`, from one pass's statistics. */
+export function rangesFor(stats: CalibrationStats, method: RangeMethod, intRange: IntRange, symmetric: boolean, percentile?: number): Map<number, ObservedRange> {
+  if (method === 'minmax') return stats.minmax;
+  if (!stats.histograms) throw new RangeError('histogram statistics were not gathered');
+  const ranges = new Map<number, ObservedRange>();
+  for (const [t, h] of stats.histograms) ranges.set(t, method === 'percentile' ? percentileRange(h, percentile) : mseRange(h, intRange, symmetric));
+  return ranges;
 }

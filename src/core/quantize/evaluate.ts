@@ -9,7 +9,8 @@ import { QuantizeError, throwIfAborted } from './errors';
 import { checkDataset, toFloat } from './tensor-io';
 import type { AccuracyReport, LayerAccuracy, OutputAccuracy, QuantizeHooks } from './types';
 
-class ErrorAccumulator {
+/** Running signal and noise power of an approximation, for SQNR. */
+export class ErrorAccumulator {
   signal = 0;
   noise = 0;
   maxAbs = 0;

@@ -122,7 +122,7 @@ export function compactModel(model: Model): Model {
 }
 
 /** Replaces every DEQUANTIZE of a constant (float16 or int8 weights) by a float32 constant, so the graph is all float. */
-export function foldConstantDequantize(model: Model): { model: Model; folded: number } {
+export function foldConstantDequantize(model: Model, onFold?: (output: number, buffer: Buffer) => void): { model: Model; folded: number } {
   const sg = model.subgraphs[0]!;
   const tensors = sg.tensors.map((t) => ({ ...t }));
   const buffers = [...model.buffers];
@@ -136,7 +136,9 @@ export function foldConstantDequantize(model: Model): { model: Model; folded: nu
       && !sg.outputs.includes(op.outputs[0]!)) {
       const values = constantFloats(model, input);
       output.buffer = buffers.length;
-      buffers.push(newBuffer(bytesOf(values)));
+      const b = newBuffer(bytesOf(values));
+      buffers.push(b);
+      onFold?.(op.outputs[0]!, b);
       delete output.quantization;
       folded++;
       continue;

@@ -12,11 +12,13 @@
  */
 export { quantizeModel, RECOMMENDED_CALIBRATION_SAMPLES } from './quantize-model';
 export { evaluateQuantization } from './evaluate';
+export { checkQuantizable, type PreflightOptions } from './preflight';
 export { QuantizeError, type QuantizeErrorKind } from './errors';
 export type { RangeMethod } from './range-estimation';
 export type {
-  AccuracyReport, LayerAccuracy, OperatorReport, OutputAccuracy, QuantizationReport, QuantizeHooks, QuantizeMode, QuantizeOptions,
-  QuantizeResult, TensorReport,
+  AccuracyReport, LayerAccuracy, SourceInt8Report, OperatorReport, OutputAccuracy, QuantizationReport, QuantizeHooks, QuantizeMode, QuantizeOptions,
+  QuantizeResult, Recipe, RecipeCandidate, RecipeReport, TensorReport,
 } from './types';
 export { asymmetricParams, sqnr } from './quant-math';
-export { formatQuantizationReport } from './report-text';
+export { formatQuantizationReport, recipeLabel } from './report-text';
+export { SQNR_FLOOR_DB } from './types';

@@ -5,9 +5,10 @@
  * signatures stay valid and tensor names match between the float and the quantized model.
  */
 import {
-  BuiltinOperator, builtinOperatorName, TensorType, tensorTypeName, type Model, type Operator, type QuantParams, type Tensor,
+  BuiltinOperator, builtinOperatorName, opcodeName, TensorType, tensorTypeName, type Buffer, type Model, type Operator, type QuantParams, type Tensor,
 } from '../tflite/index';
 import { QuantizeError } from './errors';
+import { keepInt8Weights, type Int8Weights } from './hybrid';
 import { assembleOperators, bytesOf, compactModel, constantFloats, isConstant, newBuffer, type VersionedOperator } from './graph';
 import { dequantizeOpVersion, fusedActivationRange, OP_RULES, quantizeOpVersion, type ActivationType, type OpRule } from './op-rules';
 import {
@@ -26,6 +27,8 @@ export interface IntegerGraphOptions {
   perChannelFullyConnected: boolean;
   keepUnsupportedInFloat: boolean;
   name: string;
+  /** Int8 weights the source model already had (hybrid.ts): kept as they are where their quantization is valid. */
+  int8Origins?: Map<Buffer, Int8Weights>;
 }
 
 export interface IntegerGraph {
@@ -33,6 +36,8 @@ export interface IntegerGraph {
   operators: OperatorReport[];
   activations: TensorReport[];
   warnings: string[];
+  /** Weights taken over from the source model's int8 weights, and those that had to be quantized again (with why). */
+  int8Weights: { kept: number; requantized: string[] };
 }
 
 type Domain = 'q' | 'float' | 'u8' | 'other';
@@ -73,9 +78,30 @@ export function tensorsToCalibrate(model: Model, activation: ActivationType): nu
   return activationTensors(model).filter((t) => !derived.has(t) || sg.inputs.includes(t));
 }
 
-function opName(model: Model, op: Operator, index: number): string {
-  const oc = model.operatorCodes[op.opcodeIndex]!;
-  return `${oc.customCode ?? builtinOperatorName(oc.builtinCode)} #${index}`;
+/**
+ * What each operator of subgraph 0 becomes: 'quantized' when it has an integer form for `activation`, 'float' when
+ * it touches float data but has none, 'unchanged' when it carries no float data. Decided before calibration.
+ */
+export function integerStatus(model: Model, activation: ActivationType): Status[] {
+  return model.subgraphs[0]!.operators.map((op) => {
+    if (!touchesFloat(model, op)) return 'unchanged';
+    const oc = model.operatorCodes[op.opcodeIndex]!;
+    const rule = OP_RULES[oc.builtinCode];
+    return rule && oc.customCode === undefined && (activation === 'int8' || rule.int16) ? 'quantized' : 'float';
+  });
+}
+
+/** The error for operators without an integer form, naming each with its index. */
+export function noIntegerForm(name: string, activation: ActivationType, ops: readonly string[]): QuantizeError {
+  const kind = activation === 'int16' ? 'int16x8' : 'int8';
+  return new QuantizeError('unsupported-op',
+    `${name}: ${ops.length} operator(s) have no ${kind} form here: ${ops.join(', ')}. `
+    + 'Keep them in float (option "keep unsupported in float", CLI --keep-float; TFLite Micro may not run the result), '
+    + 'or replace them in the source model.');
+}
+
+export function opName(model: Model, op: Operator, index: number): string {
+  return `${opcodeName(model.operatorCodes[op.opcodeIndex]!)} #${index}`;
 }
 
 function quantParams(scales: number[], zeroPoints: number[], axis = 0): QuantParams {
@@ -92,23 +118,9 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
   const isFloatConstant = (t: number) => t >= 0 && sg.tensors[t]!.type === TensorType.FLOAT32 && isConstant(model, sg.tensors[t]!);
 
   // 1. Which operators become integer.
-  const status: Status[] = [];
-  const unsupported: string[] = [];
-  sg.operators.forEach((op, i) => {
-    if (!touchesFloat(model, op)) { status.push('unchanged'); return; }
-    const rule = OP_RULES[codeOf(op)];
-    const customCode = model.operatorCodes[op.opcodeIndex]!.customCode;
-    if (rule && customCode === undefined && (opts.activation === 'int8' || rule.int16)) { status.push('quantized'); return; }
-    status.push('float');
-    unsupported.push(opName(model, op, i));
-  });
-  if (unsupported.length && !opts.keepUnsupportedInFloat) {
-    const kind = opts.activation === 'int16' ? 'int16x8' : 'int8';
-    throw new QuantizeError('unsupported-op',
-      `${opts.name}: ${unsupported.length} operator(s) have no ${kind} form here: ${unsupported.join(', ')}. `
-      + 'Keep them in float (option "keep unsupported in float", CLI --keep-float; TFLite Micro may not run the result), '
-      + 'or replace them in the source model.');
-  }
+  const status = integerStatus(model, opts.activation);
+  const unsupported = status.flatMap((s, i) => (s === 'float' ? [opName(model, sg.operators[i]!, i)] : []));
+  if (unsupported.length && !opts.keepUnsupportedInFloat) throw noIntegerForm(opts.name, opts.activation, unsupported);
   if (unsupported.length) {
     warnings.push(`Kept in float with QUANTIZE/DEQUANTIZE around them: ${unsupported.join(', ')}. TFLite Micro may not run `
       + 'float kernels for these operators, and the model is larger and slower than a full-integer one.');
@@ -225,6 +237,7 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
     return n;
   };
 
+  const int8Weights = { kept: 0, requantized: [] as string[] };
   const constCache = new Map<string, number>();
   const addConstant = (from: number, type: TensorType, data: Uint8Array, q: QuantParams, key: string): number => {
     const cached = constCache.get(key);
@@ -291,15 +304,26 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
     const wIndex = op.inputs[w.input]!;
     const wTensor = sg.tensors[wIndex]!;
     const wValues = constantFloats(model, wTensor);
-    const perChannel = w.perChannel === 'always' || opts.perChannelFullyConnected;
+    const origin = opts.int8Origins?.get(model.buffers[wTensor.buffer]!);
+    // Per-channel int8 weights of an optional per-channel kernel (FULLY_CONNECTED) stay per-channel.
+    const originPerChannel = !!origin && origin.quantization.scale.length > 1;
+    const perChannel = w.perChannel === 'always' || opts.perChannelFullyConnected || originPerChannel;
     const axis = perChannel ? w.axis : -1;
-    let scales = weightScales(wValues, wTensor.shape, axis);
     const b = rule.bias;
     const bIndex = b ? op.inputs[b.input] ?? -1 : -1;
     const inputScale = b ? tensors[inputs[b.activationInput]!]!.quantization!.scale[0]! : 0;
     const bValues = bIndex >= 0 && isFloatConstant(bIndex) ? constantFloats(model, sg.tensors[bIndex]!) : undefined;
+    const kept = origin ? keepInt8Weights(origin, wTensor.shape, w.axis, perChannel) : undefined;
+    let scales = typeof kept === 'object' ? kept.scales : weightScales(wValues, wTensor.shape, axis);
     if (bValues && opts.activation === 'int8') scales = fitBiasInInt32(scales, bValues, inputScale);
-    const qw = quantizeWeights(wValues, wTensor.shape, axis, scales);
+    let qw: { values: Int8Array };
+    if (typeof kept === 'object' && scales.every((x, c) => x === kept.scales[c])) {
+      qw = kept;
+      int8Weights.kept++;
+    } else {
+      qw = quantizeWeights(wValues, wTensor.shape, axis, scales);
+      if (origin) int8Weights.requantized.push(`"${wTensor.name}": ${typeof kept === 'string' ? kept : 'the bias needs a wider scale'}`);
+    }
     const wq = quantParams(scales, scales.map(() => 0), Math.max(axis, 0));
     inputs[w.input] = addConstant(wIndex, TensorType.INT8, bytesOf(qw.values), wq, `w:${wIndex}:${axis}:${scales.join(',')}`);
     if (bValues && b) {
@@ -329,7 +353,7 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
       scale: [p.scale], zeroPoint: [p.zeroPoint],
     });
   }
-  return { model: quantized, operators: opReports, activations, warnings };
+  return { model: quantized, operators: opReports, activations, warnings, int8Weights };
 }
 
 function simpleOp(inputs: number[], outputs: number[]): Operator {

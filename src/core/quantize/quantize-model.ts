@@ -3,33 +3,24 @@
  * the runtime and rewrite the graph; float16 and dynamic-range modes only touch weights and need no data.
  */
 import type { Dataset } from '../data/dataset';
-import { TensorType, writeModel, type Model } from '../tflite/index';
-import { calibrate } from './calibrate';
+import { RuntimeError } from '../runtime/index';
+import { writeModel, type Model } from '../tflite/index';
+import { gatherStatistics } from './calibrate';
+import { buildRecipe, hasFullyConnected, RANGE_METHODS, scoringSet, searchRecipe, type RecipeChoices, type RecipeContext } from './recipe';
 import { QuantizeError, throwIfAborted } from './errors';
 import { float16Weights } from './float16-weights';
 import { dynamicRangeWeights } from './dynamic-range';
-import { foldConstantDequantize } from './graph';
-import { quantizeIntegerGraph, tensorsToCalibrate } from './integer-graph';
+import { checkQuantizable } from './preflight';
+import { tensorsToCalibrate, type IntegerGraph } from './integer-graph';
 import { INT16_ACTIVATION, INT8_ACTIVATION } from './quant-math';
 import { checkDataset } from './tensor-io';
 import { evaluateQuantization } from './evaluate';
 import { tflmReport } from './tflm-report';
-import { applyBiasCorrection } from './bias-correction';
-import type { QuantizationReport, QuantizeHooks, QuantizeOptions, QuantizeResult } from './types';
+import { biasCorrectionTensors } from './bias-correction';
+import { SQNR_FLOOR_DB, type QuantizationReport, type QuantizeHooks, type QuantizeOptions, type QuantizeResult, type RecipeReport } from './types';
 
 /** Fewer calibration samples than this draws a warning: ranges from a handful of samples clip real data. */
 export const RECOMMENDED_CALIBRATION_SAMPLES = 100;
-
-function checkQuantizable(model: Model, name: string): void {
-  const sg = model.subgraphs[0];
-  if (!sg) throw new QuantizeError('unsupported-model', `${name} has no subgraph.`);
-  if (model.subgraphs.length > 1) {
-    throw new QuantizeError('unsupported-model', `${name} has ${model.subgraphs.length} subgraphs (control flow); only single-subgraph models can be quantized.`);
-  }
-  if (!sg.tensors.some((t) => t.type === TensorType.FLOAT32)) {
-    throw new QuantizeError('unsupported-model', `${name} has no float tensors: it is already quantized. Quantize the float model it was made from.`);
-  }
-}
 
 export async function quantizeModel(model: Model, calibration: Dataset, options: QuantizeOptions = {}, hooks: QuantizeHooks = {}): Promise<QuantizeResult> {
   const t0 = performance.now();
@@ -37,14 +28,14 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
   const mode = options.mode ?? 'int8';
   const io = options.io ?? 'int8';
   const warnings: string[] = [];
+  const floatGraph = checkQuantizable(model, { mode, keepUnsupportedInFloat: !!options.keepUnsupportedInFloat, name });
   const sizeBefore = writeModel(model).byteLength;
-  checkQuantizable(model, name);
   throwIfAborted(hooks.signal, 'Quantization');
 
   let quantized: Model;
   let report: QuantizationReport;
-  // Weights stored as float16 (or int8) behind DEQUANTIZE become plain float constants first, for every mode.
-  const prepared = foldConstantDequantize(model).model;
+  // Weights stored as float16 or int8 (behind DEQUANTIZE or in hybrid kernels) become float constants first.
+  const prepared = floatGraph.model;
   if (mode === 'float16' || mode === 'dynamic') {
     const r = mode === 'float16' ? float16Weights(prepared) : dynamicRangeWeights(prepared, { minElements: options.dynamicMinElements ?? 1024, perChannelFullyConnected: !!options.perChannelFullyConnected });
     quantized = r.model;
@@ -56,24 +47,64 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
     if (calibration.samples.length < RECOMMENDED_CALIBRATION_SAMPLES) {
       warnings.push(`Only ${calibration.samples.length} calibration sample(s) in ${calibration.source}; ${RECOMMENDED_CALIBRATION_SAMPLES} or more give ranges that hold on new data.`);
     }
-    const method = options.calibration ?? 'minmax';
-    const cal = await calibrate(prepared, calibration, tensorsToCalibrate(prepared, activation), {
-      method, intRange: activation === 'int16' ? INT16_ACTIVATION : INT8_ACTIVATION, symmetric: activation === 'int16', name,
-      ...(options.percentile !== undefined ? { percentile: options.percentile } : {}),
+    const intRange = activation === 'int16' ? INT16_ACTIVATION : INT8_ACTIVATION;
+    const choices: RecipeChoices = {
+      methods: options.calibration ? [options.calibration] : RANGE_METHODS,
+      perChannelFullyConnected: options.perChannelFullyConnected !== undefined || !hasFullyConnected(prepared) ? [!!options.perChannelFullyConnected] : [false, true],
+      biasCorrection: options.biasCorrection !== undefined ? [options.biasCorrection] : [false, true],
+    };
+    const correctable = biasCorrectionTensors(prepared);
+    if (!correctable.length) choices.biasCorrection = [false];
+    const needsHistograms = choices.methods.some((m) => m !== 'minmax');
+    const stats = await gatherStatistics(prepared, calibration, tensorsToCalibrate(prepared, activation), {
+      name, minMaxOnly: !needsHistograms, ...(choices.biasCorrection.includes(true) ? { channelSums: correctable } : {}),
     }, hooks);
-    const graph = quantizeIntegerGraph(prepared, cal.ranges, {
-      activation, io, uint8Input: !!options.uint8Input, perChannelFullyConnected: !!options.perChannelFullyConnected,
-      keepUnsupportedInFloat: !!options.keepUnsupportedInFloat, name,
-    });
-    quantized = graph.model;
-    if (options.biasCorrection) {
-      hooks.onProgress?.(0, calibration.samples.length, 'bias correction');
-      quantized = await applyBiasCorrection(prepared, quantized, calibration, hooks);
+    const ctx: RecipeContext = {
+      floatModel: prepared, stats, calibration, intRange, symmetric: activation === 'int16',
+      ...(options.percentile !== undefined ? { percentile: options.percentile } : {}),
+      graphOptions: { activation, io, uint8Input: !!options.uint8Input, keepUnsupportedInFloat: !!options.keepUnsupportedInFloat, name, int8Origins: floatGraph.int8Origins },
+    };
+    const forced: RecipeReport['forced'] = [];
+    if (options.calibration) forced.push('method');
+    if (options.perChannelFullyConnected !== undefined) forced.push('perChannelFullyConnected');
+    if (options.biasCorrection !== undefined) forced.push('biasCorrection');
+    const single = choices.methods.length * choices.perChannelFullyConnected.length * choices.biasCorrection.length === 1;
+    let graph: IntegerGraph;
+    let recipe: RecipeReport;
+    if (single) {
+      const only = { method: choices.methods[0]!, perChannelFullyConnected: choices.perChannelFullyConnected[0]!, biasCorrection: choices.biasCorrection[0]! };
+      const built = await buildRecipe(ctx, only, hooks);
+      graph = built.graph;
+      quantized = built.model;
+      recipe = { chosen: only, forced, candidates: [] };
+    } else {
+      // Scored against the model as given, on held-out samples: scoring on the calibration samples favours the
+      // ranges fitted to them (measured: percentile over MSE on ResNet-8, the reverse on new data).
+      const scoring = options.heldOut ?? calibration;
+      checkDataset(prepared, scoring, 'evaluation');
+      // The model as given is the reference (a hybrid model is what the user had); the float graph when LiteRT cannot run it.
+      const set = await scoringSet(model, scoring, hooks).catch((e: unknown) => {
+        if (e instanceof RuntimeError) return scoringSet(prepared, scoring, hooks);
+        throw e;
+      });
+      const search = await searchRecipe(ctx, choices, set, hooks);
+      graph = search.graph;
+      quantized = search.model;
+      recipe = {
+        chosen: search.chosen, forced, candidates: search.candidates,
+        scoredOn: { source: scoring.source, samples: scoring.samples.length, heldOut: !!options.heldOut },
+      };
     }
     warnings.push(...graph.warnings);
+    const sourceInt8 = floatGraph.hybridOps || floatGraph.int8Origins.size
+      ? { hybridOps: floatGraph.hybridOps, weightsKept: graph.int8Weights.kept, weightsRequantized: graph.int8Weights.requantized }
+      : undefined;
+    const method = recipe.chosen.method;
+    const cal = stats;
     report = {
+      ...(sourceInt8 ? { sourceInt8 } : {}),
       mode, io, sizeBefore, sizeAfter: 0, operators: graph.operators, activations: graph.activations, totalMs: 0,
-      calibration: { method, samples: cal.samples, source: calibration.source, forwardMs: cal.forwardMs, batch: cal.batch },
+      calibration: { method, samples: cal.samples, source: calibration.source, forwardMs: cal.forwardMs, batch: cal.batch }, recipe,
     };
   }
   const bytes = writeModel(quantized);
@@ -83,10 +114,19 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
   }
   const tflm = tflmReport(quantized);
   if (tflm) report.tflm = tflm;
-  report.totalMs = performance.now() - t0;
   if (options.heldOut) {
     throwIfAborted(hooks.signal, 'Quantization');
     report.accuracy = await evaluateQuantization(writeModel(model), bytes, options.heldOut, hooks);
+    if (floatGraph.hybridOps) report.accuracy.reference = 'hybrid';
+    const low = report.accuracy.outputs.filter((o) => o.sqnrDb < SQNR_FLOOR_DB);
+    if (low.length) {
+      report.accuracy.belowFloor = low.map((o) => o.name);
+      warnings.unshift(`ACCURACY BELOW THE FLOOR: ${low.map((o) => `output "${o.name}" ${o.sqnrDb.toFixed(1)} dB`).join(', ')} on held-out data, under `
+        + `the ${SQNR_FLOOR_DB} dB floor: this model does not compute what the ${report.accuracy.reference === 'hybrid' ? 'hybrid' : 'float'} model does. `
+        + 'Check that the calibration data looks like real inputs (same preprocessing), or keep the most sensitive layers in higher precision.');
+    }
   }
+  // Everything above, evaluation and recipe search included.
+  report.totalMs = performance.now() - t0;
   return { model: quantized, bytes, report, warnings };
 }

@@ -1,7 +1,7 @@
 /**
  * From observed activation values to the float range each tensor is quantized over. min/max is what the TF converter
  * does; percentile clips rare outliers; MSE picks the clipping that minimizes the expected quantization error of the
- * observed value distribution. The two histogram methods need the min/max first, so they take a second pass.
+ * observed value distribution. All three come from the same one-pass statistics (HistogramObserver).
  */
 import { asymmetricParams, INT8_ACTIVATION, representableRange, symmetricScale, type IntRange } from './quant-math';
 
@@ -52,32 +52,82 @@ export class MinMaxObserver {
   }
 }
 
-/** Histogram over the [min, max] found by a first pass (bins of equal width). */
+/**
+ * Histogram of one tensor's values, built in the same single pass as its exact min/max: the bins start over the
+ * first values seen (or a given range) and, when later values fall outside, double their width (merging neighbour
+ * pairs exactly) towards the side that needs room. The resolution stays within 2x of a histogram over the final
+ * [min, max], without a second pass over the data.
+ */
 export class HistogramObserver {
   readonly counts = new Float64Array(HISTOGRAM_BINS);
-  readonly width: number;
+  /** Left edge of bin 0, and the bin width (0 while every value seen was the same). */
+  origin = 0;
+  width = 0;
+  /** Exact extremes of all values seen. */
+  min = Infinity;
+  max = -Infinity;
+  /** Values seen while the range was still a single point (all equal to `min`). */
+  private pointCount = 0;
 
-  constructor(readonly min: number, readonly max: number) {
-    this.width = max > min ? (max - min) / HISTOGRAM_BINS : 0;
+  constructor(min?: number, max?: number) {
+    if (min !== undefined && max !== undefined && max > min) {
+      this.origin = min;
+      this.width = (max - min) / HISTOGRAM_BINS;
+    }
   }
 
   observe(values: ArrayLike<number>): void {
-    const { counts, min, width } = this;
-    if (width === 0) {
-      counts[0]! += values.length;
-      return;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
     }
+    if (lo < this.min) this.min = lo;
+    if (hi > this.max) this.max = hi;
+    if (this.width === 0) {
+      if (!(this.max > this.min)) {
+        this.pointCount += values.length;
+        return;
+      }
+      this.origin = this.min;
+      this.width = (this.max - this.min) / HISTOGRAM_BINS;
+      if (this.pointCount) this.counts[0]! += this.pointCount;
+      this.pointCount = 0;
+    }
+    this.cover(this.min, this.max);
+    const { counts, origin, width } = this;
     const last = HISTOGRAM_BINS - 1;
     for (let i = 0; i < values.length; i++) {
-      let b = Math.floor((values[i]! - min) / width);
+      let b = Math.floor((values[i]! - origin) / width);
       if (b > last) b = last;
       else if (b < 0) b = 0;
       counts[b]!++;
     }
   }
 
+  /** Doubles the bin width until [lo, hi] fits, keeping every count in the bin that contains it. */
+  private cover(lo: number, hi: number): void {
+    const n = HISTOGRAM_BINS;
+    const half = n / 2;
+    // A value a hair above the top edge (float rounding) goes into the last bin rather than doubling the range.
+    while (lo < this.origin || hi > this.origin + n * this.width * (1 + 1e-6)) {
+      const c = this.counts;
+      if (lo < this.origin) {
+        for (let j = half - 1; j >= 0; j--) c[half + j] = c[2 * j]! + c[2 * j + 1]!;
+        c.fill(0, 0, half);
+        this.origin -= n * this.width;
+      } else {
+        for (let j = 0; j < half; j++) c[j] = c[2 * j]! + c[2 * j + 1]!;
+        c.fill(0, half);
+      }
+      this.width *= 2;
+    }
+  }
+
   binCenter(b: number): number {
-    return this.min + (b + 0.5) * this.width;
+    return this.origin + (b + 0.5) * this.width;
   }
 }
 
@@ -92,7 +142,9 @@ export function percentileRange(h: HistogramObserver, percentile = 99.99): Obser
   acc = 0;
   let hi = HISTOGRAM_BINS - 1;
   while (hi > lo && acc + h.counts[hi]! <= tail) acc += h.counts[hi--]!;
-  return { min: Math.min(h.min + lo * h.width, 0), max: Math.max(h.min + (hi + 1) * h.width, 0) };
+  const min = Math.max(h.min, h.origin + lo * h.width);
+  const max = Math.min(h.max, h.origin + (hi + 1) * h.width);
+  return { min: Math.min(min, 0), max: Math.max(max, 0) };
 }
 
 /** Expected squared error of quantizing the histogram with the parameters for [lo, hi] (symmetric: zero point 0). */

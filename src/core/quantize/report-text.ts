@@ -1,5 +1,18 @@
 /** The quantization report as plain text, for the CLI and the output channel. */
-import type { QuantizationReport } from './types';
+import { PER_CHANNEL_FC_MARGIN_DB, SQNR_FLOOR_DB, type QuantizationReport, type Recipe, type RecipeReport } from './types';
+
+export function recipeLabel(r: Recipe): string {
+  return [`${r.method} ranges`, r.perChannelFullyConnected ? 'per-channel FC' : '', r.biasCorrection ? 'bias correction' : ''].filter(Boolean).join(' + ');
+}
+
+function recipeLines(r: RecipeReport): string[] {
+  if (!r.candidates.length) return [`Recipe: ${recipeLabel(r.chosen)} (set by options)`];
+  const on = r.scoredOn ? ` on ${r.scoredOn.samples} ${r.scoredOn.heldOut ? 'held-out' : 'calibration (no held-out data)'} samples` : '';
+  const lines = [`Recipe: ${recipeLabel(r.chosen)} (chosen automatically among ${r.candidates.length} by worst-output SQNR${on}${r.candidates.some((c) => c.recipe.perChannelFullyConnected) && !r.forced.includes('perChannelFullyConnected') ? `; per-channel FC must gain ${PER_CHANNEL_FC_MARGIN_DB} dB` : ''}${r.forced.length ? `; fixed by options: ${r.forced.join(', ')}` : ''})`];
+  const chosen = JSON.stringify(r.chosen);
+  for (const c of r.candidates) lines.push(`  ${JSON.stringify(c.recipe) === chosen ? '*' : ' '} ${recipeLabel(c.recipe).padEnd(48)} ${db(c.scoreDb).padStart(9)}`);
+  return lines;
+}
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 const db = (x: number) => (x === Infinity ? 'exact' : `${x.toFixed(1)} dB`);
@@ -11,16 +24,23 @@ export function formatQuantizationReport(r: QuantizationReport, warnings: readon
   if (r.calibration) {
     lines.push(`Calibration: ${r.calibration.samples} samples from ${r.calibration.source}, ranges by ${r.calibration.method}`);
   }
+  if (r.recipe) lines.push(...recipeLines(r.recipe));
+  const s = r.sourceInt8;
+  if (s) {
+    const from = s.hybridOps ? `hybrid model (${s.hybridOps} operator(s) with int8 weights in float kernels)` : 'model with int8 weights behind DEQUANTIZE';
+    lines.push(`Source: ${from}; ${s.weightsKept} int8 weight tensor(s) kept as they were${s.weightsRequantized.length ? `, ${s.weightsRequantized.length} quantized again (${s.weightsRequantized.slice(0, 3).join('; ')}${s.weightsRequantized.length > 3 ? '; ...' : ''})` : ''}`);
+  }
   const quantized = r.operators.filter((o) => o.status === 'quantized').length;
   const float = r.operators.filter((o) => o.status === 'float');
   lines.push(`Operators: ${quantized} of ${r.operators.length} quantized${float.length ? `; kept float: ${float.map((o) => `${o.op} #${o.index}`).join(', ')}` : ''}`);
   const a = r.accuracy;
   if (a) {
-    lines.push(`Accuracy on ${a.samples} held-out samples (${a.source}):`);
+    lines.push(`Accuracy on ${a.samples} held-out samples (${a.source})${a.reference === 'hybrid' ? ', against the hybrid model as given' : ''}:`);
     for (const o of a.outputs) {
-      lines.push(`  output ${o.name}: SQNR ${db(o.sqnrDb)}, max abs error ${o.maxAbsError.toPrecision(3)}, mean abs error ${o.meanAbsError.toPrecision(3)}`);
+      const low = a.belowFloor?.includes(o.name) ? `   <<< BELOW THE ${SQNR_FLOOR_DB} dB FLOOR` : '';
+      lines.push(`  output ${o.name}: SQNR ${db(o.sqnrDb)}, max abs error ${o.maxAbsError.toPrecision(3)}, mean abs error ${o.meanAbsError.toPrecision(3)}${low}`);
     }
-    if (a.top1Agreement !== undefined) lines.push(`  top-1 agreement with the float model: ${(100 * a.top1Agreement).toFixed(1)}%`);
+    if (a.top1Agreement !== undefined) lines.push(`  top-1 agreement with the ${a.reference === "hybrid" ? "hybrid" : "float"} model: ${(100 * a.top1Agreement).toFixed(1)}%`);
     const worst = [...a.layers].sort((x, y) => x.sqnrDb - y.sqnrDb).slice(0, worstLayers);
     if (worst.length) {
       lines.push(`  layers losing the most (SQNR of each intermediate vs float):`);

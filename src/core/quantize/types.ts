@@ -15,13 +15,16 @@ export interface QuantizeOptions {
   io?: 'int8' | 'float';
   /** Inputs as uint8 (zero point + 128), for cameras that deliver bytes. Integer modes only. */
   uint8Input?: boolean;
-  /** How activation ranges are estimated from the calibration data. Default 'minmax' (what the TF converter does). */
+  /**
+   * How activation ranges are estimated from the calibration data. Unset: chosen per model with the rest of the
+   * recipe (recipe.ts), by accuracy on `heldOut` (or on the calibration data when there is none).
+   */
   calibration?: RangeMethod;
   /** For 'percentile': the percentile kept on each side (default 99.99). */
   percentile?: number;
-  /** Per-channel weight scales for FULLY_CONNECTED (default false, as the TF converter). */
+  /** Per-channel weight scales for FULLY_CONNECTED (the TF converter: off). Unset: chosen with the recipe. */
   perChannelFullyConnected?: boolean;
-  /** Shift biases by the mean error the quantized weights cause on the calibration data (one extra pass). */
+  /** Shift biases by the mean error quantization causes on the calibration data. Unset: chosen with the recipe. */
   biasCorrection?: boolean;
   /** Keep operators that cannot be quantized in float, with QUANTIZE/DEQUANTIZE around them, instead of failing. */
   keepUnsupportedInFloat?: boolean;
@@ -31,6 +34,31 @@ export interface QuantizeOptions {
   heldOut?: Dataset;
   /** Names the model in messages, e.g. its file name. */
   modelName?: string;
+}
+
+/** One full-integer quantization recipe. */
+export interface Recipe {
+  method: RangeMethod;
+  perChannelFullyConnected: boolean;
+  biasCorrection: boolean;
+}
+
+export interface RecipeCandidate {
+  recipe: Recipe;
+  /** SQNR of each float output vs the reference on the scoring samples, dB. */
+  outputsDb: number[];
+  /** The worst output's SQNR: what candidates are ranked by. */
+  scoreDb: number;
+}
+
+export interface RecipeReport {
+  chosen: Recipe;
+  /** Which parts the user fixed by options; the rest were chosen. */
+  forced: ('method' | 'perChannelFullyConnected' | 'biasCorrection')[];
+  /** Every candidate scored, in the order tried (the chosen one included); empty when options fixed everything. */
+  candidates: RecipeCandidate[];
+  /** The samples candidates were scored on. */
+  scoredOn?: { source: string; samples: number; /** False: no held-out data was given, the calibration samples scored. */ heldOut: boolean };
 }
 
 export interface QuantizeHooks {
@@ -61,13 +89,26 @@ export interface LayerAccuracy {
 
 export interface AccuracyReport {
   source: string;
+  /** What the quantized outputs are compared with: the float model, or the hybrid model the user gave. */
+  reference?: 'float' | 'hybrid';
   samples: number;
   outputs: OutputAccuracy[];
   /** Fraction of samples whose arg-max agrees, for outputs that look like class scores (rank ≤ 2, > 1 class). */
   top1Agreement?: number;
   /** Per intermediate tensor, in execution order: where the quantization error comes from. */
   layers: LayerAccuracy[];
+  /** Names of the outputs whose SQNR is below SQNR_FLOOR_DB: the quantized model is not a faithful copy there. */
+  belowFloor?: string[];
 }
+
+/**
+ * Below this output SQNR (dB) a quantized model is not a usable copy of its reference (the noise is a sixth of the
+ * signal's amplitude or more); the report and the CLI say so loudly instead of exiting quietly.
+ */
+export const SQNR_FLOOR_DB = 15;
+
+/** How much better (dB) per-channel FULLY_CONNECTED must score to be chosen when the user left it open (recipe.ts). */
+export const PER_CHANNEL_FC_MARGIN_DB = 0.5;
 
 export interface OperatorReport {
   index: number;
@@ -87,10 +128,24 @@ export interface TensorReport {
   zeroPoint: number[];
 }
 
+/** What the source model already had quantized: a hybrid model (int8 weights in float kernels) or int8 weights behind DEQUANTIZE. */
+export interface SourceInt8Report {
+  /** Operators of the source model that run hybrid kernels (int8 weights, float activations). */
+  hybridOps: number;
+  /** Weight tensors whose int8 values and scales went into the result unchanged. */
+  weightsKept: number;
+  /** Weight tensors that had to be quantized again, each with the reason. */
+  weightsRequantized: string[];
+}
+
 export interface QuantizationReport {
   mode: QuantizeMode;
   io: 'int8' | 'float';
+  /** Present when the source model was not all float. Accuracy is then measured against the source model as given. */
+  sourceInt8?: SourceInt8Report;
   calibration?: { method: RangeMethod; samples: number; source: string; forwardMs: number; /** Samples per runtime call. */ batch: number };
+  /** The full-integer recipe used and, when it was chosen automatically, the score of every alternative. */
+  recipe?: RecipeReport;
   sizeBefore: number;
   sizeAfter: number;
   operators: OperatorReport[];

@@ -1,0 +1,139 @@
+/**
+ * Everything that makes quantization impossible, found from the model alone before any data is loaded or any
+ * calibration runs: a user waiting minutes for a calibration that was bound to fail is the failure this prevents.
+ * Each problem names the operator or tensor and says what to change; all of them are reported at once.
+ */
+import { BuiltinOperator, TensorType, type Model } from '../tflite/index';
+import { QuantizeError, type QuantizeErrorKind } from './errors';
+import { toFloatGraph, type FloatGraph } from './hybrid';
+import { integerStatus, noIntegerForm, opName } from './integer-graph';
+import { OP_RULES } from './op-rules';
+import type { QuantizeMode } from './types';
+
+export interface PreflightOptions {
+  mode: QuantizeMode;
+  keepUnsupportedInFloat: boolean;
+  name: string;
+}
+
+/** Builtin replacements for custom operators that converters and model zoos commonly emit. */
+const CUSTOM_OP_FIX: Record<string, string> = {
+  Convolution2DTransposeBias: 'TRANSPOSE_CONV with a bias input (MediaPipe\'s transposed convolution + bias)',
+  MaxPoolingWithArgmax2D: 'MAX_POOL_2D (keep the argmax indices out of the model)',
+  MaxUnpooling2D: 'RESIZE_NEAREST_NEIGHBOR',
+  TFLite_Detection_PostProcess: 'nothing: cut the model before the post-processing and run it in firmware on the outputs',
+};
+
+const STATEFUL_OPS = new Set<BuiltinOperator>([BuiltinOperator.VAR_HANDLE, BuiltinOperator.READ_VARIABLE, BuiltinOperator.ASSIGN_VARIABLE]);
+
+interface Problem {
+  kind: QuantizeErrorKind;
+  text: string;
+}
+
+function fail(name: string, problems: Problem[]): never {
+  throw new QuantizeError(problems[0]!.kind, `${name} cannot be quantized: ${problems.map((p) => p.text).join(' Also: ')}`);
+}
+
+const list = (xs: readonly string[], max = 6) => (xs.length > max ? `${xs.slice(0, max).join(', ')} and ${xs.length - max} more` : xs.join(', '));
+
+/** Problems of the file's structure that hold for every mode. */
+function structuralProblems(model: Model): Problem[] {
+  const sg = model.subgraphs[0];
+  if (!sg) return [{ kind: 'unsupported-model', text: 'it has no subgraph.' }];
+  if (model.subgraphs.length > 1) {
+    const flow = sg.operators.flatMap((op, i) => {
+      const code = model.operatorCodes[op.opcodeIndex]!.builtinCode;
+      return code === BuiltinOperator.WHILE || code === BuiltinOperator.IF || code === BuiltinOperator.CALL_ONCE ? [opName(model, op, i)] : [];
+    });
+    return [{
+      kind: 'unsupported-model',
+      text: `it has ${model.subgraphs.length} subgraphs (control flow${flow.length ? `: ${list(flow)}` : ''}); only single-subgraph models can be `
+        + 'quantized. Fix: convert the model without control flow (unroll loops to a fixed count, replace conditionals by SELECT_V2).',
+    }];
+  }
+  if (!sg.tensors.some((t) => t.type === TensorType.FLOAT32)) {
+    return [{ kind: 'unsupported-model', text: 'it has no float tensors: it is already quantized. Quantize the float model it was made from.' }];
+  }
+  return [];
+}
+
+/** Problems that stop the runtime from running the model for calibration, or the graph from becoming integer. */
+function integerProblems(model: Model, graph: FloatGraph, opts: PreflightOptions): Problem[] {
+  const problems: Problem[] = [];
+  const sg = model.subgraphs[0]!;
+  const custom = sg.operators.flatMap((op, i) => (model.operatorCodes[op.opcodeIndex]!.customCode !== undefined ? [{ op, i }] : []));
+  if (custom.length) {
+    const names = custom.map(({ op, i }) => opName(model, op, i));
+    const fixes = [...new Set(custom.map(({ op }) => model.operatorCodes[op.opcodeIndex]!.customCode!))]
+      .map((c) => (CUSTOM_OP_FIX[c] ? `${c} → ${CUSTOM_OP_FIX[c]}` : `${c} → the builtin operators it computes`));
+    problems.push({
+      kind: 'unsupported-op',
+      text: `custom operator(s) ${list(names)} have no int8 form, and LiteRT, which runs the model for calibration, has no kernel `
+        + `for them (keeping them in float does not help). Fix: replace them in the source model and convert again: ${fixes.join('; ')}.`,
+    });
+  }
+  const stateful = sg.operators.flatMap((op, i) => {
+    const code = model.operatorCodes[op.opcodeIndex]!.builtinCode;
+    const variables = op.inputs.filter((t) => t >= 0 && sg.tensors[t]!.isVariable);
+    return STATEFUL_OPS.has(code) || variables.length
+      ? [`${opName(model, op, i)}${variables.length ? ` (state in ${variables.map((t) => `"${sg.tensors[t]!.name}"`).join(', ')})` : ''}`]
+      : [];
+  });
+  if (stateful.length) {
+    problems.push({
+      kind: 'unsupported-model',
+      text: `it keeps state in variable tensors: ${list(stateful, 4)}. LiteRT, which runs the model for calibration, cannot execute `
+        + 'variable tensors. Fix: convert a stateless version (Keras stateful=False, the recurrence unrolled over a fixed '
+        + 'number of steps) and quantize that.',
+    });
+  }
+  const dynamic = sg.inputs.filter((t) => sg.tensors[t]!.shapeSignature?.some((d, k) => d < 0 && k > 0));
+  if (dynamic.length) {
+    problems.push({
+      kind: 'unsupported-model',
+      text: `input(s) ${dynamic.map((t) => `"${sg.tensors[t]!.name}" [${sg.tensors[t]!.shapeSignature!.join(', ')}]`).join(', ')} have dynamic `
+        + 'dimensions besides the batch; calibration runs static shapes only. Fix: convert the model with a fixed input shape.',
+    });
+  }
+  if (problems.length) return problems; // what follows needs a graph the runtime can run
+
+  const prepared = graph.model;
+  const psg = prepared.subgraphs[0]!;
+  const activation = opts.mode === 'int16x8' ? 'int16' : 'int8';
+  const status = integerStatus(prepared, activation);
+  const noForm = status.flatMap((s, i) => (s === 'float' ? [opName(prepared, psg.operators[i]!, i)] : []));
+  if (noForm.length && !opts.keepUnsupportedInFloat) {
+    problems.push({ kind: 'unsupported-op', text: noIntegerForm(opts.name, activation, noForm).message.replace(`${opts.name}: `, '') });
+  }
+  const computedWeights = psg.operators.flatMap((op, i) => {
+    const rule = OP_RULES[prepared.operatorCodes[op.opcodeIndex]!.builtinCode];
+    if (status[i] !== 'quantized' || !rule?.weights) return [];
+    const w = psg.tensors[op.inputs[rule.weights.input] ?? -1];
+    const constant = !!w && prepared.buffers[w.buffer]!.data.byteLength > 0;
+    return constant ? [] : [`${opName(prepared, op, i)}${w ? ` ("${w.name}")` : ''}`];
+  });
+  if (computedWeights.length) {
+    problems.push({
+      kind: 'unsupported-model',
+      text: `${list(computedWeights)} take their weights from a tensor the model computes; only constant weights can be quantized. `
+        + 'Fix: fold that computation into constant weights in the source model.',
+    });
+  }
+  return problems;
+}
+
+/**
+ * Throws a QuantizeError naming every problem that makes quantizing `model` in `opts.mode` impossible. Returns the
+ * all-float graph that calibration runs (see hybrid.ts), so that it is prepared once.
+ */
+export function checkQuantizable(model: Model, opts: PreflightOptions): FloatGraph {
+  const structural = structuralProblems(model);
+  if (structural.length) fail(opts.name, structural);
+  const graph = toFloatGraph(model);
+  if (opts.mode === 'int8' || opts.mode === 'int16x8') {
+    const problems = integerProblems(model, graph, opts);
+    if (problems.length) fail(opts.name, problems);
+  }
+  return graph;
+}

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import type { Dataset } from '../../src/core/data/dataset';
+import { checkQuantizable, QuantizeError, quantizeModel } from '../../src/core/quantize/index';
+import { BuiltinOperator, loadModel, ModelBuilder, type Model } from '../../src/core/tflite/index';
+import { PROJECT_ROOT } from '../helpers/paths';
+
+const SELFIE = path.join(PROJECT_ROOT, 'node_modules', '@mediapipe', 'selfie_segmentation', 'selfie_segmentation.tflite');
+
+/** A dataset that does not fit any of these models: a check that ran after the data check would name the data. */
+const WRONG_DATA: Dataset = { source: 'wrong.npy', inputShapes: [[1, 3]], samples: [[new Float32Array(3)]] };
+
+function rejectsWith(model: Model, kind: QuantizeError['kind'], pattern: RegExp, keepFloat = false): Promise<void> {
+  return assert.rejects(quantizeModel(model, WRONG_DATA, { modelName: 'm.tflite', keepUnsupportedInFloat: keepFloat }), (e: unknown) => {
+    assert.ok(e instanceof QuantizeError, String(e));
+    assert.equal(e.kind, kind);
+    assert.match(e.message, pattern);
+    return true;
+  });
+}
+
+function fcModel(): ModelBuilder & { x: ReturnType<ModelBuilder['input']> } {
+  const b = new ModelBuilder({ seed: 1 });
+  return Object.assign(b, { x: b.input('x', [1, 4]) });
+}
+
+test('selfie_segmentation: the custom op is named with its index and a builtin replacement, before any data is looked at', { skip: fs.existsSync(SELFIE) ? false : 'needs @mediapipe/selfie_segmentation' }, async () => {
+  const { model } = loadModel(new Uint8Array(fs.readFileSync(SELFIE)));
+  await rejectsWith(model, 'unsupported-op', /m\.tflite cannot be quantized: custom operator\(s\) CUSTOM:Convolution2DTransposeBias #\d+ .*keeping them in float does not help.*TRANSPOSE_CONV/);
+  // --keep-float cannot rescue it: the runtime that calibrates has no kernel.
+  await rejectsWith(model, 'unsupported-op', /Convolution2DTransposeBias/, true);
+  // Weight-only modes need no runtime: they go ahead.
+  const f16 = await quantizeModel(model, WRONG_DATA, { mode: 'float16' });
+  assert.ok(f16.bytes.byteLength > 0);
+});
+
+test('every blocker is reported at once: custom op, variable tensor, dynamic input dimension', async () => {
+  const b = fcModel();
+  const h = b.fullyConnected(b.x, 4);
+  const e = b.op(BuiltinOperator.EXP, [h], [[1, 4]])[0]!;
+  b.output(b.fullyConnected(e, 2));
+  const built = b.build();
+  const sg = built.subgraphs[0]!;
+  const model: Model = {
+    ...built,
+    operatorCodes: built.operatorCodes.map((c) => (c.builtinCode === BuiltinOperator.EXP ? { ...c, builtinCode: BuiltinOperator.CUSTOM, customCode: 'MyExp' } : c)),
+    subgraphs: [{
+      ...sg,
+      tensors: sg.tensors.map((t, i) => (i === sg.inputs[0] ? { ...t, shapeSignature: [1, -1] } : i === h.index ? { ...t, isVariable: true } : t)),
+    }],
+  };
+  await rejectsWith(model, 'unsupported-op', /CUSTOM:MyExp #1 .*MyExp → the builtin operators it computes.*Also: it keeps state in variable tensors: CUSTOM:MyExp #1 \(state in "fully_connected_0"\).*stateless.*Also: input\(s\) "x" \[1, -1\] have dynamic dimensions.*fixed input shape/);
+});
+
+test('an op with no int8 form fails before calibration unless kept in float; computed weights are named', async () => {
+  const b = fcModel();
+  const e = b.op(BuiltinOperator.EXP, [b.x], [[1, 4]])[0]!;
+  b.output(b.fullyConnected(e, 2));
+  await rejectsWith(b.build(), 'unsupported-op', /1 operator\(s\) have no int8 form here: EXP #0\. Keep them in float/);
+  assert.ok(checkQuantizable(b.build(), { mode: 'int8', keepUnsupportedInFloat: true, name: 'm' }).model);
+
+  const c = fcModel();
+  const w = c.op(BuiltinOperator.RELU, [c.constant([2, 4])], [[2, 4]])[0]!;
+  c.output(c.op(BuiltinOperator.FULLY_CONNECTED, [c.x, w, null], [[1, 2]], { type: 'FullyConnectedOptions', table: {} })[0]!);
+  await rejectsWith(c.build(), 'unsupported-model', /FULLY_CONNECTED #1 \("relu_0"\) take their weights from a tensor the model computes.*Fix: fold/);
+});
+
+test('several subgraphs name the control-flow op; an all-integer model is called already quantized', async () => {
+  const b = fcModel();
+  b.output(b.fullyConnected(b.x, 2));
+  const built = b.build();
+  const loop: Model = {
+    ...built,
+    operatorCodes: [...built.operatorCodes, { builtinCode: BuiltinOperator.WHILE, deprecatedBuiltinCode: BuiltinOperator.WHILE, version: 1 }],
+    subgraphs: [{ ...built.subgraphs[0]!, operators: [...built.subgraphs[0]!.operators, { ...built.subgraphs[0]!.operators[0]!, opcodeIndex: built.operatorCodes.length }] }, built.subgraphs[0]!],
+  };
+  await rejectsWith(loop, 'unsupported-model', /2 subgraphs \(control flow: WHILE #1\).*unroll/);
+  const q = await quantizeModel(built, { source: 's', inputShapes: [[1, 4]], samples: Array.from({ length: 4 }, () => [new Float32Array([0.1, -0.2, 0.3, 0.5])]) });
+  await rejectsWith(q.model, 'unsupported-model', /already quantized/);
+});

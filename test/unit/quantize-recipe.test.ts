@@ -1,0 +1,107 @@
+import { mulberry32 as rng } from '../../src/core/common/seeded-random';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Dataset } from '../../src/core/data/dataset';
+import { formatQuantizationReport, quantizeModel, SQNR_FLOOR_DB, type RecipeCandidate } from '../../src/core/quantize/index';
+import { PER_CHANNEL_FC_MARGIN_DB } from '../../src/core/quantize/types';
+import { HistogramObserver, mseRange, percentileRange } from '../../src/core/quantize/range-estimation';
+import { INT8_ACTIVATION } from '../../src/core/quantize/quant-math';
+import { ModelBuilder, type Model } from '../../src/core/tflite/index';
+
+function data(shape: number[], count: number, seed: number, lo = -1, hi = 1): Dataset {
+  const r = rng(seed);
+  const n = shape.reduce((a, d) => a * d, 1);
+  return { source: `U[${lo}, ${hi}] seed ${seed}`, inputShapes: [shape], samples: Array.from({ length: count }, () => [Float32Array.from({ length: n }, () => lo + (hi - lo) * r())]) };
+}
+
+/** FC layers with a heavy-tailed input (one feature 20x larger now and then): where recipes differ. */
+function sensorModel(): Model {
+  const b = new ModelBuilder({ seed: 21 });
+  const x = b.input('features', [1, 12]);
+  const h = b.fullyConnected(x, 24, { activation: 'RELU' });
+  const g = b.fullyConnected(h, 16);
+  b.output(b.fullyConnected(g, 3));
+  return b.build();
+}
+
+function spiky(count: number, seed: number): Dataset {
+  const d = data([1, 12], count, seed);
+  const r = rng(seed + 100);
+  for (const [s] of d.samples) if (r() < 0.02) s![Math.floor(r() * 12)] = 20 * (r() - 0.5);
+  return d;
+}
+
+test('the one-pass histogram grows to later values and matches a histogram over the final range', () => {
+  const r = rng(5);
+  const chunks = [0.1, 1, 3, 10].map((scale) => Float32Array.from({ length: 5000 }, () => (r() + r() - 1) * scale));
+  const all = Float32Array.from(chunks.flatMap((c) => [...c]));
+  const grown = new HistogramObserver();
+  for (const c of chunks) grown.observe(c);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of all) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  assert.equal(grown.min, lo);
+  assert.equal(grown.max, hi);
+  assert.equal(grown.counts.reduce((a, c) => a + c, 0), all.length, 'no value lost while merging bins');
+  const fixed = new HistogramObserver(lo, hi);
+  fixed.observe(all);
+  const [pg, pf] = [percentileRange(grown, 99), percentileRange(fixed, 99)];
+  const tol = 4 * grown.width;
+  assert.ok(Math.abs(pg.max - pf.max) <= tol && Math.abs(pg.min - pf.min) <= tol, `${JSON.stringify(pg)} vs ${JSON.stringify(pf)}`);
+  const [mg, mf] = [mseRange(grown, INT8_ACTIVATION), mseRange(fixed, INT8_ACTIVATION)];
+  assert.ok(Math.abs(mg.max - mf.max) <= 0.05 * (hi - lo), `${JSON.stringify(mg)} vs ${JSON.stringify(mf)}`);
+  // A constant tensor stays a point.
+  const c = new HistogramObserver();
+  c.observe(new Float32Array(10).fill(2));
+  assert.deepEqual(percentileRange(c), { min: 2, max: 2 });
+});
+
+test('with no options the recipe is chosen by held-out accuracy, and every alternative is scored in the report', async () => {
+  const heldOut = spiky(60, 2);
+  const auto = await quantizeModel(sensorModel(), spiky(300, 1), { heldOut });
+  const recipe = auto.report.recipe!;
+  assert.deepEqual(recipe.forced, []);
+  // 3 methods × per-channel FC on/off, then bias correction on the best two.
+  assert.equal(recipe.candidates.length, 8);
+  assert.deepEqual(new Set(recipe.candidates.map((c) => c.recipe.method)), new Set(['minmax', 'percentile', 'mse']));
+  // The best score wins; per-channel FC only with PER_CHANNEL_FC_MARGIN_DB to spare.
+  const merit = (c: RecipeCandidate) => c.scoreDb - (c.recipe.perChannelFullyConnected ? PER_CHANNEL_FC_MARGIN_DB : 0);
+  const best = Math.max(...recipe.candidates.map(merit));
+  const chosen = recipe.candidates.find((c) => JSON.stringify(c.recipe) === JSON.stringify(recipe.chosen))!;
+  assert.equal(merit(chosen), best);
+  assert.equal(recipe.scoredOn?.heldOut, true);
+  assert.equal(recipe.scoredOn?.samples, 60);
+  // The scores are what the final model gets on the same samples.
+  assert.ok(Math.abs(auto.report.accuracy!.outputs[0]!.sqnrDb - chosen.scoreDb) < 1e-6);
+  assert.equal(auto.report.calibration?.method, recipe.chosen.method);
+  const text = formatQuantizationReport(auto.report);
+  assert.match(text, /Recipe: .* \(chosen automatically among 8 by worst-output SQNR on 60 held-out samples; per-channel FC must gain 0\.5 dB\)/);
+  assert.match(text, /\n  \* .*\d+\.\d dB/);
+});
+
+test('options fix their part of the recipe; all three fixed means no search', async () => {
+  const calibration = spiky(200, 3);
+  const heldOut = spiky(30, 4);
+  const mse = await quantizeModel(sensorModel(), calibration, { heldOut, calibration: 'mse' });
+  assert.deepEqual(mse.report.recipe!.forced, ['method']);
+  assert.ok(mse.report.recipe!.candidates.every((c) => c.recipe.method === 'mse'));
+  const fixed = await quantizeModel(sensorModel(), calibration, { heldOut, calibration: 'minmax', perChannelFullyConnected: false, biasCorrection: false });
+  assert.deepEqual(fixed.report.recipe, { chosen: { method: 'minmax', perChannelFullyConnected: false, biasCorrection: false }, forced: ['method', 'perChannelFullyConnected', 'biasCorrection'], candidates: [] });
+  assert.match(formatQuantizationReport(fixed.report), /Recipe: minmax ranges \(set by options\)/);
+  // Without held-out data the calibration samples score the candidates, and the report says so.
+  const inSample = await quantizeModel(sensorModel(), calibration, { calibration: 'percentile' });
+  assert.equal(inSample.report.recipe!.scoredOn?.heldOut, false);
+});
+
+test(`an output below the ${SQNR_FLOOR_DB} dB floor is a loud warning in the report, not a quiet success`, async () => {
+  // Calibrated on a sliver of the input range, evaluated on all of it: the outputs clip.
+  const q = await quantizeModel(sensorModel(), data([1, 12], 120, 5, 0, 0.01), { heldOut: data([1, 12], 30, 6, -10, 10), calibration: 'minmax' });
+  const out = q.report.accuracy!.outputs[0]!;
+  assert.ok(out.sqnrDb < SQNR_FLOOR_DB, `${out.sqnrDb}`);
+  assert.deepEqual(q.report.accuracy!.belowFloor, [out.name]);
+  assert.match(q.warnings[0]!, new RegExp(`^ACCURACY BELOW THE FLOOR: output "${out.name}" -?\\d+\\.\\d dB .*${SQNR_FLOOR_DB} dB floor`));
+  assert.match(formatQuantizationReport(q.report, q.warnings), /BELOW THE 15 dB FLOOR/);
+  const fine = await quantizeModel(sensorModel(), spiky(150, 7), { heldOut: spiky(30, 8) });
+  assert.equal(fine.report.accuracy!.belowFloor, undefined);
+  assert.ok(!fine.warnings.some((w) => /FLOOR/.test(w)));
+});
