@@ -76,7 +76,7 @@ test('with no options the recipe is chosen by held-out accuracy, and every alter
   assert.equal(auto.report.calibration?.method, recipe.chosen.method);
   const text = formatQuantizationReport(auto.report);
   assert.match(text, /Recipe: .* \(chosen automatically among 8 by worst-output SQNR on 60 held-out samples; per-channel FC must gain 0\.5 dB\)/);
-  assert.match(text, /\n  \* .*\d+\.\d dB/);
+  assert.match(text, /\n {2}\* .*\d+\.\d dB/);
 });
 
 test('options fix their part of the recipe; all three fixed means no search', async () => {

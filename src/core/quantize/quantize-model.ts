@@ -7,7 +7,7 @@ import { RuntimeError } from '../runtime/index';
 import { writeModel, type Model } from '../tflite/index';
 import { gatherStatistics } from './calibrate';
 import { buildRecipe, hasFullyConnected, RANGE_METHODS, scoringSet, searchRecipe, type RecipeChoices, type RecipeContext } from './recipe';
-import { QuantizeError, throwIfAborted } from './errors';
+import { throwIfAborted } from './errors';
 import { float16Weights } from './float16-weights';
 import { dynamicRangeWeights } from './dynamic-range';
 import { checkQuantizable } from './preflight';
