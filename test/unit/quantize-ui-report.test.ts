@@ -51,6 +51,30 @@ test('int8 report: header, accuracy table, per-layer table with the worst layer 
   assert.ok(!md.includes('<b>'), 'no raw HTML from tensor names');
 });
 
+test('recipe and floor: the chosen recipe and every candidate\'s score; an output below the floor is flagged above the table', () => {
+  const recipe = { method: 'mse' as const, perChannelFullyConnected: false, biasCorrection: true };
+  const base = int8Report();
+  const md = quantizationReportMarkdown({
+    ...base,
+    accuracy: { ...base.accuracy!, outputs: [{ name: 'scores', sqnrDb: 9.5, maxAbsError: 0.3, meanAbsError: 0.1 }], belowFloor: ['scores'] },
+    recipe: {
+      chosen: recipe, forced: [], scoredOn: { source: 'held-out', samples: 40, heldOut: true },
+      candidates: [
+        { recipe: { method: 'minmax', perChannelFullyConnected: false, biasCorrection: false }, outputsDb: [8.1], scoreDb: 8.1 },
+        { recipe, outputsDb: [9.5], scoreDb: 9.5 },
+      ],
+    },
+  }, ['ACCURACY BELOW THE FLOOR: output "scores" 9.5 dB on held-out data'], names);
+  assert.match(md, /> \*\*Accuracy below the 15 dB floor\*\* on "scores"/);
+  assert.ok(md.indexOf('Accuracy below the') < md.indexOf('## Accuracy'), 'the floor warning comes first');
+  assert.match(md, /\| ⚠ scores \| 9\.5 \|/);
+  assert.match(md, /## Recipe\n\n\*\*mse ranges \\\+ bias correction\*\*, chosen automatically: the best worst-output SQNR of 2 candidates on 40 held-out samples\./);
+  assert.match(md, /\| minmax ranges \| 8\.1 \|\n\| \*\*→\*\* mse ranges \\\+ bias correction \| 9\.5 \|/);
+  const forced = quantizationReportMarkdown({ ...base, recipe: { chosen: recipe, forced: ['method', 'perChannelFullyConnected', 'biasCorrection'], candidates: [] } }, [], names);
+  assert.match(forced, /## Recipe\n\n\*\*mse ranges \\\+ bias correction\*\*, as set\./);
+  assert.doesNotMatch(forced, /below the/);
+});
+
 test('dynamic-range and float16 reports say TFLite Micro cannot run them; no data means no accuracy', () => {
   const base = { io: 'float' as const, sizeBefore: 4096, sizeAfter: 1024, operators: [], activations: [], totalMs: 10 };
   const dyn = quantizationReportMarkdown({ ...base, mode: 'dynamic' }, [], { source: 'ae.tflite', output: 'ae_dynamic.tflite' });

@@ -21,12 +21,14 @@ test('mode pick: int8 first and default; float16 and dynamic say TFLite Micro ca
   assert.match(MODE_CHOICES.find((c) => c.value === 'float16')!.detail, /No data needed/);
 });
 
-test('I/O pick: the integer type first (int16 in int16x8 mode), float second; range methods: min/max first', () => {
+test('I/O pick: the integer type first (int16 in int16x8 mode), float second; recipe: Recommended (automatic) first', () => {
   assert.deepEqual(ioChoices('int8').map((c) => c.value), ['int8', 'float']);
   assert.match(ioChoices('int8')[0]!.label, /^int8 /);
   assert.match(ioChoices('int16x8')[0]!.label, /^int16 /);
-  assert.deepEqual(METHOD_CHOICES.map((c) => c.value), ['minmax', 'percentile', 'mse']);
-  assert.match(METHOD_CHOICES[0]!.description, /default.*TF converter/);
+  assert.deepEqual(METHOD_CHOICES.map((c) => c.value), ['auto', 'minmax', 'percentile', 'mse']);
+  assert.equal(METHOD_CHOICES[0]!.label, 'Recommended (automatic)');
+  assert.match(METHOD_CHOICES[0]!.description, /^default/);
+  assert.match(METHOD_CHOICES[1]!.description, /TF converter/);
 });
 
 test('output file: <name>_<mode>.tflite in the model folder, any case of .tflite', () => {

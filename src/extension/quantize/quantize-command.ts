@@ -12,10 +12,10 @@
 import { blockMonitor } from '../common/event-loop-monitor';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { QuantizeMode, RangeMethod } from '../../core/quantize/index';
+import type { QuantizeMode } from '../../core/quantize/index';
 import type { PrepareResult, QuantizeJob, QuantizeJobResult } from './quantize-job';
 import {
-  datasetFix, datasetItems, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, resultSummary, type Choice,
+  datasetFix, datasetItems, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, resultSummary, type Choice, type RecipeChoice,
 } from './quantize-ui';
 import { quantizationReportMarkdown } from './report-markdown';
 import { showReport, type ReportDocuments } from './report-document';
@@ -34,7 +34,8 @@ export interface QuantizeCommandArgs {
   model: vscode.Uri | string;
   mode?: QuantizeMode;
   io?: 'int8' | 'float';
-  calibration?: RangeMethod;
+  /** Default `auto`: the recipe chosen by held-out accuracy. */
+  calibration?: RecipeChoice;
   /** Calibration data, file or folder; required for int8 and int16x8. */
   data?: vscode.Uri | string;
   /** Where to write; default `<name>_<mode>.tflite` next to the model. */
@@ -57,6 +58,8 @@ export interface QuantizeCommandResult {
   reportUri?: string;
   reportShownAs?: 'preview' | 'text';
   summary?: string;
+  /** Outputs whose held-out SQNR is below the floor (SQNR_FLOOR_DB): the user was warned, not told "done". */
+  belowFloor?: string[];
   /** Longest stall of the extension host's event loop during the run (ms). */
   hostMaxBlockMs?: number;
   durationMs: number;
@@ -179,13 +182,13 @@ export class QuantizeCommand {
     if (prepared.notQuantizable) return fail(prepared.notQuantizable);
 
     let io: 'int8' | 'float' = 'int8';
-    let calibration: RangeMethod = 'minmax';
+    let calibration: RecipeChoice = 'auto';
     let data: vscode.Uri | undefined;
     if (needsCalibration(mode)) {
       const ioPicked = args ? args.io ?? 'int8' : await pick(ioChoices(mode), `Quantize ${name}: input and output type`, 'What the firmware feeds and reads');
       if (!ioPicked) return done({ status: 'dismissed' });
       io = ioPicked;
-      const method = args ? args.calibration ?? 'minmax' : await pick(METHOD_CHOICES, `Quantize ${name}: activation ranges`, 'How ranges are taken from the calibration data');
+      const method = args ? args.calibration ?? 'auto' : await pick(METHOD_CHOICES, `Quantize ${name}: activation ranges`, 'How ranges are taken from the calibration data');
       if (!method) return done({ status: 'dismissed' });
       calibration = method;
       data = args ? (args.data ? toUri(args.data) : undefined) : await pickDataset(prepared, `Quantize ${name}: calibration data`);
@@ -266,11 +269,20 @@ export class QuantizeCommand {
     await vscode.commands.executeCommand('vscode.openWith', outUri, INSPECTOR_VIEW_TYPE, { preview: false });
     const reportShownAs = await showReport(reportUri);
     const summary = resultSummary(target.file, result.report);
+    const belowFloor = result.report.accuracy?.belowFloor ?? [];
     if (!args) {
       const warningsNote = result.warnings.length ? ` (${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'} in the report)` : '';
-      void vscode.window.showInformationMessage(`${summary}${warningsNote}`, 'Show Report').then((c) => c && showReport(reportUri));
+      // An output below the floor is not a faithful copy: a warning that says so, never a quiet "done".
+      const floorWarning = belowFloor.length ? result.warnings.find((w) => w.startsWith('ACCURACY BELOW THE FLOOR')) : undefined;
+      const shown = floorWarning
+        ? vscode.window.showWarningMessage(`${path.basename(target.file)}: ${floorWarning}`, 'Show Report')
+        : vscode.window.showInformationMessage(`${summary}${warningsNote}`, 'Show Report');
+      void shown.then((c) => c && showReport(reportUri));
     }
-    return done({ status: 'written', output: target.file, reportUri: reportUri.toString(), reportShownAs, summary, hostMaxBlockMs });
+    return done({
+      status: 'written', output: target.file, reportUri: reportUri.toString(), reportShownAs, summary, hostMaxBlockMs,
+      ...(belowFloor.length ? { belowFloor } : {}),
+    });
   }
 }
 

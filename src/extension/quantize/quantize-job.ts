@@ -34,7 +34,8 @@ export interface QuantizeJob {
   displayRoot?: string;
   mode: QuantizeMode;
   io: 'int8' | 'float';
-  calibration: RangeMethod;
+  /** A range method, or `auto`: the whole recipe chosen by held-out accuracy. */
+  calibration: RangeMethod | 'auto';
   keepUnsupportedInFloat?: boolean;
 }
 
@@ -88,7 +89,7 @@ export async function quantizeJob(job: QuantizeJob, hooks: QuantizeHooks = {}): 
   }
   // quantizeModel checks the signal first: a Cancel during data loading stops the run there.
   const result = await quantizeModel(model, calibration, {
-    mode: job.mode, io: job.io, calibration: job.calibration, modelName: path.basename(job.model),
+    mode: job.mode, io: job.io, ...(job.calibration !== 'auto' ? { calibration: job.calibration } : {}), modelName: path.basename(job.model),
     keepUnsupportedInFloat: !!job.keepUnsupportedInFloat, ...(heldOut ? { heldOut } : {}),
   }, hooks);
   return { bytes: result.bytes, report: result.report, warnings: [...warnings, ...result.warnings] };

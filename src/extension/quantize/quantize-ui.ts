@@ -67,8 +67,12 @@ export function ioChoices(mode: QuantizeMode): Choice<'int8' | 'float'>[] {
   ];
 }
 
-export const METHOD_CHOICES: readonly Choice<RangeMethod>[] = [
-  { value: 'minmax', label: 'min/max', description: 'default · what the TF converter does', detail: 'Each activation range is the smallest and largest value seen in the calibration data.' },
+/** A range method, or `auto`: the recipe (ranges, per-channel FULLY_CONNECTED, bias correction) chosen per model. */
+export type RecipeChoice = RangeMethod | 'auto';
+
+export const METHOD_CHOICES: readonly Choice<RecipeChoice>[] = [
+  { value: 'auto', label: 'Recommended (automatic)', description: 'default · the most accurate recipe on held-out data', detail: 'Tries min/max, percentile and MSE ranges, per-channel FULLY_CONNECTED and bias correction from one calibration pass; keeps the best. The report scores every alternative.' },
+  { value: 'minmax', label: 'min/max', description: 'what the TF converter does', detail: 'Each activation range is the smallest and largest value seen in the calibration data.' },
   { value: 'percentile', label: 'percentile', description: 'clips outliers', detail: 'Ranges cut at the 0.01th and 99.99th percentiles: finer steps despite outliers.' },
   { value: 'mse', label: 'MSE-optimal', description: 'least quantization error', detail: 'Ranges that minimize the mean squared quantization error of each activation.' },
 ];

@@ -3,7 +3,7 @@
  * CLI's text report, plus the whole per-layer table (the quantization debugger: which layer loses the most).
  */
 import path from 'node:path';
-import type { QuantizationReport } from '../../core/quantize/index';
+import { recipeLabel, SQNR_FLOOR_DB, type QuantizationReport } from '../../core/quantize/index';
 import { NOT_FOR_TFLM, runsOnTflm } from './quantize-ui';
 
 /** Tensor and file names come from the model: keep them text (no tables broken by `|`, no markup, no HTML). */
@@ -40,6 +40,9 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
   }
 
   const a = r.accuracy;
+  if (a?.belowFloor?.length) {
+    out.push(`> **Accuracy below the ${SQNR_FLOOR_DB} dB floor** on ${a.belowFloor.map((n) => `"${e(n)}"`).join(', ')}: the quantized model is not a faithful copy of the float model there. See the per-layer table for where the error comes from, and the warnings below.`, '');
+  }
   out.push('## Accuracy', '');
   if (!a) {
     out.push(r.calibration ? 'Not measured: too few samples to hold some out (10 or more are needed).' : 'Not measured: this mode needs no data, and none was given.', '');
@@ -47,7 +50,7 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
     out.push(`Quantized vs float model on **${a.samples} held-out samples** (${e(a.source)}), never used for calibration.`, '');
     if (a.outputs.length) {
       out.push('| Output | SQNR (dB) | Max error | Mean error |', '|---|---:|---:|---:|');
-      for (const o of a.outputs) out.push(`| ${e(o.name)} | ${db(o.sqnrDb)} | ${num(o.maxAbsError)} | ${num(o.meanAbsError)} |`);
+      for (const o of a.outputs) out.push(`| ${a.belowFloor?.includes(o.name) ? '⚠ ' : ''}${e(o.name)} | ${db(o.sqnrDb)} | ${num(o.maxAbsError)} | ${num(o.meanAbsError)} |`);
       out.push('');
     }
     if (a.top1Agreement !== undefined) out.push(`Top-1 agreement with the float model: **${(100 * a.top1Agreement).toFixed(1)}%**`, '');
@@ -67,6 +70,21 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
     const c = r.calibration;
     out.push('## Calibration', '');
     out.push(`${c.samples} samples from ${e(c.source)}, ranges by **${c.method}**; ${c.batch > 1 ? `${c.batch} samples per runtime call, ` : ''}runtime forward passes ${(c.forwardMs / 1000).toFixed(2)} s of ${(r.totalMs / 1000).toFixed(2)} s in total.`, '');
+  }
+
+  if (r.recipe) {
+    const rr = r.recipe;
+    out.push('## Recipe', '');
+    if (!rr.candidates.length) {
+      out.push(`**${e(recipeLabel(rr.chosen))}**, as set.`, '');
+    } else {
+      const on = rr.scoredOn ? ` on ${rr.scoredOn.samples} ${rr.scoredOn.heldOut ? 'held-out' : 'calibration'} samples` : '';
+      out.push(`**${e(recipeLabel(rr.chosen))}**, chosen automatically: the best worst-output SQNR of ${rr.candidates.length} candidates${on}${rr.forced.length ? ` (fixed: ${rr.forced.join(', ')})` : ''}.`, '');
+      out.push('| Recipe | Worst output SQNR (dB) |', '|---|---:|');
+      const chosen = JSON.stringify(rr.chosen);
+      for (const c of rr.candidates) out.push(`| ${JSON.stringify(c.recipe) === chosen ? '**→** ' : ''}${e(recipeLabel(c.recipe))} | ${db(c.scoreDb)} |`);
+      out.push('');
+    }
   }
 
   if (r.tflm) {

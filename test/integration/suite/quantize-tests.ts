@@ -190,7 +190,7 @@ export function quantizeTests(): TestCase[] {
       },
     },
     {
-      name: 'quantize: from the explorer menu (the file Uri), Enter in each QuickPick takes int8, int8 I/O, min/max and the top-ranked dataset',
+      name: 'quantize: from the explorer menu (the file Uri), Enter in each QuickPick takes int8, int8 I/O, the recommended recipe and the top-ranked dataset',
       timeoutMs: 60_000,
       fn: async () => {
         const { model } = writeSample('sensor_menu');
@@ -208,7 +208,10 @@ export function quantizeTests(): TestCase[] {
           const q = loadModel(fs.readFileSync(out)).model.subgraphs[0]!;
           assert.equal(q.tensors[q.inputs[0]!]!.type, TensorType.INT8);
           const text = (await vscode.workspace.openTextDocument(vscode.Uri.parse(result.reportUri!))).getText();
-          assert.match(text, /160 samples from quantize\/data\/calibration\\\.npy \\\(calibration split, seed 1\\\), ranges by \*\*minmax\*\*/);
+          assert.match(text, /160 samples from quantize\/data\/calibration\\\.npy \\\(calibration split, seed 1\\\), ranges by \*\*(minmax|percentile|mse)\*\*/);
+          // Enter on the recipe pick takes "Recommended (automatic)": the report scores every candidate.
+          assert.match(text, /## Recipe\n\n\*\*.+\*\*, chosen automatically: the best worst-output SQNR of \d+ candidates/);
+          assert.match(text, /\| \*\*→\*\* /);
           assert.match(text, /mode \*\*int8\*\*, int8 inputs and outputs/);
         } finally {
           if (!settled) await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
