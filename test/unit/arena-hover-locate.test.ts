@@ -162,7 +162,7 @@ describe('analysis, cache and findings', () => {
     assert.equal(findings.length, 1, JSON.stringify(findings));
     const [f] = findings;
     assert.equal(f!.code, 'arena-too-small');
-    assert.equal(f!.severity, 'warning');
+    assert.equal(f!.severity, e.exact ? 'error' : 'warning', 'an exact estimate above the constant is a certain failure');
     assert.equal(req.text.slice(f!.offset, f!.offset + f!.length), 'kTensorArenaSize');
     assert.match(f!.message, /kTensorArenaSize is 1,024 bytes, but model\.tflite needs [\d,]+ bytes on cortex-m, reference kernels: AllocateTensors\(\) will fail/);
     assert.equal(f!.fix!.text, String(e.recommendedArenaBytes));
@@ -213,6 +213,11 @@ describe('analysis, cache and findings', () => {
     assert.equal(compat[0]!.severity, 'error');
     assert.equal(req.text.slice(compat[0]!.offset, compat[0]!.offset + compat[0]!.length), 'g_model');
     assert.match(compat[0]!.message, /operator 0 \(FULLY_CONNECTED\).*Hybrid models are not supported/);
+    // Two model symbols in one file (GetModel(g_model) and GetModel(g_model_b)): the model's problems once, not per symbol.
+    const twoText = `${req.text}void other() { tflite::GetModel(g_model_b); }\n`;
+    const two = arenaFindings([], findModelSymbols(twoText), a);
+    assert.equal(findModelSymbols(twoText).filter((m) => m.role === 'usage').length, 2);
+    assert.equal(two.filter((f) => f.code === 'tflm-compat').length, a.problems.length);
     const md = modelSymbolMarkdown('g_model', a, { relative: (p) => p });
     assert.match(md, /TFLite Micro compatibility:/);
     assert.match(md, /Hybrid models are not supported/);

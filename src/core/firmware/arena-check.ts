@@ -67,7 +67,8 @@ function constantFindings(constants: readonly ArenaConstant[], a: ArenaAnalysis)
     const needs = `${modelLabel(a)} needs ${e.exact ? '' : 'at least '}${formatCount(e.minArenaBytes)} bytes on ${buildLabel(e)}`;
     if (declared < e.minArenaBytes) {
       out.push({
-        offset: c.nameOffset, length: c.name.length, severity: 'warning', code: 'arena-too-small',
+        // An exact estimate below the minimum is a certain AllocateTensors() failure: an error, not a warning.
+        offset: c.nameOffset, length: c.name.length, severity: e.exact ? 'error' : 'warning', code: 'arena-too-small',
         message: `${c.name} is ${formatCount(declared)} bytes, but ${needs}: AllocateTensors() will fail. ` +
           `Recommended: ${formatCount(e.recommendedArenaBytes)} bytes.`,
         fix: fixFor(c, e),
@@ -89,6 +90,7 @@ function modelFindings(symbols: readonly ModelSymbol[], a: ArenaAnalysis): Arena
   const names = modelSymbolNames(symbols);
   const wanted = a.location.kind === 'c-array' ? [a.location.symbol] : names;
   const out: ArenaFinding[] = [];
+  let compatShown = false;
   for (const name of wanted) {
     const at = symbols.find((s) => s.name === name && s.role !== 'usage') ?? symbols.find((s) => s.name === name);
     if (!at) continue;
@@ -104,6 +106,9 @@ function modelFindings(symbols: readonly ModelSymbol[], a: ArenaAnalysis): Arena
           `(SHA-256 differs): ${name} holds the old model. Re-export the model to update it.`,
       });
     }
+    // The model's TFLite Micro problems once per file, on its first model symbol (not again for g_model_len, ...).
+    if (compatShown) continue;
+    compatShown = true;
     for (const p of a.problems) {
       const where = p.operatorIndex >= 0 ? `operator ${p.operatorIndex} (${p.opcode})${p.subgraph > 0 ? ` of subgraph ${p.subgraph}` : ''}` : 'model';
       out.push({ ...here, severity: p.severity === 'info' ? 'information' : p.severity, code: 'tflm-compat', message: `TFLite Micro, ${where}: ${p.message}` });

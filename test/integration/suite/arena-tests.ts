@@ -133,7 +133,7 @@ export function arenaTests(): TestCase[] {
         const e = fw.estimate;
         const doc = await openDoc(fw.main);
         const warning = await waitFor('the arena warning', () => arenaDiagnostic(doc.uri, 'arena-too-small'));
-        assert.equal(warning.severity, vscode.DiagnosticSeverity.Warning);
+        assert.equal(warning.severity, e.exact ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning, 'AllocateTensors() will fail: an error when the estimate is exact');
         assert.equal(doc.getText(warning.range), 'kTensorArenaSize');
         assert.match(warning.message, new RegExp(`needs ${fmt(e.minArenaBytes)} bytes on cortex-m`));
 
