@@ -111,6 +111,9 @@ test('runner: aligned arena from the estimate + margin, schema check, AllocateTe
   assert.match(source, /model->version\(\) != TFLITE_SCHEMA_VERSION/);
   assert.match(source, /interpreter->AllocateTensors\(\) != kTfLiteOk/);
   assert.match(source, /MODEL_TENSOR_ARENA_SIZE \(now %u bytes\)/);
+  // A second setup after a failed one does not register the operators again (the resolver would refuse them).
+  assert.match(source, /if \(!ops_registered\) \{\n {4}if \(RegisterOps\(op_resolver\) != kTfLiteOk\) \{[\s\S]*?\n {4}ops_registered = true;\n {2}\}/);
+  assert.match(header, /same TF_LITE_STATIC_MEMORY setting as the TFLite Micro library/);
   // Float model: copy helpers, no quantization code.
   assert.match(header, /model_status model_set_input0\(const float\* values, size_t count\);/);
   assert.match(header, /model_status model_get_output0\(float\* values, size_t count\);/);
