@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import test from 'node:test';
-import { generateModelRunner, sha256Hex, sizeArena, type ModelProvenance } from '../../src/core/codegen';
+import { estimateArenaForExport, generateModelRunner, sha256Hex, sizeArena, type ArenaInfo, type ModelProvenance } from '../../src/core/codegen';
 import {
   BuiltinOperator, loadModel, ModelBuilder, opcodeName, TensorType, TFLM_BUILTIN_METHODS, TFLM_CUSTOM_OPERATORS, type Model,
 } from '../../src/core/tflite';
@@ -13,7 +13,7 @@ function provenance(bytes: Uint8Array): ModelProvenance {
   return { modelPath: 'm.tflite', sha256: sha256Hex(bytes), byteSize: bytes.length, date: DATE };
 }
 
-function runnerFor(model: Model, arena?: { recommendedArenaBytes: number; target: string }) {
+function runnerFor(model: Model, arena?: ArenaInfo) {
   return generateModelRunner(model, provenance(new Uint8Array(4)), {
     symbol: 'g_model', prefix: 'model', dataHeader: 'model_data.h', runnerHeader: 'model_runner.h', arena,
   });
@@ -132,6 +132,20 @@ test('runner for an int8 model quantizes inputs and dequantizes outputs with the
   assert.match(source, /return Quantize\(tensor, tensor->data\.int8, values, count, -128\.0f, 127\.0f\);/);
   assert.match(source, /return Dequantize\(tensor, tensor->data\.int8, values, count\);/);
   assert.match(source, /q = round\(real \/ scale\) \+ zero_point/);
+});
+
+test('runner arena: the 64-bit host size in a build for the computer, the target size otherwise, in one definition', () => {
+  const model = smallModel();
+  const { header, arena } = runnerFor(model, { recommendedArenaBytes: 1000, target: 'cortex-m', host: { recommendedArenaBytes: 1340, target: 'x86_64' } });
+  assert.equal(arena.bytes, 1200);
+  assert.equal(arena.hostBytes, 1616); // 1340 * 1.2 = 1608, rounded up to 16
+  assert.match(header, /#define MODEL_TENSOR_ARENA_SIZE \(UINTPTR_MAX > 0xFFFFFFFFu \? 1616 : 1200\)\n/);
+  assert.match(header, /1000 bytes estimated for cortex-m \(1340 on a 64-bit x86_64 host\) \+ 20% margin/);
+  // The figure from the estimator: on a real model the host arena is the larger one.
+  const est = estimateArenaForExport(model, 'cortex-m');
+  assert.equal(est.arena?.host?.target, 'x86_64');
+  assert.ok(est.arena!.host!.recommendedArenaBytes >= est.arena!.recommendedArenaBytes);
+  assert.equal(estimateArenaForExport(model, 'x86_64').arena?.host, undefined, 'no second figure when the target is the host');
 });
 
 test('without an estimate the arena is an upper bound and says so', () => {

@@ -4,6 +4,8 @@ import type { Model } from '../tflite/model';
 import type { ArenaInfo } from './marker';
 
 export const DEFAULT_ARENA_TARGET: TargetName = 'cortex-m';
+/** What a runner built on the computer (tests, a first run before flashing) is: a 64-bit host. */
+const HOST_TARGET: TargetName = 'x86_64';
 
 export interface ArenaForExport {
   arena?: ArenaInfo;
@@ -15,7 +17,15 @@ export interface ArenaForExport {
 export function estimateArenaForExport(model: Model, target: TargetName = DEFAULT_ARENA_TARGET): ArenaForExport {
   try {
     const est = estimateArena(model, { target, marginPercent: 0 });
-    const arena = { recommendedArenaBytes: est.recommendedArenaBytes, target: est.target };
+    const arena: ArenaInfo = { recommendedArenaBytes: est.recommendedArenaBytes, target: est.target };
+    if (target !== HOST_TARGET) {
+      try {
+        const host = estimateArena(model, { target: HOST_TARGET, marginPercent: 0 });
+        arena.host = { recommendedArenaBytes: host.recommendedArenaBytes, target: host.target };
+      } catch {
+        // No host figure: the runner is sized for the target alone, as before.
+      }
+    }
     if (est.exact) return { arena };
     const ops = [...new Set(est.unknownKernels.map((k) => k.opcode))].join(', ');
     return { arena, note: `The arena estimate leaves out the kernel allocations of ${ops}: check the size logged by setup.` };

@@ -18,6 +18,11 @@ export interface ArenaInfo {
   recommendedArenaBytes: number;
   /** Target the estimate is for, e.g. "cortex-m". */
   target: string;
+  /**
+   * The same model on a 64-bit host (x86_64: larger pointers and structs), so that the generated runner also runs on
+   * the computer first; absent when the target is the host itself.
+   */
+  host?: { recommendedArenaBytes: number; target: string };
 }
 
 /** What the header comment records about the source model. */

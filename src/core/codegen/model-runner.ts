@@ -79,7 +79,10 @@ export function arenaUpperBound(model: Model): number {
 }
 
 export interface ArenaSizing {
+  /** For the target. */
   bytes: number;
+  /** For a 64-bit host build of the same runner (its structs and pointers are larger), when estimated. */
+  hostBytes?: number;
   /** One line for the header comment explaining where the number comes from. */
   explanation: string;
 }
@@ -89,10 +92,14 @@ export function sizeArena(model: Model, arena: ArenaInfo | undefined, marginPerc
     throw new ExportOptionError(`invalid arena margin ${marginPercent}%: use 0 to 1000 (e.g. 20)`);
   }
   if (arena) {
-    const bytes = roundUp(Math.ceil(arena.recommendedArenaBytes * (1 + marginPercent / 100)), 16);
+    const withMargin = (n: number): number => roundUp(Math.ceil(n * (1 + marginPercent / 100)), 16);
+    const bytes = withMargin(arena.recommendedArenaBytes);
+    const hostBytes = arena.host ? withMargin(arena.host.recommendedArenaBytes) : undefined;
     return {
       bytes,
-      explanation: `${arena.recommendedArenaBytes} bytes estimated for ${arena.target} + ${marginPercent}% margin, rounded up to 16`,
+      ...(hostBytes !== undefined && hostBytes !== bytes ? { hostBytes } : {}),
+      explanation: `${arena.recommendedArenaBytes} bytes estimated for ${arena.target}` +
+        `${arena.host && hostBytes !== bytes ? ` (${arena.host.recommendedArenaBytes} on a 64-bit ${arena.host.target} host)` : ''} + ${marginPercent}% margin, rounded up to 16`,
     };
   }
   const bound = roundUp(arenaUpperBound(model), 16);
@@ -194,7 +201,10 @@ export function generateModelRunner(model: Model, provenance: ModelProvenance, o
     '// Build this file with the same TF_LITE_STATIC_MEMORY setting as the TFLite Micro library (its build defines it):',
     '// the tensor structs differ without it, and setup succeeds but the inputs then look like another model.',
     `#ifndef ${M}_TENSOR_ARENA_SIZE`,
-    `#define ${M}_TENSOR_ARENA_SIZE ${arena.bytes}`,
+    // One definition that picks the 64-bit host's size in a build for the computer, the target's otherwise.
+    arena.hostBytes !== undefined
+      ? `#define ${M}_TENSOR_ARENA_SIZE (UINTPTR_MAX > 0xFFFFFFFFu ? ${arena.hostBytes} : ${arena.bytes})`
+      : `#define ${M}_TENSOR_ARENA_SIZE ${arena.bytes}`,
     '#endif',
     '',
     `#define ${M}_INPUT_COUNT ${inputs.length}`,
