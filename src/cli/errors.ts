@@ -18,7 +18,7 @@ const USER_ERRORS = [
   ExportOptionError, CArrayParseError, ExportConflictError, StalePlanError,
 ] as const;
 
-export function isUserError(e: unknown): e is Error {
+function isUserError(e: unknown): e is Error {
   return USER_ERRORS.some((c) => e instanceof c);
 }
 

@@ -33,18 +33,6 @@ function checkStat(st: StatLike, file: string, limit: ReadLimit): void {
   }
 }
 
-/** Throws FileError unless `file` is a regular file within the limit; returns its size. Reads nothing. */
-export function checkReadable(file: string, limit: ReadLimit): number {
-  let st: nodeFs.Stats;
-  try {
-    st = nodeFs.statSync(file);
-  } catch (e) {
-    throw fileErrorFrom(e, file);
-  }
-  checkStat(st, file, limit);
-  return st.size;
-}
-
 /** The whole file, synchronously; FileError (naming `shown`) when it is not a regular file within the limit. */
 export function readFileBounded(file: string, limit: ReadLimit, shown = file): Uint8Array {
   let fd: number;

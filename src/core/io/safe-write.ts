@@ -198,11 +198,6 @@ export class WritePlan {
     private readonly shown: (p: string) => string,
   ) {}
 
-  /** The real paths that will be written, in order. */
-  get paths(): string[] {
-    return this.outputs.map((o) => o.real);
-  }
-
   /** Creates missing folders and writes every output to a temporary file next to it. */
   async stage(): Promise<StagedWrite> {
     const undo = new Undo();

@@ -97,7 +97,7 @@ async function pickDataset(prepared: PrepareResult, title: string): Promise<vsco
 }
 
 /** Asks what to do about an existing output: the file to write (and whether it may be replaced), or undefined. */
-async function resolveExisting(file: string, model: vscode.Uri, args: QuantizeCommandArgs | undefined): Promise<{ file: string; overwrite: boolean } | undefined> {
+async function resolveExisting(file: string, args: QuantizeCommandArgs | undefined): Promise<{ file: string; overwrite: boolean } | undefined> {
   if (args) return args.ifExists === 'overwrite' ? { file, overwrite: true } : undefined;
   const choice = await vscode.window.showWarningMessage(
     `${path.basename(file)} already exists.`,
@@ -108,11 +108,7 @@ async function resolveExisting(file: string, model: vscode.Uri, args: QuantizeCo
   if (choice !== 'Save as…') return undefined;
   const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(file), filters: { 'TFLite models': ['tflite'] }, title: 'Save the quantized model as' });
   if (!target) return undefined;
-  if (target.fsPath === model.fsPath) {
-    void vscode.window.showErrorMessage('The quantized model cannot replace the float model it is made from: choose another name.');
-    return undefined;
-  }
-  // The save dialog has already asked about replacing an existing file.
+  // The caller checks it against the run's inputs like any output. The save dialog has already asked about replacing an existing file.
   return { file: target.fsPath, overwrite: true };
 }
 
@@ -196,40 +192,31 @@ export class QuantizeCommand {
     }
 
     let target = { file: args?.output ? toUri(args.output).fsPath : defaultOutputFile(model.fsPath, mode), overwrite: false };
-    // The one write path (core/io/safe-write): the output is never the model or the data (through links too).
+    // The one write path (core/io/safe-write): the output is never the model or the data (through links too), and
+    // a read-only folder is found before the run. One check before asking about an existing file: the model itself
+    // is refused, never offered for overwriting. Interactively, "Save as…" picks another place.
     const writeOptions: WriteOptions = { inputs: [model.fsPath, ...(data ? [data.fsPath] : [])] };
-    const output = (contents?: Uint8Array): OutputFile[] => [{ path: target.file, existing: target.overwrite ? 'replace' : 'refuse', ...(contents ? { contents } : {}) }];
-    const isInput = async (): Promise<string | undefined> => {
-      try {
-        await checkOutputs([{ path: target.file, existing: 'replace' }], writeOptions);
-        return undefined;
-      } catch (e) {
-        return e instanceof FileError && e.kind === 'output-is-input' ? `${target.file} is the model or data this run reads: choose another file.` : undefined;
-      }
-    };
-    const refused = await isInput();
-    if (refused) return fail(refused);
-    if (await exists(target.file)) {
-      const resolved = await resolveExisting(target.file, model, args);
-      if (!resolved) return done({ status: 'exists', output: target.file, message: `${target.file} already exists; nothing was written.` });
-      target = resolved;
-    }
-    // A read-only folder is found before the run; interactively, "Save as…" picks another place.
     for (;;) {
       try {
-        await checkOutputs(output(), writeOptions);
-        break;
+        await checkOutputs([{ path: target.file, existing: 'replace' }], writeOptions);
       } catch (e) {
+        if (e instanceof FileError && e.kind === 'output-is-input') return fail(`${target.file} is the model or data this run reads: choose another file.`);
         const message = writeFailureMessage(e);
         if (args) return fail(message, { output: target.file });
         const saveAs = await vscode.window.showErrorMessage(message, 'Save as…');
         const other = saveAs && await vscode.window.showSaveDialog({ filters: { 'TFLite models': ['tflite'] }, title: 'Save the quantized model as' });
         if (!other) return done({ status: 'error', message, output: target.file });
-        target = { file: other.fsPath, overwrite: true };
-        const again = await isInput();
-        if (again) return fail('The quantized model cannot replace the model or data it is made from: choose another name.');
+        target = { file: other.fsPath, overwrite: true }; // the save dialog asked about an existing file
+        continue;
       }
+      if (target.overwrite || !(await exists(target.file))) break;
+      const resolved = await resolveExisting(target.file, args);
+      if (!resolved) return done({ status: 'exists', output: target.file, message: `${target.file} already exists; nothing was written.` });
+      const moved = resolved.file !== target.file;
+      target = resolved;
+      if (!moved) break; // a file chosen with "Save as…" is checked like the first
     }
+    const output = (contents: Uint8Array): OutputFile[] => [{ path: target.file, existing: target.overwrite ? 'replace' : 'refuse', contents }];
 
     const displayRoot = data ? vscode.workspace.getWorkspaceFolder(data)?.uri.fsPath : undefined;
     const job: QuantizeJob = {
