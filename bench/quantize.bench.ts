@@ -32,7 +32,7 @@ import { elementCount, loadModel, readModel, TensorType, type Model } from '../s
 import { HAS_SHARED, listSharedModels, PROJECT_ROOT, sharedModel } from '../test/helpers/paths';
 import { report } from './harness';
 
-function dataset(source: string, shape: number[], count: number, make: () => Float32Array): Dataset {
+export function dataset(source: string, shape: number[], count: number, make: () => Float32Array): Dataset {
   return { source, inputShapes: [shape], samples: Array.from({ length: count }, () => [make()]) };
 }
 
@@ -41,7 +41,7 @@ function dataset(source: string, shape: number[], count: number, make: () => Flo
  * bins, decaying), two stationary tones of +20 and +12 dB (machine hum), ±4 dB uniform noise; clipped to [-85, 15],
  * the range the TF converter's ad01_int8 input parameters cover.
  */
-function spectrogramLike(r: () => number): () => Float32Array {
+export function spectrogramLike(r: () => number): () => Float32Array {
   return () => {
     const a = new Float32Array(640);
     const level = -70 + r() * 30;
@@ -63,7 +63,7 @@ function spectrogramLike(r: () => number): () => Float32Array {
  * ResNet-8 input: 32×32 RGB, integer pixel values 0..255 (the model takes raw pixels). A background colour with a
  * linear gradient, one disc of another colour (an "object"), ±10 uniform pixel noise.
  */
-function imageLike(r: () => number): () => Float32Array {
+export function imageLike(r: () => number): () => Float32Array {
   return () => {
     const a = new Float32Array(32 * 32 * 3);
     const cx = r() * 32, cy = r() * 32, rad = 4 + r() * 10;
@@ -81,6 +81,11 @@ function imageLike(r: () => number): () => Float32Array {
     }
     return a;
   };
+}
+
+/** MFCC-like features for the MLPerf Tiny KWS model: 49 frames × 10 coefficients, the first carrying the energy. */
+export function mfccLike(r: () => number): () => Float32Array {
+  return () => Float32Array.from({ length: 490 }, (_, i) => (i % 10 === 0 ? -20 + 30 * r() : (r() - 0.5) * 20 / (1 + (i % 10))));
 }
 
 function read(rel: string): Uint8Array {
@@ -283,8 +288,7 @@ export async function main(): Promise<void> {
     const hybrids: [string, Uint8Array, Dataset, Dataset, Dataset][] = [['ad01 --mode dynamic', hybrid.bytes, calibration, selection, test]];
     const kws = process.env['TINYML_BENCH_KWS'];
     if (kws && fs.existsSync(kws)) {
-      // MFCC-like features: 49 frames × 10 coefficients, the first coefficient carrying the energy.
-      const mfcc = (r: () => number) => () => Float32Array.from({ length: 490 }, (_, i) => (i % 10 === 0 ? -20 + 30 * r() : (r() - 0.5) * 20 / (1 + (i % 10))));
+      const mfcc = mfccLike;
       hybrids.push(['kws_ref_model_float32 (MLPerf Tiny)', new Uint8Array(fs.readFileSync(kws)),
         dataset('synthetic MFCC, seed 7', [1, 49, 10, 1], 500, mfcc(rng(7))), dataset('synthetic MFCC, seed 9', [1, 49, 10, 1], 100, mfcc(rng(9))),
         dataset('synthetic MFCC, seed 8', [1, 49, 10, 1], 200, mfcc(rng(8)))]);
