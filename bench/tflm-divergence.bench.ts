@@ -19,10 +19,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Dataset } from '../src/core/data/dataset';
 import { writeNpy } from '../src/core/data/npy';
-import { quantizeModel } from '../src/core/quantize/index';
+import { evaluateQuantization, quantizeModel } from '../src/core/quantize/index';
+import { TflmReference } from '../src/core/quantize/tflm-reference';
+import { toTensorArray } from '../src/core/quantize/tensor-io';
 import { recipeLabel } from '../src/core/quantize/report-text';
 import { initRuntime } from '../src/core/runtime/index';
-import { loadModel } from '../src/core/tflite/index';
+import { loadModel, type Model } from '../src/core/tflite/index';
 import { HAS_SHARED, sharedModel } from '../test/helpers/paths';
 import { report } from './harness';
 import { dataset, imageLike, mfccLike, spectrogramLike } from './quantize.bench';
@@ -39,6 +41,30 @@ function describe(r: CompareResult): string {
   if (!r.outputs) return `TFLM failed: ${(r.tflm_error ?? r.tflm_invoke_error ?? '').slice(0, 120)}`;
   const o = r.outputs[0]!;
   return `max ${o.max_abs_diff} LSB, ${(100 * o.fraction_differ).toFixed(1)}% of ${o.elements} outputs differ, argmax differs in ${r.argmax_differ_records_output0}/${r.records}`;
+}
+
+/**
+ * Our reference evaluator against the real TFLite Micro build (the probe): the same int8 input bytes, output bytes
+ * compared. Returns the number of output values that differ (0 = bit-exact) and how many were compared.
+ */
+function evaluatorVsProbe(file: string, model: Model, test: Dataset, dir: string): { differ: number; values: number } {
+  const sg = model.subgraphs[0]!;
+  const inputs = test.samples.map((s) => sg.inputs.map((t, k) => toTensorArray(sg.tensors[t]!, s[k]!) as Int8Array));
+  const inBin = path.join(dir, 'probe-in.bin'), outBin = path.join(dir, 'probe-out.bin');
+  fs.writeFileSync(inBin, Buffer.concat(inputs.flat().map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
+  execFileSync(path.join(process.env['TFLM_OUT']!, 'x86_64', 'probe'), [file, String(256 << 20), inBin, outBin], { stdio: 'ignore' });
+  const got = fs.readFileSync(outBin);
+  const ref = TflmReference.create(model);
+  let off = 0, differ = 0, values = 0;
+  for (const x of inputs) {
+    for (const y of ref.run(x)) {
+      const bytes = Buffer.from(y.buffer, y.byteOffset, y.byteLength);
+      for (let k = 0; k < bytes.length; k++) if (bytes[k] !== got[off + k]) differ++;
+      values += y.length;
+      off += bytes.length;
+    }
+  }
+  return { differ, values };
 }
 
 export async function main(): Promise<void> {
@@ -89,6 +115,19 @@ export async function main(): Promise<void> {
     report(`TFLM vs LiteRT: ${c.name}, ours`, `${om} LSB`,
       `${describe(o)}; TF converter int8 ${t ? describe(t) : 'n/a'}; target ≤ TF's + 1 ${tm === undefined ? 'n/a' : om <= tm + 1 ? 'PASS' : 'FAIL'}; `
       + `chose ${recipeLabel(ours.report.recipe!.chosen)} (${N} synthetic inputs)`);
+    // The evaluator the report uses, against the real build, and the accuracy as each runtime computes it.
+    const models: [string, string, Uint8Array][] = [['ours', oursFile, ours.bytes]];
+    if (c.anchor) models.push(['TF converter int8', c.anchor, new Uint8Array(fs.readFileSync(c.anchor))]);
+    const reference = new Uint8Array(fs.readFileSync(c.float));
+    for (const [who, file, bytes] of models) {
+      const m = loadModel(bytes).model;
+      const exact = evaluatorVsProbe(file, m, test, dir);
+      const acc = await evaluateQuantization(reference, bytes, test, {}, { tflmSamples: N });
+      const lr = acc.outputs[0]!, tf = acc.tflm?.outputs[0];
+      const top1 = acc.top1Agreement !== undefined ? `; top-1 LiteRT ${(100 * acc.top1Agreement).toFixed(1)}% TFLM ${(100 * acc.tflm!.top1Agreement!).toFixed(1)}%` : '';
+      report(`  ${c.name}, ${who}: SQNR LiteRT / TFLM`, `${lr.sqnrDb.toFixed(2)} / ${tf ? tf.sqnrDb.toFixed(2) : 'n/a'} dB`,
+        `vs the ${c.name.startsWith('kws') ? 'hybrid' : 'float'} model${top1}; reference evaluator vs real TFLM: ${exact.differ === 0 ? 'bit-exact' : `${exact.differ} of ${exact.values} values differ`} on ${exact.values} values`);
+    }
   }
   if (!keep) fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -6,8 +6,25 @@ import type { Dataset } from '../data/dataset';
 import { BuiltinOperator, readModel, TensorType, builtinOperatorName, type Model, type Tensor } from '../tflite/index';
 import { ObservedModel } from './calibrate';
 import { QuantizeError, throwIfAborted } from './errors';
-import { checkDataset, toFloat } from './tensor-io';
-import type { AccuracyReport, LayerAccuracy, OutputAccuracy, QuantizeHooks } from './types';
+import { operatorMacs } from '../analysis/op-cost';
+import { checkDataset, toFloat, toTensorArray } from './tensor-io';
+import { TflmReference } from './tflm-reference';
+import type { AccuracyReport, LayerAccuracy, OutputAccuracy, QuantizeHooks, TflmAccuracy } from './types';
+
+/**
+ * Multiply-accumulates the TFLite Micro reference evaluation may spend over the held-out set (it runs in plain JS,
+ * about 1–10 ns per MAC): ad01 and the KWS model get every sample, ResNet-8 (12.5 M MACs) 40.
+ */
+export const TFLM_EVAL_MAC_BUDGET = 5e8;
+/** Fewer samples than this are not worth an SQNR: the reference evaluation then takes this many anyway. */
+const TFLM_EVAL_MIN_SAMPLES = 20;
+
+/** How many held-out samples the TFLite Micro reference evaluation takes. */
+export function tflmEvalSamples(model: Model, available: number): number {
+  const sg = model.subgraphs[0]!;
+  const macs = sg.operators.reduce((a, op) => a + operatorMacs(model, sg, op), 0);
+  return Math.min(available, Math.max(TFLM_EVAL_MIN_SAMPLES, Math.floor(TFLM_EVAL_MAC_BUDGET / Math.max(1, macs))));
+}
 
 /** Running signal and noise power of an approximation, for SQNR. */
 export class ErrorAccumulator {
@@ -82,8 +99,14 @@ function isClassifier(model: Model): boolean {
  * @param floatBytes the float model
  * @param quantBytes its quantized version (any mode; integer inputs are fed by quantizing the float samples)
  * @param heldOut samples not used for calibration, in the float model's input order
+ * The outputs are measured twice: as LiteRT computes them, and (for the operators tflm-reference.ts covers) as
+ * TFLite Micro's reference kernels compute them, on the first samples within TFLM_EVAL_MAC_BUDGET.
  */
-export async function evaluateQuantization(floatBytes: Uint8Array, quantBytes: Uint8Array, heldOut: Dataset, hooks: QuantizeHooks = {}): Promise<AccuracyReport> {
+export async function evaluateQuantization(
+  floatBytes: Uint8Array, quantBytes: Uint8Array, heldOut: Dataset, hooks: QuantizeHooks = {},
+  /** tflmSamples: how many samples the TFLite Micro reference evaluation takes (default: tflmEvalSamples). */
+  options: { tflmSamples?: number } = {},
+): Promise<AccuracyReport> {
   const floatModel = readModel(floatBytes);
   const quantModel = readModel(quantBytes);
   checkDataset(floatModel, heldOut, 'evaluation');
@@ -98,6 +121,11 @@ export async function evaluateQuantization(floatBytes: Uint8Array, quantBytes: U
   try {
     quantRun = await ObservedModel.load(quantModel, pairs.map((p) => p.q), 'the quantized model');
     const outputs = fsg.outputs.map(() => new ErrorAccumulator());
+    const unsupported = TflmReference.unsupported(quantModel);
+    const tflm = unsupported ? undefined : TflmReference.create(quantModel);
+    const tflmSamples = tflm ? Math.min(heldOut.samples.length, options.tflmSamples ?? tflmEvalSamples(quantModel, heldOut.samples.length)) : 0;
+    const tflmOutputs = fsg.outputs.map(() => new ErrorAccumulator());
+    let tflmAgree = 0, maxLsb = 0, lsbDiffer = 0, lsbCount = 0;
     const layers = pairs.map(() => new ErrorAccumulator());
     let agree = 0;
     const classifier = isClassifier(floatModel);
@@ -109,10 +137,31 @@ export async function evaluateQuantization(floatBytes: Uint8Array, quantBytes: U
       const fVals = new Map<number, Float32Array>();
       floatRun.run(sample, (t, v) => { if (fIndex.has(t) || fsg.outputs.includes(t)) fVals.set(t, toFloat(fsg.tensors[t]!, v)); });
       const qVals = new Map<number, Float32Array>();
-      quantRun.run(sample, (t, v) => { if (qIndex.has(t) || qsg.outputs.includes(t)) qVals.set(t, toFloat(qsg.tensors[t]!, v)); });
+      const liteRt = new Map<number, ArrayLike<number>>();
+      quantRun.run(sample, (t, v) => {
+        if (qIndex.has(t) || qsg.outputs.includes(t)) qVals.set(t, toFloat(qsg.tensors[t]!, v));
+        if (tflm && i < tflmSamples && qsg.outputs.includes(t) && (v instanceof Int8Array || v instanceof Uint8Array || v instanceof Int16Array)) liteRt.set(t, v.slice());
+      });
       fsg.outputs.forEach((t, k) => outputs[k]!.add(fVals.get(t)!, qVals.get(qsg.outputs[k]!)!));
       pairs.forEach((p, k) => layers[k]!.add(fVals.get(p.f)!, qVals.get(p.q)!));
       if (classifier && argMax(fVals.get(fsg.outputs[0]!)!) === argMax(qVals.get(qsg.outputs[0]!)!)) agree++;
+      if (tflm && i < tflmSamples) {
+        const y = tflm.run(qsg.inputs.map((t, k) => toTensorArray(qsg.tensors[t]!, sample[k]!) as Int8Array | Float32Array));
+        qsg.outputs.forEach((t, k) => {
+          const ref = liteRt.get(t);
+          const yk = y[k]!;
+          if (ref && !(yk instanceof Float32Array)) {
+            for (let j = 0; j < yk.length; j++) {
+              const d = Math.abs(yk[j]! - Number(ref[j]));
+              if (d > maxLsb) maxLsb = d;
+              if (d) lsbDiffer++;
+            }
+            lsbCount += yk.length;
+          }
+          tflmOutputs[k]!.add(fVals.get(fsg.outputs[k]!)!, toFloat(qsg.tensors[t]!, yk));
+        });
+        if (classifier && argMax(fVals.get(fsg.outputs[0]!)!) === argMax(toFloat(qsg.tensors[qsg.outputs[0]!]!, y[0]!))) tflmAgree++;
+      }
       hooks.onProgress?.(i + 1, heldOut.samples.length, 'evaluating');
     }
     // Integer outputs (ARG_MAX indices, ...) are not approximations of anything: no SQNR for them.
@@ -131,6 +180,20 @@ export async function evaluateQuantization(floatBytes: Uint8Array, quantBytes: U
     }));
     const report: AccuracyReport = { source: heldOut.source, samples: heldOut.samples.length, outputs: outputReports, layers: layerReports };
     if (classifier) report.top1Agreement = agree / heldOut.samples.length;
+    if (unsupported) report.tflm = { notComputed: unsupported, samples: 0, outputs: [], maxLsbVsLiteRt: 0, fractionDifferVsLiteRt: 0 };
+    else if (tflmSamples) {
+      const t: TflmAccuracy = {
+        samples: tflmSamples,
+        outputs: outputReports.map((o) => {
+          const acc = tflmOutputs[fsg.outputs.findIndex((t) => fsg.tensors[t]!.name === o.name)]!;
+          return { name: o.name, sqnrDb: acc.sqnrDb(), maxAbsError: acc.maxAbs, meanAbsError: acc.sumAbs / Math.max(1, acc.count) };
+        }),
+        maxLsbVsLiteRt: maxLsb,
+        fractionDifferVsLiteRt: lsbCount ? lsbDiffer / lsbCount : 0,
+      };
+      if (classifier) t.top1Agreement = tflmAgree / tflmSamples;
+      report.tflm = t;
+    }
     return report;
   } finally {
     floatRun.dispose();

@@ -1,5 +1,5 @@
 /** The quantization report as plain text, for the CLI and the output channel. */
-import { PER_CHANNEL_FC_MARGIN_DB, SQNR_FLOOR_DB, type QuantizationReport, type Recipe, type RecipeReport } from './types';
+import { PER_CHANNEL_FC_MARGIN_DB, SQNR_FLOOR_DB, type QuantizationReport, type Recipe, type RecipeReport, type TflmAccuracy } from './types';
 
 export function recipeLabel(r: Recipe): string {
   return [`${r.method} ranges`, r.perChannelFullyConnected ? 'per-channel FC' : '', r.biasCorrection ? 'bias correction' : ''].filter(Boolean).join(' + ');
@@ -12,6 +12,16 @@ function recipeLines(r: RecipeReport): string[] {
   const chosen = JSON.stringify(r.chosen);
   for (const c of r.candidates) lines.push(`  ${JSON.stringify(c.recipe) === chosen ? '*' : ' '} ${recipeLabel(c.recipe).padEnd(48)} ${db(c.scoreDb).padStart(9)}`);
   return lines;
+}
+
+/** One line for the accuracy as TFLite Micro's reference kernels compute it (shared by the text and the markdown report). */
+export function tflmAccuracyLine(t: TflmAccuracy, reference: 'float' | 'hybrid' = 'float'): string {
+  if (t.notComputed) return `As TFLite Micro computes it: not computed (${t.notComputed} has no reference evaluation here)`;
+  const outs = t.outputs.map((o) => `${o.name} SQNR ${db(o.sqnrDb)}`).join(', ');
+  const top1 = t.top1Agreement !== undefined ? `, top-1 agreement with the ${reference} model ${(100 * t.top1Agreement).toFixed(1)}%` : '';
+  const lsb = t.maxLsbVsLiteRt === 0 ? 'same integer outputs as LiteRT'
+    : `integer outputs differ from LiteRT's by up to ${t.maxLsbVsLiteRt} step${t.maxLsbVsLiteRt === 1 ? '' : 's'} (${(100 * t.fractionDifferVsLiteRt).toFixed(1)}% of values)`;
+  return `As TFLite Micro computes it (reference kernels, bit-exact; first ${t.samples} samples): ${outs}${top1}; ${lsb}`;
 }
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
@@ -41,6 +51,7 @@ export function formatQuantizationReport(r: QuantizationReport, warnings: readon
       lines.push(`  output ${o.name}: SQNR ${db(o.sqnrDb)}, max abs error ${o.maxAbsError.toPrecision(3)}, mean abs error ${o.meanAbsError.toPrecision(3)}${low}`);
     }
     if (a.top1Agreement !== undefined) lines.push(`  top-1 agreement with the ${a.reference === "hybrid" ? "hybrid" : "float"} model: ${(100 * a.top1Agreement).toFixed(1)}%`);
+    if (a.tflm) lines.push(`  ${tflmAccuracyLine(a.tflm, a.reference)}`);
     const worst = [...a.layers].sort((x, y) => x.sqnrDb - y.sqnrDb).slice(0, worstLayers);
     if (worst.length) {
       lines.push(`  layers losing the most (SQNR of each intermediate vs float):`);

@@ -75,6 +75,7 @@ function requantize(acc: number, m: number, s: number, outZp: number, lo: number
 export class TflmReference {
   private readonly sg: Model['subgraphs'][number];
   private readonly constants = new Map<number, Values>();
+  private readonly prepared = new Map<Operator, { m: Int32Array; s: Int32Array }>();
 
   private constructor(private readonly model: Model) {
     this.sg = model.subgraphs[0]!;
@@ -126,6 +127,13 @@ export class TflmReference {
         : new Int8Array(copy.buffer, 0, copy.byteLength);
     this.constants.set(t, v);
     return v;
+  }
+
+  /** An op's output multipliers, computed once (what the kernel's Prepare does). */
+  private multipliers(op: Operator, make: () => { m: Int32Array; s: Int32Array }): { m: Int32Array; s: Int32Array } {
+    let p = this.prepared.get(op);
+    if (!p) { p = make(); this.prepared.set(op, p); }
+    return p;
   }
 
   /** Runs one inference: `inputs` in the subgraph's input order (int8 or float, as the inputs are typed). */
@@ -187,14 +195,12 @@ export class TflmReference {
     const outDepth = out.shape[out.shape.length - 1]!;
     const batches = elementCount(out.shape) / outDepth;
     const fs = filter.quantization?.scale ?? [1];
-    let m: Int32Array, s: Int32Array;
-    if (fs.length > 1) ({ m, s } = convMultipliers(input, filter, out, outDepth));
-    else {
+    const { m, s } = this.multipliers(op, () => {
+      if (fs.length > 1) return convMultipliers(input, filter, out, outDepth);
       // GetQuantizedConvolutionMultipler: the product of the two scales in float32, then divided in double.
       const q = quantizeMultiplier(Math.fround(scaleOf(input) * fs[0]!) / scaleOf(out));
-      m = new Int32Array(outDepth).fill(q.multiplier);
-      s = new Int32Array(outDepth).fill(q.shift);
-    }
+      return { m: new Int32Array(outDepth).fill(q.multiplier), s: new Int32Array(outDepth).fill(q.shift) };
+    });
     const inOff = -zeroPointOf(input), outZp = zeroPointOf(out);
     const [lo, hi] = activationRange(activation(table(op)), out);
     const y = new Int8Array(batches * outDepth);
@@ -213,7 +219,7 @@ export class TflmReference {
   /** conv.cc / depthwise_conv.cc + integer_ops/conv.h ConvPerChannel and depthwise_conv.h DepthwiseConvPerChannel. */
   private conv(op: Operator, T: (i: number) => Tensor, V: (i: number) => Values, out: Tensor, depthwise: boolean): Int8Array {
     const input = T(0), filter = T(1);
-    const x = V(0) as Int8Array, w = V(1) as Int8Array;
+    const x8 = V(0) as Int8Array, w = V(1) as Int8Array;
     const bias = op.inputs[2]! >= 0 ? (V(2) as Int32Array) : undefined;
     const o = table(op);
     const [B, H, W, C] = input.shape as [number, number, number, number];
@@ -222,39 +228,68 @@ export class TflmReference {
     const sw = num(o, 'stride_w', 1), sh = num(o, 'stride_h', 1);
     const dw = num(o, 'dilation_w_factor', 1), dh = num(o, 'dilation_h_factor', 1);
     const padH = padding(isSame(o), sh, dh, H, KH), padW = padding(isSame(o), sw, dw, W, KW);
-    const { m, s } = convMultipliers(input, filter, out, OC);
-    const inOff = -zeroPointOf(input), outZp = zeroPointOf(out);
-    const [lo, hi] = activationRange(activation(table(op)), out);
+    const { m, s } = this.multipliers(op, () => convMultipliers(input, filter, out, OC));
+    const outZp = zeroPointOf(out);
+    const [lo, hi] = activationRange(activation(o), out);
+    // input + input_offset, once (the kernels add it per multiply; padding stays out of the sum either way)
+    const inOff = -zeroPointOf(input);
+    const x = new Int32Array(x8.length);
+    for (let i = 0; i < x8.length; i++) x[i] = x8[i]! + inOff;
     const y = new Int8Array(B * OH * OW * OC);
-    const depthMultiplier = depthwise ? num(o, 'depth_multiplier', 1) || OC / C : 1;
-    const filtersPerGroup = depthwise ? 1 : FO / (C / FI);
-    for (let b = 0; b < B; b++) {
-      for (let oy = 0; oy < OH; oy++) {
-        const iy0 = oy * sh - padH;
-        for (let ox = 0; ox < OW; ox++) {
-          const ix0 = ox * sw - padW;
-          for (let oc = 0; oc < OC; oc++) {
-            let acc = 0;
+    const finish = (yBase: number, oc: number, acc: number) => {
+      y[yBase + oc] = requantize(wrap32(acc + (bias ? bias[oc]! : 0)), m[oc]!, s[oc]!, outZp, lo, hi);
+    };
+    if (depthwise) {
+      const depthMultiplier = num(o, 'depth_multiplier', 1) || OC / C;
+      const acc = new Float64Array(OC);
+      for (let b = 0; b < B; b++) {
+        for (let oy = 0; oy < OH; oy++) {
+          for (let ox = 0; ox < OW; ox++) {
+            acc.fill(0);
             for (let ky = 0; ky < KH; ky++) {
-              const iy = iy0 + dh * ky;
+              const iy = oy * sh - padH + dh * ky;
               if (iy < 0 || iy >= H) continue;
               for (let kx = 0; kx < KW; kx++) {
-                const ix = ix0 + dw * kx;
+                const ix = ox * sw - padW + dw * kx;
                 if (ix < 0 || ix >= W) continue;
-                const xBase = ((b * H + iy) * W + ix) * C;
-                if (depthwise) {
-                  const ic = Math.floor(oc / depthMultiplier);
-                  acc += w[(ky * KW + kx) * OC + oc]! * (x[xBase + ic]! + inOff);
-                } else {
-                  const group = Math.floor(oc / filtersPerGroup);
-                  const wBase = ((oc * KH + ky) * KW + kx) * FI;
-                  const cBase = xBase + group * FI;
-                  for (let ic = 0; ic < FI; ic++) acc += w[wBase + ic]! * (x[cBase + ic]! + inOff);
-                }
+                const xBase = ((b * H + iy) * W + ix) * C, wBase = (ky * KW + kx) * OC;
+                for (let oc = 0; oc < OC; oc++) acc[oc] += w[wBase + oc]! * x[xBase + Math.floor(oc / depthMultiplier)]!;
               }
             }
-            if (bias) acc += bias[oc]!;
-            y[((b * OH + oy) * OW + ox) * OC + oc] = requantize(wrap32(acc), m[oc]!, s[oc]!, outZp, lo, hi);
+            const yBase = ((b * OH + oy) * OW + ox) * OC;
+            for (let oc = 0; oc < OC; oc++) finish(yBase, oc, acc[oc]!);
+          }
+        }
+      }
+      return y;
+    }
+    // One output pixel at a time: its receptive field gathered into one row (0 where the filter hangs over the edge,
+    // which adds nothing, as the kernel's skipped taps), then one dot product per output channel (filter [O, KH, KW, I]).
+    const groups = C / FI, filtersPerGroup = FO / groups, K = KH * KW * FI;
+    const patch = new Int32Array(K * groups);
+    for (let b = 0; b < B; b++) {
+      for (let oy = 0; oy < OH; oy++) {
+        for (let ox = 0; ox < OW; ox++) {
+          patch.fill(0);
+          for (let ky = 0; ky < KH; ky++) {
+            const iy = oy * sh - padH + dh * ky;
+            if (iy < 0 || iy >= H) continue;
+            for (let kx = 0; kx < KW; kx++) {
+              const ix = ox * sw - padW + dw * kx;
+              if (ix < 0 || ix >= W) continue;
+              const xBase = ((b * H + iy) * W + ix) * C;
+              for (let g = 0; g < groups; g++) {
+                const pBase = g * K + (ky * KW + kx) * FI, cBase = xBase + g * FI;
+                for (let ic = 0; ic < FI; ic++) patch[pBase + ic] = x[cBase + ic]!;
+              }
+            }
+          }
+          const yBase = ((b * OH + oy) * OW + ox) * OC;
+          for (let oc = 0; oc < OC; oc++) {
+            const wBase = oc * K, pBase = Math.floor(oc / filtersPerGroup) * K;
+            let acc = 0;
+            for (let k = 0; k < K; k++) acc += w[wBase + k]! * patch[pBase + k]!;
+            finish(yBase, oc, acc);
           }
         }
       }

@@ -99,6 +99,25 @@ export interface AccuracyReport {
   layers: LayerAccuracy[];
   /** Names of the outputs whose SQNR is below SQNR_FLOOR_DB: the quantized model is not a faithful copy there. */
   belowFloor?: string[];
+  /** The same comparison with the quantized model's outputs as TFLite Micro's reference kernels compute them. */
+  tflm?: TflmAccuracy;
+}
+
+/**
+ * Accuracy as a microcontroller computes it: the quantized model run by tflm-reference.ts (bit-exact with TFLite
+ * Micro's reference kernels), against the same reference outputs as AccuracyReport.outputs (which come from LiteRT,
+ * whose int8 kernels round differently).
+ */
+export interface TflmAccuracy {
+  /** Why it was not computed (an operator or type the reference evaluator does not cover); nothing else is then set. */
+  notComputed?: string;
+  /** The first `samples` held-out samples (capped by TFLM_EVAL_MAC_BUDGET: the evaluator is plain JS). */
+  samples: number;
+  outputs: OutputAccuracy[];
+  top1Agreement?: number;
+  /** Largest |TFLite Micro − LiteRT| over the integer outputs, in quantization steps, and the fraction of values that differ. */
+  maxLsbVsLiteRt: number;
+  fractionDifferVsLiteRt: number;
 }
 
 /**

@@ -54,6 +54,19 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
       out.push('');
     }
     if (a.top1Agreement !== undefined) out.push(`Top-1 agreement with the float model: **${(100 * a.top1Agreement).toFixed(1)}%**`, '');
+    const t = a.tflm;
+    if (t?.notComputed) out.push(`As TFLite Micro computes it: not computed (${e(t.notComputed)} has no reference evaluation here).`, '');
+    else if (t) {
+      out.push('### As TFLite Micro computes it', '',
+        `The quantized model's outputs as TFLite Micro's reference kernels compute them (bit-exact evaluator), on the first **${t.samples}** held-out samples. `
+        + (t.maxLsbVsLiteRt === 0 ? 'The integer outputs are the same as LiteRT\'s.' : `LiteRT's int8 kernels (above) round differently: its integer outputs differ by up to **${t.maxLsbVsLiteRt}** step(s) (${(100 * t.fractionDifferVsLiteRt).toFixed(1)}% of values).`), '');
+      if (t.outputs.length) {
+        out.push('| Output | SQNR (dB) | Max error | Mean error |', '|---|---:|---:|---:|');
+        for (const o of t.outputs) out.push(`| ${e(o.name)} | ${db(o.sqnrDb)} | ${num(o.maxAbsError)} | ${num(o.meanAbsError)} |`);
+        out.push('');
+      }
+      if (t.top1Agreement !== undefined) out.push(`Top-1 agreement with the float model on TFLite Micro: **${(100 * t.top1Agreement).toFixed(1)}%**`, '');
+    }
     if (a.layers.length) {
       const worst = new Set([...a.layers].sort((x, y) => x.sqnrDb - y.sqnrDb).slice(0, Math.min(WORST_LAYERS_FLAGGED, Math.ceil(a.layers.length / 4))).map((l) => l.tensor));
       out.push('### Per layer', '', 'SQNR of each intermediate tensor vs the float model, in execution order; ⚠ marks the layers that lose the most.', '');
