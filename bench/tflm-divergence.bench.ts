@@ -10,7 +10,8 @@
  * hybrid model comes from MLPerf Tiny's repository (benchmark/training/keyword_spotting/trained_models/); its int8
  * anchor `kws_ref_model.tflite` is read from the same folder. Data are synthetic (the generators of quantize.bench.ts):
  * calibration seed 7, selection seed 9, the compared inputs seed 8. TINYML_DIVERGENCE_KEEP=DIR keeps the models and
- * inputs for re-running compare.mjs by hand.
+ * inputs for re-running compare.mjs by hand; TINYML_TFLM_VARIANT=arm uses the 32-bit Arm build under qemu-arm;
+ * TINYML_DIVERGENCE_N (default 50) inputs per model; TINYML_DIVERGENCE_ONLY=name runs one case.
  */
 import { mulberry32 as rng } from '../src/core/common/seeded-random';
 import { execFileSync } from 'node:child_process';
@@ -32,8 +33,11 @@ import { dataset, imageLike, mfccLike, spectrogramLike } from './quantize.bench'
 interface CompareOutput { max_abs_diff: number; fraction_differ: number; elements: number }
 interface CompareResult { records?: number; outputs?: CompareOutput[]; argmax_differ_records_output0?: number; tflm_error?: string; tflm_invoke_error?: string }
 
+/** The TFLite Micro build to compare with: x86_64, or arm (32-bit, -fshort-enums, run under qemu-arm). */
+const VARIANT = process.env['TINYML_TFLM_VARIANT'] ?? 'x86_64';
+
 function compare(script: string, model: string, npy: string, n: number): CompareResult {
-  const out = execFileSync(process.execPath, [script, model, npy, '--n', String(n)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const out = execFileSync(process.execPath, [script, model, npy, '--n', String(n), '--variant', VARIANT], { encoding: 'utf8', maxBuffer: 1 << 26 });
   return JSON.parse(out.trim().split('\n').pop()!) as CompareResult;
 }
 
@@ -52,7 +56,9 @@ function evaluatorVsProbe(file: string, model: Model, test: Dataset, dir: string
   const inputs = test.samples.map((s) => sg.inputs.map((t, k) => toTensorArray(sg.tensors[t]!, s[k]!) as Int8Array));
   const inBin = path.join(dir, 'probe-in.bin'), outBin = path.join(dir, 'probe-out.bin');
   fs.writeFileSync(inBin, Buffer.concat(inputs.flat().map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
-  execFileSync(path.join(process.env['TFLM_OUT']!, 'x86_64', 'probe'), [file, String(256 << 20), inBin, outBin], { stdio: 'ignore' });
+  const probe = path.join(process.env['TFLM_OUT']!, VARIANT, 'probe');
+  const [cmd, args] = VARIANT === 'arm' ? ['qemu-arm', ['-L', '/usr/arm-linux-gnueabihf', probe]] : [probe, []];
+  execFileSync(cmd, [...args, file, String(256 << 20), inBin, outBin], { stdio: 'ignore' });
   const got = fs.readFileSync(outBin);
   const ref = TflmReference.create(model);
   let off = 0, differ = 0, values = 0;
