@@ -8,6 +8,7 @@ import {
   expOnNegativeValues, getReciprocal, multiplyByQuantizedMultiplier, quantizeMultiplier, roundingDivideByPot, srdhm,
 } from '../../src/core/quantize/tflm-fixed-point';
 import { TflmReference } from '../../src/core/quantize/tflm-reference';
+import { quantizationReportMarkdown } from '../../src/extension/quantize/report-markdown';
 import { loadRuntimeModel } from '../../src/core/runtime/index';
 import { ModelBuilder, readModel, writeModel, type Model } from '../../src/core/tflite/index';
 
@@ -116,6 +117,10 @@ test('the reference evaluator stays within a few steps of LiteRT on a quantized 
   assert.ok(t.maxLsbVsLiteRt <= 8 && t.fractionDifferVsLiteRt < 0.5);
   const text = formatQuantizationReport({ ...q.report, accuracy: acc });
   assert.match(text, /As TFLite Micro computes it \(reference kernels, bit-exact; first 30 samples\): \S+ SQNR -?\d+\.\d dB/);
+  const md = quantizationReportMarkdown({ ...q.report, accuracy: acc }, [], { source: 'residual.tflite', output: 'residual_int8.tflite' });
+  const section = md.slice(md.indexOf('### As TFLite Micro computes it'));
+  assert.match(section, /on the first \*\*30\*\* held-out samples/);
+  assert.match(section, new RegExp(`\\| [^|]+ \\| ${t.outputs[0]!.sqnrDb.toFixed(1).replace('-', '\\-')} \\|`));
 });
 
 test('a model with an operator the evaluator does not cover says which, and the report says it was not computed', async () => {
