@@ -208,9 +208,9 @@ export class TflmReference {
       for (let oc = 0; oc < outDepth; oc++) {
         let acc = 0;
         const xo = b * depth, wo = oc * depth;
-        for (let d = 0; d < depth; d++) acc += w[wo + d]! * (x[xo + d]! + inOff);
-        if (bias) acc += bias[oc]!;
-        y[b * outDepth + oc] = requantize(wrap32(acc), m[oc]!, s[oc]!, outZp, lo, hi);
+        for (let d = 0; d < depth; d++) acc = (acc + Math.imul(w[wo + d]!, x[xo + d]! + inOff)) | 0; // int32, wrapping as in C++
+        if (bias) acc = (acc + bias[oc]!) | 0;
+        y[b * outDepth + oc] = requantize(acc, m[oc]!, s[oc]!, outZp, lo, hi);
       }
     }
     return y;
@@ -237,11 +237,11 @@ export class TflmReference {
     for (let i = 0; i < x8.length; i++) x[i] = x8[i]! + inOff;
     const y = new Int8Array(B * OH * OW * OC);
     const finish = (yBase: number, oc: number, acc: number) => {
-      y[yBase + oc] = requantize(wrap32(acc + (bias ? bias[oc]! : 0)), m[oc]!, s[oc]!, outZp, lo, hi);
+      y[yBase + oc] = requantize((acc + (bias ? bias[oc]! : 0)) | 0, m[oc]!, s[oc]!, outZp, lo, hi);
     };
     if (depthwise) {
       const depthMultiplier = num(o, 'depth_multiplier', 1) || OC / C;
-      const acc = new Float64Array(OC);
+      const acc = new Int32Array(OC); // int32 sums, wrapping as in C++
       for (let b = 0; b < B; b++) {
         for (let oy = 0; oy < OH; oy++) {
           for (let ox = 0; ox < OW; ox++) {
@@ -253,7 +253,7 @@ export class TflmReference {
                 const ix = ox * sw - padW + dw * kx;
                 if (ix < 0 || ix >= W) continue;
                 const xBase = ((b * H + iy) * W + ix) * C, wBase = (ky * KW + kx) * OC;
-                for (let oc = 0; oc < OC; oc++) acc[oc] += w[wBase + oc]! * x[xBase + Math.floor(oc / depthMultiplier)]!;
+                for (let oc = 0; oc < OC; oc++) acc[oc] = acc[oc]! + Math.imul(w[wBase + oc]!, x[xBase + Math.floor(oc / depthMultiplier)]!);
               }
             }
             const yBase = ((b * OH + oy) * OW + ox) * OC;
@@ -288,7 +288,7 @@ export class TflmReference {
           for (let oc = 0; oc < OC; oc++) {
             const wBase = oc * K, pBase = Math.floor(oc / filtersPerGroup) * K;
             let acc = 0;
-            for (let k = 0; k < K; k++) acc += w[wBase + k]! * patch[pBase + k]!;
+            for (let k = 0; k < K; k++) acc = (acc + Math.imul(w[wBase + k]!, patch[pBase + k]!)) | 0;
             finish(yBase, oc, acc);
           }
         }
