@@ -110,6 +110,7 @@ export function quantizeTests(): TestCase[] {
         const text = (await vscode.workspace.openTextDocument(reportUri)).getText();
         assert.match(text, /^# Quantization report: sensor\\_int8\\\.tflite/);
         assert.match(text, /Quantized vs float model on \*\*40 held-out samples\*\*/);
+        assert.match(text, /### As TFLite Micro computes it\n\nThe quantized model's outputs as TFLite Micro's reference kernels compute them \(bit-exact evaluator\), on the first \*\*40\*\* held-out samples\./);
         assert.match(text, /### Per layer/);
         assert.match(text, /FULLY\\_CONNECTED \\#0/);
         assert.match(text, /## TFLite Micro\n\nEvery operator has a TFLite Micro kernel\./);
