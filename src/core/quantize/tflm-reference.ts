@@ -4,7 +4,8 @@
  * (tensorflow/lite/micro/kernels/*_common.cc, kernels/kernel_util.cc) and the loops of
  * kernels/internal/reference/integer_ops/ at TFLM commit 90b983c2. LiteRT runs the same file through other kernels
  * (XNNPACK, ruy: rounding in float or with one rounding step), so its int8 outputs can differ by a few LSB; this is
- * what a microcontroller with the reference kernels outputs. CMSIS-NN's int8 kernels use the same requantization.
+ * what a microcontroller with the reference kernels outputs. (CMSIS-NN's arm_nn_requantize rounds the same way in its
+ * default build; its kernels were not compared here.)
  *
  * A model with an operator or type listed nowhere here is refused up front (`TflmReference.unsupported`).
  */
