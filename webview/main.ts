@@ -223,6 +223,7 @@ function reportAfterPaint(reason: RenderReport['reason'], started: number, reque
       kind: loaded ? 'summary' : 'error', reason, version: loaded?.version ?? errorVersion, view: active, subgraph,
       tableRowCount: views.get(active)?.rowCount ?? 0, started, baselineScripts, ...(requestId !== undefined ? { requestId } : {}),
       longestTaskMs: longTasks.filter((t) => t.start + t.ms >= started).reduce((m, t) => Math.max(m, t.ms), 0),
+      longTasks: longTasks.filter((t) => t.start + t.ms >= started),
       ...(graphView?.laidOut ? { graph: graphView.testFigures() } : {}),
     });
     vscode.postMessage({ type: 'rendered', report });

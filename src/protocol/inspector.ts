@@ -62,6 +62,10 @@ export interface GraphReport {
   legend: string;
   /** Search hits of the current search text. */
   hits: number;
+  /** Milliseconds of the view's steps: building it and posting the graph to the worker (page thread), the worker's layout, the last frame (page thread). */
+  pageSteps: { construct: number; post: number; worker: number; draw: number };
+  /** performance.now() when the first layout reached each step (constructed, posted, replied, drawn). */
+  marks: Record<string, number>;
 }
 
 /** What the webview rendered, read back from its DOM after rendering: sent only in test runs (the extension's `ExtensionMode.Test`). */
@@ -102,6 +106,8 @@ export interface RenderReport {
   renderMs: number;
   /** The longest task (PerformanceObserver 'longtask', ≥ 50 ms) of the page since the message arrived; 0 when none. */
   longestTaskMs?: number;
+  /** Those long tasks: performance.now() at their start, and their length. */
+  longTasks?: { start: number; ms: number }[];
   /** The Graph view, when it is shown and laid out. */
   graph?: GraphReport;
 }

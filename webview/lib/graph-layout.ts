@@ -322,6 +322,44 @@ export function layeredLayout(input: LayoutInput): LayoutResult {
   return { x: outX, y: outY, pointStart, points: Float64Array.from(pts), width: maxX - minX + 2 * MARGIN, height };
 }
 
+/** A laid-out graph as the page draws it: sizes, the layout, and node and edge bounding boxes (x0, y0, x1, y1 each). */
+export interface PlacedGraph {
+  input: LayoutInput;
+  result: LayoutResult;
+  boxes: Float64Array;
+  edgeBoxes: Float64Array;
+}
+
+/** Everything between a graph model and drawing it, in one call: what the worker runs. */
+export function placeGraph(graph: GraphModel, tensors: TensorShapes): PlacedGraph {
+  const input = layoutInput(graph, tensors);
+  const result = layeredLayout(input);
+  const n = graph.nodes.length;
+  const boxes = new Float64Array(4 * n);
+  for (let i = 0; i < n; i++) {
+    const hw = input.widths[i]! / 2;
+    const hh = input.heights[i]! / 2;
+    boxes[4 * i] = result.x[i]! - hw; boxes[4 * i + 1] = result.y[i]! - hh; boxes[4 * i + 2] = result.x[i]! + hw; boxes[4 * i + 3] = result.y[i]! + hh;
+  }
+  const m = graph.edges.length;
+  const edgeBoxes = new Float64Array(4 * m);
+  for (let j = 0; j < m; j++) {
+    let ex0 = Infinity; let ey0 = Infinity; let ex1 = -Infinity; let ey1 = -Infinity;
+    for (let k = result.pointStart[j]!; k < result.pointStart[j + 1]!; k += 2) {
+      ex0 = Math.min(ex0, result.points[k]!); ex1 = Math.max(ex1, result.points[k]!);
+      ey0 = Math.min(ey0, result.points[k + 1]!); ey1 = Math.max(ey1, result.points[k + 1]!);
+    }
+    edgeBoxes[4 * j] = ex0; edgeBoxes[4 * j + 1] = ey0; edgeBoxes[4 * j + 2] = ex1; edgeBoxes[4 * j + 3] = ey1;
+  }
+  return { input, result, boxes, edgeBoxes };
+}
+
+/** The typed arrays of a placed graph, to transfer from the worker instead of copying. */
+export function placedBuffers(p: PlacedGraph): ArrayBuffer[] {
+  return [p.input.widths, p.input.heights, p.input.edges, p.result.x, p.result.y, p.result.pointStart, p.result.points, p.boxes, p.edgeBoxes]
+    .map((a) => a.buffer as ArrayBuffer);
+}
+
 /** The layout of a graph model as objects (tests, and the page when it has no worker). */
 export function layoutGraph(graph: GraphModel, tensors: TensorShapes = []): GraphLayout {
   const input = layoutInput(graph, tensors);

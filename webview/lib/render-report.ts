@@ -20,6 +20,7 @@ export interface PageState {
   baselineScripts: number;
   /** The longest task seen since `started` (PerformanceObserver 'longtask'). */
   longestTaskMs?: number;
+  longTasks?: { start: number; ms: number }[];
   /** The Graph view's figures, when it is shown (it draws on a canvas). */
   graph?: GraphReport;
 }
@@ -61,6 +62,7 @@ export function readRenderReport(app: HTMLElement, state: PageState): RenderRepo
     errorText: app.querySelector('.error')?.textContent ?? '',
     renderMs: performance.now() - state.started,
     ...(state.longestTaskMs !== undefined ? { longestTaskMs: state.longestTaskMs } : {}),
+    ...(state.longTasks ? { longTasks: state.longTasks } : {}),
     ...(state.graph ? { graph: state.graph } : {}),
     ...(state.requestId !== undefined ? { requestId: state.requestId } : {}),
   };

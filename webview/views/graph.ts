@@ -12,7 +12,7 @@ import { formatBytes, formatCount, formatShape } from '../../src/core/common/for
 import { opNodeId, type GraphModel, type GraphNode } from '../../src/core/inspector/graph';
 import { combinedValue, viewOverlays, type GraphOverlay } from '../../src/core/inspector/graph-overlays';
 import { collapseScopes, maxScopeDepth, operatorScopes } from '../../src/core/inspector/graph-scopes';
-import { layeredLayout, layoutInput, nodeDetail, weightLine, type LayoutInput, type LayoutResult } from '../lib/graph-layout';
+import { nodeDetail, placeGraph, weightLine, type PlacedGraph, type TensorShapes } from '../lib/graph-layout';
 import type { GraphReport } from '../../src/protocol/inspector';
 import type { PageContext, PageView } from '../context';
 import { el, linkButton, vscButton } from '../dom';
@@ -31,15 +31,8 @@ const MINIMAP_H = 140;
 /** Sequential ramp for overlays (light to dark works on both themes with the dark outline). */
 const RAMP = ['#2c7bb6', '#00a6ca', '#00ccbc', '#90eb9d', '#ffff8c', '#f9d057', '#f29e2e', '#e76818', '#d7191c'];
 
-interface Laid {
+interface Laid extends PlacedGraph {
   graph: GraphModel;
-  input: LayoutInput;
-  result: LayoutResult;
-  /** Node bounding boxes: x0, y0, x1, y1 per node. */
-  boxes: Float64Array;
-  index: Map<string, number>;
-  /** Edge bounding boxes for culling. */
-  edgeBoxes: Float64Array;
 }
 
 /** One worker for the page, started lazily; undefined when the page cannot start one (then layout runs here). */
@@ -60,20 +53,21 @@ function layoutWorker(): Worker | null {
   return worker;
 }
 
-/** Lays out in the worker (or, without one, here) and resolves with the result. */
-function runLayout(input: LayoutInput): Promise<{ result: LayoutResult; inWorker: boolean }> {
+/** Lays out in the worker (or, without one, here) and resolves with the result and the worker's milliseconds. */
+function runLayout(graph: GraphModel, shapes: TensorShapes): Promise<{ placed: PlacedGraph; inWorker: boolean; ms: number }> {
+  const here = () => { const t0 = performance.now(); const placed = placeGraph(graph, shapes); return { placed, inWorker: false, ms: performance.now() - t0 }; };
   const w = layoutWorker();
-  if (!w) return Promise.resolve({ result: layeredLayout(input), inWorker: false });
+  if (!w) return Promise.resolve(here());
   const id = nextRequest++;
   return new Promise((resolve, reject) => {
     waiting.set(id, (reply) => {
       if ('error' in reply) {
         // A worker that cannot run (blocked by a policy) reports an error: lay out here instead.
-        try { resolve({ result: layeredLayout(input), inWorker: false }); } catch (err) { reject(err instanceof Error ? err : new Error(String(err))); }
-      } else resolve({ result: reply.result, inWorker: true });
+        try { resolve(here()); } catch (err) { reject(err instanceof Error ? err : new Error(String(err))); }
+      } else resolve({ placed: reply.placed, inWorker: true, ms: reply.ms });
     });
-    const req: LayoutRequest = { id, input: { widths: input.widths.slice(), heights: input.heights.slice(), edges: input.edges.slice() } };
-    w.postMessage(req, [req.input.widths.buffer, req.input.heights.buffer, req.input.edges.buffer]);
+    const req: LayoutRequest = { id, graph, shapes };
+    w.postMessage(req);
   });
 }
 
@@ -137,8 +131,14 @@ export class GraphView implements PageView {
   /** Test runs read these (RenderReport.graph). */
   lastLayoutMs = 0;
   lastLayoutInWorker = false;
+  /** Milliseconds of the steps on the page's thread (test reports). */
+  private readonly phases = { construct: 0, post: 0, worker: 0, draw: 0 };
+  /** performance.now() at each step of the first layout (test reports line them up with the long tasks). */
+  private readonly marks: Record<string, number> = {};
+  private shapes?: TensorShapes;
 
   constructor(private readonly ctx: PageContext) {
+    const t0 = performance.now();
     const g = ctx.subgraph.graph;
     this.overlays = [...viewOverlays(ctx.subgraph), ...ctx.overlays()];
     this.overlaySelect = el('select', { class: 'graph-select', 'aria-label': 'Colour nodes by' }) as HTMLSelectElement;
@@ -173,10 +173,13 @@ export class GraphView implements PageView {
     this.element = el('section', { class: 'graph-view' }, toolbar, el('div', { class: 'graph-body' }, this.canvasBox, this.details));
     this.bindInput();
     new ResizeObserver(() => this.resize()).observe(this.canvasBox);
+    this.phases.construct = performance.now() - t0;
+    this.marks['constructed'] = performance.now();
   }
 
   shown(): void {
-    if (!this.laid && this.layoutRuns === 0) void this.relayout(true);
+    // In a task of its own: the view was just built in this one.
+    if (!this.laid && this.layoutRuns === 0) { this.layoutRuns = -1; setTimeout(() => { this.layoutRuns = 0; void this.relayout(true); }, 0); }
     else this.requestDraw();
   }
 
@@ -220,7 +223,7 @@ export class GraphView implements PageView {
     return {
       nodes: this.laid?.graph.nodes.length ?? 0, edges: this.laid?.graph.edges.length ?? 0, layoutMs: this.lastLayoutMs, inWorker: this.lastLayoutInWorker,
       scale: this.scale, visibleNodes: this.visibleCount(), canvasWidth: this.canvasBox.clientWidth, overlay: this.overlay?.id ?? '',
-      legend: this.legend.hidden ? '' : this.legend.textContent ?? '', hits: this.hits.length,
+      legend: this.legend.hidden ? '' : this.legend.textContent ?? '', hits: this.hits.length, pageSteps: { ...this.phases }, marks: { ...this.marks },
     };
   }
 
@@ -239,13 +242,18 @@ export class GraphView implements PageView {
     let laid = this.cache.get(key);
     if (!laid) {
       const graph = this.graphFor();
-      const input = layoutInput(graph, this.ctx.subgraph.tensors);
       const t0 = performance.now();
-      const { result, inWorker } = await runLayout(input);
+      this.shapes ??= this.ctx.subgraph.tensors.map((t) => ({ shape: t.shape }));
+      const pending = runLayout(graph, this.shapes);
+      this.phases.post = performance.now() - t0;
+      this.marks['posted'] ??= performance.now();
+      const { placed, inWorker, ms } = await pending;
+      this.marks['replied'] ??= performance.now();
       this.lastLayoutMs = performance.now() - t0;
+      this.phases.worker = ms;
       this.lastLayoutInWorker = inWorker;
       if (run !== this.layoutRuns) return;
-      laid = prepare(graph, input, result);
+      laid = { graph, ...placed };
       this.cache.set(key, laid);
     }
     const keepOp = this.selected !== undefined ? this.laid?.graph.nodes[this.selected]?.ref : undefined;
@@ -263,15 +271,15 @@ export class GraphView implements PageView {
     if (this.pendingSelect !== undefined) this.select(this.pendingSelect);
     else if (keepOp !== undefined) { const i = this.nodeOfOp(keepOp); if (i !== undefined) this.selectNode(i, true); }
     this.drawNow();
+    this.marks['drawn'] ??= performance.now();
     this.ctx.drawn('view');
   }
 
   private nodeOfOp(op: number): number | undefined {
     const l = this.laid;
     if (!l) return undefined;
-    const direct = l.index.get(opNodeId(op));
-    if (direct !== undefined) return direct;
-    const i = l.graph.nodes.findIndex((n) => n.folded?.includes(op));
+    const id = opNodeId(op);
+    const i = l.graph.nodes.findIndex((n) => n.id === id || n.folded?.includes(op));
     return i >= 0 ? i : undefined;
   }
 
@@ -463,6 +471,7 @@ export class GraphView implements PageView {
     const l = this.laid;
     const c = this.canvas.getContext('2d');
     if (!l || !c) return;
+    const t0 = performance.now();
     this.theme ??= readTheme(this.canvasBox);
     const th = this.theme;
     const { w, h } = this.viewport();
@@ -544,6 +553,7 @@ export class GraphView implements PageView {
     }
     this.zoomLabel.textContent = `${Math.round(s * 100)}%`;
     this.drawMinimap();
+    this.phases.draw = performance.now() - t0;
   }
 
   private drawMinimap(): void {
@@ -683,28 +693,6 @@ export class GraphView implements PageView {
     new MutationObserver(() => { this.theme = undefined; this.minimapImage = undefined; this.requestDraw(); })
       .observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
   }
-}
-
-function prepare(graph: GraphModel, input: LayoutInput, result: LayoutResult): Laid {
-  const n = graph.nodes.length;
-  const boxes = new Float64Array(4 * n);
-  const index = new Map<string, number>();
-  for (let i = 0; i < n; i++) {
-    index.set(graph.nodes[i]!.id, i);
-    const hw = input.widths[i]! / 2; const hh = input.heights[i]! / 2;
-    boxes[4 * i] = result.x[i]! - hw; boxes[4 * i + 1] = result.y[i]! - hh; boxes[4 * i + 2] = result.x[i]! + hw; boxes[4 * i + 3] = result.y[i]! + hh;
-  }
-  const m = graph.edges.length;
-  const edgeBoxes = new Float64Array(4 * m);
-  for (let j = 0; j < m; j++) {
-    let ex0 = Infinity; let ey0 = Infinity; let ex1 = -Infinity; let ey1 = -Infinity;
-    for (let k = result.pointStart[j]!; k < result.pointStart[j + 1]!; k += 2) {
-      ex0 = Math.min(ex0, result.points[k]!); ex1 = Math.max(ex1, result.points[k]!);
-      ey0 = Math.min(ey0, result.points[k + 1]!); ey1 = Math.max(ey1, result.points[k + 1]!);
-    }
-    edgeBoxes[4 * j] = ex0; edgeBoxes[4 * j + 1] = ey0; edgeBoxes[4 * j + 2] = ex1; edgeBoxes[4 * j + 3] = ey1;
-  }
-  return { graph, input, result, boxes, index, edgeBoxes };
 }
 
 function formatValue(o: GraphOverlay, v: number): string {
