@@ -43,6 +43,12 @@ if (fs.existsSync(path.join(root, 'webview/main.ts'))) {
     platform: 'browser', format: 'iife', target: 'es2022',
     define: { GRAPH_WORKER_SOURCE: JSON.stringify(worker.outputFiles[0].text) },
   }));
+  // The Compare page (TinyML: Compare Models…): two Graph views side by side.
+  builds.push(build({
+    ...common, entryPoints: [path.join(root, 'webview/compare.ts')], outfile: path.join(root, 'dist/compare.js'),
+    platform: 'browser', format: 'iife', target: 'es2022',
+    define: { GRAPH_WORKER_SOURCE: JSON.stringify(worker.outputFiles[0].text) },
+  }));
 }
 await Promise.all(builds);
 fs.chmodSync(path.join(root, 'dist/cli.js'), 0o755);

@@ -118,4 +118,6 @@ export type WebviewMessage =
   | { type: 'rendered'; report: RenderReport }
   | { type: 'weights'; subgraph: number; tensor: number }
   | { type: 'channels'; subgraph: number; tensor: number }
-  | { type: 'copy'; format: 'markdown' | 'csv'; text: string; rows: number };
+  | { type: 'copy'; format: 'markdown' | 'csv'; text: string; rows: number }
+  /** "Compare with…": open TinyML: Compare Models… with this model as A. */
+  | { type: 'compare' };

@@ -136,6 +136,8 @@ export class GraphView implements PageView {
   /** performance.now() at each step of the first layout (test reports line them up with the long tasks). */
   private readonly marks: Record<string, number> = {};
   private shapes?: TensorShapes;
+  private readonly busy: HTMLElement;
+  private minimapTimer?: ReturnType<typeof setTimeout>;
 
   constructor(private readonly ctx: PageContext) {
     const t0 = performance.now();
@@ -166,10 +168,17 @@ export class GraphView implements PageView {
       vscButton('−', () => this.zoomBy(1 / 1.25), { secondary: true, title: 'Zoom out (-)' }),
       vscButton('+', () => this.zoomBy(1.25), { secondary: true, title: 'Zoom in (+)' }),
       vscButton('Fit', () => this.fit(), { secondary: true, title: 'Fit the whole graph (0)' }),
+      ctx.compareWith ? vscButton('Compare with…', () => ctx.compareWith?.(), { secondary: true, title: 'Open this model and another side by side (TinyML: Compare Models…)' }) : null,
     );
     this.status.textContent = `${g.nodes.length} nodes · ${g.edges.length} edges${g.foldedOps ? ` · ${g.foldedOps} weight DEQUANTIZEs folded` : ''}`;
     this.details.append(el('p', { class: 'muted' }, 'Select an operator to see its details.'));
-    this.canvasBox.append(el('p', { class: 'muted pad graph-busy' }, el('vscode-progress-ring', { class: 'inline-ring' }), `Laying out ${g.nodes.length} nodes…`));
+    // Everything is in the DOM from the start (the page lays it out now, not when the layout arrives); the canvas
+    // and minimap stay hidden under the "laying out" note until there is something to draw.
+    this.busy = el('p', { class: 'muted pad graph-busy' }, el('vscode-progress-ring', { class: 'inline-ring' }), `Laying out ${g.nodes.length} nodes…`);
+    this.minimap.hidden = true;
+    this.tooltip.hidden = true;
+    this.legend.hidden = true;
+    this.canvasBox.append(this.canvas, this.minimap, this.tooltip, this.legend, this.busy);
     this.element = el('section', { class: 'graph-view' }, toolbar, el('div', { class: 'graph-body' }, this.canvasBox, this.details));
     this.bindInput();
     new ResizeObserver(() => this.resize()).observe(this.canvasBox);
@@ -191,7 +200,13 @@ export class GraphView implements PageView {
     if (!this.laid) { this.pendingSelect = op; return; }
     this.pendingSelect = undefined;
     const i = this.nodeOfOp(op);
-    if (i !== undefined) this.selectNode(i, true);
+    if (i !== undefined) this.selectNode(i, true, false);
+  }
+
+  /** The selected operator, if an operator node is selected. */
+  get selectedOp(): number | undefined {
+    const n = this.selected !== undefined ? this.laid?.graph.nodes[this.selected] : undefined;
+    return n?.kind === 'op' ? n.ref : undefined;
   }
 
   /** An overlay computed by the extension (latency, SQNR) arrived. */
@@ -262,7 +277,7 @@ export class GraphView implements PageView {
     this.hovered = undefined;
     this.minimapImage = undefined;
     this.computeValues();
-    if (!this.canvas.isConnected) this.canvasBox.replaceChildren(this.canvas, this.minimap, this.tooltip, this.legend);
+    this.busy.remove();
     this.canvasBox.setAttribute('data-graph-nodes', String(laid.graph.nodes.length));
     this.canvasBox.setAttribute('data-graph-edges', String(laid.graph.edges.length));
     this.resize(false);
@@ -342,10 +357,12 @@ export class GraphView implements PageView {
 
   // ---- selection and details ----
 
-  private selectNode(i: number, centre: boolean): void {
+  private selectNode(i: number, centre: boolean, notify = true): void {
     const l = this.laid;
     if (!l) return;
     this.selected = i;
+    const picked = l.graph.nodes[i]!;
+    if (notify && picked.kind === 'op') this.ctx.selected?.(picked.ref);
     if (centre) {
       const r = this.viewport();
       this.scale = Math.max(this.scale, 0.8);
@@ -552,8 +569,10 @@ export class GraphView implements PageView {
       if (lines === 3) c.fillText(clip(weightLine(n, this.ctx.subgraph.tensors)), cx, top + 33);
     }
     this.zoomLabel.textContent = `${Math.round(s * 100)}%`;
-    this.drawMinimap();
     this.phases.draw = performance.now() - t0;
+    // The minimap's picture of the whole graph is drawn in a task of its own the first time, after the view.
+    if (this.minimapImage) this.drawMinimap();
+    else if (this.minimapTimer === undefined) this.minimapTimer = setTimeout(() => { this.minimapTimer = undefined; this.minimap.hidden = false; this.drawMinimap(); }, 0);
   }
 
   private drawMinimap(): void {

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { buildInspectorView, type SubgraphView } from '../../../src/core/inspector/view';
 import { loadModel, writeModel } from '../../../src/core/tflite';
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import type { CompareCommandArgs, CompareCommandResult } from '../../../src/extension/compare/compare-command';
 import type { TinymlApi } from '../../../src/extension/extension';
 import type { RenderReport } from '../../../src/protocol/inspector';
 import { branchingModel } from '../../helpers/graph-models';
@@ -72,6 +73,25 @@ export function graphTests(): TestCase[] {
         assert.equal(found.graph!.hits, searchHits(sg, 'block42/'));
         const scoped = await api.revealInInspector(uri, { view: 'graph', overlay: 'macs' });
         assert.match(scoped.graph!.legend, /MACs/);
+      },
+    },
+    {
+      name: 'graph: Compare Models shows hello_world float and int8 side by side, every layer of the float model matched',
+      timeoutMs: 60_000,
+      fn: async () => {
+        await activated();
+        const a = copyIntoWorkspace('../shared/models/tflm/examples/hello_world/hello_world_float.tflite', 'hello_world_float.tflite');
+        const b = copyIntoWorkspace('../shared/models/tflm/examples/hello_world/hello_world_int8.tflite', 'hello_world_int8.tflite');
+        const args: CompareCommandArgs = { a: a.fsPath, b: b.fsPath };
+        const result = await vscode.commands.executeCommand<CompareCommandResult>('tinyml.compareModels', args);
+        assert.equal(result.status, 'shown', result.message);
+        const floatOps = loadModel(fs.readFileSync(a.fsPath)).model.subgraphs[0]!.operators.length;
+        console.log(`    compare hello_world: ${result.matches} layers matched, ${result.onlyA} only in A, ${result.onlyB} only in B`);
+        assert.equal(result.matches, floatOps);
+        assert.ok(result.page, 'the page reported');
+        assert.equal(result.page.rows, result.matches);
+        assert.equal(result.page.graphs, 2, 'both graphs laid out');
+        await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       },
     },
     {
