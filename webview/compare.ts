@@ -30,17 +30,17 @@ function render(msg: CompareMessage): void {
   const { a, b, comparison: c } = msg;
   const bToA = new Map(c.matches.map((m) => [m.b, m.a]));
   const aToB = new Map(c.matches.map((m) => [m.a, m.b]));
-  let graphs: [GraphView, GraphView] | undefined;
+  const graphs: GraphView[] = [];
   let syncing = false;
   const laidOut = new Set<number>();
   const rowsByA = new Map<number, HTMLElement>();
   let selectedRow: HTMLElement | undefined;
 
   const selectPair = (opA: number | undefined, opB: number | undefined, from: 'a' | 'b' | 'table') => {
-    if (syncing || !graphs) return;
+    if (syncing || graphs.length < 2) return;
     syncing = true;
-    if (from !== 'a' && opA !== undefined) graphs[0].select(opA);
-    if (from !== 'b' && opB !== undefined) graphs[1].select(opB);
+    if (from !== 'a' && opA !== undefined) graphs[0]!.select(opA);
+    if (from !== 'b' && opB !== undefined) graphs[1]!.select(opB);
     syncing = false;
     selectedRow?.classList.remove('selected');
     selectedRow = opA !== undefined ? rowsByA.get(opA) : undefined;
@@ -54,7 +54,7 @@ function render(msg: CompareMessage): void {
     view: s.view,
     subgraph: s.view.subgraphs[0]!,
     // The compare page has only graphs: a click-through to an operator selects it in the same graph.
-    reveal: (target) => { if (target.index !== undefined && (target.view === 'operators' || target.view === 'graph')) graphs?.[which === 'a' ? 0 : 1].select(target.index); },
+    reveal: (target) => { if (target.index !== undefined && (target.view === 'operators' || target.view === 'graph')) graphs[which === 'a' ? 0 : 1]?.select(target.index); },
     copy: () => undefined,
     requestWeights: () => undefined,
     requestChannels: () => undefined,
@@ -65,7 +65,7 @@ function render(msg: CompareMessage): void {
 
   const ga = new GraphView(ctxFor(a, 'a'));
   const gb = new GraphView(ctxFor(b, 'b'));
-  graphs = [ga, gb];
+  graphs.push(ga, gb);
   const header = el('header', { class: 'page-header compare-header' },
     el('h1', {}, `${a.fileName} ↔ ${b.fileName}`),
     el('span', { class: 'muted' }, `file ${formatBytes(c.fileBytes[0])} → ${formatBytes(c.fileBytes[1])}${percent(c.fileBytes[0], c.fileBytes[1])} · ` +
