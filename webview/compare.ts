@@ -45,7 +45,9 @@ function render(msg: CompareMessage): void {
     selectedRow?.classList.remove('selected');
     selectedRow = opA !== undefined ? rowsByA.get(opA) : undefined;
     selectedRow?.classList.add('selected');
-    selectedRow?.scrollIntoView({ block: 'nearest' });
+    // Scroll the table, not the page.
+    const box = selectedRow?.closest('.compare-table') as HTMLElement | null | undefined;
+    if (selectedRow && box && (selectedRow.offsetTop < box.scrollTop || selectedRow.offsetTop > box.scrollTop + box.clientHeight - 24)) box.scrollTop = selectedRow.offsetTop - 24;
     report();
   };
 

@@ -570,8 +570,11 @@ export class GraphView implements PageView {
     }
     this.zoomLabel.textContent = `${Math.round(s * 100)}%`;
     this.phases.draw = performance.now() - t0;
-    // The minimap's picture of the whole graph is drawn in a task of its own the first time, after the view.
-    if (this.minimapImage) this.drawMinimap();
+    // The minimap only when the graph does not fit in the view; its picture of the whole graph is drawn in a task
+    // of its own the first time, after the view.
+    const fits = r.width * s <= w && r.height * s <= h;
+    if (fits) this.minimap.hidden = true;
+    else if (this.minimapImage) { this.minimap.hidden = false; this.drawMinimap(); }
     else if (this.minimapTimer === undefined) this.minimapTimer = setTimeout(() => { this.minimapTimer = undefined; this.minimap.hidden = false; this.drawMinimap(); }, 0);
   }
 
