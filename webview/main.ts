@@ -21,7 +21,7 @@ import { el } from './dom';
 import { readRenderReport } from './lib/render-report';
 import { VIEW_NAMES } from './lib/view-names';
 import './inspector.css';
-import { GraphView } from './views/graph';
+import { GraphView, prepareGraphLayout } from './views/graph';
 import { MemoryView } from './views/memory';
 import { OperatorsView } from './views/operators';
 import { OverviewView } from './views/overview';
@@ -240,6 +240,9 @@ window.addEventListener('message', (event: MessageEvent<InspectorMessage>) => {
       if (!msg.view.subgraphs[subgraph]) subgraph = 0;
       build(loaded, active);
       app.removeAttribute('aria-busy');
+      // The graph is laid out in the worker meanwhile, so the Graph tab opens on a finished layout.
+      const shown = msg.view.subgraphs[subgraph];
+      if (shown) setTimeout(() => prepareGraphLayout(shown), 0);
       if (needsAsyncDraw(active)) awaiting = { reason: 'paint', started };
       else reportAfterPaint('paint', started);
       break;

@@ -49,7 +49,7 @@ export type InspectorMessage =
 export interface GraphReport {
   nodes: number;
   edges: number;
-  /** Milliseconds from asking for the layout to having it (in the worker when `inWorker`). */
+  /** Milliseconds the view waited for its layout (laid out in the worker when `inWorker`, started when the model arrived). */
   layoutMs: number;
   inWorker: boolean;
   /** Zoom: 1 draws the 12 px labels at 12 px. */

@@ -71,6 +71,18 @@ function runLayout(graph: GraphModel, shapes: TensorShapes): Promise<{ placed: P
   });
 }
 
+/**
+ * Layouts of the expanded graph (no scope collapsed) by graph model, started as soon as the model arrives
+ * (prepareGraphLayout) so that the worker has usually finished when the Graph tab is first shown.
+ */
+const prepared = new WeakMap<GraphModel, Promise<{ placed: PlacedGraph; inWorker: boolean; ms: number }>>();
+
+/** Starts laying out a subgraph's graph in the worker, in the background; the Graph view takes the result. */
+export function prepareGraphLayout(sg: { graph: GraphModel; tensors: readonly { shape: number[] }[] }): void {
+  if (prepared.has(sg.graph) || !layoutWorker()) return;
+  prepared.set(sg.graph, runLayout(sg.graph, sg.tensors.map((t) => ({ shape: t.shape }))));
+}
+
 interface Theme {
   bg: string; fg: string; muted: string; node: string; edge: string; focus: string; hit: string; font: string; cat: Record<string, string>;
 }
@@ -259,7 +271,7 @@ export class GraphView implements PageView {
       const graph = this.graphFor();
       const t0 = performance.now();
       this.shapes ??= this.ctx.subgraph.tensors.map((t) => ({ shape: t.shape }));
-      const pending = runLayout(graph, this.shapes);
+      const pending = (graph === this.ctx.subgraph.graph ? prepared.get(graph) : undefined) ?? runLayout(graph, this.shapes);
       this.phases.post = performance.now() - t0;
       this.marks['posted'] ??= performance.now();
       const { placed, inWorker, ms } = await pending;
