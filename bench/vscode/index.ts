@@ -94,22 +94,23 @@ async function inspectorFirstPaint(api: TinymlApi): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
-/** Opens `file` in the inspector, shows the Overview, then times the click on the Graph tab until its first paint. */
+/**
+ * Opens `file` in the inspector and clicks the Graph tab as soon as the page has painted (the worker's layout,
+ * started when the model arrived, may still be running: the cold case), timing the click to the graph's first paint.
+ */
 async function graphPaint(api: TinymlApi, file: string, label: string, budgetMs: number): Promise<void> {
   const uri = vscode.Uri.file(file);
   const painted = nextPaint(api, uri, 'paint');
+  const t0 = performance.now();
   await vscode.commands.executeCommand('vscode.openWith', uri, 'tinyml.modelInspector');
   await painted;
-  const t0 = performance.now();
-  await api.revealInInspector(uri, { view: 'operators' });
-  const tabMs = performance.now() - t0;
-  await api.revealInInspector(uri, { view: 'overview' });
+  const openMs = performance.now() - t0;
   const t1 = performance.now();
   const report = await api.revealInInspector(uri, { view: 'graph' });
   const paintMs = performance.now() - t1;
   const g = report.graph;
   figure(`graph: ${label} first paint`, paintMs, budgetMs,
-    `anchor: switching to its Operators tab took ${tabMs.toFixed(0)} ms; ${g?.nodes} nodes, layout ${g?.layoutMs.toFixed(0)} ms ${g?.inWorker ? 'in the worker' : 'on the page'}`);
+    `anchor: opening it to the page's first paint took ${openMs.toFixed(0)} ms; the webview's part ${report.renderMs.toFixed(0)} ms; ${g?.nodes} nodes, waited ${g?.layoutMs.toFixed(0)} ms for the worker (${g?.pageSteps.worker.toFixed(0)} ms of layout there)${g?.inWorker ? '' : ' (NOT in the worker)'}`);
   figure(`graph: ${label} longest webview task`, report.longestTaskMs ?? 0, BUDGET.graphLongTaskMs,
     `long tasks during the paint: ${(report.longTasks ?? []).map((t) => t.ms.toFixed(0)).join(', ') || 'none'}`);
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
