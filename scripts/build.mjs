@@ -32,9 +32,22 @@ const builds = [
   }),
 ];
 if (fs.existsSync(path.join(root, 'webview/main.ts'))) {
+  // The graph layout worker is bundled first and inlined into the page's bundle as a string: the page starts it
+  // from a blob URL (CSP `worker-src blob:`), since a webview cannot start a worker from its resource origin.
+  const worker = await build({
+    ...common, sourcemap: false, entryPoints: [path.join(root, 'webview/graph-worker.ts')], write: false,
+    platform: 'browser', format: 'iife', target: 'es2022',
+  });
   builds.push(build({
     ...common, entryPoints: [path.join(root, 'webview/main.ts')], outfile: path.join(root, 'dist/webview.js'),
     platform: 'browser', format: 'iife', target: 'es2022',
+    define: { GRAPH_WORKER_SOURCE: JSON.stringify(worker.outputFiles[0].text) },
+  }));
+  // The Compare page (TinyML: Compare Models…): two Graph views side by side.
+  builds.push(build({
+    ...common, entryPoints: [path.join(root, 'webview/compare.ts')], outfile: path.join(root, 'dist/compare.js'),
+    platform: 'browser', format: 'iife', target: 'es2022',
+    define: { GRAPH_WORKER_SOURCE: JSON.stringify(worker.outputFiles[0].text) },
   }));
 }
 await Promise.all(builds);

@@ -2,11 +2,14 @@
 // Screenshots of the model inspector in a real VS Code (code-server + headless Chromium), for docs/images/.
 //
 //   node scripts/build.mjs && node scripts/screenshots.mjs [model.tflite] [--out docs/images] [--themes dark,light]
+//     [--views overview,tensors,graph] [--overlay live] [--compare a.tflite,b.tflite] [--prefix inspector]
 //
 // Opens the model (default ../shared/models/tflm/models/person_detect.tflite, copied into a temporary workspace)
 // through Quick Open, where the inspector is the default editor for .tflite, then shows the Overview, Tensors and Graph
 // tabs and saves one PNG per view and theme: inspector-<view>-<theme>.png. It also prints the time from opening the
-// file to the webview's first paint, and any Content Security Policy violation the page logged.
+// file to the webview's first paint, and any Content Security Policy violation the page logged. `--overlay` colours
+// the graph by that overlay (live, output, macs); `--compare` also runs TinyML: Compare Models… on the two files
+// and saves compare-<theme>.png.
 // Needs code-server from `bash scripts/setup-code-server.sh` (cached in $TINYML_CACHE, default ~/.cache/tinyml-toolkit).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,6 +27,9 @@ const option = (name, fallback) => {
 const outDir = path.resolve(option('out', path.join(root, 'docs', 'images')));
 const themes = option('themes', 'dark,light').split(',');
 const views = option('views', 'overview,tensors,graph').split(',');
+const overlay = option('overlay', '');
+const compare = option('compare', '').split(',').filter(Boolean).map((f) => path.resolve(f));
+const prefix = option('prefix', 'inspector');
 const model = path.resolve(args[0] ?? path.join(root, '..', 'shared', 'models', 'tflm', 'models', 'person_detect.tflite'));
 const THEME_NAMES = { dark: 'Default Dark Modern', light: 'Default Light Modern' };
 
@@ -60,6 +66,7 @@ async function shoot(theme) {
   fs.mkdirSync(path.join(tmp, 'data', 'User'), { recursive: true });
   fs.mkdirSync(workspace);
   fs.copyFileSync(model, path.join(workspace, path.basename(model)));
+  for (const f of compare) fs.copyFileSync(f, path.join(workspace, path.basename(f)));
   fs.writeFileSync(path.join(tmp, 'data', 'User', 'settings.json'), JSON.stringify({
     'workbench.colorTheme': THEME_NAMES[theme] ?? theme, 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true,
     'workbench.secondarySideBar.defaultVisibility': 'hidden', 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false,
@@ -101,7 +108,8 @@ async function shoot(theme) {
     await page.keyboard.press('Control+p');
     await page.waitForSelector('.quick-input-widget input', { timeout: 15_000 });
     await page.keyboard.type(path.basename(model));
-    await sleep(1000);
+    await page.waitForSelector('.quick-input-widget .monaco-list-row', { timeout: 15_000 });
+    await sleep(1500);
     const opened = Date.now();
     await page.keyboard.press('Enter');
     const frame = await inspectorFrame(page, 30_000).catch(async (err) => {
@@ -117,9 +125,11 @@ async function shoot(theme) {
     for (const view of views) {
       await frame.click(`vscode-tab-header[data-view="${view}"]`);
       if (view === 'graph') {
-        // Select the third operator so the picture shows the details pane too.
-        await frame.waitForSelector('svg.graph .node', { timeout: 20_000 });
-        await frame.click('svg.graph .node[data-node="op2"]');
+        // Colour by the overlay, then select the operator below the input so the picture shows the details pane too.
+        await frame.waitForSelector('[data-graph-nodes]', { timeout: 20_000 });
+        if (overlay) await frame.selectOption('select[aria-label="Colour nodes by"]', overlay);
+        const box = await frame.locator('.graph-canvas').boundingBox();
+        if (box) await frame.locator('canvas.graph').click({ position: { x: box.width / 2, y: 130 } });
       }
       if (view === 'weights') {
         // Pick the largest constant: its histogram is the interesting part of this view.
@@ -130,7 +140,43 @@ async function shoot(theme) {
       }
       await sleep(900);
       await page.mouse.move(1270, 790); // no hover effects or tooltips in the picture
-      const file = path.join(outDir, `inspector-${view}-${theme}.png`);
+      const file = path.join(outDir, `${prefix}-${view}-${theme}.png`);
+      await page.screenshot({ path: file });
+      lap(`saved ${path.relative(root, file)} (${Math.round(fs.statSync(file).size / 1024)} KB)`);
+    }
+    if (compare.length === 2) {
+      await page.keyboard.press('Control+p');
+      await page.waitForSelector('.quick-input-widget input', { timeout: 15_000 });
+      await page.keyboard.type(path.basename(compare[0]));
+      await page.waitForSelector('.quick-input-widget .monaco-list-row', { timeout: 15_000 });
+      await sleep(1500);
+      await page.keyboard.press('Enter');
+      await inspectorFrame(page, 30_000);
+      await page.keyboard.press('Control+Shift+p');
+      await page.waitForSelector('.quick-input-widget input', { timeout: 15_000 });
+      await page.keyboard.type('TinyML: Compare Models');
+      await sleep(800);
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('.quick-input-widget input', { timeout: 15_000 });
+      await sleep(500);
+      await page.keyboard.type(path.basename(compare[1]));
+      await sleep(800);
+      await page.keyboard.press('Enter');
+      let cf;
+      for (let i = 0; i < 400 && !cf; i++) {
+        for (const f of page.frames()) {
+          if (await f.evaluate(() => document.querySelectorAll('.compare-graphs [data-graph-nodes]').length === 2).catch(() => false)) cf = f;
+        }
+        if (!cf) await sleep(50);
+      }
+      if (!cf) throw new Error('the compare view did not render');
+      await sleep(800);
+      // Select the first matched layer: both graphs and the table show it.
+      await cf.click('[data-rows="matches"] tbody tr:nth-child(2)');
+      await cf.evaluate(() => window.scrollTo(0, 0)); // the click scrolled the row into view
+      await sleep(600);
+      await page.mouse.move(1270, 790);
+      const file = path.join(outDir, `compare-${theme}.png`);
       await page.screenshot({ path: file });
       lap(`saved ${path.relative(root, file)} (${Math.round(fs.statSync(file).size / 1024)} KB)`);
     }

@@ -1,5 +1,5 @@
 /** What every view of the inspector page can read and do. */
-import type { ChannelQuant, InspectorDetails, InspectorView, RevealTarget, SubgraphView } from '../src/protocol/inspector';
+import type { ChannelQuant, GraphOverlay, InspectorDetails, InspectorView, RevealTarget, SubgraphView } from '../src/protocol/inspector';
 
 export interface PageContext {
   fileName: string;
@@ -13,6 +13,12 @@ export interface PageContext {
   requestChannels(tensor: number, done: (quant: ChannelQuant) => void): void;
   /** Tells the page that a view finished drawing something asynchronously (graph layout, weights). */
   drawn(reason: 'view' | 'weights'): void;
+  /** Graph overlays the extension sent for this subgraph so far (latency, SQNR). */
+  overlays(): GraphOverlay[];
+  /** The user selected an operator in the graph (the compare page selects its match on the other side). */
+  selected?(op: number): void;
+  /** Opens the Compare view with this model as A (the inspector page; absent on the compare page). */
+  compareWith?(): void;
 }
 
 /** A view of the page: built once per file version and subgraph, kept while its tab is hidden. */
@@ -28,4 +34,8 @@ export interface PageView {
   detailsArrived?(): void;
   /** The tab became visible (the graph lays itself out only then). */
   shown?(): void;
+  /** A graph overlay arrived from the extension. */
+  overlayArrived?(overlay: GraphOverlay): void;
+  /** Graph: colour by this overlay. */
+  setOverlay?(id: string): void;
 }

@@ -14,14 +14,14 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { formatBytes } from '../src/core/common/format';
 import type {
-  ChannelQuant, InspectorDetails, InspectorMessage, InspectorView, RenderReport, RevealTarget, ViewName, WebviewMessage,
+  ChannelQuant, GraphOverlay, InspectorDetails, InspectorMessage, InspectorView, RenderReport, RevealTarget, ViewName, WebviewMessage,
 } from '../src/protocol/inspector';
 import type { PageContext, PageView } from './context';
 import { el } from './dom';
 import { readRenderReport } from './lib/render-report';
 import { VIEW_NAMES } from './lib/view-names';
 import './inspector.css';
-import { GraphView } from './views/graph';
+import { GraphView, prepareGraphLayout } from './views/graph';
 import { MemoryView } from './views/memory';
 import { OperatorsView } from './views/operators';
 import { OverviewView } from './views/overview';
@@ -47,6 +47,8 @@ interface Loaded {
   version: number;
   view: InspectorView;
   details?: InspectorDetails;
+  /** Graph overlays from the extension, by subgraph. */
+  overlays?: Map<number, GraphOverlay[]>;
 }
 
 let loaded: Loaded | undefined;
@@ -65,6 +67,12 @@ const channelRequests = new Map<string, (quant: ChannelQuant) => void>();
 const reportRenders = app.dataset.reportRenders === 'on';
 /** Scripts in the document before we rendered anything (ours, and any the webview host adds); counted for reports only. */
 const baselineScripts = reportRenders ? document.querySelectorAll('script').length : 0;
+/** Test runs only: the page's long tasks (≥ 50 ms), start and duration, for RenderReport.longestTaskMs. */
+const longTasks: { start: number; ms: number }[] = [];
+if (reportRenders && typeof PerformanceObserver !== 'undefined' && PerformanceObserver.supportedEntryTypes?.includes('longtask')) {
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) longTasks.push({ start: e.startTime, ms: e.duration }); })
+    .observe({ type: 'longtask', buffered: true });
+}
 
 function remember(): void {
   vscode.setState({ active, subgraph });
@@ -83,6 +91,8 @@ function context(l: Loaded): PageContext {
       channelRequests.set(`${subgraph}:${tensor}`, done);
       vscode.postMessage({ type: 'channels', subgraph, tensor });
     },
+    overlays: () => loaded?.overlays?.get(subgraph) ?? [],
+    compareWith: () => vscode.postMessage({ type: 'compare' }),
     drawn: (reason) => {
       // A pending weights report waits for the weights; a pending paint or view report for whichever drawing ends.
       if (!awaiting || (awaiting.reason === 'weights' && reason !== 'weights')) return;
@@ -187,6 +197,7 @@ function reveal(target: RevealTarget): void {
   awaiting = wantsWeights ? { reason: 'weights', started, requestId } : undefined;
   const v = showTab(target.view);
   if (!wantsWeights && needsAsyncDraw(target.view)) awaiting = { reason: 'view', started, requestId };
+  if (target.overlay !== undefined) v.setOverlay?.(target.overlay);
   if (target.filter !== undefined) v.setFilter?.(target.filter);
   if (target.index !== undefined) v.select?.(target.index);
   if (target.copy) v.copy?.(target.copy);
@@ -208,9 +219,13 @@ function renderError(fileName: string, title: string, message: string): void {
 function reportAfterPaint(reason: RenderReport['reason'], started: number, requestId?: number): void {
   if (!reportRenders) return;
   requestAnimationFrame(() => setTimeout(() => {
+    const graphView = active === 'graph' ? views.get('graph') as GraphView | undefined : undefined;
     const report = readRenderReport(app, {
       kind: loaded ? 'summary' : 'error', reason, version: loaded?.version ?? errorVersion, view: active, subgraph,
       tableRowCount: views.get(active)?.rowCount ?? 0, started, baselineScripts, ...(requestId !== undefined ? { requestId } : {}),
+      longestTaskMs: longTasks.filter((t) => t.start + t.ms >= started).reduce((m, t) => Math.max(m, t.ms), 0),
+      longTasks: longTasks.filter((t) => t.start + t.ms >= started),
+      ...(graphView?.laidOut ? { graph: graphView.testFigures() } : {}),
     });
     vscode.postMessage({ type: 'rendered', report });
   }, 0));
@@ -225,6 +240,9 @@ window.addEventListener('message', (event: MessageEvent<InspectorMessage>) => {
       if (!msg.view.subgraphs[subgraph]) subgraph = 0;
       build(loaded, active);
       app.removeAttribute('aria-busy');
+      // The graph is laid out in the worker meanwhile, so the Graph tab opens on a finished layout.
+      const shown = msg.view.subgraphs[subgraph];
+      if (shown) setTimeout(() => prepareGraphLayout(shown), 0);
       if (needsAsyncDraw(active)) awaiting = { reason: 'paint', started };
       else reportAfterPaint('paint', started);
       break;
@@ -258,6 +276,14 @@ window.addEventListener('message', (event: MessageEvent<InspectorMessage>) => {
     case 'reveal':
       reveal(msg.target);
       break;
+    case 'overlay': {
+      if (!loaded || msg.version !== loaded.version) return;
+      loaded.overlays ??= new Map();
+      const list = (loaded.overlays.get(msg.subgraph) ?? []).filter((o) => o.id !== msg.overlay.id);
+      loaded.overlays.set(msg.subgraph, [...list, msg.overlay]);
+      if (msg.subgraph === subgraph) views.get('graph')?.overlayArrived?.(msg.overlay);
+      break;
+    }
   }
 });
 

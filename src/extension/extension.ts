@@ -12,6 +12,7 @@ import { registerExportCommands } from './export/register';
 import { INSPECTOR_VIEW_TYPE, ModelInspectorProvider, type InspectorHostTimings } from './inspector/model-inspector-provider';
 import { InspectorRenderReports } from './inspector/render-reports';
 import { registerQuantizeCommand } from './quantize/register';
+import { registerCompareCommand } from './compare/compare-command';
 
 /**
  * What `activate` returns in test runs only (`vscode.extensions.getExtension(...).exports`; undefined for a user):
@@ -46,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): TinymlApi | undefine
   registerArenaFeatures(context);
   registerExportCommands(context);
   registerQuantizeCommand(context);
+  registerCompareCommand(context);
   const activateMs = performance.now() - started;
   if (!reports) return undefined;
   return {

@@ -8,8 +8,9 @@ import type { ModelSummary } from '../core/analysis/summary';
 import type { InspectorDetails, InspectorView, SubgraphView } from '../core/inspector/view';
 import type { WeightStats } from '../core/inspector/weight-stats';
 import type { ChannelQuant } from '../core/inspector/tables';
+import type { GraphOverlay } from '../core/inspector/graph-overlays';
 
-export type { ModelSummary, InspectorDetails, InspectorView, SubgraphView, WeightStats, ChannelQuant };
+export type { ModelSummary, InspectorDetails, InspectorView, SubgraphView, WeightStats, ChannelQuant, GraphOverlay };
 
 /** The inspector's tabs; their order on the page is webview/lib/view-names.ts. */
 export type ViewName = 'overview' | 'operators' | 'tensors' | 'graph' | 'weights' | 'memory';
@@ -26,6 +27,8 @@ export interface RevealTarget {
   copy?: 'markdown' | 'csv';
   /** Set by the extension: the report answering this request carries it back. */
   requestId?: number;
+  /** Graph: colour the nodes by this overlay (GraphOverlay.id; '' for operator type). */
+  overlay?: string;
 }
 
 /** Extension -> webview. */
@@ -35,7 +38,35 @@ export type InspectorMessage =
   | { type: 'error'; fileName: string; version: number; title: string; message: string }
   | { type: 'weights'; subgraph: number; tensor: number; stats?: WeightStats; error?: string }
   | { type: 'channels'; subgraph: number; tensor: number; quant?: ChannelQuant }
-  | { type: 'reveal'; target: RevealTarget };
+  | { type: 'reveal'; target: RevealTarget }
+  /**
+   * A per-operator metric for the Graph view's colouring that the view model does not hold (MACs and activation
+   * memory it derives itself): estimated latency, the per-layer SQNR of a quantization report of this model.
+   */
+  | { type: 'overlay'; version: number; subgraph: number; overlay: GraphOverlay };
+
+/** What the Graph view shows, for test reports: drawn on a canvas, so read from the view, not the DOM. */
+export interface GraphReport {
+  nodes: number;
+  edges: number;
+  /** Milliseconds the view waited for its layout (laid out in the worker when `inWorker`, started when the model arrived). */
+  layoutMs: number;
+  inWorker: boolean;
+  /** Zoom: 1 draws the 12 px labels at 12 px. */
+  scale: number;
+  visibleNodes: number;
+  /** Width of the graph's canvas on screen, px. */
+  canvasWidth: number;
+  overlay: string;
+  /** Text of the overlay's legend (title, range). */
+  legend: string;
+  /** Search hits of the current search text. */
+  hits: number;
+  /** Milliseconds of the view's steps: building it and posting the graph to the worker (page thread), the worker's layout, the last frame (page thread). */
+  pageSteps: { construct: number; post: number; worker: number; draw: number };
+  /** performance.now() when the first layout reached each step (constructed, posted, replied, drawn). */
+  marks: Record<string, number>;
+}
 
 /** What the webview rendered, read back from its DOM after rendering: sent only in test runs (the extension's `ExtensionMode.Test`). */
 export interface RenderReport {
@@ -73,6 +104,12 @@ export interface RenderReport {
   requestId?: number;
   /** Milliseconds from the message's arrival to the frame after rendering (a paint has happened). */
   renderMs: number;
+  /** The longest task (PerformanceObserver 'longtask', ≥ 50 ms) of the page since the message arrived; 0 when none. */
+  longestTaskMs?: number;
+  /** Those long tasks: performance.now() at their start, and their length. */
+  longTasks?: { start: number; ms: number }[];
+  /** The Graph view, when it is shown and laid out. */
+  graph?: GraphReport;
 }
 
 /** Webview -> extension. */
@@ -81,4 +118,6 @@ export type WebviewMessage =
   | { type: 'rendered'; report: RenderReport }
   | { type: 'weights'; subgraph: number; tensor: number }
   | { type: 'channels'; subgraph: number; tensor: number }
-  | { type: 'copy'; format: 'markdown' | 'csv'; text: string; rows: number };
+  | { type: 'copy'; format: 'markdown' | 'csv'; text: string; rows: number }
+  /** "Compare with…": open TinyML: Compare Models… with this model as A. */
+  | { type: 'compare' };

@@ -3,7 +3,7 @@
  * calls this only when the extension asked for reports (`data-report-renders` on #app, set in ExtensionMode.Test);
  * a user's inspector never scans its DOM.
  */
-import type { RenderReport, ViewName } from '../../src/protocol/inspector';
+import type { GraphReport, RenderReport, ViewName } from '../../src/protocol/inspector';
 
 /** What the page's own state adds to what the DOM shows. */
 export interface PageState {
@@ -18,6 +18,11 @@ export interface PageState {
   requestId?: number;
   /** <script> elements in the document before we rendered anything (ours, and any the webview host adds). */
   baselineScripts: number;
+  /** The longest task seen since `started` (PerformanceObserver 'longtask'). */
+  longestTaskMs?: number;
+  longTasks?: { start: number; ms: number }[];
+  /** The Graph view's figures, when it is shown (it draws on a canvas). */
+  graph?: GraphReport;
 }
 
 /** Tags and attributes our code never creates: finding one means a model string was parsed as markup. */
@@ -46,8 +51,8 @@ export function readRenderReport(app: HTMLElement, state: PageState): RenderRepo
     operatorOpcodes: column('operators', 2),
     tensorNames: column('tensors', 2),
     tableRowCount: state.tableRowCount,
-    graphNodes: app.querySelectorAll('svg.graph .node').length,
-    graphEdges: app.querySelectorAll('svg.graph .edge').length,
+    graphNodes: Number(app.querySelector('[data-graph-nodes]')?.getAttribute('data-graph-nodes') ?? 0),
+    graphEdges: Number(app.querySelector('[data-graph-edges]')?.getAttribute('data-graph-edges') ?? 0),
     ...(weightsEl ? { weights: {
       tensor: Number(weightsEl.getAttribute('data-weights')), count: Number(stat('values').replace(/,/g, '')),
       bins: app.querySelectorAll('.weights-panel svg .bar').length, min: stat('min'), max: stat('max'),
@@ -56,6 +61,9 @@ export function readRenderReport(app: HTMLElement, state: PageState): RenderRepo
     foreignElements: foreign + document.querySelectorAll('script').length - state.baselineScripts,
     errorText: app.querySelector('.error')?.textContent ?? '',
     renderMs: performance.now() - state.started,
+    ...(state.longestTaskMs !== undefined ? { longestTaskMs: state.longestTaskMs } : {}),
+    ...(state.longTasks ? { longTasks: state.longTasks } : {}),
+    ...(state.graph ? { graph: state.graph } : {}),
     ...(state.requestId !== undefined ? { requestId: state.requestId } : {}),
   };
 }

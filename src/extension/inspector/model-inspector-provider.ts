@@ -249,6 +249,9 @@ export class ModelInspectorProvider implements vscode.CustomReadonlyEditorProvid
         await post(webview, { type: 'channels', subgraph: msg.subgraph, tensor: msg.tensor, ...(quant ? { quant } : {}) });
         break;
       }
+      case 'compare':
+        await vscode.commands.executeCommand('tinyml.compareModels', doc.uri);
+        break;
       case 'copy':
         await vscode.env.clipboard.writeText(msg.text);
         vscode.window.setStatusBarMessage(`Copied ${msg.rows} rows as ${msg.format === 'csv' ? 'CSV' : 'Markdown'}`, 4000);

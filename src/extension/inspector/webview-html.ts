@@ -1,6 +1,7 @@
 /**
  * The inspector page's HTML shell. It holds no model data: the summary arrives by postMessage and is rendered as text
- * by dist/webview.js. The CSP allows only our own script (by nonce) and our own stylesheet.
+ * by dist/webview.js. The CSP allows only our own script (by nonce), our own stylesheet, and the graph layout
+ * worker our script starts from a blob URL.
  */
 export interface InspectorPageParts {
   /** `webview.cspSource`: the origin our bundled resources are served from. */
@@ -21,6 +22,8 @@ export function inspectorHtml(parts: InspectorPageParts): string {
     `style-src ${parts.cspSource}`,
     `font-src ${parts.cspSource}`,
     `img-src ${parts.cspSource} data:`,
+    // The graph layout worker, started from a blob URL made from our own bundle (webview/views/graph.ts).
+    'worker-src blob:',
   ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">

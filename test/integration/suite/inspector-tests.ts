@@ -21,7 +21,7 @@ import { activated, EXTENSION_ID } from './tinyml-api';
 
 const VIEW_TYPE = 'tinyml.modelInspector';
 
-function workspaceFile(name: string): vscode.Uri {
+export function workspaceFile(name: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'the test run opens a workspace folder');
   return vscode.Uri.joinPath(folder.uri, name);
@@ -46,7 +46,7 @@ async function openedInInspector(uri: vscode.Uri): Promise<void> {
 
 
 /** Resolves with the next report for `uri` that matches; subscribe before triggering what renders it. */
-function nextReport(api: TinymlApi, uri: vscode.Uri, match: (r: RenderReport) => boolean, timeoutMs = 20_000): Promise<RenderReport> {
+export function nextReport(api: TinymlApi, uri: vscode.Uri, match: (r: RenderReport) => boolean, timeoutMs = 20_000): Promise<RenderReport> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { sub.dispose(); reject(new Error(`no matching render of ${path.basename(uri.fsPath)} within ${timeoutMs} ms`)); }, timeoutMs);
     const sub = api.onDidInspectorRender((e) => {
@@ -72,7 +72,7 @@ function personDetect(): vscode.Uri {
 }
 
 /** Copies a model from beside the project into the workspace at run time (never into the repository). */
-function copyIntoWorkspace(relativeToRoot: string, name: string): vscode.Uri {
+export function copyIntoWorkspace(relativeToRoot: string, name: string): vscode.Uri {
   const from = path.join(projectRoot(), relativeToRoot);
   if (!fs.existsSync(from)) throw new Skip(`${relativeToRoot} is absent`);
   const uri = workspaceFile(name);
@@ -108,7 +108,7 @@ async function paintAfter(api: TinymlApi, uri: vscode.Uri, open: () => Thenable<
 }
 
 /** Opens `uri` with the inspector the way VS Code does for a click, and waits for the webview's first paint. */
-async function openAndPaint(api: TinymlApi, uri: vscode.Uri, timeoutMs = 20_000): Promise<{ report: RenderReport; ms: number }> {
+export async function openAndPaint(api: TinymlApi, uri: vscode.Uri, timeoutMs = 20_000): Promise<{ report: RenderReport; ms: number }> {
   await closeInspectorTabs(uri);
   const painted = nextReport(api, uri, (r) => r.reason === 'paint', timeoutMs);
   const started = performance.now();

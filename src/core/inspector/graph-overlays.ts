@@ -1,0 +1,57 @@
+/**
+ * Per-operator metrics the Graph view colours its nodes by (with a legend, the value on hover). The ones the view
+ * model already holds are derived here (MACs from analysis/op-cost, the bytes an operator writes, the activation
+ * bytes alive while it runs from the activation timeline); others arrive later by message from the extension
+ * (estimated latency, the per-layer SQNR of a quantization report) in the same shape.
+ */
+import type { SubgraphView } from './view';
+
+export type OverlayUnit = 'bytes' | 'count' | 'ms' | 'dB';
+
+export interface GraphOverlay {
+  id: string;
+  label: string;
+  unit: OverlayUnit;
+  /** Per operator index; null where the metric does not apply. */
+  values: (number | null)[];
+  /** True for SQNR: a low value is the one to look at, so the colour scale runs the other way. */
+  lowIsBad?: boolean;
+  /** Where the numbers come from, for the legend (e.g. the board of a latency estimate). */
+  source?: string;
+}
+
+export function viewOverlays(sg: SubgraphView): GraphOverlay[] {
+  const live: (number | null)[] = sg.operators.map(() => null);
+  for (const s of sg.activations.steps) live[s.op] = s.liveBytes;
+  return [
+    { id: 'live', label: 'Activation memory (live)', unit: 'bytes', values: live, source: 'activation bytes alive while the operator runs' },
+    { id: 'output', label: 'Output size', unit: 'bytes', values: sg.operators.map((o) => o.outputBytes) },
+    { id: 'macs', label: 'MACs', unit: 'count', values: sg.operators.map((o) => o.macs) },
+  ];
+}
+
+/**
+ * Per-layer SQNR as an overlay: each layer of a quantization report names its tensor; the operator writing the
+ * tensor of that name in this subgraph gets the value.
+ */
+export function sqnrOverlay(sg: SubgraphView, layers: readonly { tensor: string; sqnrDb: number }[], source?: string): GraphOverlay {
+  const byName = new Map(layers.map((l) => [l.tensor, l.sqnrDb]));
+  const values: (number | null)[] = sg.operators.map(() => null);
+  for (const t of sg.tensors) {
+    const v = byName.get(t.name);
+    if (v !== undefined && t.producer !== undefined) values[t.producer] = v;
+  }
+  return { id: 'sqnr', label: 'SQNR per layer', unit: 'dB', values, lowIsBad: true, ...(source ? { source } : {}) };
+}
+
+/** The value of a node that stands for several operators (a collapsed scope): the sum, or for SQNR the worst. */
+export function combinedValue(overlay: GraphOverlay, ops: readonly number[]): number | null {
+  let out: number | null = null;
+  for (const op of ops) {
+    const v = overlay.values[op];
+    if (v === null || v === undefined) continue;
+    if (out === null) out = v;
+    else out = overlay.lowIsBad ? Math.min(out, v) : overlay.id === 'live' ? Math.max(out, v) : out + v;
+  }
+  return out;
+}

@@ -1,0 +1,119 @@
+/**
+ * The Compare page (bundled to dist/compare.js): two models side by side, each in the inspector's Graph view, above
+ * the table of matched layers (core/inspector/compare.ts) with output shapes and MACs of both, and the file and
+ * weight size difference. Selecting a layer in either graph or in the table selects its match on the other side.
+ * In test runs only it tells the extension what it drew.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import { formatBytes, formatCount, formatShape } from '../src/core/common/format';
+import type { CompareMessage, ComparePageMessage, CompareSide, ModelComparison } from '../src/protocol/compare';
+import type { PageContext } from './context';
+import { el, linkButton } from './dom';
+import './inspector.css';
+import { GraphView } from './views/graph';
+
+interface VsCodeApi { postMessage(message: ComparePageMessage): void }
+declare function acquireVsCodeApi(): VsCodeApi;
+const vscode = acquireVsCodeApi();
+const app = document.getElementById('app') as HTMLElement;
+const reportRenders = app.dataset.reportRenders === 'on';
+
+function percent(a: number, b: number): string {
+  if (!a) return '';
+  const d = ((b - a) / a) * 100;
+  return ` (${d >= 0 ? '+' : ''}${d.toFixed(1)} %)`;
+}
+
+function render(msg: CompareMessage): void {
+  const { a, b, comparison: c } = msg;
+  const bToA = new Map(c.matches.map((m) => [m.b, m.a]));
+  const aToB = new Map(c.matches.map((m) => [m.a, m.b]));
+  const graphs: GraphView[] = [];
+  let syncing = false;
+  const laidOut = new Set<number>();
+  const rowsByA = new Map<number, HTMLElement>();
+  let selectedRow: HTMLElement | undefined;
+
+  const selectPair = (opA: number | undefined, opB: number | undefined, from: 'a' | 'b' | 'table') => {
+    if (syncing || graphs.length < 2) return;
+    syncing = true;
+    if (from !== 'a' && opA !== undefined) graphs[0]!.select(opA);
+    if (from !== 'b' && opB !== undefined) graphs[1]!.select(opB);
+    syncing = false;
+    selectedRow?.classList.remove('selected');
+    selectedRow = opA !== undefined ? rowsByA.get(opA) : undefined;
+    selectedRow?.classList.add('selected');
+    // Scroll the table, not the page.
+    const box = selectedRow?.closest('.compare-table') as HTMLElement | null | undefined;
+    if (selectedRow && box && (selectedRow.offsetTop < box.scrollTop || selectedRow.offsetTop > box.scrollTop + box.clientHeight - 24)) box.scrollTop = selectedRow.offsetTop - 24;
+    report();
+  };
+
+  const ctxFor = (s: CompareSide, which: 'a' | 'b'): PageContext => ({
+    fileName: s.fileName,
+    view: s.view,
+    subgraph: s.view.subgraphs[0]!,
+    // The compare page has only graphs: a click-through to an operator selects it in the same graph.
+    reveal: (target) => { if (target.index !== undefined && (target.view === 'operators' || target.view === 'graph')) graphs[which === 'a' ? 0 : 1]?.select(target.index); },
+    copy: () => undefined,
+    requestWeights: () => undefined,
+    requestChannels: () => undefined,
+    overlays: () => [],
+    drawn: () => { laidOut.add(which === 'a' ? 0 : 1); report(); },
+    selected: (op) => (which === 'a' ? selectPair(op, aToB.get(op), 'a') : selectPair(bToA.get(op), op, 'b')),
+  });
+
+  const ga = new GraphView(ctxFor(a, 'a'));
+  const gb = new GraphView(ctxFor(b, 'b'));
+  graphs.push(ga, gb);
+  const header = el('header', { class: 'page-header compare-header' },
+    el('h1', {}, `${a.fileName} ↔ ${b.fileName}`),
+    el('span', { class: 'muted' }, `file ${formatBytes(c.fileBytes[0])} → ${formatBytes(c.fileBytes[1])}${percent(c.fileBytes[0], c.fileBytes[1])} · ` +
+      `weights ${formatBytes(c.weightBytes[0])} → ${formatBytes(c.weightBytes[1])}${percent(c.weightBytes[0], c.weightBytes[1])} · ` +
+      `${c.matches.length} layers matched, ${c.onlyA.length} only in A, ${c.onlyB.length} only in B`));
+  const side = (s: CompareSide, g: GraphView, label: string) => el('div', { class: 'compare-side' }, el('h2', {}, `${label}: ${s.fileName}`), g.element);
+  const table = layerTable(msg, rowsByA, (opA, opB) => selectPair(opA, opB, 'table'));
+  app.replaceChildren(header, el('div', { class: 'compare-graphs' }, side(a, ga, 'A'), side(b, gb, 'B')),
+    el('h2', {}, 'Matched layers'), el('p', { class: 'muted' },
+      'Matched by output tensor name, then by the sequence of compute operators with equal output shapes. Per-layer SQNR is not computed here: ' +
+      'it needs both models run on the same inputs (Quantize Model reports it per layer).'), table);
+  app.removeAttribute('aria-busy');
+  ga.shown();
+  gb.shown();
+
+  function report(): void {
+    if (!reportRenders || laidOut.size < 2) return;
+    vscode.postMessage({ type: 'shown', rows: rowsByA.size, graphs: laidOut.size,
+      ...(ga.selectedOp !== undefined ? { selectedA: ga.selectedOp } : {}), ...(gb.selectedOp !== undefined ? { selectedB: gb.selectedOp } : {}) });
+  }
+}
+
+function layerTable(msg: CompareMessage, rowsByA: Map<number, HTMLElement>, pick: (a: number, b: number) => void): HTMLElement {
+  const { a, b, comparison: c } = msg;
+  const sa = a.view.subgraphs[0]!;
+  const sb = b.view.subgraphs[0]!;
+  const shape = (s: typeof sa, op: number) => { const t = s.operators[op]?.outputs[0]; return t !== undefined && t >= 0 ? formatShape(s.tensors[t]!.shape) : ''; };
+  const tbody = el('tbody');
+  for (const m of c.matches as ModelComparison['matches']) {
+    const oa = sa.operators[m.a]!;
+    const ob = sb.operators[m.b]!;
+    const row = el('tr', { tabindex: '0' },
+      el('td', {}, linkButton(`#${m.a}`, () => pick(m.a, m.b))), el('td', { class: 'mono' }, oa.opcode), el('td', {}, shape(sa, m.a)),
+      el('td', {}, linkButton(`#${m.b}`, () => pick(m.a, m.b))), el('td', { class: 'mono' }, ob.opcode), el('td', {}, shape(sb, m.b)),
+      el('td', {}, formatCount(oa.macs)), el('td', {}, formatBytes(oa.outputBytes)), el('td', {}, formatBytes(ob.outputBytes)), el('td', { class: 'muted' }, m.by));
+    row.addEventListener('click', () => pick(m.a, m.b));
+    row.addEventListener('keydown', (e) => { if (e.key === 'Enter') pick(m.a, m.b); });
+    rowsByA.set(m.a, row);
+    tbody.append(row);
+  }
+  return el('div', { class: 'compare-table' }, el('table', { class: 'data', 'data-rows': 'matches' },
+    el('thead', {}, el('tr', {}, ...['A', 'opcode', 'output', 'B', 'opcode', 'output', 'MACs', 'A output', 'B output', 'matched by'].map((h) => el('th', {}, h)))),
+    tbody));
+}
+
+window.addEventListener('message', (event: MessageEvent<CompareMessage>) => {
+  if (event.data.type === 'compare') render(event.data);
+});
+vscode.postMessage({ type: 'ready' });
