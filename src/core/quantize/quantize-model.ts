@@ -6,7 +6,7 @@ import type { Dataset } from '../data/dataset';
 import { RuntimeError } from '../runtime/index';
 import { writeModel, type Model } from '../tflite/index';
 import { gatherStatistics } from './calibrate';
-import { buildRecipe, hasFullyConnected, RANGE_METHODS, scoringSet, searchRecipe, type RecipeChoices, type RecipeContext } from './recipe';
+import { AUTO_METHODS, BIAS_CORRECTION_SAMPLES, buildRecipe, hasFullyConnected, scoringSet, searchRecipe, type RecipeChoices, type RecipeContext } from './recipe';
 import { throwIfAborted } from './errors';
 import { float16Weights } from './float16-weights';
 import { dynamicRangeWeights } from './dynamic-range';
@@ -49,7 +49,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
     }
     const intRange = activation === 'int16' ? INT16_ACTIVATION : INT8_ACTIVATION;
     const choices: RecipeChoices = {
-      methods: options.calibration ? [options.calibration] : RANGE_METHODS,
+      methods: options.calibration ? [options.calibration] : AUTO_METHODS,
       perChannelFullyConnected: options.perChannelFullyConnected !== undefined || !hasFullyConnected(prepared) ? [!!options.perChannelFullyConnected] : [false, true],
       biasCorrection: options.biasCorrection !== undefined ? [options.biasCorrection] : [false, true],
     };
@@ -57,7 +57,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
     if (!correctable.length) choices.biasCorrection = [false];
     const needsHistograms = choices.methods.some((m) => m !== 'minmax');
     const stats = await gatherStatistics(prepared, calibration, tensorsToCalibrate(prepared, activation), {
-      name, minMaxOnly: !needsHistograms, ...(choices.biasCorrection.includes(true) ? { channelSums: correctable } : {}),
+      name, minMaxOnly: !needsHistograms, ...(choices.biasCorrection.includes(true) ? { channelSums: correctable, channelSumSamples: BIAS_CORRECTION_SAMPLES } : {}),
     }, hooks);
     const ctx: RecipeContext = {
       floatModel: prepared, stats, calibration, intRange, symmetric: activation === 'int16',
@@ -76,7 +76,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
       const built = await buildRecipe(ctx, only, hooks);
       graph = built.graph;
       quantized = built.model;
-      recipe = { chosen: only, forced, candidates: [] };
+      recipe = { chosen: only, forced, candidates: [], ...(built.perTensor ? { perTensor: built.perTensor } : {}) };
     } else {
       // Scored against the model as given, on held-out samples: scoring on the calibration samples favours the
       // ranges fitted to them (measured: percentile over MSE on ResNet-8, the reverse on new data).
@@ -93,6 +93,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
       recipe = {
         chosen: search.chosen, forced, candidates: search.candidates,
         scoredOn: { source: scoring.source, samples: scoring.samples.length, heldOut: !!options.heldOut },
+        ...(search.perTensor ? { perTensor: search.perTensor } : {}),
       };
     }
     warnings.push(...graph.warnings);

@@ -7,7 +7,7 @@ import type { Dataset } from '../data/dataset';
 import type { RuntimeTypedArray } from '../runtime/index';
 import { elementCount, TensorType, tensorTypeName, type Model, type Tensor } from '../tflite/index';
 import { QuantizeError } from './errors';
-import { INT16_ACTIVATION, INT8_ACTIVATION, quantizeValue, UINT8_ACTIVATION } from './quant-math';
+import { INT16_ACTIVATION, INT8_ACTIVATION, quantizeValue, UINT8_ACTIVATION, type IntRange } from './quant-math';
 
 /** Checks that every sample fits the model's inputs; the message names the sample, input, and what was expected. */
 export function checkDataset(model: Model, data: Dataset, what: string): void {
@@ -33,6 +33,12 @@ export function checkDataset(model: Model, data: Dataset, what: string): void {
   });
 }
 
+/** quantizeValue over a whole array (a plain loop: this runs for every input of every quantized run). */
+function quantizeInto<T extends Int8Array | Uint8Array | Int16Array>(out: T, values: Float32Array, scale: number, zeroPoint: number, range: IntRange): T {
+  for (let i = 0; i < values.length; i++) out[i] = quantizeValue(values[i]!, scale, zeroPoint, range);
+  return out;
+}
+
 /** A float sample as the typed array the runtime takes for `tensor`. */
 export function toTensorArray(tensor: Tensor, values: Float32Array): RuntimeTypedArray {
   const q = tensor.quantization;
@@ -40,9 +46,9 @@ export function toTensorArray(tensor: Tensor, values: Float32Array): RuntimeType
   const zp = q?.zeroPoint[0] ?? 0;
   switch (tensor.type) {
     case TensorType.FLOAT32: return values;
-    case TensorType.INT8: return Int8Array.from(values, (v) => quantizeValue(v, scale, zp, INT8_ACTIVATION));
-    case TensorType.UINT8: return Uint8Array.from(values, (v) => quantizeValue(v, scale, zp, UINT8_ACTIVATION));
-    case TensorType.INT16: return Int16Array.from(values, (v) => quantizeValue(v, scale, zp, INT16_ACTIVATION));
+    case TensorType.INT8: return quantizeInto(new Int8Array(values.length), values, scale, zp, INT8_ACTIVATION);
+    case TensorType.UINT8: return quantizeInto(new Uint8Array(values.length), values, scale, zp, UINT8_ACTIVATION);
+    case TensorType.INT16: return quantizeInto(new Int16Array(values.length), values, scale, zp, INT16_ACTIVATION);
     case TensorType.INT32: return Int32Array.from(values, (v) => Math.round(v));
     default:
       throw new QuantizeError('unsupported-model', `input "${tensor.name}" is ${tensorTypeName(tensor.type)}; only float and integer inputs can be fed from data.`);
