@@ -182,6 +182,32 @@ export async function loadObserved(model: Model, data: Dataset, tensors: readonl
   return { observed: single, done: checked, forwardMs };
 }
 
+/**
+ * `model` observing `tensors`, in batches of `batch` when a batched copy loads and gives the same ranges as single
+ * runs on the leading samples of `data` (see loadObserved); else one sample per call.
+ */
+export async function loadBatched(model: Model, data: Dataset, tensors: readonly number[], name: string, batch: number): Promise<ObservedModel> {
+  const single = await ObservedModel.load(model, tensors, name, 1);
+  if (batch < 2) return single;
+  let batched: ObservedModel | undefined;
+  try {
+    batched = await ObservedModel.load(model, tensors, name, batch);
+    const checked = data.samples.slice(0, Math.min(batch, SAMPLES_CHECKED));
+    const reference = new Map<number, [number, number]>();
+    for (const s of checked) single.run(s, (t, v) => rangeOf(reference, t, v));
+    const seen = new Map<number, [number, number]>();
+    batched.runBatch(checked, (t, v) => rangeOf(seen, t, v));
+    if (sameRanges(reference, seen)) {
+      single.dispose();
+      return batched;
+    }
+    batched.dispose();
+  } catch {
+    batched?.dispose();
+  }
+  return single;
+}
+
 export async function observeAll(observed: ObservedModel, data: Dataset, from: number, visit: Visit, progress: (done: number) => void, hooks: QuantizeHooks, last: { t: number }): Promise<number> {
   let forwardMs = 0;
   for (let i = from; i < data.samples.length; i += observed.batch) {

@@ -4,7 +4,8 @@
  */
 import type { Dataset } from '../data/dataset';
 import { BuiltinOperator, readModel, TensorType, builtinOperatorName, type Model, type Tensor } from '../tflite/index';
-import { ObservedModel } from './calibrate';
+import { breathe, loadBatched, ObservedModel } from './calibrate';
+import { calibrationBatch } from './batching';
 import { QuantizeError, throwIfAborted } from './errors';
 import { checkDataset, toFloat } from './tensor-io';
 import type { AccuracyReport, LayerAccuracy, OutputAccuracy, QuantizeHooks } from './types';
@@ -46,7 +47,9 @@ function argMax(values: Float32Array): number {
 const isQuantized = (t: Tensor) => (t.type === TensorType.INT8 || t.type === TensorType.INT16 || t.type === TensorType.UINT8) && !!t.quantization?.scale.length;
 
 /** Tensors of the float model and their quantized counterparts (same name, activation in both), in execution order. */
-function pairedActivations(floatModel: Model, quantModel: Model): { f: number; q: number; producer: string }[] {
+interface Pair { f: number; q: number; producer: string }
+
+function pairedActivations(floatModel: Model, quantModel: Model): Pair[] {
   const fsg = floatModel.subgraphs[0]!;
   const qsg = quantModel.subgraphs[0]!;
   const qByName = new Map<string, number>();
@@ -93,27 +96,67 @@ export async function evaluateQuantization(floatBytes: Uint8Array, quantBytes: U
   if (fsg.outputs.length !== qsg.outputs.length) {
     throw new QuantizeError('unsupported-model', `the quantized model has ${qsg.outputs.length} outputs, the float model ${fsg.outputs.length}: they are not the same model.`);
   }
+  const fTensors = pairs.map((p) => p.f);
+  const qTensors = pairs.map((p) => p.q);
+  // Both models run the same samples per call: batched where both allow it (checked against single runs).
+  const batch = Math.min(calibrationBatch(floatModel, fTensors), calibrationBatch(quantModel, qTensors), heldOut.samples.length);
+  const floatRun = await loadBatched(floatModel, heldOut, fTensors, 'the float model', batch);
+  let quantRun: ObservedModel | undefined;
+  try {
+    quantRun = await loadBatched(quantModel, heldOut, qTensors, 'the quantized model', floatRun.batch);
+    if (quantRun.batch === floatRun.batch) return await compareRuns(floatModel, quantModel, pairs, floatRun, quantRun, heldOut, hooks);
+  } finally {
+    floatRun.dispose();
+    quantRun?.dispose();
+  }
+  // The quantized copy would not batch: both one sample per call.
+  return evaluateOneByOne(floatModel, quantModel, pairs, heldOut, hooks);
+}
+
+async function evaluateOneByOne(floatModel: Model, quantModel: Model, pairs: Pair[], heldOut: Dataset, hooks: QuantizeHooks): Promise<AccuracyReport> {
   const floatRun = await ObservedModel.load(floatModel, pairs.map((p) => p.f), 'the float model');
   let quantRun: ObservedModel | undefined;
   try {
     quantRun = await ObservedModel.load(quantModel, pairs.map((p) => p.q), 'the quantized model');
+    return await compareRuns(floatModel, quantModel, pairs, floatRun, quantRun, heldOut, hooks);
+  } finally {
+    floatRun.dispose();
+    quantRun?.dispose();
+  }
+}
+
+/** Runs both models over `heldOut`, the same samples per call, and compares outputs and paired intermediates. */
+async function compareRuns(floatModel: Model, quantModel: Model, pairs: Pair[], floatRun: ObservedModel, quantRun: ObservedModel, heldOut: Dataset, hooks: QuantizeHooks): Promise<AccuracyReport> {
+  const fsg = floatModel.subgraphs[0]!;
+  const qsg = quantModel.subgraphs[0]!;
+  {
     const outputs = fsg.outputs.map(() => new ErrorAccumulator());
     const layers = pairs.map(() => new ErrorAccumulator());
     let agree = 0;
     const classifier = isClassifier(floatModel);
     const fIndex = new Map<number, number>(pairs.map((p, k) => [p.f, k]));
     const qIndex = new Map<number, number>(pairs.map((p, k) => [p.q, k]));
-    for (let i = 0; i < heldOut.samples.length; i++) {
+    const fOut = new Set(fsg.outputs);
+    const qOut = new Set(qsg.outputs);
+    const last = { t: performance.now() };
+    for (let i = 0; i < heldOut.samples.length; i += floatRun.batch) {
       throwIfAborted(hooks.signal, 'Evaluation');
-      const sample = heldOut.samples[i]!;
+      const chunk = heldOut.samples.slice(i, i + floatRun.batch);
+      // Each visit holds the chunk's samples concatenated in order, for both models alike.
       const fVals = new Map<number, Float32Array>();
-      floatRun.run(sample, (t, v) => { if (fIndex.has(t) || fsg.outputs.includes(t)) fVals.set(t, toFloat(fsg.tensors[t]!, v)); });
+      floatRun.runBatch(chunk, (t, v) => { if (fIndex.has(t) || fOut.has(t)) fVals.set(t, toFloat(fsg.tensors[t]!, v)); });
       const qVals = new Map<number, Float32Array>();
-      quantRun.run(sample, (t, v) => { if (qIndex.has(t) || qsg.outputs.includes(t)) qVals.set(t, toFloat(qsg.tensors[t]!, v)); });
+      quantRun.runBatch(chunk, (t, v) => { if (qIndex.has(t) || qOut.has(t)) qVals.set(t, toFloat(qsg.tensors[t]!, v)); });
       fsg.outputs.forEach((t, k) => outputs[k]!.add(fVals.get(t)!, qVals.get(qsg.outputs[k]!)!));
       pairs.forEach((p, k) => layers[k]!.add(fVals.get(p.f)!, qVals.get(p.q)!));
-      if (classifier && argMax(fVals.get(fsg.outputs[0]!)!) === argMax(qVals.get(qsg.outputs[0]!)!)) agree++;
-      hooks.onProgress?.(i + 1, heldOut.samples.length, 'evaluating');
+      if (classifier) {
+        const f = fVals.get(fsg.outputs[0]!)!;
+        const q = qVals.get(qsg.outputs[0]!)!;
+        const n = f.length / chunk.length;
+        for (let r = 0; r < chunk.length; r++) if (argMax(f.subarray(r * n, (r + 1) * n)) === argMax(q.subarray(r * n, (r + 1) * n))) agree++;
+      }
+      hooks.onProgress?.(Math.min(heldOut.samples.length, i + floatRun.batch), heldOut.samples.length, 'evaluating');
+      await breathe(last);
     }
     // Integer outputs (ARG_MAX indices, ...) are not approximations of anything: no SQNR for them.
     const outputReports: OutputAccuracy[] = fsg.outputs.flatMap((t, k) => (fsg.tensors[t]!.type !== TensorType.FLOAT32 ? [] : [{
@@ -132,8 +175,5 @@ export async function evaluateQuantization(floatBytes: Uint8Array, quantBytes: U
     const report: AccuracyReport = { source: heldOut.source, samples: heldOut.samples.length, outputs: outputReports, layers: layerReports };
     if (classifier) report.top1Agreement = agree / heldOut.samples.length;
     return report;
-  } finally {
-    floatRun.dispose();
-    quantRun?.dispose();
   }
 }
