@@ -34,8 +34,9 @@ export type ChannelSums = Map<number, { sums: Float64Array; count: number }>;
 /**
  * @param floatSums per-channel sums of the float model's `biasCorrectionTensors` over `data`, when the calibration
  *   pass already gathered them (then only the quantized model runs here; `data` must be exactly the samples summed)
+ * @param batchable whether the float graph runs batched correctly, when calibration checked it (CalibrationStats)
  */
-export async function applyBiasCorrection(floatModel: Model, quantModel: Model, data: Dataset, hooks: QuantizeHooks = {}, floatSums?: ChannelSums): Promise<Model> {
+export async function applyBiasCorrection(floatModel: Model, quantModel: Model, data: Dataset, hooks: QuantizeHooks = {}, floatSums?: ChannelSums, batchable?: boolean): Promise<Model> {
   const fsg = floatModel.subgraphs[0]!;
   const qsg = quantModel.subgraphs[0]!;
   const qByName = new Map<string, number>();
@@ -62,7 +63,7 @@ export async function applyBiasCorrection(floatModel: Model, quantModel: Model, 
   const last = { t: performance.now() };
   // Each model runs in batches where it allows them (checked against single runs, calibrate.ts loadObserved).
   const pass = async (model: Model, tensors: number[], name: string, visit: Visit) => {
-    const loaded = await loadObserved(model, data, tensors, name, false, visit, last);
+    const loaded = await loadObserved(model, data, tensors, name, false, visit, last, batchable);
     try {
       await observeAll(loaded.observed, data, loaded.done, visit, (d) => hooks.onProgress?.(d, data.samples.length, 'bias correction'), hooks, last);
     } finally {

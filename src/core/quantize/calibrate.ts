@@ -151,10 +151,18 @@ const SAMPLES_CHECKED = 4;
  * ranges as their single-sample runs (which `visit` receives, so the check costs one extra call). Returns the model
  * and how many leading samples were already visited.
  */
-export async function loadObserved(model: Model, data: Dataset, tensors: readonly number[], name: string, minMaxOnly: boolean, visit: Visit, last: { t: number }): Promise<{ observed: ObservedModel; done: number; forwardMs: number }> {
-  const single = await ObservedModel.load(model, tensors, name, 1, minMaxOnly);
+export async function loadObserved(model: Model, data: Dataset, tensors: readonly number[], name: string, minMaxOnly: boolean, visit: Visit, last: { t: number }, batchable?: boolean): Promise<{ observed: ObservedModel; done: number; forwardMs: number; batchChecked: boolean }> {
   const batch = Math.min(calibrationBatch(model, tensors), data.samples.length);
-  if (batch < 2) return { observed: single, done: 0, forwardMs: 0 };
+  if (batchable !== undefined) {
+    // Already known for this graph (a quantized copy has the float graph's operators): no check, one load.
+    try {
+      return { observed: await ObservedModel.load(model, tensors, name, batchable ? Math.max(1, batch) : 1, minMaxOnly), done: 0, forwardMs: 0, batchChecked: false };
+    } catch (e) {
+      if (!batchable || batch < 2) throw e;
+    }
+  }
+  const single = await ObservedModel.load(model, tensors, name, 1, minMaxOnly);
+  if (batch < 2) return { observed: single, done: 0, forwardMs: 0, batchChecked: false };
   let forwardMs = 0;
   const reference = new Map<number, [number, number]>();
   const checked = Math.min(batch, SAMPLES_CHECKED);
@@ -172,21 +180,28 @@ export async function loadObserved(model: Model, data: Dataset, tensors: readonl
     forwardMs += batched.runBatch(data.samples.slice(0, checked), (t, v) => rangeOf(seen, t, v));
     if (sameRanges(reference, seen)) {
       single.dispose();
-      return { observed: batched, done: checked, forwardMs };
+      return { observed: batched, done: checked, forwardMs, batchChecked: true };
     }
     batched.dispose();
   } catch {
     // The runtime refused the batched copy (an op that fixes the batch): calibrate one sample at a time.
     batched?.dispose();
   }
-  return { observed: single, done: checked, forwardMs };
+  return { observed: single, done: checked, forwardMs, batchChecked: true };
 }
 
 /**
  * `model` observing `tensors`, in batches of `batch` when a batched copy loads and gives the same ranges as single
  * runs on the leading samples of `data` (see loadObserved); else one sample per call.
  */
-export async function loadBatched(model: Model, data: Dataset, tensors: readonly number[], name: string, batch: number): Promise<ObservedModel> {
+export async function loadBatched(model: Model, data: Dataset, tensors: readonly number[], name: string, batch: number, batchable?: boolean): Promise<ObservedModel> {
+  if (batchable !== undefined) {
+    try {
+      return await ObservedModel.load(model, tensors, name, batchable ? batch : 1);
+    } catch (e) {
+      if (!batchable || batch < 2) throw e;
+    }
+  }
   const single = await ObservedModel.load(model, tensors, name, 1);
   if (batch < 2) return single;
   let batched: ObservedModel | undefined;
@@ -233,6 +248,11 @@ export interface CalibrationStats {
    */
   channelSums: Map<number, { sums: Float64Array; count: number }>;
   channelSumSamples: number;
+  /**
+   * Whether the float graph runs batched as it runs one sample at a time, when calibration checked it (undefined:
+   * not checked). Quantized copies have the same operators: they run batched or not without checking again.
+   */
+  batchable?: boolean;
   samples: number;
   forwardMs: number;
   batch: number;
@@ -297,7 +317,7 @@ export async function gatherStatistics(model: Model, data: Dataset, tensors: rea
       const o = opts.minMaxOnly ? minmax.get(t)! : histograms.get(t)!;
       ranges.set(t, { min: o.min, max: o.max });
     }
-    return { ...(opts.minMaxOnly ? {} : { histograms }), minmax: ranges, channelSums, channelSumSamples: channelSums.size ? sumSamples : 0, samples: total, forwardMs, batch: observed.batch };
+    return { ...(opts.minMaxOnly ? {} : { histograms }), minmax: ranges, channelSums, channelSumSamples: channelSums.size ? sumSamples : 0, ...(loaded.batchChecked ? { batchable: observed.batch > 1 } : {}), samples: total, forwardMs, batch: observed.batch };
   } finally {
     observed.dispose();
   }

@@ -85,8 +85,9 @@ function isClassifier(model: Model): boolean {
  * @param floatBytes the float model
  * @param quantBytes its quantized version (any mode; integer inputs are fed by quantizing the float samples)
  * @param heldOut samples not used for calibration, in the float model's input order
+ * @param batchable whether the float graph runs batched correctly, when already checked (CalibrationStats.batchable)
  */
-export async function evaluateQuantization(floatBytes: Uint8Array, quantBytes: Uint8Array, heldOut: Dataset, hooks: QuantizeHooks = {}): Promise<AccuracyReport> {
+export async function evaluateQuantization(floatBytes: Uint8Array, quantBytes: Uint8Array, heldOut: Dataset, hooks: QuantizeHooks = {}, batchable?: boolean): Promise<AccuracyReport> {
   const floatModel = readModel(floatBytes);
   const quantModel = readModel(quantBytes);
   checkDataset(floatModel, heldOut, 'evaluation');
@@ -100,10 +101,10 @@ export async function evaluateQuantization(floatBytes: Uint8Array, quantBytes: U
   const qTensors = pairs.map((p) => p.q);
   // Both models run the same samples per call: batched where both allow it (checked against single runs).
   const batch = Math.min(calibrationBatch(floatModel, fTensors), calibrationBatch(quantModel, qTensors), heldOut.samples.length);
-  const floatRun = await loadBatched(floatModel, heldOut, fTensors, 'the float model', batch);
+  const floatRun = await loadBatched(floatModel, heldOut, fTensors, 'the float model', batch, batchable);
   let quantRun: ObservedModel | undefined;
   try {
-    quantRun = await loadBatched(quantModel, heldOut, qTensors, 'the quantized model', floatRun.batch);
+    quantRun = await loadBatched(quantModel, heldOut, qTensors, 'the quantized model', floatRun.batch, batchable === undefined ? undefined : floatRun.batch > 1);
     if (quantRun.batch === floatRun.batch) return await compareRuns(floatModel, quantModel, pairs, floatRun, quantRun, heldOut, hooks);
   } finally {
     floatRun.dispose();

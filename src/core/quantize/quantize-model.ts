@@ -34,6 +34,8 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
 
   let quantized: Model;
   let report: QuantizationReport;
+  // Whether the calibrated float graph (and so every quantized copy) runs batched, once calibration checked it.
+  let batchable: boolean | undefined;
   // Weights stored as float16 or int8 (behind DEQUANTIZE or in hybrid kernels) become float constants first.
   const prepared = floatGraph.model;
   if (mode === 'float16' || mode === 'dynamic') {
@@ -59,6 +61,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
     const stats = await gatherStatistics(prepared, calibration, tensorsToCalibrate(prepared, activation), {
       name, minMaxOnly: !needsHistograms, ...(choices.biasCorrection.includes(true) ? { channelSums: correctable, channelSumSamples: BIAS_CORRECTION_SAMPLES } : {}),
     }, hooks);
+    if (model === prepared) batchable = stats.batchable;
     const ctx: RecipeContext = {
       floatModel: prepared, stats, calibration, intRange, symmetric: activation === 'int16',
       ...(options.percentile !== undefined ? { percentile: options.percentile } : {}),
@@ -83,8 +86,8 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
       const scoring = options.heldOut ?? calibration;
       checkDataset(prepared, scoring, 'evaluation');
       // The model as given is the reference (a hybrid model is what the user had); the float graph when LiteRT cannot run it.
-      const set = await scoringSet(model, scoring, hooks).catch((e: unknown) => {
-        if (e instanceof RuntimeError) return scoringSet(prepared, scoring, hooks);
+      const set = await scoringSet(model, scoring, hooks, stats.batchable, model === prepared).catch((e: unknown) => {
+        if (e instanceof RuntimeError) return scoringSet(prepared, scoring, hooks, stats.batchable, true);
         throw e;
       });
       const search = await searchRecipe(ctx, choices, set, hooks);
@@ -117,7 +120,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
   if (tflm) report.tflm = tflm;
   if (options.heldOut) {
     throwIfAborted(hooks.signal, 'Quantization');
-    report.accuracy = await evaluateQuantization(writeModel(model), bytes, options.heldOut, hooks);
+    report.accuracy = await evaluateQuantization(writeModel(model), bytes, options.heldOut, hooks, batchable);
     if (floatGraph.hybridOps) report.accuracy.reference = 'hybrid';
     const low = report.accuracy.outputs.filter((o) => o.sqnrDb < SQNR_FLOOR_DB);
     if (low.length) {

@@ -33,6 +33,8 @@ export interface RecipeChoices {
 /** Reference outputs of the scoring samples, computed once. */
 export interface ScoringSet {
   data: Dataset;
+  /** CalibrationStats.batchable of the graph the candidates come from. */
+  batchable?: boolean;
   /** Per scored output: its values over all samples, concatenated in sample order. */
   reference: Float32Array[];
   /** Indices of the float outputs among the subgraph's outputs (integer outputs are not scored). */
@@ -51,7 +53,7 @@ function concat(parts: Float32Array[]): Float32Array {
  * run in batches (checked against single runs first, see calibrate.ts), so scoring a candidate costs about as much
  * as the runtime's forward passes.
  */
-async function outputsOver(model: Model, data: Dataset, name: string, hooks: QuantizeHooks): Promise<Float32Array[]> {
+async function outputsOver(model: Model, data: Dataset, name: string, hooks: QuantizeHooks, batchable?: boolean): Promise<Float32Array[]> {
   const sg = model.subgraphs[0]!;
   const chunks = sg.outputs.map(() => [] as Float32Array[]);
   const index = new Map(sg.outputs.map((t, k) => [t, k]));
@@ -60,7 +62,7 @@ async function outputsOver(model: Model, data: Dataset, name: string, hooks: Qua
     if (k !== undefined) chunks[k]!.push(toFloat(sg.tensors[t]!, v).slice());
   };
   const last = { t: performance.now() };
-  const loaded = await loadObserved(model, data, [], name, false, visit, last);
+  const loaded = await loadObserved(model, data, [], name, false, visit, last, batchable);
   try {
     await observeAll(loaded.observed, data, loaded.done, visit, () => undefined, hooks, last);
   } finally {
@@ -69,16 +71,17 @@ async function outputsOver(model: Model, data: Dataset, name: string, hooks: Qua
   return chunks.map(concat);
 }
 
-export async function scoringSet(referenceModel: Model, data: Dataset, hooks: QuantizeHooks): Promise<ScoringSet> {
+/** @param batchable CalibrationStats.batchable; it also applies to the reference when that is the calibrated graph */
+export async function scoringSet(referenceModel: Model, data: Dataset, hooks: QuantizeHooks, batchable?: boolean, referenceIsCalibrated = false): Promise<ScoringSet> {
   const sg = referenceModel.subgraphs[0]!;
   const outputs = sg.outputs.flatMap((t, k) => (sg.tensors[t]!.type === TensorType.FLOAT32 ? [k] : []));
-  const all = await outputsOver(referenceModel, data, 'the reference model', hooks);
-  return { data, reference: outputs.map((k) => all[k]!), outputs };
+  const all = await outputsOver(referenceModel, data, 'the reference model', hooks, referenceIsCalibrated ? batchable : undefined);
+  return { data, reference: outputs.map((k) => all[k]!), outputs, ...(batchable !== undefined ? { batchable } : {}) };
 }
 
 /** SQNR (dB) of each scored output of `quantModel` vs the reference. */
 export async function scoreModel(quantModel: Model, set: ScoringSet, hooks: QuantizeHooks): Promise<number[]> {
-  const all = await outputsOver(quantModel, set.data, 'a candidate recipe', hooks);
+  const all = await outputsOver(quantModel, set.data, 'a candidate recipe', hooks, set.batchable);
   return set.outputs.map((k, j) => {
     const acc = new ErrorAccumulator();
     acc.add(set.reference[j]!, all[k]!);
@@ -129,7 +132,7 @@ export async function buildRecipe(ctx: RecipeContext, recipe: Recipe, hooks: Qua
     // The float sums cover the leading channelSumSamples samples: the quantized model runs over the same ones.
     const summed = ctx.stats.channelSums.size ? ctx.stats.channelSumSamples : ctx.calibration.samples.length;
     const data = { ...ctx.calibration, samples: ctx.calibration.samples.slice(0, summed) };
-    model = await applyBiasCorrection(ctx.floatModel, graph.model, data, hooks.signal ? { signal: hooks.signal } : {}, ctx.stats.channelSums.size ? ctx.stats.channelSums : undefined);
+    model = await applyBiasCorrection(ctx.floatModel, graph.model, data, hooks.signal ? { signal: hooks.signal } : {}, ctx.stats.channelSums.size ? ctx.stats.channelSums : undefined, ctx.stats.batchable);
   }
   throwIfAborted(hooks.signal, 'Recipe search');
   let perTensor: Partial<Record<RangeMethod, number>> | undefined;
