@@ -105,8 +105,8 @@ export class HistogramObserver {
     const { counts, origin, width } = this;
     const last = HISTOGRAM_BINS - 1;
     for (let i = 0; i < values.length; i++) {
-      // Division, not a multiplication by 1/width: a value on a bin edge lands where it always did.
-      let b = Math.floor((values[i]! - origin) / width);
+      // origin <= every value: the quotient is >= 0 (up to rounding, clamped), so truncation is Math.floor.
+      let b = ((values[i]! - origin) / width) | 0;
       if (b > last) b = last;
       else if (b < 0) b = 0;
       counts[b]!++;

@@ -149,11 +149,12 @@ type Built = Awaited<ReturnType<typeof buildRecipe>>;
 
 /**
  * A greedy search over the open parts, one part at a time, each candidate one run of the quantized model over the
- * scoring samples: the range methods first (the first listed is the base, e.g. 'per-tensor'; another replaces it only
- * when it scores RANGE_METHOD_MARGIN_DB better), then per-channel FULLY_CONNECTED on the winner (it must gain
- * PER_CHANNEL_FC_MARGIN_DB), then bias correction on that (it must score better). At most
- * methods + 1 + 1 candidates; ties keep the simpler recipe, and the margins keep a few scoring samples' noise from
- * deciding (measured: on 100 ResNet-8 samples percentile beat mse by 0.2 dB, on 500 the reverse).
+ * scoring samples: the first listed range method (e.g. 'per-tensor') as it is, then per-channel FULLY_CONNECTED (it
+ * must gain PER_CHANNEL_FC_MARGIN_DB), then bias correction on the winner (it must score better), then the other
+ * range methods with those choices (one replaces 'per-tensor' only when it scores RANGE_METHOD_MARGIN_DB better).
+ * At most methods + 1 + 1 candidates; ties keep the simpler recipe, and the margins keep a few scoring samples' noise
+ * from deciding (measured with the old search of every combination: on 100 ResNet-8 samples percentile beat mse by
+ * 0.2 dB, on 500 the reverse).
  */
 export async function searchRecipe(ctx: RecipeContext, choices: RecipeChoices, set: ScoringSet, hooks: QuantizeHooks): Promise<RecipeSearch> {
   const candidates: (RecipeCandidate & { built: Built })[] = [];
@@ -172,10 +173,6 @@ export async function searchRecipe(ctx: RecipeContext, choices: RecipeChoices, s
     return c;
   };
   let best = await evaluate({ method: choices.methods[0]!, perChannelFullyConnected: choices.perChannelFullyConnected[0]!, biasCorrection: choices.biasCorrection[0]! });
-  for (const method of choices.methods.slice(1)) {
-    const c = await evaluate({ ...best.recipe, method });
-    if (c.scoreDb > best.scoreDb + (best.recipe.method === 'per-tensor' ? RANGE_METHOD_MARGIN_DB : 0)) best = c;
-  }
   for (const pc of choices.perChannelFullyConnected.slice(1)) {
     const c = await evaluate({ ...best.recipe, perChannelFullyConnected: pc });
     // Per-channel FULLY_CONNECTED costs flash (a float scale and an int64 zero point per output channel, often more
@@ -185,6 +182,13 @@ export async function searchRecipe(ctx: RecipeContext, choices: RecipeChoices, s
   for (const bc of choices.biasCorrection.slice(1)) {
     const c = await evaluate({ ...best.recipe, biasCorrection: bc });
     if (c.scoreDb > best.scoreDb) best = c;
+  }
+  // The range methods last, with the other parts as chosen: how ranges fare depends on them (on ad01 min/max gains
+  // more from bias correction than the per-tensor clipping does).
+  const base = best;
+  for (const method of choices.methods.slice(1)) {
+    const c = await evaluate({ ...base.recipe, method });
+    if (c.scoreDb > best.scoreDb + (best.recipe.method === 'per-tensor' ? RANGE_METHOD_MARGIN_DB : 0)) best = c;
   }
   hooks.onProgress?.(total, total, 'choosing the recipe');
   return {

@@ -122,7 +122,7 @@ export const PER_CHANNEL_FC_MARGIN_DB = 0.5;
  * How much better (dB) a single range method for every tensor must score than the per-tensor choice to replace it
  * (recipe.ts): a few scoring samples swing scores by tenths of a dB, the per-tensor choice rests on all calibration values.
  */
-export const RANGE_METHOD_MARGIN_DB = 0.5;
+export const RANGE_METHOD_MARGIN_DB = 0.1;
 
 export interface OperatorReport {
   index: number;
