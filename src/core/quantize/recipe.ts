@@ -8,7 +8,7 @@
  * over the scoring samples, outputs only. Options the user gave fix their dimension.
  */
 import type { Dataset } from '../data/dataset';
-import { BuiltinOperator, TensorType, writeModel, type Model } from '../tflite/index';
+import { BuiltinOperator, TensorType, type Model } from '../tflite/index';
 import { applyBiasCorrection } from './bias-correction';
 import { loadObserved, observeAll, rangeChoice, type CalibrationStats, type Visit } from './calibrate';
 import { throwIfAborted } from './errors';
@@ -145,6 +145,28 @@ export async function buildRecipe(ctx: RecipeContext, recipe: Recipe, hooks: Qua
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
+const sameNumbers = (a: readonly (number | bigint)[] | undefined, b: readonly (number | bigint)[] | undefined) =>
+  (a?.length ?? 0) === (b?.length ?? 0) && (a ?? []).every((x, i) => Number(x) === Number(b![i]));
+
+/**
+ * Two candidates of the same float model are the same model when their tensors (type, buffer, quantization),
+ * operators and buffer bytes agree: compared on the decoded models, without serializing either.
+ */
+function sameModel(a: Model, b: Model): boolean {
+  const [sa, sb] = [a.subgraphs[0]!, b.subgraphs[0]!];
+  if (sa.tensors.length !== sb.tensors.length || sa.operators.length !== sb.operators.length || a.buffers.length !== b.buffers.length) return false;
+  const tensorsSame = sa.tensors.every((t, i) => {
+    const u = sb.tensors[i]!;
+    const [q, r] = [t.quantization, u.quantization];
+    return t.type === u.type && t.buffer === u.buffer && sameNumbers(q?.scale, r?.scale) && sameNumbers(q?.zeroPoint, r?.zeroPoint) && q?.quantizedDimension === r?.quantizedDimension;
+  });
+  const opsSame = sa.operators.every((op, i) => {
+    const o = sb.operators[i]!;
+    return a.operatorCodes[op.opcodeIndex]!.builtinCode === b.operatorCodes[o.opcodeIndex]!.builtinCode && sameNumbers(op.inputs, o.inputs) && sameNumbers(op.outputs, o.outputs);
+  });
+  return tensorsSame && opsSame && a.buffers.every((buf, i) => sameBytes(buf.data, b.buffers[i]!.data));
+}
+
 type Built = Awaited<ReturnType<typeof buildRecipe>>;
 
 /**
@@ -158,16 +180,15 @@ type Built = Awaited<ReturnType<typeof buildRecipe>>;
  */
 export async function searchRecipe(ctx: RecipeContext, choices: RecipeChoices, set: ScoringSet, hooks: QuantizeHooks): Promise<RecipeSearch> {
   const candidates: (RecipeCandidate & { built: Built })[] = [];
-  const seen: { bytes: Uint8Array; outputsDb: number[] }[] = [];
+  const seen: { model: Model; outputsDb: number[] }[] = [];
   const total = choices.methods.length + choices.perChannelFullyConnected.length - 1 + choices.biasCorrection.length - 1;
   const evaluate = async (recipe: Recipe) => {
     hooks.onProgress?.(candidates.length, total, 'choosing the recipe');
     const built = await buildRecipe(ctx, recipe, hooks);
-    const bytes = writeModel(built.model);
     // Methods that give the same ranges (a tensor without outliers) give the same model: score it once.
-    const same = seen.find((s) => sameBytes(s.bytes, bytes));
+    const same = seen.find((s) => sameModel(s.model, built.model));
     const outputsDb = same ? same.outputsDb : await scoreModel(built.model, set, hooks);
-    if (!same) seen.push({ bytes, outputsDb });
+    if (!same) seen.push({ model: built.model, outputsDb });
     const c = { recipe, outputsDb, scoreDb: recipeScore(outputsDb), built };
     candidates.push(c);
     return c;

@@ -9,6 +9,15 @@ import { elementCount, TensorType, tensorTypeName, type Model, type Tensor } fro
 import { QuantizeError } from './errors';
 import { INT16_ACTIVATION, INT8_ACTIVATION, quantizeValue, UINT8_ACTIVATION, type IntRange } from './quant-math';
 
+/** Index of the first NaN or ±Infinity, or -1 (x - x is 0 for every finite x and NaN otherwise). */
+function firstNonFinite(values: Float32Array): number {
+  for (let j = 0; j < values.length; j++) {
+    const v = values[j]!;
+    if (v - v !== 0) return j;
+  }
+  return -1;
+}
+
 /** Checks that every sample fits the model's inputs; the message names the sample, input, and what was expected. */
 export function checkDataset(model: Model, data: Dataset, what: string): void {
   const sg = model.subgraphs[0]!;
@@ -24,10 +33,9 @@ export function checkDataset(model: Model, data: Dataset, what: string): void {
       if (arr.length !== n) {
         throw new QuantizeError('bad-data', `${data.source}: sample ${i}, input "${tensor.name}" has ${arr.length} values, the model expects ${n} (shape [${tensor.shape.join(', ')}]).`);
       }
-      for (let j = 0; j < arr.length; j++) {
-        if (!Number.isFinite(arr[j]!)) {
-          throw new QuantizeError('bad-data', `${data.source}: sample ${i}, input "${tensor.name}" holds ${arr[j]} at element ${j}; calibration data must be finite.`);
-        }
+      const bad = firstNonFinite(arr);
+      if (bad >= 0) {
+        throw new QuantizeError('bad-data', `${data.source}: sample ${i}, input "${tensor.name}" holds ${arr[bad]} at element ${bad}; calibration data must be finite.`);
       }
     });
   });
