@@ -75,13 +75,14 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
   if (r.recipe) {
     const rr = r.recipe;
     out.push('## Recipe', '');
-    if (rr.perTensor) out.push(`Ranges chosen per tensor, by each tensor's own quantization error over its histogram: ${e(perTensorSummary(rr.perTensor))}.`, '');
+    const perTensor = rr.perTensor ? [`Ranges chosen per tensor, by each tensor's own quantization error over its histogram: ${e(perTensorSummary(rr.perTensor))}.`, ''] : [];
     if (!rr.candidates.length) {
-      out.push(`**${e(recipeLabel(rr.chosen))}**, as set.`, '');
+      out.push(`**${e(recipeLabel(rr.chosen))}**, as set.`, '', ...perTensor);
     } else {
       const on = rr.scoredOn ? ` on ${rr.scoredOn.samples} ${rr.scoredOn.heldOut ? 'held-out' : 'calibration'} samples` : '';
       out.push(`**${e(recipeLabel(rr.chosen))}**, chosen automatically: the best worst-output SQNR of ${rr.candidates.length} candidates${on}${rr.forced.length ? ` (fixed: ${rr.forced.join(', ')})` : ''}.`, '');
-      out.push(`Searched one part at a time (ranges, then per-channel FULLY_CONNECTED, then bias correction); a single range method must gain ${RANGE_METHOD_MARGIN_DB} dB over the per-tensor choice and per-channel FULLY_CONNECTED ${PER_CHANNEL_FC_MARGIN_DB} dB to be chosen.`, '');
+      out.push(...perTensor);
+      out.push(`Searched one part at a time (the first range choice, then per-channel FULLY_CONNECTED, then bias correction, then the other range methods); a single range method must gain ${RANGE_METHOD_MARGIN_DB} dB over the per-tensor choice and per-channel FULLY_CONNECTED ${PER_CHANNEL_FC_MARGIN_DB} dB to be chosen.`, '');
       out.push('| Recipe | Worst output SQNR (dB) |', '|---|---:|');
       const chosen = JSON.stringify(rr.chosen);
       for (const c of rr.candidates) out.push(`| ${JSON.stringify(c.recipe) === chosen ? '**→** ' : ''}${e(recipeLabel(c.recipe))} | ${db(c.scoreDb)} |`);
