@@ -28,7 +28,8 @@ import { initRuntime } from '../src/core/runtime/index';
 import { loadModel, type Model } from '../src/core/tflite/index';
 import { HAS_SHARED, sharedModel } from '../test/helpers/paths';
 import { report } from './harness';
-import { dataset, imageLike, mfccLike, spectrogramLike } from './quantize.bench';
+import { dataset } from './quantize.bench';
+import { imageLike, mfccLike, spectrogramLike } from './synthetic-data';
 
 interface CompareOutput { max_abs_diff: number; fraction_differ: number; elements: number }
 interface CompareResult { records?: number; outputs?: CompareOutput[]; argmax_differ_records_output0?: number; tflm_error?: string; tflm_invoke_error?: string }

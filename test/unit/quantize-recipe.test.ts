@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Dataset } from '../../src/core/data/dataset';
 import { formatQuantizationReport, quantizeModel, SQNR_FLOOR_DB, type RecipeCandidate } from '../../src/core/quantize/index';
-import { PER_CHANNEL_FC_MARGIN_DB } from '../../src/core/quantize/types';
-import { HistogramObserver, mseRange, percentileRange } from '../../src/core/quantize/range-estimation';
+import { PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB } from '../../src/core/quantize/types';
+import { HistogramObserver, mseRange, percentileRange, perTensorRange, rangeError } from '../../src/core/quantize/range-estimation';
 import { INT8_ACTIVATION } from '../../src/core/quantize/quant-math';
 import { ModelBuilder, type Model } from '../../src/core/tflite/index';
 
@@ -56,27 +56,60 @@ test('the one-pass histogram grows to later values and matches a histogram over 
   assert.deepEqual(percentileRange(c), { min: 2, max: 2 });
 });
 
-test('with no options the recipe is chosen by held-out accuracy, and every alternative is scored in the report', async () => {
+test('with no options ranges are chosen per tensor, checked and refined by held-out accuracy, and every candidate scored is in the report', async () => {
   const heldOut = spiky(60, 2);
   const auto = await quantizeModel(sensorModel(), spiky(300, 1), { heldOut });
   const recipe = auto.report.recipe!;
   assert.deepEqual(recipe.forced, []);
-  // 3 methods × per-channel FC on/off, then bias correction on the best two.
-  assert.equal(recipe.candidates.length, 8);
-  assert.deepEqual(new Set(recipe.candidates.map((c) => c.recipe.method)), new Set(['minmax', 'percentile', 'mse']));
-  // The best score wins; per-channel FC only with PER_CHANNEL_FC_MARGIN_DB to spare.
-  const merit = (c: RecipeCandidate) => c.scoreDb - (c.recipe.perChannelFullyConnected ? PER_CHANNEL_FC_MARGIN_DB : 0);
-  const best = Math.max(...recipe.candidates.map(merit));
-  const chosen = recipe.candidates.find((c) => JSON.stringify(c.recipe) === JSON.stringify(recipe.chosen))!;
-  assert.equal(merit(chosen), best);
+  // Greedy, one part at a time: per-tensor, then per-channel FC, then bias correction, then min/max with those: 4 candidates.
+  const cs = recipe.candidates;
+  assert.equal(cs.length, 4);
+  const key = (r: RecipeCandidate['recipe']) => JSON.stringify(r);
+  assert.deepEqual(cs[0]!.recipe, { method: 'per-tensor', perChannelFullyConnected: false, biasCorrection: false });
+  assert.deepEqual(cs[1]!.recipe, { ...cs[0]!.recipe, perChannelFullyConnected: true });
+  const afterFc = cs[1]!.scoreDb > cs[0]!.scoreDb + PER_CHANNEL_FC_MARGIN_DB ? cs[1]! : cs[0]!;
+  assert.deepEqual(cs[2]!.recipe, { ...afterFc.recipe, biasCorrection: true });
+  const afterBc = cs[2]!.scoreDb > afterFc.scoreDb ? cs[2]! : afterFc;
+  assert.deepEqual(cs[3]!.recipe, { ...afterBc.recipe, method: 'minmax' });
+  const winner = cs[3]!.scoreDb > afterBc.scoreDb + RANGE_METHOD_MARGIN_DB ? cs[3]! : afterBc;
+  assert.equal(key(recipe.chosen), key(winner.recipe));
   assert.equal(recipe.scoredOn?.heldOut, true);
   assert.equal(recipe.scoredOn?.samples, 60);
   // The scores are what the final model gets on the same samples.
-  assert.ok(Math.abs(auto.report.accuracy!.outputs[0]!.sqnrDb - chosen.scoreDb) < 1e-6);
+  assert.ok(Math.abs(auto.report.accuracy!.outputs[0]!.sqnrDb - winner.scoreDb) < 1e-6);
   assert.equal(auto.report.calibration?.method, recipe.chosen.method);
   const text = formatQuantizationReport(auto.report);
-  assert.match(text, /Recipe: .* \(chosen automatically among 8 by worst-output SQNR on 60 held-out samples; per-channel FC must gain 0\.5 dB\)/);
+  assert.match(text, /Recipe: .* \(chosen automatically among 4 by worst-output SQNR on 60 held-out samples; per-channel FC must gain 0\.5 dB; a single range method must gain 0\.1 dB over per-tensor\)/);
   assert.match(text, /\n {2}\* .*\d+\.\d dB/);
+  if (recipe.chosen.method === 'per-tensor') {
+    // Every observed tensor counted once, under the method it took.
+    const counted = Object.values(recipe.perTensor!).reduce((a, n) => a + n, 0);
+    assert.ok(counted > 0);
+    assert.match(text, new RegExp(`ranges per tensor, by each tensor's own quantization error over its histogram: .*\\d`));
+  }
+});
+
+test('the per-tensor range has the smallest expected error of the three methods on that tensor', () => {
+  const r = rng(9);
+  // A bulk in [-1, 1] and rare outliers at ±30: min/max wastes the grid, percentile or MSE clip.
+  const values = Float32Array.from({ length: 20000 }, () => (r() < 0.001 ? 30 * Math.sign(r() - 0.5) : 2 * r() - 1));
+  const h = new HistogramObserver();
+  h.observe(values);
+  const choice = perTensorRange(h, INT8_ACTIVATION);
+  const errors = {
+    minmax: rangeError(h, { min: h.min, max: h.max }),
+    percentile: rangeError(h, percentileRange(h)),
+    mse: rangeError(h, mseRange(h, INT8_ACTIVATION)),
+  };
+  const chosenError = rangeError(h, choice.range);
+  for (const e of Object.values(errors)) assert.ok(chosenError <= e, `${chosenError} vs ${JSON.stringify(errors)}`);
+  assert.equal(chosenError, errors[choice.method]);
+  assert.notEqual(choice.method, 'minmax');
+  // Without outliers the choice is never worse than min/max either.
+  const flat = new HistogramObserver();
+  flat.observe(Float32Array.from({ length: 20000 }, () => 2 * r() - 1));
+  const f = perTensorRange(flat, INT8_ACTIVATION);
+  assert.ok(rangeError(flat, f.range) <= rangeError(flat, { min: flat.min, max: flat.max }));
 });
 
 test('options fix their part of the recipe; all three fixed means no search', async () => {

@@ -70,6 +70,16 @@ test('recipe and floor: the chosen recipe and every candidate\'s score; an outpu
   assert.match(md, /\| ⚠ scores \| 9\.5 \|/);
   assert.match(md, /## Recipe\n\n\*\*mse ranges \\\+ bias correction\*\*, chosen automatically: the best worst-output SQNR of 2 candidates on 40 held-out samples\./);
   assert.match(md, /\| minmax ranges \| 8\.1 \|\n\| \*\*→\*\* mse ranges \\\+ bias correction \| 9\.5 \|/);
+  // The per-tensor choice says how many tensors took each method, after the chosen recipe.
+  const perTensor = { method: 'per-tensor' as const, perChannelFullyConnected: false, biasCorrection: false };
+  const pt = quantizationReportMarkdown({
+    ...base,
+    recipe: {
+      chosen: perTensor, forced: [], scoredOn: { source: 'held-out', samples: 40, heldOut: true }, perTensor: { mse: 5, minmax: 2 },
+      candidates: [{ recipe: perTensor, outputsDb: [30], scoreDb: 30 }, { recipe: { ...perTensor, method: 'minmax' }, outputsDb: [29], scoreDb: 29 }],
+    },
+  }, [], names);
+  assert.match(pt, /## Recipe\n\n\*\*per\\-tensor ranges\*\*, chosen automatically: the best worst-output SQNR of 2 candidates on 40 held-out samples\.\n\nRanges chosen per tensor, by each tensor's own quantization error over its histogram: mse 5, minmax 2\./);
   const forced = quantizationReportMarkdown({ ...base, recipe: { chosen: recipe, forced: ['method', 'perChannelFullyConnected', 'biasCorrection'], candidates: [] } }, [], names);
   assert.match(forced, /## Recipe\n\n\*\*mse ranges \\\+ bias correction\*\*, as set\./);
   assert.doesNotMatch(forced, /below the/);

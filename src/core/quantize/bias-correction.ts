@@ -6,7 +6,7 @@
  */
 import type { Dataset } from '../data/dataset';
 import { BuiltinOperator, elementCount, TensorType, type Model } from '../tflite/index';
-import { ObservedModel } from './calibrate';
+import { loadObserved, observeAll, type Visit } from './calibrate';
 import { throwIfAborted } from './errors';
 import { bytesOf, newBuffer } from './graph';
 import { roundHalfAway, INT32_MAX } from './quant-math';
@@ -33,9 +33,10 @@ export type ChannelSums = Map<number, { sums: Float64Array; count: number }>;
 
 /**
  * @param floatSums per-channel sums of the float model's `biasCorrectionTensors` over `data`, when the calibration
- *   pass already gathered them (then only the quantized model runs here)
+ *   pass already gathered them (then only the quantized model runs here; `data` must be exactly the samples summed)
+ * @param batchable whether the float graph runs batched correctly, when calibration checked it (CalibrationStats)
  */
-export async function applyBiasCorrection(floatModel: Model, quantModel: Model, data: Dataset, hooks: QuantizeHooks = {}, floatSums?: ChannelSums): Promise<Model> {
+export async function applyBiasCorrection(floatModel: Model, quantModel: Model, data: Dataset, hooks: QuantizeHooks = {}, floatSums?: ChannelSums, batchable?: boolean): Promise<Model> {
   const fsg = floatModel.subgraphs[0]!;
   const qsg = quantModel.subgraphs[0]!;
   const qByName = new Map<string, number>();
@@ -52,45 +53,44 @@ export async function applyBiasCorrection(floatModel: Model, quantModel: Model, 
     if (f >= 0 && qByName.get(qsg.tensors[q]!.name) === q) targets.push({ op: i, f, q });
   });
   if (!targets.length) return quantModel;
-  const floatRun = floatSums ? undefined : await ObservedModel.load(floatModel, targets.map((t) => t.f), 'the float model');
-  let quantRun: ObservedModel | undefined;
-  try {
-    quantRun = await ObservedModel.load(quantModel, targets.map((t) => t.q), 'the quantized model');
-    const channels = (k: number) => qsg.tensors[targets[k]!.q]!.shape.at(-1) ?? 1;
-    const fSums = targets.map((t, k) => floatSums?.get(t.f)?.sums ?? new Float64Array(channels(k)));
-    const qSums = targets.map((_, k) => new Float64Array(channels(k)));
-    const fIdx = new Map(targets.map((t, k) => [t.f, k]));
-    const qIdx = new Map(targets.map((t, k) => [t.q, k]));
-    const add = (s: Float64Array, v: ArrayLike<number>) => { const c = s.length; for (let j = 0; j < v.length; j++) s[j % c]! += v[j]!; };
-    let counted = 0;
-    for (let i = 0; i < data.samples.length; i++) {
-      throwIfAborted(hooks.signal, 'Bias correction');
-      floatRun?.run(data.samples[i]!, (t, v) => { const k = fIdx.get(t); if (k !== undefined) add(fSums[k]!, v as Float32Array); });
-      quantRun.run(data.samples[i]!, (t, v) => { const k = qIdx.get(t); if (k !== undefined) add(qSums[k]!, toFloat(qsg.tensors[t]!, v)); });
-      counted++;
-      hooks.onProgress?.(i + 1, data.samples.length, 'bias correction');
+  const channels = (k: number) => qsg.tensors[targets[k]!.q]!.shape.at(-1) ?? 1;
+  const fSums = targets.map((t, k) => floatSums?.get(t.f)?.sums ?? new Float64Array(channels(k)));
+  const qSums = targets.map((_, k) => new Float64Array(channels(k)));
+  const fIdx = new Map(targets.map((t, k) => [t.f, k]));
+  const qIdx = new Map(targets.map((t, k) => [t.q, k]));
+  // Visitors see whole samples (a batch's rows concatenated), each a multiple of the channel count.
+  const add = (s: Float64Array, v: ArrayLike<number>) => { const c = s.length; for (let j = 0; j < v.length; j++) s[j % c]! += v[j]!; };
+  const last = { t: performance.now() };
+  // Each model runs in batches where it allows them (checked against single runs, calibrate.ts loadObserved).
+  const pass = async (model: Model, tensors: number[], name: string, visit: Visit) => {
+    const loaded = await loadObserved(model, data, tensors, name, false, visit, last, batchable);
+    try {
+      await observeAll(loaded.observed, data, loaded.done, visit, (d) => hooks.onProgress?.(d, data.samples.length, 'bias correction'), hooks, last);
+    } finally {
+      loaded.observed.dispose();
     }
-    const buffers = [...quantModel.buffers];
-    const tensors = qsg.tensors.map((t) => ({ ...t }));
-    targets.forEach((t, k) => {
-      const op = qsg.operators[t.op]!;
-      const b = tensors[op.inputs[2]!]!;
-      const scales = b.quantization!.scale;
-      const old = buffers[b.buffer]!.data;
-      const values = new Int32Array(old.byteLength / 4);
-      new Uint8Array(values.buffer).set(old);
-      const perPosition = elementCount(qsg.tensors[t.q]!.shape.slice(0, -1)) * counted;
-      for (let c = 0; c < values.length; c++) {
-        const meanError = (fSums[k]![c]! - qSums[k]![c]!) / perPosition;
-        const shifted = values[c]! + roundHalfAway(meanError / scales[scales.length > 1 ? c : 0]!);
-        values[c] = Math.max(-INT32_MAX, Math.min(INT32_MAX, shifted));
-      }
-      buffers.push(newBuffer(bytesOf(values)));
-      b.buffer = buffers.length - 1;
-    });
-    return { ...quantModel, buffers, subgraphs: quantModel.subgraphs.map((s, i) => (i === 0 ? { ...s, tensors } : s)) };
-  } finally {
-    floatRun?.dispose();
-    quantRun?.dispose();
-  }
+  };
+  throwIfAborted(hooks.signal, 'Bias correction');
+  if (!floatSums) await pass(floatModel, targets.map((t) => t.f), 'the float model', (t, v) => { const k = fIdx.get(t); if (k !== undefined) add(fSums[k]!, v as Float32Array); });
+  await pass(quantModel, targets.map((t) => t.q), 'the quantized model', (t, v) => { const k = qIdx.get(t); if (k !== undefined) add(qSums[k]!, toFloat(qsg.tensors[t]!, v)); });
+  const counted = data.samples.length;
+  const buffers = [...quantModel.buffers];
+  const tensors = qsg.tensors.map((t) => ({ ...t }));
+  targets.forEach((t, k) => {
+    const op = qsg.operators[t.op]!;
+    const b = tensors[op.inputs[2]!]!;
+    const scales = b.quantization!.scale;
+    const old = buffers[b.buffer]!.data;
+    const values = new Int32Array(old.byteLength / 4);
+    new Uint8Array(values.buffer).set(old);
+    const perPosition = elementCount(qsg.tensors[t.q]!.shape.slice(0, -1)) * counted;
+    for (let c = 0; c < values.length; c++) {
+      const meanError = (fSums[k]![c]! - qSums[k]![c]!) / perPosition;
+      const shifted = values[c]! + roundHalfAway(meanError / scales[scales.length > 1 ? c : 0]!);
+      values[c] = Math.max(-INT32_MAX, Math.min(INT32_MAX, shifted));
+    }
+    buffers.push(newBuffer(bytesOf(values)));
+    b.buffer = buffers.length - 1;
+  });
+  return { ...quantModel, buffers, subgraphs: quantModel.subgraphs.map((s, i) => (i === 0 ? { ...s, tensors } : s)) };
 }

@@ -11,9 +11,9 @@ import { calibrationBatch, withBatch } from './batching';
 import { withMinMaxOutputs } from './minmax-graph';
 import { throwIfAborted } from './errors';
 import type { IntRange } from './quant-math';
-import { HistogramObserver, MinMaxObserver, mseRange, percentileRange, type ObservedRange, type RangeMethod } from './range-estimation';
-import { runtimeInputs } from './tensor-io';
-import type { QuantizeHooks } from './types';
+import { HistogramObserver, MinMaxObserver, mseRange, percentileRange, perTensorRange, type ObservedRange, type RangeMethod } from './range-estimation';
+import { runtimeInputs, toTensorArray } from './tensor-io';
+import type { QuantizeHooks, RecipeMethod } from './types';
 
 export type Visit = (tensor: number, values: RuntimeTypedArray) => void;
 
@@ -84,7 +84,7 @@ export class ObservedModel {
         const n = elementCount(sg.tensors[t]!.shape);
         const joined = new Float32Array(n * this.batch);
         for (let b = 0; b < this.batch; b++) joined.set(samples[Math.min(b, samples.length - 1)]![k]!, b * n);
-        return joined;
+        return toTensorArray(sg.tensors[t]!, joined);
       });
     }
     const t0 = performance.now();
@@ -151,10 +151,18 @@ const SAMPLES_CHECKED = 4;
  * ranges as their single-sample runs (which `visit` receives, so the check costs one extra call). Returns the model
  * and how many leading samples were already visited.
  */
-export async function loadObserved(model: Model, data: Dataset, tensors: readonly number[], name: string, minMaxOnly: boolean, visit: Visit, last: { t: number }): Promise<{ observed: ObservedModel; done: number; forwardMs: number }> {
-  const single = await ObservedModel.load(model, tensors, name, 1, minMaxOnly);
+export async function loadObserved(model: Model, data: Dataset, tensors: readonly number[], name: string, minMaxOnly: boolean, visit: Visit, last: { t: number }, batchable?: boolean): Promise<{ observed: ObservedModel; done: number; forwardMs: number; batchChecked: boolean }> {
   const batch = Math.min(calibrationBatch(model, tensors), data.samples.length);
-  if (batch < 2) return { observed: single, done: 0, forwardMs: 0 };
+  if (batchable !== undefined) {
+    // Already known for this graph (a quantized copy has the float graph's operators): no check, one load.
+    try {
+      return { observed: await ObservedModel.load(model, tensors, name, batchable ? Math.max(1, batch) : 1, minMaxOnly), done: 0, forwardMs: 0, batchChecked: false };
+    } catch (e) {
+      if (!batchable || batch < 2) throw e;
+    }
+  }
+  const single = await ObservedModel.load(model, tensors, name, 1, minMaxOnly);
+  if (batch < 2) return { observed: single, done: 0, forwardMs: 0, batchChecked: false };
   let forwardMs = 0;
   const reference = new Map<number, [number, number]>();
   const checked = Math.min(batch, SAMPLES_CHECKED);
@@ -172,14 +180,47 @@ export async function loadObserved(model: Model, data: Dataset, tensors: readonl
     forwardMs += batched.runBatch(data.samples.slice(0, checked), (t, v) => rangeOf(seen, t, v));
     if (sameRanges(reference, seen)) {
       single.dispose();
-      return { observed: batched, done: checked, forwardMs };
+      return { observed: batched, done: checked, forwardMs, batchChecked: true };
     }
     batched.dispose();
   } catch {
     // The runtime refused the batched copy (an op that fixes the batch): calibrate one sample at a time.
     batched?.dispose();
   }
-  return { observed: single, done: checked, forwardMs };
+  return { observed: single, done: checked, forwardMs, batchChecked: true };
+}
+
+/**
+ * `model` observing `tensors`, in batches of `batch` when a batched copy loads and gives the same ranges as single
+ * runs on the leading samples of `data` (see loadObserved); else one sample per call.
+ */
+export async function loadBatched(model: Model, data: Dataset, tensors: readonly number[], name: string, batch: number, batchable?: boolean): Promise<ObservedModel> {
+  if (batchable !== undefined) {
+    try {
+      return await ObservedModel.load(model, tensors, name, batchable ? batch : 1);
+    } catch (e) {
+      if (!batchable || batch < 2) throw e;
+    }
+  }
+  const single = await ObservedModel.load(model, tensors, name, 1);
+  if (batch < 2) return single;
+  let batched: ObservedModel | undefined;
+  try {
+    batched = await ObservedModel.load(model, tensors, name, batch);
+    const checked = data.samples.slice(0, Math.min(batch, SAMPLES_CHECKED));
+    const reference = new Map<number, [number, number]>();
+    for (const s of checked) single.run(s, (t, v) => rangeOf(reference, t, v));
+    const seen = new Map<number, [number, number]>();
+    batched.runBatch(checked, (t, v) => rangeOf(seen, t, v));
+    if (sameRanges(reference, seen)) {
+      single.dispose();
+      return batched;
+    }
+    batched.dispose();
+  } catch {
+    batched?.dispose();
+  }
+  return single;
 }
 
 export async function observeAll(observed: ObservedModel, data: Dataset, from: number, visit: Visit, progress: (done: number) => void, hooks: QuantizeHooks, last: { t: number }): Promise<number> {
@@ -201,8 +242,17 @@ export interface CalibrationStats {
   /** Tensor -> its histogram; absent in the min/max-only fast path. */
   histograms?: Map<number, HistogramObserver>;
   minmax: Map<number, ObservedRange>;
-  /** Tensor -> sum over samples and positions of each channel (last axis), and how many values went into each. */
+  /**
+   * Tensor -> sum over samples and positions of each channel (last axis), and how many values went into each; over
+   * the first `channelSumSamples` samples only.
+   */
   channelSums: Map<number, { sums: Float64Array; count: number }>;
+  channelSumSamples: number;
+  /**
+   * Whether the float graph runs batched as it runs one sample at a time, when calibration checked it (undefined:
+   * not checked). Quantized copies have the same operators: they run batched or not without checking again.
+   */
+  batchable?: boolean;
   samples: number;
   forwardMs: number;
   batch: number;
@@ -214,6 +264,8 @@ export interface StatisticsOptions {
   minMaxOnly: boolean;
   /** Tensors whose per-channel sums to keep (the outputs that bias correction corrects). */
   channelSums?: readonly number[];
+  /** Sum those over the first this many samples only (default: all). */
+  channelSumSamples?: number;
 }
 
 /** One pass of the float model over `data`, observing `tensors`. */
@@ -228,16 +280,29 @@ export async function gatherStatistics(model: Model, data: Dataset, tensors: rea
   }
   const sg = model.subgraphs[0]!;
   const channelSums = new Map<number, { sums: Float64Array; count: number }>();
-  for (const t of opts.channelSums ?? []) channelSums.set(t, { sums: new Float64Array(sg.tensors[t]!.shape.at(-1) ?? 1), count: 0 });
+  const sumSamples = Math.min(total, opts.channelSumSamples ?? total);
+  const summed = new Map<number, number>();
+  for (const t of opts.channelSums ?? []) {
+    channelSums.set(t, { sums: new Float64Array(sg.tensors[t]!.shape.at(-1) ?? 1), count: 0 });
+    summed.set(t, 0);
+  }
   const visit: Visit = (t, values) => {
-    const v = values as ArrayLike<number>;
+    const v = values as Float32Array;
     if (opts.minMaxOnly) minmax.get(t)?.observe(v);
     else histograms.get(t)?.observe(v);
     const cs = channelSums.get(t);
     if (cs) {
+      // The visitor sees whole samples (rows of a batch) in order: keep the leading `sumSamples` of them.
+      const perSample = elementCount(sg.tensors[t]!.shape);
+      const done = summed.get(t)!;
+      const rows = Math.min(v.length / perSample, sumSamples - done);
+      if (rows <= 0) return;
+      summed.set(t, done + rows);
       const c = cs.sums.length;
-      for (let i = 0; i < v.length; i++) cs.sums[i % c]! += v[i]!;
-      cs.count += v.length / c;
+      const sums = cs.sums;
+      const n = rows * perSample;
+      for (let i = 0; i < n; i += c) for (let j = 0; j < c; j++) sums[j]! += v[i + j]!;
+      cs.count += n / c;
     }
   };
   throwIfAborted(hooks.signal, 'Calibration');
@@ -252,17 +317,31 @@ export async function gatherStatistics(model: Model, data: Dataset, tensors: rea
       const o = opts.minMaxOnly ? minmax.get(t)! : histograms.get(t)!;
       ranges.set(t, { min: o.min, max: o.max });
     }
-    return { ...(opts.minMaxOnly ? {} : { histograms }), minmax: ranges, channelSums, samples: total, forwardMs, batch: observed.batch };
+    return { ...(opts.minMaxOnly ? {} : { histograms }), minmax: ranges, channelSums, channelSumSamples: channelSums.size ? sumSamples : 0, ...(loaded.batchChecked ? { batchable: observed.batch > 1 } : {}), samples: total, forwardMs, batch: observed.batch };
   } finally {
     observed.dispose();
   }
 }
 
 /** The float range of every observed tensor under `method`, from one pass's statistics. */
-export function rangesFor(stats: CalibrationStats, method: RangeMethod, intRange: IntRange, symmetric: boolean, percentile?: number): Map<number, ObservedRange> {
-  if (method === 'minmax') return stats.minmax;
+export function rangesFor(stats: CalibrationStats, method: RecipeMethod, intRange: IntRange, symmetric: boolean, percentile?: number): Map<number, ObservedRange> {
+  return rangeChoice(stats, method, intRange, symmetric, percentile).ranges;
+}
+
+/** rangesFor, and for 'per-tensor' which method each tensor took. */
+export function rangeChoice(stats: CalibrationStats, method: RecipeMethod, intRange: IntRange, symmetric: boolean, percentile?: number): { ranges: Map<number, ObservedRange>; methods?: Map<number, RangeMethod> } {
+  if (method === 'minmax') return { ranges: stats.minmax };
   if (!stats.histograms) throw new RangeError('histogram statistics were not gathered');
   const ranges = new Map<number, ObservedRange>();
+  if (method === 'per-tensor') {
+    const methods = new Map<number, RangeMethod>();
+    for (const [t, h] of stats.histograms) {
+      const c = perTensorRange(h, intRange, symmetric, percentile);
+      ranges.set(t, c.range);
+      methods.set(t, c.method);
+    }
+    return { ranges, methods };
+  }
   for (const [t, h] of stats.histograms) ranges.set(t, method === 'percentile' ? percentileRange(h, percentile) : mseRange(h, intRange, symmetric));
-  return ranges;
+  return { ranges };
 }

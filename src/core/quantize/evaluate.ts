@@ -4,7 +4,8 @@
  */
 import type { Dataset } from '../data/dataset';
 import { BuiltinOperator, readModel, TensorType, builtinOperatorName, type Model, type Tensor } from '../tflite/index';
-import { ObservedModel } from './calibrate';
+import { breathe, loadBatched, ObservedModel } from './calibrate';
+import { calibrationBatch } from './batching';
 import { QuantizeError, throwIfAborted } from './errors';
 import { operatorMacs } from '../analysis/op-cost';
 import { checkDataset, toFloat, toTensorArray } from './tensor-io';
@@ -25,6 +26,7 @@ export function tflmEvalSamples(model: Model, available: number): number {
   const macs = sg.operators.reduce((a, op) => a + operatorMacs(model, sg, op), 0);
   return Math.min(available, Math.max(TFLM_EVAL_MIN_SAMPLES, Math.floor(TFLM_EVAL_MAC_BUDGET / Math.max(1, macs))));
 }
+
 
 /** Running signal and noise power of an approximation, for SQNR. */
 export class ErrorAccumulator {
@@ -63,7 +65,9 @@ function argMax(values: Float32Array): number {
 const isQuantized = (t: Tensor) => (t.type === TensorType.INT8 || t.type === TensorType.INT16 || t.type === TensorType.UINT8) && !!t.quantization?.scale.length;
 
 /** Tensors of the float model and their quantized counterparts (same name, activation in both), in execution order. */
-function pairedActivations(floatModel: Model, quantModel: Model): { f: number; q: number; producer: string }[] {
+interface Pair { f: number; q: number; producer: string }
+
+function pairedActivations(floatModel: Model, quantModel: Model): Pair[] {
   const fsg = floatModel.subgraphs[0]!;
   const qsg = quantModel.subgraphs[0]!;
   const qByName = new Map<string, number>();
@@ -95,6 +99,13 @@ function isClassifier(model: Model): boolean {
   return (code === BuiltinOperator.SOFTMAX || code === BuiltinOperator.LOGISTIC) && classes > 1;
 }
 
+export interface EvaluateOptions {
+  /** How many samples the TFLite Micro reference evaluation takes (default: tflmEvalSamples). */
+  tflmSamples?: number;
+  /** Whether the float graph runs batched correctly, when already checked (CalibrationStats.batchable). */
+  batchable?: boolean;
+}
+
 /**
  * @param floatBytes the float model
  * @param quantBytes its quantized version (any mode; integer inputs are fed by quantizing the float samples)
@@ -104,9 +115,9 @@ function isClassifier(model: Model): boolean {
  */
 export async function evaluateQuantization(
   floatBytes: Uint8Array, quantBytes: Uint8Array, heldOut: Dataset, hooks: QuantizeHooks = {},
-  /** tflmSamples: how many samples the TFLite Micro reference evaluation takes (default: tflmEvalSamples). */
-  options: { tflmSamples?: number } = {},
+  options: EvaluateOptions = {},
 ): Promise<AccuracyReport> {
+  const batchable = options.batchable;
   const floatModel = readModel(floatBytes);
   const quantModel = readModel(quantBytes);
   checkDataset(floatModel, heldOut, 'evaluation');
@@ -116,10 +127,40 @@ export async function evaluateQuantization(
   if (fsg.outputs.length !== qsg.outputs.length) {
     throw new QuantizeError('unsupported-model', `the quantized model has ${qsg.outputs.length} outputs, the float model ${fsg.outputs.length}: they are not the same model.`);
   }
+  const fTensors = pairs.map((p) => p.f);
+  const qTensors = pairs.map((p) => p.q);
+  // Both models run the same samples per call: batched where both allow it (checked against single runs).
+  const batch = Math.min(calibrationBatch(floatModel, fTensors), calibrationBatch(quantModel, qTensors), heldOut.samples.length);
+  const floatRun = await loadBatched(floatModel, heldOut, fTensors, 'the float model', batch, batchable);
+  let quantRun: ObservedModel | undefined;
+  try {
+    quantRun = await loadBatched(quantModel, heldOut, qTensors, 'the quantized model', floatRun.batch, batchable === undefined ? undefined : floatRun.batch > 1);
+    if (quantRun.batch === floatRun.batch) return await compareRuns(floatModel, quantModel, pairs, floatRun, quantRun, heldOut, hooks, options);
+  } finally {
+    floatRun.dispose();
+    quantRun?.dispose();
+  }
+  // The quantized copy would not batch: both one sample per call.
+  return evaluateOneByOne(floatModel, quantModel, pairs, heldOut, hooks, options);
+}
+
+async function evaluateOneByOne(floatModel: Model, quantModel: Model, pairs: Pair[], heldOut: Dataset, hooks: QuantizeHooks, options: EvaluateOptions): Promise<AccuracyReport> {
   const floatRun = await ObservedModel.load(floatModel, pairs.map((p) => p.f), 'the float model');
   let quantRun: ObservedModel | undefined;
   try {
     quantRun = await ObservedModel.load(quantModel, pairs.map((p) => p.q), 'the quantized model');
+    return await compareRuns(floatModel, quantModel, pairs, floatRun, quantRun, heldOut, hooks, options);
+  } finally {
+    floatRun.dispose();
+    quantRun?.dispose();
+  }
+}
+
+/** Runs both models over `heldOut`, the same samples per call, and compares outputs and paired intermediates. */
+async function compareRuns(floatModel: Model, quantModel: Model, pairs: Pair[], floatRun: ObservedModel, quantRun: ObservedModel, heldOut: Dataset, hooks: QuantizeHooks, options: EvaluateOptions): Promise<AccuracyReport> {
+  const fsg = floatModel.subgraphs[0]!;
+  const qsg = quantModel.subgraphs[0]!;
+  {
     const outputs = fsg.outputs.map(() => new ErrorAccumulator());
     const unsupported = TflmReference.unsupported(quantModel);
     const tflm = unsupported ? undefined : TflmReference.create(quantModel);
@@ -131,38 +172,59 @@ export async function evaluateQuantization(
     const classifier = isClassifier(floatModel);
     const fIndex = new Map<number, number>(pairs.map((p, k) => [p.f, k]));
     const qIndex = new Map<number, number>(pairs.map((p, k) => [p.q, k]));
-    for (let i = 0; i < heldOut.samples.length; i++) {
+    const fOut = new Set(fsg.outputs);
+    const qOut = new Set(qsg.outputs);
+    const last = { t: performance.now() };
+    for (let i = 0; i < heldOut.samples.length; i += floatRun.batch) {
       throwIfAborted(hooks.signal, 'Evaluation');
-      const sample = heldOut.samples[i]!;
+      const chunk = heldOut.samples.slice(i, i + floatRun.batch);
+      // Each visit holds the chunk's samples concatenated in order, for both models alike.
       const fVals = new Map<number, Float32Array>();
-      floatRun.run(sample, (t, v) => { if (fIndex.has(t) || fsg.outputs.includes(t)) fVals.set(t, toFloat(fsg.tensors[t]!, v)); });
+      floatRun.runBatch(chunk, (t, v) => { if (fIndex.has(t) || fOut.has(t)) fVals.set(t, toFloat(fsg.tensors[t]!, v)); });
       const qVals = new Map<number, Float32Array>();
+      // LiteRT's raw integer outputs of the chunk, for the step-by-step comparison with TFLite Micro's.
       const liteRt = new Map<number, ArrayLike<number>>();
-      quantRun.run(sample, (t, v) => {
-        if (qIndex.has(t) || qsg.outputs.includes(t)) qVals.set(t, toFloat(qsg.tensors[t]!, v));
-        if (tflm && i < tflmSamples && qsg.outputs.includes(t) && (v instanceof Int8Array || v instanceof Uint8Array || v instanceof Int16Array)) liteRt.set(t, v.slice());
+      const wantTflm = tflm !== undefined && i < tflmSamples;
+      quantRun.runBatch(chunk, (t, v) => {
+        if (qIndex.has(t) || qOut.has(t)) qVals.set(t, toFloat(qsg.tensors[t]!, v));
+        if (wantTflm && qOut.has(t) && (v instanceof Int8Array || v instanceof Uint8Array || v instanceof Int16Array)) liteRt.set(t, v.slice());
       });
       fsg.outputs.forEach((t, k) => outputs[k]!.add(fVals.get(t)!, qVals.get(qsg.outputs[k]!)!));
       pairs.forEach((p, k) => layers[k]!.add(fVals.get(p.f)!, qVals.get(p.q)!));
-      if (classifier && argMax(fVals.get(fsg.outputs[0]!)!) === argMax(qVals.get(qsg.outputs[0]!)!)) agree++;
-      if (tflm && i < tflmSamples) {
-        const y = tflm.run(qsg.inputs.map((t, k) => toTensorArray(qsg.tensors[t]!, sample[k]!) as Int8Array | Float32Array));
-        qsg.outputs.forEach((t, k) => {
-          const ref = liteRt.get(t);
-          const yk = y[k]!;
-          if (ref && !(yk instanceof Float32Array)) {
-            for (let j = 0; j < yk.length; j++) {
-              const d = Math.abs(yk[j]! - Number(ref[j]));
-              if (d > maxLsb) maxLsb = d;
-              if (d) lsbDiffer++;
-            }
-            lsbCount += yk.length;
-          }
-          tflmOutputs[k]!.add(fVals.get(fsg.outputs[k]!)!, toFloat(qsg.tensors[t]!, yk));
-        });
-        if (classifier && argMax(fVals.get(fsg.outputs[0]!)!) === argMax(toFloat(qsg.tensors[qsg.outputs[0]!]!, y[0]!))) tflmAgree++;
+      if (classifier) {
+        const f = fVals.get(fsg.outputs[0]!)!;
+        const q = qVals.get(qsg.outputs[0]!)!;
+        const n = f.length / chunk.length;
+        for (let r = 0; r < chunk.length; r++) if (argMax(f.subarray(r * n, (r + 1) * n)) === argMax(q.subarray(r * n, (r + 1) * n))) agree++;
       }
-      hooks.onProgress?.(i + 1, heldOut.samples.length, 'evaluating');
+      if (tflm && wantTflm) {
+        for (let r = 0; r < chunk.length && i + r < tflmSamples; r++) {
+          const sample = chunk[r]!;
+          const y = tflm.run(qsg.inputs.map((t, k) => toTensorArray(qsg.tensors[t]!, sample[k]!) as Int8Array | Float32Array));
+          qsg.outputs.forEach((t, k) => {
+            const yk = y[k]!;
+            const n = yk.length;
+            const ref = liteRt.get(t);
+            if (ref && !(yk instanceof Float32Array)) {
+              for (let j = 0; j < n; j++) {
+                const d = Math.abs(yk[j]! - Number(ref[r * n + j]));
+                if (d > maxLsb) maxLsb = d;
+                if (d) lsbDiffer++;
+              }
+              lsbCount += n;
+            }
+            const f = fVals.get(fsg.outputs[k]!)!;
+            tflmOutputs[k]!.add(f.subarray(r * n, (r + 1) * n), toFloat(qsg.tensors[t]!, yk));
+          });
+          if (classifier) {
+            const f = fVals.get(fsg.outputs[0]!)!;
+            const n = f.length / chunk.length;
+            if (argMax(f.subarray(r * n, (r + 1) * n)) === argMax(toFloat(qsg.tensors[qsg.outputs[0]!]!, y[0]!))) tflmAgree++;
+          }
+        }
+      }
+      hooks.onProgress?.(Math.min(heldOut.samples.length, i + floatRun.batch), heldOut.samples.length, 'evaluating');
+      await breathe(last);
     }
     // Integer outputs (ARG_MAX indices, ...) are not approximations of anything: no SQNR for them.
     const outputReports: OutputAccuracy[] = fsg.outputs.flatMap((t, k) => (fsg.tensors[t]!.type !== TensorType.FLOAT32 ? [] : [{
@@ -195,8 +257,5 @@ export async function evaluateQuantization(
       report.tflm = t;
     }
     return report;
-  } finally {
-    floatRun.dispose();
-    quantRun?.dispose();
   }
 }

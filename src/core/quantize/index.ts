@@ -17,8 +17,8 @@ export { QuantizeError, type QuantizeErrorKind } from './errors';
 export type { RangeMethod } from './range-estimation';
 export type {
   AccuracyReport, LayerAccuracy, SourceInt8Report, OperatorReport, OutputAccuracy, QuantizationReport, QuantizeHooks, QuantizeMode, QuantizeOptions,
-  QuantizeResult, Recipe, RecipeCandidate, RecipeReport, TensorReport,
+  QuantizeResult, Recipe, RecipeCandidate, RecipeMethod, RecipeReport, TensorReport,
 } from './types';
 export { asymmetricParams, sqnr } from './quant-math';
-export { formatQuantizationReport, recipeLabel } from './report-text';
-export { SQNR_FLOOR_DB } from './types';
+export { formatQuantizationReport, perTensorSummary, recipeLabel } from './report-text';
+export { PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, SQNR_FLOOR_DB } from './types';

@@ -6,7 +6,7 @@ import type { Dataset } from '../data/dataset';
 import { RuntimeError } from '../runtime/index';
 import { writeModel, type Model } from '../tflite/index';
 import { gatherStatistics } from './calibrate';
-import { buildRecipe, hasFullyConnected, RANGE_METHODS, scoringSet, searchRecipe, type RecipeChoices, type RecipeContext } from './recipe';
+import { AUTO_METHODS, BIAS_CORRECTION_SAMPLES, buildRecipe, hasFullyConnected, scoringSet, searchRecipe, type RecipeChoices, type RecipeContext } from './recipe';
 import { throwIfAborted } from './errors';
 import { float16Weights } from './float16-weights';
 import { dynamicRangeWeights } from './dynamic-range';
@@ -34,6 +34,8 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
 
   let quantized: Model;
   let report: QuantizationReport;
+  // Whether the calibrated float graph (and so every quantized copy) runs batched, once calibration checked it.
+  let batchable: boolean | undefined;
   // Weights stored as float16 or int8 (behind DEQUANTIZE or in hybrid kernels) become float constants first.
   const prepared = floatGraph.model;
   if (mode === 'float16' || mode === 'dynamic') {
@@ -49,7 +51,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
     }
     const intRange = activation === 'int16' ? INT16_ACTIVATION : INT8_ACTIVATION;
     const choices: RecipeChoices = {
-      methods: options.calibration ? [options.calibration] : RANGE_METHODS,
+      methods: options.calibration ? [options.calibration] : AUTO_METHODS,
       perChannelFullyConnected: options.perChannelFullyConnected !== undefined || !hasFullyConnected(prepared) ? [!!options.perChannelFullyConnected] : [false, true],
       biasCorrection: options.biasCorrection !== undefined ? [options.biasCorrection] : [false, true],
     };
@@ -57,8 +59,9 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
     if (!correctable.length) choices.biasCorrection = [false];
     const needsHistograms = choices.methods.some((m) => m !== 'minmax');
     const stats = await gatherStatistics(prepared, calibration, tensorsToCalibrate(prepared, activation), {
-      name, minMaxOnly: !needsHistograms, ...(choices.biasCorrection.includes(true) ? { channelSums: correctable } : {}),
+      name, minMaxOnly: !needsHistograms, ...(choices.biasCorrection.includes(true) ? { channelSums: correctable, channelSumSamples: BIAS_CORRECTION_SAMPLES } : {}),
     }, hooks);
+    if (model === prepared) batchable = stats.batchable;
     const ctx: RecipeContext = {
       floatModel: prepared, stats, calibration, intRange, symmetric: activation === 'int16',
       ...(options.percentile !== undefined ? { percentile: options.percentile } : {}),
@@ -76,15 +79,15 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
       const built = await buildRecipe(ctx, only, hooks);
       graph = built.graph;
       quantized = built.model;
-      recipe = { chosen: only, forced, candidates: [] };
+      recipe = { chosen: only, forced, candidates: [], ...(built.perTensor ? { perTensor: built.perTensor } : {}) };
     } else {
       // Scored against the model as given, on held-out samples: scoring on the calibration samples favours the
       // ranges fitted to them (measured: percentile over MSE on ResNet-8, the reverse on new data).
       const scoring = options.heldOut ?? calibration;
       checkDataset(prepared, scoring, 'evaluation');
       // The model as given is the reference (a hybrid model is what the user had); the float graph when LiteRT cannot run it.
-      const set = await scoringSet(model, scoring, hooks).catch((e: unknown) => {
-        if (e instanceof RuntimeError) return scoringSet(prepared, scoring, hooks);
+      const set = await scoringSet(model, scoring, hooks, stats.batchable, model === prepared).catch((e: unknown) => {
+        if (e instanceof RuntimeError) return scoringSet(prepared, scoring, hooks, stats.batchable, true);
         throw e;
       });
       const search = await searchRecipe(ctx, choices, set, hooks);
@@ -93,6 +96,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
       recipe = {
         chosen: search.chosen, forced, candidates: search.candidates,
         scoredOn: { source: scoring.source, samples: scoring.samples.length, heldOut: !!options.heldOut },
+        ...(search.perTensor ? { perTensor: search.perTensor } : {}),
       };
     }
     warnings.push(...graph.warnings);
@@ -116,7 +120,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
   if (tflm) report.tflm = tflm;
   if (options.heldOut) {
     throwIfAborted(hooks.signal, 'Quantization');
-    report.accuracy = await evaluateQuantization(writeModel(model), bytes, options.heldOut, hooks);
+    report.accuracy = await evaluateQuantization(writeModel(model), bytes, options.heldOut, hooks, { batchable });
     if (floatGraph.hybridOps) report.accuracy.reference = 'hybrid';
     const low = report.accuracy.outputs.filter((o) => o.sqnrDb < SQNR_FLOOR_DB);
     if (low.length) {

@@ -77,6 +77,11 @@ export class HistogramObserver {
   }
 
   observe(values: ArrayLike<number>): void {
+    this.observeFloats(values instanceof Float32Array ? values : Float32Array.from(values));
+  }
+
+  /** The hot loop of calibration (every activation value passes here once): Float32Array only, so V8 keeps it tight. */
+  private observeFloats(values: Float32Array): void {
     let lo = Infinity;
     let hi = -Infinity;
     for (let i = 0; i < values.length; i++) {
@@ -100,7 +105,8 @@ export class HistogramObserver {
     const { counts, origin, width } = this;
     const last = HISTOGRAM_BINS - 1;
     for (let i = 0; i < values.length; i++) {
-      let b = Math.floor((values[i]! - origin) / width);
+      // origin <= every value: the quotient is >= 0 (up to rounding, clamped), so truncation is Math.floor.
+      let b = ((values[i]! - origin) / width) | 0;
       if (b > last) b = last;
       else if (b < 0) b = 0;
       counts[b]!++;
@@ -147,16 +153,32 @@ export function percentileRange(h: HistogramObserver, percentile = 99.99): Obser
   return { min: Math.min(min, 0), max: Math.max(max, 0) };
 }
 
+/** The occupied bins of a histogram (centre, count): what every error estimate loops over. */
+interface Occupied { x: Float64Array; c: Float64Array }
+
+function occupied(h: HistogramObserver): Occupied {
+  let n = 0;
+  for (let b = 0; b < HISTOGRAM_BINS; b++) if (h.counts[b]! !== 0) n++;
+  const x = new Float64Array(n);
+  const c = new Float64Array(n);
+  for (let b = 0, k = 0; b < HISTOGRAM_BINS; b++) {
+    if (h.counts[b]! === 0) continue;
+    x[k] = h.binCenter(b);
+    c[k++] = h.counts[b]!;
+  }
+  return { x, c };
+}
+
 /** Expected squared error of quantizing the histogram with the parameters for [lo, hi] (symmetric: zero point 0). */
-function quantizationMse(h: HistogramObserver, lo: number, hi: number, intRange: IntRange, symmetric: boolean): number {
+function quantizationMse(o: Occupied, lo: number, hi: number, intRange: IntRange, symmetric: boolean): number {
   const p = symmetric ? { scale: symmetricScale(Math.max(-lo, hi), intRange.qmax), zeroPoint: 0 } : asymmetricParams(lo, hi, intRange);
   const [rmin, rmax] = representableRange(p, intRange);
   const rounding = (p.scale * p.scale) / 12;
+  const { x: xs, c: cs } = o;
   let err = 0;
-  for (let b = 0; b < HISTOGRAM_BINS; b++) {
-    const c = h.counts[b]!;
-    if (c === 0) continue;
-    const x = h.binCenter(b);
+  for (let k = 0; k < xs.length; k++) {
+    const x = xs[k]!;
+    const c = cs[k]!;
     if (x < rmin) err += c * (rmin - x) * (rmin - x);
     else if (x > rmax) err += c * (x - rmax) * (x - rmax);
     else err += c * rounding;
@@ -164,20 +186,52 @@ function quantizationMse(h: HistogramObserver, lo: number, hi: number, intRange:
   return err;
 }
 
+/** Expected squared error of quantizing the tensor whose histogram is `h` over `range`. */
+export function rangeError(h: HistogramObserver, range: ObservedRange, intRange: IntRange = INT8_ACTIVATION, symmetric = false): number {
+  if (h.width === 0) return 0;
+  return quantizationMse(occupied(h), range.min, range.max, intRange, symmetric);
+}
+
 /** The clipping range (a shrink of [min, max] towards 0, in 1% steps) with the smallest expected error. */
 export function mseRange(h: HistogramObserver, intRange: IntRange = INT8_ACTIVATION, symmetric = false): ObservedRange {
   if (h.width === 0) return { min: h.min, max: h.max };
+  const o = occupied(h);
   let best = { min: h.min, max: h.max };
-  let bestErr = quantizationMse(h, h.min, h.max, intRange, symmetric);
+  let bestErr = quantizationMse(o, h.min, h.max, intRange, symmetric);
   for (let step = 99; step >= 20; step--) {
     const a = step / 100;
     const lo = h.min * a;
     const hi = h.max * a;
-    const err = quantizationMse(h, lo, hi, intRange, symmetric);
+    const err = quantizationMse(o, lo, hi, intRange, symmetric);
     if (err < bestErr) {
       bestErr = err;
       best = { min: lo, max: hi };
     }
   }
   return best;
+}
+
+/**
+ * Per tensor, the range of whichever method (min/max, percentile, MSE) gives that tensor the smallest expected
+ * quantization error over its own histogram; ties keep the earlier (simpler) method. No forward pass is needed, and
+ * each tensor's choice rests on all of its calibration values rather than on a few scoring samples.
+ */
+export function perTensorRange(h: HistogramObserver, intRange: IntRange = INT8_ACTIVATION, symmetric = false, percentile?: number): { range: ObservedRange; method: RangeMethod } {
+  if (h.width === 0) return { range: { min: h.min, max: h.max }, method: 'minmax' };
+  const o = occupied(h);
+  const options: [RangeMethod, ObservedRange][] = [
+    ['minmax', { min: h.min, max: h.max }],
+    ['percentile', percentileRange(h, percentile)],
+    ['mse', mseRange(h, intRange, symmetric)],
+  ];
+  let best = options[0]!;
+  let bestErr = quantizationMse(o, best[1].min, best[1].max, intRange, symmetric);
+  for (const opt of options.slice(1)) {
+    const err = quantizationMse(o, opt[1].min, opt[1].max, intRange, symmetric);
+    if (err < bestErr) {
+      bestErr = err;
+      best = opt;
+    }
+  }
+  return { range: best[1], method: best[0] };
 }

@@ -7,7 +7,16 @@ import type { Dataset } from '../data/dataset';
 import type { RuntimeTypedArray } from '../runtime/index';
 import { elementCount, TensorType, tensorTypeName, type Model, type Tensor } from '../tflite/index';
 import { QuantizeError } from './errors';
-import { INT16_ACTIVATION, INT8_ACTIVATION, quantizeValue, UINT8_ACTIVATION } from './quant-math';
+import { INT16_ACTIVATION, INT8_ACTIVATION, quantizeValue, UINT8_ACTIVATION, type IntRange } from './quant-math';
+
+/** Index of the first NaN or ±Infinity, or -1 (x - x is 0 for every finite x and NaN otherwise). */
+function firstNonFinite(values: Float32Array): number {
+  for (let j = 0; j < values.length; j++) {
+    const v = values[j]!;
+    if (v - v !== 0) return j;
+  }
+  return -1;
+}
 
 /** Checks that every sample fits the model's inputs; the message names the sample, input, and what was expected. */
 export function checkDataset(model: Model, data: Dataset, what: string): void {
@@ -24,13 +33,18 @@ export function checkDataset(model: Model, data: Dataset, what: string): void {
       if (arr.length !== n) {
         throw new QuantizeError('bad-data', `${data.source}: sample ${i}, input "${tensor.name}" has ${arr.length} values, the model expects ${n} (shape [${tensor.shape.join(', ')}]).`);
       }
-      for (let j = 0; j < arr.length; j++) {
-        if (!Number.isFinite(arr[j]!)) {
-          throw new QuantizeError('bad-data', `${data.source}: sample ${i}, input "${tensor.name}" holds ${arr[j]} at element ${j}; calibration data must be finite.`);
-        }
+      const bad = firstNonFinite(arr);
+      if (bad >= 0) {
+        throw new QuantizeError('bad-data', `${data.source}: sample ${i}, input "${tensor.name}" holds ${arr[bad]} at element ${bad}; calibration data must be finite.`);
       }
     });
   });
+}
+
+/** quantizeValue over a whole array (a plain loop: this runs for every input of every quantized run). */
+function quantizeInto<T extends Int8Array | Uint8Array | Int16Array>(out: T, values: Float32Array, scale: number, zeroPoint: number, range: IntRange): T {
+  for (let i = 0; i < values.length; i++) out[i] = quantizeValue(values[i]!, scale, zeroPoint, range);
+  return out;
 }
 
 /** A float sample as the typed array the runtime takes for `tensor`. */
@@ -40,9 +54,9 @@ export function toTensorArray(tensor: Tensor, values: Float32Array): RuntimeType
   const zp = q?.zeroPoint[0] ?? 0;
   switch (tensor.type) {
     case TensorType.FLOAT32: return values;
-    case TensorType.INT8: return Int8Array.from(values, (v) => quantizeValue(v, scale, zp, INT8_ACTIVATION));
-    case TensorType.UINT8: return Uint8Array.from(values, (v) => quantizeValue(v, scale, zp, UINT8_ACTIVATION));
-    case TensorType.INT16: return Int16Array.from(values, (v) => quantizeValue(v, scale, zp, INT16_ACTIVATION));
+    case TensorType.INT8: return quantizeInto(new Int8Array(values.length), values, scale, zp, INT8_ACTIVATION);
+    case TensorType.UINT8: return quantizeInto(new Uint8Array(values.length), values, scale, zp, UINT8_ACTIVATION);
+    case TensorType.INT16: return quantizeInto(new Int16Array(values.length), values, scale, zp, INT16_ACTIVATION);
     case TensorType.INT32: return Int32Array.from(values, (v) => Math.round(v));
     default:
       throw new QuantizeError('unsupported-model', `input "${tensor.name}" is ${tensorTypeName(tensor.type)}; only float and integer inputs can be fed from data.`);

@@ -36,9 +36,15 @@ export interface QuantizeOptions {
   modelName?: string;
 }
 
+/**
+ * How activation ranges are set: one range method for every tensor, or 'per-tensor' (the method with the smallest
+ * expected quantization error over each tensor's own histogram, see range-estimation.ts perTensorRange).
+ */
+export type RecipeMethod = RangeMethod | 'per-tensor';
+
 /** One full-integer quantization recipe. */
 export interface Recipe {
-  method: RangeMethod;
+  method: RecipeMethod;
   perChannelFullyConnected: boolean;
   biasCorrection: boolean;
 }
@@ -59,6 +65,8 @@ export interface RecipeReport {
   candidates: RecipeCandidate[];
   /** The samples candidates were scored on. */
   scoredOn?: { source: string; samples: number; /** False: no held-out data was given, the calibration samples scored. */ heldOut: boolean };
+  /** When the chosen method is 'per-tensor': how many tensors took each range method. */
+  perTensor?: Partial<Record<RangeMethod, number>>;
 }
 
 export interface QuantizeHooks {
@@ -129,6 +137,12 @@ export const SQNR_FLOOR_DB = 15;
 /** How much better (dB) per-channel FULLY_CONNECTED must score to be chosen when the user left it open (recipe.ts). */
 export const PER_CHANNEL_FC_MARGIN_DB = 0.5;
 
+/**
+ * How much better (dB) a single range method for every tensor must score than the per-tensor choice to replace it
+ * (recipe.ts): a few scoring samples swing scores by tenths of a dB, the per-tensor choice rests on all calibration values.
+ */
+export const RANGE_METHOD_MARGIN_DB = 0.1;
+
 export interface OperatorReport {
   index: number;
   op: string;
@@ -162,7 +176,7 @@ export interface QuantizationReport {
   io: 'int8' | 'float';
   /** Present when the source model was not all float. Accuracy is then measured against the source model as given. */
   sourceInt8?: SourceInt8Report;
-  calibration?: { method: RangeMethod; samples: number; source: string; forwardMs: number; /** Samples per runtime call. */ batch: number };
+  calibration?: { method: RecipeMethod; samples: number; source: string; forwardMs: number; /** Samples per runtime call. */ batch: number };
   /** The full-integer recipe used and, when it was chosen automatically, the score of every alternative. */
   recipe?: RecipeReport;
   sizeBefore: number;
@@ -172,6 +186,7 @@ export interface QuantizationReport {
   accuracy?: AccuracyReport;
   /** What TFLite Micro can do with the result, when that analysis is available. */
   tflm?: { runs: boolean; notes: string[]; arenaBytes?: number };
+  /** quantizeModel's own time; the CLI replaces it with the whole command's, from process start (cli/commands/quantize.ts). */
   totalMs: number;
 }
 

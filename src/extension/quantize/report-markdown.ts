@@ -3,7 +3,7 @@
  * CLI's text report, plus the whole per-layer table (the quantization debugger: which layer loses the most).
  */
 import path from 'node:path';
-import { recipeLabel, SQNR_FLOOR_DB, type QuantizationReport } from '../../core/quantize/index';
+import { PER_CHANNEL_FC_MARGIN_DB, perTensorSummary, RANGE_METHOD_MARGIN_DB, recipeLabel, SQNR_FLOOR_DB, type QuantizationReport } from '../../core/quantize/index';
 import { NOT_FOR_TFLM, runsOnTflm } from './quantize-ui';
 
 /** Tensor and file names come from the model: keep them text (no tables broken by `|`, no markup, no HTML). */
@@ -88,11 +88,14 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
   if (r.recipe) {
     const rr = r.recipe;
     out.push('## Recipe', '');
+    const perTensor = rr.perTensor ? [`Ranges chosen per tensor, by each tensor's own quantization error over its histogram: ${e(perTensorSummary(rr.perTensor))}.`, ''] : [];
     if (!rr.candidates.length) {
-      out.push(`**${e(recipeLabel(rr.chosen))}**, as set.`, '');
+      out.push(`**${e(recipeLabel(rr.chosen))}**, as set.`, '', ...perTensor);
     } else {
       const on = rr.scoredOn ? ` on ${rr.scoredOn.samples} ${rr.scoredOn.heldOut ? 'held-out' : 'calibration'} samples` : '';
       out.push(`**${e(recipeLabel(rr.chosen))}**, chosen automatically: the best worst-output SQNR of ${rr.candidates.length} candidates${on}${rr.forced.length ? ` (fixed: ${rr.forced.join(', ')})` : ''}.`, '');
+      out.push(...perTensor);
+      out.push(`Searched one part at a time (the first range choice, then per-channel FULLY_CONNECTED, then bias correction, then the other range methods); a single range method must gain ${RANGE_METHOD_MARGIN_DB} dB over the per-tensor choice and per-channel FULLY_CONNECTED ${PER_CHANNEL_FC_MARGIN_DB} dB to be chosen.`, '');
       out.push('| Recipe | Worst output SQNR (dB) |', '|---|---:|');
       const chosen = JSON.stringify(rr.chosen);
       for (const c of rr.candidates) out.push(`| ${JSON.stringify(c.recipe) === chosen ? '**→** ' : ''}${e(recipeLabel(c.recipe))} | ${db(c.scoreDb)} |`);

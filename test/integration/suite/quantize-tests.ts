@@ -209,7 +209,7 @@ export function quantizeTests(): TestCase[] {
           const q = loadModel(fs.readFileSync(out)).model.subgraphs[0]!;
           assert.equal(q.tensors[q.inputs[0]!]!.type, TensorType.INT8);
           const text = (await vscode.workspace.openTextDocument(vscode.Uri.parse(result.reportUri!))).getText();
-          assert.match(text, /160 samples from quantize\/data\/calibration\\\.npy \\\(calibration split, seed 1\\\), ranges by \*\*(minmax|percentile|mse)\*\*/);
+          assert.match(text, /160 samples from quantize\/data\/calibration\\\.npy \\\(calibration split, seed 1\\\), ranges by \*\*(minmax|percentile|mse|per-tensor)\*\*/);
           // Enter on the recipe pick takes "Recommended (automatic)": the report scores every candidate.
           assert.match(text, /## Recipe\n\n\*\*.+\*\*, chosen automatically: the best worst-output SQNR of \d+ candidates/);
           assert.match(text, /\| \*\*→\*\* /);
