@@ -22,3 +22,5 @@ export type {
 export { asymmetricParams, sqnr } from './quant-math';
 export { formatQuantizationReport, recipeLabel } from './report-text';
 export { SQNR_FLOOR_DB } from './types';
+export { KERNEL_SETS, TFLM_INT16_KERNELS, hasTflmInt16Kernel, type KernelSet } from './int16-kernels';
+export { applyPrecision, searchMixedPrecision, type HigherPrecision, type KeptLayer, type MixedPrecisionReport } from './mixed-precision';

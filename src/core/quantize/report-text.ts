@@ -1,4 +1,5 @@
 /** The quantization report as plain text, for the CLI and the output channel. */
+import type { MixedPrecisionReport } from './mixed-precision';
 import { PER_CHANNEL_FC_MARGIN_DB, SQNR_FLOOR_DB, type QuantizationReport, type Recipe, type RecipeReport } from './types';
 
 export function recipeLabel(r: Recipe): string {
@@ -11,6 +12,23 @@ function recipeLines(r: RecipeReport): string[] {
   const lines = [`Recipe: ${recipeLabel(r.chosen)} (chosen automatically among ${r.candidates.length} by worst-output SQNR${on}${r.candidates.some((c) => c.recipe.perChannelFullyConnected) && !r.forced.includes('perChannelFullyConnected') ? `; per-channel FC must gain ${PER_CHANNEL_FC_MARGIN_DB} dB` : ''}${r.forced.length ? `; fixed by options: ${r.forced.join(', ')}` : ''})`];
   const chosen = JSON.stringify(r.chosen);
   for (const c of r.candidates) lines.push(`  ${JSON.stringify(c.recipe) === chosen ? '*' : ' '} ${recipeLabel(c.recipe).padEnd(48)} ${db(c.scoreDb).padStart(9)}`);
+  return lines;
+}
+
+function mixedPrecisionLines(m: MixedPrecisionReport): string[] {
+  const worst = (xs: number[]) => db(Math.min(...xs));
+  const lines = [`Target: worst output ≥ ${m.targetDb} dB on ${m.scoredOn.samples} samples (${m.scoredOn.source}): ${m.met ? 'MET' : 'MISSED'}, `
+    + `${worst(m.outputsBeforeDb)} all int8 -> ${worst(m.outputsAfterDb)}`];
+  if (!m.kept.length) {
+    lines.push('  no layer needed higher precision');
+  } else {
+    lines.push(`  kept in higher precision: ${m.kept.length} of ${m.candidates} candidate layer(s) (${m.probes} rewrites scored)${m.followed ? `; ${m.followed} shape operator(s) follow them into int16` : ''}`);
+    for (const l of m.kept) lines.push(`    ${l.op.padEnd(24)} ${l.precision.padEnd(8)} int8 ${db(l.int8SqnrDb).padStart(9)}  ${l.tensor}${l.reason ? `  (${l.reason})` : ''}`);
+    const c = m.cost;
+    lines.push(`  cost vs all int8: flash ${c.flashBytes >= 0 ? '+' : ''}${kb(c.flashBytes)}, arena ${c.arenaBytes === undefined ? 'not estimated' : `${c.arenaBytes >= 0 ? '+' : ''}${kb(c.arenaBytes)} (${m.kernels === 'reference' ? 'reference' : 'CMSIS-NN'} kernels' int16 choice)`}, `
+      + `float MACs ${c.floatMacs.toLocaleString('en-US')}, int16x8 MACs ${c.int16Macs.toLocaleString('en-US')}`);
+  }
+  if (m.note) lines.push(`  ${m.note}`);
   return lines;
 }
 
@@ -33,6 +51,7 @@ export function formatQuantizationReport(r: QuantizationReport, warnings: readon
   const quantized = r.operators.filter((o) => o.status === 'quantized').length;
   const float = r.operators.filter((o) => o.status === 'float');
   lines.push(`Operators: ${quantized} of ${r.operators.length} quantized${float.length ? `; kept float: ${float.map((o) => `${o.op} #${o.index}`).join(', ')}` : ''}`);
+  if (r.mixedPrecision) lines.push(...mixedPrecisionLines(r.mixedPrecision));
   const a = r.accuracy;
   if (a) {
     lines.push(`Accuracy on ${a.samples} held-out samples (${a.source})${a.reference === 'hybrid' ? ', against the hybrid model as given' : ''}:`);
