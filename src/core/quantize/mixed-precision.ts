@@ -3,7 +3,9 @@
  * scoring (held-out) samples, the layers that add the most quantization noise are kept in higher precision — int16x8
  * (int16 activations, the int8 weights as they are, int64 bias) where TFLite Micro has the kernel (int16-kernels.ts),
  * float with DEQUANTIZE/QUANTIZE around it otherwise — until every output meets the target, or it is clear that it
- * cannot.
+ * cannot. int16x8 keeps the int8 weights, so it removes activation rounding only; where a layer's error is its
+ * weights' rounding (measured: the hand landmark model's last FULLY_CONNECTED), only float helps — the search then
+ * tries float for the ranked layers.
  *
  * Sensitivity is measured once, from one run of the int8 and the float model with every intermediate exposed: the
  * noise a layer adds is its output's relative noise power (10^(-SQNR/10)) minus the largest of its inputs'. Only
@@ -21,7 +23,7 @@ import { estimateArena } from '../arena/index';
 import { BuiltinOperator, isConstant, opcodeName, TensorType, writeModel, type Model, type Operator, type QuantParams, type Tensor } from '../tflite/index';
 import { throwIfAborted } from './errors';
 import { evaluateQuantization } from './evaluate';
-import { assembleOperators, compactModel, newBuffer, bytesOf, type VersionedOperator } from './graph';
+import { assembleOperators, bytesOf, compactModel, newBuffer, type VersionedOperator } from './graph';
 import { hasTflmInt16Kernel, type KernelSet } from './int16-kernels';
 import { dequantizeOpVersion, OP_RULES, quantizeOpVersion } from './op-rules';
 import { INT16_ACTIVATION, INT8_ACTIVATION, representableRange, symmetricScale, type AffineParams } from './quant-math';
@@ -228,16 +230,16 @@ export function applyPrecision(floatModel: Model, quantModel: Model, keep: Reado
       if (t < 0 || !activation(j) || (j === 0 && rule.output.kind === 'sameAsInput')) return;
       inputs[j] = as(t, 'int16', rule.output.kind === 'inputsShareOutput' ? outParams : undefined);
     });
-    if (rule.bias && rule.weights && (op.inputs[rule.bias.input] ?? -1) >= 0) {
+    const wScales = rule.weights ? original[op.inputs[rule.weights.input]!]?.quantization?.scale : undefined;
+    if (rule.bias && wScales && (op.inputs[rule.bias.input] ?? -1) >= 0) {
       const b = op.inputs[rule.bias.input]!;
       const bt = original[b]!;
-      const w = original[op.inputs[rule.weights.input]!]!;
       const data = quantModel.buffers[bt.buffer]!.data;
       const int32 = new Int32Array(data.slice().buffer);
       const oldScales = bt.quantization!.scale;
       const values = Float32Array.from(int32, (q, c) => q * oldScales[oldScales.length > 1 ? c : 0]!);
       const inScale = paramsOf(tensors[inputs[rule.bias.activationInput]!]!).scale;
-      const scales = biasScales(Math.fround(inScale), w.quantization!.scale, values.length);
+      const scales = biasScales(Math.fround(inScale), wScales, values.length);
       buffers.push(newBuffer(bytesOf(quantizeBiasInt64(values, scales))));
       tensors.push({ ...bt, type: TensorType.INT64, buffer: buffers.length - 1, quantization: { scale: scales, zeroPoint: scales.map(() => 0), quantizedDimension: 0 } });
       inputs[rule.bias.input] = tensors.length - 1;
