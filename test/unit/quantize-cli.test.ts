@@ -114,3 +114,28 @@ test('tinyml quantize names a custom operator before it loads any data, exits 2 
   assert.match(c.err.join(''), /seg\.tflite cannot be quantized: custom operator\(s\) CUSTOM:Convolution2DTransposeBias #1 .*TRANSPOSE_CONV/);
   assert.deepEqual(fs.readdirSync(dir), ['seg.tflite']);
 });
+
+test('tinyml quantize --target-sqnr: exit 3 with the model written when the target is missed, 0 when met; bad values exit 2', async () => {
+  const dir = workspace();
+  const model = path.join(dir, 'sensor.tflite');
+  const data = path.join(dir, 'calib.npy');
+  const missed = collector();
+  const code = await runQuantize([model, '--data', data, '--target-sqnr', '150', '--report', path.join(dir, 'r.json')], missed.io);
+  assert.equal(code, 3, missed.err.join(''));
+  assert.ok(fs.existsSync(path.join(dir, 'sensor_int8.tflite')), 'the closest model found is written');
+  assert.match(missed.out.join(''), /Target: worst output ≥ 150 dB on 30 samples .*MISSED/);
+  assert.match(missed.out.join(''), /Warning: TARGET MISSED/);
+  const report = JSON.parse(fs.readFileSync(path.join(dir, 'r.json'), 'utf8'));
+  assert.equal(report.mixedPrecision.met, false);
+  assert.ok(report.mixedPrecision.kept.length > 0);
+
+  const met = collector();
+  assert.equal(await runQuantize([model, '--data', data, '--target-sqnr', '5', '--force'], met.io), 0, met.err.join(''));
+  assert.match(met.out.join(''), /Target: worst output ≥ 5 dB .*MET/);
+
+  for (const bad of [['--target-sqnr', 'loud'], ['--target-sqnr', '20', '--mode', 'int16x8'], ['--kernels', 'cmsis-nn']]) {
+    const c = collector();
+    assert.equal(await runQuantize([model, '--data', data, '--force', ...bad], c.io), 2, bad.join(' '));
+    assert.match(c.err.join(''), /--target-sqnr|--kernels/);
+  }
+});

@@ -5,7 +5,7 @@ import type { DatasetErrorKind } from '../../src/core/data/index';
 import type { QuantizationReport } from '../../src/core/quantize/index';
 import {
   datasetFix, datasetItems, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, resultSummary, runsOnTflm,
-  type FolderCandidate,
+  targetChoices, validateTarget, type FolderCandidate,
 } from '../../src/extension/quantize/quantize-ui';
 
 test('mode pick: int8 first and default; float16 and dynamic say TFLite Micro cannot run them; only integer modes need data', () => {
@@ -79,4 +79,18 @@ test('result line: sizes, worst output SQNR, and TFLite Micro status (cannot run
   assert.match(resultSummary('ae_dynamic.tflite', report('dynamic', { tflm: { runs: false, notes: [] } })), /dynamic-range model: TFLite Micro cannot run it$/);
   assert.match(resultSummary('ae_float16.tflite', report('float16')), /float16 model: TFLite Micro cannot run it$/);
   assert.match(resultSummary('x_int8.tflite', report('int8', { tflm: { runs: false, notes: ['CUSTOM #2'] } })), /TFLite Micro cannot run it as is/);
+});
+
+test('the accuracy target pick: the setting first and marked default, None / 20 / 30 dB / custom, typed values checked', () => {
+  const none = targetChoices(undefined);
+  assert.deepEqual(none.map((c) => c.value), ['none', 20, 30, 'custom']);
+  assert.match(none[0]!.description, /^default/);
+  const twenty = targetChoices(20);
+  assert.deepEqual(twenty.map((c) => c.value), [20, 'none', 30, 'custom']);
+  assert.match(twenty[0]!.description, /^default · /);
+  const own = targetChoices(25);
+  assert.deepEqual(own.map((c) => c.value), [25, 'none', 20, 30, 'custom']);
+  assert.match(own[0]!.detail, /tinyml\.quantize\.targetSqnrDb/);
+  assert.equal(validateTarget('25'), undefined);
+  for (const bad of ['', 'loud', '0', '-3', '1000']) assert.match(validateTarget(bad) ?? '', /between 0 and 100/, bad);
 });

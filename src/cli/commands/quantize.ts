@@ -1,14 +1,14 @@
 import path from 'node:path';
 import { holdOutForReport, loadDataset, type Dataset, type DatasetOptions, type InputSpec } from '../../core/data/index';
 import { checkOutputs, writeFilesSafely, type OutputFile } from '../../core/io/safe-write';
-import { checkQuantizable, formatQuantizationReport, quantizeModel, type QuantizeMode, type QuantizeOptions, type RangeMethod } from '../../core/quantize/index';
+import { checkQuantizable, formatQuantizationReport, KERNEL_SETS, quantizeModel, type QuantizeMode, type QuantizeOptions, type RangeMethod } from '../../core/quantize/index';
 import { tensorTypeName, type Model } from '../../core/tflite/index';
 import { oneOf, parseCommand } from '../args';
-import { EXIT_OK, UsageError, type CliIo } from '../cli-io';
+import { EXIT_CHECK_FAILED, EXIT_OK, UsageError, type CliIo } from '../cli-io';
 import { readModelFile } from '../read-model-file';
 
 export const QUANTIZE_USAGE = 'tinyml quantize MODEL --data PATH [--mode int8|int16x8|float16|dynamic] [--io int8|float] '
-  + '[--calibration auto|minmax|percentile|mse] [-o OUT] [--report report.json] [--force] [--eval PATH] [--keep-float] '
+  + '[--calibration auto|minmax|percentile|mse] [--target-sqnr DB [--kernels reference|cmsis-nn]] [-o OUT] [--report report.json] [--force] [--eval PATH] [--keep-float] '
   + '[--[no-]bias-correction] [--[no-]per-channel-fc] [--uint8-input] [--image-range LO,HI | --mean M[,M,M] --std S[,S,S]] [--bgr] [--json]';
 
 const MODES: readonly QuantizeMode[] = ['int8', 'int16x8', 'float16', 'dynamic'];
@@ -60,6 +60,8 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
     mode: { type: 'string' },
     io: { type: 'string' },
     calibration: { type: 'string' },
+    'target-sqnr': { type: 'string' },
+    kernels: { type: 'string' },
     output: { type: 'string', short: 'o' },
     report: { type: 'string' },
     force: { type: 'boolean' },
@@ -89,6 +91,12 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
   };
   const biasCorrection = onOff('bias-correction');
   const perChannelFc = onOff('per-channel-fc');
+  const target = values['target-sqnr'];
+  const targetDb = target === undefined ? undefined : Number(target);
+  if (targetDb !== undefined && !Number.isFinite(targetDb)) throw new UsageError(`--target-sqnr takes a number of dB, e.g. --target-sqnr 20; got "${target}"`);
+  if (targetDb !== undefined && mode !== 'int8') throw new UsageError(`--target-sqnr works with --mode int8 (it keeps the most sensitive layers in int16x8 or float); got --mode ${mode}`);
+  if (values.kernels !== undefined && targetDb === undefined) throw new UsageError('--kernels chooses the int16x8 kernels --target-sqnr may use; give --target-sqnr DB too');
+  const kernels = oneOf(values.kernels, KERNEL_SETS, '--kernels', 'reference');
   const needsData = mode === 'int8' || mode === 'int16x8';
   if (needsData && !values.data) throw new UsageError(`--data PATH is required for ${mode}: calibration needs sample inputs (.npy, .npz, .csv, .json or a folder of images/.wav)`);
 
@@ -134,6 +142,7 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
     ...(perChannelFc !== undefined ? { perChannelFullyConnected: perChannelFc } : {}),
     keepUnsupportedInFloat: !!values['keep-float'], uint8Input: !!values['uint8-input'],
     ...(heldOut ? { heldOut } : {}),
+    ...(targetDb !== undefined ? { targetSqnrDb: targetDb, kernels } : {}),
   };
   let lastShown = Date.now();
   const result = await quantizeModel(model, calibration, options, {
@@ -160,6 +169,7 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
   } else {
     io.stdout(`Wrote ${out}${values.report ? ` and ${values.report}` : ''}\n${formatQuantizationReport(result.report, warnings)}`);
   }
-  return EXIT_OK;
+  // The closest model found is written either way; a missed target is a failed check, as a script needs to know.
+  return result.report.mixedPrecision && !result.report.mixedPrecision.met ? EXIT_CHECK_FAILED : EXIT_OK;
 }
 

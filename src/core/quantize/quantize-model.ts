@@ -6,8 +6,9 @@ import type { Dataset } from '../data/dataset';
 import { RuntimeError } from '../runtime/index';
 import { writeModel, type Model } from '../tflite/index';
 import { gatherStatistics } from './calibrate';
-import { AUTO_METHODS, BIAS_CORRECTION_SAMPLES, buildRecipe, hasFullyConnected, scoringSet, searchRecipe, type RecipeChoices, type RecipeContext } from './recipe';
-import { throwIfAborted } from './errors';
+import { AUTO_METHODS, BIAS_CORRECTION_SAMPLES, buildRecipe, hasFullyConnected, scoringSet, searchRecipe, type RecipeChoices, type RecipeContext, type ScoringSet } from './recipe';
+import { searchMixedPrecision } from './mixed-precision';
+import { QuantizeError, throwIfAborted } from './errors';
 import { float16Weights } from './float16-weights';
 import { dynamicRangeWeights } from './dynamic-range';
 import { checkQuantizable } from './preflight';
@@ -28,6 +29,9 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
   const mode = options.mode ?? 'int8';
   const io = options.io ?? 'int8';
   const warnings: string[] = [];
+  if (options.targetSqnrDb !== undefined && mode !== 'int8') {
+    throw new QuantizeError('unsupported-model', `${name}: a target SQNR works with --mode int8 (it keeps some layers in int16x8 or float); ${mode} was asked for.`);
+  }
   const floatGraph = checkQuantizable(model, { mode, keepUnsupportedInFloat: !!options.keepUnsupportedInFloat, name });
   const sizeBefore = writeModel(model).byteLength;
   throwIfAborted(hooks.signal, 'Quantization');
@@ -74,6 +78,18 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
     const single = choices.methods.length * choices.perChannelFullyConnected.length * choices.biasCorrection.length === 1;
     let graph: IntegerGraph;
     let recipe: RecipeReport;
+    // Scored against the model as given, on held-out samples: scoring on the calibration samples favours the
+    // ranges fitted to them (measured: percentile over MSE on ResNet-8, the reverse on new data).
+    const scoring = options.heldOut ?? calibration;
+    let set: ScoringSet | undefined;
+    const reference = async () => {
+      checkDataset(prepared, scoring, 'evaluation');
+      // The model as given is the reference (a hybrid model is what the user had); the float graph when LiteRT cannot run it.
+      return scoringSet(model, scoring, hooks, stats.batchable, model === prepared).catch((e: unknown) => {
+        if (e instanceof RuntimeError) return scoringSet(prepared, scoring, hooks, stats.batchable, true);
+        throw e;
+      });
+    };
     if (single) {
       const only = { method: choices.methods[0]!, perChannelFullyConnected: choices.perChannelFullyConnected[0]!, biasCorrection: choices.biasCorrection[0]! };
       const built = await buildRecipe(ctx, only, hooks);
@@ -81,15 +97,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
       quantized = built.model;
       recipe = { chosen: only, forced, candidates: [], ...(built.perTensor ? { perTensor: built.perTensor } : {}) };
     } else {
-      // Scored against the model as given, on held-out samples: scoring on the calibration samples favours the
-      // ranges fitted to them (measured: percentile over MSE on ResNet-8, the reverse on new data).
-      const scoring = options.heldOut ?? calibration;
-      checkDataset(prepared, scoring, 'evaluation');
-      // The model as given is the reference (a hybrid model is what the user had); the float graph when LiteRT cannot run it.
-      const set = await scoringSet(model, scoring, hooks, stats.batchable, model === prepared).catch((e: unknown) => {
-        if (e instanceof RuntimeError) return scoringSet(prepared, scoring, hooks, stats.batchable, true);
-        throw e;
-      });
+      set = await reference();
       const search = await searchRecipe(ctx, choices, set, hooks);
       graph = search.graph;
       quantized = search.model;
@@ -100,6 +108,17 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
       };
     }
     warnings.push(...graph.warnings);
+    let mixedPrecision: QuantizationReport['mixedPrecision'];
+    if (options.targetSqnrDb !== undefined) {
+      set ??= await reference();
+      const mp = await searchMixedPrecision({ floatModel: prepared, int8Model: quantized, set, data: scoring, targetDb: options.targetSqnrDb, kernels: options.kernels ?? 'reference', namingModel: model }, hooks);
+      quantized = mp.model;
+      mixedPrecision = mp.report;
+      if (!mp.report.met) {
+        warnings.unshift(`TARGET MISSED: the worst output reaches ${Math.min(...mp.report.outputsAfterDb).toFixed(1)} dB on ${scoring.source}, short of the `
+          + `${options.targetSqnrDb} dB asked for${mp.report.note ? `; ${mp.report.note}` : ''}. The model written is the closest found.`);
+      }
+    }
     const sourceInt8 = floatGraph.hybridOps || floatGraph.int8Origins.size
       ? { hybridOps: floatGraph.hybridOps, weightsKept: graph.int8Weights.kept, weightsRequantized: graph.int8Weights.requantized }
       : undefined;
@@ -109,6 +128,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
       ...(sourceInt8 ? { sourceInt8 } : {}),
       mode, io, sizeBefore, sizeAfter: 0, operators: graph.operators, activations: graph.activations, totalMs: 0,
       calibration: { method, samples: cal.samples, source: calibration.source, forwardMs: cal.forwardMs, batch: cal.batch }, recipe,
+      ...(mixedPrecision ? { mixedPrecision } : {}),
     };
   }
   const bytes = writeModel(quantized);

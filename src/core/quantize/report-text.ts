@@ -1,4 +1,5 @@
 /** The quantization report as plain text, for the CLI and the output channel. */
+import type { MixedPrecisionReport } from './mixed-precision';
 import { PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, SQNR_FLOOR_DB, type QuantizationReport, type Recipe, type RecipeReport, type TflmAccuracy } from './types';
 
 export function recipeLabel(r: Recipe): string {
@@ -31,6 +32,23 @@ export function tflmAccuracyLine(t: TflmAccuracy, reference: 'float' | 'hybrid' 
   return `As TFLite Micro computes it (reference kernels, bit-exact; first ${t.samples} samples): ${outs}${top1}; ${lsb}`;
 }
 
+function mixedPrecisionLines(m: MixedPrecisionReport): string[] {
+  const worst = (xs: number[]) => db(Math.min(...xs));
+  const lines = [`Target: worst output ≥ ${m.targetDb} dB on ${m.scoredOn.samples} samples (${m.scoredOn.source}): ${m.met ? 'MET' : 'MISSED'}, `
+    + `${worst(m.outputsBeforeDb)} all int8 -> ${worst(m.outputsAfterDb)}`];
+  if (!m.kept.length) {
+    lines.push('  no layer needed higher precision');
+  } else {
+    lines.push(`  kept in higher precision: ${m.kept.length} of ${m.candidates} candidate layer(s) (${m.probes} rewrites scored)${m.followed ? `; ${m.followed} shape operator(s) follow them into int16` : ''}`);
+    for (const l of m.kept) lines.push(`    ${l.op.padEnd(24)} ${l.precision.padEnd(8)} int8 ${db(l.int8SqnrDb).padStart(9)}  ${l.tensor}${l.reason ? `  (${l.reason})` : ''}`);
+    const c = m.cost;
+    lines.push(`  cost vs all int8: flash ${c.flashBytes >= 0 ? '+' : ''}${kb(c.flashBytes)}, arena ${c.arenaBytes === undefined ? 'not estimated' : `${c.arenaBytes >= 0 ? '+' : ''}${kb(c.arenaBytes)} (${m.kernels === 'reference' ? 'reference' : 'CMSIS-NN'} kernels' int16 choice)`}, `
+      + `float MACs ${c.floatMacs.toLocaleString('en-US')}, int16x8 MACs ${c.int16Macs.toLocaleString('en-US')}`);
+  }
+  if (m.note) lines.push(`  ${m.note}`);
+  return lines;
+}
+
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 const db = (x: number) => (x === Infinity ? 'exact' : `${x.toFixed(1)} dB`);
 
@@ -50,6 +68,7 @@ export function formatQuantizationReport(r: QuantizationReport, warnings: readon
   const quantized = r.operators.filter((o) => o.status === 'quantized').length;
   const float = r.operators.filter((o) => o.status === 'float');
   lines.push(`Operators: ${quantized} of ${r.operators.length} quantized${float.length ? `; kept float: ${float.map((o) => `${o.op} #${o.index}`).join(', ')}` : ''}`);
+  if (r.mixedPrecision) lines.push(...mixedPrecisionLines(r.mixedPrecision));
   const a = r.accuracy;
   if (a) {
     lines.push(`Accuracy on ${a.samples} held-out samples (${a.source})${a.reference === 'hybrid' ? ', against the hybrid model as given' : ''}:`);

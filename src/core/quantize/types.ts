@@ -1,6 +1,8 @@
 /** Options, progress hooks and results of quantizeModel / evaluateQuantization. */
 import type { Dataset } from '../data/dataset';
 import type { Model } from '../tflite/model';
+import type { KernelSet } from './int16-kernels';
+import type { MixedPrecisionReport } from './mixed-precision';
 import type { RangeMethod } from './range-estimation';
 
 export type QuantizeMode = 'int8' | 'int16x8' | 'float16' | 'dynamic';
@@ -30,6 +32,13 @@ export interface QuantizeOptions {
   keepUnsupportedInFloat?: boolean;
   /** Dynamic-range mode: weights with fewer elements stay float (default 1024, as the TF converter). */
   dynamicMinElements?: number;
+  /**
+   * int8 mode: the worst output's SQNR (dB) wanted on `heldOut` (or the calibration data). Short of it, the most
+   * sensitive layers are kept in int16x8 (float where TFLite Micro has no int16 kernel) — mixed-precision.ts.
+   */
+  targetSqnrDb?: number;
+  /** The TFLite Micro kernel set whose int16x8 kernels mixed precision may use (default 'reference'). */
+  kernels?: KernelSet;
   /** Samples for the accuracy part of the report; they should not be the calibration samples. */
   heldOut?: Dataset;
   /** Names the model in messages, e.g. its file name. */
@@ -184,6 +193,8 @@ export interface QuantizationReport {
   operators: OperatorReport[];
   activations: TensorReport[];
   accuracy?: AccuracyReport;
+  /** Present when a target SQNR was asked for: the layers kept in higher precision, what they cost, and whether it was met. */
+  mixedPrecision?: MixedPrecisionReport;
   /** What TFLite Micro can do with the result, when that analysis is available. */
   tflm?: { runs: boolean; notes: string[]; arenaBytes?: number };
   /** quantizeModel's own time; the CLI replaces it with the whole command's, from process start (cli/commands/quantize.ts). */

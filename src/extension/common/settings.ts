@@ -15,6 +15,8 @@ export interface TinymlSettings {
   modelSetting?: string;
   /** `tinyml.arena.constantPatterns`; undefined when unset or invalid (the caller's default applies). */
   constantPatterns?: string[];
+  /** `tinyml.quantize.targetSqnrDb`: the default accuracy target of Quantize Model; undefined when unset (null) or invalid. */
+  quantizeTargetSqnrDb?: number;
 }
 
 const TARGETS: readonly TargetName[] = ['cortex-m', 'arm32', 'x86_64'];
@@ -22,6 +24,8 @@ const KERNELS: readonly KernelLibrary[] = ['reference', 'cmsis-nn'];
 const ISAS: readonly CmsisIsa[] = ['dsp', 'mve', 'none'];
 /** package.json: default DEFAULT_ARENA_MARGIN_PERCENT (a unit test holds them equal), minimum 0, maximum 1000. */
 const MAX_MARGIN_PERCENT = 1000;
+/** package.json: tinyml.quantize.targetSqnrDb minimum 0, maximum 100. */
+const MAX_TARGET_SQNR_DB = 100;
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
   return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
@@ -35,6 +39,7 @@ export function readSettings(scope: vscode.Uri | undefined): TinymlSettings {
   const config = vscode.workspace.getConfiguration('tinyml', scope);
   const patterns = config.get<unknown>('arena.constantPatterns');
   const model = config.get<unknown>('model');
+  const target = config.get<unknown>('quantize.targetSqnrDb');
   return {
     arena: {
       target: oneOf(config.get('arena.target'), TARGETS, 'cortex-m'),
@@ -43,6 +48,7 @@ export function readSettings(scope: vscode.Uri | undefined): TinymlSettings {
       marginPercent: marginPercent(config.get('arena.marginPercent')),
     },
     ...(typeof model === 'string' && model.trim() !== '' ? { modelSetting: model.trim() } : {}),
+    ...(typeof target === 'number' && Number.isFinite(target) && target >= 0 && target <= MAX_TARGET_SQNR_DB ? { quantizeTargetSqnrDb: target } : {}),
     ...(Array.isArray(patterns) && patterns.length > 0 && patterns.every((p) => typeof p === 'string') ? { constantPatterns: patterns as string[] } : {}),
   };
 }

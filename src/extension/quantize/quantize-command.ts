@@ -15,7 +15,7 @@ import * as vscode from 'vscode';
 import type { QuantizeMode } from '../../core/quantize/index';
 import type { PrepareResult, QuantizeJob, QuantizeJobResult } from './quantize-job';
 import {
-  datasetFix, datasetItems, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, resultSummary, type Choice, type RecipeChoice,
+  datasetFix, datasetItems, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, resultSummary, targetChoices, validateTarget, type Choice, type RecipeChoice,
 } from './quantize-ui';
 import { quantizationReportMarkdown } from './report-markdown';
 import { showReport, type ReportDocuments } from './report-document';
@@ -24,6 +24,7 @@ import { checkOutputs, writeFilesSafely, type OutputFile, type WriteOptions } fr
 import { withAbort } from '../common/cancellation';
 import { log } from '../common/log';
 import { pickModel } from '../common/pick-model';
+import { readSettings } from '../common/settings';
 import { WorkerCancelled, WorkerJobError } from '../common/worker-errors';
 import { runQuantizeWorker } from './worker-client';
 
@@ -47,6 +48,8 @@ export interface QuantizeCommandArgs {
   /** Called with each progress report the notification shows. */
   onProgress?(done: number, total: number, stage: string): void;
   keepUnsupportedInFloat?: boolean;
+  /** int8 accuracy target in dB; null: none. Default: the setting tinyml.quantize.targetSqnrDb. */
+  targetSqnrDb?: number | null;
 }
 
 export interface QuantizeCommandResult {
@@ -60,6 +63,8 @@ export interface QuantizeCommandResult {
   summary?: string;
   /** Outputs whose held-out SQNR is below the floor (SQNR_FLOOR_DB): the user was warned, not told "done". */
   belowFloor?: string[];
+  /** With a target: whether every output met it, and the layers kept in higher precision ("CONV_2D #3 int16x8"). */
+  target?: { db: number; met: boolean; kept: string[] };
   /** Longest stall of the extension host's event loop during the run (ms). */
   hostMaxBlockMs?: number;
   durationMs: number;
@@ -179,6 +184,7 @@ export class QuantizeCommand {
 
     let io: 'int8' | 'float' = 'int8';
     let calibration: RecipeChoice = 'auto';
+    let targetSqnrDb: number | undefined;
     let data: vscode.Uri | undefined;
     if (needsCalibration(mode)) {
       const ioPicked = args ? args.io ?? 'int8' : await pick(ioChoices(mode), `Quantize ${name}: input and output type`, 'What the firmware feeds and reads');
@@ -187,6 +193,21 @@ export class QuantizeCommand {
       const method = args ? args.calibration ?? 'auto' : await pick(METHOD_CHOICES, `Quantize ${name}: activation ranges`, 'How ranges are taken from the calibration data');
       if (!method) return done({ status: 'dismissed' });
       calibration = method;
+      if (mode === 'int8') {
+        const setting = readSettings(model).quantizeTargetSqnrDb;
+        if (args) {
+          const t = args.targetSqnrDb === undefined ? setting : args.targetSqnrDb ?? undefined;
+          if (t !== undefined) targetSqnrDb = t;
+        } else {
+          const picked = await pick(targetChoices(setting), `Quantize ${name}: accuracy target`, 'Worst output SQNR on held-out data; short of it, the most sensitive layers stay in int16x8 or float');
+          if (picked === undefined) return done({ status: 'dismissed' });
+          if (picked === 'custom') {
+            const typed = await vscode.window.showInputBox({ title: `Quantize ${name}: accuracy target (dB)`, prompt: 'Worst output SQNR to reach on held-out data, in dB', value: String(setting ?? 25), validateInput: validateTarget });
+            if (typed === undefined) return done({ status: 'dismissed' });
+            targetSqnrDb = Number(typed.trim());
+          } else if (picked !== 'none') targetSqnrDb = picked;
+        }
+      }
       data = args ? (args.data ? toUri(args.data) : undefined) : await pickDataset(prepared, `Quantize ${name}: calibration data`);
       if (!data) return args ? fail(`${mode} needs calibration data: pass "data".`) : done({ status: 'dismissed' });
     }
@@ -223,6 +244,7 @@ export class QuantizeCommand {
       kind: 'quantize', model: model.fsPath, mode, io, calibration,
       ...(data ? { data: data.fsPath } : {}), ...(displayRoot ? { displayRoot } : {}),
       ...(args?.keepUnsupportedInFloat ? { keepUnsupportedInFloat: true } : {}),
+      ...(targetSqnrDb !== undefined ? { targetSqnrDb } : {}),
     };
     const monitor = blockMonitor();
     let result: QuantizeJobResult;
@@ -257,10 +279,12 @@ export class QuantizeCommand {
     const reportShownAs = await showReport(reportUri);
     const summary = resultSummary(target.file, result.report);
     const belowFloor = result.report.accuracy?.belowFloor ?? [];
+    const mp = result.report.mixedPrecision;
     if (!args) {
       const warningsNote = result.warnings.length ? ` (${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'} in the report)` : '';
       // An output below the floor is not a faithful copy: a warning that says so, never a quiet "done".
-      const floorWarning = belowFloor.length ? result.warnings.find((w) => w.startsWith('ACCURACY BELOW THE FLOOR')) : undefined;
+      const floorWarning = result.warnings.find((w) => w.startsWith('TARGET MISSED'))
+        ?? (belowFloor.length ? result.warnings.find((w) => w.startsWith('ACCURACY BELOW THE FLOOR')) : undefined);
       const shown = floorWarning
         ? vscode.window.showWarningMessage(`${path.basename(target.file)}: ${floorWarning}`, 'Show Report')
         : vscode.window.showInformationMessage(`${summary}${warningsNote}`, 'Show Report');
@@ -269,6 +293,7 @@ export class QuantizeCommand {
     return done({
       status: 'written', output: target.file, reportUri: reportUri.toString(), reportShownAs, summary, hostMaxBlockMs,
       ...(belowFloor.length ? { belowFloor } : {}),
+      ...(mp ? { target: { db: mp.targetDb, met: mp.met, kept: mp.kept.map((l) => `${l.op} ${l.precision}`) } } : {}),
     });
   }
 }

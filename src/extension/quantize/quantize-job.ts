@@ -37,6 +37,8 @@ export interface QuantizeJob {
   /** A range method, or `auto`: the whole recipe chosen by held-out accuracy. */
   calibration: RangeMethod | 'auto';
   keepUnsupportedInFloat?: boolean;
+  /** int8: the worst output SQNR (dB) to reach with mixed precision. */
+  targetSqnrDb?: number;
 }
 
 export interface QuantizeJobResult {
@@ -91,6 +93,7 @@ export async function quantizeJob(job: QuantizeJob, hooks: QuantizeHooks = {}): 
   const result = await quantizeModel(model, calibration, {
     mode: job.mode, io: job.io, ...(job.calibration !== 'auto' ? { calibration: job.calibration } : {}), modelName: path.basename(job.model),
     keepUnsupportedInFloat: !!job.keepUnsupportedInFloat, ...(heldOut ? { heldOut } : {}),
+    ...(job.targetSqnrDb !== undefined ? { targetSqnrDb: job.targetSqnrDb } : {}),
   }, hooks);
   return { bytes: result.bytes, report: result.report, warnings: [...warnings, ...result.warnings] };
 }

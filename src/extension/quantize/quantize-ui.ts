@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { DatasetCandidate, DatasetErrorKind } from '../../core/data/index';
-import type { QuantizationReport, QuantizeMode, RangeMethod } from '../../core/quantize/index';
+import { SQNR_FLOOR_DB, type QuantizationReport, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
 
 export interface Choice<T> {
   value: T;
@@ -77,6 +77,32 @@ export const METHOD_CHOICES: readonly Choice<RecipeChoice>[] = [
   { value: 'mse', label: 'MSE-optimal', description: 'least quantization error', detail: 'Ranges that minimize the mean squared quantization error of each activation.' },
 ];
 
+/** An accuracy target (worst output SQNR, dB), none (the floor warning only), or "ask for a number". */
+export type TargetChoice = number | 'none' | 'custom';
+
+/** The common targets; the setting's value (when it is not one of them) first, marked as the default. */
+export function targetChoices(setting: number | undefined): Choice<TargetChoice>[] {
+  const fixed: Choice<TargetChoice>[] = [
+    { value: 'none', label: 'None', description: '', detail: `Plain int8; a loud warning for any output below the ${SQNR_FLOOR_DB} dB floor.` },
+    { value: 20, label: '20 dB', description: 'noise a tenth of the signal', detail: 'Keeps the fewest, most sensitive layers in int16x8 (float where TFLite Micro has no int16 kernel) until every output reaches 20 dB on held-out data.' },
+    { value: 30, label: '30 dB', description: 'noise a thirtieth of the signal', detail: 'As 20 dB, stricter: more layers in higher precision, more flash and arena.' },
+    { value: 'custom', label: 'Custom…', description: '', detail: 'Type the worst-output SQNR to reach, in dB.' },
+  ];
+  const def = setting ?? 'none';
+  let choices = fixed;
+  if (typeof def === 'number' && !fixed.some((c) => c.value === def)) {
+    choices = [{ value: def, label: `${def} dB`, description: '', detail: `From the setting tinyml.quantize.targetSqnrDb.` }, ...fixed];
+  }
+  const first = choices.find((c) => c.value === def)!;
+  return [{ ...first, description: ['default', first.description].filter(Boolean).join(' · ') }, ...choices.filter((c) => c !== first)];
+}
+
+/** The error of a typed target, or undefined when it is a usable number of dB. */
+export function validateTarget(text: string): string | undefined {
+  const n = Number(text.trim());
+  return text.trim() !== '' && Number.isFinite(n) && n > 0 && n <= 100 ? undefined : 'A number of dB between 0 and 100, e.g. 25';
+}
+
 /** `<name>_int8.tflite` (`_int16x8`, `_float16`, `_dynamic`) next to the source model. */
 export function defaultOutputFile(modelFile: string, mode: QuantizeMode): string {
   const base = path.basename(modelFile).replace(/\.tflite$/i, '');
@@ -134,6 +160,8 @@ export function resultSummary(outputFile: string, report: QuantizationReport): s
   const parts = [`Wrote ${path.basename(outputFile)}: ${kb(report.sizeBefore)} → ${kb(report.sizeAfter)}`];
   const outputs = report.accuracy?.outputs ?? [];
   if (outputs.length) parts.push(`output SQNR ${db(Math.min(...outputs.map((o) => o.sqnrDb)))} on ${report.accuracy!.samples} held-out samples`);
+  const m = report.mixedPrecision;
+  if (m) parts.push(`target ${m.targetDb} dB ${m.met ? 'met' : 'MISSED'}${m.kept.length ? `, ${m.kept.length} layer(s) kept in higher precision` : ''}`);
   if (!runsOnTflm(report.mode)) parts.push(`${report.mode === 'dynamic' ? 'dynamic-range' : 'float16'} model: ${NOT_FOR_TFLM}`);
   else if (report.tflm && !report.tflm.runs) parts.push('TFLite Micro cannot run it as is (see the report)');
   else if (report.tflm?.arenaBytes) parts.push(`TFLite Micro arena ≈ ${report.tflm.arenaBytes} bytes`);

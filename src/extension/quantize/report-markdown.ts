@@ -43,6 +43,8 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
   if (a?.belowFloor?.length) {
     out.push(`> **Accuracy below the ${SQNR_FLOOR_DB} dB floor** on ${a.belowFloor.map((n) => `"${e(n)}"`).join(', ')}: the quantized model is not a faithful copy of the float model there. See the per-layer table for where the error comes from, and the warnings below.`, '');
   }
+  const m = r.mixedPrecision;
+  if (m && !m.met) out.push(`> **Target of ${m.targetDb} dB missed**: the worst output reaches ${db(Math.min(...m.outputsAfterDb))} dB.${m.note ? ` ${e(m.note)}.` : ''} The model written is the closest found.`, '');
   out.push('## Accuracy', '');
   if (!a) {
     out.push(r.calibration ? 'Not measured: too few samples to hold some out (10 or more are needed).' : 'Not measured: this mode needs no data, and none was given.', '');
@@ -76,6 +78,20 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
         out.push(`| ${worst.has(l.tensor) ? '⚠ ' : ''}${e(l.producer)} | ${e(l.tensor)} | ${db(l.sqnrDb)} | ${num(l.maxAbsError)} | ${steps} |`);
       }
       out.push('', '*Max error*: the largest absolute difference from the float model; *Steps*: the same in quantization steps of that tensor (its scale).', '');
+    }
+  }
+
+  if (m) {
+    out.push('## Mixed precision', '');
+    out.push(`Target: worst output ≥ **${m.targetDb} dB** on ${m.scoredOn.samples} samples (${e(m.scoredOn.source)}): **${m.met ? 'met' : 'missed'}**, ${db(Math.min(...m.outputsBeforeDb))} dB all int8 → ${db(Math.min(...m.outputsAfterDb))} dB.`, '');
+    if (m.kept.length) {
+      out.push(`${m.kept.length} of ${m.candidates} candidate layers kept in higher precision, with the operators that read their outputs (${m.probes} rewrites scored${m.followed ? `; ${m.followed} shape operators follow into int16` : ''}); int16x8 where TFLite Micro's ${m.kernels === 'reference' ? 'reference' : 'CMSIS-NN'} kernels have it, else float.`, '');
+      out.push('| Operator | Precision | int8 SQNR (dB) | Tensor |', '|---|---|---:|---|');
+      for (const l of m.kept) out.push(`| ${e(l.op)} | ${l.precision}${l.reason ? ` (${e(l.reason)})` : ''} | ${db(l.int8SqnrDb)} | ${e(l.tensor)} |`);
+      const c = m.cost;
+      out.push('', `Cost against all int8: flash ${c.flashBytes >= 0 ? '+' : ''}${kb(c.flashBytes)}, arena ${c.arenaBytes === undefined ? 'not estimated' : `${c.arenaBytes >= 0 ? '+' : ''}${kb(c.arenaBytes)}`}, float MACs ${c.floatMacs.toLocaleString('en-US')}, int16x8 MACs ${c.int16Macs.toLocaleString('en-US')}.`, '');
+    } else {
+      out.push('No layer needed higher precision.', '');
     }
   }
 

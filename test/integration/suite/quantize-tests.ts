@@ -13,7 +13,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { seededRandom, writeNpy } from '../../../src/core/data';
 import { buildSensorAnomalyModel, SENSOR_BINS } from '../../../src/core/samples/sensor-anomaly-model';
-import { loadModel, TensorType, writeModel } from '../../../src/core/tflite';
+import { loadModel, ModelBuilder, TensorType, writeModel } from '../../../src/core/tflite';
 import type { QuantizeCommandArgs, QuantizeCommandResult } from '../../../src/extension/quantize/quantize-command';
 import type { TestCase } from './runner';
 import { activated, EXTENSION_ID } from './tinyml-api';
@@ -191,7 +191,7 @@ export function quantizeTests(): TestCase[] {
       },
     },
     {
-      name: 'quantize: from the explorer menu (the file Uri), Enter in each QuickPick takes int8, int8 I/O, the recommended recipe and the top-ranked dataset',
+      name: 'quantize: from the explorer menu (the file Uri), Enter in each QuickPick takes int8, int8 I/O, the recommended recipe, no target and the top-ranked dataset',
       timeoutMs: 60_000,
       fn: async () => {
         const { model } = writeSample('sensor_menu');
@@ -201,9 +201,9 @@ export function quantizeTests(): TestCase[] {
         let settled = false;
         void Promise.resolve(running).finally(() => { settled = true; });
         try {
-          // Mode, I/O type, range method, dataset: each pick opens right after the previous one is accepted; Enter
+          // Mode, I/O type, range method, accuracy target, dataset: each pick opens right after the previous one is accepted; Enter
           // is pressed on whichever is open until the command has its answers and ends.
-          const result = await untilSettled('the four QuickPicks and the run', running, () => vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'), 50_000);
+          const result = await untilSettled('the five QuickPicks and the run', running, () => vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'), 50_000);
           assert.equal(result?.status, 'written', result?.message);
           assert.equal(result.output, out);
           const q = loadModel(fs.readFileSync(out)).model.subgraphs[0]!;
@@ -214,9 +214,64 @@ export function quantizeTests(): TestCase[] {
           assert.match(text, /## Recipe\n\n\*\*.+\*\*, chosen automatically: the best worst-output SQNR of \d+ candidates/);
           assert.match(text, /\| \*\*→\*\* /);
           assert.match(text, /mode \*\*int8\*\*, int8 inputs and outputs/);
+          // Enter on the target pick takes "None" (the setting is unset): plain int8, no mixed precision.
+          assert.equal(result.target, undefined);
+          assert.doesNotMatch(text, /## Mixed precision/);
         } finally {
           if (!settled) await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
         }
+      },
+    },
+    {
+      name: 'quantize: an accuracy target from the setting tinyml.quantize.targetSqnrDb keeps layers in higher precision; one out of reach is reported as missed',
+      timeoutMs: 120_000,
+      fn: async () => {
+        const { model, data } = writeSample('sensor_target');
+        const config = vscode.workspace.getConfiguration('tinyml');
+        await config.update('quantize.targetSqnrDb', 90, vscode.ConfigurationTarget.Workspace);
+        try {
+          const result = await quantize({ model, data, ifExists: 'overwrite' });
+          assert.equal(result.status, 'written', result.message);
+          assert.equal(result.target?.db, 90, 'the target came from the setting');
+          assert.equal(result.target.met, false);
+          assert.ok(result.target.kept.length > 0, 'layers were kept in higher precision');
+          assert.match(result.target.kept[0]!, /^[A-Z_0-9]+ #\d+ (int16x8|float)$/);
+          assert.match(result.summary ?? '', /target 90 dB MISSED/);
+          const text = (await vscode.workspace.openTextDocument(vscode.Uri.parse(result.reportUri!))).getText();
+          assert.match(text, /> \*\*Target of 90 dB missed\*\*/);
+          assert.match(text, /## Mixed precision\n\nTarget: worst output ≥ \*\*90 dB\*\*/);
+          assert.match(text, /Cost against all int8: flash \+/);
+          // An explicit answer wins over the setting: a target already met keeps every layer int8.
+          const easy = await quantize({ model, data, ifExists: 'overwrite', targetSqnrDb: 1 });
+          assert.equal(easy.status, 'written', easy.message);
+          assert.deepEqual(easy.target, { db: 1, met: true, kept: [] });
+        } finally {
+          await config.update('quantize.targetSqnrDb', undefined, vscode.ConfigurationTarget.Workspace);
+          await closeCleanTabs();
+        }
+      },
+    },
+    {
+      name: 'quantize: an output below the 15 dB floor is a warning in the result and a banner with ⚠ in the report, never a quiet success',
+      timeoutMs: 60_000,
+      fn: async () => {
+        // y = x0 - x1 with x0 ≈ x1 ≈ 100: int8 steps of the inputs (≈ 0.1) swamp the 0.01-sized difference.
+        const b = new ModelBuilder({ seed: 1 });
+        b.output(b.fullyConnected(b.input('pair', [1, 2]), 1, { weights: { values: [1, -1] }, bias: false }));
+        const model = inFolder('cancel.tflite');
+        fs.writeFileSync(model, writeModel(b.build()));
+        const r = seededRandom(4);
+        const data = inFolder('data', 'pairs.npy');
+        fs.mkdirSync(path.dirname(data), { recursive: true });
+        fs.writeFileSync(data, writeNpy([200, 2], Float32Array.from({ length: 400 }, (_, i) => 100 + (i % 2 ? 0.01 * r() : 0) + Math.floor(i / 2) % 7)));
+        const result = await quantize({ model, data, ifExists: 'overwrite', targetSqnrDb: null });
+        assert.equal(result.status, 'written', result.message);
+        const q = loadModel(fs.readFileSync(model)).model.subgraphs[0]!;
+        assert.deepEqual(result.belowFloor, [q.tensors[q.outputs[0]!]!.name], 'the one output is named as below the floor');
+        const text = (await vscode.workspace.openTextDocument(vscode.Uri.parse(result.reportUri!))).getText();
+        assert.match(text, /> \*\*Accuracy below the 15 dB floor\*\* on "/);
+        assert.match(text, /\| ⚠ /);
+        await closeCleanTabs();
       },
     },
     {

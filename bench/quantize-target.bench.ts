@@ -1,0 +1,72 @@
+/**
+ * Issue 11 item 2 acceptance: `--target-sqnr 20` on MediaPipe's pose_landmark_lite and hand_landmark_lite (npm
+ * @mediapipe/pose, @mediapipe/hands) with real photos. Every figure is measured in this run on LiteRT.
+ *
+ * Images: TINYML_BENCH_IMAGES, a folder of photos. None ship with the npm packages; the ones used for the closing
+ * note are the .jpg/.png of Debian's opencv-doc package (`apt-get download opencv-doc && dpkg-deb -x`, then
+ * usr/share/doc/opencv-doc/examples/data/, 91 files: people, objects, scenes, some charts). They are resized to
+ * each model's input by the project's loader, pixel values 0..1 (MediaPipe's input range), and split (seeded) into
+ * calibration (60%), the selection set the recipe and the mixed-precision search score on (20%, what the CLI calls
+ * held-out), and a test set neither saw (20%).
+ *
+ * Printed per model: the worst output SQNR on the selection and on the test set against the 20 dB target, all int8
+ * (the anchor) beside it, the kept layers, their cost, whether LiteRT loads and runs the model and whether the TFLite
+ * Micro compatibility check passes. Skipped with the reason when the images or the models are missing.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadDataset, splitHeldOut } from '../src/core/data/index';
+import { evaluateQuantization, quantizeModel } from '../src/core/quantize/index';
+import { loadRuntimeModel } from '../src/core/runtime/index';
+import { elementCount, loadModel, tensorTypeName } from '../src/core/tflite/index';
+import { PROJECT_ROOT } from '../test/helpers/paths';
+import { report } from './harness';
+
+const TARGET_DB = 20;
+const MODELS = [
+  ['pose_landmark_lite', '@mediapipe/pose/pose_landmark_lite.tflite'],
+  ['hand_landmark_lite', '@mediapipe/hands/hand_landmark_lite.tflite'],
+] as const;
+
+export async function main(): Promise<void> {
+  const photos = process.env['TINYML_BENCH_IMAGES'];
+  if (!photos || !fs.existsSync(photos)) {
+    report('(g) --target-sqnr 20 on pose/hand landmark', 'skipped', 'set TINYML_BENCH_IMAGES to a folder of photos (see the header of quantize-target.bench.ts)');
+    return;
+  }
+  for (const [name, rel] of MODELS) {
+    const file = path.join(PROJECT_ROOT, 'node_modules', rel);
+    if (!fs.existsSync(file)) {
+      report(`(g) ${name}`, 'skipped', `${file} is missing (npm install ${rel.split('/').slice(0, 2).join('/')})`);
+      continue;
+    }
+    const bytes = new Uint8Array(fs.readFileSync(file));
+    const { model } = loadModel(bytes);
+    const sg = model.subgraphs[0]!;
+    const inputs = sg.inputs.map((t) => ({ name: sg.tensors[t]!.name, shape: [...sg.tensors[t]!.shape], type: tensorTypeName(sg.tensors[t]!.type) }));
+    const { dataset } = await loadDataset(photos, inputs, {});
+    const { calibration, heldOut: rest } = splitHeldOut(dataset, 0.4, 5);
+    const { calibration: selection, heldOut: test } = splitHeldOut(rest, 0.5, 6);
+    const t0 = performance.now();
+    const q = await quantizeModel(model, calibration, { heldOut: selection, targetSqnrDb: TARGET_DB, modelName: name });
+    const seconds = (performance.now() - t0) / 1000;
+    const m = q.report.mixedPrecision!;
+    const onTest = await evaluateQuantization(bytes, q.bytes, test);
+    const worstTest = Math.min(...onTest.outputs.map((o) => o.sqnrDb));
+    const worstSel = Math.min(...m.outputsAfterDb);
+    const rt = await loadRuntimeModel(q.bytes, { name });
+    const qsg = q.model.subgraphs[0]!;
+    rt.run(qsg.inputs.map((t) => new Int8Array(elementCount(qsg.tensors[t]!.shape))));
+    rt.dispose();
+    report(`(g) ${name} --target-sqnr ${TARGET_DB}, worst output`, `${worstSel.toFixed(1)} dB selection / ${worstTest.toFixed(1)} dB test`,
+      `target ${TARGET_DB} dB: selection ${worstSel >= TARGET_DB ? 'PASS' : 'FAIL'}, test ${worstTest >= TARGET_DB ? 'PASS' : 'FAIL'}; all int8 ${Math.min(...m.outputsBeforeDb).toFixed(1)} dB; `
+      + `per output on test ${onTest.outputs.map((o) => `${o.name} ${o.sqnrDb.toFixed(1)}`).join(', ')}; `
+      + `${calibration.samples.length}/${selection.samples.length}/${test.samples.length} photos; ${seconds.toFixed(0)} s`);
+    report(`(g) ${name} kept layers`, `${m.kept.length} (${m.kept.filter((l) => l.precision === 'int16x8').length} int16x8, ${m.kept.filter((l) => l.precision === 'float').length} float)`,
+      `${m.kept.map((l) => `${l.op} ${l.precision}`).join(', ')}; cost flash +${(m.cost.flashBytes / 1024).toFixed(0)} KB, arena ${m.cost.arenaBytes === undefined ? '?' : `+${(m.cost.arenaBytes / 1024).toFixed(0)} KB`}, `
+      + `float MACs ${m.cost.floatMacs.toLocaleString('en-US')}, int16x8 MACs ${m.cost.int16Macs.toLocaleString('en-US')}; ${m.probes} rewrites scored`);
+    report(`(g) ${name} runs`, 'LiteRT: loads and runs', `TFLite Micro compatibility check: ${q.report.tflm?.runs ? 'PASS' : `FAIL (${q.report.tflm?.notes.slice(0, 2).join('; ')})`}`);
+  }
+}
+
+if (require.main === module) main().catch((e) => { console.error(e); process.exitCode = 1; });

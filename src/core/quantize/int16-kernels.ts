@@ -1,0 +1,66 @@
+/**
+ * Which operators TensorFlow Lite Micro can run in int16x8 (int16 activations, int8 weights, int64 bias), per kernel
+ * set: one table, read from the kernels' Eval/Prepare type switches at TFLM commit 90b983c2 (the commit the operator
+ * registry, tflite/operators.ts, follows). Paths are under tensorflow/lite/micro/kernels/; an operator that has no
+ * file in cmsis_nn/ runs the reference kernel in a CMSIS-NN build. Mixed precision (mixed-precision.ts) keeps a layer
+ * in int16x8 only where the kernel set has the kernel, and in float (DEQUANTIZE/QUANTIZE around it) otherwise.
+ *
+ * The QUANTIZE kernel that connects int8 and int16 layers accepts int8→int16, int16→int8 and int16→int16
+ * (quantize_common.cc, PrepareQuantizeReference), besides float→int8/int16; DEQUANTIZE accepts int8, int16, uint8.
+ * Update this table together with operators.ts when moving to a newer TFLM.
+ */
+import { BuiltinOperator } from '../tflite/model';
+
+export type KernelSet = 'reference' | 'cmsis-nn';
+export const KERNEL_SETS: readonly KernelSet[] = ['reference', 'cmsis-nn'];
+
+export interface Int16Kernel {
+  reference: boolean;
+  cmsisNn: boolean;
+  /** Where the fact was read (reference file; the CMSIS-NN file when it has its own). */
+  source: string;
+}
+
+const both = (source: string): Int16Kernel => ({ reference: true, cmsisNn: true, source });
+const none = (source: string): Int16Kernel => ({ reference: false, cmsisNn: false, source });
+
+/** Operators the quantizer handles (op-rules.ts); missing ones have no int16x8 kernel as far as we know. */
+export const TFLM_INT16_KERNELS: Readonly<Partial<Record<BuiltinOperator, Int16Kernel>>> = {
+  [BuiltinOperator.CONV_2D]: both('conv.cc (case kTfLiteInt16, bias int32 or int64); cmsis_nn/conv.cc (int16 input with int8 filter, int64 bias)'),
+  // Older TFLM had no reference 16x8 depthwise kernel; at 90b983c2 it has one.
+  [BuiltinOperator.DEPTHWISE_CONV_2D]: both('depthwise_conv.cc (case kTfLiteInt16, filter kTfLiteInt8: DepthwiseConvPerChannel); cmsis_nn/depthwise_conv.cc'),
+  [BuiltinOperator.FULLY_CONNECTED]: both('fully_connected.cc (case kTfLiteInt16, filter kTfLiteInt8); cmsis_nn/fully_connected.cc'),
+  [BuiltinOperator.TRANSPOSE_CONV]: both('transpose_conv.cc (case kTfLiteInt16, int64 bias); cmsis_nn/transpose_conv.cc'),
+  [BuiltinOperator.ADD]: both('add.cc, add_common.cc (kTfLiteInt16); cmsis_nn/add.cc'),
+  [BuiltinOperator.SUB]: both('sub.cc, sub_common.cc (kTfLiteInt16); no cmsis_nn file'),
+  [BuiltinOperator.MUL]: both('mul.cc (case kTfLiteInt16: EvalMulQuantizedReference); cmsis_nn/mul.cc (arm_elementwise_mul_s16)'),
+  [BuiltinOperator.AVERAGE_POOL_2D]: both('pooling.cc (case kTfLiteInt16); cmsis_nn/pooling.cc'),
+  [BuiltinOperator.MAX_POOL_2D]: both('pooling.cc (case kTfLiteInt16); cmsis_nn/pooling.cc'),
+  [BuiltinOperator.MEAN]: both('reduce_common.cc (EvalMean, case kTfLiteInt16); no cmsis_nn file'),
+  [BuiltinOperator.RESHAPE]: both('reshape_common.cc (copies bytes, any type); no cmsis_nn file'),
+  [BuiltinOperator.SQUEEZE]: both('squeeze.cc (copies bytes, any type but string); no cmsis_nn file'),
+  [BuiltinOperator.SOFTMAX]: both('softmax.cc, softmax_common.cc (int16 in and out); cmsis_nn/softmax.cc'),
+  [BuiltinOperator.LOGISTIC]: both('logistic.cc (case kTfLiteInt16); no cmsis_nn file'),
+  [BuiltinOperator.TANH]: both('tanh.cc (case kTfLiteInt16); no cmsis_nn file'),
+  [BuiltinOperator.RELU]: both('activations.cc (ReluEval, case kTfLiteInt16); no cmsis_nn file'),
+  [BuiltinOperator.RELU6]: both('activations.cc (Relu6Eval, case kTfLiteInt16); no cmsis_nn file'),
+  [BuiltinOperator.LEAKY_RELU]: both('leaky_relu.cc (case kTfLiteInt16); no cmsis_nn file'),
+  [BuiltinOperator.HARD_SWISH]: none('hard_swish.cc (float32 and int8 only)'),
+  [BuiltinOperator.PRELU]: both('prelu.cc (case kTfLiteInt16); no cmsis_nn file'),
+  [BuiltinOperator.CONCATENATION]: both('concatenation.cc (kTfLiteInt16); no cmsis_nn file'),
+  [BuiltinOperator.PAD]: both('pad.cc (case kTfLiteInt16); cmsis_nn/pad.cc'),
+  [BuiltinOperator.RESIZE_BILINEAR]: none('resize_bilinear.cc (float32 and int8 only)'),
+  [BuiltinOperator.RESIZE_NEAREST_NEIGHBOR]: both('resize_nearest_neighbor.cc (kTfLiteInt16); no cmsis_nn file'),
+  [BuiltinOperator.STRIDED_SLICE]: both('strided_slice.cc (case kTfLiteInt16); no cmsis_nn file'),
+  [BuiltinOperator.TRANSPOSE]: both('transpose.cc (case kTfLiteInt16); cmsis_nn/transpose.cc'),
+  [BuiltinOperator.ARG_MAX]: none('arg_min_max.cc (float32 and int8 inputs only)'),
+  [BuiltinOperator.ARG_MIN]: none('arg_min_max.cc (float32 and int8 inputs only)'),
+  [BuiltinOperator.MAXIMUM]: both('maximum_minimum.cc (kTfLiteInt16); cmsis_nn/maximum_minimum.cc'),
+  [BuiltinOperator.MINIMUM]: both('maximum_minimum.cc (kTfLiteInt16); cmsis_nn/maximum_minimum.cc'),
+};
+
+/** Whether TFLite Micro's `kernels` have an int16x8 kernel for `op`. */
+export function hasTflmInt16Kernel(op: BuiltinOperator, kernels: KernelSet): boolean {
+  const k = TFLM_INT16_KERNELS[op];
+  return !!k && (kernels === 'reference' ? k.reference : k.cmsisNn);
+}

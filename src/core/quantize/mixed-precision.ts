@@ -1,0 +1,431 @@
+/**
+ * Mixed precision for an accuracy target (`--target-sqnr`): when an output of the int8 model falls short on the
+ * scoring (held-out) samples, the layers that add the most quantization noise are kept in higher precision — int16x8
+ * (int16 activations, the int8 weights as they are, int64 bias) where TFLite Micro has the kernel (int16-kernels.ts),
+ * float with DEQUANTIZE/QUANTIZE around it otherwise — until every output meets the target, or it is clear that it
+ * cannot. int16x8 keeps the int8 weights, so it removes activation rounding only; where a layer's error is its
+ * weights' rounding (measured: the hand landmark model's last FULLY_CONNECTED), only float helps — the search then
+ * tries float for the ranked layers.
+ *
+ * Sensitivity is measured once, from one run of the int8 and the float model with every intermediate exposed: the
+ * noise a layer adds is its output's relative noise power (10^(-SQNR/10)) minus the largest of its inputs'. Only
+ * layers that feed a failing output are candidates. The fewest are then found by an exponential, then binary search
+ * over the ranked list, each probe one graph rewrite (no calibration) and one outputs-only run over the samples.
+ *
+ * The rewrite works on the int8 model: a kept layer's output tensor changes type in place (its name stays, so the
+ * accuracy report pairs it with the float tensor), and int8 neighbours read a QUANTIZE'd copy with the tensor's
+ * original int8 parameters, so nothing downstream changes. Shape operators (RESHAPE, pooling, ...) that read an
+ * int16 tensor follow it into int16 at no cost.
+ */
+import type { Dataset } from '../data/dataset';
+import { operatorMacs } from '../analysis/op-cost';
+import { estimateArena } from '../arena/index';
+import { BuiltinOperator, isConstant, opcodeName, TensorType, writeModel, type Model, type Operator, type QuantParams, type Tensor } from '../tflite/index';
+import { throwIfAborted } from './errors';
+import { evaluateQuantization } from './evaluate';
+import { assembleOperators, bytesOf, compactModel, newBuffer, type VersionedOperator } from './graph';
+import { hasTflmInt16Kernel, type KernelSet } from './int16-kernels';
+import { dequantizeOpVersion, OP_RULES, quantizeOpVersion } from './op-rules';
+import { INT16_ACTIVATION, INT8_ACTIVATION, representableRange, symmetricScale, type AffineParams } from './quant-math';
+import { recipeScore, scoreModel, type ScoringSet } from './recipe';
+import { biasScales, quantizeBiasInt64 } from './weights';
+import type { QuantizeHooks } from './types';
+
+export type HigherPrecision = 'int16x8' | 'float';
+
+export interface KeptLayer {
+  /** The operator of the model as given, e.g. "CONV_2D #12" (with its consumers, which read its output in the same precision). */
+  op: string;
+  /** Its index in the float graph that was quantized. */
+  index: number;
+  tensor: string;
+  precision: HigherPrecision;
+  /** SQNR of the layer's output in the int8 model, and the relative noise power it added there. */
+  int8SqnrDb: number;
+  addedNoise: number;
+  /** Why not int16x8, for float layers. */
+  reason?: string;
+}
+
+export interface MixedPrecisionReport {
+  targetDb: number;
+  kernels: KernelSet;
+  met: boolean;
+  /** Worst output SQNR (dB) per output, before (all int8) and after, on the scoring samples. */
+  outputsBeforeDb: number[];
+  outputsAfterDb: number[];
+  scoredOn: { source: string; samples: number };
+  kept: KeptLayer[];
+  /** Shape operators that read an int16 tensor and were switched to int16 with it (no extra rounding). */
+  followed: number;
+  /** Candidates (layers feeding a failing output and adding noise), and rewrites scored. */
+  candidates: number;
+  probes: number;
+  cost: { flashBytes: number; arenaBytes?: number; floatMacs: number; int16Macs: number };
+  /** When the target is missed: why. */
+  note?: string;
+}
+
+type Kind = 'int8' | 'int16' | 'float' | 'other';
+
+const kindOf = (t: Tensor): Kind => (t.type === TensorType.INT8 ? 'int8' : t.type === TensorType.INT16 ? 'int16' : t.type === TensorType.FLOAT32 ? 'float' : 'other');
+
+function paramsOf(t: Tensor): AffineParams {
+  return { scale: t.quantization!.scale[0]!, zeroPoint: Number(t.quantization!.zeroPoint[0] ?? 0) };
+}
+
+/** Symmetric int16 parameters covering what the int8 parameters represent. */
+function int16Covering(p: AffineParams): AffineParams {
+  const [lo, hi] = representableRange(p, INT8_ACTIVATION);
+  return { scale: symmetricScale(Math.max(Math.abs(lo), Math.abs(hi)), INT16_ACTIVATION.qmax), zeroPoint: 0 };
+}
+
+const qp = (p: AffineParams): QuantParams => ({ scale: [Math.fround(p.scale)], zeroPoint: [p.zeroPoint], quantizedDimension: 0 });
+
+function simpleOp(inputs: number[], outputs: number[]): Operator {
+  return { opcodeIndex: 0, inputs, outputs, customOptionsFormat: 0, debugMetadataIndex: -1 };
+}
+
+/** For each operator of the float model, the operator of the quantized model that computes the same tensor (or -1). */
+export function matchOperators(floatModel: Model, quantModel: Model): number[] {
+  const fsg = floatModel.subgraphs[0]!;
+  const qsg = quantModel.subgraphs[0]!;
+  const byName = new Map<string, number[]>();
+  qsg.operators.forEach((op, k) => {
+    const t = qsg.tensors[op.outputs[0] ?? -1];
+    if (!t) return;
+    const code = quantModel.operatorCodes[op.opcodeIndex]!.builtinCode;
+    for (const n of [t.name, t.name.replace(/_int8$/, '')]) {
+      const key = `${code}|${n}`;
+      byName.set(key, [...(byName.get(key) ?? []), k]);
+    }
+  });
+  const used = new Set<number>();
+  return fsg.operators.map((op) => {
+    const t = fsg.tensors[op.outputs[0] ?? -1];
+    if (!t) return -1;
+    const k = (byName.get(`${floatModel.operatorCodes[op.opcodeIndex]!.builtinCode}|${t.name}`) ?? []).find((c) => !used.has(c));
+    if (k === undefined) return -1;
+    used.add(k);
+    return k;
+  });
+}
+
+/**
+ * The int8 model `quantModel` (from the float model `floatModel`) with the float model's operators in `keep` in
+ * higher precision. Returns the model and how many shape operators followed into int16.
+ */
+export function applyPrecision(floatModel: Model, quantModel: Model, keep: ReadonlyMap<number, HigherPrecision>, kernels: KernelSet = 'reference'): { model: Model; followed: number } {
+  const fsg = floatModel.subgraphs[0]!;
+  const qsg = quantModel.subgraphs[0]!;
+  const match = matchOperators(floatModel, quantModel);
+  const precisionOf = new Map<number, { p: HigherPrecision; floatOp: number }>();
+  keep.forEach((p, i) => { if (match[i]! >= 0) precisionOf.set(match[i]!, { p, floatOp: i }); });
+  const tensors: Tensor[] = qsg.tensors.map((t) => ({ ...t }));
+  const buffers = [...quantModel.buffers];
+  const original = qsg.tensors;
+  const changed = new Map<number, Kind>();
+  const twins = new Map<string, number>();
+  const ops: VersionedOperator[] = [];
+  const isOutput = (t: number) => qsg.outputs.includes(t);
+  const current = (t: number): Kind => changed.get(t) ?? kindOf(original[t]!);
+  let followed = 0;
+
+  const addTensor = (from: number, suffix: string, type: TensorType, p?: AffineParams): number => {
+    const t: Tensor = { ...original[from]!, name: `${original[from]!.name}${suffix}`, buffer: 0, type };
+    if (p) t.quantization = qp(p); else delete t.quantization;
+    tensors.push(t);
+    return tensors.length - 1;
+  };
+  const convert = (from: number, fromKind: Kind, to: number, toKind: Kind) => {
+    if (toKind === 'float') ops.push({ op: simpleOp([from], [to]), code: BuiltinOperator.DEQUANTIZE, version: dequantizeOpVersion(fromKind === 'int16' ? 'int16' : 'int8') });
+    else ops.push({ op: simpleOp([from], [to]), code: BuiltinOperator.QUANTIZE, version: quantizeOpVersion(toKind === 'int16' ? 'int16' : 'int8') });
+  };
+  /** Tensor `t`'s value as `want` (int16 with parameters `p16` when given), converting once and reusing the copy. */
+  const as = (t: number, want: 'int8' | 'int16' | 'float', p16?: AffineParams): number => {
+    const c = current(t);
+    if (c === 'other') return t;
+    const same = c === want && (want !== 'int16' || !p16 || (paramsOf(tensors[t]!).scale === Math.fround(p16.scale)));
+    if (same) return t;
+    const wantParams = want === 'int8' ? paramsOf(original[t]!) : want === 'int16' ? (p16 ?? int16Covering(paramsOf(original[t]!))) : undefined;
+    const key = `${t}|${want}|${wantParams ? wantParams.scale : ''}`;
+    const done = twins.get(key);
+    if (done !== undefined) return done;
+    const n = addTensor(t, `_${want}`, want === 'int8' ? TensorType.INT8 : want === 'int16' ? TensorType.INT16 : TensorType.FLOAT32, wantParams);
+    convert(t, c, n, want);
+    twins.set(key, n);
+    return n;
+  };
+  /** Where operator output `out` is written in `kind`: in place, or (graph outputs keep their type) a copy converted after. */
+  const outputIn = (out: number, kind: 'int16' | 'float', p16?: AffineParams): { tensor: number; after?: () => void } => {
+    const type = kind === 'int16' ? TensorType.INT16 : TensorType.FLOAT32;
+    if (isOutput(out)) {
+      const n = addTensor(out, `_${kind}`, type, p16);
+      return { tensor: n, after: () => convert(n, kind, out, current(out)) };
+    }
+    const t = tensors[out]!;
+    t.type = type;
+    if (p16) t.quantization = qp(p16); else delete t.quantization;
+    changed.set(out, kind);
+    return { tensor: out };
+  };
+
+  const floatConstants = new Map<number, number>();
+  const floatConstant = (ft: number): number => {
+    const done = floatConstants.get(ft);
+    if (done !== undefined) return done;
+    buffers.push(floatModel.buffers[fsg.tensors[ft]!.buffer]!);
+    tensors.push({ ...fsg.tensors[ft]!, buffer: buffers.length - 1 });
+    floatConstants.set(ft, tensors.length - 1);
+    return tensors.length - 1;
+  };
+
+  qsg.operators.forEach((op, k) => {
+    const oc = quantModel.operatorCodes[op.opcodeIndex]!;
+    const code = oc.builtinCode;
+    const rule = OP_RULES[code];
+    let choice = precisionOf.get(k)?.p;
+    const in0 = op.inputs[0] ?? -1;
+    const readsInt16 = in0 >= 0 && current(in0) === 'int16' && !isOutput(op.outputs[0]!);
+    if (!choice && readsInt16 && rule?.output.kind === 'sameAsInput' && rule.int16 && hasTflmInt16Kernel(code, kernels)) {
+      choice = 'int16x8';
+      followed++;
+    } else if (!choice && readsInt16 && code === BuiltinOperator.QUANTIZE && kindOf(original[op.outputs[0]!]!) === 'int8') {
+      // A requantize (int8 → int8) after an int16 layer becomes int16 → int16: no int8 rounding in between.
+      const out = outputIn(op.outputs[0]!, 'int16', int16Covering(paramsOf(original[op.outputs[0]!]!)));
+      ops.push({ op: { ...op, outputs: [out.tensor] }, code, version: quantizeOpVersion('int16') });
+      followed++;
+      return;
+    }
+    if (!choice) {
+      const inputs = op.inputs.map((t) => (t >= 0 && changed.has(t) ? as(t, 'int8') : t));
+      ops.push({ op: { ...op, inputs }, code, version: oc.version, ...(oc.customCode !== undefined ? { customCode: oc.customCode } : {}) });
+      return;
+    }
+    if (choice === 'float') {
+      const fop = fsg.operators[precisionOf.get(k)!.floatOp]!;
+      const inputs = fop.inputs.map((ft, j) => {
+        if (ft < 0) return -1;
+        if (fsg.tensors[ft]!.type === TensorType.FLOAT32 && isConstant(floatModel, fsg.tensors[ft]!)) return floatConstant(ft);
+        return as(op.inputs[j]!, 'float');
+      });
+      const out = outputIn(op.outputs[0]!, 'float');
+      const fcode = floatModel.operatorCodes[fop.opcodeIndex]!;
+      ops.push({ op: { ...fop, inputs, outputs: [out.tensor] }, code: fcode.builtinCode, version: fcode.version });
+      out.after?.();
+      return;
+    }
+    // int16x8
+    if (!rule) { ops.push({ op, code, version: oc.version }); return; }
+    const out0 = op.outputs[0]!;
+    const activation = (j: number) => j !== rule.weights?.input && j !== rule.bias?.input && (rule.activationInputs === 'all' || rule.activationInputs.includes(j));
+    const inputs = [...op.inputs];
+    let outParams: AffineParams;
+    if (rule.output.kind === 'fixed') outParams = rule.output.int16;
+    else if (rule.output.kind === 'sameAsInput' && in0 >= 0 && current(in0) !== 'other') {
+      inputs[0] = as(in0, 'int16');
+      outParams = paramsOf(tensors[inputs[0]]!);
+    } else outParams = int16Covering(paramsOf(original[out0]!));
+    op.inputs.forEach((t, j) => {
+      if (t < 0 || !activation(j) || (j === 0 && rule.output.kind === 'sameAsInput')) return;
+      inputs[j] = as(t, 'int16', rule.output.kind === 'inputsShareOutput' ? outParams : undefined);
+    });
+    const wScales = rule.weights ? original[op.inputs[rule.weights.input]!]?.quantization?.scale : undefined;
+    if (rule.bias && wScales && (op.inputs[rule.bias.input] ?? -1) >= 0) {
+      const b = op.inputs[rule.bias.input]!;
+      const bt = original[b]!;
+      const data = quantModel.buffers[bt.buffer]!.data;
+      const int32 = new Int32Array(data.slice().buffer);
+      const oldScales = bt.quantization!.scale;
+      const values = Float32Array.from(int32, (q, c) => q * oldScales[oldScales.length > 1 ? c : 0]!);
+      const inScale = paramsOf(tensors[inputs[rule.bias.activationInput]!]!).scale;
+      const scales = biasScales(Math.fround(inScale), wScales, values.length);
+      buffers.push(newBuffer(bytesOf(quantizeBiasInt64(values, scales))));
+      tensors.push({ ...bt, type: TensorType.INT64, buffer: buffers.length - 1, quantization: { scale: scales, zeroPoint: scales.map(() => 0), quantizedDimension: 0 } });
+      inputs[rule.bias.input] = tensors.length - 1;
+    }
+    const out = outputIn(out0, 'int16', outParams);
+    const version = rule.version({
+      activation: 'int16', op, inputShapes: op.inputs.map((t) => (t >= 0 ? original[t]!.shape : [])),
+      scales: { inputs: inputs.filter((t) => t >= 0 && tensors[t]!.quantization).map((t) => tensors[t]!.quantization!.scale[0]!), output: outParams.scale },
+    });
+    const emitted: Operator = { ...op, inputs, outputs: [out.tensor] };
+    if ((code === BuiltinOperator.ADD || code === BuiltinOperator.SUB) && op.builtinOptions) {
+      // As integer-graph.ts: calibrated scales are not powers of two, so the general int16 kernel.
+      emitted.builtinOptions = { ...op.builtinOptions, table: { ...op.builtinOptions.table, pot_scale_int16: false } };
+    }
+    ops.push({ op: emitted, code, version });
+    out.after?.();
+  });
+
+  const { operators, operatorCodes } = assembleOperators(ops);
+  const model = compactModel({
+    ...quantModel, operatorCodes, buffers,
+    subgraphs: quantModel.subgraphs.map((s, i) => (i === 0 ? { ...s, tensors, operators } : s)),
+  });
+  return { model, followed };
+}
+
+/** Indices of the float model's operators that feed (transitively) any of the given graph outputs. */
+function ancestors(model: Model, outputs: readonly number[]): Set<number> {
+  const sg = model.subgraphs[0]!;
+  const producer = new Map<number, number>();
+  sg.operators.forEach((op, i) => op.outputs.forEach((t) => producer.set(t, i)));
+  const seen = new Set<number>();
+  const stack = [...outputs];
+  while (stack.length) {
+    const p = producer.get(stack.pop()!);
+    if (p === undefined || seen.has(p)) continue;
+    seen.add(p);
+    stack.push(...sg.operators[p]!.inputs.filter((t) => t >= 0));
+  }
+  return seen;
+}
+
+export interface MixedPrecisionInput {
+  /** The float graph the int8 model was made from (its operator indices name the layers). */
+  floatModel: Model;
+  int8Model: Model;
+  /** Reference outputs of the scoring samples (recipe.ts), and those samples. */
+  set: ScoringSet;
+  data: Dataset;
+  targetDb: number;
+  kernels: KernelSet;
+  /** The model as the user gave it, whose operator numbers the report uses (default `floatModel`). */
+  namingModel?: Model;
+}
+
+/** Finds the fewest layers (in sensitivity order) to keep in higher precision so that every output meets the target. */
+export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: QuantizeHooks = {}): Promise<{ model: Model; report: MixedPrecisionReport }> {
+  const { floatModel, int8Model, set, targetDb, kernels } = input;
+  const fsg = floatModel.subgraphs[0]!;
+  const accuracy = await evaluateQuantization(writeModel(floatModel), writeModel(int8Model), input.data, hooks);
+  const before = accuracy.outputs.map((o) => o.sqnrDb);
+  const base = {
+    targetDb, kernels, outputsBeforeDb: before, scoredOn: { source: input.data.source, samples: input.data.samples.length },
+  };
+  const cost0 = { flashBytes: 0, floatMacs: 0, int16Macs: 0 };
+  if (recipeScore(before) >= targetDb) {
+    return { model: int8Model, report: { ...base, met: true, outputsAfterDb: before, kept: [], followed: 0, candidates: 0, probes: 0, cost: cost0 } };
+  }
+  const floatOutputs = fsg.outputs.filter((t) => fsg.tensors[t]!.type === TensorType.FLOAT32);
+  const failing = floatOutputs.filter((_, k) => before[k]! < targetDb);
+  const feeds = ancestors(floatModel, failing);
+  const noise = new Map<string, number>(accuracy.layers.map((l) => [l.tensor, Math.pow(10, -l.sqnrDb / 10)]));
+  const sqnrOf = new Map<string, number>(accuracy.layers.map((l) => [l.tensor, l.sqnrDb]));
+  const match = matchOperators(floatModel, int8Model);
+  const ranked: KeptLayer[] = [];
+  const naming = input.namingModel ?? floatModel;
+  const nsg = naming.subgraphs[0]!;
+  const label = (i: number, name: string): string => {
+    const j = nsg.operators.findIndex((op) => nsg.tensors[op.outputs[0] ?? -1]?.name === name);
+    return j >= 0 ? `${opcodeName(naming.operatorCodes[nsg.operators[j]!.opcodeIndex]!)} #${j}` : `${opcodeName(floatModel.operatorCodes[fsg.operators[i]!.opcodeIndex]!)} #${i}`;
+  };
+  fsg.operators.forEach((op, i) => {
+    const code = floatModel.operatorCodes[op.opcodeIndex]!.builtinCode;
+    const rule = OP_RULES[code];
+    const out = fsg.tensors[op.outputs[0] ?? -1];
+    if (!rule || !feeds.has(i) || match[i]! < 0 || !out || out.type !== TensorType.FLOAT32) return;
+    const nOut = noise.get(out.name);
+    if (nOut === undefined) return;
+    // The smallest input noise: an ADD of two noisy branches can have less relative noise than the worse one.
+    const nIns = op.inputs.filter((t) => t >= 0 && noise.has(fsg.tensors[t]!.name)).map((t) => noise.get(fsg.tensors[t]!.name)!);
+    const added = nOut - (nIns.length ? Math.min(...nIns) : 0);
+    const int16 = rule.int16 && hasTflmInt16Kernel(code, kernels);
+    ranked.push({
+      op: label(i, out.name), index: i, tensor: out.name,
+      precision: int16 ? 'int16x8' : 'float', int8SqnrDb: sqnrOf.get(out.name)!, addedNoise: added,
+      ...(int16 ? {} : { reason: rule.int16 ? `TFLite Micro's ${kernels} kernels have no int16x8 ${opcodeName(floatModel.operatorCodes[op.opcodeIndex]!)}` : 'TFLite has no int16x8 kernel for it' }),
+    });
+  });
+  ranked.sort((a, b) => b.addedNoise - a.addedNoise);
+
+  // Keeping a tensor out of int8 takes its producer and every consumer: a consumer left in int8 would round it again.
+  const consumers = new Map<number, number[]>();
+  fsg.operators.forEach((op, i) => op.inputs.forEach((t) => { if (t >= 0) consumers.set(t, [...(consumers.get(t) ?? []), i]); }));
+  const precisionFor = (i: number): HigherPrecision => {
+    const code = floatModel.operatorCodes[fsg.operators[i]!.opcodeIndex]!.builtinCode;
+    return OP_RULES[code]?.int16 && hasTflmInt16Kernel(code, kernels) ? 'int16x8' : 'float';
+  };
+  const opsFor = (layers: KeptLayer[]): Map<number, HigherPrecision> => {
+    const m = new Map<number, HigherPrecision>();
+    const put = (i: number, p: HigherPrecision) => { if (match[i]! >= 0 && m.get(i) !== 'float') m.set(i, p); };
+    for (const l of layers) {
+      put(l.index, l.precision);
+      for (const c of consumers.get(fsg.operators[l.index]!.outputs[0]!) ?? []) {
+        if (OP_RULES[floatModel.operatorCodes[fsg.operators[c]!.opcodeIndex]!.builtinCode]) put(c, l.precision === 'float' ? 'float' : precisionFor(c));
+      }
+    }
+    return m;
+  };
+  let probes = 0;
+  const tried = new Map<string, { model: Model; followed: number; outputsDb: number[] }>();
+  const probe = async (layers: KeptLayer[]) => {
+    const key = layers.map((l) => `${l.index}:${l.precision}`).join(',');
+    const done = tried.get(key);
+    if (done) return done;
+    throwIfAborted(hooks.signal, 'Mixed precision');
+    hooks.onProgress?.(probes, probes + 1, 'keeping layers in higher precision');
+    const r = applyPrecision(floatModel, int8Model, opsFor(layers), kernels);
+    probes++;
+    const outputsDb = await scoreModel(r.model, set, hooks);
+    const result = { ...r, outputsDb };
+    tried.set(key, result);
+    return result;
+  };
+  const ok = (r: { outputsDb: number[] }) => recipeScore(r.outputsDb) >= targetDb;
+  /** Smallest prefix of `list` that meets the target (exponential, then binary search), or undefined. */
+  const smallestPrefix = async (list: KeptLayer[]) => {
+    if (!list.length) return undefined;
+    let lo = 0;
+    let hi = 1;
+    while (!ok(await probe(list.slice(0, hi)))) {
+      if (hi >= list.length) return undefined;
+      lo = hi;
+      hi = Math.min(list.length, hi * 2);
+    }
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (ok(await probe(list.slice(0, mid)))) hi = mid; else lo = mid;
+    }
+    return list.slice(0, hi);
+  };
+  let kept = await smallestPrefix(ranked);
+  let note: string | undefined;
+  if (!kept && ranked.some((l) => l.precision === 'int16x8')) {
+    // int16 everywhere it helps was not enough: float removes those layers' rounding altogether.
+    const asFloat = ranked.map((l) => ({ ...l, precision: 'float' as const, reason: 'int16x8 was not accurate enough' }));
+    kept = await smallestPrefix(asFloat);
+  }
+  let chosen: { model: Model; followed: number; outputsDb: number[] };
+  if (kept) {
+    chosen = await probe(kept);
+  } else {
+    kept = ranked.map((l) => ({ ...l, precision: 'float' as const }));
+    chosen = kept.length ? await probe(kept) : { model: int8Model, followed: 0, outputsDb: before };
+    note = !ranked.length
+      ? 'no layer feeding the failing outputs adds measurable noise: the error comes from the int8 inputs/outputs themselves'
+      : `even with all ${ranked.length} candidate layers in float the worst output reaches ${recipeScore(chosen.outputsDb).toFixed(1)} dB: the rest of the error comes from the int8 inputs, outputs and layers that add no measurable noise on these samples`;
+  }
+  const met = ok(chosen);
+  const finalOps = [...opsFor(kept)];
+  const macsOf = (precision: HigherPrecision) => finalOps.filter(([, p]) => p === precision)
+    .reduce((a, [i]) => a + operatorMacs(floatModel, fsg, fsg.operators[i]!), 0);
+  let arenaBytes: number | undefined;
+  try {
+    arenaBytes = estimateArena(chosen.model).recommendedArenaBytes - estimateArena(int8Model).recommendedArenaBytes;
+  } catch {
+    arenaBytes = undefined;
+  }
+  const report: MixedPrecisionReport = {
+    ...base, met, outputsAfterDb: chosen.outputsDb, kept, followed: chosen.followed,
+    candidates: ranked.length, probes,
+    cost: {
+      flashBytes: writeModel(chosen.model).byteLength - writeModel(int8Model).byteLength,
+      ...(arenaBytes !== undefined ? { arenaBytes } : {}),
+      floatMacs: macsOf('float'), int16Macs: macsOf('int16x8'),
+    },
+    ...(note ? { note } : {}),
+  };
+  return { model: chosen.model, report };
+}

@@ -1,0 +1,83 @@
+import { mulberry32 as rng } from '../../src/core/common/seeded-random';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Dataset } from '../../src/core/data/dataset';
+import { checkTflmCompatibility, isTflmCompatible } from '../../src/core/analysis/tflm-compat';
+import { applyPrecision, evaluateQuantization, formatQuantizationReport, hasTflmInt16Kernel, quantizeModel, TFLM_INT16_KERNELS } from '../../src/core/quantize/index';
+import { BuiltinOperator, ModelBuilder, TensorType, writeModel, type Model } from '../../src/core/tflite/index';
+
+function images(count: number, seed: number): Dataset {
+  const r = rng(seed);
+  return { source: `smooth images seed ${seed}`, inputShapes: [[1, 8, 8, 3]], samples: Array.from({ length: count }, () => {
+    const a = r() * 2; const b = r() * 2;
+    return [Float32Array.from({ length: 192 }, (_, i) => Math.sin(a * (i % 8) + b * Math.floor(i / 24)) + 0.3 * (r() - 0.5))];
+  }) };
+}
+
+/** Conv → depthwise → residual ADD → pooling → FC, with one wide-range layer that int8 rounds coarsely. */
+function convModel(): Model {
+  const b = new ModelBuilder({ seed: 3 });
+  const x = b.input('image', [1, 8, 8, 3]);
+  const c1 = b.conv2d(x, 8, [3, 3], { padding: 'SAME', activation: 'RELU' });
+  const d1 = b.depthwiseConv2d(c1, [3, 3], { padding: 'SAME' });
+  const s = b.add(c1, d1);
+  const c2 = b.conv2d(s, 8, [1, 1], { padding: 'SAME' });
+  const r = b.reshape(c2, [1, 512]);
+  b.output(b.fullyConnected(r, 4));
+  return b.build();
+}
+
+test('the int16x8 table cites a TFLM source for every row, and follows the sources at 90b983c2', () => {
+  for (const [op, k] of Object.entries(TFLM_INT16_KERNELS)) assert.match(k!.source, /\.cc/, `row ${op} has no source file`);
+  assert.equal(hasTflmInt16Kernel(BuiltinOperator.CONV_2D, 'reference'), true);
+  assert.equal(hasTflmInt16Kernel(BuiltinOperator.DEPTHWISE_CONV_2D, 'cmsis-nn'), true);
+  assert.equal(hasTflmInt16Kernel(BuiltinOperator.RESIZE_BILINEAR, 'reference'), false);
+  assert.equal(hasTflmInt16Kernel(BuiltinOperator.HARD_SWISH, 'cmsis-nn'), false);
+});
+
+test('layers kept in int16x8 or float run on LiteRT, pass the TFLM check and are closer to the float model than int8', async () => {
+  const model = convModel();
+  const floatBytes = writeModel(model);
+  const calibration = images(64, 1);
+  const held = images(24, 2);
+  const int8 = await quantizeModel(model, calibration, { calibration: 'minmax', biasCorrection: false });
+  const base = await evaluateQuantization(floatBytes, int8.bytes, held);
+  const all = (p: 'int16x8' | 'float') => new Map(model.subgraphs[0]!.operators.map((_, i) => [i, p]));
+  for (const p of ['int16x8', 'float'] as const) {
+    const mixed = applyPrecision(model, int8.model, all(p)).model;
+    const sg = mixed.subgraphs[0]!;
+    assert.equal(sg.tensors[sg.inputs[0]!]!.type, TensorType.INT8, 'the inputs stay int8');
+    assert.equal(sg.tensors[sg.outputs[0]!]!.type, TensorType.INT8, 'the outputs stay int8');
+    const types = new Set(sg.tensors.map((t) => t.type));
+    assert.ok(types.has(p === 'float' ? TensorType.FLOAT32 : TensorType.INT16), `${p} tensors present`);
+    if (p === 'int16x8') assert.ok(isTflmCompatible(checkTflmCompatibility(mixed)), JSON.stringify(checkTflmCompatibility(mixed).filter((x) => x.severity !== 'info')));
+    const e = await evaluateQuantization(floatBytes, writeModel(mixed), held);
+    // The layers' own rounding is gone; what is left is the int8 input and output.
+    assert.ok(e.outputs[0]!.sqnrDb > base.outputs[0]!.sqnrDb + 3, `${p}: ${e.outputs[0]!.sqnrDb.toFixed(1)} dB vs int8 ${base.outputs[0]!.sqnrDb.toFixed(1)} dB`);
+  }
+});
+
+test('--target-sqnr: met with the fewest layers kept, reported with their cost; an impossible target is reported as missed', async () => {
+  const model = convModel();
+  const calibration = images(64, 1);
+  const heldOut = images(24, 2);
+  const int8 = await quantizeModel(model, calibration, { heldOut });
+  const base = int8.report.accuracy!.outputs[0]!.sqnrDb;
+  const target = Math.ceil(base + 3);
+  const r = await quantizeModel(model, calibration, { heldOut, targetSqnrDb: target });
+  const m = r.report.mixedPrecision!;
+  assert.equal(m.met, true, formatQuantizationReport(r.report, r.warnings));
+  assert.ok(m.kept.length >= 1 && m.kept.length < model.subgraphs[0]!.operators.length, `${m.kept.length} kept`);
+  assert.ok(r.report.accuracy!.outputs[0]!.sqnrDb >= target);
+  assert.ok(m.cost.flashBytes > 0 && m.cost.int16Macs + m.cost.floatMacs > 0);
+  const text = formatQuantizationReport(r.report, r.warnings);
+  assert.match(text, new RegExp(`Target: worst output ≥ ${target} dB .*MET`));
+  assert.match(text, new RegExp(m.kept[0]!.op.replace(/[#]/g, '\\$&')));
+
+  const easy = await quantizeModel(model, calibration, { heldOut, targetSqnrDb: Math.floor(base - 5) });
+  assert.equal(easy.report.mixedPrecision!.kept.length, 0, 'a target already met keeps everything int8');
+
+  const impossible = await quantizeModel(model, calibration, { heldOut, targetSqnrDb: 200 });
+  assert.equal(impossible.report.mixedPrecision!.met, false);
+  assert.match(impossible.warnings[0]!, /TARGET MISSED/);
+});
