@@ -72,8 +72,8 @@ export interface GeneratedHeader {
   model?: ModelMarker;
 }
 
-/** The marker line: a `//` comment at the start of a line, as markerComment writes it. */
-const MARKER_LINE = new RegExp(String.raw`^[ \t]*//[ \t]*${GENERATED_MARKER}\b`, 'm');
+/** The marker line: a `//` comment at the start of a line, as markerComment writes it (`#` in a CMake file). */
+const MARKER_LINE = new RegExp(String.raw`^[ \t]*(?://|#)[ \t]*${GENERATED_MARKER}\b`, 'm');
 
 function headText(contents: string | Uint8Array): string {
   return typeof contents === 'string'

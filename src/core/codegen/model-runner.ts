@@ -377,7 +377,10 @@ export function generateModelRunner(model: Model, provenance: ModelProvenance, o
   // ---- source ----
   const s: string[] = [markerComment(provenance, 'TensorFlow Lite Micro runner').trimEnd()];
   s.push(`#include "${opts.runnerHeader}"`, '');
-  if (opts.arduinoLibraryHeader) s.push('// The Arduino library that provides TensorFlow Lite Micro.', `#include <${opts.arduinoLibraryHeader}>`, '');
+  if (opts.arduinoLibraryHeader) {
+    // Only in an Arduino build: the same file also builds for the computer (the host test, PlatformIO's native).
+    s.push('// The Arduino library that provides TensorFlow Lite Micro.', '#ifdef ARDUINO', `#include <${opts.arduinoLibraryHeader}>`, '#endif', '');
+  }
   s.push('#include <math.h>', '#include <string.h>', '', '#include <new>', '');
   s.push(`#include "${opts.dataHeader}"`);
   if (varHandles > 0) s.push('#include "tensorflow/lite/micro/micro_allocator.h"');
