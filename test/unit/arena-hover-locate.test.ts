@@ -12,7 +12,7 @@ import { locateModel } from '../../src/core/firmware/locate-model';
 import { findModelSymbols } from '../../src/core/firmware/model-symbols';
 import { nodeModelFiles, nodeSourceFiles } from '../../src/core/firmware/node-files';
 import { arenaConstantMarkdown, modelSymbolMarkdown } from '../../src/core/firmware/arena-report';
-import { generateCArrayHeader, generateCArraySource, sha256Hex } from '../../src/core/codegen';
+import { generateCArrayHeader, generateCArraySource, markerComment, sha256Hex } from '../../src/core/codegen';
 import { BuiltinOperator, ModelBuilder, readModel, TensorType, writeModel } from '../../src/core/tflite';
 import { bytes, handMadeModel, t } from '../helpers/arena-models';
 
@@ -201,6 +201,21 @@ describe('analysis, cache and findings', () => {
     const stale = arenaFindings([], findModelSymbols(req.text), a).find((f) => f.code === 'stale-export');
     assert.match(stale!.message, /model\.tflite changed since model_data\.h was exported \(SHA-256 differs\)/);
     assert.equal(req.text.slice(stale!.offset, stale!.offset + stale!.length), 'g_model');
+  });
+
+  test('a generated file (our marker) gets no arena or TFLite Micro findings, only a stale export', async () => {
+    const { ws, main, tflite } = exportedProject('generated', hybrid(), 'constexpr int kTensorArenaSize = 64;');
+    const req = request(main, ws);
+    const a = await analyzeArena(req, nodeSourceFiles, new ArenaModelCache(nodeModelFiles));
+    const constants = findArenaConstants(req.text, PATTERNS);
+    const symbols = findModelSymbols(req.text);
+    const codes = (text?: string) => arenaFindings(constants, symbols, a, text).map((f) => f.code).sort();
+    assert.deepEqual(codes(req.text), ['arena-too-small', 'tflm-compat'], 'the user\'s own file: both');
+    const generated = `${markerComment({ modelPath: 'model.tflite', sha256: '0'.repeat(64), byteSize: 1, date: new Date(0) }, 'test')}${req.text}`;
+    assert.deepEqual(codes(generated), []);
+    fs.writeFileSync(tflite, mlp(65));
+    const stale = await analyzeArena(req, nodeSourceFiles, new ArenaModelCache(nodeModelFiles));
+    assert.deepEqual(arenaFindings(constants, symbols, stale, generated).map((f) => f.code), ['stale-export'], 'a re-export is what the user can do');
   });
 
   test('TFLite Micro problems land on the model symbol and in its hover', async () => {

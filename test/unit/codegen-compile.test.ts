@@ -105,7 +105,7 @@ test('generated runners compile against the TFLM compile-check stubs for each pr
         // The ESP32 Arduino library header is not among the stubs: give it an empty stand-in here.
         fs.writeFileSync(path.join(dir, 'TensorFlowLite_ESP32.h'), '// compile-check stand-in\n');
         const runner = plan.files.find((f) => /_runner\.(cc|cpp)$/.test(f.path))!;
-        run('g++', ['-std=c++17', '-Wall', '-Wextra', '-Werror', '-I', STUBS, '-I', dir, '-c', path.basename(runner.path), '-o', 'runner.o'], dir);
+        run('g++', ['-std=c++17', '-Wall', '-Wextra', '-Werror', '-DTF_LITE_STATIC_MEMORY', '-I', STUBS, '-I', dir, '-c', path.basename(runner.path), '-o', 'runner.o'], dir);
         // The runner header is plain C: a C file can call it.
         fs.writeFileSync(path.join(dir, 'use.c'), '#include "model_runner.h"\nint main(void) { return model_setup() == MODEL_OK ? 0 : 1; }\n');
         run('gcc', ['-std=c99', '-Wall', '-Wextra', '-Werror', '-fsyntax-only', 'use.c'], dir);
@@ -135,7 +135,64 @@ test('a runner with a custom op and resource variables compiles too', { skip: SK
     fs.writeFileSync(path.join(dir, 'model_data.h'), generateCArrayHeader(provenance('built', bytes)));
     fs.writeFileSync(path.join(dir, 'model_runner.h'), runner.header);
     fs.writeFileSync(path.join(dir, 'model_runner.cc'), runner.source);
-    run('g++', ['-std=c++17', '-Wall', '-Wextra', '-Werror', '-I', STUBS, '-I', dir, '-c', 'model_runner.cc', '-o', 'runner.o'], dir);
+    run('g++', ['-std=c++17', '-Wall', '-Wextra', '-Werror', '-DTF_LITE_STATIC_MEMORY', '-I', STUBS, '-I', dir, '-c', 'model_runner.cc', '-o', 'runner.o'], dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** The compiler's messages of a build that must fail. */
+function failing(cmd: string, args: string[], cwd: string): string {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8' });
+  assert.notEqual(r.status, 0, `${cmd} ${args.join(' ')} compiled, but should not have`);
+  return r.stderr;
+}
+
+test('a too-small arena override does not compile and names the minimum; a missing TF_LITE_STATIC_MEMORY is an error', { skip: SKIP }, () => {
+  const { model, bytes } = builtModel();
+  const arena = { recommendedArenaBytes: 1008, minArenaBytes: 1000, target: 'cortex-m', host: { recommendedArenaBytes: 1504, minArenaBytes: 1500, target: 'x86_64' } };
+  const runner = generateModelRunner(model, provenance('built', bytes), {
+    symbol: 'g_model', prefix: 'model', dataHeader: 'model_data.h', runnerHeader: 'model_runner.h', arena,
+  });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-runner-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'model_data.h'), generateCArrayHeader(provenance('built', bytes)));
+    fs.writeFileSync(path.join(dir, 'model_runner.h'), runner.header);
+    fs.writeFileSync(path.join(dir, 'model_runner.cc'), runner.source);
+    fs.writeFileSync(path.join(dir, 'use.c'), '#include "model_runner.h"\nint main(void) { return model_setup() == MODEL_OK ? 0 : 1; }\n');
+    const cxx = ['-std=c++17', '-Wall', '-Wextra', '-Werror', '-DTF_LITE_STATIC_MEMORY', '-I', STUBS, '-I', dir, '-c', 'model_runner.cc', '-o', 'runner.o'];
+    // This host is 64-bit: the host's minimum applies, and exactly the minimum compiles.
+    run('g++', [...cxx, '-DMODEL_TENSOR_ARENA_SIZE=1500'], dir);
+    assert.match(failing('g++', [...cxx, '-DMODEL_TENSOR_ARENA_SIZE=1499'], dir), /static assertion failed: MODEL_TENSOR_ARENA_SIZE is below the minimum arena of this model, 1500 bytes \(64-bit host, x86_64\)/);
+    assert.match(failing('gcc', ['-std=c11', '-DMODEL_TENSOR_ARENA_SIZE=1024', '-fsyntax-only', 'use.c'], dir), /1500 bytes \(64-bit host, x86_64\)/);
+    assert.match(failing('gcc', ['-std=c99', '-DMODEL_TENSOR_ARENA_SIZE=1024', '-fsyntax-only', 'use.c'], dir), /model_tensor_arena_size_is_below_the_minimum/);
+    // A 32-bit build (when this compiler has one) takes the target's minimum.
+    if (spawnSync('gcc', ['-m32', '-std=c11', '-fsyntax-only', 'use.c'], { cwd: dir }).status === 0) {
+      assert.match(failing('gcc', ['-m32', '-std=c11', '-DMODEL_TENSOR_ARENA_SIZE=999', '-fsyntax-only', 'use.c'], dir), /1000 bytes \(32-bit target, cortex-m\)/);
+    }
+    assert.match(failing('g++', cxx.filter((a) => a !== '-DTF_LITE_STATIC_MEMORY'), dir), /#error "Define TF_LITE_STATIC_MEMORY/);
+    run('g++', [...cxx.filter((a) => a !== '-DTF_LITE_STATIC_MEMORY'), '-DMODEL_LIBRARY_WITHOUT_STATIC_MEMORY'], dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an external arena: the runner declares none, model_setup() says to pass one, and it compiles', { skip: SKIP }, () => {
+  const { model, bytes } = builtModel();
+  const runner = generateModelRunner(model, provenance('built', bytes), {
+    symbol: 'g_model', prefix: 'model', dataHeader: 'model_data.h', runnerHeader: 'model_runner.h', externalArena: true,
+    arena: { recommendedArenaBytes: 1008, minArenaBytes: 1000, target: 'cortex-m' },
+  });
+  assert.match(runner.header, /#define MODEL_EXTERNAL_ARENA 1\n/);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-runner-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'model_data.h'), generateCArrayHeader(provenance('built', bytes)));
+    fs.writeFileSync(path.join(dir, 'model_runner.h'), runner.header);
+    fs.writeFileSync(path.join(dir, 'model_runner.cc'), runner.source);
+    run('g++', ['-std=c++17', '-Wall', '-Wextra', '-Werror', '-DTF_LITE_STATIC_MEMORY', '-I', STUBS, '-I', dir, '-c', 'model_runner.cc', '-o', 'runner.o'], dir);
+    const symbols = execFileSync('nm', ['-C', 'runner.o'], { cwd: dir, encoding: 'utf8' });
+    assert.doesNotMatch(symbols, /tensor_arena/);
+    assert.match(symbols, /model_setup_with_arena/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -5,6 +5,8 @@ import { estimateArenaForExport, generateModelRunner, sha256Hex, sizeArena, type
 import {
   BuiltinOperator, loadModel, ModelBuilder, opcodeName, TensorType, TFLM_BUILTIN_METHODS, TFLM_CUSTOM_OPERATORS, type Model,
 } from '../../src/core/tflite';
+import { recommendedArena } from '../../src/core/arena';
+import { compilePatterns, DEFAULT_ARENA_CONSTANT_PATTERNS, findArenaConstants } from '../../src/core/firmware/arena-constants';
 import { PROJECT_ROOT, sharedModel, SKIP_WITHOUT_SHARED } from '../helpers/paths';
 
 const DATE = new Date('2026-01-02T00:00:00Z');
@@ -105,15 +107,21 @@ test('runner: aligned arena from the estimate + margin, schema check, AllocateTe
   const model = smallModel();
   const { source, header, arena } = runnerFor(model, { recommendedArenaBytes: 1000, target: 'cortex-m' });
   assert.equal(arena.bytes, 1200); // 1000 * 1.2, already a multiple of 16
-  assert.match(header, /#define MODEL_TENSOR_ARENA_SIZE 1200\n/);
-  assert.match(header, /1000 bytes estimated for cortex-m \+ 20% margin/);
-  assert.match(source, /alignas\(16\) uint8_t tensor_arena\[kTensorArenaSize\];/);
+  assert.match(header, /#define MODEL_TENSOR_ARENA_MIN_SIZE 1000\n#define MODEL_TENSOR_ARENA_RECOMMENDED_SIZE 1200\n/);
+  assert.match(header, /#ifndef MODEL_TENSOR_ARENA_SIZE\n#define MODEL_TENSOR_ARENA_SIZE MODEL_TENSOR_ARENA_RECOMMENDED_SIZE\n#endif/);
+  assert.match(header, /minimum 1000 bytes for cortex-m; recommended = minimum \+ 20% margin, rounded up to 16/);
+  assert.match(header, /static_assert\(MODEL_TENSOR_ARENA_SIZE >= MODEL_TENSOR_ARENA_MIN_SIZE, /);
+  assert.match(source, /#if !MODEL_EXTERNAL_ARENA\n.*\n.*\nalignas\(16\) uint8_t tensor_arena\[kTensorArenaSize\];\n#endif/);
+  assert.match(source, /if \(usable < MODEL_TENSOR_ARENA_MIN_SIZE\) \{/);
   assert.match(source, /model->version\(\) != TFLITE_SCHEMA_VERSION/);
   assert.match(source, /interpreter->AllocateTensors\(\) != kTfLiteOk/);
   assert.match(source, /MODEL_TENSOR_ARENA_SIZE \(now %u bytes\)/);
   // A second setup after a failed one does not register the operators again (the resolver would refuse them).
   assert.match(source, /if \(!ops_registered\) \{\n {4}if \(RegisterOps\(op_resolver\) != kTfLiteOk\) \{[\s\S]*?\n {4}ops_registered = true;\n {2}\}/);
-  assert.match(header, /same TF_LITE_STATIC_MEMORY setting as the TFLite Micro library/);
+  assert.match(source, /same TF_LITE_STATIC_MEMORY setting as the TFLite Micro library/);
+  assert.match(source, /#if !defined\(TF_LITE_STATIC_MEMORY\) && !defined\(ARDUINO\) && !defined\(MODEL_LIBRARY_WITHOUT_STATIC_MEMORY\)\n#error /);
+  // Setup checks each input and output as this file sees it (type and bytes): other structs mean other build flags.
+  assert.match(source, /if \(!TensorIs\(interpreter->input\(0\), kTfLiteFloat32, 16\)\) return BuildFlagsMismatch\(\);/);
   // Float model: copy helpers, no quantization code.
   assert.match(header, /model_status model_set_input0\(const float\* values, size_t count\);/);
   assert.match(header, /model_status model_get_output0\(float\* values, size_t count\);/);
@@ -134,13 +142,28 @@ test('runner for an int8 model quantizes inputs and dequantizes outputs with the
   assert.match(source, /q = round\(real \/ scale\) \+ zero_point/);
 });
 
-test('runner arena: the 64-bit host size in a build for the computer, the target size otherwise, in one definition', () => {
+test('runner arena: the minimum and recommended sizes of the 32-bit target and the 64-bit host, picked by UINTPTR_MAX', () => {
   const model = smallModel();
-  const { header, arena } = runnerFor(model, { recommendedArenaBytes: 1000, target: 'cortex-m', host: { recommendedArenaBytes: 1340, target: 'x86_64' } });
-  assert.equal(arena.bytes, 1200);
+  const { header, arena } = runnerFor(model, {
+    recommendedArenaBytes: 1008, minArenaBytes: 1001, target: 'cortex-m', host: { recommendedArenaBytes: 1344, minArenaBytes: 1340, target: 'x86_64' },
+  });
+  assert.equal(arena.minBytes, 1001);
+  assert.equal(arena.bytes, 1216); // 1001 * 1.2 = 1201.2, rounded up to 16
+  assert.equal(arena.hostMinBytes, 1340);
   assert.equal(arena.hostBytes, 1616); // 1340 * 1.2 = 1608, rounded up to 16
-  assert.match(header, /#define MODEL_TENSOR_ARENA_SIZE \(UINTPTR_MAX > 0xFFFFFFFFu \? 1616 : 1200\)\n/);
-  assert.match(header, /1000 bytes estimated for cortex-m \(1340 on a 64-bit x86_64 host\) \+ 20% margin/);
+  assert.equal(arena.bytes, recommendedArena(1001, 20), 'the one recommended-size rule');
+  // The target's branch first: a reader that takes the first definition (the arena hover) gets the target's figure.
+  assert.match(header, new RegExp([
+    '#if UINTPTR_MAX <= 0xFFFFFFFFu', '// 32-bit target, cortex-m', '#define MODEL_TENSOR_ARENA_MIN_SIZE 1001',
+    '#define MODEL_TENSOR_ARENA_RECOMMENDED_SIZE 1216', '#define MODEL_TENSOR_ARENA_MIN_TEXT "1001 bytes \\(32-bit target, cortex-m\\)"',
+    '#else', '// 64-bit host, x86_64', '#define MODEL_TENSOR_ARENA_MIN_SIZE 1340', '#define MODEL_TENSOR_ARENA_RECOMMENDED_SIZE 1616',
+    '#define MODEL_TENSOR_ARENA_MIN_TEXT "1340 bytes \\(64-bit host, x86_64\\)"', '#endif',
+  ].join('\n')));
+  assert.match(header, /minimum 1001 bytes for cortex-m \(1340 on a 64-bit x86_64 host\); recommended = minimum \+ 20% margin/);
+  // The arena hover evaluates the header's constant: the target's recommended size.
+  const [constant] = findArenaConstants(header, compilePatterns(DEFAULT_ARENA_CONSTANT_PATTERNS).regexes);
+  assert.equal(constant?.name, 'MODEL_TENSOR_ARENA_SIZE');
+  assert.deepEqual(constant?.value, { ok: true, value: 1216 });
   // The figure from the estimator: on a real model the host arena is the larger one.
   const est = estimateArenaForExport(model, 'cortex-m');
   assert.equal(est.arena?.host?.target, 'x86_64');
@@ -158,7 +181,7 @@ test('without an estimate the arena is an upper bound and says so', () => {
 test('models with VAR_HANDLE get resource variables, others do not', () => {
   const plain = runnerFor(smallModel()).source;
   assert.doesNotMatch(plain, /MicroResourceVariables/);
-  assert.match(plain, /new \(interpreter_storage\) tflite::MicroInterpreter\(model, op_resolver, tensor_arena, kTensorArenaSize\)/);
+  assert.match(plain, /new \(interpreter_storage\) tflite::MicroInterpreter\(model, op_resolver, arena, arena_bytes\)/);
   const model = smallModel();
   const reluCode = model.operatorCodes.findIndex((c) => c.builtinCode === BuiltinOperator.RELU);
   model.operatorCodes[reluCode] = { builtinCode: BuiltinOperator.VAR_HANDLE, deprecatedBuiltinCode: 127, version: 1 };

@@ -43,7 +43,7 @@ test('the inserted C++ runner compiles in a .cpp next to the exported data heade
     const runner = runnerJob({ kind: 'runner', modelFsPath: path.join(dir, 'm.tflite'), modelDisplayPath: 'm.tflite', symbol: 'g_model', dataHeader: 'model_data.h', target: 'cortex-m', marginPercent: 20 });
     const inserted = insertionText(runner, 'cpp', { symbol: 'g_model', dataHeader: 'model_data.h', modelPath: 'm.tflite', exported: true });
     fs.writeFileSync(path.join(dir, 'main.cpp'), `#include <stdio.h>\n${inserted}\nint main() {\n  return model_setup() == MODEL_OK ? 0 : 1;\n}\n`);
-    run('g++', ['-std=c++17', '-Wall', '-Wextra', '-Werror', '-I', STUBS, '-I', dir, '-c', 'main.cpp', '-o', 'main.o'], dir);
+    run('g++', ['-std=c++17', '-Wall', '-Wextra', '-Werror', '-DTF_LITE_STATIC_MEMORY', '-I', STUBS, '-I', dir, '-c', 'main.cpp', '-o', 'main.o'], dir);
   } finally {
     fs.rmSync(dir, { recursive: true });
   }

@@ -157,7 +157,8 @@ test('insertionText (C++): runner declarations and definitions in one block, wit
     assert.match(text, /model_data\.h is written by "TinyML: Export Model to C Array"/);
     assert.ok(!text.includes('#include "model_runner.h"'), 'the declarations are inline, not included');
     assert.match(text, /#include "model_data\.h"/);
-    assert.match(text, new RegExp(`#define MODEL_TENSOR_ARENA_SIZE (\\(UINTPTR_MAX > 0xFFFFFFFFu \\? \\d+ : ${runner.arenaBytes}\\)|${runner.arenaBytes})\\n`));
+    assert.match(text, new RegExp(`#define MODEL_TENSOR_ARENA_RECOMMENDED_SIZE ${runner.arenaBytes}\\n`));
+    assert.match(text, /#define MODEL_TENSOR_ARENA_SIZE MODEL_TENSOR_ARENA_RECOMMENDED_SIZE\n/);
     // Declarations (the status enum) come before the first use in the definitions.
     assert.ok(text.indexOf('} model_status;') < text.indexOf('model_status model_setup(void) {'));
     assert.equal(text.match(/TF_LITE_ENSURE_STATUS\(resolver\.Add/g)?.length, 5);

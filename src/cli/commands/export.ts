@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { TARGETS, type TargetName } from '../../core/arena';
-import { DEFAULT_ARENA_TARGET, estimateArenaForExport } from '../../core/codegen';
+import { DEFAULT_ARENA_TARGET, estimateArenaForExport, type GoldenData } from '../../core/codegen';
+import { computeGolden } from '../../core/codegen/golden';
 import { PROJECT_TYPES, type ProjectType, planExport, type ExportPlan } from '../../core/firmware';
 import { applyExportPlan } from '../../core/firmware/node-apply';
 import { nodeProjectSnapshot } from '../../core/firmware/node-snapshot';
@@ -53,6 +54,7 @@ export async function runExport(args: string[], out: CliIo): Promise<number | un
     target: { type: 'string' },
     'arena-margin': { type: 'string' },
     'dry-run': { type: 'boolean' },
+    'no-host-test': { type: 'boolean' },
     raw: { type: 'boolean' },
   });
   if (!parsed) return undefined;
@@ -81,6 +83,16 @@ export async function runExport(args: string[], out: CliIo): Promise<number | un
     out.stderr(`tinyml export: note: ${e.withFile(modelFile).message.split('\n')[0]}; exporting the bytes as they are (--raw)\n`);
   }
   const arenaEstimate = model ? estimateArenaForExport(model, target) : {};
+  // The host test's golden outputs come from our runtime; a model it cannot run is exported without one.
+  let golden: GoldenData | undefined;
+  let goldenNote: string | undefined;
+  if (model && values.boilerplate && !values['no-host-test']) {
+    try {
+      golden = await computeGolden(model, bytes, { name: path.basename(modelFile) });
+    } catch (e) {
+      goldenNote = (e as Error).message.replace(/^no host test: /, '');
+    }
+  }
 
   const plan = planExport({
     modelBytes: bytes,
@@ -95,6 +107,8 @@ export async function runExport(args: string[], out: CliIo): Promise<number | un
     section: values.section,
     arena: arenaEstimate.arena,
     arenaMarginPercent,
+    golden,
+    goldenNote,
   });
   if (arenaEstimate.note && values.boilerplate) plan.notes.push(arenaEstimate.note);
   const shown = (rel: string): string => path.relative(process.cwd(), path.join(outDir, ...rel.split('/').filter(Boolean))) || '.';

@@ -1,5 +1,5 @@
 /** TFLite Micro tensor arena model: `estimateArena(model, options)`. */
-export { estimateArena } from './estimate';
+export { estimateArena, recommendedArena } from './estimate';
 export type * from './types';
 export { DEFAULT_ARENA_MARGIN_PERCENT } from './types';
 export { TARGETS, targetLayout, type TargetLayout } from './target-layout';

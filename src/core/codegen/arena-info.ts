@@ -17,11 +17,11 @@ export interface ArenaForExport {
 export function estimateArenaForExport(model: Model, target: TargetName = DEFAULT_ARENA_TARGET): ArenaForExport {
   try {
     const est = estimateArena(model, { target, marginPercent: 0 });
-    const arena: ArenaInfo = { recommendedArenaBytes: est.recommendedArenaBytes, target: est.target };
+    const arena: ArenaInfo = { recommendedArenaBytes: est.recommendedArenaBytes, target: est.target, minArenaBytes: est.minArenaBytes, exact: est.exact };
     if (target !== HOST_TARGET) {
       try {
         const host = estimateArena(model, { target: HOST_TARGET, marginPercent: 0 });
-        arena.host = { recommendedArenaBytes: host.recommendedArenaBytes, target: host.target };
+        arena.host = { recommendedArenaBytes: host.recommendedArenaBytes, target: host.target, minArenaBytes: host.minArenaBytes };
       } catch {
         // No host figure: the runner is sized for the target alone, as before.
       }

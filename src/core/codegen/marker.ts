@@ -18,11 +18,15 @@ export interface ArenaInfo {
   recommendedArenaBytes: number;
   /** Target the estimate is for, e.g. "cortex-m". */
   target: string;
+  /** The minimum arena (AllocateTensors() succeeds from this size on); absent in older callers. */
+  minArenaBytes?: number;
+  /** Whether the minimum is exact (every kernel's allocations are modelled) or a lower bound. */
+  exact?: boolean;
   /**
    * The same model on a 64-bit host (x86_64: larger pointers and structs), so that the generated runner also runs on
    * the computer first; absent when the target is the host itself.
    */
-  host?: { recommendedArenaBytes: number; target: string };
+  host?: { recommendedArenaBytes: number; target: string; minArenaBytes?: number };
 }
 
 /** What the header comment records about the source model. */
@@ -68,8 +72,8 @@ export interface GeneratedHeader {
   model?: ModelMarker;
 }
 
-/** The marker line: a `//` comment at the start of a line, as markerComment writes it. */
-const MARKER_LINE = new RegExp(String.raw`^[ \t]*//[ \t]*${GENERATED_MARKER}\b`, 'm');
+/** The marker line: a `//` comment at the start of a line, as markerComment writes it (`#` in a CMake file). */
+const MARKER_LINE = new RegExp(String.raw`^[ \t]*(?://|#)[ \t]*${GENERATED_MARKER}\b`, 'm');
 
 function headText(contents: string | Uint8Array): string {
   return typeof contents === 'string'

@@ -4,6 +4,8 @@
  * mistakes (schema version, missing op, arena too small) and typed input/output helpers that quantize and
  * dequantize with the model's own parameters.
  */
+import { recommendedArena } from '../arena/estimate';
+import { TARGETS, type TargetName } from '../arena/target-layout';
 import { DEFAULT_ARENA_MARGIN_PERCENT } from '../arena/types';
 import { BuiltinOperator, TensorType, type Model, type Tensor } from '../tflite/model';
 import { tensorTypeName } from '../tflite/names';
@@ -28,6 +30,8 @@ export interface RunnerOptions {
   arena?: ArenaInfo;
   /** Extra arena on top of the estimate, in percent. Default DEFAULT_ARENA_MARGIN_PERCENT. */
   arenaMarginPercent?: number;
+  /** The user's code passes its own arena to `<prefix>_setup_with_arena()`: the runner declares none by default. */
+  externalArena?: boolean;
 }
 
 /** How a tensor element type appears in C and in TfLiteTensor's data union. */
@@ -79,12 +83,28 @@ export function arenaUpperBound(model: Model): number {
 }
 
 export interface ArenaSizing {
-  /** For the target. */
+  /** Recommended arena for the target: the minimum plus the margin, rounded up to 16 (the default size). */
   bytes: number;
-  /** For a 64-bit host build of the same runner (its structs and pointers are larger), when estimated. */
+  /** The target's minimum arena (AllocateTensors() succeeds from this size on), when estimated. */
+  minBytes?: number;
+  /** Recommended arena for a 64-bit host build of the same runner (larger structs and pointers), when estimated. */
   hostBytes?: number;
+  /** The 64-bit host's minimum arena, when estimated. */
+  hostMinBytes?: number;
+  /** Pointer width of the target: its figures apply where UINTPTR_MAX says so. */
+  targetBits: 32 | 64;
+  /** The estimate's target and host names (e.g. cortex-m, x86_64). */
+  target?: string;
+  hostTarget?: string;
+  /** Whether the minimum is exact; otherwise a lower bound (a kernel's allocations are not modelled). */
+  exact: boolean;
   /** One line for the header comment explaining where the number comes from. */
   explanation: string;
+}
+
+function pointerBits(target: string): 32 | 64 {
+  const layout = (TARGETS as Readonly<Record<string, (typeof TARGETS)[TargetName] | undefined>>)[target];
+  return layout?.abi.pointerBytes === 8 ? 64 : 32;
 }
 
 export function sizeArena(model: Model, arena: ArenaInfo | undefined, marginPercent = DEFAULT_ARENA_MARGIN_PERCENT): ArenaSizing {
@@ -92,19 +112,29 @@ export function sizeArena(model: Model, arena: ArenaInfo | undefined, marginPerc
     throw new ExportOptionError(`invalid arena margin ${marginPercent}%: use 0 to 1000 (e.g. 20)`);
   }
   if (arena) {
-    const withMargin = (n: number): number => roundUp(Math.ceil(n * (1 + marginPercent / 100)), 16);
-    const bytes = withMargin(arena.recommendedArenaBytes);
-    const hostBytes = arena.host ? withMargin(arena.host.recommendedArenaBytes) : undefined;
+    const minBytes = arena.minArenaBytes ?? arena.recommendedArenaBytes;
+    const bytes = recommendedArena(minBytes, marginPercent);
+    const targetBits = pointerBits(arena.target);
+    const host = arena.host && pointerBits(arena.host.target) !== targetBits ? arena.host : undefined;
+    const hostMinBytes = host ? (host.minArenaBytes ?? host.recommendedArenaBytes) : undefined;
+    const hostBytes = hostMinBytes !== undefined ? recommendedArena(hostMinBytes, marginPercent) : undefined;
+    const exact = arena.exact ?? true;
     return {
       bytes,
-      ...(hostBytes !== undefined && hostBytes !== bytes ? { hostBytes } : {}),
-      explanation: `${arena.recommendedArenaBytes} bytes estimated for ${arena.target}` +
-        `${arena.host && hostBytes !== bytes ? ` (${arena.host.recommendedArenaBytes} on a 64-bit ${arena.host.target} host)` : ''} + ${marginPercent}% margin, rounded up to 16`,
+      minBytes,
+      ...(hostBytes !== undefined && host ? { hostBytes, hostMinBytes, hostTarget: host.target } : {}),
+      targetBits,
+      target: arena.target,
+      exact,
+      explanation: `minimum ${exact ? '' : 'at least '}${minBytes} bytes for ${arena.target}` +
+        `${host ? ` (${hostMinBytes} on a 64-bit ${host.target} host)` : ''}; recommended = minimum + ${marginPercent}% margin, rounded up to 16`,
     };
   }
   const bound = roundUp(arenaUpperBound(model), 16);
   return {
     bytes: bound,
+    targetBits: 32,
+    exact: false,
     explanation: 'no estimate available: all activation tensors without reuse + 4 KiB; shrink it to the size logged by setup',
   };
 }
@@ -159,6 +189,92 @@ function resolverLines(plan: ResolverPlan): string[] {
   return lines;
 }
 
+/** `#define`s of one pointer width's figures. */
+function widthDefines(M: string, minBytes: number | undefined, bytes: number, label: string): string[] {
+  const lines = [`// ${label}`];
+  if (minBytes !== undefined) lines.push(`#define ${M}_TENSOR_ARENA_MIN_SIZE ${minBytes}`);
+  lines.push(`#define ${M}_TENSOR_ARENA_RECOMMENDED_SIZE ${bytes}`);
+  if (minBytes !== undefined) lines.push(`#define ${M}_TENSOR_ARENA_MIN_TEXT "${minBytes} bytes (${label})"`);
+  return lines;
+}
+
+/**
+ * The arena figures of the header: the exact minimum and the recommended size for the target's pointer width and,
+ * when estimated, for a 64-bit host, picked by UINTPTR_MAX (the target's first, so that a reader evaluating the
+ * first definition, like the arena hover, gets the target's); the size, overridable; and a too-small size as a
+ * compile-time error that names the minimum.
+ */
+function arenaHeaderLines(M: string, P: string, arena: ArenaSizing, externalArena: boolean): string[] {
+  const target = `${arena.targetBits}-bit target${arena.target ? `, ${arena.target}` : ''}`;
+  const lines = [
+    `// Tensor arena (${arena.explanation}):`,
+    `//   ${M}_TENSOR_ARENA_MIN_SIZE          minimum: the smallest arena for which AllocateTensors() succeeds${arena.exact ? '' : ' (a lower bound: some kernel allocations are not modelled)'}`,
+    `//   ${M}_TENSOR_ARENA_RECOMMENDED_SIZE  recommended: the minimum plus the margin; the default of ${M}_TENSOR_ARENA_SIZE`,
+    '// After setup, the arena in use (model_arena_used_bytes()) is smaller than the minimum: TFLite Micro needs',
+    '// temporary memory while it plans the tensors and gives it back afterwards.',
+  ];
+  if (arena.minBytes === undefined) {
+    lines.push(`#define ${M}_TENSOR_ARENA_RECOMMENDED_SIZE ${arena.bytes}`);
+  } else if (arena.hostBytes !== undefined) {
+    lines.push(
+      '// A 64-bit computer needs more than a 32-bit microcontroller (larger pointers and structs): the figures are',
+      '// picked by pointer width, so the same files build unchanged for both.',
+      arena.targetBits === 32 ? '#if UINTPTR_MAX <= 0xFFFFFFFFu' : '#if UINTPTR_MAX > 0xFFFFFFFFu',
+      ...widthDefines(M, arena.minBytes, arena.bytes, target),
+      '#else',
+      ...widthDefines(M, arena.hostMinBytes, arena.hostBytes, `64-bit host${arena.hostTarget ? `, ${arena.hostTarget}` : ''}`),
+      '#endif',
+    );
+  } else {
+    lines.push(...widthDefines(M, arena.minBytes, arena.bytes, target));
+  }
+  lines.push(
+    `// Override on the compiler command line (-D${M}_TENSOR_ARENA_SIZE=...); a size below the minimum does not compile.`,
+    `#ifndef ${M}_TENSOR_ARENA_SIZE`,
+    `#define ${M}_TENSOR_ARENA_SIZE ${M}_TENSOR_ARENA_RECOMMENDED_SIZE`,
+    '#endif',
+  );
+  if (arena.minBytes !== undefined) {
+    const cond = `${M}_TENSOR_ARENA_SIZE >= ${M}_TENSOR_ARENA_MIN_SIZE`;
+    const msg = `"${M}_TENSOR_ARENA_SIZE is below the minimum arena of this model, " ${M}_TENSOR_ARENA_MIN_TEXT ": AllocateTensors() would fail"`;
+    lines.push(
+      '#if defined(__cplusplus)',
+      `static_assert(${cond}, ${msg});`,
+      '#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L',
+      `_Static_assert(${cond}, ${msg});`,
+      '#else',
+      `typedef char ${P}_tensor_arena_size_is_below_the_minimum[(${cond}) ? 1 : -1];`,
+      '#endif',
+    );
+  }
+  lines.push(
+    '',
+    `// 1: your code passes its own arena to ${P}_setup_with_arena() and the runner declares none; 0: ${P}_setup() uses`,
+    `// the runner's own arena of ${M}_TENSOR_ARENA_SIZE bytes.`,
+    `#ifndef ${M}_EXTERNAL_ARENA`,
+    `#define ${M}_EXTERNAL_ARENA ${externalArena ? 1 : 0}`,
+    '#endif',
+    '',
+  );
+  return lines;
+}
+
+/**
+ * TF_LITE_STATIC_MEMORY changes TfLiteTensor: code built without it while the library has it sees other fields. The
+ * TFLite Micro builds define it (its Makefile, the ESP-IDF, Zephyr and PlatformIO packages); an Arduino library
+ * compiles its own sources with its own flags, so there the runtime check in setup is what catches a mismatch.
+ */
+function staticMemoryCheckLines(M: string): string[] {
+  return [
+    '// Build with the same TF_LITE_STATIC_MEMORY setting as the TFLite Micro library (its builds define it): the tensor',
+    '// structs differ without it. Setup also checks the tensors it sees and fails with the build-flags error.',
+    `#if !defined(TF_LITE_STATIC_MEMORY) && !defined(ARDUINO) && !defined(${M}_LIBRARY_WITHOUT_STATIC_MEMORY)`,
+    `#error "Define TF_LITE_STATIC_MEMORY (-DTF_LITE_STATIC_MEMORY) like the TFLite Micro library; if your library is built without it, define ${M}_LIBRARY_WITHOUT_STATIC_MEMORY"`,
+    '#endif',
+    '',
+  ];
+}
+
 export interface RunnerFiles {
   header: string;
   source: string;
@@ -196,17 +312,7 @@ export function generateModelRunner(model: Model, provenance: ModelProvenance, o
     'extern "C" {',
     '#endif',
     '',
-    `// Tensor arena: ${arena.explanation}.`,
-    '// Define it on the compiler command line to override.',
-    '// Build this file with the same TF_LITE_STATIC_MEMORY setting as the TFLite Micro library (its build defines it):',
-    '// the tensor structs differ without it, and setup succeeds but the inputs then look like another model.',
-    `#ifndef ${M}_TENSOR_ARENA_SIZE`,
-    // One definition that picks the 64-bit host's size in a build for the computer, the target's otherwise.
-    arena.hostBytes !== undefined
-      ? `#define ${M}_TENSOR_ARENA_SIZE (UINTPTR_MAX > 0xFFFFFFFFu ? ${arena.hostBytes} : ${arena.bytes})`
-      : `#define ${M}_TENSOR_ARENA_SIZE ${arena.bytes}`,
-    '#endif',
-    '',
+    ...arenaHeaderLines(M, P, arena, !!opts.externalArena),
     `#define ${M}_INPUT_COUNT ${inputs.length}`,
     `#define ${M}_OUTPUT_COUNT ${outputs.length}`,
   ];
@@ -223,10 +329,18 @@ export function generateModelRunner(model: Model, provenance: ModelProvenance, o
     `  ${M}_ERROR_NOT_READY,       // call ${P}_setup() first`,
     `  ${M}_ERROR_SIZE,            // element count does not match the tensor`,
     `  ${M}_ERROR_INVOKE,          // Invoke() failed`,
+    `  ${M}_ERROR_BUILD_FLAGS,     // the tensors look wrong here: build with the library's TF_LITE_STATIC_MEMORY setting`,
+    `  ${M}_ERROR_ARENA_TOO_SMALL, // the arena given to ${P}_setup_with_arena() is below ${M}_TENSOR_ARENA_MIN_SIZE`,
+    `  ${M}_ERROR_NO_ARENA,        // ${M}_EXTERNAL_ARENA is 1: call ${P}_setup_with_arena()`,
     `} ${status};`,
     '',
-    `// Loads the model and allocates its tensors; logs the arena actually used. Safe to call again, also after a failure.`,
+    `// Loads the model and allocates its tensors in the runner's own arena; logs the arena actually used. Safe to call`,
+    '// again, also after a failure.',
     `${status} ${P}_setup(void);`,
+    '',
+    `// The same in your arena (e.g. the tensor_arena your code already has): at least ${M}_TENSOR_ARENA_MIN_SIZE bytes`,
+    `// after 16-byte alignment. Set ${M}_EXTERNAL_ARENA to 1 so that the runner declares no arena of its own.`,
+    `${status} ${P}_setup_with_arena(uint8_t* arena, size_t arena_bytes);`,
     '',
     '// Runs the model on the current input tensors.',
     `${status} ${P}_invoke(void);`,
@@ -263,7 +377,10 @@ export function generateModelRunner(model: Model, provenance: ModelProvenance, o
   // ---- source ----
   const s: string[] = [markerComment(provenance, 'TensorFlow Lite Micro runner').trimEnd()];
   s.push(`#include "${opts.runnerHeader}"`, '');
-  if (opts.arduinoLibraryHeader) s.push('// The Arduino library that provides TensorFlow Lite Micro.', `#include <${opts.arduinoLibraryHeader}>`, '');
+  if (opts.arduinoLibraryHeader) {
+    // Only in an Arduino build: the same file also builds for the computer (the host test, PlatformIO's native).
+    s.push('// The Arduino library that provides TensorFlow Lite Micro.', '#ifdef ARDUINO', `#include <${opts.arduinoLibraryHeader}>`, '#endif', '');
+  }
   s.push('#include <math.h>', '#include <string.h>', '', '#include <new>', '');
   s.push(`#include "${opts.dataHeader}"`);
   if (varHandles > 0) s.push('#include "tensorflow/lite/micro/micro_allocator.h"');
@@ -273,14 +390,16 @@ export function generateModelRunner(model: Model, provenance: ModelProvenance, o
     '#include "tensorflow/lite/micro/micro_mutable_op_resolver.h"',
   );
   if (varHandles > 0) s.push('#include "tensorflow/lite/micro/micro_resource_variable.h"');
-  s.push('#include "tensorflow/lite/schema/schema_generated.h"', '', 'namespace {', '');
+  s.push('#include "tensorflow/lite/schema/schema_generated.h"', '', ...staticMemoryCheckLines(M), 'namespace {', '');
   s.push(
     `// One slot per distinct operator in the model (${resolver.size}).`,
     `using OpResolver = tflite::MicroMutableOpResolver<${resolver.size}>;`,
     '',
+    `#if !${M}_EXTERNAL_ARENA`,
     `constexpr size_t kTensorArenaSize = ${M}_TENSOR_ARENA_SIZE;`,
     '// TFLite Micro requires a 16-byte aligned arena.',
     'alignas(16) uint8_t tensor_arena[kTensorArenaSize];',
+    '#endif',
     '',
     'OpResolver op_resolver;',
     '// The resolver keeps what it registered: registering again would fail, so a second setup after a failure skips it.',
@@ -332,8 +451,30 @@ export function generateModelRunner(model: Model, provenance: ModelProvenance, o
   s.push('', '}  // namespace', '');
 
   // setup
+  // Each input and output as this file sees it: another type or size means other tensor structs than the library's.
+  const tensorChecks: string[] = [];
+  for (const [list, fn] of [[inputs, 'input'], [outputs, 'output']] as const) {
+    for (const io of list) {
+      if (!io.ct) continue;
+      tensorChecks.push(`  if (!TensorIs(interpreter->${fn}(${io.index}), ${io.ct.tfliteType}, ${bytesOf(io.tensor)})) return BuildFlagsMismatch();`);
+    }
+  }
   s.push(
-    `${status} ${P}_setup(void) {`,
+    'namespace {',
+    '',
+    'bool TensorIs(const TfLiteTensor* tensor, TfLiteType type, size_t bytes) {',
+    '  return tensor != nullptr && tensor->type == type && tensor->bytes == bytes;',
+    '}',
+    '',
+    `${status} BuildFlagsMismatch() {`,
+    '  MicroPrintf("The model\'s tensors look wrong from this file: build it with the same TF_LITE_STATIC_MEMORY setting "',
+    '              "as the TFLite Micro library.");',
+    '  interpreter->~MicroInterpreter();',
+    '  interpreter = nullptr;',
+    `  return ${M}_ERROR_BUILD_FLAGS;`,
+    '}',
+    '',
+    `${status} Setup(uint8_t* arena, size_t arena_bytes) {`,
     `  if (interpreter != nullptr) return ${M}_OK;`,
     '',
     `  const tflite::Model* model = tflite::GetModel(${opts.symbol});`,
@@ -354,17 +495,17 @@ export function generateModelRunner(model: Model, provenance: ModelProvenance, o
   );
   if (varHandles > 0) {
     s.push(
-      '  tflite::MicroAllocator* allocator = tflite::MicroAllocator::Create(tensor_arena, kTensorArenaSize);',
+      '  tflite::MicroAllocator* allocator = tflite::MicroAllocator::Create(arena, arena_bytes);',
       '  tflite::MicroResourceVariables* variables = tflite::MicroResourceVariables::Create(allocator, kResourceVariables);',
       '  interpreter = new (interpreter_storage) tflite::MicroInterpreter(model, op_resolver, allocator, variables);',
     );
   } else {
-    s.push('  interpreter = new (interpreter_storage) tflite::MicroInterpreter(model, op_resolver, tensor_arena, kTensorArenaSize);');
+    s.push('  interpreter = new (interpreter_storage) tflite::MicroInterpreter(model, op_resolver, arena, arena_bytes);');
   }
   s.push(
     '  if (interpreter->AllocateTensors() != kTfLiteOk) {',
     '    MicroPrintf("AllocateTensors() failed: see the message above. If the arena is too small, raise "',
-    `                "${M}_TENSOR_ARENA_SIZE (now %u bytes).", static_cast<unsigned>(kTensorArenaSize));`,
+    `                "${M}_TENSOR_ARENA_SIZE (now %u bytes).", static_cast<unsigned>(arena_bytes));`,
     '    interpreter->~MicroInterpreter();',
     '    interpreter = nullptr;',
     `    return ${M}_ERROR_ALLOCATION;`,
@@ -377,9 +518,42 @@ export function generateModelRunner(model: Model, provenance: ModelProvenance, o
     '    interpreter = nullptr;',
     `    return ${M}_ERROR_MODEL_MISMATCH;`,
     '  }',
+    ...tensorChecks,
     '  MicroPrintf("Model ready: tensor arena uses %u of %u bytes.", static_cast<unsigned>(interpreter->arena_used_bytes()),',
-    '              static_cast<unsigned>(kTensorArenaSize));',
+    '              static_cast<unsigned>(arena_bytes));',
     `  return ${M}_OK;`,
+    '}',
+    '',
+    '}  // namespace',
+    '',
+    `${status} ${P}_setup(void) {`,
+    `#if ${M}_EXTERNAL_ARENA`,
+    `  MicroPrintf("${M}_EXTERNAL_ARENA is 1: call ${P}_setup_with_arena() with your arena.");`,
+    `  return ${M}_ERROR_NO_ARENA;`,
+    '#else',
+    '  return Setup(tensor_arena, kTensorArenaSize);',
+    '#endif',
+    '}',
+    '',
+    `${status} ${P}_setup_with_arena(uint8_t* arena, size_t arena_bytes) {`,
+    '  // TFLite Micro starts the arena at the next 16-byte boundary: what is left from there is what counts.',
+    '  const size_t skipped = (16 - reinterpret_cast<uintptr_t>(arena) % 16) % 16;',
+    `  const size_t usable = arena == nullptr || arena_bytes < skipped ? 0 : arena_bytes - skipped;`,
+  );
+  if (arena.minBytes !== undefined) {
+    s.push(
+      `  if (usable < ${M}_TENSOR_ARENA_MIN_SIZE) {`,
+      `    MicroPrintf("The arena is %u bytes (%u usable after 16-byte alignment); this model needs at least %u ("`,
+      `                "${M}_TENSOR_ARENA_MIN_SIZE).", static_cast<unsigned>(arena_bytes), static_cast<unsigned>(usable),`,
+      `                static_cast<unsigned>(${M}_TENSOR_ARENA_MIN_SIZE));`,
+      `    return ${M}_ERROR_ARENA_TOO_SMALL;`,
+      '  }',
+    );
+  } else {
+    s.push(`  if (usable == 0) return ${M}_ERROR_ARENA_TOO_SMALL;`);
+  }
+  s.push(
+    '  return Setup(arena, arena_bytes);',
     '}',
     '',
     `${status} ${P}_invoke(void) {`,

@@ -4,6 +4,7 @@
  * TFLite Micro problems on the model array symbol.
  */
 import path from 'node:path';
+import { isGeneratedByUs } from '../codegen/marker';
 import { formatCount } from '../common/format';
 import type { ArenaEstimate } from '../arena';
 import type { ArenaAnalysis } from './arena-analysis';
@@ -117,6 +118,14 @@ function modelFindings(symbols: readonly ModelSymbol[], a: ArenaAnalysis): Arena
   return out;
 }
 
-export function arenaFindings(constants: readonly ArenaConstant[], symbols: readonly ModelSymbol[], a: ArenaAnalysis): ArenaFinding[] {
-  return [...constantFindings(constants, a), ...modelFindings(symbols, a)];
+/**
+ * The findings of a document. In a file we generated (it carries our marker) only what the user can act on there:
+ * a stale export (re-export the model). Its arena constant and the model's TFLite Micro problems are ours to get
+ * right, and show where the user's own code uses the model.
+ */
+export function arenaFindings(
+  constants: readonly ArenaConstant[], symbols: readonly ModelSymbol[], a: ArenaAnalysis, text?: string,
+): ArenaFinding[] {
+  const all = [...constantFindings(constants, a), ...modelFindings(symbols, a)];
+  return text !== undefined && isGeneratedByUs(text) ? all.filter((f) => f.code === 'stale-export') : all;
 }

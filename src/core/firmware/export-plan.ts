@@ -9,9 +9,10 @@ import { assertCIdentifier } from '../codegen/c-identifier';
 import { ExportOptionError } from '../codegen/errors';
 import { isGeneratedByUs, MARKER_SEARCH_CHARS, type ArenaInfo, type ModelProvenance } from '../codegen/marker';
 import { generateModelRunner, type ArenaSizing } from '../codegen/model-runner';
+import { generateHostTest, generateHostTestCmake, type GoldenData } from '../codegen/host-test';
 import { detectProject, type FirmwareProject, type ProjectType } from './project-detect';
 import { buildChanges, type PlannedEdit } from './project-edits';
-import { joinPath, type ProjectSnapshot } from './project-snapshot';
+import { joinPath, pathFrom, type ProjectSnapshot } from './project-snapshot';
 import { sha256Hex } from '../codegen/sha256';
 import type { ResolverPlan } from '../codegen/resolver-plan';
 
@@ -61,8 +62,55 @@ export interface ExportRequest {
   section?: string;
   arena?: ArenaInfo;
   arenaMarginPercent?: number;
+  /** The user's code passes its own arena to `<prefix>_setup_with_arena()` (the runner declares none). */
+  externalArena?: boolean;
+  /** Golden data from our runtime: with the runner, a host test is generated next to it. */
+  golden?: GoldenData;
+  /** Why there is no golden data (the model does not run in our runtime, say), for the notes. */
+  goldenNote?: string;
   /** Export date for the header comment; defaults to now. */
   date?: Date;
+}
+
+/**
+ * Where the host test goes: PlatformIO's `test/test_<name>/` (Unity, for the `native` environment), elsewhere a
+ * `host_test/` folder of the project with its own CMakeLists.txt (a standalone project or `add_subdirectory`).
+ * Neither is compiled into the firmware: PlatformIO builds test/ only under `pio test`, and no other build looks there.
+ */
+function planHostTest(
+  model: Model, provenance: ModelProvenance, golden: GoldenData, project: FirmwareProject, base: string,
+  runnerHeader: string, sources: string[],
+): { files: Omit<PlannedFile, 'kind'>[]; notes: string[] } {
+  const text = (s: string): Uint8Array => Buffer.from(s, 'utf8');
+  const goldenHeader = `${base}_golden.h`;
+  const unity = project.type === 'platformio';
+  const dir = unity ? joinPath(project.root, 'test', `test_${base}`) : joinPath(project.root, 'host_test');
+  const testFile = unity ? 'test_main.cpp' : `${base}_host_test.cc`;
+  const test = generateHostTest(model, provenance, golden, { prefix: base, runnerHeader, goldenHeader, style: unity ? 'unity' : 'main' });
+  const cases = `${golden.cases.length} golden case${golden.cases.length === 1 ? '' : 's'}`;
+  const files: Omit<PlannedFile, 'kind'>[] = [
+    { path: joinPath(dir, goldenHeader), contents: text(test.goldenHeader), description: `${cases}: inputs and LiteRT's outputs` },
+    { path: joinPath(dir, testFile), contents: text(test.source), description: `host test: runs the ${cases} on TFLite Micro and checks the outputs` },
+  ];
+  const notes: string[] = [];
+  if (unity) {
+    notes.push(
+      `Host test: \`pio test -e native\` runs ${joinPath(dir, testFile)}. It needs an [env:native] with platform = native, ` +
+        'test_build_src = yes, build_flags = -DTF_LITE_STATIC_MEMORY and TensorFlow Lite Micro built for the computer.',
+    );
+  } else {
+    const includeDirs = [...new Set([project.includeDir, project.sourceDir])].map((d) => pathFrom(dir, d));
+    files.push({
+      path: joinPath(dir, 'CMakeLists.txt'),
+      contents: text(generateHostTestCmake(provenance, { prefix: base, testSource: testFile, runnerSources: sources.map((f) => pathFrom(dir, f)), includeDirs })),
+      description: `the ${base}_host_test target (standalone or add_subdirectory)`,
+    });
+    notes.push(
+      `Host test: cmake -S ${dir || '.'} -B build-host -DTFLM_INCLUDE_DIRS=... -DTFLM_LIBRARY=... && cmake --build build-host && ` +
+        `build-host/${base}_host_test (TFLite Micro built for the computer; prints PASS or FAIL).`,
+    );
+  }
+  return { files, notes };
 }
 
 /** Reads only the start of an existing file when the snapshot allows it: model sources can be 170 MB. */
@@ -116,6 +164,7 @@ export function planExport(req: ExportRequest): ExportPlan {
       arduinoLibraryHeader: project.arduinoLibraryHeader,
       arena: req.arena,
       arenaMarginPercent: req.arenaMarginPercent,
+      externalArena: req.externalArena,
     });
     arena = runner.arena;
     resolver = runner.resolver;
@@ -129,6 +178,13 @@ export function planExport(req: ExportRequest): ExportPlan {
       { path: joinPath(project.includeDir, runnerHeaderName), contents: text(runner.header), description: `${base}_setup(), ${base}_invoke() and tensor helpers` },
     );
     sources.push(runnerSourcePath);
+    if (req.golden) {
+      const test = planHostTest(req.model, provenance, req.golden, project, base, runnerHeaderName, [dataSourcePath, runnerSourcePath]);
+      files.push(...test.files);
+      notes.push(...test.notes);
+    } else if (req.goldenNote) {
+      notes.push(`No host test: ${req.goldenNote}.`);
+    }
     if (lang === 'c') notes.push(`${runnerSourcePath} is C++ (TFLite Micro is a C++ library); call it from C through ${runnerHeaderName}.`);
     for (const e of runner.resolver.entries) {
       if (e.kind === 'custom') notes.push(`Custom operator "${e.customCode}" needs your kernel: see the TODO in ${runnerSourcePath}.`);

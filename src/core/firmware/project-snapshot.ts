@@ -46,6 +46,15 @@ export function relativeTo(from: string, p: string): string {
   return p.startsWith(`${from}/`) ? p.slice(from.length + 1) : p;
 }
 
+/** Path of `p` seen from folder `from` (both snapshot-relative), with `..` where it leaves `from`. */
+export function pathFrom(from: string, p: string): string {
+  const a = from.split('/').filter(Boolean);
+  const b = p.split('/').filter(Boolean);
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return [...a.slice(i).map(() => '..'), ...b.slice(i)].join('/') || '.';
+}
+
 export function isInside(dir: string, p: string): boolean {
   return dir === '' || p === dir || p.startsWith(`${dir}/`);
 }

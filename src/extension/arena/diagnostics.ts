@@ -4,6 +4,7 @@
  * and on edits after a pause; the quick fixes found with them are kept for the code action provider.
  */
 import * as vscode from 'vscode';
+import { MARKER_HEAD_CHARS } from '../../core/codegen/marker';
 import { logError } from '../common/log';
 import type { ArenaFinding, ArenaFix } from '../../core/firmware/arena-check';
 import type { ArenaService } from './arena-service';
@@ -66,7 +67,9 @@ export class ArenaDiagnostics implements vscode.Disposable {
     const analysis = await service.analyze(doc);
     if (doc.isClosed || doc.version !== version) return; // a newer version is scheduled
     const { arenaFindings } = require('../../core/firmware/arena-check') as typeof import('../../core/firmware/arena-check');
-    const findings = arenaFindings(info.constants, info.symbols, analysis);
+    // The marker's window only: a generated model source can be 170 MB.
+    const head = doc.getText(new vscode.Range(new vscode.Position(0, 0), doc.positionAt(MARKER_HEAD_CHARS)));
+    const findings = arenaFindings(info.constants, info.symbols, analysis, head);
     const diagnostics: vscode.Diagnostic[] = [];
     const fixes: StoredFix[] = [];
     for (const f of findings) {

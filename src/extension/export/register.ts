@@ -15,5 +15,9 @@ export function registerExportCommands(context: vscode.ExtensionContext): void {
       const { insertBoilerplate } = await import('./insert-boilerplate');
       return insertBoilerplate(commandArgument(context, arg) as Parameters<typeof insertBoilerplate>[0]);
     }),
+    vscode.commands.registerCommand('tinyml.insertModelCalls', async (arg?: unknown) => {
+      const { insertModelCalls } = await import('./insert-model-calls');
+      return insertModelCalls(commandArgument(context, arg) as Parameters<typeof insertModelCalls>[0]);
+    }),
   );
 }

@@ -1,0 +1,108 @@
+/**
+ * `TinyML: Call the Model from setup()/loop() or main()`: in the active C/C++ editor, inserts the exported runner's
+ * `model_setup()` (or `model_setup_with_arena(their_arena, ...)` when the file already declares a tensor arena, with
+ * the user's consent: one arena) and `model_invoke()` where the program starts and repeats. The edits are computed
+ * in core/firmware/runner-calls.ts; here they are asked about (modal) and applied as one WorkspaceEdit (one Undo).
+ * Reusing the user's arena also sets the runner header's `<PREFIX>_EXTERNAL_ARENA` to 1, so that the runner
+ * declares no arena of its own.
+ */
+import * as vscode from 'vscode';
+import { compilePatterns, DEFAULT_ARENA_CONSTANT_PATTERNS } from '../../core/firmware/arena-constants';
+import { findProjectArena, planRunnerCalls, type RunnerCallsPlan } from '../../core/firmware/runner-calls';
+import type { ProjectType } from '../../core/firmware/project-detect';
+import { isGeneratedByUs } from '../../core/codegen/marker';
+import { readSettings } from '../common/settings';
+
+export interface InsertModelCallsArgs {
+  /** Test runs only: the answer to the consent question ('reuse' the file's arena, the runner's 'own', or 'cancel'). */
+  answer?: 'reuse' | 'own' | 'cancel';
+  /** Prefix of the exported runner (default `model`). */
+  prefix?: string;
+}
+
+export interface InsertModelCallsResult {
+  inserted: boolean;
+  reason?: string;
+  description?: string;
+  reusesArena?: boolean;
+  /** The runner header whose <PREFIX>_EXTERNAL_ARENA was set to 1. */
+  runnerHeader?: string;
+}
+
+/** The entry-point kinds to try: setup()/loop(), app_main, main (the patterns per project type are in core). */
+const KINDS: readonly ProjectType[] = ['arduino', 'esp-idf', 'folder'];
+
+function plan(text: string, prefix: string, arena: ReturnType<typeof findProjectArena>): RunnerCallsPlan | undefined {
+  for (const kind of KINDS) {
+    const p = planRunnerCalls(text, kind, { prefix, runnerHeader: `${prefix}_runner.h`, arena });
+    if (p) return p;
+  }
+  return undefined;
+}
+
+export async function insertModelCalls(arg?: InsertModelCallsArgs): Promise<InsertModelCallsResult> {
+  const args = arg && typeof arg === 'object' && !(arg instanceof vscode.Uri) ? arg : undefined;
+  const prefix = args?.prefix ?? 'model';
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || !['c', 'cpp', 'arduino'].includes(editor.document.languageId)) {
+    void vscode.window.showErrorMessage('TinyML: open the C or C++ file with setup()/loop(), app_main() or main().');
+    return { inserted: false, reason: 'no C/C++ editor' };
+  }
+  const doc = editor.document;
+  const text = doc.getText();
+  const patterns = compilePatterns(readSettings(doc.uri).constantPatterns ?? [...DEFAULT_ARENA_CONSTANT_PATTERNS]).regexes;
+  const arena = findProjectArena(text, patterns);
+  const withArena = arena ? plan(text, prefix, arena) : undefined;
+  const withOwn = plan(text, prefix, undefined);
+  if (!withOwn) {
+    const reason = text.includes(`${prefix}_setup`) ? `this file already calls ${prefix}_setup()` : 'no setup()/loop(), app_main() or main() in this file';
+    void vscode.window.showInformationMessage(`TinyML: ${reason}.`);
+    return { inserted: false, reason };
+  }
+
+  let choice: 'reuse' | 'own' | 'cancel';
+  if (args?.answer) {
+    choice = args.answer;
+  } else if (arena && withArena) {
+    const reuse = `Use ${arena.name}`;
+    const picked = await vscode.window.showWarningMessage(
+      `This file declares ${arena.name}. Let the model use it, so that there is one arena?`,
+      {
+        modal: true,
+        detail: `"${reuse}": ${withArena.description}; the runner then declares no arena of its own (${prefix.toUpperCase()}_EXTERNAL_ARENA 1), ` +
+          `and ${arena.name} must hold at least ${prefix.toUpperCase()}_TENSOR_ARENA_MIN_SIZE bytes (the hover on it tells). ` +
+          `"Runner's arena": ${withOwn.description}, with the runner's own arena. Undo reverts either.`,
+      },
+      reuse, "Runner's arena",
+    );
+    choice = picked === reuse ? 'reuse' : picked ? 'own' : 'cancel';
+  } else {
+    const picked = await vscode.window.showInformationMessage(
+      `Insert the model calls: ${withOwn.description}?`, { modal: true, detail: 'Undo reverts it.' }, 'Insert',
+    );
+    choice = picked ? 'own' : 'cancel';
+  }
+  if (choice === 'cancel') return { inserted: false, reason: 'cancelled' };
+  const chosen = choice === 'reuse' && withArena ? withArena : withOwn;
+
+  const edit = new vscode.WorkspaceEdit();
+  for (const ins of chosen.insertions) edit.insert(doc.uri, doc.positionAt(ins.offset), ins.text);
+  let runnerHeader: string | undefined;
+  if (chosen.reusesArena) {
+    // The exported runner header (ours, by its marker) stops declaring an arena of its own.
+    const define = `#define ${prefix.toUpperCase()}_EXTERNAL_ARENA 0`;
+    for (const uri of await vscode.workspace.findFiles(`**/${prefix}_runner.h`, '{**/node_modules/**,**/.pio/**,**/build/**}', 5)) {
+      const header = await vscode.workspace.openTextDocument(uri);
+      const htext = header.getText();
+      const at = htext.indexOf(define);
+      if (!isGeneratedByUs(htext) || at < 0) continue;
+      edit.replace(uri, new vscode.Range(header.positionAt(at), header.positionAt(at + define.length)), define.replace(/0$/, '1'));
+      runnerHeader = vscode.workspace.asRelativePath(uri, false);
+    }
+  }
+  if (!(await vscode.workspace.applyEdit(edit))) {
+    void vscode.window.showErrorMessage('TinyML: the edit could not be applied (the file changed meanwhile); try again.');
+    return { inserted: false, reason: 'edit refused' };
+  }
+  return { inserted: true, description: chosen.description, reusesArena: chosen.reusesArena, ...(runnerHeader ? { runnerHeader } : {}) };
+}
