@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_ARENA_MARGIN_PERCENT, estimateArena, OfflinePlanError } from '../../src/core/arena';
+import { simulate } from '../../src/core/arena/arena-simulator';
 import { planGreedy, planSize } from '../../src/core/arena/greedy-planner';
 import { BuiltinOperator, ModelBuilder, TensorType } from '../../src/core/tflite';
 import { bytes, handMadeModel, offlinePlan, t } from '../helpers/arena-models';
@@ -161,5 +162,42 @@ describe('targets, recommendation and unknown kernels', () => {
     const e = estimateArena(b.build());
     assert.equal(e.peak?.bytes, e.headBytes);
     assert.equal(e.peak?.opcode, 'FULLY_CONNECTED');
+  });
+});
+
+describe('persistent allocations over live temporary tensors', () => {
+  // Real TFLM checks a persistent allocation against the head only: in a too-small arena the per-channel arrays of a
+  // wide FULLY_CONNECTED land on the temporary TfLiteTensors Prepare still reads, and AllocateTensors() fails on garbage.
+  // Measured (../shared/tflm minarena.sh, our per-channel-FC ad01): 20,188 bytes on 32-bit Arm, 21,488 on x86_64.
+  test('the simulator refuses a tail that would overwrite live temp, and accepts one over temp that is no longer read', () => {
+    const tailStep = (n: number) => ({ kind: 'tail' as const, alloc: { bytes: n, align: 16, category: 'kernel-data' as const } });
+    const steps = [{ kind: 'temp' as const, bytes: 200, live: 150, align: 1, what: 'temps' }, tailStep(96)];
+    // 256: the array starts at 160, over temp bytes 160..200 that are no longer read.
+    assert.equal(simulate(steps, 256).ok, true);
+    // 240: it would start at 144, inside the live 0..150.
+    const small = simulate(steps, 240);
+    assert.equal(small.ok, false);
+    assert.match(small.failure ?? '', /would overwrite the operator's temporary tensors/);
+  });
+
+  test('a per-channel FULLY_CONNECTED needs room for its arrays beside its temporary tensors', () => {
+    // 1 → 640 outputs with 640 per-channel scales: 2 × 2,560 bytes of multipliers and shifts allocated while the
+    // filter's and bias's 640-entry zero-point arrays are live in temp.
+    const b = new ModelBuilder();
+    const q = (scale: number) => ({ scale: [scale], zeroPoint: [0], quantizedDimension: 0 });
+    const perChannel = { scale: Array.from({ length: 640 }, () => 0.01), zeroPoint: Array.from({ length: 640 }, () => 0), quantizedDimension: 0 };
+    const input = b.tensor('in', [1, 16], TensorType.INT8, undefined, q(0.1));
+    const w = b.tensor('w', [640, 16], TensorType.INT8, new Uint8Array(640 * 16), perChannel);
+    const bias = b.tensor('b', [640], TensorType.INT32, new Uint8Array(640 * 4), perChannel);
+    const [out] = b.op(BuiltinOperator.FULLY_CONNECTED, [input, w, bias], [[1, 640]]);
+    b.output(out!);
+    const model = b.build();
+    const sg = model.subgraphs[0]!;
+    sg.inputs = [input.index];
+    Object.assign(sg.tensors[out!.index]!, { type: TensorType.INT8, quantization: q(0.2) });
+    const est = estimateArena(model, { target: 'cortex-m' });
+    // The arrays must fit below the filter's and bias's live temporaries: TFLM's own checks pass from 6,188 bytes
+    // on, but with ad01 quantized this way real TFLM then fails on the overwritten output tensor.
+    assert.ok(est.minArenaBytes > 6188, `minimum ${est.minArenaBytes} vs used ${est.arenaUsedBytes}`);
   });
 });

@@ -28,7 +28,7 @@ export type SimStep =
   | { kind: 'tail'; alloc: TailAllocation }
   /** ResizeBuffer of the head; `mustFit` false when TFLM ignores the failure (FinishPrepareNodeAllocations). */
   | { kind: 'resize-head'; bytes: number; mustFit: boolean; what: string }
-  | { kind: 'temp'; bytes: number; align: number; what: string }
+  | { kind: 'temp'; bytes: number; align: number; what: string; /** bytes of it still read after later persistent allocations (default: all) */ live?: number }
   | { kind: 'reset-temp' }
   /** CommitStaticMemoryPlan's planner scratch: needs `bytesPerBuffer × bufferCount` between temp and tail. */
   | { kind: 'planner'; bufferCount: number; bytesPerBuffer: number; arenaAlignment: number };
@@ -51,6 +51,8 @@ export function simulate(steps: readonly SimStep[], arenaBytes: number, collect 
   let tail = end;
   let head = 0;
   let temp = 0;
+  /** End of the temporary memory a persistent allocation must not overwrite. */
+  let live = 0;
   const byCategory = new Map<TailCategory, number>();
   const fail = (failure: string): SimResult => ({ ok: false, failure, headBytes: head, tailBytes: end - tail, tailByCategory: byCategory });
 
@@ -59,6 +61,10 @@ export function simulate(steps: readonly SimStep[], arenaBytes: number, collect 
       case 'tail': {
         const next = alignDown(tail - step.alloc.bytes, step.alloc.align);
         if (next < head) return fail(`persistent allocation of ${step.alloc.bytes} bytes (${step.alloc.category}) does not fit`);
+        // TFLM checks a persistent allocation against the head only, so it may land on the temporary TfLiteTensors an
+        // operator's Prepare still reads (per-channel arrays of a wide layer): AllocateTensors() then fails on garbage
+        // ("kernel_util.cc: false was not true") or runs corrupted. The smallest arena that works keeps them apart.
+        if (next < live) return fail(`persistent allocation of ${step.alloc.bytes} bytes (${step.alloc.category}) would overwrite the operator's temporary tensors`);
         if (collect) byCategory.set(step.alloc.category, (byCategory.get(step.alloc.category) ?? 0) + (tail - next));
         tail = next;
         break;
@@ -68,7 +74,7 @@ export function simulate(steps: readonly SimStep[], arenaBytes: number, collect 
           if (step.mustFit) return fail(`${step.what}: the head needs ${step.bytes} bytes`);
           break;
         }
-        head = temp = step.bytes;
+        head = temp = live = step.bytes;
         break;
       }
       case 'temp': {
@@ -76,17 +82,18 @@ export function simulate(steps: readonly SimStep[], arenaBytes: number, collect 
         // TFLM computes tail - start as size_t: when temp is already past the tail the check wraps and passes.
         if (tail >= start && tail - start < step.bytes) return fail(`${step.what}: temporary allocation of ${step.bytes} bytes does not fit`);
         temp = start + step.bytes;
+        live = start + (step.live ?? step.bytes);
         break;
       }
       case 'reset-temp':
-        temp = head;
+        temp = live = head;
         break;
       case 'planner': {
         const available = alignDown(tail, step.arenaAlignment) - alignUp(temp, step.arenaAlignment);
         if (step.bufferCount > 0 && (available < 0 || Math.floor(available / step.bytesPerBuffer) < step.bufferCount)) {
           return fail(`memory planning needs ${step.bytesPerBuffer * step.bufferCount} bytes of scratch for ${step.bufferCount} buffers ("Too many buffers")`);
         }
-        temp = head;
+        temp = live = head;
         break;
       }
     }

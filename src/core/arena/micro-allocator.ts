@@ -101,12 +101,21 @@ export function buildAllocationScript(model: Model, target: TargetLayout, kernel
     const op = sg.operators[o.operatorIndex]!;
     // The kernel's temp TfLiteTensors only grow temp (freeing them does not move it back until the op is done), and
     // every struct's alignment divides the head's, so one block of their summed sizes is checked the same way.
+    // `live`: where the structs Prepare still reads after its persistent allocations end: every temp tensor up to the
+    // last one's TfLiteTensor and, when quantized, the scale and zero_point pointers of its TfLiteAffineQuantization
+    // (DeallocateTempTfLiteTensor frees through them); its zero-point array is not read again. Matches real TFLM's
+    // smallest working arena on a per-channel FULLY_CONNECTED model, 32- and 64-bit.
     let tempBytes = 0;
+    let live = 0;
     for (const t of [...op.inputs, ...op.outputs]) {
       const tensor = tensorAt(sg.tensors, t);
-      if (tensor) tempBytes += tempTensorBytes(tensor, target);
+      if (!tensor) continue;
+      const start = Math.ceil(tempBytes / target.tfLiteTensor.align) * target.tfLiteTensor.align;
+      live = start + target.tfLiteTensor.size;
+      if (quantizationChannels(tensor) > 0) live = Math.ceil(live / target.affineQuantization.align) * target.affineQuantization.align + 2 * target.abi.pointerBytes;
+      tempBytes = start + tempTensorBytes(tensor, target);
     }
-    if (tempBytes > 0) steps.push({ kind: 'temp', bytes: tempBytes, align: 1, what: 'temporary TfLiteTensors of the operator' });
+    if (tempBytes > 0) steps.push({ kind: 'temp', bytes: tempBytes, live, align: 1, what: 'temporary TfLiteTensors of the operator' });
     for (const bytes of o.kernel.prepare) tail(bytes, target.arenaAlignment, 'kernel-data', { subgraph: o.subgraph, operatorIndex: o.operatorIndex });
     steps.push({ kind: 'reset-temp' });
     requestCount += o.kernel.scratch.length;
@@ -173,7 +182,7 @@ function quantizationChannels(t: Tensor): number {
   return q && q.scale.length > 0 && q.zeroPoint.length > 0 ? q.scale.length : 0;
 }
 
-/** A temp TfLiteTensor plus, when quantized, its TfLiteAffineQuantization and zero-point array (aligned in sequence). */
+/** A temp TfLiteTensor plus, when quantized, its TfLiteAffineQuantization and zero-point array (aligned in sequence); where the last ends. */
 function tempTensorBytes(t: Tensor, target: TargetLayout): number {
   let end = target.tfLiteTensor.size;
   const c = quantizationChannels(t);
@@ -181,7 +190,7 @@ function tempTensorBytes(t: Tensor, target: TargetLayout): number {
     end = Math.ceil(end / target.affineQuantization.align) * target.affineQuantization.align + target.affineQuantization.size;
     end = Math.ceil(end / target.intArrayAlign) * target.intArrayAlign + 4 + 4 * c;
   }
-  return Math.ceil(end / target.tfLiteTensor.align) * target.tfLiteTensor.align;
+  return end;
 }
 
 function decodeFlexbufferMap(bytes: Uint8Array | undefined): Record<string, unknown> {
