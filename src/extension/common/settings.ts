@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { DEFAULT_ARENA_MARGIN_PERCENT, type ArenaOptions, type CmsisIsa, type KernelLibrary, type TargetName } from '../../core/arena/types';
+import type { FitKernels } from '../../core/fit/latency';
 
 export type ArenaSettingsOptions = Required<ArenaOptions>;
 
@@ -15,11 +16,22 @@ export interface TinymlSettings {
   modelSetting?: string;
   /** `tinyml.arena.constantPatterns`; undefined when unset or invalid (the caller's default applies). */
   constantPatterns?: string[];
+  fit: FitSettings;
+}
+
+export interface FitSettings {
+  /** `tinyml.fit.board`, trimmed; undefined when empty (the board is detected from the project). */
+  board?: string;
+  /** `tinyml.fit.boardsFile`, trimmed; undefined when empty. Absolute or relative to the workspace folder. */
+  boardsFile?: string;
+  /** `tinyml.fit.kernels`: 'auto' is the board's vendor library (what `tinyml fit` uses without --kernels). */
+  kernels: FitKernels | 'auto';
 }
 
 const TARGETS: readonly TargetName[] = ['cortex-m', 'arm32', 'x86_64'];
 const KERNELS: readonly KernelLibrary[] = ['reference', 'cmsis-nn'];
 const ISAS: readonly CmsisIsa[] = ['dsp', 'mve', 'none'];
+const FIT_KERNEL_SETTINGS: readonly (FitKernels | 'auto')[] = ['auto', 'reference', 'cmsis-nn', 'esp-nn'];
 /** package.json: default DEFAULT_ARENA_MARGIN_PERCENT (a unit test holds them equal), minimum 0, maximum 1000. */
 const MAX_MARGIN_PERCENT = 1000;
 
@@ -35,6 +47,12 @@ export function readSettings(scope: vscode.Uri | undefined): TinymlSettings {
   const config = vscode.workspace.getConfiguration('tinyml', scope);
   const patterns = config.get<unknown>('arena.constantPatterns');
   const model = config.get<unknown>('model');
+  const text = (key: string): string | undefined => {
+    const v = config.get<unknown>(key);
+    return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+  };
+  const board = text('fit.board');
+  const boardsFile = text('fit.boardsFile');
   return {
     arena: {
       target: oneOf(config.get('arena.target'), TARGETS, 'cortex-m'),
@@ -43,6 +61,11 @@ export function readSettings(scope: vscode.Uri | undefined): TinymlSettings {
       marginPercent: marginPercent(config.get('arena.marginPercent')),
     },
     ...(typeof model === 'string' && model.trim() !== '' ? { modelSetting: model.trim() } : {}),
+    fit: {
+      ...(board ? { board } : {}),
+      ...(boardsFile ? { boardsFile } : {}),
+      kernels: oneOf(config.get('fit.kernels'), FIT_KERNEL_SETTINGS, 'auto'),
+    },
     ...(Array.isArray(patterns) && patterns.length > 0 && patterns.every((p) => typeof p === 'string') ? { constantPatterns: patterns as string[] } : {}),
   };
 }
