@@ -56,7 +56,7 @@ export class FitSection {
     const heading = el('h2', {}, `Fit on ${b.id}`, el('span', { class: fits ? 'ok-text fit-badge' : 'error-text fit-badge' }, fits ? '✓ fits' : '✗ does not fit'));
     const board = el('p', { class: 'muted fit-board' },
       `${b.name}: ${b.mcu}, ${b.core} ${b.clockMhz} MHz · ${fit.kernels} kernels · ${fit.origin.text}${b.fromUserFile ? ' (boards file)' : ''} · `, change);
-    const regionNote = fit.arenaFitsRegion ? undefined : `arena ${formatBytes(fit.arenaBytes)} > largest region ${formatBytes(fit.largestRegionBytes)}`;
+    const regionNote = fit.arenaFitsRegion || fit.ramBytes > fit.ramBudgetBytes ? undefined : `arena ${formatBytes(fit.arenaBytes)} > largest region ${formatBytes(fit.largestRegionBytes)}`;
     const rows = el('div', { class: 'fit-rows' },
       budgetRow('RAM', fit.ramBytes, fit.ramBudgetBytes, fit.fitsRam, fit.ramParts, regionNote),
       budgetRow('Flash', fit.flashBytes, fit.flashBudgetBytes, fit.fitsFlash, fit.flashParts),

@@ -13,4 +13,4 @@ export {
   generateModelRunner, sizeArena, arenaUpperBound, type RunnerOptions, type RunnerFiles,
   type ArenaSizing,
 } from './model-runner';
-export { estimateArenaForExport, DEFAULT_ARENA_TARGET, type ArenaForExport } from './arena-info';
+export { estimateArenaForExport, DEFAULT_ARENA_TARGET, type ArenaForExport, type ExportKernels } from './arena-info';

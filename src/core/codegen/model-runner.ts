@@ -98,7 +98,7 @@ export function sizeArena(model: Model, arena: ArenaInfo | undefined, marginPerc
     return {
       bytes,
       ...(hostBytes !== undefined && hostBytes !== bytes ? { hostBytes } : {}),
-      explanation: `${arena.recommendedArenaBytes} bytes estimated for ${arena.target}` +
+      explanation: `${arena.recommendedArenaBytes} bytes estimated for ${arena.target}${arena.kernels ? `, ${arena.kernels} kernels` : ''}` +
         `${arena.host && hostBytes !== bytes ? ` (${arena.host.recommendedArenaBytes} on a 64-bit ${arena.host.target} host)` : ''} + ${marginPercent}% margin, rounded up to 16`,
     };
   }

@@ -106,7 +106,8 @@ export function formatLatencyRange([lo, hi]: readonly [number, number]): string 
  */
 export function fitLine(v: FitView): string {
   const over: string[] = [];
-  if (!v.fitsRam) over.push(v.arenaFitsRegion ? 'RAM' : `the arena (${formatBytes(v.arenaBytes)}) is larger than the largest RAM region (${formatBytes(v.largestRegionBytes)})`);
+  if (v.ramBytes > v.ramBudgetBytes) over.push('RAM');
+  else if (!v.arenaFitsRegion) over.push(`the arena (${formatBytes(v.arenaBytes)}) is larger than the largest RAM region (${formatBytes(v.largestRegionBytes)})`);
   if (!v.fitsFlash) over.push('flash');
   const head = over.length ? `does not fit ${v.board.id} (${over.join(', ')})` : `fits ${v.board.id}`;
   return `${head}: ${formatBytes(v.ramBytes)} of ${formatBytes(v.ramBudgetBytes)} RAM, ${formatBytes(v.flashBytes)} of ${formatBytes(v.flashBudgetBytes)} flash, ` +
