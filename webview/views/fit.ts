@@ -64,7 +64,8 @@ export class FitSection {
         el('span', { class: 'fit-name' }, 'Latency'),
         el('span', { class: 'fit-latency' }, `≈ ${formatMs(fit.latencyMs)} ms`),
         el('span', { class: 'fit-figure' }, `range ${formatMs(lo)}–${formatMs(hi)} ms`),
-        el('span', { class: 'muted' }, 'one inference; per operator in the Operators tab')));
+        el('span', {}),
+        el('span', { class: 'muted fit-parts' }, `one inference at ${b.clockMhz} MHz; per operator in the Operators tab`)));
     const help = fit.suggestions.length === 0 ? '' : el('div', { class: 'fit-help' },
       el('h4', {}, 'What would help'),
       el('ul', { 'data-rows': 'fit-suggestions' }, ...fit.suggestions.map((s) => el('li', {}, s))));
