@@ -88,6 +88,24 @@ export function fitTests(): TestCase[] {
         for (const t of ops.operatorLatencies) assert.match(t, /^[\d.]+ ms$/);
         await api.revealInInspector(uri, { view: 'overview' });
 
+        // The arena hover in C++ adds the fit line for the same model and board.
+        await config.update('model', 'person_detect.tflite', vscode.ConfigurationTarget.Workspace);
+        const cc = path.join(dir, 'fit_hover.cc');
+        fs.writeFileSync(cc, '#include <cstdint>\nconstexpr int kTensorArenaSize = 100 * 1024;\n');
+        const doc = await vscode.workspace.openTextDocument(cc);
+        await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+        const at = new vscode.Position(1, doc.lineAt(1).text.indexOf('kTensorArenaSize') + 3);
+        let hover = '';
+        for (const deadline = Date.now() + 30_000; !/fits nano33ble/.test(hover); await new Promise((r) => setTimeout(r, 200))) {
+          if (Date.now() > deadline) assert.fail(`no fit line in the arena hover within 30 s:\n${hover}`);
+          const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, at);
+          hover = hovers.flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : '')).join('\n');
+        }
+        const unescaped = hover.replace(/\\(.)/g, '$1');
+        assert.ok(unescaped.includes(`fits nano33ble: ${nano.ram} RAM, ${nano.flash} flash, ~`), unescaped);
+        await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+        fs.rmSync(cc, { force: true });
+
         // Another board, as the QuickPick's choice writes it: a board this model does not fit.
         const refitted = nextReport(api, uri, (r) => r.reason === 'fit' && r.fitText.includes('uno_r4_minima'));
         await config.update('fit.board', 'uno_r4_minima', vscode.ConfigurationTarget.Workspace);
@@ -110,6 +128,7 @@ export function fitTests(): TestCase[] {
         await waitFor('the status-bar item to show the detected board again', () => api.fitStatus()?.text === '$(circuit-board) nano33ble');
       } finally {
         await vscode.workspace.getConfiguration('tinyml').update('fit.board', undefined, vscode.ConfigurationTarget.Workspace);
+        await vscode.workspace.getConfiguration('tinyml').update('model', undefined, vscode.ConfigurationTarget.Workspace);
         fs.rmSync(ini, { force: true });
         await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       }
