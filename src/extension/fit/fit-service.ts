@@ -24,6 +24,8 @@ const PROJECT_FILES = '{platformio.ini,sketch.yaml,sketch.yml,sdkconfig,sdkconfi
 
 export class FitService implements vscode.Disposable {
   private state?: BoardState;
+  /** Watches the boards file of the current state: editing it re-reads the catalog. */
+  private boardsFileWatcher?: vscode.Disposable;
   private fits = new WeakMap<Model, Map<string, FitResult>>();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
@@ -74,6 +76,7 @@ export class FitService implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.boardsFileWatcher?.dispose();
     for (const d of this.disposables) d.dispose();
   }
 
@@ -83,9 +86,21 @@ export class FitService implements vscode.Disposable {
     this.changed.fire();
   }
 
+  private watchBoardsFile(boardsFile: string | undefined, folder: string | undefined): void {
+    this.boardsFileWatcher?.dispose();
+    this.boardsFileWatcher = undefined;
+    if (!boardsFile) return;
+    const file = boardsFilePath(boardsFile, folder);
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
+    const reset = () => this.reset();
+    const subs = [watcher.onDidChange(reset), watcher.onDidCreate(reset), watcher.onDidDelete(reset)];
+    this.boardsFileWatcher = { dispose: () => { for (const d of subs) d.dispose(); watcher.dispose(); } };
+  }
+
   private computeState(): BoardState {
     const folder = this.folder();
     const settings = readSettings(folder?.uri).fit;
+    this.watchBoardsFile(settings.boardsFile, folder?.uri.fsPath);
     let catalog: BoardCatalog;
     try {
       catalog = loadCatalog(settings.boardsFile, folder?.uri.fsPath);
@@ -119,10 +134,15 @@ export class BoardsFileReadError extends Error {
   override readonly name = 'BoardsFileReadError';
 }
 
+/** `tinyml.fit.boardsFile` on disk: absolute, or relative to the workspace folder. */
+function boardsFilePath(boardsFile: string, folder: string | undefined): string {
+  return path.isAbsolute(boardsFile) || !folder ? boardsFile : path.join(folder, boardsFile);
+}
+
 /** The built-in catalog plus the user's boards file (relative paths against the workspace folder). */
 export function loadCatalog(boardsFile: string | undefined, folder: string | undefined): BoardCatalog {
   if (!boardsFile) return builtinCatalog();
-  const file = path.isAbsolute(boardsFile) || !folder ? boardsFile : path.join(folder, boardsFile);
+  const file = boardsFilePath(boardsFile, folder);
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');

@@ -49,7 +49,7 @@ function expected(file: string, boardId: string): { ram: string; flash: string; 
 
 export function fitTests(): TestCase[] {
   return [{
-    name: 'fit: status-bar board from platformio.ini, the Fit section and per-op latency in the inspector, another board via the setting and the QuickPick',
+    name: 'fit: status-bar board from platformio.ini, the Fit section and per-op latency in the inspector, the hover line, another board via the setting, the QuickPick and a boards file',
     timeoutMs: 150_000,
     fn: async () => {
       const api = await activated();
@@ -126,9 +126,29 @@ export function fitTests(): TestCase[] {
         await back;
         assert.equal(vscode.workspace.getConfiguration('tinyml').inspect('fit.board')?.workspaceValue, undefined);
         await waitFor('the status-bar item to show the detected board again', () => api.fitStatus()?.text === '$(circuit-board) nano33ble');
+
+        // A user boards file (tinyml.fit.boardsFile, the format of tinyml fit --boards-file): its board can be chosen,
+        // and editing the file refits.
+        const boardsFile = path.join(dir, 'my-boards.json');
+        const writeBoards = (ramK: number) => fs.writeFileSync(boardsFile, JSON.stringify({ boards: [
+          { id: 'my_sensor', name: 'Sensor node', mcu: 'STM32L432KC', core: 'cortex-m4', clockMhz: 80, ramBytes: `${ramK}K`, flashBytes: '1M', fpu: 'sp', dsp: true },
+        ] }));
+        writeBoards(64);
+        const mine = nextReport(api, uri, (r) => r.reason === 'fit' && r.fitText.includes('Fit on my_sensor'));
+        await config.update('fit.boardsFile', 'my-boards.json', vscode.ConfigurationTarget.Workspace);
+        await config.update('fit.board', 'my_sensor', vscode.ConfigurationTarget.Workspace);
+        const tooSmall = await mine;
+        assert.match(tooSmall.fitText, /of 64\.0 KiB \(\d+%\)does not fit/);
+        assert.match(tooSmall.fitText, /\(boards file\)/);
+        const grown = nextReport(api, uri, (r) => r.reason === 'fit' && r.fitText.includes('of 128 KiB'));
+        writeBoards(128);
+        assert.match((await grown).fitText, /✓ fits/);
+        await config.update('fit.boardsFile', undefined, vscode.ConfigurationTarget.Workspace);
+        fs.rmSync(boardsFile, { force: true });
       } finally {
         await vscode.workspace.getConfiguration('tinyml').update('fit.board', undefined, vscode.ConfigurationTarget.Workspace);
         await vscode.workspace.getConfiguration('tinyml').update('model', undefined, vscode.ConfigurationTarget.Workspace);
+        await vscode.workspace.getConfiguration('tinyml').update('fit.boardsFile', undefined, vscode.ConfigurationTarget.Workspace);
         fs.rmSync(ini, { force: true });
         await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       }
