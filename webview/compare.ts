@@ -60,6 +60,7 @@ function render(msg: CompareMessage): void {
     copy: () => undefined,
     requestWeights: () => undefined,
     requestChannels: () => undefined,
+    chooseBoard: () => undefined,
     overlays: () => [],
     drawn: () => { laidOut.add(which === 'a' ? 0 : 1); report(); },
     selected: (op) => (which === 'a' ? selectPair(op, aToB.get(op), 'a') : selectPair(bToA.get(op), op, 'b')),

@@ -1,16 +1,20 @@
 /** What every view of the inspector page can read and do. */
-import type { ChannelQuant, GraphOverlay, InspectorDetails, InspectorView, RevealTarget, SubgraphView } from '../src/protocol/inspector';
+import type { ChannelQuant, FitUnavailable, FitView, GraphOverlay, InspectorDetails, InspectorView, RevealTarget, SubgraphView } from '../src/protocol/inspector';
 
 export interface PageContext {
   fileName: string;
   view: InspectorView;
   details?: InspectorDetails;
+  /** The fit on the editor's board; undefined until it arrives. */
+  fit?: FitView | FitUnavailable;
   subgraph: SubgraphView;
   reveal(target: RevealTarget): void;
   copy(format: 'markdown' | 'csv', text: string, rows: number): void;
   requestWeights(tensor: number): void;
   /** Asks for the full per-channel quantization of a tensor; `done` runs when it arrives. */
   requestChannels(tensor: number, done: (quant: ChannelQuant) => void): void;
+  /** Asks the extension to let the user choose the fit's board (its QuickPick). */
+  chooseBoard(): void;
   /** Tells the page that a view finished drawing something asynchronously (graph layout, weights). */
   drawn(reason: 'view' | 'weights'): void;
   /** Graph overlays the extension sent for this subgraph so far (latency, SQNR). */
@@ -32,6 +36,8 @@ export interface PageView {
   copy?(format: 'markdown' | 'csv'): void;
   /** The details (arena, TFLM check) arrived. */
   detailsArrived?(): void;
+  /** The fit arrived (or changed: another board, another kernel setting). */
+  fitArrived?(): void;
   /** The tab became visible (the graph lays itself out only then). */
   shown?(): void;
   /** A graph overlay arrived from the extension. */

@@ -71,6 +71,11 @@ export class DataTable<R> {
     this.renderBody();
   }
 
+  /** Draws the shown page again: for cells whose data arrived after the table was built. */
+  refresh(): void {
+    this.renderBody();
+  }
+
   get rowCount(): number {
     return this.filtered.length;
   }

@@ -14,7 +14,7 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { formatBytes } from '../src/core/common/format';
 import type {
-  ChannelQuant, GraphOverlay, InspectorDetails, InspectorMessage, InspectorView, RenderReport, RevealTarget, ViewName, WebviewMessage,
+  ChannelQuant, FitUnavailable, FitView, GraphOverlay, InspectorDetails, InspectorMessage, InspectorView, RenderReport, RevealTarget, ViewName, WebviewMessage,
 } from '../src/protocol/inspector';
 import type { PageContext, PageView } from './context';
 import { el } from './dom';
@@ -49,6 +49,7 @@ interface Loaded {
   details?: InspectorDetails;
   /** Graph overlays from the extension, by subgraph. */
   overlays?: Map<number, GraphOverlay[]>;
+  fit?: FitView | FitUnavailable;
 }
 
 let loaded: Loaded | undefined;
@@ -83,6 +84,8 @@ function context(l: Loaded): PageContext {
     fileName: l.fileName,
     view: l.view,
     get details() { return loaded?.details; },
+    get fit() { return loaded?.fit; },
+    chooseBoard: () => vscode.postMessage({ type: 'chooseBoard' }),
     subgraph: l.view.subgraphs[subgraph] ?? l.view.subgraphs[0]!,
     reveal: (target) => reveal(target),
     copy: (format, text, rows) => vscode.postMessage({ type: 'copy', format, text, rows }),
@@ -252,6 +255,12 @@ window.addEventListener('message', (event: MessageEvent<InspectorMessage>) => {
       loaded.details = msg.details;
       for (const v of views.values()) v.detailsArrived?.();
       reportAfterPaint('details', started);
+      break;
+    case 'fit':
+      if (!loaded || msg.version !== loaded.version) return;
+      loaded.fit = msg.fit ?? msg.unavailable;
+      for (const v of views.values()) v.fitArrived?.();
+      reportAfterPaint('fit', started);
       break;
     case 'error':
       loaded = undefined;

@@ -9,6 +9,7 @@ import { registerLog } from './common/log';
 import { isTestRun } from './common/test-mode';
 import { inspectModel } from './commands/inspect-model';
 import { registerExportCommands } from './export/register';
+import { registerFitFeatures } from './fit/register';
 import { INSPECTOR_VIEW_TYPE, ModelInspectorProvider, type InspectorHostTimings } from './inspector/model-inspector-provider';
 import { InspectorRenderReports } from './inspector/render-reports';
 import { registerQuantizeCommand } from './quantize/register';
@@ -28,12 +29,15 @@ export interface TinymlApi {
   revealInInspector(uri: vscode.Uri, target: RevealTarget): Promise<RenderReport>;
   /** How long the inspector's last load of `uri` blocked the extension host, step by step. */
   inspectorHostTimings(uri: vscode.Uri): InspectorHostTimings | undefined;
+  /** What the fit board's status-bar item shows; undefined until it has been filled in (just after activation). */
+  fitStatus(): { text: string; tooltip: string } | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): TinymlApi | undefined {
   const started = performance.now();
   const reports = isTestRun(context) ? new InspectorRenderReports() : undefined;
-  const inspector = new ModelInspectorProvider(context.extensionUri, reports);
+  const fit = registerFitFeatures(context);
+  const inspector = new ModelInspectorProvider(context.extensionUri, reports, fit.service);
   context.subscriptions.push(
     inspector,
     vscode.window.registerCustomEditorProvider(INSPECTOR_VIEW_TYPE, inspector, {
@@ -44,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): TinymlApi | undefine
     vscode.commands.registerCommand('tinyml.inspectModel', inspectModel),
   );
   registerLog(context);
-  registerArenaFeatures(context);
+  registerArenaFeatures(context, fit.service);
   registerExportCommands(context);
   registerQuantizeCommand(context);
   registerCompareCommand(context);
@@ -56,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): TinymlApi | undefine
     onDidInspectorRender: reports.onDidRender,
     revealInInspector: (uri, target) => reports.reveal(uri, inspector.webviews(uri), target),
     inspectorHostTimings: (uri) => inspector.hostTimings(uri),
+    fitStatus: () => fit.status(),
   };
 }
 

@@ -9,8 +9,9 @@ import type { InspectorDetails, InspectorView, SubgraphView } from '../core/insp
 import type { WeightStats } from '../core/inspector/weight-stats';
 import type { ChannelQuant } from '../core/inspector/tables';
 import type { GraphOverlay } from '../core/inspector/graph-overlays';
+import type { FitUnavailable, FitView } from '../core/fit/fit-view';
 
-export type { ModelSummary, InspectorDetails, InspectorView, SubgraphView, WeightStats, ChannelQuant, GraphOverlay };
+export type { ModelSummary, InspectorDetails, InspectorView, SubgraphView, WeightStats, ChannelQuant, GraphOverlay, FitView, FitUnavailable };
 
 /** The inspector's tabs; their order on the page is webview/lib/view-names.ts. */
 export type ViewName = 'overview' | 'operators' | 'tensors' | 'graph' | 'weights' | 'memory';
@@ -35,6 +36,9 @@ export interface RevealTarget {
 export type InspectorMessage =
   | { type: 'model'; fileName: string; version: number; view: InspectorView }
   | { type: 'details'; version: number; details: InspectorDetails }
+  /** The fit on the editor's board (after the details, and again when the board or a fit setting changes). */
+  | { type: 'fit'; version: number; fit: FitView; unavailable?: undefined }
+  | { type: 'fit'; version: number; fit?: undefined; unavailable: FitUnavailable }
   | { type: 'error'; fileName: string; version: number; title: string; message: string }
   | { type: 'weights'; subgraph: number; tensor: number; stats?: WeightStats; error?: string }
   | { type: 'channels'; subgraph: number; tensor: number; quant?: ChannelQuant }
@@ -72,7 +76,7 @@ export interface GraphReport {
 export interface RenderReport {
   kind: 'summary' | 'error';
   /** Why this report was sent: the first paint of a file version, details arriving, a view shown, weights drawn. */
-  reason: 'paint' | 'details' | 'view' | 'weights';
+  reason: 'paint' | 'details' | 'fit' | 'view' | 'weights';
   /** File version counter from the extension: increases when the file changes on disk. */
   version: number;
   view: ViewName;
@@ -96,6 +100,10 @@ export interface RenderReport {
   weights?: { tensor: number; count: number; bins: number; min: string; max: string };
   /** Arena figures shown (overview), empty until the details arrive. */
   arenaText: string;
+  /** Text of the overview's Fit section, empty until the fit arrives. */
+  fitText: string;
+  /** Rows of the operators table on the shown page: estimated latency column text. */
+  operatorLatencies: string[];
   /** Elements in the page that did not come from our own code: <script>, <img>, <iframe>, on* attributes. */
   foreignElements: number;
   /** Text of the error panel, empty for a summary. */
@@ -120,4 +128,6 @@ export type WebviewMessage =
   | { type: 'channels'; subgraph: number; tensor: number }
   | { type: 'copy'; format: 'markdown' | 'csv'; text: string; rows: number }
   /** "Compare with…": open TinyML: Compare Models… with this model as A. */
-  | { type: 'compare' };
+  | { type: 'compare' }
+  /** The Fit section's "Change board…": the extension shows its board QuickPick. */
+  | { type: 'chooseBoard' };

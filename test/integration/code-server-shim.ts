@@ -85,6 +85,9 @@ const QUIET_SETTINGS = {
   'git.enabled': false,
 };
 
+/** `[tinyml-screenshot] /abs/path.png` in the extension host's console: the shim saves the page there. */
+const SCREENSHOT_REQUEST = /\[tinyml-screenshot\] (\S+\.png)/;
+
 async function main(): Promise<number> {
   const started = Date.now();
   const args = parseArgs(process.argv.slice(2));
@@ -164,6 +167,12 @@ async function main(): Promise<number> {
     const exitCode = new Promise<number>((resolve) => {
       void page.exposeFunction('codeAutomationLog', (_type: string, logArgs: unknown[]) => {
         const line = format(...(logArgs ?? []));
+        // A test asks for a picture of the workbench by logging this line (test/integration/suite/screenshot.ts).
+        const shot = SCREENSHOT_REQUEST.exec(line);
+        if (shot) {
+          void page.screenshot({ path: shot[1]!.trim() }).catch((e: unknown) => console.error(`[code-server-shim] screenshot failed: ${String(e)}`));
+          return;
+        }
         if (!noise.test(line)) console.log(line);
       });
       void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));

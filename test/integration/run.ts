@@ -77,6 +77,7 @@ async function main(): Promise<number> {
           TINYML_IT_RESULTS: resultsFile,
           ...(process.env.TINYML_IT_GREP ? { TINYML_IT_GREP: process.env.TINYML_IT_GREP } : {}),
           ...(process.env.TINYML_IT_SHUFFLE ? { TINYML_IT_SHUFFLE: process.env.TINYML_IT_SHUFFLE } : {}),
+          ...(process.env.TINYML_IT_SCREENSHOTS ? { TINYML_IT_SCREENSHOTS: path.resolve(process.env.TINYML_IT_SCREENSHOTS) } : {}),
         },
       });
     } catch (err) {

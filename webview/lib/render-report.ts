@@ -58,6 +58,8 @@ export function readRenderReport(app: HTMLElement, state: PageState): RenderRepo
       bins: app.querySelectorAll('.weights-panel svg .bar').length, min: stat('min'), max: stat('max'),
     } } : {}),
     arenaText: app.querySelector('[data-arena]')?.textContent ?? '',
+    fitText: app.querySelector('[data-fit]')?.textContent ?? '',
+    operatorLatencies: [...app.querySelectorAll('[data-rows="operators"] tbody tr td.latency')].map((td) => td.textContent ?? ''),
     foreignElements: foreign + document.querySelectorAll('script').length - state.baselineScripts,
     errorText: app.querySelector('.error')?.textContent ?? '',
     renderMs: performance.now() - state.started,

@@ -1,5 +1,5 @@
 /** Operators: every operator of the subgraph in execution order; its tensors link to the Tensors view. */
-import { formatBytes, formatCount } from '../../src/core/common/format';
+import { formatBytes, formatCount, formatMs } from '../../src/core/common/format';
 import type { OperatorRow } from '../../src/core/inspector/tables';
 import type { PageContext, PageView } from '../context';
 import { DataTable } from '../data-table';
@@ -21,6 +21,11 @@ export class OperatorsView implements PageView {
   private readonly table: DataTable<OperatorRow>;
 
   constructor(ctx: PageContext) {
+    // Estimated on the fit's board (overview's Fit section); blank until the fit arrives.
+    const latency = (r: OperatorRow): number | undefined => {
+      const fit = ctx.fit;
+      return fit && 'operatorMs' in fit ? fit.operatorMs[`${ctx.subgraph.index}:${r.index}`] : undefined;
+    };
     const names = (ids: number[]) => ids.map((t) => (t < 0 ? '-' : `${t}`)).join(', ');
     this.table = new DataTable<OperatorRow>({
       id: 'operators', caption: 'Operators', rows: ctx.subgraph.operators, key: (r) => r.index,
@@ -37,12 +42,19 @@ export class OperatorsView implements PageView {
         { label: 'Options', text: (r) => r.options, className: 'options' },
         { label: 'MACs', text: (r) => formatCount(r.macs), sort: (r) => r.macs, numeric: true },
         { label: 'Output', text: (r) => formatBytes(r.outputBytes), sort: (r) => r.outputBytes, numeric: true },
+        {
+          label: 'Latency (est.)', numeric: true, className: 'latency',
+          text: (r) => { const ms = latency(r); return ms === undefined ? '' : `${formatMs(ms)} ms`; },
+          sort: (r) => latency(r) ?? -1,
+        },
       ],
     });
     this.element = this.table.element;
   }
 
   get rowCount(): number { return this.table.rowCount; }
+
+  fitArrived(): void { this.table.refresh(); }
 
   select(index: number): void { this.table.select(index); }
   setFilter(text: string): void { this.table.setFilter(text); }

@@ -3,6 +3,7 @@ import { formatBytes, formatCount, formatReal, formatShape } from '../../src/cor
 import type { IoTensorSummary } from '../../src/core/analysis/summary';
 import { el, linkButton, svg, type Child } from '../dom';
 import type { PageContext, PageView } from '../context';
+import { FitSection } from './fit';
 
 /** A thin bar drawn in SVG (theme colours from CSS; no inline styles, which the page's CSP forbids). */
 function histogramBar(fraction: number): SVGSVGElement {
@@ -32,8 +33,10 @@ export class OverviewView implements PageView {
   readonly element = el('div', { class: 'overview' });
   private readonly arenaFacts = el('div', { class: 'arena-facts', 'data-arena': '' });
   private readonly compat = el('section', { class: 'compat' });
+  private readonly fit: FitSection;
 
   constructor(private readonly ctx: PageContext) {
+    this.fit = new FitSection(() => ctx.chooseBoard());
     const s = ctx.view.summary;
     const facts = el('dl', { class: 'facts' },
       fact('File size', formatBytes(s.fileBytes ?? 0), `${formatCount(s.fileBytes ?? 0)} bytes`),
@@ -68,6 +71,7 @@ export class OverviewView implements PageView {
       el('h2', {}, 'TensorFlow Lite Micro'),
       this.arenaFacts,
       this.compat,
+      this.fit.element,
       ioTable('Inputs', 'inputs', s.inputs, ctx),
       ioTable('Outputs', 'outputs', s.outputs, ctx),
       el('div', { class: 'columns' },
@@ -80,6 +84,11 @@ export class OverviewView implements PageView {
       warnings ?? '',
     );
     this.detailsArrived();
+    this.fitArrived();
+  }
+
+  fitArrived(): void {
+    this.fit.show(this.ctx.fit);
   }
 
   detailsArrived(): void {

@@ -14,7 +14,7 @@ import { EXIT_OK, UsageError, type CliIo } from '../cli-io';
 export const EXPORT_USAGE =
   'tinyml export MODEL --out DIR [--name g_model] [--lang c|cpp] [--project-type auto|platformio|arduino|esp-idf|' +
   'zephyr|stm32cube|cmake|make|folder] [--boilerplate] [--force] [--line-width N] [--section NAME] ' +
-  `[--target ${Object.keys(TARGETS).join('|')}] [--arena-margin PERCENT] [--dry-run] [--raw]`;
+  `[--target ${Object.keys(TARGETS).join('|')}] [--kernels reference|cmsis-nn|esp-nn] [--isa dsp|mve|none] [--arena-margin PERCENT] [--dry-run] [--raw]`;
 
 const PROJECT_TYPE_VALUES: readonly string[] = ['auto', ...PROJECT_TYPES, 'folder'];
 
@@ -52,6 +52,8 @@ export async function runExport(args: string[], out: CliIo): Promise<number | un
     'line-width': { type: 'string' },
     section: { type: 'string' },
     target: { type: 'string' },
+    kernels: { type: 'string' },
+    isa: { type: 'string' },
     'arena-margin': { type: 'string' },
     'dry-run': { type: 'boolean' },
     'no-host-test': { type: 'boolean' },
@@ -64,6 +66,10 @@ export async function runExport(args: string[], out: CliIo): Promise<number | un
   const lang = oneOf(values.lang, ['c', 'cpp'] as const, '--lang', 'cpp');
   const projectType = oneOf(values['project-type'], PROJECT_TYPE_VALUES, '--project-type', 'auto');
   const target = oneOf(values.target, Object.keys(TARGETS) as TargetName[], '--target', DEFAULT_ARENA_TARGET);
+  // The same kernel names as `tinyml fit --kernels`; ESP-NN's scratch is not modelled, its arena is the reference one.
+  const kernels = oneOf(values.kernels, ['reference', 'cmsis-nn', 'esp-nn'] as const, '--kernels', 'reference');
+  const isa = oneOf(values.isa, ['dsp', 'mve', 'none'] as const, '--isa', 'dsp');
+  if (values.isa !== undefined && kernels !== 'cmsis-nn') throw new UsageError('--isa is the CMSIS-NN code path: it goes with --kernels cmsis-nn', true);
   const lineWidth = wholeNumber(values['line-width'], '--line-width');
   const arenaMarginPercent = wholeNumber(values['arena-margin'], '--arena-margin');
   if (values.raw && values.boilerplate) throw new UsageError('--raw and --boilerplate do not go together: the TFLite Micro runner needs a valid model', true);
@@ -82,7 +88,8 @@ export async function runExport(args: string[], out: CliIo): Promise<number | un
     if (!values.raw) throw new UsageError(`${e.withFile(modelFile).message.split('\n')[0]}; pass --raw to export the bytes as they are`);
     out.stderr(`tinyml export: note: ${e.withFile(modelFile).message.split('\n')[0]}; exporting the bytes as they are (--raw)\n`);
   }
-  const arenaEstimate = model ? estimateArenaForExport(model, target) : {};
+  const arenaEstimate = model ? estimateArenaForExport(model, target, kernels === 'cmsis-nn' ? { kernels, isa } : {}) : {};
+  if (kernels === 'esp-nn' && values.boilerplate) out.stderr('tinyml export: note: ESP-NN scratch buffers are not modelled; the arena is sized for the reference kernels (as tinyml fit does)\n');
   // The host test's golden outputs come from our runtime; a model it cannot run is exported without one.
   let golden: GoldenData | undefined;
   let goldenNote: string | undefined;

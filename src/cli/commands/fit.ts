@@ -1,14 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BoardFileError, builtinCatalog, findBoard, mergeUserBoards, suggestBoards, type BoardCatalog } from '../../core/fit/board-catalog';
-import { detectBoards, pickDetectedBoard, type DetectedBoard } from '../../core/fit/board-detect';
-import type { Board } from '../../core/fit/boards';
+import { BoardFileError, builtinCatalog, mergeUserBoards, type BoardCatalog } from '../../core/fit/board-catalog';
+import type { DetectedBoard } from '../../core/fit/board-detect';
+import { BoardChoiceError, chooseBoard, describeDetected, type BoardChoice } from '../../core/fit/choose-board';
 import { estimateFit, type FitReport } from '../../core/fit/fit';
 import { FIT_KERNELS, KernelChoiceError, type FitKernels } from '../../core/fit/latency';
 import { suggestFixes, type Suggestion } from '../../core/fit/suggest';
 import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK, UsageError, type CliIo } from '../cli-io';
 import { readModelFile } from '../read-model-file';
+import { formatMs } from '../../core/common/format';
 
 export const FIT_USAGE =
   'tinyml fit MODEL [--board ID] [--project DIR] [--boards-file F] [--kernels reference|cmsis-nn|esp-nn] [--max-latency-ms N] [--json] | tinyml fit --list-boards';
@@ -37,7 +38,7 @@ export async function runFit(args: string[], io: CliIo): Promise<number> {
     if (maxLatencyMs !== undefined && !(Number.isFinite(maxLatencyMs) && maxLatencyMs > 0)) {
       throw new UsageError(`--max-latency-ms must be a number of milliseconds > 0 (got '${values['max-latency-ms']}')`);
     }
-    const { board, detected } = chooseBoard(catalog, values.board, values.project ?? process.cwd());
+    const { board, detected } = chooseProjectBoard(catalog, values.board, values.project ?? process.cwd());
     const file = positionals[0]!;
     const { model, bytes } = readModelFile(file);
     let report: FitReport;
@@ -72,15 +73,7 @@ function loadCatalog(file: string | undefined): BoardCatalog {
   return mergeUserBoards(text, file);
 }
 
-function chooseBoard(catalog: BoardCatalog, id: string | undefined, project: string): { board: Board; detected?: DetectedBoard } {
-  if (id !== undefined) {
-    const board = findBoard(catalog, id);
-    if (!board) {
-      const near = suggestBoards(catalog, id);
-      throw new UsageError(`unknown board '${id}'${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}; 'tinyml fit --list-boards' lists them, --boards-file adds your own`);
-    }
-    return { board };
-  }
+function chooseProjectBoard(catalog: BoardCatalog, id: string | undefined, project: string): BoardChoice {
   const read = (rel: string): string | undefined => {
     try {
       return fs.readFileSync(path.join(project, rel), 'utf8');
@@ -88,15 +81,17 @@ function chooseBoard(catalog: BoardCatalog, id: string | undefined, project: str
       return undefined;
     }
   };
-  const found = detectBoards(read, catalog);
-  const pick = pickDetectedBoard(found);
-  if (!pick) {
-    const named = found.map((d) => `'${d.raw}' in ${d.file}`).join(', ');
-    throw new UsageError(named
-      ? `the project names ${named}, which is not in the board catalog: pass --board ID or add it with --boards-file`
-      : `no board given and none found in ${project} (platformio.ini, .vscode/arduino.json, sketch.yaml, sdkconfig, Zephyr BOARD): pass --board ID`);
+  try {
+    return chooseBoard(catalog, id, read, `in ${project}`);
+  } catch (e) {
+    if (!(e instanceof BoardChoiceError)) throw e;
+    const hint = {
+      'unknown-board': "; 'tinyml fit --list-boards' lists them, --boards-file adds your own",
+      'not-in-catalog': ': pass --board ID or add it with --boards-file',
+      'none-found': ': pass --board ID',
+    }[e.kind];
+    throw new UsageError(e.message + hint);
   }
-  return { board: catalog.byId.get(pick.boardId!)!, detected: pick };
 }
 
 function toJson(r: FitReport, suggestions: Suggestion[], detected: DetectedBoard | undefined, maxLatencyMs: number | undefined) {
@@ -117,7 +112,7 @@ function toJson(r: FitReport, suggestions: Suggestion[], detected: DetectedBoard
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 const kb = (n: number) => `${(n / 1024).toFixed(n < 100 * 1024 ? 1 : 0)} KB`;
-const msText = (n: number) => (n < 1 ? n.toFixed(3) : n < 100 ? n.toFixed(1) : Math.round(n).toString()) + ' ms';
+const msText = (n: number) => `${formatMs(n)} ms`;
 
 function bar(used: number, total: number): string {
   const width = 24;
@@ -129,7 +124,7 @@ function formatText(file: string, r: FitReport, suggestions: Suggestion[], detec
   const b = r.board;
   const lines: string[] = [];
   lines.push(`${file} on ${b.id} (${b.name}: ${b.mcu}, ${b.core} ${b.clockMhz} MHz), ${r.kernels} kernels`);
-  if (detected) lines.push(`  board from ${detected.file}${detected.env ? ` [${detected.env}]` : ''}: ${detected.raw}${detected.note ? ` (${detected.note})` : ''}`);
+  if (detected) lines.push(`  board from ${describeDetected(detected)}`);
   lines.push('');
   const verdict = (ok: boolean) => (ok ? 'fits' : 'DOES NOT FIT');
   lines.push(`  RAM      ${kb(r.ramBytes).padStart(9)} of ${kb(b.ramBytes).padEnd(8)} ${bar(r.ramBytes, b.ramBytes)} ${verdict(r.fitsRam)}`);

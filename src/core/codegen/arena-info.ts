@@ -1,5 +1,5 @@
 /** The arena figure the generated code is sized with, from the arena estimator. */
-import { estimateArena, type TargetName } from '../arena';
+import { estimateArena, type CmsisIsa, type KernelLibrary, type TargetName } from '../arena';
 import type { Model } from '../tflite/model';
 import type { ArenaInfo } from './marker';
 
@@ -13,11 +13,26 @@ export interface ArenaForExport {
   note?: string;
 }
 
-/** The smallest arena estimated for `target` (the export adds its own margin), or a note when it cannot be estimated. */
-export function estimateArenaForExport(model: Model, target: TargetName = DEFAULT_ARENA_TARGET): ArenaForExport {
+/** The kernel library the firmware links (as `tinyml fit --kernels` and `tinyml.arena.kernels`): its scratch differs. */
+export interface ExportKernels {
+  /** Default `reference`. */
+  kernels?: KernelLibrary;
+  /** CMSIS-NN code path, default `dsp`; ignored with reference kernels. */
+  isa?: CmsisIsa;
+}
+
+/**
+ * The smallest arena estimated for `target` and the kernel set (the export adds its own margin), or a note when it
+ * cannot be estimated. The 64-bit host figure is for a host build, which links the reference kernels.
+ */
+export function estimateArenaForExport(model: Model, target: TargetName = DEFAULT_ARENA_TARGET, kernels: ExportKernels = {}): ArenaForExport {
   try {
-    const est = estimateArena(model, { target, marginPercent: 0 });
-    const arena: ArenaInfo = { recommendedArenaBytes: est.recommendedArenaBytes, target: est.target, minArenaBytes: est.minArenaBytes, exact: est.exact };
+    const library = kernels.kernels ?? 'reference';
+    const est = estimateArena(model, { target, marginPercent: 0, kernels: library, ...(kernels.isa ? { isa: kernels.isa } : {}) });
+    const arena: ArenaInfo = {
+      recommendedArenaBytes: est.recommendedArenaBytes, target: est.target, minArenaBytes: est.minArenaBytes, exact: est.exact,
+      ...(library !== 'reference' ? { kernels: `${library}${library === 'cmsis-nn' ? ` ${kernels.isa ?? 'dsp'}` : ''}` } : {}),
+    };
     if (target !== HOST_TARGET) {
       try {
         const host = estimateArena(model, { target: HOST_TARGET, marginPercent: 0 });

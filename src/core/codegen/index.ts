@@ -13,6 +13,6 @@ export {
   generateModelRunner, sizeArena, arenaUpperBound, type RunnerOptions, type RunnerFiles,
   type ArenaSizing,
 } from './model-runner';
-export { estimateArenaForExport, DEFAULT_ARENA_TARGET, type ArenaForExport } from './arena-info';
+export { estimateArenaForExport, DEFAULT_ARENA_TARGET, type ArenaForExport, type ExportKernels } from './arena-info';
 export { generateHostTest, generateHostTestCmake, hostTestUnsupported, GOLDEN_TOLERANCE_LSB, GOLDEN_FLOAT_TOLERANCE, type GoldenData, type GoldenCase, type HostTestStyle } from './host-test';
 // computeGolden (core/codegen/golden.ts) runs the model in LiteRT: imported from there, so that this index stays light.

@@ -22,6 +22,8 @@ export interface ArenaInfo {
   minArenaBytes?: number;
   /** Whether the minimum is exact (every kernel's allocations are modelled) or a lower bound. */
   exact?: boolean;
+  /** Kernel library when it is not the reference kernels, e.g. "cmsis-nn dsp" (its scratch buffers differ). */
+  kernels?: string;
   /**
    * The same model on a 64-bit host (x86_64: larger pointers and structs), so that the generated runner also runs on
    * the computer first; absent when the target is the host itself.
@@ -50,7 +52,7 @@ export function markerComment(p: ModelProvenance, purpose: string): string {
     `Size:    ${p.byteSize} bytes`,
     `Date:    ${p.date.toISOString().slice(0, 10)}`,
   ];
-  if (p.arena) lines.push(`Arena:   ${p.arena.recommendedArenaBytes} bytes estimated for ${p.arena.target}`);
+  if (p.arena) lines.push(`Arena:   ${p.arena.recommendedArenaBytes} bytes estimated for ${p.arena.target}${p.arena.kernels ? `, ${p.arena.kernels} kernels` : ''}`);
   return lines.map((l) => `// ${l}`).join('\n') + '\n';
 }
 

@@ -126,7 +126,7 @@ export function sizeArena(model: Model, arena: ArenaInfo | undefined, marginPerc
       targetBits,
       target: arena.target,
       exact,
-      explanation: `minimum ${exact ? '' : 'at least '}${minBytes} bytes for ${arena.target}` +
+      explanation: `minimum ${exact ? '' : 'at least '}${minBytes} bytes for ${arena.target}${arena.kernels ? `, ${arena.kernels} kernels` : ''}` +
         `${host ? ` (${hostMinBytes} on a 64-bit ${host.target} host)` : ''}; recommended = minimum + ${marginPercent}% margin, rounded up to 16`,
     };
   }

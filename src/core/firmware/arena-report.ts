@@ -8,6 +8,7 @@ import type { ArenaAnalysis } from './arena-analysis';
 import { formatCount } from '../common/format';
 import { buildLabel, OVERSIZED_FACTOR } from './arena-check';
 import type { ArenaConstant } from './arena-constants';
+import { fitLine, type FitResult } from '../fit/fit-view';
 
 export interface ReportContext {
   /** A path as the user knows it (workspace-relative). */
@@ -137,4 +138,11 @@ export function modelSymbolMarkdown(name: string, a: ArenaAnalysis, ctx: ReportC
   const source = sourceLines(a, ctx);
   if (source.length) parts.push(source.join('  \n'));
   return parts.join('\n\n');
+}
+
+/** The hover's line about the fit board (status-bar item): "fits nano33ble: 143 KiB of 256 KiB RAM, …", or why none. */
+export function fitHoverMarkdown(r: FitResult): string {
+  if (!r.ok) return `$(circuit-board) Fit: ${escapeMarkdown(r.reason)}`;
+  const fits = r.fit.fitsRam && r.fit.fitsFlash;
+  return `$(${fits ? 'pass' : 'error'}) ${escapeMarkdown(fitLine(r.fit))}`;
 }

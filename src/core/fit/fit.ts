@@ -60,7 +60,7 @@ export function estimateFit(model: Model, board: Board, options: FitOptions): Fi
   const assumptions: string[] = [];
   const arenaKernels = kernels === 'cmsis-nn' ? 'cmsis-nn' : 'reference';
   const arenaKey = `${arenaKernels}/${isaOf(board)}`;
-  const arena = options.arenaCache?.get(arenaKey) ?? estimateArena(model, { target: 'cortex-m', kernels: arenaKernels, isa: isaOf(board) });
+  const arena = options.arenaCache?.get(arenaKey) ?? estimateArena(model, { target: 'cortex-m', kernels: arenaKernels, isa: isaOf(board), marginPercent: 0 });
   options.arenaCache?.set(arenaKey, arena);
   if (!arena.exact) {
     assumptions.push(`arena approximate: no allocation rule for ${[...new Set(arena.unknownKernels.map((k) => k.opcode))].join(', ')}`);

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { ArenaConstant } from '../../core/firmware/arena-constants';
+import type { FitService } from '../fit/fit-service';
 import type { ArenaService, DocumentArenaInfo } from './arena-service';
 
 /** What the cursor is on: an arena constant (defined in this file or not) or a model symbol. */
@@ -37,7 +38,7 @@ function targetAt(doc: vscode.TextDocument, pos: vscode.Position, info: Document
 }
 
 export class ArenaHoverProvider implements vscode.HoverProvider {
-  constructor(private readonly service: () => ArenaService) {}
+  constructor(private readonly service: () => ArenaService, private readonly fit?: () => FitService) {}
 
   async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     const service = this.service();
@@ -53,6 +54,11 @@ export class ArenaHoverProvider implements vscode.HoverProvider {
         ? report.arenaConstantMarkdown(target.constant, analysis, ctx)
         : report.modelSymbolMarkdown(target.name, analysis, ctx);
     const md = new vscode.MarkdownString(markdown, true);
+    const model = analysis.loaded?.model;
+    if (this.fit && model && analysis.loaded) {
+      const { fitHoverMarkdown } = require('../../core/firmware/arena-report') as typeof import('../../core/firmware/arena-report');
+      md.appendMarkdown(`\n\n${fitHoverMarkdown(this.fit().fitFor(model, analysis.loaded.byteSize))}`);
+    }
     if (info.invalidPatterns.length) {
       md.appendMarkdown(`\n\n$(warning) Ignored invalid tinyml.arena.constantPatterns: ${info.invalidPatterns.map((p) => report.escapeMarkdown(p)).join(', ')}`);
     }

@@ -3,6 +3,7 @@
  * the analysis service (and with it the model library and the arena estimator) is required on first use.
  */
 import * as vscode from 'vscode';
+import type { FitService } from '../fit/fit-service';
 import type { ArenaService } from './arena-service';
 import { ArenaDiagnostics } from './diagnostics';
 import { ArenaHoverProvider } from './hover-provider';
@@ -13,7 +14,8 @@ export interface ArenaFeatures {
   diagnostics: ArenaDiagnostics;
 }
 
-export function registerArenaFeatures(context: vscode.ExtensionContext): ArenaFeatures {
+/** `fit`: the fit service (loaded on first call), for the hover's line on the board; without it the hover has none. */
+export function registerArenaFeatures(context: vscode.ExtensionContext, fit?: () => FitService): ArenaFeatures {
   let service: ArenaService | undefined;
   const getService = (): ArenaService => {
     if (!service) {
@@ -26,7 +28,7 @@ export function registerArenaFeatures(context: vscode.ExtensionContext): ArenaFe
   const diagnostics = new ArenaDiagnostics(getService);
   context.subscriptions.push(
     diagnostics,
-    vscode.languages.registerHoverProvider(ARENA_SELECTOR, new ArenaHoverProvider(getService)),
+    vscode.languages.registerHoverProvider(ARENA_SELECTOR, new ArenaHoverProvider(getService, fit)),
     vscode.languages.registerCodeActionsProvider(ARENA_SELECTOR, new ArenaQuickFixProvider(diagnostics), {
       providedCodeActionKinds: ArenaQuickFixProvider.kinds,
     }),

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { DEFAULT_ARENA_MARGIN_PERCENT, type ArenaOptions, type CmsisIsa, type KernelLibrary, type TargetName } from '../../core/arena/types';
+import type { FitKernels } from '../../core/fit/latency';
 
 export type ArenaSettingsOptions = Required<ArenaOptions>;
 
@@ -17,11 +18,22 @@ export interface TinymlSettings {
   constantPatterns?: string[];
   /** `tinyml.quantize.targetSqnrDb`: the default accuracy target of Quantize Model; undefined when unset (null) or invalid. */
   quantizeTargetSqnrDb?: number;
+  fit: FitSettings;
+}
+
+export interface FitSettings {
+  /** `tinyml.fit.board`, trimmed; undefined when empty (the board is detected from the project). */
+  board?: string;
+  /** `tinyml.fit.boardsFile`, trimmed; undefined when empty. Absolute or relative to the workspace folder. */
+  boardsFile?: string;
+  /** `tinyml.fit.kernels`: 'auto' is the board's vendor library (what `tinyml fit` uses without --kernels). */
+  kernels: FitKernels | 'auto';
 }
 
 const TARGETS: readonly TargetName[] = ['cortex-m', 'arm32', 'x86_64'];
 const KERNELS: readonly KernelLibrary[] = ['reference', 'cmsis-nn'];
 const ISAS: readonly CmsisIsa[] = ['dsp', 'mve', 'none'];
+const FIT_KERNEL_SETTINGS: readonly (FitKernels | 'auto')[] = ['auto', 'reference', 'cmsis-nn', 'esp-nn'];
 /** package.json: default DEFAULT_ARENA_MARGIN_PERCENT (a unit test holds them equal), minimum 0, maximum 1000. */
 const MAX_MARGIN_PERCENT = 1000;
 /** package.json: tinyml.quantize.targetSqnrDb minimum 0, maximum 100. */
@@ -40,6 +52,12 @@ export function readSettings(scope: vscode.Uri | undefined): TinymlSettings {
   const patterns = config.get<unknown>('arena.constantPatterns');
   const model = config.get<unknown>('model');
   const target = config.get<unknown>('quantize.targetSqnrDb');
+  const text = (key: string): string | undefined => {
+    const v = config.get<unknown>(key);
+    return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+  };
+  const board = text('fit.board');
+  const boardsFile = text('fit.boardsFile');
   return {
     arena: {
       target: oneOf(config.get('arena.target'), TARGETS, 'cortex-m'),
@@ -49,6 +67,11 @@ export function readSettings(scope: vscode.Uri | undefined): TinymlSettings {
     },
     ...(typeof model === 'string' && model.trim() !== '' ? { modelSetting: model.trim() } : {}),
     ...(typeof target === 'number' && Number.isFinite(target) && target >= 0 && target <= MAX_TARGET_SQNR_DB ? { quantizeTargetSqnrDb: target } : {}),
+    fit: {
+      ...(board ? { board } : {}),
+      ...(boardsFile ? { boardsFile } : {}),
+      kernels: oneOf(config.get('fit.kernels'), FIT_KERNEL_SETTINGS, 'auto'),
+    },
     ...(Array.isArray(patterns) && patterns.length > 0 && patterns.every((p) => typeof p === 'string') ? { constantPatterns: patterns as string[] } : {}),
   };
 }

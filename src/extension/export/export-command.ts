@@ -179,7 +179,7 @@ export async function exportModel(arg?: vscode.Uri | ExportCommandArgs): Promise
     result.rootFsPath = target.rootFsPath;
     const shown = (rel: string): string => vscode.workspace.asRelativePath(vscode.Uri.joinPath(rootUri, ...rel.split('/').filter(Boolean)), false);
     const modelLabel = path.basename(model.fsPath);
-    const { target: arenaTarget, marginPercent } = readSettings(rootUri).arena;
+    const { target: arenaTarget, marginPercent, kernels, isa } = readSettings(rootUri).arena;
 
     const planMonitor = blockMonitor();
     let planned;
@@ -196,6 +196,7 @@ export async function exportModel(arg?: vscode.Uri | ExportCommandArgs): Promise
           lang: options.lang,
           boilerplate: options.boilerplate,
           target: arenaTarget,
+          kernels: { kernels, isa },
           marginPercent,
         }, signal)),
       );

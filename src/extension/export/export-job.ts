@@ -4,7 +4,7 @@
  * 27 MB model). Pure Node and core code, no `vscode`: unit tests call these functions directly.
  */
 import type { TargetName } from '../../core/arena/types';
-import { estimateArenaForExport, generateModelRunner, modelFileBase, sha256Hex, type CLanguage } from '../../core/codegen';
+import { estimateArenaForExport, generateModelRunner, modelFileBase, sha256Hex, type CLanguage, type ExportKernels } from '../../core/codegen';
 import { detectProject, detectProjects, folderProject, type FirmwareProject, planExport, type ExportPlan } from '../../core/firmware';
 import { nodeProjectSnapshot } from '../../core/firmware/node-snapshot';
 import type { ProjectSnapshot } from '../../core/firmware/project-snapshot';
@@ -43,6 +43,8 @@ export interface PlanJob {
   lang: CLanguage;
   boilerplate: boolean;
   target: TargetName;
+  /** tinyml.arena.kernels / .isa: the arena is sized for this kernel library. */
+  kernels?: ExportKernels;
   marginPercent: number;
 }
 
@@ -59,6 +61,7 @@ export interface RunnerJob {
   dataHeader: string;
   arduinoLibraryHeader?: string;
   target: TargetName;
+  kernels?: ExportKernels;
   marginPercent: number;
 }
 
@@ -121,7 +124,7 @@ function parseModel(bytes: Uint8Array, file: string): Model {
 export function planJob(job: PlanJob): PlanJobResult {
   const bytes = readModelFileBytes(job.modelFsPath);
   const model = parseModel(bytes, job.modelDisplayPath);
-  const estimate = estimateArenaForExport(model, job.target);
+  const estimate = estimateArenaForExport(model, job.target, job.kernels);
   const plan = planExport({
     modelBytes: bytes,
     modelPath: job.modelDisplayPath,
@@ -141,7 +144,7 @@ export function planJob(job: PlanJob): PlanJobResult {
 export function runnerJob(job: RunnerJob): RunnerJobResult {
   const bytes = readModelFileBytes(job.modelFsPath);
   const model = parseModel(bytes, job.modelDisplayPath);
-  const estimate = estimateArenaForExport(model, job.target);
+  const estimate = estimateArenaForExport(model, job.target, job.kernels);
   const base = modelFileBase(job.symbol);
   const runner = generateModelRunner(
     model,

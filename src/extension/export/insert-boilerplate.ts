@@ -94,7 +94,7 @@ export async function insertBoilerplate(arg?: InsertBoilerplateArgs): Promise<In
     const symbol = chosen.exp?.symbol ?? DEFAULT_EXPORT_SYMBOL;
     const dataHeader = chosen.exp?.dataHeader ?? `${modelFileBase(symbol)}_data.h`;
     const folder = vscode.workspace.getWorkspaceFolder(editor.document.uri) ?? vscode.workspace.workspaceFolders?.[0];
-    const { target, marginPercent } = readSettings(editor.document.uri).arena;
+    const { target, marginPercent, kernels, isa } = readSettings(editor.document.uri).arena;
     const modelPath = workspaceDisplayPath(chosen.uri, folder?.uri.fsPath ?? path.dirname(editor.document.uri.fsPath));
     const runner = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `TinyML: sizing the runner for ${path.basename(chosen.uri.fsPath)}`, cancellable: true },
@@ -106,6 +106,7 @@ export async function insertBoilerplate(arg?: InsertBoilerplateArgs): Promise<In
         dataHeader,
         arduinoLibraryHeader: editor.document.languageId === 'arduino' || editor.document.fileName.endsWith('.ino') ? 'TensorFlowLite.h' : undefined,
         target,
+        kernels: { kernels, isa },
         marginPercent,
       }, signal)),
     );

@@ -12,6 +12,8 @@ import * as vscode from 'vscode';
 import type { InspectorDetails, InspectorView } from '../../core/inspector/view';
 import type { Model } from '../../core/tflite';
 import type { InspectorMessage, WebviewMessage } from '../../protocol/inspector';
+import type { FitService } from '../fit/fit-service';
+import { CHOOSE_BOARD_COMMAND } from '../fit/register';
 import type { InspectorRenderReports } from './render-reports';
 import { failure, inspectorView, loadModelFile, preloadAnalysis } from './read-summary';
 import { inspectorHtml } from './webview-html';
@@ -29,6 +31,8 @@ export interface InspectorHostTimings {
   /** The arena estimate and the TFLite Micro check, each its own step after the first paint. */
   arenaMs?: number;
   tflmMs?: number;
+  /** The fit on the board (RAM, flash, latency, suggestions), a step after the details. */
+  fitMs?: number;
   /** The longest single synchronous step. */
   maxBlockMs: number;
 }
@@ -52,7 +56,7 @@ class ModelDocument implements vscode.CustomDocument {
   /** Size and modification time of the version being shown. */
   private loadedStamp?: string;
 
-  constructor(readonly uri: vscode.Uri) {
+  constructor(readonly uri: vscode.Uri, private readonly fit?: () => FitService) {
     this.fileName = uri.path.split('/').pop() ?? uri.path;
     this.state = this.load();
     // Watch the file itself: its folder need not be in the workspace.
@@ -75,7 +79,7 @@ class ModelDocument implements vscode.CustomDocument {
     this.version++;
     this.state = this.load();
     this.details = undefined;
-    for (const panel of this.panels) void sendState(this, panel.webview);
+    for (const panel of this.panels) void sendState(this, panel.webview, this.fit);
   }
 
   private async load(): Promise<LoadedState> {
@@ -155,8 +159,8 @@ async function fileStamp(uri: vscode.Uri): Promise<string | undefined> {
   }
 }
 
-/** Posts the document's current version to one webview: the view model (or error), then the details. */
-async function sendState(doc: ModelDocument, webview: vscode.Webview): Promise<void> {
+/** Posts the document's current version to one webview: the view model (or error), then the details, then the fit. */
+async function sendState(doc: ModelDocument, webview: vscode.Webview, fit?: () => FitService): Promise<void> {
   const version = doc.version;
   const state = await doc.state;
   if (version !== doc.version) return; // a newer version is on its way
@@ -168,6 +172,24 @@ async function sendState(doc: ModelDocument, webview: vscode.Webview): Promise<v
   await doc.computeDetails(state);
   if (version !== doc.version || !state.details) return;
   await post(webview, { type: 'details', version, details: state.details });
+  if (fit) await sendFit(doc, webview, fit());
+}
+
+/** The fit of the document's model on the current board, one step of its own after the details. */
+async function sendFit(doc: ModelDocument, webview: vscode.Webview, fit: FitService): Promise<void> {
+  const version = doc.version;
+  const state = await doc.state;
+  if (!state.ok || version !== doc.version) return;
+  await yieldToHost();
+  const t0 = performance.now();
+  const result = fit.fitFor(state.model, state.view.summary.fileBytes ?? 0);
+  const ms = performance.now() - t0;
+  if (doc.timings) {
+    doc.timings.fitMs = ms;
+    doc.timings.maxBlockMs = Math.max(doc.timings.maxBlockMs, ms);
+  }
+  if (version !== doc.version) return;
+  await post(webview, result.ok ? { type: 'fit', version, fit: result.fit } : { type: 'fit', version, unavailable: { reason: result.reason } });
 }
 
 function post(webview: vscode.Webview, message: InspectorMessage): Thenable<boolean> {
@@ -177,8 +199,22 @@ function post(webview: vscode.Webview, message: InspectorMessage): Thenable<bool
 export class ModelInspectorProvider implements vscode.CustomReadonlyEditorProvider<ModelDocument> {
   private readonly documents = new Map<string, ModelDocument>();
 
-  /** `reports` only in test runs: then the webviews report what they render (src/extension/common/test-mode.ts). */
-  constructor(private readonly extensionUri: vscode.Uri, private readonly reports?: InspectorRenderReports) {}
+  private fitSubscription?: vscode.Disposable;
+
+  /**
+   * `reports` only in test runs: then the webviews report what they render (src/extension/common/test-mode.ts).
+   * `fit` gives the fit service (loaded on first call); without it the page has no Fit section.
+   */
+  constructor(private readonly extensionUri: vscode.Uri, private readonly reports?: InspectorRenderReports, private readonly fit?: () => FitService) {}
+
+  /** The fit service, subscribed once: a new board or kernel setting re-sends the fit to every open page. */
+  private fitService = (): FitService => {
+    const service = this.fit!();
+    this.fitSubscription ??= service.onDidChange(() => {
+      for (const doc of this.documents.values()) for (const panel of doc.panels) void sendFit(doc, panel.webview, service);
+    });
+    return service;
+  };
 
   hostTimings(uri: vscode.Uri): InspectorHostTimings | undefined {
     return this.documents.get(uri.toString())?.timings;
@@ -190,7 +226,7 @@ export class ModelInspectorProvider implements vscode.CustomReadonlyEditorProvid
   }
 
   openCustomDocument(uri: vscode.Uri): ModelDocument {
-    const doc = new ModelDocument(uri);
+    const doc = new ModelDocument(uri, this.fit ? this.fitService : undefined);
     this.documents.set(uri.toString(), doc);
     return doc;
   }
@@ -224,7 +260,7 @@ export class ModelInspectorProvider implements vscode.CustomReadonlyEditorProvid
   private async onMessage(doc: ModelDocument, webview: vscode.Webview, msg: WebviewMessage): Promise<void> {
     switch (msg.type) {
       case 'ready':
-        await sendState(doc, webview);
+        await sendState(doc, webview, this.fit ? this.fitService : undefined);
         break;
       case 'rendered':
         this.reports?.record(doc.uri, msg.report);
@@ -252,6 +288,9 @@ export class ModelInspectorProvider implements vscode.CustomReadonlyEditorProvid
       case 'compare':
         await vscode.commands.executeCommand('tinyml.compareModels', doc.uri);
         break;
+      case 'chooseBoard':
+        await vscode.commands.executeCommand(CHOOSE_BOARD_COMMAND);
+        break;
       case 'copy':
         await vscode.env.clipboard.writeText(msg.text);
         vscode.window.setStatusBarMessage(`Copied ${msg.rows} rows as ${msg.format === 'csv' ? 'CSV' : 'Markdown'}`, 4000);
@@ -261,5 +300,6 @@ export class ModelInspectorProvider implements vscode.CustomReadonlyEditorProvid
 
   dispose(): void {
     this.reports?.dispose();
+    this.fitSubscription?.dispose();
   }
 }
