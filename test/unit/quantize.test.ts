@@ -159,7 +159,8 @@ test('int8: a built conv + depthwise + fc + softmax model quantizes to the spec 
   assert.ok(acc.layers.every((l) => Number.isFinite(l.sqnrDb) && l.sqnrDb > 15), JSON.stringify(acc.layers.map((l) => l.sqnrDb)));
   assert.ok(result.report.sizeAfter < result.report.sizeBefore, `${result.report.sizeAfter} vs ${result.report.sizeBefore}`);
   assert.equal(result.report.tflm?.runs, true);
-  assert.ok((result.report.tflm?.arenaBytes ?? 0) > 0);
+  const arena = result.report.tflm?.arena;
+  assert.ok(arena && arena.minArenaBytes > 0 && arena.arenaUsedBytes > 0 && arena.recommendedArenaBytes >= arena.minArenaBytes);
 
   // The int8 model runs on the runtime with int8 in and out.
   const input = Int8Array.from({ length: 8 * 8 * 3 }, (_, i) => (i % 50) - 25);

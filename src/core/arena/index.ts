@@ -5,3 +5,4 @@ export { DEFAULT_ARENA_MARGIN_PERCENT } from './types';
 export { TARGETS, targetLayout, type TargetLayout } from './target-layout';
 export { OfflinePlanError, readOfflinePlan } from './offline-plan';
 export { KNOWN_CUSTOM_OPS } from './kernels';
+export * from './figures';

@@ -5,7 +5,8 @@
 import path from 'node:path';
 import type { ArenaEstimate } from '../arena';
 import type { ArenaAnalysis } from './arena-analysis';
-import { formatCount } from '../common/format';
+import { ARENA_GAP_EXPLANATION, arenaFigures } from '../arena/figures';
+import { formatBytesExact, formatCount, formatOperatorRef } from '../common/format';
 import { buildLabel, OVERSIZED_FACTOR } from './arena-check';
 import type { ArenaConstant } from './arena-constants';
 
@@ -23,9 +24,7 @@ const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
 
 function estimateTable(e: ArenaEstimate): string[] {
   const rows: Array<[string, number]> = [
-    ['**Required** (smallest arena `AllocateTensors()` accepts)', e.minArenaBytes],
-    [`**Recommended** (${e.marginPercent ? `+${e.marginPercent}%, ` : ''}rounded up to 16)`, e.recommendedArenaBytes],
-    ['`arena_used_bytes()`', e.arenaUsedBytes],
+    ...arenaFigures(e).map((f): [string, number] => [`**${f.label}**: ${escapeMarkdown(f.explanation)}`, f.bytes]),
     ['Head: activations and scratch (memory plan)', e.headBytes],
     ['Tail: persistent allocations', e.tailBytes],
   ];
@@ -36,7 +35,7 @@ function estimateTable(e: ArenaEstimate): string[] {
 function peakLine(e: ArenaEstimate): string | undefined {
   if (!e.peak) return undefined;
   const sg = e.peak.subgraph > 0 ? ` of subgraph ${e.peak.subgraph}` : '';
-  return `Peak at operator ${e.peak.operatorIndex} ${code(e.peak.opcode)}${sg}: ${formatCount(e.peak.bytes)} bytes of head in use ` +
+  return `Peak at operator ${code(formatOperatorRef(e.peak.operatorIndex, e.peak.opcode))}${sg}: ${formatCount(e.peak.bytes)} bytes of head in use ` +
     `(activations ${formatCount(e.breakdown.activationBytesAtPeak)}, scratch ${formatCount(e.breakdown.scratchBytesAtPeak)}).`;
 }
 
@@ -78,7 +77,7 @@ function verdict(c: ArenaConstant, e: ArenaEstimate): string {
   const v = c.value.value;
   if (v < e.minArenaBytes) {
     return `$(error) **Too small** by ${formatCount(e.minArenaBytes - v)} bytes: \`AllocateTensors()\` will fail. ` +
-      `Use ${formatCount(e.recommendedArenaBytes)} bytes.`;
+      `Use the recommended ${formatBytesExact(e.recommendedArenaBytes)}.`;
   }
   if (v > OVERSIZED_FACTOR * e.minArenaBytes) {
     return `$(info) **Enough, but more than twice what is needed**: ${formatCount(v - e.recommendedArenaBytes)} bytes of RAM could be freed.`;
@@ -95,7 +94,7 @@ export function arenaConstantMarkdown(c: ArenaConstant, a: ArenaAnalysis, ctx: R
   if (a.estimate?.ok) {
     const e = a.estimate.estimate;
     parts.push(verdict(c, e));
-    parts.push(estimateTable(e).join('\n'));
+    parts.push(estimateTable(e).join('\n'), escapeMarkdown(ARENA_GAP_EXPLANATION));
     const more = [peakLine(e), approximateLine(e)].filter((x): x is string => !!x);
     if (more.length) parts.push(more.join('  \n'));
   } else {
@@ -118,8 +117,8 @@ export function modelSymbolMarkdown(name: string, a: ArenaAnalysis, ctx: ReportC
   parts.push(...modelStatus(a));
   if (a.estimate?.ok) {
     const e = a.estimate.estimate;
-    parts.push(`Tensor arena: required **${formatCount(e.minArenaBytes)}** bytes, recommended **${formatCount(e.recommendedArenaBytes)}**.`);
-    parts.push(estimateTable(e).join('\n'));
+    parts.push(`Tensor arena: minimum **${formatBytesExact(e.minArenaBytes)}**, recommended **${formatBytesExact(e.recommendedArenaBytes)}**.`);
+    parts.push(estimateTable(e).join('\n'), escapeMarkdown(ARENA_GAP_EXPLANATION));
     const more = [peakLine(e), approximateLine(e)].filter((x): x is string => !!x);
     if (more.length) parts.push(more.join('  \n'));
   }
@@ -129,7 +128,7 @@ export function modelSymbolMarkdown(name: string, a: ArenaAnalysis, ctx: ReportC
     } else {
       const icon = { error: '$(error)', warning: '$(warning)', info: '$(info)' } as const;
       parts.push(['TFLite Micro compatibility:', ...a.problems.slice(0, 8).map((p) => {
-        const where = p.operatorIndex >= 0 ? `operator ${p.operatorIndex} ${code(p.opcode)}` : 'model';
+        const where = p.operatorIndex >= 0 ? `operator ${code(formatOperatorRef(p.operatorIndex, p.opcode))}` : 'model';
         return `- ${icon[p.severity]} ${where}: ${escapeMarkdown(p.message)}`;
       }), ...(a.problems.length > 8 ? [`- … and ${a.problems.length - 8} more`] : [])].join('\n'));
     }

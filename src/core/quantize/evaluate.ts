@@ -2,6 +2,7 @@
  * How much accuracy quantization cost: runs the float and the quantized model on held-out samples (both on the real
  * runtime, every intermediate exposed) and compares outputs and every intermediate tensor the two models share by name.
  */
+import { formatOperatorRef } from '../common/format';
 import type { Dataset } from '../data/dataset';
 import { BuiltinOperator, readModel, TensorType, builtinOperatorName, type Model, type Tensor } from '../tflite/index';
 import { ObservedModel } from './calibrate';
@@ -60,7 +61,7 @@ function pairedActivations(floatModel: Model, quantModel: Model): { f: number; q
       const q = qByName.get(ft.name);
       if (q === undefined) continue;
       seen.add(t);
-      pairs.push({ f: t, q, producer: `${builtinOperatorName(floatModel.operatorCodes[op.opcodeIndex]!.builtinCode)} #${i}` });
+      pairs.push({ f: t, q, producer: formatOperatorRef(i, builtinOperatorName(floatModel.operatorCodes[op.opcodeIndex]!.builtinCode)) });
     }
   });
   return pairs;

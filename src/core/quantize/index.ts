@@ -22,3 +22,4 @@ export type {
 export { asymmetricParams, sqnr } from './quant-math';
 export { formatQuantizationReport, recipeLabel } from './report-text';
 export { SQNR_FLOOR_DB } from './types';
+export { quantizedFileName, reportFileNames } from './output-names';

@@ -1,3 +1,5 @@
+import type { ArenaFigureSource } from '../arena/figures';
+import type { DatasetSplit } from '../data/dataset';
 /** Options, progress hooks and results of quantizeModel / evaluateQuantization. */
 import type { Dataset } from '../data/dataset';
 import type { Model } from '../tflite/model';
@@ -34,6 +36,14 @@ export interface QuantizeOptions {
   heldOut?: Dataset;
   /** Names the model in messages, e.g. its file name. */
   modelName?: string;
+  /** Margin of the recommended arena in the report (`--margin`, `tinyml.arena.marginPercent`). Default 20. */
+  marginPercent?: number;
+}
+
+export interface QuantizedArena extends ArenaFigureSource {
+  target: string;
+  kernels: string;
+  exact: boolean;
 }
 
 /** One full-integer quantization recipe. */
@@ -143,7 +153,11 @@ export interface QuantizationReport {
   io: 'int8' | 'float';
   /** Present when the source model was not all float. Accuracy is then measured against the source model as given. */
   sourceInt8?: SourceInt8Report;
-  calibration?: { method: RangeMethod; samples: number; source: string; forwardMs: number; /** Samples per runtime call. */ batch: number };
+  calibration?: {
+    method: RangeMethod; samples: number; source: string; forwardMs: number; /** Samples per runtime call. */ batch: number;
+    /** When the held-out samples were split off the calibration data: what the user gave and how it was split. */
+    split?: DatasetSplit;
+  };
   /** The full-integer recipe used and, when it was chosen automatically, the score of every alternative. */
   recipe?: RecipeReport;
   sizeBefore: number;
@@ -152,7 +166,7 @@ export interface QuantizationReport {
   activations: TensorReport[];
   accuracy?: AccuracyReport;
   /** What TFLite Micro can do with the result, when that analysis is available. */
-  tflm?: { runs: boolean; notes: string[]; arenaBytes?: number };
+  tflm?: { runs: boolean; notes: string[]; /** The three arena figures (core/arena/figures.ts) on the default build. */ arena?: QuantizedArena };
   totalMs: number;
 }
 

@@ -4,8 +4,10 @@
  * tests check the wording and the ranking without an editor.
  */
 import path from 'node:path';
+import { arenaFiguresLine } from '../../core/arena/figures';
+import { formatBytes } from '../../core/common/format';
 import type { DatasetCandidate, DatasetErrorKind } from '../../core/data/index';
-import type { QuantizationReport, QuantizeMode, RangeMethod } from '../../core/quantize/index';
+import { quantizedFileName, type QuantizationReport, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
 
 export interface Choice<T> {
   value: T;
@@ -77,10 +79,9 @@ export const METHOD_CHOICES: readonly Choice<RecipeChoice>[] = [
   { value: 'mse', label: 'MSE-optimal', description: 'least quantization error', detail: 'Ranges that minimize the mean squared quantization error of each activation.' },
 ];
 
-/** `<name>_int8.tflite` (`_int16x8`, `_float16`, `_dynamic`) next to the source model. */
+/** `<name>_int8.tflite` (`_int16x8`, `_float16`, `_dynamic`) next to the source model, named by core/quantize. */
 export function defaultOutputFile(modelFile: string, mode: QuantizeMode): string {
-  const base = path.basename(modelFile).replace(/\.tflite$/i, '');
-  return path.join(path.dirname(modelFile), `${base}_${mode}.tflite`);
+  return path.join(path.dirname(modelFile), quantizedFileName(path.basename(modelFile), mode));
 }
 
 /** A dataset candidate from one of the workspace folders. */
@@ -126,16 +127,15 @@ export function datasetFix(kind: DatasetErrorKind): string {
   }
 }
 
-const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 const db = (x: number) => (x === Infinity ? 'exact' : `${x.toFixed(1)} dB`);
 
 /** The notification after a run: file, sizes, the worst output SQNR, and whether TFLite Micro can run it. */
 export function resultSummary(outputFile: string, report: QuantizationReport): string {
-  const parts = [`Wrote ${path.basename(outputFile)}: ${kb(report.sizeBefore)} → ${kb(report.sizeAfter)}`];
+  const parts = [`Wrote ${path.basename(outputFile)}: ${formatBytes(report.sizeBefore)} → ${formatBytes(report.sizeAfter)}`];
   const outputs = report.accuracy?.outputs ?? [];
   if (outputs.length) parts.push(`output SQNR ${db(Math.min(...outputs.map((o) => o.sqnrDb)))} on ${report.accuracy!.samples} held-out samples`);
   if (!runsOnTflm(report.mode)) parts.push(`${report.mode === 'dynamic' ? 'dynamic-range' : 'float16'} model: ${NOT_FOR_TFLM}`);
   else if (report.tflm && !report.tflm.runs) parts.push('TFLite Micro cannot run it as is (see the report)');
-  else if (report.tflm?.arenaBytes) parts.push(`TFLite Micro arena ≈ ${report.tflm.arenaBytes} bytes`);
+  else if (report.tflm?.arena) parts.push(`arena: ${arenaFiguresLine(report.tflm.arena)}`);
   return parts.join(' · ');
 }

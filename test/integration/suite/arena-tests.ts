@@ -135,7 +135,7 @@ export function arenaTests(): TestCase[] {
         const warning = await waitFor('the arena warning', () => arenaDiagnostic(doc.uri, 'arena-too-small'));
         assert.equal(warning.severity, e.exact ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning, 'AllocateTensors() will fail: an error when the estimate is exact');
         assert.equal(doc.getText(warning.range), 'kTensorArenaSize');
-        assert.match(warning.message, new RegExp(`needs ${fmt(e.minArenaBytes)} bytes on cortex-m`));
+        assert.match(warning.message, new RegExp(`minimum arena of \\S+ \\(${fmt(e.minArenaBytes)} bytes \\([\\d.]+ KiB\\) on cortex-m`));
 
         const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, warning.range);
         const fix = actions.find((a) => a.title.includes('recommended size'));
