@@ -94,9 +94,13 @@ export class OverviewView implements PageView {
     } else {
       const a = d.arena.estimate;
       this.arenaFacts.replaceChildren(el('dl', { class: 'facts' },
-        ...arenaFigures(a).map((f) => fact(f.label, formatBytes(f.bytes), `${formatBytesExact(f.bytes)}: ${f.explanation} (${a.target}, ${a.kernels} kernels)`)),
-        fact('of which head', formatBytes(a.headBytes), 'activations and scratch buffers at the peak of the memory plan'),
-        fact('of which tail', formatBytes(a.tailBytes), 'persistent allocations: tensor structs, quantization data, kernel data'),
+        ...arenaFigures(a).flatMap((f) => [
+          fact(f.label, formatBytes(f.bytes), `${formatBytesExact(f.bytes)}: ${f.explanation} (${a.target}, ${a.kernels} kernels)`),
+          ...(f.key === 'used' ? [
+            fact('· head', formatBytes(a.headBytes), 'activations and scratch buffers: the memory plan'),
+            fact('· tail', formatBytes(a.tailBytes), 'persistent allocations: tensor structs, quantization data, kernel data'),
+          ] : []),
+        ]),
         fact('Peak at', a.peak ? formatOperatorRef(a.peak.operatorIndex, a.peak.opcode) : '—'),
         fact('Estimate', a.exact ? 'exact' : `approximate (${a.unknownKernels.length} kernels not modelled)`),
       ), el('p', { class: 'muted' }, ARENA_GAP_EXPLANATION));

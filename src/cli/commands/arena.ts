@@ -63,11 +63,14 @@ function formatText(file: string, e: ArenaEstimate, problems: TflmProblem[]): st
   const build = `${e.target}, ${e.kernels}${e.kernels === 'cmsis-nn' ? ` (${e.isa})` : ''}`;
   lines.push(`${file} — TFLite Micro tensor arena (${build})`);
   lines.push('');
-  for (const f of arenaFigures(e)) lines.push(`  ${f.label.toLowerCase().padEnd(28)}  ${fmt(f.bytes).padStart(9)} bytes  ${f.explanation}`);
-  lines.push(`    of which head               ${fmt(e.headBytes).padStart(9)} bytes  activations and scratch buffers (memory plan)`);
-  lines.push(`    of which tail               ${fmt(e.tailBytes).padStart(9)} bytes  persistent allocations`);
-  for (const [category, bytes] of Object.entries(e.breakdown.tail)) {
-    if (bytes) lines.push(`      ${category.padEnd(26)}${fmt(bytes).padStart(9)}`);
+  for (const f of arenaFigures(e)) {
+    lines.push(`  ${f.label.toLowerCase().padEnd(28)}  ${fmt(f.bytes).padStart(9)} bytes  ${f.explanation}`);
+    if (f.key !== 'used') continue;
+    lines.push(`    head                        ${fmt(e.headBytes).padStart(9)} bytes  activations and scratch buffers (memory plan)`);
+    lines.push(`    tail                        ${fmt(e.tailBytes).padStart(9)} bytes  persistent allocations`);
+    for (const [category, bytes] of Object.entries(e.breakdown.tail)) {
+      if (bytes) lines.push(`      ${category.padEnd(26)}${fmt(bytes).padStart(9)}`);
+    }
   }
   if (e.peak) lines.push(`  peak at operator ${formatOperatorRef(e.peak.operatorIndex, e.peak.opcode)}: ${fmt(e.peak.bytes)} bytes of head in use`);
   if (!e.exact) {

@@ -23,12 +23,13 @@ export function escapeMarkdown(text: string): string {
 const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
 
 function estimateTable(e: ArenaEstimate): string[] {
-  const rows: Array<[string, number]> = [
-    ...arenaFigures(e).map((f): [string, number] => [`**${f.label}**: ${escapeMarkdown(f.explanation)}`, f.bytes]),
-    ['Head: activations and scratch (memory plan)', e.headBytes],
-    ['Tail: persistent allocations', e.tailBytes],
-  ];
-  for (const [category, bytes] of Object.entries(e.breakdown.tail)) if (bytes) rows.push([`&nbsp;&nbsp;· tail ${category}`, bytes]);
+  const rows: Array<[string, number]> = [];
+  for (const f of arenaFigures(e)) {
+    rows.push([`**${f.label}**: ${escapeMarkdown(f.explanation)}`, f.bytes]);
+    if (f.key !== 'used') continue;
+    rows.push(['&nbsp;&nbsp;head: activations and scratch (memory plan)', e.headBytes], ['&nbsp;&nbsp;tail: persistent allocations', e.tailBytes]);
+    for (const [category, bytes] of Object.entries(e.breakdown.tail)) if (bytes) rows.push([`&nbsp;&nbsp;&nbsp;&nbsp;· ${category}`, bytes]);
+  }
   return [`| ${escapeMarkdown(buildLabel(e))} | bytes |`, '|:--|--:|', ...rows.map(([label, bytes]) => `| ${label} | ${formatCount(bytes)} |`)];
 }
 
