@@ -3,13 +3,13 @@
  * are imported inside handlers, so activation stays within a few milliseconds.
  */
 import * as vscode from 'vscode';
-import type { RenderReport, RevealTarget } from '../protocol/inspector';
+import type { InspectorAction, RenderReport, RevealTarget } from '../protocol/inspector';
 import { registerArenaFeatures } from './arena/register';
 import { registerLog } from './common/log';
 import { isTestRun } from './common/test-mode';
 import { inspectModel } from './commands/inspect-model';
 import { registerExportCommands } from './export/register';
-import { INSPECTOR_VIEW_TYPE, ModelInspectorProvider, type InspectorHostTimings } from './inspector/model-inspector-provider';
+import { INSPECTOR_VIEW_TYPE, ModelInspectorProvider, runAction, type InspectorActionTestArgs, type InspectorHostTimings } from './inspector/model-inspector-provider';
 import { InspectorRenderReports } from './inspector/render-reports';
 import { registerQuantizeCommand } from './quantize/register';
 
@@ -27,6 +27,8 @@ export interface TinymlApi {
   revealInInspector(uri: vscode.Uri, target: RevealTarget): Promise<RenderReport>;
   /** How long the inspector's last load of `uri` blocked the extension host, step by step. */
   inspectorHostTimings(uri: vscode.Uri): InspectorHostTimings | undefined;
+  /** Runs an inspector action bar button for `uri` as a click does, with the dialogs' answers given. */
+  runInspectorAction(uri: vscode.Uri, action: InspectorAction, answers: InspectorActionTestArgs): Promise<unknown>;
 }
 
 export function activate(context: vscode.ExtensionContext): TinymlApi | undefined {
@@ -54,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): TinymlApi | undefine
     onDidInspectorRender: reports.onDidRender,
     revealInInspector: (uri, target) => reports.reveal(uri, inspector.webviews(uri), target),
     inspectorHostTimings: (uri) => inspector.hostTimings(uri),
+    runInspectorAction: (uri, action, answers) => runAction(uri, action, answers),
   };
 }
 

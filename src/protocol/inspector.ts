@@ -8,11 +8,18 @@ import type { ModelSummary } from '../core/analysis/summary';
 import type { InspectorDetails, InspectorView, SubgraphView } from '../core/inspector/view';
 import type { WeightStats } from '../core/inspector/weight-stats';
 import type { ChannelQuant } from '../core/inspector/tables';
+import type { SavedQuantizationReport } from '../core/quantize/saved-report';
 
-export type { ModelSummary, InspectorDetails, InspectorView, SubgraphView, WeightStats, ChannelQuant };
+export type { ModelSummary, InspectorDetails, InspectorView, SubgraphView, WeightStats, ChannelQuant, SavedQuantizationReport };
 
 /** The inspector's tabs; their order on the page is webview/lib/view-names.ts. */
-export type ViewName = 'overview' | 'operators' | 'tensors' | 'graph' | 'weights' | 'memory';
+export type ViewName = 'overview' | 'operators' | 'tensors' | 'graph' | 'weights' | 'memory' | 'quantization';
+
+/**
+ * What the inspector's action bar offers (the extension decides which apply): Quantize… on a float model, Export to
+ * C… on an integer model, Compare with… on any model, Reopen in Text Editor on a file that is not a valid model.
+ */
+export type InspectorAction = 'quantize' | 'export' | 'compare' | 'reopenText';
 
 /** Something to show: used by "reveal" requests from the extension (and its tests) and by click-through in the page. */
 export interface RevealTarget {
@@ -30,9 +37,15 @@ export interface RevealTarget {
 
 /** Extension -> webview. */
 export type InspectorMessage =
-  | { type: 'model'; fileName: string; version: number; view: InspectorView }
+  | {
+    type: 'model'; fileName: string; version: number; view: InspectorView;
+    /** The actions that apply to this model, in bar order. */
+    actions?: InspectorAction[];
+    /** The quantization report saved beside the model (`<name>.report.json`): the Quantization tab shows it. */
+    report?: SavedQuantizationReport;
+  }
   | { type: 'details'; version: number; details: InspectorDetails }
-  | { type: 'error'; fileName: string; version: number; title: string; message: string }
+  | { type: 'error'; fileName: string; version: number; title: string; message: string; actions?: InspectorAction[] }
   | { type: 'weights'; subgraph: number; tensor: number; stats?: WeightStats; error?: string }
   | { type: 'channels'; subgraph: number; tensor: number; quant?: ChannelQuant }
   | { type: 'reveal'; target: RevealTarget };
@@ -65,6 +78,10 @@ export interface RenderReport {
   weights?: { tensor: number; count: number; bins: number; min: string; max: string };
   /** Arena figures shown (overview), empty until the details arrive. */
   arenaText: string;
+  /** Labels of the action bar's buttons. */
+  actions?: string[];
+  /** The Quantization tab: its per-layer bars, scatter points and recipe rows drawn (when the tab was built). */
+  quantization?: { layerBars: number; scatterPoints: number; recipeRows: number; text: string };
   /** Elements in the page that did not come from our own code: <script>, <img>, <iframe>, on* attributes. */
   foreignElements: number;
   /** Text of the error panel, empty for a summary. */
@@ -81,4 +98,5 @@ export type WebviewMessage =
   | { type: 'rendered'; report: RenderReport }
   | { type: 'weights'; subgraph: number; tensor: number }
   | { type: 'channels'; subgraph: number; tensor: number }
-  | { type: 'copy'; format: 'markdown' | 'csv'; text: string; rows: number };
+  | { type: 'copy'; format: 'markdown' | 'csv'; text: string; rows: number }
+  | { type: 'action'; action: InspectorAction };

@@ -6,7 +6,7 @@ import { reportFileNames } from '../../src/core/quantize';
 import type { DatasetErrorKind } from '../../src/core/data/index';
 import type { QuantizationReport } from '../../src/core/quantize/index';
 import {
-  datasetFix, datasetItems, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, resultSummary, runsOnTflm,
+  confirmationText, datasetFix, datasetItems, defaultChoices, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, resultSummary, runsOnTflm,
   type FolderCandidate,
 } from '../../src/extension/quantize/quantize-ui';
 
@@ -93,4 +93,32 @@ test('result line: sizes, worst output SQNR, and TFLite Micro status (cannot run
   assert.match(resultSummary('ae_dynamic.tflite', report('dynamic', { tflm: { runs: false, notes: [] } })), /dynamic-range model: TFLite Micro cannot run it$/);
   assert.match(resultSummary('ae_float16.tflite', report('float16')), /float16 model: TFLite Micro cannot run it$/);
   assert.match(resultSummary('x_int8.tflite', report('int8', { tflm: { runs: false, notes: ['CUSTOM #2'] } })), /TFLite Micro cannot run it as is/);
+});
+
+test('one step: the recommended defaults take data checked to fit, the last choices where they still apply', () => {
+  const fits = candidate('data/a.npy', true, 5);
+  const better = candidate('data/b.npy', true, 9);
+  const misfit = candidate('data/c.npy', false, 99);
+  assert.deepEqual(defaultChoices([fits, better, misfit], undefined), { mode: 'int8', io: 'int8', calibration: 'auto', data: better.path });
+  assert.equal(defaultChoices([misfit], undefined).data, undefined, 'data that does not fit is never a default');
+  const last = { mode: 'int8' as const, io: 'float' as const, calibration: 'minmax' as const, data: fits.path };
+  assert.deepEqual(defaultChoices([fits, better], last), last, 'the last data, while it still fits');
+  assert.equal(defaultChoices([better], last).data, better.path, 'the last data is gone: the best that fits');
+  assert.deepEqual(defaultChoices([], { mode: 'dynamic', io: 'int8', calibration: 'auto' }), { mode: 'dynamic', io: 'float', calibration: 'auto' });
+});
+
+test('one step: the confirmation shows every default and what it writes and replaces', () => {
+  const t = confirmationText({
+    model: path.join('m', 'hello_world_float.tflite'), output: path.join('m', 'hello_world_int8.tflite'),
+    choices: { mode: 'int8', io: 'int8', calibration: 'auto', data: 'x' }, data: { shown: 'data/x.npy', detail: 'npy [108, 1] float32: 108 samples' },
+    replaces: [path.join('m', 'hello_world_int8.tflite')], reportFiles: ['hello_world_int8.report.json', 'hello_world_int8.report.md'],
+  });
+  assert.equal(t.message, 'Quantize hello_world_float.tflite → hello_world_int8.tflite?');
+  assert.equal(t.detail, [
+    'Mode: int8 (full integer), int8 inputs and outputs',
+    'Recipe: Recommended (automatic)',
+    'Calibration data: data/x.npy (npy [108, 1] float32: 108 samples); 20% held out for the accuracy report',
+    'Writes: hello_world_int8.tflite and its report hello_world_int8.report.json + hello_world_int8.report.md, beside the model',
+    'Replaces: hello_world_int8.tflite',
+  ].join('\n'));
 });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { holdOutForReport, loadDataset, type Dataset, type DatasetOptions, type InputSpec } from '../../core/data/index';
 import { checkOutputs, writeFilesSafely, type OutputFile } from '../../core/io/safe-write';
-import { checkQuantizable, formatQuantizationReport, quantizedFileName, quantizeModel, type QuantizeMode, type QuantizeOptions, type RangeMethod } from '../../core/quantize/index';
+import { checkQuantizable, formatQuantizationReport, quantizedFileName, quantizeModel, savedReportJson, type QuantizeMode, type QuantizeOptions, type RangeMethod } from '../../core/quantize/index';
 import { tensorTypeName, type Model } from '../../core/tflite/index';
 import { DEFAULT_ARENA_MARGIN_PERCENT } from '../../core/arena/types';
 import { nonNegativeNumber, oneOf, parseCommand } from '../args';
@@ -148,7 +148,7 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
     },
   });
   const warnings = [...loadWarnings, ...result.warnings];
-  const reportJson = JSON.stringify({ model: modelPath, output: out, ...result.report, warnings }, null, 2) + '\n';
+  const reportJson = savedReportJson({ model: modelPath, output: out, report: result.report, warnings });
   outputs[0]!.contents = result.bytes;
   if (values.report) outputs[1]!.contents = reportJson;
   await writeFilesSafely(outputs, writeOptions);

@@ -8,7 +8,7 @@ import { BuiltinOperator, readModel, TensorType, builtinOperatorName, type Model
 import { ObservedModel } from './calibrate';
 import { QuantizeError, throwIfAborted } from './errors';
 import { checkDataset, toFloat } from './tensor-io';
-import type { AccuracyReport, LayerAccuracy, OutputAccuracy, QuantizeHooks } from './types';
+import { OUTPUT_POINTS, type AccuracyReport, type LayerAccuracy, type OutputAccuracy, type QuantizeHooks } from './types';
 
 /** Running signal and noise power of an approximation, for SQNR. */
 export class ErrorAccumulator {
@@ -67,6 +67,18 @@ function pairedActivations(floatModel: Model, quantModel: Model): { f: number; q
   return pairs;
 }
 
+/** Adds up to `perSample` evenly spaced (reference, quantized) pairs of one sample, up to OUTPUT_POINTS in all. */
+function samplePoints(into: { reference: number[]; quantized: number[] }, f: Float32Array, q: Float32Array, perSample: number): void {
+  const n = Math.min(f.length, q.length);
+  const take = Math.min(n, perSample, OUTPUT_POINTS - into.reference.length);
+  const round = (v: number): number => (Number.isFinite(v) ? Number(v.toPrecision(5)) : 0);
+  for (let j = 0; j < take; j++) {
+    const i = Math.floor((j * n) / take);
+    into.reference.push(round(f[i]!));
+    into.quantized.push(round(q[i]!));
+  }
+}
+
 /** One output of class scores: produced by SOFTMAX (or LOGISTIC over several classes). */
 function isClassifier(model: Model): boolean {
   const sg = model.subgraphs[0]!;
@@ -99,6 +111,8 @@ export async function evaluateQuantization(floatBytes: Uint8Array, quantBytes: U
   try {
     quantRun = await ObservedModel.load(quantModel, pairs.map((p) => p.q), 'the quantized model');
     const outputs = fsg.outputs.map(() => new ErrorAccumulator());
+    const points = fsg.outputs.map(() => ({ reference: [] as number[], quantized: [] as number[] }));
+    const perSample = Math.max(1, Math.ceil(OUTPUT_POINTS / Math.max(1, heldOut.samples.length)));
     const layers = pairs.map(() => new ErrorAccumulator());
     let agree = 0;
     const classifier = isClassifier(floatModel);
@@ -111,7 +125,12 @@ export async function evaluateQuantization(floatBytes: Uint8Array, quantBytes: U
       floatRun.run(sample, (t, v) => { if (fIndex.has(t) || fsg.outputs.includes(t)) fVals.set(t, toFloat(fsg.tensors[t]!, v)); });
       const qVals = new Map<number, Float32Array>();
       quantRun.run(sample, (t, v) => { if (qIndex.has(t) || qsg.outputs.includes(t)) qVals.set(t, toFloat(qsg.tensors[t]!, v)); });
-      fsg.outputs.forEach((t, k) => outputs[k]!.add(fVals.get(t)!, qVals.get(qsg.outputs[k]!)!));
+      fsg.outputs.forEach((t, k) => {
+        const f = fVals.get(t)!;
+        const q = qVals.get(qsg.outputs[k]!)!;
+        outputs[k]!.add(f, q);
+        samplePoints(points[k]!, f, q, perSample);
+      });
       pairs.forEach((p, k) => layers[k]!.add(fVals.get(p.f)!, qVals.get(p.q)!));
       if (classifier && argMax(fVals.get(fsg.outputs[0]!)!) === argMax(qVals.get(qsg.outputs[0]!)!)) agree++;
       hooks.onProgress?.(i + 1, heldOut.samples.length, 'evaluating');
@@ -122,6 +141,7 @@ export async function evaluateQuantization(floatBytes: Uint8Array, quantBytes: U
       sqnrDb: outputs[k]!.sqnrDb(),
       maxAbsError: outputs[k]!.maxAbs,
       meanAbsError: outputs[k]!.sumAbs / Math.max(1, outputs[k]!.count),
+      points: points[k]!,
     }]));
     const layerReports: LayerAccuracy[] = pairs.map((p, k) => ({
       tensor: fsg.tensors[p.f]!.name,

@@ -23,3 +23,4 @@ export { asymmetricParams, sqnr } from './quant-math';
 export { formatQuantizationReport, recipeLabel } from './report-text';
 export { SQNR_FLOOR_DB } from './types';
 export { quantizedFileName, reportFileNames } from './output-names';
+export { parseSavedReport, savedReportJson, type SavedQuantizationReport } from './saved-report';

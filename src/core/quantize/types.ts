@@ -84,7 +84,15 @@ export interface OutputAccuracy {
   sqnrDb: number;
   maxAbsError: number;
   meanAbsError: number;
+  /**
+   * A sample of (reference, quantized) output value pairs from the held-out run, at most OUTPUT_POINTS, spread over
+   * the samples and the output's elements: what the inspector's scatter plot draws.
+   */
+  points?: { reference: number[]; quantized: number[] };
 }
+
+/** Value pairs kept per output for the scatter plot. */
+export const OUTPUT_POINTS = 400;
 
 export interface LayerAccuracy {
   /** Tensor name (shared by the float and the quantized model). */

@@ -139,3 +139,41 @@ export function resultSummary(outputFile: string, report: QuantizationReport): s
   else if (report.tflm?.arena) parts.push(`arena: ${arenaFiguresLine(report.tflm.arena)}`);
   return parts.join(' · ');
 }
+
+/** The choices of one run, remembered per workspace (workspaceState) as the next run's defaults. */
+export interface QuantizeChoices {
+  mode: QuantizeMode;
+  io: 'int8' | 'float';
+  calibration: RecipeChoice;
+  /** Calibration data (absolute path); none for modes without calibration. */
+  data?: string;
+}
+
+/** The recommended run: int8, integer I/O, the automatic recipe; the last choices where they still apply. */
+export function defaultChoices(candidates: readonly FolderCandidate[], last: QuantizeChoices | undefined): QuantizeChoices {
+  const mode = last?.mode ?? 'int8';
+  const base: QuantizeChoices = { mode, io: last?.io ?? 'int8', calibration: last?.calibration ?? 'auto' };
+  if (!needsCalibration(mode)) return { mode, io: 'float', calibration: 'auto' };
+  // Data that was checked to fit this model: the last data if it is one of them, else the best ranked.
+  const fitting = candidates.filter((c) => c.fits === true);
+  const data = fitting.find((c) => c.path === last?.data) ?? [...fitting].sort((a, b) => b.score - a.score || a.relativePath.localeCompare(b.relativePath))[0];
+  return data ? { ...base, data: data.path } : base;
+}
+
+/** What the one confirmation says: every default, the files it writes and those it replaces. */
+export function confirmationText(o: {
+  model: string; output: string; choices: QuantizeChoices; data?: { shown: string; detail: string }; replaces: readonly string[]; reportFiles: readonly string[];
+}): { message: string; detail: string } {
+  const c = o.choices;
+  const modeLabel = MODE_CHOICES.find((m) => m.value === c.mode)?.label ?? c.mode;
+  const lines = [
+    `Mode: ${modeLabel}${needsCalibration(c.mode) ? `, ${ioChoices(c.mode).find((i) => i.value === c.io)?.label ?? c.io}` : ''}`,
+    ...(needsCalibration(c.mode) ? [
+      `Recipe: ${METHOD_CHOICES.find((m) => m.value === c.calibration)?.label ?? c.calibration}`,
+      `Calibration data: ${o.data ? `${o.data.shown} (${o.data.detail}); 20% held out for the accuracy report` : 'none'}`,
+    ] : []),
+    `Writes: ${path.basename(o.output)} and its report ${o.reportFiles.map((f) => path.basename(f)).join(' + ')}, beside the model`,
+    ...(o.replaces.length ? [`Replaces: ${o.replaces.map((f) => path.basename(f)).join(', ')}`] : []),
+  ];
+  return { message: `Quantize ${path.basename(o.model)} → ${path.basename(o.output)}?`, detail: lines.join('\n') };
+}
