@@ -402,6 +402,44 @@ export function inspectorTests(): { tests: TestCase[]; measurements: { activatio
         console.log(`    pose_landmark_heavy after the paint: arena estimate ${after?.arenaMs?.toFixed(1)} ms, TFLM check ${after?.tflmMs?.toFixed(1)} ms`);
       },
     },
+    {
+      name: 'inspector actions: Quantize… and Compare with… on a float model, Export to C… on an int8 one, Reopen in Text Editor on an invalid file; each runs',
+      timeoutMs: 60_000,
+      fn: async () => {
+        const api = await activated();
+        const float = workspaceFile(WORKSPACE_FILES.builtModel);
+        const painted = await openAndPaint(api, float);
+        assert.deepEqual(painted.report.actions, ['Quantize…', 'Compare with…']);
+        // Compare with…: the other model opens in an inspector beside this one.
+        const other = workspaceFile(WORKSPACE_FILES.floatModel);
+        requireFile(other);
+        const otherPaint = nextReport(api, other, (r) => r.reason === 'paint');
+        await api.runInspectorAction(float, 'compare', { compareWith: other });
+        await otherPaint;
+        const groups = vscode.window.tabGroups.all.filter((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputCustom && t.input.uri.toString() === other.toString()));
+        const own = vscode.window.tabGroups.all.filter((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputCustom && t.input.uri.toString() === float.toString()));
+        assert.ok(groups.length && own.length && groups[0] !== own[0], 'the second model is in the group beside');
+        await closeInspectorTabs(other);
+        // Quantize…: the same command as the menu, for this model (dynamic range needs no data).
+        const q = await api.runInspectorAction(float, 'quantize', { commandArgs: { model: float, mode: 'dynamic', ifExists: 'overwrite' } }) as { status: string; output: string };
+        assert.equal(q.status, 'written');
+        assert.equal(path.basename(q.output), 'built_cnn_dynamic.tflite');
+        await closeInspectorTabs(vscode.Uri.file(q.output));
+        // An int8 model offers Export to C…
+        const int8 = copyIntoWorkspace('../shared/models/tflm/examples/hello_world/hello_world_int8.tflite', 'hello_world_int8.tflite');
+        assert.deepEqual((await openAndPaint(api, int8)).report.actions, ['Export to C…', 'Compare with…']);
+        await closeInspectorTabs(int8);
+        // An invalid file: the error page offers Reopen in Text Editor, which opens the bytes in the default editor.
+        const corrupt = workspaceFile(WORKSPACE_FILES.corruptModel);
+        const bad = await openAndPaint(api, corrupt);
+        assert.equal(bad.report.kind, 'error');
+        assert.deepEqual(bad.report.actions, ['Reopen in Text Editor']);
+        await api.runInspectorAction(corrupt, 'reopenText', {});
+        await waitFor('the file in a text editor', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+          .find((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === corrupt.toString()));
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      },
+    },
   ];
   return { tests, measurements };
 }
