@@ -272,8 +272,8 @@ export function exportTests(): TestCase[] {
         const running = vscode.commands.executeCommand<ExportCommandResult>('tinyml.exportModel', vscode.Uri.file(model));
         const result = await untilSettled('the one confirmation to write', running, () => vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'), 40_000);
         assert.equal(result?.applied, true, `one step: ${result?.reason}`);
-        assert.equal(result.rootFsPath, p.at(''), 'the project the model is in');
-        assert.ok(GENERATED.every((rel) => fs.existsSync(p.at(rel))), 'array, header and runner written');
+        assert.equal(result.rootFsPath, workspaceRoot());
+        assert.ok(GENERATED.every((rel) => fs.existsSync(p.at(rel))), 'array, header and runner written into the PlatformIO project the model is in');
         assert.equal(result.floatModel, undefined, 'an int8 model is not warned about');
         // A float model: the warning comes before anything else; "Quantize First…" exports nothing.
         const { uri } = p.writeModel(2);
