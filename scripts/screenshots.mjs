@@ -102,15 +102,22 @@ async function shoot(theme) {
     await sleep(2500); // the extension host finishes starting
     await page.keyboard.press('Control+b'); // hide the side bar: more room for the inspector
     await sleep(300);
-    await page.keyboard.press('Control+Shift+p');
-    await page.waitForSelector('.quick-input-widget input', { timeout: 15_000 });
-    await page.keyboard.type('TinyML: Inspect Model');
-    await sleep(1000);
+    // The palette lists our command once the extension's contributions are in: try until it does.
+    for (let attempt = 0; ; attempt++) {
+      await page.keyboard.press('F1');
+      await page.waitForSelector('.quick-input-widget input', { timeout: 15_000 });
+      await page.keyboard.type('TinyML: Inspect Model');
+      const found = await page.waitForSelector('.quick-input-list .monaco-list-row[aria-label^="TinyML: Inspect Model"]', { timeout: 5000 }).then(() => true, () => false);
+      if (found) break;
+      if (attempt === 10) throw new Error('the command palette does not list TinyML: Inspect Model');
+      await page.keyboard.press('Escape');
+      await sleep(1000);
+    }
     await page.keyboard.press('Enter');
-    // The command's QuickPick lists the workspace's models: take ours.
-    await sleep(1500);
+    // The command's QuickPick lists the workspace's models (activating the extension first): take ours.
     await page.keyboard.type(path.basename(model));
-    await sleep(800);
+    await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${path.basename(model)}"]`, { timeout: 30_000 });
+    await sleep(500);
     const opened = Date.now();
     await page.keyboard.press('Enter');
     const frame = await inspectorFrame(page, 30_000).catch(async (err) => {

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { main } from '../../src/cli/main';
-import { ARENA_FIGURE_LABELS, ARENA_GAP_EXPLANATION, arenaFigures, estimateArena, recommendedArenaSize } from '../../src/core/arena';
+import { ARENA_FIGURE_LABELS, ARENA_GAP_EXPLANATION, arenaFigures, arenaGapNote, estimateArena, recommendedArenaSize } from '../../src/core/arena';
 import { formatBytesExact, formatCount, formatOperatorRef } from '../../src/core/common/format';
 import { analyzeArena } from '../../src/core/firmware/arena-analysis';
 import { arenaFindings } from '../../src/core/firmware/arena-check';
@@ -105,6 +105,8 @@ test('the figures are minimum, used after allocation, recommended, each with one
   assert.match(f[1]!.explanation, /arena_used_bytes\(\)/);
   assert.equal(f[2]!.explanation, 'minimum + 20% margin, rounded up to 16 bytes');
   assert.equal(recommendedArenaSize(1068, 0), 1072);
+  assert.equal(arenaGapNote({ minArenaBytes: 1068, arenaUsedBytes: 676, recommendedArenaBytes: 1296, marginPercent: 20 }), ARENA_GAP_EXPLANATION);
+  assert.equal(arenaGapNote({ minArenaBytes: 4096, arenaUsedBytes: 4096, recommendedArenaBytes: 4928, marginPercent: 20 }), undefined, 'no gap, nothing to explain');
   assert.equal(formatBytesExact(676), '676 bytes');
   assert.equal(formatBytesExact(1296), '1,296 bytes (1.27 KiB)');
   assert.equal(formatOperatorRef(4, 'CONV_2D'), '#4 CONV_2D');

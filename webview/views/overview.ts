@@ -1,6 +1,6 @@
 /** Overview: what decides whether the model fits a microcontroller, on one screen. */
 import { formatBytes, formatBytesExact, formatCount, formatOperatorRef, formatReal, formatShape } from '../../src/core/common/format';
-import { ARENA_GAP_EXPLANATION, arenaFigures } from '../../src/core/arena/figures';
+import { arenaFigures, arenaGapNote } from '../../src/core/arena/figures';
 import type { IoTensorSummary } from '../../src/core/analysis/summary';
 import { el, linkButton, svg, type Child } from '../dom';
 import type { PageContext, PageView } from '../context';
@@ -103,7 +103,7 @@ export class OverviewView implements PageView {
         ]),
         fact('Peak at', a.peak ? formatOperatorRef(a.peak.operatorIndex, a.peak.opcode) : '—'),
         fact('Estimate', a.exact ? 'exact' : `approximate (${a.unknownKernels.length} kernels not modelled)`),
-      ), el('p', { class: 'muted' }, ARENA_GAP_EXPLANATION));
+      ), arenaGapNote(a) ? el('p', { class: 'muted' }, arenaGapNote(a)!) : '');
     }
     const errors = d.tflm.filter((p) => p.severity === 'error').length;
     const title = d.tflm.length === 0 ? 'No TFLite Micro compatibility problems found'

@@ -3,7 +3,7 @@
  * bars (where the error comes from), a scatter of float vs quantized output values on the held-out samples, the
  * recipe and its alternatives, and the arena figures of the result. Shown only when the extension found a report.
  */
-import { ARENA_GAP_EXPLANATION, arenaFigures } from '../../src/core/arena/figures';
+import { arenaFigures, arenaGapNote } from '../../src/core/arena/figures';
 import { formatBytes, formatBytesExact, formatReal } from '../../src/core/common/format';
 import { describeSplit } from '../../src/core/data/dataset';
 import { recipeLabel } from '../../src/core/quantize/report-text';
@@ -111,7 +111,7 @@ export class QuantizationView implements PageView {
       ...recipe(report),
       ...(arena ? [el('h3', {}, `Tensor arena (${arena.target}, ${arena.kernels} kernels)`),
         el('dl', { class: 'facts' }, ...arenaFigures(arena).map((f) => el('div', { class: 'fact', title: f.explanation }, el('dt', {}, f.label), el('dd', {}, formatBytesExact(f.bytes))))),
-        el('p', { class: 'muted' }, ARENA_GAP_EXPLANATION)] : []),
+        arenaGapNote(arena) ? el('p', { class: 'muted' }, arenaGapNote(arena)!) : ''] : []),
       ...(report.warnings.length ? [el('h3', {}, 'Warnings'), el('ul', {}, ...report.warnings.map((w) => el('li', {}, w)))] : []),
       el('p', { class: 'muted' }, `Saved beside the model as ${ctx.fileName.replace(/\.tflite$/i, '')}.report.json and .report.md.`));
   }

@@ -1,4 +1,4 @@
-import { ARENA_GAP_EXPLANATION, arenaFigures, DEFAULT_ARENA_MARGIN_PERCENT, estimateArena, type ArenaEstimate, type ArenaOptions, type CmsisIsa, type KernelLibrary, type TargetName } from '../../core/arena';
+import { arenaFigures, arenaGapNote, DEFAULT_ARENA_MARGIN_PERCENT, estimateArena, type ArenaEstimate, type ArenaOptions, type CmsisIsa, type KernelLibrary, type TargetName } from '../../core/arena';
 import { checkTflmCompatibility, isTflmCompatible, type TflmProblem } from '../../core/analysis/tflm-compat';
 import { formatCount, formatOperatorRef } from '../../core/common/format';
 import { nonNegativeNumber, oneOf, parseCommand } from '../args';
@@ -76,7 +76,8 @@ function formatText(file: string, e: ArenaEstimate, problems: TflmProblem[]): st
   if (!e.exact) {
     lines.push(`  approximate: no allocation rule for ${[...new Set(e.unknownKernels.map((k) => k.opcode))].join(', ')} (their OpData and scratch are not counted)`);
   }
-  lines.push(`  ${ARENA_GAP_EXPLANATION}`);
+  const gap = arenaGapNote(e);
+  if (gap) lines.push(`  ${gap}`);
   lines.push('');
   if (problems.length === 0) {
     lines.push('TFLite Micro compatibility: no problems found');

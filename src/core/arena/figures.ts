@@ -65,3 +65,8 @@ export function arenaFigures(e: ArenaFigureSource): ArenaFigure[] {
 export function arenaFiguresLine(e: ArenaFigureSource): string {
   return arenaFigures(e).map((f) => `${f.label.toLowerCase()} ${formatBytesExact(f.bytes)}`).join(' · ');
 }
+
+/** The gap explanation when there is a gap to explain (minimum above used after allocation), else undefined. */
+export function arenaGapNote(e: ArenaFigureSource): string | undefined {
+  return e.minArenaBytes > e.arenaUsedBytes ? ARENA_GAP_EXPLANATION : undefined;
+}

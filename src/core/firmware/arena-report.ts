@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { ArenaEstimate } from '../arena';
 import type { ArenaAnalysis } from './arena-analysis';
-import { ARENA_GAP_EXPLANATION, arenaFigures } from '../arena/figures';
+import { arenaFigures, arenaGapNote } from '../arena/figures';
 import { formatBytesExact, formatCount, formatOperatorRef } from '../common/format';
 import { buildLabel, OVERSIZED_FACTOR } from './arena-check';
 import type { ArenaConstant } from './arena-constants';
@@ -95,7 +95,9 @@ export function arenaConstantMarkdown(c: ArenaConstant, a: ArenaAnalysis, ctx: R
   if (a.estimate?.ok) {
     const e = a.estimate.estimate;
     parts.push(verdict(c, e));
-    parts.push(estimateTable(e).join('\n'), escapeMarkdown(ARENA_GAP_EXPLANATION));
+    parts.push(estimateTable(e).join('\n'));
+    const gap = arenaGapNote(e);
+    if (gap) parts.push(escapeMarkdown(gap));
     const more = [peakLine(e), approximateLine(e)].filter((x): x is string => !!x);
     if (more.length) parts.push(more.join('  \n'));
   } else {
@@ -119,7 +121,9 @@ export function modelSymbolMarkdown(name: string, a: ArenaAnalysis, ctx: ReportC
   if (a.estimate?.ok) {
     const e = a.estimate.estimate;
     parts.push(`Tensor arena: minimum **${formatBytesExact(e.minArenaBytes)}**, recommended **${formatBytesExact(e.recommendedArenaBytes)}**.`);
-    parts.push(estimateTable(e).join('\n'), escapeMarkdown(ARENA_GAP_EXPLANATION));
+    parts.push(estimateTable(e).join('\n'));
+    const gap = arenaGapNote(e);
+    if (gap) parts.push(escapeMarkdown(gap));
     const more = [peakLine(e), approximateLine(e)].filter((x): x is string => !!x);
     if (more.length) parts.push(more.join('  \n'));
   }

@@ -3,7 +3,7 @@
  * CLI's text report, plus the whole per-layer table (the quantization debugger: which layer loses the most).
  */
 import path from 'node:path';
-import { ARENA_GAP_EXPLANATION, arenaFigures } from '../../core/arena/figures';
+import { arenaFigures, arenaGapNote } from '../../core/arena/figures';
 import { formatBytes, formatBytesExact, formatOperatorRef } from '../../core/common/format';
 import { describeSplit } from '../../core/data/dataset';
 import { recipeLabel, SQNR_FLOOR_DB, type QuantizationReport } from '../../core/quantize/index';
@@ -97,7 +97,8 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
       out.push('', `Tensor arena (${ar.target}, ${ar.kernels} kernels${ar.exact ? '' : ', approximate'}; the \`kTensorArenaSize\` hover in C/C++ files gives it for your build):`, '');
       out.push('| Figure | Bytes | What it is |', '|---|---:|---|');
       for (const f of arenaFigures(ar)) out.push(`| ${f.label} | ${formatBytesExact(f.bytes)} | ${e(f.explanation)} |`);
-      out.push('', e(ARENA_GAP_EXPLANATION));
+      const gap = arenaGapNote(ar);
+      if (gap) out.push('', e(gap));
     }
     out.push('');
     for (const n of r.tflm.notes) out.push(`- ${e(n)}`);
