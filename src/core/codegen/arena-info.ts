@@ -1,4 +1,9 @@
-/** The arena figure the generated code is sized with, from the arena estimator. */
+/**
+ * The arena figure the generated code is sized with, from the arena estimator: the *minimum arena* (the smallest size
+ * for which AllocateTensors() succeeds, core/arena/figures.ts) for the target and for a 64-bit host, each rounded up
+ * to 16. The runner adds the configured margin to it (`--margin`, `tinyml.arena.marginPercent`) for the *recommended*
+ * size it declares.
+ */
 import { estimateArena, type TargetName } from '../arena';
 import type { Model } from '../tflite/model';
 import type { ArenaInfo } from './marker';
@@ -13,7 +18,7 @@ export interface ArenaForExport {
   note?: string;
 }
 
-/** The smallest arena estimated for `target` (the export adds its own margin), or a note when it cannot be estimated. */
+/** The minimum arena for `target` (and for the host), rounded up to 16, or a note when it cannot be estimated. */
 export function estimateArenaForExport(model: Model, target: TargetName = DEFAULT_ARENA_TARGET): ArenaForExport {
   try {
     const est = estimateArena(model, { target, marginPercent: 0 });
