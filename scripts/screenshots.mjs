@@ -2,14 +2,15 @@
 // Screenshots of the model inspector in a real VS Code (code-server + headless Chromium), for docs/images/.
 //
 //   node scripts/build.mjs && node scripts/screenshots.mjs [model.tflite] [--out docs/images] [--themes dark,light]
-//     [--views overview,tensors,graph] [--overlay live] [--compare a.tflite,b.tflite] [--prefix inspector]
+//     [--views overview,tensors,graph] [--with FILE] [--overlay live] [--compare a.tflite,b.tflite] [--prefix inspector]
 //
-// Opens the model (default ../shared/models/tflm/models/person_detect.tflite, copied into a temporary workspace)
-// through Quick Open, where the inspector is the default editor for .tflite, then shows the Overview, Tensors and Graph
-// tabs and saves one PNG per view and theme: inspector-<view>-<theme>.png. It also prints the time from opening the
-// file to the webview's first paint, and any Content Security Policy violation the page logged. `--overlay` colours
-// the graph by that overlay (live, output, macs); `--compare` also runs TinyML: Compare Models… on the two files
-// and saves compare-<theme>.png.
+// Opens the model (default ../shared/models/tflm/models/person_detect.tflite, copied into a temporary workspace, with
+// the --with file beside it, e.g. its <name>.report.json for the Quantization tab) with "TinyML: Inspect Model" from
+// the command palette (vscode.openWith; Enter in Quick Open does not open the custom editor on this code-server),
+// then shows the given tabs and saves one PNG per view and theme: inspector-<view>-<theme>.png. It also prints the time
+// from opening the file to the webview's first paint, and any Content Security Policy violation the page logged.
+// `--overlay` colours the graph by that overlay (live, output, macs); `--compare` also runs TinyML: Compare Models… on
+// the two files and saves compare-<theme>.png.
 // Needs code-server from `bash scripts/setup-code-server.sh` (cached in $TINYML_CACHE, default ~/.cache/tinyml-toolkit).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -31,6 +32,7 @@ const overlay = option('overlay', '');
 const compare = option('compare', '').split(',').filter(Boolean).map((f) => path.resolve(f));
 const prefix = option('prefix', 'inspector');
 const model = path.resolve(args[0] ?? path.join(root, '..', 'shared', 'models', 'tflm', 'models', 'person_detect.tflite'));
+const withFile = option('with', undefined);
 const THEME_NAMES = { dark: 'Default Dark Modern', light: 'Default Light Modern' };
 
 const cache = process.env.TINYML_CACHE || path.join(os.homedir(), '.cache', 'tinyml-toolkit');
@@ -67,6 +69,7 @@ async function shoot(theme) {
   fs.mkdirSync(workspace);
   fs.copyFileSync(model, path.join(workspace, path.basename(model)));
   for (const f of compare) fs.copyFileSync(f, path.join(workspace, path.basename(f)));
+  if (withFile) fs.copyFileSync(path.resolve(withFile), path.join(workspace, path.basename(withFile)));
   fs.writeFileSync(path.join(tmp, 'data', 'User', 'settings.json'), JSON.stringify({
     'workbench.colorTheme': THEME_NAMES[theme] ?? theme, 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true,
     'workbench.secondarySideBar.defaultVisibility': 'hidden', 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false,
@@ -105,11 +108,22 @@ async function shoot(theme) {
     await sleep(2500); // the extension host finishes starting
     await page.keyboard.press('Control+b'); // hide the side bar: more room for the inspector
     await sleep(300);
-    await page.keyboard.press('Control+p');
-    await page.waitForSelector('.quick-input-widget input', { timeout: 15_000 });
+    // The palette lists our command once the extension's contributions are in: try until it does.
+    for (let attempt = 0; ; attempt++) {
+      await page.keyboard.press('F1');
+      await page.waitForSelector('.quick-input-widget input', { timeout: 15_000 });
+      await page.keyboard.type('TinyML: Inspect Model');
+      const found = await page.waitForSelector('.quick-input-list .monaco-list-row[aria-label^="TinyML: Inspect Model"]', { timeout: 5000 }).then(() => true, () => false);
+      if (found) break;
+      if (attempt === 10) throw new Error('the command palette does not list TinyML: Inspect Model');
+      await page.keyboard.press('Escape');
+      await sleep(1000);
+    }
+    await page.keyboard.press('Enter');
+    // The command's QuickPick lists the workspace's models (activating the extension first): take ours.
     await page.keyboard.type(path.basename(model));
-    await page.waitForSelector('.quick-input-widget .monaco-list-row', { timeout: 15_000 });
-    await sleep(1500);
+    await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${path.basename(model)}"]`, { timeout: 30_000 });
+    await sleep(500);
     const opened = Date.now();
     await page.keyboard.press('Enter');
     const frame = await inspectorFrame(page, 30_000).catch(async (err) => {
@@ -119,7 +133,7 @@ async function shoot(theme) {
       throw err;
     });
     const firstPaintMs = Date.now() - opened;
-    lap(`first paint ${firstPaintMs} ms after opening ${path.basename(model)} (Quick Open → inspector page with tabs)`);
+    lap(`first paint ${firstPaintMs} ms after opening ${path.basename(model)} (TinyML: Inspect Model → inspector page with tabs)`);
     await sleep(1500); // the arena estimate arrives after the first paint
     fs.mkdirSync(outDir, { recursive: true });
     for (const view of views) {

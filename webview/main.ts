@@ -14,8 +14,9 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { formatBytes } from '../src/core/common/format';
 import type {
-  ChannelQuant, FitUnavailable, FitView, GraphOverlay, InspectorDetails, InspectorMessage, InspectorView, RenderReport, RevealTarget, ViewName, WebviewMessage,
+  ChannelQuant, FitUnavailable, FitView, GraphOverlay, InspectorAction, InspectorDetails, InspectorMessage, InspectorView, RenderReport, RevealTarget, SavedQuantizationReport, ViewName, WebviewMessage,
 } from '../src/protocol/inspector';
+import { actionBar } from './actions';
 import type { PageContext, PageView } from './context';
 import { el } from './dom';
 import { readRenderReport } from './lib/render-report';
@@ -25,6 +26,7 @@ import { GraphView, prepareGraphLayout } from './views/graph';
 import { MemoryView } from './views/memory';
 import { OperatorsView } from './views/operators';
 import { OverviewView } from './views/overview';
+import { QuantizationView } from './views/quantization';
 import { TensorsView } from './views/tensors';
 import { WeightsView } from './views/weights';
 
@@ -39,7 +41,7 @@ const vscode = acquireVsCodeApi();
 const app = document.getElementById('app') as HTMLElement;
 
 const TAB_LABELS: Record<ViewName, string> = {
-  overview: 'Overview', operators: 'Operators', tensors: 'Tensors', graph: 'Graph', weights: 'Weights', memory: 'Memory',
+  overview: 'Overview', operators: 'Operators', tensors: 'Tensors', graph: 'Graph', weights: 'Weights', memory: 'Memory', quantization: 'Quantization',
 };
 
 interface Loaded {
@@ -50,7 +52,14 @@ interface Loaded {
   /** Graph overlays from the extension, by subgraph. */
   overlays?: Map<number, GraphOverlay[]>;
   fit?: FitView | FitUnavailable;
+  actions?: InspectorAction[];
+  /** The saved quantization report beside the model: the Quantization tab exists only with one. */
+  report?: SavedQuantizationReport;
 }
+
+/** The tabs this model has: the Quantization tab only when a report was found. */
+const tabNames = (l: Loaded): ViewName[] => VIEW_NAMES.filter((n) => n !== 'quantization' || l.report !== undefined);
+const runAction = (action: InspectorAction): void => vscode.postMessage({ type: 'action', action });
 
 let loaded: Loaded | undefined;
 let errorVersion = 0;
@@ -114,6 +123,7 @@ function createView(name: ViewName, ctx: PageContext): PageView {
     case 'graph': return new GraphView(ctx);
     case 'weights': return new WeightsView(ctx);
     case 'memory': return new MemoryView(ctx);
+    case 'quantization': return new QuantizationView(ctx, loaded!.report!);
   }
 }
 
@@ -130,7 +140,7 @@ function viewFor(name: ViewName): PageView {
 function showTab(name: ViewName): PageView {
   active = name;
   remember();
-  const index = VIEW_NAMES.indexOf(name);
+  const index = loaded ? tabNames(loaded).indexOf(name) : VIEW_NAMES.indexOf(name);
   if (tabs && tabs.selectedIndex !== index) tabs.selectedIndex = index;
   const v = viewFor(name);
   v.shown?.();
@@ -151,7 +161,9 @@ function subgraphPicker(l: Loaded): HTMLElement | null {
   return el('label', { class: 'subgraph' }, 'Subgraph ', select);
 }
 
-function build(l: Loaded, show: ViewName): void {
+function build(l: Loaded, wanted: ViewName): void {
+  const names = tabNames(l);
+  const show = names.includes(wanted) ? wanted : 'overview';
   views = new Map();
   panels = new Map();
   const s = l.view.summary;
@@ -160,15 +172,16 @@ function build(l: Loaded, show: ViewName): void {
     el('h1', {}, l.fileName),
     el('span', { class: 'muted' }, `${formatBytes(s.fileBytes ?? 0)} · schema v${s.schemaVersion} · ${sg.operators.length} operators · ${sg.tensors.length} tensors`),
     el('span', { class: 'spacer' }),
+    actionBar(l.actions, runAction),
     subgraphPicker(l));
-  tabs = el('vscode-tabs', { 'selected-index': String(VIEW_NAMES.indexOf(show)) });
-  for (const name of VIEW_NAMES) {
+  tabs = el('vscode-tabs', { 'selected-index': String(names.indexOf(show)) });
+  for (const name of names) {
     const panel = el('vscode-tab-panel', { 'data-view': name });
     panels.set(name, panel);
     tabs.append(el('vscode-tab-header', { slot: 'header', 'data-view': name }, TAB_LABELS[name]), panel);
   }
   tabs.addEventListener('vsc-tabs-select', (e) => {
-    const name = VIEW_NAMES[(e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex];
+    const name = names[(e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex];
     if (name && name !== active) {
       const started = performance.now();
       showTab(name);
@@ -194,6 +207,7 @@ function reveal(target: RevealTarget): void {
     remember();
     build(loaded, target.view);
   }
+  if (!tabNames(loaded).includes(target.view)) target = { ...target, view: 'overview' };
   const wantsWeights = target.view === 'weights' && target.index !== undefined;
   const requestId = target.requestId;
   // Set before drawing: a view whose data is at hand reports synchronously from inside select().
@@ -207,10 +221,10 @@ function reveal(target: RevealTarget): void {
   if (!awaiting && !wantsWeights) reportAfterPaint('view', started, requestId);
 }
 
-function renderError(fileName: string, title: string, message: string): void {
+function renderError(fileName: string, title: string, message: string, actions?: InspectorAction[]): void {
   views = new Map();
   app.replaceChildren(
-    el('h1', {}, fileName),
+    el('header', { class: 'page-header' }, el('h1', {}, fileName), el('span', { class: 'spacer' }), actionBar(actions, runAction)),
     el('div', { class: 'error', role: 'alert' }, el('h2', {}, title), el('p', { class: 'error-message' }, message)),
   );
 }
@@ -239,7 +253,7 @@ window.addEventListener('message', (event: MessageEvent<InspectorMessage>) => {
   const started = performance.now();
   switch (msg.type) {
     case 'model': {
-      loaded = { fileName: msg.fileName, version: msg.version, view: msg.view };
+      loaded = { fileName: msg.fileName, version: msg.version, view: msg.view, ...(msg.actions ? { actions: msg.actions } : {}), ...(msg.report ? { report: msg.report } : {}) };
       if (!msg.view.subgraphs[subgraph]) subgraph = 0;
       build(loaded, active);
       app.removeAttribute('aria-busy');
@@ -265,7 +279,7 @@ window.addEventListener('message', (event: MessageEvent<InspectorMessage>) => {
     case 'error':
       loaded = undefined;
       errorVersion = msg.version;
-      renderError(msg.fileName, msg.title, msg.message);
+      renderError(msg.fileName, msg.title, msg.message, msg.actions);
       app.removeAttribute('aria-busy');
       reportAfterPaint('paint', started);
       break;

@@ -3,14 +3,14 @@
  * are imported inside handlers, so activation stays within a few milliseconds.
  */
 import * as vscode from 'vscode';
-import type { RenderReport, RevealTarget } from '../protocol/inspector';
+import type { InspectorAction, RenderReport, RevealTarget } from '../protocol/inspector';
 import { registerArenaFeatures } from './arena/register';
 import { registerLog } from './common/log';
 import { isTestRun } from './common/test-mode';
 import { inspectModel } from './commands/inspect-model';
 import { registerExportCommands } from './export/register';
 import { registerFitFeatures } from './fit/register';
-import { INSPECTOR_VIEW_TYPE, ModelInspectorProvider, type InspectorHostTimings } from './inspector/model-inspector-provider';
+import { INSPECTOR_VIEW_TYPE, ModelInspectorProvider, runAction, type InspectorActionTestArgs, type InspectorHostTimings } from './inspector/model-inspector-provider';
 import { InspectorRenderReports } from './inspector/render-reports';
 import { registerQuantizeCommand } from './quantize/register';
 import { registerCompareCommand } from './compare/compare-command';
@@ -31,6 +31,8 @@ export interface TinymlApi {
   inspectorHostTimings(uri: vscode.Uri): InspectorHostTimings | undefined;
   /** What the fit board's status-bar item shows; undefined until it has been filled in (just after activation). */
   fitStatus(): { text: string; tooltip: string } | undefined;
+  /** Runs an inspector action bar button for `uri` as a click does, with the dialogs' answers given. */
+  runInspectorAction(uri: vscode.Uri, action: InspectorAction, answers: InspectorActionTestArgs): Promise<unknown>;
 }
 
 export function activate(context: vscode.ExtensionContext): TinymlApi | undefined {
@@ -61,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): TinymlApi | undefine
     revealInInspector: (uri, target) => reports.reveal(uri, inspector.webviews(uri), target),
     inspectorHostTimings: (uri) => inspector.hostTimings(uri),
     fitStatus: () => fit.status(),
+    runInspectorAction: (uri, action, answers) => runAction(uri, action, answers),
   };
 }
 

@@ -10,11 +10,18 @@ import type { WeightStats } from '../core/inspector/weight-stats';
 import type { ChannelQuant } from '../core/inspector/tables';
 import type { GraphOverlay } from '../core/inspector/graph-overlays';
 import type { FitUnavailable, FitView } from '../core/fit/fit-view';
+import type { SavedQuantizationReport } from '../core/quantize/saved-report';
 
-export type { ModelSummary, InspectorDetails, InspectorView, SubgraphView, WeightStats, ChannelQuant, GraphOverlay, FitView, FitUnavailable };
+export type { ModelSummary, InspectorDetails, InspectorView, SubgraphView, WeightStats, ChannelQuant, GraphOverlay, FitView, FitUnavailable, SavedQuantizationReport };
 
 /** The inspector's tabs; their order on the page is webview/lib/view-names.ts. */
-export type ViewName = 'overview' | 'operators' | 'tensors' | 'graph' | 'weights' | 'memory';
+export type ViewName = 'overview' | 'operators' | 'tensors' | 'graph' | 'weights' | 'memory' | 'quantization';
+
+/**
+ * What the inspector's action bar offers (the extension decides which apply): Quantize… on a float model, Export to
+ * C… on an integer model, Compare with… on any model, Reopen in Text Editor on a file that is not a valid model.
+ */
+export type InspectorAction = 'quantize' | 'export' | 'compare' | 'reopenText';
 
 /** Something to show: used by "reveal" requests from the extension (and its tests) and by click-through in the page. */
 export interface RevealTarget {
@@ -34,12 +41,18 @@ export interface RevealTarget {
 
 /** Extension -> webview. */
 export type InspectorMessage =
-  | { type: 'model'; fileName: string; version: number; view: InspectorView }
+  | {
+    type: 'model'; fileName: string; version: number; view: InspectorView;
+    /** The actions that apply to this model, in bar order. */
+    actions?: InspectorAction[];
+    /** The quantization report saved beside the model (`<name>.report.json`): the Quantization tab shows it. */
+    report?: SavedQuantizationReport;
+  }
   | { type: 'details'; version: number; details: InspectorDetails }
   /** The fit on the editor's board (after the details, and again when the board or a fit setting changes). */
   | { type: 'fit'; version: number; fit: FitView; unavailable?: undefined }
   | { type: 'fit'; version: number; fit?: undefined; unavailable: FitUnavailable }
-  | { type: 'error'; fileName: string; version: number; title: string; message: string }
+  | { type: 'error'; fileName: string; version: number; title: string; message: string; actions?: InspectorAction[] }
   | { type: 'weights'; subgraph: number; tensor: number; stats?: WeightStats; error?: string }
   | { type: 'channels'; subgraph: number; tensor: number; quant?: ChannelQuant }
   | { type: 'reveal'; target: RevealTarget }
@@ -104,6 +117,10 @@ export interface RenderReport {
   fitText: string;
   /** Rows of the operators table on the shown page: estimated latency column text. */
   operatorLatencies: string[];
+  /** Labels of the action bar's buttons. */
+  actions?: string[];
+  /** The Quantization tab: its per-layer bars, scatter points and recipe rows drawn (when the tab was built). */
+  quantization?: { layerBars: number; scatterPoints: number; recipeRows: number; text: string };
   /** Elements in the page that did not come from our own code: <script>, <img>, <iframe>, on* attributes. */
   foreignElements: number;
   /** Text of the error panel, empty for a summary. */
@@ -130,4 +147,5 @@ export type WebviewMessage =
   /** "Compare with…": open TinyML: Compare Models… with this model as A. */
   | { type: 'compare' }
   /** The Fit section's "Change board…": the extension shows its board QuickPick. */
-  | { type: 'chooseBoard' };
+  | { type: 'chooseBoard' }
+  | { type: 'action'; action: InspectorAction };

@@ -164,7 +164,7 @@ describe('analysis, cache and findings', () => {
     assert.equal(f!.code, 'arena-too-small');
     assert.equal(f!.severity, e.exact ? 'error' : 'warning', 'an exact estimate above the constant is a certain failure');
     assert.equal(req.text.slice(f!.offset, f!.offset + f!.length), 'kTensorArenaSize');
-    assert.match(f!.message, /kTensorArenaSize is 1,024 bytes, but model\.tflite needs [\d,]+ bytes on cortex-m, reference kernels: AllocateTensors\(\) will fail/);
+    assert.match(f!.message, /kTensorArenaSize is 1,024 bytes, below the minimum arena of model\.tflite \([\d,]+ bytes \([\d.]+ KiB\) on cortex-m, reference kernels\): AllocateTensors\(\) will fail/);
     assert.equal(f!.fix!.text, String(e.recommendedArenaBytes));
     assert.equal(req.text.slice(f!.fix!.offset, f!.fix!.offset + f!.fix!.length), '1024');
 
@@ -172,7 +172,7 @@ describe('analysis, cache and findings', () => {
     assert.match(md, /Too small/);
     assert.ok(md.includes(e.minArenaBytes.toLocaleString('en-US')), 'required bytes shown');
     assert.ok(md.includes(e.recommendedArenaBytes.toLocaleString('en-US')), 'recommended bytes shown');
-    assert.ok(md.includes(`\`${e.peak!.opcode}\``), 'peak operator shown');
+    assert.ok(md.includes(`\`#${e.peak!.operatorIndex} ${e.peak!.opcode}\``), 'peak operator shown');
     assert.match(md, /Model: `model\.tflite`, from the export comment in `fw\/model_data\.h`/);
   });
 
@@ -227,7 +227,7 @@ describe('analysis, cache and findings', () => {
     assert.equal(compat.length, 1);
     assert.equal(compat[0]!.severity, 'error');
     assert.equal(req.text.slice(compat[0]!.offset, compat[0]!.offset + compat[0]!.length), 'g_model');
-    assert.match(compat[0]!.message, /operator 0 \(FULLY_CONNECTED\).*Hybrid models are not supported/);
+    assert.match(compat[0]!.message, /operator #0 FULLY_CONNECTED: .*Hybrid models are not supported/);
     // Two model symbols in one file (GetModel(g_model) and GetModel(g_model_b)): the model's problems once, not per symbol.
     const twoText = `${req.text}void other() { tflite::GetModel(g_model_b); }\n`;
     const two = arenaFindings([], findModelSymbols(twoText), a);

@@ -5,7 +5,7 @@ import { estimateArenaForExport, generateModelRunner, sha256Hex, sizeArena, type
 import {
   BuiltinOperator, loadModel, ModelBuilder, opcodeName, TensorType, TFLM_BUILTIN_METHODS, TFLM_CUSTOM_OPERATORS, type Model,
 } from '../../src/core/tflite';
-import { recommendedArena } from '../../src/core/arena';
+import { recommendedArenaSize } from '../../src/core/arena/figures';
 import { compilePatterns, DEFAULT_ARENA_CONSTANT_PATTERNS, findArenaConstants } from '../../src/core/firmware/arena-constants';
 import { PROJECT_ROOT, sharedModel, SKIP_WITHOUT_SHARED } from '../helpers/paths';
 
@@ -151,7 +151,7 @@ test('runner arena: the minimum and recommended sizes of the 32-bit target and t
   assert.equal(arena.bytes, 1216); // 1001 * 1.2 = 1201.2, rounded up to 16
   assert.equal(arena.hostMinBytes, 1340);
   assert.equal(arena.hostBytes, 1616); // 1340 * 1.2 = 1608, rounded up to 16
-  assert.equal(arena.bytes, recommendedArena(1001, 20), 'the one recommended-size rule');
+  assert.equal(arena.bytes, recommendedArenaSize(1001, 20), 'the one recommended-size rule');
   // The target's branch first: a reader that takes the first definition (the arena hover) gets the target's figure.
   assert.match(header, new RegExp([
     '#if UINTPTR_MAX <= 0xFFFFFFFFu', '// 32-bit target, cortex-m', '#define MODEL_TENSOR_ARENA_MIN_SIZE 1001',

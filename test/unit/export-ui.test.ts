@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
+import { formatBytesExact } from '../../src/core/common/format';
 import { generateCArrayHeader, sha256Hex } from '../../src/core/codegen';
 import { folderProject, memorySnapshot, type FirmwareProject, planExport } from '../../src/core/firmware';
 import { parseModelMarker } from '../../src/core/codegen/marker';
@@ -109,7 +110,8 @@ test('the preview lists every file with create/update/overwrite, the resolver, t
   const resolver = lines.find((l) => l.label.startsWith('MicroMutableOpResolver'));
   assert.equal(resolver?.label, 'MicroMutableOpResolver<5>');
   assert.equal(resolver?.detail, 'Conv2D, MaxPool2D, Reshape, FullyConnected, Softmax');
-  assert.ok(lines.some((l) => l.label === `Tensor arena ${plan.arena!.bytes} bytes`));
+  assert.ok(lines.some((l) => l.label === `Recommended arena ${formatBytesExact(plan.arena!.bytes)}`));
+  assert.ok(lines.filter((l) => l.icon !== 'info').every((l) => l.path !== undefined), 'every file line reveals its file');
   const md = previewMarkdown(plan, 'cnn.tflite', (p) => p);
   assert.match(md, /^# Export cnn\.tflite\n/);
   assert.match(md, /- \*\*overwrite \(not ours\)\*\* `include\/model_runner\.h`/);

@@ -22,7 +22,7 @@ function int8Report(): QuantizationReport {
         { tensor: 'out', producer: 'SOFTMAX #2', sqnrDb: Infinity, maxAbsError: 0, scale: 1 / 256 },
       ],
     },
-    tflm: { runs: false, notes: ['CUSTOM #1: no kernel for custom op "my_op"'], arenaBytes: 1536 },
+    tflm: { runs: false, notes: ['CUSTOM #1: no kernel for custom op "my_op"'], arena: { minArenaBytes: 1460, arenaUsedBytes: 1100, recommendedArenaBytes: 1760, marginPercent: 20, target: 'cortex-m', kernels: 'reference', exact: true } },
   };
 }
 
@@ -36,7 +36,7 @@ test('int8 report: header, accuracy table, per-layer table with the worst layer 
   const md = quantizationReportMarkdown(int8Report(), ['Only 160 calibration samples'], names);
   const lines = md.split('\n');
   assert.equal(lines[0], '# Quantization report: ae\\_int8\\.tflite');
-  assert.match(md, /From \*\*ae\\\.tflite\*\* · mode \*\*int8\*\*, int8 inputs and outputs · size 20\.0 KB → 6\.0 KB \(30%\)/);
+  assert.match(md, /From \*\*ae\\\.tflite\*\* · mode \*\*int8\*\*, int8 inputs and outputs · size 20\.0 KiB → 6\.00 KiB \(30%\)/);
   assert.ok(lines.includes('| Output | SQNR (dB) | Max error | Mean error |'), md);
   assert.ok(lines.includes('| scores | 28.4 | 0.0123 | 0.00211 |'), md);
   assert.match(md, /Top-1 agreement with the float model: \*\*97\.5%\*\*/);
@@ -45,8 +45,10 @@ test('int8 report: header, accuracy table, per-layer table with the worst layer 
   assert.ok(lines.includes('| SOFTMAX \\#2 | out | exact | 0.00 | 0.0 |'));
   assert.match(md, /160 samples from .*ranges by \*\*minmax\*\*; 32 samples per runtime call, runtime forward passes 0\.80 s of 2\.50 s in total\./);
   assert.match(md, /\*\*TFLite Micro cannot run this model as is\.\*\*/);
-  assert.match(md, /Tensor arena estimate: \*\*1536 bytes\*\*/);
-  assert.match(md, /1 of 2 operators quantized; kept in float: CUSTOM \\#1\./);
+  assert.match(md, /\| Minimum arena \| 1,460 bytes \(1\.43 KiB\) \|/);
+  assert.match(md, /\| Used after allocation \| 1,100 bytes \(1\.07 KiB\) \|/);
+  assert.match(md, /\| Recommended \| 1,760 bytes \(1\.72 KiB\) \| minimum \\\+ 20% margin/);
+  assert.match(md, /1 of 2 operators quantized; kept in float: \\#1 CUSTOM\./);
   assert.match(md, /## Warnings\n\n- Only 160 calibration samples/);
   assert.ok(!md.includes('<b>'), 'no raw HTML from tensor names');
 });

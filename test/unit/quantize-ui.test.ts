@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { defaultOutputPath } from '../../src/cli/commands/quantize';
+import { reportFileNames } from '../../src/core/quantize';
 import type { DatasetErrorKind } from '../../src/core/data/index';
 import type { QuantizationReport } from '../../src/core/quantize/index';
 import {
-  datasetFix, datasetItems, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, resultSummary, runsOnTflm,
+  confirmationText, datasetFix, datasetItems, defaultChoices, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, resultSummary, runsOnTflm,
   targetChoices, validateTarget, type FolderCandidate,
 } from '../../src/extension/quantize/quantize-ui';
 
@@ -37,6 +39,18 @@ test('output file: <name>_<mode>.tflite in the model folder, any case of .tflite
   assert.equal(defaultOutputFile(path.join(dir, 'ae.TFLITE'), 'int16x8'), path.join(dir, 'ae_int16x8.tflite'));
   assert.equal(defaultOutputFile(path.join(dir, 'my.model.tflite'), 'float16'), path.join(dir, 'my.model_float16.tflite'));
   assert.equal(defaultOutputFile('ae.tflite', 'dynamic'), 'ae_dynamic.tflite');
+});
+
+test('output file: a float model\'s own _float/_fp32/_f32 suffix is dropped, the same name in the CLI', () => {
+  const dir = path.join('models', 'hw');
+  assert.equal(defaultOutputFile(path.join(dir, 'hello_world_float.tflite'), 'int8'), path.join(dir, 'hello_world_int8.tflite'));
+  assert.equal(defaultOutputFile('kws_fp32.tflite', 'int16x8'), 'kws_int16x8.tflite');
+  assert.equal(defaultOutputFile('net-F32.tflite', 'int8'), 'net_int8.tflite');
+  assert.equal(defaultOutputFile('net_float32.tflite', 'float16'), 'net_float16.tflite');
+  assert.equal(defaultOutputFile('floaty.tflite', 'int8'), 'floaty_int8.tflite', 'only a separated suffix is dropped');
+  assert.equal(defaultOutputFile('_float.tflite', 'int8'), '_float_int8.tflite', 'never an empty name');
+  assert.equal(defaultOutputPath(path.join(dir, 'hello_world_float.tflite'), 'int8'), defaultOutputFile(path.join(dir, 'hello_world_float.tflite'), 'int8'));
+  assert.deepEqual(reportFileNames('hello_world_int8.tflite'), { json: 'hello_world_int8.report.json', markdown: 'hello_world_int8.report.md' });
 });
 
 function candidate(relativePath: string, fits: boolean | undefined, score: number, kind: FolderCandidate['kind'] = 'npy', folder = 'ws'): FolderCandidate {
@@ -73,9 +87,9 @@ function report(mode: QuantizationReport['mode'], extra: Partial<QuantizationRep
 test('result line: sizes, worst output SQNR, and TFLite Micro status (cannot run float16/dynamic)', () => {
   const withAccuracy = report('int8', {
     accuracy: { source: 's', samples: 40, layers: [], outputs: [{ name: 'a', sqnrDb: 31.25, maxAbsError: 0.1, meanAbsError: 0.01 }, { name: 'b', sqnrDb: 24.04, maxAbsError: 0.1, meanAbsError: 0.01 }] },
-    tflm: { runs: true, notes: [], arenaBytes: 2048 },
+    tflm: { runs: true, notes: [], arena: { minArenaBytes: 1700, arenaUsedBytes: 1000, recommendedArenaBytes: 2048, marginPercent: 20, target: 'cortex-m', kernels: 'reference', exact: true } },
   });
-  assert.equal(resultSummary(path.join('m', 'ae_int8.tflite'), withAccuracy), 'Wrote ae_int8.tflite: 40.0 KB → 10.0 KB · output SQNR 24.0 dB on 40 held-out samples · TFLite Micro arena ≈ 2048 bytes');
+  assert.equal(resultSummary(path.join('m', 'ae_int8.tflite'), withAccuracy), 'Wrote ae_int8.tflite: 40.0 KiB → 10.0 KiB · output SQNR 24.0 dB on 40 held-out samples · arena: minimum arena 1,700 bytes (1.66 KiB) · used after allocation 1,000 bytes · recommended 2,048 bytes (2.00 KiB)');
   assert.match(resultSummary('ae_dynamic.tflite', report('dynamic', { tflm: { runs: false, notes: [] } })), /dynamic-range model: TFLite Micro cannot run it$/);
   assert.match(resultSummary('ae_float16.tflite', report('float16')), /float16 model: TFLite Micro cannot run it$/);
   assert.match(resultSummary('x_int8.tflite', report('int8', { tflm: { runs: false, notes: ['CUSTOM #2'] } })), /TFLite Micro cannot run it as is/);
@@ -93,4 +107,33 @@ test('the accuracy target pick: the setting first and marked default, None / 20 
   assert.match(own[0]!.detail, /tinyml\.quantize\.targetSqnrDb/);
   assert.equal(validateTarget('25'), undefined);
   for (const bad of ['', 'loud', '0', '-3', '1000']) assert.match(validateTarget(bad) ?? '', /between 0 and 100/, bad);
+});
+
+test('one step: the recommended defaults take data checked to fit, the last choices where they still apply', () => {
+  const fits = candidate('data/a.npy', true, 5);
+  const better = candidate('data/b.npy', true, 9);
+  const misfit = candidate('data/c.npy', false, 99);
+  assert.deepEqual(defaultChoices([fits, better, misfit], undefined), { mode: 'int8', io: 'int8', calibration: 'auto', data: better.path });
+  assert.equal(defaultChoices([misfit], undefined).data, undefined, 'data that does not fit is never a default');
+  const last = { mode: 'int8' as const, io: 'float' as const, calibration: 'minmax' as const, data: fits.path };
+  assert.deepEqual(defaultChoices([fits, better], last), last, 'the last data, while it still fits');
+  assert.equal(defaultChoices([better], last).data, better.path, 'the last data is gone: the best that fits');
+  assert.deepEqual(defaultChoices([], { mode: 'dynamic', io: 'int8', calibration: 'auto' }), { mode: 'dynamic', io: 'float', calibration: 'auto' });
+});
+
+test('one step: the confirmation shows every default and what it writes and replaces', () => {
+  const t = confirmationText({
+    model: path.join('m', 'hello_world_float.tflite'), output: path.join('m', 'hello_world_int8.tflite'),
+    choices: { mode: 'int8', io: 'int8', calibration: 'auto', data: 'x' }, data: { shown: 'data/x.npy', detail: 'npy [108, 1] float32: 108 samples' },
+    replaces: [path.join('m', 'hello_world_int8.tflite')], reportFiles: ['hello_world_int8.report.json', 'hello_world_int8.report.md'],
+  });
+  assert.equal(t.message, 'Quantize hello_world_float.tflite → hello_world_int8.tflite?');
+  assert.equal(t.detail, [
+    'Mode: int8 (full integer), int8 inputs and outputs',
+    'Recipe: Recommended (automatic)',
+    'Calibration data: data/x.npy (npy [108, 1] float32: 108 samples); 20% held out for the accuracy report',
+    'Accuracy target: none (an output below the 15 dB floor is a loud warning)',
+    'Writes: hello_world_int8.tflite and its report hello_world_int8.report.json + hello_world_int8.report.md, beside the model',
+    'Replaces: hello_world_int8.tflite',
+  ].join('\n'));
 });

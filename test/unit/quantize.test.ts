@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Dataset } from '../../src/core/data/dataset';
-import { evaluateQuantization, QuantizeError, quantizeModel, type QuantizeOptions } from '../../src/core/quantize/index';
+import { holdOutForReport } from '../../src/core/data/index';
+import { evaluateQuantization, formatQuantizationReport, parseSavedReport, QuantizeError, quantizeModel, savedReportJson, type QuantizeOptions } from '../../src/core/quantize/index';
 import { asymmetricParams, INT16_ACTIVATION, INT8_ACTIVATION } from '../../src/core/quantize/quant-math';
 import { HistogramObserver, MinMaxObserver, mseRange, percentileRange } from '../../src/core/quantize/range-estimation';
 import { floatToHalf, halfToFloat } from '../../src/core/quantize/float16';
@@ -159,7 +160,8 @@ test('int8: a built conv + depthwise + fc + softmax model quantizes to the spec 
   assert.ok(acc.layers.every((l) => Number.isFinite(l.sqnrDb) && l.sqnrDb > 15), JSON.stringify(acc.layers.map((l) => l.sqnrDb)));
   assert.ok(result.report.sizeAfter < result.report.sizeBefore, `${result.report.sizeAfter} vs ${result.report.sizeBefore}`);
   assert.equal(result.report.tflm?.runs, true);
-  assert.ok((result.report.tflm?.arenaBytes ?? 0) > 0);
+  const arena = result.report.tflm?.arena;
+  assert.ok(arena && arena.minArenaBytes > 0 && arena.arenaUsedBytes > 0 && arena.recommendedArenaBytes >= arena.minArenaBytes);
 
   // The int8 model runs on the runtime with int8 in and out.
   const input = Int8Array.from({ length: 8 * 8 * 3 }, (_, i) => (i % 50) - 25);
@@ -555,4 +557,28 @@ test('each int8 FULLY_CONNECTED layer matches an fp32-requantization reference w
       prev = got as Int8Array;
     });
   }
+});
+
+test('hello_world from 108 samples: no "only 86" warning, the report says 108 samples: 86 for calibration, 22 held out, and saves and reads back', { skip: NO_MODELS }, async () => {
+  const r = rng(7);
+  const given: Dataset = { source: 'x.npy', inputShapes: [[1, 1]], samples: Array.from({ length: 108 }, () => [new Float32Array([r() * 2 * Math.PI])]) };
+  const { calibration, heldOut } = holdOutForReport(given);
+  assert.equal(calibration.samples.length, 86);
+  const result = await quantizeModel(loadModel(sharedModel('tflm/examples/hello_world/hello_world_float.tflite')).model, calibration, { ...(heldOut ? { heldOut } : {}), marginPercent: 35 });
+  assert.ok(!result.warnings.some((w) => /calibration sample/.test(w)), result.warnings.join('\n'));
+  assert.deepEqual(result.report.calibration?.split, { source: 'x.npy', given: 108, calibration: 86, heldOut: 22 });
+  assert.match(formatQuantizationReport(result.report), /^Calibration: 108 samples: 86 for calibration, 22 held out \(x\.npy\), ranges by /m);
+  assert.equal(result.report.tflm?.arena?.marginPercent, 35, 'the configured margin reaches the report');
+  const out = result.report.accuracy!.outputs[0]!;
+  assert.ok(out.points && out.points.reference.length === 22 && out.points.quantized.length === 22, 'one point per held-out sample for a single-value output');
+  // The JSON beside the model reads back as written (an exact SQNR, written as null, is Infinity again).
+  const saved = parseSavedReport(savedReportJson({ model: 'hello_world_float.tflite', output: 'hello_world_int8.tflite', report: result.report, warnings: result.warnings }))!;
+  assert.deepEqual(saved.report, JSON.parse(JSON.stringify(result.report), (_k, v: unknown) => (v === null ? Infinity : v)));
+  assert.equal(saved.output, 'hello_world_int8.tflite');
+  assert.equal(parseSavedReport('{"model": 1}'), undefined, 'not a report');
+  assert.equal(parseSavedReport('not json'), undefined);
+
+  const few = holdOutForReport({ ...given, samples: given.samples.slice(0, 40) });
+  const warned = await quantizeModel(loadModel(sharedModel('tflm/examples/hello_world/hello_world_float.tflite')).model, few.calibration, { ...(few.heldOut ? { heldOut: few.heldOut } : {}), calibration: 'minmax', biasCorrection: false });
+  assert.ok(warned.warnings.some((w) => w.startsWith('Only 40 samples: 32 for calibration, 8 held out (x.npy); 100 or more')), warned.warnings.join('\n'));
 });

@@ -32,6 +32,7 @@ export function readRenderReport(app: HTMLElement, state: PageState): RenderRepo
   const rows = (id: string) => app.querySelectorAll(`[data-rows="${id}"] tbody tr, ul[data-rows="${id}"] li`).length;
   const column = (id: string, n: number) => [...app.querySelectorAll(`[data-rows="${id}"] tbody tr td:nth-child(${n})`)].map((td) => td.textContent ?? '');
   const weightsEl = app.querySelector('[data-weights]');
+  const quant = app.querySelector('[data-quantization]');
   const stat = (name: string) => weightsEl?.querySelector(`[data-stat="${name}"] dd`)?.textContent ?? '';
   let foreign = 0;
   for (const node of app.querySelectorAll('*')) {
@@ -60,6 +61,11 @@ export function readRenderReport(app: HTMLElement, state: PageState): RenderRepo
     arenaText: app.querySelector('[data-arena]')?.textContent ?? '',
     fitText: app.querySelector('[data-fit]')?.textContent ?? '',
     operatorLatencies: [...app.querySelectorAll('[data-rows="operators"] tbody tr td.latency')].map((td) => td.textContent ?? ''),
+    actions: [...app.querySelectorAll('[data-action]')].map((b) => b.textContent ?? ''),
+    ...(quant ? { quantization: {
+      layerBars: quant.querySelectorAll('[data-quant-layer]').length, scatterPoints: quant.querySelectorAll('svg.scatter .point').length,
+      recipeRows: quant.querySelectorAll('[data-rows="recipe"] tbody tr').length, text: quant.textContent ?? '',
+    } } : {}),
     foreignElements: foreign + document.querySelectorAll('script').length - state.baselineScripts,
     errorText: app.querySelector('.error')?.textContent ?? '',
     renderMs: performance.now() - state.started,

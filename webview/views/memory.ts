@@ -3,7 +3,8 @@
  * arena estimate) drawn as a timeline: one rectangle per buffer, its offset in the arena against the operators
  * during which it lives.
  */
-import { formatBytes } from '../../src/core/common/format';
+import { formatBytes, formatOperatorRef } from '../../src/core/common/format';
+import { arenaFiguresLine, arenaGapNote } from '../../src/core/arena/figures';
 import type { PlannedBufferEntry } from '../../src/core/arena';
 import { barChart } from '../charts';
 import type { PageContext, PageView } from '../context';
@@ -26,12 +27,12 @@ export class MemoryView implements PageView {
     this.drawnOnce = true;
     const a = this.ctx.subgraph.activations;
     const width = chartWidth(this.element);
-    const bars = a.steps.map((s) => ({ value: s.liveBytes, highlight: s.op === a.peakOp, title: `#${s.op} ${s.opcode}: ${formatBytes(s.liveBytes)} live, writes ${formatBytes(s.outputBytes)}` }));
+    const bars = a.steps.map((s) => ({ value: s.liveBytes, highlight: s.op === a.peakOp, title: `${formatOperatorRef(s.op, s.opcode)}: ${formatBytes(s.liveBytes)} live, writes ${formatBytes(s.outputBytes)}` }));
     const peak = a.steps.find((s) => s.op === a.peakOp);
     this.element.append(
       el('h2', {}, 'Activations alive at each operator'),
       el('p', { class: 'muted' }, peak
-        ? `Peak ${formatBytes(a.peakBytes)} at operator #${peak.op} ${peak.opcode}. Sum of the activation tensors alive while each operator runs, before alignment and scratch buffers.`
+        ? `Peak ${formatBytes(a.peakBytes)} at operator ${formatOperatorRef(peak.op, peak.opcode)}. Sum of the activation tensors alive while each operator runs, before alignment and scratch buffers.`
         : 'This subgraph has no operators.'),
       barChart(bars, { width, height: 180, label: formatBytes, ariaLabel: 'Live activation bytes per operator' }),
       el('div', { class: 'chart-axis' }, el('span', {}, 'first operator'), el('span', {}, 'execution order →'), el('span', {}, 'last operator')),
@@ -50,8 +51,8 @@ export class MemoryView implements PageView {
     const sg = this.ctx.subgraph.index;
     const buffers = est.buffers.filter((b) => b.subgraph === sg);
     const scopes = est.timeline.filter((t) => t.subgraph === sg);
-    const text = `Recommended arena ${formatBytes(est.recommendedArenaBytes)}: ${formatBytes(est.headBytes)} of activations and scratch buffers (planned below) plus ${formatBytes(est.tailBytes)} of persistent allocations` +
-      `${est.exact ? '' : ` (approximate: ${est.unknownKernels.length} kernels not modelled)`}. ${est.target}, ${est.kernels} kernels.`;
+    const text = `${arenaFiguresLine(est)}. Used after allocation: ${formatBytes(est.headBytes)} of activations and scratch buffers (planned below) plus ${formatBytes(est.tailBytes)} of persistent allocations` +
+      `${est.exact ? '' : ` (approximate: ${est.unknownKernels.length} kernels not modelled)`}. ${est.target}, ${est.kernels} kernels.${arenaGapNote(est) ? ` ${arenaGapNote(est)}` : ''}`;
     this.plan.replaceChildren(heading, el('p', { class: 'muted' }, text),
       buffers.length === 0 ? el('p', { class: 'muted' }, 'No planned buffers in this subgraph.') : this.timeline(buffers, scopes.length ? scopes : est.timeline, est.headBytes));
   }
@@ -79,7 +80,7 @@ export class MemoryView implements PageView {
       const x1 = x(b.lastUse + 1);
       const y0 = y(b.offset + b.size);
       const y1 = y(b.offset);
-      const who = b.kind === 'tensor' ? `tensor ${b.tensorIndex} ${b.tensorName ?? ''}` : `scratch ${b.scratchIndex} of op ${b.operatorIndex}`;
+      const who = b.kind === 'tensor' ? `tensor ${b.tensorIndex} ${b.tensorName ?? ''}` : `scratch ${b.scratchIndex} of operator #${b.operatorIndex}`;
       root.append(svg('rect', { x: x0.toFixed(2), y: y0.toFixed(2), width: Math.max(1, x1 - x0 - 0.5).toFixed(2), height: Math.max(1, y1 - y0 - 0.5).toFixed(2),
         class: `buffer kind-${b.kind}${b.offline ? ' offline' : ''}` },
       svg('title', {}, `${who}: ${formatBytes(b.bytes)} at offset ${b.offset}, scopes ${b.firstUse}–${b.lastUse}`)));

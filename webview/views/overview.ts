@@ -1,5 +1,6 @@
 /** Overview: what decides whether the model fits a microcontroller, on one screen. */
-import { formatBytes, formatCount, formatReal, formatShape } from '../../src/core/common/format';
+import { formatBytes, formatBytesExact, formatCount, formatOperatorRef, formatReal, formatShape } from '../../src/core/common/format';
+import { arenaFigures, arenaGapNote } from '../../src/core/arena/figures';
 import type { IoTensorSummary } from '../../src/core/analysis/summary';
 import { el, linkButton, svg, type Child } from '../dom';
 import type { PageContext, PageView } from '../context';
@@ -102,19 +103,23 @@ export class OverviewView implements PageView {
     } else {
       const a = d.arena.estimate;
       this.arenaFacts.replaceChildren(el('dl', { class: 'facts' },
-        fact('Arena (kTensorArenaSize)', formatBytes(a.recommendedArenaBytes), `${formatCount(a.recommendedArenaBytes)} bytes, ${a.target}, ${a.kernels} kernels`),
-        fact('Activations + scratch (head)', formatBytes(a.headBytes)),
-        fact('Persistent (tail)', formatBytes(a.tailBytes)),
-        fact('Peak at', a.peak ? `op ${a.peak.operatorIndex} ${a.peak.opcode}` : '—'),
+        ...arenaFigures(a).flatMap((f) => [
+          fact(f.label, formatBytes(f.bytes), `${formatBytesExact(f.bytes)}: ${f.explanation} (${a.target}, ${a.kernels} kernels)`),
+          ...(f.key === 'used' ? [
+            fact('· head', formatBytes(a.headBytes), 'activations and scratch buffers: the memory plan'),
+            fact('· tail', formatBytes(a.tailBytes), 'persistent allocations: tensor structs, quantization data, kernel data'),
+          ] : []),
+        ]),
+        fact('Peak at', a.peak ? formatOperatorRef(a.peak.operatorIndex, a.peak.opcode) : '—'),
         fact('Estimate', a.exact ? 'exact' : `approximate (${a.unknownKernels.length} kernels not modelled)`),
-      ));
+      ), arenaGapNote(a) ? el('p', { class: 'muted' }, arenaGapNote(a)!) : '');
     }
     const errors = d.tflm.filter((p) => p.severity === 'error').length;
     const title = d.tflm.length === 0 ? 'No TFLite Micro compatibility problems found'
       : `${d.tflm.length} compatibility problem${d.tflm.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'})`;
     const list = el('ul', { class: 'problems' }, ...d.tflm.slice(0, 200).map((p) => el('li', { class: `sev-${p.severity}` },
       el('span', { class: 'sev' }, p.severity),
-      p.operatorIndex >= 0 ? linkButton(`op ${p.operatorIndex} ${p.opcode}`, () => this.ctx.reveal({ view: 'operators', subgraph: p.subgraph, index: p.operatorIndex })) : '',
+      p.operatorIndex >= 0 ? linkButton(formatOperatorRef(p.operatorIndex, p.opcode), () => this.ctx.reveal({ view: 'operators', subgraph: p.subgraph, index: p.operatorIndex })) : '',
       ' ', p.message)));
     this.compat.replaceChildren(d.tflm.length === 0 ? el('p', { class: 'ok-text' }, `✓ ${title}`)
       : el('details', { class: 'compat-list', ...(d.tflm.length <= 5 ? { open: '' } : {}) }, el('summary', {}, title), list,

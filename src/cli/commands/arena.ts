@@ -1,6 +1,6 @@
-import { DEFAULT_ARENA_MARGIN_PERCENT, estimateArena, type ArenaEstimate, type ArenaOptions, type CmsisIsa, type KernelLibrary, type TargetName } from '../../core/arena';
+import { arenaFigures, arenaGapNote, DEFAULT_ARENA_MARGIN_PERCENT, estimateArena, type ArenaEstimate, type ArenaOptions, type CmsisIsa, type KernelLibrary, type TargetName } from '../../core/arena';
 import { checkTflmCompatibility, isTflmCompatible, type TflmProblem } from '../../core/analysis/tflm-compat';
-import { formatCount } from '../../core/common/format';
+import { formatCount, formatOperatorRef } from '../../core/common/format';
 import { nonNegativeNumber, oneOf, parseCommand } from '../args';
 import { EXIT_OK, UsageError } from '../cli-io';
 import { readModelFile } from '../read-model-file';
@@ -63,25 +63,28 @@ function formatText(file: string, e: ArenaEstimate, problems: TflmProblem[]): st
   const build = `${e.target}, ${e.kernels}${e.kernels === 'cmsis-nn' ? ` (${e.isa})` : ''}`;
   lines.push(`${file} — TFLite Micro tensor arena (${build})`);
   lines.push('');
-  lines.push(`  recommended kTensorArenaSize  ${fmt(e.recommendedArenaBytes)} bytes${e.marginPercent ? ` (minimum + ${e.marginPercent}%, rounded up to 16)` : ' (minimum rounded up to 16)'}`);
-  lines.push(`  minimum arena                 ${fmt(e.minArenaBytes)} bytes`);
-  lines.push(`  arena_used_bytes()            ${fmt(e.arenaUsedBytes)} bytes`);
-  lines.push(`    head (activations, scratch) ${fmt(e.headBytes)}`);
-  lines.push(`    tail (persistent)           ${fmt(e.tailBytes)}`);
-  for (const [category, bytes] of Object.entries(e.breakdown.tail)) {
-    if (bytes) lines.push(`      ${category.padEnd(26)}${fmt(bytes)}`);
+  for (const f of arenaFigures(e)) {
+    lines.push(`  ${f.label.toLowerCase().padEnd(28)}  ${fmt(f.bytes).padStart(9)} bytes  ${f.explanation}`);
+    if (f.key !== 'used') continue;
+    lines.push(`    head                        ${fmt(e.headBytes).padStart(9)} bytes  activations and scratch buffers (memory plan)`);
+    lines.push(`    tail                        ${fmt(e.tailBytes).padStart(9)} bytes  persistent allocations`);
+    for (const [category, bytes] of Object.entries(e.breakdown.tail)) {
+      if (bytes) lines.push(`      ${category.padEnd(26)}${fmt(bytes).padStart(9)}`);
+    }
   }
-  if (e.peak) lines.push(`  peak at operator ${e.peak.operatorIndex} (${e.peak.opcode}): ${fmt(e.peak.bytes)} bytes of head in use`);
+  if (e.peak) lines.push(`  peak at operator ${formatOperatorRef(e.peak.operatorIndex, e.peak.opcode)}: ${fmt(e.peak.bytes)} bytes of head in use`);
   if (!e.exact) {
     lines.push(`  approximate: no allocation rule for ${[...new Set(e.unknownKernels.map((k) => k.opcode))].join(', ')} (their OpData and scratch are not counted)`);
   }
+  const gap = arenaGapNote(e);
+  if (gap) lines.push(`  ${gap}`);
   lines.push('');
   if (problems.length === 0) {
     lines.push('TFLite Micro compatibility: no problems found');
   } else {
     lines.push(`TFLite Micro compatibility: ${isTflmCompatible(problems) ? 'runs, with notes' : 'will NOT run as is'}`);
     for (const p of problems) {
-      const where = p.operatorIndex >= 0 ? `operator ${p.operatorIndex} (${p.opcode})` : 'model';
+      const where = p.operatorIndex >= 0 ? `operator ${formatOperatorRef(p.operatorIndex, p.opcode)}` : 'model';
       lines.push(`  ${p.severity.padEnd(7)} ${where}: ${p.message}`);
     }
   }

@@ -51,7 +51,7 @@ export async function runDemo(args: string[], io: CliIo): Promise<number | undef
     + `anomaly ROC AUC ${sample.tfjsAuc.toFixed(4)} on held-out windows.\nData: ${sample.dataDescription}\n`
     + `Wrote ${rel(sample.modelPath)} (${sample.modelBytes} bytes) and calibration/held-out sets as .npy.\n`);
 
-  const quantized = path.join(outDir, 'sensor_anomaly_float_int8.tflite');
+  const quantized = path.join(outDir, 'sensor_anomaly_int8.tflite');
   const firmware = path.join(outDir, 'firmware');
   fs.mkdirSync(firmware);
   const commands: [string, string[], (a: string[], io: CliIo) => Promise<number | undefined>][] = [

@@ -8,13 +8,13 @@ import { applyExportPlan } from '../../core/firmware/node-apply';
 import { nodeProjectSnapshot } from '../../core/firmware/node-snapshot';
 import { loadModel, ModelFormatError, type Model } from '../../core/tflite';
 import { readModelFileBytes } from '../../core/tflite/model-file';
-import { oneOf, parseCommand, wholeNumber } from '../args';
+import { nonNegativeNumber, oneOf, parseCommand, wholeNumber } from '../args';
 import { EXIT_OK, UsageError, type CliIo } from '../cli-io';
 
 export const EXPORT_USAGE =
   'tinyml export MODEL --out DIR [--name g_model] [--lang c|cpp] [--project-type auto|platformio|arduino|esp-idf|' +
   'zephyr|stm32cube|cmake|make|folder] [--boilerplate] [--force] [--line-width N] [--section NAME] ' +
-  `[--target ${Object.keys(TARGETS).join('|')}] [--kernels reference|cmsis-nn|esp-nn] [--isa dsp|mve|none] [--arena-margin PERCENT] [--dry-run] [--raw]`;
+  `[--target ${Object.keys(TARGETS).join('|')}] [--kernels reference|cmsis-nn|esp-nn] [--isa dsp|mve|none] [--margin PERCENT] [--no-host-test] [--dry-run] [--raw]`;
 
 const PROJECT_TYPE_VALUES: readonly string[] = ['auto', ...PROJECT_TYPES, 'folder'];
 
@@ -54,6 +54,8 @@ export async function runExport(args: string[], out: CliIo): Promise<number | un
     target: { type: 'string' },
     kernels: { type: 'string' },
     isa: { type: 'string' },
+    margin: { type: 'string' },
+    // The older name of --margin (the one margin of `tinyml arena`, quantize's report and the editor's setting).
     'arena-margin': { type: 'string' },
     'dry-run': { type: 'boolean' },
     'no-host-test': { type: 'boolean' },
@@ -71,7 +73,8 @@ export async function runExport(args: string[], out: CliIo): Promise<number | un
   const isa = oneOf(values.isa, ['dsp', 'mve', 'none'] as const, '--isa', 'dsp');
   if (values.isa !== undefined && kernels !== 'cmsis-nn') throw new UsageError('--isa is the CMSIS-NN code path: it goes with --kernels cmsis-nn', true);
   const lineWidth = wholeNumber(values['line-width'], '--line-width');
-  const arenaMarginPercent = wholeNumber(values['arena-margin'], '--arena-margin');
+  if (values.margin !== undefined && values['arena-margin'] !== undefined) throw new UsageError('--arena-margin is the old name of --margin: give one of them', true);
+  const arenaMarginPercent = values['arena-margin'] !== undefined ? wholeNumber(values['arena-margin'], '--arena-margin') : nonNegativeNumber(values.margin, '--margin');
   if (values.raw && values.boilerplate) throw new UsageError('--raw and --boilerplate do not go together: the TFLite Micro runner needs a valid model', true);
 
   const modelFile = positionals[0]!;

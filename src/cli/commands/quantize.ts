@@ -1,15 +1,16 @@
 import path from 'node:path';
 import { holdOutForReport, loadDataset, type Dataset, type DatasetOptions, type InputSpec } from '../../core/data/index';
 import { checkOutputs, writeFilesSafely, type OutputFile } from '../../core/io/safe-write';
-import { checkQuantizable, formatQuantizationReport, KERNEL_SETS, quantizeModel, type QuantizeMode, type QuantizeOptions, type RangeMethod } from '../../core/quantize/index';
+import { checkQuantizable, formatQuantizationReport, KERNEL_SETS, quantizedFileName, quantizeModel, savedReportJson, type QuantizeMode, type QuantizeOptions, type RangeMethod } from '../../core/quantize/index';
 import { tensorTypeName, type Model } from '../../core/tflite/index';
-import { oneOf, parseCommand } from '../args';
+import { DEFAULT_ARENA_MARGIN_PERCENT } from '../../core/arena/types';
+import { nonNegativeNumber, oneOf, parseCommand } from '../args';
 import { EXIT_CHECK_FAILED, EXIT_OK, UsageError, type CliIo } from '../cli-io';
 import { readModelFile } from '../read-model-file';
 
 export const QUANTIZE_USAGE = 'tinyml quantize MODEL --data PATH [--mode int8|int16x8|float16|dynamic] [--io int8|float] '
   + '[--calibration auto|minmax|percentile|mse] [--target-sqnr DB [--kernels reference|cmsis-nn]] [-o OUT] [--report report.json] [--force] [--eval PATH] [--keep-float] '
-  + '[--[no-]bias-correction] [--[no-]per-channel-fc] [--uint8-input] [--image-range LO,HI | --mean M[,M,M] --std S[,S,S]] [--bgr] [--json]';
+  + '[--[no-]bias-correction] [--[no-]per-channel-fc] [--uint8-input] [--margin PERCENT] [--image-range LO,HI | --mean M[,M,M] --std S[,S,S]] [--bgr] [--json]';
 
 const MODES: readonly QuantizeMode[] = ['int8', 'int16x8', 'float16', 'dynamic'];
 const METHODS: readonly (RangeMethod | 'auto')[] = ['auto', 'minmax', 'percentile', 'mse'];
@@ -42,11 +43,9 @@ function datasetOptions(values: { 'image-range'?: string; mean?: string; std?: s
   return Object.keys(image).length ? { image } : {};
 }
 
-/** `<name>_<mode>.tflite` next to the model (`<name>_int8.tflite` for the default mode). */
+/** `<name>_<mode>.tflite` next to the model (core/quantize/output-names: `hello_world_float` -> `hello_world_int8`). */
 export function defaultOutputPath(modelPath: string, mode: QuantizeMode): string {
-  const dir = path.dirname(modelPath);
-  const base = path.basename(modelPath).replace(/\.tflite$/i, '');
-  return path.join(dir, `${base}_${mode}.tflite`);
+  return path.join(path.dirname(modelPath), quantizedFileName(path.basename(modelPath), mode));
 }
 
 /**
@@ -76,9 +75,11 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
     mean: { type: 'string' },
     std: { type: 'string' },
     bgr: { type: 'boolean' },
+    margin: { type: 'string' },
   });
   if (!parsed) return undefined;
   const { values, positionals } = parsed;
+  const marginPercent = nonNegativeNumber(values.margin, '--margin') ?? DEFAULT_ARENA_MARGIN_PERCENT;
   if (positionals.length !== 1) throw new UsageError(positionals.length ? 'quantize takes one MODEL' : 'no model given: pass the path of a float .tflite file', true);
   const modelPath = positionals[0]!;
   const mode = oneOf(values.mode, MODES, '--mode', 'int8');
@@ -141,6 +142,7 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
     ...(biasCorrection !== undefined ? { biasCorrection } : {}),
     ...(perChannelFc !== undefined ? { perChannelFullyConnected: perChannelFc } : {}),
     keepUnsupportedInFloat: !!values['keep-float'], uint8Input: !!values['uint8-input'],
+    marginPercent,
     ...(heldOut ? { heldOut } : {}),
     ...(targetDb !== undefined ? { targetSqnrDb: targetDb, kernels } : {}),
   };
@@ -160,12 +162,13 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
   // holds it up to just before the files are written; what is printed, up to after.
   const commandMs = () => performance.now();
   result.report.totalMs = commandMs();
+  const reportJson = () => savedReportJson({ model: modelPath, output: out, report: result.report, warnings });
   outputs[0]!.contents = result.bytes;
-  if (values.report) outputs[1]!.contents = JSON.stringify({ model: modelPath, output: out, ...result.report, warnings }, null, 2) + '\n';
+  if (values.report) outputs[1]!.contents = reportJson();
   await writeFilesSafely(outputs, writeOptions);
   result.report.totalMs = commandMs();
   if (values.json) {
-    io.stdout(JSON.stringify({ model: modelPath, output: out, ...result.report, warnings }, null, 2) + '\n');
+    io.stdout(reportJson());
   } else {
     io.stdout(`Wrote ${out}${values.report ? ` and ${values.report}` : ''}\n${formatQuantizationReport(result.report, warnings)}`);
   }

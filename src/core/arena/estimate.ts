@@ -7,6 +7,7 @@ import { opcodeName } from '../tflite/names';
 import type { Model } from '../tflite/model';
 import { simulate, type TailCategory } from './arena-simulator';
 import { buildAllocationScript, type AllocationScript } from './micro-allocator';
+import { recommendedArenaSize } from './figures';
 import { targetLayout } from './target-layout';
 import { DEFAULT_ARENA_MARGIN_PERCENT, type ArenaEstimate, type ArenaOptions, type ArenaPeak, type PlannedBufferEntry, type TimelineStep, type UnknownKernel } from './types';
 
@@ -16,11 +17,6 @@ const LARGE_ARENA = 1 << 30;
 const TAIL_CATEGORIES: readonly TailCategory[] = [
   'runtime', 'eval-tensors', 'node-registrations', 'op-params', 'kernel-data', 'scratch-handles', 'variables', 'io-tensors',
 ];
-
-/** The recommended arena: the minimum plus the margin (percent), rounded up to 16. Every surface uses this one rule. */
-export function recommendedArena(minArenaBytes: number, marginPercent: number): number {
-  return Math.ceil((minArenaBytes * (1 + marginPercent / 100)) / 16) * 16;
-}
 
 export function estimateArena(model: Model, options: ArenaOptions = {}): ArenaEstimate {
   const targetName = options.target ?? 'cortex-m';
@@ -34,7 +30,7 @@ export function estimateArena(model: Model, options: ArenaOptions = {}): ArenaEs
   if (!used.ok) throw new Error(`arena model inconsistency: a ${LARGE_ARENA}-byte arena does not fit (${used.failure})`);
   const arenaUsedBytes = used.headBytes + used.tailBytes;
   const minArenaBytes = findMinimumArena(script, arenaUsedBytes);
-  const recommendedArenaBytes = recommendedArena(minArenaBytes, marginPercent);
+  const recommendedArenaBytes = recommendedArenaSize(minArenaBytes, marginPercent);
 
   const tail = Object.fromEntries(TAIL_CATEGORIES.map((c) => [c, used.tailByCategory.get(c) ?? 0])) as Record<TailCategory, number>;
   const timeline = buildTimeline(model, script);

@@ -1,7 +1,8 @@
 /** TFLite Micro tensor arena model: `estimateArena(model, options)`. */
-export { estimateArena, recommendedArena } from './estimate';
+export { estimateArena } from './estimate';
 export type * from './types';
 export { DEFAULT_ARENA_MARGIN_PERCENT } from './types';
 export { TARGETS, targetLayout, type TargetLayout } from './target-layout';
 export { OfflinePlanError, readOfflinePlan } from './offline-plan';
 export { KNOWN_CUSTOM_OPS } from './kernels';
+export * from './figures';

@@ -1,4 +1,9 @@
-/** The arena figure the generated code is sized with, from the arena estimator. */
+/**
+ * The arena figure the generated code is sized with, from the arena estimator: the *minimum arena* (the smallest size
+ * for which AllocateTensors() succeeds, core/arena/figures.ts) for the target and for a 64-bit host, each rounded up
+ * to 16. The runner adds the configured margin to it (`--margin`, `tinyml.arena.marginPercent`) for the *recommended*
+ * size it declares.
+ */
 import { estimateArena, type CmsisIsa, type KernelLibrary, type TargetName } from '../arena';
 import type { Model } from '../tflite/model';
 import type { ArenaInfo } from './marker';

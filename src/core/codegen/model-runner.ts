@@ -4,7 +4,7 @@
  * mistakes (schema version, missing op, arena too small) and typed input/output helpers that quantize and
  * dequantize with the model's own parameters.
  */
-import { recommendedArena } from '../arena/estimate';
+import { recommendedArenaSize } from '../arena/figures';
 import { TARGETS, type TargetName } from '../arena/target-layout';
 import { DEFAULT_ARENA_MARGIN_PERCENT } from '../arena/types';
 import { BuiltinOperator, TensorType, type Model, type Tensor } from '../tflite/model';
@@ -113,11 +113,11 @@ export function sizeArena(model: Model, arena: ArenaInfo | undefined, marginPerc
   }
   if (arena) {
     const minBytes = arena.minArenaBytes ?? arena.recommendedArenaBytes;
-    const bytes = recommendedArena(minBytes, marginPercent);
+    const bytes = recommendedArenaSize(minBytes, marginPercent);
     const targetBits = pointerBits(arena.target);
     const host = arena.host && pointerBits(arena.host.target) !== targetBits ? arena.host : undefined;
     const hostMinBytes = host ? (host.minArenaBytes ?? host.recommendedArenaBytes) : undefined;
-    const hostBytes = hostMinBytes !== undefined ? recommendedArena(hostMinBytes, marginPercent) : undefined;
+    const hostBytes = hostMinBytes !== undefined ? recommendedArenaSize(hostMinBytes, marginPercent) : undefined;
     const exact = arena.exact ?? true;
     return {
       bytes,

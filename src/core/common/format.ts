@@ -43,3 +43,16 @@ export function formatReal(x: number): string {
 export function formatMs(ms: number): string {
   return ms < 1 ? ms.toFixed(3) : ms < 100 ? ms.toFixed(1) : Math.round(ms).toString();
 }
+
+/**
+ * An operator as every surface names it: `#index OPCODE`, 0-based like the inspector's Operators table
+ * (4, 'CONV_2D') -> "#4 CONV_2D".
+ */
+export function formatOperatorRef(index: number, opcode?: string): string {
+  return opcode ? `#${index} ${opcode}` : `#${index}`;
+}
+
+/** An exact byte count in prose, with its binary size beside it from 1 KiB on: 1296 -> "1,296 bytes (1.27 KiB)". */
+export function formatBytesExact(bytes: number): string {
+  return bytes < 1024 ? `${formatCount(bytes)} bytes` : `${formatCount(bytes)} bytes (${formatBytes(bytes)})`;
+}

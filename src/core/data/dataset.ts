@@ -10,6 +10,21 @@ export interface Dataset {
   samples: Float32Array[][];
   /** Shapes the samples were checked against, one per model input. */
   inputShapes: number[][];
+  /** Set on the parts of a held-out split: the dataset the user gave (its source and sample count) and the split. */
+  split?: DatasetSplit;
+}
+
+export interface DatasetSplit {
+  source: string;
+  /** Samples the user gave: calibration + heldOut. */
+  given: number;
+  calibration: number;
+  heldOut: number;
+}
+
+/** "108 samples: 86 for calibration, 22 held out" (the words of the CLI, the notification and the report). */
+export function describeSplit(s: DatasetSplit): string {
+  return `${s.given} samples: ${s.calibration} for calibration, ${s.heldOut} held out`;
 }
 
 /** What a loader needs to know about the model's inputs to shape, resize and check the data. */

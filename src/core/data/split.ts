@@ -21,10 +21,12 @@ export function splitHeldOut(dataset: Dataset, fraction: number, seed = 1): { ca
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
   const heldSet = new Set(order.slice(0, held));
+  const split = { source: dataset.source, given: n, calibration: n - held, heldOut: held };
   const pick = (inHeld: boolean): Dataset => ({
     source: `${dataset.source} (${inHeld ? 'held-out' : 'calibration'} split, seed ${seed})`,
     samples: dataset.samples.filter((_, i) => heldSet.has(i) === inHeld),
     inputShapes: dataset.inputShapes.map((s) => [...s]),
+    split,
   });
   return { calibration: pick(false), heldOut: pick(true) };
 }

@@ -5,7 +5,8 @@
  */
 import path from 'node:path';
 import { isGeneratedByUs } from '../codegen/marker';
-import { formatCount } from '../common/format';
+import { formatBytesExact, formatCount, formatOperatorRef } from '../common/format';
+import { marginText } from '../arena/figures';
 import type { ArenaEstimate } from '../arena';
 import type { ArenaAnalysis } from './arena-analysis';
 import { arenaSizeReplacement, replacementValue, type ArenaConstant } from './arena-constants';
@@ -65,20 +66,20 @@ function constantFindings(constants: readonly ArenaConstant[], a: ArenaAnalysis)
     // A constant derived from another arena constant is checked there, once.
     if (!c.value.ok || c.refersTo.length > 0) continue;
     const declared = c.value.value;
-    const needs = `${modelLabel(a)} needs ${e.exact ? '' : 'at least '}${formatCount(e.minArenaBytes)} bytes on ${buildLabel(e)}`;
+    const minimum = `${e.exact ? '' : 'at least '}${formatBytesExact(e.minArenaBytes)} on ${buildLabel(e)}`;
     if (declared < e.minArenaBytes) {
       out.push({
         // An exact estimate below the minimum is a certain AllocateTensors() failure: an error, not a warning.
         offset: c.nameOffset, length: c.name.length, severity: e.exact ? 'error' : 'warning', code: 'arena-too-small',
-        message: `${c.name} is ${formatCount(declared)} bytes, but ${needs}: AllocateTensors() will fail. ` +
-          `Recommended: ${formatCount(e.recommendedArenaBytes)} bytes.`,
+        message: `${c.name} is ${formatCount(declared)} bytes, below the minimum arena of ${modelLabel(a)} (${minimum}): AllocateTensors() will fail. ` +
+          `Recommended: ${formatBytesExact(e.recommendedArenaBytes)} (${marginText(e.marginPercent)}).`,
         fix: fixFor(c, e),
       });
     } else if (declared > OVERSIZED_FACTOR * e.minArenaBytes) {
       out.push({
         offset: c.nameOffset, length: c.name.length, severity: 'information', code: 'arena-oversized',
-        message: `${c.name} is ${formatCount(declared)} bytes, more than twice what ${needs}; ` +
-          `${formatCount(declared - e.recommendedArenaBytes)} bytes of RAM could be freed (recommended: ${formatCount(e.recommendedArenaBytes)}).`,
+        message: `${c.name} is ${formatCount(declared)} bytes, more than twice the minimum arena of ${modelLabel(a)} (${minimum}); ` +
+          `${formatCount(declared - e.recommendedArenaBytes)} bytes of RAM could be freed (recommended: ${formatBytesExact(e.recommendedArenaBytes)}).`,
         fix: fixFor(c, e),
       });
     }
@@ -111,7 +112,7 @@ function modelFindings(symbols: readonly ModelSymbol[], a: ArenaAnalysis): Arena
     if (compatShown) continue;
     compatShown = true;
     for (const p of a.problems) {
-      const where = p.operatorIndex >= 0 ? `operator ${p.operatorIndex} (${p.opcode})${p.subgraph > 0 ? ` of subgraph ${p.subgraph}` : ''}` : 'model';
+      const where = p.operatorIndex >= 0 ? `operator ${formatOperatorRef(p.operatorIndex, p.opcode)}${p.subgraph > 0 ? ` of subgraph ${p.subgraph}` : ''}` : 'model';
       out.push({ ...here, severity: p.severity === 'info' ? 'information' : p.severity, code: 'tflm-compat', message: `TFLite Micro, ${where}: ${p.message}` });
     }
   }

@@ -5,7 +5,8 @@
 import path from 'node:path';
 import type { ArenaEstimate } from '../arena';
 import type { ArenaAnalysis } from './arena-analysis';
-import { formatCount } from '../common/format';
+import { arenaFigures, arenaGapNote } from '../arena/figures';
+import { formatBytesExact, formatCount, formatOperatorRef } from '../common/format';
 import { buildLabel, OVERSIZED_FACTOR } from './arena-check';
 import type { ArenaConstant } from './arena-constants';
 import { fitLine, type FitResult } from '../fit/fit-view';
@@ -23,21 +24,20 @@ export function escapeMarkdown(text: string): string {
 const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
 
 function estimateTable(e: ArenaEstimate): string[] {
-  const rows: Array<[string, number]> = [
-    ['**Required** (smallest arena `AllocateTensors()` accepts)', e.minArenaBytes],
-    [`**Recommended** (${e.marginPercent ? `+${e.marginPercent}%, ` : ''}rounded up to 16)`, e.recommendedArenaBytes],
-    ['`arena_used_bytes()`', e.arenaUsedBytes],
-    ['Head: activations and scratch (memory plan)', e.headBytes],
-    ['Tail: persistent allocations', e.tailBytes],
-  ];
-  for (const [category, bytes] of Object.entries(e.breakdown.tail)) if (bytes) rows.push([`&nbsp;&nbsp;· tail ${category}`, bytes]);
+  const rows: Array<[string, number]> = [];
+  for (const f of arenaFigures(e)) {
+    rows.push([`**${f.label}**: ${escapeMarkdown(f.explanation)}`, f.bytes]);
+    if (f.key !== 'used') continue;
+    rows.push(['&nbsp;&nbsp;head: activations and scratch (memory plan)', e.headBytes], ['&nbsp;&nbsp;tail: persistent allocations', e.tailBytes]);
+    for (const [category, bytes] of Object.entries(e.breakdown.tail)) if (bytes) rows.push([`&nbsp;&nbsp;&nbsp;&nbsp;· ${category}`, bytes]);
+  }
   return [`| ${escapeMarkdown(buildLabel(e))} | bytes |`, '|:--|--:|', ...rows.map(([label, bytes]) => `| ${label} | ${formatCount(bytes)} |`)];
 }
 
 function peakLine(e: ArenaEstimate): string | undefined {
   if (!e.peak) return undefined;
   const sg = e.peak.subgraph > 0 ? ` of subgraph ${e.peak.subgraph}` : '';
-  return `Peak at operator ${e.peak.operatorIndex} ${code(e.peak.opcode)}${sg}: ${formatCount(e.peak.bytes)} bytes of head in use ` +
+  return `Peak at operator ${code(formatOperatorRef(e.peak.operatorIndex, e.peak.opcode))}${sg}: ${formatCount(e.peak.bytes)} bytes of head in use ` +
     `(activations ${formatCount(e.breakdown.activationBytesAtPeak)}, scratch ${formatCount(e.breakdown.scratchBytesAtPeak)}).`;
 }
 
@@ -79,7 +79,7 @@ function verdict(c: ArenaConstant, e: ArenaEstimate): string {
   const v = c.value.value;
   if (v < e.minArenaBytes) {
     return `$(error) **Too small** by ${formatCount(e.minArenaBytes - v)} bytes: \`AllocateTensors()\` will fail. ` +
-      `Use ${formatCount(e.recommendedArenaBytes)} bytes.`;
+      `Use the recommended ${formatBytesExact(e.recommendedArenaBytes)}.`;
   }
   if (v > OVERSIZED_FACTOR * e.minArenaBytes) {
     return `$(info) **Enough, but more than twice what is needed**: ${formatCount(v - e.recommendedArenaBytes)} bytes of RAM could be freed.`;
@@ -97,6 +97,8 @@ export function arenaConstantMarkdown(c: ArenaConstant, a: ArenaAnalysis, ctx: R
     const e = a.estimate.estimate;
     parts.push(verdict(c, e));
     parts.push(estimateTable(e).join('\n'));
+    const gap = arenaGapNote(e);
+    if (gap) parts.push(escapeMarkdown(gap));
     const more = [peakLine(e), approximateLine(e)].filter((x): x is string => !!x);
     if (more.length) parts.push(more.join('  \n'));
   } else {
@@ -119,8 +121,10 @@ export function modelSymbolMarkdown(name: string, a: ArenaAnalysis, ctx: ReportC
   parts.push(...modelStatus(a));
   if (a.estimate?.ok) {
     const e = a.estimate.estimate;
-    parts.push(`Tensor arena: required **${formatCount(e.minArenaBytes)}** bytes, recommended **${formatCount(e.recommendedArenaBytes)}**.`);
+    parts.push(`Tensor arena: minimum **${formatBytesExact(e.minArenaBytes)}**, recommended **${formatBytesExact(e.recommendedArenaBytes)}**.`);
     parts.push(estimateTable(e).join('\n'));
+    const gap = arenaGapNote(e);
+    if (gap) parts.push(escapeMarkdown(gap));
     const more = [peakLine(e), approximateLine(e)].filter((x): x is string => !!x);
     if (more.length) parts.push(more.join('  \n'));
   }
@@ -130,7 +134,7 @@ export function modelSymbolMarkdown(name: string, a: ArenaAnalysis, ctx: ReportC
     } else {
       const icon = { error: '$(error)', warning: '$(warning)', info: '$(info)' } as const;
       parts.push(['TFLite Micro compatibility:', ...a.problems.slice(0, 8).map((p) => {
-        const where = p.operatorIndex >= 0 ? `operator ${p.operatorIndex} ${code(p.opcode)}` : 'model';
+        const where = p.operatorIndex >= 0 ? `operator ${code(formatOperatorRef(p.operatorIndex, p.opcode))}` : 'model';
         return `- ${icon[p.severity]} ${where}: ${escapeMarkdown(p.message)}`;
       }), ...(a.problems.length > 8 ? [`- … and ${a.problems.length - 8} more`] : [])].join('\n'));
     }

@@ -2,6 +2,7 @@
  * How much accuracy quantization cost: runs the float and the quantized model on held-out samples (both on the real
  * runtime, every intermediate exposed) and compares outputs and every intermediate tensor the two models share by name.
  */
+import { formatOperatorRef } from '../common/format';
 import type { Dataset } from '../data/dataset';
 import { BuiltinOperator, readModel, TensorType, builtinOperatorName, type Model, type Tensor } from '../tflite/index';
 import { breathe, loadBatched, ObservedModel } from './calibrate';
@@ -10,7 +11,7 @@ import { QuantizeError, throwIfAborted } from './errors';
 import { operatorMacs } from '../analysis/op-cost';
 import { checkDataset, toFloat, toTensorArray } from './tensor-io';
 import { TflmReference } from './tflm-reference';
-import type { AccuracyReport, LayerAccuracy, OutputAccuracy, QuantizeHooks, TflmAccuracy } from './types';
+import { OUTPUT_POINTS, type AccuracyReport, type LayerAccuracy, type OutputAccuracy, type QuantizeHooks, type TflmAccuracy } from './types';
 
 /**
  * Multiply-accumulates the TFLite Micro reference evaluation may spend over the held-out set (it runs in plain JS,
@@ -81,10 +82,22 @@ function pairedActivations(floatModel: Model, quantModel: Model): Pair[] {
       const q = qByName.get(ft.name);
       if (q === undefined) continue;
       seen.add(t);
-      pairs.push({ f: t, q, producer: `${builtinOperatorName(floatModel.operatorCodes[op.opcodeIndex]!.builtinCode)} #${i}` });
+      pairs.push({ f: t, q, producer: formatOperatorRef(i, builtinOperatorName(floatModel.operatorCodes[op.opcodeIndex]!.builtinCode)) });
     }
   });
   return pairs;
+}
+
+/** Adds up to `perSample` evenly spaced (reference, quantized) pairs of one sample, up to OUTPUT_POINTS in all. */
+function samplePoints(into: { reference: number[]; quantized: number[] }, f: Float32Array, q: Float32Array, perSample: number): void {
+  const n = Math.min(f.length, q.length);
+  const take = Math.min(n, perSample, OUTPUT_POINTS - into.reference.length);
+  const round = (v: number): number => (Number.isFinite(v) ? Number(v.toPrecision(5)) : 0);
+  for (let j = 0; j < take; j++) {
+    const i = Math.floor((j * n) / take);
+    into.reference.push(round(f[i]!));
+    into.quantized.push(round(q[i]!));
+  }
 }
 
 /** One output of class scores: produced by SOFTMAX (or LOGISTIC over several classes). */
@@ -167,6 +180,8 @@ async function compareRuns(floatModel: Model, quantModel: Model, pairs: Pair[], 
     const tflmSamples = tflm ? Math.min(heldOut.samples.length, options.tflmSamples ?? tflmEvalSamples(quantModel, heldOut.samples.length)) : 0;
     const tflmOutputs = fsg.outputs.map(() => new ErrorAccumulator());
     let tflmAgree = 0, maxLsb = 0, lsbDiffer = 0, lsbCount = 0;
+    const points = fsg.outputs.map(() => ({ reference: [] as number[], quantized: [] as number[] }));
+    const perSample = Math.max(1, Math.ceil(OUTPUT_POINTS / Math.max(1, heldOut.samples.length)));
     const layers = pairs.map(() => new ErrorAccumulator());
     let agree = 0;
     const classifier = isClassifier(floatModel);
@@ -189,7 +204,13 @@ async function compareRuns(floatModel: Model, quantModel: Model, pairs: Pair[], 
         if (qIndex.has(t) || qOut.has(t)) qVals.set(t, toFloat(qsg.tensors[t]!, v));
         if (wantTflm && qOut.has(t) && (v instanceof Int8Array || v instanceof Uint8Array || v instanceof Int16Array)) liteRt.set(t, v.slice());
       });
-      fsg.outputs.forEach((t, k) => outputs[k]!.add(fVals.get(t)!, qVals.get(qsg.outputs[k]!)!));
+      fsg.outputs.forEach((t, k) => {
+        const f = fVals.get(t)!;
+        const q = qVals.get(qsg.outputs[k]!)!;
+        outputs[k]!.add(f, q);
+        const n = f.length / chunk.length;
+        for (let r = 0; r < chunk.length; r++) samplePoints(points[k]!, f.subarray(r * n, (r + 1) * n), q.subarray(r * n, (r + 1) * n), perSample);
+      });
       pairs.forEach((p, k) => layers[k]!.add(fVals.get(p.f)!, qVals.get(p.q)!));
       if (classifier) {
         const f = fVals.get(fsg.outputs[0]!)!;
@@ -232,6 +253,7 @@ async function compareRuns(floatModel: Model, quantModel: Model, pairs: Pair[], 
       sqnrDb: outputs[k]!.sqnrDb(),
       maxAbsError: outputs[k]!.maxAbs,
       meanAbsError: outputs[k]!.sumAbs / Math.max(1, outputs[k]!.count),
+      points: points[k]!,
     }]));
     const layerReports: LayerAccuracy[] = pairs.map((p, k) => ({
       tensor: fsg.tensors[p.f]!.name,

@@ -25,46 +25,14 @@ import { throwIfAborted } from './errors';
 import { evaluateQuantization } from './evaluate';
 import { assembleOperators, bytesOf, compactModel, newBuffer, type VersionedOperator } from './graph';
 import { hasTflmInt16Kernel, type KernelSet } from './int16-kernels';
+import type { HigherPrecision, KeptLayer, MixedPrecisionReport } from './mixed-precision-report';
 import { dequantizeOpVersion, OP_RULES, quantizeOpVersion } from './op-rules';
 import { INT16_ACTIVATION, INT8_ACTIVATION, representableRange, symmetricScale, type AffineParams } from './quant-math';
 import { recipeScore, scoreModel, type ScoringSet } from './recipe';
 import { biasScales, quantizeBiasInt64 } from './weights';
 import type { QuantizeHooks } from './types';
 
-export type HigherPrecision = 'int16x8' | 'float';
-
-export interface KeptLayer {
-  /** The operator of the model as given, e.g. "CONV_2D #12" (with its consumers, which read its output in the same precision). */
-  op: string;
-  /** Its index in the float graph that was quantized. */
-  index: number;
-  tensor: string;
-  precision: HigherPrecision;
-  /** SQNR of the layer's output in the int8 model, and the relative noise power it added there. */
-  int8SqnrDb: number;
-  addedNoise: number;
-  /** Why not int16x8, for float layers. */
-  reason?: string;
-}
-
-export interface MixedPrecisionReport {
-  targetDb: number;
-  kernels: KernelSet;
-  met: boolean;
-  /** Worst output SQNR (dB) per output, before (all int8) and after, on the scoring samples. */
-  outputsBeforeDb: number[];
-  outputsAfterDb: number[];
-  scoredOn: { source: string; samples: number };
-  kept: KeptLayer[];
-  /** Shape operators that read an int16 tensor and were switched to int16 with it (no extra rounding). */
-  followed: number;
-  /** Candidates (layers feeding a failing output and adding noise), and rewrites scored. */
-  candidates: number;
-  probes: number;
-  cost: { flashBytes: number; arenaBytes?: number; floatMacs: number; int16Macs: number };
-  /** When the target is missed: why. */
-  note?: string;
-}
+export type { HigherPrecision, KeptLayer, MixedPrecisionReport } from './mixed-precision-report';
 
 type Kind = 'int8' | 'int16' | 'float' | 'other';
 

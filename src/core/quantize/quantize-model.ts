@@ -2,7 +2,7 @@
  * quantizeModel: the one entry point of post-training quantization. Full-integer modes (int8, int16x8) calibrate on
  * the runtime and rewrite the graph; float16 and dynamic-range modes only touch weights and need no data.
  */
-import type { Dataset } from '../data/dataset';
+import { describeSplit, type Dataset } from '../data/dataset';
 import { RuntimeError } from '../runtime/index';
 import { writeModel, type Model } from '../tflite/index';
 import { gatherStatistics } from './calibrate';
@@ -50,8 +50,12 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
   } else {
     const activation = mode === 'int16x8' ? 'int16' : 'int8';
     checkDataset(prepared, calibration, 'calibration');
-    if (calibration.samples.length < RECOMMENDED_CALIBRATION_SAMPLES) {
-      warnings.push(`Only ${calibration.samples.length} calibration sample(s) in ${calibration.source}; ${RECOMMENDED_CALIBRATION_SAMPLES} or more give ranges that hold on new data.`);
+    // A held-out split is counted as the user gave it: 108 given, 86 calibrating, is not "only 86".
+    const split = calibration.split;
+    if ((split?.given ?? calibration.samples.length) < RECOMMENDED_CALIBRATION_SAMPLES) {
+      warnings.push(split
+        ? `Only ${describeSplit(split)} (${split.source}); ${RECOMMENDED_CALIBRATION_SAMPLES} or more give ranges that hold on new data.`
+        : `Only ${calibration.samples.length} calibration sample(s) in ${calibration.source}; ${RECOMMENDED_CALIBRATION_SAMPLES} or more give ranges that hold on new data.`);
     }
     const intRange = activation === 'int16' ? INT16_ACTIVATION : INT8_ACTIVATION;
     const choices: RecipeChoices = {
@@ -127,7 +131,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
     report = {
       ...(sourceInt8 ? { sourceInt8 } : {}),
       mode, io, sizeBefore, sizeAfter: 0, operators: graph.operators, activations: graph.activations, totalMs: 0,
-      calibration: { method, samples: cal.samples, source: calibration.source, forwardMs: cal.forwardMs, batch: cal.batch }, recipe,
+      calibration: { method, samples: cal.samples, source: calibration.source, forwardMs: cal.forwardMs, batch: cal.batch, ...(calibration.split ? { split: calibration.split } : {}) }, recipe,
       ...(mixedPrecision ? { mixedPrecision } : {}),
     };
   }
@@ -136,7 +140,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
   if (mode === 'dynamic') {
     warnings.push('Dynamic-range models keep float activations and use hybrid kernels: TFLite Micro cannot run them. Use int8 for microcontrollers.');
   }
-  const tflm = tflmReport(quantized);
+  const tflm = tflmReport(quantized, options.marginPercent);
   if (tflm) report.tflm = tflm;
   if (options.heldOut) {
     throwIfAborted(hooks.signal, 'Quantization');

@@ -1,5 +1,8 @@
 /** The quantization report as plain text, for the CLI and the output channel. */
-import type { MixedPrecisionReport } from './mixed-precision';
+import type { MixedPrecisionReport } from './mixed-precision-report';
+import { arenaFiguresLine } from '../arena/figures';
+import { formatBytes, formatOperatorRef } from '../common/format';
+import { describeSplit } from '../data/dataset';
 import { PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, SQNR_FLOOR_DB, type QuantizationReport, type Recipe, type RecipeReport, type TflmAccuracy } from './types';
 
 export function recipeLabel(r: Recipe): string {
@@ -42,22 +45,21 @@ function mixedPrecisionLines(m: MixedPrecisionReport): string[] {
     lines.push(`  kept in higher precision: ${m.kept.length} of ${m.candidates} candidate layer(s) (${m.probes} rewrites scored)${m.followed ? `; ${m.followed} shape operator(s) follow them into int16` : ''}`);
     for (const l of m.kept) lines.push(`    ${l.op.padEnd(24)} ${l.precision.padEnd(8)} int8 ${db(l.int8SqnrDb).padStart(9)}  ${l.tensor}${l.reason ? `  (${l.reason})` : ''}`);
     const c = m.cost;
-    lines.push(`  cost vs all int8: flash ${c.flashBytes >= 0 ? '+' : ''}${kb(c.flashBytes)}, arena ${c.arenaBytes === undefined ? 'not estimated' : `${c.arenaBytes >= 0 ? '+' : ''}${kb(c.arenaBytes)} (${m.kernels === 'reference' ? 'reference' : 'CMSIS-NN'} kernels' int16 choice)`}, `
+    lines.push(`  cost vs all int8: flash ${c.flashBytes >= 0 ? '+' : '-'}${formatBytes(Math.abs(c.flashBytes))}, arena ${c.arenaBytes === undefined ? 'not estimated' : `${c.arenaBytes >= 0 ? '+' : '-'}${formatBytes(Math.abs(c.arenaBytes))} (${m.kernels === 'reference' ? 'reference' : 'CMSIS-NN'} kernels' int16 choice)`}, `
       + `float MACs ${c.floatMacs.toLocaleString('en-US')}, int16x8 MACs ${c.int16Macs.toLocaleString('en-US')}`);
   }
   if (m.note) lines.push(`  ${m.note}`);
   return lines;
 }
 
-const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 const db = (x: number) => (x === Infinity ? 'exact' : `${x.toFixed(1)} dB`);
 
 export function formatQuantizationReport(r: QuantizationReport, warnings: readonly string[] = [], worstLayers = 5): string {
   const lines: string[] = [];
   lines.push(`Mode: ${r.mode}${r.mode === 'int8' || r.mode === 'int16x8' ? `, ${r.io === 'float' ? 'float' : 'integer'} inputs/outputs` : ''}`);
-  lines.push(`Size: ${kb(r.sizeBefore)} -> ${kb(r.sizeAfter)} (${((100 * r.sizeAfter) / r.sizeBefore).toFixed(0)}%)`);
+  lines.push(`Size: ${formatBytes(r.sizeBefore)} -> ${formatBytes(r.sizeAfter)} (${((100 * r.sizeAfter) / r.sizeBefore).toFixed(0)}%)`);
   if (r.calibration) {
-    lines.push(`Calibration: ${r.calibration.samples} samples from ${r.calibration.source}, ranges by ${r.calibration.method}`);
+    lines.push(`Calibration: ${r.calibration.split ? `${describeSplit(r.calibration.split)} (${r.calibration.split.source})` : `${r.calibration.samples} samples from ${r.calibration.source}`}, ranges by ${r.calibration.method}`);
   }
   if (r.recipe) lines.push(...recipeLines(r.recipe));
   const s = r.sourceInt8;
@@ -67,7 +69,7 @@ export function formatQuantizationReport(r: QuantizationReport, warnings: readon
   }
   const quantized = r.operators.filter((o) => o.status === 'quantized').length;
   const float = r.operators.filter((o) => o.status === 'float');
-  lines.push(`Operators: ${quantized} of ${r.operators.length} quantized${float.length ? `; kept float: ${float.map((o) => `${o.op} #${o.index}`).join(', ')}` : ''}`);
+  lines.push(`Operators: ${quantized} of ${r.operators.length} quantized${float.length ? `; kept float: ${float.map((o) => formatOperatorRef(o.index, o.op)).join(', ')}` : ''}`);
   if (r.mixedPrecision) lines.push(...mixedPrecisionLines(r.mixedPrecision));
   const a = r.accuracy;
   if (a) {
@@ -87,7 +89,8 @@ export function formatQuantizationReport(r: QuantizationReport, warnings: readon
     lines.push('Accuracy: no held-out samples, not measured.');
   }
   if (r.tflm) {
-    lines.push(`TFLite Micro: ${r.tflm.runs ? 'all operators have kernels' : 'cannot run this model as is'}${r.tflm.arenaBytes ? `; arena estimate ${r.tflm.arenaBytes} bytes (reference kernels)` : ''}`);
+    lines.push(`TFLite Micro: ${r.tflm.runs ? 'all operators have kernels' : 'cannot run this model as is'}`);
+    if (r.tflm.arena) lines.push(`  arena (${r.tflm.arena.target}, ${r.tflm.arena.kernels} kernels): ${arenaFiguresLine(r.tflm.arena)}`);
     for (const n of r.tflm.notes.slice(0, 5)) lines.push(`  ${n}`);
     if (r.tflm.notes.length > 5) lines.push(`  ... and ${r.tflm.notes.length - 5} more`);
   }

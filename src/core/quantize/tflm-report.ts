@@ -4,15 +4,20 @@
  */
 import { checkTflmCompatibility, isTflmCompatible } from '../analysis/tflm-compat';
 import { estimateArena } from '../arena/index';
+import { formatOperatorRef } from '../common/format';
 import type { Model } from '../tflite/index';
 import type { QuantizationReport } from './types';
 
-export function tflmReport(model: Model): QuantizationReport['tflm'] {
+export function tflmReport(model: Model, marginPercent?: number): QuantizationReport['tflm'] {
   const problems = checkTflmCompatibility(model);
-  const notes = problems.filter((p) => p.severity !== 'info').map((p) => (p.operatorIndex >= 0 ? `${p.opcode} #${p.operatorIndex}: ${p.message}` : p.message));
+  const notes = problems.filter((p) => p.severity !== 'info').map((p) => (p.operatorIndex >= 0 ? `${formatOperatorRef(p.operatorIndex, p.opcode)}: ${p.message}` : p.message));
   const report: NonNullable<QuantizationReport['tflm']> = { runs: isTflmCompatible(problems), notes };
   try {
-    report.arenaBytes = estimateArena(model).recommendedArenaBytes;
+    const e = estimateArena(model, marginPercent !== undefined ? { marginPercent } : {});
+    report.arena = {
+      minArenaBytes: e.minArenaBytes, arenaUsedBytes: e.arenaUsedBytes, recommendedArenaBytes: e.recommendedArenaBytes,
+      marginPercent: e.marginPercent, target: e.target, kernels: e.kernels, exact: e.exact,
+    };
   } catch (e) {
     notes.push(`No arena estimate: ${e instanceof Error ? e.message : String(e)}`);
   }

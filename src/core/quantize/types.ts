@@ -1,8 +1,10 @@
+import type { ArenaFigureSource } from '../arena/figures';
+import type { DatasetSplit } from '../data/dataset';
 /** Options, progress hooks and results of quantizeModel / evaluateQuantization. */
 import type { Dataset } from '../data/dataset';
 import type { Model } from '../tflite/model';
 import type { KernelSet } from './int16-kernels';
-import type { MixedPrecisionReport } from './mixed-precision';
+import type { MixedPrecisionReport } from './mixed-precision-report';
 import type { RangeMethod } from './range-estimation';
 
 export type QuantizeMode = 'int8' | 'int16x8' | 'float16' | 'dynamic';
@@ -43,6 +45,14 @@ export interface QuantizeOptions {
   heldOut?: Dataset;
   /** Names the model in messages, e.g. its file name. */
   modelName?: string;
+  /** Margin of the recommended arena in the report (`--margin`, `tinyml.arena.marginPercent`). Default 20. */
+  marginPercent?: number;
+}
+
+export interface QuantizedArena extends ArenaFigureSource {
+  target: string;
+  kernels: string;
+  exact: boolean;
 }
 
 /**
@@ -91,7 +101,15 @@ export interface OutputAccuracy {
   sqnrDb: number;
   maxAbsError: number;
   meanAbsError: number;
+  /**
+   * A sample of (reference, quantized) output value pairs from the held-out run, at most OUTPUT_POINTS, spread over
+   * the samples and the output's elements: what the inspector's scatter plot draws.
+   */
+  points?: { reference: number[]; quantized: number[] };
 }
+
+/** Value pairs kept per output for the scatter plot. */
+export const OUTPUT_POINTS = 400;
 
 export interface LayerAccuracy {
   /** Tensor name (shared by the float and the quantized model). */
@@ -185,7 +203,11 @@ export interface QuantizationReport {
   io: 'int8' | 'float';
   /** Present when the source model was not all float. Accuracy is then measured against the source model as given. */
   sourceInt8?: SourceInt8Report;
-  calibration?: { method: RecipeMethod; samples: number; source: string; forwardMs: number; /** Samples per runtime call. */ batch: number };
+  calibration?: {
+    method: RecipeMethod; samples: number; source: string; forwardMs: number; /** Samples per runtime call. */ batch: number;
+    /** When the held-out samples were split off the calibration data: what the user gave and how it was split. */
+    split?: DatasetSplit;
+  };
   /** The full-integer recipe used and, when it was chosen automatically, the score of every alternative. */
   recipe?: RecipeReport;
   sizeBefore: number;
@@ -196,7 +218,7 @@ export interface QuantizationReport {
   /** Present when a target SQNR was asked for: the layers kept in higher precision, what they cost, and whether it was met. */
   mixedPrecision?: MixedPrecisionReport;
   /** What TFLite Micro can do with the result, when that analysis is available. */
-  tflm?: { runs: boolean; notes: string[]; arenaBytes?: number };
+  tflm?: { runs: boolean; notes: string[]; /** The three arena figures (core/arena/figures.ts) on the default build. */ arena?: QuantizedArena };
   /** quantizeModel's own time; the CLI replaces it with the whole command's, from process start (cli/commands/quantize.ts). */
   totalMs: number;
 }

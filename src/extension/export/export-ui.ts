@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { isCIdentifier, modelFileBase } from '../../core/codegen';
 import { type ExportPlan, type PlannedFile } from '../../core/firmware';
-import { formatBytes } from '../../core/common/format';
+import { formatBytes, formatBytesExact } from '../../core/common/format';
 import type { DetectedTarget, RunnerJobResult } from './export-job';
 
 export const DEFAULT_EXPORT_SYMBOL = 'g_model';
@@ -94,6 +94,8 @@ export interface PreviewLine {
   label: string;
   description: string;
   detail?: string;
+  /** The file the line is about (project-relative): picking the line reveals it. */
+  path?: string;
 }
 
 /** One line per new or changed file, build-file edit and note, for the preview QuickPick. */
@@ -105,13 +107,14 @@ export function previewLines(plan: ExportPlan, shown: (rel: string) => string): 
       label: shown(f.path),
       description: `${KIND_VERB[f.kind]} · ${formatBytes(f.contents.length)}${f.contents.length > EDIT_MAX_BYTES ? ' · written directly, not undoable' : ''}`,
       detail: f.description,
+      path: f.path,
     });
   }
-  for (const e of plan.edits) lines.push({ icon: 'edit', label: shown(e.path), description: e.oldContents === undefined ? 'create build file' : 'edit build file', detail: e.description });
+  for (const e of plan.edits) lines.push({ icon: 'edit', label: shown(e.path), description: e.oldContents === undefined ? 'create build file' : 'edit build file', detail: e.description, path: e.path });
   if (plan.resolver) {
     lines.push({ icon: 'info', label: `MicroMutableOpResolver<${plan.resolver.size}>`, description: 'op resolver', detail: resolverOps(plan).join(', ') });
   }
-  if (plan.arena) lines.push({ icon: 'info', label: `Tensor arena ${plan.arena.bytes} bytes`, description: 'arena', detail: plan.arena.explanation });
+  if (plan.arena) lines.push({ icon: 'info', label: `Recommended arena ${formatBytesExact(plan.arena.bytes)}`, description: 'kTensorArenaSize', detail: plan.arena.explanation });
   for (const n of plan.notes) lines.push({ icon: 'info', label: n, description: 'note' });
   return lines;
 }

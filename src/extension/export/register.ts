@@ -6,10 +6,16 @@ import * as vscode from 'vscode';
 import { commandArgument } from '../common/test-mode';
 
 export function registerExportCommands(context: vscode.ExtensionContext): void {
+  // The full preview's read-only documents, registered with the export module (not at activation).
+  let previewsRegistered = false;
   context.subscriptions.push(
     vscode.commands.registerCommand('tinyml.exportModel', async (arg?: unknown) => {
-      const { exportModel } = await import('./export-command');
-      return exportModel(commandArgument(context, arg) as Parameters<typeof exportModel>[0]);
+      const { exportModel, EXPORT_PREVIEW_SCHEME, previewDocuments } = await import('./export-command');
+      if (!previewsRegistered) {
+        previewsRegistered = true;
+        context.subscriptions.push(previewDocuments, vscode.workspace.registerTextDocumentContentProvider(EXPORT_PREVIEW_SCHEME, previewDocuments));
+      }
+      return exportModel(commandArgument(context, arg) as Parameters<typeof exportModel>[0], context.workspaceState);
     }),
     vscode.commands.registerCommand('tinyml.insertBoilerplate', async (arg?: unknown) => {
       const { insertBoilerplate } = await import('./insert-boilerplate');

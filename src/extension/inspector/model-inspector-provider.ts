@@ -11,11 +11,11 @@ import { MODEL_FILE_LIMIT, readFileBoundedAsync } from '../../core/io/bounded-re
 import * as vscode from 'vscode';
 import type { InspectorDetails, InspectorView } from '../../core/inspector/view';
 import type { Model } from '../../core/tflite';
-import type { InspectorMessage, WebviewMessage } from '../../protocol/inspector';
+import type { InspectorAction, InspectorMessage, SavedQuantizationReport, WebviewMessage } from '../../protocol/inspector';
 import type { FitService } from '../fit/fit-service';
 import { CHOOSE_BOARD_COMMAND } from '../fit/register';
 import type { InspectorRenderReports } from './render-reports';
-import { failure, inspectorView, loadModelFile, preloadAnalysis } from './read-summary';
+import { failure, inspectorView, loadModelFile, modelActions, preloadAnalysis, readSavedReport } from './read-summary';
 import { inspectorHtml } from './webview-html';
 
 export const INSPECTOR_VIEW_TYPE = 'tinyml.modelInspector';
@@ -38,7 +38,7 @@ export interface InspectorHostTimings {
 }
 
 type LoadedState =
-  | { ok: true; model: Model; view: InspectorView; details?: InspectorDetails }
+  | { ok: true; model: Model; view: InspectorView; details?: InspectorDetails; actions: InspectorAction[]; report?: SavedQuantizationReport }
   | { ok: false; title: string; message: string };
 
 /** Lets pending messages and input run between the synchronous steps of a load. */
@@ -116,7 +116,9 @@ class ModelDocument implements vscode.CustomDocument {
       fileBytes: bytes.length, readFileMs: t1 - t0, loadModelMs: t2 - t1, requireMs, buildViewMs: t4 - t3,
       maxBlockMs: Math.max(t2 - t1, requireMs, t4 - t3),
     };
-    return { ok: true, model: loaded.model, view };
+    // The report beside the model (written with it by Quantize Model): read after the view, never blocking it.
+    const report = this.uri.scheme === 'file' ? await readSavedReport(this.uri.fsPath) : undefined;
+    return { ok: true, model: loaded.model, view, actions: modelActions(loaded.model), ...(report ? { report } : {}) };
   }
 
   /** The arena estimate and compatibility check, once per version, after the view model went out. */
@@ -165,10 +167,10 @@ async function sendState(doc: ModelDocument, webview: vscode.Webview, fit?: () =
   const state = await doc.state;
   if (version !== doc.version) return; // a newer version is on its way
   if (!state.ok) {
-    await post(webview, { type: 'error', fileName: doc.fileName, version, title: state.title, message: state.message });
+    await post(webview, { type: 'error', fileName: doc.fileName, version, title: state.title, message: state.message, actions: ['reopenText'] });
     return;
   }
-  await post(webview, { type: 'model', fileName: doc.fileName, version, view: state.view });
+  await post(webview, { type: 'model', fileName: doc.fileName, version, view: state.view, actions: state.actions, ...(state.report ? { report: state.report } : {}) });
   await doc.computeDetails(state);
   if (version !== doc.version || !state.details) return;
   await post(webview, { type: 'details', version, details: state.details });
@@ -194,6 +196,30 @@ async function sendFit(doc: ModelDocument, webview: vscode.Webview, fit: FitServ
 
 function post(webview: vscode.Webview, message: InspectorMessage): Thenable<boolean> {
   return webview.postMessage(message);
+}
+
+/**
+ * The action bar's buttons: the same commands as the palette and the explorer menu, started from this model.
+ * Compare with… opens the Compare view with this model as A.
+ */
+export async function runAction(uri: vscode.Uri, action: InspectorAction, test?: InspectorActionTestArgs): Promise<unknown> {
+  switch (action) {
+    case 'quantize':
+      return vscode.commands.executeCommand('tinyml.quantizeModel', test?.commandArgs ?? uri);
+    case 'export':
+      return vscode.commands.executeCommand('tinyml.exportModel', test?.commandArgs ?? uri);
+    case 'compare':
+      // The Compare view (TinyML: Compare Models…) with this model as A; it asks for B.
+      return vscode.commands.executeCommand('tinyml.compareModels', test?.compareWith ? { a: uri.fsPath, b: test.compareWith.fsPath } : uri);
+    case 'reopenText':
+      return vscode.commands.executeCommand('vscode.openWith', uri, 'default');
+  }
+}
+
+/** Test runs only: the answers a dialog would give (the command's test arguments; the model to compare with). */
+export interface InspectorActionTestArgs {
+  commandArgs?: unknown;
+  compareWith?: vscode.Uri;
 }
 
 export class ModelInspectorProvider implements vscode.CustomReadonlyEditorProvider<ModelDocument> {
@@ -290,6 +316,9 @@ export class ModelInspectorProvider implements vscode.CustomReadonlyEditorProvid
         break;
       case 'chooseBoard':
         await vscode.commands.executeCommand(CHOOSE_BOARD_COMMAND);
+        break;
+      case 'action':
+        await runAction(doc.uri, msg.action);
         break;
       case 'copy':
         await vscode.env.clipboard.writeText(msg.text);

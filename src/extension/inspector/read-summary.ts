@@ -4,7 +4,9 @@
  * load the model library (esbuild keeps a call-time require lazy in the bundle; a dynamic import() would not resolve
  * in the unbundled test build).
  */
+import path from 'node:path';
 import type { InspectorView } from '../../core/inspector/view';
+import type { InspectorAction, SavedQuantizationReport } from '../../protocol/inspector';
 import type { Model, ModelWarning } from '../../core/tflite';
 
 export type LoadResult =
@@ -37,4 +39,28 @@ export function preloadAnalysis(): void {
 export function inspectorView(model: Model, warnings: ModelWarning[], fileBytes: number): InspectorView {
   const { buildInspectorView } = require('../../core/inspector/view') as typeof import('../../core/inspector/view');
   return buildInspectorView(model, { fileBytes, warnings });
+}
+
+/** What the inspector's action bar offers for a model: Quantize… on a float model, Export to C… on an integer one. */
+export function modelActions(model: Model): InspectorAction[] {
+  const { modelPrecision } = require('../../core/analysis/precision') as typeof import('../../core/analysis/precision');
+  return modelPrecision(model) === 'float' ? ['quantize', 'compare'] : ['export', 'compare'];
+}
+
+/** A saved report is a few hundred KiB at most; anything larger is not ours. */
+const REPORT_LIMIT = { maxBytes: 16 * 1024 * 1024, maxLabel: '16 MiB', what: 'quantization report' } as const;
+
+/**
+ * The quantization report saved beside `modelFile` (`<name>.report.json`), or undefined when there is none or it is
+ * not one of ours. Never throws: a missing or damaged report only means no Quantization tab.
+ */
+export async function readSavedReport(modelFile: string): Promise<SavedQuantizationReport | undefined> {
+  const { parseSavedReport, reportFileNames } = require('../../core/quantize/index') as typeof import('../../core/quantize/index');
+  const { readFileBoundedAsync } = require('../../core/io/bounded-read') as typeof import('../../core/io/bounded-read');
+  const file = path.join(path.dirname(modelFile), reportFileNames(path.basename(modelFile)).json);
+  try {
+    return parseSavedReport(new TextDecoder().decode(await readFileBoundedAsync(file, REPORT_LIMIT)));
+  } catch {
+    return undefined;
+  }
 }

@@ -12,13 +12,14 @@
 import { blockMonitor } from '../common/event-loop-monitor';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { QuantizeMode } from '../../core/quantize/index';
+import { reportFileNames, savedReportJson, type QuantizeMode } from '../../core/quantize/index';
 import type { PrepareResult, QuantizeJob, QuantizeJobResult } from './quantize-job';
 import {
-  datasetFix, datasetItems, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, resultSummary, targetChoices, validateTarget, type Choice, type RecipeChoice,
+  confirmationText, datasetFix, datasetItems, defaultChoices, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, resultSummary, targetChoices, validateTarget,
+  type Choice, type QuantizeChoices, type RecipeChoice,
 } from './quantize-ui';
 import { quantizationReportMarkdown } from './report-markdown';
-import { showReport, type ReportDocuments } from './report-document';
+import { showReport } from './report-document';
 import { FileError } from '../../core/io/file-error';
 import { checkOutputs, writeFilesSafely, type OutputFile, type WriteOptions } from '../../core/io/safe-write';
 import { withAbort } from '../common/cancellation';
@@ -29,6 +30,8 @@ import { WorkerCancelled, WorkerJobError } from '../common/worker-errors';
 import { runQuantizeWorker } from './worker-client';
 
 const INSPECTOR_VIEW_TYPE = 'tinyml.modelInspector';
+/** workspaceState key of the last run's choices. */
+const MEMORY_KEY = 'tinyml.quantize.lastChoices';
 
 /** Every answer of the command (test runs only): no QuickPick or dialog is shown. */
 export interface QuantizeCommandArgs {
@@ -50,6 +53,11 @@ export interface QuantizeCommandArgs {
   keepUnsupportedInFloat?: boolean;
   /** int8 accuracy target in dB; null: none. Default: the setting tinyml.quantize.targetSqnrDb. */
   targetSqnrDb?: number | null;
+  /**
+   * Runs the one-step path (the recommended defaults, the last choices of this workspace, after one confirmation)
+   * and answers its confirmation: 'accept' runs it, 'change' goes on with the answers above, 'dismiss' stops.
+   */
+  confirm?: 'accept' | 'change' | 'dismiss';
 }
 
 export interface QuantizeCommandResult {
@@ -59,12 +67,15 @@ export interface QuantizeCommandResult {
   /** The error shown to the user. */
   message?: string;
   reportUri?: string;
-  reportShownAs?: 'preview' | 'text';
+  /** The saved Markdown report (`<name>.report.md`); the inspector shows the same report on its Quantization tab. */
+  reportShownAs?: 'inspector';
   summary?: string;
   /** Outputs whose held-out SQNR is below the floor (SQNR_FLOOR_DB): the user was warned, not told "done". */
   belowFloor?: string[];
   /** With a target: whether every output met it, and the layers kept in higher precision ("CONV_2D #3 int16x8"). */
   target?: { db: number; met: boolean; kept: string[] };
+  /** What the one confirmation showed (its detail lines), when it was shown. */
+  confirmation?: string;
   /** Longest stall of the extension host's event loop during the run (ms). */
   hostMaxBlockMs?: number;
   durationMs: number;
@@ -87,26 +98,41 @@ async function pickDataset(prepared: PrepareResult, title: string): Promise<vsco
   const items: Item[] = datasetItems(prepared.candidates, folders.length > 1);
   const shapes = prepared.inputs.map((i) => `${i.name} [${i.shape.join(', ')}]`).join(', ');
   items.push({ label: '$(folder-opened) Browse…', detail: '.npy, .npz, .csv, .json, or a folder of images (.png/.jpg/.bmp), .wav or .npy files', browse: true });
-  const picked = await vscode.window.showQuickPick(items, {
-    title,
-    placeHolder: prepared.candidates.length ? `Calibration data for ${shapes}` : `No data found in the workspace for ${shapes}: browse for it`,
-    matchOnDetail: true,
-  });
-  if (!picked) return undefined;
-  if (picked.path) return vscode.Uri.file(picked.path);
-  const chosen = await vscode.window.showOpenDialog({
-    canSelectFiles: true, canSelectFolders: true, canSelectMany: false, openLabel: 'Calibrate with this', title: 'Calibration data',
-    defaultUri: folders[0]?.uri,
-  });
-  return chosen?.[0];
+  const misfits = new Set(prepared.candidates.filter((c) => c.fits === false).map((c) => c.path));
+  for (;;) {
+    const picked = await vscode.window.showQuickPick(items, {
+      title,
+      placeHolder: prepared.candidates.length ? `Calibration data for ${shapes}` : `No data found in the workspace for ${shapes}: browse for it`,
+      matchOnDetail: true,
+    });
+    if (!picked) return undefined;
+    // Data checked not to fit the model cannot calibrate it: say why and ask again.
+    if (picked.path && misfits.has(picked.path)) {
+      await vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(picked.path)} does not fit the model input (${shapes}): ${picked.detail ?? ''}`, { modal: true });
+      continue;
+    }
+    if (picked.path) return vscode.Uri.file(picked.path);
+    const chosen = await vscode.window.showOpenDialog({
+      canSelectFiles: true, canSelectFolders: true, canSelectMany: false, openLabel: 'Calibrate with this', title: 'Calibration data',
+      defaultUri: folders[0]?.uri,
+    });
+    return chosen?.[0];
+  }
 }
 
-/** Asks what to do about an existing output: the file to write (and whether it may be replaced), or undefined. */
-async function resolveExisting(file: string, args: QuantizeCommandArgs | undefined): Promise<{ file: string; overwrite: boolean } | undefined> {
+/** The files a run writes: the model, then its report as JSON and Markdown, beside it (core/quantize/output-names). */
+function outputsBeside(file: string): [string, string, string] {
+  const names = reportFileNames(path.basename(file));
+  return [file, path.join(path.dirname(file), names.json), path.join(path.dirname(file), names.markdown)];
+}
+
+/** Asks what to do about existing outputs: the file to write (and whether it and its report may be replaced), or undefined. */
+async function resolveExisting(file: string, present: readonly string[], args: QuantizeCommandArgs | undefined): Promise<{ file: string; overwrite: boolean } | undefined> {
   if (args) return args.ifExists === 'overwrite' ? { file, overwrite: true } : undefined;
+  const names = present.map((p) => path.basename(p));
   const choice = await vscode.window.showWarningMessage(
-    `${path.basename(file)} already exists.`,
-    { modal: true, detail: `Replace ${vscode.workspace.asRelativePath(file)} with the new model, or save it under another name?` },
+    `${names.join(', ')} already exist${names.length === 1 ? 's' : ''}.`,
+    { modal: true, detail: `Replace ${present.map((p) => vscode.workspace.asRelativePath(p)).join(', ')} with the new model and its report, or save it under another name?` },
     'Overwrite', 'Save as…',
   );
   if (choice === 'Overwrite') return { file, overwrite: true };
@@ -150,7 +176,7 @@ function quantizeWithProgress(job: QuantizeJob, title: string, args: QuantizeCom
 }
 
 export class QuantizeCommand {
-  constructor(private readonly reports: ReportDocuments) {}
+  constructor(private readonly memory: vscode.Memento) {}
 
   async run(arg?: unknown): Promise<QuantizeCommandResult> {
     const started = performance.now();
@@ -168,25 +194,59 @@ export class QuantizeCommand {
     const name = path.basename(model.fsPath);
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
 
-    // The model check and the dataset search start at once, while the user picks the mode.
-    const preparing = runQuantizeWorker({ kind: 'prepare', model: model.fsPath, folders: args ? [] : folders });
-    preparing.catch(() => undefined);
-
-    const mode = args ? args.mode ?? 'int8' : await pick(MODE_CHOICES, `Quantize ${name}: mode`, 'int8 runs on microcontrollers (TFLite Micro)');
-    if (!mode) return done({ status: 'dismissed' });
+    // One step (a user, or a test that answers the confirmation): every check first, then one question.
+    const oneStep = !args || args.confirm !== undefined;
+    // The model check and the dataset search run before any question: what cannot be quantized, or has no data
+    // that fits, is said first.
     let prepared: PrepareResult;
     try {
-      prepared = await preparing;
+      prepared = await runQuantizeWorker({ kind: 'prepare', model: model.fsPath, folders: args && !oneStep ? [] : folders });
     } catch (e) {
       return fail(e instanceof Error ? e.message : String(e));
     }
     if (prepared.notQuantizable) return fail(prepared.notQuantizable);
 
+    let mode: QuantizeMode | undefined;
     let io: 'int8' | 'float' = 'int8';
     let calibration: RecipeChoice = 'auto';
     let targetSqnrDb: number | undefined;
     let data: vscode.Uri | undefined;
-    if (needsCalibration(mode)) {
+    let confirmation: { message: string; detail: string } | undefined;
+    let confirmedTarget: { file: string; overwrite: boolean } | undefined;
+    const targetSetting = readSettings(model).quantizeTargetSqnrDb;
+    if (oneStep) {
+      const defaults = defaultChoices(prepared.candidates, this.memory.get<QuantizeChoices>(MEMORY_KEY));
+      // The one-step run takes the target of the setting (a test may pass its own, or null for none).
+      const oneStepTarget = defaults.mode !== 'int8' ? undefined : args && args.targetSqnrDb !== undefined ? args.targetSqnrDb ?? undefined : targetSetting;
+      const file = args?.output ? toUri(args.output).fsPath : defaultOutputFile(model.fsPath, defaults.mode);
+      const writable = await checkOutputs(outputsBeside(file).map((p) => ({ path: p, existing: 'replace' as const })), { inputs: [model.fsPath, ...(defaults.data ? [defaults.data] : [])] })
+        .then(() => true, () => false);
+      // Without data that fits, or an output that can be written, there is no recommended run: the full picks say why.
+      if (writable && (defaults.data || !needsCalibration(defaults.mode))) {
+        const present: string[] = [];
+        for (const p of outputsBeside(file)) if (await exists(p)) present.push(p);
+        const candidate = prepared.candidates.find((c) => c.path === defaults.data);
+        confirmation = confirmationText({
+          model: model.fsPath, output: file, choices: defaults, replaces: present, reportFiles: outputsBeside(file).slice(1),
+          ...(oneStepTarget !== undefined ? { targetSqnrDb: oneStepTarget } : {}),
+          ...(candidate ? { data: { shown: vscode.workspace.asRelativePath(candidate.path), detail: candidate.detail } } : {}),
+        });
+        const go = present.length ? 'Quantize and Replace' : 'Quantize';
+        const answer = args?.confirm
+          ?? ({ [go]: 'accept', 'Change…': 'change' } as Record<string, 'accept' | 'change'>)[(await vscode.window.showInformationMessage(confirmation.message, { modal: true, detail: confirmation.detail }, go, 'Change…')) ?? ''];
+        if (answer === undefined || answer === 'dismiss') return done({ status: 'dismissed', confirmation: confirmation.detail });
+        if (answer === 'accept') {
+          ({ mode, io, calibration } = defaults);
+          if (oneStepTarget !== undefined) targetSqnrDb = oneStepTarget;
+          if (defaults.data) data = vscode.Uri.file(defaults.data);
+          confirmedTarget = { file, overwrite: present.length > 0 };
+        }
+      }
+    }
+
+    if (!mode) mode = args ? args.mode ?? 'int8' : await pick(MODE_CHOICES, `Quantize ${name}: mode`, 'int8 runs on microcontrollers (TFLite Micro)');
+    if (!mode) return done({ status: 'dismissed' });
+    if (needsCalibration(mode) && !confirmedTarget) {
       const ioPicked = args ? args.io ?? 'int8' : await pick(ioChoices(mode), `Quantize ${name}: input and output type`, 'What the firmware feeds and reads');
       if (!ioPicked) return done({ status: 'dismissed' });
       io = ioPicked;
@@ -194,7 +254,7 @@ export class QuantizeCommand {
       if (!method) return done({ status: 'dismissed' });
       calibration = method;
       if (mode === 'int8') {
-        const setting = readSettings(model).quantizeTargetSqnrDb;
+        const setting = targetSetting;
         if (args) {
           const t = args.targetSqnrDb === undefined ? setting : args.targetSqnrDb ?? undefined;
           if (t !== undefined) targetSqnrDb = t;
@@ -212,14 +272,14 @@ export class QuantizeCommand {
       if (!data) return args ? fail(`${mode} needs calibration data: pass "data".`) : done({ status: 'dismissed' });
     }
 
-    let target = { file: args?.output ? toUri(args.output).fsPath : defaultOutputFile(model.fsPath, mode), overwrite: false };
+    let target = confirmedTarget ?? { file: args?.output ? toUri(args.output).fsPath : defaultOutputFile(model.fsPath, mode), overwrite: false };
     // The one write path (core/io/safe-write): the output is never the model or the data (through links too), and
     // a read-only folder is found before the run. One check before asking about an existing file: the model itself
     // is refused, never offered for overwriting. Interactively, "Save as…" picks another place.
     const writeOptions: WriteOptions = { inputs: [model.fsPath, ...(data ? [data.fsPath] : [])] };
     for (;;) {
       try {
-        await checkOutputs([{ path: target.file, existing: 'replace' }], writeOptions);
+        await checkOutputs(outputsBeside(target.file).map((p) => ({ path: p, existing: 'replace' as const })), writeOptions);
       } catch (e) {
         if (e instanceof FileError && e.kind === 'output-is-input') return fail(`${target.file} is the model or data this run reads: choose another file.`);
         const message = writeFailureMessage(e);
@@ -230,14 +290,25 @@ export class QuantizeCommand {
         target = { file: other.fsPath, overwrite: true }; // the save dialog asked about an existing file
         continue;
       }
-      if (target.overwrite || !(await exists(target.file))) break;
-      const resolved = await resolveExisting(target.file, args);
+      const present = [];
+      for (const p of outputsBeside(target.file)) if (await exists(p)) present.push(p);
+      if (target.overwrite || present.length === 0) break;
+      const resolved = await resolveExisting(target.file, present, args);
       if (!resolved) return done({ status: 'exists', output: target.file, message: `${target.file} already exists; nothing was written.` });
       const moved = resolved.file !== target.file;
       target = resolved;
       if (!moved) break; // a file chosen with "Save as…" is checked like the first
     }
-    const output = (contents: Uint8Array): OutputFile[] => [{ path: target.file, existing: target.overwrite ? 'replace' : 'refuse', contents }];
+    // The model and its report (JSON for the inspector's Quantization tab, Markdown to read) land together or not at all.
+    const output = (r: QuantizeJobResult): OutputFile[] => {
+      const existing = target.overwrite ? 'replace' as const : 'refuse' as const;
+      const [, json, md] = outputsBeside(target.file);
+      return [
+        { path: target.file, existing, contents: r.bytes },
+        { path: json!, existing, contents: savedReportJson({ model: path.basename(model.fsPath), output: path.basename(target.file), report: r.report, warnings: r.warnings }) },
+        { path: md!, existing, contents: quantizationReportMarkdown(r.report, r.warnings, { source: model.fsPath, output: target.file }) },
+      ];
+    };
 
     const displayRoot = data ? vscode.workspace.getWorkspaceFolder(data)?.uri.fsPath : undefined;
     const job: QuantizeJob = {
@@ -263,9 +334,10 @@ export class QuantizeCommand {
       }
     }
     const hostMaxBlockMs = monitor.stop();
+    const chosen: QuantizeChoices = { mode, io, calibration, ...(data ? { data: data.fsPath } : {}) };
 
     try {
-      await writeFilesSafely(output(result.bytes), writeOptions);
+      await writeFilesSafely(output(result), writeOptions);
     } catch (e) {
       if (e instanceof FileError && e.kind === 'exists') {
         return fail(`${target.file} appeared while the model was being quantized; it was left as it is and nothing was written.`, { status: 'exists', output: target.file, hostMaxBlockMs });
@@ -273,10 +345,13 @@ export class QuantizeCommand {
       return fail(writeFailureMessage(e), { output: target.file, hostMaxBlockMs });
     }
 
+    await this.memory.update(MEMORY_KEY, chosen);
     const outUri = vscode.Uri.file(target.file);
-    const reportUri = this.reports.add(target.file, quantizationReportMarkdown(result.report, result.warnings, { source: model.fsPath, output: target.file }));
+    const reportUri = vscode.Uri.file(outputsBeside(target.file)[2]!);
+    // The inspector opens on its Quantization tab (the report is beside the model now); the Markdown report is a
+    // click away ("Show Report").
     await vscode.commands.executeCommand('vscode.openWith', outUri, INSPECTOR_VIEW_TYPE, { preview: false });
-    const reportShownAs = await showReport(reportUri);
+    const reportShownAs = 'inspector' as const;
     const summary = resultSummary(target.file, result.report);
     const belowFloor = result.report.accuracy?.belowFloor ?? [];
     const mp = result.report.mixedPrecision;
@@ -292,6 +367,7 @@ export class QuantizeCommand {
     }
     return done({
       status: 'written', output: target.file, reportUri: reportUri.toString(), reportShownAs, summary, hostMaxBlockMs,
+      ...(confirmation ? { confirmation: confirmation.detail } : {}),
       ...(belowFloor.length ? { belowFloor } : {}),
       ...(mp ? { target: { db: mp.targetDb, met: mp.met, kept: mp.kept.map((l) => `${l.op} ${l.precision}`) } } : {}),
     });

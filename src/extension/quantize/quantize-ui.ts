@@ -4,8 +4,10 @@
  * tests check the wording and the ranking without an editor.
  */
 import path from 'node:path';
+import { arenaFiguresLine } from '../../core/arena/figures';
+import { formatBytes } from '../../core/common/format';
 import type { DatasetCandidate, DatasetErrorKind } from '../../core/data/index';
-import { SQNR_FLOOR_DB, type QuantizationReport, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
+import { quantizedFileName, SQNR_FLOOR_DB, type QuantizationReport, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
 
 export interface Choice<T> {
   value: T;
@@ -103,10 +105,9 @@ export function validateTarget(text: string): string | undefined {
   return text.trim() !== '' && Number.isFinite(n) && n > 0 && n <= 100 ? undefined : 'A number of dB between 0 and 100, e.g. 25';
 }
 
-/** `<name>_int8.tflite` (`_int16x8`, `_float16`, `_dynamic`) next to the source model. */
+/** `<name>_int8.tflite` (`_int16x8`, `_float16`, `_dynamic`) next to the source model, named by core/quantize. */
 export function defaultOutputFile(modelFile: string, mode: QuantizeMode): string {
-  const base = path.basename(modelFile).replace(/\.tflite$/i, '');
-  return path.join(path.dirname(modelFile), `${base}_${mode}.tflite`);
+  return path.join(path.dirname(modelFile), quantizedFileName(path.basename(modelFile), mode));
 }
 
 /** A dataset candidate from one of the workspace folders. */
@@ -152,18 +153,60 @@ export function datasetFix(kind: DatasetErrorKind): string {
   }
 }
 
-const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 const db = (x: number) => (x === Infinity ? 'exact' : `${x.toFixed(1)} dB`);
 
 /** The notification after a run: file, sizes, the worst output SQNR, and whether TFLite Micro can run it. */
 export function resultSummary(outputFile: string, report: QuantizationReport): string {
-  const parts = [`Wrote ${path.basename(outputFile)}: ${kb(report.sizeBefore)} → ${kb(report.sizeAfter)}`];
+  const parts = [`Wrote ${path.basename(outputFile)}: ${formatBytes(report.sizeBefore)} → ${formatBytes(report.sizeAfter)}`];
   const outputs = report.accuracy?.outputs ?? [];
   if (outputs.length) parts.push(`output SQNR ${db(Math.min(...outputs.map((o) => o.sqnrDb)))} on ${report.accuracy!.samples} held-out samples`);
   const m = report.mixedPrecision;
   if (m) parts.push(`target ${m.targetDb} dB ${m.met ? 'met' : 'MISSED'}${m.kept.length ? `, ${m.kept.length} layer(s) kept in higher precision` : ''}`);
   if (!runsOnTflm(report.mode)) parts.push(`${report.mode === 'dynamic' ? 'dynamic-range' : 'float16'} model: ${NOT_FOR_TFLM}`);
   else if (report.tflm && !report.tflm.runs) parts.push('TFLite Micro cannot run it as is (see the report)');
-  else if (report.tflm?.arenaBytes) parts.push(`TFLite Micro arena ≈ ${report.tflm.arenaBytes} bytes`);
+  else if (report.tflm?.arena) parts.push(`arena: ${arenaFiguresLine(report.tflm.arena)}`);
   return parts.join(' · ');
+}
+
+/** The choices of one run, remembered per workspace (workspaceState) as the next run's defaults. */
+export interface QuantizeChoices {
+  mode: QuantizeMode;
+  io: 'int8' | 'float';
+  calibration: RecipeChoice;
+  /** Calibration data (absolute path); none for modes without calibration. */
+  data?: string;
+}
+
+/** The recommended run: int8, integer I/O, the automatic recipe; the last choices where they still apply. */
+export function defaultChoices(candidates: readonly FolderCandidate[], last: QuantizeChoices | undefined): QuantizeChoices {
+  const mode = last?.mode ?? 'int8';
+  const base: QuantizeChoices = { mode, io: last?.io ?? 'int8', calibration: last?.calibration ?? 'auto' };
+  if (!needsCalibration(mode)) return { mode, io: 'float', calibration: 'auto' };
+  // Data that was checked to fit this model: the last data if it is one of them, else the best ranked.
+  const fitting = candidates.filter((c) => c.fits === true);
+  const data = fitting.find((c) => c.path === last?.data) ?? [...fitting].sort((a, b) => b.score - a.score || a.relativePath.localeCompare(b.relativePath))[0];
+  return data ? { ...base, data: data.path } : base;
+}
+
+/** What the one confirmation says: every default, the files it writes and those it replaces. */
+export function confirmationText(o: {
+  model: string; output: string; choices: QuantizeChoices; data?: { shown: string; detail: string }; replaces: readonly string[]; reportFiles: readonly string[];
+  /** The accuracy target from tinyml.quantize.targetSqnrDb (int8 only); undefined: none. */
+  targetSqnrDb?: number;
+}): { message: string; detail: string } {
+  const c = o.choices;
+  const modeLabel = MODE_CHOICES.find((m) => m.value === c.mode)?.label ?? c.mode;
+  const lines = [
+    `Mode: ${modeLabel}${needsCalibration(c.mode) ? `, ${ioChoices(c.mode).find((i) => i.value === c.io)?.label ?? c.io}` : ''}`,
+    ...(needsCalibration(c.mode) ? [
+      `Recipe: ${METHOD_CHOICES.find((m) => m.value === c.calibration)?.label ?? c.calibration}`,
+      `Calibration data: ${o.data ? `${o.data.shown} (${o.data.detail}); 20% held out for the accuracy report` : 'none'}`,
+    ] : []),
+    ...(c.mode === 'int8' ? [o.targetSqnrDb !== undefined
+      ? `Accuracy target: every output ≥ ${o.targetSqnrDb} dB SQNR (tinyml.quantize.targetSqnrDb); short of it, the most sensitive layers stay in int16x8 or float`
+      : `Accuracy target: none (an output below the ${SQNR_FLOOR_DB} dB floor is a loud warning)`] : []),
+    `Writes: ${path.basename(o.output)} and its report ${o.reportFiles.map((f) => path.basename(f)).join(' + ')}, beside the model`,
+    ...(o.replaces.length ? [`Replaces: ${o.replaces.map((f) => path.basename(f)).join(', ')}`] : []),
+  ];
+  return { message: `Quantize ${path.basename(o.model)} → ${path.basename(o.output)}?`, detail: lines.join('\n') };
 }

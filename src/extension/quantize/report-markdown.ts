@@ -3,6 +3,9 @@
  * CLI's text report, plus the whole per-layer table (the quantization debugger: which layer loses the most).
  */
 import path from 'node:path';
+import { arenaFigures, arenaGapNote } from '../../core/arena/figures';
+import { formatBytes, formatBytesExact, formatOperatorRef } from '../../core/common/format';
+import { describeSplit } from '../../core/data/dataset';
 import { PER_CHANNEL_FC_MARGIN_DB, perTensorSummary, RANGE_METHOD_MARGIN_DB, recipeLabel, SQNR_FLOOR_DB, type QuantizationReport } from '../../core/quantize/index';
 import { NOT_FOR_TFLM, runsOnTflm } from './quantize-ui';
 
@@ -11,7 +14,6 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`));
 }
 
-const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 /** SQNR in a column headed (dB): the number alone, 'exact' when nothing was lost. */
 const db = (x: number) => (x === Infinity ? 'exact' : x === -Infinity ? '−∞' : x.toFixed(1));
 const num = (x: number) => (Number.isFinite(x) ? x.toPrecision(3) : String(x));
@@ -31,7 +33,7 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
   const e = escapeMarkdown;
   out.push(`# Quantization report: ${e(path.basename(names.output))}`, '');
   const ioText = runsOnTflm(r.mode) ? `, ${r.io === 'float' ? 'float32' : r.mode === 'int16x8' ? 'int16' : 'int8'} inputs and outputs` : '';
-  out.push(`From **${e(path.basename(names.source))}** · mode **${r.mode}**${ioText} · size ${kb(r.sizeBefore)} → ${kb(r.sizeAfter)} (${((100 * r.sizeAfter) / r.sizeBefore).toFixed(0)}%)`, '');
+  out.push(`From **${e(path.basename(names.source))}** · mode **${r.mode}**${ioText} · size ${formatBytes(r.sizeBefore)} → ${formatBytes(r.sizeAfter)} (${((100 * r.sizeAfter) / r.sizeBefore).toFixed(0)}%)`, '');
   if (!runsOnTflm(r.mode)) {
     const why = r.mode === 'dynamic'
       ? 'dynamic-range models keep float activations and need hybrid kernels'
@@ -89,7 +91,7 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
       out.push('| Operator | Precision | int8 SQNR (dB) | Tensor |', '|---|---|---:|---|');
       for (const l of m.kept) out.push(`| ${e(l.op)} | ${l.precision}${l.reason ? ` (${e(l.reason)})` : ''} | ${db(l.int8SqnrDb)} | ${e(l.tensor)} |`);
       const c = m.cost;
-      out.push('', `Cost against all int8: flash ${c.flashBytes >= 0 ? '+' : ''}${kb(c.flashBytes)}, arena ${c.arenaBytes === undefined ? 'not estimated' : `${c.arenaBytes >= 0 ? '+' : ''}${kb(c.arenaBytes)}`}, float MACs ${c.floatMacs.toLocaleString('en-US')}, int16x8 MACs ${c.int16Macs.toLocaleString('en-US')}.`, '');
+      out.push('', `Cost against all int8: flash ${c.flashBytes >= 0 ? '+' : '-'}${formatBytes(Math.abs(c.flashBytes))}, arena ${c.arenaBytes === undefined ? 'not estimated' : `${c.arenaBytes >= 0 ? '+' : '-'}${formatBytes(Math.abs(c.arenaBytes))}`}, float MACs ${c.floatMacs.toLocaleString('en-US')}, int16x8 MACs ${c.int16Macs.toLocaleString('en-US')}.`, '');
     } else {
       out.push('No layer needed higher precision.', '');
     }
@@ -98,7 +100,7 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
   if (r.calibration) {
     const c = r.calibration;
     out.push('## Calibration', '');
-    out.push(`${c.samples} samples from ${e(c.source)}, ranges by **${c.method}**; ${c.batch > 1 ? `${c.batch} samples per runtime call, ` : ''}runtime forward passes ${(c.forwardMs / 1000).toFixed(2)} s of ${(r.totalMs / 1000).toFixed(2)} s in total.`, '');
+    out.push(`${c.split ? `${describeSplit(c.split)} (${e(c.split.source)})` : `${c.samples} samples from ${e(c.source)}`}, ranges by **${c.method}**; ${c.batch > 1 ? `${c.batch} samples per runtime call, ` : ''}runtime forward passes ${(c.forwardMs / 1000).toFixed(2)} s of ${(r.totalMs / 1000).toFixed(2)} s in total.`, '');
   }
 
   if (r.recipe) {
@@ -122,7 +124,14 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
   if (r.tflm) {
     out.push('## TFLite Micro', '');
     out.push(r.tflm.runs ? 'Every operator has a TFLite Micro kernel.' : '**TFLite Micro cannot run this model as is.**');
-    if (r.tflm.arenaBytes) out.push('', `Tensor arena estimate: **${r.tflm.arenaBytes} bytes** (reference kernels; \`kTensorArenaSize\` hover in C/C++ files gives it per target).`);
+    const ar = r.tflm.arena;
+    if (ar) {
+      out.push('', `Tensor arena (${ar.target}, ${ar.kernels} kernels${ar.exact ? '' : ', approximate'}; the \`kTensorArenaSize\` hover in C/C++ files gives it for your build):`, '');
+      out.push('| Figure | Bytes | What it is |', '|---|---:|---|');
+      for (const f of arenaFigures(ar)) out.push(`| ${f.label} | ${formatBytesExact(f.bytes)} | ${e(f.explanation)} |`);
+      const gap = arenaGapNote(ar);
+      if (gap) out.push('', e(gap));
+    }
     out.push('');
     for (const n of r.tflm.notes) out.push(`- ${e(n)}`);
     if (r.tflm.notes.length) out.push('');
@@ -131,7 +140,7 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
   const quantized = r.operators.filter((o) => o.status === 'quantized').length;
   const float = r.operators.filter((o) => o.status === 'float');
   out.push('## Operators', '');
-  out.push(`${quantized} of ${r.operators.length} operators quantized${float.length ? `; kept in float: ${float.map((o) => e(`${o.op} #${o.index}`)).join(', ')}` : ''}.`, '');
+  out.push(`${quantized} of ${r.operators.length} operators quantized${float.length ? `; kept in float: ${float.map((o) => e(formatOperatorRef(o.index, o.op))).join(', ')}` : ''}.`, '');
 
   if (warnings.length) {
     out.push('## Warnings', '');

@@ -320,6 +320,54 @@ export function exportTests(): TestCase[] {
       },
     },
     {
+      name: 'export: one step — from an int8 model\'s Uri the preview is the one confirmation (project, language, runner shown) and Export writes; a float model is warned about first',
+      timeoutMs: 60_000,
+      fn: async () => {
+        const hello = path.join(REPO_ROOT, '..', 'shared', 'models', 'tflm', 'examples', 'hello_world', 'hello_world_int8.tflite');
+        if (!fs.existsSync(hello)) throw new Skip('../shared/models is absent');
+        const p = project('one-step');
+        const model = p.at('models/hello_world_int8.tflite');
+        fs.mkdirSync(path.dirname(model), { recursive: true });
+        fs.copyFileSync(hello, model);
+        // The explorer menu and the inspector's Export to C… pass the model's Uri: no project, language or name pick.
+        const running = vscode.commands.executeCommand<ExportCommandResult>('tinyml.exportModel', vscode.Uri.file(model));
+        const result = await untilSettled('the one confirmation to write', running, () => vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'), 40_000);
+        assert.equal(result?.applied, true, `one step: ${result?.reason}`);
+        assert.equal(result.rootFsPath, workspaceRoot());
+        assert.ok(GENERATED.every((rel) => fs.existsSync(p.at(rel))), 'array, header and runner written into the PlatformIO project the model is in');
+        assert.equal(result.floatModel, undefined, 'an int8 model is not warned about');
+        // A float model: the warning comes before anything else; "Quantize First…" exports nothing.
+        const { uri } = p.writeModel(2);
+        const first = await runExport(p.args(uri, { floatModel: 'quantize' }));
+        assert.equal(first.floatModel, true);
+        assert.equal(first.applied, false);
+        assert.equal(first.reason, 'quantize first');
+        await closeAllEditors();
+      },
+    },
+    {
+      name: 'export: "Show the full preview" opens a read-only document: nothing unsaved is left behind',
+      timeoutMs: 60_000,
+      fn: async () => {
+        await closeAllEditors();
+        const p = project('full-preview');
+        const { uri } = p.writeModel(4);
+        const running = vscode.commands.executeCommand<ExportCommandResult>('tinyml.exportModel', p.args(uri, { confirm: false }));
+        // The preview QuickPick: the second item is "Show the full preview"; then the QuickPick is closed.
+        await new Promise((resolve) => setTimeout(resolve, 4000));
+        await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        const preview = await waitFor('the full preview tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => /export preview/.test(t.label)));
+        const result = await untilSettled('the closed preview to end the export', running, () => vscode.commands.executeCommand('workbench.action.closeQuickOpen'));
+        assert.equal(result?.reason, 'cancelled');
+        const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+        assert.ok(!tabs.some((t) => t.isDirty), `no unsaved document: ${tabs.filter((t) => t.isDirty).map((t) => t.label).join(', ')}`);
+        assert.ok(!vscode.workspace.textDocuments.some((d) => d.isUntitled), 'no Untitled document');
+        assert.ok(preview.label.includes('cnn.tflite'), preview.label);
+        await closeAllEditors();
+      },
+    },
+    {
       name: 'snippets: the TFLite Micro snippets are offered in C++ and C files',
       fn: async () => {
         const cpp = await vscode.workspace.openTextDocument({ language: 'cpp', content: 'tflm' });

@@ -6,7 +6,7 @@
  * printed, its budget judged by bench/.
  */
 import { buildSlowCalibrationConvModel } from '../../helpers/sample-models';
-import { untilSettled, waitFor } from './wait-for';
+import { waitFor } from './wait-for';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -100,19 +100,18 @@ export function quantizeTests(): TestCase[] {
         const rendered = await waitFor('the inspector to render the new model', () => tinyml.lastInspectorRender(outUri));
         assert.ok(rendered, 'the inspector webview rendered');
 
+        // The report is saved beside the model, JSON for the inspector and Markdown to read, and nothing else is open.
         assert.ok(result.reportUri);
         const reportUri = vscode.Uri.parse(result.reportUri);
-        const reportTab = await waitFor('the report tab', () => allTabs().find((t) => t.label.includes('sensor_int8.tflite report')));
-        if (result.reportShownAs === 'preview') assert.ok(reportTab.input instanceof vscode.TabInputWebview, 'a Markdown preview');
-        const inspectorGroup = vscode.window.tabGroups.all.find((g) => g.tabs.includes(inspectorTab));
-        const reportGroup = vscode.window.tabGroups.all.find((g) => g.tabs.includes(reportTab));
-        assert.notEqual(inspectorGroup?.viewColumn, reportGroup?.viewColumn, 'the report is beside the inspector');
-        const text = (await vscode.workspace.openTextDocument(reportUri)).getText();
+        assert.equal(reportUri.fsPath, inFolder('sensor_int8.report.md'));
+        assert.ok(fs.existsSync(inFolder('sensor_int8.report.json')), 'the JSON report beside the model');
+        assert.ok(!allTabs().some((t) => t.isDirty && t.label.includes('report')), 'no unsaved report document');
+        const text = fs.readFileSync(reportUri.fsPath, 'utf8');
         assert.match(text, /^# Quantization report: sensor\\_int8\\\.tflite/);
         assert.match(text, /Quantized vs float model on \*\*40 held-out samples\*\*/);
         assert.match(text, /### As TFLite Micro computes it\n\nThe quantized model's outputs as TFLite Micro's reference kernels compute them \(bit-exact evaluator\), on the first \*\*40\*\* held-out samples\./);
         assert.match(text, /### Per layer/);
-        assert.match(text, /FULLY\\_CONNECTED \\#0/);
+        assert.match(text, /\\#0 FULLY\\_CONNECTED/);
         assert.match(text, /## TFLite Micro\n\nEvery operator has a TFLite Micro kernel\./);
         console.log(`    quantized in ${result.durationMs} ms (report shown as ${result.reportShownAs}); extension host max event-loop delay ${result.hostMaxBlockMs} ms (budget judged by bench/)`);
       },
@@ -191,35 +190,56 @@ export function quantizeTests(): TestCase[] {
       },
     },
     {
-      name: 'quantize: from the explorer menu (the file Uri), Enter in each QuickPick takes int8, int8 I/O, the recommended recipe, no target and the top-ranked dataset',
-      timeoutMs: 60_000,
+      name: 'quantize: one step — the recommended run after one confirmation that shows it, the Quantization tab in the inspector, the choices remembered',
+      timeoutMs: 90_000,
       fn: async () => {
-        const { model } = writeSample('sensor_menu');
-        const out = inFolder('sensor_menu_int8.tflite');
-        // The explorer context menu passes the clicked file's Uri, as here.
-        const running = vscode.commands.executeCommand<QuantizeCommandResult>('tinyml.quantizeModel', vscode.Uri.file(model));
-        let settled = false;
-        void Promise.resolve(running).finally(() => { settled = true; });
-        try {
-          // Mode, I/O type, range method, accuracy target, dataset: each pick opens right after the previous one is accepted; Enter
-          // is pressed on whichever is open until the command has its answers and ends.
-          const result = await untilSettled('the five QuickPicks and the run', running, () => vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'), 50_000);
-          assert.equal(result?.status, 'written', result?.message);
-          assert.equal(result.output, out);
-          const q = loadModel(fs.readFileSync(out)).model.subgraphs[0]!;
-          assert.equal(q.tensors[q.inputs[0]!]!.type, TensorType.INT8);
-          const text = (await vscode.workspace.openTextDocument(vscode.Uri.parse(result.reportUri!))).getText();
-          assert.match(text, /160 samples from quantize\/data\/calibration\\\.npy \\\(calibration split, seed 1\\\), ranges by \*\*(minmax|percentile|mse|per-tensor)\*\*/);
-          // Enter on the recipe pick takes "Recommended (automatic)": the report scores every candidate.
-          assert.match(text, /## Recipe\n\n\*\*.+\*\*, chosen automatically: the best worst-output SQNR of \d+ candidates/);
-          assert.match(text, /\| \*\*→\*\* /);
-          assert.match(text, /mode \*\*int8\*\*, int8 inputs and outputs/);
-          // Enter on the target pick takes "None" (the setting is unset): plain int8, no mixed precision.
-          assert.equal(result.target, undefined);
-          assert.doesNotMatch(text, /## Mixed precision/);
-        } finally {
-          if (!settled) await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-        }
+        await closeCleanTabs();
+        const { model } = writeSample('sensor_one_float');
+        const out = inFolder('sensor_one_int8.tflite');
+        for (const f of [out, inFolder('sensor_one_int8.report.json'), inFolder('sensor_one_int8.report.md')]) fs.rmSync(f, { force: true });
+        // No data given: the one step finds the workspace data that fits (data/calibration.npy) before asking anything.
+        const first = await quantize({ model: vscode.Uri.file(model), confirm: 'accept' });
+        assert.equal(first.status, 'written', first.message);
+        assert.equal(first.output, out, 'the _float suffix is dropped');
+        const shown = first.confirmation ?? '';
+        assert.match(shown, /^Mode: int8 \(full integer\), int8 inputs and outputs$/m);
+        assert.match(shown, /^Recipe: Recommended \(automatic\)$/m);
+        // tinyml.quantize.targetSqnrDb is unset: no target, the floor warning only.
+        assert.match(shown, /^Accuracy target: none \(an output below the 15 dB floor is a loud warning\)$/m);
+        assert.match(shown, /^Calibration data: quantize\/data\/calibration\.npy \(.*200 samples.*\); 20% held out/m);
+        assert.match(shown, /^Writes: sensor_one_int8\.tflite and its report sensor_one_int8\.report\.json \+ sensor_one_int8\.report\.md, beside the model$/m);
+        assert.doesNotMatch(shown, /Replaces/);
+        const saved = JSON.parse(fs.readFileSync(inFolder('sensor_one_int8.report.json'), 'utf8')) as { calibration: { split: { given: number } } };
+        assert.equal(saved.calibration.split.given, 200);
+
+        // The inspector of the new model has the Quantization tab, drawn from the saved report.
+        const tinyml = await activated();
+        const outUri = vscode.Uri.file(out);
+        await waitFor('the inspector to render the new model', () => tinyml.lastInspectorRender(outUri));
+        const tab = await tinyml.revealInInspector(outUri, { view: 'quantization' });
+        assert.equal(tab.view, 'quantization');
+        const q = tab.quantization;
+        assert.ok(q, 'the Quantization tab is drawn');
+        assert.ok(q.layerBars >= 3, `per-layer SQNR bars: ${q.layerBars}`);
+        assert.ok(q.scatterPoints > 0 && q.scatterPoints <= 400, `scatter points: ${q.scatterPoints}`);
+        assert.ok(q.recipeRows > 1, `recipe candidates: ${q.recipeRows}`);
+        assert.match(q.text, /200 samples: 160 for calibration, 40 held out/);
+        assert.match(q.text, /Minimum arena[\d,]+ bytes/);
+        assert.deepEqual(tab.actions, ['Export to C…', 'Compare with…'], 'an int8 model offers Export, not Quantize');
+
+        // Again: the last choices are the defaults, and the confirmation says what it replaces.
+        const again = await quantize({ model: vscode.Uri.file(model), confirm: 'dismiss' });
+        assert.equal(again.status, 'dismissed');
+        assert.match(again.confirmation ?? '', /^Replaces: sensor_one_int8\.tflite, sensor_one_int8\.report\.json, sensor_one_int8\.report\.md$/m);
+        // "Change…" goes on to the full choices (here the test's answers): float I/O this time.
+        const changed = await quantize({ model, confirm: 'change', io: 'float', calibration: 'minmax', data: inFolder('data', 'calibration.npy'), output: inFolder('sensor_one_float_io.tflite'), ifExists: 'overwrite' });
+        assert.equal(changed.status, 'written', changed.message);
+        const fq = loadModel(fs.readFileSync(inFolder('sensor_one_float_io.tflite'))).model.subgraphs[0]!;
+        assert.equal(fq.tensors[fq.inputs[0]!]!.type, TensorType.FLOAT32);
+        const remembered = await quantize({ model, confirm: 'dismiss' });
+        assert.match(remembered.confirmation ?? '', /^Mode: int8 \(full integer\), float32 inputs and outputs$/m);
+        assert.match(remembered.confirmation ?? '', /^Recipe: min\/max$/m);
+        await closeCleanTabs();
       },
     },
     {
@@ -300,7 +320,7 @@ export function quantizeTests(): TestCase[] {
         assert.equal(result.status, 'written', result.message);
         assert.equal(result.output, inFolder('sensor_dynamic.tflite'));
         assert.match(result.summary ?? '', /dynamic-range model: TFLite Micro cannot run it/);
-        const text = (await vscode.workspace.openTextDocument(vscode.Uri.parse(result.reportUri!))).getText();
+        const text = fs.readFileSync(vscode.Uri.parse(result.reportUri!).fsPath, 'utf8');
         assert.match(text, /TFLite Micro cannot run it:\*\* dynamic-range models/);
         await closeCleanTabs();
       },

@@ -1,0 +1,37 @@
+/** What --target-sqnr kept in higher precision (the report's types; mixed-precision.ts does the search). Pure types, so the webview can read them. */
+import type { KernelSet } from './int16-kernels';
+
+export type HigherPrecision = 'int16x8' | 'float';
+
+export interface KeptLayer {
+  /** The operator of the model as given, e.g. "CONV_2D #12" (with its consumers, which read its output in the same precision). */
+  op: string;
+  /** Its index in the float graph that was quantized. */
+  index: number;
+  tensor: string;
+  precision: HigherPrecision;
+  /** SQNR of the layer's output in the int8 model, and the relative noise power it added there. */
+  int8SqnrDb: number;
+  addedNoise: number;
+  /** Why not int16x8, for float layers. */
+  reason?: string;
+}
+
+export interface MixedPrecisionReport {
+  targetDb: number;
+  kernels: KernelSet;
+  met: boolean;
+  /** Worst output SQNR (dB) per output, before (all int8) and after, on the scoring samples. */
+  outputsBeforeDb: number[];
+  outputsAfterDb: number[];
+  scoredOn: { source: string; samples: number };
+  kept: KeptLayer[];
+  /** Shape operators that read an int16 tensor and were switched to int16 with it (no extra rounding). */
+  followed: number;
+  /** Candidates (layers feeding a failing output and adding noise), and rewrites scored. */
+  candidates: number;
+  probes: number;
+  cost: { flashBytes: number; arenaBytes?: number; floatMacs: number; int16Macs: number };
+  /** When the target is missed: why. */
+  note?: string;
+}
