@@ -12,8 +12,7 @@ import { formatBytes } from '../../../src/core/common/format';
 import { builtinCatalog } from '../../../src/core/fit/board-catalog';
 import { estimateFit } from '../../../src/core/fit/fit';
 import { loadModel } from '../../../src/core/tflite';
-import type { TinymlApi } from '../../../src/extension/extension';
-import type { RenderReport } from '../../../src/protocol/inspector';
+import { nextReport } from './inspector-tests';
 import { Skip, type TestCase } from './runner';
 import { screenshot } from './screenshot';
 import { activated, EXTENSION_ID } from './tinyml-api';
@@ -27,17 +26,6 @@ function folder(): vscode.WorkspaceFolder {
   return f;
 }
 
-function nextReport(api: TinymlApi, uri: vscode.Uri, match: (r: RenderReport) => boolean, timeoutMs = 30_000): Promise<RenderReport> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`no matching render of ${path.basename(uri.fsPath)} within ${timeoutMs} ms`)); }, timeoutMs);
-    const sub = api.onDidInspectorRender((e) => {
-      if (e.uri.toString() !== uri.toString() || !match(e.report)) return;
-      clearTimeout(timer);
-      sub.dispose();
-      resolve(e.report);
-    });
-  });
-}
 
 /** RAM, flash and the verdict the page must show, from the fit engine itself for the same file and board. */
 function expected(file: string, boardId: string): { ram: string; flash: string; fits: boolean } {

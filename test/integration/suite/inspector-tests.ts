@@ -46,7 +46,7 @@ async function openedInInspector(uri: vscode.Uri): Promise<void> {
 
 
 /** Resolves with the next report for `uri` that matches; subscribe before triggering what renders it. */
-export function nextReport(api: TinymlApi, uri: vscode.Uri, match: (r: RenderReport) => boolean, timeoutMs = 20_000): Promise<RenderReport> {
+export function nextReport(api: TinymlApi, uri: vscode.Uri, match: (r: RenderReport) => boolean, timeoutMs = 30_000): Promise<RenderReport> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { sub.dispose(); reject(new Error(`no matching render of ${path.basename(uri.fsPath)} within ${timeoutMs} ms`)); }, timeoutMs);
     const sub = api.onDidInspectorRender((e) => {
