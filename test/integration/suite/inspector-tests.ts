@@ -411,12 +411,12 @@ export function inspectorTests(): { tests: TestCase[]; measurements: { activatio
         const float = workspaceFile(WORKSPACE_FILES.builtModel);
         const painted = await openAndPaint(api, float);
         assert.deepEqual(painted.report.actions, ['Quantize…', 'Compare with…']);
-        // Compare with…: the Compare view, this model as A and the other as B, layers matched.
-        const other = workspaceFile(WORKSPACE_FILES.floatModel);
-        requireFile(other);
-        const cmp = await api.runInspectorAction(float, 'compare', { compareWith: other }) as { status: string; matches?: number };
+        // Compare with…: the Compare view, this model as A and the one picked as B (here the same file: every layer matched).
+        const cmp = await api.runInspectorAction(float, 'compare', { compareWith: float }) as { status: string; matches?: number; onlyA?: number; onlyB?: number };
         assert.equal(cmp.status, 'shown');
         assert.ok((cmp.matches ?? 0) > 0, `matched layers: ${cmp.matches}`);
+        assert.equal(cmp.onlyA, 0);
+        assert.equal(cmp.onlyB, 0);
         await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
         // Quantize…: the same command as the menu, for this model (dynamic range needs no data).
         const q = await api.runInspectorAction(float, 'quantize', { commandArgs: { model: float, mode: 'dynamic', ifExists: 'overwrite' } }) as { status: string; output: string };
