@@ -41,6 +41,8 @@ export interface GoldenData {
   cases: GoldenCase[];
   /** How the inputs were made, for the header comment. */
   inputsFrom: string;
+  /** What computed the outputs, for the header comment. */
+  outputsFrom: string;
 }
 
 /** Why a model gets no host test (for the export's notes), or undefined when it can have one. */
@@ -107,7 +109,7 @@ export function generateHostTest(model: Model, provenance: ModelProvenance, gold
   const guard = `TINYML_${M}_GOLDEN_H_`;
   const h: string[] = [
     markerComment(provenance, 'golden inputs and outputs for the host test').trimEnd(),
-    `// Inputs: ${golden.inputsFrom}. Outputs: computed by LiteRT (the TFLite runtime) at export time.`,
+    `// Inputs: ${golden.inputsFrom}. Outputs: computed at export time by ${golden.outputsFrom}.`,
     `#ifndef ${guard}`,
     `#define ${guard}`,
     '',
@@ -188,7 +190,7 @@ export function generateHostTest(model: Model, provenance: ModelProvenance, gold
   s.push(
     '  }',
     '  if (failures == 0) {',
-    `    printf("PASS: %d golden case(s), every output within ${[...new Set(tolerance)].join(' / ')} of LiteRT\\n", ${M}_GOLDEN_CASES);`,
+    `    printf("PASS: %d golden case(s), every output within ${[...new Set(tolerance)].join(' / ')} of the golden outputs\\n", ${M}_GOLDEN_CASES);`,
     '  } else {',
     `    printf("FAIL: %d output value(s) outside the tolerance\\n", failures);`,
     '  }',

@@ -14,6 +14,7 @@ import { estimateArena, type ArenaEstimate } from '../../../src/core/arena';
 import { generateCArrayHeader, generateCArraySource, sha256Hex } from '../../../src/core/codegen';
 import { ModelBuilder, readModel, writeModel } from '../../../src/core/tflite';
 import type { TestCase } from './runner';
+import { screenshot } from './screenshot';
 
 /** What the user sees by default: tinyml.arena.* defaults of package.json. */
 const DEFAULTS = { target: 'cortex-m', kernels: 'reference', isa: 'dsp', marginPercent: 20 } as const;
@@ -124,6 +125,14 @@ export function arenaTests(): TestCase[] {
         assert.match(text, new RegExp(`from the export comment in \`${escape(fw.folder)}/model_data\\.h\``));
         // The arena array's use of the constant gets the same hover.
         assert.match(await hoverText(doc, positionOf(doc, 'kTensorArenaSize', 1)), /Too small/);
+        // The hover as a user sees it, for the README: the cursor on the constant, the hover widget shown.
+        const editor = await vscode.window.showTextDocument(doc);
+        const at = positionOf(doc, 'kTensorArenaSize');
+        editor.selection = new vscode.Selection(at, at);
+        editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenter);
+        await vscode.commands.executeCommand('editor.action.showHover');
+        await new Promise((r) => setTimeout(r, 1500));
+        await screenshot('arena-hover');
       },
     },
     {
