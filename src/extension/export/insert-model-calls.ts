@@ -6,6 +6,7 @@
  * Reusing the user's arena also sets the runner header's `<PREFIX>_EXTERNAL_ARENA` to 1, so that the runner
  * declares no arena of its own.
  */
+import path from 'node:path';
 import * as vscode from 'vscode';
 import { compilePatterns, DEFAULT_ARENA_CONSTANT_PATTERNS } from '../../core/firmware/arena-constants';
 import { findProjectArena, planRunnerCalls, type RunnerCallsPlan } from '../../core/firmware/runner-calls';
@@ -91,7 +92,18 @@ export async function insertModelCalls(arg?: InsertModelCallsArgs): Promise<Inse
   if (chosen.reusesArena) {
     // The exported runner header (ours, by its marker) stops declaring an arena of its own.
     const define = `#define ${prefix.toUpperCase()}_EXTERNAL_ARENA 0`;
-    for (const uri of await vscode.workspace.findFiles(`**/${prefix}_runner.h`, '{**/node_modules/**,**/.pio/**,**/build/**}', 5)) {
+    // Only the runner of this file's project: of our runner headers, the one nearest to the file (the deepest common
+    // folder), never another project's export elsewhere in the workspace.
+    const found = await vscode.workspace.findFiles(`**/${prefix}_runner.h`, '{**/node_modules/**,**/.pio/**,**/build/**}', 50);
+    const common = (a: string, b: string): number => {
+      const x = path.dirname(a).split(path.sep), y = path.dirname(b).split(path.sep);
+      let n = 0;
+      while (n < x.length && n < y.length && x[n] === y[n]) n++;
+      return n;
+    };
+    const nearest = found.map((u) => ({ u, depth: common(u.fsPath, doc.uri.fsPath) })).sort((a, b) => b.depth - a.depth)
+      .filter((c, _i, all) => c.depth === all[0]!.depth).map((c) => c.u);
+    for (const uri of nearest) {
       const header = await vscode.workspace.openTextDocument(uri);
       const htext = header.getText();
       const at = htext.indexOf(define);
