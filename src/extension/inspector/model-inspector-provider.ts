@@ -6,6 +6,7 @@
  * page. A file that is not a model shows the reason as text instead of a blank page.
  */
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { FileError } from '../../core/io/file-error';
 import { MODEL_FILE_LIMIT, readFileBoundedAsync } from '../../core/io/bounded-read';
 import * as vscode from 'vscode';
@@ -171,6 +172,14 @@ async function sendState(doc: ModelDocument, webview: vscode.Webview, fit?: () =
     return;
   }
   await post(webview, { type: 'model', fileName: doc.fileName, version, view: state.view, actions: state.actions, ...(state.report ? { report: state.report } : {}) });
+  // The last quantization's per-layer SQNR (the saved <name>.report.json beside the model) as a graph overlay.
+  const layers = state.report?.report.accuracy?.layers;
+  const main = state.view.subgraphs[0];
+  if (layers?.length && main) {
+    const { sqnrOverlay } = require('../../core/inspector/graph-overlays') as typeof import('../../core/inspector/graph-overlays');
+    const overlay = sqnrOverlay(main, layers, `held-out SQNR of the last quantization (${path.basename(state.report!.model)} → this file)`);
+    if (overlay.values.some((v) => v !== null)) await post(webview, { type: 'overlay', version, subgraph: 0, overlay });
+  }
   await doc.computeDetails(state);
   if (version !== doc.version || !state.details) return;
   await post(webview, { type: 'details', version, details: state.details });

@@ -226,6 +226,10 @@ export function quantizeTests(): TestCase[] {
         assert.match(q.text, /200 samples: 160 for calibration, 40 held out/);
         assert.match(q.text, /Minimum arena[\d,]+ bytes/);
         assert.deepEqual(tab.actions, ['Export to C…', 'Compare with…'], 'an int8 model offers Export, not Quantize');
+        // The same saved report colours the Graph tab by per-layer SQNR.
+        const graph = await tinyml.revealInInspector(outUri, { view: 'graph', overlay: 'sqnr' });
+        assert.equal(graph.graph?.overlay, 'sqnr');
+        assert.match(graph.graph?.legend ?? '', /SQNR per layer/);
 
         // Again: the last choices are the defaults, and the confirmation says what it replaces.
         const again = await quantize({ model: vscode.Uri.file(model), confirm: 'dismiss' });
