@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { buildInspectorView } from '../../src/core/inspector/view';
 import { nameScope } from '../../src/core/inspector/graph';
 import { collapseScopes, groupKey, maxScopeDepth, operatorScopes } from '../../src/core/inspector/graph-scopes';
-import { combinedValue, sqnrOverlay, viewOverlays } from '../../src/core/inspector/graph-overlays';
+import { combinedValue, latencyOverlay, sqnrOverlay, viewOverlays } from '../../src/core/inspector/graph-overlays';
 import { BuiltinOperator, ModelBuilder, TensorType, loadModel } from '../../src/core/tflite';
 import { layeredLayout, layoutGraph, layoutInput, weightLine, type GraphLayout } from '../../webview/lib/graph-layout';
 import { branchingModel } from '../helpers/graph-models';
@@ -98,6 +98,18 @@ test('overlays: live memory, output size and MACs per operator; SQNR by tensor n
   assert.equal(combinedValue(sqnr, [0, 1, 2, 3, 4, 5]), 22.5, 'the worst layer of the group');
   assert.equal(combinedValue(output!, [0, 1]), sg.operators[0]!.outputBytes + sg.operators[1]!.outputBytes);
   assert.equal(combinedValue(sqnr, [0, 1]), null);
+});
+
+test('latency overlay: the fit\'s per-operator milliseconds of that subgraph; a group sums them', () => {
+  const sg = buildInspectorView(branchingModel(9)).subgraphs[0]!;
+  const ms: Record<string, number> = { '0:0': 1.5, '0:2': 0.25, '1:0': 99 };
+  const lat = latencyOverlay(sg, 0, ms, 'nano33ble');
+  assert.equal(lat.unit, 'ms');
+  assert.equal(lat.values.length, sg.operators.length);
+  assert.equal(lat.values[0], 1.5);
+  assert.equal(lat.values[1], null);
+  assert.equal(lat.values[2], 0.25);
+  assert.equal(combinedValue(lat, [0, 1, 2]), 1.75);
 });
 
 test('layout: branches sit side by side, the join below them, a chain in one column', () => {

@@ -44,6 +44,12 @@ export function sqnrOverlay(sg: SubgraphView, layers: readonly { tensor: string;
   return { id: 'sqnr', label: 'SQNR per layer', unit: 'dB', values, lowIsBad: true, ...(source ? { source } : {}) };
 }
 
+/** Estimated latency per operator of subgraph `subgraph` (the fit's per-operator milliseconds on the chosen board). */
+export function latencyOverlay(sg: SubgraphView, subgraph: number, operatorMs: Readonly<Record<string, number>>, source: string): GraphOverlay {
+  const values = sg.operators.map((_, i) => operatorMs[`${subgraph}:${i}`] ?? null);
+  return { id: 'latency', label: 'Estimated latency', unit: 'ms', values, source };
+}
+
 /** The value of a node that stands for several operators (a collapsed scope): the sum, or for SQNR the worst. */
 export function combinedValue(overlay: GraphOverlay, ops: readonly number[]): number | null {
   let out: number | null = null;

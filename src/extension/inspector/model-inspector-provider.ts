@@ -201,6 +201,14 @@ async function sendFit(doc: ModelDocument, webview: vscode.Webview, fit: FitServ
   }
   if (version !== doc.version) return;
   await post(webview, result.ok ? { type: 'fit', version, fit: result.fit } : { type: 'fit', version, unavailable: { reason: result.reason } });
+  if (result.ok) {
+    // The same per-operator estimate as the Operators table's latency column, as a graph overlay.
+    const { latencyOverlay } = require('../../core/inspector/graph-overlays') as typeof import('../../core/inspector/graph-overlays');
+    const f = result.fit;
+    for (const [i, sg] of state.view.subgraphs.entries()) {
+      await post(webview, { type: 'overlay', version, subgraph: i, overlay: latencyOverlay(sg, i, f.operatorMs, `${f.board.id}, ${f.kernels} kernels, ${f.board.clockMhz} MHz (estimate)`) });
+    }
+  }
 }
 
 function post(webview: vscode.Webview, message: InspectorMessage): Thenable<boolean> {

@@ -74,6 +74,10 @@ export function fitTests(): TestCase[] {
         assert.equal(ops.operatorLatencies.length, ops.operatorOpcodes.length);
         assert.ok(ops.operatorLatencies.length > 0);
         for (const t of ops.operatorLatencies) assert.match(t, /^[\d.]+ ms$/);
+        // The same estimate colours the Graph tab.
+        const graph = await api.revealInInspector(uri, { view: 'graph', overlay: 'latency' });
+        assert.equal(graph.graph?.overlay, 'latency');
+        assert.match(graph.graph?.legend ?? '', /Estimated latency/);
         await api.revealInInspector(uri, { view: 'overview' });
 
         // The arena hover in C++ adds the fit line for the same model and board.
