@@ -1,4 +1,4 @@
-import { arenaFigures, arenaGapNote, DEFAULT_ARENA_MARGIN_PERCENT, estimateArena, type ArenaEstimate, type ArenaOptions, type CmsisIsa, type KernelLibrary, type TargetName } from '../../core/arena';
+import { arenaFigures, arenaGapNote, DEFAULT_ARENA_MARGIN_PERCENT, KERNEL_LIBRARIES, estimateArena, type ArenaEstimate, type ArenaOptions, type CmsisIsa, type TargetName } from '../../core/arena';
 import { checkTflmCompatibility, isTflmCompatible, type TflmProblem } from '../../core/analysis/tflm-compat';
 import { formatCount, formatOperatorRef } from '../../core/common/format';
 import { nonNegativeNumber, oneOf, parseCommand } from '../args';
@@ -13,7 +13,6 @@ interface Out {
 }
 
 const TARGETS: readonly TargetName[] = ['cortex-m', 'arm32', 'x86_64'];
-const KERNELS: readonly KernelLibrary[] = ['reference', 'cmsis-nn'];
 const ISAS: readonly CmsisIsa[] = ['dsp', 'mve', 'none'];
 
 /** `tinyml arena MODEL ...`: the TFLite Micro tensor arena the model needs, and what would stop it from running. */
@@ -27,7 +26,7 @@ export async function runArena(args: string[], out: Out): Promise<number | undef
   if (positionals.length !== 1) throw new UsageError(positionals.length ? 'arena takes one MODEL' : 'no model given: pass the path of a .tflite file', true);
   const options: Required<ArenaOptions> = {
     target: oneOf(values.target, TARGETS, '--target', 'cortex-m'),
-    kernels: oneOf(values.kernels, KERNELS, '--kernels', 'reference'),
+    kernels: oneOf(values.kernels, KERNEL_LIBRARIES, '--kernels', 'reference'),
     isa: oneOf(values.isa, ISAS, '--isa', 'dsp'),
     marginPercent: nonNegativeNumber(values.margin, '--margin') ?? DEFAULT_ARENA_MARGIN_PERCENT,
   };

@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { holdOutForReport, loadDataset, type Dataset, type DatasetOptions, type InputSpec } from '../../core/data/index';
 import { checkOutputs, writeFilesSafely, type OutputFile } from '../../core/io/safe-write';
-import { checkQuantizable, formatQuantizationReport, KERNEL_SETS, quantizedFileName, quantizeModel, savedReportJson, type QuantizeMode, type QuantizeOptions, type RangeMethod } from '../../core/quantize/index';
+import { checkQuantizable, formatQuantizationReport, quantizedFileName, quantizeModel, savedReportJson, type QuantizeMode, type QuantizeOptions, type RangeMethod } from '../../core/quantize/index';
 import { tensorTypeName, type Model } from '../../core/tflite/index';
 import { DEFAULT_ARENA_MARGIN_PERCENT } from '../../core/arena/types';
+import { KERNEL_LIBRARIES } from '../../core/arena/kernels/types';
 import { nonNegativeNumber, oneOf, parseCommand } from '../args';
 import { EXIT_CHECK_FAILED, EXIT_OK, UsageError, type CliIo } from '../cli-io';
 import { readModelFile } from '../read-model-file';
@@ -97,7 +98,7 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
   if (targetDb !== undefined && !Number.isFinite(targetDb)) throw new UsageError(`--target-sqnr takes a number of dB, e.g. --target-sqnr 20; got "${target}"`);
   if (targetDb !== undefined && mode !== 'int8') throw new UsageError(`--target-sqnr works with --mode int8 (it keeps the most sensitive layers in int16x8 or float); got --mode ${mode}`);
   if (values.kernels !== undefined && targetDb === undefined) throw new UsageError('--kernels chooses the int16x8 kernels --target-sqnr may use; give --target-sqnr DB too');
-  const kernels = oneOf(values.kernels, KERNEL_SETS, '--kernels', 'reference');
+  const kernels = oneOf(values.kernels, KERNEL_LIBRARIES, '--kernels', 'reference');
   const needsData = mode === 'int8' || mode === 'int16x8';
   if (needsData && !values.data) throw new UsageError(`--data PATH is required for ${mode}: calibration needs sample inputs (.npy, .npz, .csv, .json or a folder of images/.wav)`);
 

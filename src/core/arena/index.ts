@@ -5,4 +5,5 @@ export { DEFAULT_ARENA_MARGIN_PERCENT } from './types';
 export { TARGETS, targetLayout, type TargetLayout } from './target-layout';
 export { OfflinePlanError, readOfflinePlan } from './offline-plan';
 export { KNOWN_CUSTOM_OPS } from './kernels';
+export { KERNEL_LIBRARIES } from './kernels/types';
 export * from './figures';

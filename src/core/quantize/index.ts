@@ -22,7 +22,7 @@ export type {
 export { asymmetricParams, sqnr } from './quant-math';
 export { formatQuantizationReport, perTensorSummary, recipeLabel } from './report-text';
 export { PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, SQNR_FLOOR_DB } from './types';
-export { KERNEL_SETS, TFLM_INT16_KERNELS, hasTflmInt16Kernel, type KernelSet } from './int16-kernels';
+export { TFLM_INT16_KERNELS, hasTflmInt16Kernel } from './int16-kernels';
 export { applyPrecision, searchMixedPrecision, type HigherPrecision, type KeptLayer, type MixedPrecisionReport } from './mixed-precision';
 export { quantizedFileName, reportFileNames } from './output-names';
 export { parseSavedReport, savedReportJson, type SavedQuantizationReport } from './saved-report';

@@ -9,10 +9,9 @@
  * (quantize_common.cc, PrepareQuantizeReference), besides float→int8/int16; DEQUANTIZE accepts int8, int16, uint8.
  * Update this table together with operators.ts when moving to a newer TFLM.
  */
+import type { KernelLibrary } from '../arena/kernels/types';
 import { BuiltinOperator } from '../tflite/model';
 
-export type KernelSet = 'reference' | 'cmsis-nn';
-export const KERNEL_SETS: readonly KernelSet[] = ['reference', 'cmsis-nn'];
 
 export interface Int16Kernel {
   reference: boolean;
@@ -60,7 +59,7 @@ export const TFLM_INT16_KERNELS: Readonly<Partial<Record<BuiltinOperator, Int16K
 };
 
 /** Whether TFLite Micro's `kernels` have an int16x8 kernel for `op`. */
-export function hasTflmInt16Kernel(op: BuiltinOperator, kernels: KernelSet): boolean {
+export function hasTflmInt16Kernel(op: BuiltinOperator, kernels: KernelLibrary): boolean {
   const k = TFLM_INT16_KERNELS[op];
   return !!k && (kernels === 'reference' ? k.reference : k.cmsisNn);
 }

@@ -1,5 +1,5 @@
 /** What --target-sqnr kept in higher precision (the report's types; mixed-precision.ts does the search). Pure types, so the webview can read them. */
-import type { KernelSet } from './int16-kernels';
+import type { KernelLibrary } from '../arena/kernels/types';
 
 export type HigherPrecision = 'int16x8' | 'float';
 
@@ -19,7 +19,7 @@ export interface KeptLayer {
 
 export interface MixedPrecisionReport {
   targetDb: number;
-  kernels: KernelSet;
+  kernels: KernelLibrary;
   met: boolean;
   /** Worst output SQNR (dB) per output, before (all int8) and after, on the scoring samples. */
   outputsBeforeDb: number[];

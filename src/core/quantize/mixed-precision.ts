@@ -24,7 +24,8 @@ import { BuiltinOperator, isConstant, opcodeName, TensorType, writeModel, type M
 import { throwIfAborted } from './errors';
 import { evaluateQuantization } from './evaluate';
 import { assembleOperators, bytesOf, compactModel, newBuffer, type VersionedOperator } from './graph';
-import { hasTflmInt16Kernel, type KernelSet } from './int16-kernels';
+import type { KernelLibrary } from '../arena/kernels/types';
+import { hasTflmInt16Kernel } from './int16-kernels';
 import type { HigherPrecision, KeptLayer, MixedPrecisionReport } from './mixed-precision-report';
 import { dequantizeOpVersion, OP_RULES, quantizeOpVersion } from './op-rules';
 import { INT16_ACTIVATION, INT8_ACTIVATION, representableRange, symmetricScale, type AffineParams } from './quant-math';
@@ -83,7 +84,7 @@ export function matchOperators(floatModel: Model, quantModel: Model): number[] {
  * The int8 model `quantModel` (from the float model `floatModel`) with the float model's operators in `keep` in
  * higher precision. Returns the model and how many shape operators followed into int16.
  */
-export function applyPrecision(floatModel: Model, quantModel: Model, keep: ReadonlyMap<number, HigherPrecision>, kernels: KernelSet = 'reference'): { model: Model; followed: number } {
+export function applyPrecision(floatModel: Model, quantModel: Model, keep: ReadonlyMap<number, HigherPrecision>, kernels: KernelLibrary = 'reference'): { model: Model; followed: number } {
   const fsg = floatModel.subgraphs[0]!;
   const qsg = quantModel.subgraphs[0]!;
   const match = matchOperators(floatModel, quantModel);
@@ -258,7 +259,7 @@ export interface MixedPrecisionInput {
   set: ScoringSet;
   data: Dataset;
   targetDb: number;
-  kernels: KernelSet;
+  kernels: KernelLibrary;
   /** The model as the user gave it, whose operator numbers the report uses (default `floatModel`). */
   namingModel?: Model;
 }

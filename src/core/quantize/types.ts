@@ -3,7 +3,7 @@ import type { DatasetSplit } from '../data/dataset';
 /** Options, progress hooks and results of quantizeModel / evaluateQuantization. */
 import type { Dataset } from '../data/dataset';
 import type { Model } from '../tflite/model';
-import type { KernelSet } from './int16-kernels';
+import type { KernelLibrary } from '../arena/kernels/types';
 import type { MixedPrecisionReport } from './mixed-precision-report';
 import type { RangeMethod } from './range-estimation';
 
@@ -40,7 +40,7 @@ export interface QuantizeOptions {
    */
   targetSqnrDb?: number;
   /** The TFLite Micro kernel set whose int16x8 kernels mixed precision may use (default 'reference'). */
-  kernels?: KernelSet;
+  kernels?: KernelLibrary;
   /** Samples for the accuracy part of the report; they should not be the calibration samples. */
   heldOut?: Dataset;
   /** Names the model in messages, e.g. its file name. */

@@ -4,7 +4,8 @@
  * falls back to the package.json default, so the hover, the diagnostics, Export and Insert Boilerplate always agree.
  */
 import * as vscode from 'vscode';
-import { DEFAULT_ARENA_MARGIN_PERCENT, type ArenaOptions, type CmsisIsa, type KernelLibrary, type TargetName } from '../../core/arena/types';
+import { DEFAULT_ARENA_MARGIN_PERCENT, type ArenaOptions, type CmsisIsa, type TargetName } from '../../core/arena/types';
+import { KERNEL_LIBRARIES } from '../../core/arena/kernels/types';
 import type { FitKernels } from '../../core/fit/latency';
 
 export type ArenaSettingsOptions = Required<ArenaOptions>;
@@ -31,7 +32,6 @@ export interface FitSettings {
 }
 
 const TARGETS: readonly TargetName[] = ['cortex-m', 'arm32', 'x86_64'];
-const KERNELS: readonly KernelLibrary[] = ['reference', 'cmsis-nn'];
 const ISAS: readonly CmsisIsa[] = ['dsp', 'mve', 'none'];
 const FIT_KERNEL_SETTINGS: readonly (FitKernels | 'auto')[] = ['auto', 'reference', 'cmsis-nn', 'esp-nn'];
 /** package.json: default DEFAULT_ARENA_MARGIN_PERCENT (a unit test holds them equal), minimum 0, maximum 1000. */
@@ -61,7 +61,7 @@ export function readSettings(scope: vscode.Uri | undefined): TinymlSettings {
   return {
     arena: {
       target: oneOf(config.get('arena.target'), TARGETS, 'cortex-m'),
-      kernels: oneOf(config.get('arena.kernels'), KERNELS, 'reference'),
+      kernels: oneOf(config.get('arena.kernels'), KERNEL_LIBRARIES, 'reference'),
       isa: oneOf(config.get('arena.isa'), ISAS, 'dsp'),
       marginPercent: marginPercent(config.get('arena.marginPercent')),
     },

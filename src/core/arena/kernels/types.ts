@@ -3,6 +3,8 @@ import type { Model, Operator, OperatorCode, Tensor } from '../../tflite/model';
 import type { TargetLayout } from '../target-layout';
 
 export type KernelLibrary = 'reference' | 'cmsis-nn';
+/** Every kernel library, for option and setting checks (CLI --kernels, tinyml.arena.kernels). */
+export const KERNEL_LIBRARIES: readonly KernelLibrary[] = ['reference', 'cmsis-nn'];
 /** CMSIS-NN code path: `dsp` (Cortex-M4/M7/M33), `mve` (Helium: M55/M85), `none` (plain C: M0/M3). */
 export type CmsisIsa = 'dsp' | 'mve' | 'none';
 
