@@ -105,6 +105,8 @@ test('runInWorker returns the plan from a worker thread and passes typed errors 
     const result = await runInWorker(planArgs(ws, file, { project: targets[0]!.project }));
     assert.deepEqual(result.plan.files.map((f) => f.path), ['platformio/src/model_data.cpp', 'platformio/include/model_data.h', 'platformio/src/model_runner.cpp', 'platformio/include/model_runner.h']);
     assert.ok(result.plan.files[0]!.contents instanceof Uint8Array);
+    // The float check Export makes before anything else, read and parsed off the host's thread.
+    assert.equal(await runInWorker({ kind: 'precision', modelFsPath: file }), 'float');
     await assert.rejects(runInWorker(planArgs(ws, path.join(ws, 'nope.tflite'))), (e: unknown) => e instanceof WorkerJobError && e.is('model', 'unreadable') && /nope\.tflite/.test(e.message));
     await assert.rejects(runInWorker(planArgs(ws, file, { symbol: 'int' })), (e: unknown) => e instanceof WorkerJobError && e.is('export', 'option') && /int/.test(e.message));
   } finally {

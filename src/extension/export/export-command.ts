@@ -65,18 +65,6 @@ export interface ExportCommandResult {
   durationMs: number;
 }
 
-/** Whether the .tflite is a float model (core/analysis/precision); false when it cannot be read (the plan says why). */
-function isFloatModelFile(file: string): boolean {
-  const { loadModel } = require('../../core/tflite') as typeof import('../../core/tflite');
-  const { modelPrecision } = require('../../core/analysis/precision') as typeof import('../../core/analysis/precision');
-  const fs = require('node:fs') as typeof import('node:fs');
-  try {
-    return modelPrecision(loadModel(fs.readFileSync(file)).model) === 'float';
-  } catch {
-    return false;
-  }
-}
-
 const toUri = (u: vscode.Uri | string): vscode.Uri => (typeof u === 'string' ? vscode.Uri.file(u) : u);
 
 function isArgs(a: unknown): a is ExportCommandArgs {
@@ -209,7 +197,10 @@ export async function exportModel(arg?: vscode.Uri | ExportCommandArgs, memory?:
     if (!model) return done('cancelled');
     if (model.scheme !== 'file') throw new Error(`${model.toString()} is not on disk: the export reads and writes local files.`);
     // A float model runs on TFLite Micro, but slowly and about four times larger than int8: say so before anything else.
-    if (isFloatModelFile(model.fsPath)) {
+    // Read and parsed in the worker: a 27 MB model takes about 65 ms, too long for the extension host's thread.
+    // A file that is not a model is not warned about here; the plan names it.
+    const precision = await runInWorker({ kind: 'precision', modelFsPath: model.fsPath }).catch(() => undefined);
+    if (precision === 'float') {
       const quantizeFirst = 'Quantize First…';
       const answer = args ? (args.floatModel === 'quantize' ? quantizeFirst : 'Export Anyway') : await vscode.window.showWarningMessage(
         `${path.basename(model.fsPath)} is a float model.`,

@@ -10,6 +10,7 @@ import { nodeProjectSnapshot } from '../../core/firmware/node-snapshot';
 import type { ProjectSnapshot } from '../../core/firmware/project-snapshot';
 import { loadModel, ModelFormatError, type Model } from '../../core/tflite';
 import { ModelFileError, readModelFileBytes } from '../../core/tflite/model-file';
+import { modelPrecision } from '../../core/analysis/precision';
 
 /** A firmware project found in a workspace folder, with the language its sources are written in. */
 export interface DetectedTarget {
@@ -75,7 +76,13 @@ export interface RunnerJobResult {
   notes: string[];
 }
 
-export type ExportJob = DetectJob | FolderJob | PlanJob | RunnerJob;
+/** Whether the model computes in float (no integer activations): Export warns before exporting one. */
+export interface PrecisionJob {
+  kind: 'precision';
+  modelFsPath: string;
+}
+
+export type ExportJob = DetectJob | FolderJob | PlanJob | RunnerJob | PrecisionJob;
 
 /** A model file that cannot be read: names the file and the reason. */
 export { ModelFileError };
@@ -177,5 +184,6 @@ export function runJob(job: ExportJob): unknown {
     case 'folder': return folderTarget(job.folder);
     case 'plan': return planJob(job);
     case 'runner': return runnerJob(job);
+    case 'precision': return modelPrecision(parseModel(readModelFileBytes(job.modelFsPath), job.modelFsPath));
   }
 }
