@@ -5,6 +5,7 @@
  */
 import nodeFs from 'node:fs';
 import { FileError, fileErrorFrom } from './file-error';
+import { formatCount } from '../common/format';
 
 /** What the reader is for: its size cap and the name of what it holds in messages ("model", "data file"). */
 export interface ReadLimit {
@@ -29,7 +30,7 @@ function checkStat(st: StatLike, file: string, limit: ReadLimit): void {
   if (st.isDirectory()) throw new FileError('is-folder', file, `${file}: is a folder, not a ${limit.what}; name a file`);
   if (!st.isFile()) throw new FileError('not-regular', file, `${file}: is not a regular file (a device, FIFO or socket); name a ${limit.what} on disk`);
   if (st.size > limit.maxBytes) {
-    throw new FileError('too-large', file, `${file}: ${st.size.toLocaleString('en-US')} bytes is over the ${limit.maxLabel} a ${limit.what} may have`);
+    throw new FileError('too-large', file, `${file}: ${formatCount(st.size)} bytes is over the ${limit.maxLabel} a ${limit.what} may have`);
   }
 }
 

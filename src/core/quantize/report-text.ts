@@ -1,7 +1,7 @@
 /** The quantization report as plain text, for the CLI and the output channel. */
 import type { MixedPrecisionReport } from './mixed-precision-report';
 import { arenaFiguresLine } from '../arena/figures';
-import { formatBytes, formatOperatorRef } from '../common/format';
+import { formatBytes, formatCount, formatOperatorRef } from '../common/format';
 import { describeSplit } from '../data/dataset';
 import { PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, SQNR_FLOOR_DB, type QuantizationReport, type Recipe, type RecipeReport, type TflmAccuracy } from './types';
 
@@ -46,7 +46,7 @@ function mixedPrecisionLines(m: MixedPrecisionReport): string[] {
     for (const l of m.kept) lines.push(`    ${l.op.padEnd(24)} ${l.precision.padEnd(8)} int8 ${db(l.int8SqnrDb).padStart(9)}  ${l.tensor}${l.reason ? `  (${l.reason})` : ''}`);
     const c = m.cost;
     lines.push(`  cost vs all int8: flash ${c.flashBytes >= 0 ? '+' : '-'}${formatBytes(Math.abs(c.flashBytes))}, arena ${c.arenaBytes === undefined ? 'not estimated' : `${c.arenaBytes >= 0 ? '+' : '-'}${formatBytes(Math.abs(c.arenaBytes))} (${m.kernels === 'reference' ? 'reference' : 'CMSIS-NN'} kernels' int16 choice)`}, `
-      + `float MACs ${c.floatMacs.toLocaleString('en-US')}, int16x8 MACs ${c.int16Macs.toLocaleString('en-US')}`);
+      + `float MACs ${formatCount(c.floatMacs)}, int16x8 MACs ${formatCount(c.int16Macs)}`);
   }
   if (m.note) lines.push(`  ${m.note}`);
   return lines;

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { arenaFigures, arenaGapNote } from '../../core/arena/figures';
-import { formatBytes, formatBytesExact, formatOperatorRef } from '../../core/common/format';
+import { formatBytes, formatBytesExact, formatCount, formatOperatorRef } from '../../core/common/format';
 import { describeSplit } from '../../core/data/dataset';
 import { PER_CHANNEL_FC_MARGIN_DB, perTensorSummary, RANGE_METHOD_MARGIN_DB, recipeLabel, SQNR_FLOOR_DB, type QuantizationReport } from '../../core/quantize/index';
 import { NOT_FOR_TFLM, runsOnTflm } from './quantize-ui';
@@ -91,7 +91,7 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
       out.push('| Operator | Precision | int8 SQNR (dB) | Tensor |', '|---|---|---:|---|');
       for (const l of m.kept) out.push(`| ${e(l.op)} | ${l.precision}${l.reason ? ` (${e(l.reason)})` : ''} | ${db(l.int8SqnrDb)} | ${e(l.tensor)} |`);
       const c = m.cost;
-      out.push('', `Cost against all int8: flash ${c.flashBytes >= 0 ? '+' : '-'}${formatBytes(Math.abs(c.flashBytes))}, arena ${c.arenaBytes === undefined ? 'not estimated' : `${c.arenaBytes >= 0 ? '+' : '-'}${formatBytes(Math.abs(c.arenaBytes))}`}, float MACs ${c.floatMacs.toLocaleString('en-US')}, int16x8 MACs ${c.int16Macs.toLocaleString('en-US')}.`, '');
+      out.push('', `Cost against all int8: flash ${c.flashBytes >= 0 ? '+' : '-'}${formatBytes(Math.abs(c.flashBytes))}, arena ${c.arenaBytes === undefined ? 'not estimated' : `${c.arenaBytes >= 0 ? '+' : '-'}${formatBytes(Math.abs(c.arenaBytes))}`}, float MACs ${formatCount(c.floatMacs)}, int16x8 MACs ${formatCount(c.int16Macs)}.`, '');
     } else {
       out.push('No layer needed higher precision.', '');
     }
