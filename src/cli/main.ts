@@ -83,5 +83,13 @@ export async function main(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = p
 
 if (require.main === module) {
   const io: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
-  main(process.argv.slice(2), io).then((code) => { process.exitCode = code; });
+  // Exit as soon as the output is flushed. Left to itself the process waits for V8 to finish optimizing LiteRT's
+  // WebAssembly in background threads (tier-up), work nobody will use: measured 0.3-0.5 s of wall and CPU time
+  // after the last line of a `tinyml quantize` run.
+  const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => { stream.write('', () => resolve()); });
+  main(process.argv.slice(2), io)
+    .then(async (code) => {
+      await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+      process.exit(code);
+    });
 }

@@ -2,11 +2,11 @@ import { mulberry32 as rng } from '../../src/core/common/seeded-random';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Dataset } from '../../src/core/data/dataset';
-import { formatQuantizationReport, quantizeModel, SQNR_FLOOR_DB, type RecipeCandidate } from '../../src/core/quantize/index';
+import { evaluateQuantization, formatQuantizationReport, quantizeModel, SQNR_FLOOR_DB, type RecipeCandidate } from '../../src/core/quantize/index';
 import { PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB } from '../../src/core/quantize/types';
 import { HistogramObserver, mseRange, percentileRange, perTensorRange, rangeError } from '../../src/core/quantize/range-estimation';
 import { INT8_ACTIVATION } from '../../src/core/quantize/quant-math';
-import { ModelBuilder, type Model } from '../../src/core/tflite/index';
+import { ModelBuilder, writeModel, type Model } from '../../src/core/tflite/index';
 
 function data(shape: number[], count: number, seed: number, lo = -1, hi = 1): Dataset {
   const r = rng(seed);
@@ -137,4 +137,17 @@ test(`an output below the ${SQNR_FLOOR_DB} dB floor is a loud warning in the rep
   const fine = await quantizeModel(sensorModel(), spiky(150, 7), { heldOut: spiky(30, 8) });
   assert.equal(fine.report.accuracy!.belowFloor, undefined);
   assert.ok(!fine.warnings.some((w) => /FLOOR/.test(w)));
+});
+
+test('the evaluation reuses the outputs the recipe search scored: the same accuracy report as running both models again', async () => {
+  const model = sensorModel();
+  const heldOut = spiky(60, 4);
+  const result = await quantizeModel(model, spiky(200, 3), { heldOut });
+  assert.ok(result.report.recipe?.candidates.length, 'the recipe search ran');
+  const again = await evaluateQuantization(writeModel(model), result.bytes, heldOut);
+  const reused = result.report.accuracy!;
+  assert.equal(reused.samples, again.samples);
+  assert.deepEqual(reused.outputs, again.outputs, 'output SQNR, errors and scatter points agree');
+  assert.deepEqual(reused.layers, again.layers, 'a small model compares every layer on every sample either way');
+  assert.equal(reused.layerSamples, undefined);
 });

@@ -112,11 +112,24 @@ function isClassifier(model: Model): boolean {
   return (code === BuiltinOperator.SOFTMAX || code === BuiltinOperator.LOGISTIC) && classes > 1;
 }
 
+/**
+ * Both models' outputs over all held-out samples, already computed (the recipe search scored the chosen model on
+ * the same samples): the evaluation then runs the models, with every intermediate exposed, only over the samples the
+ * per-layer and TFLite Micro comparisons take.
+ */
+export interface KnownOutputs {
+  /** Per float output of the reference model (in subgraph order): its values over all samples, concatenated. */
+  reference: readonly Float32Array[];
+  /** The quantized model's outputs, dequantized, in the same layout. */
+  quantized: readonly Float32Array[];
+}
+
 export interface EvaluateOptions {
   /** How many samples the TFLite Micro reference evaluation takes (default: tflmEvalSamples). */
   tflmSamples?: number;
   /** Whether the float graph runs batched correctly, when already checked (CalibrationStats.batchable). */
   batchable?: boolean;
+  known?: KnownOutputs;
 }
 
 /**
@@ -182,6 +195,16 @@ async function compareRuns(floatModel: Model, quantModel: Model, pairs: Pair[], 
     let tflmAgree = 0, maxLsb = 0, lsbDiffer = 0, lsbCount = 0;
     const points = fsg.outputs.map(() => ({ reference: [] as number[], quantized: [] as number[] }));
     const perSample = Math.max(1, Math.ceil(OUTPUT_POINTS / Math.max(1, heldOut.samples.length)));
+    /** Per output k: the reference's and the quantized model's values of `rows` samples (absent: an integer output). */
+    const addOutputs = (f: readonly (Float32Array | undefined)[], q: readonly (Float32Array | undefined)[], rows: number) => {
+      f.forEach((fk, k) => {
+        const qk = q[k];
+        if (!fk || !qk) return;
+        outputs[k]!.add(fk, qk);
+        const n = fk.length / rows;
+        for (let r = 0; r < rows; r++) samplePoints(points[k]!, fk.subarray(r * n, (r + 1) * n), qk.subarray(r * n, (r + 1) * n), perSample);
+      });
+    };
     const layers = pairs.map(() => new ErrorAccumulator());
     let agree = 0;
     const classifier = isClassifier(floatModel);
@@ -190,7 +213,11 @@ async function compareRuns(floatModel: Model, quantModel: Model, pairs: Pair[], 
     const fOut = new Set(fsg.outputs);
     const qOut = new Set(qsg.outputs);
     const last = { t: performance.now() };
-    for (let i = 0; i < heldOut.samples.length; i += floatRun.batch) {
+    const known = options.known;
+    // With the outputs known, the runs cover what the per-layer and TFLite Micro comparisons take: the leading
+    // samples within the evaluator's MAC budget (all of them for small models).
+    const runSamples = known ? Math.max(tflmSamples, tflmEvalSamples(quantModel, heldOut.samples.length)) : heldOut.samples.length;
+    for (let i = 0; i < runSamples; i += floatRun.batch) {
       throwIfAborted(hooks.signal, 'Evaluation');
       const chunk = heldOut.samples.slice(i, i + floatRun.batch);
       // Each visit holds the chunk's samples concatenated in order, for both models alike.
@@ -204,15 +231,9 @@ async function compareRuns(floatModel: Model, quantModel: Model, pairs: Pair[], 
         if (qIndex.has(t) || qOut.has(t)) qVals.set(t, toFloat(qsg.tensors[t]!, v));
         if (wantTflm && qOut.has(t) && (v instanceof Int8Array || v instanceof Uint8Array || v instanceof Int16Array)) liteRt.set(t, v.slice());
       });
-      fsg.outputs.forEach((t, k) => {
-        const f = fVals.get(t)!;
-        const q = qVals.get(qsg.outputs[k]!)!;
-        outputs[k]!.add(f, q);
-        const n = f.length / chunk.length;
-        for (let r = 0; r < chunk.length; r++) samplePoints(points[k]!, f.subarray(r * n, (r + 1) * n), q.subarray(r * n, (r + 1) * n), perSample);
-      });
+      if (!known) addOutputs(fsg.outputs.map((t) => fVals.get(t)!), qsg.outputs.map((t) => qVals.get(t)!), chunk.length);
       pairs.forEach((p, k) => layers[k]!.add(fVals.get(p.f)!, qVals.get(p.q)!));
-      if (classifier) {
+      if (classifier && !known) {
         const f = fVals.get(fsg.outputs[0]!)!;
         const q = qVals.get(qsg.outputs[0]!)!;
         const n = f.length / chunk.length;
@@ -244,8 +265,18 @@ async function compareRuns(floatModel: Model, quantModel: Model, pairs: Pair[], 
           }
         }
       }
-      hooks.onProgress?.(Math.min(heldOut.samples.length, i + floatRun.batch), heldOut.samples.length, 'evaluating');
+      hooks.onProgress?.(Math.min(runSamples, i + floatRun.batch), runSamples, 'evaluating');
       await breathe(last);
+    }
+    if (known) {
+      const floatOutputs = fsg.outputs.flatMap((t, k) => (fsg.tensors[t]!.type === TensorType.FLOAT32 ? [k] : []));
+      const f: Float32Array[] = [], q: Float32Array[] = [];
+      floatOutputs.forEach((k, j) => { f[k] = known.reference[j]!; q[k] = known.quantized[j]!; });
+      addOutputs(f, q, heldOut.samples.length);
+      if (classifier) {
+        const n = f[0]!.length / heldOut.samples.length;
+        for (let r = 0; r < heldOut.samples.length; r++) if (argMax(f[0]!.subarray(r * n, (r + 1) * n)) === argMax(q[0]!.subarray(r * n, (r + 1) * n))) agree++;
+      }
     }
     // Integer outputs (ARG_MAX indices, ...) are not approximations of anything: no SQNR for them.
     const outputReports: OutputAccuracy[] = fsg.outputs.flatMap((t, k) => (fsg.tensors[t]!.type !== TensorType.FLOAT32 ? [] : [{
@@ -262,7 +293,10 @@ async function compareRuns(floatModel: Model, quantModel: Model, pairs: Pair[], 
       maxAbsError: layers[k]!.maxAbs,
       scale: qsg.tensors[p.q]!.quantization!.scale[0]!,
     }));
-    const report: AccuracyReport = { source: heldOut.source, samples: heldOut.samples.length, outputs: outputReports, layers: layerReports };
+    const report: AccuracyReport = {
+      source: heldOut.source, samples: heldOut.samples.length, outputs: outputReports, layers: layerReports,
+      ...(runSamples < heldOut.samples.length ? { layerSamples: runSamples } : {}),
+    };
     if (classifier) report.top1Agreement = agree / heldOut.samples.length;
     if (unsupported) report.tflm = { notComputed: unsupported, samples: 0, outputs: [], maxLsbVsLiteRt: 0, fractionDifferVsLiteRt: 0 };
     else if (tflmSamples) {

@@ -42,6 +42,9 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
   let batchable: boolean | undefined;
   // Weights stored as float16 or int8 (behind DEQUANTIZE or in hybrid kernels) become float constants first.
   const prepared = floatGraph.model;
+  // The recipe search's reference outputs and its chosen model's outputs, on the scoring samples.
+  let set: ScoringSet | undefined;
+  let scoredOutputs: Float32Array[] | undefined;
   if (mode === 'float16' || mode === 'dynamic') {
     const r = mode === 'float16' ? float16Weights(prepared) : dynamicRangeWeights(prepared, { minElements: options.dynamicMinElements ?? 1024, perChannelFullyConnected: !!options.perChannelFullyConnected });
     quantized = r.model;
@@ -85,7 +88,6 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
     // Scored against the model as given, on held-out samples: scoring on the calibration samples favours the
     // ranges fitted to them (measured: percentile over MSE on ResNet-8, the reverse on new data).
     const scoring = options.heldOut ?? calibration;
-    let set: ScoringSet | undefined;
     const reference = async () => {
       checkDataset(prepared, scoring, 'evaluation');
       // The model as given is the reference (a hybrid model is what the user had); the float graph when LiteRT cannot run it.
@@ -105,6 +107,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
       const search = await searchRecipe(ctx, choices, set, hooks);
       graph = search.graph;
       quantized = search.model;
+      scoredOutputs = search.scoredOutputs;
       recipe = {
         chosen: search.chosen, forced, candidates: search.candidates,
         scoredOn: { source: scoring.source, samples: scoring.samples.length, heldOut: !!options.heldOut },
@@ -118,6 +121,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
       const mp = await searchMixedPrecision({ floatModel: prepared, int8Model: quantized, set, data: scoring, targetDb: options.targetSqnrDb, kernels: options.kernels ?? 'reference', namingModel: model }, hooks);
       quantized = mp.model;
       mixedPrecision = mp.report;
+      scoredOutputs = undefined;
       if (!mp.report.met) {
         warnings.unshift(`TARGET MISSED: the worst output reaches ${Math.min(...mp.report.outputsAfterDb).toFixed(1)} dB on ${scoring.source}, short of the `
           + `${options.targetSqnrDb} dB asked for${mp.report.note ? `; ${mp.report.note}` : ''}. The model written is the closest found.`);
@@ -144,7 +148,9 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
   if (tflm) report.tflm = tflm;
   if (options.heldOut) {
     throwIfAborted(hooks.signal, 'Quantization');
-    report.accuracy = await evaluateQuantization(writeModel(model), bytes, options.heldOut, hooks, { batchable });
+    // The recipe search scored the chosen model on these samples against the model as given: its outputs are reused.
+    const known = scoredOutputs && set?.data === options.heldOut && set.referenceModel === model ? { reference: set.reference, quantized: scoredOutputs } : undefined;
+    report.accuracy = await evaluateQuantization(writeModel(model), bytes, options.heldOut, hooks, { batchable, ...(known ? { known } : {}) });
     if (floatGraph.hybridOps) report.accuracy.reference = 'hybrid';
     const low = report.accuracy.outputs.filter((o) => o.sqnrDb < SQNR_FLOOR_DB);
     if (low.length) {

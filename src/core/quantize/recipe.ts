@@ -39,6 +39,14 @@ export interface ScoringSet {
   reference: Float32Array[];
   /** Indices of the float outputs among the subgraph's outputs (integer outputs are not scored). */
   outputs: number[];
+  /** The model the reference outputs come from. */
+  referenceModel: Model;
+}
+
+/** A candidate's score, and its scored outputs (dequantized, concatenated in sample order, as ScoringSet.reference). */
+export interface Scored {
+  outputsDb: number[];
+  outputs: Float32Array[];
 }
 
 function concat(parts: Float32Array[]): Float32Array {
@@ -76,17 +84,26 @@ export async function scoringSet(referenceModel: Model, data: Dataset, hooks: Qu
   const sg = referenceModel.subgraphs[0]!;
   const outputs = sg.outputs.flatMap((t, k) => (sg.tensors[t]!.type === TensorType.FLOAT32 ? [k] : []));
   const all = await outputsOver(referenceModel, data, 'the reference model', hooks, referenceIsCalibrated ? batchable : undefined);
-  return { data, reference: outputs.map((k) => all[k]!), outputs, ...(batchable !== undefined ? { batchable } : {}) };
+  return { data, reference: outputs.map((k) => all[k]!), outputs, referenceModel, ...(batchable !== undefined ? { batchable } : {}) };
+}
+
+/** SQNR (dB) of each scored output of `quantModel` vs the reference, and those outputs. */
+export async function scoreOutputs(quantModel: Model, set: ScoringSet, hooks: QuantizeHooks): Promise<Scored> {
+  const all = await outputsOver(quantModel, set.data, 'a candidate recipe', hooks, set.batchable);
+  const outputs = set.outputs.map((k) => all[k]!);
+  return {
+    outputs,
+    outputsDb: outputs.map((q, j) => {
+      const acc = new ErrorAccumulator();
+      acc.add(set.reference[j]!, q);
+      return acc.sqnrDb();
+    }),
+  };
 }
 
 /** SQNR (dB) of each scored output of `quantModel` vs the reference. */
 export async function scoreModel(quantModel: Model, set: ScoringSet, hooks: QuantizeHooks): Promise<number[]> {
-  const all = await outputsOver(quantModel, set.data, 'a candidate recipe', hooks, set.batchable);
-  return set.outputs.map((k, j) => {
-    const acc = new ErrorAccumulator();
-    acc.add(set.reference[j]!, all[k]!);
-    return acc.sqnrDb();
-  });
+  return (await scoreOutputs(quantModel, set, hooks)).outputsDb;
 }
 
 /** The worst output decides: a recipe that trades one output for another is not better. */
@@ -103,6 +120,8 @@ export interface RecipeSearch {
   candidates: RecipeCandidate[];
   /** When the chosen method is 'per-tensor': how many tensors took each range method. */
   perTensor?: Partial<Record<RangeMethod, number>>;
+  /** The chosen model's outputs over the scoring samples: the evaluation of the same samples reuses them. */
+  scoredOutputs: Float32Array[];
 }
 
 export interface RecipeContext {
@@ -179,17 +198,17 @@ type Built = Awaited<ReturnType<typeof buildRecipe>>;
  * 0.2 dB, on 500 the reverse).
  */
 export async function searchRecipe(ctx: RecipeContext, choices: RecipeChoices, set: ScoringSet, hooks: QuantizeHooks): Promise<RecipeSearch> {
-  const candidates: (RecipeCandidate & { built: Built })[] = [];
-  const seen: { model: Model; outputsDb: number[] }[] = [];
+  const candidates: (RecipeCandidate & { built: Built; outputs: Float32Array[] })[] = [];
+  const seen: { model: Model; scored: Scored }[] = [];
   const total = choices.methods.length + choices.perChannelFullyConnected.length - 1 + choices.biasCorrection.length - 1;
   const evaluate = async (recipe: Recipe) => {
     hooks.onProgress?.(candidates.length, total, 'choosing the recipe');
     const built = await buildRecipe(ctx, recipe, hooks);
     // Methods that give the same ranges (a tensor without outliers) give the same model: score it once.
     const same = seen.find((s) => sameModel(s.model, built.model));
-    const outputsDb = same ? same.outputsDb : await scoreModel(built.model, set, hooks);
-    if (!same) seen.push({ model: built.model, outputsDb });
-    const c = { recipe, outputsDb, scoreDb: recipeScore(outputsDb), built };
+    const scored = same ? same.scored : await scoreOutputs(built.model, set, hooks);
+    if (!same) seen.push({ model: built.model, scored });
+    const c = { recipe, outputsDb: scored.outputsDb, scoreDb: recipeScore(scored.outputsDb), built, outputs: scored.outputs };
     candidates.push(c);
     return c;
   };
@@ -216,7 +235,8 @@ export async function searchRecipe(ctx: RecipeContext, choices: RecipeChoices, s
     graph: best.built.graph,
     model: best.built.model,
     chosen: best.recipe,
-    candidates: candidates.map(({ built: _b, ...c }) => c),
+    candidates: candidates.map(({ built: _b, outputs: _o, ...c }) => c),
     ...(best.built.perTensor ? { perTensor: best.built.perTensor } : {}),
+    scoredOutputs: best.outputs,
   };
 }

@@ -82,7 +82,7 @@ export function formatQuantizationReport(r: QuantizationReport, warnings: readon
     if (a.tflm) lines.push(`  ${tflmAccuracyLine(a.tflm, a.reference)}`);
     const worst = [...a.layers].sort((x, y) => x.sqnrDb - y.sqnrDb).slice(0, worstLayers);
     if (worst.length) {
-      lines.push(`  layers losing the most (SQNR of each intermediate vs float):`);
+      lines.push(`  layers losing the most (SQNR of each intermediate vs float${a.layerSamples ? `, first ${a.layerSamples} samples` : ''}):`);
       for (const l of worst) lines.push(`    ${l.producer.padEnd(24)} ${db(l.sqnrDb).padStart(9)}  ${l.tensor}`);
     }
   } else {

@@ -132,6 +132,8 @@ export interface AccuracyReport {
   top1Agreement?: number;
   /** Per intermediate tensor, in execution order: where the quantization error comes from. */
   layers: LayerAccuracy[];
+  /** When the layers were compared on fewer samples than the outputs: the first this many (TFLM_EVAL_MAC_BUDGET). */
+  layerSamples?: number;
   /** Names of the outputs whose SQNR is below SQNR_FLOOR_DB: the quantized model is not a faithful copy there. */
   belowFloor?: string[];
   /** The same comparison with the quantized model's outputs as TFLite Micro's reference kernels compute them. */

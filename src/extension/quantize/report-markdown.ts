@@ -73,7 +73,7 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
     }
     if (a.layers.length) {
       const worst = new Set([...a.layers].sort((x, y) => x.sqnrDb - y.sqnrDb).slice(0, Math.min(WORST_LAYERS_FLAGGED, Math.ceil(a.layers.length / 4))).map((l) => l.tensor));
-      out.push('### Per layer', '', 'SQNR of each intermediate tensor vs the float model, in execution order; ⚠ marks the layers that lose the most.', '');
+      out.push('### Per layer', '', `SQNR of each intermediate tensor vs the float model${a.layerSamples ? ` (first ${a.layerSamples} of ${a.samples} samples)` : ''}, in execution order; ⚠ marks the layers that lose the most.`, '');
       out.push('| Operator | Tensor | SQNR (dB) | Max error | Steps |', '|---|---|---:|---:|---:|');
       for (const l of a.layers) {
         const steps = l.scale > 0 ? (l.maxAbsError / l.scale).toFixed(1) : '';
