@@ -12,7 +12,7 @@ import { withMinMaxOutputs } from './minmax-graph';
 import { throwIfAborted } from './errors';
 import type { IntRange } from './quant-math';
 import { HistogramObserver, MinMaxObserver, mseRange, percentileRange, perTensorRange, type ObservedRange, type RangeMethod } from './range-estimation';
-import { runtimeInputs, toTensorArray } from './tensor-io';
+import { concatFloats, runtimeInputs, toFloat, toTensorArray } from './tensor-io';
 import type { QuantizeHooks, RecipeMethod } from './types';
 
 export type Visit = (tensor: number, values: RuntimeTypedArray) => void;
@@ -256,6 +256,8 @@ export interface CalibrationStats {
   samples: number;
   forwardMs: number;
   batch: number;
+  /** With StatisticsOptions.outputsOf: per subgraph output, its values over those samples (as floats), in sample order. */
+  outputsOf?: Float32Array[];
 }
 
 export interface StatisticsOptions {
@@ -266,6 +268,11 @@ export interface StatisticsOptions {
   channelSums?: readonly number[];
   /** Sum those over the first this many samples only (default: all). */
   channelSumSamples?: number;
+  /**
+   * Samples to run through the same loaded model after calibration, keeping only the model's outputs (the held-out
+   * samples the recipe search scores against): one load and one pass for both.
+   */
+  outputsOf?: Dataset;
 }
 
 /** One pass of the float model over `data`, observing `tensors`. */
@@ -317,7 +324,21 @@ export async function gatherStatistics(model: Model, data: Dataset, tensors: rea
       const o = opts.minMaxOnly ? minmax.get(t)! : histograms.get(t)!;
       ranges.set(t, { min: o.min, max: o.max });
     }
-    return { ...(opts.minMaxOnly ? {} : { histograms }), minmax: ranges, channelSums, channelSumSamples: channelSums.size ? sumSamples : 0, ...(loaded.batchChecked ? { batchable: observed.batch > 1 } : {}), samples: total, forwardMs, batch: observed.batch };
+    let outputsOf: Float32Array[] | undefined;
+    // In min/max mode the outputs may be reduced in the graph too: their values are not there to keep.
+    if (opts.outputsOf && !minMaxOnly) {
+      const chunks = sg.outputs.map(() => [] as Float32Array[]);
+      const index = new Map(sg.outputs.map((t, k) => [t, k]));
+      await observeAll(observed, opts.outputsOf, 0, (t, v) => {
+        const k = index.get(t);
+        if (k !== undefined) chunks[k]!.push(toFloat(sg.tensors[t]!, v).slice());
+      }, () => undefined, hooks, last);
+      outputsOf = chunks.map(concatFloats);
+    }
+    return {
+      ...(opts.minMaxOnly ? {} : { histograms }), minmax: ranges, channelSums, channelSumSamples: channelSums.size ? sumSamples : 0,
+      ...(loaded.batchChecked ? { batchable: observed.batch > 1 } : {}), samples: total, forwardMs, batch: observed.batch, ...(outputsOf ? { outputsOf } : {}),
+    };
   } finally {
     observed.dispose();
   }

@@ -6,7 +6,7 @@ import { describeSplit, type Dataset } from '../data/dataset';
 import { RuntimeError } from '../runtime/index';
 import { writeModel, type Model } from '../tflite/index';
 import { gatherStatistics } from './calibrate';
-import { AUTO_METHODS, BIAS_CORRECTION_SAMPLES, buildRecipe, hasFullyConnected, scoringSet, searchRecipe, type RecipeChoices, type RecipeContext, type ScoringSet } from './recipe';
+import { AUTO_METHODS, BIAS_CORRECTION_SAMPLES, buildRecipe, hasFullyConnected, scoringSet, scoringSetOf, searchRecipe, type RecipeChoices, type RecipeContext, type ScoringSet } from './recipe';
 import { searchMixedPrecision } from './mixed-precision';
 import { QuantizeError, throwIfAborted } from './errors';
 import { float16Weights } from './float16-weights';
@@ -69,8 +69,15 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
     const correctable = biasCorrectionTensors(prepared);
     if (!correctable.length) choices.biasCorrection = [false];
     const needsHistograms = choices.methods.some((m) => m !== 'minmax');
+    // Scored against the model as given, on held-out samples: scoring on the calibration samples favours the
+    // ranges fitted to them (measured: percentile over MSE on ResNet-8, the reverse on new data).
+    const scoring = options.heldOut ?? calibration;
+    // When the model as given is the calibrated graph, the calibration pass also computes the reference outputs.
+    const searches = choices.methods.length * choices.perChannelFullyConnected.length * choices.biasCorrection.length > 1 || options.targetSqnrDb !== undefined;
+    if (searches && scoring !== calibration) checkDataset(prepared, scoring, 'evaluation');
     const stats = await gatherStatistics(prepared, calibration, tensorsToCalibrate(prepared, activation), {
       name, minMaxOnly: !needsHistograms, ...(choices.biasCorrection.includes(true) ? { channelSums: correctable, channelSumSamples: BIAS_CORRECTION_SAMPLES } : {}),
+      ...(searches && model === prepared && scoring !== calibration ? { outputsOf: scoring } : {}),
     }, hooks);
     if (model === prepared) batchable = stats.batchable;
     const ctx: RecipeContext = {
@@ -85,11 +92,9 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
     const single = choices.methods.length * choices.perChannelFullyConnected.length * choices.biasCorrection.length === 1;
     let graph: IntegerGraph;
     let recipe: RecipeReport;
-    // Scored against the model as given, on held-out samples: scoring on the calibration samples favours the
-    // ranges fitted to them (measured: percentile over MSE on ResNet-8, the reverse on new data).
-    const scoring = options.heldOut ?? calibration;
     const reference = async () => {
       checkDataset(prepared, scoring, 'evaluation');
+      if (stats.outputsOf) return scoringSetOf(model, scoring, stats.outputsOf, stats.batchable);
       // The model as given is the reference (a hybrid model is what the user had); the float graph when LiteRT cannot run it.
       return scoringSet(model, scoring, hooks, stats.batchable, model === prepared).catch((e: unknown) => {
         if (e instanceof RuntimeError) return scoringSet(prepared, scoring, hooks, stats.batchable, true);

@@ -16,7 +16,7 @@ import { ErrorAccumulator } from './evaluate';
 import { quantizeIntegerGraph, type IntegerGraph, type IntegerGraphOptions } from './integer-graph';
 import type { IntRange } from './quant-math';
 import type { RangeMethod } from './range-estimation';
-import { toFloat } from './tensor-io';
+import { concatFloats, toFloat } from './tensor-io';
 import { PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, type QuantizeHooks, type Recipe, type RecipeCandidate, type RecipeMethod } from './types';
 
 export const RANGE_METHODS: readonly RangeMethod[] = ['minmax', 'percentile', 'mse'];
@@ -49,13 +49,6 @@ export interface Scored {
   outputs: Float32Array[];
 }
 
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
-  let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
-  return out;
-}
-
 /**
  * Every output of `model` over `data`, as floats concatenated in sample order. Models with a free batch dimension
  * run in batches (checked against single runs first, see calibrate.ts), so scoring a candidate costs about as much
@@ -76,14 +69,19 @@ async function outputsOver(model: Model, data: Dataset, name: string, hooks: Qua
   } finally {
     loaded.observed.dispose();
   }
-  return chunks.map(concat);
+  return chunks.map(concatFloats);
 }
 
 /** @param batchable CalibrationStats.batchable; it also applies to the reference when that is the calibrated graph */
 export async function scoringSet(referenceModel: Model, data: Dataset, hooks: QuantizeHooks, batchable?: boolean, referenceIsCalibrated = false): Promise<ScoringSet> {
+  const all = await outputsOver(referenceModel, data, 'the reference model', hooks, referenceIsCalibrated ? batchable : undefined);
+  return scoringSetOf(referenceModel, data, all, batchable);
+}
+
+/** The scoring set of reference outputs already computed (CalibrationStats.outputsOf: every subgraph output). */
+export function scoringSetOf(referenceModel: Model, data: Dataset, all: readonly Float32Array[], batchable?: boolean): ScoringSet {
   const sg = referenceModel.subgraphs[0]!;
   const outputs = sg.outputs.flatMap((t, k) => (sg.tensors[t]!.type === TensorType.FLOAT32 ? [k] : []));
-  const all = await outputsOver(referenceModel, data, 'the reference model', hooks, referenceIsCalibrated ? batchable : undefined);
   return { data, reference: outputs.map((k) => all[k]!), outputs, referenceModel, ...(batchable !== undefined ? { batchable } : {}) };
 }
 
