@@ -6,7 +6,7 @@
  */
 import type { Dataset } from '../data/dataset';
 import { inputTensorIndices, loadRuntimeModel, outputTensorIndices, withExtraOutputs, type RuntimeModel, type RuntimeTypedArray } from '../runtime/index';
-import { elementCount, writeModel, type Model } from '../tflite/index';
+import { elementCount, TensorType, writeModel, type Model } from '../tflite/index';
 import { calibrationBatch, withBatch } from './batching';
 import { withMinMaxOutputs } from './minmax-graph';
 import { throwIfAborted } from './errors';
@@ -258,6 +258,8 @@ export interface CalibrationStats {
   batch: number;
   /** With StatisticsOptions.outputsOf: per subgraph output, its values over those samples (as floats), in sample order. */
   outputsOf?: Float32Array[];
+  /** With StatisticsOptions.keepOf, when they fit KEPT_BYTES. */
+  kept?: KeptValues;
 }
 
 export interface StatisticsOptions {
@@ -273,6 +275,20 @@ export interface StatisticsOptions {
    * samples the recipe search scores against): one load and one pass for both.
    */
   outputsOf?: Dataset;
+  /**
+   * Also keep every observed tensor's values of the first this many `outputsOf` samples, when they take at most
+   * KEPT_BYTES: the evaluation's per-layer comparison then replays them instead of running the float model again.
+   */
+  keepOf?: number;
+}
+
+/** What StatisticsOptions.keepOf may hold (float values of every activation of the kept samples). */
+export const KEPT_BYTES = 64 * 1024 * 1024;
+
+/** Every observed tensor's values over the leading `samples` samples, concatenated in sample order. */
+export interface KeptValues {
+  samples: number;
+  values: ReadonlyMap<number, Float32Array>;
 }
 
 /** One pass of the float model over `data`, observing `tensors`. */
@@ -314,7 +330,12 @@ export async function gatherStatistics(model: Model, data: Dataset, tensors: rea
   };
   throwIfAborted(hooks.signal, 'Calibration');
   const minMaxOnly = opts.minMaxOnly && channelSums.size === 0;
-  const loaded = await loadObserved(model, data, tensors, opts.name, minMaxOnly, visit, last);
+  // Kept values serve the evaluation's per-layer comparison, which reads every float activation, calibrated or not
+  // (a SOFTMAX output has a fixed scale): those are observed too.
+  const observedTensors = opts.keepOf && opts.outputsOf && !minMaxOnly
+    ? [...new Set([...tensors, ...sg.operators.flatMap((op) => op.outputs.filter((t) => t >= 0 && sg.tensors[t]!.type === TensorType.FLOAT32))])]
+    : tensors;
+  const loaded = await loadObserved(model, data, observedTensors, opts.name, minMaxOnly, visit, last);
   const observed = loaded.observed;
   try {
     hooks.onProgress?.(loaded.done, total, 'calibrating');
@@ -325,19 +346,36 @@ export async function gatherStatistics(model: Model, data: Dataset, tensors: rea
       ranges.set(t, { min: o.min, max: o.max });
     }
     let outputsOf: Float32Array[] | undefined;
+    let kept: KeptValues | undefined;
     // In min/max mode the outputs may be reduced in the graph too: their values are not there to keep.
     if (opts.outputsOf && !minMaxOnly) {
       const chunks = sg.outputs.map(() => [] as Float32Array[]);
       const index = new Map(sg.outputs.map((t, k) => [t, k]));
+      const keepSamples = Math.min(opts.keepOf ?? 0, opts.outputsOf.samples.length);
+      const keptChunks = new Map<number, Float32Array[]>();
+      let keptBytes = 0;
+      let seen = 0;
       await observeAll(observed, opts.outputsOf, 0, (t, v) => {
         const k = index.get(t);
-        if (k !== undefined) chunks[k]!.push(toFloat(sg.tensors[t]!, v).slice());
-      }, () => undefined, hooks, last);
+        const f = k !== undefined || seen < keepSamples ? toFloat(sg.tensors[t]!, v).slice() : undefined;
+        if (k !== undefined) chunks[k]!.push(f!);
+        if (seen < keepSamples && keptBytes <= KEPT_BYTES) {
+          // The visitor sees whole rows; a batch may run past the kept samples: keep only theirs.
+          const n = elementCount(sg.tensors[t]!.shape);
+          const rows = Math.min(f!.length / Math.max(1, n), keepSamples - seen);
+          const part = f!.subarray(0, rows * n);
+          keptBytes += part.byteLength;
+          let list = keptChunks.get(t);
+          if (!list) keptChunks.set(t, (list = []));
+          list.push(part);
+        }
+      }, (done) => { seen = done; }, hooks, last);
       outputsOf = chunks.map(concatFloats);
+      if (keepSamples && keptBytes <= KEPT_BYTES) kept = { samples: keepSamples, values: new Map([...keptChunks].map(([t, parts]) => [t, concatFloats(parts)])) };
     }
     return {
       ...(opts.minMaxOnly ? {} : { histograms }), minmax: ranges, channelSums, channelSumSamples: channelSums.size ? sumSamples : 0,
-      ...(loaded.batchChecked ? { batchable: observed.batch > 1 } : {}), samples: total, forwardMs, batch: observed.batch, ...(outputsOf ? { outputsOf } : {}),
+      ...(loaded.batchChecked ? { batchable: observed.batch > 1 } : {}), samples: total, forwardMs, batch: observed.batch, ...(outputsOf ? { outputsOf } : {}), ...(kept ? { kept } : {}),
     };
   } finally {
     observed.dispose();

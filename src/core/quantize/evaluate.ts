@@ -5,7 +5,7 @@
 import { formatOperatorRef } from '../common/format';
 import type { Dataset } from '../data/dataset';
 import { BuiltinOperator, readModel, TensorType, builtinOperatorName, type Model, type Tensor } from '../tflite/index';
-import { breathe, loadBatched, ObservedModel } from './calibrate';
+import { breathe, loadBatched, ObservedModel, type KeptValues, type Visit } from './calibrate';
 import { calibrationBatch } from './batching';
 import { QuantizeError, throwIfAborted } from './errors';
 import { operatorMacs } from '../analysis/op-cost';
@@ -122,6 +122,29 @@ export interface KnownOutputs {
   reference: readonly Float32Array[];
   /** The quantized model's outputs, dequantized, in the same layout. */
   quantized: readonly Float32Array[];
+  /** The float model's activations on the leading samples, kept by the calibration pass: replayed, not run again. */
+  floatDetail?: KeptValues;
+}
+
+/** What compareRuns reads the models through: a loaded model, or the float activations kept from calibration. */
+interface Runner {
+  readonly batch: number;
+  /** Runs (or replays) `chunk`, the samples from `start` on. */
+  runChunk(start: number, chunk: readonly (readonly Float32Array[])[], visit: Visit): void;
+}
+
+const running = (m: ObservedModel): Runner => ({ batch: m.batch, runChunk: (_start, chunk, visit) => { m.runBatch(chunk, visit); } });
+
+function replaying(kept: KeptValues, batch: number): Runner {
+  return {
+    batch,
+    runChunk: (start, chunk, visit) => {
+      for (const [t, all] of kept.values) {
+        const n = all.length / kept.samples;
+        visit(t, all.subarray(start * n, (start + chunk.length) * n));
+      }
+    },
+  };
 }
 
 export interface EvaluateOptions {
@@ -155,13 +178,24 @@ export async function evaluateQuantization(
   }
   const fTensors = pairs.map((p) => p.f);
   const qTensors = pairs.map((p) => p.q);
+  const detail = options.known?.floatDetail;
+  if (detail && detail.samples >= Math.max(options.tflmSamples ?? 0, tflmEvalSamples(quantModel, heldOut.samples.length))
+    && [...fTensors, ...fsg.outputs].every((t) => detail.values.has(t))) {
+    // The float side is replayed: only the quantized model runs, batched as calibration found the float graph runs.
+    const quantRun = await loadBatched(quantModel, heldOut, qTensors, 'the quantized model', Math.min(calibrationBatch(quantModel, qTensors), heldOut.samples.length), batchable);
+    try {
+      return await compareRuns(floatModel, quantModel, pairs, replaying(detail, quantRun.batch), running(quantRun), heldOut, hooks, options);
+    } finally {
+      quantRun.dispose();
+    }
+  }
   // Both models run the same samples per call: batched where both allow it (checked against single runs).
   const batch = Math.min(calibrationBatch(floatModel, fTensors), calibrationBatch(quantModel, qTensors), heldOut.samples.length);
   const floatRun = await loadBatched(floatModel, heldOut, fTensors, 'the float model', batch, batchable);
   let quantRun: ObservedModel | undefined;
   try {
     quantRun = await loadBatched(quantModel, heldOut, qTensors, 'the quantized model', floatRun.batch, batchable === undefined ? undefined : floatRun.batch > 1);
-    if (quantRun.batch === floatRun.batch) return await compareRuns(floatModel, quantModel, pairs, floatRun, quantRun, heldOut, hooks, options);
+    if (quantRun.batch === floatRun.batch) return await compareRuns(floatModel, quantModel, pairs, running(floatRun), running(quantRun), heldOut, hooks, options);
   } finally {
     floatRun.dispose();
     quantRun?.dispose();
@@ -175,7 +209,7 @@ async function evaluateOneByOne(floatModel: Model, quantModel: Model, pairs: Pai
   let quantRun: ObservedModel | undefined;
   try {
     quantRun = await ObservedModel.load(quantModel, pairs.map((p) => p.q), 'the quantized model');
-    return await compareRuns(floatModel, quantModel, pairs, floatRun, quantRun, heldOut, hooks, options);
+    return await compareRuns(floatModel, quantModel, pairs, running(floatRun), running(quantRun), heldOut, hooks, options);
   } finally {
     floatRun.dispose();
     quantRun?.dispose();
@@ -183,7 +217,7 @@ async function evaluateOneByOne(floatModel: Model, quantModel: Model, pairs: Pai
 }
 
 /** Runs both models over `heldOut`, the same samples per call, and compares outputs and paired intermediates. */
-async function compareRuns(floatModel: Model, quantModel: Model, pairs: Pair[], floatRun: ObservedModel, quantRun: ObservedModel, heldOut: Dataset, hooks: QuantizeHooks, options: EvaluateOptions): Promise<AccuracyReport> {
+async function compareRuns(floatModel: Model, quantModel: Model, pairs: Pair[], floatRun: Runner, quantRun: Runner, heldOut: Dataset, hooks: QuantizeHooks, options: EvaluateOptions): Promise<AccuracyReport> {
   const fsg = floatModel.subgraphs[0]!;
   const qsg = quantModel.subgraphs[0]!;
   {
@@ -219,15 +253,15 @@ async function compareRuns(floatModel: Model, quantModel: Model, pairs: Pair[], 
     const runSamples = known ? Math.max(tflmSamples, tflmEvalSamples(quantModel, heldOut.samples.length)) : heldOut.samples.length;
     for (let i = 0; i < runSamples; i += floatRun.batch) {
       throwIfAborted(hooks.signal, 'Evaluation');
-      const chunk = heldOut.samples.slice(i, i + floatRun.batch);
+      const chunk = heldOut.samples.slice(i, Math.min(i + floatRun.batch, runSamples));
       // Each visit holds the chunk's samples concatenated in order, for both models alike.
       const fVals = new Map<number, Float32Array>();
-      floatRun.runBatch(chunk, (t, v) => { if (fIndex.has(t) || fOut.has(t)) fVals.set(t, toFloat(fsg.tensors[t]!, v)); });
+      floatRun.runChunk(i, chunk, (t, v) => { if (fIndex.has(t) || fOut.has(t)) fVals.set(t, toFloat(fsg.tensors[t]!, v)); });
       const qVals = new Map<number, Float32Array>();
       // LiteRT's raw integer outputs of the chunk, for the step-by-step comparison with TFLite Micro's.
       const liteRt = new Map<number, ArrayLike<number>>();
       const wantTflm = tflm !== undefined && i < tflmSamples;
-      quantRun.runBatch(chunk, (t, v) => {
+      quantRun.runChunk(i, chunk, (t, v) => {
         if (qIndex.has(t) || qOut.has(t)) qVals.set(t, toFloat(qsg.tensors[t]!, v));
         if (wantTflm && qOut.has(t) && (v instanceof Int8Array || v instanceof Uint8Array || v instanceof Int16Array)) liteRt.set(t, v.slice());
       });

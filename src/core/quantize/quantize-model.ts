@@ -5,7 +5,7 @@
 import { describeSplit, type Dataset } from '../data/dataset';
 import { RuntimeError } from '../runtime/index';
 import { writeModel, type Model } from '../tflite/index';
-import { gatherStatistics } from './calibrate';
+import { gatherStatistics, type KeptValues } from './calibrate';
 import { AUTO_METHODS, BIAS_CORRECTION_SAMPLES, buildRecipe, hasFullyConnected, scoringSet, scoringSetOf, searchRecipe, type RecipeChoices, type RecipeContext, type ScoringSet } from './recipe';
 import { searchMixedPrecision } from './mixed-precision';
 import { QuantizeError, throwIfAborted } from './errors';
@@ -15,7 +15,7 @@ import { checkQuantizable } from './preflight';
 import { tensorsToCalibrate, type IntegerGraph } from './integer-graph';
 import { INT16_ACTIVATION, INT8_ACTIVATION } from './quant-math';
 import { checkDataset } from './tensor-io';
-import { evaluateQuantization } from './evaluate';
+import { evaluateQuantization, tflmEvalSamples } from './evaluate';
 import { tflmReport } from './tflm-report';
 import { biasCorrectionTensors } from './bias-correction';
 import { SQNR_FLOOR_DB, type QuantizationReport, type QuantizeHooks, type QuantizeOptions, type QuantizeResult, type RecipeReport } from './types';
@@ -45,6 +45,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
   // The recipe search's reference outputs and its chosen model's outputs, on the scoring samples.
   let set: ScoringSet | undefined;
   let scoredOutputs: Float32Array[] | undefined;
+  let floatDetail: KeptValues | undefined;
   if (mode === 'float16' || mode === 'dynamic') {
     const r = mode === 'float16' ? float16Weights(prepared) : dynamicRangeWeights(prepared, { minElements: options.dynamicMinElements ?? 1024, perChannelFullyConnected: !!options.perChannelFullyConnected });
     quantized = r.model;
@@ -77,9 +78,12 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
     if (searches && scoring !== calibration) checkDataset(prepared, scoring, 'evaluation');
     const stats = await gatherStatistics(prepared, calibration, tensorsToCalibrate(prepared, activation), {
       name, minMaxOnly: !needsHistograms, ...(choices.biasCorrection.includes(true) ? { channelSums: correctable, channelSumSamples: BIAS_CORRECTION_SAMPLES } : {}),
-      ...(searches && model === prepared && scoring !== calibration ? { outputsOf: scoring } : {}),
+      ...(searches && model === prepared && scoring !== calibration
+        ? { outputsOf: scoring, ...(scoring === options.heldOut ? { keepOf: tflmEvalSamples(prepared, scoring.samples.length) } : {}) }
+        : {}),
     }, hooks);
     if (model === prepared) batchable = stats.batchable;
+    floatDetail = stats.kept;
     const ctx: RecipeContext = {
       floatModel: prepared, stats, calibration, intRange, symmetric: activation === 'int16',
       ...(options.percentile !== undefined ? { percentile: options.percentile } : {}),
@@ -154,7 +158,9 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
   if (options.heldOut) {
     throwIfAborted(hooks.signal, 'Quantization');
     // The recipe search scored the chosen model on these samples against the model as given: its outputs are reused.
-    const known = scoredOutputs && set?.data === options.heldOut && set.referenceModel === model ? { reference: set.reference, quantized: scoredOutputs } : undefined;
+    const known = scoredOutputs && set?.data === options.heldOut && set.referenceModel === model
+      ? { reference: set.reference, quantized: scoredOutputs, ...(floatDetail ? { floatDetail } : {}) }
+      : undefined;
     report.accuracy = await evaluateQuantization(writeModel(model), bytes, options.heldOut, hooks, { batchable, ...(known ? { known } : {}) });
     if (floatGraph.hybridOps) report.accuracy.reference = 'hybrid';
     const low = report.accuracy.outputs.filter((o) => o.sqnrDb < SQNR_FLOOR_DB);
