@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { loadDataset, writeNpy, type InputSpec } from '../../src/core/data/index';
 import { resizeBilinear } from '../../src/core/data/image-preprocess';
+import { decodeWav } from '../../src/core/data/wav';
 import { bmpBytes, jpegBytes, pattern, pngBytes, tempDir, wavBytes, write } from './data-writers';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -101,6 +102,15 @@ test('audio: PCM16 and float32 mono WAV, pad/crop or framing, int16 scale, rate 
   await rejects(loadDataset(path.join(dir, 'b8'), [X([1, 6])], { displayRoot: dir }), 'dtype', /^b8\/a\.wav: 8-bit PCM audio is not supported; save it as 16-bit PCM or 32-bit float WAV\.$/);
   write(dir, 'bad/a.wav', 'RIFF....not a wave');
   await rejects(loadDataset(path.join(dir, 'bad'), [X([1, 6])], { displayRoot: dir }), 'format', /^bad\/a\.wav: not a readable WAV file \(no RIFF\/WAVE header\)\.$/);
+});
+
+test('decodeWav mixDown: interleaved stereo becomes the mean of its channels; without it the file is refused', () => {
+  const interleaved = [0.5, -0.25, 0.125, 0.375, -1, 0];
+  const bytes = wavBytes(interleaved, 16000, 'pcm16', 2);
+  const mixed = decodeWav(bytes, 'st.wav', { mixDown: true });
+  assert.equal(mixed.sampleRate, 16000);
+  assert.deepEqual(Array.from(mixed.samples), [0.125, 0.25, -0.5]);
+  assert.throws(() => decodeWav(bytes, 'st.wav'), /st\.wav: 2 channels; audio inputs take mono WAV files/);
 });
 
 test('folders of .npy (one sample each), several inputs by sub-folder, and folder errors', async (t) => {

@@ -1,4 +1,7 @@
-/** RIFF/WAVE decoding: mono PCM16 and IEEE float (32/64-bit), plain or WAVE_FORMAT_EXTENSIBLE. */
+/**
+ * RIFF/WAVE decoding: mono PCM16 and IEEE float (32/64-bit), plain or WAVE_FORMAT_EXTENSIBLE. Multi-channel files are
+ * refused (the data loader feeds one channel to a model) unless `mixDown` asks for the mean of the channels.
+ */
 import { DatasetError } from './errors';
 
 export interface DecodedAudio {
@@ -8,7 +11,12 @@ export interface DecodedAudio {
   format: 'pcm16' | 'float32' | 'float64';
 }
 
-export function decodeWav(bytes: Uint8Array, file: string): DecodedAudio {
+export interface DecodeWavOptions {
+  /** Average interleaved channels into one instead of refusing a file with more than one. */
+  mixDown?: boolean;
+}
+
+export function decodeWav(bytes: Uint8Array, file: string, options: DecodeWavOptions = {}): DecodedAudio {
   const bad = (why: string) => new DatasetError('format', file, `${file}: not a readable WAV file (${why}).`);
   const text = (o: number) => String.fromCharCode(bytes[o]!, bytes[o + 1]!, bytes[o + 2]!, bytes[o + 3]!);
   if (bytes.length < 12 || text(0) !== 'RIFF' || text(8) !== 'WAVE') throw bad('no RIFF/WAVE header');
@@ -33,9 +41,24 @@ export function decodeWav(bytes: Uint8Array, file: string): DecodedAudio {
   }
   if (!fmt) throw bad('no fmt chunk');
   if (!data) throw bad('no data chunk');
-  if (fmt.channels !== 1) {
+  if (fmt.channels !== 1 && !(options.mixDown && fmt.channels > 1)) {
     throw new DatasetError('unsupported', file, `${file}: ${fmt.channels} channels; audio inputs take mono WAV files: mix down first (e.g. sox in.wav -c 1 out.wav).`);
   }
+  const decoded = decodeSamples(data, fmt, file);
+  return fmt.channels === 1 ? decoded : { ...decoded, samples: mixChannels(decoded.samples, fmt.channels) };
+}
+
+function mixChannels(interleaved: Float32Array, channels: number): Float32Array {
+  const out = new Float32Array(Math.floor(interleaved.length / channels));
+  for (let i = 0; i < out.length; i++) {
+    let sum = 0;
+    for (let c = 0; c < channels; c++) sum += interleaved[i * channels + c]!;
+    out[i] = sum / channels;
+  }
+  return out;
+}
+
+function decodeSamples(data: Uint8Array, fmt: { format: number; sampleRate: number; bits: number }, file: string): DecodedAudio {
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
   if (fmt.format === 1 && fmt.bits === 16) {
     const n = Math.floor(data.length / 2);
