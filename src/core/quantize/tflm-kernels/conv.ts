@@ -14,6 +14,11 @@ import {
   type TflmKernel, type TflmNode, type TflmNodeInfo,
 } from './common';
 
+/**
+ * SUMS: every sum is formed exactly in a double (each product is below 2^23, so 2^30 taps stay below 2^53) and
+ * wrapped to int32 once, in `requantizer`, where the int8 kernels' int32 accumulator wraps. Wrapping is modular, so
+ * once at the end equals the C++ wrapping at every step; the int64 (16x8) sums need no wrap.
+ */
 interface ConvParams { m: Int32Array; s: Int32Array; lo: number; hi: number; outZp: number; inOff: number; wide: boolean }
 
 /** PopulateConvolutionQuantizationParams: per-channel (or per-tensor, repeated) multipliers, in double. */
@@ -100,9 +105,8 @@ function fullyConnected(node: TflmNode): Int8Array | Int16Array {
     for (let oc = 0; oc < outDepth; oc++) {
       const wo = oc * depth;
       let acc = 0;
-      if (p.wide) for (let d = 0; d < depth; d++) acc += w[wo + d]! * x[xo + d]!; // exact up to 2^53
-      else for (let d = 0; d < depth; d++) acc = (acc + Math.imul(w[wo + d]!, x[xo + d]! + inOff)) | 0; // int32, wrapping as in C++
-      y[b * outDepth + oc] = finish(p.wide ? acc + bias[oc]! : (acc + bias[oc]!) | 0, oc);
+      for (let d = 0; d < depth; d++) acc += w[wo + d]! * (x[xo + d]! + inOff); // exact below 2^53 (see SUMS)
+      y[b * outDepth + oc] = finish(acc + bias[oc]!, oc);
     }
   }
   return y;
@@ -110,7 +114,8 @@ function fullyConnected(node: TflmNode): Int8Array | Int16Array {
 
 function conv(node: TflmNode, depthwise: boolean): Int8Array | Int16Array {
   const input = node.inputs[0]!, filter = node.inputs[1]!, out = node.output, o = node.options;
-  const x0 = node.value(0), w = node.value(1) as Int8Array;
+  const x0 = node.value(0);
+  const w = node.prepared('weights', () => Float64Array.from(node.value(1))); // one element type in the inner loops
   const [B, H, W, C] = input.shape as [number, number, number, number];
   const [, OH, OW, OC] = out.shape as [number, number, number, number];
   const [FO, KH, KW, FI] = filter.shape as [number, number, number, number];
@@ -120,12 +125,11 @@ function conv(node: TflmNode, depthwise: boolean): Int8Array | Int16Array {
   const p = params(node, () => convMultipliers(input, filter, out, OC));
   const bias = node.prepared('bias', () => biasOf(node, OC));
   const finish = requantizer(p);
-  const wide = p.wide;
   // input + input_offset, once (the kernels add it per multiply; padding stays out of the sum either way)
-  const x = new Int32Array(x0.length);
+  const x = new Float64Array(x0.length);
   for (let i = 0; i < x0.length; i++) x[i] = x0[i]! + p.inOff;
   const y = newValues(out, B * OH * OW * OC) as Int8Array | Int16Array;
-  const acc = new Float64Array(OC); // int32 sums are wrapped per tap, int64 ones are exact in a double
+  const acc = new Float64Array(OC); // exact sums (see SUMS)
   if (depthwise) {
     const depthMultiplier = num(o, 'depth_multiplier', 1) || OC / C;
     const inChannel = new Int32Array(OC);
@@ -141,15 +145,12 @@ function conv(node: TflmNode, depthwise: boolean): Int8Array | Int16Array {
               const ix = ox * sw - padW + dw * kx;
               if (ix < 0 || ix >= W) continue;
               const xBase = ((b * H + iy) * W + ix) * C, wBase = (ky * KW + kx) * OC;
-              if (depthMultiplier === 1) {
-                if (wide) for (let oc = 0; oc < OC; oc++) acc[oc] += w[wBase + oc]! * x[xBase + oc]!;
-                else for (let oc = 0; oc < OC; oc++) acc[oc] = (acc[oc]! + Math.imul(w[wBase + oc]!, x[xBase + oc]!)) | 0;
-              } else if (wide) for (let oc = 0; oc < OC; oc++) acc[oc] += w[wBase + oc]! * x[xBase + inChannel[oc]!]!;
-              else for (let oc = 0; oc < OC; oc++) acc[oc] = (acc[oc]! + Math.imul(w[wBase + oc]!, x[xBase + inChannel[oc]!]!)) | 0;
+              if (depthMultiplier === 1) for (let oc = 0; oc < OC; oc++) acc[oc] += w[wBase + oc]! * x[xBase + oc]!;
+              else for (let oc = 0; oc < OC; oc++) acc[oc] += w[wBase + oc]! * x[xBase + inChannel[oc]!]!;
             }
           }
           const yBase = ((b * OH + oy) * OW + ox) * OC;
-          for (let oc = 0; oc < OC; oc++) y[yBase + oc] = finish(wide ? acc[oc]! + bias[oc]! : (acc[oc]! + bias[oc]!) | 0, oc);
+          for (let oc = 0; oc < OC; oc++) y[yBase + oc] = finish(acc[oc]! + bias[oc]!, oc);
         }
       }
     }
@@ -158,7 +159,7 @@ function conv(node: TflmNode, depthwise: boolean): Int8Array | Int16Array {
   // One output pixel at a time: its receptive field gathered into one row (0 where the filter hangs over the edge,
   // which adds nothing, as the kernel's skipped taps), then one dot product per output channel (filter [O, KH, KW, I]).
   const groups = C / FI, filtersPerGroup = FO / groups, K = KH * KW * FI;
-  const patch = new Int32Array(K * groups);
+  const patch = new Float64Array(K * groups);
   for (let b = 0; b < B; b++) {
     for (let oy = 0; oy < OH; oy++) {
       for (let ox = 0; ox < OW; ox++) {
@@ -182,10 +183,11 @@ function conv(node: TflmNode, depthwise: boolean): Int8Array | Int16Array {
         const yBase = ((b * OH + oy) * OW + ox) * OC;
         for (let oc = 0; oc < OC; oc++) {
           const wBase = oc * K, pBase = groups === 1 ? 0 : Math.floor(oc / filtersPerGroup) * K;
-          let a = 0;
-          if (wide) for (let k = 0; k < K; k++) a += w[wBase + k]! * patch[pBase + k]!;
-          else for (let k = 0; k < K; k++) a = (a + Math.imul(w[wBase + k]!, patch[pBase + k]!)) | 0;
-          y[yBase + oc] = finish(wide ? a + bias[oc]! : (a + bias[oc]!) | 0, oc);
+          let a = 0, a1 = 0, k = 0;
+          for (; k + 1 < K; k += 2) { a += w[wBase + k]! * patch[pBase + k]!; a1 += w[wBase + k + 1]! * patch[pBase + k + 1]!; }
+          if (k < K) a += w[wBase + k]! * patch[pBase + k]!;
+          a += a1;
+          y[yBase + oc] = finish(a + bias[oc]!, oc);
         }
       }
     }
