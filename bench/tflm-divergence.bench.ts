@@ -3,8 +3,8 @@
  * against the TF converter's int8 model of the same network (the anchor, in the same run). Not part of `npm run bench`'s
  * default set: it needs a TFLite Micro build (../shared/tflm/README.md).
  *
- *   TFLM_OUT=/tmp/tflm-build/out TINYML_TFLM_COMPARE=/path/to/tflm/compare.mjs \
- *   TINYML_BENCH_KWS=/path/to/kws_ref_model_float32.tflite node out/bench/tflm-divergence.bench.js
+ *   TFLM_OUT=<tflm build> TINYML_TFLM_COMPARE=<copy>/tflm/compare.mjs \
+ *   TINYML_BENCH_KWS=<dir>/kws_ref_model_float32.tflite node out/bench/tflm-divergence.bench.js
  *
  * compare.mjs must sit in a copy of ../shared with node_modules beside it (it imports ../runtime-examples). The KWS
  * hybrid model comes from MLPerf Tiny's repository (benchmark/training/keyword_spotting/trained_models/); its int8
@@ -12,6 +12,8 @@
  * calibration seed 7, selection seed 9, the compared inputs seed 8. TINYML_DIVERGENCE_KEEP=DIR keeps the models and
  * inputs for re-running compare.mjs by hand; TINYML_TFLM_VARIANT=arm uses the 32-bit Arm build under qemu-arm;
  * TINYML_DIVERGENCE_N (default 50) inputs per model; TINYML_DIVERGENCE_ONLY=name runs one case.
+ * TINYML_DIVERGENCE_ONLY=kernels instead checks each kernel of the reference evaluator against the probe (needs only
+ * TFLM_OUT): the models of test/helpers/tflm-kernel-models.ts, TINYML_KERNELS_N (default 20) inputs each.
  */
 import { mulberry32 as rng } from '../src/core/common/seeded-random';
 import { execFileSync } from 'node:child_process';

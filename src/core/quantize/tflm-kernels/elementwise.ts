@@ -102,7 +102,7 @@ const binaryKernel = (int16: boolean, run: (n: TflmNode) => TflmValues): TflmKer
 
 export const ELEMENTWISE_KERNELS: Partial<Record<number, TflmKernel>> = {
   [BuiltinOperator.ADD]: binaryKernel(true, (n) => addSub(n, 1)),
-  [BuiltinOperator.SUB]: binaryKernel(true, (n) => addSub(n, -1)),
+  [BuiltinOperator.SUB]: binaryKernel(false, (n) => addSub(n, -1)), // int16 SUB: the same loop, not yet compared with a TFLM build
   [BuiltinOperator.MUL]: binaryKernel(false, mul),
   [BuiltinOperator.MAXIMUM]: binaryKernel(true, (n) => binary(n, (a, b) => (a > b ? a : b))),
   [BuiltinOperator.MINIMUM]: binaryKernel(true, (n) => binary(n, (a, b) => (a < b ? a : b))),
