@@ -54,6 +54,14 @@ export function kernelModels(): KernelCase[] {
     cases.push({ name: 'elementwise', model: b.build(), shape: [1, 6, 6, 4], range: [-1, 1], modes: ['int8'] });
   }
   {
+    // standalone RELU, RELU6, LEAKY_RELU (after a RESHAPE, so nothing fuses them)
+    const b = new ModelBuilder({ seed: 25 });
+    const x = b.input('x', [1, 4, 4, 3]);
+    const r = b.reshape(b.conv2d(x, 6, [3, 3]), [1, 96]);
+    b.output(b.relu(r), b.relu6(r), b.leakyRelu(r, 0.15));
+    cases.push({ name: 'relu-relu6-leaky', model: b.build(), shape: [1, 4, 4, 3], range: [-3, 3], modes: ['int8', 'int16x8'] });
+  }
+  {
     // 16x8: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, pooling, PAD, CONCATENATION, MEAN in int16
     const b = new ModelBuilder({ seed: 24 });
     const x = b.input('image', [1, 8, 8, 3]);

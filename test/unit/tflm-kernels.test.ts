@@ -106,6 +106,16 @@ test('HARD_SWISH int8 (hard_swish.h, int16 fixed point): within 1 step of x·rel
   }
 });
 
+test('RELU6 and LEAKY_RELU int8 (activations.h, leaky_relu.h): worked examples', () => {
+  // RELU6 clamps to [zero point, round(6 / 0.05) + zero point] = [−10, 110], no requantization
+  const r6 = oneOp(BuiltinOperator.RELU6, [{ shape: [5], q: qp(0.05, -10) }], { shape: [5], q: qp(0.05, -10) });
+  assert.deepEqual(run(r6, Int8Array.from([-128, -10, 50, 110, 127])), [-10, -10, 50, 110, 110]);
+  // LEAKY_RELU alpha 0.25, scales 0.1 → 0.1: −10 · 0.25 = −2.5 → −3 (ties away); −9 · 0.25: the high multiply gives
+  // −4 (−4.5 truncated after the nudge), then −4 / 2 = −2
+  const lr = oneOp(BuiltinOperator.LEAKY_RELU, [{ shape: [3], q: qp(0.1, 0) }], { shape: [3], q: qp(0.1, 0) }, { alpha: 0.25 }, 'LeakyReluOptions');
+  assert.deepEqual(run(lr, Int8Array.from([-10, 7, -9])), [-3, 7, -2]);
+});
+
 test('MEAN int8 (reduce.h QuantizedMeanOrSum): 1/count folded into the multiplier, worked examples', () => {
   // Scales 1 → 1: multiplier 2^30, shift 1; count 3: shift 1, (2^30 << 1) / 3 = 715827882, shift 0.
   // MultiplyByQuantizedMultiplier(7, 715827882, 0) = round(7 · 0.33333) = 2; 5 → 1.67 → 2; −5 → −2; 4 → 1.33 → 1.
