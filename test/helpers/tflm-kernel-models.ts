@@ -54,6 +54,18 @@ export function kernelModels(): KernelCase[] {
     cases.push({ name: 'elementwise', model: b.build(), shape: [1, 6, 6, 4], range: [-1, 1], modes: ['int8'] });
   }
   {
+    // element-wise in 16x8: MUL, SUB, ADD (broadcast), MAXIMUM, MINIMUM, CONCATENATION
+    const b = new ModelBuilder({ seed: 26 });
+    const x = b.input('image', [1, 5, 5, 3]);
+    const a1 = b.conv2d(x, 6, [3, 3]);
+    const a2 = b.conv2d(x, 6, [1, 1]);
+    const bias = b.constant([6]);
+    const mx = b.op(BuiltinOperator.MAXIMUM, [a1, a2], [[1, 5, 5, 6]])[0]!;
+    const mn = b.op(BuiltinOperator.MINIMUM, [a1, a2], [[1, 5, 5, 6]])[0]!;
+    b.output(b.mul(a1, a2), b.sub(a1, a2), b.add(a1, bias), b.mul(a1, bias), b.concatenate([mx, mn], 3));
+    cases.push({ name: 'elementwise-16', model: b.build(), shape: [1, 5, 5, 3], range: [-1, 1], modes: ['int16x8'] });
+  }
+  {
     // standalone RELU, RELU6, LEAKY_RELU (after a RESHAPE, so nothing fuses them)
     const b = new ModelBuilder({ seed: 25 });
     const x = b.input('x', [1, 4, 4, 3]);

@@ -102,8 +102,8 @@ const binaryKernel = (int16: boolean, run: (n: TflmNode) => TflmValues): TflmKer
 
 export const ELEMENTWISE_KERNELS: Partial<Record<number, TflmKernel>> = {
   [BuiltinOperator.ADD]: binaryKernel(true, (n) => addSub(n, 1)),
-  [BuiltinOperator.SUB]: binaryKernel(false, (n) => addSub(n, -1)), // int16 SUB: the same loop, not yet compared with a TFLM build
-  [BuiltinOperator.MUL]: binaryKernel(false, mul),
+  [BuiltinOperator.SUB]: binaryKernel(true, (n) => addSub(n, -1)),
+  [BuiltinOperator.MUL]: binaryKernel(true, mul), // int16: the same MulElementwise, zero points 0 (mul_common.cc)
   [BuiltinOperator.MAXIMUM]: binaryKernel(true, (n) => binary(n, (a, b) => (a > b ? a : b))),
   [BuiltinOperator.MINIMUM]: binaryKernel(true, (n) => binary(n, (a, b) => (a < b ? a : b))),
   [BuiltinOperator.PRELU]: {
