@@ -3,8 +3,8 @@
  * against the TF converter's int8 model of the same network (the anchor, in the same run). Not part of `npm run bench`'s
  * default set: it needs a TFLite Micro build (../shared/tflm/README.md).
  *
- *   TFLM_OUT=/tmp/tflm-build/out TINYML_TFLM_COMPARE=/path/to/tflm/compare.mjs \
- *   TINYML_BENCH_KWS=/path/to/kws_ref_model_float32.tflite node out/bench/tflm-divergence.bench.js
+ *   TFLM_OUT=<tflm build> TINYML_TFLM_COMPARE=<copy>/tflm/compare.mjs \
+ *   TINYML_BENCH_KWS=<dir>/kws_ref_model_float32.tflite node out/bench/tflm-divergence.bench.js
  *
  * compare.mjs must sit in a copy of ../shared with node_modules beside it (it imports ../runtime-examples). The KWS
  * hybrid model comes from MLPerf Tiny's repository (benchmark/training/keyword_spotting/trained_models/); its int8
@@ -12,6 +12,8 @@
  * calibration seed 7, selection seed 9, the compared inputs seed 8. TINYML_DIVERGENCE_KEEP=DIR keeps the models and
  * inputs for re-running compare.mjs by hand; TINYML_TFLM_VARIANT=arm uses the 32-bit Arm build under qemu-arm;
  * TINYML_DIVERGENCE_N (default 50) inputs per model; TINYML_DIVERGENCE_ONLY=name runs one case.
+ * TINYML_DIVERGENCE_ONLY=kernels instead checks each kernel of the reference evaluator against the probe (needs only
+ * TFLM_OUT): the models of test/helpers/tflm-kernel-models.ts, TINYML_KERNELS_N (default 20) inputs each.
  */
 import { mulberry32 as rng } from '../src/core/common/seeded-random';
 import { execFileSync } from 'node:child_process';
@@ -25,8 +27,9 @@ import { TflmReference } from '../src/core/quantize/tflm-reference';
 import { toTensorArray } from '../src/core/quantize/tensor-io';
 import { recipeLabel } from '../src/core/quantize/report-text';
 import { initRuntime } from '../src/core/runtime/index';
-import { loadModel, type Model } from '../src/core/tflite/index';
+import { BuiltinOperator, TensorType, loadModel, type Model } from '../src/core/tflite/index';
 import { HAS_SHARED, sharedModel } from '../test/helpers/paths';
+import { kernelModels } from '../test/helpers/tflm-kernel-models';
 import { report } from './harness';
 import { dataset } from './quantize.bench';
 import { imageLike, mfccLike, spectrogramLike } from './synthetic-data';
@@ -55,7 +58,7 @@ export function describeComparison(r: CompareResult): string {
  */
 function evaluatorVsProbe(file: string, model: Model, test: Dataset, dir: string): { differ: number; values: number } {
   const sg = model.subgraphs[0]!;
-  const inputs = test.samples.map((s) => sg.inputs.map((t, k) => toTensorArray(sg.tensors[t]!, s[k]!) as Int8Array));
+  const inputs = test.samples.map((s) => sg.inputs.map((t, k) => toTensorArray(sg.tensors[t]!, s[k]!) as Int8Array | Int16Array));
   const inBin = path.join(dir, 'probe-in.bin'), outBin = path.join(dir, 'probe-out.bin');
   fs.writeFileSync(inBin, Buffer.concat(inputs.flat().map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
   const probe = path.join(process.env['TFLM_OUT']!, VARIANT, 'probe');
@@ -75,7 +78,51 @@ function evaluatorVsProbe(file: string, model: Model, test: Dataset, dir: string
   return { differ, values };
 }
 
+/**
+ * Each kernel of the evaluator against the real build: small float models built here with one family of operators
+ * each, quantized by our quantizer (int8, and int16x8 where TFLite Micro has the kernel), run through the probe and
+ * the evaluator on the same input bytes. Every output byte must agree.
+ */
+async function kernelCoverage(dir: string): Promise<void> {
+  const N = Number(process.env['TINYML_KERNELS_N'] ?? 20);
+  for (const c of kernelModels()) {
+    for (const mode of c.modes) {
+      const r = rng(3);
+      const data: Dataset = dataset('synthetic, seed 3', c.shape, 200, () => Float32Array.from({ length: c.shape.reduce((a, b) => a * b, 1) }, () => c.range[0] + (c.range[1] - c.range[0]) * r()));
+      const t = rng(5);
+      const test: Dataset = dataset('synthetic, seed 5', c.shape, N, () => Float32Array.from({ length: c.shape.reduce((a, b) => a * b, 1) }, () => c.range[0] - 0.2 + (c.range[1] - c.range[0] + 0.4) * t()));
+      const q = await quantizeModel(c.model, data, { mode, calibration: 'minmax', ...(c.targetSqnrDb ? { targetSqnrDb: c.targetSqnrDb, heldOut: data } : {}) });
+      const model = loadModel(q.bytes).model;
+      const ops = [...new Set(model.subgraphs[0]!.operators.map((o) => {
+        const code = model.operatorCodes[o.opcodeIndex]!.builtinCode;
+        const sg = model.subgraphs[0]!;
+        return `${BuiltinOperator[code]}${sg.tensors[o.inputs[0]!]?.type === TensorType.INT16 || sg.tensors[o.outputs[0]!]!.type === TensorType.INT16 ? '/16' : ''}`;
+      }))].join(' ');
+      const why = TflmReference.unsupported(model);
+      if (why) { report(`  kernels: ${c.name} (${mode})`, 'not covered', `${why}; operators ${ops}`); continue; }
+      const file = path.join(dir, `kernels_${c.name}_${mode}.tflite`);
+      fs.writeFileSync(file, q.bytes);
+      let result: string;
+      try {
+        const e = evaluatorVsProbe(file, model, test, dir);
+        result = e.differ === 0 ? `bit-exact on ${e.values} values` : `${e.differ} of ${e.values} values differ`;
+      } catch (err) {
+        result = `probe failed: ${(err as Error).message.split('\n')[0]!.slice(0, 160)}`;
+      }
+      report(`  kernels: ${c.name} (${mode})`, result, `operators ${ops}`);
+    }
+  }
+}
+
 export async function main(): Promise<void> {
+  if (process.env['TINYML_DIVERGENCE_ONLY'] === 'kernels') {
+    if (!process.env['TFLM_OUT']) { console.log('kernel coverage: needs TFLM_OUT'); return; }
+    await initRuntime();
+    const dir = process.env['TINYML_DIVERGENCE_KEEP'] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tflm-kern-'));
+    fs.mkdirSync(dir, { recursive: true });
+    await kernelCoverage(dir);
+    return;
+  }
   const script = process.env['TINYML_TFLM_COMPARE'];
   if (!HAS_SHARED || !process.env['TFLM_OUT'] || !script) {
     console.log('tflm divergence bench: needs ../shared/models, TFLM_OUT and TINYML_TFLM_COMPARE; nothing to measure.');

@@ -82,6 +82,13 @@ export function toFloatGraph(model: Model): FloatGraph {
 /**
  * The source model's int8 weights in the form full-integer kernels need (symmetric, per channel along `axis` or one
  * scale), or why they cannot be kept. A single scale is spread over the channels where the kernel wants per-channel.
+ *
+ * Per channel, each channel is then scaled by the largest power of two 2^k that keeps its values within ±127: the
+ * values times 2^k, the scale over 2^k. That is exact (the same real weights, nothing rounded again), and it matters
+ * on TFLite Micro: a per-tensor scale fixed by the largest channel leaves the other channels' requantization
+ * multipliers up to 2^k too large, so their right shift is k smaller, and TFLM's double rounding (tflm-fixed-point.ts)
+ * differs from a single rounding on about 2^-(shift+1) of the values (docs/tflm-accuracy.md: ad01 from `--mode dynamic`,
+ * max |TFLM − LiteRT| 5 → 4 steps).
  */
 export function keepInt8Weights(w: Int8Weights, shape: readonly number[], axis: number, perChannel: boolean): { values: Int8Array; scales: number[] } | string {
   const q = w.quantization;
@@ -91,8 +98,26 @@ export function keepInt8Weights(w: Int8Weights, shape: readonly number[], axis: 
   if (q.scale.length > 1) {
     if (q.quantizedDimension !== axis || q.scale.length !== channels) return `per-channel along axis ${q.quantizedDimension}, the kernel needs axis ${axis}`;
     if (!perChannel) return 'per-channel where this kernel takes one scale';
-    return { values: w.values, scales: q.scale.map(Math.fround) };
+    return powerOfTwoPerChannel(w.values, shape, axis, q.scale.map(Math.fround));
   }
   const s = Math.fround(q.scale[0]!);
-  return { values: w.values, scales: perChannel ? new Array<number>(channels).fill(s) : [s] };
+  return perChannel ? powerOfTwoPerChannel(w.values, shape, axis, new Array<number>(channels).fill(s)) : { values: w.values, scales: [s] };
+}
+
+/** Each channel's values × 2^k and scale / 2^k, k the largest with |values| · 2^k ≤ 127 (exact in float32). */
+function powerOfTwoPerChannel(values: Int8Array, shape: readonly number[], axis: number, scales: number[]): { values: Int8Array; scales: number[] } {
+  const channels = scales.length;
+  let inner = 1;
+  for (let d = axis + 1; d < shape.length; d++) inner *= shape[d]!;
+  const max = new Array<number>(channels).fill(0);
+  for (let i = 0; i < values.length; i++) {
+    const c = Math.floor(i / inner) % channels;
+    const a = Math.abs(values[i]!);
+    if (a > max[c]!) max[c] = a;
+  }
+  const k = max.map((m) => (m ? Math.floor(Math.log2(127 / m)) : 0));
+  if (k.every((x) => x === 0)) return { values, scales };
+  const out = new Int8Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i]! * 2 ** k[Math.floor(i / inner) % channels]!;
+  return { values: out, scales: scales.map((s, c) => s / 2 ** k[c]!) };
 }

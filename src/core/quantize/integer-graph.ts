@@ -305,8 +305,9 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
     const wTensor = sg.tensors[wIndex]!;
     const wValues = constantFloats(model, wTensor);
     const origin = opts.int8Origins?.get(model.buffers[wTensor.buffer]!);
-    // Per-channel int8 weights of an optional per-channel kernel (FULLY_CONNECTED) stay per-channel.
-    const originPerChannel = !!origin && origin.quantization.scale.length > 1;
+    // Int8 weights the source model had stay per channel in an optional per-channel kernel (FULLY_CONNECTED): per-channel
+    // ones as they are, per-tensor ones spread, each channel then scaled by a power of two (hybrid.ts keepInt8Weights).
+    const originPerChannel = !!origin;
     const perChannel = w.perChannel === 'always' || opts.perChannelFullyConnected || originPerChannel;
     const axis = perChannel ? w.axis : -1;
     const b = rule.bias;

@@ -125,7 +125,9 @@ export const OP_RULES: Partial<Record<BuiltinOperator, OpRule>> = {
   [BuiltinOperator.LOGISTIC]: unary(FIXED_SIGMOID, 2, 3),
   [BuiltinOperator.TANH]: unary(FIXED_TANH, 2, 3),
   [BuiltinOperator.RELU]: unary({ kind: 'own' }, 2, 3),
-  [BuiltinOperator.RELU6]: unary({ kind: 'own' }, 2, 3),
+  // TFLite Micro's RELU6 only clamps the input's integers (activations.h Relu6Quantized) and never reads the output's
+  // scale: an output quantized unlike its input is read at the wrong scale on the device.
+  [BuiltinOperator.RELU6]: unary({ kind: 'sameAsInput' }, 2, 3),
   [BuiltinOperator.LEAKY_RELU]: unary({ kind: 'own' }, 1, 2),
   [BuiltinOperator.HARD_SWISH]: unary({ kind: 'own' }, 1, 1, false),
   [BuiltinOperator.PRELU]: { activationInputs: [0, 1], output: { kind: 'own' }, int16: false, version: () => 1 },

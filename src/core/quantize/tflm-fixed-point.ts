@@ -139,3 +139,69 @@ export function getReciprocal(x: number, xIntegerDigits: number): { reciprocal: 
   const shiftedSumMinusOne = wrap32(((x >>> 0) * 2 ** headroomPlusOne) % 2 ** 32 - 2 ** 31);
   return { reciprocal: oneOverOnePlusXForXIn01(shiftedSumMinusOne), numBitsOverUnit };
 }
+
+/**
+ * TFLite MultiplyByQuantizedMultiplier(int64_t x, ...) in the default (double-rounding) build, common.cc: the 16x8
+ * kernels' requantization of an int64 accumulator. The multiplier is cut to 16 bits, rounded (ties up), then one
+ * rounding shift: `(x · reduced + 2^(total−1)) >> total`, total = 15 − shift.
+ */
+export function multiplyByQuantizedMultiplier64(x: number, multiplier: number, shift: number): number {
+  const reduced = multiplier < 0x7fff0000 ? (multiplier + (1 << 15)) >> 16 : 0x7fff;
+  const total = 15 - shift;
+  const p = x * reduced;
+  if (Math.abs(p) < 2 ** 52) return wrap32(Math.floor((p + 2 ** (total - 1)) / 2 ** total));
+  return Number(BigInt.asIntN(32, (BigInt(x) * BigInt(reduced) + (1n << BigInt(total - 1))) >> BigInt(total)));
+}
+
+/** quantization_util.cc CalculateInputRadius (default build, double). */
+export function calculateInputRadius(inputIntegerBits: number, inputLeftShift: number, totalSignedBits = 31): number {
+  const max = (((1 << inputIntegerBits) - 1) * 2 ** (totalSignedBits - inputIntegerBits)) / 2 ** inputLeftShift;
+  return Math.floor(max);
+}
+
+/** std::frexp + TfLiteRound(q · 2^31), as the LOGISTIC and TANH Prepare functions compute their input multiplier. */
+export function frexpMultiplier(real: number): { multiplier: number; shift: number } {
+  if (real === 0) return { multiplier: 0, shift: 0 };
+  let shift = Math.floor(Math.log2(Math.abs(real))) + 1;
+  let q = real / 2 ** shift;
+  if (Math.abs(q) >= 1) { q /= 2; shift++; }
+  if (Math.abs(q) < 0.5) { q *= 2; shift--; }
+  return { multiplier: wrap32(roundHalfAway(q * 2 ** 31)), shift };
+}
+
+/** gemmlowp logistic for a FixedPoint<int32, integerBits> input; the result is Q0.31. */
+export function logisticFixed(a: number, integerBits: number): number {
+  if (a === 0) return 1 << 30; // one half
+  const positive = a > 0;
+  const r = oneOverOnePlusXForXIn01(expOnNegativeValues(wrap32(-(positive ? a : wrap32(-a))), integerBits));
+  return positive ? r : wrap32(INT32_MAX - r);
+}
+
+/** gemmlowp one_minus_x_over_one_plus_x_for_x_in_0_1: Q0.31 in and out. */
+function oneMinusXOverOnePlusXForXIn01(a: number): number {
+  const halfDenominator = roundingHalfSum(a, INT32_MAX);
+  const oneQ2 = 1 << 29;
+  let x = wrap32(1515870810 + srdhm(halfDenominator, -1010580540));
+  for (let i = 0; i < 3; i++) {
+    const oneMinus = wrap32(oneQ2 - srdhm(halfDenominator, x));
+    x = wrap32(x + saturatingRoundingMultiplyByPot(srdhm(x, oneMinus), 2));
+  }
+  return saturatingRoundingMultiplyByPot(wrap32(x - oneQ2), 2); // Rescale<0> of a Q2.29
+}
+
+/** gemmlowp tanh for a FixedPoint<int32, integerBits> input; the result is Q0.31. */
+export function tanhFixed(a: number, integerBits: number): number {
+  if (a === 0) return 0;
+  const negative = a < 0;
+  const n = negative ? a : wrap32(-a);
+  // neg_tanh_on_negative_values: exp(2n) with ExactMulByPot<1> (the same raw value read with one more integer bit)
+  const t = oneMinusXOverOnePlusXForXIn01(expOnNegativeValues(n, integerBits + 1));
+  return negative ? wrap32(-t) : t;
+}
+
+/** gemmlowp SaturatingRoundingDoublingHighMul for int16. */
+export function srdhm16(a: number, b: number): number {
+  if (a === -32768 && b === -32768) return 32767;
+  const ab = a * b;
+  return Math.trunc((ab + (ab >= 0 ? 1 << 14 : 1 - (1 << 14))) / 32768);
+}

@@ -1,0 +1,149 @@
+/**
+ * Kernels that move values without arithmetic: RESHAPE / SQUEEZE / EXPAND_DIMS (a byte copy), CONCATENATION
+ * (concatenation.cc: int8 inputs must share the output's scale and zero point, no requantization), PAD / PADV2 (pad.cc,
+ * reference/pad.h: the output zero point, or PADV2's constant), RESIZE_NEAREST_NEIGHBOR (reference/
+ * resize_nearest_neighbor.h, float32 index arithmetic) and RESIZE_BILINEAR (reference/resize_bilinear.h
+ * ResizeBilinearInteger: 10-bit fixed-point weights, rounding half away from zero in the default build).
+ */
+import { BuiltinOperator, elementCount } from '../../tflite/index';
+import { roundHalfAway } from '../quant-math';
+import { bool, isInt16, isInt8, newValues, num, scaleOf, typeName, zeroPointOf, type TflmKernel, type TflmNode, type TflmNodeInfo, type TflmValues } from './common';
+
+const integer = (n: TflmNodeInfo, int16: boolean): string | undefined =>
+  (isInt8(n.inputs[0]) && isInt8(n.output)) || (int16 && isInt16(n.inputs[0]) && isInt16(n.output)) ? undefined : `${typeName(n.inputs[0])} → ${typeName(n.output)}`;
+
+function concatenation(node: TflmNode): TflmValues {
+  const out = node.output;
+  const rank = out.shape.length;
+  const axis = ((num(node.options, 'axis', 0) % rank) + rank) % rank;
+  let outer = 1;
+  for (let d = 0; d < axis; d++) outer *= out.shape[d]!;
+  const y = newValues(out);
+  const parts = node.inputs.map((t, i) => ({ x: node.value(i), inner: elementCount(t!.shape) / outer }));
+  let o = 0;
+  for (let k = 0; k < outer; k++) {
+    for (const { x, inner } of parts) {
+      y.set(x.subarray(k * inner, (k + 1) * inner), o);
+      o += inner;
+    }
+  }
+  return y;
+}
+
+function pad(node: TflmNode): TflmValues {
+  const input = node.inputs[0]!, out = node.output;
+  const paddings = node.value(1);
+  const padValue = node.inputs[2] ? node.value(2)[0]! : zeroPointOf(out);
+  const x = node.value(0);
+  const rank = out.shape.length;
+  const y = newValues(out).fill(padValue);
+  // Copy each input row (the innermost dimension) to its place in the output.
+  const inShape = input.shape, outShape = out.shape;
+  const rowLen = inShape[rank - 1]!;
+  const rows = rowLen ? x.length / rowLen : 0;
+  const pos = new Array<number>(rank).fill(0);
+  for (let r = 0; r < rows; r++) {
+    let off = 0;
+    for (let d = 0; d < rank; d++) off = off * outShape[d]! + pos[d]! + paddings[2 * d]!;
+    y.set(x.subarray(r * rowLen, (r + 1) * rowLen), off);
+    for (let d = rank - 2; d >= 0; d--) {
+      if (++pos[d]! < inShape[d]!) break;
+      pos[d] = 0;
+    }
+  }
+  return y;
+}
+
+/** reference/resize_nearest_neighbor.h GetNearestNeighbor. */
+function nearest(v: number, inSize: number, outSize: number, alignCorners: boolean, halfPixel: boolean): number {
+  const scale = alignCorners && outSize > 1 ? Math.fround((inSize - 1) / Math.fround(outSize - 1)) : Math.fround(inSize / Math.fround(outSize));
+  const p = Math.fround(Math.fround(v + (halfPixel ? 0.5 : 0)) * scale);
+  let r = Math.min(alignCorners ? roundHalfAway(p) : Math.floor(p), inSize - 1);
+  if (halfPixel) r = Math.max(0, r);
+  return r;
+}
+
+function resizeNearest(node: TflmNode): TflmValues {
+  const [B, H, W, C] = node.inputs[0]!.shape as [number, number, number, number];
+  const [, OH, OW] = node.output.shape as [number, number, number, number];
+  const align = bool(node.options, 'align_corners'), half = bool(node.options, 'half_pixel_centers');
+  const x = node.value(0);
+  const y = newValues(node.output);
+  let o = 0;
+  for (let b = 0; b < B; b++) {
+    for (let oy = 0; oy < OH; oy++) {
+      const iy = nearest(oy, H, OH, align, half);
+      for (let ox = 0; ox < OW; ox++) {
+        const ix = nearest(ox, W, OW, align, half);
+        const src = ((b * H + iy) * W + ix) * C;
+        y.set(x.subarray(src, src + C), o);
+        o += C;
+      }
+    }
+  }
+  return y;
+}
+
+/** ComputeInterpolationValuesInteger: the 10-bit fixed-point source coordinate and its two neighbours. */
+function interpolation(v: number, scale10: number, halfPixel: boolean, inSize: number): [number, number, number] {
+  const scaled = halfPixel ? v * scale10 + Math.trunc(scale10 / 2) - (1 << 9) : v * scale10;
+  const lower = Math.max(Math.trunc(scaled / 1024), 0);
+  const upper = Math.min(Math.trunc((scaled + 1023) / 1024), inSize - 1);
+  return [scaled, lower, upper];
+}
+
+function resizeBilinear(node: TflmNode): TflmValues {
+  const [B, H, W, C] = node.inputs[0]!.shape as [number, number, number, number];
+  const [, OH, OW] = node.output.shape as [number, number, number, number];
+  const align = bool(node.options, 'align_corners'), half = bool(node.options, 'half_pixel_centers');
+  let hs = Math.trunc((1024 * H + Math.trunc(OH / 2)) / OH), ws = Math.trunc((1024 * W + Math.trunc(OW / 2)) / OW);
+  if (align && OH > 1) hs = Math.trunc((1024 * (H - 1) + Math.trunc((OH - 1) / 2)) / (OH - 1));
+  if (align && OW > 1) ws = Math.trunc((1024 * (W - 1) + Math.trunc((OW - 1) / 2)) / (OW - 1));
+  const x = node.value(0);
+  const y = newValues(node.output);
+  const at = (b: number, yy: number, xx: number, c: number) => x[((b * H + yy) * W + xx) * C + c]!;
+  let o = 0;
+  for (let b = 0; b < B; b++) {
+    for (let oy = 0; oy < OH; oy++) {
+      const [iy, y0, y1] = interpolation(oy, hs, half, H);
+      const fy = iy - 1024 * y0;
+      for (let ox = 0; ox < OW; ox++) {
+        const [ix, x0, x1] = interpolation(ox, ws, half, W);
+        const fx = ix - 1024 * x0;
+        for (let c = 0; c < C; c++) {
+          const v = at(b, y0, x0, c) * (1024 - fy) * (1024 - fx) + at(b, y1, x0, c) * fy * (1024 - fx)
+            + at(b, y0, x1, c) * (1024 - fy) * fx + at(b, y1, x1, c) * fy * fx;
+          y[o++] = Math.trunc((v + (v > 0 ? 1 << 19 : -(1 << 19))) / (1 << 20));
+        }
+      }
+    }
+  }
+  return y;
+}
+
+const sameQuantization = (n: TflmNodeInfo): string | undefined => {
+  for (const t of n.inputs) {
+    if (t && (scaleOf(t) !== scaleOf(n.output) || zeroPointOf(t) !== zeroPointOf(n.output))) return 'inputs quantized unlike the output';
+  }
+  return undefined;
+};
+
+const copy: TflmKernel = { check: () => undefined, run: (n) => n.value(0) };
+const resize = (run: (n: TflmNode) => TflmValues, int16: boolean): TflmKernel => ({
+  check: (n) => integer(n, int16) ?? (bool(n.options, 'half_pixel_centers') && bool(n.options, 'align_corners') ? 'half_pixel_centers with align_corners' : undefined),
+  run,
+});
+
+export const LAYOUT_KERNELS: Partial<Record<number, TflmKernel>> = {
+  [BuiltinOperator.RESHAPE]: copy,
+  [BuiltinOperator.SQUEEZE]: copy,
+  [BuiltinOperator.EXPAND_DIMS]: copy,
+  [BuiltinOperator.CONCATENATION]: {
+    check: (n) => (n.inputs.every((t) => isInt8(t)) && isInt8(n.output) ? sameQuantization(n) : n.inputs.every((t) => isInt16(t)) && isInt16(n.output) ? undefined : `${typeName(n.inputs[0])} → ${typeName(n.output)}`),
+    run: concatenation,
+  },
+  [BuiltinOperator.PAD]: { check: (n) => integer(n, true), run: pad },
+  [BuiltinOperator.PADV2]: { check: (n) => integer(n, true), run: pad },
+  [BuiltinOperator.RESIZE_NEAREST_NEIGHBOR]: resize(resizeNearest, true),
+  [BuiltinOperator.RESIZE_BILINEAR]: resize(resizeBilinear, false),
+};

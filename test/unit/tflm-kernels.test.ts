@@ -1,0 +1,204 @@
+/**
+ * The kernels of the TFLite Micro reference evaluator (src/core/quantize/tflm-kernels/), one at a time on small
+ * integer models built here, against values worked out from the C++ definitions at TFLM 90b983c2 (cited per test),
+ * and the kernels together on models our quantizer produces, against LiteRT. Bit-exactness with a real TFLM build is
+ * checked by bench/tflm-divergence.bench.ts (TINYML_DIVERGENCE_ONLY=kernels), which needs that build.
+ */
+import { mulberry32 as rng } from '../../src/core/common/seeded-random';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Dataset } from '../../src/core/data/dataset';
+import { quantizeModel } from '../../src/core/quantize/index';
+import { toTensorArray } from '../../src/core/quantize/tensor-io';
+import { logisticFixed, multiplyByQuantizedMultiplier64, tanhFixed } from '../../src/core/quantize/tflm-fixed-point';
+import { TflmReference, type TflmValues } from '../../src/core/quantize/tflm-reference';
+import { loadRuntimeModel } from '../../src/core/runtime/index';
+import { BuiltinOperator, ModelBuilder, TensorType, readModel, type Model, type OptionsTable, type QuantParams } from '../../src/core/tflite/index';
+import { kernelModels } from '../helpers/tflm-kernel-models';
+
+const qp = (scale: number, zeroPoint: number): QuantParams => ({ scale: [scale], zeroPoint: [zeroPoint], quantizedDimension: 0 });
+
+/** One integer operator: input(s) of the given types and parameters, the output's, and constant inputs as given. */
+function oneOp(code: BuiltinOperator, inputs: { shape: number[]; q: QuantParams; type?: TensorType; data?: Uint8Array }[], out: { shape: number[]; q: QuantParams; type?: TensorType }, options?: OptionsTable, optionsType = 'NoOptions'): Model {
+  const b = new ModelBuilder();
+  const refs = inputs.map((t, i) => {
+    if (t.data) return b.tensor(`c${i}`, t.shape, t.type ?? TensorType.INT8, t.data, t.q);
+    const r = b.input(`x${i}`, t.shape, t.type ?? TensorType.INT8);
+    return r;
+  });
+  const y = b.op(code, refs, [out.shape], options ? { type: optionsType, table: options } : undefined)[0]!;
+  b.output(y);
+  const model = b.build();
+  const sg = model.subgraphs[0]!;
+  inputs.forEach((t, i) => { if (!t.data) sg.tensors[refs[i]!.index]!.quantization = t.q; });
+  sg.tensors[y.index]!.quantization = out.q;
+  sg.tensors[y.index]!.type = out.type ?? TensorType.INT8;
+  return model;
+}
+
+const int32Bytes = (v: number[]) => new Uint8Array(Int32Array.from(v).buffer);
+const run = (m: Model, ...xs: TflmValues[]) => Array.from(TflmReference.create(m).run(xs)[0]!);
+const all8 = () => Int8Array.from({ length: 256 }, (_, i) => i - 128);
+
+test('int64 MultiplyByQuantizedMultiplier (16x8 kernels) matches the C++ definition: 16-bit multiplier, one rounding shift', () => {
+  const big = (x: number, m: number, s: number) => {
+    const reduced = m < 0x7fff0000 ? (m + (1 << 15)) >> 16 : 0x7fff;
+    const total = BigInt(15 - s);
+    return Number(BigInt.asIntN(32, (BigInt(x) * BigInt(reduced) + (1n << (total - 1n))) >> total));
+  };
+  const r = rng(3);
+  for (let i = 0; i < 5000; i++) {
+    const x = Math.floor((r() - 0.5) * 2 ** (i % 2 ? 47 : 24));
+    const m = (1 << 30) + Math.floor(r() * (2 ** 31 - 1 - (1 << 30)));
+    const s = -Math.floor(r() * 31) + (i % 7 === 0 ? 7 : 0);
+    assert.equal(multiplyByQuantizedMultiplier64(x, m, s), big(x, m, s), `${x}·${m}·2^${s}`);
+  }
+  // A worked case: 1000 · 0.75 · 2^-3 = 93.75 → the multiplier 0x60000000 reduces to 0x6000, (1000·0x6000 + 2^17) >> 18 = 94.
+  assert.equal(multiplyByQuantizedMultiplier64(1000, 0x60000000, -3), 94);
+  assert.equal(multiplyByQuantizedMultiplier64(-1000, 0x60000000, -3), -94);
+});
+
+test('gemmlowp logistic and tanh in fixed point: exact at 0, symmetric, and within 2^-22 of the real functions', () => {
+  assert.equal(logisticFixed(0, 4), 1 << 30);
+  assert.equal(tanhFixed(0, 4), 0);
+  for (const x of [0.01, 0.3, 1, 2.5, 7.9]) {
+    const raw = Math.round(x * 2 ** 27); // Q4.27, as the int8 kernels feed it
+    const l = logisticFixed(raw, 4) / 2 ** 31, t = tanhFixed(raw, 4) / 2 ** 31;
+    assert.ok(Math.abs(l - 1 / (1 + Math.exp(-raw / 2 ** 27))) < 2 ** -22, `logistic(${x}) = ${l}`);
+    assert.ok(Math.abs(t - Math.tanh(raw / 2 ** 27)) < 2 ** -22, `tanh(${x}) = ${t}`);
+    assert.equal(logisticFixed(-raw, 4), 2147483647 - logisticFixed(raw, 4), 'logistic(−x) = One − logistic(x), One = INT32_MAX in Q0.31');
+    assert.equal(tanhFixed(-raw, 4), -tanhFixed(raw, 4));
+  }
+});
+
+test('LOGISTIC int8 (logistic.h): every input within 1 step of the real sigmoid, 0 → exactly 0, saturating past the input radius', () => {
+  const m = oneOp(BuiltinOperator.LOGISTIC, [{ shape: [256], q: qp(0.05, 3) }], { shape: [256], q: qp(1 / 256, -128) });
+  const y = run(m, all8());
+  for (let i = 0; i < 256; i++) {
+    const want = Math.min(127, Math.round(256 / (1 + Math.exp(-0.05 * (i - 128 - 3)))) - 128);
+    assert.ok(Math.abs(y[i]! - want) <= 1, `q=${i - 128}: ${y[i]} vs ${want}`);
+    if (i) assert.ok(y[i]! >= y[i - 1]!, 'monotonic');
+  }
+  assert.equal(y[128 + 3], 0); // input 0: one half → 128 − 128
+  // input scale 1: the radius CalculateInputRadius(4, 28) = floor(15·2^27 / 2^28) = 7 steps, beyond it ±saturation
+  const s = run(oneOp(BuiltinOperator.LOGISTIC, [{ shape: [4], q: qp(1, 0) }], { shape: [4], q: qp(1 / 256, -128) }), Int8Array.from([-7, 7, -6, 6]));
+  assert.deepEqual(s.slice(0, 2), [-128, 127]);
+  assert.deepEqual(s.slice(2), [-127, 127]); // 256·σ(−6) = 0.63 → 1 − 128; 256·σ(6) = 255.4 → 127 after the clamp
+});
+
+test('TANH int8 (tanh.h): output scale 1/128, zero point 0, within 1 step of tanh and odd', () => {
+  const m = oneOp(BuiltinOperator.TANH, [{ shape: [256], q: qp(0.03, 0) }], { shape: [256], q: qp(1 / 128, 0) });
+  const y = run(m, all8());
+  for (let i = 0; i < 256; i++) {
+    const want = Math.max(-128, Math.min(127, Math.round(128 * Math.tanh(0.03 * (i - 128)))));
+    assert.ok(Math.abs(y[i]! - want) <= 1, `q=${i - 128}: ${y[i]} vs ${want}`);
+    if (i > 0 && Math.abs(y[i]!) < 127) assert.equal(y[256 - i]! + y[i]!, 0, `odd at ${i - 128}`);
+  }
+});
+
+test('HARD_SWISH int8 (hard_swish.h, int16 fixed point): within 1 step of x·relu6(x+3)/6 over the whole input range', () => {
+  const m = oneOp(BuiltinOperator.HARD_SWISH, [{ shape: [256], q: qp(0.05, -20) }], { shape: [256], q: qp(0.04, -40) });
+  const y = run(m, all8());
+  for (let i = 0; i < 256; i++) {
+    const x = 0.05 * (i - 128 + 20);
+    const want = Math.max(-128, Math.min(127, Math.round((x * Math.min(6, Math.max(0, x + 3))) / 6 / 0.04) - 40));
+    assert.ok(Math.abs(y[i]! - want) <= 1, `q=${i - 128}: ${y[i]} vs ${want}`);
+  }
+});
+
+test('RELU6 and LEAKY_RELU int8 (activations.h, leaky_relu.h): worked examples', () => {
+  // RELU6 clamps to [zero point, round(6 / 0.05) + zero point] = [−10, 110], no requantization
+  const r6 = oneOp(BuiltinOperator.RELU6, [{ shape: [5], q: qp(0.05, -10) }], { shape: [5], q: qp(0.05, -10) });
+  assert.deepEqual(run(r6, Int8Array.from([-128, -10, 50, 110, 127])), [-10, -10, 50, 110, 110]);
+  // LEAKY_RELU alpha 0.25, scales 0.1 → 0.1: −10 · 0.25 = −2.5 → −3 (ties away); −9 · 0.25: the high multiply gives
+  // −4 (−4.5 truncated after the nudge), then −4 / 2 = −2
+  const lr = oneOp(BuiltinOperator.LEAKY_RELU, [{ shape: [3], q: qp(0.1, 0) }], { shape: [3], q: qp(0.1, 0) }, { alpha: 0.25 }, 'LeakyReluOptions');
+  assert.deepEqual(run(lr, Int8Array.from([-10, 7, -9])), [-3, 7, -2]);
+});
+
+test('MEAN int8 (reduce.h QuantizedMeanOrSum): 1/count folded into the multiplier, worked examples', () => {
+  // Scales 1 → 1: multiplier 2^30, shift 1; count 3: shift 1, (2^30 << 1) / 3 = 715827882, shift 0.
+  // MultiplyByQuantizedMultiplier(7, 715827882, 0) = round(7 · 0.33333) = 2; 5 → 1.67 → 2; −5 → −2; 4 → 1.33 → 1.
+  const m = oneOp(BuiltinOperator.MEAN, [{ shape: [4, 3], q: qp(1, 0) }, { shape: [1], q: qp(1, 0), type: TensorType.INT32, data: int32Bytes([1]) }], { shape: [4], q: qp(1, 0) }, { keep_dims: false }, 'ReducerOptions');
+  assert.deepEqual(run(m, Int8Array.from([1, 2, 4, 1, 2, 2, -1, -2, -2, 0, 0, 4])), [2, 2, -2, 1]);
+  // zero points: input zp 10, output zp −5, scale 0.5 → 0.25 (×2): mean of (20, 30) − 10 = 15 → 30 − 5 = 25
+  const z = oneOp(BuiltinOperator.MEAN, [{ shape: [1, 2, 1], q: qp(0.5, 10) }, { shape: [1], q: qp(1, 0), type: TensorType.INT32, data: int32Bytes([-2]) }], { shape: [1, 1, 1], q: qp(0.25, -5) }, { keep_dims: true }, 'ReducerOptions');
+  assert.deepEqual(run(z, Int8Array.from([20, 30])), [25]);
+});
+
+test('RESIZE_BILINEAR int8 (ResizeBilinearInteger): 10-bit weights, ties rounded away from zero', () => {
+  // 2 → 3 with align_corners: scale_10 = (1024·1 + 1) / 2 = 512; the middle output is (a·512·1024 + b·512·1024) / 2^20.
+  const m = oneOp(BuiltinOperator.RESIZE_BILINEAR, [{ shape: [1, 1, 2, 2], q: qp(1, 0) }, { shape: [2], q: qp(1, 0), type: TensorType.INT32, data: int32Bytes([1, 3]) }], { shape: [1, 1, 3, 2], q: qp(1, 0) }, { align_corners: true, half_pixel_centers: false }, 'ResizeBilinearOptions');
+  assert.deepEqual(run(m, Int8Array.from([1, -1, 2, -2])), [1, -1, 2, -2, 2, -2]); // (1+2)/2 = 1.5 → 2, −1.5 → −2
+  // 2 → 4, half pixel centers: scale_10 = 512; x=0: 0·512 + 256 − 512 < 0 → lower 0, upper 0; x=1: 256 → 3/4·a + 1/4·b
+  const h = oneOp(BuiltinOperator.RESIZE_BILINEAR, [{ shape: [1, 1, 2, 1], q: qp(1, 0) }, { shape: [2], q: qp(1, 0), type: TensorType.INT32, data: int32Bytes([1, 4]) }], { shape: [1, 1, 4, 1], q: qp(1, 0) }, { align_corners: false, half_pixel_centers: true }, 'ResizeBilinearOptions');
+  assert.deepEqual(run(h, Int8Array.from([0, 100])), [0, 25, 75, 100]);
+});
+
+test('RESIZE_NEAREST_NEIGHBOR, PAD, PADV2 and CONCATENATION move values exactly as the reference loops do', () => {
+  const nn = oneOp(BuiltinOperator.RESIZE_NEAREST_NEIGHBOR, [{ shape: [1, 1, 3, 1], q: qp(1, 0) }, { shape: [2], q: qp(1, 0), type: TensorType.INT32, data: int32Bytes([1, 5]) }], { shape: [1, 1, 5, 1], q: qp(1, 0) }, { align_corners: false, half_pixel_centers: false }, 'ResizeNearestNeighborOptions');
+  assert.deepEqual(run(nn, Int8Array.from([7, 8, 9])), [7, 7, 8, 8, 9]); // source index floor(x · 3/5): 0 0 1 1 2
+  const pads = { shape: [2, 2], q: qp(1, 0), type: TensorType.INT32, data: int32Bytes([1, 0, 0, 2]) };
+  const pad = oneOp(BuiltinOperator.PAD, [{ shape: [1, 2], q: qp(0.1, -3) }, pads], { shape: [2, 4], q: qp(0.1, -3) });
+  assert.deepEqual(run(pad, Int8Array.from([5, 6])), [-3, -3, -3, -3, 5, 6, -3, -3]); // padded with the output zero point
+  const v2 = oneOp(BuiltinOperator.PADV2, [{ shape: [1, 2], q: qp(0.1, -3) }, pads, { shape: [1], q: qp(0.1, -3), data: Uint8Array.from([9]) }], { shape: [2, 4], q: qp(0.1, -3) });
+  assert.deepEqual(run(v2, Int8Array.from([5, 6])), [9, 9, 9, 9, 5, 6, 9, 9]); // PADV2: its constant, as stored
+  const cat = oneOp(BuiltinOperator.CONCATENATION, [{ shape: [2, 1], q: qp(0.5, 1) }, { shape: [2, 2], q: qp(0.5, 1) }], { shape: [2, 3], q: qp(0.5, 1) }, { axis: -1, fused_activation_function: 'NONE' }, 'ConcatenationOptions');
+  assert.deepEqual(run(cat, Int8Array.from([1, 2]), Int8Array.from([3, 4, 5, 6])), [1, 3, 4, 2, 5, 6]);
+  // int8 inputs quantized unlike the output: TFLM's Prepare refuses them, so does the evaluator
+  const bad = oneOp(BuiltinOperator.CONCATENATION, [{ shape: [1], q: qp(0.5, 1) }, { shape: [1], q: qp(0.25, 1) }], { shape: [2], q: qp(0.5, 1) }, { axis: 0 }, 'ConcatenationOptions');
+  assert.equal(TflmReference.unsupported(bad), 'CONCATENATION #0 (inputs quantized unlike the output)');
+});
+
+test('MUL, SUB, MAXIMUM, MINIMUM and PRELU int8 with broadcasting: worked examples from mul.h, sub.h, prelu.h', () => {
+  // MUL: scales 0.5 · 0.25 / 0.125 = 1, zero points 1, 2, −1: (3 − 1)(7 − 2) = 10 → 9; broadcast over the second input
+  const mul = oneOp(BuiltinOperator.MUL, [{ shape: [2, 2], q: qp(0.5, 1) }, { shape: [2], q: qp(0.25, 2) }], { shape: [2, 2], q: qp(0.125, -1) }, { fused_activation_function: 'NONE' }, 'MulOptions');
+  assert.deepEqual(run(mul, Int8Array.from([3, 1, -1, 5]), Int8Array.from([7, 0])), [9, -1, -11, -9]);
+  // SUB with RELU: 0.5·(a) − 0.5·(b) at output scale 0.5; negative results clamp at the zero point
+  const sub = oneOp(BuiltinOperator.SUB, [{ shape: [3], q: qp(0.5, 0) }, { shape: [3], q: qp(0.5, 0) }], { shape: [3], q: qp(0.5, 0) }, { fused_activation_function: 'RELU' }, 'SubOptions');
+  assert.deepEqual(run(sub, Int8Array.from([10, 3, -100]), Int8Array.from([4, 3, 20])), [6, 0, 0]);
+  const max = oneOp(BuiltinOperator.MAXIMUM, [{ shape: [3], q: qp(1, 0) }, { shape: [1], q: qp(1, 0) }], { shape: [3], q: qp(1, 0) });
+  assert.deepEqual(run(max, Int8Array.from([-5, 0, 5]), Int8Array.from([1])), [1, 1, 5]);
+  const min = oneOp(BuiltinOperator.MINIMUM, [{ shape: [3], q: qp(1, 0) }, { shape: [1], q: qp(1, 0) }], { shape: [3], q: qp(1, 0) });
+  assert.deepEqual(run(min, Int8Array.from([-5, 0, 5]), Int8Array.from([1])), [-5, 0, 1]);
+  // PRELU: x ≥ 0 → x·s_in/s_out; x < 0 → x·alpha·s_in·s_alpha/s_out; alpha 64 at scale 1/128 is 0.5
+  const prelu = oneOp(BuiltinOperator.PRELU, [{ shape: [1, 3], q: qp(0.1, 0) }, { shape: [3], q: qp(1 / 128, 0), data: Uint8Array.from([64, 0, 128 + 64]) }], { shape: [1, 3], q: qp(0.1, 0) });
+  assert.deepEqual(run(prelu, Int8Array.from([-10, -10, -10])), [-5, 0, 5]);
+  assert.deepEqual(run(prelu, Int8Array.from([7, 7, 7])), [7, 7, 7]);
+});
+
+test('the kernels together, on models our quantizer produces (int8 and int16x8): within a few steps of LiteRT', async () => {
+  for (const c of kernelModels()) {
+    for (const mode of c.modes) {
+      if (c.targetSqnrDb) continue; // the mixed-precision search is slow for a unit test; the bench runs it on real TFLM
+      const n = c.shape.reduce((a, b) => a * b, 1);
+      const r = rng(3);
+      const data: Dataset = { source: 'synthetic', inputShapes: [c.shape], samples: Array.from({ length: 60 }, () => [Float32Array.from({ length: n }, () => c.range[0] + (c.range[1] - c.range[0]) * r())]) };
+      const q = await quantizeModel(c.model, data, { mode, calibration: 'minmax' });
+      const model = readModel(q.bytes);
+      assert.equal(TflmReference.unsupported(model), undefined, `${c.name} ${mode}`);
+      const ref = TflmReference.create(model);
+      const rt = await loadRuntimeModel(q.bytes);
+      const sg = model.subgraphs[0]!;
+      const outOrder = sg.outputs.map((t) => rt.outputs.findIndex((o) => o.name === sg.tensors[t]!.name));
+      let maxDiff = 0, values = 0;
+      try {
+        for (const s of data.samples.slice(0, 10)) {
+          const x = toTensorArray(sg.tensors[sg.inputs[0]!]!, s[0]!) as Int8Array | Int16Array;
+          const mine = ref.run([x]);
+          const theirs = rt.run([x]);
+          mine.forEach((y, k) => {
+            const t = theirs[outOrder[k]!]!;
+            assert.equal(y.length, t.length);
+            for (let j = 0; j < y.length; j++) maxDiff = Math.max(maxDiff, Math.abs(y[j]! - Number(t[j])));
+            values += y.length;
+          });
+        }
+      } finally {
+        rt.dispose();
+      }
+      // LiteRT rounds once, in float, where TFLM rounds twice in fixed point: a few steps, more in int16 (finer steps)
+      assert.ok(values > 0 && maxDiff <= (mode === 'int16x8' ? 64 : 6), `${c.name} (${mode}): max |TFLM reference − LiteRT| = ${maxDiff} steps over ${values} values`);
+    }
+  }
+});
