@@ -105,6 +105,9 @@ function moduleBytes(): Uint8Array {
   ]);
 }
 
+/** The compiled module, once per process (null: not supported here). */
+let compiled: object | null | undefined;
+
 export class SimdDot {
   private top = 0;
   private inputOffset = 0;
@@ -114,13 +117,19 @@ export class SimdDot {
 
   private constructor(private readonly memory: WasmMemory, private readonly dots: (w: number, p: number, stride: number, rows: number, out: number) => void) {}
 
-  /** Undefined where WebAssembly or its SIMD instructions are not available. */
+  /**
+   * A fresh instance with its own memory (freed with it: a layer's weights live as long as the layer's prepared
+   * state); undefined where WebAssembly or its SIMD instructions are not available.
+   */
   static create(): SimdDot | undefined {
     try {
-      const bytes = moduleBytes();
-      if (!wasmApi || !wasmApi.validate(bytes)) return undefined;
+      if (compiled === undefined) {
+        const bytes = moduleBytes();
+        compiled = wasmApi && wasmApi.validate(bytes) ? new wasmApi.Module(bytes) : null;
+      }
+      if (!compiled || !wasmApi) return undefined;
       const memory = new wasmApi.Memory({ initial: 1 });
-      const instance = new wasmApi.Instance(new wasmApi.Module(bytes), { env: { mem: memory } });
+      const instance = new wasmApi.Instance(compiled, { env: { mem: memory } });
       return new SimdDot(memory, instance.exports['dots'] as (w: number, p: number, stride: number, rows: number, out: number) => void);
     } catch {
       return undefined;
