@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Dataset } from '../../src/core/data/dataset';
 import { formatQuantizationReport, quantizeModel, SQNR_FLOOR_DB, type RecipeCandidate } from '../../src/core/quantize/index';
-import { PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB } from '../../src/core/quantize/types';
+import { PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, RANGE_METHOD_MIN_T } from '../../src/core/quantize/types';
+import { pairedNoiseGain } from '../../src/core/quantize/recipe';
 import { HistogramObserver, mseRange, percentileRange, perTensorRange, rangeError } from '../../src/core/quantize/range-estimation';
 import { INT8_ACTIVATION } from '../../src/core/quantize/quant-math';
 import { ModelBuilder, type Model } from '../../src/core/tflite/index';
@@ -71,7 +72,10 @@ test('with no options ranges are chosen per tensor, checked and refined by held-
   assert.deepEqual(cs[2]!.recipe, { ...afterFc.recipe, biasCorrection: true });
   const afterBc = cs[2]!.scoreDb > afterFc.scoreDb ? cs[2]! : afterFc;
   assert.deepEqual(cs[3]!.recipe, { ...afterBc.recipe, method: 'minmax' });
-  const winner = cs[3]!.scoreDb > afterBc.scoreDb + RANGE_METHOD_MARGIN_DB ? cs[3]! : afterBc;
+  // Min/max replaces per-tensor only with the margin and a gain the scoring samples share (paired t in the report).
+  if (afterBc.recipe.method === 'per-tensor') assert.equal(typeof cs[3]!.pairedT, 'number');
+  const overturns = cs[3]!.scoreDb > afterBc.scoreDb + RANGE_METHOD_MARGIN_DB && cs[3]!.pairedT! >= RANGE_METHOD_MIN_T;
+  const winner = overturns ? cs[3]! : afterBc;
   assert.equal(key(recipe.chosen), key(winner.recipe));
   assert.equal(recipe.scoredOn?.heldOut, true);
   assert.equal(recipe.scoredOn?.samples, 60);
@@ -79,7 +83,7 @@ test('with no options ranges are chosen per tensor, checked and refined by held-
   assert.ok(Math.abs(auto.report.accuracy!.outputs[0]!.sqnrDb - winner.scoreDb) < 1e-6);
   assert.equal(auto.report.calibration?.method, recipe.chosen.method);
   const text = formatQuantizationReport(auto.report);
-  assert.match(text, /Recipe: .* \(chosen automatically among 4 by worst-output SQNR on 60 held-out samples; per-channel FC must gain 0\.5 dB; a single range method must gain 0\.1 dB over per-tensor\)/);
+  assert.match(text, /Recipe: .* \(chosen automatically among 4 by worst-output SQNR on 60 held-out samples; per-channel FC must gain 0\.5 dB; a single range method must gain 0\.1 dB over per-tensor, shared by the samples \(paired t ≥ 2\)\)/);
   assert.match(text, /\n {2}\* .*\d+\.\d dB/);
   if (recipe.chosen.method === 'per-tensor') {
     // Every observed tensor counted once, under the method it took.
@@ -87,6 +91,20 @@ test('with no options ranges are chosen per tensor, checked and refined by held-
     assert.ok(counted > 0);
     assert.match(text, new RegExp(`ranges per tensor, by each tensor's own quantization error over its histogram: .*\\d`));
   }
+});
+
+test('pairedNoiseGain: a gain most samples share scores high, one that a single sample carries scores low', () => {
+  const a = Float64Array.from({ length: 20 }, (_, i) => 1 + 0.1 * Math.sin(i));
+  // Every sample 10% less noise: the same total saving as one sample carrying it all.
+  const shared = a.map((v) => v * 0.9);
+  const total = a.reduce((x, v) => x + v, 0) * 0.1;
+  const carried = Float64Array.from(a, (v, i) => (i === 0 ? v - total : v));
+  assert.ok(pairedNoiseGain(a, shared) > 10);
+  assert.ok(pairedNoiseGain(a, carried) < RANGE_METHOD_MIN_T);
+  assert.ok(pairedNoiseGain(a, carried) > 0);
+  // More noise is a negative gain; identical candidates none.
+  assert.ok(pairedNoiseGain(shared, a) < -10);
+  assert.equal(pairedNoiseGain(a, a), 0);
 });
 
 test('the per-tensor range has the smallest expected error of the three methods on that tensor', () => {

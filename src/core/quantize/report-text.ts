@@ -3,7 +3,7 @@ import type { MixedPrecisionReport } from './mixed-precision-report';
 import { arenaFiguresLine } from '../arena/figures';
 import { formatBytes, formatOperatorRef } from '../common/format';
 import { describeSplit } from '../data/dataset';
-import { PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, SQNR_FLOOR_DB, type QuantizationReport, type Recipe, type RecipeReport, type TflmAccuracy } from './types';
+import { PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, RANGE_METHOD_MIN_T, SQNR_FLOOR_DB, type QuantizationReport, type Recipe, type RecipeReport, type TflmAccuracy } from './types';
 
 export function recipeLabel(r: Recipe): string {
   return [`${r.method} ranges`, r.perChannelFullyConnected ? 'per-channel FC' : '', r.biasCorrection ? 'bias correction' : ''].filter(Boolean).join(' + ');
@@ -18,7 +18,7 @@ function recipeLines(r: RecipeReport): string[] {
   const perTensor = r.perTensor ? [`  ranges per tensor, by each tensor's own quantization error over its histogram: ${perTensorSummary(r.perTensor)}`] : [];
   if (!r.candidates.length) return [`Recipe: ${recipeLabel(r.chosen)} (set by options)`, ...perTensor];
   const on = r.scoredOn ? ` on ${r.scoredOn.samples} ${r.scoredOn.heldOut ? 'held-out' : 'calibration (no held-out data)'} samples` : '';
-  const lines = [`Recipe: ${recipeLabel(r.chosen)} (chosen automatically among ${r.candidates.length} by worst-output SQNR${on}${r.candidates.some((c) => c.recipe.perChannelFullyConnected) && !r.forced.includes('perChannelFullyConnected') ? `; per-channel FC must gain ${PER_CHANNEL_FC_MARGIN_DB} dB` : ''}${r.candidates[0]?.recipe.method === 'per-tensor' && r.candidates.some((c) => c.recipe.method !== 'per-tensor') ? `; a single range method must gain ${RANGE_METHOD_MARGIN_DB} dB over per-tensor` : ''}${r.forced.length ? `; fixed by options: ${r.forced.join(', ')}` : ''})`];
+  const lines = [`Recipe: ${recipeLabel(r.chosen)} (chosen automatically among ${r.candidates.length} by worst-output SQNR${on}${r.candidates.some((c) => c.recipe.perChannelFullyConnected) && !r.forced.includes('perChannelFullyConnected') ? `; per-channel FC must gain ${PER_CHANNEL_FC_MARGIN_DB} dB` : ''}${r.candidates[0]?.recipe.method === 'per-tensor' && r.candidates.some((c) => c.recipe.method !== 'per-tensor') ? `; a single range method must gain ${RANGE_METHOD_MARGIN_DB} dB over per-tensor, shared by the samples (paired t ≥ ${RANGE_METHOD_MIN_T})` : ''}${r.forced.length ? `; fixed by options: ${r.forced.join(', ')}` : ''})`];
   const chosen = JSON.stringify(r.chosen);
   lines.push(...perTensor);
   for (const c of r.candidates) lines.push(`  ${JSON.stringify(c.recipe) === chosen ? '*' : ' '} ${recipeLabel(c.recipe).padEnd(48)} ${db(c.scoreDb).padStart(9)}`);

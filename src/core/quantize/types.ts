@@ -74,6 +74,11 @@ export interface RecipeCandidate {
   outputsDb: number[];
   /** The worst output's SQNR: what candidates are ranked by. */
   scoreDb: number;
+  /**
+   * A range method tried against the per-tensor choice: the paired t statistic of the noise it saves per scoring
+   * sample (recipe.ts pairedNoiseGain); it replaces per-tensor only at RANGE_METHOD_MIN_T or more.
+   */
+  pairedT?: number;
 }
 
 export interface RecipeReport {
@@ -169,6 +174,12 @@ export const PER_CHANNEL_FC_MARGIN_DB = 0.5;
  * (recipe.ts): a few scoring samples swing scores by tenths of a dB, the per-tensor choice rests on all calibration values.
  */
 export const RANGE_METHOD_MARGIN_DB = 0.1;
+
+/**
+ * And the gain must be shared by the scoring samples: the paired t statistic of the per-sample noise saved (recipe.ts
+ * pairedNoiseGain) at least this. Few or disagreeing samples cannot overturn the per-tensor choice.
+ */
+export const RANGE_METHOD_MIN_T = 2;
 
 export interface OperatorReport {
   index: number;
