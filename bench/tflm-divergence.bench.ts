@@ -32,17 +32,18 @@ import { dataset } from './quantize.bench';
 import { imageLike, mfccLike, spectrogramLike } from './synthetic-data';
 
 interface CompareOutput { max_abs_diff: number; fraction_differ: number; elements: number }
-interface CompareResult { records?: number; outputs?: CompareOutput[]; argmax_differ_records_output0?: number; tflm_error?: string; tflm_invoke_error?: string }
+export interface CompareResult { records?: number; outputs?: CompareOutput[]; argmax_differ_records_output0?: number; tflm_error?: string; tflm_invoke_error?: string }
 
 /** The TFLite Micro build to compare with: x86_64, or arm (32-bit, -fshort-enums, run under qemu-arm). */
 const VARIANT = process.env['TINYML_TFLM_VARIANT'] ?? 'x86_64';
 
-function compare(script: string, model: string, npy: string, n: number): CompareResult {
+/** compare.mjs on one model: the same quantized inputs through real TFLite Micro and LiteRT. */
+export function compareOnTflm(script: string, model: string, npy: string, n: number): CompareResult {
   const out = execFileSync(process.execPath, [script, model, npy, '--n', String(n), '--variant', VARIANT], { encoding: 'utf8', maxBuffer: 1 << 26 });
   return JSON.parse(out.trim().split('\n').pop()!) as CompareResult;
 }
 
-function describe(r: CompareResult): string {
+export function describeComparison(r: CompareResult): string {
   if (!r.outputs) return `TFLM failed: ${(r.tflm_error ?? r.tflm_invoke_error ?? '').slice(0, 120)}`;
   const o = r.outputs[0]!;
   return `max ${o.max_abs_diff} LSB, ${(100 * o.fraction_differ).toFixed(1)}% of ${o.elements} outputs differ, argmax differs in ${r.argmax_differ_records_output0}/${r.records}`;
@@ -115,12 +116,12 @@ export async function main(): Promise<void> {
     test.samples.forEach((s, i) => flat.set(s[0]!, i * per));
     const npy = path.join(dir, `${slug}_test.npy`);
     fs.writeFileSync(npy, writeNpy([N, ...c.shape.slice(1)], flat));
-    const o = compare(script, oursFile, npy, N);
-    const t = c.anchor ? compare(script, c.anchor, npy, N) : undefined;
+    const o = compareOnTflm(script, oursFile, npy, N);
+    const t = c.anchor ? compareOnTflm(script, c.anchor, npy, N) : undefined;
     const om = o.outputs?.[0]?.max_abs_diff ?? Infinity;
     const tm = t?.outputs?.[0]?.max_abs_diff;
     report(`TFLM vs LiteRT: ${c.name}, ours`, `${om} LSB`,
-      `${describe(o)}; TF converter int8 ${t ? describe(t) : 'n/a'}; target ≤ TF's + 1 ${tm === undefined ? 'n/a' : om <= tm + 1 ? 'PASS' : 'FAIL'}; `
+      `${describeComparison(o)}; TF converter int8 ${t ? describeComparison(t) : 'n/a'}; target ≤ TF's + 1 ${tm === undefined ? 'n/a' : om <= tm + 1 ? 'PASS' : 'FAIL'}; `
       + `chose ${recipeLabel(ours.report.recipe!.chosen)} (${N} synthetic inputs)`);
     // The evaluator the report uses, against the real build, and the accuracy as each runtime computes it.
     const models: [string, string, Uint8Array][] = [['ours', oursFile, ours.bytes]];

@@ -1,0 +1,238 @@
+/**
+ * Issue 11 acceptance on more float/int8 pairs than quantize.bench.ts's three: MLPerf Tiny's other reference models,
+ * each float model next to the int8 model the TF converter made from it (the anchor, measured in the same run).
+ *
+ *   TINYML_BENCH_MLPERF=DIR TINYML_BENCH_IMAGES=PHOTOS node out/bench/quantize-pairs.bench.js
+ *
+ * DIR holds files extracted from github.com/mlcommons/tiny (never committed here), under their own names:
+ *   benchmark/training/visual_wake_words/trained_models/vww_96_float.tflite, vww_96_int8.tflite;
+ *   benchmark/training/image_classification/trained_models/pretrainedResnet_large_float.tflite, …_large_int8.tflite;
+ *   benchmark/training/anomaly_detection/trained_models/ToyCar/baseline_tf23/model/model_ToyCar.tflite,
+ *     model_ToyCar_quant_fullint.tflite (float I/O) and model_ToyCar_quant_fullint_micro_intio.tflite (int8 I/O);
+ *   benchmark/reference_submissions/anomaly_detection/datasets/dcase01/normal_id_01_00000000_hist_librosa.bin;
+ *   benchmark/training/keyword_spotting/trained_models/kws_ref_model_float32.tflite (hybrid), kws_ref_model.tflite;
+ *   benchmark/runner/sd_card/short_wav_easy10s.wav and marvin_617de221_0.wav.
+ * PHOTOS is a folder of photos (Debian's opencv-doc examples/data: `apt-get download opencv-doc && dpkg-deb -x`).
+ * A pair whose files are missing is skipped with the reason.
+ *
+ * Data, all real, split into three disjoint parts: calibration, selection (what the default's recipe search scores, as
+ * `tinyml quantize` holds part of --data out) and test (seen by nothing but this comparison):
+ *  - VWW (96×96 RGB in [0, 1]) and ResNet large (CIFAR-10, 32×32 RGB 0..255): the photos resized by the project's data
+ *    loader, shuffled (seed 3) into 40% calibration / 10% selection / 50% test; VWW's test set also gets TFLite Micro's
+ *    person.bmp and no_person.bmp (../shared/data/tflm-testdata).
+ *  - ToyCar (= ad01's float model): 5-frame windows of the reference submission's 200 log-mel frames of a normal ToyCar
+ *    recording: frames 0–99 calibration (96 windows), 100–139 selection (36), 140–199 test (56).
+ *  - KWS: MFCCs computed as MLPerf Tiny's get_dataset.py does (audio-features.ts) from one-second windows of the
+ *    10 s speech recording every 0.125 s: windows in 0–4 s calibration (plus yes_1000ms and silence_1000ms of
+ *    ../shared/data/tflm-testdata), 4–6 s selection, 6–10 s test (plus no_1000ms, noise_1000ms and the marvin clip).
+ *    The reference is the hybrid model itself (there is no float KWS model); the anchor is MLPerf Tiny's int8 model.
+ *
+ * For each pair: our default (no options; the recipe chosen on the selection part), the TF converter's int8 and every
+ * single option forced (3 range methods × per-channel FC on/off × bias correction on/off) — output SQNR on the test
+ * part, and top-1 agreement for classifiers. PASS: default above the TF converter's, and within 0.05 dB of the best
+ * single option (the tolerance quantize.bench.ts uses). With TFLM_OUT and TINYML_TFLM_COMPARE (as for
+ * tflm-divergence.bench.ts), our int8 and the TF converter's also run on real TFLite Micro against LiteRT on the test
+ * inputs: max LSB difference, target ≤ TF's + 1. TINYML_PAIRS_ONLY=name runs one pair; TINYML_PAIRS_KEEP=DIR keeps our
+ * int8 models and the test inputs (.npy) for re-running compare.mjs by hand.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Dataset } from '../src/core/data/dataset';
+import { loadDataset, splitHeldOut } from '../src/core/data/index';
+import { writeNpy } from '../src/core/data/npy';
+import { decodeWav } from '../src/core/data/wav';
+import { evaluateQuantization, quantizeModel, type QuantizeOptions } from '../src/core/quantize/index';
+import { recipeLabel } from '../src/core/quantize/report-text';
+import { initRuntime } from '../src/core/runtime/index';
+import { loadModel, TensorType } from '../src/core/tflite/index';
+import { SHARED_DIR } from '../test/helpers/paths';
+import { kwsMfcc, logMelWindows, oneSecondWindows } from './audio-features';
+import { report } from './harness';
+import { compareOnTflm, describeComparison } from './tflm-divergence.bench';
+
+interface Splits { source: string; calibration: Dataset; selection: Dataset; test: Dataset }
+interface Pair {
+  name: string;
+  float: string;
+  anchors: string[];
+  /** Files the data need, besides the models. */
+  needs: string[];
+  needsPhotos?: boolean;
+  data: (work: string) => Promise<Splits>;
+}
+
+const TESTDATA = path.join(SHARED_DIR, 'data', 'tflm-testdata');
+
+function samples(source: string, shape: number[], xs: Float32Array[]): Dataset {
+  return { source, inputShapes: [shape], samples: xs.map((x) => [x]) };
+}
+
+function concat(a: Dataset, b: Dataset, source: string): Dataset {
+  return { source, inputShapes: a.inputShapes, samples: [...a.samples, ...b.samples] };
+}
+
+/** Photos: 40% calibration / 10% selection / 50% test, shuffled with seed 3. */
+async function photoSplits(folder: string, shape: number[], name: string, range: [number, number], extraTest?: { dir: string; files: string[] }): Promise<Splits> {
+  const spec = [{ name, shape, type: 'FLOAT32' as const }];
+  const { dataset } = await loadDataset(folder, spec, { image: { range } });
+  const { calibration: rest, heldOut: test } = splitHeldOut(dataset, 0.5, 3);
+  const { calibration, heldOut: selection } = splitHeldOut(rest, 0.2, 3);
+  let testSet = test;
+  let source = `${dataset.samples.length} photos`;
+  if (extraTest) {
+    // A folder of just these files: the data loader takes one kind of sample file per folder.
+    const only = fs.mkdtempSync(path.join(extraTest.dir, 'extra-'));
+    for (const file of extraTest.files) fs.copyFileSync(file, path.join(only, path.basename(file)));
+    const extra = await loadDataset(only, spec, { image: { range }, minSamples: 1 });
+    testSet = concat(test, extra.dataset, `${test.source} + ${extra.dataset.samples.length} TFLM test images`);
+    source += ` + person.bmp/no_person.bmp in test`;
+  }
+  return { source, calibration, selection, test: testSet };
+}
+
+function wav(file: string): Float32Array {
+  return decodeWav(new Uint8Array(fs.readFileSync(file)), path.basename(file), { mixDown: true }).samples;
+}
+
+/** Every single option forced: 3 range methods × per-channel FC on/off × bias correction on/off. */
+function singleOptions(): QuantizeOptions[] {
+  const out: QuantizeOptions[] = [];
+  for (const calibration of ['minmax', 'percentile', 'mse'] as const) {
+    for (const perChannelFullyConnected of [false, true]) {
+      for (const biasCorrection of [false, true]) out.push({ calibration, perChannelFullyConnected, biasCorrection });
+    }
+  }
+  return out;
+}
+
+const optionLabel = (o: QuantizeOptions) => recipeLabel({ method: o.calibration!, perChannelFullyConnected: !!o.perChannelFullyConnected, biasCorrection: !!o.biasCorrection });
+
+export function pairs(dir: string, photos: string | undefined): Pair[] {
+  const f = (name: string) => path.join(dir, name);
+  return [
+    {
+      name: 'vww_96 (MLPerf Tiny VWW)', float: f('vww_96_float.tflite'), anchors: [f('vww_96_int8.tflite')],
+      needs: [path.join(TESTDATA, 'person.bmp'), path.join(TESTDATA, 'no_person.bmp')], needsPhotos: true,
+      data: (work) => photoSplits(photos!, [1, 96, 96, 3], 'input_1', [0, 1],
+        { dir: work, files: [path.join(TESTDATA, 'person.bmp'), path.join(TESTDATA, 'no_person.bmp')] }),
+    },
+    {
+      name: 'pretrainedResnet_large (MLPerf Tiny IC)', float: f('pretrainedResnet_large_float.tflite'), anchors: [f('pretrainedResnet_large_int8.tflite')],
+      needs: [], needsPhotos: true,
+      data: () => photoSplits(photos!, [1, 32, 32, 3], 'serving_default_input_5:0', [0, 255]),
+    },
+    {
+      name: 'model_ToyCar (MLPerf Tiny AD)', float: f('model_ToyCar.tflite'),
+      anchors: [f('model_ToyCar_quant_fullint.tflite'), f('model_ToyCar_quant_fullint_micro_intio.tflite')],
+      needs: [f('normal_id_01_00000000_hist_librosa.bin')],
+      data: async () => {
+        const bin = new Uint8Array(fs.readFileSync(f('normal_id_01_00000000_hist_librosa.bin')));
+        const src = 'ToyCar log-mel frames';
+        return {
+          source: 'real ToyCar log-mel (MLPerf Tiny reference submission), frames 0–99 / 100–139 / 140–199',
+          calibration: samples(`${src} 0–99`, [1, 640], logMelWindows(bin, 0, 100)),
+          selection: samples(`${src} 100–139`, [1, 640], logMelWindows(bin, 100, 140)),
+          test: samples(`${src} 140–199`, [1, 640], logMelWindows(bin, 140, 200)),
+        };
+      },
+    },
+    {
+      name: 'kws_ref_model_float32 (hybrid, MLPerf Tiny KWS)', float: f('kws_ref_model_float32.tflite'), anchors: [f('kws_ref_model.tflite')],
+      needs: [f('short_wav_easy10s.wav'), f('marvin_617de221_0.wav'), path.join(TESTDATA, 'yes_1000ms.wav')],
+      data: async () => {
+        const long = wav(f('short_wav_easy10s.wav'));
+        const clip = (name: string) => wav(path.join(TESTDATA, name));
+        const mfcc = (xs: Float32Array[]) => xs.map(kwsMfcc);
+        const shape = [1, 49, 10, 1];
+        return {
+          source: 'MFCC of real speech: short_wav_easy10s 1 s windows every 0.125 s (0–4 / 4–6 / 6–10 s) + TFLM yes/no/silence/noise + marvin',
+          calibration: samples('speech 0–4 s + yes + silence', shape, mfcc([...oneSecondWindows(long, 16000, 0, 3.001, 0.125), clip('yes_1000ms.wav'), clip('silence_1000ms.wav')])),
+          selection: samples('speech 4–6 s', shape, mfcc(oneSecondWindows(long, 16000, 4, 5.001, 0.125))),
+          test: samples('speech 6–10 s + no + noise + marvin', shape,
+            mfcc([...oneSecondWindows(long, 16000, 6, 9.001, 0.125), clip('no_1000ms.wav'), clip('noise_1000ms.wav'), wav(f('marvin_617de221_0.wav'))])),
+        };
+      },
+    },
+  ];
+}
+
+interface Score { db: number; top1?: number }
+
+export async function main(): Promise<void> {
+  const dir = process.env['TINYML_BENCH_MLPERF'];
+  if (!dir || !fs.existsSync(dir)) {
+    console.log('quantize pairs bench: TINYML_BENCH_MLPERF is not set to a folder of MLPerf Tiny files (see the header); nothing to measure.');
+    return;
+  }
+  await initRuntime();
+  const photos = process.env['TINYML_BENCH_IMAGES'];
+  const script = process.env['TINYML_TFLM_COMPARE'];
+  const tflm = !!(script && process.env['TFLM_OUT']);
+  const only = process.env['TINYML_PAIRS_ONLY'];
+  const keep = process.env['TINYML_PAIRS_KEEP'];
+  if (keep) fs.mkdirSync(keep, { recursive: true });
+  const work = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'qpairs-'));
+  try {
+    for (const p of pairs(dir, photos)) {
+      if (only && !p.name.startsWith(only)) continue;
+      const missing = [p.float, ...p.anchors, ...p.needs].filter((x) => !fs.existsSync(x)).map((m) => path.basename(m));
+      if (p.needsPhotos && !(photos && fs.existsSync(photos))) missing.push('TINYML_BENCH_IMAGES (a folder of photos)');
+      if (missing.length) {
+        report(`pair ${p.name}`, 'skipped', `missing: ${missing.join(', ')}`);
+        continue;
+      }
+      const floatBytes = new Uint8Array(fs.readFileSync(p.float));
+      const { model } = loadModel(floatBytes);
+      const d = await p.data(work);
+      const score = async (bytes: Uint8Array): Promise<Score> => {
+        const e = await evaluateQuantization(floatBytes, bytes, d.test);
+        return { db: Math.min(...e.outputs.map((o) => o.sqnrDb)), top1: e.top1Agreement };
+      };
+      const show = (s: Score) => `${s.db.toFixed(2)} dB${s.top1 !== undefined ? ` (top-1 ${(100 * s.top1).toFixed(1)}%)` : ''}`;
+      const ours = await quantizeModel(model, d.calibration, { heldOut: d.selection });
+      const o = await score(ours.bytes);
+      const tf: [string, Score][] = [];
+      for (const a of p.anchors) tf.push([path.basename(a), await score(new Uint8Array(fs.readFileSync(a)))]);
+      const bestTf = Math.max(...tf.map(([, s]) => s.db));
+      let best = { label: '', s: { db: -Infinity } as Score };
+      const all: string[] = [];
+      for (const opts of singleOptions()) {
+        const s = await score((await quantizeModel(model, d.calibration, opts)).bytes);
+        all.push(`${optionLabel(opts)} ${s.db.toFixed(2)}`);
+        if (s.db > best.s.db) best = { label: optionLabel(opts), s };
+      }
+      report(`pair ${p.name}: default`, `${o.db.toFixed(2)} dB`,
+        `TF converter ${tf.map(([n, s]) => `${n} ${show(s)}`).join(', ')} ${o.db > bestTf ? 'PASS' : 'FAIL'}; `
+        + `best single option ${show(best.s)} (${best.label}) ${o.db >= best.s.db - 0.05 ? 'PASS' : 'FAIL'}; `
+        + `ours ${show(o)}, chose ${recipeLabel(ours.report.recipe!.chosen)}; data: ${d.source}, `
+        + `${d.calibration.samples.length} calibration / ${d.selection.samples.length} selection / ${d.test.samples.length} test`);
+      report(`  ${p.name}: every single option`, '', all.join('; '));
+      report(`  ${p.name}: default's candidates`, '', `on the ${d.selection.samples.length} selection samples: `
+        + ours.report.recipe!.candidates.map((c) => `${recipeLabel(c.recipe)} ${c.scoreDb.toFixed(2)}${c.pairedT !== undefined ? ` (paired t ${c.pairedT.toFixed(2)})` : ''}`).join('; '));
+      if (!tflm) continue;
+      const slug = path.basename(p.float, '.tflite');
+      const oursFile = path.join(work, `${slug}_ours.tflite`);
+      fs.writeFileSync(oursFile, ours.bytes);
+      const per = d.test.samples[0]![0]!.length;
+      const flat = new Float32Array(d.test.samples.length * per);
+      d.test.samples.forEach((s, i) => flat.set(s[0]!, i * per));
+      const npy = path.join(work, `${slug}_test.npy`);
+      fs.writeFileSync(npy, writeNpy([d.test.samples.length, ...d.test.inputShapes[0]!.slice(1)], flat));
+      const n = d.test.samples.length;
+      const c = compareOnTflm(script!, oursFile, npy, n);
+      const anchors = p.anchors.map((a) => [path.basename(a), compareOnTflm(script!, a, npy, n)] as const);
+      const om = c.outputs?.[0]?.max_abs_diff ?? Infinity;
+      // A float-output anchor's difference is in output units, not LSB: the target counts only integer-output anchors.
+      const intOut = (file: string) => { const sg = loadModel(new Uint8Array(fs.readFileSync(file))).model.subgraphs[0]!; return sg.tensors[sg.outputs[0]!]!.type !== TensorType.FLOAT32; };
+      const tm = Math.min(...anchors.filter((_, k) => intOut(p.anchors[k]!)).map(([, r]) => r.outputs?.[0]?.max_abs_diff ?? Infinity));
+      report(`  ${p.name}: TFLM vs LiteRT, ours`, `${om} LSB`,
+        `${describeComparison(c)}; TF converter ${anchors.map(([a, r]) => `${a}: ${describeComparison(r)}`).join('; ')}; `
+        + `target ≤ TF's + 1 ${om <= tm + 1 ? 'PASS' : 'FAIL'} (${n} test inputs)`);
+    }
+  } finally {
+    if (!keep) fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) main().catch((e) => { console.error(e); process.exitCode = 1; });
