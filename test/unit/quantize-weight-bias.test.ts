@@ -68,7 +68,7 @@ test('bias correction removes the mean error of rounded weights at layers with a
   const floatBytes = writeModel(model);
   // The signed mean error of the output over the report's sampled points.
   const meanError = async (bytes: Uint8Array) => {
-    const p = (await evaluateQuantization(floatBytes, bytes, heldOut)).outputs[0]!.points;
+    const p = (await evaluateQuantization(floatBytes, bytes, heldOut)).outputs[0]!.points!;
     return p.reference.reduce((a, r, i) => a + p.quantized[i]! - r, 0) / p.reference.length;
   };
   const a = await meanError(without.bytes);
