@@ -28,7 +28,7 @@ import type { KernelLibrary } from '../arena/kernels/types';
 import { hasTflmInt16Kernel } from './int16-kernels';
 import type { HigherPrecision, KeptLayer, MixedPrecisionReport } from './mixed-precision-report';
 import { dequantizeOpVersion, OP_RULES, quantizeOpVersion } from './op-rules';
-import { INT16_ACTIVATION, INT8_ACTIVATION, representableRange, symmetricScale, type AffineParams } from './quant-math';
+import { INT16_ACTIVATION, INT8_ACTIVATION, quantizeValue, representableRange, symmetricScale, type AffineParams } from './quant-math';
 import { recipeScore, scoreModel, type ScoringSet } from './recipe';
 import { biasScales, quantizeBiasInt64 } from './weights';
 import type { QuantizeHooks } from './types';
@@ -36,6 +36,9 @@ import type { QuantizeHooks } from './types';
 export type { HigherPrecision, KeptLayer, MixedPrecisionReport } from './mixed-precision-report';
 
 type Kind = 'int8' | 'int16' | 'float' | 'other';
+
+/** An output whose int8 grid alone comes within this of the target is written as int16: the layers add noise too. */
+export const OUTPUT_GRID_MARGIN_DB = 3;
 
 const kindOf = (t: Tensor): Kind => (t.type === TensorType.INT8 ? 'int8' : t.type === TensorType.INT16 ? 'int16' : t.type === TensorType.FLOAT32 ? 'float' : 'other');
 
@@ -84,7 +87,11 @@ export function matchOperators(floatModel: Model, quantModel: Model): number[] {
  * The int8 model `quantModel` (from the float model `floatModel`) with the float model's operators in `keep` in
  * higher precision. Returns the model and how many shape operators followed into int16.
  */
-export function applyPrecision(floatModel: Model, quantModel: Model, keep: ReadonlyMap<number, HigherPrecision>, kernels: KernelLibrary = 'reference'): { model: Model; followed: number } {
+export function applyPrecision(
+  floatModel: Model, quantModel: Model, keep: ReadonlyMap<number, HigherPrecision>, kernels: KernelLibrary = 'reference',
+  /** Graph outputs (tensor indices of `quantModel`) written in the kept layer's precision instead of converted back. */
+  widenOutputs: ReadonlySet<number> = new Set(),
+): { model: Model; followed: number } {
   const fsg = floatModel.subgraphs[0]!;
   const qsg = quantModel.subgraphs[0]!;
   const match = matchOperators(floatModel, quantModel);
@@ -96,7 +103,7 @@ export function applyPrecision(floatModel: Model, quantModel: Model, keep: Reado
   const changed = new Map<number, Kind>();
   const twins = new Map<string, number>();
   const ops: VersionedOperator[] = [];
-  const isOutput = (t: number) => qsg.outputs.includes(t);
+  const isOutput = (t: number) => qsg.outputs.includes(t) && !widenOutputs.has(t);
   const current = (t: number): Kind => changed.get(t) ?? kindOf(original[t]!);
   let followed = 0;
 
@@ -235,6 +242,22 @@ export function applyPrecision(floatModel: Model, quantModel: Model, keep: Reado
   return { model, followed };
 }
 
+/**
+ * The best SQNR an output can reach when it is written as int8 with `p`: the float reference values rounded to that
+ * grid. A probability near 0 on every sample (a "person present" flag on photos without people) has a signal of a
+ * few int8 steps, and then no precision inside the model lifts it to the target.
+ */
+export function outputGridFloorDb(reference: Float32Array, p: AffineParams): number {
+  let signal = 0;
+  let noise = 0;
+  for (const v of reference) {
+    const d = v - (quantizeValue(v, p.scale, p.zeroPoint, INT8_ACTIVATION) - p.zeroPoint) * p.scale;
+    signal += v * v;
+    noise += d * d;
+  }
+  return noise === 0 ? Infinity : signal === 0 ? -Infinity : 10 * Math.log10(signal / noise);
+}
+
 /** Indices of the float model's operators that feed (transitively) any of the given graph outputs. */
 function ancestors(model: Model, outputs: readonly number[]): Set<number> {
   const sg = model.subgraphs[0]!;
@@ -268,7 +291,10 @@ export interface MixedPrecisionInput {
 export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: QuantizeHooks = {}): Promise<{ model: Model; report: MixedPrecisionReport }> {
   const { floatModel, int8Model, set, targetDb, kernels } = input;
   const fsg = floatModel.subgraphs[0]!;
-  const accuracy = await evaluateQuantization(writeModel(floatModel), writeModel(int8Model), input.data, hooks);
+  const floatBytes = writeModel(floatModel);
+  // Sensitivity runs compare LiteRT outputs only: the TFLite Micro reference figures are the final report's business.
+  const evalOptions = { tflmSamples: 0 };
+  const accuracy = await evaluateQuantization(floatBytes, writeModel(int8Model), input.data, hooks, evalOptions);
   const before = accuracy.outputs.map((o) => o.sqnrDb);
   const base = {
     targetDb, kernels, outputsBeforeDb: before, scoredOn: { source: input.data.source, samples: input.data.samples.length },
@@ -280,49 +306,107 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   const floatOutputs = fsg.outputs.filter((t) => fsg.tensors[t]!.type === TensorType.FLOAT32);
   const failing = floatOutputs.filter((_, k) => before[k]! < targetDb);
   const feeds = ancestors(floatModel, failing);
-  const noise = new Map<string, number>(accuracy.layers.map((l) => [l.tensor, Math.pow(10, -l.sqnrDb / 10)]));
-  const sqnrOf = new Map<string, number>(accuracy.layers.map((l) => [l.tensor, l.sqnrDb]));
   const match = matchOperators(floatModel, int8Model);
-  const ranked: KeptLayer[] = [];
+  const codeOf = (i: number) => floatModel.operatorCodes[fsg.operators[i]!.opcodeIndex]!.builtinCode;
+  const precisionFor = (i: number): HigherPrecision => (OP_RULES[codeOf(i)]?.int16 && hasTflmInt16Kernel(codeOf(i), kernels) ? 'int16x8' : 'float');
+  const consumers = new Map<number, number[]>();
+  fsg.operators.forEach((op, i) => op.inputs.forEach((t) => { if (t >= 0) consumers.set(t, [...(consumers.get(t) ?? []), i]); }));
+
+  // What kind of error each layer has, from one more run with every layer that has an int16 kernel in int16x8:
+  // what int16 activations remove is activation rounding (a high-gain layer amplifying its input's rounding counts
+  // for the layer that produced that input); what they leave is weight rounding, which only float removes.
+  const all16 = new Map<number, HigherPrecision>();
+  fsg.operators.forEach((_, i) => { if (OP_RULES[codeOf(i)] && match[i]! >= 0 && precisionFor(i) === 'int16x8') all16.set(i, 'int16x8'); });
+  const accuracy16 = all16.size
+    ? await evaluateQuantization(floatBytes, writeModel(applyPrecision(floatModel, int8Model, all16, kernels).model), input.data, hooks, evalOptions)
+    : accuracy;
+  const noiseMap = (a: typeof accuracy) => new Map<string, number>(a.layers.map((l) => [l.tensor, Math.pow(10, -l.sqnrDb / 10)]));
+  const noise8 = noiseMap(accuracy);
+  const noise16 = noiseMap(accuracy16);
+  const sqnrOf = new Map<string, number>(accuracy.layers.map((l) => [l.tensor, l.sqnrDb]));
+  /** Relative noise power layer i adds over the least noisy of its inputs (an ADD of two noisy branches can have less). */
+  const added = (noise: Map<string, number>, i: number): number | undefined => {
+    const op = fsg.operators[i]!;
+    const nOut = noise.get(fsg.tensors[op.outputs[0] ?? -1]?.name ?? '');
+    if (nOut === undefined) return undefined;
+    const nIns = op.inputs.filter((t) => t >= 0 && noise.has(fsg.tensors[t]!.name)).map((t) => noise.get(fsg.tensors[t]!.name)!);
+    return Math.max(0, nOut - (nIns.length ? Math.min(...nIns) : 0));
+  };
+  const int16Gain = (i: number): number => {
+    const a8 = added(noise8, i);
+    if (a8 === undefined) return 0;
+    return Math.max(0, a8 - (added(noise16, i) ?? a8));
+  };
   const naming = input.namingModel ?? floatModel;
   const nsg = naming.subgraphs[0]!;
   const label = (i: number, name: string): string => {
     const j = nsg.operators.findIndex((op) => nsg.tensors[op.outputs[0] ?? -1]?.name === name);
     return j >= 0 ? `${opcodeName(naming.operatorCodes[nsg.operators[j]!.opcodeIndex]!)} #${j}` : `${opcodeName(floatModel.operatorCodes[fsg.operators[i]!.opcodeIndex]!)} #${i}`;
   };
+  // Outputs whose int8 grid alone leaves too little for the target are written as int16, their producer in int16x8.
+  const qsg = int8Model.subgraphs[0]!;
+  const forced: KeptLayer[] = [];
+  const widened = new Set<number>();
+  const widenedOutputs: { name: string; int8FloorDb: number }[] = [];
+  const unwidened: string[] = [];
+  const producerOf = new Map<number, number>();
+  fsg.operators.forEach((op, i) => op.outputs.forEach((t) => producerOf.set(t, i)));
+  set.outputs.forEach((k, j) => {
+    const qt = qsg.tensors[qsg.outputs[k]!]!;
+    if (qt.type !== TensorType.INT8 || !qt.quantization?.scale.length) return;
+    const floor = outputGridFloorDb(set.reference[j]!, paramsOf(qt));
+    if (floor >= targetDb + OUTPUT_GRID_MARGIN_DB) return;
+    // Back through the shape operators (they follow an int16 input) to the operator that computes the values.
+    let i = producerOf.get(fsg.outputs[k]!);
+    while (i !== undefined && OP_RULES[codeOf(i)]?.output.kind === 'sameAsInput') i = producerOf.get(fsg.operators[i]!.inputs[0]!);
+    const name = fsg.tensors[fsg.outputs[k]!]!.name;
+    if (i === undefined || match[i]! < 0 || !OP_RULES[codeOf(i)] || precisionFor(i) !== 'int16x8') {
+      unwidened.push(`output "${name}" reaches at most ${floor.toFixed(1)} dB on the int8 grid of these samples`);
+      return;
+    }
+    const out = fsg.tensors[fsg.operators[i]!.outputs[0]!]!;
+    forced.push({
+      op: label(i, out.name), index: i, tensor: out.name, precision: 'int16x8', int8SqnrDb: sqnrOf.get(out.name) ?? before[j]!, addedNoise: 0,
+      reason: `output "${name}" is written as int16: on the int8 grid it reaches only ${floor.toFixed(1)} dB on these samples`,
+    });
+    widened.add(qsg.outputs[k]!);
+    widenedOutputs.push({ name, int8FloorDb: floor });
+  });
+  const forcedIndex = new Set(forced.map((l) => l.index));
+  const ranked: KeptLayer[] = [];
   fsg.operators.forEach((op, i) => {
-    const code = floatModel.operatorCodes[op.opcodeIndex]!.builtinCode;
+    if (forcedIndex.has(i)) return;
+    const code = codeOf(i);
     const rule = OP_RULES[code];
     const out = fsg.tensors[op.outputs[0] ?? -1];
     if (!rule || !feeds.has(i) || match[i]! < 0 || !out || out.type !== TensorType.FLOAT32) return;
-    const nOut = noise.get(out.name);
-    if (nOut === undefined) return;
-    // The smallest input noise: an ADD of two noisy branches can have less relative noise than the worse one.
-    const nIns = op.inputs.filter((t) => t >= 0 && noise.has(fsg.tensors[t]!.name)).map((t) => noise.get(fsg.tensors[t]!.name)!);
-    const added = nOut - (nIns.length ? Math.min(...nIns) : 0);
-    const int16 = rule.int16 && hasTflmInt16Kernel(code, kernels);
+    const a8 = added(noise8, i);
+    if (a8 === undefined) return;
+    const a16 = added(noise16, i) ?? a8;
+    // Keeping this layer's output out of int8 also takes its consumers (below): their input rounding goes too.
+    const downstream = (consumers.get(op.outputs[0]!) ?? []).filter((c) => OP_RULES[codeOf(c)]).reduce((sum, c) => sum + int16Gain(c), 0);
+    const int16 = precisionFor(i) === 'int16x8';
+    // int16x8 where it removes most of what this layer and its consumers add; float where weight rounding dominates.
+    const useInt16 = int16 && a8 - a16 + downstream >= 0.5 * (a8 + downstream);
+    const removed = useInt16 ? a8 - a16 + downstream : a8 + downstream;
+    if (removed <= 0) return;
     ranked.push({
       op: label(i, out.name), index: i, tensor: out.name,
-      precision: int16 ? 'int16x8' : 'float', int8SqnrDb: sqnrOf.get(out.name)!, addedNoise: added,
+      precision: useInt16 ? 'int16x8' : 'float', int8SqnrDb: sqnrOf.get(out.name)!, addedNoise: removed,
       ...(int16 ? {} : { reason: rule.int16 ? `TFLite Micro's ${kernels} kernels have no int16x8 ${opcodeName(floatModel.operatorCodes[op.opcodeIndex]!)}` : 'TFLite has no int16x8 kernel for it' }),
+      ...(int16 && !useInt16 ? { reason: 'weight rounding: int16x8 activations would not remove its error' } : {}),
     });
   });
   ranked.sort((a, b) => b.addedNoise - a.addedNoise);
 
   // Keeping a tensor out of int8 takes its producer and every consumer: a consumer left in int8 would round it again.
-  const consumers = new Map<number, number[]>();
-  fsg.operators.forEach((op, i) => op.inputs.forEach((t) => { if (t >= 0) consumers.set(t, [...(consumers.get(t) ?? []), i]); }));
-  const precisionFor = (i: number): HigherPrecision => {
-    const code = floatModel.operatorCodes[fsg.operators[i]!.opcodeIndex]!.builtinCode;
-    return OP_RULES[code]?.int16 && hasTflmInt16Kernel(code, kernels) ? 'int16x8' : 'float';
-  };
   const opsFor = (layers: KeptLayer[]): Map<number, HigherPrecision> => {
     const m = new Map<number, HigherPrecision>();
     const put = (i: number, p: HigherPrecision) => { if (match[i]! >= 0 && m.get(i) !== 'float') m.set(i, p); };
     for (const l of layers) {
       put(l.index, l.precision);
       for (const c of consumers.get(fsg.operators[l.index]!.outputs[0]!) ?? []) {
-        if (OP_RULES[floatModel.operatorCodes[fsg.operators[c]!.opcodeIndex]!.builtinCode]) put(c, l.precision === 'float' ? 'float' : precisionFor(c));
+        if (OP_RULES[codeOf(c)]) put(c, l.precision === 'float' ? 'float' : precisionFor(c));
       }
     }
     return m;
@@ -335,7 +419,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     if (done) return done;
     throwIfAborted(hooks.signal, 'Mixed precision');
     hooks.onProgress?.(probes, probes + 1, 'keeping layers in higher precision');
-    const r = applyPrecision(floatModel, int8Model, opsFor(layers), kernels);
+    const r = applyPrecision(floatModel, int8Model, opsFor([...forced, ...layers]), kernels, widened);
     probes++;
     const outputsDb = await scoreModel(r.model, set, hooks);
     const result = { ...r, outputsDb };
@@ -359,7 +443,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     }
     return list.slice(0, hi);
   };
-  let kept = await smallestPrefix(ranked);
+  let kept = forced.length && ok(await probe([])) ? [] : await smallestPrefix(ranked);
   let note: string | undefined;
   if (!kept && ranked.some((l) => l.precision === 'int16x8')) {
     // int16 everywhere it helps was not enough: float removes those layers' rounding altogether.
@@ -377,6 +461,8 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
       : `even with all ${ranked.length} candidate layers in float the worst output reaches ${recipeScore(chosen.outputsDb).toFixed(1)} dB: the rest of the error comes from the int8 inputs, outputs and layers that add no measurable noise on these samples`;
   }
   const met = ok(chosen);
+  if (!met && unwidened.length) note = `${note ? `${note}; ` : ''}${unwidened.join('; ')}`;
+  kept = [...forced, ...kept];
   const finalOps = [...opsFor(kept)];
   const macsOf = (precision: HigherPrecision) => finalOps.filter(([, p]) => p === precision)
     .reduce((a, [i]) => a + operatorMacs(floatModel, fsg, fsg.operators[i]!), 0);
@@ -388,6 +474,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   }
   const report: MixedPrecisionReport = {
     ...base, met, outputsAfterDb: chosen.outputsDb, kept, followed: chosen.followed,
+    ...(widenedOutputs.length ? { widenedOutputs } : {}),
     candidates: ranked.length, probes,
     cost: {
       flashBytes: writeModel(chosen.model).byteLength - writeModel(int8Model).byteLength,
