@@ -47,10 +47,16 @@ function paramsOf(t: Tensor): AffineParams {
 }
 
 /** Symmetric int16 parameters covering what the int8 parameters represent. */
-function int16Covering(p: AffineParams): AffineParams {
+function int16Covering(p: AffineParams, headroom = 1): AffineParams {
   const [lo, hi] = representableRange(p, INT8_ACTIVATION);
-  return { scale: symmetricScale(Math.max(Math.abs(lo), Math.abs(hi)), INT16_ACTIVATION.qmax), zeroPoint: 0 };
+  return { scale: symmetricScale(headroom * Math.max(Math.abs(lo), Math.abs(hi)), INT16_ACTIVATION.qmax), zeroPoint: 0 };
 }
+
+/**
+ * A graph output written as int16 covers twice the calibrated range: values beyond it on new data (a landmark
+ * off the image) would otherwise be clipped, and int16 steps stay 128× finer than int8's even so.
+ */
+const OUTPUT_INT16_HEADROOM = 2;
 
 const qp = (p: AffineParams): QuantParams => ({ scale: [Math.fround(p.scale)], zeroPoint: [p.zeroPoint], quantizedDimension: 0 });
 
@@ -104,6 +110,16 @@ export function applyPrecision(
   const twins = new Map<string, number>();
   const ops: VersionedOperator[] = [];
   const isOutput = (t: number) => qsg.outputs.includes(t) && !widenOutputs.has(t);
+  // The tensors whose values a widened output copies (through RESHAPE and other shape operators), itself included.
+  const feedsWidened = new Set<number>();
+  for (const o of widenOutputs) {
+    let t: number | undefined = o;
+    while (t !== undefined && !feedsWidened.has(t)) {
+      feedsWidened.add(t);
+      const p = qsg.operators.find((op) => op.outputs.includes(t!));
+      t = p && OP_RULES[quantModel.operatorCodes[p.opcodeIndex]!.builtinCode]?.output.kind === 'sameAsInput' ? p.inputs[0] : undefined;
+    }
+  }
   const current = (t: number): Kind => changed.get(t) ?? kindOf(original[t]!);
   let followed = 0;
 
@@ -201,7 +217,7 @@ export function applyPrecision(
     else if (rule.output.kind === 'sameAsInput' && in0 >= 0 && current(in0) !== 'other') {
       inputs[0] = as(in0, 'int16');
       outParams = paramsOf(tensors[inputs[0]]!);
-    } else outParams = int16Covering(paramsOf(original[out0]!));
+    } else outParams = int16Covering(paramsOf(original[out0]!), feedsWidened.has(out0) ? OUTPUT_INT16_HEADROOM : 1);
     op.inputs.forEach((t, j) => {
       if (t < 0 || !activation(j) || (j === 0 && rule.output.kind === 'sameAsInput')) return;
       inputs[j] = as(t, 'int16', rule.output.kind === 'inputsShareOutput' ? outParams : undefined);
@@ -443,12 +459,15 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     }
     return list.slice(0, hi);
   };
-  let kept = forced.length && ok(await probe([])) ? [] : await smallestPrefix(ranked);
+  // Every candidate first: when even that misses, no prefix of the list can meet the target and its search is skipped.
+  let kept: KeptLayer[] | undefined;
   let note: string | undefined;
+  if (forced.length && ok(await probe([]))) kept = [];
+  else if (ranked.length && ok(await probe(ranked))) kept = await smallestPrefix(ranked);
   if (!kept && ranked.some((l) => l.precision === 'int16x8')) {
-    // int16 everywhere it helps was not enough: float removes those layers' rounding altogether.
+    // int16 where it helps was not enough: float removes those layers' rounding altogether.
     const asFloat = ranked.map((l) => ({ ...l, precision: 'float' as const, reason: 'int16x8 was not accurate enough' }));
-    kept = await smallestPrefix(asFloat);
+    if (ok(await probe(asFloat))) kept = await smallestPrefix(asFloat);
   }
   let chosen: { model: Model; followed: number; outputsDb: number[] };
   if (kept) {
@@ -462,6 +481,19 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   }
   const met = ok(chosen);
   if (!met && unwidened.length) note = `${note ? `${note}; ` : ''}${unwidened.join('; ')}`;
+  if (!met) {
+    // What rounding the inputs to their int8 grid alone costs the float model: a floor no layer precision lifts.
+    const inputGrid = qsg.inputs.map((t) => (qsg.tensors[t]!.type === TensorType.INT8 && qsg.tensors[t]!.quantization?.scale.length ? paramsOf(qsg.tensors[t]!) : undefined));
+    if (inputGrid.some((p) => p)) {
+      const rounded: Dataset = { ...set.data, samples: set.data.samples.map((x) => x.map((v, k) => {
+        const p = inputGrid[k];
+        return p ? Float32Array.from(v, (y) => (quantizeValue(y, p.scale, p.zeroPoint, INT8_ACTIVATION) - p.zeroPoint) * p.scale) : v;
+      })) };
+      const floors = await scoreModel(floatModel, { ...set, data: rounded }, hooks);
+      const limited = floors.flatMap((f, j) => (f < targetDb + OUTPUT_GRID_MARGIN_DB ? [`"${fsg.tensors[fsg.outputs[set.outputs[j]!]!]!.name}" ${f.toFixed(1)} dB`] : []));
+      if (limited.length) note = `${note ? `${note}; ` : ''}rounding the input to its int8 grid alone limits the float model to ${limited.join(', ')} on these samples`;
+    }
+  }
   kept = [...forced, ...kept];
   const finalOps = [...opsFor(kept)];
   const macsOf = (precision: HigherPrecision) => finalOps.filter(([, p]) => p === precision)
