@@ -389,6 +389,8 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     widenedOutputs.push({ name, int8FloorDb: floor });
   });
   const forcedIndex = new Set(forced.map((l) => l.index));
+  /** For layers with an int16 kernel: the share of what they (and their consumers) add that int16x8 removes. */
+  const int16Share = new Map<number, number>();
   const ranked: KeptLayer[] = [];
   fsg.operators.forEach((op, i) => {
     if (forcedIndex.has(i)) return;
@@ -404,8 +406,10 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     const int16 = precisionFor(i) === 'int16x8';
     // int16x8 where it removes most of what this layer and its consumers add; float where weight rounding dominates.
     const useInt16 = int16 && a8 - a16 + downstream >= 0.5 * (a8 + downstream);
-    const removed = useInt16 ? a8 - a16 + downstream : a8 + downstream;
-    if (removed <= 0) return;
+    // Layers that add no measurable noise stay candidates, last: each int8 boundary rounds again, and on a
+    // hypersensitive network (measured: pose landmark) the last few int8 layers between float ones cost 10 dB.
+    const removed = Math.max(0, useInt16 ? a8 - a16 + downstream : a8 + downstream);
+    if (int16) int16Share.set(i, (a8 - a16 + downstream) / Math.max(1e-30, a8 + downstream));
     ranked.push({
       op: label(i, out.name), index: i, tensor: out.name,
       precision: useInt16 ? 'int16x8' : 'float', int8SqnrDb: sqnrOf.get(out.name)!, addedNoise: removed,
@@ -468,6 +472,21 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     // int16 where it helps was not enough: float removes those layers' rounding altogether.
     const asFloat = ranked.map((l) => ({ ...l, precision: 'float' as const, reason: 'int16x8 was not accurate enough' }));
     if (ok(await probe(asFloat))) kept = await smallestPrefix(asFloat);
+  }
+  if (kept) {
+    // Float where int16x8 would do costs float MACs for nothing: the float layers with an int16 kernel, those whose
+    // error int16 removes best first, go back to int16x8 as far as the target still holds (a binary search).
+    const demotable = kept.filter((l) => l.precision === 'float' && int16Share.has(l.index))
+      .sort((a, b) => int16Share.get(b.index)! - int16Share.get(a.index)!).map((l) => l.index);
+    const demote = (m: number) => kept!.map((l) => (demotable.slice(0, m).includes(l.index)
+      ? { ...l, precision: 'int16x8' as const, reason: undefined } : l)).map(({ reason, ...l }) => (reason ? { ...l, reason } : l));
+    let lo = 0;
+    let hi = demotable.length + 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (ok(await probe(demote(mid)))) lo = mid; else hi = mid;
+    }
+    if (lo > 0) kept = demote(lo);
   }
   let chosen: { model: Model; followed: number; outputsDb: number[] };
   if (kept) {
