@@ -124,3 +124,32 @@ test('--target-sqnr: an output the int8 grid cannot represent well enough is wri
   assert.ok(isTflmCompatible(checkTflmCompatibility(r.model)));
   assert.match(formatQuantizationReport(r.report, r.warnings), /is written as int16/);
 });
+
+/**
+ * Activation-rounding error: a 1×1 conv writes one channel of ±50 and one of ±0.05 into one int8 tensor (one scale),
+ * and the next layer amplifies the small channel 1,000×: int16 activations remove that, the int8 weights are fine.
+ */
+function smallChannelModel(): Model {
+  const b = new ModelBuilder({ seed: 4 });
+  const x = b.input('x', [1, 4, 4, 2]);
+  const c = b.conv2d(x, 2, [1, 1], { weights: { values: Float32Array.from([50, 10, 0.05, -0.02]) }, bias: { values: Float32Array.from([0, 0]) } });
+  const d = b.depthwiseConv2d(c, [1, 1], { weights: { values: Float32Array.from([0.01, 1000]) }, bias: { values: Float32Array.from([0, 0]) } });
+  b.output(b.conv2d(d, 1, [1, 1], { weights: { values: Float32Array.from([1, 1]) }, bias: { values: Float32Array.from([0]) } }));
+  return b.build();
+}
+
+function uniform(count: number, seed: number): Dataset {
+  const r = rng(seed);
+  return { source: `uniform seed ${seed}`, inputShapes: [[1, 4, 4, 2]], samples: Array.from({ length: count }, () => [Float32Array.from({ length: 32 }, () => 2 * r() - 1)]) };
+}
+
+test('--target-sqnr: a layer whose error is activation rounding is kept in int16x8, not float', async () => {
+  const model = smallChannelModel();
+  const r = await quantizeModel(model, uniform(64, 1), { heldOut: uniform(32, 2), targetSqnrDb: 25, calibration: 'minmax' });
+  const m = r.report.mixedPrecision!;
+  const text = formatQuantizationReport(r.report, r.warnings);
+  assert.ok(Math.min(...m.outputsBeforeDb) < 25, text);
+  assert.equal(m.met, true, text);
+  // The conv whose output tensor holds both channels, and the layer that amplifies its rounding, take int16x8.
+  for (const op of ['CONV_2D #0', 'DEPTHWISE_CONV_2D #1']) assert.equal(m.kept.find((l) => l.op === op)?.precision, 'int16x8', text);
+});
