@@ -12,6 +12,8 @@
  * Printed per model: the worst output SQNR on the selection and on the test set against the 20 dB target, all int8
  * (the anchor) beside it, the kept layers, their cost, whether LiteRT loads and runs the model and whether the TFLite
  * Micro compatibility check passes. Skipped with the reason when the images or the models are missing.
+ * With TINYML_BENCH_OUT set to a folder, each result model and its test photos (`<name>.test.npy`, float32, the
+ * model's input layout) are written there, for ../shared/tflm's compare.mjs on real TFLite Micro.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -58,15 +60,38 @@ export async function main(): Promise<void> {
     const qsg = q.model.subgraphs[0]!;
     rt.run(qsg.inputs.map((t) => new Int8Array(elementCount(qsg.tensors[t]!.shape))));
     rt.dispose();
+    const outNames = onTest.outputs.map((o) => o.name);
+    report(`(g) ${name} all int8 (anchor), worst output`, `${Math.min(...m.outputsBeforeDb).toFixed(1)} dB selection`,
+      `per output on the selection: ${m.outputsBeforeDb.map((v, k) => `${outNames[k]} ${v.toFixed(1)}`).join(', ')}; recipe ${q.report.recipe ? JSON.stringify(q.report.recipe.chosen) : '?'}`);
     report(`(g) ${name} --target-sqnr ${TARGET_DB}, worst output`, `${worstSel.toFixed(1)} dB selection / ${worstTest.toFixed(1)} dB test`,
       `target ${TARGET_DB} dB: selection ${worstSel >= TARGET_DB ? 'PASS' : 'FAIL'}, test ${worstTest >= TARGET_DB ? 'PASS' : 'FAIL'}; all int8 ${Math.min(...m.outputsBeforeDb).toFixed(1)} dB; `
       + `per output on test ${onTest.outputs.map((o) => `${o.name} ${o.sqnrDb.toFixed(1)}`).join(', ')}; `
       + `${calibration.samples.length}/${selection.samples.length}/${test.samples.length} photos; ${seconds.toFixed(0)} s`);
     report(`(g) ${name} kept layers`, `${m.kept.length} (${m.kept.filter((l) => l.precision === 'int16x8').length} int16x8, ${m.kept.filter((l) => l.precision === 'float').length} float)`,
       `${m.kept.map((l) => `${l.op} ${l.precision}`).join(', ')}; cost flash +${(m.cost.flashBytes / 1024).toFixed(0)} KB, arena ${m.cost.arenaBytes === undefined ? '?' : `+${(m.cost.arenaBytes / 1024).toFixed(0)} KB`}, `
-      + `float MACs ${m.cost.floatMacs.toLocaleString('en-US')}, int16x8 MACs ${m.cost.int16Macs.toLocaleString('en-US')}; ${m.probes} rewrites scored`);
+      + `float MACs ${m.cost.floatMacs.toLocaleString('en-US')}, int16x8 MACs ${m.cost.int16Macs.toLocaleString('en-US')}; ${m.probes} rewrites scored of ${m.candidates} candidates`
+      + `${m.widenedOutputs?.length ? `; outputs written as int16: ${m.widenedOutputs.map((w) => `${w.name} (int8 grid ${w.int8FloorDb.toFixed(1)} dB)`).join(', ')}` : ''}${m.note ? `; ${m.note}` : ''}`);
+    const out = process.env['TINYML_BENCH_OUT'];
+    if (out) {
+      fs.mkdirSync(out, { recursive: true });
+      fs.writeFileSync(path.join(out, `${name}.target${TARGET_DB}.tflite`), q.bytes);
+      fs.writeFileSync(path.join(out, `${name}.test.npy`), npyFloat32(test.samples.map((x) => x[0]!), inputs[0]!.shape));
+    }
     report(`(g) ${name} runs`, 'LiteRT: loads and runs', `TFLite Micro compatibility check: ${q.report.tflm?.runs ? 'PASS' : `FAIL (${q.report.tflm?.notes.slice(0, 2).join('; ')})`}`);
   }
+}
+
+/** A float32 .npy of `rows` (first axis: records), for compare.mjs. */
+function npyFloat32(rows: readonly Float32Array[], shape: readonly number[]): Buffer {
+  const dims = [rows.length, ...shape.slice(1)];
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${dims.join(', ')}${dims.length === 1 ? ',' : ''}), }`;
+  header += ' '.repeat(63 - ((header.length + 10) % 64)) + '\n';
+  const head = Buffer.alloc(10);
+  head.write('\x93NUMPY', 0, 'latin1');
+  head[6] = 1; head[7] = 0;
+  head.writeUInt16LE(header.length, 8);
+  const body = Buffer.concat(rows.map((r) => Buffer.from(r.buffer, r.byteOffset, r.byteLength)));
+  return Buffer.concat([head, Buffer.from(header, 'latin1'), body]);
 }
 
 if (require.main === module) main().catch((e) => { console.error(e); process.exitCode = 1; });

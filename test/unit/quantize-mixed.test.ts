@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import type { Dataset } from '../../src/core/data/dataset';
 import { checkTflmCompatibility, isTflmCompatible } from '../../src/core/analysis/tflm-compat';
 import { applyPrecision, evaluateQuantization, formatQuantizationReport, hasTflmInt16Kernel, quantizeModel, TFLM_INT16_KERNELS } from '../../src/core/quantize/index';
+import { outputGridFloorDb } from '../../src/core/quantize/mixed-precision';
 import { BuiltinOperator, ModelBuilder, TensorType, writeModel, type Model } from '../../src/core/tflite/index';
 
 function images(count: number, seed: number): Dataset {
@@ -80,4 +81,75 @@ test('--target-sqnr: met with the fewest layers kept, reported with their cost; 
   const impossible = await quantizeModel(model, calibration, { heldOut, targetSqnrDb: 200 });
   assert.equal(impossible.report.mixedPrecision!.met, false);
   assert.match(impossible.warnings[0]!, /TARGET MISSED/);
+});
+
+test('the int8 grid floor of an output: exact values give Infinity, values of a step or two give a low floor', () => {
+  const p = { scale: 1 / 256, zeroPoint: -128 };
+  assert.equal(outputGridFloorDb(Float32Array.from([0, 1 / 256, 10 / 256]), p), Infinity);
+  const tiny = Float32Array.from({ length: 100 }, (_, i) => 0.001 + 0.00003 * i);
+  assert.ok(outputGridFloorDb(tiny, p) < 10, `${outputGridFloorDb(tiny, p)}`);
+  const wide = Float32Array.from({ length: 100 }, (_, i) => 0.2 + 0.0071 * i);
+  assert.ok(outputGridFloorDb(wide, p) > 35);
+});
+
+/** A "present" flag: FULLY_CONNECTED → LOGISTIC whose probability stays near 0 on the data (a few int8 steps). */
+function flagModel(): Model {
+  const b = new ModelBuilder({ seed: 9 });
+  const x = b.input('features', [1, 16]);
+  const h = b.fullyConnected(x, 8, { activation: 'RELU' });
+  const logit = b.fullyConnected(h, 1, { bias: { values: Float32Array.from([-6]) } });
+  b.output(b.op(BuiltinOperator.LOGISTIC, [logit], [[1, 1]])[0]!);
+  return b.build();
+}
+
+function features(count: number, seed: number): Dataset {
+  const r = rng(seed);
+  return { source: `features seed ${seed}`, inputShapes: [[1, 16]], samples: Array.from({ length: count }, () => [Float32Array.from({ length: 16 }, () => r() - 0.5)]) };
+}
+
+test('--target-sqnr: an output the int8 grid cannot represent well enough is written as int16 (its producer int16x8), named in the report', async () => {
+  const model = flagModel();
+  const calibration = features(64, 1);
+  const heldOut = features(32, 2);
+  const r = await quantizeModel(model, calibration, { heldOut, targetSqnrDb: 20 });
+  const m = r.report.mixedPrecision!;
+  assert.ok(Math.min(...m.outputsBeforeDb) < 20, `all int8 ${m.outputsBeforeDb}`);
+  assert.equal(m.widenedOutputs?.length, 1, formatQuantizationReport(r.report, r.warnings));
+  assert.ok(m.widenedOutputs![0]!.int8FloorDb < 20);
+  assert.equal(m.met, true, formatQuantizationReport(r.report, r.warnings));
+  const sg = r.model.subgraphs[0]!;
+  assert.equal(sg.tensors[sg.outputs[0]!]!.type, TensorType.INT16);
+  assert.ok(m.kept.some((l) => l.precision === 'int16x8' && /LOGISTIC/.test(l.op)), JSON.stringify(m.kept));
+  assert.equal(m.kept.filter((l) => l.precision === 'float').length, 0, 'no float layer needed');
+  assert.ok(isTflmCompatible(checkTflmCompatibility(r.model)));
+  assert.match(formatQuantizationReport(r.report, r.warnings), /is written as int16/);
+});
+
+/**
+ * Activation-rounding error: a 1×1 conv writes one channel of ±50 and one of ±0.05 into one int8 tensor (one scale),
+ * and the next layer amplifies the small channel 1,000×: int16 activations remove that, the int8 weights are fine.
+ */
+function smallChannelModel(): Model {
+  const b = new ModelBuilder({ seed: 4 });
+  const x = b.input('x', [1, 4, 4, 2]);
+  const c = b.conv2d(x, 2, [1, 1], { weights: { values: Float32Array.from([50, 10, 0.05, -0.02]) }, bias: { values: Float32Array.from([0, 0]) } });
+  const d = b.depthwiseConv2d(c, [1, 1], { weights: { values: Float32Array.from([0.01, 1000]) }, bias: { values: Float32Array.from([0, 0]) } });
+  b.output(b.conv2d(d, 1, [1, 1], { weights: { values: Float32Array.from([1, 1]) }, bias: { values: Float32Array.from([0]) } }));
+  return b.build();
+}
+
+function uniform(count: number, seed: number): Dataset {
+  const r = rng(seed);
+  return { source: `uniform seed ${seed}`, inputShapes: [[1, 4, 4, 2]], samples: Array.from({ length: count }, () => [Float32Array.from({ length: 32 }, () => 2 * r() - 1)]) };
+}
+
+test('--target-sqnr: a layer whose error is activation rounding is kept in int16x8, not float', async () => {
+  const model = smallChannelModel();
+  const r = await quantizeModel(model, uniform(64, 1), { heldOut: uniform(32, 2), targetSqnrDb: 25, calibration: 'minmax' });
+  const m = r.report.mixedPrecision!;
+  const text = formatQuantizationReport(r.report, r.warnings);
+  assert.ok(Math.min(...m.outputsBeforeDb) < 25, text);
+  assert.equal(m.met, true, text);
+  // The conv whose output tensor holds both channels, and the layer that amplifies its rounding, take int16x8.
+  for (const op of ['CONV_2D #0', 'DEPTHWISE_CONV_2D #1']) assert.equal(m.kept.find((l) => l.op === op)?.precision, 'int16x8', text);
 });

@@ -5,7 +5,8 @@
  * One layer at a time would be exact; one pass for all layers is what fits the time budget and removes most of it.
  */
 import type { Dataset } from '../data/dataset';
-import { BuiltinOperator, elementCount, TensorType, type Model } from '../tflite/index';
+import { BuiltinOperator, elementCount, isConstant, TensorType, type Model } from '../tflite/index';
+import { OP_RULES } from './op-rules';
 import { loadObserved, observeAll, type Visit } from './calibrate';
 import { throwIfAborted } from './errors';
 import { bytesOf, newBuffer } from './graph';
@@ -27,6 +28,29 @@ export function biasCorrectionTensors(floatModel: Model): number[] {
     const out = op.outputs[0]!;
     return sg.tensors[out]!.type === TensorType.FLOAT32 ? [out] : [];
   });
+}
+
+/**
+ * Float activations (of the float model) whose per-channel means the weight-rounding part of bias correction needs:
+ * the inputs of every layer with weights and a bias (weights.ts weightRoundingBiasShift), fused activation or not.
+ */
+export function weightedLayerInputs(floatModel: Model): number[] {
+  const sg = floatModel.subgraphs[0]!;
+  const out = new Set<number>();
+  for (const op of sg.operators) {
+    const rule = OP_RULES[floatModel.operatorCodes[op.opcodeIndex]!.builtinCode];
+    if (!rule?.weights || !rule.bias || (op.inputs[rule.bias.input] ?? -1) < 0) continue;
+    const x = op.inputs[rule.bias.activationInput] ?? -1;
+    if (x >= 0 && sg.tensors[x]!.type === TensorType.FLOAT32 && !isConstant(floatModel, sg.tensors[x]!)) out.add(x);
+  }
+  return [...out];
+}
+
+/** Per-channel means from gathered channel sums. */
+export function channelMeans(sums: ChannelSums): Map<number, Float64Array> {
+  const means = new Map<number, Float64Array>();
+  for (const [t, s] of sums) if (s.count > 0) means.set(t, Float64Array.from(s.sums, (v) => v / s.count));
+  return means;
 }
 
 export type ChannelSums = Map<number, { sums: Float64Array; count: number }>;

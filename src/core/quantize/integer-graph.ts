@@ -17,7 +17,7 @@ import {
 import type { ObservedRange } from './range-estimation';
 import type { OperatorReport, TensorReport } from './types';
 import {
-  biasScales, fitBiasInInt32, quantizeBiasInt32, quantizeBiasInt64, quantizeConstantActivation, quantizeWeights, weightScales,
+  biasScales, fitBiasInInt32, quantizeBiasInt32, quantizeBiasInt64, quantizeConstantActivation, quantizeWeights, weightRoundingBiasShift, weightScales,
 } from './weights';
 
 export interface IntegerGraphOptions {
@@ -29,6 +29,11 @@ export interface IntegerGraphOptions {
   name: string;
   /** Int8 weights the source model already had (hybrid.ts): kept as they are where their quantization is valid. */
   int8Origins?: Map<Buffer, Int8Weights>;
+  /**
+   * Mean of each channel (last axis) of float activations, keyed by tensor: where a weighted layer's input is here,
+   * its bias absorbs the mean error of its rounded weights (weightRoundingBiasShift). Part of bias correction.
+   */
+  inputMeans?: ReadonlyMap<number, Float64Array>;
 }
 
 export interface IntegerGraph {
@@ -313,7 +318,7 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
     const b = rule.bias;
     const bIndex = b ? op.inputs[b.input] ?? -1 : -1;
     const inputScale = b ? tensors[inputs[b.activationInput]!]!.quantization!.scale[0]! : 0;
-    const bValues = bIndex >= 0 && isFloatConstant(bIndex) ? constantFloats(model, sg.tensors[bIndex]!) : undefined;
+    let bValues = bIndex >= 0 && isFloatConstant(bIndex) ? constantFloats(model, sg.tensors[bIndex]!) : undefined;
     const kept = origin ? keepInt8Weights(origin, wTensor.shape, w.axis, perChannel) : undefined;
     let scales = typeof kept === 'object' ? kept.scales : weightScales(wValues, wTensor.shape, axis);
     if (bValues && opts.activation === 'int8') scales = fitBiasInInt32(scales, bValues, inputScale);
@@ -325,6 +330,9 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
       qw = quantizeWeights(wValues, wTensor.shape, axis, scales);
       if (origin) int8Weights.requantized.push(`"${wTensor.name}": ${typeof kept === 'string' ? kept : 'the bias needs a wider scale'}`);
     }
+    const means = b ? opts.inputMeans?.get(op.inputs[b.activationInput]!) : undefined;
+    const shift = bValues && means ? weightRoundingBiasShift(wValues, { values: qw.values, scales, axis }, wTensor.shape, w.axis, means) : undefined;
+    if (bValues && shift && shift.length === bValues.length) bValues = Float32Array.from(bValues, (v, c) => v + shift[c]!);
     const wq = quantParams(scales, scales.map(() => 0), Math.max(axis, 0));
     inputs[w.input] = addConstant(wIndex, TensorType.INT8, bytesOf(qw.values), wq, `w:${wIndex}:${axis}:${scales.join(',')}`);
     if (bValues && b) {

@@ -7,10 +7,17 @@
  * weights' rounding (measured: the hand landmark model's last FULLY_CONNECTED), only float helps — the search then
  * tries float for the ranked layers.
  *
- * Sensitivity is measured once, from one run of the int8 and the float model with every intermediate exposed: the
- * noise a layer adds is its output's relative noise power (10^(-SQNR/10)) minus the largest of its inputs'. Only
- * layers that feed a failing output are candidates. The fewest are then found by an exponential, then binary search
- * over the ranked list, each probe one graph rewrite (no calibration) and one outputs-only run over the samples.
+ * Sensitivity is measured from two runs with every intermediate exposed: the int8 model, and the same with every
+ * layer that has an int16 kernel in int16x8. The noise a layer adds is its output's relative noise power
+ * (10^(-SQNR/10)) minus the smallest of its inputs'; what int16 removes is activation rounding (counted for the layer
+ * whose output is rounded, since its consumers read it), what it leaves is weight rounding. Each candidate takes
+ * int16x8 where that removes most of its error, float otherwise, and the list is ranked by the noise removed. Outputs
+ * whose int8 grid alone cannot reach the target are written as int16. One probe with every candidate says whether the
+ * target is reachable at all; then an exponential, then binary search finds the shortest prefix, and a last binary
+ * search moves float layers with an int16 kernel back to int16x8 as far as the target holds. Each probe is one graph
+ * rewrite (no calibration) and one outputs-only run over the scoring samples. A missed target names what limits it,
+ * e.g. the int8 input grid alone (measured: 22 dB for pose landmark's segmentation output on photos resized to the
+ * model's input).
  *
  * The rewrite works on the int8 model: a kept layer's output tensor changes type in place (its name stays, so the
  * accuracy report pairs it with the float tensor), and int8 neighbours read a QUANTIZE'd copy with the tensor's
@@ -28,7 +35,7 @@ import type { KernelLibrary } from '../arena/kernels/types';
 import { hasTflmInt16Kernel } from './int16-kernels';
 import type { HigherPrecision, KeptLayer, MixedPrecisionReport } from './mixed-precision-report';
 import { dequantizeOpVersion, OP_RULES, quantizeOpVersion } from './op-rules';
-import { INT16_ACTIVATION, INT8_ACTIVATION, representableRange, symmetricScale, type AffineParams } from './quant-math';
+import { INT16_ACTIVATION, INT8_ACTIVATION, quantizeValue, representableRange, symmetricScale, type AffineParams } from './quant-math';
 import { recipeScore, scoreModel, type ScoringSet } from './recipe';
 import { biasScales, quantizeBiasInt64 } from './weights';
 import type { QuantizeHooks } from './types';
@@ -37,6 +44,9 @@ export type { HigherPrecision, KeptLayer, MixedPrecisionReport } from './mixed-p
 
 type Kind = 'int8' | 'int16' | 'float' | 'other';
 
+/** An output whose int8 grid alone comes within this of the target is written as int16: the layers add noise too. */
+export const OUTPUT_GRID_MARGIN_DB = 3;
+
 const kindOf = (t: Tensor): Kind => (t.type === TensorType.INT8 ? 'int8' : t.type === TensorType.INT16 ? 'int16' : t.type === TensorType.FLOAT32 ? 'float' : 'other');
 
 function paramsOf(t: Tensor): AffineParams {
@@ -44,10 +54,16 @@ function paramsOf(t: Tensor): AffineParams {
 }
 
 /** Symmetric int16 parameters covering what the int8 parameters represent. */
-function int16Covering(p: AffineParams): AffineParams {
+function int16Covering(p: AffineParams, headroom = 1): AffineParams {
   const [lo, hi] = representableRange(p, INT8_ACTIVATION);
-  return { scale: symmetricScale(Math.max(Math.abs(lo), Math.abs(hi)), INT16_ACTIVATION.qmax), zeroPoint: 0 };
+  return { scale: symmetricScale(headroom * Math.max(Math.abs(lo), Math.abs(hi)), INT16_ACTIVATION.qmax), zeroPoint: 0 };
 }
+
+/**
+ * A graph output written as int16 covers twice the calibrated range: values beyond it on new data (a landmark
+ * off the image) would otherwise be clipped, and int16 steps stay 128× finer than int8's even so.
+ */
+const OUTPUT_INT16_HEADROOM = 2;
 
 const qp = (p: AffineParams): QuantParams => ({ scale: [Math.fround(p.scale)], zeroPoint: [p.zeroPoint], quantizedDimension: 0 });
 
@@ -84,7 +100,11 @@ export function matchOperators(floatModel: Model, quantModel: Model): number[] {
  * The int8 model `quantModel` (from the float model `floatModel`) with the float model's operators in `keep` in
  * higher precision. Returns the model and how many shape operators followed into int16.
  */
-export function applyPrecision(floatModel: Model, quantModel: Model, keep: ReadonlyMap<number, HigherPrecision>, kernels: KernelLibrary = 'reference'): { model: Model; followed: number } {
+export function applyPrecision(
+  floatModel: Model, quantModel: Model, keep: ReadonlyMap<number, HigherPrecision>, kernels: KernelLibrary = 'reference',
+  /** Graph outputs (tensor indices of `quantModel`) written in the kept layer's precision instead of converted back. */
+  widenOutputs: ReadonlySet<number> = new Set(),
+): { model: Model; followed: number } {
   const fsg = floatModel.subgraphs[0]!;
   const qsg = quantModel.subgraphs[0]!;
   const match = matchOperators(floatModel, quantModel);
@@ -96,7 +116,17 @@ export function applyPrecision(floatModel: Model, quantModel: Model, keep: Reado
   const changed = new Map<number, Kind>();
   const twins = new Map<string, number>();
   const ops: VersionedOperator[] = [];
-  const isOutput = (t: number) => qsg.outputs.includes(t);
+  const isOutput = (t: number) => qsg.outputs.includes(t) && !widenOutputs.has(t);
+  // The tensors whose values a widened output copies (through RESHAPE and other shape operators), itself included.
+  const feedsWidened = new Set<number>();
+  for (const o of widenOutputs) {
+    let t: number | undefined = o;
+    while (t !== undefined && !feedsWidened.has(t)) {
+      feedsWidened.add(t);
+      const p = qsg.operators.find((op) => op.outputs.includes(t!));
+      t = p && OP_RULES[quantModel.operatorCodes[p.opcodeIndex]!.builtinCode]?.output.kind === 'sameAsInput' ? p.inputs[0] : undefined;
+    }
+  }
   const current = (t: number): Kind => changed.get(t) ?? kindOf(original[t]!);
   let followed = 0;
 
@@ -194,7 +224,7 @@ export function applyPrecision(floatModel: Model, quantModel: Model, keep: Reado
     else if (rule.output.kind === 'sameAsInput' && in0 >= 0 && current(in0) !== 'other') {
       inputs[0] = as(in0, 'int16');
       outParams = paramsOf(tensors[inputs[0]]!);
-    } else outParams = int16Covering(paramsOf(original[out0]!));
+    } else outParams = int16Covering(paramsOf(original[out0]!), feedsWidened.has(out0) ? OUTPUT_INT16_HEADROOM : 1);
     op.inputs.forEach((t, j) => {
       if (t < 0 || !activation(j) || (j === 0 && rule.output.kind === 'sameAsInput')) return;
       inputs[j] = as(t, 'int16', rule.output.kind === 'inputsShareOutput' ? outParams : undefined);
@@ -235,6 +265,22 @@ export function applyPrecision(floatModel: Model, quantModel: Model, keep: Reado
   return { model, followed };
 }
 
+/**
+ * The best SQNR an output can reach when it is written as int8 with `p`: the float reference values rounded to that
+ * grid. A probability near 0 on every sample (a "person present" flag on photos without people) has a signal of a
+ * few int8 steps, and then no precision inside the model lifts it to the target.
+ */
+export function outputGridFloorDb(reference: Float32Array, p: AffineParams): number {
+  let signal = 0;
+  let noise = 0;
+  for (const v of reference) {
+    const d = v - (quantizeValue(v, p.scale, p.zeroPoint, INT8_ACTIVATION) - p.zeroPoint) * p.scale;
+    signal += v * v;
+    noise += d * d;
+  }
+  return noise === 0 ? Infinity : signal === 0 ? -Infinity : 10 * Math.log10(signal / noise);
+}
+
 /** Indices of the float model's operators that feed (transitively) any of the given graph outputs. */
 function ancestors(model: Model, outputs: readonly number[]): Set<number> {
   const sg = model.subgraphs[0]!;
@@ -268,7 +314,10 @@ export interface MixedPrecisionInput {
 export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: QuantizeHooks = {}): Promise<{ model: Model; report: MixedPrecisionReport }> {
   const { floatModel, int8Model, set, targetDb, kernels } = input;
   const fsg = floatModel.subgraphs[0]!;
-  const accuracy = await evaluateQuantization(writeModel(floatModel), writeModel(int8Model), input.data, hooks);
+  const floatBytes = writeModel(floatModel);
+  // Sensitivity runs compare LiteRT outputs only: the TFLite Micro reference figures are the final report's business.
+  const evalOptions = { tflmSamples: 0 };
+  const accuracy = await evaluateQuantization(floatBytes, writeModel(int8Model), input.data, hooks, evalOptions);
   const before = accuracy.outputs.map((o) => o.sqnrDb);
   const base = {
     targetDb, kernels, outputsBeforeDb: before, scoredOn: { source: input.data.source, samples: input.data.samples.length },
@@ -280,49 +329,111 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   const floatOutputs = fsg.outputs.filter((t) => fsg.tensors[t]!.type === TensorType.FLOAT32);
   const failing = floatOutputs.filter((_, k) => before[k]! < targetDb);
   const feeds = ancestors(floatModel, failing);
-  const noise = new Map<string, number>(accuracy.layers.map((l) => [l.tensor, Math.pow(10, -l.sqnrDb / 10)]));
-  const sqnrOf = new Map<string, number>(accuracy.layers.map((l) => [l.tensor, l.sqnrDb]));
   const match = matchOperators(floatModel, int8Model);
-  const ranked: KeptLayer[] = [];
+  const codeOf = (i: number) => floatModel.operatorCodes[fsg.operators[i]!.opcodeIndex]!.builtinCode;
+  const precisionFor = (i: number): HigherPrecision => (OP_RULES[codeOf(i)]?.int16 && hasTflmInt16Kernel(codeOf(i), kernels) ? 'int16x8' : 'float');
+  const consumers = new Map<number, number[]>();
+  fsg.operators.forEach((op, i) => op.inputs.forEach((t) => { if (t >= 0) consumers.set(t, [...(consumers.get(t) ?? []), i]); }));
+
+  // What kind of error each layer has, from one more run with every layer that has an int16 kernel in int16x8:
+  // what int16 activations remove is activation rounding (a high-gain layer amplifying its input's rounding counts
+  // for the layer that produced that input); what they leave is weight rounding, which only float removes.
+  const all16 = new Map<number, HigherPrecision>();
+  fsg.operators.forEach((_, i) => { if (OP_RULES[codeOf(i)] && match[i]! >= 0 && precisionFor(i) === 'int16x8') all16.set(i, 'int16x8'); });
+  const accuracy16 = all16.size
+    ? await evaluateQuantization(floatBytes, writeModel(applyPrecision(floatModel, int8Model, all16, kernels).model), input.data, hooks, evalOptions)
+    : accuracy;
+  const noiseMap = (a: typeof accuracy) => new Map<string, number>(a.layers.map((l) => [l.tensor, Math.pow(10, -l.sqnrDb / 10)]));
+  const noise8 = noiseMap(accuracy);
+  const noise16 = noiseMap(accuracy16);
+  const sqnrOf = new Map<string, number>(accuracy.layers.map((l) => [l.tensor, l.sqnrDb]));
+  /** Relative noise power layer i adds over the least noisy of its inputs (an ADD of two noisy branches can have less). */
+  const added = (noise: Map<string, number>, i: number): number | undefined => {
+    const op = fsg.operators[i]!;
+    const nOut = noise.get(fsg.tensors[op.outputs[0] ?? -1]?.name ?? '');
+    if (nOut === undefined) return undefined;
+    const nIns = op.inputs.filter((t) => t >= 0 && noise.has(fsg.tensors[t]!.name)).map((t) => noise.get(fsg.tensors[t]!.name)!);
+    return Math.max(0, nOut - (nIns.length ? Math.min(...nIns) : 0));
+  };
+  const int16Gain = (i: number): number => {
+    const a8 = added(noise8, i);
+    if (a8 === undefined) return 0;
+    return Math.max(0, a8 - (added(noise16, i) ?? a8));
+  };
   const naming = input.namingModel ?? floatModel;
   const nsg = naming.subgraphs[0]!;
   const label = (i: number, name: string): string => {
     const j = nsg.operators.findIndex((op) => nsg.tensors[op.outputs[0] ?? -1]?.name === name);
     return j >= 0 ? `${opcodeName(naming.operatorCodes[nsg.operators[j]!.opcodeIndex]!)} #${j}` : `${opcodeName(floatModel.operatorCodes[fsg.operators[i]!.opcodeIndex]!)} #${i}`;
   };
+  // Outputs whose int8 grid alone leaves too little for the target are written as int16, their producer in int16x8.
+  const qsg = int8Model.subgraphs[0]!;
+  const forced: KeptLayer[] = [];
+  const widened = new Set<number>();
+  const widenedOutputs: { name: string; int8FloorDb: number }[] = [];
+  const unwidened: string[] = [];
+  const producerOf = new Map<number, number>();
+  fsg.operators.forEach((op, i) => op.outputs.forEach((t) => producerOf.set(t, i)));
+  set.outputs.forEach((k, j) => {
+    const qt = qsg.tensors[qsg.outputs[k]!]!;
+    if (qt.type !== TensorType.INT8 || !qt.quantization?.scale.length) return;
+    const floor = outputGridFloorDb(set.reference[j]!, paramsOf(qt));
+    if (floor >= targetDb + OUTPUT_GRID_MARGIN_DB) return;
+    // Back through the shape operators (they follow an int16 input) to the operator that computes the values.
+    let i = producerOf.get(fsg.outputs[k]!);
+    while (i !== undefined && OP_RULES[codeOf(i)]?.output.kind === 'sameAsInput') i = producerOf.get(fsg.operators[i]!.inputs[0]!);
+    const name = fsg.tensors[fsg.outputs[k]!]!.name;
+    if (i === undefined || match[i]! < 0 || !OP_RULES[codeOf(i)] || precisionFor(i) !== 'int16x8') {
+      unwidened.push(`output "${name}" reaches at most ${floor.toFixed(1)} dB on the int8 grid of these samples`);
+      return;
+    }
+    const out = fsg.tensors[fsg.operators[i]!.outputs[0]!]!;
+    forced.push({
+      op: label(i, out.name), index: i, tensor: out.name, precision: 'int16x8', int8SqnrDb: sqnrOf.get(out.name) ?? before[j]!, addedNoise: 0,
+      reason: `output "${name}" is written as int16: on the int8 grid it reaches only ${floor.toFixed(1)} dB on these samples`,
+    });
+    widened.add(qsg.outputs[k]!);
+    widenedOutputs.push({ name, int8FloorDb: floor });
+  });
+  const forcedIndex = new Set(forced.map((l) => l.index));
+  /** For layers with an int16 kernel: the share of what they (and their consumers) add that int16x8 removes. */
+  const int16Share = new Map<number, number>();
+  const ranked: KeptLayer[] = [];
   fsg.operators.forEach((op, i) => {
-    const code = floatModel.operatorCodes[op.opcodeIndex]!.builtinCode;
+    if (forcedIndex.has(i)) return;
+    const code = codeOf(i);
     const rule = OP_RULES[code];
     const out = fsg.tensors[op.outputs[0] ?? -1];
     if (!rule || !feeds.has(i) || match[i]! < 0 || !out || out.type !== TensorType.FLOAT32) return;
-    const nOut = noise.get(out.name);
-    if (nOut === undefined) return;
-    // The smallest input noise: an ADD of two noisy branches can have less relative noise than the worse one.
-    const nIns = op.inputs.filter((t) => t >= 0 && noise.has(fsg.tensors[t]!.name)).map((t) => noise.get(fsg.tensors[t]!.name)!);
-    const added = nOut - (nIns.length ? Math.min(...nIns) : 0);
-    const int16 = rule.int16 && hasTflmInt16Kernel(code, kernels);
+    const a8 = added(noise8, i);
+    if (a8 === undefined) return;
+    const a16 = added(noise16, i) ?? a8;
+    // Keeping this layer's output out of int8 also takes its consumers (below): their input rounding goes too.
+    const downstream = (consumers.get(op.outputs[0]!) ?? []).filter((c) => OP_RULES[codeOf(c)]).reduce((sum, c) => sum + int16Gain(c), 0);
+    const int16 = precisionFor(i) === 'int16x8';
+    // int16x8 where it removes most of what this layer and its consumers add; float where weight rounding dominates.
+    const useInt16 = int16 && a8 - a16 + downstream >= 0.5 * (a8 + downstream);
+    // Layers that add no measurable noise stay candidates, last: each int8 boundary rounds again, and on a
+    // hypersensitive network (measured: pose landmark) the last few int8 layers between float ones cost 10 dB.
+    const removed = Math.max(0, useInt16 ? a8 - a16 + downstream : a8 + downstream);
+    if (int16) int16Share.set(i, (a8 - a16 + downstream) / Math.max(1e-30, a8 + downstream));
     ranked.push({
       op: label(i, out.name), index: i, tensor: out.name,
-      precision: int16 ? 'int16x8' : 'float', int8SqnrDb: sqnrOf.get(out.name)!, addedNoise: added,
+      precision: useInt16 ? 'int16x8' : 'float', int8SqnrDb: sqnrOf.get(out.name)!, addedNoise: removed,
       ...(int16 ? {} : { reason: rule.int16 ? `TFLite Micro's ${kernels} kernels have no int16x8 ${opcodeName(floatModel.operatorCodes[op.opcodeIndex]!)}` : 'TFLite has no int16x8 kernel for it' }),
+      ...(int16 && !useInt16 ? { reason: 'weight rounding: int16x8 activations would not remove its error' } : {}),
     });
   });
   ranked.sort((a, b) => b.addedNoise - a.addedNoise);
 
   // Keeping a tensor out of int8 takes its producer and every consumer: a consumer left in int8 would round it again.
-  const consumers = new Map<number, number[]>();
-  fsg.operators.forEach((op, i) => op.inputs.forEach((t) => { if (t >= 0) consumers.set(t, [...(consumers.get(t) ?? []), i]); }));
-  const precisionFor = (i: number): HigherPrecision => {
-    const code = floatModel.operatorCodes[fsg.operators[i]!.opcodeIndex]!.builtinCode;
-    return OP_RULES[code]?.int16 && hasTflmInt16Kernel(code, kernels) ? 'int16x8' : 'float';
-  };
   const opsFor = (layers: KeptLayer[]): Map<number, HigherPrecision> => {
     const m = new Map<number, HigherPrecision>();
     const put = (i: number, p: HigherPrecision) => { if (match[i]! >= 0 && m.get(i) !== 'float') m.set(i, p); };
     for (const l of layers) {
       put(l.index, l.precision);
       for (const c of consumers.get(fsg.operators[l.index]!.outputs[0]!) ?? []) {
-        if (OP_RULES[floatModel.operatorCodes[fsg.operators[c]!.opcodeIndex]!.builtinCode]) put(c, l.precision === 'float' ? 'float' : precisionFor(c));
+        if (OP_RULES[codeOf(c)]) put(c, l.precision === 'float' ? 'float' : precisionFor(c));
       }
     }
     return m;
@@ -335,7 +446,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     if (done) return done;
     throwIfAborted(hooks.signal, 'Mixed precision');
     hooks.onProgress?.(probes, probes + 1, 'keeping layers in higher precision');
-    const r = applyPrecision(floatModel, int8Model, opsFor(layers), kernels);
+    const r = applyPrecision(floatModel, int8Model, opsFor([...forced, ...layers]), kernels, widened);
     probes++;
     const outputsDb = await scoreModel(r.model, set, hooks);
     const result = { ...r, outputsDb };
@@ -359,12 +470,30 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     }
     return list.slice(0, hi);
   };
-  let kept = await smallestPrefix(ranked);
+  // Every candidate first: when even that misses, no prefix of the list can meet the target and its search is skipped.
+  let kept: KeptLayer[] | undefined;
   let note: string | undefined;
+  if (forced.length && ok(await probe([]))) kept = [];
+  else if (ranked.length && ok(await probe(ranked))) kept = await smallestPrefix(ranked);
   if (!kept && ranked.some((l) => l.precision === 'int16x8')) {
-    // int16 everywhere it helps was not enough: float removes those layers' rounding altogether.
+    // int16 where it helps was not enough: float removes those layers' rounding altogether.
     const asFloat = ranked.map((l) => ({ ...l, precision: 'float' as const, reason: 'int16x8 was not accurate enough' }));
-    kept = await smallestPrefix(asFloat);
+    if (ok(await probe(asFloat))) kept = await smallestPrefix(asFloat);
+  }
+  if (kept) {
+    // Float where int16x8 would do costs float MACs for nothing: the float layers with an int16 kernel, those whose
+    // error int16 removes best first, go back to int16x8 as far as the target still holds (a binary search).
+    const demotable = kept.filter((l) => l.precision === 'float' && int16Share.has(l.index))
+      .sort((a, b) => int16Share.get(b.index)! - int16Share.get(a.index)!).map((l) => l.index);
+    const demote = (m: number) => kept!.map((l) => (demotable.slice(0, m).includes(l.index)
+      ? { ...l, precision: 'int16x8' as const, reason: undefined } : l)).map(({ reason, ...l }) => (reason ? { ...l, reason } : l));
+    let lo = 0;
+    let hi = demotable.length + 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (ok(await probe(demote(mid)))) lo = mid; else hi = mid;
+    }
+    if (lo > 0) kept = demote(lo);
   }
   let chosen: { model: Model; followed: number; outputsDb: number[] };
   if (kept) {
@@ -377,6 +506,21 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
       : `even with all ${ranked.length} candidate layers in float the worst output reaches ${recipeScore(chosen.outputsDb).toFixed(1)} dB: the rest of the error comes from the int8 inputs, outputs and layers that add no measurable noise on these samples`;
   }
   const met = ok(chosen);
+  if (!met && unwidened.length) note = `${note ? `${note}; ` : ''}${unwidened.join('; ')}`;
+  if (!met) {
+    // What rounding the inputs to their int8 grid alone costs the float model: a floor no layer precision lifts.
+    const inputGrid = qsg.inputs.map((t) => (qsg.tensors[t]!.type === TensorType.INT8 && qsg.tensors[t]!.quantization?.scale.length ? paramsOf(qsg.tensors[t]!) : undefined));
+    if (inputGrid.some((p) => p)) {
+      const rounded: Dataset = { ...set.data, samples: set.data.samples.map((x) => x.map((v, k) => {
+        const p = inputGrid[k];
+        return p ? Float32Array.from(v, (y) => (quantizeValue(y, p.scale, p.zeroPoint, INT8_ACTIVATION) - p.zeroPoint) * p.scale) : v;
+      })) };
+      const floors = await scoreModel(floatModel, { ...set, data: rounded }, hooks);
+      const limited = floors.flatMap((f, j) => (f < targetDb + OUTPUT_GRID_MARGIN_DB ? [`"${fsg.tensors[fsg.outputs[set.outputs[j]!]!]!.name}" ${f.toFixed(1)} dB`] : []));
+      if (limited.length) note = `${note ? `${note}; ` : ''}rounding the input to its int8 grid alone limits the float model to ${limited.join(', ')} on these samples`;
+    }
+  }
+  kept = [...forced, ...kept];
   const finalOps = [...opsFor(kept)];
   const macsOf = (precision: HigherPrecision) => finalOps.filter(([, p]) => p === precision)
     .reduce((a, [i]) => a + operatorMacs(floatModel, fsg, fsg.operators[i]!), 0);
@@ -388,6 +532,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   }
   const report: MixedPrecisionReport = {
     ...base, met, outputsAfterDb: chosen.outputsDb, kept, followed: chosen.followed,
+    ...(widenedOutputs.length ? { widenedOutputs } : {}),
     candidates: ranked.length, probes,
     cost: {
       flashBytes: writeModel(chosen.model).byteLength - writeModel(int8Model).byteLength,

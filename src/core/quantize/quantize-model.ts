@@ -17,7 +17,7 @@ import { INT16_ACTIVATION, INT8_ACTIVATION } from './quant-math';
 import { checkDataset } from './tensor-io';
 import { evaluateQuantization, tflmEvalSamples } from './evaluate';
 import { tflmReport } from './tflm-report';
-import { biasCorrectionTensors } from './bias-correction';
+import { biasCorrectionTensors, weightedLayerInputs } from './bias-correction';
 import { SQNR_FLOOR_DB, type QuantizationReport, type QuantizeHooks, type QuantizeOptions, type QuantizeResult, type RecipeReport } from './types';
 
 /** Fewer calibration samples than this draws a warning: ranges from a handful of samples clip real data. */
@@ -67,7 +67,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
       perChannelFullyConnected: options.perChannelFullyConnected !== undefined || !hasFullyConnected(prepared) ? [!!options.perChannelFullyConnected] : [false, true],
       biasCorrection: options.biasCorrection !== undefined ? [options.biasCorrection] : [false, true],
     };
-    const correctable = biasCorrectionTensors(prepared);
+    const correctable = [...new Set([...biasCorrectionTensors(prepared), ...weightedLayerInputs(prepared)])];
     if (!correctable.length) choices.biasCorrection = [false];
     const needsHistograms = choices.methods.some((m) => m !== 'minmax');
     // Scored against the model as given, on held-out samples: scoring on the calibration samples favours the

@@ -9,7 +9,7 @@
  */
 import type { Dataset } from '../data/dataset';
 import { BuiltinOperator, TensorType, type Model } from '../tflite/index';
-import { applyBiasCorrection } from './bias-correction';
+import { applyBiasCorrection, channelMeans } from './bias-correction';
 import { loadObserved, observeAll, rangeChoice, type CalibrationStats, type Visit } from './calibrate';
 import { throwIfAborted } from './errors';
 import { ErrorAccumulator } from './evaluate';
@@ -171,7 +171,10 @@ export async function buildRecipe(ctx: RecipeContext, recipe: Recipe, hooks: Qua
   const cache = (ctx.rangeCache ??= new Map<RecipeMethod, ReturnType<typeof rangeChoice>>());
   let choice = cache.get(recipe.method);
   if (!choice) cache.set(recipe.method, (choice = rangeChoice(ctx.stats, recipe.method, ctx.intRange, ctx.symmetric, ctx.percentile)));
-  const graph = quantizeIntegerGraph(ctx.floatModel, choice.ranges, { ...ctx.graphOptions, perChannelFullyConnected: recipe.perChannelFullyConnected });
+  // Bias correction has two parts: the mean error of the rounded weights, from the calibration's input means, at
+  // every weighted layer (in the rewrite); then what the quantized model still gets wrong on average (a forward pass).
+  const inputMeans = recipe.biasCorrection && ctx.stats.channelSums.size ? channelMeans(ctx.stats.channelSums) : undefined;
+  const graph = quantizeIntegerGraph(ctx.floatModel, choice.ranges, { ...ctx.graphOptions, perChannelFullyConnected: recipe.perChannelFullyConnected, ...(inputMeans ? { inputMeans } : {}) });
   let model = graph.model;
   if (recipe.biasCorrection) {
     // The float sums cover the leading channelSumSamples samples: the quantized model runs over the same ones.

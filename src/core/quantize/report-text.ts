@@ -48,6 +48,7 @@ function mixedPrecisionLines(m: MixedPrecisionReport): string[] {
     lines.push(`  cost vs all int8: flash ${c.flashBytes >= 0 ? '+' : '-'}${formatBytes(Math.abs(c.flashBytes))}, arena ${c.arenaBytes === undefined ? 'not estimated' : `${c.arenaBytes >= 0 ? '+' : '-'}${formatBytes(Math.abs(c.arenaBytes))} (${m.kernels === 'reference' ? 'reference' : 'CMSIS-NN'} kernels' int16 choice)`}, `
       + `float MACs ${formatCount(c.floatMacs)}, int16x8 MACs ${formatCount(c.int16Macs)}`);
   }
+  for (const w of m.widenedOutputs ?? []) lines.push(`  output "${w.name}" is written as int16 (int8 would round it to ${db(w.int8FloorDb)} at best on these samples)`);
   if (m.note) lines.push(`  ${m.note}`);
   return lines;
 }

@@ -76,6 +76,33 @@ export function fitBiasInInt32(weightScalesIn: number[], bias: Float32Array, inp
   return scales;
 }
 
+/**
+ * The mean error that rounding the weights adds to each output channel's pre-activation, Σ_k (w_k − q_k·s) · E[x_k],
+ * from the mean of each input channel (the last axis of the layer's input): folded into the bias, it cancels that
+ * error exactly in expectation, fused activation or not. It matters where BatchNorm folding left channels with large,
+ * nearly cancelling weights (measured: MediaPipe's pose landmark model, a depthwise channel with weights up to 1,290).
+ * Weights are laid out with the input channel on the last axis ([O,H,W,I], [O,I]); depthwise ([1,H,W,I·M], `axis` the
+ * last) reads input channel ⌊c/M⌋. `outputAxis` is the output-channel axis whether or not the scales are per channel.
+ * Returns undefined when the layout does not match the means.
+ */
+export function weightRoundingBiasShift(values: Float32Array, q: QuantizedWeights, shape: readonly number[], outputAxis: number, inputMeans: ArrayLike<number>): Float64Array | undefined {
+  const last = shape.at(-1) ?? 1;
+  const depthwise = outputAxis === shape.length - 1 && shape.length === 4;
+  const multiplier = depthwise ? last / inputMeans.length : 1;
+  if (!Number.isInteger(multiplier) || multiplier < 1 || (!depthwise && last !== inputMeans.length)) return undefined;
+  const shift = new Float64Array(shape[outputAxis] ?? 1);
+  forEachChannelRun(shape, outputAxis, (c, start, end) => {
+    const scale = q.scales[q.scales.length > 1 ? c : 0]!;
+    let acc = 0;
+    for (let i = start; i < end; i++) {
+      const inChannel = depthwise ? Math.floor((i % last) / multiplier) : i % last;
+      acc += (values[i]! - q.values[i]! * scale) * inputMeans[inChannel]!;
+    }
+    shift[c]! += acc;
+  });
+  return shift;
+}
+
 /** Bias scale per channel: float32 product of the float32 input and weight scales, as kernels compute it. */
 export function biasScales(inputScale: number, weightScalesIn: number[], channels: number): number[] {
   return Array.from({ length: weightScalesIn.length > 1 ? channels : 1 }, (_, c) => Math.fround(inputScale * weightScalesIn[weightScalesIn.length > 1 ? c : 0]!));
