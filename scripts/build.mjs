@@ -24,6 +24,11 @@ const builds = [
     ...common, entryPoints: [path.join(root, 'src/extension/quantize/quantize-worker.ts')], outfile: path.join(root, 'dist/quantize-worker.js'),
     platform: 'node', format: 'cjs', target: 'node20',
   }),
+  // Compare Models reads both models and runs them for the per-layer SQNR in a worker thread (src/extension/compare/).
+  build({
+    ...common, entryPoints: [path.join(root, 'src/extension/compare/compare-worker.ts')], outfile: path.join(root, 'dist/compare-worker.js'),
+    platform: 'node', format: 'cjs', target: 'node20',
+  }),
   build({
     ...common, entryPoints: [path.join(root, 'src/cli/main.ts')], outfile: path.join(root, 'dist/cli.js'),
     platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' },

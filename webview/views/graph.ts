@@ -249,7 +249,7 @@ export class GraphView implements PageView {
   testFigures(): GraphReport {
     return {
       nodes: this.laid?.graph.nodes.length ?? 0, edges: this.laid?.graph.edges.length ?? 0, layoutMs: this.lastLayoutMs, inWorker: this.lastLayoutInWorker,
-      scale: this.scale, visibleNodes: this.visibleCount(), canvasWidth: this.canvasBox.clientWidth, overlay: this.overlay?.id ?? '',
+      scale: this.scale, visibleNodes: this.visibleCount(), canvasWidth: this.canvasBox.clientWidth, canvasHeight: this.canvasBox.clientHeight, pageWidth: document.documentElement.clientWidth, overlay: this.overlay?.id ?? '',
       legend: this.legend.hidden ? '' : this.legend.textContent ?? '', hits: this.hits.length, pageSteps: { ...this.phases }, marks: { ...this.marks },
     };
   }
@@ -317,7 +317,8 @@ export class GraphView implements PageView {
     this.nodeValues = l.graph.nodes.map((n) => n.kind === 'op' ? o.values[n.ref] ?? null : n.kind === 'group' ? combinedValue(o, n.folded ?? []) : null);
     let lo = Infinity;
     let hi = -Infinity;
-    for (const v of this.nodeValues) if (v !== null) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    // Infinity (an exact layer's SQNR) is off the scale: coloured as the scale's best end, not stretching it.
+    for (const v of this.nodeValues) if (v !== null && Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
     if (lo > hi) { lo = 0; hi = 0; }
     this.valueRange = [lo, hi];
     const bar = el('div', { class: 'legend-bar' });
@@ -332,7 +333,7 @@ export class GraphView implements PageView {
     const v = this.nodeValues?.[i];
     if (v === null || v === undefined || !this.overlay) return undefined;
     const [lo, hi] = this.valueRange;
-    let t = hi > lo ? (v - lo) / (hi - lo) : 0.5;
+    let t = !Number.isFinite(v) ? (v > 0 ? 1 : 0) : hi > lo ? (v - lo) / (hi - lo) : 0.5;
     if (this.overlay.lowIsBad) t = 1 - t;
     return RAMP[Math.min(RAMP.length - 1, Math.max(0, Math.round(t * (RAMP.length - 1))))];
   }
@@ -729,11 +730,11 @@ export class GraphView implements PageView {
   }
 }
 
-function formatValue(o: GraphOverlay, v: number): string {
+export function formatValue(o: Pick<GraphOverlay, 'unit'>, v: number): string {
   switch (o.unit) {
     case 'bytes': return formatBytes(v);
     case 'count': return formatCount(v);
     case 'ms': return `${v < 0.1 ? v.toFixed(3) : v.toFixed(2)} ms`;
-    case 'dB': return `${v.toFixed(1)} dB`;
+    case 'dB': return Number.isFinite(v) ? `${v.toFixed(1)} dB` : v > 0 ? 'exact' : '−∞ dB';
   }
 }
