@@ -72,8 +72,11 @@ export interface GraphReport {
   /** Zoom: 1 draws the 12 px labels at 12 px. */
   scale: number;
   visibleNodes: number;
-  /** Width of the graph's canvas on screen, px. */
+  /** Width and height of the graph's canvas on screen, px. */
   canvasWidth: number;
+  canvasHeight: number;
+  /** Width of the page (the editor group's webview), px: what the canvas is measured against. */
+  pageWidth: number;
   overlay: string;
   /** Text of the overlay's legend (title, range). */
   legend: string;
