@@ -12,7 +12,7 @@ import { formatBytes, formatCount, formatShape } from '../../src/core/common/for
 import { opNodeId, type GraphModel, type GraphNode } from '../../src/core/inspector/graph';
 import { combinedValue, viewOverlays, type GraphOverlay } from '../../src/core/inspector/graph-overlays';
 import { collapseScopes, maxScopeDepth, operatorScopes } from '../../src/core/inspector/graph-scopes';
-import { nodeDetail, placeGraph, weightLine, type PlacedGraph, type TensorShapes } from '../lib/graph-layout';
+import { inputBuffers, layoutInput, nodeDetail, placeGraph, weightLine, type PlacedGraph, type TensorShapes } from '../lib/graph-layout';
 import type { GraphReport } from '../../src/protocol/inspector';
 import type { PageContext, PageView } from '../context';
 import { el, linkButton, vscButton } from '../dom';
@@ -53,12 +53,16 @@ function layoutWorker(): Worker | null {
   return worker;
 }
 
-/** Lays out in the worker (or, without one, here) and resolves with the result and the worker's milliseconds. */
+/**
+ * Lays out in the worker (or, without one, here) and resolves with the result and the worker's milliseconds. The
+ * nodes are sized here and only the flat arrays are moved to the worker (no structured clone of the graph).
+ */
 function runLayout(graph: GraphModel, shapes: TensorShapes): Promise<{ placed: PlacedGraph; inWorker: boolean; ms: number }> {
   const here = () => { const t0 = performance.now(); const placed = placeGraph(graph, shapes); return { placed, inWorker: false, ms: performance.now() - t0 }; };
   const w = layoutWorker();
   if (!w) return Promise.resolve(here());
   const id = nextRequest++;
+  const input = layoutInput(graph, shapes);
   return new Promise((resolve, reject) => {
     waiting.set(id, (reply) => {
       if ('error' in reply) {
@@ -66,8 +70,8 @@ function runLayout(graph: GraphModel, shapes: TensorShapes): Promise<{ placed: P
         try { resolve(here()); } catch (err) { reject(err instanceof Error ? err : new Error(String(err))); }
       } else resolve({ placed: reply.placed, inWorker: true, ms: reply.ms });
     });
-    const req: LayoutRequest = { id, graph, shapes };
-    w.postMessage(req);
+    const req: LayoutRequest = { id, input };
+    w.postMessage(req, inputBuffers(input));
   });
 }
 
@@ -77,10 +81,19 @@ function runLayout(graph: GraphModel, shapes: TensorShapes): Promise<{ placed: P
  */
 const prepared = new WeakMap<GraphModel, Promise<{ placed: PlacedGraph; inWorker: boolean; ms: number }>>();
 
+type LaidOutSubgraph = { graph: GraphModel; tensors: readonly { shape: number[] }[] };
+
+/** The layout of a subgraph's expanded graph: the one already started, or a new one (laid out once per graph model). */
+function expandedLayout(sg: LaidOutSubgraph): Promise<{ placed: PlacedGraph; inWorker: boolean; ms: number }> {
+  let p = prepared.get(sg.graph);
+  if (!p) prepared.set(sg.graph, (p = runLayout(sg.graph, sg.tensors)));
+  return p;
+}
+
 /** Starts laying out a subgraph's graph in the worker, in the background; the Graph view takes the result. */
-export function prepareGraphLayout(sg: { graph: GraphModel; tensors: readonly { shape: number[] }[] }): void {
+export function prepareGraphLayout(sg: LaidOutSubgraph): void {
   if (prepared.has(sg.graph) || !layoutWorker()) return;
-  prepared.set(sg.graph, runLayout(sg.graph, sg.tensors.map((t) => ({ shape: t.shape }))));
+  void expandedLayout(sg);
 }
 
 interface Theme {
@@ -126,7 +139,7 @@ export class GraphView implements PageView {
   private valueRange: [number, number] = [0, 1];
   private depth = 0;
   /** Name scope per operator index. */
-  private readonly scopes: string[];
+  private scopesOf?: string[];
   private expanded = new Set<string>();
   private scale = FIRST_SCALE;
   private tx = 0;
@@ -147,7 +160,6 @@ export class GraphView implements PageView {
   private readonly phases = { construct: 0, post: 0, worker: 0, draw: 0 };
   /** performance.now() at each step of the first layout (test reports line them up with the long tasks). */
   private readonly marks: Record<string, number> = {};
-  private shapes?: TensorShapes;
   private readonly busy: HTMLElement;
   private minimapTimer?: ReturnType<typeof setTimeout>;
 
@@ -158,13 +170,11 @@ export class GraphView implements PageView {
     this.overlaySelect = el('select', { class: 'graph-select', 'aria-label': 'Colour nodes by' }) as HTMLSelectElement;
     this.depthSelect = el('select', { class: 'graph-select', 'aria-label': 'Collapse name scopes' }) as HTMLSelectElement;
     this.fillOverlaySelect();
-    this.scopes = operatorScopes(ctx.subgraph.operators, ctx.subgraph.tensors);
-    const maxDepth = maxScopeDepth(this.scopes);
+    // The scope depths are filled in after the first draw (fillDepthSelect): reading every tensor name's scope
+    // takes ~25 ms at 5,000 operators, which the first paint does not need.
     this.depthSelect.append(el('option', { value: '0' }, 'Scopes: expanded'));
-    for (let d = 1; d <= Math.min(maxDepth, 6); d++) this.depthSelect.append(el('option', { value: String(d) }, `Scopes: collapse at depth ${d}`));
-    this.depthSelect.disabled = maxDepth === 0;
-    if (maxDepth === 0) this.depthSelect.title = 'No tensor name of this subgraph has a name scope (a/b/c)';
     this.overlaySelect.addEventListener('change', () => this.setOverlay(this.overlaySelect.value));
+    this.depthSelect.addEventListener('focus', () => this.fillDepthSelect());
     this.depthSelect.addEventListener('change', () => { this.depth = Number(this.depthSelect.value); this.expanded.clear(); void this.relayout(false); });
     this.searchField.addEventListener('input', () => this.search(String(this.searchField.value ?? '')));
     this.searchField.addEventListener('keydown', (e: KeyboardEvent) => {
@@ -196,6 +206,22 @@ export class GraphView implements PageView {
     new ResizeObserver(() => this.resize()).observe(this.canvasBox);
     this.phases.construct = performance.now() - t0;
     this.marks['constructed'] = performance.now();
+  }
+
+  /** Name scope per operator index, read on first use (search, collapse, details). */
+  private get scopes(): string[] {
+    return (this.scopesOf ??= operatorScopes(this.ctx.subgraph.operators, this.ctx.subgraph.tensors));
+  }
+
+  private depthFilled = false;
+
+  private fillDepthSelect(): void {
+    if (this.depthFilled) return;
+    this.depthFilled = true;
+    const maxDepth = maxScopeDepth(this.scopes);
+    for (let d = 1; d <= Math.min(maxDepth, 6); d++) this.depthSelect.append(el('option', { value: String(d) }, `Scopes: collapse at depth ${d}`));
+    this.depthSelect.disabled = maxDepth === 0;
+    this.depthSelect.title = maxDepth === 0 ? 'No tensor name of this subgraph has a name scope (a/b/c)' : '';
   }
 
   shown(): void {
@@ -270,8 +296,8 @@ export class GraphView implements PageView {
     if (!laid) {
       const graph = this.graphFor();
       const t0 = performance.now();
-      this.shapes ??= this.ctx.subgraph.tensors.map((t) => ({ shape: t.shape }));
-      const pending = (graph === this.ctx.subgraph.graph ? prepared.get(graph) : undefined) ?? runLayout(graph, this.shapes);
+      // The expanded graph shares the background layout (prepareGraphLayout) whichever of the two starts first.
+      const pending = graph === this.ctx.subgraph.graph ? expandedLayout(this.ctx.subgraph) : runLayout(graph, this.ctx.subgraph.tensors);
       this.phases.post = performance.now() - t0;
       this.marks['posted'] ??= performance.now();
       const { placed, inWorker, ms } = await pending;
@@ -300,6 +326,7 @@ export class GraphView implements PageView {
     this.drawNow();
     this.marks['drawn'] ??= performance.now();
     this.ctx.drawn('view');
+    if (!this.depthFilled) setTimeout(() => this.fillDepthSelect(), 0);
   }
 
   private nodeOfOp(op: number): number | undefined {
