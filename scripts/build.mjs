@@ -24,9 +24,10 @@ const builds = [
     ...common, entryPoints: [path.join(root, 'src/extension/quantize/quantize-worker.ts')], outfile: path.join(root, 'dist/quantize-worker.js'),
     platform: 'node', format: 'cjs', target: 'node20',
   }),
-  // Compare Models reads both models and runs them for the per-layer SQNR in a worker thread (src/extension/compare/).
+  // The inspector's arena estimate and TFLM check, and Compare Models (both models read, matched and run for the
+  // per-layer SQNR), in a worker thread (src/extension/inspector/inspector-worker.ts).
   build({
-    ...common, entryPoints: [path.join(root, 'src/extension/compare/compare-worker.ts')], outfile: path.join(root, 'dist/compare-worker.js'),
+    ...common, entryPoints: [path.join(root, 'src/extension/inspector/inspector-worker.ts')], outfile: path.join(root, 'dist/inspector-worker.js'),
     platform: 'node', format: 'cjs', target: 'node20',
   }),
   build({

@@ -89,7 +89,7 @@ async function inspectorFirstPaint(api: TinymlApi): Promise<void> {
   const t = api.inspectorHostTimings(uri);
   if (t) {
     figure('inspector: longest extension-host step', t.maxBlockMs, BUDGET.hostStepMs,
-      `steps: load ${t.loadModelMs.toFixed(1)}, view ${t.buildViewMs.toFixed(1)}, arena ${t.arenaMs?.toFixed(1)}, TFLM check ${t.tflmMs?.toFixed(1)} ms`);
+      `steps: load ${t.loadModelMs.toFixed(1)}, view ${t.buildViewMs.toFixed(1)}, arena ${t.arenaMs?.toFixed(1)}, TFLM check ${t.tflmMs?.toFixed(1)} ms${t.detailsInWorker ? ' (these two in the inspector worker)' : ''}`);
   }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }

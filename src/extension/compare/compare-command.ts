@@ -1,7 +1,7 @@
 /**
  * TinyML: Compare Models… — two models side by side in one webview panel (webview/compare.ts): both graphs,
  * the matched layers (core/inspector/compare.ts) with their output shapes, MACs, weight sizes and the per-layer SQNR
- * of the quantized model against the float one (both run in the compare worker, compare-job.ts, with progress on the
+ * of the quantized model against the float one (both run in the inspector worker, compare-job.ts, with progress on the
  * page and Cancel), and the size difference; selecting a layer on one side selects its match on the other. Called from the palette (asks for both models),
  * from the inspector ("Compare with…", the inspected model is A), or by tests with { a, b } paths.
  */
@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { CompareMessage, ComparePageMessage, CompareSqnrResult } from '../../protocol/compare';
-import { runWorkerJob, type WorkerSpec } from '../common/worker-rpc';
+import { runWorkerJob } from '../common/worker-rpc';
+import { INSPECTOR_WORKER } from '../inspector/inspector-worker-spec';
 import { WorkerCancelled } from '../common/worker-errors';
 import type { CompareSqnrJob, CompareViewsJob, CompareViewsResult } from './compare-job';
 import { pickModel } from '../common/pick-model';
@@ -32,9 +33,6 @@ export interface CompareCommandResult {
   page?: Extract<ComparePageMessage, { type: 'shown' }>;
 }
 
-/** The compare worker sits next to the bundled extension (dist/), the transpiled one next to this file (out/). */
-export const COMPARE_WORKER: WorkerSpec = { file: path.join(__dirname, 'compare-worker.js'), name: 'compare', cancelGraceMs: 2000 };
-
 export async function compareModels(context: vscode.ExtensionContext, arg?: unknown): Promise<CompareCommandResult> {
   const given = commandArgument(context, arg);
   let a: vscode.Uri | undefined;
@@ -53,7 +51,7 @@ export async function compareModels(context: vscode.ExtensionContext, arg?: unkn
   let msg: Extract<CompareMessage, { type: 'compare' }>;
   try {
     // Reading, analysing and matching both models happens in the worker: the host only passes the result on.
-    const views = await runWorkerJob<CompareViewsJob, CompareViewsResult>(COMPARE_WORKER, { kind: 'views', a: a.fsPath, b: b.fsPath });
+    const views = await runWorkerJob<CompareViewsJob, CompareViewsResult>(INSPECTOR_WORKER, { kind: 'views', a: a.fsPath, b: b.fsPath });
     msg = { type: 'compare', ...views };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -76,7 +74,7 @@ export async function compareModels(context: vscode.ExtensionContext, arg?: unkn
     const job: CompareSqnrJob = { kind: 'sqnr', a: a.fsPath, b: b.fsPath, matches: msg.comparison.matches.map((m) => ({ a: m.a, b: m.b })),
       roots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath) };
     try {
-      const result = await runWorkerJob<CompareSqnrJob, CompareSqnrResult>(COMPARE_WORKER, job, {
+      const result = await runWorkerJob<CompareSqnrJob, CompareSqnrResult>(INSPECTOR_WORKER, job, {
         signal: abort.signal,
         onProgress: (done, total, stage) => {
           post({ type: 'sqnrProgress', done, total, stage });

@@ -1,5 +1,5 @@
 /**
- * The heavy half of TinyML: Compare Models…, run in a worker thread (compare-worker.ts) so that the extension host
+ * The heavy half of TinyML: Compare Models…, run in the inspector worker thread (../inspector/inspector-worker.ts) so that the extension host
  * never reads, analyses or runs the two models itself:
  *
  * - `views`: both files read, their inspector view models built and their layers matched (core/inspector/compare.ts);

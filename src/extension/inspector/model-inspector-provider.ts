@@ -15,6 +15,7 @@ import type { Model } from '../../core/tflite';
 import type { InspectorAction, InspectorMessage, SavedQuantizationReport, WebviewMessage } from '../../protocol/inspector';
 import type { FitService } from '../fit/fit-service';
 import { CHOOSE_BOARD_COMMAND } from '../fit/register';
+import type { DetailsJob, DetailsJobResult } from './details-job';
 import type { InspectorRenderReports } from './render-reports';
 import { failure, inspectorView, loadModelFile, modelActions, preloadAnalysis, readSavedReport } from './read-summary';
 import { inspectorHtml } from './webview-html';
@@ -32,6 +33,8 @@ export interface InspectorHostTimings {
   /** The arena estimate and the TFLite Micro check, each its own step after the first paint. */
   arenaMs?: number;
   tflmMs?: number;
+  /** True when those two ran in the inspector worker (their time did not block the host). */
+  detailsInWorker?: boolean;
   /** The fit on the board (RAM, flash, latency, suggestions), a step after the details. */
   fitMs?: number;
   /** The longest single synchronous step. */
@@ -122,9 +125,25 @@ class ModelDocument implements vscode.CustomDocument {
     return { ok: true, model: loaded.model, view, actions: modelActions(loaded.model), ...(report ? { report } : {}) };
   }
 
-  /** The arena estimate and compatibility check, once per version, after the view model went out. */
+  /**
+   * The arena estimate and compatibility check, once per version, after the view model went out: in the inspector
+   * worker for a local file (the arena estimate of a 5,000-operator model takes over a second), else on the host in
+   * three short steps.
+   */
   computeDetails(state: LoadedState & { ok: true }): Promise<void> {
     this.details ??= (async () => {
+      if (this.uri.scheme === 'file') {
+        try {
+          const { runWorkerJob } = require('../common/worker-rpc') as typeof import('../common/worker-rpc');
+          const { INSPECTOR_WORKER } = require('./inspector-worker-spec') as typeof import('./inspector-worker-spec');
+          const r = await runWorkerJob<DetailsJob, DetailsJobResult>(INSPECTOR_WORKER, { kind: 'details', file: this.uri.fsPath });
+          state.details = r.details;
+          if (this.timings) { this.timings.arenaMs = r.arenaMs; this.timings.tflmMs = r.tflmMs; this.timings.detailsInWorker = true; }
+          return;
+        } catch {
+          // The worker could not start or read the file: the same steps here.
+        }
+      }
       // Three short steps instead of one long one: loading the modules, the arena estimate, the TFLM check.
       await yieldToHost();
       const step = <T>(fn: () => T): { value: T; ms: number } => {
