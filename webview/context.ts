@@ -13,6 +13,10 @@ export interface PageContext {
   requestWeights(tensor: number): void;
   /** Asks for the full per-channel quantization of a tensor; `done` runs when it arrives. */
   requestChannels(tensor: number, done: (quant: ChannelQuant) => void): void;
+  /** True while the details' arena plan (buffers, timeline) was deferred and has not arrived (see requestArenaPlan). */
+  readonly arenaPlanPending?: boolean;
+  /** Asks for the deferred arena plan; the Memory view's detailsArrived runs again when it arrives. */
+  requestArenaPlan?(): void;
   /** Asks the extension to let the user choose the fit's board (its QuickPick). */
   chooseBoard(): void;
   /** Tells the page that a view finished drawing something asynchronously (graph layout, weights). */

@@ -55,6 +55,8 @@ interface Loaded {
   actions?: InspectorAction[];
   /** The saved quantization report beside the model: the Quantization tab exists only with one. */
   report?: SavedQuantizationReport;
+  /** The details came without the arena plan (`planDeferred`): 'deferred' until asked, 'asked' until it arrives. */
+  plan?: 'deferred' | 'asked';
 }
 
 /** The tabs this model has: the Quantization tab only when a report was found. */
@@ -94,6 +96,12 @@ function context(l: Loaded): PageContext {
     view: l.view,
     get details() { return loaded?.details; },
     get fit() { return loaded?.fit; },
+    get arenaPlanPending() { return loaded?.plan !== undefined; },
+    requestArenaPlan: () => {
+      if (loaded?.plan !== 'deferred') return;
+      loaded.plan = 'asked';
+      vscode.postMessage({ type: 'arenaPlan' });
+    },
     chooseBoard: () => vscode.postMessage({ type: 'chooseBoard' }),
     subgraph: l.view.subgraphs[subgraph] ?? l.view.subgraphs[0]!,
     reveal: (target) => reveal(target),
@@ -267,9 +275,20 @@ window.addEventListener('message', (event: MessageEvent<InspectorMessage>) => {
     case 'details':
       if (!loaded || msg.version !== loaded.version) return;
       loaded.details = msg.details;
+      if (msg.planDeferred) loaded.plan = 'deferred';
+      else delete loaded.plan;
       for (const v of views.values()) v.detailsArrived?.();
       reportAfterPaint('details', started);
       break;
+    case 'arenaPlan': {
+      const est = loaded?.details?.arena.ok ? loaded.details.arena.estimate : undefined;
+      if (!loaded || msg.version !== loaded.version || !est) return;
+      est.buffers = msg.buffers;
+      est.timeline = msg.timeline;
+      delete loaded.plan;
+      views.get('memory')?.detailsArrived?.();
+      break;
+    }
     case 'fit':
       if (!loaded || msg.version !== loaded.version) return;
       loaded.fit = msg.fit ?? msg.unavailable;

@@ -11,6 +11,10 @@ import type { ChannelQuant } from '../core/inspector/tables';
 import type { GraphOverlay } from '../core/inspector/graph-overlays';
 import type { FitUnavailable, FitView } from '../core/fit/fit-view';
 import type { SavedQuantizationReport } from '../core/quantize/saved-report';
+import type { ArenaEstimate } from '../core/arena/types';
+
+/** The Memory tab's arena plan: the parts of an arena estimate a deferred `details` message leaves out. */
+export type ArenaPlanParts = Pick<ArenaEstimate, 'buffers' | 'timeline'>;
 
 export type { ModelSummary, InspectorDetails, InspectorView, SubgraphView, WeightStats, ChannelQuant, GraphOverlay, FitView, FitUnavailable, SavedQuantizationReport };
 
@@ -48,7 +52,13 @@ export type InspectorMessage =
     /** The quantization report saved beside the model (`<name>.report.json`): the Quantization tab shows it. */
     report?: SavedQuantizationReport;
   }
-  | { type: 'details'; version: number; details: InspectorDetails }
+  /**
+   * The arena estimate and TFLM check. `planDeferred`: the estimate's `buffers` and `timeline` (the Memory tab's plan,
+   * over a megabyte at 5,000 operators, which the page took hundreds of ms to receive) are left empty here and sent
+   * as `arenaPlan` when the page asks for them.
+   */
+  | { type: 'details'; version: number; details: InspectorDetails; planDeferred?: boolean }
+  | { type: 'arenaPlan'; version: number; buffers: ArenaPlanParts['buffers']; timeline: ArenaPlanParts['timeline'] }
   /** The fit on the editor's board (after the details, and again when the board or a fit setting changes). */
   | { type: 'fit'; version: number; fit: FitView; unavailable?: undefined }
   | { type: 'fit'; version: number; fit?: undefined; unavailable: FitUnavailable }
@@ -118,6 +128,8 @@ export interface RenderReport {
   arenaText: string;
   /** Text of the overview's Fit section, empty until the fit arrives. */
   fitText: string;
+  /** The Memory tab's arena plan section (empty until the tab is built): its text and the buffer rectangles drawn. */
+  memoryPlan: { text: string; buffers: number };
   /** Rows of the operators table on the shown page: estimated latency column text. */
   operatorLatencies: string[];
   /** Labels of the action bar's buttons. */
@@ -146,6 +158,8 @@ export type WebviewMessage =
   | { type: 'rendered'; report: RenderReport }
   | { type: 'weights'; subgraph: number; tensor: number }
   | { type: 'channels'; subgraph: number; tensor: number }
+  /** The Memory tab needs the arena plan that a `details` message with `planDeferred` left out. */
+  | { type: 'arenaPlan' }
   | { type: 'copy'; format: 'markdown' | 'csv'; text: string; rows: number }
   /** "Compare with…": open TinyML: Compare Models… with this model as A. */
   | { type: 'compare' }

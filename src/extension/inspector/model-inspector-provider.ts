@@ -45,6 +45,12 @@ type LoadedState =
   | { ok: true; model: Model; view: InspectorView; details?: InspectorDetails; actions: InspectorAction[]; report?: SavedQuantizationReport }
   | { ok: false; title: string; message: string };
 
+/**
+ * Above this many plan entries (buffers + timeline) the arena plan is sent only when the Memory tab asks for it: at
+ * 5,000 operators it is 1.2 MB, and receiving it held the page for up to ~450 ms on a loaded machine.
+ */
+const DEFER_PLAN_ENTRIES = 2000;
+
 /** Lets pending messages and input run between the synchronous steps of a load. */
 const yieldToHost = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -201,7 +207,14 @@ async function sendState(doc: ModelDocument, webview: vscode.Webview, fit?: () =
   }
   await doc.computeDetails(state);
   if (version !== doc.version || !state.details) return;
-  await post(webview, { type: 'details', version, details: state.details });
+  const plan = state.details.arena.ok ? state.details.arena.estimate : undefined;
+  if (plan && plan.buffers.length + plan.timeline.length > DEFER_PLAN_ENTRIES) {
+    // The page takes the figures now and the Memory tab's plan only when that tab asks (an `arenaPlan` request).
+    const figures = { ...state.details, arena: { ok: true as const, estimate: { ...plan, buffers: [], timeline: [] } } };
+    await post(webview, { type: 'details', version, details: figures, planDeferred: true });
+  } else {
+    await post(webview, { type: 'details', version, details: state.details });
+  }
   if (fit) await sendFit(doc, webview, fit());
 }
 
@@ -337,6 +350,13 @@ export class ModelInspectorProvider implements vscode.CustomReadonlyEditorProvid
         } catch (err) {
           await post(webview, { type: 'weights', subgraph, tensor, error: err instanceof Error ? err.message : String(err) });
         }
+        break;
+      }
+      case 'arenaPlan': {
+        const state = await doc.state;
+        await doc.details;
+        const est = state.ok && state.details?.arena.ok ? state.details.arena.estimate : undefined;
+        if (est) await post(webview, { type: 'arenaPlan', version: doc.version, buffers: est.buffers, timeline: est.timeline });
         break;
       }
       case 'channels': {
