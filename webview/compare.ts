@@ -131,7 +131,7 @@ function render(msg: Shown): void {
       g.overlayArrived(sqnrOverlayOf(s.view.subgraphs[0]!.operators.length, values, source));
       g.setOverlay('sqnr');
     }
-    status.replaceChildren(el('span', { class: 'muted' }, `Per-layer SQNR of ${quantized}'s layer outputs against ${reference}'s, on ${r.inputs.description}.`));
+    status.replaceChildren(el('span', { class: 'muted' }, `Per-layer SQNR of ${quantized}'s layer outputs against ${reference}'s on ${r.inputs.description}.`));
     return byA.size;
   }
 

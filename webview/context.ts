@@ -25,8 +25,6 @@ export interface PageContext {
   overlays(): GraphOverlay[];
   /** The user selected an operator in the graph (the compare page selects its match on the other side). */
   selected?(op: number): void;
-  /** Opens the Compare view with this model as A (the inspector page; absent on the compare page). */
-  compareWith?(): void;
 }
 
 /** A view of the page: built once per file version and subgraph, kept while its tab is hidden. */

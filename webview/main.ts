@@ -112,7 +112,6 @@ function context(l: Loaded): PageContext {
       vscode.postMessage({ type: 'channels', subgraph, tensor });
     },
     overlays: () => loaded?.overlays?.get(subgraph) ?? [],
-    compareWith: () => vscode.postMessage({ type: 'compare' }),
     drawn: (reason) => {
       // A pending weights report waits for the weights; a pending paint or view report for whichever drawing ends.
       if (!awaiting || (awaiting.reason === 'weights' && reason !== 'weights')) return;

@@ -83,7 +83,7 @@ test('compare SQNR: held-out samples from the saved report give the report\'s ow
     fs.rmSync(ws.dataFile);
     const seeded = await compareSqnrJob({ kind: 'sqnr', a: ws.floatFile, b: ws.intFile, matches, roots: [ws.dir] });
     assert.equal(seeded.inputs.kind, 'seeded');
-    assert.match(seeded.inputs.description, /^net_int8\.report\.json names calib\.npy, which is no longer there, so \d+ seeded inputs \(seed 1\) across each input's range: "image" \[.*\] \(from its quantization\)$/);
+    assert.match(seeded.inputs.description, /^\d+ seeded inputs \(seed 1\) across each input's range: "image" \[.*\] \(from its quantization\) \(seeded: net_int8\.report\.json names calib\.npy, which is no longer there\)$/);
     assert.ok(seeded.sqnrDb.filter((v) => v !== null).length >= checked);
   } finally {
     fs.rmSync(ws.dir, { recursive: true, force: true });

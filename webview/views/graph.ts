@@ -193,7 +193,6 @@ export class GraphView implements PageView {
       vscButton('−', () => this.zoomBy(1 / 1.25), { secondary: true, title: 'Zoom out (-)' }),
       vscButton('+', () => this.zoomBy(1.25), { secondary: true, title: 'Zoom in (+)' }),
       vscButton('Fit', () => this.fit(), { secondary: true, title: 'Fit the whole graph (0)' }),
-      ctx.compareWith ? vscButton('Compare with…', () => ctx.compareWith?.(), { secondary: true, title: 'Open this model and another side by side (TinyML: Compare Models…)' }) : null,
     );
     this.status.textContent = `${g.nodes.length} nodes · ${g.edges.length} edges${g.foldedOps ? ` · ${g.foldedOps} weight DEQUANTIZEs folded` : ''}`;
     this.details.append(el('p', { class: 'muted' }, 'Select an operator to see its details.'));

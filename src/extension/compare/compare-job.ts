@@ -111,7 +111,7 @@ export async function compareSqnrJob(job: CompareSqnrJob, hooks: QuantizeHooks =
     inputs = { kind: 'held-out', description: held.description, samples: data.samples.length };
   } else {
     data = seededInputs(ref, other);
-    inputs = { kind: 'seeded', description: `${held.reason}, so ${data.source}`, samples: data.samples.length };
+    inputs = { kind: 'seeded', description: `${data.source} (seeded: ${held.reason})`, samples: data.samples.length };
   }
   const pairs = job.matches.map((m) => (reference === 'a' ? { ref: m.a, other: m.b } : { ref: m.b, other: m.a }));
   const result = await layerSqnr(ref, other, pairs, data, hooks);
