@@ -255,22 +255,41 @@ function reportAfterPaint(reason: RenderReport['reason'], started: number, reque
   }, 0));
 }
 
+/** A big model's view model arriving in parts (`modelShell`, then `modelPart`s): what has come so far. */
+let shell: { msg: Extract<InspectorMessage, { type: 'modelShell' }>; subgraphs: Record<string, unknown>[]; remaining: number; started: number } | undefined;
+
+function modelArrived(msg: Extract<InspectorMessage, { type: 'model' }>, started: number): void {
+  loaded = { fileName: msg.fileName, version: msg.version, view: msg.view, ...(msg.actions ? { actions: msg.actions } : {}), ...(msg.report ? { report: msg.report } : {}) };
+  if (!msg.view.subgraphs[subgraph]) subgraph = 0;
+  build(loaded, active);
+  app.removeAttribute('aria-busy');
+  // The graph is laid out in the worker meanwhile, so the Graph tab opens on a finished layout.
+  const shown = msg.view.subgraphs[subgraph];
+  if (shown) setTimeout(() => prepareGraphLayout(shown), 0);
+  if (needsAsyncDraw(active)) awaiting = { reason: 'paint', started };
+  else reportAfterPaint('paint', started);
+}
+
 window.addEventListener('message', (event: MessageEvent<InspectorMessage>) => {
   const msg = event.data;
   const started = performance.now();
   switch (msg.type) {
-    case 'model': {
-      loaded = { fileName: msg.fileName, version: msg.version, view: msg.view, ...(msg.actions ? { actions: msg.actions } : {}), ...(msg.report ? { report: msg.report } : {}) };
-      if (!msg.view.subgraphs[subgraph]) subgraph = 0;
-      build(loaded, active);
-      app.removeAttribute('aria-busy');
-      // The graph is laid out in the worker meanwhile, so the Graph tab opens on a finished layout.
-      const shown = msg.view.subgraphs[subgraph];
-      if (shown) setTimeout(() => prepareGraphLayout(shown), 0);
-      if (needsAsyncDraw(active)) awaiting = { reason: 'paint', started };
-      else reportAfterPaint('paint', started);
+    case 'modelShell':
+      shell = { msg, subgraphs: msg.subgraphs.map((sg) => ({ ...sg })), remaining: msg.parts, started };
+      break;
+    case 'modelPart': {
+      if (!shell || shell.msg.version !== msg.version) return;
+      const part = shell.subgraphs[msg.subgraph] as Record<string, unknown> | undefined;
+      if (part) part[msg.key] = msg.value;
+      if (--shell.remaining > 0) return;
+      const { msg: m, subgraphs, started: first } = shell;
+      shell = undefined;
+      modelArrived({ type: 'model', fileName: m.fileName, version: m.version, view: { summary: m.summary, subgraphs: subgraphs as unknown as InspectorView['subgraphs'] }, ...(m.actions ? { actions: m.actions } : {}), ...(m.report ? { report: m.report } : {}) }, first);
       break;
     }
+    case 'model':
+      modelArrived(msg, started);
+      break;
     case 'details':
       if (!loaded || msg.version !== loaded.version) return;
       loaded.details = msg.details;

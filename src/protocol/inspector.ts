@@ -13,6 +13,9 @@ import type { FitUnavailable, FitView } from '../core/fit/fit-view';
 import type { SavedQuantizationReport } from '../core/quantize/saved-report';
 import type { ArenaEstimate } from '../core/arena/types';
 
+/** The fields of a subgraph view that a `modelShell` leaves out and `modelPart` messages carry. */
+export type SubgraphPartKey = 'operators' | 'tensors' | 'graph' | 'activations';
+
 /** The Memory tab's arena plan: the parts of an arena estimate a deferred `details` message leaves out. */
 export type ArenaPlanParts = Pick<ArenaEstimate, 'buffers' | 'timeline'>;
 
@@ -57,6 +60,17 @@ export type InspectorMessage =
    * over a megabyte at 5,000 operators, which the page took hundreds of ms to receive) are left empty here and sent
    * as `arenaPlan` when the page asks for them.
    */
+  /**
+   * A big model's view model in parts: the shell (summary, each subgraph without its four big fields), then one
+   * `modelPart` per subgraph and field; the page treats the last part as the `model` message. One message of 3 MB
+   * (5,000 operators) held the page for its whole decode, over 100 ms on a loaded machine; the parts are decoded in
+   * tasks of their own.
+   */
+  | {
+    type: 'modelShell'; fileName: string; version: number; actions?: InspectorAction[]; report?: SavedQuantizationReport;
+    summary: InspectorView['summary']; subgraphs: Omit<SubgraphView, SubgraphPartKey>[]; parts: number;
+  }
+  | { type: 'modelPart'; version: number; subgraph: number; key: SubgraphPartKey; value: SubgraphView[SubgraphPartKey] }
   | { type: 'details'; version: number; details: InspectorDetails; planDeferred?: boolean }
   | { type: 'arenaPlan'; version: number; buffers: ArenaPlanParts['buffers']; timeline: ArenaPlanParts['timeline'] }
   /** The fit on the editor's board (after the details, and again when the board or a fit setting changes). */

@@ -12,7 +12,7 @@ import { MODEL_FILE_LIMIT, readFileBoundedAsync } from '../../core/io/bounded-re
 import * as vscode from 'vscode';
 import type { InspectorDetails, InspectorView } from '../../core/inspector/view';
 import type { Model } from '../../core/tflite';
-import type { InspectorAction, InspectorMessage, SavedQuantizationReport, WebviewMessage } from '../../protocol/inspector';
+import type { InspectorAction, InspectorMessage, SavedQuantizationReport, SubgraphPartKey, WebviewMessage } from '../../protocol/inspector';
 import type { FitService } from '../fit/fit-service';
 import { CHOOSE_BOARD_COMMAND } from '../fit/register';
 import type { DetailsJob, DetailsJobResult } from './details-job';
@@ -44,6 +44,9 @@ export interface InspectorHostTimings {
 type LoadedState =
   | { ok: true; model: Model; view: InspectorView; details?: InspectorDetails; actions: InspectorAction[]; report?: SavedQuantizationReport }
   | { ok: false; title: string; message: string };
+
+/** Above this many operators the view model goes to the page in parts (`modelShell`, `modelPart`). */
+const SPLIT_VIEW_OPERATORS = 2000;
 
 /**
  * Above this many plan entries (buffers + timeline) the arena plan is sent only when the Memory tab asks for it: at
@@ -196,7 +199,18 @@ async function sendState(doc: ModelDocument, webview: vscode.Webview, fit?: () =
     await post(webview, { type: 'error', fileName: doc.fileName, version, title: state.title, message: state.message, actions: ['reopenText'] });
     return;
   }
-  await post(webview, { type: 'model', fileName: doc.fileName, version, view: state.view, actions: state.actions, ...(state.report ? { report: state.report } : {}) });
+  const operators = state.view.subgraphs.reduce((n, sg) => n + sg.operators.length, 0);
+  if (operators <= SPLIT_VIEW_OPERATORS) {
+    await post(webview, { type: 'model', fileName: doc.fileName, version, view: state.view, actions: state.actions, ...(state.report ? { report: state.report } : {}) });
+  } else {
+    // In parts, the smallest last: the page decodes each in a task of its own and builds the view after the last.
+    const keys: SubgraphPartKey[] = ['graph', 'tensors', 'operators', 'activations'];
+    const subgraphs = state.view.subgraphs.map(({ operators: _o, tensors: _t, graph: _g, activations: _a, ...rest }) => rest);
+    await post(webview, { type: 'modelShell', fileName: doc.fileName, version, summary: state.view.summary, subgraphs, parts: keys.length * subgraphs.length, actions: state.actions, ...(state.report ? { report: state.report } : {}) });
+    for (const key of keys) {
+      for (const sg of state.view.subgraphs) await post(webview, { type: 'modelPart', version, subgraph: sg.index, key, value: sg[key] });
+    }
+  }
   // The last quantization's per-layer SQNR (the saved <name>.report.json beside the model) as a graph overlay.
   const layers = state.report?.report.accuracy?.layers;
   const main = state.view.subgraphs[0];
