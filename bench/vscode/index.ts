@@ -140,7 +140,7 @@ async function graphReturn(api: TinymlApi, file: string, label: string, budgetMs
   figure(`graph: ${label}, back to its Graph tab`, ms, budgetMs,
     `anchor: the page rebuilt on the ${report.view} tab, its own part ${report.renderMs.toFixed(0)} ms; ${g?.nodes ?? 0} nodes, ${g?.layoutMs.toFixed(0)} ms waiting for the worker's layout`);
   figure(`graph: ${label}, back: longest webview task`, report.longestTaskMs ?? 0, BUDGET.graphLongTaskMs,
-    `long tasks from the model message to the paint: ${(report.longTasks ?? []).map((t) => t.ms.toFixed(0)).join(', ') || 'none'}`);
+    `long tasks from the model message to the paint (ms, at ms from the graph view's construction): ${(report.longTasks ?? []).map((t) => `${t.ms.toFixed(0)} at ${(t.start - (g?.marks['constructed'] ?? 0)).toFixed(0)}`).join(', ') || 'none'}`);
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
