@@ -642,10 +642,20 @@ export class GraphView implements PageView {
       const ic = img.getContext('2d')!;
       ic.fillStyle = th.node;
       ic.fillRect(0, 0, MINIMAP_W, MINIMAP_H);
+      // One path per colour (a dozen at most) instead of a fill per node: 5,000 nodes in a few ms.
+      const byColour = new Map<string, number[]>();
       for (let i = 0; i < l.graph.nodes.length; i++) {
-        ic.fillStyle = this.colourOf(i) ?? th.cat[l.graph.nodes[i]!.category] ?? th.muted;
-        const b = l.boxes;
-        ic.fillRect(b[4 * i]! * k, b[4 * i + 1]! * k, Math.max(1, (b[4 * i + 2]! - b[4 * i]!) * k), Math.max(1, (b[4 * i + 3]! - b[4 * i + 1]!) * k));
+        const colour = this.colourOf(i) ?? th.cat[l.graph.nodes[i]!.category] ?? th.muted;
+        let list = byColour.get(colour);
+        if (!list) byColour.set(colour, (list = []));
+        list.push(i);
+      }
+      const b = l.boxes;
+      for (const [colour, nodes] of byColour) {
+        ic.fillStyle = colour;
+        ic.beginPath();
+        for (const i of nodes) ic.rect(b[4 * i]! * k, b[4 * i + 1]! * k, Math.max(1, (b[4 * i + 2]! - b[4 * i]!) * k), Math.max(1, (b[4 * i + 3]! - b[4 * i + 1]!) * k));
+        ic.fill();
       }
       this.minimapImage = img;
     }
