@@ -24,6 +24,12 @@ const builds = [
     ...common, entryPoints: [path.join(root, 'src/extension/quantize/quantize-worker.ts')], outfile: path.join(root, 'dist/quantize-worker.js'),
     platform: 'node', format: 'cjs', target: 'node20',
   }),
+  // The inspector's arena estimate and TFLM check, and Compare Models (both models read, matched and run for the
+  // per-layer SQNR), in a worker thread (src/extension/inspector/inspector-worker.ts).
+  build({
+    ...common, entryPoints: [path.join(root, 'src/extension/inspector/inspector-worker.ts')], outfile: path.join(root, 'dist/inspector-worker.js'),
+    platform: 'node', format: 'cjs', target: 'node20',
+  }),
   build({
     ...common, entryPoints: [path.join(root, 'src/cli/main.ts')], outfile: path.join(root, 'dist/cli.js'),
     platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' },

@@ -10,7 +10,7 @@
 // then shows the given tabs and saves one PNG per view and theme: inspector-<view>-<theme>.png. It also prints the time
 // from opening the file to the webview's first paint, and any Content Security Policy violation the page logged.
 // `--overlay` colours the graph by that overlay (live, output, macs); `--compare` also runs TinyML: Compare Models… on
-// the two files and saves compare-<theme>.png.
+// the two files, waits for its per-layer SQNR, and saves compare-<theme>.png.
 // Needs code-server from `bash scripts/setup-code-server.sh` (cached in $TINYML_CACHE, default ~/.cache/tinyml-toolkit).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -184,6 +184,12 @@ async function shoot(theme) {
         if (!cf) await sleep(50);
       }
       if (!cf) throw new Error('the compare view did not render');
+      // The per-layer SQNR runs both models in the worker: wait until its progress bar gives way to the result.
+      for (let i = 0; i < 1200; i++) {
+        if (await cf.evaluate(() => !document.querySelector('.sqnr-status progress')).catch(() => false)) break;
+        await sleep(100);
+      }
+      lap(`compare: ${await cf.evaluate(() => document.querySelector('.sqnr-status')?.textContent ?? '')}`);
       await sleep(800);
       // Select the first matched layer: both graphs and the table show it.
       await cf.click('[data-rows="matches"] tbody tr:nth-child(2)');

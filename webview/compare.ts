@@ -1,18 +1,22 @@
 /**
  * The Compare page (bundled to dist/compare.js): two models side by side, each in the inspector's Graph view, above
- * the table of matched layers (core/inspector/compare.ts) with output shapes and MACs of both, and the file and
- * weight size difference. Selecting a layer in either graph or in the table selects its match on the other side.
- * In test runs only it tells the extension what it drew.
+ * the table of matched layers (core/inspector/compare.ts) with output shapes, MACs and weight bytes of both, and the
+ * file and weight size difference. The per-layer SQNR arrives later from the compare worker (a progress bar with
+ * Cancel meanwhile): it fills the table's SQNR column and colours the matched layers of both graphs with the Graph
+ * tab's SQNR overlay (legend, value on hover). Selecting a layer in either graph or in the table selects its match on
+ * the other side. In test runs only it tells the extension what it drew.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { formatBytes, formatCount, formatShape } from '../src/core/common/format';
-import type { CompareMessage, ComparePageMessage, CompareSide, ModelComparison } from '../src/protocol/compare';
+import { layerWeightBytes } from '../src/core/inspector/compare';
+import { sqnrOverlayOf } from '../src/core/inspector/graph-overlays';
+import type { CompareMessage, ComparePageMessage, CompareSide, CompareSqnrResult, ModelComparison, SqnrState } from '../src/protocol/compare';
 import type { PageContext } from './context';
-import { el, linkButton } from './dom';
+import { el, linkButton, vscButton } from './dom';
 import './inspector.css';
-import { GraphView } from './views/graph';
+import { formatValue, GraphView } from './views/graph';
 
 interface VsCodeApi { postMessage(message: ComparePageMessage): void }
 declare function acquireVsCodeApi(): VsCodeApi;
@@ -26,7 +30,12 @@ function percent(a: number, b: number): string {
   return ` (${d >= 0 ? '+' : ''}${d.toFixed(1)} %)`;
 }
 
-function render(msg: CompareMessage): void {
+type Shown = Extract<CompareMessage, { type: 'compare' }>;
+
+/** What the page does with the SQNR run's messages (set by render). */
+let sqnrHandler: ((m: Exclude<CompareMessage, Shown>) => void) | undefined;
+
+function render(msg: Shown): void {
   const { a, b, comparison: c } = msg;
   const bToA = new Map(c.matches.map((m) => [m.b, m.a]));
   const aToB = new Map(c.matches.map((m) => [m.a, m.b]));
@@ -75,23 +84,76 @@ function render(msg: CompareMessage): void {
       `weights ${formatBytes(c.weightBytes[0])} → ${formatBytes(c.weightBytes[1])}${percent(c.weightBytes[0], c.weightBytes[1])} · ` +
       `${c.matches.length} layers matched, ${c.onlyA.length} only in A, ${c.onlyB.length} only in B`));
   const side = (s: CompareSide, g: GraphView, label: string) => el('div', { class: 'compare-side' }, el('h2', {}, `${label}: ${s.fileName}`), g.element);
-  const table = layerTable(msg, rowsByA, (opA, opB) => selectPair(opA, opB, 'table'));
+  const sqnrCells: HTMLElement[] = [];
+  const table = layerTable(msg, rowsByA, sqnrCells, (opA, opB) => selectPair(opA, opB, 'table'));
+  // The SQNR run: progress with Cancel while it runs, then where its inputs came from.
+  let sqnr: SqnrState = 'running';
+  let inputs = '';
+  let sqnrRows = 0;
+  const bar = el('progress', { max: '1', value: '0', 'aria-label': 'Running both models' }) as HTMLProgressElement;
+  const stage = el('span', { class: 'muted' }, 'Per-layer SQNR: starting both models…');
+  const cancel = vscButton('Cancel', () => { vscode.postMessage({ type: 'cancelSqnr' }); cancel.setAttribute('disabled', ''); }, { secondary: true, title: 'Stop running the models: no per-layer SQNR' });
+  const status = el('div', { class: 'sqnr-status', 'aria-live': 'polite' }, bar, stage, cancel);
+  sqnrHandler = (m) => {
+    if (m.type === 'sqnrProgress') {
+      bar.max = Math.max(1, m.total);
+      bar.value = m.done;
+      stage.textContent = `Per-layer SQNR: ${m.stage} ${m.done}/${m.total}…`;
+      return;
+    }
+    if (m.type === 'sqnrStopped') {
+      sqnr = m.state;
+      status.replaceChildren(el('span', { class: m.state === 'failed' ? 'error-message' : 'muted' }, m.message));
+    } else {
+      sqnr = 'done';
+      inputs = m.result.inputs.kind;
+      sqnrRows = showSqnr(m.result);
+    }
+    report();
+  };
+
+  function showSqnr(r: CompareSqnrResult): number {
+    const exact = new Set(r.exact);
+    const value = (k: number) => (exact.has(k) ? Infinity : r.sqnrDb[k] ?? null);
+    const byA = new Map<number, number>();
+    const byB = new Map<number, number>();
+    c.matches.forEach((m, k) => {
+      const v = value(k);
+      sqnrCells[k]!.textContent = v === null ? '—' : formatValue({ unit: 'dB' }, v);
+      if (v === null) return;
+      byA.set(m.a, v);
+      byB.set(m.b, v);
+    });
+    const quantized = r.reference === 'a' ? b.fileName : a.fileName;
+    const reference = r.reference === 'a' ? a.fileName : b.fileName;
+    const source = `${quantized} against ${reference} on ${r.inputs.kind === 'held-out' ? 'held-out samples' : 'seeded inputs'}`;
+    for (const [g, s, values] of [[ga, a, byA], [gb, b, byB]] as const) {
+      g.overlayArrived(sqnrOverlayOf(s.view.subgraphs[0]!.operators.length, values, source));
+      g.setOverlay('sqnr');
+    }
+    status.replaceChildren(el('span', { class: 'muted' }, `Per-layer SQNR of ${quantized}'s layer outputs against ${reference}'s on ${r.inputs.description}.`));
+    return byA.size;
+  }
+
   app.replaceChildren(header, el('div', { class: 'compare-graphs' }, side(a, ga, 'A'), side(b, gb, 'B')),
     el('h2', {}, 'Matched layers'), el('p', { class: 'muted' },
-      'Matched by output tensor name, then by the sequence of compute operators with equal output shapes. Per-layer SQNR is not computed here: ' +
-      'it needs both models run on the same inputs (Quantize Model reports it per layer).'), table);
+      'Matched by output tensor name, then by the sequence of compute operators with equal output shapes. SQNR: the quantized layer\'s output ' +
+      'against the float layer\'s, both models run on the same inputs; the graphs are coloured by it.'), status, table);
   app.removeAttribute('aria-busy');
   ga.shown();
   gb.shown();
 
   function report(): void {
     if (!reportRenders || laidOut.size < 2) return;
+    const ra = ga.testFigures();
+    const rb = gb.testFigures();
     vscode.postMessage({ type: 'shown', rows: rowsByA.size, graphs: laidOut.size,
-      ...(ga.selectedOp !== undefined ? { selectedA: ga.selectedOp } : {}), ...(gb.selectedOp !== undefined ? { selectedB: gb.selectedOp } : {}) });
+      ...(ga.selectedOp !== undefined ? { selectedA: ga.selectedOp } : {}), ...(gb.selectedOp !== undefined ? { selectedB: gb.selectedOp } : {}),
+      sqnr, sqnrRows, inputs, legendA: ra.legend, legendB: rb.legend, overlayA: ra.overlay, overlayB: rb.overlay });
   }
 }
 
-function layerTable(msg: CompareMessage, rowsByA: Map<number, HTMLElement>, pick: (a: number, b: number) => void): HTMLElement {
+function layerTable(msg: Shown, rowsByA: Map<number, HTMLElement>, sqnrCells: HTMLElement[], pick: (a: number, b: number) => void): HTMLElement {
   const { a, b, comparison: c } = msg;
   const sa = a.view.subgraphs[0]!;
   const sb = b.view.subgraphs[0]!;
@@ -100,21 +162,28 @@ function layerTable(msg: CompareMessage, rowsByA: Map<number, HTMLElement>, pick
   for (const m of c.matches as ModelComparison['matches']) {
     const oa = sa.operators[m.a]!;
     const ob = sb.operators[m.b]!;
+    const wa = layerWeightBytes(sa, m.a);
+    const wb = layerWeightBytes(sb, m.b);
+    const cell = el('td', { class: 'sqnr' }, '…');
+    sqnrCells.push(cell);
     const row = el('tr', { tabindex: '0' },
       el('td', {}, linkButton(`#${m.a}`, () => pick(m.a, m.b))), el('td', { class: 'mono' }, oa.opcode), el('td', {}, shape(sa, m.a)),
       el('td', {}, linkButton(`#${m.b}`, () => pick(m.a, m.b))), el('td', { class: 'mono' }, ob.opcode), el('td', {}, shape(sb, m.b)),
-      el('td', {}, formatCount(oa.macs)), el('td', {}, formatBytes(oa.outputBytes)), el('td', {}, formatBytes(ob.outputBytes)), el('td', { class: 'muted' }, m.by));
+      el('td', {}, formatCount(oa.macs)), el('td', {}, wa || wb ? `${formatBytes(wa)} → ${formatBytes(wb)}${percent(wa, wb)}` : '—'),
+      el('td', {}, formatBytes(oa.outputBytes)), el('td', {}, formatBytes(ob.outputBytes)), cell, el('td', { class: 'muted' }, m.by));
     row.addEventListener('click', () => pick(m.a, m.b));
     row.addEventListener('keydown', (e) => { if (e.key === 'Enter') pick(m.a, m.b); });
     rowsByA.set(m.a, row);
     tbody.append(row);
   }
   return el('div', { class: 'compare-table' }, el('table', { class: 'data', 'data-rows': 'matches' },
-    el('thead', {}, el('tr', {}, ...['A', 'opcode', 'output', 'B', 'opcode', 'output', 'MACs', 'A output', 'B output', 'matched by'].map((h) => el('th', {}, h)))),
+    el('thead', {}, el('tr', {}, ...['A', 'opcode', 'output', 'B', 'opcode', 'output', 'MACs', 'weights A → B', 'A output', 'B output', 'SQNR', 'matched by'].map((h) => el('th', {}, h)))),
     tbody));
 }
 
 window.addEventListener('message', (event: MessageEvent<CompareMessage>) => {
-  if (event.data.type === 'compare') render(event.data);
+  const m = event.data;
+  if (m.type === 'compare') render(m);
+  else sqnrHandler?.(m);
 });
 vscode.postMessage({ type: 'ready' });

@@ -13,6 +13,10 @@ export interface PageContext {
   requestWeights(tensor: number): void;
   /** Asks for the full per-channel quantization of a tensor; `done` runs when it arrives. */
   requestChannels(tensor: number, done: (quant: ChannelQuant) => void): void;
+  /** True while the details' arena plan (buffers, timeline) was deferred and has not arrived (see requestArenaPlan). */
+  readonly arenaPlanPending?: boolean;
+  /** Asks for the deferred arena plan; the Memory view's detailsArrived runs again when it arrives. */
+  requestArenaPlan?(): void;
   /** Asks the extension to let the user choose the fit's board (its QuickPick). */
   chooseBoard(): void;
   /** Tells the page that a view finished drawing something asynchronously (graph layout, weights). */
@@ -21,8 +25,6 @@ export interface PageContext {
   overlays(): GraphOverlay[];
   /** The user selected an operator in the graph (the compare page selects its match on the other side). */
   selected?(op: number): void;
-  /** Opens the Compare view with this model as A (the inspector page; absent on the compare page). */
-  compareWith?(): void;
 }
 
 /** A view of the page: built once per file version and subgraph, kept while its tab is hidden. */

@@ -55,6 +55,8 @@ interface Loaded {
   actions?: InspectorAction[];
   /** The saved quantization report beside the model: the Quantization tab exists only with one. */
   report?: SavedQuantizationReport;
+  /** The details came without the arena plan (`planDeferred`): 'deferred' until asked, 'asked' until it arrives. */
+  plan?: 'deferred' | 'asked';
 }
 
 /** The tabs this model has: the Quantization tab only when a report was found. */
@@ -94,6 +96,12 @@ function context(l: Loaded): PageContext {
     view: l.view,
     get details() { return loaded?.details; },
     get fit() { return loaded?.fit; },
+    get arenaPlanPending() { return loaded?.plan !== undefined; },
+    requestArenaPlan: () => {
+      if (loaded?.plan !== 'deferred') return;
+      loaded.plan = 'asked';
+      vscode.postMessage({ type: 'arenaPlan' });
+    },
     chooseBoard: () => vscode.postMessage({ type: 'chooseBoard' }),
     subgraph: l.view.subgraphs[subgraph] ?? l.view.subgraphs[0]!,
     reveal: (target) => reveal(target),
@@ -104,7 +112,6 @@ function context(l: Loaded): PageContext {
       vscode.postMessage({ type: 'channels', subgraph, tensor });
     },
     overlays: () => loaded?.overlays?.get(subgraph) ?? [],
-    compareWith: () => vscode.postMessage({ type: 'compare' }),
     drawn: (reason) => {
       // A pending weights report waits for the weights; a pending paint or view report for whichever drawing ends.
       if (!awaiting || (awaiting.reason === 'weights' && reason !== 'weights')) return;
@@ -248,28 +255,58 @@ function reportAfterPaint(reason: RenderReport['reason'], started: number, reque
   }, 0));
 }
 
+/** A big model's view model arriving in parts (`modelShell`, then `modelPart`s): what has come so far. */
+let shell: { msg: Extract<InspectorMessage, { type: 'modelShell' }>; subgraphs: Record<string, unknown>[]; remaining: number; started: number } | undefined;
+
+function modelArrived(msg: Extract<InspectorMessage, { type: 'model' }>, started: number): void {
+  loaded = { fileName: msg.fileName, version: msg.version, view: msg.view, ...(msg.actions ? { actions: msg.actions } : {}), ...(msg.report ? { report: msg.report } : {}) };
+  if (!msg.view.subgraphs[subgraph]) subgraph = 0;
+  build(loaded, active);
+  app.removeAttribute('aria-busy');
+  // The graph is laid out in the worker meanwhile, so the Graph tab opens on a finished layout.
+  const shown = msg.view.subgraphs[subgraph];
+  if (shown) setTimeout(() => prepareGraphLayout(shown), 0);
+  if (needsAsyncDraw(active)) awaiting = { reason: 'paint', started };
+  else reportAfterPaint('paint', started);
+}
+
 window.addEventListener('message', (event: MessageEvent<InspectorMessage>) => {
   const msg = event.data;
   const started = performance.now();
   switch (msg.type) {
-    case 'model': {
-      loaded = { fileName: msg.fileName, version: msg.version, view: msg.view, ...(msg.actions ? { actions: msg.actions } : {}), ...(msg.report ? { report: msg.report } : {}) };
-      if (!msg.view.subgraphs[subgraph]) subgraph = 0;
-      build(loaded, active);
-      app.removeAttribute('aria-busy');
-      // The graph is laid out in the worker meanwhile, so the Graph tab opens on a finished layout.
-      const shown = msg.view.subgraphs[subgraph];
-      if (shown) setTimeout(() => prepareGraphLayout(shown), 0);
-      if (needsAsyncDraw(active)) awaiting = { reason: 'paint', started };
-      else reportAfterPaint('paint', started);
+    case 'modelShell':
+      shell = { msg, subgraphs: msg.subgraphs.map((sg) => ({ ...sg })), remaining: msg.parts, started };
+      break;
+    case 'modelPart': {
+      if (!shell || shell.msg.version !== msg.version) return;
+      const part = shell.subgraphs[msg.subgraph] as Record<string, unknown> | undefined;
+      if (part) part[msg.key] = msg.value;
+      if (--shell.remaining > 0) return;
+      const { msg: m, subgraphs, started: first } = shell;
+      shell = undefined;
+      modelArrived({ type: 'model', fileName: m.fileName, version: m.version, view: { summary: m.summary, subgraphs: subgraphs as unknown as InspectorView['subgraphs'] }, ...(m.actions ? { actions: m.actions } : {}), ...(m.report ? { report: m.report } : {}) }, first);
       break;
     }
+    case 'model':
+      modelArrived(msg, started);
+      break;
     case 'details':
       if (!loaded || msg.version !== loaded.version) return;
       loaded.details = msg.details;
+      if (msg.planDeferred) loaded.plan = 'deferred';
+      else delete loaded.plan;
       for (const v of views.values()) v.detailsArrived?.();
       reportAfterPaint('details', started);
       break;
+    case 'arenaPlan': {
+      const est = loaded?.details?.arena.ok ? loaded.details.arena.estimate : undefined;
+      if (!loaded || msg.version !== loaded.version || !est) return;
+      est.buffers = msg.buffers;
+      est.timeline = msg.timeline;
+      delete loaded.plan;
+      views.get('memory')?.detailsArrived?.();
+      break;
+    }
     case 'fit':
       if (!loaded || msg.version !== loaded.version) return;
       loaded.fit = msg.fit ?? msg.unavailable;

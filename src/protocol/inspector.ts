@@ -11,6 +11,13 @@ import type { ChannelQuant } from '../core/inspector/tables';
 import type { GraphOverlay } from '../core/inspector/graph-overlays';
 import type { FitUnavailable, FitView } from '../core/fit/fit-view';
 import type { SavedQuantizationReport } from '../core/quantize/saved-report';
+import type { ArenaEstimate } from '../core/arena/types';
+
+/** The fields of a subgraph view that a `modelShell` leaves out and `modelPart` messages carry. */
+export type SubgraphPartKey = 'operators' | 'tensors' | 'graph' | 'activations';
+
+/** The Memory tab's arena plan: the parts of an arena estimate a deferred `details` message leaves out. */
+export type ArenaPlanParts = Pick<ArenaEstimate, 'buffers' | 'timeline'>;
 
 export type { ModelSummary, InspectorDetails, InspectorView, SubgraphView, WeightStats, ChannelQuant, GraphOverlay, FitView, FitUnavailable, SavedQuantizationReport };
 
@@ -48,7 +55,24 @@ export type InspectorMessage =
     /** The quantization report saved beside the model (`<name>.report.json`): the Quantization tab shows it. */
     report?: SavedQuantizationReport;
   }
-  | { type: 'details'; version: number; details: InspectorDetails }
+  /**
+   * The arena estimate and TFLM check. `planDeferred`: the estimate's `buffers` and `timeline` (the Memory tab's plan,
+   * over a megabyte at 5,000 operators, which the page took hundreds of ms to receive) are left empty here and sent
+   * as `arenaPlan` when the page asks for them.
+   */
+  /**
+   * A big model's view model in parts: the shell (summary, each subgraph without its four big fields), then one
+   * `modelPart` per subgraph and field; the page treats the last part as the `model` message. One message of 3 MB
+   * (5,000 operators) held the page for its whole decode, over 100 ms on a loaded machine; the parts are decoded in
+   * tasks of their own.
+   */
+  | {
+    type: 'modelShell'; fileName: string; version: number; actions?: InspectorAction[]; report?: SavedQuantizationReport;
+    summary: InspectorView['summary']; subgraphs: Omit<SubgraphView, SubgraphPartKey>[]; parts: number;
+  }
+  | { type: 'modelPart'; version: number; subgraph: number; key: SubgraphPartKey; value: SubgraphView[SubgraphPartKey] }
+  | { type: 'details'; version: number; details: InspectorDetails; planDeferred?: boolean }
+  | { type: 'arenaPlan'; version: number; buffers: ArenaPlanParts['buffers']; timeline: ArenaPlanParts['timeline'] }
   /** The fit on the editor's board (after the details, and again when the board or a fit setting changes). */
   | { type: 'fit'; version: number; fit: FitView; unavailable?: undefined }
   | { type: 'fit'; version: number; fit?: undefined; unavailable: FitUnavailable }
@@ -72,8 +96,11 @@ export interface GraphReport {
   /** Zoom: 1 draws the 12 px labels at 12 px. */
   scale: number;
   visibleNodes: number;
-  /** Width of the graph's canvas on screen, px. */
+  /** Width and height of the graph's canvas on screen, px. */
   canvasWidth: number;
+  canvasHeight: number;
+  /** Width of the page (the editor group's webview), px: what the canvas is measured against. */
+  pageWidth: number;
   overlay: string;
   /** Text of the overlay's legend (title, range). */
   legend: string;
@@ -115,6 +142,8 @@ export interface RenderReport {
   arenaText: string;
   /** Text of the overview's Fit section, empty until the fit arrives. */
   fitText: string;
+  /** The Memory tab's arena plan section (empty until the tab is built): its text and the buffer rectangles drawn. */
+  memoryPlan: { text: string; buffers: number };
   /** Rows of the operators table on the shown page: estimated latency column text. */
   operatorLatencies: string[];
   /** Labels of the action bar's buttons. */
@@ -143,6 +172,8 @@ export type WebviewMessage =
   | { type: 'rendered'; report: RenderReport }
   | { type: 'weights'; subgraph: number; tensor: number }
   | { type: 'channels'; subgraph: number; tensor: number }
+  /** The Memory tab needs the arena plan that a `details` message with `planDeferred` left out. */
+  | { type: 'arenaPlan' }
   | { type: 'copy'; format: 'markdown' | 'csv'; text: string; rows: number }
   /** "Compare with…": open TinyML: Compare Models… with this model as A. */
   | { type: 'compare' }

@@ -60,6 +60,7 @@ export function readRenderReport(app: HTMLElement, state: PageState): RenderRepo
     } } : {}),
     arenaText: app.querySelector('[data-arena]')?.textContent ?? '',
     fitText: app.querySelector('[data-fit]')?.textContent ?? '',
+    memoryPlan: { text: app.querySelector('.arena-plan')?.textContent ?? '', buffers: app.querySelectorAll('.arena-plan svg rect').length },
     operatorLatencies: [...app.querySelectorAll('[data-rows="operators"] tbody tr td.latency')].map((td) => td.textContent ?? ''),
     actions: [...app.querySelectorAll('[data-action]')].map((b) => b.textContent ?? ''),
     ...(quant ? { quantization: {

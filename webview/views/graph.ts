@@ -12,7 +12,7 @@ import { formatBytes, formatCount, formatShape } from '../../src/core/common/for
 import { opNodeId, type GraphModel, type GraphNode } from '../../src/core/inspector/graph';
 import { combinedValue, viewOverlays, type GraphOverlay } from '../../src/core/inspector/graph-overlays';
 import { collapseScopes, maxScopeDepth, operatorScopes } from '../../src/core/inspector/graph-scopes';
-import { nodeDetail, placeGraph, weightLine, type PlacedGraph, type TensorShapes } from '../lib/graph-layout';
+import { inputBuffers, layoutInput, nodeDetail, placeGraph, weightLine, type PlacedGraph, type TensorShapes } from '../lib/graph-layout';
 import type { GraphReport } from '../../src/protocol/inspector';
 import type { PageContext, PageView } from '../context';
 import { el, linkButton, vscButton } from '../dom';
@@ -53,12 +53,16 @@ function layoutWorker(): Worker | null {
   return worker;
 }
 
-/** Lays out in the worker (or, without one, here) and resolves with the result and the worker's milliseconds. */
+/**
+ * Lays out in the worker (or, without one, here) and resolves with the result and the worker's milliseconds. The
+ * nodes are sized here and only the flat arrays are moved to the worker (no structured clone of the graph).
+ */
 function runLayout(graph: GraphModel, shapes: TensorShapes): Promise<{ placed: PlacedGraph; inWorker: boolean; ms: number }> {
   const here = () => { const t0 = performance.now(); const placed = placeGraph(graph, shapes); return { placed, inWorker: false, ms: performance.now() - t0 }; };
   const w = layoutWorker();
   if (!w) return Promise.resolve(here());
   const id = nextRequest++;
+  const input = layoutInput(graph, shapes);
   return new Promise((resolve, reject) => {
     waiting.set(id, (reply) => {
       if ('error' in reply) {
@@ -66,8 +70,8 @@ function runLayout(graph: GraphModel, shapes: TensorShapes): Promise<{ placed: P
         try { resolve(here()); } catch (err) { reject(err instanceof Error ? err : new Error(String(err))); }
       } else resolve({ placed: reply.placed, inWorker: true, ms: reply.ms });
     });
-    const req: LayoutRequest = { id, graph, shapes };
-    w.postMessage(req);
+    const req: LayoutRequest = { id, input };
+    w.postMessage(req, inputBuffers(input));
   });
 }
 
@@ -77,10 +81,22 @@ function runLayout(graph: GraphModel, shapes: TensorShapes): Promise<{ placed: P
  */
 const prepared = new WeakMap<GraphModel, Promise<{ placed: PlacedGraph; inWorker: boolean; ms: number }>>();
 
+type LaidOutSubgraph = { graph: GraphModel; tensors: readonly { shape: number[] }[] };
+
+/** The layout of a subgraph's expanded graph: the one already started, or a new one (laid out once per graph model). */
+function expandedLayout(sg: LaidOutSubgraph): Promise<{ placed: PlacedGraph; inWorker: boolean; ms: number }> {
+  let p = prepared.get(sg.graph);
+  if (!p) prepared.set(sg.graph, (p = runLayout(sg.graph, sg.tensors)));
+  return p;
+}
+
 /** Starts laying out a subgraph's graph in the worker, in the background; the Graph view takes the result. */
-export function prepareGraphLayout(sg: { graph: GraphModel; tensors: readonly { shape: number[] }[] }): void {
+export function prepareGraphLayout(sg: LaidOutSubgraph): void {
   if (prepared.has(sg.graph) || !layoutWorker()) return;
-  prepared.set(sg.graph, runLayout(sg.graph, sg.tensors.map((t) => ({ shape: t.shape }))));
+  void expandedLayout(sg);
+  // The page's first 2D canvas context costs ~20 ms (the renderer's canvas set-up): paid here, while the worker lays
+  // out, not in the Graph tab's first paint.
+  document.createElement('canvas').getContext('2d');
 }
 
 interface Theme {
@@ -126,7 +142,7 @@ export class GraphView implements PageView {
   private valueRange: [number, number] = [0, 1];
   private depth = 0;
   /** Name scope per operator index. */
-  private readonly scopes: string[];
+  private scopesOf?: string[];
   private expanded = new Set<string>();
   private scale = FIRST_SCALE;
   private tx = 0;
@@ -147,7 +163,6 @@ export class GraphView implements PageView {
   private readonly phases = { construct: 0, post: 0, worker: 0, draw: 0 };
   /** performance.now() at each step of the first layout (test reports line them up with the long tasks). */
   private readonly marks: Record<string, number> = {};
-  private shapes?: TensorShapes;
   private readonly busy: HTMLElement;
   private minimapTimer?: ReturnType<typeof setTimeout>;
 
@@ -158,13 +173,11 @@ export class GraphView implements PageView {
     this.overlaySelect = el('select', { class: 'graph-select', 'aria-label': 'Colour nodes by' }) as HTMLSelectElement;
     this.depthSelect = el('select', { class: 'graph-select', 'aria-label': 'Collapse name scopes' }) as HTMLSelectElement;
     this.fillOverlaySelect();
-    this.scopes = operatorScopes(ctx.subgraph.operators, ctx.subgraph.tensors);
-    const maxDepth = maxScopeDepth(this.scopes);
+    // The scope depths are filled in after the first draw (fillDepthSelect): reading every tensor name's scope
+    // takes ~25 ms at 5,000 operators, which the first paint does not need.
     this.depthSelect.append(el('option', { value: '0' }, 'Scopes: expanded'));
-    for (let d = 1; d <= Math.min(maxDepth, 6); d++) this.depthSelect.append(el('option', { value: String(d) }, `Scopes: collapse at depth ${d}`));
-    this.depthSelect.disabled = maxDepth === 0;
-    if (maxDepth === 0) this.depthSelect.title = 'No tensor name of this subgraph has a name scope (a/b/c)';
     this.overlaySelect.addEventListener('change', () => this.setOverlay(this.overlaySelect.value));
+    this.depthSelect.addEventListener('focus', () => this.fillDepthSelect());
     this.depthSelect.addEventListener('change', () => { this.depth = Number(this.depthSelect.value); this.expanded.clear(); void this.relayout(false); });
     this.searchField.addEventListener('input', () => this.search(String(this.searchField.value ?? '')));
     this.searchField.addEventListener('keydown', (e: KeyboardEvent) => {
@@ -180,7 +193,6 @@ export class GraphView implements PageView {
       vscButton('−', () => this.zoomBy(1 / 1.25), { secondary: true, title: 'Zoom out (-)' }),
       vscButton('+', () => this.zoomBy(1.25), { secondary: true, title: 'Zoom in (+)' }),
       vscButton('Fit', () => this.fit(), { secondary: true, title: 'Fit the whole graph (0)' }),
-      ctx.compareWith ? vscButton('Compare with…', () => ctx.compareWith?.(), { secondary: true, title: 'Open this model and another side by side (TinyML: Compare Models…)' }) : null,
     );
     this.status.textContent = `${g.nodes.length} nodes · ${g.edges.length} edges${g.foldedOps ? ` · ${g.foldedOps} weight DEQUANTIZEs folded` : ''}`;
     this.details.append(el('p', { class: 'muted' }, 'Select an operator to see its details.'));
@@ -196,6 +208,22 @@ export class GraphView implements PageView {
     new ResizeObserver(() => this.resize()).observe(this.canvasBox);
     this.phases.construct = performance.now() - t0;
     this.marks['constructed'] = performance.now();
+  }
+
+  /** Name scope per operator index, read on first use (search, collapse, details). */
+  private get scopes(): string[] {
+    return (this.scopesOf ??= operatorScopes(this.ctx.subgraph.operators, this.ctx.subgraph.tensors));
+  }
+
+  private depthFilled = false;
+
+  private fillDepthSelect(): void {
+    if (this.depthFilled) return;
+    this.depthFilled = true;
+    const maxDepth = maxScopeDepth(this.scopes);
+    for (let d = 1; d <= Math.min(maxDepth, 6); d++) this.depthSelect.append(el('option', { value: String(d) }, `Scopes: collapse at depth ${d}`));
+    this.depthSelect.disabled = maxDepth === 0;
+    this.depthSelect.title = maxDepth === 0 ? 'No tensor name of this subgraph has a name scope (a/b/c)' : '';
   }
 
   shown(): void {
@@ -249,7 +277,7 @@ export class GraphView implements PageView {
   testFigures(): GraphReport {
     return {
       nodes: this.laid?.graph.nodes.length ?? 0, edges: this.laid?.graph.edges.length ?? 0, layoutMs: this.lastLayoutMs, inWorker: this.lastLayoutInWorker,
-      scale: this.scale, visibleNodes: this.visibleCount(), canvasWidth: this.canvasBox.clientWidth, overlay: this.overlay?.id ?? '',
+      scale: this.scale, visibleNodes: this.visibleCount(), canvasWidth: this.canvasBox.clientWidth, canvasHeight: this.canvasBox.clientHeight, pageWidth: document.documentElement.clientWidth, overlay: this.overlay?.id ?? '',
       legend: this.legend.hidden ? '' : this.legend.textContent ?? '', hits: this.hits.length, pageSteps: { ...this.phases }, marks: { ...this.marks },
     };
   }
@@ -265,13 +293,20 @@ export class GraphView implements PageView {
 
   private async relayout(first: boolean): Promise<void> {
     const run = ++this.layoutRuns;
+    if (first) {
+      // The canvas context in a task of its own, not in the one that draws (when the layout is ready, the rest of
+      // this method would otherwise run in this same task).
+      this.canvas.getContext('2d');
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (run !== this.layoutRuns) return;
+    }
     const key = `${this.depth}|${[...this.expanded].sort().join('|')}`;
     let laid = this.cache.get(key);
     if (!laid) {
       const graph = this.graphFor();
       const t0 = performance.now();
-      this.shapes ??= this.ctx.subgraph.tensors.map((t) => ({ shape: t.shape }));
-      const pending = (graph === this.ctx.subgraph.graph ? prepared.get(graph) : undefined) ?? runLayout(graph, this.shapes);
+      // The expanded graph shares the background layout (prepareGraphLayout) whichever of the two starts first.
+      const pending = graph === this.ctx.subgraph.graph ? expandedLayout(this.ctx.subgraph) : runLayout(graph, this.ctx.subgraph.tensors);
       this.phases.post = performance.now() - t0;
       this.marks['posted'] ??= performance.now();
       const { placed, inWorker, ms } = await pending;
@@ -289,17 +324,21 @@ export class GraphView implements PageView {
     this.hovered = undefined;
     this.minimapImage = undefined;
     this.computeValues();
+    this.marks['values'] ??= performance.now();
     this.busy.remove();
     this.canvasBox.setAttribute('data-graph-nodes', String(laid.graph.nodes.length));
     this.canvasBox.setAttribute('data-graph-edges', String(laid.graph.edges.length));
     this.resize(false);
+    this.marks['resized'] ??= performance.now();
     if (first) this.initialView();
     this.search(String(this.searchField.value ?? ''), false);
+    this.marks['searched'] ??= performance.now();
     if (this.pendingSelect !== undefined) this.select(this.pendingSelect);
     else if (keepOp !== undefined) { const i = this.nodeOfOp(keepOp); if (i !== undefined) this.selectNode(i, true); }
     this.drawNow();
     this.marks['drawn'] ??= performance.now();
     this.ctx.drawn('view');
+    if (!this.depthFilled) setTimeout(() => this.fillDepthSelect(), 0);
   }
 
   private nodeOfOp(op: number): number | undefined {
@@ -317,7 +356,8 @@ export class GraphView implements PageView {
     this.nodeValues = l.graph.nodes.map((n) => n.kind === 'op' ? o.values[n.ref] ?? null : n.kind === 'group' ? combinedValue(o, n.folded ?? []) : null);
     let lo = Infinity;
     let hi = -Infinity;
-    for (const v of this.nodeValues) if (v !== null) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    // Infinity (an exact layer's SQNR) is off the scale: coloured as the scale's best end, not stretching it.
+    for (const v of this.nodeValues) if (v !== null && Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
     if (lo > hi) { lo = 0; hi = 0; }
     this.valueRange = [lo, hi];
     const bar = el('div', { class: 'legend-bar' });
@@ -332,7 +372,7 @@ export class GraphView implements PageView {
     const v = this.nodeValues?.[i];
     if (v === null || v === undefined || !this.overlay) return undefined;
     const [lo, hi] = this.valueRange;
-    let t = hi > lo ? (v - lo) / (hi - lo) : 0.5;
+    let t = !Number.isFinite(v) ? (v > 0 ? 1 : 0) : hi > lo ? (v - lo) / (hi - lo) : 0.5;
     if (this.overlay.lowIsBad) t = 1 - t;
     return RAMP[Math.min(RAMP.length - 1, Math.max(0, Math.round(t * (RAMP.length - 1))))];
   }
@@ -602,10 +642,20 @@ export class GraphView implements PageView {
       const ic = img.getContext('2d')!;
       ic.fillStyle = th.node;
       ic.fillRect(0, 0, MINIMAP_W, MINIMAP_H);
+      // One path per colour (a dozen at most) instead of a fill per node: 5,000 nodes in a few ms.
+      const byColour = new Map<string, number[]>();
       for (let i = 0; i < l.graph.nodes.length; i++) {
-        ic.fillStyle = this.colourOf(i) ?? th.cat[l.graph.nodes[i]!.category] ?? th.muted;
-        const b = l.boxes;
-        ic.fillRect(b[4 * i]! * k, b[4 * i + 1]! * k, Math.max(1, (b[4 * i + 2]! - b[4 * i]!) * k), Math.max(1, (b[4 * i + 3]! - b[4 * i + 1]!) * k));
+        const colour = this.colourOf(i) ?? th.cat[l.graph.nodes[i]!.category] ?? th.muted;
+        let list = byColour.get(colour);
+        if (!list) byColour.set(colour, (list = []));
+        list.push(i);
+      }
+      const b = l.boxes;
+      for (const [colour, nodes] of byColour) {
+        ic.fillStyle = colour;
+        ic.beginPath();
+        for (const i of nodes) ic.rect(b[4 * i]! * k, b[4 * i + 1]! * k, Math.max(1, (b[4 * i + 2]! - b[4 * i]!) * k), Math.max(1, (b[4 * i + 3]! - b[4 * i + 1]!) * k));
+        ic.fill();
       }
       this.minimapImage = img;
     }
@@ -729,11 +779,11 @@ export class GraphView implements PageView {
   }
 }
 
-function formatValue(o: GraphOverlay, v: number): string {
+export function formatValue(o: Pick<GraphOverlay, 'unit'>, v: number): string {
   switch (o.unit) {
     case 'bytes': return formatBytes(v);
     case 'count': return formatCount(v);
     case 'ms': return `${v < 0.1 ? v.toFixed(3) : v.toFixed(2)} ms`;
-    case 'dB': return `${v.toFixed(1)} dB`;
+    case 'dB': return Number.isFinite(v) ? `${v.toFixed(1)} dB` : v > 0 ? 'exact' : '−∞ dB';
   }
 }

@@ -47,6 +47,11 @@ export class MemoryView implements PageView {
     const heading = el('h2', {}, 'TensorFlow Lite Micro arena plan');
     if (!d) { this.plan.replaceChildren(heading, el('p', { class: 'muted' }, el('vscode-progress-ring', { class: 'inline-ring' }), 'Estimating the arena…')); return; }
     if (!d.arena.ok) { this.plan.replaceChildren(heading, el('p', { class: 'error-text' }, d.arena.message)); return; }
+    if (this.ctx.arenaPlanPending) {
+      this.plan.replaceChildren(heading, el('p', { class: 'muted' }, el('vscode-progress-ring', { class: 'inline-ring' }), 'Reading the arena plan…'));
+      this.ctx.requestArenaPlan?.();
+      return;
+    }
     const est = d.arena.estimate;
     const sg = this.ctx.subgraph.index;
     const buffers = est.buffers.filter((b) => b.subgraph === sg);

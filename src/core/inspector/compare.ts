@@ -72,6 +72,24 @@ function lcs<T>(xs: readonly T[], ys: readonly T[], same: (x: T, y: T) => boolea
   return out;
 }
 
+/**
+ * Bytes of the weights a layer reads: its constant inputs, and the constants behind a DEQUANTIZE feeding it (float16
+ * or int8 weights stored compressed), so a float layer and its int8 match compare what each file stores for it.
+ */
+export function layerWeightBytes(side: Pick<LayerSide, 'operators' | 'tensors'>, op: number): number {
+  let sum = 0;
+  for (const t of side.operators[op]?.inputs ?? []) {
+    const row = t >= 0 ? side.tensors[t] : undefined;
+    if (!row) continue;
+    if (row.constant) { sum += row.bytes; continue; }
+    const producer = row.producer !== undefined ? side.operators[row.producer] : undefined;
+    if (producer?.opcode === 'DEQUANTIZE') {
+      for (const u of producer.inputs) { const w = u >= 0 ? side.tensors[u] : undefined; if (w?.constant) sum += w.bytes; }
+    }
+  }
+  return sum;
+}
+
 export function matchLayers(a: LayerSide, b: LayerSide): ModelComparison {
   const matches: LayerMatch[] = [];
   const usedA = new Set<number>();

@@ -36,11 +36,20 @@ export function viewOverlays(sg: SubgraphView): GraphOverlay[] {
  */
 export function sqnrOverlay(sg: SubgraphView, layers: readonly { tensor: string; sqnrDb: number }[], source?: string): GraphOverlay {
   const byName = new Map(layers.map((l) => [l.tensor, l.sqnrDb]));
-  const values: (number | null)[] = sg.operators.map(() => null);
+  const byOp = new Map<number, number>();
   for (const t of sg.tensors) {
     const v = byName.get(t.name);
-    if (v !== undefined && t.producer !== undefined) values[t.producer] = v;
+    if (v !== undefined && t.producer !== undefined) byOp.set(t.producer, v);
   }
+  return sqnrOverlayOf(sg.operators.length, byOp, source);
+}
+
+/**
+ * Per-layer SQNR by operator index (a report's layers, or the Compare view's run of both models). Infinity is an
+ * exact layer (no quantization noise): drawn as the best value, shown as "exact".
+ */
+export function sqnrOverlayOf(operators: number, byOp: ReadonlyMap<number, number>, source?: string): GraphOverlay {
+  const values: (number | null)[] = Array.from({ length: operators }, (_, op) => byOp.get(op) ?? null);
   return { id: 'sqnr', label: 'SQNR per layer', unit: 'dB', values, lowIsBad: true, ...(source ? { source } : {}) };
 }
 

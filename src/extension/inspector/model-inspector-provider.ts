@@ -12,9 +12,10 @@ import { MODEL_FILE_LIMIT, readFileBoundedAsync } from '../../core/io/bounded-re
 import * as vscode from 'vscode';
 import type { InspectorDetails, InspectorView } from '../../core/inspector/view';
 import type { Model } from '../../core/tflite';
-import type { InspectorAction, InspectorMessage, SavedQuantizationReport, WebviewMessage } from '../../protocol/inspector';
+import type { InspectorAction, InspectorMessage, SavedQuantizationReport, SubgraphPartKey, WebviewMessage } from '../../protocol/inspector';
 import type { FitService } from '../fit/fit-service';
 import { CHOOSE_BOARD_COMMAND } from '../fit/register';
+import type { DetailsJob, DetailsJobResult } from './details-job';
 import type { InspectorRenderReports } from './render-reports';
 import { failure, inspectorView, loadModelFile, modelActions, preloadAnalysis, readSavedReport } from './read-summary';
 import { inspectorHtml } from './webview-html';
@@ -32,6 +33,8 @@ export interface InspectorHostTimings {
   /** The arena estimate and the TFLite Micro check, each its own step after the first paint. */
   arenaMs?: number;
   tflmMs?: number;
+  /** True when those two ran in the inspector worker (their time did not block the host). */
+  detailsInWorker?: boolean;
   /** The fit on the board (RAM, flash, latency, suggestions), a step after the details. */
   fitMs?: number;
   /** The longest single synchronous step. */
@@ -41,6 +44,15 @@ export interface InspectorHostTimings {
 type LoadedState =
   | { ok: true; model: Model; view: InspectorView; details?: InspectorDetails; actions: InspectorAction[]; report?: SavedQuantizationReport }
   | { ok: false; title: string; message: string };
+
+/** Above this many operators the view model goes to the page in parts (`modelShell`, `modelPart`). */
+const SPLIT_VIEW_OPERATORS = 2000;
+
+/**
+ * Above this many plan entries (buffers + timeline) the arena plan is sent only when the Memory tab asks for it: at
+ * 5,000 operators it is 1.2 MB, and receiving it held the page for up to ~450 ms on a loaded machine.
+ */
+const DEFER_PLAN_ENTRIES = 2000;
 
 /** Lets pending messages and input run between the synchronous steps of a load. */
 const yieldToHost = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -122,9 +134,25 @@ class ModelDocument implements vscode.CustomDocument {
     return { ok: true, model: loaded.model, view, actions: modelActions(loaded.model), ...(report ? { report } : {}) };
   }
 
-  /** The arena estimate and compatibility check, once per version, after the view model went out. */
+  /**
+   * The arena estimate and compatibility check, once per version, after the view model went out: in the inspector
+   * worker for a local file (the arena estimate of a 5,000-operator model takes over a second), else on the host in
+   * three short steps.
+   */
   computeDetails(state: LoadedState & { ok: true }): Promise<void> {
     this.details ??= (async () => {
+      if (this.uri.scheme === 'file') {
+        try {
+          const { runWorkerJob } = require('../common/worker-rpc') as typeof import('../common/worker-rpc');
+          const { INSPECTOR_WORKER } = require('./inspector-worker-spec') as typeof import('./inspector-worker-spec');
+          const r = await runWorkerJob<DetailsJob, DetailsJobResult>(INSPECTOR_WORKER, { kind: 'details', file: this.uri.fsPath });
+          state.details = r.details;
+          if (this.timings) { this.timings.arenaMs = r.arenaMs; this.timings.tflmMs = r.tflmMs; this.timings.detailsInWorker = true; }
+          return;
+        } catch {
+          // The worker could not start or read the file: the same steps here.
+        }
+      }
       // Three short steps instead of one long one: loading the modules, the arena estimate, the TFLM check.
       await yieldToHost();
       const step = <T>(fn: () => T): { value: T; ms: number } => {
@@ -171,7 +199,18 @@ async function sendState(doc: ModelDocument, webview: vscode.Webview, fit?: () =
     await post(webview, { type: 'error', fileName: doc.fileName, version, title: state.title, message: state.message, actions: ['reopenText'] });
     return;
   }
-  await post(webview, { type: 'model', fileName: doc.fileName, version, view: state.view, actions: state.actions, ...(state.report ? { report: state.report } : {}) });
+  const operators = state.view.subgraphs.reduce((n, sg) => n + sg.operators.length, 0);
+  if (operators <= SPLIT_VIEW_OPERATORS) {
+    await post(webview, { type: 'model', fileName: doc.fileName, version, view: state.view, actions: state.actions, ...(state.report ? { report: state.report } : {}) });
+  } else {
+    // In parts, the smallest last: the page decodes each in a task of its own and builds the view after the last.
+    const keys: SubgraphPartKey[] = ['graph', 'tensors', 'operators', 'activations'];
+    const subgraphs = state.view.subgraphs.map(({ operators: _o, tensors: _t, graph: _g, activations: _a, ...rest }) => rest);
+    await post(webview, { type: 'modelShell', fileName: doc.fileName, version, summary: state.view.summary, subgraphs, parts: keys.length * subgraphs.length, actions: state.actions, ...(state.report ? { report: state.report } : {}) });
+    for (const key of keys) {
+      for (const sg of state.view.subgraphs) await post(webview, { type: 'modelPart', version, subgraph: sg.index, key, value: sg[key] });
+    }
+  }
   // The last quantization's per-layer SQNR (the saved <name>.report.json beside the model) as a graph overlay.
   const layers = state.report?.report.accuracy?.layers;
   const main = state.view.subgraphs[0];
@@ -182,7 +221,14 @@ async function sendState(doc: ModelDocument, webview: vscode.Webview, fit?: () =
   }
   await doc.computeDetails(state);
   if (version !== doc.version || !state.details) return;
-  await post(webview, { type: 'details', version, details: state.details });
+  const plan = state.details.arena.ok ? state.details.arena.estimate : undefined;
+  if (plan && plan.buffers.length + plan.timeline.length > DEFER_PLAN_ENTRIES) {
+    // The page takes the figures now and the Memory tab's plan only when that tab asks (an `arenaPlan` request).
+    const figures = { ...state.details, arena: { ok: true as const, estimate: { ...plan, buffers: [], timeline: [] } } };
+    await post(webview, { type: 'details', version, details: figures, planDeferred: true });
+  } else {
+    await post(webview, { type: 'details', version, details: state.details });
+  }
   if (fit) await sendFit(doc, webview, fit());
 }
 
@@ -318,6 +364,13 @@ export class ModelInspectorProvider implements vscode.CustomReadonlyEditorProvid
         } catch (err) {
           await post(webview, { type: 'weights', subgraph, tensor, error: err instanceof Error ? err.message : String(err) });
         }
+        break;
+      }
+      case 'arenaPlan': {
+        const state = await doc.state;
+        await doc.details;
+        const est = state.ok && state.details?.arena.ok ? state.details.arena.estimate : undefined;
+        if (est) await post(webview, { type: 'arenaPlan', version: doc.version, buffers: est.buffers, timeline: est.timeline });
         break;
       }
       case 'channels': {
