@@ -8,13 +8,11 @@
 import { mulberry32 } from '../common/seeded-random';
 import { inputTensorIndices, loadRuntimeModel, outputTensorIndices, type RuntimeTypedArray } from '../runtime/index';
 import { TensorType, type Model, type Tensor } from '../tflite/model';
-import { integerRange } from '../tflite/tensor-types';
+import { integerRange, SEEDED_FLOAT_RANGE } from '../tflite/tensor-types';
 import { writeModel } from '../tflite/write-model';
 import { TflmReference } from '../quantize/tflm-reference';
 import { elements, GOLDEN_TYPES, hostTestUnsupported, type GoldenArray, type GoldenCase, type GoldenData } from './host-test';
 
-/** Float inputs without a known range get values in [-1, 1]. */
-const FLOAT_INPUT_RANGE: readonly [number, number] = [-1, 1];
 /** Input values per case are bounded so that the header stays small (person_detect: 9,216 int8 per case). */
 const MAX_GOLDEN_INPUT_VALUES = 24_576;
 const MAX_CASES = 3;
@@ -38,7 +36,7 @@ function runnableBytes(model: Model, bytes: Uint8Array): Uint8Array {
 function goldenInput(t: Tensor, rnd: () => number): GoldenArray {
   const type = GOLDEN_TYPES[t.type]!;
   const n = elements(t);
-  if (type.float) return type.make(Array.from({ length: n }, () => FLOAT_INPUT_RANGE[0] + rnd() * (FLOAT_INPUT_RANGE[1] - FLOAT_INPUT_RANGE[0])));
+  if (type.float) return type.make(Array.from({ length: n }, () => SEEDED_FLOAT_RANGE[0] + rnd() * (SEEDED_FLOAT_RANGE[1] - SEEDED_FLOAT_RANGE[0])));
   const [lo, hi] = t.type === TensorType.INT32 ? [-100, 100] : integerRange(t.type)!;
   return type.make(Array.from({ length: n }, () => lo + Math.floor(rnd() * (hi - lo + 1))));
 }
@@ -55,7 +53,7 @@ export async function computeGolden(model: Model, modelBytes: Uint8Array, opts: 
   const perCase = inputTensors.reduce((a, t) => a + elements(t), 0);
   const count = Math.max(1, Math.min(opts.cases ?? MAX_CASES, Math.floor(MAX_GOLDEN_INPUT_VALUES / Math.max(perCase, 1))));
   const rnd = mulberry32(opts.seed ?? 12);
-  const inputsFrom = `seeded values across each input's range (integer inputs: the type's range; float inputs: [${FLOAT_INPUT_RANGE.join(', ')}])`;
+  const inputsFrom = `seeded values across each input's range (integer inputs: the type's range; float inputs: [${SEEDED_FLOAT_RANGE.join(', ')}])`;
   if (!TflmReference.unsupported(model)) {
     const reference = TflmReference.create(model);
     const cases: GoldenCase[] = [];

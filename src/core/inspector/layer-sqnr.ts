@@ -16,7 +16,7 @@ import { QuantizeError, throwIfAborted } from '../quantize/errors';
 import { ErrorAccumulator } from '../quantize/evaluate';
 import { checkDataset, toFloat } from '../quantize/tensor-io';
 import type { QuantizeHooks } from '../quantize/types';
-import { BuiltinOperator, elementCount, integerRange, TensorType, type Model, type Tensor } from '../tflite/index';
+import { BuiltinOperator, elementCount, integerRange, SEEDED_FLOAT_RANGE, TensorType, type Model, type Tensor } from '../tflite/index';
 
 /** A matched layer: operator indices in the reference and in the compared model. */
 export interface LayerPair { ref: number; other: number }
@@ -29,8 +29,6 @@ export interface LayerSqnrResult {
   batch: number;
 }
 
-/** Float inputs whose range nothing in either model states get values in [-1, 1] (as the host test's golden inputs). */
-export const SEEDED_FLOAT_RANGE: readonly [number, number] = [-1, 1];
 /** Forward passes of both models together may spend about this many multiply-accumulates on seeded inputs. */
 const SEEDED_MAC_BUDGET = 2e9;
 const SEEDED_MIN = 4;

@@ -17,6 +17,9 @@ export function bitsPerElement(type: TensorType): number {
   return BITS[type] ?? 0;
 }
 
+/** Seeded inputs for a float tensor whose range nothing states (golden inputs of the host test, Compare's SQNR run). */
+export const SEEDED_FLOAT_RANGE: readonly [number, number] = [-1, 1];
+
 /** The values an integer tensor type stores, [min, max] (packed sub-byte types included); undefined for others. */
 const INTEGER_RANGES: Partial<Record<TensorType, readonly [number, number]>> = {
   [TensorType.INT2]: [-2, 1], [TensorType.INT4]: [-8, 7], [TensorType.UINT4]: [0, 15], [TensorType.INT8]: [-128, 127],
