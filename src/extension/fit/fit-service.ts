@@ -14,6 +14,7 @@ import { BoardChoiceError, chooseBoard, describeDetected } from '../../core/fit/
 import type { FitBoardOrigin, FitResult } from '../../core/fit/fit-view';
 import type { Model } from '../../core/tflite';
 import { readSettings, type FitSettings } from '../common/settings';
+import { computeFit, type FitInputs, type FitJob, type FitJobResult } from './fit-job';
 
 export type BoardState =
   | { ok: true; board: Board; origin: FitBoardOrigin; catalog: BoardCatalog; settings: FitSettings }
@@ -54,18 +55,47 @@ export class FitService implements vscode.Disposable {
     return this.state;
   }
 
-  /** The fit of `model` on the current board, once per model, board and kernel setting. */
+  /** The fit of `model` on the current board, once per model, board and kernel setting; on this thread. */
   fitFor(model: Model, modelBytes: number): FitResult {
     const state = this.boardState();
     if (!state.ok) return { ok: false, reason: state.reason };
-    const key = `${state.board.id}|${state.settings.kernels}|${modelBytes}`;
-    let perModel = this.fits.get(model);
-    if (!perModel) this.fits.set(model, (perModel = new Map()));
+    const perModel = this.fitsOf(model);
+    const key = fitKey(state, modelBytes);
     const known = perModel.get(key);
     if (known) return known;
-    const result = computeFit(model, modelBytes, state);
+    const result = computeFit(model, modelBytes, fitInputs(state));
     perModel.set(key, result);
     return result;
+  }
+
+  /**
+   * The same fit computed in the inspector worker from the file (`model` is the same file, parsed, for the cache):
+   * the suggestions estimate every board of the catalog, seconds for a big model. On this thread if the worker fails.
+   */
+  async fitForFile(file: string, model: Model, modelBytes: number): Promise<FitResult> {
+    const state = this.boardState();
+    if (!state.ok) return { ok: false, reason: state.reason };
+    const perModel = this.fitsOf(model);
+    const key = fitKey(state, modelBytes);
+    const known = perModel.get(key);
+    if (known) return known;
+    let result: FitResult;
+    try {
+      const { runWorkerJob } = require('../common/worker-rpc') as typeof import('../common/worker-rpc');
+      const { INSPECTOR_WORKER } = require('../inspector/inspector-worker-spec') as typeof import('../inspector/inspector-worker-spec');
+      result = (await runWorkerJob<FitJob, FitJobResult>(INSPECTOR_WORKER, { kind: 'fit', file, modelBytes, ...fitInputs(state) })).result;
+    } catch {
+      result = computeFit(model, modelBytes, fitInputs(state));
+    }
+    // The board may have changed while the worker ran: cache only under the state it was computed for.
+    if (this.state === state) perModel.set(key, result);
+    return result;
+  }
+
+  private fitsOf(model: Model): Map<string, FitResult> {
+    let perModel = this.fits.get(model);
+    if (!perModel) this.fits.set(model, (perModel = new Map()));
+    return perModel;
   }
 
   /** Sets `tinyml.fit.board` for the workspace (for the user when no folder is open); undefined detects again. */
@@ -152,18 +182,8 @@ export function loadCatalog(boardsFile: string | undefined, folder: string | und
   return mergeUserBoards(text, boardsFile);
 }
 
-function computeFit(model: Model, modelBytes: number, state: BoardState & { ok: true }): FitResult {
-  const { estimateFit } = require('../../core/fit/fit') as typeof import('../../core/fit/fit');
-  const { suggestFixes } = require('../../core/fit/suggest') as typeof import('../../core/fit/suggest');
-  const { fitView } = require('../../core/fit/fit-view') as typeof import('../../core/fit/fit-view');
-  const { KernelChoiceError } = require('../../core/fit/latency') as typeof import('../../core/fit/latency');
-  const kernels = state.settings.kernels === 'auto' ? undefined : state.settings.kernels;
-  try {
-    const report = estimateFit(model, state.board, { modelBytes, ...(kernels ? { kernels } : {}) });
-    const suggestions = suggestFixes(model, report, state.catalog);
-    return { ok: true, fit: fitView(report, suggestions, state.origin, state.catalog.userIds.has(state.board.id)) };
-  } catch (e) {
-    if (e instanceof KernelChoiceError) return { ok: false, reason: `${e.message.split(':')[0]} (tinyml.fit.kernels)` };
-    return { ok: false, reason: `cannot estimate the fit: ${(e as Error).message}` };
-  }
+const fitKey = (state: BoardState & { ok: true }, modelBytes: number) => `${state.board.id}|${state.settings.kernels}|${modelBytes}`;
+
+function fitInputs(state: BoardState & { ok: true }): FitInputs {
+  return { board: state.board, origin: state.origin, catalog: state.catalog, kernels: state.settings.kernels };
 }

@@ -239,11 +239,15 @@ async function sendFit(doc: ModelDocument, webview: vscode.Webview, fit: FitServ
   if (!state.ok || version !== doc.version) return;
   await yieldToHost();
   const t0 = performance.now();
-  const result = fit.fitFor(state.model, state.view.summary.fileBytes ?? 0);
+  // A local file's fit runs in the inspector worker; only another scheme's holds this thread.
+  const inWorker = doc.uri.scheme === 'file';
+  const result = inWorker
+    ? await fit.fitForFile(doc.uri.fsPath, state.model, state.view.summary.fileBytes ?? 0)
+    : fit.fitFor(state.model, state.view.summary.fileBytes ?? 0);
   const ms = performance.now() - t0;
   if (doc.timings) {
     doc.timings.fitMs = ms;
-    doc.timings.maxBlockMs = Math.max(doc.timings.maxBlockMs, ms);
+    if (!inWorker) doc.timings.maxBlockMs = Math.max(doc.timings.maxBlockMs, ms);
   }
   if (version !== doc.version) return;
   await post(webview, result.ok ? { type: 'fit', version, fit: result.fit } : { type: 'fit', version, unavailable: { reason: result.reason } });
