@@ -155,6 +155,40 @@ function mean(node: TflmNode): Float32Array {
   return y;
 }
 
+/** reference/resize_bilinear.h ResizeBilinear<float>: float32 coordinates, the four weighted taps summed left to right. */
+function resizeBilinear(node: TflmNode): Float32Array {
+  const [B, H, W, C] = node.inputs[0]!.shape as [number, number, number, number];
+  const [, OH, OW] = node.output.shape as [number, number, number, number];
+  const align = node.options['align_corners'] === true, half = node.options['half_pixel_centers'] === true;
+  const hs = align && OH > 1 ? f((H - 1) / (OH - 1)) : f(H / OH), ws = align && OW > 1 ? f((W - 1) / (OW - 1)) : f(W / OW);
+  const coord = (v: number, scale: number, size: number): [number, number, number] => {
+    const sv = half ? f(f(f(v + 0.5) * scale) - 0.5) : f(v * scale);
+    return [sv, Math.max(Math.floor(sv), 0), Math.min(Math.ceil(sv), size - 1)];
+  };
+  const x = node.value(0) as Float32Array;
+  const y = new Float32Array(B * OH * OW * C);
+  const at = (b: number, yy: number, xx: number, c: number) => x[((b * H + yy) * W + xx) * C + c]!;
+  let o = 0;
+  for (let b = 0; b < B; b++) {
+    for (let oy = 0; oy < OH; oy++) {
+      const [iy, y0, y1] = coord(oy, hs, H);
+      const dy = f(iy - y0), ndy = f(1 - dy);
+      for (let ox = 0; ox < OW; ox++) {
+        const [ix, x0, x1] = coord(ox, ws, W);
+        const dx = f(ix - x0), ndx = f(1 - dx);
+        for (let c = 0; c < C; c++) {
+          let v = f(f(at(b, y0, x0, c) * ndy) * ndx);
+          v = f(v + f(f(at(b, y1, x0, c) * dy) * ndx));
+          v = f(v + f(f(at(b, y0, x1, c) * ndy) * dx));
+          v = f(v + f(f(at(b, y1, x1, c) * dy) * dx));
+          y[o++] = v; // + rounding offset 0 for float
+        }
+      }
+    }
+  }
+  return y;
+}
+
 function logistic(node: TflmNode): Float32Array {
   const x = node.value(0) as Float32Array;
   const y = new Float32Array(x.length);
@@ -179,6 +213,7 @@ export const FLOAT_KERNELS: Partial<Record<number, TflmKernel>> = {
   [BuiltinOperator.MAX_POOL_2D]: floatKernel((n) => pool(n, true)),
   [BuiltinOperator.MEAN]: floatKernel(mean),
   [BuiltinOperator.LOGISTIC]: floatKernel(logistic),
+  [BuiltinOperator.RESIZE_BILINEAR]: floatKernel(resizeBilinear),
 };
 
 export { isFloat };

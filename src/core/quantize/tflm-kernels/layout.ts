@@ -129,8 +129,9 @@ const sameQuantization = (n: TflmNodeInfo): string | undefined => {
 };
 
 const copy: TflmKernel = { check: () => undefined, run: (n) => n.value(0) };
-const resize = (run: (n: TflmNode) => TflmValues, int16: boolean): TflmKernel => ({
-  check: (n) => integer(n, int16) ?? (bool(n.options, 'half_pixel_centers') && bool(n.options, 'align_corners') ? 'half_pixel_centers with align_corners' : undefined),
+const resize = (run: (n: TflmNode) => TflmValues, int16: boolean, float: boolean): TflmKernel => ({
+  check: (n) => (float && n.inputs[0]?.type === TensorType.FLOAT32 && n.output.type === TensorType.FLOAT32 ? undefined : integer(n, int16))
+    ?? (bool(n.options, 'half_pixel_centers') && bool(n.options, 'align_corners') ? 'half_pixel_centers with align_corners' : undefined),
   run,
 });
 
@@ -146,6 +147,6 @@ export const LAYOUT_KERNELS: Partial<Record<number, TflmKernel>> = {
   },
   [BuiltinOperator.PAD]: { check: (n) => (n.output.type === TensorType.FLOAT32 && n.inputs[0]?.type === TensorType.FLOAT32 && !n.inputs[2] ? undefined : integer(n, true)), run: pad },
   [BuiltinOperator.PADV2]: { check: (n) => integer(n, true), run: pad },
-  [BuiltinOperator.RESIZE_NEAREST_NEIGHBOR]: resize(resizeNearest, true),
-  [BuiltinOperator.RESIZE_BILINEAR]: resize(resizeBilinear, false),
+  [BuiltinOperator.RESIZE_NEAREST_NEIGHBOR]: resize(resizeNearest, true, true), // a copy by index, any type
+  [BuiltinOperator.RESIZE_BILINEAR]: resize(resizeBilinear, false, false), // float: float.ts
 };
