@@ -13,7 +13,7 @@ import { toTensorArray } from '../../src/core/quantize/tensor-io';
 import { logisticFixed, multiplyByQuantizedMultiplier64, tanhFixed } from '../../src/core/quantize/tflm-fixed-point';
 import { TflmReference, type TflmValues } from '../../src/core/quantize/tflm-reference';
 import { loadRuntimeModel } from '../../src/core/runtime/index';
-import { BuiltinOperator, ModelBuilder, TensorType, readModel, type Model, type OptionsTable, type QuantParams } from '../../src/core/tflite/index';
+import { BuiltinOperator, ModelBuilder, TensorType, readModel, writeModel, type Model, type OptionsTable, type QuantParams } from '../../src/core/tflite/index';
 import { kernelModels } from '../helpers/tflm-kernel-models';
 
 const qp = (scale: number, zeroPoint: number): QuantParams => ({ scale: [scale], zeroPoint: [zeroPoint], quantizedDimension: 0 });
@@ -165,6 +165,28 @@ test('MUL, SUB, MAXIMUM, MINIMUM and PRELU int8 with broadcasting: worked exampl
   const prelu = oneOp(BuiltinOperator.PRELU, [{ shape: [1, 3], q: qp(0.1, 0) }, { shape: [3], q: qp(1 / 128, 0), data: Uint8Array.from([64, 0, 128 + 64]) }], { shape: [1, 3], q: qp(0.1, 0) });
   assert.deepEqual(run(prelu, Int8Array.from([-10, -10, -10])), [-5, 0, 5]);
   assert.deepEqual(run(prelu, Int8Array.from([7, 7, 7])), [7, 7, 7]);
+});
+
+test('float kernels (layers mixed precision keeps in float): DEQUANTIZE → LOGISTIC, MUL, FULLY_CONNECTED in float32 arithmetic', () => {
+  const b = new ModelBuilder({ seed: 9 });
+  const x = b.input('x', [1, 256], TensorType.INT8);
+  const d = b.op(BuiltinOperator.DEQUANTIZE, [x], [[1, 256]])[0]!;
+  const lg = b.op(BuiltinOperator.LOGISTIC, [d], [[1, 256]])[0]!;
+  const sq = b.mul(d, d);
+  const fc = b.fullyConnected(d, 3, { activation: 'RELU' });
+  b.output(lg, sq, fc);
+  const built = b.build();
+  built.subgraphs[0]!.tensors[x.index]!.quantization = qp(0.0731, -3);
+  const model = readModel(writeModel(built)); // scales as the file stores them (float32)
+  const s = model.subgraphs[0]!.tensors[x.index]!.quantization!.scale[0]!;
+  const [l, m, y] = TflmReference.create(model).run([all8()]) as Float32Array[];
+  for (let i = 0; i < 256; i++) {
+    const v = Math.fround((i - 128 + 3) * s); // dequantize.h: float(double scale · (q − zero point))
+    assert.equal(m![i], Math.fround(v * v));
+    assert.ok(Math.abs(l![i]! - 1 / (1 + Math.exp(-v))) <= 2 ** -23, `logistic(${v}) = ${l![i]}`);
+  }
+  assert.ok(y!.every((v) => v >= 0), 'fused RELU');
+  assert.ok(l instanceof Float32Array && y!.length === 3);
 });
 
 test('the kernels together, on models our quantizer produces (int8 and int16x8): within a few steps of LiteRT', async () => {

@@ -15,6 +15,7 @@ import { ACTIVATION_KERNELS } from './tflm-kernels/activations';
 import type { OptionsTable, TflmKernel, TflmNode, TflmNodeInfo, TflmValues } from './tflm-kernels/common';
 import { CONV_KERNELS } from './tflm-kernels/conv';
 import { ELEMENTWISE_KERNELS } from './tflm-kernels/elementwise';
+import { FLOAT_KERNELS, isFloat } from './tflm-kernels/float';
 import { LAYOUT_KERNELS } from './tflm-kernels/layout';
 import { POOLING_KERNELS } from './tflm-kernels/pooling';
 import { QUANTIZE_KERNELS } from './tflm-kernels/quantize';
@@ -23,11 +24,23 @@ import { SOFTMAX_KERNELS } from './tflm-kernels/softmax';
 
 export type { TflmValues } from './tflm-kernels/common';
 
-/** The kernels, by builtin operator code: one place to see what the evaluator covers. */
-const KERNELS: Partial<Record<number, TflmKernel>> = {
+/** The integer kernels, by builtin operator code: one place to see what the evaluator covers. */
+const INTEGER_KERNELS: Partial<Record<number, TflmKernel>> = {
   ...CONV_KERNELS, ...ELEMENTWISE_KERNELS, ...ACTIVATION_KERNELS, ...POOLING_KERNELS, ...SOFTMAX_KERNELS,
   ...QUANTIZE_KERNELS, ...LAYOUT_KERNELS, ...REDUCE_KERNELS,
 };
+
+/** An integer kernel and, where there is one, the float kernel for float32 nodes (layers mixed precision keeps in float). */
+function byType(code: number): TflmKernel | undefined {
+  const int = INTEGER_KERNELS[code], flt = FLOAT_KERNELS[code];
+  if (!flt) return int;
+  if (!int) return flt;
+  return { check: (n) => (isFloat(n) ? flt.check(n) : int.check(n)), run: (n) => (isFloat(n) ? flt.run(n) : int.run(n)) };
+}
+
+const KERNELS: Partial<Record<number, TflmKernel>> = Object.fromEntries(
+  [...new Set([...Object.keys(INTEGER_KERNELS), ...Object.keys(FLOAT_KERNELS)])].map((k) => [k, byType(Number(k))]),
+);
 
 /** The operators the evaluator has a kernel for (types permitting: see `TflmReference.unsupported`). */
 export const TFLM_REFERENCE_OPERATORS: readonly BuiltinOperator[] = Object.keys(KERNELS).map(Number) as BuiltinOperator[];

@@ -57,8 +57,13 @@ export function typeRange(type: TensorType): [number, number] {
 }
 
 /** A new output array of the tensor's type. */
-export function newValues(t: Tensor, n = elementCount(t.shape)): Int8Array | Int16Array | Int32Array {
-  return t.type === TensorType.INT16 ? new Int16Array(n) : t.type === TensorType.INT32 ? new Int32Array(n) : new Int8Array(n);
+export function newValues(t: Tensor, n = elementCount(t.shape)): Int8Array | Int16Array | Int32Array | Float32Array {
+  switch (t.type) {
+    case TensorType.INT16: return new Int16Array(n);
+    case TensorType.INT32: return new Int32Array(n);
+    case TensorType.FLOAT32: return new Float32Array(n);
+    default: return new Int8Array(n);
+  }
 }
 
 /** kernel_util.cc CalculateActivationRangeQuantized for an int8 or int16 output. */

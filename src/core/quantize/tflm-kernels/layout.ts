@@ -5,7 +5,7 @@
  * resize_nearest_neighbor.h, float32 index arithmetic) and RESIZE_BILINEAR (reference/resize_bilinear.h
  * ResizeBilinearInteger: 10-bit fixed-point weights, rounding half away from zero in the default build).
  */
-import { BuiltinOperator, elementCount } from '../../tflite/index';
+import { BuiltinOperator, TensorType, elementCount } from '../../tflite/index';
 import { roundHalfAway } from '../quant-math';
 import { bool, isInt16, isInt8, newValues, num, scaleOf, typeName, zeroPointOf, type TflmKernel, type TflmNode, type TflmNodeInfo, type TflmValues } from './common';
 
@@ -129,8 +129,9 @@ const sameQuantization = (n: TflmNodeInfo): string | undefined => {
 };
 
 const copy: TflmKernel = { check: () => undefined, run: (n) => n.value(0) };
-const resize = (run: (n: TflmNode) => TflmValues, int16: boolean): TflmKernel => ({
-  check: (n) => integer(n, int16) ?? (bool(n.options, 'half_pixel_centers') && bool(n.options, 'align_corners') ? 'half_pixel_centers with align_corners' : undefined),
+const resize = (run: (n: TflmNode) => TflmValues, int16: boolean, float: boolean): TflmKernel => ({
+  check: (n) => (float && n.inputs[0]?.type === TensorType.FLOAT32 && n.output.type === TensorType.FLOAT32 ? undefined : integer(n, int16))
+    ?? (bool(n.options, 'half_pixel_centers') && bool(n.options, 'align_corners') ? 'half_pixel_centers with align_corners' : undefined),
   run,
 });
 
@@ -139,11 +140,13 @@ export const LAYOUT_KERNELS: Partial<Record<number, TflmKernel>> = {
   [BuiltinOperator.SQUEEZE]: copy,
   [BuiltinOperator.EXPAND_DIMS]: copy,
   [BuiltinOperator.CONCATENATION]: {
-    check: (n) => (n.inputs.every((t) => isInt8(t)) && isInt8(n.output) ? sameQuantization(n) : n.inputs.every((t) => isInt16(t)) && isInt16(n.output) ? undefined : `${typeName(n.inputs[0])} → ${typeName(n.output)}`),
+    check: (n) => (n.inputs.every((t) => isInt8(t)) && isInt8(n.output) ? sameQuantization(n)
+      : n.inputs.every((t) => isInt16(t)) && isInt16(n.output) ? undefined
+        : n.inputs.every((t) => t?.type === TensorType.FLOAT32) && n.output.type === TensorType.FLOAT32 ? undefined : `${typeName(n.inputs[0])} → ${typeName(n.output)}`),
     run: concatenation,
   },
-  [BuiltinOperator.PAD]: { check: (n) => integer(n, true), run: pad },
+  [BuiltinOperator.PAD]: { check: (n) => (n.output.type === TensorType.FLOAT32 && n.inputs[0]?.type === TensorType.FLOAT32 && !n.inputs[2] ? undefined : integer(n, true)), run: pad },
   [BuiltinOperator.PADV2]: { check: (n) => integer(n, true), run: pad },
-  [BuiltinOperator.RESIZE_NEAREST_NEIGHBOR]: resize(resizeNearest, true),
-  [BuiltinOperator.RESIZE_BILINEAR]: resize(resizeBilinear, false),
+  [BuiltinOperator.RESIZE_NEAREST_NEIGHBOR]: resize(resizeNearest, true, true), // a copy by index, any type
+  [BuiltinOperator.RESIZE_BILINEAR]: resize(resizeBilinear, false, false), // float: float.ts
 };
