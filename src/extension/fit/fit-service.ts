@@ -57,14 +57,10 @@ export class FitService implements vscode.Disposable {
 
   /** The fit of `model` on the current board, once per model, board and kernel setting; on this thread. */
   fitFor(model: Model, modelBytes: number): FitResult {
-    const state = this.boardState();
-    if (!state.ok) return { ok: false, reason: state.reason };
-    const perModel = this.fitsOf(model);
-    const key = fitKey(state, modelBytes);
-    const known = perModel.get(key);
-    if (known) return known;
-    const result = computeFit(model, modelBytes, fitInputs(state));
-    perModel.set(key, result);
+    const known = this.known(model, modelBytes);
+    if (known.result) return known.result;
+    const result = computeFit(model, modelBytes, fitInputs(known.state));
+    known.keep(result);
     return result;
   }
 
@@ -73,23 +69,32 @@ export class FitService implements vscode.Disposable {
    * the suggestions estimate every board of the catalog, seconds for a big model. On this thread if the worker fails.
    */
   async fitForFile(file: string, model: Model, modelBytes: number): Promise<FitResult> {
-    const state = this.boardState();
-    if (!state.ok) return { ok: false, reason: state.reason };
-    const perModel = this.fitsOf(model);
-    const key = fitKey(state, modelBytes);
-    const known = perModel.get(key);
-    if (known) return known;
+    const known = this.known(model, modelBytes);
+    if (known.result) return known.result;
     let result: FitResult;
     try {
       const { runWorkerJob } = require('../common/worker-rpc') as typeof import('../common/worker-rpc');
       const { INSPECTOR_WORKER } = require('../inspector/inspector-worker-spec') as typeof import('../inspector/inspector-worker-spec');
-      result = (await runWorkerJob<FitJob, FitJobResult>(INSPECTOR_WORKER, { kind: 'fit', file, modelBytes, ...fitInputs(state) })).result;
+      result = (await runWorkerJob<FitJob, FitJobResult>(INSPECTOR_WORKER, { kind: 'fit', file, modelBytes, ...fitInputs(known.state) })).result;
     } catch {
-      result = computeFit(model, modelBytes, fitInputs(state));
+      result = computeFit(model, modelBytes, fitInputs(known.state));
     }
-    // The board may have changed while the worker ran: cache only under the state it was computed for.
-    if (this.state === state) perModel.set(key, result);
+    known.keep(result);
     return result;
+  }
+
+  /** The cached fit (or the board problem) of `model` under the current state, and how to cache a new one. */
+  private known(model: Model, modelBytes: number):
+    | { result: FitResult; state?: undefined; keep?: undefined }
+    | { result?: undefined; state: BoardState & { ok: true }; keep: (r: FitResult) => void } {
+    const state = this.boardState();
+    if (!state.ok) return { result: { ok: false, reason: state.reason } };
+    const perModel = this.fitsOf(model);
+    const key = `${state.board.id}|${state.settings.kernels}|${modelBytes}`;
+    const result = perModel.get(key);
+    if (result) return { result };
+    // The board may change while a worker runs: a fit is cached only under the state it was computed for.
+    return { state, keep: (r) => { if (this.state === state) perModel.set(key, r); } };
   }
 
   private fitsOf(model: Model): Map<string, FitResult> {
@@ -181,8 +186,6 @@ export function loadCatalog(boardsFile: string | undefined, folder: string | und
   }
   return mergeUserBoards(text, boardsFile);
 }
-
-const fitKey = (state: BoardState & { ok: true }, modelBytes: number) => `${state.board.id}|${state.settings.kernels}|${modelBytes}`;
 
 function fitInputs(state: BoardState & { ok: true }): FitInputs {
   return { board: state.board, origin: state.origin, catalog: state.catalog, kernels: state.settings.kernels };
