@@ -3,6 +3,7 @@
  * over the model array (`g_model`): the arena the model needs for the configured build and whether the declared
  * size is enough.
  */
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ArenaConstant } from '../../core/firmware/arena-constants';
 import type { FitService } from '../fit/fit-service';
@@ -57,7 +58,13 @@ export class ArenaHoverProvider implements vscode.HoverProvider {
     const model = analysis.loaded?.model;
     if (this.fit && model && analysis.loaded) {
       const { fitHoverMarkdown } = require('../../core/firmware/arena-report') as typeof import('../../core/firmware/arena-report');
-      md.appendMarkdown(`\n\n${fitHoverMarkdown(this.fit().fitFor(model, analysis.loaded.byteSize))}`);
+      const loaded = analysis.loaded;
+      // A .tflite file's fit runs in the inspector worker (a big model's suggestions take seconds); a C array's here.
+      const fit = loaded.source.includes('#') || !path.isAbsolute(loaded.source)
+        ? this.fit().fitFor(model, loaded.byteSize)
+        : await this.fit().fitForFile(loaded.source, model, loaded.byteSize);
+      if (token.isCancellationRequested) return undefined;
+      md.appendMarkdown(`\n\n${fitHoverMarkdown(fit)}`);
     }
     if (info.invalidPatterns.length) {
       md.appendMarkdown(`\n\n$(warning) Ignored invalid tinyml.arena.constantPatterns: ${info.invalidPatterns.map((p) => report.escapeMarkdown(p)).join(', ')}`);
