@@ -42,7 +42,8 @@ import type { Dataset } from '../src/core/data/dataset';
 import { loadDataset, splitHeldOut } from '../src/core/data/index';
 import { writeNpy } from '../src/core/data/npy';
 import { decodeWav } from '../src/core/data/wav';
-import { evaluateQuantization, quantizeModel, type QuantizeOptions } from '../src/core/quantize/index';
+import { evaluateQuantization, quantizeModel } from '../src/core/quantize/index';
+import { optionLabel, singleOptions } from './single-options';
 import { recipeLabel } from '../src/core/quantize/report-text';
 import { initRuntime } from '../src/core/runtime/index';
 import { loadModel, TensorType } from '../src/core/tflite/index';
@@ -94,19 +95,6 @@ async function photoSplits(folder: string, shape: number[], name: string, range:
 function wav(file: string): Float32Array {
   return decodeWav(new Uint8Array(fs.readFileSync(file)), path.basename(file), { mixDown: true }).samples;
 }
-
-/** Every single option forced: 3 range methods × per-channel FC on/off × bias correction on/off. */
-function singleOptions(): QuantizeOptions[] {
-  const out: QuantizeOptions[] = [];
-  for (const calibration of ['minmax', 'percentile', 'mse'] as const) {
-    for (const perChannelFullyConnected of [false, true]) {
-      for (const biasCorrection of [false, true]) out.push({ calibration, perChannelFullyConnected, biasCorrection });
-    }
-  }
-  return out;
-}
-
-const optionLabel = (o: QuantizeOptions) => recipeLabel({ method: o.calibration!, perChannelFullyConnected: !!o.perChannelFullyConnected, biasCorrection: !!o.biasCorrection });
 
 export function pairs(dir: string, photos: string | undefined): Pair[] {
   const f = (name: string) => path.join(dir, name);

@@ -24,8 +24,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Dataset } from '../src/core/data/dataset';
 import { loadDataset, splitHeldOut } from '../src/core/data/index';
+import { evaluateQuantization, quantizeModel } from '../src/core/quantize/index';
+import { optionLabel, singleOptions } from './single-options';
 import { recipeLabel } from '../src/core/quantize/report-text';
-import { evaluateQuantization, quantizeModel, type QuantizeOptions } from '../src/core/quantize/index';
 import { initRuntime, loadRuntimeModel } from '../src/core/runtime/index';
 import { elementCount, loadModel, readModel, TensorType, type Model } from '../src/core/tflite/index';
 import { HAS_SHARED, listSharedModels, PROJECT_ROOT, sharedModel } from '../test/helpers/paths';
@@ -39,19 +40,6 @@ export function dataset(source: string, shape: number[], count: number, make: ()
 function read(rel: string): Uint8Array {
   return new Uint8Array(fs.readFileSync(sharedModel(rel)));
 }
-
-/** Every single option forced: 3 range methods × per-channel FC on/off × bias correction on/off. */
-function singleOptions(): QuantizeOptions[] {
-  const out: QuantizeOptions[] = [];
-  for (const calibration of ['minmax', 'percentile', 'mse'] as const) {
-    for (const perChannelFullyConnected of [false, true]) {
-      for (const biasCorrection of [false, true]) out.push({ calibration, perChannelFullyConnected, biasCorrection });
-    }
-  }
-  return out;
-}
-
-const optionLabel = (o: QuantizeOptions) => recipeLabel({ method: o.calibration!, perChannelFullyConnected: !!o.perChannelFullyConnected, biasCorrection: !!o.biasCorrection });
 
 /** Mean squared error vs sin(x) of an int8 hello_world model over `xs`, run on LiteRT. */
 async function helloMse(bytes: Uint8Array, xs: readonly number[]): Promise<number> {
