@@ -22,7 +22,12 @@ function q4Input(node: TflmNode): { zp: number; radius: number; multiplier: numb
   });
 }
 
-function logistic(node: TflmNode): Int8Array {
+/**
+ * LOGISTIC and TANH int8 (logistic.cc / tanh.cc): the input rescaled to Q4.27, the gemmlowp function, its Q0.31
+ * result shifted to 8 bits (logistic: 2^-23 then -128, its output zero point; tanh: 2^-24), saturated outside
+ * the input radius.
+ */
+function sigmoidLike(node: TflmNode, f: (x: number, integerBits: number) => number, outShift: number, outOffset: number): Int8Array {
   const x = node.value(0);
   const { zp, radius, multiplier, shift } = q4Input(node);
   const y = new Int8Array(x.length);
@@ -31,28 +36,15 @@ function logistic(node: TflmNode): Int8Array {
     if (v <= -radius) y[i] = -128;
     else if (v >= radius) y[i] = 127;
     else {
-      const q = roundingDivideByPot(logisticFixed(multiplyByQuantizedMultiplier(v, multiplier, shift), 4), 23) - 128;
+      const q = roundingDivideByPot(f(multiplyByQuantizedMultiplier(v, multiplier, shift), 4), outShift) + outOffset;
       y[i] = q < -128 ? -128 : q > 127 ? 127 : q;
     }
   }
   return y;
 }
 
-function tanh(node: TflmNode): Int8Array {
-  const x = node.value(0);
-  const { zp, radius, multiplier, shift } = q4Input(node);
-  const y = new Int8Array(x.length);
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i]! - zp;
-    if (v <= -radius) y[i] = -128;
-    else if (v >= radius) y[i] = 127;
-    else {
-      const q = roundingDivideByPot(tanhFixed(multiplyByQuantizedMultiplier(v, multiplier, shift), 4), 24);
-      y[i] = q < -128 ? -128 : q > 127 ? 127 : q;
-    }
-  }
-  return y;
-}
+const logistic = (node: TflmNode): Int8Array => sigmoidLike(node, logisticFixed, 23, -128);
+const tanh = (node: TflmNode): Int8Array => sigmoidLike(node, tanhFixed, 24, 0);
 
 /** DownScaleInt32ToInt16Multiplier (common.h). */
 const toInt16Multiplier = (m: number): number => (m >= 2147483647 - (1 << 15) ? 32767 : (m + (1 << 15)) >> 16);
