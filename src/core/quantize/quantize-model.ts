@@ -33,7 +33,9 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
     throw new QuantizeError('unsupported-model', `${name}: a target SQNR works with --mode int8 (it keeps some layers in int16x8 or float); ${mode} was asked for.`);
   }
   const floatGraph = checkQuantizable(model, { mode, keepUnsupportedInFloat: !!options.keepUnsupportedInFloat, name });
-  const sizeBefore = writeModel(model).byteLength;
+  // The model as given, serialized once: its size, and the reference the evaluation reads.
+  const modelBytes = writeModel(model);
+  const sizeBefore = modelBytes.byteLength;
   throwIfAborted(hooks.signal, 'Quantization');
 
   let quantized: Model;
@@ -161,7 +163,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
     const known = scoredOutputs && set?.data === options.heldOut && set.referenceModel === model
       ? { reference: set.reference, quantized: scoredOutputs, ...(floatDetail ? { floatDetail } : {}) }
       : undefined;
-    report.accuracy = await evaluateQuantization(writeModel(model), bytes, options.heldOut, hooks, { batchable, ...(known ? { known } : {}) });
+    report.accuracy = await evaluateQuantization(modelBytes, bytes, options.heldOut, hooks, { batchable, ...(known ? { known } : {}) });
     if (floatGraph.hybridOps) report.accuracy.reference = 'hybrid';
     const low = report.accuracy.outputs.filter((o) => o.sqnrDb < SQNR_FLOOR_DB);
     if (low.length) {
