@@ -27,7 +27,7 @@ export class FitService implements vscode.Disposable {
   private state?: BoardState;
   /** Watches the boards file of the current state: editing it re-reads the catalog. */
   private boardsFileWatcher?: vscode.Disposable;
-  private fits = new WeakMap<Model, Map<string, FitResult>>();
+  private fits = new WeakMap<Model, Map<string, FitResult | Promise<FitResult>>>();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
   /** Fires when the board, the catalog or the kernel setting may have changed: fits must be redone. */
@@ -57,50 +57,46 @@ export class FitService implements vscode.Disposable {
 
   /** The fit of `model` on the current board, once per model, board and kernel setting; on this thread. */
   fitFor(model: Model, modelBytes: number): FitResult {
-    const known = this.known(model, modelBytes);
-    if (known.result) return known.result;
-    const result = computeFit(model, modelBytes, fitInputs(known.state));
-    known.keep(result);
+    const state = this.boardState();
+    if (!state.ok) return { ok: false, reason: state.reason };
+    const { cache, key } = this.slot(state, model, modelBytes);
+    const known = cache.get(key);
+    if (known && !(known instanceof Promise)) return known;
+    const result = computeFit(model, modelBytes, fitInputs(state));
+    cache.set(key, result);
     return result;
   }
 
   /**
    * The same fit computed in the inspector worker from the file (`model` is the same file, parsed, for the cache):
    * the suggestions estimate every board of the catalog, seconds for a big model. On this thread if the worker fails.
+   * Callers asking at once (hovers, the inspector) share one run.
    */
-  async fitForFile(file: string, model: Model, modelBytes: number): Promise<FitResult> {
-    const known = this.known(model, modelBytes);
-    if (known.result) return known.result;
-    let result: FitResult;
-    try {
-      const { runWorkerJob } = require('../common/worker-rpc') as typeof import('../common/worker-rpc');
-      const { INSPECTOR_WORKER } = require('../inspector/inspector-worker-spec') as typeof import('../inspector/inspector-worker-spec');
-      result = (await runWorkerJob<FitJob, FitJobResult>(INSPECTOR_WORKER, { kind: 'fit', file, modelBytes, ...fitInputs(known.state) })).result;
-    } catch {
-      result = computeFit(model, modelBytes, fitInputs(known.state));
-    }
-    known.keep(result);
-    return result;
-  }
-
-  /** The cached fit (or the board problem) of `model` under the current state, and how to cache a new one. */
-  private known(model: Model, modelBytes: number):
-    | { result: FitResult; state?: undefined; keep?: undefined }
-    | { result?: undefined; state: BoardState & { ok: true }; keep: (r: FitResult) => void } {
+  fitForFile(file: string, model: Model, modelBytes: number): Promise<FitResult> {
     const state = this.boardState();
-    if (!state.ok) return { result: { ok: false, reason: state.reason } };
-    const perModel = this.fitsOf(model);
-    const key = `${state.board.id}|${state.settings.kernels}|${modelBytes}`;
-    const result = perModel.get(key);
-    if (result) return { result };
-    // The board may change while a worker runs: a fit is cached only under the state it was computed for.
-    return { state, keep: (r) => { if (this.state === state) perModel.set(key, r); } };
+    if (!state.ok) return Promise.resolve({ ok: false, reason: state.reason });
+    const { cache, key } = this.slot(state, model, modelBytes);
+    const known = cache.get(key);
+    if (known) return Promise.resolve(known);
+    const running = (async (): Promise<FitResult> => {
+      try {
+        const { runWorkerJob } = require('../common/worker-rpc') as typeof import('../common/worker-rpc');
+        const { INSPECTOR_WORKER } = require('../inspector/inspector-worker-spec') as typeof import('../inspector/inspector-worker-spec');
+        return (await runWorkerJob<FitJob, FitJobResult>(INSPECTOR_WORKER, { kind: 'fit', file, modelBytes, ...fitInputs(state) })).result;
+      } catch {
+        return computeFit(model, modelBytes, fitInputs(state));
+      }
+    })();
+    cache.set(key, running);
+    // reset() drops the whole cache: a run for an old board settles into a map nobody reads.
+    void running.then((r) => { if (cache.get(key) === running) cache.set(key, r); });
+    return running;
   }
 
-  private fitsOf(model: Model): Map<string, FitResult> {
-    let perModel = this.fits.get(model);
-    if (!perModel) this.fits.set(model, (perModel = new Map()));
-    return perModel;
+  private slot(state: BoardState & { ok: true }, model: Model, modelBytes: number): { cache: Map<string, FitResult | Promise<FitResult>>; key: string } {
+    let cache = this.fits.get(model);
+    if (!cache) this.fits.set(model, (cache = new Map()));
+    return { cache, key: `${state.board.id}|${state.settings.kernels}|${modelBytes}` };
   }
 
   /** Sets `tinyml.fit.board` for the workspace (for the user when no folder is open); undefined detects again. */
