@@ -126,8 +126,14 @@ function outputsBeside(file: string): [string, string, string] {
   return [file, path.join(path.dirname(file), names.json), path.join(path.dirname(file), names.markdown)];
 }
 
+/**
+ * Where the run writes: `overwrite` when the user agreed to replace the model and its report files; `modelConfirmed`
+ * when a save dialog agreed to replace the model file only (its report files are still asked about).
+ */
+interface OutputTarget { file: string; overwrite: boolean; modelConfirmed?: boolean }
+
 /** Asks what to do about existing outputs: the file to write (and whether it and its report may be replaced), or undefined. */
-async function resolveExisting(file: string, present: readonly string[], args: QuantizeCommandArgs | undefined): Promise<{ file: string; overwrite: boolean } | undefined> {
+async function resolveExisting(file: string, present: readonly string[], args: QuantizeCommandArgs | undefined): Promise<OutputTarget | undefined> {
   if (args) return args.ifExists === 'overwrite' ? { file, overwrite: true } : undefined;
   const names = present.map((p) => path.basename(p));
   const choice = await vscode.window.showWarningMessage(
@@ -139,8 +145,8 @@ async function resolveExisting(file: string, present: readonly string[], args: Q
   if (choice !== 'Save as…') return undefined;
   const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(file), filters: { 'TFLite models': ['tflite'] }, title: 'Save the quantized model as' });
   if (!target) return undefined;
-  // The caller checks it against the run's inputs like any output. The save dialog has already asked about replacing an existing file.
-  return { file: target.fsPath, overwrite: true };
+  // The caller checks it against the run's inputs like any output. The save dialog asked about the model file only.
+  return { file: target.fsPath, overwrite: false, modelConfirmed: true };
 }
 
 function describeError(e: unknown): string {
@@ -212,7 +218,7 @@ export class QuantizeCommand {
     let targetSqnrDb: number | undefined;
     let data: vscode.Uri | undefined;
     let confirmation: { message: string; detail: string } | undefined;
-    let confirmedTarget: { file: string; overwrite: boolean } | undefined;
+    let confirmedTarget: OutputTarget | undefined;
     const targetSetting = readSettings(model).quantizeTargetSqnrDb;
     if (oneStep) {
       const defaults = defaultChoices(prepared.candidates, this.memory.get<QuantizeChoices>(MEMORY_KEY));
@@ -272,7 +278,7 @@ export class QuantizeCommand {
       if (!data) return args ? fail(`${mode} needs calibration data: pass "data".`) : done({ status: 'dismissed' });
     }
 
-    let target = confirmedTarget ?? { file: args?.output ? toUri(args.output).fsPath : defaultOutputFile(model.fsPath, mode), overwrite: false };
+    let target: OutputTarget = confirmedTarget ?? { file: args?.output ? toUri(args.output).fsPath : defaultOutputFile(model.fsPath, mode), overwrite: false };
     // The one write path (core/io/safe-write): the output is never the model or the data (through links too), and
     // a read-only folder is found before the run. One check before asking about an existing file: the model itself
     // is refused, never offered for overwriting. Interactively, "Save as…" picks another place.
@@ -287,24 +293,24 @@ export class QuantizeCommand {
         const saveAs = await vscode.window.showErrorMessage(message, 'Save as…');
         const other = saveAs && await vscode.window.showSaveDialog({ filters: { 'TFLite models': ['tflite'] }, title: 'Save the quantized model as' });
         if (!other) return done({ status: 'error', message, output: target.file });
-        target = { file: other.fsPath, overwrite: true }; // the save dialog asked about an existing file
+        target = { file: other.fsPath, overwrite: false, modelConfirmed: true }; // the save dialog asked about the model file
         continue;
       }
       const present = [];
-      for (const p of outputsBeside(target.file)) if (await exists(p)) present.push(p);
+      for (const p of outputsBeside(target.file)) if (!(target.modelConfirmed && p === target.file) && await exists(p)) present.push(p);
       if (target.overwrite || present.length === 0) break;
       const resolved = await resolveExisting(target.file, present, args);
       if (!resolved) return done({ status: 'exists', output: target.file, message: `${target.file} already exists; nothing was written.` });
       const moved = resolved.file !== target.file;
       target = resolved;
-      if (!moved) break; // a file chosen with "Save as…" is checked like the first
+      if (!moved && resolved.overwrite) break; // a file chosen with "Save as…" is checked like the first
     }
     // The model and its report (JSON for the inspector's Quantization tab, Markdown to read) land together or not at all.
     const output = (r: QuantizeJobResult): OutputFile[] => {
       const existing = target.overwrite ? 'replace' as const : 'refuse' as const;
       const [, json, md] = outputsBeside(target.file);
       return [
-        { path: target.file, existing, contents: r.bytes },
+        { path: target.file, existing: target.modelConfirmed ? 'replace' : existing, contents: r.bytes },
         { path: json!, existing, contents: savedReportJson({ model: path.basename(model.fsPath), output: path.basename(target.file), report: r.report, warnings: r.warnings }) },
         { path: md!, existing, contents: quantizationReportMarkdown(r.report, r.warnings, { source: model.fsPath, output: target.file }) },
       ];
