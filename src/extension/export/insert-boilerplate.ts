@@ -31,7 +31,8 @@ export interface InsertBoilerplateResult {
   length?: number;
 }
 
-const C_LANGUAGES = new Set(['c', 'cpp', 'arduino', 'cuda-cpp', 'objective-cpp']);
+/** The editor languages of C and C++ sources (Arduino sketches included). */
+export const C_LANGUAGES: ReadonlySet<string> = new Set(['c', 'cpp', 'arduino', 'cuda-cpp', 'objective-cpp']);
 
 interface FoundExport extends ExportedModel {
   uri: vscode.Uri;

@@ -13,11 +13,30 @@ import { findProjectArena, planRunnerCalls, type RunnerCallsPlan } from '../../c
 import type { ProjectType } from '../../core/firmware/project-detect';
 import { isGeneratedByUs } from '../../core/codegen/marker';
 import { readSettings } from '../common/settings';
+import { C_LANGUAGES } from './insert-boilerplate';
+
+/** Our exported runner headers (by the marker), the ones nearest to `file` (deepest common folder) only. */
+async function nearestRunnerHeaders(file: string): Promise<{ uri: vscode.Uri; prefix: string; doc: vscode.TextDocument }[]> {
+  const found = await vscode.workspace.findFiles('**/*_runner.h', '{**/node_modules/**,**/.pio/**,**/build/**}', 50);
+  const common = (a: string): number => {
+    const x = path.dirname(a).split(path.sep), y = path.dirname(file).split(path.sep);
+    let n = 0;
+    while (n < x.length && n < y.length && x[n] === y[n]) n++;
+    return n;
+  };
+  const ours: { uri: vscode.Uri; prefix: string; doc: vscode.TextDocument; depth: number }[] = [];
+  for (const uri of found) {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    if (isGeneratedByUs(doc.getText())) ours.push({ uri, prefix: path.basename(uri.fsPath).replace(/_runner\.h$/, ''), doc, depth: common(uri.fsPath) });
+  }
+  const deepest = Math.max(-1, ...ours.map((h) => h.depth));
+  return ours.filter((h) => h.depth === deepest);
+}
 
 export interface InsertModelCallsArgs {
   /** Test runs only: the answer to the consent question ('reuse' the file's arena, the runner's 'own', or 'cancel'). */
   answer?: 'reuse' | 'own' | 'cancel';
-  /** Prefix of the exported runner (default `model`). */
+  /** Prefix of the exported runner (default: that of our runner header nearest to the file, else `model`). */
   prefix?: string;
 }
 
@@ -43,13 +62,15 @@ function plan(text: string, prefix: string, arena: ReturnType<typeof findProject
 
 export async function insertModelCalls(arg?: InsertModelCallsArgs): Promise<InsertModelCallsResult> {
   const args = arg && typeof arg === 'object' && !(arg instanceof vscode.Uri) ? arg : undefined;
-  const prefix = args?.prefix ?? 'model';
   const editor = vscode.window.activeTextEditor;
-  if (!editor || !['c', 'cpp', 'arduino'].includes(editor.document.languageId)) {
+  if (!editor || !C_LANGUAGES.has(editor.document.languageId)) {
     void vscode.window.showErrorMessage('TinyML: open the C or C++ file with setup()/loop(), app_main() or main().');
     return { inserted: false, reason: 'no C/C++ editor' };
   }
   const doc = editor.document;
+  // Export names the runner after the model array (`g_kws` → kws_runner.h, kws_setup()): the header tells the prefix.
+  const headers = await nearestRunnerHeaders(doc.uri.fsPath);
+  const prefix = args?.prefix ?? (headers.length === 1 ? headers[0]!.prefix : 'model');
   const text = doc.getText();
   const patterns = compilePatterns(readSettings(doc.uri).constantPatterns ?? [...DEFAULT_ARENA_CONSTANT_PATTERNS]).regexes;
   const arena = findProjectArena(text, patterns);
@@ -92,24 +113,18 @@ export async function insertModelCalls(arg?: InsertModelCallsArgs): Promise<Inse
   if (chosen.reusesArena) {
     // The exported runner header (ours, by its marker) stops declaring an arena of its own.
     const define = `#define ${prefix.toUpperCase()}_EXTERNAL_ARENA 0`;
-    // Only the runner of this file's project: of our runner headers, the one nearest to the file (the deepest common
-    // folder), never another project's export elsewhere in the workspace.
-    const found = await vscode.workspace.findFiles(`**/${prefix}_runner.h`, '{**/node_modules/**,**/.pio/**,**/build/**}', 50);
-    const common = (a: string, b: string): number => {
-      const x = path.dirname(a).split(path.sep), y = path.dirname(b).split(path.sep);
-      let n = 0;
-      while (n < x.length && n < y.length && x[n] === y[n]) n++;
-      return n;
-    };
-    const nearest = found.map((u) => ({ u, depth: common(u.fsPath, doc.uri.fsPath) })).sort((a, b) => b.depth - a.depth)
-      .filter((c, _i, all) => c.depth === all[0]!.depth).map((c) => c.u);
-    for (const uri of nearest) {
-      const header = await vscode.workspace.openTextDocument(uri);
-      const htext = header.getText();
-      const at = htext.indexOf(define);
-      if (!isGeneratedByUs(htext) || at < 0) continue;
+    // Only the runner of this file's project: the nearest of our headers, never another project's export elsewhere.
+    for (const { uri, prefix: p, doc: header } of headers) {
+      const at = header.getText().indexOf(define);
+      if (p !== prefix || at < 0) continue;
       edit.replace(uri, new vscode.Range(header.positionAt(at), header.positionAt(at + define.length)), define.replace(/0$/, '1'));
       runnerHeader = vscode.workspace.asRelativePath(uri, false);
+    }
+    if (!runnerHeader) {
+      // Without the header switched, the runner would declare its own arena beside the user's: two arenas.
+      const reason = `no exported ${prefix}_runner.h near this file declares ${define}: export the model first (TinyML: Export Model to C Array)`;
+      void vscode.window.showErrorMessage(`TinyML: ${reason}. Nothing was changed.`);
+      return { inserted: false, reason };
     }
   }
   if (!(await vscode.workspace.applyEdit(edit))) {
