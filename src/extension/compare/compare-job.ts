@@ -18,7 +18,7 @@ import { layerSqnr, seededInputs } from '../../core/inspector/layer-sqnr';
 import { buildInspectorView, type InspectorView } from '../../core/inspector/view';
 import { holdOutForReport, loadDataset, type Dataset } from '../../core/data/index';
 import type { QuantizeHooks } from '../../core/quantize/types';
-import { parseSavedReport, reportFileNames } from '../../core/quantize/index';
+import { readReportBeside } from '../../core/quantize/saved-report-file';
 import type { Model } from '../../core/tflite/index';
 import { loadModelFile } from '../../core/tflite/model-file';
 import type { CompareInputs, CompareSqnrResult } from '../../protocol/compare';
@@ -70,16 +70,10 @@ function resolveData(shown: string, roots: readonly string[], reportDir: string)
  */
 export async function heldOutFromReport(quantizedFile: string, floatModel: Model, roots: readonly string[]): Promise<{ data: Dataset; description: string } | { reason: string }> {
   const dir = path.dirname(quantizedFile);
-  const reportName = reportFileNames(path.basename(quantizedFile)).json;
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(dir, reportName), 'utf8');
-  } catch {
-    return { reason: `no ${reportName} beside ${path.basename(quantizedFile)}` };
-  }
-  const saved = parseSavedReport(text);
-  if (!saved) return { reason: `${reportName} is not a TinyML quantization report` };
-  const r = saved.report;
+  const found = await readReportBeside(quantizedFile);
+  if ('reason' in found) return { reason: found.reason };
+  const reportName = found.name;
+  const r = found.saved.report;
   const split = r.calibration?.split;
   const evalSource = !split && r.accuracy && r.accuracy.source !== r.calibration?.source ? r.accuracy.source : undefined;
   const shown = split?.source ?? evalSource;

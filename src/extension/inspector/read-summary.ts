@@ -4,7 +4,6 @@
  * load the model library (esbuild keeps a call-time require lazy in the bundle; a dynamic import() would not resolve
  * in the unbundled test build).
  */
-import path from 'node:path';
 import type { InspectorView } from '../../core/inspector/view';
 import type { InspectorAction, SavedQuantizationReport } from '../../protocol/inspector';
 import type { Model, ModelWarning } from '../../core/tflite';
@@ -47,20 +46,13 @@ export function modelActions(model: Model): InspectorAction[] {
   return modelPrecision(model) === 'float' ? ['quantize', 'compare'] : ['export', 'compare'];
 }
 
-/** A saved report is a few hundred KiB at most; anything larger is not ours. */
-const REPORT_LIMIT = { maxBytes: 16 * 1024 * 1024, maxLabel: '16 MiB', what: 'quantization report' } as const;
-
 /**
  * The quantization report saved beside `modelFile` (`<name>.report.json`), or undefined when there is none or it is
  * not one of ours. Never throws: a missing or damaged report only means no Quantization tab.
  */
 export async function readSavedReport(modelFile: string): Promise<SavedQuantizationReport | undefined> {
-  const { parseSavedReport, reportFileNames } = require('../../core/quantize/index') as typeof import('../../core/quantize/index');
-  const { readFileBoundedAsync } = require('../../core/io/bounded-read') as typeof import('../../core/io/bounded-read');
-  const file = path.join(path.dirname(modelFile), reportFileNames(path.basename(modelFile)).json);
-  try {
-    return parseSavedReport(new TextDecoder().decode(await readFileBoundedAsync(file, REPORT_LIMIT)));
-  } catch {
-    return undefined;
-  }
+  // The reader alone, not core/quantize/index: the first paint does not wait for the quantizer's modules.
+  const { readReportBeside } = require('../../core/quantize/saved-report-file') as typeof import('../../core/quantize/saved-report-file');
+  const r = await readReportBeside(modelFile);
+  return 'saved' in r ? r.saved : undefined;
 }
