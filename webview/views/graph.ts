@@ -8,7 +8,7 @@
  * groups (double-click a group to expand it); an overlay colours the nodes by a metric, with a legend and the value
  * on hover. Layouts are cached per graph (scope state) for the life of the page.
  */
-import { formatBytes, formatCount, formatShape } from '../../src/core/common/format';
+import { formatBytes, formatCount, formatDb, formatMs, formatShape } from '../../src/core/common/format';
 import { opNodeId, type GraphModel, type GraphNode } from '../../src/core/inspector/graph';
 import { combinedValue, viewOverlays, type GraphOverlay } from '../../src/core/inspector/graph-overlays';
 import { collapseScopes, maxScopeDepth, operatorScopes } from '../../src/core/inspector/graph-scopes';
@@ -783,7 +783,7 @@ export function formatValue(o: Pick<GraphOverlay, 'unit'>, v: number): string {
   switch (o.unit) {
     case 'bytes': return formatBytes(v);
     case 'count': return formatCount(v);
-    case 'ms': return `${v < 0.1 ? v.toFixed(3) : v.toFixed(2)} ms`;
-    case 'dB': return Number.isFinite(v) ? `${v.toFixed(1)} dB` : v > 0 ? 'exact' : '−∞ dB';
+    case 'ms': return `${formatMs(v)} ms`;
+    case 'dB': return formatDb(v);
   }
 }

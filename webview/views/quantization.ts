@@ -4,7 +4,7 @@
  * recipe and its alternatives, and the arena figures of the result. Shown only when the extension found a report.
  */
 import { arenaFigures, arenaGapNote } from '../../src/core/arena/figures';
-import { formatBytes, formatBytesExact, formatReal } from '../../src/core/common/format';
+import { formatBytes, formatBytesExact, formatDb, formatReal } from '../../src/core/common/format';
 import { describeSplit } from '../../src/core/data/dataset';
 import { recipeLabel } from '../../src/core/quantize/report-text';
 import { SQNR_FLOOR_DB, type OutputAccuracy } from '../../src/core/quantize/types';
@@ -16,7 +16,6 @@ import './quantization.css';
 /** Bars are drawn to this SQNR; higher (and exact) fills the bar. */
 const BAR_MAX_DB = 60;
 
-const db = (x: number): string => (x === Infinity ? 'exact' : `${x.toFixed(1)} dB`);
 
 function fileName(p: string): string {
   return p.split(/[\\/]/).pop() ?? p;
@@ -32,14 +31,14 @@ function layerBars(r: SavedQuantizationReport): HTMLElement {
   const rows = layers.map((l) => {
     const frac = l.sqnrDb === Infinity ? 1 : Math.max(0, Math.min(1, l.sqnrDb / BAR_MAX_DB));
     const low = l.sqnrDb < SQNR_FLOOR_DB;
-    const bar = svg('svg', { class: 'sqnr-bar', width: W, height: H, role: 'img', 'aria-label': `${l.producer}: ${db(l.sqnrDb)}` },
+    const bar = svg('svg', { class: 'sqnr-bar', width: W, height: H, role: 'img', 'aria-label': `${l.producer}: ${formatDb(l.sqnrDb)}` },
       svg('rect', { x: 0, y: 0, width: W, height: H, rx: 2, class: 'hbar-track' }),
       svg('rect', { x: 0, y: 0, width: Math.max(2, frac * W).toFixed(1), height: H, rx: 2, class: low ? 'sqnr-fill low' : 'sqnr-fill' }),
       svg('line', { x1: floorX, y1: 0, x2: floorX, y2: H, class: 'sqnr-floor' }),
-      svg('title', {}, `${l.producer} → ${l.tensor}: ${db(l.sqnrDb)}, max error ${formatReal(l.maxAbsError)}`));
+      svg('title', {}, `${l.producer} → ${l.tensor}: ${formatDb(l.sqnrDb)}, max error ${formatReal(l.maxAbsError)}`));
     return el('tr', { 'data-quant-layer': '' },
       el('td', { class: 'mono' }, l.producer), el('td', { class: 'mono name' }, l.tensor), el('td', {}, bar),
-      el('td', { class: low ? 'num error-text' : 'num' }, db(l.sqnrDb)));
+      el('td', { class: low ? 'num error-text' : 'num' }, formatDb(l.sqnrDb)));
   });
   return el('table', { class: 'data quant-layers', 'data-rows': 'quant-layers' },
     el('thead', {}, el('tr', {}, el('th', {}, 'Operator'), el('th', {}, 'Tensor'), el('th', {}, `SQNR (0–${BAR_MAX_DB} dB; line: ${SQNR_FLOOR_DB} dB floor)`), el('th', { class: 'num' }, 'SQNR'))),
@@ -69,7 +68,7 @@ function scatter(o: OutputAccuracy): HTMLElement {
     svg('text', { x: 10, y: (S - pad) / 2, class: 'axis-label', transform: `rotate(-90 10 ${(S - pad) / 2})`, 'text-anchor': 'middle' }, 'quantized'),
     ...pts.reference.map((f, i) => svg('circle', { cx: x(f), cy: y(pts.quantized[i]!), r: 2, class: 'point' })));
   return el('figure', { class: 'scatter-figure' }, plot,
-    el('figcaption', { class: 'muted' }, `${o.name}: ${pts.reference.length} values · SQNR ${db(o.sqnrDb)} · max error ${formatReal(o.maxAbsError)}`));
+    el('figcaption', { class: 'muted' }, `${o.name}: ${pts.reference.length} values · SQNR ${formatDb(o.sqnrDb)} · max error ${formatReal(o.maxAbsError)}`));
 }
 
 function recipe(r: SavedQuantizationReport): HTMLElement[] {
@@ -80,7 +79,7 @@ function recipe(r: SavedQuantizationReport): HTMLElement[] {
     : `${recipeLabel(rr.chosen)}, set by options.`;
   const chosen = JSON.stringify(rr.chosen);
   const rows = rr.candidates.map((c) => el('tr', JSON.stringify(c.recipe) === chosen ? { class: 'chosen' } : {},
-    el('td', {}, `${JSON.stringify(c.recipe) === chosen ? '→ ' : ''}${recipeLabel(c.recipe)}`), el('td', { class: 'num' }, db(c.scoreDb))));
+    el('td', {}, `${JSON.stringify(c.recipe) === chosen ? '→ ' : ''}${recipeLabel(c.recipe)}`), el('td', { class: 'num' }, formatDb(c.scoreDb))));
   return [el('p', {}, head), ...(rows.length ? [el('table', { class: 'data', 'data-rows': 'recipe' },
     el('thead', {}, el('tr', {}, el('th', {}, 'Recipe'), el('th', { class: 'num' }, 'Worst output SQNR'))), el('tbody', {}, ...rows))] : [])];
 }
@@ -99,7 +98,7 @@ export class QuantizationView implements PageView {
       el('p', { class: 'muted' }, `mode ${r.mode} · ${r.io === 'float' ? 'float' : 'integer'} inputs and outputs · ${formatBytes(r.sizeBefore)} → ${formatBytes(r.sizeAfter)} ` +
         `(${((100 * r.sizeAfter) / r.sizeBefore).toFixed(0)}%)` +
         (c ? ` · calibration: ${c.split ? describeSplit(c.split) : `${c.samples} samples`}, ${c.method} ranges` : '')),
-      a ? el('p', {}, `Accuracy on ${a.samples} held-out samples: worst output SQNR ${worst === undefined ? '—' : db(worst)}` +
+      a ? el('p', {}, `Accuracy on ${a.samples} held-out samples: worst output SQNR ${worst === undefined ? '—' : formatDb(worst)}` +
         `${a.top1Agreement !== undefined ? ` · top-1 agreement ${(100 * a.top1Agreement).toFixed(1)}%` : ''}` +
         `${a.belowFloor?.length ? ` · below the ${SQNR_FLOOR_DB} dB floor: ${a.belowFloor.join(', ')}` : ''}.`)
         : el('p', { class: 'muted' }, 'Accuracy not measured (no held-out samples).'),

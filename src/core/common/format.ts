@@ -44,6 +44,11 @@ export function formatReal(x: number): string {
   return a < 1e-3 || a >= 1e6 ? x.toExponential(3) : String(Number(x.toPrecision(4)));
 }
 
+/** An SQNR: 23.4 -> "23.4 dB"; no noise at all (Infinity) -> "exact"; no signal (-Infinity) -> "−∞ dB". */
+export function formatDb(x: number): string {
+  return x === Infinity ? 'exact' : x === -Infinity ? '−∞ dB' : `${x.toFixed(1)} dB`;
+}
+
 /** A duration in milliseconds, without the unit: 0.042 -> "0.042", 12.34 -> "12.3", 310.4 -> "310". */
 export function formatMs(ms: number): string {
   return ms < 1 ? ms.toFixed(3) : ms < 100 ? ms.toFixed(1) : Math.round(ms).toString();

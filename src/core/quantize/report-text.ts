@@ -1,7 +1,7 @@
 /** The quantization report as plain text, for the CLI and the output channel. */
 import type { MixedPrecisionReport } from './mixed-precision-report';
 import { arenaFiguresLine } from '../arena/figures';
-import { formatBytes, formatCount, formatOperatorRef } from '../common/format';
+import { formatBytes, formatCount, formatDb, formatOperatorRef } from '../common/format';
 import { describeSplit } from '../data/dataset';
 import { PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, RANGE_METHOD_MIN_T, SQNR_FLOOR_DB, type QuantizationReport, type Recipe, type RecipeReport, type TflmAccuracy } from './types';
 
@@ -21,14 +21,14 @@ function recipeLines(r: RecipeReport): string[] {
   const lines = [`Recipe: ${recipeLabel(r.chosen)} (chosen automatically among ${r.candidates.length} by worst-output SQNR${on}${r.candidates.some((c) => c.recipe.perChannelFullyConnected) && !r.forced.includes('perChannelFullyConnected') ? `; per-channel FC must gain ${PER_CHANNEL_FC_MARGIN_DB} dB` : ''}${r.candidates[0]?.recipe.method === 'per-tensor' && r.candidates.some((c) => c.recipe.method !== 'per-tensor') ? `; a single range method must gain ${RANGE_METHOD_MARGIN_DB} dB over per-tensor, shared by the samples (paired t ≥ ${RANGE_METHOD_MIN_T})` : ''}${r.forced.length ? `; fixed by options: ${r.forced.join(', ')}` : ''})`];
   const chosen = JSON.stringify(r.chosen);
   lines.push(...perTensor);
-  for (const c of r.candidates) lines.push(`  ${JSON.stringify(c.recipe) === chosen ? '*' : ' '} ${recipeLabel(c.recipe).padEnd(48)} ${db(c.scoreDb).padStart(9)}`);
+  for (const c of r.candidates) lines.push(`  ${JSON.stringify(c.recipe) === chosen ? '*' : ' '} ${recipeLabel(c.recipe).padEnd(48)} ${formatDb(c.scoreDb).padStart(9)}`);
   return lines;
 }
 
 /** One line for the accuracy as TFLite Micro's reference kernels compute it (shared by the text and the markdown report). */
 export function tflmAccuracyLine(t: TflmAccuracy, reference: 'float' | 'hybrid' = 'float'): string {
   if (t.notComputed) return `As TFLite Micro computes it: not computed (${t.notComputed} has no reference evaluation here)`;
-  const outs = t.outputs.map((o) => `${o.name} SQNR ${db(o.sqnrDb)}`).join(', ');
+  const outs = t.outputs.map((o) => `${o.name} SQNR ${formatDb(o.sqnrDb)}`).join(', ');
   const top1 = t.top1Agreement !== undefined ? `, top-1 agreement with the ${reference} model ${(100 * t.top1Agreement).toFixed(1)}%` : '';
   const lsb = t.maxLsbVsLiteRt === 0 ? 'same integer outputs as LiteRT'
     : `integer outputs differ from LiteRT's by up to ${t.maxLsbVsLiteRt} step${t.maxLsbVsLiteRt === 1 ? '' : 's'} (${(100 * t.fractionDifferVsLiteRt).toFixed(1)}% of values)`;
@@ -36,24 +36,23 @@ export function tflmAccuracyLine(t: TflmAccuracy, reference: 'float' | 'hybrid' 
 }
 
 function mixedPrecisionLines(m: MixedPrecisionReport): string[] {
-  const worst = (xs: number[]) => db(Math.min(...xs));
+  const worst = (xs: number[]) => formatDb(Math.min(...xs));
   const lines = [`Target: worst output ≥ ${m.targetDb} dB on ${m.scoredOn.samples} samples (${m.scoredOn.source}): ${m.met ? 'MET' : 'MISSED'}, `
     + `${worst(m.outputsBeforeDb)} all int8 -> ${worst(m.outputsAfterDb)}`];
   if (!m.kept.length) {
     lines.push('  no layer needed higher precision');
   } else {
     lines.push(`  kept in higher precision: ${m.kept.length} of ${m.candidates} candidate layer(s) (${m.probes} rewrites scored)${m.followed ? `; ${m.followed} shape operator(s) follow them into int16` : ''}`);
-    for (const l of m.kept) lines.push(`    ${l.op.padEnd(24)} ${l.precision.padEnd(8)} int8 ${db(l.int8SqnrDb).padStart(9)}  ${l.tensor}${l.reason ? `  (${l.reason})` : ''}`);
+    for (const l of m.kept) lines.push(`    ${l.op.padEnd(24)} ${l.precision.padEnd(8)} int8 ${formatDb(l.int8SqnrDb).padStart(9)}  ${l.tensor}${l.reason ? `  (${l.reason})` : ''}`);
     const c = m.cost;
     lines.push(`  cost vs all int8: flash ${c.flashBytes >= 0 ? '+' : '-'}${formatBytes(Math.abs(c.flashBytes))}, arena ${c.arenaBytes === undefined ? 'not estimated' : `${c.arenaBytes >= 0 ? '+' : '-'}${formatBytes(Math.abs(c.arenaBytes))} (${m.kernels === 'reference' ? 'reference' : 'CMSIS-NN'} kernels' int16 choice)`}, `
       + `float MACs ${formatCount(c.floatMacs)}, int16x8 MACs ${formatCount(c.int16Macs)}`);
   }
-  for (const w of m.widenedOutputs ?? []) lines.push(`  output "${w.name}" is written as int16 (int8 would round it to ${db(w.int8FloorDb)} at best on these samples)`);
+  for (const w of m.widenedOutputs ?? []) lines.push(`  output "${w.name}" is written as int16 (int8 would round it to ${formatDb(w.int8FloorDb)} at best on these samples)`);
   if (m.note) lines.push(`  ${m.note}`);
   return lines;
 }
 
-const db = (x: number) => (x === Infinity ? 'exact' : `${x.toFixed(1)} dB`);
 
 export function formatQuantizationReport(r: QuantizationReport, warnings: readonly string[] = [], worstLayers = 5): string {
   const lines: string[] = [];
@@ -77,14 +76,14 @@ export function formatQuantizationReport(r: QuantizationReport, warnings: readon
     lines.push(`Accuracy on ${a.samples} held-out samples (${a.source})${a.reference === 'hybrid' ? ', against the hybrid model as given' : ''}:`);
     for (const o of a.outputs) {
       const low = a.belowFloor?.includes(o.name) ? `   <<< BELOW THE ${SQNR_FLOOR_DB} dB FLOOR` : '';
-      lines.push(`  output ${o.name}: SQNR ${db(o.sqnrDb)}, max abs error ${o.maxAbsError.toPrecision(3)}, mean abs error ${o.meanAbsError.toPrecision(3)}${low}`);
+      lines.push(`  output ${o.name}: SQNR ${formatDb(o.sqnrDb)}, max abs error ${o.maxAbsError.toPrecision(3)}, mean abs error ${o.meanAbsError.toPrecision(3)}${low}`);
     }
     if (a.top1Agreement !== undefined) lines.push(`  top-1 agreement with the ${a.reference === "hybrid" ? "hybrid" : "float"} model: ${(100 * a.top1Agreement).toFixed(1)}%`);
     if (a.tflm) lines.push(`  ${tflmAccuracyLine(a.tflm, a.reference)}`);
     const worst = [...a.layers].sort((x, y) => x.sqnrDb - y.sqnrDb).slice(0, worstLayers);
     if (worst.length) {
       lines.push(`  layers losing the most (SQNR of each intermediate vs float${a.layerSamples ? `, first ${a.layerSamples} samples` : ''}):`);
-      for (const l of worst) lines.push(`    ${l.producer.padEnd(24)} ${db(l.sqnrDb).padStart(9)}  ${l.tensor}`);
+      for (const l of worst) lines.push(`    ${l.producer.padEnd(24)} ${formatDb(l.sqnrDb).padStart(9)}  ${l.tensor}`);
     }
   } else {
     lines.push('Accuracy: no held-out samples, not measured.');

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { arenaFiguresLine } from '../../core/arena/figures';
-import { formatBytes } from '../../core/common/format';
+import { formatBytes, formatDb } from '../../core/common/format';
 import type { DatasetCandidate, DatasetErrorKind } from '../../core/data/index';
 import { quantizedFileName, SQNR_FLOOR_DB, type QuantizationReport, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
 
@@ -153,13 +153,12 @@ export function datasetFix(kind: DatasetErrorKind): string {
   }
 }
 
-const db = (x: number) => (x === Infinity ? 'exact' : `${x.toFixed(1)} dB`);
 
 /** The notification after a run: file, sizes, the worst output SQNR, and whether TFLite Micro can run it. */
 export function resultSummary(outputFile: string, report: QuantizationReport): string {
   const parts = [`Wrote ${path.basename(outputFile)}: ${formatBytes(report.sizeBefore)} → ${formatBytes(report.sizeAfter)}`];
   const outputs = report.accuracy?.outputs ?? [];
-  if (outputs.length) parts.push(`output SQNR ${db(Math.min(...outputs.map((o) => o.sqnrDb)))} on ${report.accuracy!.samples} held-out samples`);
+  if (outputs.length) parts.push(`output SQNR ${formatDb(Math.min(...outputs.map((o) => o.sqnrDb)))} on ${report.accuracy!.samples} held-out samples`);
   const m = report.mixedPrecision;
   if (m) parts.push(`target ${m.targetDb} dB ${m.met ? 'met' : 'MISSED'}${m.kept.length ? `, ${m.kept.length} layer(s) kept in higher precision` : ''}`);
   if (!runsOnTflm(report.mode)) parts.push(`${report.mode === 'dynamic' ? 'dynamic-range' : 'float16'} model: ${NOT_FOR_TFLM}`);
