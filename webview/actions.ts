@@ -8,7 +8,7 @@ import { el, vscButton } from './dom';
 const LABELS: Record<InspectorAction, { label: string; icon: string; title: string }> = {
   quantize: { label: 'Quantize…', icon: 'symbol-numeric', title: 'Quantize this float model to int8 for TFLite Micro' },
   export: { label: 'Export to C…', icon: 'export', title: 'Export this model as a C array with a TFLite Micro runner' },
-  compare: { label: 'Compare with…', icon: 'split-horizontal', title: 'Pick another .tflite and open it in an inspector beside this one' },
+  compare: { label: 'Compare with…', icon: 'split-horizontal', title: 'Pick another .tflite and compare the two side by side, layer by layer' },
   reopenText: { label: 'Reopen in Text Editor', icon: 'go-to-file', title: 'Open the file as text or bytes instead of the inspector' },
 };
 

@@ -175,8 +175,6 @@ export type WebviewMessage =
   /** The Memory tab needs the arena plan that a `details` message with `planDeferred` left out. */
   | { type: 'arenaPlan' }
   | { type: 'copy'; format: 'markdown' | 'csv'; text: string; rows: number }
-  /** "Compare with…": open TinyML: Compare Models… with this model as A. */
-  | { type: 'compare' }
   /** The Fit section's "Change board…": the extension shows its board QuickPick. */
   | { type: 'chooseBoard' }
   | { type: 'action'; action: InspectorAction };

@@ -385,9 +385,6 @@ export class ModelInspectorProvider implements vscode.CustomReadonlyEditorProvid
         await post(webview, { type: 'channels', subgraph: msg.subgraph, tensor: msg.tensor, ...(quant ? { quant } : {}) });
         break;
       }
-      case 'compare':
-        await vscode.commands.executeCommand('tinyml.compareModels', doc.uri);
-        break;
       case 'chooseBoard':
         await vscode.commands.executeCommand(CHOOSE_BOARD_COMMAND);
         break;
