@@ -13,7 +13,7 @@ import { registerFitFeatures } from './fit/register';
 import { INSPECTOR_VIEW_TYPE, ModelInspectorProvider, runAction, type InspectorActionTestArgs, type InspectorHostTimings } from './inspector/model-inspector-provider';
 import { InspectorRenderReports } from './inspector/render-reports';
 import { registerQuantizeCommand } from './quantize/register';
-import { registerCompareCommand } from './compare/compare-command';
+import { registerCompareCommand } from './compare/register';
 
 /**
  * What `activate` returns in test runs only (`vscode.extensions.getExtension(...).exports`; undefined for a user):

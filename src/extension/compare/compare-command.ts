@@ -116,7 +116,3 @@ export async function compareModels(context: vscode.ExtensionContext, arg?: unkn
   }
   return result;
 }
-
-export function registerCompareCommand(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(vscode.commands.registerCommand('tinyml.compareModels', (arg?: unknown) => compareModels(context, arg)));
-}
