@@ -47,6 +47,14 @@ type LoadedState =
 
 /** Above this many operators the view model goes to the page in parts (`modelShell`, `modelPart`). */
 const SPLIT_VIEW_OPERATORS = 2000;
+/**
+ * Above this many operators the arena estimate and the TFLite Micro check run in the inspector worker: below it they
+ * take a few ms on the host (hand_landmark_lite, 167 operators: 4–7 ms), less than starting a worker (about 140 ms);
+ * pose_landmark_heavy (689) took 130 ms, 5,000 operators over a second.
+ */
+const DETAILS_IN_WORKER_OPERATORS = 300;
+
+const operatorCount = (view: InspectorView): number => view.subgraphs.reduce((n, sg) => n + sg.operators.length, 0);
 
 /**
  * Above this many plan entries (buffers + timeline) the arena plan is sent only when the Memory tab asks for it: at
@@ -136,12 +144,11 @@ class ModelDocument implements vscode.CustomDocument {
 
   /**
    * The arena estimate and compatibility check, once per version, after the view model went out: in the inspector
-   * worker for a local file (the arena estimate of a 5,000-operator model takes over a second), else on the host in
-   * three short steps.
+   * worker for a big local model (DETAILS_IN_WORKER_OPERATORS), else on the host in three short steps.
    */
   computeDetails(state: LoadedState & { ok: true }): Promise<void> {
     this.details ??= (async () => {
-      if (this.uri.scheme === 'file') {
+      if (this.uri.scheme === 'file' && operatorCount(state.view) > DETAILS_IN_WORKER_OPERATORS) {
         try {
           const { runWorkerJob } = require('../common/worker-rpc') as typeof import('../common/worker-rpc');
           const { INSPECTOR_WORKER } = require('./inspector-worker-spec') as typeof import('./inspector-worker-spec');
@@ -199,8 +206,7 @@ async function sendState(doc: ModelDocument, webview: vscode.Webview, fit?: () =
     await post(webview, { type: 'error', fileName: doc.fileName, version, title: state.title, message: state.message, actions: ['reopenText'] });
     return;
   }
-  const operators = state.view.subgraphs.reduce((n, sg) => n + sg.operators.length, 0);
-  if (operators <= SPLIT_VIEW_OPERATORS) {
+  if (operatorCount(state.view) <= SPLIT_VIEW_OPERATORS) {
     await post(webview, { type: 'model', fileName: doc.fileName, version, view: state.view, actions: state.actions, ...(state.report ? { report: state.report } : {}) });
   } else {
     // In parts, the smallest last: the page decodes each in a task of its own and builds the view after the last.
