@@ -168,6 +168,12 @@ export interface TflmAccuracy {
  */
 export const SQNR_FLOOR_DB = 15;
 
+/** The largest accuracy target (--target-sqnr, tinyml.quantize.targetSqnrDb); package.json states the same bounds. */
+export const MAX_TARGET_SQNR_DB = 100;
+
+/** Whether `db` is a usable accuracy target: above 0 dB (0 is met by any model) and at most MAX_TARGET_SQNR_DB. */
+export const isTargetSqnrDb = (db: number): boolean => Number.isFinite(db) && db > 0 && db <= MAX_TARGET_SQNR_DB;
+
 /** How much better (dB) per-channel FULLY_CONNECTED must score to be chosen when the user left it open (recipe.ts). */
 export const PER_CHANNEL_FC_MARGIN_DB = 0.5;
 

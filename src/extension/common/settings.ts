@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { DEFAULT_ARENA_MARGIN_PERCENT, type ArenaOptions, type CmsisIsa, type TargetName } from '../../core/arena/types';
 import { KERNEL_LIBRARIES } from '../../core/arena/kernels/types';
 import type { FitKernels } from '../../core/fit/latency';
+import { isTargetSqnrDb } from '../../core/quantize/types';
 
 export type ArenaSettingsOptions = Required<ArenaOptions>;
 
@@ -36,8 +37,6 @@ const ISAS: readonly CmsisIsa[] = ['dsp', 'mve', 'none'];
 const FIT_KERNEL_SETTINGS: readonly (FitKernels | 'auto')[] = ['auto', 'reference', 'cmsis-nn', 'esp-nn'];
 /** package.json: default DEFAULT_ARENA_MARGIN_PERCENT (a unit test holds them equal), minimum 0, maximum 1000. */
 const MAX_MARGIN_PERCENT = 1000;
-/** package.json: tinyml.quantize.targetSqnrDb minimum 0, maximum 100. */
-const MAX_TARGET_SQNR_DB = 100;
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
   return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
@@ -66,7 +65,7 @@ export function readSettings(scope: vscode.Uri | undefined): TinymlSettings {
       marginPercent: marginPercent(config.get('arena.marginPercent')),
     },
     ...(typeof model === 'string' && model.trim() !== '' ? { modelSetting: model.trim() } : {}),
-    ...(typeof target === 'number' && Number.isFinite(target) && target >= 0 && target <= MAX_TARGET_SQNR_DB ? { quantizeTargetSqnrDb: target } : {}),
+    ...(typeof target === 'number' && isTargetSqnrDb(target) ? { quantizeTargetSqnrDb: target } : {}),
     fit: {
       ...(board ? { board } : {}),
       ...(boardsFile ? { boardsFile } : {}),

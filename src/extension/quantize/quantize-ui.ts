@@ -7,7 +7,7 @@ import path from 'node:path';
 import { arenaFiguresLine } from '../../core/arena/figures';
 import { formatBytes, formatDb } from '../../core/common/format';
 import type { DatasetCandidate, DatasetErrorKind } from '../../core/data/index';
-import { quantizedFileName, SQNR_FLOOR_DB, type QuantizationReport, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
+import { isTargetSqnrDb, MAX_TARGET_SQNR_DB, quantizedFileName, SQNR_FLOOR_DB, type QuantizationReport, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
 
 export interface Choice<T> {
   value: T;
@@ -101,8 +101,7 @@ export function targetChoices(setting: number | undefined): Choice<TargetChoice>
 
 /** The error of a typed target, or undefined when it is a usable number of dB. */
 export function validateTarget(text: string): string | undefined {
-  const n = Number(text.trim());
-  return text.trim() !== '' && Number.isFinite(n) && n > 0 && n <= 100 ? undefined : 'A number of dB between 0 and 100, e.g. 25';
+  return text.trim() !== '' && isTargetSqnrDb(Number(text.trim())) ? undefined : `A number of dB between 0 and ${MAX_TARGET_SQNR_DB}, e.g. 25`;
 }
 
 /** `<name>_int8.tflite` (`_int16x8`, `_float16`, `_dynamic`) next to the source model, named by core/quantize. */
