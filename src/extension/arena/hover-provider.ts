@@ -59,10 +59,11 @@ export class ArenaHoverProvider implements vscode.HoverProvider {
     if (this.fit && model && analysis.loaded) {
       const { fitHoverMarkdown } = require('../../core/firmware/arena-report') as typeof import('../../core/firmware/arena-report');
       const loaded = analysis.loaded;
-      // A .tflite file's fit runs in the inspector worker (a big model's suggestions take seconds); a C array's here.
-      const fit = loaded.source.includes('#') || !path.isAbsolute(loaded.source)
-        ? this.fit().fitFor(model, loaded.byteSize)
-        : await this.fit().fitForFile(loaded.source, model, loaded.byteSize);
+      // A .tflite file's fit runs in the inspector worker (a big model's suggestions take seconds); a C array's
+      // (source `file#symbol`) here, as the worker reads .tflite files only.
+      const fit = /\.tflite$/i.test(loaded.source) && path.isAbsolute(loaded.source)
+        ? await this.fit().fitForFile(loaded.source, model, loaded.byteSize)
+        : this.fit().fitFor(model, loaded.byteSize);
       if (token.isCancellationRequested) return undefined;
       md.appendMarkdown(`\n\n${fitHoverMarkdown(fit)}`);
     }
