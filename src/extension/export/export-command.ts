@@ -7,6 +7,7 @@
  * runs only: ../common/test-mode.ts) it asks nothing: every answer comes from the object, and a file that
  * exists and is not ours is overwritten only with `conflicts: 'overwrite'`.
  */
+import { showMarkdown } from '../common/markdown-preview';
 import { blockMonitor } from '../common/event-loop-monitor';
 import path from 'node:path';
 import * as vscode from 'vscode';
@@ -140,9 +141,7 @@ export const previewDocuments = new ReadOnlyDocuments(EXPORT_PREVIEW_SCHEME, '# 
 
 async function showPreviewDocument(plan: ExportPlan, modelLabel: string, shown: (rel: string) => string): Promise<vscode.Uri> {
   const uri = previewDocuments.add(`${modelLabel} export preview.md`, previewMarkdown(plan, modelLabel, shown));
-  await vscode.commands.executeCommand('markdown.showPreview', uri).then(undefined, async () => {
-    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
-  });
+  await showMarkdown(uri, { beside: false });
   return uri;
 }
 
