@@ -9,6 +9,7 @@
  *
  * Pure; the extension sends the result with both view models to the compare page.
  */
+import { isWeightDequantize } from './graph';
 import type { OperatorRow, TensorRow } from './tables';
 
 export interface LayerSide {
@@ -83,8 +84,8 @@ export function layerWeightBytes(side: Pick<LayerSide, 'operators' | 'tensors'>,
     if (!row) continue;
     if (row.constant) { sum += row.bytes; continue; }
     const producer = row.producer !== undefined ? side.operators[row.producer] : undefined;
-    if (producer?.opcode === 'DEQUANTIZE') {
-      for (const u of producer.inputs) { const w = u >= 0 ? side.tensors[u] : undefined; if (w?.constant) sum += w.bytes; }
+    if (producer && isWeightDequantize(producer, side.tensors)) {
+      for (const u of producer.inputs) if (u >= 0) sum += side.tensors[u]!.bytes;
     }
   }
   return sum;

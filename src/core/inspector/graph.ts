@@ -56,7 +56,7 @@ export function nameScope(name: string): string {
 }
 
 /** A DEQUANTIZE of a constant: stored weights (float16, int8) expanded at run time; its output is a weight too. */
-function isWeightDequantize(op: OperatorRow, tensors: readonly TensorRow[]): boolean {
+export function isWeightDequantize(op: OperatorRow, tensors: readonly TensorRow[]): boolean {
   if (op.opcode !== 'DEQUANTIZE') return false;
   const ins = op.inputs.filter((t) => t >= 0);
   return ins.length > 0 && ins.every((t) => tensors[t]?.constant === true);
