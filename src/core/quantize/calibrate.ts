@@ -355,11 +355,14 @@ export async function gatherStatistics(model: Model, data: Dataset, tensors: rea
       const keptChunks = new Map<number, Float32Array[]>();
       let keptBytes = 0;
       let seen = 0;
+      // Past the budget nothing more is kept (and what was is dropped): the evaluation then runs the float model.
+      let keeping = keepSamples > 0;
       await observeAll(observed, opts.outputsOf, 0, (t, v) => {
         const k = index.get(t);
-        const f = k !== undefined || seen < keepSamples ? toFloat(sg.tensors[t]!, v).slice() : undefined;
+        const keep = keeping && seen < keepSamples;
+        const f = k !== undefined || keep ? toFloat(sg.tensors[t]!, v).slice() : undefined;
         if (k !== undefined) chunks[k]!.push(f!);
-        if (seen < keepSamples && keptBytes <= KEPT_BYTES) {
+        if (keep) {
           // The visitor sees whole rows; a batch may run past the kept samples: keep only theirs.
           const n = elementCount(sg.tensors[t]!.shape);
           const rows = Math.min(f!.length / Math.max(1, n), keepSamples - seen);
@@ -368,10 +371,11 @@ export async function gatherStatistics(model: Model, data: Dataset, tensors: rea
           let list = keptChunks.get(t);
           if (!list) keptChunks.set(t, (list = []));
           list.push(part);
+          if (keptBytes > KEPT_BYTES) { keeping = false; keptChunks.clear(); }
         }
       }, (done) => { seen = done; }, hooks, last);
       outputsOf = chunks.map(concatFloats);
-      if (keepSamples && keptBytes <= KEPT_BYTES) kept = { samples: keepSamples, values: new Map([...keptChunks].map(([t, parts]) => [t, concatFloats(parts)])) };
+      if (keeping) kept = { samples: keepSamples, values: new Map([...keptChunks].map(([t, parts]) => [t, concatFloats(parts)])) };
     }
     return {
       ...(opts.minMaxOnly ? {} : { histograms }), minmax: ranges, channelSums, channelSumSamples: channelSums.size ? sumSamples : 0,
