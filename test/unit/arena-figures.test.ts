@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { main } from '../../src/cli/main';
@@ -25,8 +24,9 @@ import { readModel } from '../../src/core/tflite';
 import { resultSummary } from '../../src/extension/quantize/quantize-ui';
 import { quantizationReportMarkdown } from '../../src/extension/quantize/report-markdown';
 import { sharedModel, SKIP_WITHOUT_SHARED } from '../helpers/paths';
+import { tempDir } from '../helpers/temp-dir';
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-figures-'));
+const root = tempDir('tinyml-figures-');
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const HELLO = sharedModel('tflm/examples/hello_world/hello_world_int8.tflite');

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { estimateArena, type ArenaOptions } from '../../src/core/arena';
@@ -15,10 +14,11 @@ import { arenaConstantMarkdown, modelSymbolMarkdown } from '../../src/core/firmw
 import { generateCArrayHeader, generateCArraySource, markerComment, sha256Hex } from '../../src/core/codegen';
 import { BuiltinOperator, ModelBuilder, readModel, TensorType, writeModel } from '../../src/core/tflite';
 import { bytes, handMadeModel, t } from '../helpers/arena-models';
+import { tempDir } from '../helpers/temp-dir';
 
 const OPTIONS: Required<ArenaOptions> = { target: 'cortex-m', kernels: 'reference', isa: 'dsp', marginPercent: 20 };
 const PATTERNS = compilePatterns(DEFAULT_ARENA_CONSTANT_PATTERNS).regexes;
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'arena-hover-'));
+const root = tempDir('arena-hover-');
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 
 function mlp(hidden: number): Uint8Array {

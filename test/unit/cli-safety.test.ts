@@ -18,6 +18,7 @@ import { FileError } from '../../src/core/io/file-error';
 import { writeNpy } from '../../src/core/data/index';
 import { nodeWriteFs, type WriteFs } from '../../src/core/io/safe-write';
 import { ModelBuilder, writeModel } from '../../src/core/tflite/index';
+import { tempDir } from '../helpers/temp-dir';
 
 const RUNNING_AS_ROOT = typeof process.getuid === 'function' && process.getuid() === 0;
 
@@ -48,7 +49,7 @@ function checksums(dir: string): Map<string, string> {
 }
 
 function workspace(): { dir: string; model: string; data: string; notes: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-safety-'));
+  const dir = tempDir('tinyml-safety-');
   const b = new ModelBuilder({ seed: 11 });
   b.output(b.softmax(b.fullyConnected(b.fullyConnected(b.input('x', [1, 8]), 16, { activation: 'RELU' }), 4)));
   const model = path.join(dir, 'm.tflite');

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { main } from '../../src/cli/main';
 import { writeModel } from '../../src/core/tflite';
 import { sharedModel, SKIP_WITHOUT_SHARED } from '../helpers/paths';
 import { buildAllOpsModel } from '../helpers/sample-models';
+import { tempDir } from '../helpers/temp-dir';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -15,7 +15,7 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-cli-'));
+const tmp = tempDir('tinyml-cli-');
 const built = path.join(tmp, 'all_ops.tflite');
 fs.writeFileSync(built, writeModel(buildAllOpsModel()));
 

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
 import { main } from '../../src/cli/main';
 import { isGeneratedByUs, parseCArray } from '../../src/core/codegen';
 import { ModelBuilder, writeModel } from '../../src/core/tflite';
 import { PROJECT_ROOT } from '../helpers/paths';
+import { tempDir } from '../helpers/temp-dir';
 
 async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -16,7 +16,7 @@ async function run(...args: string[]): Promise<{ code: number; out: string; err:
 }
 
 function workspace(): { dir: string; model: string; bytes: Uint8Array } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-cli-export-'));
+  const dir = tempDir('tinyml-cli-export-');
   fs.cpSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'projects', 'cmake'), path.join(dir, 'fw'), { recursive: true });
   const b = new ModelBuilder({ seed: 2 });
   b.output(b.softmax(b.fullyConnected(b.input('x', [1, 6]), 3)));

@@ -6,13 +6,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
 import { generateCArrayHeader, generateCArraySource, generateModelRunner, sha256Hex, type CLanguage, type ModelProvenance } from '../../src/core/codegen';
 import { memorySnapshot, planExport } from '../../src/core/firmware';
 import { BuiltinOperator, loadModel, ModelBuilder, writeModel, type Model } from '../../src/core/tflite';
 import { HAS_SHARED, PROJECT_ROOT, sharedModel } from '../helpers/paths';
+import { tempDir } from '../helpers/temp-dir';
 
 const COMPILE_CHECK = path.join(PROJECT_ROOT, 'test', 'compile-check');
 const STUBS = path.join(COMPILE_CHECK, 'tflm-stubs');
@@ -62,7 +62,7 @@ function run(cmd: string, args: string[], cwd: string): void {
 
 test('generated arrays compile as C11, C99 and C++17, are 16-byte aligned and hold the model bytes', { skip: SKIP }, () => {
   for (const { name, bytes } of models()) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-cc-'));
+    const dir = tempDir('tinyml-cc-');
     try {
       const variants: { lang: CLanguage; file: string; compile: string[] }[] = [
         { lang: 'c', file: 'model_data.c', compile: ['gcc', '-std=c11', '-pedantic'] },
@@ -94,7 +94,7 @@ test('generated runners compile against the TFLM compile-check stubs for each pr
   };
   for (const { name, model, bytes } of models()) {
     for (const [kind, files] of Object.entries(snapshots)) {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-runner-'));
+      const dir = tempDir('tinyml-runner-');
       try {
         const plan = planExport({
           modelBytes: bytes, modelPath: name, snapshot: memorySnapshot(files), model, boilerplate: true,
@@ -130,7 +130,7 @@ test('a runner with a custom op and resource variables compiles too', { skip: SK
   });
   assert.match(runner.source, /MicroResourceVariables::Create/);
   assert.match(runner.source, /TODO: "MyOp"/);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-runner-'));
+  const dir = tempDir('tinyml-runner-');
   try {
     fs.writeFileSync(path.join(dir, 'model_data.h'), generateCArrayHeader(provenance('built', bytes)));
     fs.writeFileSync(path.join(dir, 'model_runner.h'), runner.header);
@@ -154,7 +154,7 @@ test('a too-small arena override does not compile and names the minimum; a missi
   const runner = generateModelRunner(model, provenance('built', bytes), {
     symbol: 'g_model', prefix: 'model', dataHeader: 'model_data.h', runnerHeader: 'model_runner.h', arena,
   });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-runner-'));
+  const dir = tempDir('tinyml-runner-');
   try {
     fs.writeFileSync(path.join(dir, 'model_data.h'), generateCArrayHeader(provenance('built', bytes)));
     fs.writeFileSync(path.join(dir, 'model_runner.h'), runner.header);
@@ -184,7 +184,7 @@ test('an external arena: the runner declares none, model_setup() says to pass on
     arena: { recommendedArenaBytes: 1008, minArenaBytes: 1000, target: 'cortex-m' },
   });
   assert.match(runner.header, /#define MODEL_EXTERNAL_ARENA 1\n/);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-runner-'));
+  const dir = tempDir('tinyml-runner-');
   try {
     fs.writeFileSync(path.join(dir, 'model_data.h'), generateCArrayHeader(provenance('built', bytes)));
     fs.writeFileSync(path.join(dir, 'model_runner.h'), runner.header);

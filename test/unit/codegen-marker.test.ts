@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { generateCArrayHeader, generateCArraySource, sha256Hex } from '../../src/core/codegen';
@@ -18,8 +17,9 @@ import { locateModel } from '../../src/core/firmware/locate-model';
 import { nodeSourceFiles } from '../../src/core/firmware/node-files';
 import { nodeProjectSnapshot } from '../../src/core/firmware/node-snapshot';
 import { ModelBuilder, writeModel } from '../../src/core/tflite';
+import { tempDir } from '../helpers/temp-dir';
 
-const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-marker-'));
+const root = tempDir('tinyml-marker-');
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 
 function model(): Uint8Array {

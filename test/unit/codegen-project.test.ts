@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
 import { ExportConflictError, isGeneratedByUs, parseCArray } from '../../src/core/codegen';
@@ -11,6 +10,7 @@ import { FileError } from '../../src/core/io/file-error';
 import { nodeWriteFs, type WriteFs } from '../../src/core/io/safe-write';
 import { ModelBuilder, writeModel, type Model } from '../../src/core/tflite';
 import { PROJECT_ROOT } from '../helpers/paths';
+import { tempDir } from '../helpers/temp-dir';
 
 const FIXTURES = path.join(PROJECT_ROOT, 'test', 'fixtures', 'projects');
 const DATE = new Date('2026-01-02T00:00:00Z');
@@ -24,7 +24,7 @@ function smallModel(): { model: Model; bytes: Uint8Array } {
 }
 
 function copyFixture(name: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tinyml-export-${name}-`));
+  const dir = tempDir(`tinyml-export-${name}-`);
   fs.cpSync(path.join(FIXTURES, name), dir, { recursive: true });
   return dir;
 }
@@ -262,7 +262,7 @@ test('read-only folder (injected permission failure): clear error naming the fol
 });
 
 test('a failure while writing removes the temporaries and created folders', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-export-fail-'));
+  const dir = tempDir('tinyml-export-fail-');
   try {
     const calls: string[] = [];
     const base = denyingFs([], calls);
@@ -283,7 +283,7 @@ test('a failure while writing removes the temporaries and created folders', asyn
 });
 
 test('target under a file: clear error, nothing written', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-export-file-'));
+  const dir = tempDir('tinyml-export-file-');
   try {
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'x');
     const out = path.join(dir, 'notes.txt', 'fw');

@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
 import { generateCArrayHeader, generateCArraySource, generateModelRunner, sha256Hex } from '../../src/core/codegen';
@@ -14,6 +13,7 @@ import { ModelBuilder, readModel, writeModel } from '../../src/core/tflite';
 import { runnerJob } from '../../src/extension/export/export-job';
 import { insertionText } from '../../src/extension/export/export-ui';
 import { PROJECT_ROOT } from '../helpers/paths';
+import { tempDir } from '../helpers/temp-dir';
 
 const STUBS = path.join(PROJECT_ROOT, 'test', 'compile-check', 'tflm-stubs');
 const HAVE_GCC = spawnSync('gcc', ['--version']).status === 0 && spawnSync('g++', ['--version']).status === 0;
@@ -33,7 +33,7 @@ function quantizedModel(): Uint8Array {
 }
 
 test('the inserted C++ runner compiles in a .cpp next to the exported data header', { skip: SKIP }, () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-insert-cc-'));
+  const dir = tempDir('tinyml-insert-cc-');
   try {
     const bytes = quantizedModel();
     fs.writeFileSync(path.join(dir, 'm.tflite'), bytes);
@@ -50,7 +50,7 @@ test('the inserted C++ runner compiles in a .cpp next to the exported data heade
 });
 
 test('the inserted C calls compile in a .c file against the exported runner header', { skip: SKIP }, () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-insert-c-'));
+  const dir = tempDir('tinyml-insert-c-');
   try {
     const bytes = quantizedModel();
     fs.writeFileSync(path.join(dir, 'm.tflite'), bytes);

@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
 import { parseCArray } from '../../src/core/codegen';
@@ -14,12 +13,13 @@ import { detectTargets, folderTarget, planJob, type PlanJob } from '../../src/ex
 import { WorkerCancelled, WorkerJobError } from '../../src/extension/common/worker-errors';
 import { EXPORT_WORKER, runInWorker } from '../../src/extension/export/worker-client';
 import { PROJECT_ROOT } from '../helpers/paths';
+import { tempDir } from '../helpers/temp-dir';
 
 const FIXTURES = path.join(PROJECT_ROOT, 'test', 'fixtures', 'projects');
 const POSE_HEAVY = path.join(PROJECT_ROOT, 'node_modules', '@mediapipe', 'pose', 'pose_landmark_heavy.tflite');
 
 function tempWorkspace(...fixtures: string[]): string {
-  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-export-ws-'));
+  const ws = tempDir('tinyml-export-ws-');
   for (const f of fixtures) fs.cpSync(path.join(FIXTURES, f), path.join(ws, f), { recursive: true });
   return ws;
 }

@@ -18,6 +18,7 @@ import {
   symbolProblem, targetLayout, writeMethod,
 } from '../../src/extension/export/export-ui';
 import { transferablesOf } from '../../src/extension/common/worker-serve';
+import { tempDir } from '../helpers/temp-dir';
 
 function cnn(): Uint8Array {
   const b = new ModelBuilder({ description: 'export ui test', seed: 3 });
@@ -144,7 +145,7 @@ test('exportedModelFromHeader reads the symbol of a data header we generated', (
 });
 
 test('insertionText (C++): runner declarations and definitions in one block, without the generated-file marker', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-insert-'));
+  const dir = tempDir('tinyml-insert-');
   try {
     const file = path.join(dir, 'cnn.tflite');
     fs.writeFileSync(file, cnn());
@@ -172,7 +173,7 @@ test('insertionText (C++): runner declarations and definitions in one block, wit
 });
 
 test('insertionText (C): calls into the exported runner header, since TFLite Micro is C++', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-insert-'));
+  const dir = tempDir('tinyml-insert-');
   try {
     const file = path.join(dir, 'cnn.tflite');
     fs.writeFileSync(file, cnn());

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
 import { main } from '../../src/cli/main';
@@ -9,6 +8,7 @@ import { estimateFit } from '../../src/core/fit/fit';
 import { CODE_SIZE } from '../../src/core/fit/tflm-code-size-data';
 import { BuiltinOperator, ModelBuilder, writeModel, type Model } from '../../src/core/tflite';
 import { sharedModel, SKIP_WITHOUT_SHARED } from '../helpers/paths';
+import { tempDir } from '../helpers/temp-dir';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -17,7 +17,7 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-fit-'));
+const tmp = tempDir('tinyml-fit-');
 
 /** A small int8-sized conv net (float here: the builder writes float models) and a big one that fits no small board. */
 function convNet(size: number, channels: number): Model {

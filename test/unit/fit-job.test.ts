@@ -1,12 +1,12 @@
 /** The inspector worker's fit job (from the file) gives the fit the host computes from the parsed model. */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { builtinCatalog } from '../../src/core/fit/board-catalog';
 import { ModelBuilder, writeModel } from '../../src/core/tflite/index';
 import { computeFit, fitJob, type FitInputs } from '../../src/extension/fit/fit-job';
+import { tempDir } from '../helpers/temp-dir';
 
 test('the fit job reads the file and returns the same fit, suggestions included, as computing it on the host', () => {
   const b = new ModelBuilder({ seed: 3 });
@@ -14,7 +14,7 @@ test('the fit job reads the file and returns the same fit, suggestions included,
   b.output(b.fullyConnected(b.reshape(b.conv2d(x, 16, [3, 3], { stride: [2, 2], activation: 'RELU' }), [1, -1]), 10));
   const model = b.build();
   const bytes = writeModel(model);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-fit-job-'));
+  const dir = tempDir('tinyml-fit-job-');
   try {
     const file = path.join(dir, 'm.tflite');
     fs.writeFileSync(file, bytes);

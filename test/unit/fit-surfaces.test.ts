@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import test from 'node:test';
 import { main } from '../../src/cli/main';
@@ -18,6 +17,7 @@ import { estimateFit } from '../../src/core/fit/fit';
 import { fitLine, fitView, operatorKey } from '../../src/core/fit/fit-view';
 import { suggestFixes } from '../../src/core/fit/suggest';
 import { ModelBuilder, writeModel, type Model } from '../../src/core/tflite';
+import { tempDir } from '../helpers/temp-dir';
 
 function convNet(size: number, channels: number): Model {
   const b = new ModelBuilder({ seed: 4 });
@@ -119,7 +119,7 @@ test('when the model does not fit, the line says what is over and the view carri
 });
 
 test('tinyml export --kernels sizes the arena for that kernel set, as fit does; --isa only with cmsis-nn', async () => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-export-kernels-'));
+  const tmp = tempDir('tinyml-export-kernels-');
   const model = convNet(24, 8);
   const file = path.join(tmp, 'net.tflite');
   fs.writeFileSync(file, writeModel(model));

@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { mulberry32 } from '../../src/core/common/seeded-random';
@@ -17,6 +16,7 @@ import { quantizeModel, reportFileNames, savedReportJson } from '../../src/core/
 import { ModelBuilder, readModel, writeModel, type Model } from '../../src/core/tflite/index';
 import { compareSqnrJob, compareViewsJob } from '../../src/extension/compare/compare-job';
 import { inputSpecs } from '../../src/extension/quantize/quantize-job';
+import { tempDir } from '../helpers/temp-dir';
 
 function floatModel(): Model {
   const b = new ModelBuilder({ seed: 7 });
@@ -33,7 +33,7 @@ const SHAPE = [1, 6, 6, 2];
 
 /** A temporary folder with the float model, its calibration data (.npy), and the int8 model + report the quantizer writes. */
 async function quantizedWorkspace(): Promise<{ dir: string; floatFile: string; intFile: string; dataFile: string; heldOutCount: number; reportLayers: Map<string, number> }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-compare-'));
+  const dir = tempDir('tinyml-compare-');
   const model = floatModel();
   const floatFile = path.join(dir, 'net_float.tflite');
   fs.writeFileSync(floatFile, writeModel(model));

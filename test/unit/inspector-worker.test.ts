@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { matchLayers } from '../../src/core/inspector/compare';
@@ -16,6 +15,7 @@ import { runWorkerJob } from '../../src/extension/common/worker-rpc';
 import { WorkerJobError } from '../../src/extension/common/worker-errors';
 import type { DetailsJob, DetailsJobResult } from '../../src/extension/inspector/details-job';
 import { INSPECTOR_WORKER } from '../../src/extension/inspector/inspector-worker-spec';
+import { tempDir } from '../helpers/temp-dir';
 
 function built(seed: number) {
   const b = new ModelBuilder({ seed });
@@ -25,7 +25,7 @@ function built(seed: number) {
 }
 
 test('inspector worker: the details of a file are the core\'s arena estimate and TFLM check of the model', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-insp-worker-'));
+  const dir = tempDir('tinyml-insp-worker-');
   try {
     const model = built(2);
     const file = path.join(dir, 'm.tflite');
@@ -42,7 +42,7 @@ test('inspector worker: the details of a file are the core\'s arena estimate and
 });
 
 test('inspector worker: Compare Models\' views job matches the layers as matchLayers does', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-insp-worker-'));
+  const dir = tempDir('tinyml-insp-worker-');
   try {
     const [ma, mb] = [built(2), built(3)];
     const [fa, fb] = [path.join(dir, 'a.tflite'), path.join(dir, 'b.tflite')];

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { CliIo } from '../../src/cli/cli-io';
 import { main } from '../../src/cli/main';
 import { seededRandom, writeNpy } from '../../src/core/data/index';
 import { BuiltinOperator, ModelBuilder, readModel, TensorType, writeModel } from '../../src/core/tflite/index';
+import { tempDir } from '../helpers/temp-dir';
 
 const runQuantize = (args: string[], io: CliIo): Promise<number> => main(['quantize', ...args], io);
 
 function workspace(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-quantize-'));
+  const dir = tempDir('tinyml-quantize-');
   const b = new ModelBuilder({ seed: 4 });
   const x = b.input('features', [1, 6]);
   const h = b.fullyConnected(x, 64, { activation: 'RELU' });
@@ -100,7 +100,7 @@ test('tinyml quantize exits 2 with one line on bad input and leaves no file', as
 });
 
 test('tinyml quantize names a custom operator before it loads any data, exits 2 and writes nothing', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-quantize-'));
+  const dir = tempDir('tinyml-quantize-');
   const b = new ModelBuilder({ seed: 4 });
   const x = b.input('features', [1, 6]);
   b.output(b.op(BuiltinOperator.EXP, [b.fullyConnected(x, 4)], [[1, 4]])[0]!);

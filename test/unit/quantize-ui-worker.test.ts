@@ -6,7 +6,6 @@
 import { buildSlowCalibrationConvModel } from '../helpers/sample-models';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { test } from 'node:test';
@@ -15,6 +14,7 @@ import { buildSensorAnomalyModel, SENSOR_BINS } from '../../src/core/samples/sen
 import { readModel, TensorType, writeModel } from '../../src/core/tflite/index';
 import { WorkerCancelled, WorkerJobError } from '../../src/extension/common/worker-errors';
 import { runQuantizeWorker } from '../../src/extension/quantize/worker-client';
+import { tempDir } from '../helpers/temp-dir';
 
 function spectra(n: number, seed: number): Float32Array {
   const r = seededRandom(seed);
@@ -22,7 +22,7 @@ function spectra(n: number, seed: number): Float32Array {
 }
 
 function workspace(samples = 200): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-qworker-'));
+  const dir = tempDir('tinyml-qworker-');
   fs.writeFileSync(path.join(dir, 'sensor.tflite'), writeModel(buildSensorAnomalyModel()));
   fs.mkdirSync(path.join(dir, 'data'));
   fs.writeFileSync(path.join(dir, 'data', 'calibration.npy'), writeNpy([samples, SENSOR_BINS], spectra(samples, 3)));
@@ -89,7 +89,7 @@ test('an already quantized model is refused at prepare; a corrupt one is a model
 });
 
 test('Cancel during calibration: the engine stops (no terminate needed) and nothing is returned (host stall: bench/worker.bench.ts)', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-qworker-'));
+  const dir = tempDir('tinyml-qworker-');
   fs.writeFileSync(path.join(dir, 'conv.tflite'), buildSlowCalibrationConvModel());
   const n = 400;
   const r = seededRandom(5);

@@ -4,13 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { FileError } from '../../src/core/io/file-error';
 import { checkOutputs, nodeWriteFs, planWrites, writeFilesSafely, type WriteFs } from '../../src/core/io/safe-write';
+import { tempDir } from '../helpers/temp-dir';
 
-const tmpDir = (): string => fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-safewrite-')));
+const tmpDir = (): string => fs.realpathSync(tempDir('tinyml-safewrite-'));
 const errno = (code: string): NodeJS.ErrnoException => Object.assign(new Error(`${code}: injected`), { code });
 const isFileError = (kind: string, re: RegExp) => (e: unknown): boolean => e instanceof FileError && e.kind === kind && re.test(e.message);
 

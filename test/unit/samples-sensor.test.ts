@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { loadDataset, readNpy } from '../../src/core/data/index';
@@ -12,13 +11,14 @@ import { buildSensorAnomalyModel, SENSOR_BINS } from '../../src/core/samples/sen
 import { buildTrainedSensorSample, SENSOR_SAMPLE_FILES, type TrainedSensorSample } from '../../src/core/samples/trained-sensor-sample';
 import { generateSpectra } from '../../src/core/samples/vibration-spectra';
 import { loadModel, readModel, writeModel } from '../../src/core/tflite/index';
+import { tempDir } from '../helpers/temp-dir';
 
 let dir: string;
 let sample: TrainedSensorSample;
 let buildMs: number;
 
 before(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-sample-'));
+  dir = tempDir('tinyml-sample-');
   const t = Date.now();
   sample = await buildTrainedSensorSample(dir);
   buildMs = Date.now() - t;
@@ -79,7 +79,7 @@ test('LiteRT runs the .tflite with the same outputs as TensorFlow.js (within 1e-
 });
 
 test('two builds give identical bytes (seeded data, init and batch order)', async () => {
-  const dir2 = fs.mkdtempSync(path.join(os.tmpdir(), 'tinyml-sample-'));
+  const dir2 = tempDir('tinyml-sample-');
   try {
     const again = await buildTrainedSensorSample(dir2);
     for (const name of Object.values(SENSOR_SAMPLE_FILES)) assert.equal(sha(path.join(dir2, name)), sha(path.join(dir, name)), name);
