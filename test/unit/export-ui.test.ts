@@ -14,7 +14,7 @@ import { parseModelMarker } from '../../src/core/codegen/marker';
 import { ModelBuilder, readModel, writeModel } from '../../src/core/tflite';
 import { runnerJob, type DetectedTarget } from '../../src/extension/export/export-job';
 import {
-  EDIT_MAX_BYTES, exportedModelFromHeader, insertionText, lineDiff, previewLines, previewMarkdown, rankTargets, resolveConflicts,
+  EDIT_MAX_BYTES, exportedModelFromHeader, insertionText, lineDiff, previewLines, previewMarkdown, rankTargets, resolveConflicts, runnerHeadersOfProject,
   symbolProblem, targetLayout, writeMethod,
 } from '../../src/extension/export/export-ui';
 import { transferablesOf } from '../../src/extension/common/worker-serve';
@@ -58,6 +58,26 @@ test('rankTargets puts the projects that contain the model first, innermost firs
   // A sibling folder whose name starts like the project's is not inside it.
   const sibling = rankTargets([top, pio], path.join(ws, 'fw', 'pio2', 'm.tflite'));
   assert.deepEqual(sibling.map((t) => t.project.root), ['', 'fw/pio']);
+});
+
+test('runnerHeadersOfProject keeps the headers of the file\'s own project, never another project\'s of the same prefix', () => {
+  const ws = path.join(os.tmpdir(), 'ws');
+  const a = target(ws, { type: 'platformio', root: 'a' });
+  const b = target(ws, { type: 'arduino', root: 'b' });
+  const h = (rel: string) => ({ fsPath: path.join(ws, ...rel.split('/')) });
+  const headers = [h('a/include/model_runner.h'), h('b/model_runner.h'), h('b/lib/kws_runner.h')];
+  const fileB = path.join(ws, 'b', 'b.ino');
+  assert.deepEqual(runnerHeadersOfProject(fileB, [a, b], headers).map((x) => x.fsPath), [headers[1]!.fsPath, headers[2]!.fsPath], 'b\'s two, not a\'s');
+  assert.deepEqual(runnerHeadersOfProject(path.join(ws, 'b', 'lib', 'x.c'), [a, b], headers).map((x) => x.fsPath), [headers[2]!.fsPath], 'the nearest of b\'s');
+  // A project that has no export yet does not borrow the other project's header.
+  const c = target(ws, { type: 'cmake', root: 'c' });
+  assert.deepEqual(runnerHeadersOfProject(path.join(ws, 'c', 'main.c'), [a, b, c], headers), []);
+  // Nested projects: the innermost that contains the file decides.
+  const outer = target(ws, { type: 'cmake', root: '' });
+  assert.deepEqual(runnerHeadersOfProject(path.join(ws, 'a', 'src', 'main.cpp'), [outer, a, b], headers).map((x) => x.fsPath), [headers[0]!.fsPath]);
+  // A file in no detected project: headers under its own folder only.
+  assert.deepEqual(runnerHeadersOfProject(path.join(ws, 'b', 'x.c'), [], headers).map((x) => x.fsPath), [headers[1]!.fsPath, headers[2]!.fsPath]);
+  assert.deepEqual(runnerHeadersOfProject(path.join(ws, 'loose', 'x.c'), [], headers), []);
 });
 
 test('targetLayout says where the files go and how they are registered', () => {

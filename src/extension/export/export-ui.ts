@@ -40,6 +40,25 @@ export function rankTargets(targets: readonly DetectedTarget[], modelFsPath: str
   return targets.map((t, i) => ({ t, i, s: score(t) })).sort((a, b) => a.s - b.s || a.i - b.i).map((x) => x.t);
 }
 
+/**
+ * The runner headers that belong to `file`'s project: those inside the innermost detected project that contains the
+ * file (a file in no project: those under its own folder), the nearest to the file (deepest common folder) only. Two
+ * projects in one workspace each have their own export; a header with the same prefix in the other one is not ours.
+ */
+export function runnerHeadersOfProject<H extends { fsPath: string }>(file: string, targets: readonly DetectedTarget[], headers: readonly H[]): H[] {
+  const project = rankTargets(targets, file).find((t) => contains(targetDir(t), file));
+  const root = project ? targetDir(project) : path.dirname(file);
+  const common = (a: string): number => {
+    const x = path.dirname(a).split(path.sep), y = path.dirname(file).split(path.sep);
+    let n = 0;
+    while (n < x.length && n < y.length && x[n] === y[n]) n++;
+    return n;
+  };
+  const inside = headers.filter((h) => contains(root, h.fsPath)).map((h) => ({ h, depth: common(h.fsPath) }));
+  const deepest = Math.max(-1, ...inside.map((x) => x.depth));
+  return inside.filter((x) => x.depth === deepest).map((x) => x.h);
+}
+
 const TYPE_LABELS: Record<string, string> = {
   platformio: 'PlatformIO', arduino: 'Arduino sketch', 'esp-idf': 'ESP-IDF', zephyr: 'Zephyr', stm32cube: 'STM32CubeIDE',
   cmake: 'CMake', make: 'Make', folder: 'Folder',

@@ -14,23 +14,22 @@ import type { ProjectType } from '../../core/firmware/project-detect';
 import { isGeneratedByUs } from '../../core/codegen/marker';
 import { readSettings } from '../common/settings';
 import { C_LANGUAGES } from './insert-boilerplate';
+import { runnerHeadersOfProject } from './export-ui';
+import { runInWorker } from './worker-client';
 
-/** Our exported runner headers (by the marker), the ones nearest to `file` (deepest common folder) only. */
-async function nearestRunnerHeaders(file: string): Promise<{ uri: vscode.Uri; prefix: string; doc: vscode.TextDocument }[]> {
+/** Our exported runner headers (by the marker) of `file`'s project, the nearest to it (export-ui.ts's rule). */
+async function nearestRunnerHeaders(file: string): Promise<{ uri: vscode.Uri; fsPath: string; prefix: string; doc: vscode.TextDocument }[]> {
   const found = await vscode.workspace.findFiles('**/*_runner.h', '{**/node_modules/**,**/.pio/**,**/build/**}', 50);
-  const common = (a: string): number => {
-    const x = path.dirname(a).split(path.sep), y = path.dirname(file).split(path.sep);
-    let n = 0;
-    while (n < x.length && n < y.length && x[n] === y[n]) n++;
-    return n;
-  };
-  const ours: { uri: vscode.Uri; prefix: string; doc: vscode.TextDocument; depth: number }[] = [];
+  const ours: { uri: vscode.Uri; fsPath: string; prefix: string; doc: vscode.TextDocument }[] = [];
   for (const uri of found) {
     const doc = await vscode.workspace.openTextDocument(uri);
-    if (isGeneratedByUs(doc.getText())) ours.push({ uri, prefix: path.basename(uri.fsPath).replace(/_runner\.h$/, ''), doc, depth: common(uri.fsPath) });
+    if (isGeneratedByUs(doc.getText())) ours.push({ uri, fsPath: uri.fsPath, prefix: path.basename(uri.fsPath).replace(/_runner\.h$/, ''), doc });
   }
-  const deepest = Math.max(-1, ...ours.map((h) => h.depth));
-  return ours.filter((h) => h.depth === deepest);
+  if (!ours.length) return [];
+  // The projects come from the export worker's detection (a walk of the workspace: never on the extension host).
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+  const targets = folders.length ? await runInWorker({ kind: 'detect', folders }) : [];
+  return runnerHeadersOfProject(file, targets, ours);
 }
 
 export interface InsertModelCallsArgs {
@@ -113,7 +112,7 @@ export async function insertModelCalls(arg?: InsertModelCallsArgs): Promise<Inse
   if (chosen.reusesArena) {
     // The exported runner header (ours, by its marker) stops declaring an arena of its own.
     const define = `#define ${prefix.toUpperCase()}_EXTERNAL_ARENA 0`;
-    // Only the runner of this file's project: the nearest of our headers, never another project's export elsewhere.
+    // Only the runner of this file's project: the nearest of our headers in its project, never another project's export.
     for (const { uri, prefix: p, doc: header } of headers) {
       const at = header.getText().indexOf(define);
       if (p !== prefix || at < 0) continue;
