@@ -12,11 +12,12 @@ import { holdOutForReport, loadDataset, writeNpy } from '../../src/core/data/ind
 import { matchLayers } from '../../src/core/inspector/compare';
 import { layerSqnr, seededInputs } from '../../src/core/inspector/layer-sqnr';
 import { buildInspectorView } from '../../src/core/inspector/view';
-import { quantizeModel, reportFileNames, savedReportJson } from '../../src/core/quantize/index';
+import { parseSavedReport, quantizeModel, reportFileNames, savedReportJson } from '../../src/core/quantize/index';
 import { ModelBuilder, readModel, writeModel, type Model } from '../../src/core/tflite/index';
-import { compareSqnrJob, compareViewsJob } from '../../src/extension/compare/compare-job';
+import { compareSqnrJob, compareViewsJob, heldOutFromReport } from '../../src/extension/compare/compare-job';
 import { inputSpecs } from '../../src/extension/quantize/quantize-job';
 import { tempDir } from '../helpers/temp-dir';
+import { pngBytes, write } from './data-writers';
 
 function floatModel(): Model {
   const b = new ModelBuilder({ seed: 7 });
@@ -109,4 +110,36 @@ test('compare SQNR: seeded inputs span the int8 input\'s quantization range; a m
   const self = matchLayers({ ...sg, fileBytes: 1 }, { ...sg, fileBytes: 1 });
   const same = await layerSqnr(model, model, self.matches.map((m) => ({ ref: m.a, other: m.b })), inputs);
   assert.ok(same.sqnrDb.every((v) => v === Infinity), 'identical outputs: no noise');
+});
+
+test('compare SQNR: held-out images are read back with the image options the quantization used (CLI --image-range)', async () => {
+  const dir = tempDir('tinyml-compare-img-');
+  const b = new ModelBuilder({ seed: 9 });
+  b.output(b.fullyConnected(b.reshape(b.conv2d(b.input('image', [1, 4, 4, 3]), 2, [3, 3], { activation: 'RELU' }), [1, -1]), 2));
+  const model = b.build();
+  const floatFile = path.join(dir, 'img_float.tflite');
+  fs.writeFileSync(floatFile, writeModel(model));
+  const images = path.join(dir, 'images');
+  const r = mulberry32(3);
+  for (let i = 0; i < 20; i++) write(images, `im${String(i).padStart(2, '0')}.png`, pngBytes(4, 4, Uint8Array.from({ length: 64 }, (_, k) => (k % 4 === 3 ? 255 : Math.floor(r() * 256)))));
+  const image = { range: [-1, 1] as const };
+  const loaded = await loadDataset(images, inputSpecs(model), { displayRoot: dir, image });
+  assert.deepEqual(loaded.dataset.image, image, 'the dataset keeps the options it was read with');
+  const { calibration, heldOut } = holdOutForReport(loaded.dataset);
+  const q = await quantizeModel(model, calibration, { heldOut: heldOut!, modelName: 'img_float.tflite' });
+  assert.deepEqual(q.report.calibration?.image, image, 'the report records them');
+  const intFile = path.join(dir, 'img_int8.tflite');
+  fs.writeFileSync(intFile, q.bytes);
+  const reportFile = path.join(dir, reportFileNames('img_int8.tflite').json);
+  fs.writeFileSync(reportFile, savedReportJson({ model: 'img_float.tflite', output: 'img_int8.tflite', report: q.report, warnings: q.warnings }));
+  const held = await heldOutFromReport(intFile, model, [dir]);
+  assert.ok('data' in held, 'reason' in held ? held.reason : '');
+  assert.deepEqual(held.data.samples.map((s) => Array.from(s[0]!)), heldOut!.samples.map((s) => Array.from(s[0]!)), 'the same held-out inputs, in [-1, 1]');
+  assert.ok(held.data.samples.some((s) => s[0]!.some((v) => v < 0)), 'pixels below mid-grey are negative: not the default [0, 1]');
+  // A report whose image options we never write is not read as ours.
+  const saved = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as { calibration: { image: unknown } };
+  saved.calibration.image = { range: [0, 'x'] };
+  assert.equal(parseSavedReport(JSON.stringify(saved)), undefined);
+  saved.calibration.image = { std: [0] };
+  assert.equal(parseSavedReport(JSON.stringify(saved)), undefined);
 });

@@ -1,3 +1,4 @@
+import type { ImageOptions } from './options';
 /**
  * A calibration or evaluation dataset, as the quantizer consumes it: every sample holds one float32 array per model
  * input, in the model's input order, each with exactly the element count of that input's static shape (row-major,
@@ -12,6 +13,8 @@ export interface Dataset {
   inputShapes: number[][];
   /** Set on the parts of a held-out split: the dataset the user gave (its source and sample count) and the split. */
   split?: DatasetSplit;
+  /** The image options its image files were read with, when not the defaults: a later reader reads them the same way. */
+  image?: ImageOptions;
 }
 
 export interface DatasetSplit {

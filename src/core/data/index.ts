@@ -50,7 +50,9 @@ export async function loadDataset(dataPath: string, inputs: readonly InputSpec[]
   const warnings: string[] = [];
   if (stat.isDirectory()) {
     const perInput = await loadFolder(dataPath, inputs, options, warnings);
-    return assembleDataset(perInput, inputs, shown, options, warnings);
+    const loaded = assembleDataset(perInput, inputs, shown, options, warnings);
+    if (options.image && Object.keys(options.image).length) loaded.dataset.image = options.image;
+    return loaded;
   }
   const ext = path.extname(dataPath).toLowerCase();
   const loader = FILE_LOADERS[ext];

@@ -16,6 +16,23 @@ export interface ImageOptions {
   layout?: 'nhwc' | 'nchw';
 }
 
+const finiteList = (x: unknown, n?: number): x is number[] =>
+  Array.isArray(x) && x.length > 0 && (n === undefined || x.length === n) && x.every((v) => typeof v === 'number' && Number.isFinite(v));
+
+/** Image options read back from JSON (a saved report): undefined when any field is not one we write. */
+export function parseImageOptions(x: unknown): ImageOptions | undefined {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return undefined;
+  const o = x as Record<string, unknown>;
+  const known = new Set(['channelOrder', 'range', 'mean', 'std', 'layout']);
+  if (Object.keys(o).some((k) => !known.has(k))) return undefined;
+  if (o['channelOrder'] !== undefined && o['channelOrder'] !== 'rgb' && o['channelOrder'] !== 'bgr') return undefined;
+  if (o['layout'] !== undefined && o['layout'] !== 'nhwc' && o['layout'] !== 'nchw') return undefined;
+  if (o['range'] !== undefined && !finiteList(o['range'], 2)) return undefined;
+  if (o['mean'] !== undefined && !finiteList(o['mean'])) return undefined;
+  if (o['std'] !== undefined && !(finiteList(o['std']) && o['std'].every((v) => v !== 0))) return undefined;
+  return o as ImageOptions;
+}
+
 /** How .wav files become input tensors. */
 export interface AudioOptions {
   /** When set, every file must have this sample rate (we never resample). */

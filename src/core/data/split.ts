@@ -27,6 +27,7 @@ export function splitHeldOut(dataset: Dataset, fraction: number, seed = 1): { ca
     samples: dataset.samples.filter((_, i) => heldSet.has(i) === inHeld),
     inputShapes: dataset.inputShapes.map((s) => [...s]),
     split,
+    ...(dataset.image ? { image: dataset.image } : {}),
   });
   return { calibration: pick(false), heldOut: pick(true) };
 }

@@ -146,7 +146,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
     report = {
       ...(sourceInt8 ? { sourceInt8 } : {}),
       mode, io, sizeBefore, sizeAfter: 0, operators: graph.operators, activations: graph.activations, totalMs: 0,
-      calibration: { method, samples: cal.samples, source: calibration.source, forwardMs: cal.forwardMs, batch: cal.batch, ...(calibration.split ? { split: calibration.split } : {}) }, recipe,
+      calibration: { method, samples: cal.samples, source: calibration.source, forwardMs: cal.forwardMs, batch: cal.batch, ...(calibration.split ? { split: calibration.split } : {}), ...(calibration.image ? { image: calibration.image } : {}) }, recipe,
       ...(mixedPrecision ? { mixedPrecision } : {}),
     };
   }

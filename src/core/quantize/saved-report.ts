@@ -4,6 +4,7 @@
  * Quantization tab. One shape for both: `{ model, output, ...QuantizationReport, warnings }`. JSON has no Infinity:
  * an exact SQNR is written as null and read back as Infinity.
  */
+import { parseImageOptions } from '../data/options';
 import type { QuantizationReport } from './types';
 
 export interface SavedQuantizationReport {
@@ -34,6 +35,8 @@ export function parseSavedReport(text: string): SavedQuantizationReport | undefi
   const report = rest as unknown as QuantizationReport;
   if (typeof model !== 'string' || typeof output !== 'string' || typeof report.mode !== 'string' || !Array.isArray(report.operators)
     || typeof report.sizeBefore !== 'number' || typeof report.sizeAfter !== 'number') return undefined;
+  // Compare reads the held-out images with these options: a report with options we never write is not ours.
+  if (report.calibration?.image !== undefined && !parseImageOptions(report.calibration.image)) return undefined;
   for (const o of report.accuracy?.outputs ?? []) o.sqnrDb = dbBack(o.sqnrDb);
   for (const l of report.accuracy?.layers ?? []) l.sqnrDb = dbBack(l.sqnrDb);
   for (const c of report.recipe?.candidates ?? []) {

@@ -1,5 +1,6 @@
 import type { ArenaFigureSource } from '../arena/figures';
 import type { DatasetSplit } from '../data/dataset';
+import type { ImageOptions } from '../data/options';
 /** Options, progress hooks and results of quantizeModel / evaluateQuantization. */
 import type { Dataset } from '../data/dataset';
 import type { Model } from '../tflite/model';
@@ -226,6 +227,8 @@ export interface QuantizationReport {
     method: RecipeMethod; samples: number; source: string; forwardMs: number; /** Samples per runtime call. */ batch: number;
     /** When the held-out samples were split off the calibration data: what the user gave and how it was split. */
     split?: DatasetSplit;
+    /** The image options the data was read with, when not the defaults (Compare reads the held-out part the same way). */
+    image?: ImageOptions;
   };
   /** The full-integer recipe used and, when it was chosen automatically, the score of every alternative. */
   recipe?: RecipeReport;

@@ -80,7 +80,9 @@ export async function heldOutFromReport(quantizedFile: string, floatModel: Model
   if (!shown) return { reason: `${reportName} names no held-out data (the quantization had too few samples to hold any out)` };
   const file = resolveData(shown, roots, dir);
   if (!file) return { reason: `${reportName} names ${shown}, which is no longer there` };
-  const loaded = await loadDataset(file, inputSpecs(floatModel), roots[0] ? { displayRoot: roots[0] } : {});
+  // Read as the quantization read it: image files with its image options (the CLI's --image-range, --mean, --std, --bgr).
+  const image = r.calibration?.image;
+  const loaded = await loadDataset(file, inputSpecs(floatModel), { ...(roots[0] ? { displayRoot: roots[0] } : {}), ...(image ? { image } : {}) });
   if (!split) return { data: loaded.dataset, description: `${loaded.dataset.samples.length} samples of ${shown}, the evaluation data ${reportName} names` };
   if (loaded.dataset.samples.length !== split.given) {
     return { reason: `${shown} now holds ${loaded.dataset.samples.length} samples; the quantization in ${reportName} split ${split.given}, so its held-out part cannot be recovered` };
