@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mulberry32 as rng } from '../../src/core/common/seeded-random';
 import { SimdDot } from '../../src/core/quantize/simd-dot';
+import { multiplyByQuantizedMultiplier, quantizeMultiplier } from '../../src/core/quantize/tflm-fixed-point';
 
 function jsDots(w: Int8Array, count: number, depth: number, x: Int16Array): Int32Array {
   const out = new Int32Array(count);
@@ -39,5 +40,39 @@ test('the extremes: -128 x -255 over a long row sums exactly, and int32 overflow
     input.set(x);
     dot.dot(rows);
     assert.equal(output[0], jsDots(w, 1, depth, x)[0], `depth ${depth}`);
+  }
+});
+
+test('SIMD requantization gives the int8 outputs of the JS MultiplyByQuantizedMultiplier, saturation and wrap-around included', () => {
+  const dot = SimdDot.create()!;
+  const r = rng(11);
+  const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+  const depth = 9;
+  const count = 4000;
+  const w = Int8Array.from({ length: count * depth }, () => int(-128, 127));
+  const rows = dot.rows(w, count, depth);
+  // Multipliers from real scales (both shift signs), and the edges: INT32_MIN sums, shifts of ±31, zero multipliers.
+  const multiplier = new Int32Array(count), shift = new Int32Array(count), bias = new Int32Array(count);
+  for (let c = 0; c < count; c++) {
+    const q = c % 97 === 0 ? { multiplier: 0, shift: 0 } : quantizeMultiplier(10 ** (r() * 8 - 6));
+    multiplier[c] = c % 89 === 0 ? -2147483648 : q.multiplier;
+    shift[c] = c % 83 === 0 ? -31 : c % 79 === 0 ? 31 : q.shift;
+    bias[c] = c % 71 === 0 ? -2147483648 : c % 73 === 0 ? 2147483647 : int(-(2 ** 20), 2 ** 20);
+  }
+  for (const [zp, lo, hi] of [[-128, -128, 127], [5, -128, 127], [-3, 0, 100], [127, -128, 127]] as const) {
+    const q = dot.requantizer(bias, multiplier, shift, zp, lo, hi);
+    const { input, output, output8 } = dot.views(rows);
+    for (let trial = 0; trial < 3; trial++) {
+      const x = Int16Array.from({ length: depth }, () => int(-255, 255));
+      input.set(x);
+      dot.dotRequantized(rows, q);
+      const sums = jsDots(w, count, depth, x);
+      assert.deepEqual(Array.from(output), Array.from(sums));
+      const expected = Array.from(sums, (s, c) => {
+        const v = multiplyByQuantizedMultiplier((s + bias[c]!) | 0, multiplier[c]!, shift[c]!) + zp;
+        return v < lo ? lo : v > hi ? hi : v;
+      });
+      assert.deepEqual(Array.from(output8), expected, `zero point ${zp}, range [${lo}, ${hi}]`);
+    }
   }
 });

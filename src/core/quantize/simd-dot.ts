@@ -11,7 +11,19 @@
  * Use: `rows(weights, count, depth)` copies a weight matrix in once (each row padded with zeros to a multiple of 8);
  * `views(rows)` gives the int16 input vector and the int32 sums; per input vector, write it into the input (int8
  * value + input offset; the padding stays 0) and call `dot(rows)`, which sets sums[r] = Σ_k weights[r·depth + k] · input[k].
+ * For int8 outputs, `requantizer(...)` copies a layer's bias and per-channel multipliers in once and
+ * `dotRequantized(rows, q)` also turns the sums into the int8 outputs (`views(rows).output8`), as the kernels'
+ * MultiplyByQuantizedMultiplier does (the JS loop called it once per output value, a large share of the evaluator).
  */
+
+/** A layer's bias, multipliers and shifts (int32 per row) and its output zero point and clamp, in the module's memory. */
+export interface Requantizer {
+  readonly offset: number;
+  readonly count: number;
+  readonly zeroPoint: number;
+  readonly lo: number;
+  readonly hi: number;
+}
 
 /** A weight matrix held in the module's memory. */
 export interface DotRows {
@@ -93,17 +105,113 @@ function dotsBody(): number[] {
   return [...uleb(locals.length + code.length), ...locals, ...code];
 }
 
+/** Signed LEB128 of a 32- or 64-bit constant (exact in a double here: |v| <= 2^31). */
+function sleb(v: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = ((v % 128) + 128) % 128;
+    v = (v - b) / 128;
+    const done = (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0);
+    out.push(done ? b : b | 0x80);
+    if (done) return out;
+  }
+}
+
+/**
+ * requant(sums, bias, mult, shift, rows, out, zp, lo, hi): for r < rows, out[r] (i8) = clamp(
+ * MultiplyByQuantizedMultiplier(sums[r] + bias[r], mult[r], shift[r]) + zp, lo, hi), all int32 with C++ wrapping:
+ * TFLite's double-rounding MultiplyByQuantizedMultiplier (tflm-fixed-point.ts) on i64 products, as the int8 kernels'
+ * requantization after their int32 accumulation. Locals: 9 x, 10 m, 11 s, 12 right shift, 13 mask, 14 v, 15 ab (i64).
+ */
+function requantBody(): number[] {
+  const I32 = 0x7f, I64 = 0x7e;
+  const get = (i: number) => [0x20, i], set = (i: number) => [0x21, i], tee = (i: number) => [0x22, i];
+  const i32c = (v: number) => [0x41, ...sleb(v)];
+  const i64c = (v: number) => [0x42, ...sleb(v)];
+  const load = (p: number) => [...get(p), 0x28, 2, 0]; // i32.load
+  const advance = (p: number, by: number) => [...get(p), ...i32c(by), 0x6a, ...set(p)];
+  const [SUMS, BIAS, MULT, SHIFT, ROWS, OUT, ZP, LO, HI] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [X, M, S, RIGHT, MASK, V, AB] = [9, 10, 11, 12, 13, 14, 15];
+  const code = [
+    0x02, 0x40, // block $done
+    ...get(ROWS), 0x45, 0x0d, 0,
+    0x03, 0x40, // loop $rows
+    ...load(SUMS), ...load(BIAS), 0x6a, ...set(X), // x = sums + bias (wrapping)
+    ...load(MULT), ...set(M),
+    ...load(SHIFT), ...set(S),
+    // left = max(shift, 0) applied to x (wrapping, as the C++ x * (1 << left)); right = max(-shift, 0)
+    ...get(S), ...i32c(0), 0x4a, // i32.gt_s
+    0x04, 0x40, // if
+    ...get(X), ...get(S), 0x74, ...set(X), // i32.shl
+    ...i32c(0), ...set(RIGHT),
+    0x05, // else
+    ...i32c(0), ...get(S), 0x6b, ...set(RIGHT), // i32.sub
+    0x0b,
+    // SaturatingRoundingDoublingHighMul(x, m): INT32_MAX for MIN·MIN, else (x·m + nudge) / 2^31 truncated
+    ...get(X), ...i32c(-2147483648), 0x46, ...get(M), ...i32c(-2147483648), 0x46, 0x71, // both MIN: i32.and of i32.eq
+    0x04, I32, // if (result i32)
+    ...i32c(2147483647),
+    0x05,
+    ...get(X), 0xac, ...get(M), 0xac, 0x7e, ...tee(AB), // i64.extend_i32_s, i64.mul
+    ...i64c(1 << 30), ...i64c(1 - (1 << 30)), ...get(AB), ...i64c(0), 0x59, 0x1b, // select(nudge+, nudge-, ab >= 0)
+    0x7c, // i64.add
+    ...i64c(2147483648), 0x7f, // i64.div_s (toward zero)
+    0xa7, // i32.wrap_i64
+    0x0b,
+    ...set(V),
+    // RoundingDivideByPOT(v, right): mask = 2^right - 1 (wrapping: INT32_MAX at 31)
+    ...i32c(1), ...get(RIGHT), 0x74, ...i32c(1), 0x6b, ...set(MASK),
+    ...get(V), ...get(RIGHT), 0x75, // i32.shr_s
+    ...get(V), ...get(MASK), 0x71, // remainder
+    ...get(MASK), ...i32c(1), 0x75, ...get(V), ...i32c(0), 0x48, 0x6a, // threshold = (mask >> 1) + (v < 0)
+    0x4a, 0x6a, // + (remainder > threshold)
+    ...set(V),
+    // clamp(v + zp, lo, hi), compared before adding zp so a saturated v cannot wrap
+    ...get(OUT),
+    ...get(LO),
+    ...get(HI),
+    ...get(V), ...get(ZP), 0x6a,
+    ...get(V), ...get(HI), ...get(ZP), 0x6b, 0x4a, 0x1b, // v > hi - zp ? hi : v + zp
+    ...get(V), ...get(LO), ...get(ZP), 0x6b, 0x48, 0x1b, // v < lo - zp ? lo : that
+    0x3a, 0, 0, // i32.store8
+    ...advance(SUMS, 4), ...advance(BIAS, 4), ...advance(MULT, 4), ...advance(SHIFT, 4), ...advance(OUT, 1),
+    ...get(ROWS), ...i32c(1), 0x6b, ...tee(ROWS),
+    0x0d, 0, // rows != 0: next
+    0x0b, 0x0b, // end loop, end block
+    0x0b,
+  ];
+  const locals = [2, 6, I32, 1, I64];
+  return [...uleb(locals.length + code.length), ...locals, ...code];
+}
+
+/**
+ * dotq(w, p, stride, rows, sums, bias, mult, shift, out, zp, lo, hi): dots, then requant of its sums, in one call
+ * from JS (a call into WebAssembly costs about as much as a short row).
+ */
+function dotqBody(): number[] {
+  const get = (i: number) => [0x20, i];
+  const code = [
+    ...[0, 1, 2, 3, 4].flatMap(get), 0x10, 0, // call dots
+    ...[4, 5, 6, 7, 3, 8, 9, 10, 11].flatMap(get), 0x10, 1, // call requant(sums, bias, mult, shift, rows, out, zp, lo, hi)
+    0x0b,
+  ];
+  return [...uleb(1 + code.length), 0, ...code];
+}
+
 function moduleBytes(): Uint8Array {
   const I32 = 0x7f;
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, 5, I32, I32, I32, I32, I32, 0]])),
+    ...section(1, vec([[0x60, 5, ...new Array<number>(5).fill(I32), 0], [0x60, 9, ...new Array<number>(9).fill(I32), 0], [0x60, 12, ...new Array<number>(12).fill(I32), 0]])),
     ...section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x00, 1]])),
-    ...section(3, vec([[0]])),
-    ...section(7, vec([[...name('dots'), 0x00, 0]])),
-    ...section(10, vec([dotsBody()])),
+    ...section(3, vec([[0], [1], [2]])),
+    ...section(7, vec([[...name('dots'), 0x00, 0], [...name('dotq'), 0x00, 2]])),
+    ...section(10, vec([dotsBody(), requantBody(), dotqBody()])),
   ]);
 }
+
+type DotsFn = (w: number, p: number, stride: number, rows: number, out: number) => void;
+type DotqFn = (w: number, p: number, stride: number, rows: number, sums: number, bias: number, mult: number, shift: number, out: number, zp: number, lo: number, hi: number) => void;
 
 /** The compiled module, once per process (null: not supported here). */
 let compiled: object | null | undefined;
@@ -114,8 +222,13 @@ export class SimdDot {
   private inputLength = 0;
   private outOffset = 0;
   private outLength = 0;
+  private out8Offset = 0;
 
-  private constructor(private readonly memory: WasmMemory, private readonly dots: (w: number, p: number, stride: number, rows: number, out: number) => void) {}
+  private constructor(
+    private readonly memory: WasmMemory,
+    private readonly dots: DotsFn,
+    private readonly dotq: DotqFn,
+  ) {}
 
   /**
    * A fresh instance with its own memory (freed with it: a layer's weights live as long as the layer's prepared
@@ -130,7 +243,7 @@ export class SimdDot {
       if (!compiled || !wasmApi) return undefined;
       const memory = new wasmApi.Memory({ initial: 1 });
       const instance = new wasmApi.Instance(compiled, { env: { mem: memory } });
-      return new SimdDot(memory, instance.exports['dots'] as (w: number, p: number, stride: number, rows: number, out: number) => void);
+      return new SimdDot(memory, instance.exports['dots'] as DotsFn, instance.exports['dotq'] as DotqFn);
     } catch {
       return undefined;
     }
@@ -159,18 +272,41 @@ export class SimdDot {
    * The input vector (int16, zeroed: the padding must stay 0) and the output sums for `rows`; both views are valid
    * until the next rows() or views() call.
    */
-  views(rows: DotRows): { input: Int16Array; output: Int32Array } {
+  views(rows: DotRows): { input: Int16Array; output: Int32Array; output8: Int8Array } {
     if (rows.stride > this.inputLength) {
       this.inputOffset = this.alloc(rows.stride * 2);
       this.inputLength = rows.stride;
     }
     if (rows.count > this.outLength) {
       this.outOffset = this.alloc(rows.count * 4);
+      this.out8Offset = this.alloc(rows.count);
       this.outLength = rows.count;
     }
     const input = new Int16Array(this.memory.buffer, this.inputOffset, rows.stride);
     input.fill(0);
-    return { input, output: new Int32Array(this.memory.buffer, this.outOffset, rows.count) };
+    return { input, output: new Int32Array(this.memory.buffer, this.outOffset, rows.count), output8: new Int8Array(this.memory.buffer, this.out8Offset, rows.count) };
+  }
+
+  /**
+   * Copies a layer's per-row int32 bias, quantized multipliers and shifts (tflm-fixed-point.ts quantizeMultiplier)
+   * in, with the output zero point and clamp range (within int8). Like rows(), it may grow the memory.
+   */
+  requantizer(bias: Int32Array, multiplier: Int32Array, shift: Int32Array, zeroPoint: number, lo: number, hi: number): Requantizer {
+    const count = bias.length;
+    if (multiplier.length !== count || shift.length !== count) throw new RangeError('bias, multipliers and shifts differ in length');
+    const offset = this.alloc(count * 12);
+    const view = new Int32Array(this.memory.buffer, offset, count * 3);
+    view.set(bias);
+    view.set(multiplier, count);
+    view.set(shift, 2 * count);
+    return { offset, count, zeroPoint, lo, hi };
+  }
+
+  /** dot(rows), then views(rows).output8[r] = clamp(MultiplyByQuantizedMultiplier(sums[r] + bias[r], ...) + zero point). */
+  dotRequantized(rows: DotRows, q: Requantizer): void {
+    if (q.count !== rows.count) throw new RangeError(`requantizer of ${q.count} rows for ${rows.count} rows`);
+    const n = q.count;
+    this.dotq(rows.offset, this.inputOffset, rows.stride, n, this.outOffset, q.offset, q.offset + 4 * n, q.offset + 8 * n, this.out8Offset, q.zeroPoint, q.lo, q.hi);
   }
 
   /** views(rows).output[r] = Σ_k weights[r][k] · input[k], with the input written into views(rows).input. */
