@@ -82,6 +82,7 @@ export class HistogramObserver {
 
   /** The hot loop of calibration (every activation value passes here once): Float32Array only, so V8 keeps it tight. */
   private observeFloats(values: Float32Array): void {
+    if (this.width > 0 && this.observeCovered(values)) return;
     let lo = Infinity;
     let hi = -Infinity;
     for (let i = 0; i < values.length; i++) {
@@ -111,6 +112,41 @@ export class HistogramObserver {
       else if (b < 0) b = 0;
       counts[b]!++;
     }
+  }
+
+  /**
+   * Once the bins cover the values seen, most later batches fall inside them: one pass then bins each value and
+   * tracks min/max, instead of a min/max pass and a binning pass. At the first value outside (or NaN) the counts
+   * added so far are taken back, in the same order with the same arithmetic, and the caller takes the two-pass path:
+   * the counts are exactly those of that path either way. Returns whether the values were observed.
+   */
+  private observeCovered(values: Float32Array): boolean {
+    const { counts, origin, width } = this;
+    const top = origin + HISTOGRAM_BINS * width * (1 + 1e-6);
+    const last = HISTOGRAM_BINS - 1;
+    let lo = this.min;
+    let hi = this.max;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (!(v >= origin && v <= top)) {
+        for (let j = 0; j < i; j++) {
+          let b = ((values[j]! - origin) / width) | 0;
+          if (b > last) b = last;
+          else if (b < 0) b = 0;
+          counts[b]!--;
+        }
+        return false;
+      }
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+      let b = ((v - origin) / width) | 0;
+      if (b > last) b = last;
+      else if (b < 0) b = 0;
+      counts[b]!++;
+    }
+    this.min = lo;
+    this.max = hi;
+    return true;
   }
 
   /** Doubles the bin width until [lo, hi] fits, keeping every count in the bin that contains it. */
