@@ -68,6 +68,8 @@ export class HistogramObserver {
   max = -Infinity;
   /** Values seen while the range was still a single point (all equal to `min`). */
   private pointCount = 0;
+  /** The last call widened nothing: the next one tries the one-pass path (observeCovered) first. */
+  private settled = false;
 
   constructor(min?: number, max?: number) {
     if (min !== undefined && max !== undefined && max > min) {
@@ -82,7 +84,10 @@ export class HistogramObserver {
 
   /** The hot loop of calibration (every activation value passes here once): Float32Array only, so V8 keeps it tight. */
   private observeFloats(values: Float32Array): void {
-    if (this.width > 0 && this.observeCovered(values)) return;
+    if (this.width > 0 && this.settled) {
+      if (this.observeCovered(values)) return;
+      this.settled = false;
+    }
     let lo = Infinity;
     let hi = -Infinity;
     for (let i = 0; i < values.length; i++) {
@@ -90,6 +95,7 @@ export class HistogramObserver {
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
+    this.settled = !(lo < this.min || hi > this.max);
     if (lo < this.min) this.min = lo;
     if (hi > this.max) this.max = hi;
     if (this.width === 0) {
