@@ -25,6 +25,21 @@ export interface Requantizer {
   readonly hi: number;
 }
 
+/** A CONV_2D's shape, strides, dilations, padding and input offset (groups 1, one batch item). */
+export interface ConvGeometry {
+  h: number; w: number; c: number; kh: number; kw: number; sh: number; sw: number; dh: number; dw: number;
+  padH: number; padW: number; oh: number; ow: number; inOff: number;
+}
+
+/** A CONV_2D set up in the module's memory: its parameter block and its input and output bytes. */
+export interface ConvLayer {
+  readonly block: number;
+  readonly input: number;
+  readonly inputBytes: number;
+  readonly output: number;
+  readonly outputBytes: number;
+}
+
 /** A weight matrix held in the module's memory. */
 export interface DotRows {
   readonly offset: number;
@@ -198,15 +213,84 @@ function dotqBody(): number[] {
   return [...uleb(1 + code.length), 0, ...code];
 }
 
+/** The i32 fields of a convolution's parameter block in memory (convBody), in order. */
+const CONV_FIELDS = ['x', 'h', 'w', 'c', 'kh', 'kw', 'sh', 'sw', 'dh', 'dw', 'padH', 'padW', 'oh', 'ow', 'inOff', 'row', 'weights', 'stride', 'oc', 'sums', 'bias', 'mult', 'shift', 'out', 'zp', 'lo', 'hi'] as const;
+
+/**
+ * conv(g): a whole int8 CONV_2D (one batch item, groups 1) from the parameter block at g (CONV_FIELDS): for each
+ * output pixel the receptive field is gathered into the row (int8 input + input offset as int16, 0 over the edges,
+ * filter layout [O, KH, KW, I]) and dotq writes the pixel's OC int8 outputs at out + pixel·OC. The loops the JS
+ * kernel ran, without its JIT warm-up (the evaluator runs only a few samples). Locals 1-27 hold the fields; 28 oy,
+ * 29 ox, 30 ky, 31 kx, 32 iy, 33 ix, 34 source, 35 destination, 36 ic, 37 row bytes, 38 output pointer.
+ */
+function convBody(): number[] {
+  const I32 = 0x7f;
+  const get = (i: number) => [0x20, i], set = (i: number) => [0x21, i], tee = (i: number) => [0x22, i];
+  const i32c = (v: number) => [0x41, ...sleb(v)];
+  const f = (name: (typeof CONV_FIELDS)[number]) => 1 + CONV_FIELDS.indexOf(name);
+  const [OY, OX, KY, KX, IY, IX, SRC, DST, IC, ROWBYTES, OUT] = [28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38];
+  const add = 0x6a, sub = 0x6b, mul = 0x6c, ltU = 0x49, geU = 0x4f, eqz = 0x45, brIf = (d: number) => [0x0d, d];
+  const next = (counter: number, limit: number) => [...get(counter), ...i32c(1), add, ...tee(counter), ...get(limit), ltU, ...brIf(0)];
+  const code = [
+    ...CONV_FIELDS.flatMap((_, k) => [...get(0), 0x28, 2, ...uleb(4 * k), ...set(k + 1)]), // i32.load offset=4k
+    ...get(f('kh')), ...get(f('kw')), mul, ...get(f('c')), mul, ...i32c(2), mul, ...set(ROWBYTES),
+    ...get(f('out')), ...set(OUT),
+    ...i32c(0), ...set(OY),
+    0x02, 0x40, // block $done
+    ...get(f('oh')), eqz, ...brIf(0), ...get(f('ow')), eqz, ...brIf(0),
+    ...get(f('kh')), eqz, ...brIf(0), ...get(f('kw')), eqz, ...brIf(0), ...get(f('c')), eqz, ...brIf(0),
+    0x03, 0x40, // loop $oy
+    ...i32c(0), ...set(OX),
+    0x03, 0x40, // loop $ox
+    ...get(f('row')), ...i32c(0), ...get(ROWBYTES), 0xfc, 0x0b, 0x00, // memory.fill: taps over the edge stay 0
+    ...i32c(0), ...set(KY),
+    0x03, 0x40, // loop $ky
+    ...get(OY), ...get(f('sh')), mul, ...get(f('padH')), sub, ...get(f('dh')), ...get(KY), mul, add, ...set(IY),
+    0x02, 0x40, // block $skipy
+    ...get(IY), ...get(f('h')), geU, ...brIf(0), // iy < 0 or iy >= H (unsigned)
+    ...i32c(0), ...set(KX),
+    0x03, 0x40, // loop $kx
+    ...get(OX), ...get(f('sw')), mul, ...get(f('padW')), sub, ...get(f('dw')), ...get(KX), mul, add, ...set(IX),
+    0x02, 0x40, // block $skipx
+    ...get(IX), ...get(f('w')), geU, ...brIf(0),
+    ...get(f('x')), ...get(IY), ...get(f('w')), mul, ...get(IX), add, ...get(f('c')), mul, add, ...set(SRC),
+    ...get(f('row')), ...get(KY), ...get(f('kw')), mul, ...get(KX), add, ...get(f('c')), mul, ...i32c(1), 0x74, add, ...set(DST),
+    ...i32c(0), ...set(IC),
+    0x03, 0x40, // loop $ic
+    ...get(DST), ...get(SRC), 0x2c, 0, 0, ...get(f('inOff')), add, 0x3b, 1, 0, // row[...] = i8 x[...] + input offset (i32.store16)
+    ...get(SRC), ...i32c(1), add, ...set(SRC),
+    ...get(DST), ...i32c(2), add, ...set(DST),
+    ...next(IC, f('c')),
+    0x0b, // end loop $ic
+    0x0b, // end block $skipx
+    ...next(KX, f('kw')),
+    0x0b, // end loop $kx
+    0x0b, // end block $skipy
+    ...next(KY, f('kh')),
+    0x0b, // end loop $ky
+    ...(['weights', 'row', 'stride', 'oc', 'sums', 'bias', 'mult', 'shift'] as const).flatMap((n) => get(f(n))),
+    ...get(OUT), ...get(f('zp')), ...get(f('lo')), ...get(f('hi')), 0x10, 2, // call dotq
+    ...get(OUT), ...get(f('oc')), add, ...set(OUT),
+    ...next(OX, f('ow')),
+    0x0b, // end loop $ox
+    ...next(OY, f('oh')),
+    0x0b, // end loop $oy
+    0x0b, // end block $done
+    0x0b,
+  ];
+  const locals = [1, 38, I32];
+  return [...uleb(locals.length + code.length), ...locals, ...code];
+}
+
 function moduleBytes(): Uint8Array {
   const I32 = 0x7f;
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, 5, ...new Array<number>(5).fill(I32), 0], [0x60, 9, ...new Array<number>(9).fill(I32), 0], [0x60, 12, ...new Array<number>(12).fill(I32), 0]])),
+    ...section(1, vec([[0x60, 5, ...new Array<number>(5).fill(I32), 0], [0x60, 9, ...new Array<number>(9).fill(I32), 0], [0x60, 12, ...new Array<number>(12).fill(I32), 0], [0x60, 1, I32, 0]])),
     ...section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x00, 1]])),
-    ...section(3, vec([[0], [1], [2]])),
-    ...section(7, vec([[...name('dots'), 0x00, 0], [...name('dotq'), 0x00, 2]])),
-    ...section(10, vec([dotsBody(), requantBody(), dotqBody()])),
+    ...section(3, vec([[0], [1], [2], [3]])),
+    ...section(7, vec([[...name('dots'), 0x00, 0], [...name('dotq'), 0x00, 2], [...name('conv'), 0x00, 3]])),
+    ...section(10, vec([dotsBody(), requantBody(), dotqBody(), convBody()])),
   ]);
 }
 
@@ -228,6 +312,7 @@ export class SimdDot {
     private readonly memory: WasmMemory,
     private readonly dots: DotsFn,
     private readonly dotq: DotqFn,
+    private readonly conv: (block: number) => void,
   ) {}
 
   /**
@@ -243,7 +328,7 @@ export class SimdDot {
       if (!compiled || !wasmApi) return undefined;
       const memory = new wasmApi.Memory({ initial: 1 });
       const instance = new wasmApi.Instance(compiled, { env: { mem: memory } });
-      return new SimdDot(memory, instance.exports['dots'] as DotsFn, instance.exports['dotq'] as DotqFn);
+      return new SimdDot(memory, instance.exports['dots'] as DotsFn, instance.exports['dotq'] as DotqFn, instance.exports['conv'] as (block: number) => void);
     } catch {
       return undefined;
     }
@@ -300,6 +385,31 @@ export class SimdDot {
     view.set(multiplier, count);
     view.set(shift, 2 * count);
     return { offset, count, zeroPoint, lo, hi };
+  }
+
+  /**
+   * Sets up an int8 CONV_2D whose filter is `rows` (OC rows of KH·KW·C taps) and whose requantization is `q`; like
+   * rows(), it may grow the memory. runConv then computes the whole layer in the module.
+   */
+  convLayer(rows: DotRows, q: Requantizer, g: ConvGeometry): ConvLayer {
+    if (rows.depth !== g.kh * g.kw * g.c || q.count !== rows.count) throw new RangeError('the convolution does not match its filter rows');
+    this.views(rows); // the row and the sums the module uses
+    const inputBytes = g.h * g.w * g.c, outputBytes = g.oh * g.ow * rows.count;
+    const input = this.alloc(inputBytes), output = this.alloc(outputBytes), block = this.alloc(CONV_FIELDS.length * 4);
+    const n = q.count;
+    const fields: Record<(typeof CONV_FIELDS)[number], number> = {
+      ...g, x: input, row: this.inputOffset, weights: rows.offset, stride: rows.stride, oc: n, sums: this.outOffset,
+      bias: q.offset, mult: q.offset + 4 * n, shift: q.offset + 8 * n, out: output, zp: q.zeroPoint, lo: q.lo, hi: q.hi,
+    };
+    new Int32Array(this.memory.buffer, block, CONV_FIELDS.length).set(CONV_FIELDS.map((k) => fields[k]));
+    return { block, input, inputBytes, output, outputBytes };
+  }
+
+  /** One batch item of a convLayer: `input` (H·W·C int8) in, `output` (OH·OW·OC int8) out. */
+  runConv(layer: ConvLayer, input: Int8Array, output: Int8Array): void {
+    new Int8Array(this.memory.buffer, layer.input, layer.inputBytes).set(input.subarray(0, layer.inputBytes));
+    this.conv(layer.block);
+    output.set(new Int8Array(this.memory.buffer, layer.output, layer.outputBytes));
   }
 
   /** dot(rows), then views(rows).output8[r] = clamp(MultiplyByQuantizedMultiplier(sums[r] + bias[r], ...) + zero point). */

@@ -192,32 +192,13 @@ function conv(node: TflmNode, depthwise: boolean): Int8Array | Int16Array {
   const groups = C / FI, filtersPerGroup = FO / groups, K = KH * KW * FI;
   const simd = isInt8(input) && groups === 1 ? simdRows(node, node.value(1) as Int8Array, OC, K, p, bias) : undefined;
   if (simd) {
-    // The receptive field goes straight into the SIMD input (int16: int8 + input offset), 0 over the edges.
-    const x16 = new Int16Array(x0.length);
-    for (let i = 0; i < x0.length; i++) x16[i] = x0[i]! + p.inOff;
-    const { input: row, output8: out8 } = simd;
-    for (let b = 0; b < B; b++) {
-      for (let oy = 0; oy < OH; oy++) {
-        const y0 = oy * sh - padH;
-        for (let ox = 0; ox < OW; ox++) {
-          const x0 = ox * sw - padW;
-          // Taps over the edge stay 0; a pixel whose field is inside the input overwrites every tap.
-          if (y0 < 0 || x0 < 0 || y0 + dh * (KH - 1) >= H || x0 + dw * (KW - 1) >= W) row.fill(0);
-          for (let ky = 0; ky < KH; ky++) {
-            const iy = y0 + dh * ky;
-            if (iy < 0 || iy >= H) continue;
-            for (let kx = 0; kx < KW; kx++) {
-              const ix = x0 + dw * kx;
-              if (ix < 0 || ix >= W) continue;
-              const xBase = ((b * H + iy) * W + ix) * C, pBase = (ky * KW + kx) * FI;
-              for (let ic = 0; ic < FI; ic++) row[pBase + ic] = x16[xBase + ic]!;
-            }
-          }
-          simd.dot.dotRequantized(simd.rows, simd.q);
-          y.set(out8, ((b * OH + oy) * OW + ox) * OC);
-        }
-      }
-    }
+    // The whole layer in the module: receptive fields gathered (int8 + input offset, 0 over the edges), dot
+    // products and requantization, per output pixel.
+    const layer = node.prepared('simd-conv', () => simd.dot.convLayer(simd.rows, simd.q, {
+      h: H, w: W, c: C, kh: KH, kw: KW, sh, sw, dh, dw, padH, padW, oh: OH, ow: OW, inOff: p.inOff,
+    }));
+    const n = H * W * C, m = OH * OW * OC;
+    for (let b = 0; b < B; b++) simd.dot.runConv(layer, (x0 as Int8Array).subarray(b * n, (b + 1) * n), (y as Int8Array).subarray(b * m, (b + 1) * m));
     return y;
   }
   const x = offsetInput();
