@@ -169,8 +169,10 @@ function requantBody(): number[] {
     0x05,
     ...get(X), 0xac, ...get(M), 0xac, 0x7e, ...tee(AB), // i64.extend_i32_s, i64.mul
     ...i64c(1 << 30), ...i64c(1 - (1 << 30)), ...get(AB), ...i64c(0), 0x59, 0x1b, // select(nudge+, nudge-, ab >= 0)
-    0x7c, // i64.add
-    ...i64c(2147483648), 0x7f, // i64.div_s (toward zero)
+    0x7c, ...set(AB), // t = ab + nudge
+    // t / 2^31 toward zero, as an arithmetic shift (toward -inf) of t, or of t + 2^31 - 1 when t < 0 (no i64.div_s)
+    ...get(AB), ...i64c(2147483647), 0x7c, ...get(AB), ...get(AB), ...i64c(0), 0x53, 0x1b, // select(t + 2^31 - 1, t, t < 0)
+    ...i64c(31), 0x87, // i64.shr_s
     0xa7, // i32.wrap_i64
     0x0b,
     ...set(V),
