@@ -14,6 +14,9 @@
  * For int8 outputs, `requantizer(...)` copies a layer's bias and per-channel multipliers in once and
  * `dotRequantized(rows, q)` also turns the sums into the int8 outputs (`views(rows).output8`), as the kernels'
  * MultiplyByQuantizedMultiplier does (the JS loop called it once per output value, a large share of the evaluator).
+ * An int8 CONV_2D runs whole in the module: `convLayer(rows, q, geometry)` once, then `runConv(layer, input, output)`
+ * per batch item (the evaluator runs only ~10 samples, and JS loops spent most of them warming up in the JIT).
+ * Exports: dots (the sums), dotq (sums and requantization in one call), conv (a layer).
  */
 
 /** A layer's bias, multipliers and shifts (int32 per row) and its output zero point and clamp, in the module's memory. */
