@@ -5,7 +5,7 @@ import type { Dataset } from '../../src/core/data/dataset';
 import { evaluateQuantization, formatQuantizationReport, quantizeModel, SQNR_FLOOR_DB, type RecipeCandidate } from '../../src/core/quantize/index';
 import { PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, RANGE_METHOD_MIN_T } from '../../src/core/quantize/types';
 import { pairedNoiseGain } from '../../src/core/quantize/recipe';
-import { HistogramObserver, mseRange, percentileRange, perTensorRange, rangeError } from '../../src/core/quantize/range-estimation';
+import { HISTOGRAM_BINS, HistogramObserver, mseRange, percentileRange, perTensorRange, rangeError } from '../../src/core/quantize/range-estimation';
 import { INT8_ACTIVATION } from '../../src/core/quantize/quant-math';
 import { ModelBuilder, writeModel, type Model } from '../../src/core/tflite/index';
 
@@ -55,6 +55,66 @@ test('the one-pass histogram grows to later values and matches a histogram over 
   const c = new HistogramObserver();
   c.observe(new Float32Array(10).fill(2));
   assert.deepEqual(percentileRange(c), { min: 2, max: 2 });
+});
+
+/** The histogram as a min/max pass then a binning pass per call: the definition the one-pass path must equal. */
+function twoPassHistogram(chunks: Float32Array[]): { counts: Float64Array; origin: number; width: number; min: number; max: number } {
+  const n = HISTOGRAM_BINS, half = n / 2;
+  const h = { counts: new Float64Array(n), origin: 0, width: 0, min: Infinity, max: -Infinity, point: 0 };
+  for (const values of chunks) {
+    let lo = Infinity, hi = -Infinity;
+    for (const v of values) { if (v < lo) lo = v; if (v > hi) hi = v; }
+    if (lo < h.min) h.min = lo;
+    if (hi > h.max) h.max = hi;
+    if (h.width === 0) {
+      if (!(h.max > h.min)) { h.point += values.length; continue; }
+      h.origin = h.min; h.width = (h.max - h.min) / n; h.counts[0]! += h.point; h.point = 0;
+    }
+    while (h.min < h.origin || h.max > h.origin + n * h.width * (1 + 1e-6)) {
+      const c = h.counts;
+      if (h.min < h.origin) {
+        for (let j = half - 1; j >= 0; j--) c[half + j] = c[2 * j]! + c[2 * j + 1]!;
+        c.fill(0, 0, half);
+        h.origin -= n * h.width;
+      } else {
+        for (let j = 0; j < half; j++) c[j] = c[2 * j]! + c[2 * j + 1]!;
+        c.fill(0, half);
+      }
+      h.width *= 2;
+    }
+    for (const v of values) {
+      let b = ((v - h.origin) / h.width) | 0;
+      if (b > n - 1) b = n - 1; else if (b < 0) b = 0;
+      h.counts[b]!++;
+    }
+  }
+  return h;
+}
+
+test('the one-pass histogram path gives exactly the counts of a min/max pass and a binning pass, values outside the bins and NaN included', () => {
+  const r = rng(21);
+  for (let trial = 0; trial < 20; trial++) {
+    const chunks = Array.from({ length: 30 }, (_, k) => Float32Array.from({ length: 200 + (k % 7) * 50 }, () => {
+      const u = r();
+      // Mostly inside the first chunks' range, now and then a value outside (often late in a chunk), zeros, a NaN.
+      if (u < 0.002) return k > 3 ? 5 * (r() - 0.3) * (1 + trial) : r();
+      if (u < 0.003 && trial % 3 === 0) return NaN;
+      if (u < 0.3) return 0;
+      return Math.max(0, (r() + r() - 0.8) * 2);
+    }));
+    const h = new HistogramObserver();
+    for (const c of chunks) h.observe(c);
+    const want = twoPassHistogram(chunks);
+    assert.deepEqual([h.origin, h.width, h.min, h.max], [want.origin, want.width, want.min, want.max], `trial ${trial}`);
+    assert.deepEqual(Array.from(h.counts), Array.from(want.counts), `trial ${trial}`);
+  }
+  // A value at the old maximum can sit a hair above the last bin's edge (clamped into it) when the bins then double.
+  for (const hi of [1, 0.7, 6, 1e-3]) {
+    const chunks = [Float32Array.from({ length: 100 }, (_, i) => (hi * i) / 99 + 0.1), Float32Array.from([hi + 0.1, 0.3, hi + 0.1, 5 * hi])];
+    const h = new HistogramObserver();
+    for (const c of chunks) h.observe(c);
+    assert.deepEqual(Array.from(h.counts), Array.from(twoPassHistogram(chunks).counts), `maximum ${hi}`);
+  }
 });
 
 test('with no options ranges are chosen per tensor, checked and refined by held-out accuracy, and every candidate scored is in the report', async () => {

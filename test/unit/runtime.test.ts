@@ -317,7 +317,7 @@ function sampleInputs(model: Model, m: RuntimeModel, seed: number): RuntimeTyped
   });
 }
 
-test('every element type goes in and comes out through CAST (float16 as its bits, bool as bytes)', async () => {
+test('every element type goes in and comes out through CAST (float16 as its bits, bool as bytes), by run and by runVisiting', async () => {
   const cases: [TensorType, RuntimeTypedArray, number[]][] = [
     [TensorType.INT8, new Int8Array([-128, -1, 0, 127]), [-128, -1, 0, 127]],
     [TensorType.UINT8, new Uint8Array([0, 1, 200, 255]), [0, 1, 200, 255]],
@@ -348,6 +348,12 @@ test('every element type goes in and comes out through CAST (float16 as its bits
       assert.deepEqual(Array.from(asFloat as Float32Array), values, name);
       assert.equal(asType!.constructor, input.constructor, name);
       assert.deepEqual(Array.from(asType as Float64Array, String), Array.from(input as Float64Array, String), name);
+      // runVisiting hands the same values over as views of the runtime's memory (copied here, as its callers do).
+      const seen: string[][] = [];
+      m.runVisiting([input, Float32Array.from(values)], (i, v) => { seen[i] = Array.from(v.slice() as Float64Array, String); });
+      assert.deepEqual(seen, [asFloat!, asType!].map((v) => Array.from(v as Float64Array, String)), `${name}, runVisiting`);
+      const boom = new Error('the visitor failed');
+      assert.throws(() => m.runVisiting([input, Float32Array.from(values)], () => { throw boom; }), (e) => e === boom, `${name}: a visitor's error is not a runtime failure`);
     } finally {
       m.dispose();
     }

@@ -83,7 +83,11 @@ export async function applyBiasCorrection(floatModel: Model, quantModel: Model, 
   const fIdx = new Map(targets.map((t, k) => [t.f, k]));
   const qIdx = new Map(targets.map((t, k) => [t.q, k]));
   // Visitors see whole samples (a batch's rows concatenated), each a multiple of the channel count.
-  const add = (s: Float64Array, v: ArrayLike<number>) => { const c = s.length; for (let j = 0; j < v.length; j++) s[j % c]! += v[j]!; };
+  // Each channel's values in the same order as a flat walk, without a modulo per value.
+  const add = (s: Float64Array, v: Float32Array) => {
+    const c = s.length;
+    for (let i = 0; i < v.length; i += c) for (let j = 0; j < c; j++) s[j]! += v[i + j]!;
+  };
   const last = { t: performance.now() };
   // Each model runs in batches where it allows them (checked against single runs, calibrate.ts loadObserved).
   const pass = async (model: Model, tensors: number[], name: string, visit: Visit) => {

@@ -64,16 +64,18 @@ export class ObservedModel {
   }
 
   /** Runs one sample; returns the time spent in the runtime, ms. */
-  run(sample: readonly Float32Array[], visit: Visit): number {
-    return this.runBatch([sample], visit);
+  run(sample: readonly Float32Array[], visit: Visit, transient = false): number {
+    return this.runBatch([sample], visit, transient);
   }
 
   /**
    * Runs up to `batch` samples in one call (a short batch is padded by repeating its last sample); the visitor sees
    * the rows of the real samples only, concatenated (in min/max mode: the [min, max] of all rows, which repeated
-   * rows do not change).
+   * rows do not change). Returns the time spent in the runtime, ms.
+   * @param transient the visitor keeps no values it is given (or copies them): outputs are then views of the
+   *   runtime's memory, valid only during the visit, not copies (calibration reads every activation once)
    */
-  runBatch(samples: readonly (readonly Float32Array[])[], visit: Visit): number {
+  runBatch(samples: readonly (readonly Float32Array[])[], visit: Visit, transient = false): number {
     let inputs: RuntimeTypedArray[];
     if (this.batch === 1) {
       inputs = runtimeInputs(this.model, this.inputTensors, samples[0]!);
@@ -87,23 +89,39 @@ export class ObservedModel {
         return toTensorArray(sg.tensors[t]!, joined);
       });
     }
-    const t0 = performance.now();
-    const outputs = this.runtime.run(inputs);
-    const ms = performance.now() - t0;
     const rows = samples.length;
     const real = (v: RuntimeTypedArray) => (rows === this.batch ? v : v.subarray(0, (v.length / this.batch) * rows) as RuntimeTypedArray);
-    this.inputTensors.forEach((t, i) => visit(t, real(inputs[i]!)));
     const minMax = new Map<number, Float32Array>();
-    this.outputTensors.forEach((t, i) => {
+    const output = (i: number, v: RuntimeTypedArray) => {
+      const t = this.outputTensors[i]!;
       const reduced = this.reducedOutputs.get(t);
       if (!reduced) {
-        visit(t, real(outputs[i]!));
+        visit(t, real(v));
         return;
       }
       let pair = minMax.get(reduced[0]);
       if (!pair) minMax.set(reduced[0], (pair = new Float32Array(2)));
-      pair[reduced[1]] = Number(outputs[i]![0]);
-    });
+      pair[reduced[1]] = Number(v[0]);
+    };
+    let ms: number;
+    if (transient) {
+      // Inputs first, as below; the outputs' visits happen inside the runtime call and are not its time.
+      this.inputTensors.forEach((t, i) => visit(t, real(inputs[i]!)));
+      let visiting = 0;
+      const t0 = performance.now();
+      this.runtime.runVisiting(inputs, (i, v) => {
+        const v0 = performance.now();
+        output(i, v);
+        visiting += performance.now() - v0;
+      });
+      ms = performance.now() - t0 - visiting;
+    } else {
+      const t0 = performance.now();
+      const outputs = this.runtime.run(inputs);
+      ms = performance.now() - t0;
+      this.inputTensors.forEach((t, i) => visit(t, real(inputs[i]!)));
+      outputs.forEach((v, i) => output(i, v));
+    }
     for (const [t, pair] of minMax) visit(t, pair);
     return ms;
   }
@@ -149,7 +167,8 @@ const SAMPLES_CHECKED = 4;
 /**
  * Loads the observed model, batched when the model allows it and a batched run of the first samples gives the same
  * ranges as their single-sample runs (which `visit` receives, so the check costs one extra call). Returns the model
- * and how many leading samples were already visited.
+ * and how many leading samples were already visited. `visit` gets views valid only during each call (runBatch's
+ * `transient`): it copies what it keeps.
  */
 export async function loadObserved(model: Model, data: Dataset, tensors: readonly number[], name: string, minMaxOnly: boolean, visit: Visit, last: { t: number }, batchable?: boolean): Promise<{ observed: ObservedModel; done: number; forwardMs: number; batchChecked: boolean }> {
   const batch = Math.min(calibrationBatch(model, tensors), data.samples.length);
@@ -170,14 +189,14 @@ export async function loadObserved(model: Model, data: Dataset, tensors: readonl
     forwardMs += single.run(data.samples[i]!, (t, v) => {
       visit(t, v);
       rangeOf(reference, t, v);
-    });
+    }, true);
     await breathe(last);
   }
   let batched: ObservedModel | undefined;
   try {
     batched = await ObservedModel.load(model, tensors, name, batch, minMaxOnly);
     const seen = new Map<number, [number, number]>();
-    forwardMs += batched.runBatch(data.samples.slice(0, checked), (t, v) => rangeOf(seen, t, v));
+    forwardMs += batched.runBatch(data.samples.slice(0, checked), (t, v) => rangeOf(seen, t, v), true);
     if (sameRanges(reference, seen)) {
       single.dispose();
       return { observed: batched, done: checked, forwardMs, batchChecked: true };
@@ -223,11 +242,12 @@ export async function loadBatched(model: Model, data: Dataset, tensors: readonly
   return single;
 }
 
+/** Runs every sample of `data` from `from` on; `visit` gets views valid only during each call (see loadObserved). */
 export async function observeAll(observed: ObservedModel, data: Dataset, from: number, visit: Visit, progress: (done: number) => void, hooks: QuantizeHooks, last: { t: number }): Promise<number> {
   let forwardMs = 0;
   for (let i = from; i < data.samples.length; i += observed.batch) {
     throwIfAborted(hooks.signal, 'Calibration');
-    forwardMs += observed.runBatch(data.samples.slice(i, i + observed.batch), visit);
+    forwardMs += observed.runBatch(data.samples.slice(i, i + observed.batch), visit, true);
     progress(Math.min(data.samples.length, i + observed.batch));
     await breathe(last);
   }

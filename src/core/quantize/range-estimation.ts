@@ -14,6 +14,9 @@ export interface ObservedRange {
 
 export const HISTOGRAM_BINS = 2048;
 
+/** Indices of the values above the bins in one HistogramObserver call (scratch, shared: calls do not overlap). */
+const OUTSIDE = new Int32Array(4096);
+
 /** Running min/max of one tensor over all samples. */
 export class MinMaxObserver {
   min = Infinity;
@@ -68,6 +71,8 @@ export class HistogramObserver {
   max = -Infinity;
   /** Values seen while the range was still a single point (all equal to `min`). */
   private pointCount = 0;
+  /** The last call did not grow the bins to the left: the next one tries the one-pass path (observeCovered) first. */
+  private settled = false;
 
   constructor(min?: number, max?: number) {
     if (min !== undefined && max !== undefined && max > min) {
@@ -82,6 +87,10 @@ export class HistogramObserver {
 
   /** The hot loop of calibration (every activation value passes here once): Float32Array only, so V8 keeps it tight. */
   private observeFloats(values: Float32Array): void {
+    if (this.width > 0 && this.settled) {
+      if (this.observeCovered(values)) return;
+      this.settled = false;
+    }
     let lo = Infinity;
     let hi = -Infinity;
     for (let i = 0; i < values.length; i++) {
@@ -89,6 +98,7 @@ export class HistogramObserver {
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
+    this.settled = !(lo < this.origin);
     if (lo < this.min) this.min = lo;
     if (hi > this.max) this.max = hi;
     if (this.width === 0) {
@@ -111,6 +121,64 @@ export class HistogramObserver {
       else if (b < 0) b = 0;
       counts[b]!++;
     }
+  }
+
+  /**
+   * One pass that bins each value inside the current bins and tracks min/max, instead of a min/max pass and a
+   * binning pass. Values above the bins (new maxima: few per call) are listed and binned after the bins double to
+   * the right. That is exact: the origin stays, the width doubles exactly, so a value's bin on the doubled grid is
+   * its old bin halved (floor(q/2) = floor(floor(q)/2)), which is where merging puts its count. It would not be for a
+   * value clamped into the last bin, nor when the bins grow to the left (the new origin is rounded): then the counts
+   * added are taken back, in the same order with the same arithmetic, and the caller takes the two-pass path. Either
+   * way the counts are exactly those of that path. Returns whether the values were observed.
+   */
+  private observeCovered(values: Float32Array): boolean {
+    const { counts, origin, width } = this;
+    const top = origin + HISTOGRAM_BINS * width * (1 + 1e-6);
+    const last = HISTOGRAM_BINS - 1;
+    let lo = this.min;
+    let hi = this.max;
+    let outside = 0;
+    let clamped = false;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (v >= origin && v <= top) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+        let b = ((v - origin) / width) | 0;
+        if (b > last) { b = last; clamped = true; } else if (b < 0) b = 0;
+        counts[b]!++;
+      } else {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+        if (outside < OUTSIDE.length) OUTSIDE[outside] = i;
+        outside++;
+      }
+    }
+    if (outside && (lo < origin || clamped || outside > OUTSIDE.length)) {
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i]!;
+        if (!(v >= origin && v <= top)) continue;
+        let b = ((v - origin) / width) | 0;
+        if (b > last) b = last;
+        else if (b < 0) b = 0;
+        counts[b]!--;
+      }
+      return false;
+    }
+    this.min = lo;
+    this.max = hi;
+    if (!outside) return true;
+    this.cover(lo, hi);
+    const o = this.origin, w = this.width;
+    for (let k = 0; k < outside; k++) {
+      // NaN lands here too, in bin 0 as on the two-pass path.
+      let b = ((values[OUTSIDE[k]!]! - o) / w) | 0;
+      if (b > last) b = last;
+      else if (b < 0) b = 0;
+      counts[b]!++;
+    }
+    return true;
   }
 
   /** Doubles the bin width until [lo, hi] fits, keeping every count in the bin that contains it. */

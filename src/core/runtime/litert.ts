@@ -41,6 +41,11 @@ export interface RuntimeModel {
   readonly signatureKey: string;
   /** One typed array per input, each with exactly the input's element count and array type (see RuntimeTensorInfo). */
   run(inputs: readonly RuntimeTypedArray[]): RuntimeTypedArray[];
+  /**
+   * run(), handing each output to `visit` (in run()'s order) as a view of the runtime's memory, valid only during
+   * that call: no copy of every output (calibration reads each activation once). Copy what you keep.
+   */
+  runVisiting(inputs: readonly RuntimeTypedArray[], visit: (output: number, values: RuntimeTypedArray) => void): void;
   /** Frees the wasm memory of this model. Further run() calls throw. */
   dispose(): void;
 }
@@ -260,7 +265,47 @@ class LiteRtRuntimeModel implements RuntimeModel {
     }
   }
 
+  /** A view of an output buffer's values while it is locked (a copy if the memory is not aligned for the type). */
+  private viewBuffer(buffer: WasmTensorBuffer, use: (values: RuntimeTypedArray) => void): void {
+    const { wasm } = this.inst;
+    const type = buffer.tensorType();
+    const elementType = type.elementType().value;
+    type.delete();
+    const p = buffer.lock(wasm.LiteRtTensorBufferLockMode.READ);
+    try {
+      const Ctor = elementTypeInfo(elementType).array ?? Uint8Array;
+      const size = buffer.packedSize();
+      use(p % Ctor.BYTES_PER_ELEMENT === 0
+        ? new Ctor(wasm.HEAPU8.buffer as ArrayBuffer, p, Math.floor(size / Ctor.BYTES_PER_ELEMENT))
+        : bytesToArray(wasm.HEAPU8.subarray(p, p + size), elementType));
+    } finally {
+      buffer.unlock();
+    }
+  }
+
   run(data: readonly RuntimeTypedArray[]): RuntimeTypedArray[] {
+    return this.invoke(data, (outputs) => outputs.map((b) => this.readBuffer(b)));
+  }
+
+  runVisiting(data: readonly RuntimeTypedArray[], visit: (output: number, values: RuntimeTypedArray) => void): void {
+    // The visitor's own errors pass through as they are, not as runtime failures.
+    let failure: { error: unknown } | undefined;
+    this.invoke(data, (outputs) => {
+      for (let i = 0; i < outputs.length && !failure; i++) {
+        this.viewBuffer(outputs[i]!, (v) => {
+          try {
+            visit(i, v);
+          } catch (error) {
+            failure = { error };
+          }
+        });
+      }
+    });
+    if (failure) throw failure.error;
+  }
+
+  /** Runs the model and hands the output buffers to `read` before they are freed. */
+  private invoke<T>(data: readonly RuntimeTypedArray[], read: (outputs: WasmTensorBuffer[]) => T): T {
     if (this.disposed) throw new RuntimeError('model-disposed', `${this.what} was disposed; load it again to run it.`);
     if (!this.inst.alive) {
       throw new RuntimeError('model-disposed', `The TFLite runtime restarted after a crash; load ${this.what} again to run it.`);
@@ -284,7 +329,7 @@ class LiteRtRuntimeModel implements RuntimeModel {
         );
       }
       if (lines.some((l) => l.startsWith('ERROR'))) throw liteRtFailure('run', this.what, lines);
-      return outputs.map((b) => this.readBuffer(b));
+      return read(outputs);
     } catch (e) {
       process.exitCode = exitCode;
       const lines = takeLogLines();

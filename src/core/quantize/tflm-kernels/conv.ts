@@ -9,7 +9,7 @@
  */
 import { BuiltinOperator, TensorType, elementCount, type Tensor } from '../../tflite/index';
 import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64, quantizeMultiplier } from '../tflm-fixed-point';
-import { SimdDot, type DotRows } from '../simd-dot';
+import { SimdDot, type DotRows, type Requantizer } from '../simd-dot';
 import {
   SUPPORTED_ACTIVATIONS, activation, activationRange, isInt16, isInt8, isSame, newValues, num, padding, scaleOf, typeName, zeroPointOf,
   type TflmKernel, type TflmNode, type TflmNodeInfo,
@@ -61,16 +61,18 @@ function params(node: TflmNode, make: () => { m: Int32Array; s: Int32Array }): C
 }
 
 /**
- * An int8 layer's weight rows in WebAssembly SIMD (simd-dot.ts), prepared once per layer: its int32 sums, wrapped
- * at every step, are the exact sums modulo 2^32, which is all the int8 requantizer reads (see SUMS). Undefined
- * where SIMD is not available: the JS loops below then run.
+ * An int8 layer's weight rows and requantization in WebAssembly SIMD (simd-dot.ts), prepared once per layer: its
+ * int32 sums, wrapped at every step, are the exact sums modulo 2^32, which is all the int8 requantizer reads (see
+ * SUMS), and the module requantizes them to the int8 outputs as `requantizer` does. Undefined where SIMD is not
+ * available: the JS loops below then run.
  */
-function simdRows(node: TflmNode, weights: Int8Array, rows: number, depth: number): (ReturnType<SimdDot['views']> & { dot: SimdDot; rows: DotRows }) | undefined {
+function simdRows(node: TflmNode, weights: Int8Array, rows: number, depth: number, p: ConvParams, bias: Float64Array): (ReturnType<SimdDot['views']> & { dot: SimdDot; rows: DotRows; q: Requantizer }) | undefined {
   return node.prepared('simd', () => {
     const dot = SimdDot.create();
     if (!dot) return undefined;
     const r = dot.rows(weights, rows, depth);
-    return { dot, rows: r, ...dot.views(r) };
+    const q = dot.requantizer(Int32Array.from(bias), p.m, p.s, p.outZp, p.lo, p.hi);
+    return { dot, rows: r, q, ...dot.views(r) };
   });
 }
 
@@ -115,13 +117,13 @@ function fullyConnected(node: TflmNode): Int8Array | Int16Array {
   const finish = requantizer(p);
   const inOff = p.inOff;
   const y = newValues(out, batches * outDepth) as Int8Array | Int16Array;
-  const simd = isInt8(input) ? simdRows(node, w, outDepth, depth) : undefined;
+  const simd = isInt8(input) ? simdRows(node, w, outDepth, depth, p, bias) : undefined;
   if (simd) {
     for (let b = 0; b < batches; b++) {
       const xo = b * depth;
       for (let d = 0; d < depth; d++) simd.input[d] = x[xo + d]! + inOff;
-      simd.dot.dot(simd.rows);
-      for (let oc = 0; oc < outDepth; oc++) y[b * outDepth + oc] = finish(simd.output[oc]! + bias[oc]!, oc);
+      simd.dot.dotRequantized(simd.rows, simd.q);
+      y.set(simd.output8, b * outDepth);
     }
     return y;
   }
@@ -150,12 +152,16 @@ function conv(node: TflmNode, depthwise: boolean): Int8Array | Int16Array {
   const p = params(node, () => convMultipliers(input, filter, out, OC));
   const bias = node.prepared('bias', () => biasOf(node, OC));
   const finish = requantizer(p);
-  // input + input_offset, once (the kernels add it per multiply; padding stays out of the sum either way)
-  const x = new Float64Array(x0.length);
-  for (let i = 0; i < x0.length; i++) x[i] = x0[i]! + p.inOff;
   const y = newValues(out, B * OH * OW * OC) as Int8Array | Int16Array;
-  const acc = new Float64Array(OC); // exact sums (see SUMS)
+  // input + input_offset, once, for the JS loops (the kernels add it per multiply; padding stays out of the sum either way)
+  const offsetInput = () => {
+    const x = new Float64Array(x0.length);
+    for (let i = 0; i < x0.length; i++) x[i] = x0[i]! + p.inOff;
+    return x;
+  };
   if (depthwise) {
+    const x = offsetInput();
+    const acc = new Float64Array(OC); // exact sums (see SUMS)
     const depthMultiplier = num(o, 'depth_multiplier', 1) || OC / C;
     const inChannel = new Int32Array(OC);
     for (let oc = 0; oc < OC; oc++) inChannel[oc] = Math.floor(oc / depthMultiplier);
@@ -184,37 +190,18 @@ function conv(node: TflmNode, depthwise: boolean): Int8Array | Int16Array {
   // One output pixel at a time: its receptive field gathered into one row (0 where the filter hangs over the edge,
   // which adds nothing, as the kernel's skipped taps), then one dot product per output channel (filter [O, KH, KW, I]).
   const groups = C / FI, filtersPerGroup = FO / groups, K = KH * KW * FI;
-  const simd = isInt8(input) && groups === 1 ? simdRows(node, node.value(1) as Int8Array, OC, K) : undefined;
+  const simd = isInt8(input) && groups === 1 ? simdRows(node, node.value(1) as Int8Array, OC, K, p, bias) : undefined;
   if (simd) {
-    // The receptive field goes straight into the SIMD input (int16: int8 + input offset), 0 over the edges.
-    const x16 = new Int16Array(x0.length);
-    for (let i = 0; i < x0.length; i++) x16[i] = x0[i]! + p.inOff;
-    const { input: row, output: sums } = simd;
-    for (let b = 0; b < B; b++) {
-      for (let oy = 0; oy < OH; oy++) {
-        const y0 = oy * sh - padH;
-        for (let ox = 0; ox < OW; ox++) {
-          const x0 = ox * sw - padW;
-          // Taps over the edge stay 0; a pixel whose field is inside the input overwrites every tap.
-          if (y0 < 0 || x0 < 0 || y0 + dh * (KH - 1) >= H || x0 + dw * (KW - 1) >= W) row.fill(0);
-          for (let ky = 0; ky < KH; ky++) {
-            const iy = y0 + dh * ky;
-            if (iy < 0 || iy >= H) continue;
-            for (let kx = 0; kx < KW; kx++) {
-              const ix = x0 + dw * kx;
-              if (ix < 0 || ix >= W) continue;
-              const xBase = ((b * H + iy) * W + ix) * C, pBase = (ky * KW + kx) * FI;
-              for (let ic = 0; ic < FI; ic++) row[pBase + ic] = x16[xBase + ic]!;
-            }
-          }
-          simd.dot.dot(simd.rows);
-          const yBase = ((b * OH + oy) * OW + ox) * OC;
-          for (let oc = 0; oc < OC; oc++) y[yBase + oc] = finish(sums[oc]! + bias[oc]!, oc);
-        }
-      }
-    }
+    // The whole layer in the module: receptive fields gathered (int8 + input offset, 0 over the edges), dot
+    // products and requantization, per output pixel.
+    const layer = node.prepared('simd-conv', () => simd.dot.convLayer(simd.rows, simd.q, {
+      h: H, w: W, c: C, kh: KH, kw: KW, sh, sw, dh, dw, padH, padW, oh: OH, ow: OW, inOff: p.inOff,
+    }));
+    const n = H * W * C, m = OH * OW * OC;
+    for (let b = 0; b < B; b++) simd.dot.runConv(layer, (x0 as Int8Array).subarray(b * n, (b + 1) * n), (y as Int8Array).subarray(b * m, (b + 1) * m));
     return y;
   }
+  const x = offsetInput();
   const patch = new Float64Array(K * groups);
   for (let b = 0; b < B; b++) {
     for (let oy = 0; oy < OH; oy++) {
