@@ -14,14 +14,35 @@ export function perTensorSummary(counts: RecipeReport['perTensor']): string {
   return Object.entries(counts ?? {}).sort((a, b) => b[1] - a[1]).map(([m, n]) => `${m} ${n}`).join(', ');
 }
 
+/** How the search decided, for the text and markdown reports (one wording of the rule, recipe.ts decide). */
+export function recipeRuleText(r: RecipeReport): string {
+  const parts: string[] = [];
+  if (r.candidates.some((c) => c.recipe.perChannelFullyConnected) && !r.forced.includes('perChannelFullyConnected')) parts.push(`per-channel FC must gain ${PER_CHANNEL_FC_MARGIN_DB} dB`);
+  const ranges = r.candidates[0]?.recipe.method === 'per-tensor' && r.candidates.some((c) => c.recipe.method !== 'per-tensor');
+  const bc = r.candidates.some((c) => c.recipe.biasCorrection) && r.candidates.some((c) => !c.recipe.biasCorrection) && !r.forced.includes('biasCorrection');
+  if (bc || ranges) {
+    const what = [bc ? 'bias correction' : '', ranges ? 'a single range method' : ''].filter(Boolean).join(' and ');
+    parts.push(r.scoredOn?.heldOut
+      ? `${what}: the held-out samples decide when clear (paired t ≥ ${RANGE_METHOD_MIN_T} either way), else together with the leading calibration samples${ranges ? `, and a range method must gain ${RANGE_METHOD_MARGIN_DB} dB over per-tensor with both sets of samples leaning its way` : ''}`
+      : `${what}: ${ranges ? `a range method must gain ${RANGE_METHOD_MARGIN_DB} dB over per-tensor, shared by the samples (paired t ≥ ${RANGE_METHOD_MIN_T})` : 'the better score'}`);
+  }
+  return parts.join('; ');
+}
+
 function recipeLines(r: RecipeReport): string[] {
   const perTensor = r.perTensor ? [`  ranges per tensor, by each tensor's own quantization error over its histogram: ${perTensorSummary(r.perTensor)}`] : [];
   if (!r.candidates.length) return [`Recipe: ${recipeLabel(r.chosen)} (set by options)`, ...perTensor];
   const on = r.scoredOn ? ` on ${r.scoredOn.samples} ${r.scoredOn.heldOut ? 'held-out' : 'calibration (no held-out data)'} samples` : '';
-  const lines = [`Recipe: ${recipeLabel(r.chosen)} (chosen automatically among ${r.candidates.length} by worst-output SQNR${on}${r.candidates.some((c) => c.recipe.perChannelFullyConnected) && !r.forced.includes('perChannelFullyConnected') ? `; per-channel FC must gain ${PER_CHANNEL_FC_MARGIN_DB} dB` : ''}${r.candidates[0]?.recipe.method === 'per-tensor' && r.candidates.some((c) => c.recipe.method !== 'per-tensor') ? `; a single range method must gain ${RANGE_METHOD_MARGIN_DB} dB over per-tensor, shared by the samples (paired t ≥ ${RANGE_METHOD_MIN_T})` : ''}${r.forced.length ? `; fixed by options: ${r.forced.join(', ')}` : ''})`];
+  const rule = recipeRuleText(r);
+  const lines = [`Recipe: ${recipeLabel(r.chosen)} (chosen automatically among ${r.candidates.length} by worst-output SQNR${on}${rule ? `; ${rule}` : ''}${r.forced.length ? `; fixed by options: ${r.forced.join(', ')}` : ''})`];
   const chosen = JSON.stringify(r.chosen);
   lines.push(...perTensor);
-  for (const c of r.candidates) lines.push(`  ${JSON.stringify(c.recipe) === chosen ? '*' : ' '} ${recipeLabel(c.recipe).padEnd(48)} ${formatDb(c.scoreDb).padStart(9)}`);
+  const cal = r.scoredOn?.calibrationSamples;
+  for (const c of r.candidates) {
+    const evidence = [c.pairedT !== undefined ? `paired t ${c.pairedT.toFixed(2)}` : '',
+      c.calibrationDb !== undefined ? `first ${cal} calibration samples ${formatDb(c.calibrationDb)}${c.calibrationPairedT !== undefined ? `, paired t ${c.calibrationPairedT.toFixed(2)}` : ''}` : ''].filter(Boolean).join('; ');
+    lines.push(`  ${JSON.stringify(c.recipe) === chosen ? '*' : ' '} ${recipeLabel(c.recipe).padEnd(48)} ${formatDb(c.scoreDb).padStart(9)}${evidence ? `  (${evidence})` : ''}`);
+  }
   return lines;
 }
 

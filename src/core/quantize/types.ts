@@ -75,10 +75,14 @@ export interface RecipeCandidate {
   /** The worst output's SQNR: what candidates are ranked by. */
   scoreDb: number;
   /**
-   * A range method tried against the per-tensor choice: the paired t statistic of the noise it saves per scoring
-   * sample (recipe.ts pairedNoiseGain); it replaces per-tensor only at RANGE_METHOD_MIN_T or more.
+   * Bias correction or a range method tried against the incumbent: the paired t statistic of the noise it saves per
+   * scoring sample (recipe.ts pairedNoiseGain). At RANGE_METHOD_MIN_T or more either way the held-out samples decide alone.
    */
   pairedT?: number;
+  /** When the held-out samples left the decision open: the worst-output SQNR on the leading calibration samples. */
+  calibrationDb?: number;
+  /** And the paired t there, against the incumbent. */
+  calibrationPairedT?: number;
 }
 
 export interface RecipeReport {
@@ -88,7 +92,11 @@ export interface RecipeReport {
   /** Every candidate scored, in the order tried (the chosen one included); empty when options fixed everything. */
   candidates: RecipeCandidate[];
   /** The samples candidates were scored on. */
-  scoredOn?: { source: string; samples: number; /** False: no held-out data was given, the calibration samples scored. */ heldOut: boolean };
+  scoredOn?: {
+    source: string; samples: number; /** False: no held-out data was given, the calibration samples scored. */ heldOut: boolean;
+    /** The second view (recipe.ts calibrationView): how many leading calibration samples scored the open decisions. */
+    calibrationSamples?: number;
+  };
   /** When the chosen method is 'per-tensor': how many tensors took each range method. */
   perTensor?: Partial<Record<RangeMethod, number>>;
 }
@@ -184,10 +192,14 @@ export const PER_CHANNEL_FC_MARGIN_DB = 0.5;
 export const RANGE_METHOD_MARGIN_DB = 0.1;
 
 /**
- * And the gain must be shared by the scoring samples: the paired t statistic of the per-sample noise saved (recipe.ts
- * pairedNoiseGain) at least this. Few or disagreeing samples cannot overturn the per-tensor choice.
+ * When the held-out samples are clear: the paired t statistic of the per-sample noise saved (recipe.ts
+ * pairedNoiseGain) at least this either way. Below it the decision is open and the calibration view is scored too
+ * (recipe.ts decide); with no held-out data, an open decision cannot overturn the per-tensor choice.
  */
 export const RANGE_METHOD_MIN_T = 2;
+
+/** The calibration view scores at least this many leading calibration samples (as many as are held out, if more). */
+export const CALIBRATION_VIEW_MIN_SAMPLES = 32;
 
 export interface OperatorReport {
   index: number;
