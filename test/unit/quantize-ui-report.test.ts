@@ -74,7 +74,7 @@ test('recipe and floor: the chosen recipe and every candidate\'s score; an outpu
   // Each candidate's held-out score, the paired t against the incumbent, and the calibration view where it was scored.
   assert.match(md, /\| Recipe \| Worst output SQNR \(dB\) \| Paired t \| First 40 calibration samples \(dB\) \|/);
   assert.match(md, /\| mse ranges \| 8\.1 \| {2}\| 7\.5 \|\n\| \*\*→\*\* mse ranges \\\+ bias correction \| 9\.5 \| 1\.20 \| 9\.3 \|/);
-  assert.match(md, /bias correction: the held\\-out samples decide when clear/);
+  assert.match(md, /bias correction stays unless the samples clearly reject it \\\(paired t ≤ \\-2\\\)/);
   // The per-tensor choice says how many tensors took each method, after the chosen recipe.
   const perTensor = { method: 'per-tensor' as const, perChannelFullyConnected: false, biasCorrection: false };
   const pt = quantizationReportMarkdown({

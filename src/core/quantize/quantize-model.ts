@@ -123,6 +123,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
         chosen: search.chosen, forced, candidates: search.candidates,
         scoredOn: { source: scoring.source, samples: scoring.samples.length, heldOut: !!options.heldOut, ...(search.calibrationSamples ? { calibrationSamples: search.calibrationSamples } : {}) },
         ...(search.perTensor ? { perTensor: search.perTensor } : {}),
+        ...(search.perChannelFcBoundDb !== undefined ? { perChannelFcBoundDb: search.perChannelFcBoundDb } : {}),
       };
     }
     warnings.push(...graph.warnings);

@@ -3,7 +3,7 @@ import type { MixedPrecisionReport } from './mixed-precision-report';
 import { arenaFiguresLine } from '../arena/figures';
 import { formatBytes, formatCount, formatDb, formatOperatorRef } from '../common/format';
 import { describeSplit } from '../data/dataset';
-import { PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, RANGE_METHOD_MIN_T, SQNR_FLOOR_DB, type QuantizationReport, type Recipe, type RecipeReport, type TflmAccuracy } from './types';
+import { CALIBRATION_VIEW_SAMPLES, PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, RANGE_METHOD_MIN_T, SQNR_FLOOR_DB, type QuantizationReport, type Recipe, type RecipeReport, type TflmAccuracy } from './types';
 
 export function recipeLabel(r: Recipe): string {
   return [`${r.method} ranges`, r.perChannelFullyConnected ? 'per-channel FC' : '', r.biasCorrection ? 'bias correction' : ''].filter(Boolean).join(' + ');
@@ -18,15 +18,19 @@ export function perTensorSummary(counts: RecipeReport['perTensor']): string {
 export function recipeRuleText(r: RecipeReport): string {
   const parts: string[] = [];
   if (r.candidates.some((c) => c.recipe.perChannelFullyConnected) && !r.forced.includes('perChannelFullyConnected')) parts.push(`per-channel FC must gain ${PER_CHANNEL_FC_MARGIN_DB} dB`);
-  const ranges = r.candidates[0]?.recipe.method === 'per-tensor' && r.candidates.some((c) => c.recipe.method !== 'per-tensor');
   const bc = r.candidates.some((c) => c.recipe.biasCorrection) && r.candidates.some((c) => !c.recipe.biasCorrection) && !r.forced.includes('biasCorrection');
-  if (bc || ranges) {
-    const what = [bc ? 'bias correction' : '', ranges ? 'a single range method' : ''].filter(Boolean).join(' and ');
-    parts.push(r.scoredOn?.heldOut
-      ? `${what}: the held-out samples decide when clear (paired t ≥ ${RANGE_METHOD_MIN_T} either way), else together with the leading calibration samples${ranges ? `, and a range method must gain ${RANGE_METHOD_MARGIN_DB} dB over per-tensor with both sets of samples leaning its way` : ''}`
-      : `${what}: ${ranges ? `a range method must gain ${RANGE_METHOD_MARGIN_DB} dB over per-tensor, shared by the samples (paired t ≥ ${RANGE_METHOD_MIN_T})` : 'the better score'}`);
+  if (bc) parts.push(`bias correction stays unless the samples clearly reject it (paired t ≤ -${RANGE_METHOD_MIN_T})`);
+  if (r.candidates[0]?.recipe.method === 'per-tensor' && r.candidates.some((c) => c.recipe.method !== 'per-tensor')) {
+    parts.push(`a single range method must gain ${RANGE_METHOD_MARGIN_DB} dB over per-tensor, shared by the samples (paired t ≥ ${RANGE_METHOD_MIN_T})`
+      + (r.scoredOn?.heldOut ? ` or, short of that, also on the first ${CALIBRATION_VIEW_SAMPLES} calibration samples` : ''));
   }
   return parts.join('; ');
+}
+
+/** Why per-channel FULLY_CONNECTED is not among the candidates, when its weights ruled it out. */
+export function perChannelFcSkippedText(r: RecipeReport): string | undefined {
+  return r.perChannelFcBoundDb === undefined ? undefined
+    : `per-channel FC not tried: its FULLY_CONNECTED weights bound the gain to ${formatDb(r.perChannelFcBoundDb)}, below its ${PER_CHANNEL_FC_MARGIN_DB} dB margin`;
 }
 
 function recipeLines(r: RecipeReport): string[] {
@@ -37,6 +41,8 @@ function recipeLines(r: RecipeReport): string[] {
   const lines = [`Recipe: ${recipeLabel(r.chosen)} (chosen automatically among ${r.candidates.length} by worst-output SQNR${on}${rule ? `; ${rule}` : ''}${r.forced.length ? `; fixed by options: ${r.forced.join(', ')}` : ''})`];
   const chosen = JSON.stringify(r.chosen);
   lines.push(...perTensor);
+  const skipped = perChannelFcSkippedText(r);
+  if (skipped) lines.push(`  ${skipped}`);
   const cal = r.scoredOn?.calibrationSamples;
   for (const c of r.candidates) {
     const evidence = [c.pairedT !== undefined ? `paired t ${c.pairedT.toFixed(2)}` : '',

@@ -76,10 +76,10 @@ export interface RecipeCandidate {
   scoreDb: number;
   /**
    * Bias correction or a range method tried against the incumbent: the paired t statistic of the noise it saves per
-   * scoring sample (recipe.ts pairedNoiseGain). At RANGE_METHOD_MIN_T or more either way the held-out samples decide alone.
+   * scoring sample (recipe.ts pairedNoiseGain). At RANGE_METHOD_MIN_T or more either way the scoring samples decide alone.
    */
   pairedT?: number;
-  /** When the held-out samples left the decision open: the worst-output SQNR on the leading calibration samples. */
+  /** When the held-out samples left a range method's decision open: the worst-output SQNR on the leading calibration samples. */
   calibrationDb?: number;
   /** And the paired t there, against the incumbent. */
   calibrationPairedT?: number;
@@ -94,9 +94,11 @@ export interface RecipeReport {
   /** The samples candidates were scored on. */
   scoredOn?: {
     source: string; samples: number; /** False: no held-out data was given, the calibration samples scored. */ heldOut: boolean;
-    /** The second view (recipe.ts calibrationView): how many leading calibration samples scored the open decisions. */
+    /** The second view (recipe.ts calibrationView): how many leading calibration samples scored an open range decision. */
     calibrationSamples?: number;
   };
+  /** Per-channel FULLY_CONNECTED was not tried: its weights bound its gain to this (dB), below its margin. */
+  perChannelFcBoundDb?: number;
   /** When the chosen method is 'per-tensor': how many tensors took each range method. */
   perTensor?: Partial<Record<RangeMethod, number>>;
 }
@@ -192,14 +194,14 @@ export const PER_CHANNEL_FC_MARGIN_DB = 0.5;
 export const RANGE_METHOD_MARGIN_DB = 0.1;
 
 /**
- * When the held-out samples are clear: the paired t statistic of the per-sample noise saved (recipe.ts
- * pairedNoiseGain) at least this either way. Below it the decision is open and the calibration view is scored too
- * (recipe.ts decide); with no held-out data, an open decision cannot overturn the per-tensor choice.
+ * A paired t statistic of the per-sample noise saved (recipe.ts pairedNoiseGain) this large either way makes the
+ * scoring samples clear: they decide a range method alone, and bias correction is dropped only at -t or below
+ * (recipe.ts decide, keepsBiasCorrection). Below it a range method also needs the calibration view.
  */
 export const RANGE_METHOD_MIN_T = 2;
 
-/** The calibration view scores at least this many leading calibration samples (as many as are held out, if more). */
-export const CALIBRATION_VIEW_MIN_SAMPLES = 32;
+/** The calibration view scores this many leading calibration samples (all there are, when fewer). */
+export const CALIBRATION_VIEW_SAMPLES = 32;
 
 export interface OperatorReport {
   index: number;
