@@ -72,7 +72,7 @@ test('with no options ranges are chosen per tensor, checked and refined by held-
   assert.deepEqual(cs[2]!.recipe, { ...afterFc.recipe, biasCorrection: true });
   // Bias correction stays unless the held-out samples clearly reject it; min/max is decided by the rule on the numbers
   // the report lists (held-out, then the calibration view when the held-out samples leaned its way without being clear).
-  const afterBc = keepsBiasCorrection(cs[2]!.pairedT!) ? cs[2]! : afterFc;
+  const afterBc = keepsBiasCorrection(cs[2]!.scoreDb - afterFc.scoreDb, cs[2]!.pairedT!, true) ? cs[2]! : afterFc;
   assert.deepEqual(cs[3]!.recipe, { ...afterBc.recipe, method: 'minmax' });
   assert.equal(typeof cs[3]!.pairedT, 'number');
   const view = cs[3]!.calibrationDb !== undefined ? async () => ({ gainDb: cs[3]!.calibrationDb! - afterBc.calibrationDb!, t: cs[3]!.calibrationPairedT! }) : undefined;
@@ -118,12 +118,15 @@ test('decide: clear held-out samples decide a range method alone; open ones need
   assert.equal((await decide({ gainDb: 0.5, t: 1 }, undefined, RANGE_METHOD_MARGIN_DB)).accept, false);
 });
 
-test('bias correction stays unless the samples clearly reject it', () => {
-  assert.equal(keepsBiasCorrection(-0.8), true);
-  assert.equal(keepsBiasCorrection(0), true);
-  assert.equal(keepsBiasCorrection(5), true);
-  assert.equal(keepsBiasCorrection(-RANGE_METHOD_MIN_T), false);
-  assert.equal(keepsBiasCorrection(-3), false);
+test('bias correction stays unless held-out samples clearly reject it; on the calibration samples it must score better', () => {
+  assert.equal(keepsBiasCorrection(-2.3, -0.8, true), true);
+  assert.equal(keepsBiasCorrection(0, 0, true), true);
+  assert.equal(keepsBiasCorrection(0.4, 5, true), true);
+  assert.equal(keepsBiasCorrection(-1, -RANGE_METHOD_MIN_T, true), false);
+  assert.equal(keepsBiasCorrection(-1, -3, true), false);
+  // Scored in-sample (no held-out data): fitted to those samples, a loss there drops it.
+  assert.equal(keepsBiasCorrection(-0.2, -0.8, false), false);
+  assert.equal(keepsBiasCorrection(0.1, 0.3, false), true);
 });
 
 test('with few held-out samples an open range decision is also scored on the leading calibration samples, as the report says', async () => {
