@@ -196,8 +196,10 @@ export async function main(): Promise<void> {
         + `ours ${show(o)}, chose ${recipeLabel(ours.report.recipe!.chosen)}; data: ${d.source}, `
         + `${d.calibration.samples.length} calibration / ${d.selection.samples.length} selection / ${d.test.samples.length} test`);
       report(`  ${p.name}: every single option`, '', all.join('; '));
-      report(`  ${p.name}: default's candidates`, '', `on the ${d.selection.samples.length} selection samples: `
-        + ours.report.recipe!.candidates.map((c) => `${recipeLabel(c.recipe)} ${c.scoreDb.toFixed(2)}${c.pairedT !== undefined ? ` (paired t ${c.pairedT.toFixed(2)})` : ''}`).join('; '));
+      const calView = ours.report.recipe!.scoredOn?.calibrationSamples;
+      report(`  ${p.name}: default's candidates`, '', `on the ${d.selection.samples.length} selection samples${calView ? ` (open decisions also on the first ${calView} calibration samples: "cal")` : ''}: `
+        + ours.report.recipe!.candidates.map((c) => `${recipeLabel(c.recipe)} ${c.scoreDb.toFixed(2)}${c.pairedT !== undefined ? ` (paired t ${c.pairedT.toFixed(2)})` : ''}`
+          + `${c.calibrationDb !== undefined ? ` [cal ${c.calibrationDb.toFixed(2)}${c.calibrationPairedT !== undefined ? `, t ${c.calibrationPairedT.toFixed(2)}` : ''}]` : ''}`).join('; '));
       if (!tflm) continue;
       const slug = path.basename(p.float, '.tflite');
       const oursFile = path.join(work, `${slug}_ours.tflite`);

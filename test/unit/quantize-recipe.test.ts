@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Dataset } from '../../src/core/data/dataset';
 import { evaluateQuantization, formatQuantizationReport, quantizeModel, SQNR_FLOOR_DB, type RecipeCandidate } from '../../src/core/quantize/index';
-import { PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, RANGE_METHOD_MIN_T } from '../../src/core/quantize/types';
-import { pairedNoiseGain } from '../../src/core/quantize/recipe';
+import { CALIBRATION_VIEW_SAMPLES, PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, RANGE_METHOD_MIN_T } from '../../src/core/quantize/types';
+import { calibrationView, decide, keepsBiasCorrection, pairedNoiseGain, perChannelFcGainBoundDb } from '../../src/core/quantize/recipe';
 import { HISTOGRAM_BINS, HistogramObserver, mseRange, percentileRange, perTensorRange, rangeError } from '../../src/core/quantize/range-estimation';
 import { INT8_ACTIVATION } from '../../src/core/quantize/quant-math';
 import { ModelBuilder, writeModel, type Model } from '../../src/core/tflite/index';
@@ -130,12 +130,14 @@ test('with no options ranges are chosen per tensor, checked and refined by held-
   assert.deepEqual(cs[1]!.recipe, { ...cs[0]!.recipe, perChannelFullyConnected: true });
   const afterFc = cs[1]!.scoreDb > cs[0]!.scoreDb + PER_CHANNEL_FC_MARGIN_DB ? cs[1]! : cs[0]!;
   assert.deepEqual(cs[2]!.recipe, { ...afterFc.recipe, biasCorrection: true });
-  const afterBc = cs[2]!.scoreDb > afterFc.scoreDb ? cs[2]! : afterFc;
+  // Bias correction stays unless the held-out samples clearly reject it; min/max is decided by the rule on the numbers
+  // the report lists (held-out, then the calibration view when the held-out samples leaned its way without being clear).
+  const afterBc = keepsBiasCorrection(cs[2]!.scoreDb - afterFc.scoreDb, cs[2]!.pairedT!, true) ? cs[2]! : afterFc;
   assert.deepEqual(cs[3]!.recipe, { ...afterBc.recipe, method: 'minmax' });
-  // Min/max replaces per-tensor only with the margin and a gain the scoring samples share (paired t in the report).
-  if (afterBc.recipe.method === 'per-tensor') assert.equal(typeof cs[3]!.pairedT, 'number');
-  const overturns = cs[3]!.scoreDb > afterBc.scoreDb + RANGE_METHOD_MARGIN_DB && cs[3]!.pairedT! >= RANGE_METHOD_MIN_T;
-  const winner = overturns ? cs[3]! : afterBc;
+  assert.equal(typeof cs[3]!.pairedT, 'number');
+  const view = cs[3]!.calibrationDb !== undefined ? async () => ({ gainDb: cs[3]!.calibrationDb! - afterBc.calibrationDb!, t: cs[3]!.calibrationPairedT! }) : undefined;
+  const mm = await decide({ gainDb: cs[3]!.scoreDb - afterBc.scoreDb, t: cs[3]!.pairedT! }, view, RANGE_METHOD_MARGIN_DB);
+  const winner = mm.accept ? cs[3]! : afterBc;
   assert.equal(key(recipe.chosen), key(winner.recipe));
   assert.equal(recipe.scoredOn?.heldOut, true);
   assert.equal(recipe.scoredOn?.samples, 60);
@@ -143,7 +145,7 @@ test('with no options ranges are chosen per tensor, checked and refined by held-
   assert.ok(Math.abs(auto.report.accuracy!.outputs[0]!.sqnrDb - winner.scoreDb) < 1e-6);
   assert.equal(auto.report.calibration?.method, recipe.chosen.method);
   const text = formatQuantizationReport(auto.report);
-  assert.match(text, /Recipe: .* \(chosen automatically among 4 by worst-output SQNR on 60 held-out samples; per-channel FC must gain 0\.5 dB; a single range method must gain 0\.1 dB over per-tensor, shared by the samples \(paired t ≥ 2\)\)/);
+  assert.match(text, /Recipe: .* \(chosen automatically among 4 by worst-output SQNR on 60 held-out samples; per-channel FC must gain 0\.5 dB; bias correction stays unless the samples clearly reject it \(paired t ≤ -2\); a single range method must gain 0\.1 dB over per-tensor, shared by the samples \(paired t ≥ 2\) or, short of that, also on the first 32 calibration samples\)/);
   assert.match(text, /\n {2}\* .*\d+\.\d dB/);
   if (recipe.chosen.method === 'per-tensor') {
     // Every observed tensor counted once, under the method it took.
@@ -151,6 +153,90 @@ test('with no options ranges are chosen per tensor, checked and refined by held-
     assert.ok(counted > 0);
     assert.match(text, new RegExp(`ranges per tensor, by each tensor's own quantization error over its histogram: .*\\d`));
   }
+});
+
+test('decide: clear held-out samples decide a range method alone; open ones need the calibration view to lean the same way', async () => {
+  let calls = 0;
+  const view = (gainDb: number, t: number) => async () => { calls++; return { gainDb, t }; };
+  // Clear either way: the calibration view is not scored.
+  assert.equal((await decide({ gainDb: 0.3, t: RANGE_METHOD_MIN_T + 0.5 }, view(-5, -5), RANGE_METHOD_MARGIN_DB)).accept, true);
+  assert.equal((await decide({ gainDb: -0.3, t: -RANGE_METHOD_MIN_T - 1 }, view(5, 5), RANGE_METHOD_MARGIN_DB)).accept, false);
+  // A clear sign with a gain below the margin is no win.
+  assert.equal((await decide({ gainDb: 0.05, t: 3 }, view(5, 5), RANGE_METHOD_MARGIN_DB)).accept, false);
+  // Open, and the held-out samples lean against it (or gain too little): no second view needed to keep per-tensor.
+  assert.equal((await decide({ gainDb: 0.4, t: -0.5 }, view(5, 5), RANGE_METHOD_MARGIN_DB)).accept, false);
+  assert.equal((await decide({ gainDb: 0.05, t: 0.5 }, view(5, 5), RANGE_METHOD_MARGIN_DB)).accept, false);
+  assert.equal(calls, 0);
+  // Both views leaning its way with a mean gain above the margin (ad01: +0.35 dB, t 0.5 on 100 held-out samples; +0.3,
+  // t 0.5 on 32 calibration samples): replaced. The calibration samples leaning against it: kept (VWW's 9 photos).
+  const both = await decide({ gainDb: 0.35, t: 0.5 }, view(0.3, 0.5), RANGE_METHOD_MARGIN_DB);
+  assert.deepEqual(both, { heldOutGainDb: 0.35, heldOutT: 0.5, calibrationGainDb: 0.3, calibrationT: 0.5, accept: true });
+  assert.equal((await decide({ gainDb: 1.3, t: 0.5 }, view(0.7, -0.6), RANGE_METHOD_MARGIN_DB)).accept, false);
+  assert.equal((await decide({ gainDb: 0.2, t: 0.5 }, view(-0.5, 0.1), RANGE_METHOD_MARGIN_DB)).accept, false, 'mean gain below the margin');
+  assert.equal(calls, 3);
+  // Without a calibration view (no held-out data) an open decision keeps per-tensor.
+  assert.equal((await decide({ gainDb: 0.5, t: 1 }, undefined, RANGE_METHOD_MARGIN_DB)).accept, false);
+});
+
+test('bias correction stays unless held-out samples clearly reject it; on the calibration samples it must score better', () => {
+  assert.equal(keepsBiasCorrection(-2.3, -0.8, true), true);
+  assert.equal(keepsBiasCorrection(0, 0, true), true);
+  assert.equal(keepsBiasCorrection(0.4, 5, true), true);
+  assert.equal(keepsBiasCorrection(-1, -RANGE_METHOD_MIN_T, true), false);
+  assert.equal(keepsBiasCorrection(-1, -3, true), false);
+  // Scored in-sample (no held-out data): fitted to those samples, a loss there drops it.
+  assert.equal(keepsBiasCorrection(-0.2, -0.8, false), false);
+  assert.equal(keepsBiasCorrection(0.1, 0.3, false), true);
+});
+
+test('with few held-out samples an open range decision is also scored on the leading calibration samples, as the report says', async () => {
+  const model = sensorModel();
+  const calibration = spiky(200, 11);
+  const heldOut = spiky(5, 12);
+  const q = await quantizeModel(model, calibration, { heldOut });
+  const recipe = q.report.recipe!;
+  const open = recipe.candidates.filter((c) => c.pairedT !== undefined && Math.abs(c.pairedT) < RANGE_METHOD_MIN_T);
+  const viewed = recipe.candidates.filter((c) => c.calibrationDb !== undefined);
+  // Min/max against per-tensor, open on the held-out samples and leaning min/max's way: both scored there.
+  assert.ok(viewed.length >= 2, 'on 5 held-out samples of this model the min/max decision was open');
+  assert.ok(open.length > 0);
+  assert.equal(recipe.scoredOn?.calibrationSamples, calibrationView(calibration).samples.length);
+  assert.equal(recipe.scoredOn?.calibrationSamples, CALIBRATION_VIEW_SAMPLES);
+  assert.match(formatQuantizationReport(q.report), new RegExp(`first ${CALIBRATION_VIEW_SAMPLES} calibration samples -?\\d+\\.\\d dB`));
+  // The calibration-view score is the model's real SQNR on those samples: checked for the chosen model.
+  const chosen = recipe.candidates.find((c) => JSON.stringify(c.recipe) === JSON.stringify(recipe.chosen))!;
+  assert.equal(typeof chosen.calibrationDb, 'number');
+  const e = await evaluateQuantization(writeModel(model), q.bytes, calibrationView(calibration));
+  assert.ok(Math.abs(Math.min(...e.outputs.map((o) => o.sqnrDb)) - chosen.calibrationDb!) < 1e-6, `${chosen.calibrationDb} vs ${JSON.stringify(e.outputs.map((o) => o.sqnrDb))}`);
+  // Without held-out data there is no second view.
+  const inSample = await quantizeModel(model, calibration, {});
+  assert.ok(inSample.report.recipe!.candidates.every((c) => c.calibrationDb === undefined));
+  assert.equal(inSample.report.recipe!.scoredOn?.calibrationSamples, undefined);
+});
+
+test('per-channel FULLY_CONNECTED is not tried when its weights bound the gain below its margin, and the report says so', async () => {
+  const model = sensorModel();
+  // Ragged rows (the builder's random weights): per-channel scales remove rounding noise, which matters only
+  // against a small output noise.
+  const atHigh = perChannelFcGainBoundDb(model, 60);
+  const atLow = perChannelFcGainBoundDb(model, 10);
+  assert.ok(atHigh > PER_CHANNEL_FC_MARGIN_DB, `${atHigh}`);
+  assert.ok(atLow < atHigh && atLow >= 0, `${atLow} vs ${atHigh}`);
+  // Rows of equal magnitude: per-channel scales equal the per-tensor one, nothing to gain, and no run spent on it.
+  const b = new ModelBuilder({ seed: 3 });
+  const x = b.input('features', [1, 12]);
+  const h = b.fullyConnected(x, 8, { activation: 'RELU', weights: { values: Float32Array.from({ length: 8 * 12 }, (_, i) => ((i * 7) % 5 - 2) / 4) } });
+  b.output(b.fullyConnected(h, 2, { weights: { values: Float32Array.from({ length: 2 * 8 }, (_, i) => (i % 2 ? 0.5 : -0.5)) } }));
+  const even = b.build();
+  assert.equal(perChannelFcGainBoundDb(even, 60), 0);
+  const q = await quantizeModel(even, data([1, 12], 100, 13), { heldOut: data([1, 12], 20, 14) });
+  const recipe = q.report.recipe!;
+  assert.equal(recipe.perChannelFcBoundDb, 0);
+  assert.ok(recipe.candidates.every((c) => !c.recipe.perChannelFullyConnected));
+  assert.match(formatQuantizationReport(q.report), /per-channel FC not tried: its FULLY_CONNECTED weights bound the gain to 0\.0 dB, below its 0\.5 dB margin/);
+  // Forced on, it is used regardless.
+  const forced = await quantizeModel(even, data([1, 12], 100, 13), { heldOut: data([1, 12], 20, 14), perChannelFullyConnected: true });
+  assert.equal(forced.report.recipe!.chosen.perChannelFullyConnected, true);
 });
 
 test('pairedNoiseGain: a gain most samples share scores high, one that a single sample carries scores low', () => {

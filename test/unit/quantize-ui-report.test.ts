@@ -60,10 +60,10 @@ test('recipe and floor: the chosen recipe and every candidate\'s score; an outpu
     ...base,
     accuracy: { ...base.accuracy!, outputs: [{ name: 'scores', sqnrDb: 9.5, maxAbsError: 0.3, meanAbsError: 0.1 }], belowFloor: ['scores'] },
     recipe: {
-      chosen: recipe, forced: [], scoredOn: { source: 'held-out', samples: 40, heldOut: true },
+      chosen: recipe, forced: [], scoredOn: { source: 'held-out', samples: 40, heldOut: true, calibrationSamples: 40 },
       candidates: [
-        { recipe: { method: 'minmax', perChannelFullyConnected: false, biasCorrection: false }, outputsDb: [8.1], scoreDb: 8.1 },
-        { recipe, outputsDb: [9.5], scoreDb: 9.5 },
+        { recipe: { method: 'mse', perChannelFullyConnected: false, biasCorrection: false }, outputsDb: [8.1], scoreDb: 8.1, calibrationDb: 7.5 },
+        { recipe, outputsDb: [9.5], scoreDb: 9.5, pairedT: 1.2, calibrationDb: 9.25, calibrationPairedT: 0.8 },
       ],
     },
   }, ['ACCURACY BELOW THE FLOOR: output "scores" 9.5 dB on held-out data'], names);
@@ -71,7 +71,10 @@ test('recipe and floor: the chosen recipe and every candidate\'s score; an outpu
   assert.ok(md.indexOf('Accuracy below the') < md.indexOf('## Accuracy'), 'the floor warning comes first');
   assert.match(md, /\| ⚠ scores \| 9\.5 \|/);
   assert.match(md, /## Recipe\n\n\*\*mse ranges \\\+ bias correction\*\*, chosen automatically: the best worst-output SQNR of 2 candidates on 40 held-out samples\./);
-  assert.match(md, /\| minmax ranges \| 8\.1 \|\n\| \*\*→\*\* mse ranges \\\+ bias correction \| 9\.5 \|/);
+  // Each candidate's held-out score, the paired t against the incumbent, and the calibration view where it was scored.
+  assert.match(md, /\| Recipe \| Worst output SQNR \(dB\) \| Paired t \| First 40 calibration samples \(dB\) \|/);
+  assert.match(md, /\| mse ranges \| 8\.1 \| {2}\| 7\.5 \|\n\| \*\*→\*\* mse ranges \\\+ bias correction \| 9\.5 \| 1\.20 \| 9\.3 \|/);
+  assert.match(md, /bias correction stays unless the samples clearly reject it \\\(paired t ≤ \\-2\\\)/);
   // The per-tensor choice says how many tensors took each method, after the chosen recipe.
   const perTensor = { method: 'per-tensor' as const, perChannelFullyConnected: false, biasCorrection: false };
   const pt = quantizationReportMarkdown({

@@ -78,10 +78,14 @@ function recipe(r: SavedQuantizationReport): HTMLElement[] {
     ? `${recipeLabel(rr.chosen)}, chosen automatically by worst-output SQNR among ${rr.candidates.length} candidates${rr.scoredOn ? ` on ${rr.scoredOn.samples} ${rr.scoredOn.heldOut ? 'held-out' : 'calibration'} samples` : ''}.`
     : `${recipeLabel(rr.chosen)}, set by options.`;
   const chosen = JSON.stringify(rr.chosen);
+  // Where the held-out samples left a decision open, the search also scored the leading calibration samples.
+  const cal = rr.scoredOn?.calibrationSamples;
   const rows = rr.candidates.map((c) => el('tr', JSON.stringify(c.recipe) === chosen ? { class: 'chosen' } : {},
-    el('td', {}, `${JSON.stringify(c.recipe) === chosen ? '→ ' : ''}${recipeLabel(c.recipe)}`), el('td', { class: 'num' }, formatDb(c.scoreDb))));
+    el('td', {}, `${JSON.stringify(c.recipe) === chosen ? '→ ' : ''}${recipeLabel(c.recipe)}`), el('td', { class: 'num' }, formatDb(c.scoreDb)),
+    ...(cal ? [el('td', { class: 'num' }, c.calibrationDb !== undefined ? formatDb(c.calibrationDb) : '')] : [])));
   return [el('p', {}, head), ...(rows.length ? [el('table', { class: 'data', 'data-rows': 'recipe' },
-    el('thead', {}, el('tr', {}, el('th', {}, 'Recipe'), el('th', { class: 'num' }, 'Worst output SQNR'))), el('tbody', {}, ...rows))] : [])];
+    el('thead', {}, el('tr', {}, el('th', {}, 'Recipe'), el('th', { class: 'num' }, 'Worst output SQNR'),
+      ...(cal ? [el('th', { class: 'num' }, `First ${cal} calibration samples`)] : []))), el('tbody', {}, ...rows))] : [])];
 }
 
 export class QuantizationView implements PageView {

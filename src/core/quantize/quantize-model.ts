@@ -121,8 +121,9 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
       scoredOutputs = search.scoredOutputs;
       recipe = {
         chosen: search.chosen, forced, candidates: search.candidates,
-        scoredOn: { source: scoring.source, samples: scoring.samples.length, heldOut: !!options.heldOut },
+        scoredOn: { source: scoring.source, samples: scoring.samples.length, heldOut: !!options.heldOut, ...(search.calibrationSamples ? { calibrationSamples: search.calibrationSamples } : {}) },
         ...(search.perTensor ? { perTensor: search.perTensor } : {}),
+        ...(search.perChannelFcBoundDb !== undefined ? { perChannelFcBoundDb: search.perChannelFcBoundDb } : {}),
       };
     }
     warnings.push(...graph.warnings);

@@ -3,7 +3,7 @@ import type { MixedPrecisionReport } from './mixed-precision-report';
 import { arenaFiguresLine } from '../arena/figures';
 import { formatBytes, formatCount, formatDb, formatOperatorRef } from '../common/format';
 import { describeSplit } from '../data/dataset';
-import { PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, RANGE_METHOD_MIN_T, SQNR_FLOOR_DB, type QuantizationReport, type Recipe, type RecipeReport, type TflmAccuracy } from './types';
+import { CALIBRATION_VIEW_SAMPLES, PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, RANGE_METHOD_MIN_T, SQNR_FLOOR_DB, type QuantizationReport, type Recipe, type RecipeReport, type TflmAccuracy } from './types';
 
 export function recipeLabel(r: Recipe): string {
   return [`${r.method} ranges`, r.perChannelFullyConnected ? 'per-channel FC' : '', r.biasCorrection ? 'bias correction' : ''].filter(Boolean).join(' + ');
@@ -14,14 +14,41 @@ export function perTensorSummary(counts: RecipeReport['perTensor']): string {
   return Object.entries(counts ?? {}).sort((a, b) => b[1] - a[1]).map(([m, n]) => `${m} ${n}`).join(', ');
 }
 
+/** How the search decided, for the text and markdown reports (one wording of the rule, recipe.ts decide). */
+export function recipeRuleText(r: RecipeReport): string {
+  const parts: string[] = [];
+  if (r.candidates.some((c) => c.recipe.perChannelFullyConnected) && !r.forced.includes('perChannelFullyConnected')) parts.push(`per-channel FC must gain ${PER_CHANNEL_FC_MARGIN_DB} dB`);
+  const bc = r.candidates.some((c) => c.recipe.biasCorrection) && r.candidates.some((c) => !c.recipe.biasCorrection) && !r.forced.includes('biasCorrection');
+  if (bc) parts.push(r.scoredOn?.heldOut ? `bias correction stays unless the samples clearly reject it (paired t ≤ -${RANGE_METHOD_MIN_T})` : 'bias correction only where it scores better');
+  if (r.candidates[0]?.recipe.method === 'per-tensor' && r.candidates.some((c) => c.recipe.method !== 'per-tensor')) {
+    parts.push(`a single range method must gain ${RANGE_METHOD_MARGIN_DB} dB over per-tensor, shared by the samples (paired t ≥ ${RANGE_METHOD_MIN_T})`
+      + (r.scoredOn?.heldOut ? ` or, short of that, also on the first ${CALIBRATION_VIEW_SAMPLES} calibration samples` : ''));
+  }
+  return parts.join('; ');
+}
+
+/** Why per-channel FULLY_CONNECTED is not among the candidates, when its weights ruled it out. */
+export function perChannelFcSkippedText(r: RecipeReport): string | undefined {
+  return r.perChannelFcBoundDb === undefined ? undefined
+    : `per-channel FC not tried: its FULLY_CONNECTED weights bound the gain to ${formatDb(r.perChannelFcBoundDb)}, below its ${PER_CHANNEL_FC_MARGIN_DB} dB margin`;
+}
+
 function recipeLines(r: RecipeReport): string[] {
   const perTensor = r.perTensor ? [`  ranges per tensor, by each tensor's own quantization error over its histogram: ${perTensorSummary(r.perTensor)}`] : [];
   if (!r.candidates.length) return [`Recipe: ${recipeLabel(r.chosen)} (set by options)`, ...perTensor];
   const on = r.scoredOn ? ` on ${r.scoredOn.samples} ${r.scoredOn.heldOut ? 'held-out' : 'calibration (no held-out data)'} samples` : '';
-  const lines = [`Recipe: ${recipeLabel(r.chosen)} (chosen automatically among ${r.candidates.length} by worst-output SQNR${on}${r.candidates.some((c) => c.recipe.perChannelFullyConnected) && !r.forced.includes('perChannelFullyConnected') ? `; per-channel FC must gain ${PER_CHANNEL_FC_MARGIN_DB} dB` : ''}${r.candidates[0]?.recipe.method === 'per-tensor' && r.candidates.some((c) => c.recipe.method !== 'per-tensor') ? `; a single range method must gain ${RANGE_METHOD_MARGIN_DB} dB over per-tensor, shared by the samples (paired t ≥ ${RANGE_METHOD_MIN_T})` : ''}${r.forced.length ? `; fixed by options: ${r.forced.join(', ')}` : ''})`];
+  const rule = recipeRuleText(r);
+  const lines = [`Recipe: ${recipeLabel(r.chosen)} (chosen automatically among ${r.candidates.length} by worst-output SQNR${on}${rule ? `; ${rule}` : ''}${r.forced.length ? `; fixed by options: ${r.forced.join(', ')}` : ''})`];
   const chosen = JSON.stringify(r.chosen);
   lines.push(...perTensor);
-  for (const c of r.candidates) lines.push(`  ${JSON.stringify(c.recipe) === chosen ? '*' : ' '} ${recipeLabel(c.recipe).padEnd(48)} ${formatDb(c.scoreDb).padStart(9)}`);
+  const skipped = perChannelFcSkippedText(r);
+  if (skipped) lines.push(`  ${skipped}`);
+  const cal = r.scoredOn?.calibrationSamples;
+  for (const c of r.candidates) {
+    const evidence = [c.pairedT !== undefined ? `paired t ${c.pairedT.toFixed(2)}` : '',
+      c.calibrationDb !== undefined ? `first ${cal} calibration samples ${formatDb(c.calibrationDb)}${c.calibrationPairedT !== undefined ? `, paired t ${c.calibrationPairedT.toFixed(2)}` : ''}` : ''].filter(Boolean).join('; ');
+    lines.push(`  ${JSON.stringify(c.recipe) === chosen ? '*' : ' '} ${recipeLabel(c.recipe).padEnd(48)} ${formatDb(c.scoreDb).padStart(9)}${evidence ? `  (${evidence})` : ''}`);
+  }
   return lines;
 }
 

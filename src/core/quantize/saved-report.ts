@@ -41,6 +41,7 @@ export function parseSavedReport(text: string): SavedQuantizationReport | undefi
   for (const l of report.accuracy?.layers ?? []) l.sqnrDb = dbBack(l.sqnrDb);
   for (const c of report.recipe?.candidates ?? []) {
     c.scoreDb = dbBack(c.scoreDb);
+    if (c.calibrationDb !== undefined) c.calibrationDb = dbBack(c.calibrationDb);
     if (Array.isArray(c.outputsDb)) c.outputsDb = c.outputsDb.map(dbBack);
   }
   return { model, output, report, warnings: Array.isArray(warnings) ? warnings.filter((w): w is string => typeof w === 'string') : [] };

@@ -76,10 +76,14 @@ export interface RecipeCandidate {
   /** The worst output's SQNR: what candidates are ranked by. */
   scoreDb: number;
   /**
-   * A range method tried against the per-tensor choice: the paired t statistic of the noise it saves per scoring
-   * sample (recipe.ts pairedNoiseGain); it replaces per-tensor only at RANGE_METHOD_MIN_T or more.
+   * Bias correction or a range method tried against the incumbent: the paired t statistic of the noise it saves per
+   * scoring sample (recipe.ts pairedNoiseGain). At RANGE_METHOD_MIN_T or more either way the scoring samples decide alone.
    */
   pairedT?: number;
+  /** When the held-out samples left a range method's decision open: the worst-output SQNR on the leading calibration samples. */
+  calibrationDb?: number;
+  /** And the paired t there, against the incumbent. */
+  calibrationPairedT?: number;
 }
 
 export interface RecipeReport {
@@ -89,7 +93,13 @@ export interface RecipeReport {
   /** Every candidate scored, in the order tried (the chosen one included); empty when options fixed everything. */
   candidates: RecipeCandidate[];
   /** The samples candidates were scored on. */
-  scoredOn?: { source: string; samples: number; /** False: no held-out data was given, the calibration samples scored. */ heldOut: boolean };
+  scoredOn?: {
+    source: string; samples: number; /** False: no held-out data was given, the calibration samples scored. */ heldOut: boolean;
+    /** The second view (recipe.ts calibrationView): how many leading calibration samples scored an open range decision. */
+    calibrationSamples?: number;
+  };
+  /** Per-channel FULLY_CONNECTED was not tried: its weights bound its gain to this (dB), below its margin. */
+  perChannelFcBoundDb?: number;
   /** When the chosen method is 'per-tensor': how many tensors took each range method. */
   perTensor?: Partial<Record<RangeMethod, number>>;
 }
@@ -185,10 +195,14 @@ export const PER_CHANNEL_FC_MARGIN_DB = 0.5;
 export const RANGE_METHOD_MARGIN_DB = 0.1;
 
 /**
- * And the gain must be shared by the scoring samples: the paired t statistic of the per-sample noise saved (recipe.ts
- * pairedNoiseGain) at least this. Few or disagreeing samples cannot overturn the per-tensor choice.
+ * A paired t statistic of the per-sample noise saved (recipe.ts pairedNoiseGain) this large either way makes the
+ * scoring samples clear: they decide a range method alone, and bias correction is dropped only at -t or below
+ * (recipe.ts decide, keepsBiasCorrection). Below it a range method also needs the calibration view.
  */
 export const RANGE_METHOD_MIN_T = 2;
+
+/** The calibration view scores this many leading calibration samples (all there are, when fewer). */
+export const CALIBRATION_VIEW_SAMPLES = 32;
 
 export interface OperatorReport {
   index: number;

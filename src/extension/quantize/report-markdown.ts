@@ -6,7 +6,7 @@ import path from 'node:path';
 import { arenaFigures, arenaGapNote } from '../../core/arena/figures';
 import { formatBytes, formatBytesExact, formatCount, formatOperatorRef } from '../../core/common/format';
 import { describeSplit } from '../../core/data/dataset';
-import { PER_CHANNEL_FC_MARGIN_DB, perTensorSummary, RANGE_METHOD_MARGIN_DB, RANGE_METHOD_MIN_T, recipeLabel, SQNR_FLOOR_DB, type QuantizationReport } from '../../core/quantize/index';
+import { perChannelFcSkippedText, perTensorSummary, recipeLabel, recipeRuleText, SQNR_FLOOR_DB, type QuantizationReport } from '../../core/quantize/index';
 import { NOT_FOR_TFLM, runsOnTflm } from './quantize-ui';
 
 /** Tensor and file names come from the model: keep them text (no tables broken by `|`, no markup, no HTML). */
@@ -113,10 +113,17 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
       const on = rr.scoredOn ? ` on ${rr.scoredOn.samples} ${rr.scoredOn.heldOut ? 'held-out' : 'calibration'} samples` : '';
       out.push(`**${e(recipeLabel(rr.chosen))}**, chosen automatically: the best worst-output SQNR of ${rr.candidates.length} candidates${on}${rr.forced.length ? ` (fixed: ${rr.forced.join(', ')})` : ''}.`, '');
       out.push(...perTensor);
-      out.push(`Searched one part at a time (the first range choice, then per-channel FULLY_CONNECTED, then bias correction, then the other range methods); a single range method must gain ${RANGE_METHOD_MARGIN_DB} dB over the per-tensor choice, shared by the scoring samples (paired t ≥ ${RANGE_METHOD_MIN_T}), and per-channel FULLY_CONNECTED ${PER_CHANNEL_FC_MARGIN_DB} dB to be chosen.`, '');
-      out.push('| Recipe | Worst output SQNR (dB) |', '|---|---:|');
+      const skipped = perChannelFcSkippedText(rr);
+      if (skipped) out.push(`${e(skipped.charAt(0).toUpperCase() + skipped.slice(1))}.`, '');
+      const rule = recipeRuleText(rr);
+      out.push(`Searched one part at a time (the first range choice, then per-channel FULLY_CONNECTED, then bias correction, then the other range methods)${rule ? `; ${e(rule)}` : ''}.`, '');
+      const cal = rr.scoredOn?.calibrationSamples;
+      out.push(`| Recipe | Worst output SQNR (dB) | Paired t |${cal ? ` First ${cal} calibration samples (dB) |` : ''}`, `|---|---:|---:|${cal ? '---:|' : ''}`);
       const chosen = JSON.stringify(rr.chosen);
-      for (const c of rr.candidates) out.push(`| ${JSON.stringify(c.recipe) === chosen ? '**→** ' : ''}${e(recipeLabel(c.recipe))} | ${db(c.scoreDb)} |`);
+      for (const c of rr.candidates) {
+        out.push(`| ${JSON.stringify(c.recipe) === chosen ? '**→** ' : ''}${e(recipeLabel(c.recipe))} | ${db(c.scoreDb)} | ${c.pairedT !== undefined ? c.pairedT.toFixed(2) : ''} |`
+          + `${cal ? ` ${c.calibrationDb !== undefined ? db(c.calibrationDb) : ''} |` : ''}`);
+      }
       out.push('');
     }
   }
