@@ -62,20 +62,23 @@ test('with no options ranges are chosen per tensor, checked and refined by held-
   const auto = await quantizeModel(sensorModel(), spiky(300, 1), { heldOut });
   const recipe = auto.report.recipe!;
   assert.deepEqual(recipe.forced, []);
-  // Greedy, one part at a time: per-tensor, then per-channel FC, then bias correction, then min/max with those: 4 candidates.
+  // Greedy, one part at a time: per-tensor, then per-channel FC, then bias correction, then GPTQ weight rounding, then
+  // min/max with those: 5 candidates.
   const cs = recipe.candidates;
-  assert.equal(cs.length, 4);
+  assert.equal(cs.length, 5);
   const key = (r: RecipeCandidate['recipe']) => JSON.stringify(r);
   assert.deepEqual(cs[0]!.recipe, { method: 'per-tensor', perChannelFullyConnected: false, biasCorrection: false });
   assert.deepEqual(cs[1]!.recipe, { ...cs[0]!.recipe, perChannelFullyConnected: true });
   const afterFc = cs[1]!.scoreDb > cs[0]!.scoreDb + PER_CHANNEL_FC_MARGIN_DB ? cs[1]! : cs[0]!;
   assert.deepEqual(cs[2]!.recipe, { ...afterFc.recipe, biasCorrection: true });
   const afterBc = cs[2]!.scoreDb > afterFc.scoreDb ? cs[2]! : afterFc;
-  assert.deepEqual(cs[3]!.recipe, { ...afterBc.recipe, method: 'minmax' });
+  assert.deepEqual(cs[3]!.recipe, { ...afterBc.recipe, gptq: true });
+  const afterGptq = cs[3]!.scoreDb > afterBc.scoreDb ? cs[3]! : afterBc;
+  assert.deepEqual(cs[4]!.recipe, { ...afterGptq.recipe, method: 'minmax' });
   // Min/max replaces per-tensor only with the margin and a gain the scoring samples share (paired t in the report).
-  if (afterBc.recipe.method === 'per-tensor') assert.equal(typeof cs[3]!.pairedT, 'number');
-  const overturns = cs[3]!.scoreDb > afterBc.scoreDb + RANGE_METHOD_MARGIN_DB && cs[3]!.pairedT! >= RANGE_METHOD_MIN_T;
-  const winner = overturns ? cs[3]! : afterBc;
+  if (afterGptq.recipe.method === 'per-tensor') assert.equal(typeof cs[4]!.pairedT, 'number');
+  const overturns = cs[4]!.scoreDb > afterGptq.scoreDb + RANGE_METHOD_MARGIN_DB && cs[4]!.pairedT! >= RANGE_METHOD_MIN_T;
+  const winner = overturns ? cs[4]! : afterGptq;
   assert.equal(key(recipe.chosen), key(winner.recipe));
   assert.equal(recipe.scoredOn?.heldOut, true);
   assert.equal(recipe.scoredOn?.samples, 60);
@@ -83,7 +86,7 @@ test('with no options ranges are chosen per tensor, checked and refined by held-
   assert.ok(Math.abs(auto.report.accuracy!.outputs[0]!.sqnrDb - winner.scoreDb) < 1e-6);
   assert.equal(auto.report.calibration?.method, recipe.chosen.method);
   const text = formatQuantizationReport(auto.report);
-  assert.match(text, /Recipe: .* \(chosen automatically among 4 by worst-output SQNR on 60 held-out samples; per-channel FC must gain 0\.5 dB; a single range method must gain 0\.1 dB over per-tensor, shared by the samples \(paired t ≥ 2\)\)/);
+  assert.match(text, /Recipe: .* \(chosen automatically among 5 by worst-output SQNR on 60 held-out samples; per-channel FC must gain 0\.5 dB; a single range method must gain 0\.1 dB over per-tensor, shared by the samples \(paired t ≥ 2\)\)/);
   assert.match(text, /\n {2}\* .*\d+\.\d dB/);
   if (recipe.chosen.method === 'per-tensor') {
     // Every observed tensor counted once, under the method it took.
@@ -130,14 +133,14 @@ test('the per-tensor range has the smallest expected error of the three methods 
   assert.ok(rangeError(flat, f.range) <= rangeError(flat, { min: flat.min, max: flat.max }));
 });
 
-test('options fix their part of the recipe; all three fixed means no search', async () => {
+test('options fix their part of the recipe; all four fixed means no search', async () => {
   const calibration = spiky(200, 3);
   const heldOut = spiky(30, 4);
   const mse = await quantizeModel(sensorModel(), calibration, { heldOut, calibration: 'mse' });
   assert.deepEqual(mse.report.recipe!.forced, ['method']);
   assert.ok(mse.report.recipe!.candidates.every((c) => c.recipe.method === 'mse'));
-  const fixed = await quantizeModel(sensorModel(), calibration, { heldOut, calibration: 'minmax', perChannelFullyConnected: false, biasCorrection: false });
-  assert.deepEqual(fixed.report.recipe, { chosen: { method: 'minmax', perChannelFullyConnected: false, biasCorrection: false }, forced: ['method', 'perChannelFullyConnected', 'biasCorrection'], candidates: [] });
+  const fixed = await quantizeModel(sensorModel(), calibration, { heldOut, calibration: 'minmax', perChannelFullyConnected: false, biasCorrection: false, weightRounding: 'nearest' });
+  assert.deepEqual(fixed.report.recipe, { chosen: { method: 'minmax', perChannelFullyConnected: false, biasCorrection: false }, forced: ['method', 'perChannelFullyConnected', 'biasCorrection', 'weightRounding'], candidates: [] });
   assert.match(formatQuantizationReport(fixed.report), /Recipe: minmax ranges \(set by options\)/);
   // Without held-out data the calibration samples score the candidates, and the report says so.
   const inSample = await quantizeModel(sensorModel(), calibration, { calibration: 'percentile' });

@@ -18,6 +18,7 @@ import { checkDataset } from './tensor-io';
 import { evaluateQuantization, tflmEvalSamples } from './evaluate';
 import { tflmReport } from './tflm-report';
 import { biasCorrectionTensors, weightedLayerInputs } from './bias-correction';
+import { InputMoments, roundingLayers } from './weight-rounding';
 import { SQNR_FLOOR_DB, type QuantizationReport, type QuantizeHooks, type QuantizeOptions, type QuantizeResult, type RecipeReport } from './types';
 
 /** Fewer calibration samples than this draws a warning: ranges from a handful of samples clip real data. */
@@ -68,7 +69,10 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
       methods: options.calibration ? [options.calibration] : AUTO_METHODS,
       perChannelFullyConnected: options.perChannelFullyConnected !== undefined || !hasFullyConnected(prepared) ? [!!options.perChannelFullyConnected] : [false, true],
       biasCorrection: options.biasCorrection !== undefined ? [options.biasCorrection] : [false, true],
+      gptq: options.weightRounding ? [options.weightRounding === 'gptq'] : [false, true],
     };
+    const roundable = choices.gptq.includes(true) ? roundingLayers(prepared) : [];
+    if (!roundable.length) choices.gptq = [false];
     const correctable = [...new Set([...biasCorrectionTensors(prepared), ...weightedLayerInputs(prepared)])];
     if (!correctable.length) choices.biasCorrection = [false];
     const needsHistograms = choices.methods.some((m) => m !== 'minmax');
@@ -76,10 +80,12 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
     // ranges fitted to them (measured: percentile over MSE on ResNet-8, the reverse on new data).
     const scoring = options.heldOut ?? calibration;
     // When the model as given is the calibrated graph, the calibration pass also computes the reference outputs.
-    const searches = choices.methods.length * choices.perChannelFullyConnected.length * choices.biasCorrection.length > 1 || options.targetSqnrDb !== undefined;
+    const candidates = choices.methods.length * choices.perChannelFullyConnected.length * choices.biasCorrection.length * choices.gptq.length;
+    const searches = candidates > 1 || options.targetSqnrDb !== undefined;
     if (searches && scoring !== calibration) checkDataset(prepared, scoring, 'evaluation');
     const stats = await gatherStatistics(prepared, calibration, tensorsToCalibrate(prepared, activation), {
       name, minMaxOnly: !needsHistograms, ...(choices.biasCorrection.includes(true) ? { channelSums: correctable, channelSumSamples: BIAS_CORRECTION_SAMPLES } : {}),
+      ...(roundable.length ? { moments: new InputMoments(roundable) } : {}),
       ...(searches && model === prepared && scoring !== calibration
         ? { outputsOf: scoring, ...(scoring === options.heldOut ? { keepOf: tflmEvalSamples(prepared, scoring.samples.length) } : {}) }
         : {}),
@@ -95,7 +101,8 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
     if (options.calibration) forced.push('method');
     if (options.perChannelFullyConnected !== undefined) forced.push('perChannelFullyConnected');
     if (options.biasCorrection !== undefined) forced.push('biasCorrection');
-    const single = choices.methods.length * choices.perChannelFullyConnected.length * choices.biasCorrection.length === 1;
+    if (options.weightRounding !== undefined) forced.push('weightRounding');
+    const single = candidates === 1;
     let graph: IntegerGraph;
     let recipe: RecipeReport;
     const reference = async () => {
@@ -108,7 +115,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
       });
     };
     if (single) {
-      const only = { method: choices.methods[0]!, perChannelFullyConnected: choices.perChannelFullyConnected[0]!, biasCorrection: choices.biasCorrection[0]! };
+      const only = { method: choices.methods[0]!, perChannelFullyConnected: choices.perChannelFullyConnected[0]!, biasCorrection: choices.biasCorrection[0]!, ...(choices.gptq[0] ? { gptq: true as const } : {}) };
       const built = await buildRecipe(ctx, only, hooks);
       graph = built.graph;
       quantized = built.model;

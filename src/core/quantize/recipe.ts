@@ -28,6 +28,8 @@ export interface RecipeChoices {
   methods: readonly RecipeMethod[];
   perChannelFullyConnected: readonly boolean[];
   biasCorrection: readonly boolean[];
+  /** GPTQ weight rounding (weight-rounding.ts) off/on; on needs CalibrationStats.moments. */
+  gptq: readonly boolean[];
 }
 
 /** Reference outputs of the scoring samples, computed once. */
@@ -174,7 +176,7 @@ export async function buildRecipe(ctx: RecipeContext, recipe: Recipe, hooks: Qua
   // Bias correction has two parts: the mean error of the rounded weights, from the calibration's input means, at
   // every weighted layer (in the rewrite); then what the quantized model still gets wrong on average (a forward pass).
   const inputMeans = recipe.biasCorrection && ctx.stats.channelSums.size ? channelMeans(ctx.stats.channelSums) : undefined;
-  const graph = quantizeIntegerGraph(ctx.floatModel, choice.ranges, { ...ctx.graphOptions, perChannelFullyConnected: recipe.perChannelFullyConnected, ...(inputMeans ? { inputMeans } : {}) });
+  const graph = quantizeIntegerGraph(ctx.floatModel, choice.ranges, { ...ctx.graphOptions, perChannelFullyConnected: recipe.perChannelFullyConnected, ...(inputMeans ? { inputMeans } : {}), ...(recipe.gptq && ctx.stats.moments ? { weightMoments: ctx.stats.moments } : {}) });
   let model = graph.model;
   if (recipe.biasCorrection) {
     // The float sums cover the leading channelSumSamples samples: the quantized model runs over the same ones.
@@ -229,7 +231,7 @@ type Built = Awaited<ReturnType<typeof buildRecipe>>;
 export async function searchRecipe(ctx: RecipeContext, choices: RecipeChoices, set: ScoringSet, hooks: QuantizeHooks): Promise<RecipeSearch> {
   const candidates: (RecipeCandidate & { built: Built; scored: Scored })[] = [];
   const seen: { model: Model; scored: Scored }[] = [];
-  const total = choices.methods.length + choices.perChannelFullyConnected.length - 1 + choices.biasCorrection.length - 1;
+  const total = choices.methods.length + choices.perChannelFullyConnected.length - 1 + choices.biasCorrection.length - 1 + choices.gptq.length - 1;
   const evaluate = async (recipe: Recipe) => {
     hooks.onProgress?.(candidates.length, total, 'choosing the recipe');
     const built = await buildRecipe(ctx, recipe, hooks);
@@ -241,7 +243,7 @@ export async function searchRecipe(ctx: RecipeContext, choices: RecipeChoices, s
     candidates.push(c);
     return c;
   };
-  let best = await evaluate({ method: choices.methods[0]!, perChannelFullyConnected: choices.perChannelFullyConnected[0]!, biasCorrection: choices.biasCorrection[0]! });
+  let best = await evaluate({ method: choices.methods[0]!, perChannelFullyConnected: choices.perChannelFullyConnected[0]!, biasCorrection: choices.biasCorrection[0]!, ...(choices.gptq[0] ? { gptq: true as const } : {}) });
   for (const pc of choices.perChannelFullyConnected.slice(1)) {
     const c = await evaluate({ ...best.recipe, perChannelFullyConnected: pc });
     // Per-channel FULLY_CONNECTED costs flash (a float scale and an int64 zero point per output channel, often more
@@ -250,6 +252,11 @@ export async function searchRecipe(ctx: RecipeContext, choices: RecipeChoices, s
   }
   for (const bc of choices.biasCorrection.slice(1)) {
     const c = await evaluate({ ...best.recipe, biasCorrection: bc });
+    if (c.scoreDb > best.scoreDb) best = c;
+  }
+  for (const gptq of choices.gptq.slice(1)) {
+    const { gptq: _g, ...nearest } = best.recipe;
+    const c = await evaluate(gptq ? { ...nearest, gptq: true } : nearest);
     if (c.scoreDb > best.scoreDb) best = c;
   }
   // The range methods last, with the other parts as chosen: how ranges fare depends on them (on ad01 min/max gains

@@ -6,7 +6,7 @@ import { describeSplit } from '../data/dataset';
 import { PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, RANGE_METHOD_MIN_T, SQNR_FLOOR_DB, type QuantizationReport, type Recipe, type RecipeReport, type TflmAccuracy } from './types';
 
 export function recipeLabel(r: Recipe): string {
-  return [`${r.method} ranges`, r.perChannelFullyConnected ? 'per-channel FC' : '', r.biasCorrection ? 'bias correction' : ''].filter(Boolean).join(' + ');
+  return [`${r.method} ranges`, r.perChannelFullyConnected ? 'per-channel FC' : '', r.biasCorrection ? 'bias correction' : '', r.gptq ? 'GPTQ weights' : ''].filter(Boolean).join(' + ');
 }
 
 /** "mse 12, percentile 3, minmax 2": how many tensors took each range method under the per-tensor choice. */
