@@ -39,6 +39,12 @@ function mixedPrecisionLines(m: MixedPrecisionReport): string[] {
   const worst = (xs: number[]) => formatDb(Math.min(...xs));
   const lines = [`Target: worst output ≥ ${m.targetDb} dB on ${m.scoredOn.samples} samples (${m.scoredOn.source}): ${m.met ? 'MET' : 'MISSED'}, `
     + `${worst(m.outputsBeforeDb)} all int8 -> ${worst(m.outputsAfterDb)}`];
+  const r = m.reportedOn;
+  if (r) {
+    lines.push(r.unseen
+      ? `  on the other ${r.samples} held-out samples, which the search did not see (${r.source}): worst output ${formatDb(r.worstDb)}: ${r.met ? 'MET' : 'MISSED'}`
+      : `  too few held-out samples to split: the accuracy below is on the same ${r.samples} samples the search selected on (optimistic)`);
+  }
   if (!m.kept.length) {
     lines.push('  no layer needed higher precision');
   } else {
