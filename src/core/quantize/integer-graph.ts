@@ -334,7 +334,7 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
       int8Weights.kept++;
     } else {
       const moments = origin ? undefined : opts.weightMoments?.get(index);
-      const rounded = moments ? roundWithMoments(wValues, wTensor.shape, scales, moments) : undefined;
+      const rounded = moments ? roundWithMoments(wValues, wTensor.shape, scales, moments, index) : undefined;
       qw = rounded ? { values: rounded } : quantizeWeights(wValues, wTensor.shape, axis, scales);
       if (origin) int8Weights.requantized.push(`"${wTensor.name}": ${typeof kept === 'string' ? kept : 'the bias needs a wider scale'}`);
     }

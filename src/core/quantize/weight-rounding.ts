@@ -54,6 +54,8 @@ export interface LayerMoments {
   count: number;
   /** inverseFactor of each block (by its offset), computed once: every recipe candidate rounds against the same H. */
   factors?: Map<number, { order: Int32Array; u: Float64Array | undefined }>;
+  /** Rounded weights by operator and scales: recipe candidates round the same weights with the same scales. */
+  rounded?: Map<string, Int8Array | undefined>;
 }
 
 const CODES = new Map<BuiltinOperator, RoundingLayer['kind']>([
@@ -302,11 +304,20 @@ function roundBlock(
 }
 
 /**
- * The int8 weights of one layer rounded against its input moments. `shape` is the weight tensor's, `scales` one per
- * output channel (or one for the tensor). Returns undefined when the moments do not describe these weights, or when
+ * The int8 weights of one layer (operator `op`, whose moments `m` may be shared with others reading the same input)
+ * rounded against its input moments. `shape` is the weight tensor's, `scales` one per output channel (or one for the
+ * tensor); the result is cached by operator and scales. Returns undefined when the moments do not describe these weights, or when
  * a block cannot be factorized (the caller then rounds to nearest).
  */
-export function roundWithMoments(values: Float32Array, shape: readonly number[], scales: readonly number[], m: LayerMoments): Int8Array | undefined {
+export function roundWithMoments(values: Float32Array, shape: readonly number[], scales: readonly number[], m: LayerMoments, op = m.layer.op): Int8Array | undefined {
+  const cache = (m.rounded ??= new Map());
+  const key = `${op}|${scales.join(',')}`;
+  if (!cache.has(key)) cache.set(key, roundLayer(values, shape, scales, m));
+  const q = cache.get(key);
+  return q && Int8Array.from(q);
+}
+
+function roundLayer(values: Float32Array, shape: readonly number[], scales: readonly number[], m: LayerMoments): Int8Array | undefined {
   const l = m.layer;
   const d = l.dim;
   const out = new Int8Array(values.length);
