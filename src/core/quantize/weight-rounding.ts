@@ -190,23 +190,21 @@ export class InputMoments {
 
 /** Upper triangle of s[off..] += X Xᵀ, X the d×n block of `xt` at `xo` (row k: dimension k over the n patches). */
 function addGram(s: Float64Array, off: number, xt: Float64Array, xo: number, d: number, n: number): void {
-  for (let i = 0; i < d; i++) {
-    const a = xo + i * n;
-    for (let j = i; j < d; j++) {
-      const b = xo + j * n;
-      // Four partial sums: the adds do not wait on each other.
-      let t0 = 0, t1 = 0, t2 = 0, t3 = 0;
-      let k = 0;
-      for (; k + 3 < n; k += 4) {
-        t0 += xt[a + k]! * xt[b + k]!;
-        t1 += xt[a + k + 1]! * xt[b + k + 1]!;
-        t2 += xt[a + k + 2]! * xt[b + k + 2]!;
-        t3 += xt[a + k + 3]! * xt[b + k + 3]!;
-      }
-      for (; k < n; k++) t0 += xt[a + k]! * xt[b + k]!;
-      s[off + i * d + j]! += t0 + t1 + t2 + t3;
-    }
+  for (let i = 0; i < d; i++) for (let j = i; j < d; j++) s[off + i * d + j]! += dot(xt, xo + i * n, xt, xo + j * n, n);
+}
+
+/** Σ a[ai + k]·b[bi + k] over k < n, in four partial sums: the adds do not wait on each other. */
+function dot(a: Float64Array, ai: number, b: Float64Array, bi: number, n: number): number {
+  let t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+  let k = 0;
+  for (; k + 3 < n; k += 4) {
+    t0 += a[ai + k]! * b[bi + k]!;
+    t1 += a[ai + k + 1]! * b[bi + k + 1]!;
+    t2 += a[ai + k + 2]! * b[bi + k + 2]!;
+    t3 += a[ai + k + 3]! * b[bi + k + 3]!;
   }
+  for (; k < n; k++) t0 += a[ai + k]! * b[bi + k]!;
+  return t0 + t1 + t2 + t3;
 }
 
 /**
@@ -233,8 +231,7 @@ function inverseFactor(sums: Float64Array, off: number, d: number, count: number
       const ri = i * d;
       for (let j = 0; j <= i; j++) {
         const rj = j * d;
-        let t = at(i, j) + (i === j ? damp * floor : 0);
-        for (let k = 0; k < j; k++) t -= l[ri + k]! * l[rj + k]!;
+        const t = at(i, j) + (i === j ? damp * floor : 0) - dot(l, ri, l, rj, j);
         if (i === j) {
           if (!(t > 0)) { ok = false; break; }
           l[ri + i] = Math.sqrt(t);
@@ -252,9 +249,7 @@ function inverseFactor(sums: Float64Array, off: number, d: number, count: number
       m[ri + i] = inv;
       for (let j = 0; j < i; j++) {
         const rj = j * d;
-        let t = 0;
-        for (let k = j; k < i; k++) t += l[ri + k]! * m[rj + k]!;
-        m[rj + i] = -t * inv;
+        m[rj + i] = -dot(l, ri + j, m, rj + j, i - j) * inv;
       }
     }
     // U[a][b] = L⁻¹[d-1-a][d-1-b] = m[d-1-b][d-1-a].
