@@ -5,7 +5,9 @@
  * The figures are the medians of the child's CPU time (user + system, from /usr/bin/time): on a shared machine other
  * processes swing wall time by 2-3x between identical runs. Wall time is printed beside it. Target: ratio ≤ 1.5.
  * Sets: hello_world on 500 sine points, ad01 on 500 spectrogram-like inputs, ResNet-8 on 200 image-like inputs
- * (synthetic-data.ts), each written as one .npy file.
+ * (synthetic-data.ts), each written as one .npy file. The same command with `--weight-rounding nearest` runs in the
+ * same rotation: what the GPTQ rounding candidate (its moments in the calibration pass, one factorization per layer,
+ * one more candidate scored) costs.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -68,12 +70,14 @@ export async function main(): Promise<void> {
       const q: Run[] = [];
       const f: Run[] = [];
       const ft: Run[] = [];
+      const qn: Run[] = [];
       for (let i = 0; i < repeats; i++) {
         f.push(timed(floorArgs));
         ft.push(timed(tunedArgs));
         const r = timed(quantize);
         const self = /Time: ([\d.]+) s/.exec(r.stdout);
         q.push({ ...r, ...(self ? { selfReported: Number(self[1]) * 1000 } : {}) });
+        qn.push(timed([...quantize, '--weight-rounding', 'nearest']));
       }
       const qc = median(q.map((x) => x.cpu));
       const fc = median(f.map((x) => x.cpu));
@@ -84,7 +88,8 @@ export async function main(): Promise<void> {
       report(`(d) tinyml quantize ${name} (${count} samples), CPU`, `${qc.toFixed(0)} ms`,
         `floor ${fc.toFixed(0)} ms, ratio ${ratio.toFixed(2)} (target ≤ 1.5) ${ratio <= 1.5 ? 'PASS' : 'FAIL'}; `
         + `wall ${qw.toFixed(0)} vs ${fw.toFixed(0)} ms (ratio ${(qw / fw).toFixed(2)}); self-reported Time: ${selfMs.toFixed(0)} ms of ${qw.toFixed(0)} ms wall; `
-        + `floor with the CLI's V8 flags ${median(ft.map((x) => x.cpu)).toFixed(0)} ms CPU (ratio ${(qc / median(ft.map((x) => x.cpu))).toFixed(2)})`);
+        + `floor with the CLI's V8 flags ${median(ft.map((x) => x.cpu)).toFixed(0)} ms CPU (ratio ${(qc / median(ft.map((x) => x.cpu))).toFixed(2)}); `
+        + `with --weight-rounding nearest ${median(qn.map((x) => x.cpu)).toFixed(0)} ms CPU (ratio ${(median(qn.map((x) => x.cpu)) / fc).toFixed(2)})`);
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -54,7 +54,7 @@ test('tinyml quantize writes <name>_int8.tflite next to the model, prints the re
   assert.match(text, /Recipe: .* \(chosen automatically among \d+/);
   // Flags fix it.
   const fixed = collector();
-  assert.equal(await runQuantize([path.join(dir, 'sensor.tflite'), '--data', path.join(dir, 'calib.npy'), '-o', path.join(dir, 'f.tflite'), '--calibration', 'mse', '--no-per-channel-fc', '--bias-correction', '--json'], fixed.io), 0, fixed.err.join(''));
+  assert.equal(await runQuantize([path.join(dir, 'sensor.tflite'), '--data', path.join(dir, 'calib.npy'), '-o', path.join(dir, 'f.tflite'), '--calibration', 'mse', '--no-per-channel-fc', '--bias-correction', '--weight-rounding', 'nearest', '--json'], fixed.io), 0, fixed.err.join(''));
   assert.deepEqual(JSON.parse(fixed.out.join('')).recipe.chosen, { method: 'mse', perChannelFullyConnected: false, biasCorrection: true });
 
   // Never overwrites without --force.

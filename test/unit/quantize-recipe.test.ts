@@ -122,9 +122,10 @@ test('with no options ranges are chosen per tensor, checked and refined by held-
   const auto = await quantizeModel(sensorModel(), spiky(300, 1), { heldOut });
   const recipe = auto.report.recipe!;
   assert.deepEqual(recipe.forced, []);
-  // Greedy, one part at a time: per-tensor, then per-channel FC, then bias correction, then min/max with those: 4 candidates.
+  // Greedy, one part at a time: per-tensor, then per-channel FC, then bias correction, then GPTQ weight rounding, then
+  // min/max with those: 5 candidates.
   const cs = recipe.candidates;
-  assert.equal(cs.length, 4);
+  assert.equal(cs.length, 5);
   const key = (r: RecipeCandidate['recipe']) => JSON.stringify(r);
   assert.deepEqual(cs[0]!.recipe, { method: 'per-tensor', perChannelFullyConnected: false, biasCorrection: false });
   assert.deepEqual(cs[1]!.recipe, { ...cs[0]!.recipe, perChannelFullyConnected: true });
@@ -276,14 +277,14 @@ test('the per-tensor range has the smallest expected error of the three methods 
   assert.ok(rangeError(flat, f.range) <= rangeError(flat, { min: flat.min, max: flat.max }));
 });
 
-test('options fix their part of the recipe; all three fixed means no search', async () => {
+test('options fix their part of the recipe; all four fixed means no search', async () => {
   const calibration = spiky(200, 3);
   const heldOut = spiky(30, 4);
   const mse = await quantizeModel(sensorModel(), calibration, { heldOut, calibration: 'mse' });
   assert.deepEqual(mse.report.recipe!.forced, ['method']);
   assert.ok(mse.report.recipe!.candidates.every((c) => c.recipe.method === 'mse'));
-  const fixed = await quantizeModel(sensorModel(), calibration, { heldOut, calibration: 'minmax', perChannelFullyConnected: false, biasCorrection: false });
-  assert.deepEqual(fixed.report.recipe, { chosen: { method: 'minmax', perChannelFullyConnected: false, biasCorrection: false }, forced: ['method', 'perChannelFullyConnected', 'biasCorrection'], candidates: [] });
+  const fixed = await quantizeModel(sensorModel(), calibration, { heldOut, calibration: 'minmax', perChannelFullyConnected: false, biasCorrection: false, weightRounding: 'nearest' });
+  assert.deepEqual(fixed.report.recipe, { chosen: { method: 'minmax', perChannelFullyConnected: false, biasCorrection: false }, forced: ['method', 'perChannelFullyConnected', 'biasCorrection', 'weightRounding'], candidates: [] });
   assert.match(formatQuantizationReport(fixed.report), /Recipe: minmax ranges \(set by options\)/);
   // Without held-out data the calibration samples score the candidates, and the report says so.
   const inSample = await quantizeModel(sensorModel(), calibration, { calibration: 'percentile' });

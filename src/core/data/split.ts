@@ -38,13 +38,46 @@ export const REPORT_HELD_OUT_FRACTION = 0.2;
 export const MIN_SAMPLES_FOR_HELD_OUT = 10;
 
 /**
- * The split the CLI and the editor both make: a seeded 20% held out for the report's accuracy figures, or, with too
- * few samples, everything for calibration and a warning that says so.
+ * With an accuracy target the held-out share is larger: it is split again (splitForTargetSearch) into the samples
+ * the searches select on and those the report scores on.
  */
-export function holdOutForReport(dataset: Dataset): { calibration: Dataset; heldOut?: Dataset; warning?: string } {
-  if (dataset.samples.length >= MIN_SAMPLES_FOR_HELD_OUT) return splitHeldOut(dataset, REPORT_HELD_OUT_FRACTION);
+export const TARGET_HELD_OUT_FRACTION = 0.4;
+
+/**
+ * The split the CLI and the editor both make: a seeded 20% (40% with an accuracy target) held out for the report's
+ * accuracy figures, or, with too few samples, everything for calibration and a warning that says so.
+ */
+export function holdOutForReport(dataset: Dataset, opts: { target?: boolean } = {}): { calibration: Dataset; heldOut?: Dataset; warning?: string } {
+  if (dataset.samples.length >= MIN_SAMPLES_FOR_HELD_OUT) return splitHeldOut(dataset, opts.target ? TARGET_HELD_OUT_FRACTION : REPORT_HELD_OUT_FRACTION);
   return {
     calibration: dataset,
     warning: `${dataset.source} has ${dataset.samples.length} samples: all used for calibration, so the report has no held-out accuracy.`,
   };
+}
+
+/** Fewest samples in each part of splitForTargetSearch; with fewer held-out samples both parts are all of them. */
+export const MIN_TARGET_PART_SAMPLES = 5;
+
+/**
+ * An accuracy target's search (the recipe and the layers kept in higher precision) selects on `search`; the report
+ * scores the result on `reported`, which no selection saw: scored on the samples it was chosen on, a model looks
+ * better than it is on new data. A seeded half each; with fewer than 2 × MIN_TARGET_PART_SAMPLES held-out samples
+ * both are the whole set, and `warning` says so.
+ */
+export function splitForTargetSearch(heldOut: Dataset): { search: Dataset; reported: Dataset; warning?: string } {
+  const n = heldOut.samples.length;
+  if (n < 2 * MIN_TARGET_PART_SAMPLES) {
+    return {
+      search: heldOut, reported: heldOut,
+      warning: `Only ${n} held-out sample(s) in ${heldOut.source}: the accuracy target is searched for and reported on the same samples, so the `
+        + `reported accuracy is optimistic. ${2 * MIN_TARGET_PART_SAMPLES} or more held-out samples let the report score samples the search did not see `
+        + '(give more data, or separate evaluation data).',
+    };
+  }
+  const { calibration: search, heldOut: reported } = splitHeldOut(heldOut, 0.5, 6);
+  const part = (d: Dataset, name: string): Dataset => {
+    const { split: _s, ...rest } = d;
+    return { ...rest, source: `${heldOut.source}, ${name} half` };
+  };
+  return { search: part(search, 'search'), reported: part(reported, 'reported') };
 }

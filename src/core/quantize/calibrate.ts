@@ -14,6 +14,7 @@ import type { IntRange } from './quant-math';
 import { HistogramObserver, MinMaxObserver, mseRange, percentileRange, perTensorRange, type ObservedRange, type RangeMethod } from './range-estimation';
 import { concatFloats, runtimeInputs, toFloat, toTensorArray } from './tensor-io';
 import type { QuantizeHooks, RecipeMethod } from './types';
+import type { InputMoments, LayerMoments } from './weight-rounding';
 
 export type Visit = (tensor: number, values: RuntimeTypedArray) => void;
 
@@ -268,6 +269,8 @@ export interface CalibrationStats {
    */
   channelSums: Map<number, { sums: Float64Array; count: number }>;
   channelSumSamples: number;
+  /** With StatisticsOptions.moments: the input moments of the weighted layers (weight-rounding.ts), by operator. */
+  moments?: Map<number, LayerMoments>;
   /**
    * Whether the float graph runs batched as it runs one sample at a time, when calibration checked it (undefined:
    * not checked). Quantized copies have the same operators: they run batched or not without checking again.
@@ -290,6 +293,8 @@ export interface StatisticsOptions {
   channelSums?: readonly number[];
   /** Sum those over the first this many samples only (default: all). */
   channelSumSamples?: number;
+  /** Accumulates the input moments of weighted layers from the same pass (GPTQ rounding, weight-rounding.ts). */
+  moments?: InputMoments;
   /**
    * Samples to run through the same loaded model after calibration, keeping only the model's outputs (the held-out
    * samples the recipe search scores against): one load and one pass for both.
@@ -333,6 +338,7 @@ export async function gatherStatistics(model: Model, data: Dataset, tensors: rea
     const v = values as Float32Array;
     if (opts.minMaxOnly) minmax.get(t)?.observe(v);
     else histograms.get(t)?.observe(v);
+    opts.moments?.observe(t, v, elementCount(sg.tensors[t]!.shape));
     const cs = channelSums.get(t);
     if (cs) {
       // The visitor sees whole samples (rows of a batch) in order: keep the leading `sumSamples` of them.
@@ -349,12 +355,12 @@ export async function gatherStatistics(model: Model, data: Dataset, tensors: rea
     }
   };
   throwIfAborted(hooks.signal, 'Calibration');
-  const minMaxOnly = opts.minMaxOnly && channelSums.size === 0;
+  const minMaxOnly = opts.minMaxOnly && channelSums.size === 0 && !opts.moments;
   // Kept values serve the evaluation's per-layer comparison, which reads every float activation, calibrated or not
   // (a SOFTMAX output has a fixed scale): those are observed too.
   const observedTensors = opts.keepOf && opts.outputsOf && !minMaxOnly
     ? [...new Set([...tensors, ...sg.operators.flatMap((op) => op.outputs.filter((t) => t >= 0 && sg.tensors[t]!.type === TensorType.FLOAT32))])]
-    : tensors;
+    : opts.moments ? [...new Set([...tensors, ...opts.moments.tensors])] : tensors;
   const loaded = await loadObserved(model, data, observedTensors, opts.name, minMaxOnly, visit, last);
   const observed = loaded.observed;
   try {
@@ -399,6 +405,7 @@ export async function gatherStatistics(model: Model, data: Dataset, tensors: rea
     }
     return {
       ...(opts.minMaxOnly ? {} : { histograms }), minmax: ranges, channelSums, channelSumSamples: channelSums.size ? sumSamples : 0,
+      ...(opts.moments ? { moments: opts.moments.byOperator() } : {}),
       ...(loaded.batchChecked ? { batchable: observed.batch > 1 } : {}), samples: total, forwardMs, batch: observed.batch, ...(outputsOf ? { outputsOf } : {}), ...(kept ? { kept } : {}),
     };
   } finally {

@@ -19,6 +19,7 @@ import type { OperatorReport, TensorReport } from './types';
 import {
   biasScales, fitBiasInInt32, quantizeBiasInt32, quantizeBiasInt64, quantizeConstantActivation, quantizeWeights, weightRoundingBiasShift, weightScales,
 } from './weights';
+import { roundWithMoments, type LayerMoments } from './weight-rounding';
 
 export interface IntegerGraphOptions {
   activation: ActivationType;
@@ -34,6 +35,11 @@ export interface IntegerGraphOptions {
    * its bias absorbs the mean error of its rounded weights (weightRoundingBiasShift). Part of bias correction.
    */
   inputMeans?: ReadonlyMap<number, Float64Array>;
+  /**
+   * Input moments of weighted layers, by operator index (weight-rounding.ts): those layers' weights are rounded to
+   * minimize their output error (GPTQ) instead of to nearest. Kept int8 weights of a hybrid model stay as they are.
+   */
+  weightMoments?: ReadonlyMap<number, LayerMoments>;
 }
 
 export interface IntegerGraph {
@@ -284,7 +290,7 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
       }
     });
     if (rule.weights && isFloatConstant(op.inputs[rule.weights.input] ?? -1)) {
-      quantizeWeightsAndBias(rule, op, inputs);
+      quantizeWeightsAndBias(rule, op, inputs, i);
     } else if (rule.weights) {
       throw new QuantizeError('unsupported-model', `${opts.name}: ${opName(model, op, i)} takes its weights from a computed tensor; only constant weights can be quantized.`);
     }
@@ -304,7 +310,7 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
     opReports.push({ index: i, op: builtinOperatorName(oc.builtinCode), status: 'quantized', version });
   });
 
-  function quantizeWeightsAndBias(rule: OpRule, op: Operator, inputs: number[]): void {
+  function quantizeWeightsAndBias(rule: OpRule, op: Operator, inputs: number[], index: number): void {
     const w = rule.weights!;
     const wIndex = op.inputs[w.input]!;
     const wTensor = sg.tensors[wIndex]!;
@@ -327,7 +333,9 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
       qw = kept;
       int8Weights.kept++;
     } else {
-      qw = quantizeWeights(wValues, wTensor.shape, axis, scales);
+      const moments = origin ? undefined : opts.weightMoments?.get(index);
+      const rounded = moments ? roundWithMoments(wValues, wTensor.shape, scales, moments, index) : undefined;
+      qw = rounded ? { values: rounded } : quantizeWeights(wValues, wTensor.shape, axis, scales);
       if (origin) int8Weights.requantized.push(`"${wTensor.name}": ${typeof kept === 'string' ? kept : 'the bias needs a wider scale'}`);
     }
     const means = b ? opts.inputMeans?.get(op.inputs[b.activationInput]!) : undefined;

@@ -24,7 +24,13 @@ export interface MixedPrecisionReport {
   /** Worst output SQNR (dB) per output, before (all int8) and after, on the scoring samples. */
   outputsBeforeDb: number[];
   outputsAfterDb: number[];
+  /** The samples the search selected on (with held-out data, one half of it: data/split.ts splitForTargetSearch). */
   scoredOn: { source: string; samples: number };
+  /**
+   * The samples the report's accuracy scores the result on, its worst output there and whether that meets the
+   * target; `unseen` is false when there were too few held-out samples to split and both are the same samples.
+   */
+  reportedOn?: { source: string; samples: number; worstDb: number; met: boolean; unseen: boolean };
   kept: KeptLayer[];
   /** Shape operators that read an int16 tensor and were switched to int16 with it (no extra rounding). */
   followed: number;
@@ -39,4 +45,9 @@ export interface MixedPrecisionReport {
   widenedOutputs?: { name: string; int8FloorDb: number }[];
   /** When the target is missed: why. */
   note?: string;
+}
+
+/** Whether the target holds: on the samples searched on and, when the report scored others, on those too. */
+export function targetMet(m: MixedPrecisionReport): boolean {
+  return m.met && m.reportedOn?.met !== false;
 }

@@ -3,6 +3,7 @@
  * the runtime and rewrite the graph; float16 and dynamic-range modes only touch weights and need no data.
  */
 import { describeSplit, type Dataset } from '../data/dataset';
+import { splitForTargetSearch } from '../data/split';
 import { RuntimeError } from '../runtime/index';
 import { writeModel, type Model } from '../tflite/index';
 import { gatherStatistics, type KeptValues } from './calibrate';
@@ -18,6 +19,7 @@ import { checkDataset } from './tensor-io';
 import { evaluateQuantization, tflmEvalSamples } from './evaluate';
 import { tflmReport } from './tflm-report';
 import { biasCorrectionTensors, weightedLayerInputs } from './bias-correction';
+import { InputMoments, roundingLayers } from './weight-rounding';
 import { SQNR_FLOOR_DB, type QuantizationReport, type QuantizeHooks, type QuantizeOptions, type QuantizeResult, type RecipeReport } from './types';
 
 /** Fewer calibration samples than this draws a warning: ranges from a handful of samples clip real data. */
@@ -48,6 +50,10 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
   let set: ScoringSet | undefined;
   let scoredOutputs: Float32Array[] | undefined;
   let floatDetail: KeptValues | undefined;
+  // With a target, the searches select on one half of the held-out samples and the report scores the other half.
+  const targetSplit = options.targetSqnrDb !== undefined && options.heldOut ? splitForTargetSearch(options.heldOut) : undefined;
+  if (targetSplit?.warning) warnings.push(targetSplit.warning);
+  const reported = targetSplit?.reported ?? options.heldOut;
   if (mode === 'float16' || mode === 'dynamic') {
     const r = mode === 'float16' ? float16Weights(prepared) : dynamicRangeWeights(prepared, { minElements: options.dynamicMinElements ?? 1024, perChannelFullyConnected: !!options.perChannelFullyConnected });
     quantized = r.model;
@@ -68,18 +74,25 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
       methods: options.calibration ? [options.calibration] : AUTO_METHODS,
       perChannelFullyConnected: options.perChannelFullyConnected !== undefined || !hasFullyConnected(prepared) ? [!!options.perChannelFullyConnected] : [false, true],
       biasCorrection: options.biasCorrection !== undefined ? [options.biasCorrection] : [false, true],
+      // GPTQ costs about 1 s of CPU on ad01 and ResNet-8 (its input moments and factorizations), which would put the
+      // default command over its time budget (1.5x the float pass); a target's search takes minutes and tries it.
+      gptq: options.weightRounding ? [options.weightRounding === 'gptq'] : options.targetSqnrDb !== undefined ? [false, true] : [false],
     };
+    const roundable = choices.gptq.includes(true) ? roundingLayers(prepared) : [];
+    if (!roundable.length) choices.gptq = [false];
     const correctable = [...new Set([...biasCorrectionTensors(prepared), ...weightedLayerInputs(prepared)])];
     if (!correctable.length) choices.biasCorrection = [false];
     const needsHistograms = choices.methods.some((m) => m !== 'minmax');
     // Scored against the model as given, on held-out samples: scoring on the calibration samples favours the
     // ranges fitted to them (measured: percentile over MSE on ResNet-8, the reverse on new data).
-    const scoring = options.heldOut ?? calibration;
+    const scoring = targetSplit?.search ?? options.heldOut ?? calibration;
     // When the model as given is the calibrated graph, the calibration pass also computes the reference outputs.
-    const searches = choices.methods.length * choices.perChannelFullyConnected.length * choices.biasCorrection.length > 1 || options.targetSqnrDb !== undefined;
+    const candidates = choices.methods.length * choices.perChannelFullyConnected.length * choices.biasCorrection.length * choices.gptq.length;
+    const searches = candidates > 1 || options.targetSqnrDb !== undefined;
     if (searches && scoring !== calibration) checkDataset(prepared, scoring, 'evaluation');
     const stats = await gatherStatistics(prepared, calibration, tensorsToCalibrate(prepared, activation), {
       name, minMaxOnly: !needsHistograms, ...(choices.biasCorrection.includes(true) ? { channelSums: correctable, channelSumSamples: BIAS_CORRECTION_SAMPLES } : {}),
+      ...(roundable.length ? { moments: new InputMoments(roundable) } : {}),
       ...(searches && model === prepared && scoring !== calibration
         ? { outputsOf: scoring, ...(scoring === options.heldOut ? { keepOf: tflmEvalSamples(prepared, scoring.samples.length) } : {}) }
         : {}),
@@ -95,7 +108,8 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
     if (options.calibration) forced.push('method');
     if (options.perChannelFullyConnected !== undefined) forced.push('perChannelFullyConnected');
     if (options.biasCorrection !== undefined) forced.push('biasCorrection');
-    const single = choices.methods.length * choices.perChannelFullyConnected.length * choices.biasCorrection.length === 1;
+    if (options.weightRounding !== undefined) forced.push('weightRounding');
+    const single = candidates === 1;
     let graph: IntegerGraph;
     let recipe: RecipeReport;
     const reference = async () => {
@@ -108,7 +122,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
       });
     };
     if (single) {
-      const only = { method: choices.methods[0]!, perChannelFullyConnected: choices.perChannelFullyConnected[0]!, biasCorrection: choices.biasCorrection[0]! };
+      const only = { method: choices.methods[0]!, perChannelFullyConnected: choices.perChannelFullyConnected[0]!, biasCorrection: choices.biasCorrection[0]!, ...(choices.gptq[0] ? { gptq: true as const } : {}) };
       const built = await buildRecipe(ctx, only, hooks);
       graph = built.graph;
       quantized = built.model;
@@ -158,13 +172,22 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
   }
   const tflm = tflmReport(quantized, options.marginPercent);
   if (tflm) report.tflm = tflm;
-  if (options.heldOut) {
+  if (reported) {
     throwIfAborted(hooks.signal, 'Quantization');
     // The recipe search scored the chosen model on these samples against the model as given: its outputs are reused.
-    const known = scoredOutputs && set?.data === options.heldOut && set.referenceModel === model
+    const known = scoredOutputs && set?.data === reported && set.referenceModel === model
       ? { reference: set.reference, quantized: scoredOutputs, ...(floatDetail ? { floatDetail } : {}) }
       : undefined;
-    report.accuracy = await evaluateQuantization(modelBytes, bytes, options.heldOut, hooks, { batchable, ...(known ? { known } : {}) });
+    report.accuracy = await evaluateQuantization(modelBytes, bytes, reported, hooks, { batchable, ...(known ? { known } : {}) });
+    const mp = report.mixedPrecision;
+    if (mp && targetSplit) {
+      const worst = Math.min(...report.accuracy.outputs.map((o) => o.sqnrDb));
+      mp.reportedOn = { source: reported.source, samples: reported.samples.length, worstDb: worst, met: worst >= mp.targetDb, unseen: reported !== targetSplit.search };
+      if (mp.met && !mp.reportedOn.met) {
+        warnings.unshift(`TARGET MISSED on the ${reported.samples.length} held-out samples the search did not see: the worst output reaches ${worst.toFixed(1)} dB there `
+          + `(${Math.min(...mp.outputsAfterDb).toFixed(1)} dB on the ${mp.scoredOn.samples} it searched on), short of the ${mp.targetDb} dB asked for. More varied calibration data usually closes the gap.`);
+      }
+    }
     if (floatGraph.hybridOps) report.accuracy.reference = 'hybrid';
     const low = report.accuracy.outputs.filter((o) => o.sqnrDb < SQNR_FLOOR_DB);
     if (low.length) {

@@ -31,6 +31,8 @@ export interface RecipeChoices {
   methods: readonly RecipeMethod[];
   perChannelFullyConnected: readonly boolean[];
   biasCorrection: readonly boolean[];
+  /** GPTQ weight rounding (weight-rounding.ts) off/on; on needs CalibrationStats.moments. */
+  gptq: readonly boolean[];
 }
 
 /** Reference outputs of the scoring samples, computed once. */
@@ -214,7 +216,7 @@ export async function buildRecipe(ctx: RecipeContext, recipe: Recipe, hooks: Qua
   // Bias correction has two parts: the mean error of the rounded weights, from the calibration's input means, at
   // every weighted layer (in the rewrite); then what the quantized model still gets wrong on average (a forward pass).
   const inputMeans = recipe.biasCorrection && ctx.stats.channelSums.size ? channelMeans(ctx.stats.channelSums) : undefined;
-  const graph = quantizeIntegerGraph(ctx.floatModel, choice.ranges, { ...ctx.graphOptions, perChannelFullyConnected: recipe.perChannelFullyConnected, ...(inputMeans ? { inputMeans } : {}) });
+  const graph = quantizeIntegerGraph(ctx.floatModel, choice.ranges, { ...ctx.graphOptions, perChannelFullyConnected: recipe.perChannelFullyConnected, ...(inputMeans ? { inputMeans } : {}), ...(recipe.gptq && ctx.stats.moments ? { weightMoments: ctx.stats.moments } : {}) });
   let model = graph.model;
   if (recipe.biasCorrection) {
     // The float sums cover the leading channelSumSamples samples: the quantized model runs over the same ones.
@@ -334,7 +336,7 @@ type Candidate = RecipeCandidate & { built: Built; scored: Scored; cal?: Scored 
 export async function searchRecipe(ctx: RecipeContext, choices: RecipeChoices, set: ScoringSet, hooks: QuantizeHooks): Promise<RecipeSearch> {
   const candidates: Candidate[] = [];
   const seen: { model: Model; scored: Scored; cal?: Scored }[] = [];
-  const total = choices.methods.length + choices.perChannelFullyConnected.length - 1 + choices.biasCorrection.length - 1;
+  const total = choices.methods.length + choices.perChannelFullyConnected.length - 1 + choices.biasCorrection.length - 1 + choices.gptq.length - 1;
   const evaluate = async (recipe: Recipe) => {
     hooks.onProgress?.(candidates.length, total, 'choosing the recipe');
     const built = await buildRecipe(ctx, recipe, hooks);
@@ -367,7 +369,7 @@ export async function searchRecipe(ctx: RecipeContext, choices: RecipeChoices, s
     if (d.calibrationT !== undefined) c.calibrationPairedT = d.calibrationT;
     return d.accept;
   };
-  let best = await evaluate({ method: choices.methods[0]!, perChannelFullyConnected: choices.perChannelFullyConnected[0]!, biasCorrection: choices.biasCorrection[0]! });
+  let best = await evaluate({ method: choices.methods[0]!, perChannelFullyConnected: choices.perChannelFullyConnected[0]!, biasCorrection: choices.biasCorrection[0]!, ...(choices.gptq[0] ? { gptq: true as const } : {}) });
   let perChannelFcBoundDb: number | undefined;
   for (const pc of choices.perChannelFullyConnected.slice(1)) {
     // Not worth a run when the weights alone show it cannot earn its margin.
@@ -386,6 +388,11 @@ export async function searchRecipe(ctx: RecipeContext, choices: RecipeChoices, s
     c.pairedT = pairedNoiseGain(best.scored.sampleNoise, c.scored.sampleNoise);
     const gain = c.scoreDb - best.scoreDb;
     if (bc ? keepsBiasCorrection(gain, c.pairedT, heldOut) : !keepsBiasCorrection(-gain, -c.pairedT, heldOut)) best = c;
+  }
+  for (const gptq of choices.gptq.slice(1)) {
+    const { gptq: _g, ...nearest } = best.recipe;
+    const c = await evaluate(gptq ? { ...nearest, gptq: true } : nearest);
+    if (c.scoreDb > best.scoreDb) best = c;
   }
   // The range methods last, with the other parts as chosen: how ranges fare depends on them (on ad01 min/max gains
   // more from bias correction than the per-tensor clipping does). Replacing the per-tensor choice on open held-out

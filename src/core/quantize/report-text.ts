@@ -6,7 +6,7 @@ import { describeSplit } from '../data/dataset';
 import { CALIBRATION_VIEW_SAMPLES, PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, RANGE_METHOD_MIN_T, SQNR_FLOOR_DB, type QuantizationReport, type Recipe, type RecipeReport, type TflmAccuracy } from './types';
 
 export function recipeLabel(r: Recipe): string {
-  return [`${r.method} ranges`, r.perChannelFullyConnected ? 'per-channel FC' : '', r.biasCorrection ? 'bias correction' : ''].filter(Boolean).join(' + ');
+  return [`${r.method} ranges`, r.perChannelFullyConnected ? 'per-channel FC' : '', r.biasCorrection ? 'bias correction' : '', r.gptq ? 'GPTQ weights' : ''].filter(Boolean).join(' + ');
 }
 
 /** "mse 12, percentile 3, minmax 2": how many tensors took each range method under the per-tensor choice. */
@@ -66,6 +66,12 @@ function mixedPrecisionLines(m: MixedPrecisionReport): string[] {
   const worst = (xs: number[]) => formatDb(Math.min(...xs));
   const lines = [`Target: worst output ≥ ${m.targetDb} dB on ${m.scoredOn.samples} samples (${m.scoredOn.source}): ${m.met ? 'MET' : 'MISSED'}, `
     + `${worst(m.outputsBeforeDb)} all int8 -> ${worst(m.outputsAfterDb)}`];
+  const r = m.reportedOn;
+  if (r) {
+    lines.push(r.unseen
+      ? `  on the other ${r.samples} held-out samples, which the search did not see (${r.source}): worst output ${formatDb(r.worstDb)}: ${r.met ? 'MET' : 'MISSED'}`
+      : `  too few held-out samples to split: the accuracy below is on the same ${r.samples} samples the search selected on (optimistic)`);
+  }
   if (!m.kept.length) {
     lines.push('  no layer needed higher precision');
   } else {

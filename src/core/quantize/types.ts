@@ -31,6 +31,11 @@ export interface QuantizeOptions {
   perChannelFullyConnected?: boolean;
   /** Shift biases by the mean error quantization causes on the calibration data. Unset: chosen with the recipe. */
   biasCorrection?: boolean;
+  /**
+   * How int8 weights are rounded: 'nearest', or 'gptq' (each layer's output error minimized against its input
+   * moments from the calibration pass, weight-rounding.ts). Unset: nearest, and with an accuracy target chosen with the recipe.
+   */
+  weightRounding?: WeightRounding;
   /** Keep operators that cannot be quantized in float, with QUANTIZE/DEQUANTIZE around them, instead of failing. */
   keepUnsupportedInFloat?: boolean;
   /** Dynamic-range mode: weights with fewer elements stay float (default 1024, as the TF converter). */
@@ -67,7 +72,11 @@ export interface Recipe {
   method: RecipeMethod;
   perChannelFullyConnected: boolean;
   biasCorrection: boolean;
+  /** Weights rounded against the layers' input moments (GPTQ) instead of to nearest; absent: nearest. */
+  gptq?: true;
 }
+
+export type WeightRounding = 'nearest' | 'gptq';
 
 export interface RecipeCandidate {
   recipe: Recipe;
@@ -89,7 +98,7 @@ export interface RecipeCandidate {
 export interface RecipeReport {
   chosen: Recipe;
   /** Which parts the user fixed by options; the rest were chosen. */
-  forced: ('method' | 'perChannelFullyConnected' | 'biasCorrection')[];
+  forced: ('method' | 'perChannelFullyConnected' | 'biasCorrection' | 'weightRounding')[];
   /** Every candidate scored, in the order tried (the chosen one included); empty when options fixed everything. */
   candidates: RecipeCandidate[];
   /** The samples candidates were scored on. */

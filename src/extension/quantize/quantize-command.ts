@@ -12,7 +12,7 @@
 import { blockMonitor } from '../common/event-loop-monitor';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { reportFileNames, savedReportJson, type QuantizeMode } from '../../core/quantize/index';
+import { reportFileNames, savedReportJson, targetMet, type QuantizeMode } from '../../core/quantize/index';
 import type { PrepareResult, QuantizeJob, QuantizeJobResult } from './quantize-job';
 import {
   confirmationText, datasetFix, datasetItems, defaultChoices, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, resultSummary, targetChoices, validateTarget,
@@ -375,7 +375,7 @@ export class QuantizeCommand {
       status: 'written', output: target.file, reportUri: reportUri.toString(), reportShownAs, summary, hostMaxBlockMs,
       ...(confirmation ? { confirmation: confirmation.detail } : {}),
       ...(belowFloor.length ? { belowFloor } : {}),
-      ...(mp ? { target: { db: mp.targetDb, met: mp.met, kept: mp.kept.map((l) => `${l.op} ${l.precision}`) } } : {}),
+      ...(mp ? { target: { db: mp.targetDb, met: targetMet(mp), kept: mp.kept.map((l) => `${l.op} ${l.precision}`) } } : {}),
     });
   }
 }

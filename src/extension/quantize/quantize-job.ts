@@ -85,7 +85,7 @@ export async function quantizeJob(job: QuantizeJob, hooks: QuantizeHooks = {}): 
     const loaded = await loadDataset(job.data, inputs, job.displayRoot ? { displayRoot: job.displayRoot } : {});
     warnings.push(...loaded.warnings);
     calibration = loaded.dataset;
-    const split = holdOutForReport(calibration);
+    const split = holdOutForReport(calibration, { target: job.targetSqnrDb !== undefined });
     ({ calibration, heldOut } = split);
     if (split.warning) warnings.push(split.warning);
   }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { arenaFiguresLine } from '../../core/arena/figures';
 import { formatBytes, formatDb } from '../../core/common/format';
 import type { DatasetCandidate, DatasetErrorKind } from '../../core/data/index';
-import { isTargetSqnrDb, MAX_TARGET_SQNR_DB, quantizedFileName, SQNR_FLOOR_DB, type QuantizationReport, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
+import { isTargetSqnrDb, MAX_TARGET_SQNR_DB, quantizedFileName, SQNR_FLOOR_DB, targetMet, type QuantizationReport, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
 
 export interface Choice<T> {
   value: T;
@@ -159,7 +159,7 @@ export function resultSummary(outputFile: string, report: QuantizationReport): s
   const outputs = report.accuracy?.outputs ?? [];
   if (outputs.length) parts.push(`output SQNR ${formatDb(Math.min(...outputs.map((o) => o.sqnrDb)))} on ${report.accuracy!.samples} held-out samples`);
   const m = report.mixedPrecision;
-  if (m) parts.push(`target ${m.targetDb} dB ${m.met ? 'met' : 'MISSED'}${m.kept.length ? `, ${m.kept.length} layer(s) kept in higher precision` : ''}`);
+  if (m) parts.push(`target ${m.targetDb} dB ${targetMet(m) ? 'met' : 'MISSED'}${m.kept.length ? `, ${m.kept.length} layer(s) kept in higher precision` : ''}`);
   if (!runsOnTflm(report.mode)) parts.push(`${report.mode === 'dynamic' ? 'dynamic-range' : 'float16'} model: ${NOT_FOR_TFLM}`);
   else if (report.tflm && !report.tflm.runs) parts.push('TFLite Micro cannot run it as is (see the report)');
   else if (report.tflm?.arena) parts.push(`arena: ${arenaFiguresLine(report.tflm.arena)}`);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { arenaFigures, arenaGapNote } from '../../core/arena/figures';
 import { formatBytes, formatBytesExact, formatCount, formatOperatorRef } from '../../core/common/format';
 import { describeSplit } from '../../core/data/dataset';
-import { perChannelFcSkippedText, perTensorSummary, recipeLabel, recipeRuleText, SQNR_FLOOR_DB, type QuantizationReport } from '../../core/quantize/index';
+import { perChannelFcSkippedText, perTensorSummary, recipeLabel, recipeRuleText, SQNR_FLOOR_DB, targetMet, type QuantizationReport } from '../../core/quantize/index';
 import { NOT_FOR_TFLM, runsOnTflm } from './quantize-ui';
 
 /** Tensor and file names come from the model: keep them text (no tables broken by `|`, no markup, no HTML). */
@@ -46,7 +46,7 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
     out.push(`> **Accuracy below the ${SQNR_FLOOR_DB} dB floor** on ${a.belowFloor.map((n) => `"${e(n)}"`).join(', ')}: the quantized model is not a faithful copy of the float model there. See the per-layer table for where the error comes from, and the warnings below.`, '');
   }
   const m = r.mixedPrecision;
-  if (m && !m.met) out.push(`> **Target of ${m.targetDb} dB missed**: the worst output reaches ${db(Math.min(...m.outputsAfterDb))} dB.${m.note ? ` ${e(m.note)}.` : ''} The model written is the closest found.`, '');
+  if (m && !targetMet(m)) out.push(`> **Target of ${m.targetDb} dB missed**: the worst output reaches ${db(Math.min(...m.outputsAfterDb, ...(m.reportedOn ? [m.reportedOn.worstDb] : [])))} dB.${m.note ? ` ${e(m.note)}.` : ''} The model written is the closest found.`, '');
   out.push('## Accuracy', '');
   if (!a) {
     out.push(r.calibration ? 'Not measured: too few samples to hold some out (10 or more are needed).' : 'Not measured: this mode needs no data, and none was given.', '');
@@ -86,6 +86,12 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
   if (m) {
     out.push('## Mixed precision', '');
     out.push(`Target: worst output ≥ **${m.targetDb} dB** on ${m.scoredOn.samples} samples (${e(m.scoredOn.source)}): **${m.met ? 'met' : 'missed'}**, ${db(Math.min(...m.outputsBeforeDb))} dB all int8 → ${db(Math.min(...m.outputsAfterDb))} dB.`, '');
+    const r = m.reportedOn;
+    if (r) {
+      out.push(r.unseen
+        ? `On the other ${r.samples} held-out samples, which the search did not see (${e(r.source)}): worst output ${db(r.worstDb)} dB, **${r.met ? 'met' : 'missed'}**.`
+        : `Too few held-out samples to split: the accuracy is reported on the same ${r.samples} samples the search selected on (optimistic).`, '');
+    }
     if (m.kept.length) {
       out.push(`${m.kept.length} of ${m.candidates} candidate layers kept in higher precision, with the operators that read their outputs (${m.probes} rewrites scored${m.followed ? `; ${m.followed} shape operators follow into int16` : ''}); int16x8 where TFLite Micro's ${m.kernels === 'reference' ? 'reference' : 'CMSIS-NN'} kernels have it, else float.`, '');
       out.push('| Operator | Precision | int8 SQNR (dB) | Tensor |', '|---|---|---:|---|');
