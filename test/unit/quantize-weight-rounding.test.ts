@@ -124,7 +124,7 @@ function convModel(): Model {
   return b.build();
 }
 
-test('--weight-rounding gptq: the recipe says so, the model runs on LiteRT and passes the TFLM check; the automatic recipe scores it as a candidate', async () => {
+test('--weight-rounding gptq: the recipe says so, the model runs on LiteRT and passes the TFLM check; the automatic recipe scores it as a candidate with an accuracy target only', async () => {
   const model = convModel();
   const calibration = images(48, 1);
   const heldOut = images(16, 2);
@@ -139,7 +139,9 @@ test('--weight-rounding gptq: the recipe says so, the model runs on LiteRT and p
   const int8Weights = (m: Model) => m.subgraphs[0]!.tensors.filter((t) => t.type === TensorType.INT8 && t.buffer > 0 && m.buffers[t.buffer]!.data.byteLength > 0).map((t) => m.buffers[t.buffer]!.data);
   assert.notDeepEqual(int8Weights(gptq.model), int8Weights(nearest.model));
   const auto = await quantizeModel(model, calibration, { heldOut });
-  assert.ok(auto.report.recipe!.candidates.some((c) => c.recipe.gptq), JSON.stringify(auto.report.recipe!.candidates));
+  assert.ok(!auto.report.recipe!.candidates.some((c) => c.recipe.gptq), 'without a target the default does not pay for GPTQ');
+  const targeted = await quantizeModel(model, calibration, { heldOut, targetSqnrDb: 1 });
+  assert.ok(targeted.report.recipe!.candidates.some((c) => c.recipe.gptq), JSON.stringify(targeted.report.recipe!.candidates));
 });
 
 test('an accuracy target searches on one half of the held-out samples and reports on the other; too few to split is said', async () => {
