@@ -6,14 +6,9 @@ import { checkTflmCompatibility, isTflmCompatible } from '../../src/core/analysi
 import { applyPrecision, evaluateQuantization, formatQuantizationReport, hasTflmInt16Kernel, quantizeModel, TFLM_INT16_KERNELS } from '../../src/core/quantize/index';
 import { outputGridFloorDb } from '../../src/core/quantize/mixed-precision';
 import { BuiltinOperator, ModelBuilder, TensorType, writeModel, type Model } from '../../src/core/tflite/index';
+import { smoothImages } from '../helpers/smooth-images';
 
-function images(count: number, seed: number): Dataset {
-  const r = rng(seed);
-  return { source: `smooth images seed ${seed}`, inputShapes: [[1, 8, 8, 3]], samples: Array.from({ length: count }, () => {
-    const a = r() * 2; const b = r() * 2;
-    return [Float32Array.from({ length: 192 }, (_, i) => Math.sin(a * (i % 8) + b * Math.floor(i / 24)) + 0.3 * (r() - 0.5))];
-  }) };
-}
+const images = smoothImages;
 
 /** Conv → depthwise → residual ADD → pooling → FC, with one wide-range layer that int8 rounds coarsely. */
 function convModel(): Model {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mulberry32 as rng } from '../../src/core/common/seeded-random';
-import type { Dataset } from '../../src/core/data/dataset';
 import { splitForTargetSearch } from '../../src/core/data/index';
 import { checkTflmCompatibility, isTflmCompatible } from '../../src/core/analysis/tflm-compat';
 import { formatQuantizationReport, quantizeModel } from '../../src/core/quantize/index';
@@ -10,6 +9,7 @@ import { InputMoments, roundingLayers, roundWithMoments, type LayerMoments } fro
 import { quantizeWeights, weightScales } from '../../src/core/quantize/weights';
 import { loadRuntimeModel } from '../../src/core/runtime/index';
 import { elementCount, ModelBuilder, TensorType, writeModel, type Model } from '../../src/core/tflite/index';
+import { smoothImages } from '../helpers/smooth-images';
 
 /** One input read by a strided conv, a depthwise conv with multiplier 2 and (reshaped) a FULLY_CONNECTED layer. */
 function threeLayers(): Model {
@@ -106,13 +106,7 @@ test('GPTQ rounding: on correlated inputs the layer output error on new samples 
   assert.ok(eg < 0.5 * en, `output error: GPTQ ${eg.toExponential(2)} vs nearest ${en.toExponential(2)}`);
 });
 
-function images(count: number, seed: number): Dataset {
-  const r = rng(seed);
-  return { source: `smooth images seed ${seed}`, inputShapes: [[1, 8, 8, 3]], samples: Array.from({ length: count }, () => {
-    const a = r() * 2; const b = r() * 2;
-    return [Float32Array.from({ length: 192 }, (_, i) => Math.sin(a * (i % 8) + b * Math.floor(i / 24)) + 0.3 * (r() - 0.5))];
-  }) };
-}
+const images = smoothImages;
 
 function convModel(): Model {
   const b = new ModelBuilder({ seed: 3 });

@@ -252,17 +252,11 @@ class LiteRtRuntimeModel implements RuntimeModel {
     return buffer;
   }
 
+  /** A copy of an output buffer's values (they outlive the next run). */
   private readBuffer(buffer: WasmTensorBuffer): RuntimeTypedArray {
-    const { wasm } = this.inst;
-    const type = buffer.tensorType();
-    const elementType = type.elementType().value;
-    type.delete();
-    const p = buffer.lock(wasm.LiteRtTensorBufferLockMode.READ);
-    try {
-      return bytesToArray(wasm.HEAPU8.subarray(p, p + buffer.packedSize()), elementType);
-    } finally {
-      buffer.unlock();
-    }
+    let copy: RuntimeTypedArray | undefined;
+    this.viewBuffer(buffer, (values) => { copy = values.slice(); });
+    return copy!;
   }
 
   /** A view of an output buffer's values while it is locked (a copy if the memory is not aligned for the type). */
