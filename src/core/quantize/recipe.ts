@@ -325,12 +325,13 @@ type Candidate = RecipeCandidate & { built: Built; scored: Scored; cal?: Scored 
  * A greedy search over the open parts, one part at a time: the first listed range method (e.g. 'per-tensor') as it
  * is, then per-channel FULLY_CONNECTED (it must gain PER_CHANNEL_FC_MARGIN_DB on the scoring samples; not tried when
  * its weights bound the gain below that, perChannelFcGainBoundDb), then bias correction on the winner (kept unless
- * the samples clearly reject it, keepsBiasCorrection), then the other range methods with those choices (`decide`:
+ * the samples clearly reject it, keepsBiasCorrection), then GPTQ weight rounding when offered (it must score better),
+ * then the other range methods with those choices (`decide`:
  * clear held-out samples alone, else both the held-out and the leading calibration samples, calibrationView, must
  * lean the method's way). Why a second view: three of the MLPerf Tiny pairs have 9 held-out samples, and on ad01
  * min/max's gain over per-tensor was real (0.6 dB on 200 test inputs) but below t = 2 on 100 held-out samples; the
  * calibration samples are more. They are in-sample for min/max (it never clips them), which is why they never decide
- * alone. At most methods + 1 + 1 candidates; each costs one run over the held-out samples, and a range method's run
+ * alone. At most methods + 1 + 1 (+ 1 with GPTQ) candidates; each costs one run over the held-out samples, and a range method's run
  * over the calibration view only when its held-out samples leaned its way without being clear.
  */
 export async function searchRecipe(ctx: RecipeContext, choices: RecipeChoices, set: ScoringSet, hooks: QuantizeHooks): Promise<RecipeSearch> {

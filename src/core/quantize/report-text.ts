@@ -20,6 +20,7 @@ export function recipeRuleText(r: RecipeReport): string {
   if (r.candidates.some((c) => c.recipe.perChannelFullyConnected) && !r.forced.includes('perChannelFullyConnected')) parts.push(`per-channel FC must gain ${PER_CHANNEL_FC_MARGIN_DB} dB`);
   const bc = r.candidates.some((c) => c.recipe.biasCorrection) && r.candidates.some((c) => !c.recipe.biasCorrection) && !r.forced.includes('biasCorrection');
   if (bc) parts.push(r.scoredOn?.heldOut ? `bias correction stays unless the samples clearly reject it (paired t ≤ -${RANGE_METHOD_MIN_T})` : 'bias correction only where it scores better');
+  if (r.candidates.some((c) => c.recipe.gptq) && r.candidates.some((c) => !c.recipe.gptq) && !r.forced.includes('weightRounding')) parts.push('GPTQ weight rounding (tried with an accuracy target) only where it scores better');
   if (r.candidates[0]?.recipe.method === 'per-tensor' && r.candidates.some((c) => c.recipe.method !== 'per-tensor')) {
     parts.push(`a single range method must gain ${RANGE_METHOD_MARGIN_DB} dB over per-tensor, shared by the samples (paired t ≥ ${RANGE_METHOD_MIN_T})`
       + (r.scoredOn?.heldOut ? ` or, short of that, also on the first ${CALIBRATION_VIEW_SAMPLES} calibration samples` : ''));

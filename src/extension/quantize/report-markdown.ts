@@ -122,7 +122,7 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
       const skipped = perChannelFcSkippedText(rr);
       if (skipped) out.push(`${e(skipped.charAt(0).toUpperCase() + skipped.slice(1))}.`, '');
       const rule = recipeRuleText(rr);
-      out.push(`Searched one part at a time (the first range choice, then per-channel FULLY_CONNECTED, then bias correction, then the other range methods)${rule ? `; ${e(rule)}` : ''}.`, '');
+      out.push(`Searched one part at a time (the first range choice, then per-channel FULLY_CONNECTED, then bias correction, ${rr.candidates.some((c) => c.recipe.gptq) ? 'then GPTQ weight rounding, ' : ''}then the other range methods)${rule ? `; ${e(rule)}` : ''}.`, '');
       const cal = rr.scoredOn?.calibrationSamples;
       out.push(`| Recipe | Worst output SQNR (dB) | Paired t |${cal ? ` First ${cal} calibration samples (dB) |` : ''}`, `|---|---:|---:|${cal ? '---:|' : ''}`);
       const chosen = JSON.stringify(rr.chosen);
