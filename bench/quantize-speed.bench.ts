@@ -70,14 +70,12 @@ export async function main(): Promise<void> {
       const q: Run[] = [];
       const f: Run[] = [];
       const ft: Run[] = [];
-      const qn: Run[] = [];
       for (let i = 0; i < repeats; i++) {
         f.push(timed(floorArgs));
         ft.push(timed(tunedArgs));
         const r = timed(quantize);
         const self = /Time: ([\d.]+) s/.exec(r.stdout);
         q.push({ ...r, ...(self ? { selfReported: Number(self[1]) * 1000 } : {}) });
-        qn.push(timed([...quantize, '--weight-rounding', 'nearest']));
       }
       const qc = median(q.map((x) => x.cpu));
       const fc = median(f.map((x) => x.cpu));
@@ -88,8 +86,11 @@ export async function main(): Promise<void> {
       report(`(d) tinyml quantize ${name} (${count} samples), CPU`, `${qc.toFixed(0)} ms`,
         `floor ${fc.toFixed(0)} ms, ratio ${ratio.toFixed(2)} (target ≤ 1.5) ${ratio <= 1.5 ? 'PASS' : 'FAIL'}; `
         + `wall ${qw.toFixed(0)} vs ${fw.toFixed(0)} ms (ratio ${(qw / fw).toFixed(2)}); self-reported Time: ${selfMs.toFixed(0)} ms of ${qw.toFixed(0)} ms wall; `
-        + `floor with the CLI's V8 flags ${median(ft.map((x) => x.cpu)).toFixed(0)} ms CPU (ratio ${(qc / median(ft.map((x) => x.cpu))).toFixed(2)}); `
-        + `with --weight-rounding nearest ${median(qn.map((x) => x.cpu)).toFixed(0)} ms CPU (ratio ${(median(qn.map((x) => x.cpu)) / fc).toFixed(2)})`);
+        + `floor with the CLI's V8 flags ${median(ft.map((x) => x.cpu)).toFixed(0)} ms CPU (ratio ${(qc / median(ft.map((x) => x.cpu))).toFixed(2)})`);
+      // Wall time is what a user waits: the floor keeps more than one core busy (V8's background threads), the command
+      // about one, so on a quiet machine the wall ratio can be over where the CPU ratio is under.
+      report(`(d) tinyml quantize ${name} (${count} samples), wall`, `${qw.toFixed(0)} ms`,
+        `floor ${fw.toFixed(0)} ms, ratio ${(qw / fw).toFixed(2)} (target ≤ 1.5) ${qw / fw <= 1.5 ? 'PASS' : 'FAIL'}; cores busy: command ${(qc / qw).toFixed(2)}, floor ${(fc / fw).toFixed(2)} (CPU / wall)`);
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
