@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import type { Dataset } from '../../src/core/data/dataset';
 import { evaluateQuantization, formatQuantizationReport, quantizeModel, SQNR_FLOOR_DB, type RecipeCandidate } from '../../src/core/quantize/index';
 import { CALIBRATION_VIEW_SAMPLES, PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, RANGE_METHOD_MIN_T } from '../../src/core/quantize/types';
-import { calibrationView, decide, keepsBiasCorrection, pairedNoiseGain, perChannelFcGainBoundDb } from '../../src/core/quantize/recipe';
+import { calibrationView, decide, keepsBiasCorrection, pairedNoiseGain, pairedScoreGain, perChannelFcGainBoundDb } from '../../src/core/quantize/recipe';
 import { HISTOGRAM_BINS, HistogramObserver, mseRange, percentileRange, perTensorRange, rangeError } from '../../src/core/quantize/range-estimation';
 import { INT8_ACTIVATION } from '../../src/core/quantize/quant-math';
 import { ModelBuilder, writeModel, type Model } from '../../src/core/tflite/index';
@@ -315,4 +315,16 @@ test('the evaluation reuses the outputs the recipe search scored: the same accur
   assert.deepEqual(reused.outputs, again.outputs, 'output SQNR, errors and scatter points agree');
   assert.deepEqual(reused.layers, again.layers, 'a small model compares every layer on every sample either way');
   assert.equal(reused.layerSamples, undefined);
+});
+
+test('pairedScoreGain compares the samples on the output that decides the score, not the noise summed over outputs', () => {
+  // b saves a lot on output 0, which is fine either way, and loses on output 1, the worst: summed, b would look better.
+  const a = { outputsDb: [30, 5], outputs: [], outputNoise: [Float64Array.from([0.5, 0.6, 0.4, 0.5]), Float64Array.from([0.10, 0.12, 0.11, 0.10])] };
+  const b = { outputsDb: [40, 3], outputs: [], outputNoise: [Float64Array.from([0.05, 0.06, 0.04, 0.05]), Float64Array.from([0.15, 0.18, 0.16, 0.14])] };
+  const summed = (s: typeof a) => s.outputNoise[0]!.map((x, i) => x + s.outputNoise[1]![i]!);
+  assert.ok(pairedNoiseGain(summed(a), summed(b)) > RANGE_METHOD_MIN_T, 'summed, b looks clearly better');
+  assert.ok(pairedScoreGain(a, b) < -RANGE_METHOD_MIN_T, 'on the worst output b is clearly worse');
+  // One output: the same statistic as before.
+  const one = (s: typeof a) => ({ ...s, outputsDb: [s.outputsDb[1]!], outputNoise: [s.outputNoise[1]!] });
+  assert.equal(pairedScoreGain(one(a), one(b)), pairedNoiseGain(a.outputNoise[1]!, b.outputNoise[1]!));
 });

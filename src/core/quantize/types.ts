@@ -86,7 +86,7 @@ export interface RecipeCandidate {
   scoreDb: number;
   /**
    * Bias correction or a range method tried against the incumbent: the paired t statistic of the noise it saves per
-   * scoring sample (recipe.ts pairedNoiseGain). At RANGE_METHOD_MIN_T or more either way the scoring samples decide alone.
+   * scoring sample on the worst output (recipe.ts pairedScoreGain). At RANGE_METHOD_MIN_T or more either way the scoring samples decide alone.
    */
   pairedT?: number;
   /** When the held-out samples left a range method's decision open: the worst-output SQNR on the leading calibration samples. */
@@ -204,7 +204,7 @@ export const PER_CHANNEL_FC_MARGIN_DB = 0.5;
 export const RANGE_METHOD_MARGIN_DB = 0.1;
 
 /**
- * A paired t statistic of the per-sample noise saved (recipe.ts pairedNoiseGain) this large either way makes the
+ * A paired t statistic of the per-sample noise saved on the worst output (recipe.ts pairedScoreGain) this large either way makes the
  * scoring samples clear: they decide a range method alone, and bias correction is dropped only at -t or below
  * (recipe.ts decide, keepsBiasCorrection). Below it a range method also needs the calibration view.
  */
