@@ -86,6 +86,23 @@ export function padding(same: boolean, stride: number, dilation: number, inSize:
   return Math.trunc(Math.max(0, (outSize - 1) * stride + eff - inSize) / 2);
 }
 
+/** The shapes, strides, dilations and leading paddings of a CONV_2D / DEPTHWISE_CONV_2D (NHWC, filter [O, KH, KW, I]). */
+export interface ConvGeometry {
+  B: number; H: number; W: number; C: number;
+  OH: number; OW: number; OC: number;
+  FO: number; KH: number; KW: number; FI: number;
+  sh: number; sw: number; dh: number; dw: number; padH: number; padW: number;
+}
+
+export function convGeometry(input: { shape: readonly number[] }, filter: { shape: readonly number[] }, out: { shape: readonly number[] }, o: OptionsTable): ConvGeometry {
+  const [B, H, W, C] = input.shape as [number, number, number, number];
+  const [, OH, OW, OC] = out.shape as [number, number, number, number];
+  const [FO, KH, KW, FI] = filter.shape as [number, number, number, number];
+  const sw = num(o, 'stride_w', 1), sh = num(o, 'stride_h', 1);
+  const dw = num(o, 'dilation_w_factor', 1), dh = num(o, 'dilation_h_factor', 1);
+  return { B, H, W, C, OH, OW, OC, FO, KH, KW, FI, sh, sw, dh, dw, padH: padding(isSame(o), sh, dh, H, KH), padW: padding(isSame(o), sw, dw, W, KW) };
+}
+
 /**
  * For every flat output index, the flat index of an input broadcast to `outShape` (NumPy rules, which the kernels'
  * Broadcast*Slow loops follow), or undefined when the input has the output's size (no broadcast).

@@ -11,7 +11,7 @@ import { BuiltinOperator, TensorType, elementCount, type Tensor } from '../../tf
 import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64, quantizeMultiplier } from '../tflm-fixed-point';
 import { SimdDot, type DotRows, type Requantizer } from '../simd-dot';
 import {
-  SUPPORTED_ACTIVATIONS, activation, activationRange, isInt16, isInt8, isSame, newValues, num, padding, scaleOf, typeName, zeroPointOf,
+  SUPPORTED_ACTIVATIONS, activation, activationRange, convGeometry, isInt16, isInt8, newValues, num, scaleOf, typeName, zeroPointOf,
   type TflmKernel, type TflmNode, type TflmNodeInfo,
 } from './common';
 
@@ -143,12 +143,7 @@ function conv(node: TflmNode, depthwise: boolean): Int8Array | Int16Array {
   const input = node.inputs[0]!, filter = node.inputs[1]!, out = node.output, o = node.options;
   const x0 = node.value(0);
   const w = node.prepared('weights', () => Float64Array.from(node.value(1))); // one element type in the inner loops
-  const [B, H, W, C] = input.shape as [number, number, number, number];
-  const [, OH, OW, OC] = out.shape as [number, number, number, number];
-  const [FO, KH, KW, FI] = filter.shape as [number, number, number, number];
-  const sw = num(o, 'stride_w', 1), sh = num(o, 'stride_h', 1);
-  const dw = num(o, 'dilation_w_factor', 1), dh = num(o, 'dilation_h_factor', 1);
-  const padH = padding(isSame(o), sh, dh, H, KH), padW = padding(isSame(o), sw, dw, W, KW);
+  const { B, H, W, C, OH, OW, OC, FO, KH, KW, FI, sh, sw, dh, dw, padH, padW } = convGeometry(input, filter, out, o);
   const p = params(node, () => convMultipliers(input, filter, out, OC));
   const bias = node.prepared('bias', () => biasOf(node, OC));
   const finish = requantizer(p);

@@ -9,7 +9,7 @@
  */
 import { BuiltinOperator, TensorType, elementCount } from '../../tflite/index';
 import {
-  SUPPORTED_ACTIVATIONS, activation, broadcastIndices, isSame, num, padding, typeName,
+  SUPPORTED_ACTIVATIONS, activation, broadcastIndices, convGeometry, isSame, num, padding, typeName,
   type TflmKernel, type TflmNode, type TflmNodeInfo, type TflmValues,
 } from './common';
 
@@ -37,12 +37,7 @@ function conv(node: TflmNode, depthwise: boolean): Float32Array {
   const input = node.inputs[0]!, filter = node.inputs[1]!, out = node.output, o = node.options;
   const x = node.value(0) as Float32Array, w = node.value(1) as Float32Array;
   const bias = node.inputs[2] ? (node.value(2) as Float32Array) : undefined;
-  const [B, H, W, C] = input.shape as [number, number, number, number];
-  const [, OH, OW, OC] = out.shape as [number, number, number, number];
-  const [FO, KH, KW, FI] = filter.shape as [number, number, number, number];
-  const sw = num(o, 'stride_w', 1), sh = num(o, 'stride_h', 1);
-  const dw = num(o, 'dilation_w_factor', 1), dh = num(o, 'dilation_h_factor', 1);
-  const padH = padding(isSame(o), sh, dh, H, KH), padW = padding(isSame(o), sw, dw, W, KW);
+  const { B, H, W, C, OH, OW, OC, FO, KH, KW, FI, sh, sw, dh, dw, padH, padW } = convGeometry(input, filter, out, o);
   const [lo, hi] = floatRange(activation(o));
   const y = new Float32Array(B * OH * OW * OC);
   const mult = depthwise ? num(o, 'depth_multiplier', 1) || OC / C : 1;
