@@ -14,7 +14,7 @@
  * d³). Scales are not changed: the result is an ordinary symmetric int8 tensor.
  */
 import { BuiltinOperator, elementCount, isConstant, TensorType, type Model, type Operator } from '../tflite/index';
-import { isSame, num, padding } from './tflm-kernels/common';
+import { convGeometry } from './tflm-kernels/common';
 
 /**
  * Patches with more dimensions than this keep nearest rounding: factorizing H costs d³/3 per layer. Measured: at 512
@@ -84,15 +84,12 @@ export function roundingLayers(model: Model): RoundingLayer[] {
       return;
     }
     if (x.shape.length !== 4 || wt.shape.length !== 4 || y.shape.length !== 4 || x.shape[0] !== 1) return;
-    const [, H, W, C] = x.shape as [number, number, number, number];
-    const [, OH, OW] = y.shape as [number, number, number, number];
-    const [, KH, KW, FI] = wt.shape as [number, number, number, number];
+    const { H, W, C, OH, OW, KH, KW, FI, sh, sw, dh, dw, padH, padW } = convGeometry(x, wt, y, o);
     // Grouped convolutions (FI < C) read a slice of the channels per group: left to nearest rounding.
     if (kind === 'conv' && FI !== C) return;
-    const sh = num(o, 'stride_h', 1), sw = num(o, 'stride_w', 1), dh = num(o, 'dilation_h_factor', 1), dw = num(o, 'dilation_w_factor', 1);
     out.push({
       op: i, kind, input: op.inputs[0]!, dim: kind === 'conv' ? KH * KW * C : KH * KW, channels: C,
-      kh: KH, kw: KW, sh, sw, dh, dw, padH: padding(isSame(o), sh, dh, H, KH), padW: padding(isSame(o), sw, dw, W, KW), h: H, w: W, oh: OH, ow: OW,
+      kh: KH, kw: KW, sh, sw, dh, dw, padH, padW, h: H, w: W, oh: OH, ow: OW,
     });
   });
   return out.filter((l) => l.dim <= MAX_DIM);
