@@ -32,7 +32,11 @@
  * part, and top-1 agreement for classifiers. PASS: default above the TF converter's, and within 0.05 dB of the best
  * single option (the tolerance quantize.bench.ts uses). With TFLM_OUT and TINYML_TFLM_COMPARE (as for
  * tflm-divergence.bench.ts), our int8 and the TF converter's also run on real TFLite Micro against LiteRT on the test
- * inputs: max LSB difference, target ≤ TF's + 1. TINYML_PAIRS_ONLY=name runs one pair; TINYML_PAIRS_KEEP=DIR keeps our
+ * inputs: max LSB difference, target ≤ TF's + 1. Beside it (same run): the SQNR as TFLite Micro computes it (the
+ * reference evaluator) for ours, the TF converter's and the best single option; where the maximum is born (TFLM's
+ * kernels from op k on, LiteRT's values before it; the SOFTMAX alone on identical logits; the logits' own difference);
+ * the per-input spread with a paired bootstrap of the maximum; and for the photo pairs a second draw, the test photos
+ * mirrored. TINYML_PAIRS_ONLY=name runs one pair; TINYML_PAIRS_KEEP=DIR keeps our
  * int8 models and the test inputs (.npy) for re-running compare.mjs by hand.
  */
 import fs from 'node:fs';
@@ -50,7 +54,9 @@ import { loadModel, TensorType } from '../src/core/tflite/index';
 import { SHARED_DIR } from '../test/helpers/paths';
 import { kwsMfcc, logMelWindows, oneSecondWindows } from './audio-features';
 import { report } from './harness';
-import { compareOnTflm, describeComparison } from './tflm-divergence.bench';
+import { compareOnTflm, describeComparison, describePerInput, divergenceFromOp, evaluatorVsProbe, pairedBootstrapOfMax } from './tflm-divergence.bench';
+import { toTensorArray } from '../src/core/quantize/tensor-io';
+import { BuiltinOperator } from '../src/core/tflite/index';
 
 interface Splits { source: string; calibration: Dataset; selection: Dataset; test: Dataset }
 interface Pair {
@@ -145,6 +151,59 @@ export function pairs(dir: string, photos: string | undefined): Pair[] {
   ];
 }
 
+interface StudiedModel { file: string; bytes: Uint8Array; /** compare.mjs's maximum on the same test inputs. */ real: number }
+
+/** A set of NHWC images mirrored left to right (a second draw of inputs for the divergence check). */
+function mirrored(ds: Dataset): Dataset {
+  const [, h, w, c] = ds.inputShapes[0]!;
+  return {
+    ...ds, source: `${ds.source}, mirrored`,
+    samples: ds.samples.map(([x]) => {
+      const y = new Float32Array(x!.length);
+      for (let i = 0; i < h!; i++) for (let j = 0; j < w!; j++) for (let k = 0; k < c!; k++) y[(i * w! + j) * c! + k] = x![(i * w! + (w! - 1 - j)) * c! + k]!;
+      return [y];
+    }),
+  };
+}
+
+/**
+ * Where the TFLM-vs-LiteRT maximum on the test inputs is born, for ours and the TF converter's int8 model (the
+ * evaluator, bit-exact with real TFLM): TFLM's kernels from a few start operators on, LiteRT's values before them (the
+ * last start is the output operator alone on identical inputs); for a SOFTMAX output, the logits' own difference and
+ * how far one logit step can move a probability (s_in · p(1−p) / s_out at p = ½); and the per-input spread with a
+ * paired bootstrap of the maximum, to tell a cause from where a few rare flips fell.
+ */
+async function whereBorn(name: string, ours: StudiedModel, tf: StudiedModel, test: Dataset, work: string): Promise<void> {
+  const study = async ({ file, bytes }: StudiedModel) => {
+    const model = loadModel(bytes).model;
+    const exact = evaluatorVsProbe(file, model, test, work);
+    const sg = model.subgraphs[0]!;
+    const inputs = test.samples.map((s) => sg.inputs.map((t, k) => toTensorArray(sg.tensors[t]!, s[k]!) as Int8Array | Int16Array));
+    const ops = sg.operators.length;
+    const starts = [...new Set([0, Math.round(ops / 8), Math.round(ops / 4), Math.round(ops / 2), Math.round((3 * ops) / 4), ops - 1])];
+    const byStart = await divergenceFromOp(bytes, inputs, starts);
+    const last = sg.operators[ops - 1]!;
+    const softmax = model.operatorCodes[last.opcodeIndex]!.builtinCode === BuiltinOperator.SOFTMAX;
+    const logits = softmax ? (await divergenceFromOp(bytes, inputs, [0], last.inputs[0]!))[0]! : undefined;
+    const sIn = sg.tensors[last.inputs[0]!]!.quantization?.scale[0] ?? NaN, sOut = sg.tensors[last.outputs[0]!]!.quantization?.scale[0] ?? NaN;
+    return { starts, byStart, softmax, logits, sIn, sOut, perInput: byStart[0]!, exact };
+  };
+  const o = await study(ours), t = await study(tf);
+  const profile = (x: typeof o) => x.starts.map((k, j) => `#${k} ${Math.max(...x.byStart[j]!)}`).join(', ');
+  report(`  ${name}: where it is born`, '',
+    `max |TFLM − LiteRT| with TFLM's kernels from op #k on (LiteRT's values before it; the last is the output operator alone on identical inputs): `
+    + `ours ${profile(o)}; TF converter ${profile(t)}; the evaluator vs the real TFLM probe on these input bytes: `
+    + `${[o, t].map((x) => (x.exact.differ === 0 ? `bit-exact on ${x.exact.values} values` : `${x.exact.differ} of ${x.exact.values} values differ`)).join(' / ')}; `
+    + `compare.mjs quantizes the inputs itself (with the probe's printed 9-digit input scale), so its maxima above (${ours.real} / ${tf.real}) may be on a few different input bytes`);
+  if (o.softmax && t.softmax && o.logits && t.logits) {
+    const lg = (x: typeof o) => `${Math.max(...x.logits!)} steps × ${x.sIn.toPrecision(4)} = ${(Math.max(...x.logits!) * x.sIn).toPrecision(3)}, one logit step moves a probability by up to ${(x.sIn * 0.25 / x.sOut).toFixed(2)} LSB`;
+    report(`  ${name}: SOFTMAX input (logits), ours`, '', `${lg(o)}; TF converter ${lg(t)}`);
+  }
+  report(`  ${name}: per test input, ours`, '',
+    `${describePerInput(o.perInput)}; TF converter ${describePerInput(t.perInput)}; paired bootstrap of the ${test.samples.length} inputs (2000 resamples): `
+    + `ours ≤ TF's + 1 in ${(100 * pairedBootstrapOfMax(o.perInput, t.perInput)).toFixed(0)}%`);
+}
+
 interface Score { db: number; top1?: number }
 
 export async function main(): Promise<void> {
@@ -183,12 +242,13 @@ export async function main(): Promise<void> {
       const tf: [string, Score][] = [];
       for (const a of p.anchors) tf.push([path.basename(a), await score(new Uint8Array(fs.readFileSync(a)))]);
       const bestTf = Math.max(...tf.map(([, s]) => s.db));
-      let best = { label: '', s: { db: -Infinity } as Score };
+      let best: { label: string; s: Score; bytes?: Uint8Array } = { label: '', s: { db: -Infinity } };
       const all: string[] = [];
       for (const opts of singleOptions()) {
-        const s = await score((await quantizeModel(model, d.calibration, opts)).bytes);
+        const bytes = (await quantizeModel(model, d.calibration, opts)).bytes;
+        const s = await score(bytes);
         all.push(`${optionLabel(opts)} ${s.db.toFixed(2)}`);
-        if (s.db > best.s.db) best = { label: optionLabel(opts), s };
+        if (s.db > best.s.db) best = { label: optionLabel(opts), s, bytes };
       }
       report(`pair ${p.name}: default`, `${o.db.toFixed(2)} dB`,
         `TF converter ${tf.map(([n, s]) => `${n} ${show(s)}`).join(', ')} ${o.db > bestTf ? 'PASS' : 'FAIL'}; `
@@ -201,6 +261,15 @@ export async function main(): Promise<void> {
         + ours.report.recipe!.candidates.map((c) => `${recipeLabel(c.recipe)} ${c.scoreDb.toFixed(2)}${c.pairedT !== undefined ? ` (paired t ${c.pairedT.toFixed(2)})` : ''}`
           + `${c.calibrationDb !== undefined ? ` [cal ${c.calibrationDb.toFixed(2)}${c.calibrationPairedT !== undefined ? `, t ${c.calibrationPairedT.toFixed(2)}` : ''}]` : ''}`).join('; '));
       if (!tflm) continue;
+      // The same comparison as TFLite Micro computes it (the reference evaluator, bit-exact with the real build): what
+      // the device's accuracy is, where the two runtimes' roundings differ.
+      const onTflm = async (bytes: Uint8Array): Promise<string> => {
+        const e = await evaluateQuantization(floatBytes, bytes, d.test, {}, { tflmSamples: d.test.samples.length });
+        return e.tflm ? `${Math.min(...e.tflm.outputs.map((x) => x.sqnrDb)).toFixed(2)} dB${e.tflm.top1Agreement !== undefined ? ` (top-1 ${(100 * e.tflm.top1Agreement).toFixed(1)}%)` : ''}` : 'not computed';
+      };
+      report(`  ${p.name}: SQNR as TFLM computes it, ours`, await onTflm(ours.bytes),
+        `TF converter ${(await Promise.all(p.anchors.map(async (a) => `${path.basename(a)} ${await onTflm(new Uint8Array(fs.readFileSync(a)))}`))).join(', ')}; `
+        + `best single option on LiteRT (${best.label}) ${best.bytes ? await onTflm(best.bytes) : 'n/a'} (${d.test.samples.length} test inputs, reference kernels)`);
       const slug = path.basename(p.float, '.tflite');
       const oursFile = path.join(work, `${slug}_ours.tflite`);
       fs.writeFileSync(oursFile, ours.bytes);
@@ -219,6 +288,25 @@ export async function main(): Promise<void> {
       report(`  ${p.name}: TFLM vs LiteRT, ours`, `${om} LSB`,
         `${describeComparison(c)}; TF converter ${anchors.map(([a, r]) => `${a}: ${describeComparison(r)}`).join('; ')}; `
         + `target ≤ TF's + 1 ${om <= tm + 1 ? 'PASS' : 'FAIL'} (${n} test inputs)`);
+      const intAnchor = p.anchors.find((a) => intOut(a));
+      const intResult = anchors.find(([a]) => a === path.basename(intAnchor ?? ''))?.[1];
+      if (intAnchor) {
+        await whereBorn(p.name, { file: oursFile, bytes: ours.bytes, real: om },
+          { file: intAnchor, bytes: new Uint8Array(fs.readFileSync(intAnchor)), real: intResult?.outputs?.[0]?.max_abs_diff ?? NaN }, d.test, work);
+      }
+      // A second draw of inputs no part of the data saw: the test photos mirrored left to right.
+      if (p.needsPhotos && d.test.inputShapes[0]!.length === 4) {
+        const mirroredNpy = path.join(work, `${slug}_test_mirrored.npy`);
+        const m = mirrored(d.test);
+        m.samples.forEach((s, i) => flat.set(s[0]!, i * per));
+        fs.writeFileSync(mirroredNpy, writeNpy([n, ...d.test.inputShapes[0]!.slice(1)], flat));
+        const c2 = compareOnTflm(script!, oursFile, mirroredNpy, n);
+        const a2 = intAnchor ? compareOnTflm(script!, intAnchor, mirroredNpy, n) : undefined;
+        const om2 = c2.outputs?.[0]?.max_abs_diff ?? Infinity, tm2 = a2?.outputs?.[0]?.max_abs_diff;
+        report(`  ${p.name}: second draw (test photos mirrored), ours`, `${om2} LSB`,
+          `${describeComparison(c2)}; TF converter ${a2 ? describeComparison(a2) : 'n/a'}; target ≤ TF's + 1 ${tm2 === undefined ? 'n/a' : om2 <= tm2 + 1 ? 'PASS' : 'FAIL'} (${n} inputs); `
+          + `both draws ${Math.max(om, om2)} vs ${tm2 === undefined ? 'n/a' : Math.max(tm, tm2)} LSB`);
+      }
     }
   } finally {
     if (!keep) fs.rmSync(work, { recursive: true, force: true });
