@@ -1,0 +1,23 @@
+/**
+ * What a forward pass (calibrate.ts observeAll) asks of a helper that runs part of it on another thread
+ * (forward-helper.ts). Type-only, so that the report types that name it stay free of Node modules.
+ */
+import type { RuntimeTypedArray } from '../runtime/element-types';
+
+/** A pass in progress: claim() a batch for the caller, or take() the helper's outputs of one. */
+export interface SharedPass {
+  /** True when the caller got batch `k` (runs it itself); false when the helper has it. */
+  claim(k: number): boolean;
+  /** The helper's outputs of batch `k` (claimed by it), or undefined when the helper failed: the caller runs it. */
+  take(k: number): Promise<{ outputs: RuntimeTypedArray[]; ms: number } | undefined>;
+  /** Claims every batch not yet taken, so the helper stops; call when the pass ends, normally or not. */
+  end(): void;
+}
+
+export interface ForwardPasses {
+  /**
+   * Offers the batches of one pass: `model` is the serialized runtime model the caller runs, `batches` each batch's
+   * runtime inputs (copied). Undefined when the helper cannot take part.
+   */
+  share(model: Uint8Array, name: string, batches: RuntimeTypedArray[][]): SharedPass | undefined;
+}
