@@ -4,7 +4,8 @@
  * shared array; the caller still visits every batch's outputs itself, in order. The results are exactly those of one
  * thread: the same batches (same samples, same padding) go through the same wasm, and every histogram, sum and
  * score sees its values in the same order. Where the forward passes are most of the time (ResNet-8: about two thirds
- * of `tinyml quantize`), that is the wall time the float pass alone keeps two cores busy for.
+ * of `tinyml quantize`), that is the wall time the float pass alone keeps two cores busy for. The TFLite Micro
+ * reference evaluation (evaluate.ts) shares its inferences the same way.
  *
  * Anything that goes wrong in the worker (it cannot start, a model it cannot load, a crash) only means the caller
  * runs those batches itself. The worker never keeps the process alive, and close() ends it.
@@ -14,17 +15,18 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RuntimeTypedArray } from '../runtime/index';
 import { liteRtSearchPath } from '../runtime/litert-loader';
-import type { ForwardPasses, SharedPass } from './forward-pass';
+import type { ForwardPasses, PassRunner, SharedPass } from './forward-pass';
 
 /** What the worker is started with. */
 export interface ForwardWorkerData {
   liteRtDir?: string;
 }
 
-/** One pass: the runtime model's bytes, every batch's inputs, and the claims (Int32 per batch: 0 free, 1 caller, 2 worker). */
+/** One pass: the model's bytes, every batch's inputs, and the claims (Int32 per batch: 0 free, 1 caller, 2 worker). */
 export interface ForwardRequest {
   pass: number;
   name: string;
+  runner: PassRunner;
   /** Which model: the bytes come only with the first pass of a model the worker does not have loaded. */
   modelKey: number;
   model?: Uint8Array;
@@ -86,7 +88,7 @@ export class ForwardHelper implements ForwardPasses {
   }
 
   /** ForwardPasses.share; undefined when the worker is gone. */
-  share(model: Uint8Array, name: string, batches: RuntimeTypedArray[][]): SharedPass | undefined {
+  share(model: Uint8Array, name: string, batches: RuntimeTypedArray[][], runner: PassRunner = 'litert'): SharedPass | undefined {
     if (this.dead) return undefined;
     const pass = this.nextPass++;
     const claims = new Int32Array(new SharedArrayBuffer(4 * batches.length));
@@ -97,7 +99,7 @@ export class ForwardHelper implements ForwardPasses {
       if (modelKey === undefined) this.keys.set(model, (modelKey = this.nextKey++));
       const send = modelKey !== this.loadedKey;
       this.loadedKey = modelKey;
-      this.worker.postMessage({ pass, name, modelKey, ...(send ? { model } : {}), batches, claims: claims.buffer } satisfies ForwardRequest);
+      this.worker.postMessage({ pass, name, runner, modelKey, ...(send ? { model } : {}), batches, claims: claims.buffer } satisfies ForwardRequest);
     } catch {
       this.passes.delete(pass);
       return undefined;

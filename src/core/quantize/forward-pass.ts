@@ -4,6 +4,9 @@
  */
 import type { RuntimeTypedArray } from '../runtime/element-types';
 
+/** What runs the batches: LiteRT (each batch one call), or the TFLite Micro reference evaluator (each batch one inference). */
+export type PassRunner = 'litert' | 'tflm';
+
 /** A pass in progress: claim() a batch for the caller, or take() the helper's outputs of one. */
 export interface SharedPass {
   /** True when the caller got batch `k` (runs it itself); false when the helper has it. */
@@ -16,8 +19,8 @@ export interface SharedPass {
 
 export interface ForwardPasses {
   /**
-   * Offers the batches of one pass: `model` is the serialized runtime model the caller runs, `batches` each batch's
-   * runtime inputs (copied). Undefined when the helper cannot take part.
+   * Offers the batches of one pass: `model` is the serialized model the caller runs, `batches` each batch's inputs
+   * (copied). Undefined when the helper cannot take part.
    */
-  share(model: Uint8Array, name: string, batches: RuntimeTypedArray[][]): SharedPass | undefined;
+  share(model: Uint8Array, name: string, batches: RuntimeTypedArray[][], runner?: PassRunner): SharedPass | undefined;
 }

@@ -1,10 +1,13 @@
 /**
- * Worker-thread entry of the forward helper (forward-helper.ts; bundled as dist/forward-worker.js): its own LiteRT,
- * started at once, runs the batches of a pass that it claims, from the last one back, until it meets the batches the
- * calling thread claimed from the front. Each batch's outputs go back as copies, moved not cloned.
+ * Worker-thread entry of the forward helper (forward-helper.ts; bundled as dist/forward-worker.js). Its own LiteRT,
+ * started at once, or the TFLite Micro reference evaluator runs the batches of a pass that it claims, from the last
+ * one back, until it meets the batches the calling thread claimed from the front. Each batch's outputs go back as
+ * copies, moved not cloned.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { initRuntime, loadRuntimeModel, setLiteRtDirectory, type RuntimeModel } from '../runtime/index';
+import { initRuntime, loadRuntimeModel, setLiteRtDirectory, type RuntimeModel, type RuntimeTypedArray } from '../runtime/index';
+import { readModel } from '../tflite/index';
+import { TflmReference, type TflmValues } from './tflm-reference';
 import type { ForwardReply, ForwardRequest, ForwardWorkerData } from './forward-helper';
 
 const port = parentPort;
@@ -24,6 +27,7 @@ if (port) {
 
   // The model of the last pass stays loaded: the next pass (the next stretch of the same pass) often runs it too.
   let loaded: { key: number; model: RuntimeModel } | undefined;
+  let reference: { key: number; evaluator: TflmReference } | undefined;
   // The bytes of the last model sent, loaded only when this worker gets a batch of it to run.
   let sent: { key: number; bytes: Uint8Array } | undefined;
   async function runPass(m: ForwardRequest): Promise<void> {
@@ -36,18 +40,30 @@ if (port) {
         post({ pass: m.pass, done: true });
         return;
       }
-      if (loaded?.key !== m.modelKey) {
-        loaded?.model.dispose();
-        loaded = undefined;
+      const bytes = () => {
         if (sent?.key !== m.modelKey) throw new Error(`model ${m.modelKey} was not sent`);
-        loaded = { key: m.modelKey, model: await loadRuntimeModel(sent.bytes, { name: m.name }) };
+        return sent.bytes;
+      };
+      let run: (inputs: RuntimeTypedArray[]) => RuntimeTypedArray[];
+      if (m.runner === 'tflm') {
+        if (reference?.key !== m.modelKey) reference = { key: m.modelKey, evaluator: TflmReference.create(readModel(bytes())) };
+        const evaluator = reference.evaluator;
+        // Its outputs may be arrays it keeps (a constant): copied, not moved.
+        run = (inputs) => evaluator.run(inputs as TflmValues[]).map((o) => o.slice());
+      } else {
+        if (loaded?.key !== m.modelKey) {
+          loaded?.model.dispose();
+          loaded = undefined;
+          loaded = { key: m.modelKey, model: await loadRuntimeModel(bytes(), { name: m.name }) };
+        }
+        const model = loaded.model;
+        run = (inputs) => model.run(inputs);
       }
-      const model = loaded.model;
       for (let k = m.batches.length - 1; k >= 0; k--) {
         // The caller claims from the front: once a batch is taken, every batch before it is the caller's.
         if (Atomics.compareExchange(claims, k, 0, 2) !== 0) break;
         const t0 = performance.now();
-        const outputs = model.run(m.batches[k]!);
+        const outputs = run(m.batches[k]!);
         const ms = performance.now() - t0;
         post({ pass: m.pass, batch: k, outputs, ms }, outputs.map((o) => o.buffer as ArrayBuffer));
       }
