@@ -4,7 +4,8 @@ import { mulberry32 as rng } from '../../src/core/common/seeded-random';
 import type { Dataset } from '../../src/core/data/dataset';
 import { holdOutForReport } from '../../src/core/data/index';
 import { quantizeModel, type QuantizeResult } from '../../src/core/quantize/index';
-import { ForwardHelper } from '../../src/core/quantize/forward-helper';
+import { ForwardHelper, HELPER_MIN_FORWARD_MACS, worthHelping } from '../../src/core/quantize/forward-helper';
+import { operatorMacs } from '../../src/core/analysis/op-cost';
 import type { ForwardPasses } from '../../src/core/quantize/forward-pass';
 import { ModelBuilder, type Model } from '../../src/core/tflite/index';
 
@@ -73,4 +74,16 @@ test('a forward helper that stops in the middle of a pass leaves its batches to 
   assert.equal(helper.batchesRun, stoppedAfter, 'nothing was taken from it after it stopped');
   assert.deepEqual(Buffer.from(shared.bytes), Buffer.from(alone.bytes));
   assert.equal(figures(shared), figures(alone));
+});
+
+test('a helper starts only for forward work that repays its start, on a machine with a core to spare', () => {
+  const model = batchedModel();
+  const sg = model.subgraphs[0]!;
+  const macs = sg.operators.reduce((a, op) => a + operatorMacs(model, sg, op), 0);
+  const enough = Math.ceil(HELPER_MIN_FORWARD_MACS / macs);
+  assert.equal(worthHelping(model, enough, 0.5, 2), true);
+  assert.equal(worthHelping(model, enough - 1, 0.5, 2), false, 'too little forward work');
+  assert.equal(worthHelping(model, enough, 2.1, 2), false, 'both cores busy');
+  assert.equal(worthHelping(model, enough, 0, 1), false, 'one core');
+  assert.equal(worthHelping(model, enough, 3.5, 4), true);
 });

@@ -11,9 +11,12 @@
  * runs those batches itself. The worker never keeps the process alive, and close() ends it.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { operatorMacs } from '../analysis/op-cost';
 import type { RuntimeTypedArray } from '../runtime/index';
+import type { Model } from '../tflite/index';
 import { liteRtSearchPath } from '../runtime/litert-loader';
 import type { ForwardPasses, PassRunner, SharedPass } from './forward-pass';
 
@@ -41,6 +44,26 @@ export type ForwardReply =
   | { ready: true };
 
 const CALLER = 1;
+
+/**
+ * Forward work (multiply-accumulates × calibration samples) below which no helper starts. The worker's start (its
+ * own Node environment and LiteRT) costs about 0.2-0.3 s of CPU, which the forward passes it takes over must repay:
+ * ResNet-8 on 160 samples is 2·10^9 and about 1.2 s of forward passes; ad01 on 400 samples 10^8 (the helper added
+ * 0.5 s of CPU there), hello_world less.
+ */
+export const HELPER_MIN_FORWARD_MACS = 1e9;
+
+/**
+ * Whether a second thread pays: cores with room (a load average below their number; where every core is busy the
+ * helper's extra CPU only slows every process down: 7-40% more wall time on ResNet-8 at a load of 8 on 2 cores) and
+ * forward work that repays its start.
+ */
+export function worthHelping(model: Model, samples: number, loadAverage: number, cores: number): boolean {
+  if (cores < 2 || loadAverage >= cores) return false;
+  const sg = model.subgraphs[0]!;
+  const macs = sg.operators.reduce((a, op) => a + operatorMacs(model, sg, op), 0);
+  return macs * samples >= HELPER_MIN_FORWARD_MACS;
+}
 
 /** The worker script: bundled next to the bundle that loads this module (dist/), transpiled next to this file (out/). */
 export const FORWARD_WORKER_FILE = path.join(__dirname, 'forward-worker.js');
@@ -75,6 +98,14 @@ export class ForwardHelper implements ForwardPasses {
     };
     worker.on('error', fail);
     worker.on('exit', fail);
+  }
+
+  /**
+   * A helper for quantizing `model` over `samples` samples, when it is worth one (worthHelping), else undefined.
+   * @param loadAverage the machine's 1-minute load average (os.loadavg), @param cores its cores (os.availableParallelism)
+   */
+  static startFor(model: Model, samples: number, loadAverage = os.loadavg()[0]!, cores = os.availableParallelism()): ForwardHelper | undefined {
+    return worthHelping(model, samples, loadAverage, cores) ? ForwardHelper.start() : undefined;
   }
 
   /** A helper with its worker starting (LiteRT too), or undefined where no worker can run (no worker script). */

@@ -29,9 +29,10 @@ export const RECOMMENDED_CALIBRATION_SAMPLES = 100;
 export async function quantizeModel(model: Model, calibration: Dataset, options: QuantizeOptions = {}, hooks: QuantizeHooks = {}): Promise<QuantizeResult> {
   const t0 = performance.now();
   // Full-integer modes run the float and quantized models over the data many times: a second thread takes part of
-  // each pass (started now, so its runtime is up by the first). Same results; it ends with the call, however it ends.
+  // each pass where that pays (forward-helper.ts worthHelping), started now so that its runtime is up by the first
+  // pass. Same results either way; it ends with the call, however the call ends.
   const mode = options.mode ?? 'int8';
-  const forward = !hooks.forward && (mode === 'int8' || mode === 'int16x8') && calibration.samples.length ? ForwardHelper.start() : undefined;
+  const forward = !hooks.forward && (mode === 'int8' || mode === 'int16x8') ? ForwardHelper.startFor(model, calibration.samples.length) : undefined;
   try {
     return await quantizeWith(model, calibration, options, forward ? { ...hooks, forward } : hooks, t0);
   } finally {
