@@ -292,6 +292,9 @@ export async function observeAll(observed: ObservedModel, data: Dataset, from: n
   let next: typeof shared;
   // Whether this thread has met the helper in the current stretch: every batch from there on is the helper's.
   let met = false;
+  // The runtime's time and the visitor's of the last batch this thread ran.
+  let ownForwardMs = 0;
+  let ownVisitMs = 0;
   try {
     for (let k = 0; k < starts.length; k++) {
       throwIfAborted(hooks.signal, 'Calibration');
@@ -305,7 +308,13 @@ export async function observeAll(observed: ObservedModel, data: Dataset, from: n
       }
       const j = shared ? k - shared.first : -1;
       let remote: Awaited<ReturnType<SharedPass['take']>>;
-      if (shared && (met || !shared.pass.claim(j))) {
+      // This thread visits every batch, the helper's too: where visiting costs a lot (calibration's histograms), it
+      // leaves the free batches to the helper, once that is at work in this stretch, when visiting the rest of the
+      // stretch takes it as long as the helper takes to run the free ones (per batch, as long as this thread's last).
+      const free = shared && !met && ownForwardMs > 0 ? shared.pass.unclaimed(j) : 0;
+      const helping = free > 0 && j + free < shared!.inputs.length;
+      const leave = helping && (shared!.inputs.length - j) * ownVisitMs >= free * ownForwardMs;
+      if (shared && (met || leave || !shared.pass.claim(j))) {
         if (!met) next = offer(shared.first + shared.inputs.length);
         met = true;
         // Undefined when the helper failed: this thread runs the batch.
@@ -314,8 +323,13 @@ export async function observeAll(observed: ObservedModel, data: Dataset, from: n
       if (remote) {
         observed.visitOutputs(shared!.inputs[j]!, samples.length, remote.outputs, visit);
         forwardMs += remote.ms;
+      } else if (shared) {
+        const t0 = performance.now();
+        ownForwardMs = observed.runInputs(shared.inputs[j]!, samples.length, visit, true);
+        ownVisitMs = performance.now() - t0 - ownForwardMs;
+        forwardMs += ownForwardMs;
       } else {
-        forwardMs += shared ? observed.runInputs(shared.inputs[j]!, samples.length, visit, true) : observed.runBatch(samples, visit, true);
+        forwardMs += observed.runBatch(samples, visit, true);
       }
       progress(Math.min(data.samples.length, i + observed.batch));
       await breathe(last);

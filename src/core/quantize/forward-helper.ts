@@ -137,6 +137,11 @@ export class ForwardHelper implements ForwardPasses {
     }
     return {
       claim: (k) => Atomics.compareExchange(claims, k, 0, CALLER) === 0,
+      unclaimed: (k) => {
+        let n = 0;
+        while (k + n < claims.length && Atomics.load(claims, k + n) === 0) n++;
+        return n;
+      },
       take: (k) => {
         const r = pending.results.get(k);
         if (r) {

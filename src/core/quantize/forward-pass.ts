@@ -13,6 +13,8 @@ export interface SharedPass {
   claim(k: number): boolean;
   /** The helper's outputs of batch `k` (claimed by it), or undefined when the helper failed: the caller runs it. */
   take(k: number): Promise<{ outputs: RuntimeTypedArray[]; ms: number } | undefined>;
+  /** How many batches from `k` on nobody has claimed yet (the helper claims from the back). */
+  unclaimed(k: number): number;
   /** Claims every batch not yet taken, so the helper stops; call when the pass ends, normally or not. */
   end(): void;
 }
