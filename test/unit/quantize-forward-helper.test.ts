@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { mulberry32 as rng } from '../../src/core/common/seeded-random';
 import type { Dataset } from '../../src/core/data/dataset';
 import { holdOutForReport } from '../../src/core/data/index';
-import { quantizeModel, type QuantizeResult } from '../../src/core/quantize/index';
+import { QuantizeError, quantizeModel, type QuantizeResult } from '../../src/core/quantize/index';
 import { ForwardHelper, HELPER_MIN_FORWARD_MACS, worthHelping } from '../../src/core/quantize/forward-helper';
 import { operatorMacs } from '../../src/core/analysis/op-cost';
 import type { ForwardPasses } from '../../src/core/quantize/forward-pass';
@@ -86,4 +86,24 @@ test('a helper starts only for forward work that repays its start, on a machine 
   assert.equal(worthHelping(model, enough, 2.1, 2), false, 'both cores busy');
   assert.equal(worthHelping(model, enough, 0, 1), false, 'one core');
   assert.equal(worthHelping(model, enough, 3.5, 4), true);
+});
+
+test('Cancel stops a run that shares its passes with the helper: a cancelled error, and the helper still answers the next run', async () => {
+  const helper = ForwardHelper.start()!;
+  try {
+    assert.equal(await helper.ready, true);
+    const abort = new AbortController();
+    const { calibration, heldOut } = holdOutForReport(images(400, 9), {});
+    let calls = 0;
+    await assert.rejects(
+      quantizeModel(batchedModel(), calibration, { heldOut }, { forward: helper, signal: abort.signal, onProgress: () => { if (++calls === 2) abort.abort(); } }),
+      (e: unknown) => e instanceof QuantizeError && e.kind === 'cancelled',
+    );
+    const before = helper.batchesRun;
+    const again = await quantizeWith(helper);
+    assert.ok(helper.batchesRun > before);
+    assert.deepEqual(Buffer.from(again.bytes), Buffer.from((await quantizeWith(ONE_THREAD)).bytes));
+  } finally {
+    helper.close();
+  }
 });

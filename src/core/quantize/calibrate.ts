@@ -169,6 +169,20 @@ export async function breathe(last: { t: number }): Promise<void> {
   await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
+/**
+ * `p`, or undefined as soon as `signal` aborts: Cancel is not held up by a batch the forward helper still runs (the
+ * caller then throws with throwIfAborted).
+ */
+export function unlessAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T | undefined> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise<T | undefined>((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** Running min/max per tensor, for comparing a batched run with single ones. */
 function rangeOf(ranges: Map<number, [number, number]>, t: number, values: RuntimeTypedArray): void {
   const r = ranges.get(t) ?? [Infinity, -Infinity];
@@ -318,7 +332,8 @@ export async function observeAll(observed: ObservedModel, data: Dataset, from: n
         if (!met) next = offer(shared.first + shared.inputs.length);
         met = true;
         // Undefined when the helper failed: this thread runs the batch.
-        remote = await shared.pass.take(j);
+        remote = await unlessAborted(shared.pass.take(j), hooks.signal);
+        throwIfAborted(hooks.signal, 'Calibration');
       }
       if (remote) {
         observed.visitOutputs(shared!.inputs[j]!, samples.length, remote.outputs, visit);

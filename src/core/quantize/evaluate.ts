@@ -5,7 +5,7 @@
 import { formatOperatorRef } from '../common/format';
 import type { Dataset } from '../data/dataset';
 import { BuiltinOperator, readModel, TensorType, builtinOperatorName, type Model, type Tensor } from '../tflite/index';
-import { breathe, loadBatched, ObservedModel, type KeptValues, type Visit } from './calibrate';
+import { breathe, loadBatched, ObservedModel, unlessAborted, type KeptValues, type Visit } from './calibrate';
 import { calibrationBatch } from './batching';
 import { QuantizeError, throwIfAborted } from './errors';
 import { operatorMacs } from '../analysis/op-cost';
@@ -232,7 +232,8 @@ async function compareRuns(floatModel: Model, quantModel: Model, quantBytes: Uin
     // The forward helper takes inferences from the back while this thread runs them from the front (forward-helper.ts).
     const tflmShared = tflm && tflmSamples >= 2 ? hooks.forward?.share(quantBytes, 'the TFLite Micro reference', tflmInputs, 'tflm') : undefined;
     const tflmRun = async (s: number): Promise<TflmValues[]> => {
-      const remote = tflmShared && !tflmShared.claim(s) ? await tflmShared.take(s) : undefined;
+      const remote = tflmShared && !tflmShared.claim(s) ? await unlessAborted(tflmShared.take(s), hooks.signal) : undefined;
+      throwIfAborted(hooks.signal, 'Evaluation');
       return remote ? remote.outputs as TflmValues[] : tflm!.run(tflmInputs[s]!);
     };
     let tflmAgree = 0, maxLsb = 0, lsbDiffer = 0, lsbCount = 0;
