@@ -3,9 +3,12 @@
  * of a pass from the back while the calling thread runs them from the front, each batch claimed once through a
  * shared array; the caller still visits every batch's outputs itself, in order. The results are exactly those of one
  * thread: the same batches (same samples, same padding) go through the same wasm, and every histogram, sum and
- * score sees its values in the same order. Where the forward passes are most of the time (ResNet-8: about two thirds
- * of `tinyml quantize`), that is the wall time the float pass alone keeps two cores busy for. The TFLite Micro
- * reference evaluation (evaluate.ts) shares its inferences the same way.
+ * score sees its values in the same order. On ResNet-8 LiteRT's passes are about two thirds of `tinyml quantize`,
+ * and the floor it is judged against (the float pass alone) keeps 1.5 cores busy with V8's own threads. The TFLite
+ * Micro reference evaluation (evaluate.ts) shares its inferences the same way.
+ *
+ * Not the extension's job RPC (src/extension/common/worker-rpc.ts): that runs one job per fresh worker and answers
+ * once; this worker lives for one quantizeModel call and serves every pass of it, batch by batch.
  *
  * Anything that goes wrong in the worker (it cannot start, a model it cannot load, a crash) only means the caller
  * runs those batches itself. The worker never keeps the process alive, and close() ends it.
