@@ -50,9 +50,9 @@ const CALLER = 1;
 
 /**
  * Forward work (multiply-accumulates × calibration samples) below which no helper starts. The worker's start (its
- * own Node environment and LiteRT) costs about 0.2-0.3 s of CPU, which the forward passes it takes over must repay:
- * ResNet-8 on 160 samples is 2·10^9 and about 1.2 s of forward passes; ad01 on 400 samples 10^8 (the helper added
- * 0.5 s of CPU there), hello_world less.
+ * own Node environment and LiteRT) costs 0.3-0.4 s of CPU on a busy machine, which the forward passes it takes over
+ * must repay: ResNet-8 on 160 samples is 2·10^9 and about 1.2 s of forward passes; ad01 on 400 samples 10^8 (the
+ * helper added 0.5 s of CPU there), hello_world less.
  */
 export const HELPER_MIN_FORWARD_MACS = 1e9;
 
