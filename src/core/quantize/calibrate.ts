@@ -15,7 +15,6 @@ import { HistogramObserver, MinMaxObserver, mseRange, percentileRange, perTensor
 import { concatFloats, runtimeInputs, toFloat, toTensorArray } from './tensor-io';
 import type { QuantizeHooks, RecipeMethod } from './types';
 import type { InputMoments, LayerMoments } from './weight-rounding';
-import type { SharedPass } from './forward-pass';
 
 export type Visit = (tensor: number, values: RuntimeTypedArray) => void;
 
@@ -119,6 +118,11 @@ export class ObservedModel {
       for (let b = 0; b < this.batch; b++) joined.set(samples[Math.min(b, samples.length - 1)]![k]!, b * n);
       return toTensorArray(sg.tensors[t]!, joined);
     });
+  }
+
+  /** Runs one batch's runtime inputs (batchInputs) and returns copies of its outputs, for visitOutputs later. */
+  runOutputs(inputs: readonly RuntimeTypedArray[]): RuntimeTypedArray[] {
+    return this.runtime.run(inputs);
   }
 
   /** Visits a batch as runBatch does, from outputs the runtime (here or in a forward helper) computed for `inputs`. */
@@ -292,23 +296,19 @@ export async function observeAll(observed: ObservedModel, data: Dataset, from: n
   const starts: number[] = [];
   for (let i = from; i < data.samples.length; i += observed.batch) starts.push(i);
   const batchOf = (i: number) => data.samples.slice(i, i + observed.batch);
-  // With a forward helper, the batches go to it in stretches that bound the outputs it holds for this thread; in
-  // each, it runs the batches it claims from the back while this thread runs them from the front. Every batch is
-  // still visited here, in order. The next stretch is offered once this thread has met the helper in the current one.
+  // With a forward helper, the batches go to it in stretches that bound the outputs it holds for this thread. In
+  // each, it runs the next free batch from the front while this thread visits, in order: a batch nobody claimed yet
+  // this thread runs itself, and while it waits for one the helper still runs, it runs the next free one ahead. Every
+  // batch is visited here, in order. The next stretch is offered once the helper has taken part in the current one.
   const helper = hooks.forward && starts.length >= MIN_SHARED_BATCHES ? hooks.forward : undefined;
   const stretch = Math.max(MIN_SHARED_BATCHES, Math.floor(SHARED_OUTPUT_BYTES / Math.max(1, observed.outputBytesPerBatch())));
   const offer = (first: number) => {
     const inputs = starts.slice(first, first + stretch).map((i) => observed.batchInputs(batchOf(i)));
     const pass = inputs.length >= MIN_SHARED_BATCHES ? helper?.share(observed.runtimeBytes, observed.name, inputs) : undefined;
-    return pass ? { first, inputs, pass } : undefined;
+    return pass ? { first, inputs, pass, ahead: new Map<number, { outputs: RuntimeTypedArray[]; ms: number }>() } : undefined;
   };
   let shared = helper ? offer(0) : undefined;
   let next: typeof shared;
-  // Whether this thread has met the helper in the current stretch: every batch from there on is the helper's.
-  let met = false;
-  // The runtime's time and the visitor's of the last batch this thread ran.
-  let ownForwardMs = 0;
-  let ownVisitMs = 0;
   try {
     for (let k = 0; k < starts.length; k++) {
       throwIfAborted(hooks.signal, 'Calibration');
@@ -318,33 +318,37 @@ export async function observeAll(observed: ObservedModel, data: Dataset, from: n
         shared.pass.end();
         shared = next ?? offer(k);
         next = undefined;
-        met = false;
       }
-      const j = shared ? k - shared.first : -1;
-      let remote: Awaited<ReturnType<SharedPass['take']>>;
-      // This thread visits every batch, the helper's too: where visiting costs a lot (calibration's histograms), it
-      // leaves the free batches to the helper, once that is at work in this stretch, when visiting the rest of the
-      // stretch takes it as long as the helper takes to run the free ones (per batch, as long as this thread's last).
-      const free = shared && !met && ownForwardMs > 0 ? shared.pass.unclaimed(j) : 0;
-      const helping = free > 0 && j + free < shared!.inputs.length;
-      const leave = helping && (shared!.inputs.length - j) * ownVisitMs >= free * ownForwardMs;
-      if (shared && (met || leave || !shared.pass.claim(j))) {
-        if (!met) next = offer(shared.first + shared.inputs.length);
-        met = true;
-        // Undefined when the helper failed: this thread runs the batch.
-        remote = await unlessAborted(shared.pass.take(j), hooks.signal);
-        throwIfAborted(hooks.signal, 'Calibration');
-      }
-      if (remote) {
-        observed.visitOutputs(shared!.inputs[j]!, samples.length, remote.outputs, visit);
-        forwardMs += remote.ms;
-      } else if (shared) {
-        const t0 = performance.now();
-        ownForwardMs = observed.runInputs(shared.inputs[j]!, samples.length, visit, true);
-        ownVisitMs = performance.now() - t0 - ownForwardMs;
-        forwardMs += ownForwardMs;
-      } else {
+      if (!shared) {
         forwardMs += observed.runBatch(samples, visit, true);
+      } else {
+        const j = k - shared.first;
+        let done = shared.ahead.get(j);
+        shared.ahead.delete(j);
+        if (!done && !shared.pass.claim(j)) {
+          next ??= offer(shared.first + shared.inputs.length);
+          if (!shared.pass.answered(j)) {
+            // The helper still runs it: run the next free batch meanwhile (its outputs copied, visited in turn).
+            for (let u = j + 1; u < shared.inputs.length; u++) {
+              if (shared.ahead.has(u)) continue;
+              if (shared.pass.claim(u)) {
+                const t0 = performance.now();
+                const outputs = observed.runOutputs(shared.inputs[u]!);
+                shared.ahead.set(u, { outputs, ms: performance.now() - t0 });
+                break;
+              }
+            }
+          }
+          // Undefined when the helper failed: this thread runs the batch.
+          done = await unlessAborted(shared.pass.take(j), hooks.signal);
+          throwIfAborted(hooks.signal, 'Calibration');
+        }
+        if (done) {
+          observed.visitOutputs(shared.inputs[j]!, samples.length, done.outputs, visit);
+          forwardMs += done.ms;
+        } else {
+          forwardMs += observed.runInputs(shared.inputs[j]!, samples.length, visit, true);
+        }
       }
       progress(Math.min(data.samples.length, i + observed.batch));
       await breathe(last);

@@ -230,7 +230,7 @@ async function compareRuns(floatModel: Model, quantModel: Model, quantBytes: Uin
     const tflmOutputs = fsg.outputs.map(() => new ErrorAccumulator());
     const tflmInputs = heldOut.samples.slice(0, tflmSamples).map((sample) => qsg.inputs.map((t, k) => toTensorArray(qsg.tensors[t]!, sample[k]!) as Int8Array | Float32Array));
     // The forward helper takes inferences from the back while this thread runs them from the front (forward-helper.ts).
-    const tflmShared = tflm && tflmSamples >= 2 ? hooks.forward?.share(quantBytes, 'the TFLite Micro reference', tflmInputs, 'tflm') : undefined;
+    const tflmShared = tflm && tflmSamples >= 2 ? hooks.forward?.share(quantBytes, 'the TFLite Micro reference', tflmInputs, 'tflm', 'back') : undefined;
     const tflmRun = async (s: number): Promise<TflmValues[]> => {
       const remote = tflmShared && !tflmShared.claim(s) ? await unlessAborted(tflmShared.take(s), hooks.signal) : undefined;
       throwIfAborted(hooks.signal, 'Evaluation');

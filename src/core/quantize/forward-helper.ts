@@ -1,7 +1,7 @@
 /**
- * The second core for LiteRT's forward passes: a worker thread with its own LiteRT (forward-worker.ts) takes batches
- * of a pass from the back while the calling thread runs them from the front, each batch claimed once through a
- * shared array; the caller still visits every batch's outputs itself, in order. The results are exactly those of one
+ * The second core for LiteRT's forward passes: a worker thread with its own LiteRT (forward-worker.ts) runs batches
+ * of a pass that it claims, each batch claimed once (by it or by the calling thread) through a shared array; the
+ * caller still visits every batch's outputs itself, in order. The results are exactly those of one
  * thread: the same batches (same samples, same padding) go through the same wasm, and every histogram, sum and
  * score sees its values in the same order. On ResNet-8 LiteRT's passes are about two thirds of `tinyml quantize`,
  * and the floor it is judged against (the float pass alone) keeps 1.5 cores busy with V8's own threads. The TFLite
@@ -21,7 +21,7 @@ import { operatorMacs } from '../analysis/op-cost';
 import type { RuntimeTypedArray } from '../runtime/index';
 import type { Model } from '../tflite/index';
 import { liteRtSearchPath } from '../runtime/litert-loader';
-import type { ForwardPasses, PassRunner, SharedPass } from './forward-pass';
+import type { ClaimOrder, ForwardPasses, PassRunner, SharedPass } from './forward-pass';
 
 /** What the worker is started with. */
 export interface ForwardWorkerData {
@@ -33,6 +33,7 @@ export interface ForwardRequest {
   pass: number;
   name: string;
   runner: PassRunner;
+  order: ClaimOrder;
   /** Which model: the bytes come only with the first pass of a model the worker does not have loaded. */
   modelKey: number;
   model?: Uint8Array;
@@ -122,7 +123,7 @@ export class ForwardHelper implements ForwardPasses {
   }
 
   /** ForwardPasses.share; undefined when the worker is gone. */
-  share(model: Uint8Array, name: string, batches: RuntimeTypedArray[][], runner: PassRunner = 'litert'): SharedPass | undefined {
+  share(model: Uint8Array, name: string, batches: RuntimeTypedArray[][], runner: PassRunner = 'litert', order: ClaimOrder = 'front'): SharedPass | undefined {
     if (this.dead) return undefined;
     const pass = this.nextPass++;
     const claims = new Int32Array(new SharedArrayBuffer(4 * batches.length));
@@ -133,18 +134,14 @@ export class ForwardHelper implements ForwardPasses {
       if (modelKey === undefined) this.keys.set(model, (modelKey = this.nextKey++));
       const send = modelKey !== this.loadedKey;
       this.loadedKey = modelKey;
-      this.worker.postMessage({ pass, name, runner, modelKey, ...(send ? { model } : {}), batches, claims: claims.buffer } satisfies ForwardRequest);
+      this.worker.postMessage({ pass, name, runner, order, modelKey, ...(send ? { model } : {}), batches, claims: claims.buffer } satisfies ForwardRequest);
     } catch {
       this.passes.delete(pass);
       return undefined;
     }
     return {
       claim: (k) => Atomics.compareExchange(claims, k, 0, CALLER) === 0,
-      unclaimed: (k) => {
-        let n = 0;
-        while (k + n < claims.length && Atomics.load(claims, k + n) === 0) n++;
-        return n;
-      },
+      answered: (k) => pending.results.has(k),
       take: (k) => {
         const r = pending.results.get(k);
         if (r) {

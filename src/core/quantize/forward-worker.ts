@@ -1,8 +1,7 @@
 /**
  * Worker-thread entry of the forward helper (forward-helper.ts; bundled as dist/forward-worker.js). Its own LiteRT,
- * started at once, or the TFLite Micro reference evaluator runs the batches of a pass that it claims, from the last
- * one back, until it meets the batches the calling thread claimed from the front. Each batch's outputs go back as
- * copies, moved not cloned.
+ * started at once, or the TFLite Micro reference evaluator runs the batches of a pass that it claims (ClaimOrder).
+ * Each batch's outputs go back as copies, moved not cloned.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { initRuntime, loadRuntimeModel, setLiteRtDirectory, type RuntimeModel, type RuntimeTypedArray } from '../runtime/index';
@@ -35,8 +34,8 @@ if (port) {
     if (m.model) sent = { key: m.modelKey, bytes: m.model };
     try {
       await ready;
-      // The caller already ran the whole stretch (this worker was busy or slow to start): nothing to load.
-      if (Atomics.load(claims, m.batches.length - 1) !== 0) {
+      // The caller already claimed the whole stretch (this worker was busy or slow to start): nothing to load.
+      if (claims.every((_, k) => Atomics.load(claims, k) !== 0)) {
         post({ pass: m.pass, done: true });
         return;
       }
@@ -59,9 +58,14 @@ if (port) {
         const model = loaded.model;
         run = (inputs) => model.run(inputs);
       }
-      for (let k = m.batches.length - 1; k >= 0; k--) {
-        // The caller claims from the front: once a batch is taken, every batch before it is the caller's.
-        if (Atomics.compareExchange(claims, k, 0, 2) !== 0) break;
+      const n = m.batches.length;
+      for (let i = 0; i < n; i++) {
+        const k = m.order === 'back' ? n - 1 - i : i;
+        if (Atomics.compareExchange(claims, k, 0, 2) !== 0) {
+          // From the back the caller claims from the front: once a batch is taken, every batch before it is too.
+          if (m.order === 'back') break;
+          continue;
+        }
         const t0 = performance.now();
         const outputs = run(m.batches[k]!);
         const ms = performance.now() - t0;
