@@ -30,6 +30,12 @@ const builds = [
     ...common, entryPoints: [path.join(root, 'src/extension/inspector/inspector-worker.ts')], outfile: path.join(root, 'dist/inspector-worker.js'),
     platform: 'node', format: 'cjs', target: 'node20',
   }),
+  // The quantizer's forward helper runs part of each LiteRT pass in a worker thread (src/core/quantize/forward-helper.ts),
+  // from the CLI and from the quantize worker alike.
+  build({
+    ...common, entryPoints: [path.join(root, 'src/core/quantize/forward-worker.ts')], outfile: path.join(root, 'dist/forward-worker.js'),
+    platform: 'node', format: 'cjs', target: 'node20',
+  }),
   build({
     ...common, entryPoints: [path.join(root, 'src/cli/main.ts')], outfile: path.join(root, 'dist/cli.js'),
     platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' },

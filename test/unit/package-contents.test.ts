@@ -22,7 +22,7 @@ function shippedDist(): string[] {
   return out;
 }
 
-/** Bundle file names the extension's sources load from dist/ (webview scripts and styles, worker files). */
+/** Bundle file names the extension's and the core's sources load from dist/ (webview scripts and styles, worker files). */
 function loadedBundles(): string[] {
   const found = new Set<string>();
   const walk = (dir: string): void => {
@@ -36,6 +36,8 @@ function loadedBundles(): string[] {
     }
   };
   walk(path.join(PROJECT_ROOT, 'src', 'extension'));
+  // The core's own worker (the quantizer's forward helper) runs inside the extension's quantize worker.
+  walk(path.join(PROJECT_ROOT, 'src', 'core'));
   return [...found].sort();
 }
 

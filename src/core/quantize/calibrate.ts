@@ -28,6 +28,9 @@ export class ObservedModel {
     readonly batch: number,
     /** Runtime output tensor -> [observed tensor, 0 for its min / 1 for its max], in min/max mode. */
     private readonly reducedOutputs: Map<number, [number, 0 | 1]>,
+    /** The runtime model as loaded (serialized), and its name: a forward helper loads the same (observeAll). */
+    readonly runtimeBytes: Uint8Array,
+    readonly name: string,
   ) {}
 
   /**
@@ -53,11 +56,12 @@ export class ObservedModel {
     } else {
       extended = withExtraOutputs(batched, wanted);
     }
-    const runtime = await loadRuntimeModel(writeModel(extended), { name });
+    const runtimeBytes = writeModel(extended);
+    const runtime = await loadRuntimeModel(runtimeBytes, { name });
     try {
       const inputTensors = inputTensorIndices(extended, runtime.inputs.map((i) => i.name));
       const outputTensors = outputTensorIndices(extended, runtime.outputs.map((o) => o.name));
-      return new ObservedModel(runtime, model, inputTensors, outputTensors, batch, reducedOutputs);
+      return new ObservedModel(runtime, model, inputTensors, outputTensors, batch, reducedOutputs, runtimeBytes, name);
     } catch (e) {
       runtime.dispose();
       throw e;
@@ -77,54 +81,83 @@ export class ObservedModel {
    *   runtime's memory, valid only during the visit, not copies (calibration reads every activation once)
    */
   runBatch(samples: readonly (readonly Float32Array[])[], visit: Visit, transient = false): number {
-    let inputs: RuntimeTypedArray[];
-    if (this.batch === 1) {
-      inputs = runtimeInputs(this.model, this.inputTensors, samples[0]!);
-    } else {
-      const sg = this.model.subgraphs[0]!;
-      inputs = this.inputTensors.map((t) => {
-        const k = sg.inputs.indexOf(t);
-        const n = elementCount(sg.tensors[t]!.shape);
-        const joined = new Float32Array(n * this.batch);
-        for (let b = 0; b < this.batch; b++) joined.set(samples[Math.min(b, samples.length - 1)]![k]!, b * n);
-        return toTensorArray(sg.tensors[t]!, joined);
-      });
-    }
-    const rows = samples.length;
-    const real = (v: RuntimeTypedArray) => (rows === this.batch ? v : v.subarray(0, (v.length / this.batch) * rows) as RuntimeTypedArray);
-    const minMax = new Map<number, Float32Array>();
-    const output = (i: number, v: RuntimeTypedArray) => {
-      const t = this.outputTensors[i]!;
-      const reduced = this.reducedOutputs.get(t);
-      if (!reduced) {
-        visit(t, real(v));
-        return;
-      }
-      let pair = minMax.get(reduced[0]);
-      if (!pair) minMax.set(reduced[0], (pair = new Float32Array(2)));
-      pair[reduced[1]] = Number(v[0]);
-    };
-    let ms: number;
+    return this.runInputs(this.batchInputs(samples), samples.length, visit, transient);
+  }
+
+  /** runBatch of a batch of `rows` samples whose runtime inputs are already made (batchInputs). */
+  runInputs(inputs: readonly RuntimeTypedArray[], rows: number, visit: Visit, transient = false): number {
     if (transient) {
       // Inputs first, as below; the outputs' visits happen inside the runtime call and are not its time.
-      this.inputTensors.forEach((t, i) => visit(t, real(inputs[i]!)));
+      const done = this.visitor(inputs, rows, visit);
       let visiting = 0;
       const t0 = performance.now();
       this.runtime.runVisiting(inputs, (i, v) => {
         const v0 = performance.now();
-        output(i, v);
+        done.output(i, v);
         visiting += performance.now() - v0;
       });
-      ms = performance.now() - t0 - visiting;
-    } else {
-      const t0 = performance.now();
-      const outputs = this.runtime.run(inputs);
-      ms = performance.now() - t0;
-      this.inputTensors.forEach((t, i) => visit(t, real(inputs[i]!)));
-      outputs.forEach((v, i) => output(i, v));
+      const ms = performance.now() - t0 - visiting;
+      done.end();
+      return ms;
     }
-    for (const [t, pair] of minMax) visit(t, pair);
+    const t0 = performance.now();
+    const outputs = this.runtime.run(inputs);
+    const ms = performance.now() - t0;
+    this.visitOutputs(inputs, rows, outputs, visit);
     return ms;
+  }
+
+  /** The runtime inputs of one batch of up to `batch` samples (a short batch padded by repeating its last sample). */
+  batchInputs(samples: readonly (readonly Float32Array[])[]): RuntimeTypedArray[] {
+    if (this.batch === 1) return runtimeInputs(this.model, this.inputTensors, samples[0]!);
+    const sg = this.model.subgraphs[0]!;
+    return this.inputTensors.map((t) => {
+      const k = sg.inputs.indexOf(t);
+      const n = elementCount(sg.tensors[t]!.shape);
+      const joined = new Float32Array(n * this.batch);
+      for (let b = 0; b < this.batch; b++) joined.set(samples[Math.min(b, samples.length - 1)]![k]!, b * n);
+      return toTensorArray(sg.tensors[t]!, joined);
+    });
+  }
+
+  /** Runs one batch's runtime inputs (batchInputs) and returns copies of its outputs, for visitOutputs later. */
+  runOutputs(inputs: readonly RuntimeTypedArray[]): RuntimeTypedArray[] {
+    return this.runtime.run(inputs);
+  }
+
+  /** Visits a batch as runBatch does, from outputs the runtime (here or in a forward helper) computed for `inputs`. */
+  visitOutputs(inputs: readonly RuntimeTypedArray[], rows: number, outputs: readonly RuntimeTypedArray[], visit: Visit): void {
+    const done = this.visitor(inputs, rows, visit);
+    outputs.forEach((v, i) => done.output(i, v));
+    done.end();
+  }
+
+  /** Visits the inputs of a batch of `rows` real samples; then output(i, v) per runtime output, and end(). */
+  private visitor(inputs: readonly RuntimeTypedArray[], rows: number, visit: Visit): { output(i: number, v: RuntimeTypedArray): void; end(): void } {
+    const real = (v: RuntimeTypedArray) => (rows === this.batch ? v : v.subarray(0, (v.length / this.batch) * rows) as RuntimeTypedArray);
+    this.inputTensors.forEach((t, i) => visit(t, real(inputs[i]!)));
+    const minMax = new Map<number, Float32Array>();
+    return {
+      output: (i, v) => {
+        const t = this.outputTensors[i]!;
+        const reduced = this.reducedOutputs.get(t);
+        if (!reduced) {
+          visit(t, real(v));
+          return;
+        }
+        let pair = minMax.get(reduced[0]);
+        if (!pair) minMax.set(reduced[0], (pair = new Float32Array(2)));
+        pair[reduced[1]] = Number(v[0]);
+      },
+      end: () => {
+        for (const [t, pair] of minMax) visit(t, pair);
+      },
+    };
+  }
+
+  /** About how many bytes one batch's outputs take (4 per value). */
+  outputBytesPerBatch(): number {
+    return this.runtime.outputs.reduce((a, o) => a + 4 * o.shape.reduce((x, y) => x * y, 1), 0);
   }
 
   dispose(): void {
@@ -138,6 +171,20 @@ export async function breathe(last: { t: number }): Promise<void> {
   if (now - last.t < 50) return;
   last.t = now;
   await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/**
+ * `p`, or undefined as soon as `signal` aborts: Cancel is not held up by a batch the forward helper still runs (the
+ * caller then throws with throwIfAborted).
+ */
+export function unlessAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T | undefined> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise<T | undefined>((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** Running min/max per tensor, for comparing a batched run with single ones. */
@@ -246,14 +293,76 @@ export async function loadBatched(model: Model, data: Dataset, tensors: readonly
 /** Runs every sample of `data` from `from` on; `visit` gets views valid only during each call (see loadObserved). */
 export async function observeAll(observed: ObservedModel, data: Dataset, from: number, visit: Visit, progress: (done: number) => void, hooks: QuantizeHooks, last: { t: number }): Promise<number> {
   let forwardMs = 0;
-  for (let i = from; i < data.samples.length; i += observed.batch) {
-    throwIfAborted(hooks.signal, 'Calibration');
-    forwardMs += observed.runBatch(data.samples.slice(i, i + observed.batch), visit, true);
-    progress(Math.min(data.samples.length, i + observed.batch));
-    await breathe(last);
+  const starts: number[] = [];
+  for (let i = from; i < data.samples.length; i += observed.batch) starts.push(i);
+  const batchOf = (i: number) => data.samples.slice(i, i + observed.batch);
+  // With a forward helper, the batches go to it in stretches that bound the outputs it holds for this thread. In
+  // each, it runs the next free batch from the front while this thread visits, in order: a batch nobody claimed yet
+  // this thread runs itself, and while it waits for one the helper still runs, it runs the next free one ahead. Every
+  // batch is visited here, in order. The next stretch is offered once the helper has taken part in the current one.
+  const helper = hooks.forward && starts.length >= MIN_SHARED_BATCHES ? hooks.forward : undefined;
+  const stretch = Math.max(MIN_SHARED_BATCHES, Math.floor(SHARED_OUTPUT_BYTES / Math.max(1, observed.outputBytesPerBatch())));
+  const offer = (first: number) => {
+    const inputs = starts.slice(first, first + stretch).map((i) => observed.batchInputs(batchOf(i)));
+    const pass = inputs.length >= MIN_SHARED_BATCHES ? helper?.share(observed.runtimeBytes, observed.name, inputs) : undefined;
+    return pass ? { first, inputs, pass, ahead: new Map<number, { outputs: RuntimeTypedArray[]; ms: number }>() } : undefined;
+  };
+  let shared = helper ? offer(0) : undefined;
+  let next: typeof shared;
+  try {
+    for (let k = 0; k < starts.length; k++) {
+      throwIfAborted(hooks.signal, 'Calibration');
+      const i = starts[k]!;
+      const samples = batchOf(i);
+      if (shared && k >= shared.first + shared.inputs.length) {
+        shared.pass.end();
+        shared = next ?? offer(k);
+        next = undefined;
+      }
+      if (!shared) {
+        forwardMs += observed.runBatch(samples, visit, true);
+      } else {
+        const j = k - shared.first;
+        let done = shared.ahead.get(j);
+        shared.ahead.delete(j);
+        if (!done && !shared.pass.claim(j)) {
+          next ??= offer(shared.first + shared.inputs.length);
+          if (!shared.pass.answered(j)) {
+            // The helper still runs it: run the next free batch meanwhile (its outputs copied, visited in turn).
+            for (let u = j + 1; u < shared.inputs.length; u++) {
+              if (shared.ahead.has(u)) continue;
+              if (shared.pass.claim(u)) {
+                const t0 = performance.now();
+                const outputs = observed.runOutputs(shared.inputs[u]!);
+                shared.ahead.set(u, { outputs, ms: performance.now() - t0 });
+                break;
+              }
+            }
+          }
+          // Undefined when the helper failed: this thread runs the batch.
+          done = await unlessAborted(shared.pass.take(j), hooks.signal);
+          throwIfAborted(hooks.signal, 'Calibration');
+        }
+        if (done) {
+          observed.visitOutputs(shared.inputs[j]!, samples.length, done.outputs, visit);
+          forwardMs += done.ms;
+        } else {
+          forwardMs += observed.runInputs(shared.inputs[j]!, samples.length, visit, true);
+        }
+      }
+      progress(Math.min(data.samples.length, i + observed.batch));
+      await breathe(last);
+    }
+  } finally {
+    shared?.pass.end();
+    next?.pass.end();
   }
   return forwardMs;
 }
+
+/** What the helper's outputs of one stretch of a pass may take while they wait to be visited. */
+const SHARED_OUTPUT_BYTES = 128 * 1024 * 1024;
+const MIN_SHARED_BATCHES = 2;
 
 /**
  * What one calibration pass saw: per observed tensor a histogram with the exact min/max, and per-channel sums of

@@ -5,12 +5,12 @@
 import { formatOperatorRef } from '../common/format';
 import type { Dataset } from '../data/dataset';
 import { BuiltinOperator, readModel, TensorType, builtinOperatorName, type Model, type Tensor } from '../tflite/index';
-import { breathe, loadBatched, ObservedModel, type KeptValues, type Visit } from './calibrate';
+import { breathe, loadBatched, ObservedModel, unlessAborted, type KeptValues, type Visit } from './calibrate';
 import { calibrationBatch } from './batching';
 import { QuantizeError, throwIfAborted } from './errors';
 import { operatorMacs } from '../analysis/op-cost';
 import { checkDataset, toFloat, toTensorArray } from './tensor-io';
-import { TflmReference } from './tflm-reference';
+import { TflmReference, type TflmValues } from './tflm-reference';
 import { OUTPUT_POINTS, type AccuracyReport, type LayerAccuracy, type OutputAccuracy, type QuantizeHooks, type TflmAccuracy } from './types';
 
 /**
@@ -186,7 +186,7 @@ export async function evaluateQuantization(
     // The float side is replayed: only the quantized model runs, batched as calibration found the float graph runs.
     const quantRun = await loadBatched(quantModel, heldOut, qTensors, 'the quantized model', Math.min(calibrationBatch(quantModel, qTensors), heldOut.samples.length), batchable);
     try {
-      return await compareRuns(floatModel, quantModel, pairs, replaying(detail, quantRun.batch), running(quantRun), heldOut, hooks, options);
+      return await compareRuns(floatModel, quantModel, quantBytes, pairs, replaying(detail, quantRun.batch), running(quantRun), heldOut, hooks, options);
     } finally {
       quantRun.dispose();
     }
@@ -197,21 +197,21 @@ export async function evaluateQuantization(
   let quantRun: ObservedModel | undefined;
   try {
     quantRun = await loadBatched(quantModel, heldOut, qTensors, 'the quantized model', floatRun.batch, batchable === undefined ? undefined : floatRun.batch > 1);
-    if (quantRun.batch === floatRun.batch) return await compareRuns(floatModel, quantModel, pairs, running(floatRun), running(quantRun), heldOut, hooks, options);
+    if (quantRun.batch === floatRun.batch) return await compareRuns(floatModel, quantModel, quantBytes, pairs, running(floatRun), running(quantRun), heldOut, hooks, options);
   } finally {
     floatRun.dispose();
     quantRun?.dispose();
   }
   // The quantized copy would not batch: both one sample per call.
-  return evaluateOneByOne(floatModel, quantModel, pairs, heldOut, hooks, options);
+  return evaluateOneByOne(floatModel, quantModel, quantBytes, pairs, heldOut, hooks, options);
 }
 
-async function evaluateOneByOne(floatModel: Model, quantModel: Model, pairs: Pair[], heldOut: Dataset, hooks: QuantizeHooks, options: EvaluateOptions): Promise<AccuracyReport> {
+async function evaluateOneByOne(floatModel: Model, quantModel: Model, quantBytes: Uint8Array, pairs: Pair[], heldOut: Dataset, hooks: QuantizeHooks, options: EvaluateOptions): Promise<AccuracyReport> {
   const floatRun = await ObservedModel.load(floatModel, pairs.map((p) => p.f), 'the float model');
   let quantRun: ObservedModel | undefined;
   try {
     quantRun = await ObservedModel.load(quantModel, pairs.map((p) => p.q), 'the quantized model');
-    return await compareRuns(floatModel, quantModel, pairs, running(floatRun), running(quantRun), heldOut, hooks, options);
+    return await compareRuns(floatModel, quantModel, quantBytes, pairs, running(floatRun), running(quantRun), heldOut, hooks, options);
   } finally {
     floatRun.dispose();
     quantRun?.dispose();
@@ -219,7 +219,7 @@ async function evaluateOneByOne(floatModel: Model, quantModel: Model, pairs: Pai
 }
 
 /** Runs both models over `heldOut`, the same samples per call, and compares outputs and paired intermediates. */
-async function compareRuns(floatModel: Model, quantModel: Model, pairs: Pair[], floatRun: Runner, quantRun: Runner, heldOut: Dataset, hooks: QuantizeHooks, options: EvaluateOptions): Promise<AccuracyReport> {
+async function compareRuns(floatModel: Model, quantModel: Model, quantBytes: Uint8Array, pairs: Pair[], floatRun: Runner, quantRun: Runner, heldOut: Dataset, hooks: QuantizeHooks, options: EvaluateOptions): Promise<AccuracyReport> {
   const fsg = floatModel.subgraphs[0]!;
   const qsg = quantModel.subgraphs[0]!;
   {
@@ -228,6 +228,14 @@ async function compareRuns(floatModel: Model, quantModel: Model, pairs: Pair[], 
     const tflm = unsupported ? undefined : TflmReference.create(quantModel);
     const tflmSamples = tflm ? Math.min(heldOut.samples.length, options.tflmSamples ?? tflmEvalSamples(quantModel, heldOut.samples.length)) : 0;
     const tflmOutputs = fsg.outputs.map(() => new ErrorAccumulator());
+    const tflmInputs = heldOut.samples.slice(0, tflmSamples).map((sample) => qsg.inputs.map((t, k) => toTensorArray(qsg.tensors[t]!, sample[k]!) as Int8Array | Float32Array));
+    // The forward helper takes inferences from the back while this thread runs them from the front (forward-helper.ts).
+    const tflmShared = tflm && tflmSamples >= 2 ? hooks.forward?.share(quantBytes, 'the TFLite Micro reference', tflmInputs, 'tflm', 'back') : undefined;
+    const tflmRun = async (s: number): Promise<TflmValues[]> => {
+      const remote = tflmShared && !tflmShared.claim(s) ? await unlessAborted(tflmShared.take(s), hooks.signal) : undefined;
+      throwIfAborted(hooks.signal, 'Evaluation');
+      return remote ? remote.outputs as TflmValues[] : tflm!.run(tflmInputs[s]!);
+    };
     let tflmAgree = 0, maxLsb = 0, lsbDiffer = 0, lsbCount = 0;
     const points = fsg.outputs.map(() => ({ reference: [] as number[], quantized: [] as number[] }));
     const perSample = Math.max(1, Math.ceil(OUTPUT_POINTS / Math.max(1, heldOut.samples.length)));
@@ -253,56 +261,59 @@ async function compareRuns(floatModel: Model, quantModel: Model, pairs: Pair[], 
     // With the outputs known, the runs cover what the per-layer and TFLite Micro comparisons take: the leading
     // samples within the evaluator's MAC budget (all of them for small models).
     const runSamples = known ? Math.max(tflmSamples, tflmEvalSamples(quantModel, heldOut.samples.length)) : heldOut.samples.length;
-    for (let i = 0; i < runSamples; i += floatRun.batch) {
-      throwIfAborted(hooks.signal, 'Evaluation');
-      const chunk = heldOut.samples.slice(i, Math.min(i + floatRun.batch, runSamples));
-      // Each visit holds the chunk's samples concatenated in order, for both models alike.
-      const fVals = new Map<number, Float32Array>();
-      floatRun.runChunk(i, chunk, (t, v) => { if (fIndex.has(t) || fOut.has(t)) fVals.set(t, toFloat(fsg.tensors[t]!, v)); });
-      const qVals = new Map<number, Float32Array>();
-      // LiteRT's raw integer outputs of the chunk, for the step-by-step comparison with TFLite Micro's.
-      const liteRt = new Map<number, ArrayLike<number>>();
-      const wantTflm = tflm !== undefined && i < tflmSamples;
-      quantRun.runChunk(i, chunk, (t, v) => {
-        if (qIndex.has(t) || qOut.has(t)) qVals.set(t, toFloat(qsg.tensors[t]!, v));
-        if (wantTflm && qOut.has(t) && (v instanceof Int8Array || v instanceof Uint8Array || v instanceof Int16Array)) liteRt.set(t, v.slice());
-      });
-      if (!known) addOutputs(fsg.outputs.map((t) => fVals.get(t)!), qsg.outputs.map((t) => qVals.get(t)!), chunk.length);
-      pairs.forEach((p, k) => layers[k]!.add(fVals.get(p.f)!, qVals.get(p.q)!));
-      if (classifier && !known) {
-        const f = fVals.get(fsg.outputs[0]!)!;
-        const q = qVals.get(qsg.outputs[0]!)!;
-        const n = f.length / chunk.length;
-        for (let r = 0; r < chunk.length; r++) if (argMax(f.subarray(r * n, (r + 1) * n)) === argMax(q.subarray(r * n, (r + 1) * n))) agree++;
-      }
-      if (tflm && wantTflm) {
-        for (let r = 0; r < chunk.length && i + r < tflmSamples; r++) {
-          const sample = chunk[r]!;
-          const y = tflm.run(qsg.inputs.map((t, k) => toTensorArray(qsg.tensors[t]!, sample[k]!) as Int8Array | Float32Array));
-          qsg.outputs.forEach((t, k) => {
-            const yk = y[k]!;
-            const n = yk.length;
-            const ref = liteRt.get(t);
-            if (ref && !(yk instanceof Float32Array)) {
-              for (let j = 0; j < n; j++) {
-                const d = Math.abs(yk[j]! - Number(ref[r * n + j]));
-                if (d > maxLsb) maxLsb = d;
-                if (d) lsbDiffer++;
+    try {
+      for (let i = 0; i < runSamples; i += floatRun.batch) {
+        throwIfAborted(hooks.signal, 'Evaluation');
+        const chunk = heldOut.samples.slice(i, Math.min(i + floatRun.batch, runSamples));
+        // Each visit holds the chunk's samples concatenated in order, for both models alike.
+        const fVals = new Map<number, Float32Array>();
+        floatRun.runChunk(i, chunk, (t, v) => { if (fIndex.has(t) || fOut.has(t)) fVals.set(t, toFloat(fsg.tensors[t]!, v)); });
+        const qVals = new Map<number, Float32Array>();
+        // LiteRT's raw integer outputs of the chunk, for the step-by-step comparison with TFLite Micro's.
+        const liteRt = new Map<number, ArrayLike<number>>();
+        const wantTflm = tflm !== undefined && i < tflmSamples;
+        quantRun.runChunk(i, chunk, (t, v) => {
+          if (qIndex.has(t) || qOut.has(t)) qVals.set(t, toFloat(qsg.tensors[t]!, v));
+          if (wantTflm && qOut.has(t) && (v instanceof Int8Array || v instanceof Uint8Array || v instanceof Int16Array)) liteRt.set(t, v.slice());
+        });
+        if (!known) addOutputs(fsg.outputs.map((t) => fVals.get(t)!), qsg.outputs.map((t) => qVals.get(t)!), chunk.length);
+        pairs.forEach((p, k) => layers[k]!.add(fVals.get(p.f)!, qVals.get(p.q)!));
+        if (classifier && !known) {
+          const f = fVals.get(fsg.outputs[0]!)!;
+          const q = qVals.get(qsg.outputs[0]!)!;
+          const n = f.length / chunk.length;
+          for (let r = 0; r < chunk.length; r++) if (argMax(f.subarray(r * n, (r + 1) * n)) === argMax(q.subarray(r * n, (r + 1) * n))) agree++;
+        }
+        if (tflm && wantTflm) {
+          for (let r = 0; r < chunk.length && i + r < tflmSamples; r++) {
+            const y = await tflmRun(i + r);
+            qsg.outputs.forEach((t, k) => {
+              const yk = y[k]!;
+              const n = yk.length;
+              const ref = liteRt.get(t);
+              if (ref && !(yk instanceof Float32Array)) {
+                for (let j = 0; j < n; j++) {
+                  const d = Math.abs(yk[j]! - Number(ref[r * n + j]));
+                  if (d > maxLsb) maxLsb = d;
+                  if (d) lsbDiffer++;
+                }
+                lsbCount += n;
               }
-              lsbCount += n;
+              const f = fVals.get(fsg.outputs[k]!)!;
+              tflmOutputs[k]!.add(f.subarray(r * n, (r + 1) * n), toFloat(qsg.tensors[t]!, yk));
+            });
+            if (classifier) {
+              const f = fVals.get(fsg.outputs[0]!)!;
+              const n = f.length / chunk.length;
+              if (argMax(f.subarray(r * n, (r + 1) * n)) === argMax(toFloat(qsg.tensors[qsg.outputs[0]!]!, y[0]!))) tflmAgree++;
             }
-            const f = fVals.get(fsg.outputs[k]!)!;
-            tflmOutputs[k]!.add(f.subarray(r * n, (r + 1) * n), toFloat(qsg.tensors[t]!, yk));
-          });
-          if (classifier) {
-            const f = fVals.get(fsg.outputs[0]!)!;
-            const n = f.length / chunk.length;
-            if (argMax(f.subarray(r * n, (r + 1) * n)) === argMax(toFloat(qsg.tensors[qsg.outputs[0]!]!, y[0]!))) tflmAgree++;
           }
         }
+        hooks.onProgress?.(Math.min(runSamples, i + floatRun.batch), runSamples, 'evaluating');
+        await breathe(last);
       }
-      hooks.onProgress?.(Math.min(runSamples, i + floatRun.batch), runSamples, 'evaluating');
-      await breathe(last);
+    } finally {
+      tflmShared?.end();
     }
     if (known) {
       const floatOutputs = fsg.outputs.flatMap((t, k) => (fsg.tensors[t]!.type === TensorType.FLOAT32 ? [k] : []));

@@ -20,6 +20,7 @@ import { evaluateQuantization, tflmEvalSamples } from './evaluate';
 import { tflmReport } from './tflm-report';
 import { biasCorrectionTensors, weightedLayerInputs } from './bias-correction';
 import { InputMoments, roundingLayers } from './weight-rounding';
+import { ForwardHelper } from './forward-helper';
 import { SQNR_FLOOR_DB, type QuantizationReport, type QuantizeHooks, type QuantizeOptions, type QuantizeResult, type RecipeReport } from './types';
 
 /** Fewer calibration samples than this draws a warning: ranges from a handful of samples clip real data. */
@@ -27,6 +28,19 @@ export const RECOMMENDED_CALIBRATION_SAMPLES = 100;
 
 export async function quantizeModel(model: Model, calibration: Dataset, options: QuantizeOptions = {}, hooks: QuantizeHooks = {}): Promise<QuantizeResult> {
   const t0 = performance.now();
+  // Full-integer modes run the float and quantized models over the data many times: a second thread takes part of
+  // each pass where that pays (forward-helper.ts worthHelping), started now so that its runtime is up by the first
+  // pass. Same results either way; it ends with the call, however the call ends.
+  const mode = options.mode ?? 'int8';
+  const forward = !hooks.forward && (mode === 'int8' || mode === 'int16x8') ? ForwardHelper.startFor(model, calibration.samples.length) : undefined;
+  try {
+    return await quantizeWith(model, calibration, options, forward ? { ...hooks, forward } : hooks, t0);
+  } finally {
+    forward?.close();
+  }
+}
+
+async function quantizeWith(model: Model, calibration: Dataset, options: QuantizeOptions, hooks: QuantizeHooks, t0: number): Promise<QuantizeResult> {
   const name = options.modelName ?? 'the model';
   const mode = options.mode ?? 'int8';
   const io = options.io ?? 'int8';

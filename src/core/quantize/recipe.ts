@@ -236,7 +236,8 @@ export async function buildRecipe(ctx: RecipeContext, recipe: Recipe, hooks: Qua
     // The float sums cover the leading channelSumSamples samples: the quantized model runs over the same ones.
     const summed = ctx.stats.channelSums.size ? ctx.stats.channelSumSamples : ctx.calibration.samples.length;
     const data = { ...ctx.calibration, samples: ctx.calibration.samples.slice(0, summed) };
-    model = await applyBiasCorrection(ctx.floatModel, graph.model, data, hooks.signal ? { signal: hooks.signal } : {}, ctx.stats.channelSums.size ? ctx.stats.channelSums : undefined, ctx.stats.batchable);
+    const { onProgress: _quiet, ...passHooks } = hooks;
+    model = await applyBiasCorrection(ctx.floatModel, graph.model, data, passHooks, ctx.stats.channelSums.size ? ctx.stats.channelSums : undefined, ctx.stats.batchable);
   }
   throwIfAborted(hooks.signal, 'Recipe search');
   let perTensor: Partial<Record<RangeMethod, number>> | undefined;

@@ -7,6 +7,7 @@ import type { Model } from '../tflite/model';
 import type { KernelLibrary } from '../arena/kernels/types';
 import type { MixedPrecisionReport } from './mixed-precision-report';
 import type { RangeMethod } from './range-estimation';
+import type { ForwardPasses } from './forward-pass';
 
 export type QuantizeMode = 'int8' | 'int16x8' | 'float16' | 'dynamic';
 
@@ -118,6 +119,8 @@ export interface QuantizeHooks {
   onProgress?(done: number, total: number, stage: string): void;
   /** Checked between samples; an aborted run throws QuantizeError('cancelled') and returns nothing. */
   signal?: AbortSignal;
+  /** Runs part of each forward pass on another thread (forward-helper.ts); quantizeModel starts its own. */
+  forward?: ForwardPasses;
 }
 
 export interface OutputAccuracy {
