@@ -6,6 +6,7 @@ import type { Dataset } from '../data/dataset';
 import type { Model } from '../tflite/model';
 import type { KernelLibrary } from '../arena/kernels/types';
 import type { MixedPrecisionReport } from './mixed-precision-report';
+import type { EqualizationReport } from './channel-equalization';
 import type { RangeMethod } from './range-estimation';
 
 export type QuantizeMode = 'int8' | 'int16x8' | 'float16' | 'dynamic';
@@ -36,6 +37,11 @@ export interface QuantizeOptions {
    * moments from the calibration pass, weight-rounding.ts). Unset: nearest, and with an accuracy target chosen with the recipe.
    */
   weightRounding?: WeightRounding;
+  /**
+   * Rescale channels that stay far below their tensor's range before calibrating (channel-equalization.ts; the float
+   * function is unchanged). Unset: on with an accuracy target, off otherwise.
+   */
+  equalizeChannels?: boolean;
   /** Keep operators that cannot be quantized in float, with QUANTIZE/DEQUANTIZE around them, instead of failing. */
   keepUnsupportedInFloat?: boolean;
   /** Dynamic-range mode: weights with fewer elements stay float (default 1024, as the TF converter). */
@@ -262,6 +268,8 @@ export interface QuantizationReport {
   accuracy?: AccuracyReport;
   /** Present when a target SQNR was asked for: the layers kept in higher precision, what they cost, and whether it was met. */
   mixedPrecision?: MixedPrecisionReport;
+  /** Channels rescaled before calibration (channel-equalization.ts), when any were. */
+  equalization?: EqualizationReport;
   /** What TFLite Micro can do with the result, when that analysis is available. */
   tflm?: { runs: boolean; notes: string[]; /** The three arena figures (core/arena/figures.ts) on the default build. */ arena?: QuantizedArena };
   /** quantizeModel's own time; the CLI replaces it with the whole command's, from process start (cli/commands/quantize.ts). */
