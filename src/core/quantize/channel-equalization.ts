@@ -8,12 +8,13 @@
  * The float function is unchanged by scaling a producer's output channel c by s_c and dividing the consumer's
  * weights for input channel c by s_c (cross-layer equalization, Nagel et al. 2019, "Data-Free Quantization"): ReLU
  * and no activation commute with a positive scale, and ReLU6 does too as long as the scaled values stay below 6,
- * which the headroom below keeps on the calibration data with room to spare. Only depthwise consumers are scaled:
- * their weights are quantized per input channel, so dividing one channel costs those weights no precision (a
- * CONV_2D consumer's weights are quantized per output channel and would lose it). Zero padding (PAD) between the two
- * commutes with the scale too. The producer's weights are quantized per output channel, so its side is free as well.
+ * which the headroom below keeps on the calibration data with room to spare. A depthwise consumer's weights are
+ * quantized per input channel, so dividing one channel costs them no precision. A CONV_2D consumer's weights are
+ * quantized per output channel, so the divided ones round coarser: its scale is bounded where that rounding would
+ * outweigh the activation rounding it removes (channelScales). Zero padding (PAD) between the two commutes with the
+ * scale. The producer's weights are quantized per output channel, so its side is free.
  *
- * The scales come from one float pass over the calibration samples (per-channel maxima of the producers' outputs);
+ * The scales come from one float pass over the calibration samples (per-channel maxima and mean squares of the producers' outputs);
  * the result is a float model with the same operators and tensor names, which the quantizer then calibrates as usual.
  */
 import type { Dataset } from '../data/dataset';
@@ -22,7 +23,9 @@ import { ObservedModel } from './calibrate';
 import { throwIfAborted } from './errors';
 import { bytesOf, constantFloats, isConstant, newBuffer } from './graph';
 import { toFloat } from './tensor-io';
-import type { QuantizeHooks } from './types';
+import type { EqualizationReport, QuantizeHooks } from './types';
+
+export type { EqualizationReport } from './types';
 
 /** A channel scaled up fills at most 1/EQUALIZATION_HEADROOM of the tensor's calibrated range (new data may go beyond). */
 export const EQUALIZATION_HEADROOM = 4;
@@ -34,21 +37,13 @@ const MIN_USEFUL_SCALE = 2;
 const PRODUCERS = new Set<BuiltinOperator>([BuiltinOperator.CONV_2D, BuiltinOperator.DEPTHWISE_CONV_2D]);
 type Activation = 'NONE' | 'RELU' | 'RELU6';
 
-/** A producer whose output channels can be scaled, and the depthwise layers (through zero padding) that read them. */
+/** A producer whose output channels can be scaled, and the depthwise and CONV_2D layers (through zero padding) that read them. */
 interface Pair {
   producer: number;
   /** The producer's output tensor (the one calibrated). */
   tensor: number;
   activation: Activation;
   consumers: number[];
-}
-
-export interface EqualizationReport {
-  /** Producer → consumer pairs rescaled, and channels scaled in all. */
-  layers: number;
-  channels: number;
-  /** Largest scale applied. */
-  maxScale: number;
 }
 
 const option = (op: Operator, key: string): unknown => op.builtinOptions?.table[key];
@@ -69,7 +64,7 @@ function equalizablePairs(model: Model): Pair[] {
     if (activation !== 'NONE' && activation !== 'RELU' && activation !== 'RELU6') return;
     const out = op.outputs[0]!;
     if (sg.outputs.includes(out) || sg.tensors[out]!.type !== TensorType.FLOAT32) return;
-    // Every reader must be a depthwise layer (depth multiplier 1) reading it as its input, possibly behind zero padding.
+    // Every reader must be a CONV_2D or depthwise layer (depth multiplier 1) reading it as its input, possibly behind zero padding.
     const readers: number[] = [];
     const ok = (t: number): boolean => (consumers.get(t) ?? []).every((c) => {
       const cop = sg.operators[c]!;

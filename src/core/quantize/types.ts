@@ -6,7 +6,6 @@ import type { Dataset } from '../data/dataset';
 import type { Model } from '../tflite/model';
 import type { KernelLibrary } from '../arena/kernels/types';
 import type { MixedPrecisionReport } from './mixed-precision-report';
-import type { EqualizationReport } from './channel-equalization';
 import type { RangeMethod } from './range-estimation';
 
 export type QuantizeMode = 'int8' | 'int16x8' | 'float16' | 'dynamic';
@@ -281,4 +280,11 @@ export interface QuantizeResult {
   bytes: Uint8Array;
   report: QuantizationReport;
   warnings: string[];
+}
+
+/** What channel equalization (channel-equalization.ts) did: producer → consumer pairs rescaled, channels, largest scale. */
+export interface EqualizationReport {
+  layers: number;
+  channels: number;
+  maxScale: number;
 }
