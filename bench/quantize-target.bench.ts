@@ -83,7 +83,8 @@ export async function main(): Promise<void> {
     report(`(g) ${name} kept layers`, `${m.kept.length} (${m.kept.filter((l) => l.precision === 'int16x8').length} int16x8, ${m.kept.filter((l) => l.precision === 'float').length} float)`,
       `${m.kept.map((l) => `${l.op} ${l.precision}`).join(', ')}; cost flash +${(m.cost.flashBytes / 1024).toFixed(0)} KB, arena ${m.cost.arenaBytes === undefined ? '?' : `+${(m.cost.arenaBytes / 1024).toFixed(0)} KB`}, `
       + `float MACs ${m.cost.floatMacs.toLocaleString('en-US')}, int16x8 MACs ${m.cost.int16Macs.toLocaleString('en-US')}; ${m.probes} rewrites scored of ${m.candidates} candidates`
-      + `${m.widenedOutputs?.length ? `; outputs written as int16: ${m.widenedOutputs.map((w) => `${w.name} (int8 grid ${w.int8FloorDb.toFixed(1)} dB)`).join(', ')}` : ''}${m.note ? `; ${m.note}` : ''}`);
+      + `${m.widenedOutputs?.length ? `; outputs written as int16: ${m.widenedOutputs.map((w) => `${w.name} (int8 grid ${w.int8FloorDb.toFixed(1)} dB)`).join(', ')}` : ''}`
+      + `${q.report.equalization ? `; channel equalization: ${q.report.equalization.channels} channels of ${q.report.equalization.layers} layers` : ''}${m.note ? `; ${m.note}` : ''}`);
     const out = process.env['TINYML_BENCH_OUT'];
     if (out) {
       fs.mkdirSync(out, { recursive: true });

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import type { Dataset } from '../../src/core/data/dataset';
 import { checkTflmCompatibility, isTflmCompatible } from '../../src/core/analysis/tflm-compat';
 import { applyPrecision, evaluateQuantization, formatQuantizationReport, hasTflmInt16Kernel, quantizeModel, TFLM_INT16_KERNELS } from '../../src/core/quantize/index';
-import { outputGridFloorDb } from '../../src/core/quantize/mixed-precision';
+import { jackknifeLowerDb, outputGridFloorDb } from '../../src/core/quantize/mixed-precision';
 import { BuiltinOperator, ModelBuilder, TensorType, writeModel, type Model } from '../../src/core/tflite/index';
 import { smoothImages } from '../helpers/smooth-images';
 
@@ -140,11 +140,24 @@ function uniform(count: number, seed: number): Dataset {
 
 test('--target-sqnr: a layer whose error is activation rounding is kept in int16x8, not float', async () => {
   const model = smallChannelModel();
-  const r = await quantizeModel(model, uniform(64, 1), { heldOut: uniform(32, 2), targetSqnrDb: 25, calibration: 'minmax' });
+  // Without channel equalization, which would rescale the small channel and leave nothing to keep (quantize-equalization.test.ts).
+  const r = await quantizeModel(model, uniform(64, 1), { heldOut: uniform(32, 2), targetSqnrDb: 25, calibration: 'minmax', equalizeChannels: false });
   const m = r.report.mixedPrecision!;
   const text = formatQuantizationReport(r.report, r.warnings);
   assert.ok(Math.min(...m.outputsBeforeDb) < 25, text);
   assert.equal(m.met, true, text);
   // The conv whose output tensor holds both channels, and the layer that amplifies its rounding, take int16x8.
   for (const op of ['CONV_2D #0', 'DEPTHWISE_CONV_2D #1']) assert.equal(m.kept.find((l) => l.op === op)?.precision, 'int16x8', text);
+});
+
+test('the search margin: an SQNR whose noise every sample shares keeps it; one that a single sample carries loses dB', () => {
+  const n = 18;
+  const signal = new Float64Array(n).fill(1 / n);
+  const even = new Float64Array(n).fill(0.01 / n);
+  assert.ok(Math.abs(jackknifeLowerDb(20, even, signal) - 20) < 1e-9);
+  const one = new Float64Array(n);
+  one[3] = 0.01;
+  const lower = jackknifeLowerDb(20, one, signal);
+  assert.ok(lower < 20 - 3, `${lower}`);
+  assert.equal(jackknifeLowerDb(20, Float64Array.from([0.005, 0.005]), Float64Array.from([0.5, 0.5])), 20, 'fewer than 3 samples: no margin');
 });

@@ -36,7 +36,7 @@ import { hasTflmInt16Kernel } from './int16-kernels';
 import type { HigherPrecision, KeptLayer, MixedPrecisionReport } from './mixed-precision-report';
 import { dequantizeOpVersion, OP_RULES, quantizeOpVersion } from './op-rules';
 import { INT16_ACTIVATION, INT8_ACTIVATION, quantizeValue, representableRange, symmetricScale, type AffineParams } from './quant-math';
-import { recipeScore, scoreModel, type ScoringSet } from './recipe';
+import { recipeScore, scoreModel, scoreOutputs, type ScoringSet } from './recipe';
 import { biasScales, quantizeBiasInt64 } from './weights';
 import type { QuantizeHooks } from './types';
 
@@ -281,6 +281,42 @@ export function outputGridFloorDb(reference: Float32Array, p: AffineParams): num
   return noise === 0 ? Infinity : signal === 0 ? -Infinity : 10 * Math.log10(signal / noise);
 }
 
+/** Per scored output, per scoring sample: the sample's share of the output's signal energy. */
+function sampleSignalShares(set: ScoringSet): Float64Array[] {
+  const n = set.data.samples.length;
+  return set.reference.map((ref) => {
+    const shares = new Float64Array(n);
+    const per = ref.length / n;
+    if (!Number.isInteger(per)) return shares;
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      let e = 0;
+      for (let x = i * per; x < (i + 1) * per; x++) e += ref[x]! ** 2;
+      shares[i] = e;
+      total += e;
+    }
+    if (total > 0) for (let i = 0; i < n; i++) shares[i]! /= total;
+    return shares;
+  });
+}
+
+/**
+ * An output's SQNR less its jackknife standard error over the samples (leave one sample out):
+ * `noise` and `signal` are each sample's share of the output's total noise (Scored.outputNoise) and signal energy.
+ */
+export function jackknifeLowerDb(db: number, noise: Float64Array, signal: Float64Array): number {
+  const n = noise.length;
+  if (n < 3 || !Number.isFinite(db)) return db;
+  let total = 0;
+  for (const v of noise) total += v;
+  const loo = Float64Array.from(noise, (v, i) => 10 * Math.log10(Math.max(1e-300, 1 - signal[i]!) / Math.max(1e-300, total - v)));
+  let mean = 0;
+  for (const v of loo) mean += v / n;
+  let ss = 0;
+  for (const v of loo) ss += (v - mean) ** 2;
+  return db - Math.sqrt(((n - 1) / n) * ss);
+}
+
 /** Indices of the float model's operators that feed (transitively) any of the given graph outputs. */
 function ancestors(model: Model, outputs: readonly number[]): Set<number> {
   const sg = model.subgraphs[0]!;
@@ -439,7 +475,8 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     return m;
   };
   let probes = 0;
-  const tried = new Map<string, { model: Model; followed: number; outputsDb: number[] }>();
+  const tried = new Map<string, { model: Model; followed: number; outputsDb: number[]; lowerDb?: number[] }>();
+  const signalShare = sampleSignalShares(set);
   const probe = async (layers: KeptLayer[]) => {
     const key = layers.map((l) => `${l.index}:${l.precision}`).join(',');
     const done = tried.get(key);
@@ -448,12 +485,16 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     hooks.onProgress?.(probes, probes + 1, 'keeping layers in higher precision');
     const r = applyPrecision(floatModel, int8Model, opsFor([...forced, ...layers]), kernels, widened);
     probes++;
-    const outputsDb = await scoreModel(r.model, set, hooks);
-    const result = { ...r, outputsDb };
+    const scored = await scoreOutputs(r.model, set, hooks);
+    const outputsDb = scored.outputsDb;
+    const result = { ...r, outputsDb, lowerDb: outputsDb.map((db, j) => jackknifeLowerDb(db, scored.outputNoise[j]!, signalShare[j]!)) };
     tried.set(key, result);
     return result;
   };
-  const ok = (r: { outputsDb: number[] }) => recipeScore(r.outputsDb) >= targetDb;
+  // A layer set is accepted when every output meets the target less one standard error of its SQNR over the
+  // scoring samples: the smallest set that just meets it on those samples falls short on new ones about half the
+  // time (measured: pose and hand landmark, 20.3 dB on 18 search photos, 19.6 and 19.1 dB on 18 others).
+  const ok = (r: { outputsDb: number[]; lowerDb?: number[] }) => recipeScore(r.lowerDb ?? r.outputsDb) >= targetDb;
   /** Smallest prefix of `list` that meets the target (exponential, then binary search), or undefined. */
   const smallestPrefix = async (list: KeptLayer[]) => {
     if (!list.length) return undefined;
@@ -505,7 +546,8 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
       ? 'no layer feeding the failing outputs adds measurable noise: the error comes from the int8 inputs/outputs themselves'
       : `even with all ${ranked.length} candidate layers in float the worst output reaches ${recipeScore(chosen.outputsDb).toFixed(1)} dB: the rest of the error comes from the int8 inputs, outputs and layers that add no measurable noise on these samples`;
   }
-  const met = ok(chosen);
+  // Met as the report states it: the SQNR on the scoring samples (the margin above only chooses the layers).
+  const met = recipeScore(chosen.outputsDb) >= targetDb;
   if (!met && unwidened.length) note = `${note ? `${note}; ` : ''}${unwidened.join('; ')}`;
   if (!met) {
     // What rounding the inputs to their int8 grid alone costs the float model: a floor no layer precision lifts.

@@ -96,6 +96,10 @@ export function formatQuantizationReport(r: QuantizationReport, warnings: readon
     lines.push(`Calibration: ${r.calibration.split ? `${describeSplit(r.calibration.split)} (${r.calibration.split.source})` : `${r.calibration.samples} samples from ${r.calibration.source}`}, ranges by ${r.calibration.method}`);
   }
   if (r.recipe) lines.push(...recipeLines(r.recipe));
+  if (r.equalization) {
+    const e = r.equalization;
+    lines.push(`Channel equalization: ${e.channels} channel(s) of ${e.layers} layer(s) scaled up (at most ×${e.maxScale}) before calibration, the next layer's weights divided; float outputs unchanged`);
+  }
   const s = r.sourceInt8;
   if (s) {
     const from = s.hybridOps ? `hybrid model (${s.hybridOps} operator(s) with int8 weights in float kernels)` : 'model with int8 weights behind DEQUANTIZE';

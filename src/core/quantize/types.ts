@@ -37,6 +37,11 @@ export interface QuantizeOptions {
    * moments from the calibration pass, weight-rounding.ts). Unset: nearest, and with an accuracy target chosen with the recipe.
    */
   weightRounding?: WeightRounding;
+  /**
+   * Rescale channels that stay far below their tensor's range before calibrating (channel-equalization.ts; the float
+   * function is unchanged). Unset: on with an accuracy target, off otherwise.
+   */
+  equalizeChannels?: boolean;
   /** Keep operators that cannot be quantized in float, with QUANTIZE/DEQUANTIZE around them, instead of failing. */
   keepUnsupportedInFloat?: boolean;
   /** Dynamic-range mode: weights with fewer elements stay float (default 1024, as the TF converter). */
@@ -265,6 +270,8 @@ export interface QuantizationReport {
   accuracy?: AccuracyReport;
   /** Present when a target SQNR was asked for: the layers kept in higher precision, what they cost, and whether it was met. */
   mixedPrecision?: MixedPrecisionReport;
+  /** Channels rescaled before calibration (channel-equalization.ts), when any were. */
+  equalization?: EqualizationReport;
   /** What TFLite Micro can do with the result, when that analysis is available. */
   tflm?: { runs: boolean; notes: string[]; /** The three arena figures (core/arena/figures.ts) on the default build. */ arena?: QuantizedArena };
   /** quantizeModel's own time; the CLI replaces it with the whole command's, from process start (cli/commands/quantize.ts). */
@@ -276,4 +283,11 @@ export interface QuantizeResult {
   bytes: Uint8Array;
   report: QuantizationReport;
   warnings: string[];
+}
+
+/** What channel equalization (channel-equalization.ts) did: producer → consumer pairs rescaled, channels, largest scale. */
+export interface EqualizationReport {
+  layers: number;
+  channels: number;
+  maxScale: number;
 }
