@@ -17,15 +17,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { WasmModule } from '../common/wasm-api';
 import { operatorMacs } from '../analysis/op-cost';
 import type { RuntimeTypedArray } from '../runtime/index';
 import type { Model } from '../tflite/index';
-import { liteRtSearchPath } from '../runtime/litert-loader';
+import { liteRtSearchPath, liteRtWasmModule } from '../runtime/litert-loader';
 import type { ClaimOrder, ForwardPasses, PassRunner, SharedPass } from './forward-pass';
 
 /** What the worker is started with. */
 export interface ForwardWorkerData {
   liteRtDir?: string;
+}
+
+/** The first message to the worker: LiteRT's compiled wasm module, or undefined when this thread could not compile it. */
+export interface ForwardInit {
+  wasm: WasmModule | undefined;
 }
 
 /** One pass: the model's bytes, every batch's inputs, and the claims (Int32 per batch: 0 free, 1 caller, 2 worker). */
@@ -116,7 +122,12 @@ export class ForwardHelper implements ForwardPasses {
   static start(): ForwardHelper | undefined {
     if (!fs.existsSync(FORWARD_WORKER_FILE)) return undefined;
     try {
-      return new ForwardHelper(new Worker(FORWARD_WORKER_FILE, { workerData: { liteRtDir: liteRtSearchPath()[0] } satisfies ForwardWorkerData }));
+      const worker = new Worker(FORWARD_WORKER_FILE, { workerData: { liteRtDir: liteRtSearchPath()[0] } satisfies ForwardWorkerData });
+      // This thread's compiled LiteRT (its own start compiles it anyway): the worker shares V8's code, optimized tiers
+      // included, instead of compiling and tiering up 9 MB of wasm a second time. Without it the worker compiles.
+      const init = (wasm: WasmModule | undefined) => worker.postMessage({ wasm } satisfies ForwardInit);
+      liteRtWasmModule().then(init, () => init(undefined));
+      return new ForwardHelper(worker);
     } catch {
       return undefined;
     }

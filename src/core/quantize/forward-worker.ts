@@ -4,23 +4,28 @@
  * Each batch's outputs go back as copies, moved not cloned.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { initRuntime, loadRuntimeModel, setLiteRtDirectory, type RuntimeModel, type RuntimeTypedArray } from '../runtime/index';
+import { initRuntime, loadRuntimeModel, setLiteRtDirectory, setLiteRtWasmModule, type RuntimeModel, type RuntimeTypedArray } from '../runtime/index';
 import { readModel } from '../tflite/index';
 import { TflmReference, type TflmValues } from './tflm-reference';
-import type { ForwardReply, ForwardRequest, ForwardWorkerData } from './forward-helper';
+import type { ForwardInit, ForwardReply, ForwardRequest, ForwardWorkerData } from './forward-helper';
 
 const port = parentPort;
 if (port) {
   const data = workerData as ForwardWorkerData;
   if (data.liteRtDir) setLiteRtDirectory(data.liteRtDir);
   const post = (m: ForwardReply, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
-  // Started before the first pass arrives: the caller's own start and calibration check overlap it.
-  const ready = initRuntime().then(() => {
+  // Started on the first message (the caller's compiled wasm), before the first pass arrives: the caller's own start
+  // and calibration check overlap it.
+  let init!: (m: ForwardInit) => void;
+  const ready = new Promise<ForwardInit>((resolve) => { init = resolve; }).then(async ({ wasm }) => {
+    if (wasm) setLiteRtWasmModule(wasm);
+    await initRuntime();
     post({ ready: true });
   });
   // Passes run one after another, in the order they were sent.
   let queue: Promise<void> = Promise.resolve();
-  port.on('message', (m: ForwardRequest) => {
+  port.on('message', (m: ForwardRequest | ForwardInit) => {
+    if ('wasm' in m) return init(m);
     queue = queue.then(() => runPass(m)).catch(() => undefined);
   });
 

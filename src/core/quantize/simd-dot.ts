@@ -18,6 +18,7 @@
  * per batch item (the evaluator runs only ~10 samples, and JS loops spent most of them warming up in the JIT).
  * Exports: dots (the sums), dotq (sums and requantization in one call), conv (a layer).
  */
+import { wasmApi, type WasmMemory, type WasmModule } from '../common/wasm-api';
 
 /** A layer's bias, multipliers and shifts (int32 per row) and its output zero point and clamp, in the module's memory. */
 export interface Requantizer {
@@ -54,15 +55,6 @@ export interface DotRows {
 
 const PAGE = 65536;
 
-/** The part of the WebAssembly JS API used here (the project's lib typings have none). */
-interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
 /** LEB128 of an unsigned 32-bit value. */
 function uleb(n: number): number[] {
@@ -303,7 +295,7 @@ type DotsFn = (w: number, p: number, stride: number, rows: number, out: number) 
 type DotqFn = (w: number, p: number, stride: number, rows: number, sums: number, bias: number, mult: number, shift: number, out: number, zp: number, lo: number, hi: number) => void;
 
 /** The compiled module, once per process (null: not supported here). */
-let compiled: object | null | undefined;
+let compiled: WasmModule | null | undefined;
 
 export class SimdDot {
   private top = 0;

@@ -5,5 +5,5 @@ export type { RuntimeDType, RuntimeTypedArray } from './element-types';
 export { withExtraOutputs, EXTRA_OUTPUT_PREFIX } from './extra-outputs';
 export { inputTensorIndices, outputTensorIndices } from './io-tensors';
 export { runWithIntermediates, type IntermediatesResult } from './intermediates';
-export { setLiteRtDirectory, LITERT_GLUE_FILE, LITERT_WASM_FILE } from './litert-loader';
+export { setLiteRtDirectory, liteRtWasmModule, setLiteRtWasmModule, LITERT_GLUE_FILE, LITERT_WASM_FILE } from './litert-loader';
 export { dynamicOutputs, type DynamicOutput } from './dynamic-outputs';

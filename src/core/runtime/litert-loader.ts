@@ -10,7 +10,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vm from 'vm';
 import { RuntimeError } from './errors';
+import { wasmApi, type WasmApi, type WasmModule } from '../common/wasm-api';
 import type { LiteRtWasmModule, ModuleFactory, WasmEnvironment } from './litert-wasm';
+
+function requireWasm(): WasmApi {
+  if (!wasmApi) throw new RuntimeError('runtime-unavailable', 'This JavaScript engine has no WebAssembly; LiteRT needs it (Node 20 or newer).');
+  return wasmApi;
+}
 
 export const LITERT_GLUE_FILE = 'litert_wasm_compat_internal.js';
 export const LITERT_WASM_FILE = 'litert_wasm_compat_internal.wasm';
@@ -27,6 +33,8 @@ export interface LiteRtInstance {
 let instance: LiteRtInstance | undefined;
 let starting: Promise<LiteRtInstance> | undefined;
 let explicitDir: string | undefined;
+/** The compiled wasm: compiled once per process, or handed over by the thread that compiled it. */
+let compiled: Promise<WasmModule> | undefined;
 
 /** Lines LiteRT printed since the last `takeLogLines()`, minus INFO/WARNING/VERBOSE chatter. */
 let logLines: string[] = [];
@@ -76,9 +84,29 @@ function findLiteRtDirectory(): string {
   return found;
 }
 
+/**
+ * LiteRT's compiled wasm module, compiled on first use. A worker thread of this process given it
+ * (setLiteRtWasmModule) shares V8's compiled code, its optimized tiers included, instead of compiling 9 MB again.
+ */
+export function liteRtWasmModule(): Promise<WasmModule> {
+  if (!compiled) {
+    const p = Promise.resolve().then(() => requireWasm().compile(fs.readFileSync(path.join(findLiteRtDirectory(), LITERT_WASM_FILE))));
+    // A failed compile is not remembered: the next start tries again (and reports its own error).
+    p.catch(() => { if (compiled === p) compiled = undefined; });
+    compiled = p;
+  }
+  return compiled;
+}
+
+/** Use a module compiled by another thread of this process (liteRtWasmModule there); before the first start. */
+export function setLiteRtWasmModule(module: WasmModule): void {
+  compiled = Promise.resolve(module);
+}
+
 async function start(): Promise<LiteRtInstance> {
   const t0 = performance.now();
   const dir = findLiteRtDirectory();
+  const module = await liteRtWasmModule();
   const gluePath = path.join(dir, LITERT_GLUE_FILE);
   const mod: { exports: unknown } = { exports: {} };
   const glue = vm.compileFunction(fs.readFileSync(gluePath, 'utf8'), ['module', 'exports', 'require', '__dirname', '__filename'], {
@@ -90,15 +118,21 @@ async function start(): Promise<LiteRtInstance> {
     throw new RuntimeError('runtime-unavailable', `${gluePath} did not export a module factory; the LiteRT files are damaged, reinstall.`);
   }
   const holder: { inst?: LiteRtInstance } = {};
-  const wasm = await factory({
+  let instantiationFailed!: (e: unknown) => void;
+  const failed = new Promise<never>((_, reject) => { instantiationFailed = reject; });
+  const wasm = await Promise.race([failed, factory({
     print: onLogLine,
     printErr: onLogLine,
     locateFile: (file) => path.join(dir, file),
+    instantiateWasm: (imports, done) => {
+      requireWasm().instantiate(module, imports).then((inst) => done(inst, module), instantiationFailed);
+      return {};
+    },
     onAbort: () => {
       if (holder.inst) holder.inst.alive = false;
       if (instance === holder.inst) instance = undefined;
     },
-  });
+  })]);
   wasm.setupLogging();
   const env = wasm.LiteRtEnvironment.create(null);
   takeLogLines(); // start-up only logs accelerator registration

@@ -3,6 +3,8 @@
  * (`loadAndCompile`, `Tensor`) only knows float32/int32/uint8 tensors and assumes a browser, so we drive these
  * objects directly. Every embind object must be `delete()`d; the wrappers in this folder do it.
  */
+import type { WasmInstance, WasmModule } from '../common/wasm-api';
+
 export interface EmbindObject {
   delete(): void;
 }
@@ -81,6 +83,8 @@ export interface ModuleArgs {
   printErr(line: string): void;
   locateFile(file: string): string;
   onAbort(what: unknown): void;
+  /** Emscripten's hook to instantiate the wasm ourselves: returns {} and calls `done` once instantiated. */
+  instantiateWasm?(imports: object, done: (instance: WasmInstance, module: WasmModule) => void): object;
 }
 
 export type ModuleFactory = (args: ModuleArgs) => Promise<LiteRtWasmModule>;
