@@ -491,8 +491,8 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     tried.set(key, result);
     return result;
   };
-  // A layer set is accepted when every output meets the target less one standard error of its SQNR over the
-  // scoring samples: the smallest set that just meets it on those samples falls short on new ones about half the
+  // A layer set is accepted when every output's SQNR less its standard error over the scoring samples meets the
+  // target: the smallest set that just meets it on those samples falls short on new ones about half the
   // time (measured: pose and hand landmark, 20.3 dB on 18 search photos, 19.6 and 19.1 dB on 18 others).
   const ok = (r: { outputsDb: number[]; lowerDb?: number[] }) => recipeScore(r.lowerDb ?? r.outputsDb) >= targetDb;
   /** Smallest prefix of `list` that meets the target (exponential, then binary search), or undefined. */
