@@ -4,6 +4,8 @@
  * same calibration file (quantize-floor.ts), both spawned in this run, alternating, 5 times each after a warm-up.
  * The figures are the medians of the child's CPU time (user + system, from /usr/bin/time): on a shared machine other
  * processes swing wall time by 2-3x between identical runs. Wall time is printed beside it. Target: ratio ≤ 1.5.
+ * ResNet-8's command takes a second thread for part of LiteRT's passes (src/core/quantize/forward-helper.ts) only
+ * while the 1-minute load average is below the cores: run this on a quiet machine, or its figures are one thread's.
  * Sets: hello_world on 500 sine points, ad01 on 500 spectrogram-like inputs, ResNet-8 on 200 image-like inputs
  * (synthetic-data.ts), each written as one .npy file. The same command with `--weight-rounding nearest` runs in the
  * same rotation: what the GPTQ rounding candidate (its moments in the calibration pass, one factorization per layer,
