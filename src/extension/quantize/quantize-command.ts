@@ -58,6 +58,8 @@ export interface QuantizeCommandArgs {
    * and answers its confirmation: 'accept' runs it, 'change' goes on with the answers above, 'dismiss' stops.
    */
   confirm?: 'accept' | 'change' | 'dismiss';
+  /** The one-step path as on a workspace's first run: the remembered choices are forgotten first. */
+  forgetChoices?: boolean;
 }
 
 export interface QuantizeCommandResult {
@@ -221,6 +223,7 @@ export class QuantizeCommand {
     let confirmedTarget: OutputTarget | undefined;
     const targetSetting = readSettings(model).quantizeTargetSqnrDb;
     if (oneStep) {
+      if (args?.forgetChoices) await this.memory.update(MEMORY_KEY, undefined);
       const defaults = defaultChoices(prepared.candidates, this.memory.get<QuantizeChoices>(MEMORY_KEY));
       // The one-step run takes the target of the setting (a test may pass its own, or null for none).
       const oneStepTarget = defaults.mode !== 'int8' ? undefined : args && args.targetSqnrDb !== undefined ? args.targetSqnrDb ?? undefined : targetSetting;

@@ -71,6 +71,8 @@ export function quantizeTests(): TestCase[] {
         const menu = contributes.menus['explorer/context']!.find((m) => m.command === 'tinyml.quantizeModel');
         assert.equal(menu?.when, 'resourceExtname == .tflite');
         assert.ok(contributes.menus['commandPalette']!.some((m) => m.command === 'tinyml.quantizeModel' && m.when === undefined));
+        // Registered once the extension is active (run first, no other test has activated it yet).
+        await activated();
         assert.ok((await vscode.commands.getCommands(true)).includes('tinyml.quantizeModel'));
       },
     },
@@ -81,8 +83,8 @@ export function quantizeTests(): TestCase[] {
         await closeCleanTabs();
         const { model, data } = writeSample('sensor');
         const out = inFolder('sensor_int8.tflite');
-        // Another test may have left an output here: this one is about writing a new file.
-        fs.rmSync(out, { force: true });
+        // Another test may have left an output (or its reports) here: this one is about writing new files.
+        for (const f of [out, inFolder('sensor_int8.report.json'), inFolder('sensor_int8.report.md')]) fs.rmSync(f, { force: true });
         const stages = new Set<string>();
         const result = await quantize({ model: vscode.Uri.file(model), data: vscode.Uri.file(data), onProgress: (_d, _t, stage) => stages.add(stage) });
         assert.equal(result.status, 'written', result.message);
@@ -198,7 +200,8 @@ export function quantizeTests(): TestCase[] {
         const out = inFolder('sensor_one_int8.tflite');
         for (const f of [out, inFolder('sensor_one_int8.report.json'), inFolder('sensor_one_int8.report.md')]) fs.rmSync(f, { force: true });
         // No data given: the one step finds the workspace data that fits (data/calibration.npy) before asking anything.
-        const first = await quantize({ model: vscode.Uri.file(model), confirm: 'accept' });
+        // As on a first run: another test's choices (a dynamic-range run) would be this one's defaults otherwise.
+        const first = await quantize({ model: vscode.Uri.file(model), confirm: 'accept', forgetChoices: true });
         assert.equal(first.status, 'written', first.message);
         assert.equal(first.output, out, 'the _float suffix is dropped');
         const shown = first.confirmation ?? '';
@@ -283,6 +286,7 @@ export function quantizeTests(): TestCase[] {
         const b = new ModelBuilder({ seed: 1 });
         b.output(b.fullyConnected(b.input('pair', [1, 2]), 1, { weights: { values: [1, -1] }, bias: false }));
         const model = inFolder('cancel.tflite');
+        fs.mkdirSync(path.dirname(model), { recursive: true });
         fs.writeFileSync(model, writeModel(b.build()));
         const r = seededRandom(4);
         const data = inFolder('data', 'pairs.npy');
