@@ -19,7 +19,8 @@
  */
 import type { Dataset } from '../data/dataset';
 import { BuiltinOperator, TensorType, type Model, type Operator } from '../tflite/index';
-import { ObservedModel } from './calibrate';
+import { calibrationBatch } from './batching';
+import { loadBatched, observeAll } from './calibrate';
 import { throwIfAborted } from './errors';
 import { bytesOf, constantFloats, isConstant, newBuffer } from './graph';
 import { toFloat } from './tensor-io';
@@ -147,25 +148,26 @@ export async function equalizeChannels(model: Model, data: Dataset, name: string
   const powers = new Map<number, Float64Array>(pairs.map((p) => [p.tensor, new Float64Array(sg.tensors[p.tensor]!.shape.at(-1) ?? 1)]));
   // Values summed per channel: samples × positions (the same for every sample of a tensor).
   const counts = new Map<number, number>();
-  const observed = await ObservedModel.load(model, pairs.map((p) => p.tensor), name, 1, false);
+  const observedTensors = pairs.map((p) => p.tensor);
+  // The pass of calibration (observeAll): batched where the graph allows, yielding between batches (Cancel,
+  // progress), shared with the forward helper; the visits come in sample order either way.
+  const observed = await loadBatched(model, data, observedTensors, name, Math.min(calibrationBatch(model, observedTensors), data.samples.length));
   try {
-    for (const sample of data.samples) {
-      throwIfAborted(hooks.signal, 'Channel equalization');
-      observed.run(sample, (t, v) => {
-        const m = maxima.get(t);
-        const pw = powers.get(t);
-        if (!m || !pw) return;
-        const f = toFloat(sg.tensors[t]!, v);
-        const ch = m.length;
-        for (let i = 0; i < f.length; i++) {
-          const a = Math.abs(f[i]!);
-          const c = i % ch;
-          if (a > m[c]!) m[c] = a;
-          pw[c] += a * a;
-        }
-        counts.set(t, (counts.get(t) ?? 0) + f.length / ch);
-      }, true);
-    }
+    throwIfAborted(hooks.signal, 'Channel equalization');
+    await observeAll(observed, data, 0, (t, v) => {
+      const m = maxima.get(t);
+      const pw = powers.get(t);
+      if (!m || !pw) return;
+      const f = toFloat(sg.tensors[t]!, v);
+      const ch = m.length;
+      for (let i = 0; i < f.length; i++) {
+        const a = Math.abs(f[i]!);
+        const c = i % ch;
+        if (a > m[c]!) m[c] = a;
+        pw[c] += a * a;
+      }
+      counts.set(t, (counts.get(t) ?? 0) + f.length / ch);
+    }, (done) => hooks.onProgress?.(done, data.samples.length, 'equalizing channels'), hooks, { t: performance.now() });
   } finally {
     observed.dispose();
   }
