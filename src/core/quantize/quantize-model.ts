@@ -30,18 +30,22 @@ export const RECOMMENDED_CALIBRATION_SAMPLES = 100;
 export async function quantizeModel(model: Model, calibration: Dataset, options: QuantizeOptions = {}, hooks: QuantizeHooks = {}): Promise<QuantizeResult> {
   const t0 = performance.now();
   // Full-integer modes run the float and quantized models over the data many times: a second thread takes part of
-  // each pass where that pays (forward-helper.ts worthHelping), started now so that its runtime is up by the first
-  // pass. Same results either way; it ends with the call, however the call ends.
-  const mode = options.mode ?? 'int8';
-  const forward = !hooks.forward && (mode === 'int8' || mode === 'int16x8') ? ForwardHelper.startFor(model, calibration.samples.length) : undefined;
+  // each pass where that pays (forward-helper.ts worthHelping), started once the model and the data passed their
+  // checks (a model that cannot be quantized fails fast without one) so that its runtime is up by the first pass.
+  // Same results either way; it ends with the call, however the call ends.
+  let forward: ForwardHelper | undefined;
+  const startForward = () => {
+    if (!hooks.forward) forward ??= ForwardHelper.startFor(model, calibration.samples.length);
+    return hooks.forward ?? forward;
+  };
   try {
-    return await quantizeWith(model, calibration, options, forward ? { ...hooks, forward } : hooks, t0);
+    return await quantizeWith(model, calibration, options, hooks, t0, startForward);
   } finally {
     forward?.close();
   }
 }
 
-async function quantizeWith(model: Model, calibration: Dataset, options: QuantizeOptions, hooks: QuantizeHooks, t0: number): Promise<QuantizeResult> {
+async function quantizeWith(model: Model, calibration: Dataset, options: QuantizeOptions, hooks: QuantizeHooks, t0: number, startForward: () => QuantizeHooks['forward']): Promise<QuantizeResult> {
   const name = options.modelName ?? 'the model';
   const mode = options.mode ?? 'int8';
   const io = options.io ?? 'int8';
@@ -77,6 +81,8 @@ async function quantizeWith(model: Model, calibration: Dataset, options: Quantiz
   } else {
     const activation = mode === 'int16x8' ? 'int16' : 'int8';
     checkDataset(prepared, calibration, 'calibration');
+    const forward = startForward();
+    if (forward) hooks = { ...hooks, forward };
     // A held-out split is counted as the user gave it: 108 given, 86 calibrating, is not "only 86".
     const split = calibration.split;
     if ((split?.given ?? calibration.samples.length) < RECOMMENDED_CALIBRATION_SAMPLES) {
