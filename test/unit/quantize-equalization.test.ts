@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { test } from 'node:test';
+import { main } from '../../src/cli/main';
+import { writeNpy } from '../../src/core/data/npy';
+import { tempDir } from '../helpers/temp-dir';
 import { mulberry32 as rng } from '../../src/core/common/seeded-random';
 import type { Dataset } from '../../src/core/data/dataset';
 import { channelScales, convConsumerTerms, EQUALIZATION_HEADROOM } from '../../src/core/quantize/channel-equalization';
@@ -45,6 +50,39 @@ test('channel equalization keeps the float function and lifts the int8 model whe
   const after = equalized.report.accuracy!.outputs[0]!.sqnrDb;
   assert.ok(after > before + 10, `int8 ${before.toFixed(1)} dB → equalized ${after.toFixed(1)} dB`);
   assert.match(formatQuantizationReport(equalized.report, equalized.warnings), /Channel equalization: 2 channel\(s\) of 2 layer\(s\)/);
+});
+
+test('tinyml quantize --[no-]equalize-channels forces channel equalization either way', async () => {
+  const dir = tempDir('tinyml-equalize-');
+  const modelFile = path.join(dir, 'small.tflite');
+  fs.writeFileSync(modelFile, writeModel(smallChannelModel()));
+  const data = uniform(80, 3);
+  fs.writeFileSync(path.join(dir, 'calib.npy'), writeNpy([80, 4, 4, 2], Float32Array.from(data.samples.flatMap((s) => [...s[0]!]))));
+  const run = async (...flags: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(['quantize', modelFile, '--data', path.join(dir, 'calib.npy'), '-o', path.join(dir, 'q.tflite'), '--force', '--json', ...flags],
+      { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t) });
+    return { code, out: out.join(''), err: err.join('') };
+  };
+  // Without a target it is off unless asked for.
+  const plain = await run();
+  assert.equal(plain.code, 0, plain.err);
+  assert.equal(JSON.parse(plain.out).equalization, undefined);
+  const on = await run('--equalize-channels');
+  assert.equal(on.code, 0, on.err);
+  assert.equal(JSON.parse(on.out).equalization.channels, 2);
+  // With a target it is on unless turned off.
+  const targetOn = await run('--target-sqnr', '10');
+  assert.notEqual(targetOn.code, 2, targetOn.err);
+  assert.equal(JSON.parse(targetOn.out).equalization.channels, 2);
+  const targetOff = await run('--target-sqnr', '10', '--no-equalize-channels');
+  assert.notEqual(targetOff.code, 2, targetOff.err);
+  assert.equal(JSON.parse(targetOff.out).equalization, undefined);
+  const both = await run('--equalize-channels', '--no-equalize-channels');
+  assert.equal(both.code, 2);
+  assert.match(both.err, /--equalize-channels and --no-equalize-channels contradict each other/);
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('channel scales: up towards the range with headroom, within ReLU6, never down, bounded by a CONV_2D consumer\'s weight rounding', () => {

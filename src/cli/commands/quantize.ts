@@ -11,7 +11,7 @@ import { readModelFile } from '../read-model-file';
 
 export const QUANTIZE_USAGE = 'tinyml quantize MODEL --data PATH [--mode int8|int16x8|float16|dynamic] [--io int8|float] '
   + '[--calibration auto|minmax|percentile|mse] [--target-sqnr DB [--kernels reference|cmsis-nn]] [-o OUT] [--report report.json] [--force] [--eval PATH] [--keep-float] '
-  + '[--[no-]bias-correction] [--[no-]per-channel-fc] [--weight-rounding auto|nearest|gptq] [--uint8-input] [--margin PERCENT] [--image-range LO,HI | --mean M[,M,M] --std S[,S,S]] [--bgr] [--json]';
+  + '[--[no-]bias-correction] [--[no-]per-channel-fc] [--[no-]equalize-channels] [--weight-rounding auto|nearest|gptq] [--uint8-input] [--margin PERCENT] [--image-range LO,HI | --mean M[,M,M] --std S[,S,S]] [--bgr] [--json]';
 
 const MODES: readonly QuantizeMode[] = ['int8', 'int16x8', 'float16', 'dynamic'];
 const METHODS: readonly (RangeMethod | 'auto')[] = ['auto', 'minmax', 'percentile', 'mse'];
@@ -72,6 +72,8 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
     'per-channel-fc': { type: 'boolean' },
     'weight-rounding': { type: 'string' },
     'no-per-channel-fc': { type: 'boolean' },
+    'equalize-channels': { type: 'boolean' },
+    'no-equalize-channels': { type: 'boolean' },
     'uint8-input': { type: 'boolean' },
     json: { type: 'boolean' },
     'image-range': { type: 'string' },
@@ -89,12 +91,14 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
   const ioType = oneOf(values.io, ['int8', 'float'] as const, '--io', 'int8');
   // Unset parts of the recipe (auto) are chosen per model by held-out accuracy; a flag fixes its part.
   const method = oneOf(values.calibration, METHODS, '--calibration', 'auto');
-  const onOff = (flag: 'bias-correction' | 'per-channel-fc'): boolean | undefined => {
+  const onOff = (flag: 'bias-correction' | 'per-channel-fc' | 'equalize-channels'): boolean | undefined => {
     if (values[flag] && values[`no-${flag}`]) throw new UsageError(`--${flag} and --no-${flag} contradict each other; give one`, true);
     return values[flag] ? true : values[`no-${flag}`] ? false : undefined;
   };
   const biasCorrection = onOff('bias-correction');
   const perChannelFc = onOff('per-channel-fc');
+  // Unset: on with --target-sqnr (its layers then stay int8 more often), off otherwise.
+  const equalizeChannels = onOff('equalize-channels');
   const weightRounding = oneOf(values['weight-rounding'], ROUNDINGS, '--weight-rounding', 'auto');
   const target = values['target-sqnr'];
   const targetDb = target === undefined ? undefined : Number(target);
@@ -145,6 +149,7 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
     ...(method !== 'auto' ? { calibration: method } : {}),
     ...(biasCorrection !== undefined ? { biasCorrection } : {}),
     ...(perChannelFc !== undefined ? { perChannelFullyConnected: perChannelFc } : {}),
+    ...(equalizeChannels !== undefined ? { equalizeChannels } : {}),
     ...(weightRounding !== 'auto' ? { weightRounding } : {}),
     keepUnsupportedInFloat: !!values['keep-float'], uint8Input: !!values['uint8-input'],
     marginPercent,
