@@ -9,6 +9,7 @@ import { evaluateQuantization, formatQuantizationReport, parseSavedReport, Quant
 import { asymmetricParams, INT16_ACTIVATION, INT8_ACTIVATION } from '../../src/core/quantize/quant-math';
 import { HistogramObserver, MinMaxObserver, mseRange, percentileRange } from '../../src/core/quantize/range-estimation';
 import { floatToHalf, halfToFloat } from '../../src/core/quantize/float16';
+import { floatCopy, toFloat } from '../../src/core/quantize/tensor-io';
 import { loadRuntimeModel, runWithIntermediates, type RuntimeTypedArray } from '../../src/core/runtime/index';
 import { BuiltinOperator, loadModel, ModelBuilder, readModel, TensorType, writeModel, type Model, type Tensor } from '../../src/core/tflite/index';
 
@@ -96,6 +97,27 @@ test('percentile and MSE ranges clip rare outliers that min/max keeps', () => {
   assert.ok(m.max < 40 && m.max > 2, `mse max ${m.max}`);
   const sym = mseRange(h, INT16_ACTIVATION, true);
   assert.ok(sym.max <= 40 && sym.max > 2);
+});
+
+test('toFloat dequantizes every int8, uint8 and int16 value as real = scale * (q - zeroPoint), rounded to float32', () => {
+  const tensor = (type: TensorType, scale: number, zeroPoint: number): Tensor => ({ name: 'x', shape: [1, 256], type, buffer: 0, quantization: { scale: [scale], zeroPoint: [zeroPoint], quantizedDimension: 0 } } as Tensor);
+  for (const [scale, zp] of [[0.0235294122248888, -128], [0.1, 3], [Math.fround(1 / 3), 0], [7.5e-5, 17]] as const) {
+    const i8 = Int8Array.from({ length: 256 }, (_, k) => k - 128);
+    const u8 = Uint8Array.from({ length: 256 }, (_, k) => k);
+    const i16 = Int16Array.from({ length: 256 }, (_, k) => (k - 128) * 251);
+    for (const [type, values] of [[TensorType.INT8, i8], [TensorType.UINT8, u8], [TensorType.INT16, i16]] as const) {
+      const got = toFloat(tensor(type, scale, zp), values);
+      assert.equal(got.length, 256);
+      for (let k = 0; k < 256; k++) assert.equal(got[k], Math.fround((values[k]! - zp) * scale), `${TensorType[type]} value ${values[k]} at scale ${scale}, zero point ${zp}`);
+    }
+  }
+  // Float values pass through as they are; floatCopy copies them (views of the runtime's memory do not last).
+  const f = Float32Array.from([1.5, -2]);
+  const t = { name: 'f', shape: [2], type: TensorType.FLOAT32, buffer: 0 } as Tensor;
+  assert.equal(toFloat(t, f), f);
+  const copy = floatCopy(t, f);
+  assert.notEqual(copy, f);
+  assert.deepEqual([...copy], [1.5, -2]);
 });
 
 test('float16 conversion rounds to nearest even and round-trips', () => {

@@ -12,7 +12,7 @@ import { withMinMaxOutputs } from './minmax-graph';
 import { throwIfAborted } from './errors';
 import type { IntRange } from './quant-math';
 import { HistogramObserver, MinMaxObserver, mseRange, percentileRange, perTensorRange, type ObservedRange, type RangeMethod } from './range-estimation';
-import { concatFloats, runtimeInputs, toFloat, toTensorArray } from './tensor-io';
+import { concatFloats, floatCopy, runtimeInputs, toTensorArray } from './tensor-io';
 import type { QuantizeHooks, RecipeMethod } from './types';
 import type { InputMoments, LayerMoments } from './weight-rounding';
 
@@ -57,7 +57,7 @@ export class ObservedModel {
       extended = withExtraOutputs(batched, wanted);
     }
     const runtimeBytes = writeModel(extended);
-    const runtime = await loadRuntimeModel(runtimeBytes, { name });
+    const runtime = await loadRuntimeModel(runtimeBytes, { name, model: extended });
     try {
       const inputTensors = inputTensorIndices(extended, runtime.inputs.map((i) => i.name));
       const outputTensors = outputTensorIndices(extended, runtime.outputs.map((o) => o.name));
@@ -495,7 +495,7 @@ export async function gatherStatistics(model: Model, data: Dataset, tensors: rea
       await observeAll(observed, opts.outputsOf, 0, (t, v) => {
         const k = index.get(t);
         const keep = keeping && seen < keepSamples;
-        const f = k !== undefined || keep ? toFloat(sg.tensors[t]!, v).slice() : undefined;
+        const f = k !== undefined || keep ? floatCopy(sg.tensors[t]!, v) : undefined;
         if (k !== undefined) chunks[k]!.push(f!);
         if (keep) {
           // The visitor sees whole rows; a batch may run past the kept samples: keep only theirs.
