@@ -19,7 +19,7 @@ import { mulberry32 as rng } from '../src/core/common/seeded-random';
 import { writeNpy } from '../src/core/data/index';
 import { HAS_SHARED, PROJECT_ROOT, sharedModel } from '../test/helpers/paths';
 import { report } from './harness';
-import { WASM_TIERING_BUDGET } from '../src/cli/main';
+import { CLI_V8_FLAGS } from '../src/cli/main';
 import { imageLike, sinePoints, spectrogramLike } from './synthetic-data';
 
 interface Run { wall: number; cpu: number; selfReported?: number }
@@ -66,7 +66,7 @@ export async function main(): Promise<void> {
       const quantize = [cli, 'quantize', model, '--data', data, '-o', out, '--report', path.join(dir, `${name}.json`), '--force'];
       const floorArgs = [floor, model, data];
       // The floor again with the V8 flags the CLI sets for itself (src/cli/main.ts): what the tuning alone buys.
-      const tunedArgs = ['--wasm-lazy-compilation', `--wasm-tiering-budget=${WASM_TIERING_BUDGET}`, floor, model, data];
+      const tunedArgs = [...CLI_V8_FLAGS, floor, model, data];
       timed(floorArgs);
       timed(quantize);
       const q: Run[] = [];
