@@ -10,6 +10,8 @@ import { asymmetricParams, INT16_ACTIVATION, INT8_ACTIVATION } from '../../src/c
 import { HistogramObserver, MinMaxObserver, mseRange, percentileRange } from '../../src/core/quantize/range-estimation';
 import { floatToHalf, halfToFloat } from '../../src/core/quantize/float16';
 import { floatCopy, toFloat } from '../../src/core/quantize/tensor-io';
+import { evenBatch } from '../../src/core/quantize/batching';
+import { ObservedModel } from '../../src/core/quantize/calibrate';
 import { loadRuntimeModel, runWithIntermediates, type RuntimeTypedArray } from '../../src/core/runtime/index';
 import { BuiltinOperator, loadModel, ModelBuilder, readModel, TensorType, writeModel, type Model, type Tensor } from '../../src/core/tflite/index';
 
@@ -423,6 +425,36 @@ test('models with a free batch dimension calibrate in batches to the same parame
   assert.deepEqual(batched.report.activations, single.report.activations);
   const weights = (m: Model) => m.subgraphs[0]!.tensors.filter((t) => m.buffers[t.buffer]!.data.byteLength > 0).map((t) => Buffer.from(m.buffers[t.buffer]!.data).toString('hex'));
   assert.deepEqual(weights(batched.model), weights(single.model));
+});
+
+test('an integer graph runs its passes in even batches, with the same outputs however its samples are batched', async () => {
+  const b = new ModelBuilder({ seed: 12 });
+  const x = b.input('x', [1, 8]);
+  b.output(b.softmax(b.fullyConnected(b.fullyConnected(x, 16, { activation: 'RELU' }), 4)));
+  const float = b.build();
+  for (const t of float.subgraphs[0]!.tensors) if (float.buffers[t.buffer]!.data.byteLength === 0) t.shapeSignature = [-1, ...t.shape.slice(1)];
+  const data = randomDataset([1, 8], 40, 6);
+  const { model } = await quantizeModel(float, data);
+  assert.equal(evenBatch(model, 40, 32), 20);
+  assert.equal(evenBatch(model, 64, 32), 32);
+  assert.equal(evenBatch(model, 10, 32), 32);
+  assert.equal(evenBatch(float, 40, 32), 32, 'a float graph keeps its batch');
+  const outputs = async (batch: number) => {
+    const observed = await ObservedModel.load(model, [], 'the quantized model', batch);
+    const parts: number[] = [];
+    try {
+      for (let i = 0; i < data.samples.length; i += batch) {
+        observed.runBatch(data.samples.slice(i, i + batch), (t, v) => { if (model.subgraphs[0]!.outputs.includes(t)) parts.push(...Array.from(v, Number)); }, true);
+      }
+    } finally {
+      observed.dispose();
+    }
+    return parts;
+  };
+  const one = await outputs(1);
+  assert.equal(one.length, 40 * 4);
+  assert.deepEqual(await outputs(20), one);
+  assert.deepEqual(await outputs(32), one);
 });
 
 /** Every remaining operator of the issue's list, in one float model built in code. */

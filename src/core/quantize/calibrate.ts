@@ -7,7 +7,7 @@
 import type { Dataset } from '../data/dataset';
 import { inputTensorIndices, loadRuntimeModel, outputTensorIndices, withExtraOutputs, type RuntimeModel, type RuntimeTypedArray } from '../runtime/index';
 import { elementCount, TensorType, writeModel, type Model } from '../tflite/index';
-import { calibrationBatch, withBatch } from './batching';
+import { calibrationBatch, evenBatch, withBatch } from './batching';
 import { withMinMaxOutputs } from './minmax-graph';
 import { throwIfAborted } from './errors';
 import type { IntRange } from './quant-math';
@@ -223,7 +223,7 @@ export async function loadObserved(model: Model, data: Dataset, tensors: readonl
   if (batchable !== undefined) {
     // Already known for this graph (a quantized copy has the float graph's operators): no check, one load.
     try {
-      return { observed: await ObservedModel.load(model, tensors, name, batchable ? Math.max(1, batch) : 1, minMaxOnly), done: 0, forwardMs: 0, batchChecked: false };
+      return { observed: await ObservedModel.load(model, tensors, name, batchable ? Math.max(1, evenBatch(model, data.samples.length, batch)) : 1, minMaxOnly), done: 0, forwardMs: 0, batchChecked: false };
     } catch (e) {
       if (!batchable || batch < 2) throw e;
     }
