@@ -70,7 +70,7 @@ export async function main(): Promise<void> {
   // Preloaded into the commands only (never the floor): the helper's decision reads the pinned load average.
   const pinned = process.env['TINYML_BENCH_LOADAVG'] !== undefined ? ['-r', path.join(__dirname, 'pinned-loadavg.js')] : [];
   console.log(`quantize speed: ${os.availableParallelism()} cores; the commands read the load average ${pinned.length ? `as ${process.env['TINYML_BENCH_LOADAVG']} (TINYML_BENCH_LOADAVG)` : 'of the machine'}`
-    + `${baselineCli ? `; baseline CLI ${path.relative(PROJECT_ROOT, baselineCli) || baselineCli} in the same rotation` : ''}`);
+    + `${baselineCli ? `; baseline CLI ${baselineCli} in the same rotation` : ''}`);
   try {
     for (const [name, rel, shape, make, count] of sets) {
       const values = new Float32Array(count * shape.reduce((a, b) => a * b, 1));
