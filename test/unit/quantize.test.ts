@@ -9,6 +9,9 @@ import { evaluateQuantization, formatQuantizationReport, parseSavedReport, Quant
 import { asymmetricParams, INT16_ACTIVATION, INT8_ACTIVATION } from '../../src/core/quantize/quant-math';
 import { HistogramObserver, MinMaxObserver, mseRange, percentileRange } from '../../src/core/quantize/range-estimation';
 import { floatToHalf, halfToFloat } from '../../src/core/quantize/float16';
+import { floatCopy, toFloat } from '../../src/core/quantize/tensor-io';
+import { evenBatch } from '../../src/core/quantize/batching';
+import { ObservedModel } from '../../src/core/quantize/calibrate';
 import { loadRuntimeModel, runWithIntermediates, type RuntimeTypedArray } from '../../src/core/runtime/index';
 import { BuiltinOperator, loadModel, ModelBuilder, readModel, TensorType, writeModel, type Model, type Tensor } from '../../src/core/tflite/index';
 
@@ -96,6 +99,27 @@ test('percentile and MSE ranges clip rare outliers that min/max keeps', () => {
   assert.ok(m.max < 40 && m.max > 2, `mse max ${m.max}`);
   const sym = mseRange(h, INT16_ACTIVATION, true);
   assert.ok(sym.max <= 40 && sym.max > 2);
+});
+
+test('toFloat dequantizes every int8, uint8 and int16 value as real = scale * (q - zeroPoint), rounded to float32', () => {
+  const tensor = (type: TensorType, scale: number, zeroPoint: number): Tensor => ({ name: 'x', shape: [1, 256], type, buffer: 0, quantization: { scale: [scale], zeroPoint: [zeroPoint], quantizedDimension: 0 } } as Tensor);
+  for (const [scale, zp] of [[0.0235294122248888, -128], [0.1, 3], [Math.fround(1 / 3), 0], [7.5e-5, 17]] as const) {
+    const i8 = Int8Array.from({ length: 256 }, (_, k) => k - 128);
+    const u8 = Uint8Array.from({ length: 256 }, (_, k) => k);
+    const i16 = Int16Array.from({ length: 256 }, (_, k) => (k - 128) * 251);
+    for (const [type, values] of [[TensorType.INT8, i8], [TensorType.UINT8, u8], [TensorType.INT16, i16]] as const) {
+      const got = toFloat(tensor(type, scale, zp), values);
+      assert.equal(got.length, 256);
+      for (let k = 0; k < 256; k++) assert.equal(got[k], Math.fround((values[k]! - zp) * scale), `${TensorType[type]} value ${values[k]} at scale ${scale}, zero point ${zp}`);
+    }
+  }
+  // Float values pass through as they are; floatCopy copies them (views of the runtime's memory do not last).
+  const f = Float32Array.from([1.5, -2]);
+  const t = { name: 'f', shape: [2], type: TensorType.FLOAT32, buffer: 0 } as Tensor;
+  assert.equal(toFloat(t, f), f);
+  const copy = floatCopy(t, f);
+  assert.notEqual(copy, f);
+  assert.deepEqual([...copy], [1.5, -2]);
 });
 
 test('float16 conversion rounds to nearest even and round-trips', () => {
@@ -401,6 +425,36 @@ test('models with a free batch dimension calibrate in batches to the same parame
   assert.deepEqual(batched.report.activations, single.report.activations);
   const weights = (m: Model) => m.subgraphs[0]!.tensors.filter((t) => m.buffers[t.buffer]!.data.byteLength > 0).map((t) => Buffer.from(m.buffers[t.buffer]!.data).toString('hex'));
   assert.deepEqual(weights(batched.model), weights(single.model));
+});
+
+test('an integer graph runs its passes in even batches, with the same outputs however its samples are batched', async () => {
+  const b = new ModelBuilder({ seed: 12 });
+  const x = b.input('x', [1, 8]);
+  b.output(b.softmax(b.fullyConnected(b.fullyConnected(x, 16, { activation: 'RELU' }), 4)));
+  const float = b.build();
+  for (const t of float.subgraphs[0]!.tensors) if (float.buffers[t.buffer]!.data.byteLength === 0) t.shapeSignature = [-1, ...t.shape.slice(1)];
+  const data = randomDataset([1, 8], 40, 6);
+  const { model } = await quantizeModel(float, data);
+  assert.equal(evenBatch(model, 40, 32), 20);
+  assert.equal(evenBatch(model, 64, 32), 32);
+  assert.equal(evenBatch(model, 10, 32), 32);
+  assert.equal(evenBatch(float, 40, 32), 32, 'a float graph keeps its batch');
+  const outputs = async (batch: number) => {
+    const observed = await ObservedModel.load(model, [], 'the quantized model', batch);
+    const parts: number[] = [];
+    try {
+      for (let i = 0; i < data.samples.length; i += batch) {
+        observed.runBatch(data.samples.slice(i, i + batch), (t, v) => { if (model.subgraphs[0]!.outputs.includes(t)) parts.push(...Array.from(v, Number)); }, true);
+      }
+    } finally {
+      observed.dispose();
+    }
+    return parts;
+  };
+  const one = await outputs(1);
+  assert.equal(one.length, 40 * 4);
+  assert.deepEqual(await outputs(20), one);
+  assert.deepEqual(await outputs(32), one);
 });
 
 /** Every remaining operator of the issue's list, in one float model built in code. */

@@ -27,6 +27,23 @@ export function calibrationBatch(model: Model, observed: readonly number[]): num
   return Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_BYTES_BUDGET / perSample)));
 }
 
+/**
+ * `batch` evened out over `samples` for a graph whose activations are integers: as many calls, equal batches (40
+ * samples: 20 + 20, not 32 + 8). A forward helper (forward-helper.ts) takes whole batches, so a pass ends with its
+ * largest one. Integer kernels compute each row exactly however the rows are batched (DEQUANTIZE too, value by
+ * value); a float graph keeps the batch it was checked with.
+ */
+export function evenBatch(model: Model, samples: number, batch: number): number {
+  if (batch < 2 || samples <= batch || !integerActivations(model)) return batch;
+  return Math.ceil(samples / Math.ceil(samples / batch));
+}
+
+function integerActivations(model: Model): boolean {
+  const sg = model.subgraphs[0]!;
+  return sg.operators.every((op) => model.operatorCodes[op.opcodeIndex]!.builtinCode === BuiltinOperator.DEQUANTIZE
+    || op.outputs.every((t) => t < 0 || sg.tensors[t]!.type !== TensorType.FLOAT32));
+}
+
 /** A copy of `model` with batch size `batch` (see hasFreeBatch); RESHAPE targets of batch 1 are scaled too. */
 export function withBatch(model: Model, batch: number): Model {
   const sg = model.subgraphs[0]!;

@@ -5,13 +5,14 @@
  * One layer at a time would be exact; one pass for all layers is what fits the time budget and removes most of it.
  */
 import type { Dataset } from '../data/dataset';
-import { BuiltinOperator, elementCount, isConstant, TensorType, type Model } from '../tflite/index';
+import { BuiltinOperator, elementCount, isConstant, TensorType, type Model, type Tensor } from '../tflite/index';
+import type { RuntimeTypedArray } from '../runtime/index';
 import { OP_RULES } from './op-rules';
 import { loadObserved, observeAll, type Visit } from './calibrate';
 import { throwIfAborted } from './errors';
 import { bytesOf, newBuffer } from './graph';
 import { roundHalfAway, INT32_MAX } from './quant-math';
-import { toFloat } from './tensor-io';
+import { dequantizeTable, toFloat } from './tensor-io';
 import type { QuantizeHooks } from './types';
 
 const CORRECTED = new Set<BuiltinOperator>([BuiltinOperator.CONV_2D, BuiltinOperator.DEPTHWISE_CONV_2D, BuiltinOperator.FULLY_CONNECTED]);
@@ -88,6 +89,18 @@ export async function applyBiasCorrection(floatModel: Model, quantModel: Model, 
     const c = s.length;
     for (let i = 0; i < v.length; i += c) for (let j = 0; j < c; j++) s[j]! += v[i + j]!;
   };
+  // The quantized model's int8 outputs summed as add() sums their toFloat values (the same floats, in the same
+  // order), read through the 256-entry table instead of a dequantized copy of every output.
+  const addDequantized = (s: Float64Array, tensor: Tensor, v: RuntimeTypedArray) => {
+    const table = v instanceof Int8Array ? dequantizeTable(tensor, v) : undefined;
+    if (!table) {
+      add(s, toFloat(tensor, v));
+      return;
+    }
+    const c = s.length;
+    const q = v as Int8Array;
+    for (let i = 0; i < q.length; i += c) for (let j = 0; j < c; j++) s[j]! += table[q[i + j]! + 128]!;
+  };
   const last = { t: performance.now() };
   // Each model runs in batches where it allows them (checked against single runs, calibrate.ts loadObserved).
   const pass = async (model: Model, tensors: number[], name: string, visit: Visit) => {
@@ -100,7 +113,7 @@ export async function applyBiasCorrection(floatModel: Model, quantModel: Model, 
   };
   throwIfAborted(hooks.signal, 'Bias correction');
   if (!floatSums) await pass(floatModel, targets.map((t) => t.f), 'the float model', (t, v) => { const k = fIdx.get(t); if (k !== undefined) add(fSums[k]!, v as Float32Array); });
-  await pass(quantModel, targets.map((t) => t.q), 'the quantized model', (t, v) => { const k = qIdx.get(t); if (k !== undefined) add(qSums[k]!, toFloat(qsg.tensors[t]!, v)); });
+  await pass(quantModel, targets.map((t) => t.q), 'the quantized model', (t, v) => { const k = qIdx.get(t); if (k !== undefined) addDequantized(qSums[k]!, qsg.tensors[t]!, v); });
   const counted = data.samples.length;
   const buffers = [...quantModel.buffers];
   const tensors = qsg.tensors.map((t) => ({ ...t }));

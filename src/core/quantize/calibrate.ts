@@ -7,12 +7,12 @@
 import type { Dataset } from '../data/dataset';
 import { inputTensorIndices, loadRuntimeModel, outputTensorIndices, withExtraOutputs, type RuntimeModel, type RuntimeTypedArray } from '../runtime/index';
 import { elementCount, TensorType, writeModel, type Model } from '../tflite/index';
-import { calibrationBatch, withBatch } from './batching';
+import { calibrationBatch, evenBatch, withBatch } from './batching';
 import { withMinMaxOutputs } from './minmax-graph';
 import { throwIfAborted } from './errors';
 import type { IntRange } from './quant-math';
 import { HistogramObserver, MinMaxObserver, mseRange, percentileRange, perTensorRange, type ObservedRange, type RangeMethod } from './range-estimation';
-import { concatFloats, runtimeInputs, toFloat, toTensorArray } from './tensor-io';
+import { concatFloats, floatCopy, runtimeInputs, toTensorArray } from './tensor-io';
 import type { QuantizeHooks, RecipeMethod } from './types';
 import type { InputMoments, LayerMoments } from './weight-rounding';
 
@@ -57,7 +57,7 @@ export class ObservedModel {
       extended = withExtraOutputs(batched, wanted);
     }
     const runtimeBytes = writeModel(extended);
-    const runtime = await loadRuntimeModel(runtimeBytes, { name });
+    const runtime = await loadRuntimeModel(runtimeBytes, { name, model: extended });
     try {
       const inputTensors = inputTensorIndices(extended, runtime.inputs.map((i) => i.name));
       const outputTensors = outputTensorIndices(extended, runtime.outputs.map((o) => o.name));
@@ -223,7 +223,7 @@ export async function loadObserved(model: Model, data: Dataset, tensors: readonl
   if (batchable !== undefined) {
     // Already known for this graph (a quantized copy has the float graph's operators): no check, one load.
     try {
-      return { observed: await ObservedModel.load(model, tensors, name, batchable ? Math.max(1, batch) : 1, minMaxOnly), done: 0, forwardMs: 0, batchChecked: false };
+      return { observed: await ObservedModel.load(model, tensors, name, batchable ? Math.max(1, evenBatch(model, data.samples.length, batch)) : 1, minMaxOnly), done: 0, forwardMs: 0, batchChecked: false };
     } catch (e) {
       if (!batchable || batch < 2) throw e;
     }
@@ -495,7 +495,7 @@ export async function gatherStatistics(model: Model, data: Dataset, tensors: rea
       await observeAll(observed, opts.outputsOf, 0, (t, v) => {
         const k = index.get(t);
         const keep = keeping && seen < keepSamples;
-        const f = k !== undefined || keep ? toFloat(sg.tensors[t]!, v).slice() : undefined;
+        const f = k !== undefined || keep ? floatCopy(sg.tensors[t]!, v) : undefined;
         if (k !== undefined) chunks[k]!.push(f!);
         if (keep) {
           // The visitor sees whole rows; a batch may run past the kept samples: keep only theirs.

@@ -58,7 +58,7 @@ if (port) {
         if (loaded?.key !== m.modelKey) {
           loaded?.model.dispose();
           loaded = undefined;
-          loaded = { key: m.modelKey, model: await loadRuntimeModel(bytes(), { name: m.name }) };
+          loaded = { key: m.modelKey, model: await loadRuntimeModel(bytes(), { name: m.name, model: 'checked' }) };
         }
         const model = loaded.model;
         run = (inputs) => model.run(inputs);

@@ -17,7 +17,7 @@ import { quantizeIntegerGraph, type IntegerGraph, type IntegerGraphOptions } fro
 import type { IntRange } from './quant-math';
 import type { RangeMethod } from './range-estimation';
 import { RuntimeError } from '../runtime/index';
-import { concatFloats, toFloat } from './tensor-io';
+import { concatFloats, floatCopy } from './tensor-io';
 import { constantFloats } from './graph';
 import { quantizeWeights, weightScales } from './weights';
 import { CALIBRATION_VIEW_SAMPLES, PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, RANGE_METHOD_MIN_T, type QuantizeHooks, type Recipe, type RecipeCandidate, type RecipeMethod } from './types';
@@ -68,7 +68,7 @@ async function outputsOver(model: Model, data: Dataset, name: string, hooks: Qua
   const index = new Map(sg.outputs.map((t, k) => [t, k]));
   const visit: Visit = (t, v) => {
     const k = index.get(t);
-    if (k !== undefined) chunks[k]!.push(toFloat(sg.tensors[t]!, v).slice());
+    if (k !== undefined) chunks[k]!.push(floatCopy(sg.tensors[t]!, v));
   };
   const last = { t: performance.now() };
   const loaded = await loadObserved(model, data, [], name, false, visit, last, batchable);

@@ -54,6 +54,12 @@ export interface LoadOptions {
   /** Names the model in error messages, e.g. the file name. */
   name?: string;
   numThreads?: number;
+  /**
+   * The model `bytes` hold, when the caller has it decoded: the check before loading reads it instead of parsing the
+   * bytes again. 'checked': these bytes were already loaded in this process (a worker given a model the caller
+   * loaded), so the check passed there.
+   */
+  model?: Model | 'checked';
 }
 
 /** Starts the runtime if needed. Idempotent; later calls return at once. */
@@ -111,7 +117,7 @@ export function loadRuntimeModel(bytes: Uint8Array, opts: LoadOptions = {}): Pro
 async function load(bytes: Uint8Array, opts: LoadOptions): Promise<RuntimeModel> {
   const what = opts.name ?? 'the model';
   if (bytes.byteLength < 8) throw new RuntimeError('load-failed', `${what} is too small (${bytes.byteLength} bytes) to be a .tflite model.`);
-  refuseDynamicOutputs(bytes, what);
+  if (opts.model !== 'checked') refuseDynamicOutputs(bytes, what, opts.model);
   const inst = await liteRt();
   const { wasm } = inst;
   const exitCode = process.exitCode;
@@ -163,10 +169,10 @@ async function load(bytes: Uint8Array, opts: LoadOptions): Promise<RuntimeModel>
  * LiteRT.js returns uninitialized memory for outputs whose shape is computed while running: refuse such models before
  * loading. A file our reader cannot parse is left to LiteRT, which reports its own error.
  */
-function refuseDynamicOutputs(bytes: Uint8Array, what: string): void {
+function refuseDynamicOutputs(bytes: Uint8Array, what: string, decoded?: Model): void {
   let model: Model;
   try {
-    model = readModel(bytes);
+    model = decoded ?? readModel(bytes);
   } catch {
     return;
   }
