@@ -2,7 +2,7 @@
  * Issue 11 acceptance on more float/int8 pairs than quantize.bench.ts's three: MLPerf Tiny's other reference models,
  * each float model next to the int8 model the TF converter made from it (the anchor, measured in the same run).
  *
- *   TINYML_BENCH_MLPERF=DIR TINYML_BENCH_IMAGES=PHOTOS node out/bench/quantize-pairs.bench.js
+ *   TINYML_BENCH_MLPERF=DIR TINYML_BENCH_IMAGES=PHOTOS TINYML_BENCH_SPEECH=CLIPS node out/bench/quantize-pairs.bench.js
  *
  * DIR holds files extracted from github.com/mlcommons/tiny (never committed here), under their own names:
  *   benchmark/training/visual_wake_words/trained_models/vww_96_float.tflite, vww_96_int8.tflite;
@@ -13,6 +13,9 @@
  *   benchmark/training/keyword_spotting/trained_models/kws_ref_model_float32.tflite (hybrid), kws_ref_model.tflite;
  *   benchmark/runner/sd_card/short_wav_easy10s.wav and marvin_617de221_0.wav.
  * PHOTOS is a folder of photos (Debian's opencv-doc examples/data: `apt-get download opencv-doc && dpkg-deb -x`).
+ * CLIPS is a folder of spoken keyword clips, 16 kHz 1 s, made from Debian's espeak-ng and flite by
+ * `bash scripts/make-speech-clips.sh CLIPS` (2,050 utterances; without it the KWS row has only its 28 real test clips,
+ * and says so); TINYML_BENCH_SPEECH_SEED (default 11) draws another split of them.
  * A pair whose files are missing is skipped with the reason.
  *
  * Data, all real, split into three disjoint parts: calibration, selection (what the default's recipe search scores, as
@@ -22,15 +25,21 @@
  *    person.bmp and no_person.bmp (../shared/data/tflm-testdata).
  *  - ToyCar (= ad01's float model): 5-frame windows of the reference submission's 200 log-mel frames of a normal ToyCar
  *    recording: frames 0–99 calibration (96 windows), 100–139 selection (36), 140–199 test (56).
- *  - KWS: MFCCs computed as MLPerf Tiny's get_dataset.py does (audio-features.ts) from one-second windows of the
- *    10 s speech recording every 0.125 s: windows in 0–4 s calibration (plus yes_1000ms and silence_1000ms of
+ *  - KWS: MFCCs computed as MLPerf Tiny's get_dataset.py does (audio-features.ts) from the CLIPS (speech-clips.ts:
+ *    shuffled by utterance into 40% calibration / 10% selection / 50% test, each clip clean and once mixed with
+ *    TFLM's real noise_1000ms at 20, 10 or 5 dB, both copies in the same part) plus one-second windows of the 10 s
+ *    speech recording every 0.125 s: windows in 0–4 s calibration (plus yes_1000ms and silence_1000ms of
  *    ../shared/data/tflm-testdata), 4–6 s selection, 6–10 s test (plus no_1000ms, noise_1000ms and the marvin clip).
  *    The reference is the hybrid model itself (there is no float KWS model); the anchor is MLPerf Tiny's int8 model.
+ *    The bench first prints how often the hybrid model names the clip's word (a check of the feature path).
  *
  * For each pair: our default (no options; the recipe chosen on the selection part), the TF converter's int8 and every
  * single option forced (3 range methods × per-channel FC on/off × bias correction on/off) — output SQNR on the test
  * part, and top-1 agreement for classifiers. PASS: default above the TF converter's, and within 0.05 dB of the best
- * single option (the tolerance quantize.bench.ts uses). With TFLM_OUT and TINYML_TFLM_COMPARE (as for
+ * single option (the tolerance quantize.bench.ts uses). Beside the verdict, a paired bootstrap over the test inputs
+ * (sqnr-bootstrap.ts; 2000 resamples of whole groups: a clip with its noisy copy, ToyCar's overlapping windows in blocks
+ * of 5, the recording's windows by second) of ours − the best single option: its 90% interval says whether a loss is
+ * beyond the test set's noise, and how often ours reaches the best of the 12 re-chosen on each resample. With TFLM_OUT and TINYML_TFLM_COMPARE (as for
  * tflm-divergence.bench.ts), our int8 and the TF converter's also run on real TFLite Micro against LiteRT on the test
  * inputs: max LSB difference, target ≤ TF's + 1. Beside it (same run): the SQNR as TFLite Micro computes it (the
  * reference evaluator) for ours, the TF converter's and the best single option; where the maximum is born (TFLM's
@@ -169,13 +178,13 @@ export function pairs(dir: string, photos: string | undefined, speech?: string):
             testGroups: realGroups(0), groupsAre: 'windows by second of start, each clip alone',
           };
         }
-        const parts = speechParts(speech, path.join(TESTDATA, 'noise_1000ms.wav'), [0.4, 0.1]);
+        const parts = speechParts(speech, path.join(TESTDATA, 'noise_1000ms.wav'), [0.4, 0.1], Number(process.env['TINYML_BENCH_SPEECH_SEED'] ?? 11));
         const clips = [...parts.calibration, ...parts.selection, ...parts.test];
         const said = await referenceOutputs(new Uint8Array(fs.readFileSync(f('kws_ref_model_float32.tflite'))), samples('spoken clips', shape, mfcc(clips.map((c) => c.audio))));
         report('  kws: the hybrid model on the spoken clips', '', describeKwsAccuracy(clips, said));
         const part = (clips: SpeechClip[], extra: Float32Array[]) => mfcc([...clips.map((c) => c.audio), ...extra]);
         return {
-          source: `MFCC of ${parts.utterances} synthesized utterances (espeak-ng, flite; 40% / 10% / 50% by utterance, each clean and once with real noise at 20/10/5 dB) + ${realSource}`,
+          source: `MFCC of ${parts.utterances} synthesized utterances (espeak-ng, flite; 40% / 10% / 50% by utterance, seed ${process.env['TINYML_BENCH_SPEECH_SEED'] ?? 11}, each clean and once with real noise at 20/10/5 dB) + ${realSource}`,
           calibration: samples('spoken clips + speech 0–4 s + yes + silence', shape, part(parts.calibration, real.calibration)),
           selection: samples('spoken clips + speech 4–6 s', shape, part(parts.selection, real.selection)),
           test: samples('spoken clips + speech 6–10 s + no + noise + marvin', shape, part(parts.test, real.test)),

@@ -42,13 +42,13 @@ export function mixAtSnr(clip: Float32Array, noise: Float32Array, snrDb: number,
 }
 
 /**
- * The folder's utterances shuffled (seed 11) into `fractions` (calibration, selection; the rest is test) by utterance,
+ * The folder's utterances shuffled (`seed`) into `fractions` (calibration, selection; the rest is test) by utterance,
  * each with its clean clip and one noisy copy.
  */
-export function speechParts(dir: string, noiseFile: string, fractions: [number, number]): SpeechParts {
+export function speechParts(dir: string, noiseFile: string, fractions: [number, number], seed = 11): SpeechParts {
   const noise = decodeWav(new Uint8Array(fs.readFileSync(noiseFile)), path.basename(noiseFile)).samples;
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.wav')).sort();
-  const r = rng(11);
+  const r = rng(seed);
   const order = files.map((f) => ({ f, k: r() })).sort((a, b) => a.k - b.k).map((x) => x.f);
   const nCal = Math.round(fractions[0] * order.length), nSel = Math.round(fractions[1] * order.length);
   const parts: SpeechParts = { calibration: [], selection: [], test: [], utterances: order.length };

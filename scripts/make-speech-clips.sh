@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Makes the folder of spoken keyword clips that bench/quantize-pairs.bench.ts reads for the MLPerf Tiny KWS pair
 # (TINYML_BENCH_SPEECH=OUT_DIR): the ten Speech Commands keywords and ten of its "unknown" words, spoken by Debian's
-# two speech synthesizers (espeak-ng: 12 voice variants × 2 speeds × 2 pitches; flite: 5 voices × 2 speeds × 2
-# pitches for the keywords, fewer variants for the unknown words), as 16 kHz mono 16-bit 1 s clips like the Speech
+# two speech synthesizers (espeak-ng: 31 voice variants × 2 speeds × 2 pitches; flite: 5 voices × 3 speeds × 3
+# pitches for the keywords; one variant per voice for the unknown words), as 16 kHz mono 16-bit 1 s clips like the Speech
 # Commands ones (scripts/speech-clips-16k.mjs resamples, trims the silence and pads to 16000 samples). Nothing of it
 # is committed here; the .deb files are downloaded with apt-get (no root needed) and unpacked into a scratch folder.
 #   bash scripts/make-speech-clips.sh <out dir>
@@ -23,12 +23,13 @@ FLITE() { "$WORK/root/usr/bin/flite" "$@"; }
 
 KEYWORDS="yes no up down left right on off stop go"
 UNKNOWN="bed bird cat dog happy house marvin sheila tree wow"
+VOICES="m1 m2 m3 m4 m5 m6 m7 m8 f1 f2 f3 f4 f5 klatt klatt2 klatt3 Andy Annie Michael grandma grandpa linda john david edward max aunty norbert steph robert travis"
 RAW="$WORK/raw"
 mkdir -p "$RAW"
 for w in $KEYWORDS $UNKNOWN; do
-  case " $KEYWORDS " in *" $w "*) speeds="120 175"; pitches="35 70"; fspeeds="0.9 1.3"; fpitches="95 150";;
+  case " $KEYWORDS " in *" $w "*) speeds="120 175"; pitches="35 70"; fspeeds="0.85 1.1 1.4"; fpitches="90 120 160";;
                                 *) speeds="150"; pitches="50"; fspeeds="1.1"; fpitches="120";; esac
-  for v in m1 m2 m3 m4 m5 m6 m7 f1 f2 f3 f4 f5; do
+  for v in $VOICES; do
     for s in $speeds; do for p in $pitches; do
       ESPEAK -v "en+$v" -s "$s" -p "$p" -w "$RAW/${w}__espeak-$v-s$s-p$p.wav" "$w"
     done; done
