@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { decodeWav } from '../src/core/data/wav';
 import { mulberry32 as rng } from '../src/core/common/seeded-random';
+import { argMax } from '../src/core/quantize/evaluate';
 import { KWS_SAMPLES } from './audio-features';
 
 /** The KWS model's output order (MLPerf Tiny keyword_spotting get_dataset.py word_labels). */
@@ -72,17 +73,16 @@ export function speechParts(dir: string, noiseFile: string, fractions: [number, 
  * trained on. Clean and noisy copies apart, per word, and the most frequent confusions.
  */
 export function describeKwsAccuracy(clips: readonly SpeechClip[], outputs: readonly Float32Array[]): string {
-  const argmax = (y: Float32Array) => y.reduce((b, v, i) => (v > y[b]! ? i : b), 0);
   const acc = (pick: (c: SpeechClip) => boolean) => {
     const idx = clips.map((c, i) => [c, i] as const).filter(([c]) => pick(c));
-    return { n: idx.length, right: idx.filter(([c, i]) => argmax(outputs[i]!) === c.label).length };
+    return { n: idx.length, right: idx.filter(([c, i]) => argMax(outputs[i]!) === c.label).length };
   };
   const pct = (a: { n: number; right: number }) => `${(100 * a.right / Math.max(1, a.n)).toFixed(1)}% of ${a.n}`;
   const clean = (c: SpeechClip) => !c.name.includes('+noise');
   const perWord = KWS_LABELS.map((w, k) => ({ w, a: acc((c) => clean(c) && c.label === k) })).filter((x) => x.a.n > 0);
   const confusions = new Map<string, number>();
   clips.forEach((c, i) => {
-    const p = argmax(outputs[i]!);
+    const p = argMax(outputs[i]!);
     if (clean(c) && p !== c.label) { const key = `${KWS_LABELS[c.label]}→${KWS_LABELS[p]}`; confusions.set(key, (confusions.get(key) ?? 0) + 1); }
   });
   const engines = ['espeak', 'flite'].map((e) => `${e} ${pct(acc((c) => clean(c) && c.name.includes(`__${e}-`)))}`);

@@ -6,6 +6,7 @@
 import type { Dataset } from '../src/core/data/dataset';
 import { mulberry32 as rng } from '../src/core/common/seeded-random';
 import { inputTensorIndices, loadRuntimeModel, outputTensorIndices } from '../src/core/runtime/index';
+import { ErrorAccumulator } from '../src/core/quantize/evaluate';
 import { runtimeInputs, toFloat } from '../src/core/quantize/tensor-io';
 import { readModel } from '../src/core/tflite/index';
 
@@ -33,8 +34,11 @@ export async function perInputError(reference: readonly Float32Array[], quantByt
   const q = await outputs(quantBytes, data);
   const signal = new Float64Array(q.length), noise = new Float64Array(q.length);
   q.forEach((y, i) => {
-    const r = reference[i]!;
-    for (let j = 0; j < r.length; j++) { signal[i] += r[j]! * r[j]!; noise[i] += (r[j]! - y[j]!) ** 2; }
+    // The report's own SQNR accounting (evaluate.ts), per input.
+    const e = new ErrorAccumulator();
+    e.add(reference[i]!, y);
+    signal[i] = e.signal;
+    noise[i] = e.noise;
   });
   return { signal, noise };
 }
