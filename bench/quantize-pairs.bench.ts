@@ -2,7 +2,7 @@
  * Issue 11 acceptance on more float/int8 pairs than quantize.bench.ts's three: MLPerf Tiny's other reference models,
  * each float model next to the int8 model the TF converter made from it (the anchor, measured in the same run).
  *
- *   TINYML_BENCH_MLPERF=DIR TINYML_BENCH_IMAGES=PHOTOS node out/bench/quantize-pairs.bench.js
+ *   TINYML_BENCH_MLPERF=DIR TINYML_BENCH_IMAGES=PHOTOS TINYML_BENCH_SPEECH=CLIPS node out/bench/quantize-pairs.bench.js
  *
  * DIR holds files extracted from github.com/mlcommons/tiny (never committed here), under their own names:
  *   benchmark/training/visual_wake_words/trained_models/vww_96_float.tflite, vww_96_int8.tflite;
@@ -13,6 +13,9 @@
  *   benchmark/training/keyword_spotting/trained_models/kws_ref_model_float32.tflite (hybrid), kws_ref_model.tflite;
  *   benchmark/runner/sd_card/short_wav_easy10s.wav and marvin_617de221_0.wav.
  * PHOTOS is a folder of photos (Debian's opencv-doc examples/data: `apt-get download opencv-doc && dpkg-deb -x`).
+ * CLIPS is a folder of spoken keyword clips, 16 kHz 1 s, made from Debian's espeak-ng and flite by
+ * `bash scripts/make-speech-clips.sh CLIPS` (2,050 utterances; without it the KWS row has only its 28 real test clips,
+ * and says so); TINYML_BENCH_SPEECH_SEED (default 11) draws another split of them.
  * A pair whose files are missing is skipped with the reason.
  *
  * Data, all real, split into three disjoint parts: calibration, selection (what the default's recipe search scores, as
@@ -22,15 +25,21 @@
  *    person.bmp and no_person.bmp (../shared/data/tflm-testdata).
  *  - ToyCar (= ad01's float model): 5-frame windows of the reference submission's 200 log-mel frames of a normal ToyCar
  *    recording: frames 0–99 calibration (96 windows), 100–139 selection (36), 140–199 test (56).
- *  - KWS: MFCCs computed as MLPerf Tiny's get_dataset.py does (audio-features.ts) from one-second windows of the
- *    10 s speech recording every 0.125 s: windows in 0–4 s calibration (plus yes_1000ms and silence_1000ms of
+ *  - KWS: MFCCs computed as MLPerf Tiny's get_dataset.py does (audio-features.ts) from the CLIPS (speech-clips.ts:
+ *    shuffled by utterance into 40% calibration / 10% selection / 50% test, each clip clean and once mixed with
+ *    TFLM's real noise_1000ms at 20, 10 or 5 dB, both copies in the same part) plus one-second windows of the 10 s
+ *    speech recording every 0.125 s: windows in 0–4 s calibration (plus yes_1000ms and silence_1000ms of
  *    ../shared/data/tflm-testdata), 4–6 s selection, 6–10 s test (plus no_1000ms, noise_1000ms and the marvin clip).
  *    The reference is the hybrid model itself (there is no float KWS model); the anchor is MLPerf Tiny's int8 model.
+ *    The bench first prints how often the hybrid model names the clip's word (a check of the feature path).
  *
  * For each pair: our default (no options; the recipe chosen on the selection part), the TF converter's int8 and every
  * single option forced (3 range methods × per-channel FC on/off × bias correction on/off) — output SQNR on the test
  * part, and top-1 agreement for classifiers. PASS: default above the TF converter's, and within 0.05 dB of the best
- * single option (the tolerance quantize.bench.ts uses). With TFLM_OUT and TINYML_TFLM_COMPARE (as for
+ * single option (the tolerance quantize.bench.ts uses). Beside the verdict, a paired bootstrap over the test inputs
+ * (sqnr-bootstrap.ts; 2000 resamples of whole groups: a clip with its noisy copy, ToyCar's overlapping windows in blocks
+ * of 5, the recording's windows by second) of ours − the best single option: its 90% interval says whether a loss is
+ * beyond the test set's noise, and how often ours reaches the best of the 12 re-chosen on each resample. With TFLM_OUT and TINYML_TFLM_COMPARE (as for
  * tflm-divergence.bench.ts), our int8 and the TF converter's also run on real TFLite Micro against LiteRT on the test
  * inputs: max LSB difference, target ≤ TF's + 1. Beside it (same run): the SQNR as TFLite Micro computes it (the
  * reference evaluator) for ours, the TF converter's and the best single option; where the maximum is born (TFLM's
@@ -53,12 +62,22 @@ import { initRuntime } from '../src/core/runtime/index';
 import { loadModel, TensorType } from '../src/core/tflite/index';
 import { SHARED_DIR } from '../test/helpers/paths';
 import { kwsMfcc, logMelWindows, oneSecondWindows } from './audio-features';
+import { describeKwsAccuracy, speechParts, type SpeechClip } from './speech-clips';
+import { bootstrapGap, noiseConcentration, perInputError, referenceOutputs, sqnrOf, type PerInputError } from './sqnr-bootstrap';
 import { report } from './harness';
 import { compareOnTflm, describeComparison, describePerInput, divergenceFromOp, evaluatorVsProbe, pairedBootstrapOfMax } from './tflm-divergence.bench';
 import { toTensorArray } from '../src/core/quantize/tensor-io';
 import { BuiltinOperator } from '../src/core/tflite/index';
 
-interface Splits { source: string; calibration: Dataset; selection: Dataset; test: Dataset }
+interface Splits {
+  source: string; calibration: Dataset; selection: Dataset; test: Dataset;
+  /** A group id per test input: inputs of one source (a clip and its noisy copy; overlapping windows) share one. */
+  testGroups?: number[];
+  /** What the groups are, for the bootstrap line. */
+  groupsAre?: string;
+  /** Parts of the test set worth a figure of their own (indices into test). */
+  testSubsets?: { name: string; idx: number[] }[];
+}
 interface Pair {
   name: string;
   float: string;
@@ -102,7 +121,7 @@ function wav(file: string): Float32Array {
   return decodeWav(new Uint8Array(fs.readFileSync(file)), path.basename(file), { mixDown: true }).samples;
 }
 
-export function pairs(dir: string, photos: string | undefined): Pair[] {
+export function pairs(dir: string, photos: string | undefined, speech?: string): Pair[] {
   const f = (name: string) => path.join(dir, name);
   return [
     {
@@ -128,23 +147,54 @@ export function pairs(dir: string, photos: string | undefined): Pair[] {
           calibration: samples(`${src} 0–99`, [1, 640], logMelWindows(bin, 0, 100)),
           selection: samples(`${src} 100–139`, [1, 640], logMelWindows(bin, 100, 140)),
           test: samples(`${src} 140–199`, [1, 640], logMelWindows(bin, 140, 200)),
+          // Windows overlap by 4 of 5 frames: the bootstrap resamples blocks of 5 windows (frames 140–144, 145–149, …).
+          testGroups: logMelWindows(bin, 140, 200).map((_, i) => Math.floor(i / 5)), groupsAre: 'blocks of 5 overlapping windows',
         };
       },
     },
     {
       name: 'kws_ref_model_float32 (hybrid, MLPerf Tiny KWS)', float: f('kws_ref_model_float32.tflite'), anchors: [f('kws_ref_model.tflite')],
-      needs: [f('short_wav_easy10s.wav'), f('marvin_617de221_0.wav'), path.join(TESTDATA, 'yes_1000ms.wav')],
+      needs: [f('short_wav_easy10s.wav'), f('marvin_617de221_0.wav'), path.join(TESTDATA, 'yes_1000ms.wav'), path.join(TESTDATA, 'noise_1000ms.wav')],
       data: async () => {
         const long = wav(f('short_wav_easy10s.wav'));
         const clip = (name: string) => wav(path.join(TESTDATA, name));
         const mfcc = (xs: Float32Array[]) => xs.map(kwsMfcc);
         const shape = [1, 49, 10, 1];
+        const real = {
+          calibration: [...oneSecondWindows(long, 16000, 0, 3.001, 0.125), clip('yes_1000ms.wav'), clip('silence_1000ms.wav')],
+          selection: oneSecondWindows(long, 16000, 4, 5.001, 0.125),
+          test: [...oneSecondWindows(long, 16000, 6, 9.001, 0.125), clip('no_1000ms.wav'), clip('noise_1000ms.wav'), wav(f('marvin_617de221_0.wav'))],
+        };
+        // Overlapping windows of the recording share a group per second of start time; each clip is its own.
+        const realGroups = (base: number) => [...real.test.slice(0, -3).map((_, i) => base + Math.floor(i / 8)), base + 100, base + 101, base + 102];
+        const realSource = 'short_wav_easy10s 1 s windows every 0.125 s (0–4 / 4–6 / 6–10 s) + TFLM yes/no/silence/noise + marvin';
+        if (!speech || !fs.existsSync(speech)) {
+          report('  kws: spoken keyword clips', 'skipped', 'TINYML_BENCH_SPEECH is not set to a folder made by scripts/make-speech-clips.sh: the KWS row uses the 28 real test clips only');
+          return {
+            source: `MFCC of real speech: ${realSource}`,
+            calibration: samples('speech 0–4 s + yes + silence', shape, mfcc(real.calibration)),
+            selection: samples('speech 4–6 s', shape, mfcc(real.selection)),
+            test: samples('speech 6–10 s + no + noise + marvin', shape, mfcc(real.test)),
+            testGroups: realGroups(0), groupsAre: 'windows by second of start, each clip alone',
+          };
+        }
+        const parts = speechParts(speech, path.join(TESTDATA, 'noise_1000ms.wav'), [0.4, 0.1], Number(process.env['TINYML_BENCH_SPEECH_SEED'] ?? 11));
+        const clips = [...parts.calibration, ...parts.selection, ...parts.test];
+        const said = await referenceOutputs(new Uint8Array(fs.readFileSync(f('kws_ref_model_float32.tflite'))), samples('spoken clips', shape, mfcc(clips.map((c) => c.audio))));
+        report('  kws: the hybrid model on the spoken clips', '', describeKwsAccuracy(clips, said));
+        const part = (clips: SpeechClip[], extra: Float32Array[]) => mfcc([...clips.map((c) => c.audio), ...extra]);
         return {
-          source: 'MFCC of real speech: short_wav_easy10s 1 s windows every 0.125 s (0–4 / 4–6 / 6–10 s) + TFLM yes/no/silence/noise + marvin',
-          calibration: samples('speech 0–4 s + yes + silence', shape, mfcc([...oneSecondWindows(long, 16000, 0, 3.001, 0.125), clip('yes_1000ms.wav'), clip('silence_1000ms.wav')])),
-          selection: samples('speech 4–6 s', shape, mfcc(oneSecondWindows(long, 16000, 4, 5.001, 0.125))),
-          test: samples('speech 6–10 s + no + noise + marvin', shape,
-            mfcc([...oneSecondWindows(long, 16000, 6, 9.001, 0.125), clip('no_1000ms.wav'), clip('noise_1000ms.wav'), wav(f('marvin_617de221_0.wav'))])),
+          source: `MFCC of ${parts.utterances} synthesized utterances (espeak-ng, flite; 40% / 10% / 50% by utterance, seed ${process.env['TINYML_BENCH_SPEECH_SEED'] ?? 11}, each clean and once with real noise at 20/10/5 dB) + ${realSource}`,
+          calibration: samples('spoken clips + speech 0–4 s + yes + silence', shape, part(parts.calibration, real.calibration)),
+          selection: samples('spoken clips + speech 4–6 s', shape, part(parts.selection, real.selection)),
+          test: samples('spoken clips + speech 6–10 s + no + noise + marvin', shape, part(parts.test, real.test)),
+          testGroups: [...parts.test.map((c) => c.utterance), ...realGroups(parts.utterances)],
+          groupsAre: 'an utterance with its noisy copy; recording windows by second of start; each TFLM clip alone',
+          testSubsets: [
+            { name: 'spoken clean', idx: parts.test.flatMap((c, i) => (c.name.includes('+noise') ? [] : [i])) },
+            { name: 'spoken + noise', idx: parts.test.flatMap((c, i) => (c.name.includes('+noise') ? [i] : [])) },
+            { name: 'real recordings', idx: real.test.map((_, i) => parts.test.length + i) },
+          ],
         };
       },
     },
@@ -221,7 +271,7 @@ export async function main(): Promise<void> {
   if (keep) fs.mkdirSync(keep, { recursive: true });
   const work = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'qpairs-'));
   try {
-    for (const p of pairs(dir, photos)) {
+    for (const p of pairs(dir, photos, process.env['TINYML_BENCH_SPEECH'])) {
       if (only && !p.name.startsWith(only)) continue;
       const missing = [p.float, ...p.anchors, ...p.needs].filter((x) => !fs.existsSync(x)).map((m) => path.basename(m));
       if (p.needsPhotos && !(photos && fs.existsSync(photos))) missing.push('TINYML_BENCH_IMAGES (a folder of photos)');
@@ -244,15 +294,34 @@ export async function main(): Promise<void> {
       const bestTf = Math.max(...tf.map(([, s]) => s.db));
       let best: { label: string; s: Score; bytes?: Uint8Array } = { label: '', s: { db: -Infinity } };
       const all: string[] = [];
+      const singles: Uint8Array[] = [];
       for (const opts of singleOptions()) {
         const bytes = (await quantizeModel(model, d.calibration, opts)).bytes;
         const s = await score(bytes);
         all.push(`${optionLabel(opts)} ${s.db.toFixed(2)}`);
+        singles.push(bytes);
         if (s.db > best.s.db) best = { label: optionLabel(opts), s, bytes };
+      }
+      // How much the verdict rests on which inputs the test part holds: ours − best single option, paired over the inputs.
+      let noise = '';
+      if (model.subgraphs[0]!.outputs.length === 1) {
+        const reference = await referenceOutputs(floatBytes, d.test);
+        const oe = await perInputError(reference, ours.bytes, d.test);
+        const se: PerInputError[] = [];
+        for (const b of singles) se.push(await perInputError(reference, b, d.test));
+        const be = se[singles.indexOf(best.bytes!)]!;
+        const g = bootstrapGap(oe, be, se, d.testGroups);
+        const conc = (e: PerInputError) => { const c = noiseConcentration(e); return `half its noise on ${c.half} inputs, the top 3 ${(100 * c.topThreeShare).toFixed(0)}%`; };
+        noise = `gap ${g.gapDb.toFixed(2)} dB, 90% bootstrap interval ${g.lo.toFixed(2)}…${g.hi.toFixed(2)} (${g.hi < 0 ? 'beyond the noise' : 'within the noise'}); `;
+        report(`  ${p.name}: bootstrap over the test inputs`, '',
+          `ours − best single option (${best.label}), 2000 paired resamples of the ${d.test.samples.length} test inputs${d.testGroups ? ` in ${g.groups} groups (${d.groupsAre})` : ''}: ${g.gapDb.toFixed(2)} dB, 90% interval ${g.lo.toFixed(2)}…${g.hi.toFixed(2)}; `
+          + `ours within 0.05 dB of the best of the ${singles.length} single options (re-chosen on each resample) in ${(100 * g.reachesBest).toFixed(0)}% of the resamples; `
+          + `ours: ${conc(oe)}; best single option: ${conc(be)}`
+          + (d.testSubsets ? `; by part, ours / best single option: ${d.testSubsets.map((x) => `${x.name} (${x.idx.length}) ${sqnrOf(oe, x.idx).toFixed(2)} / ${sqnrOf(be, x.idx).toFixed(2)}`).join(', ')}` : ''));
       }
       report(`pair ${p.name}: default`, `${o.db.toFixed(2)} dB`,
         `TF converter ${tf.map(([n, s]) => `${n} ${show(s)}`).join(', ')} ${o.db > bestTf ? 'PASS' : 'FAIL'}; `
-        + `best single option ${show(best.s)} (${best.label}) ${o.db >= best.s.db - 0.05 ? 'PASS' : 'FAIL'}; `
+        + `best single option ${show(best.s)} (${best.label}) ${o.db >= best.s.db - 0.05 ? 'PASS' : 'FAIL'}; ${noise}`
         + `ours ${show(o)}, chose ${recipeLabel(ours.report.recipe!.chosen)}; data: ${d.source}, `
         + `${d.calibration.samples.length} calibration / ${d.selection.samples.length} selection / ${d.test.samples.length} test`);
       report(`  ${p.name}: every single option`, '', all.join('; '));

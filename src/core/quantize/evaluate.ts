@@ -59,7 +59,7 @@ export class ErrorAccumulator {
   }
 }
 
-function argMax(values: Float32Array): number {
+export function argMax(values: Float32Array): number {
   let best = 0;
   for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
   return best;
