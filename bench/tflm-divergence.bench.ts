@@ -37,8 +37,7 @@ import { BuiltinOperator, TensorType, isConstant, loadModel, writeModel, type Mo
 import { HAS_SHARED, sharedModel } from '../test/helpers/paths';
 import { kernelModels } from '../test/helpers/tflm-kernel-models';
 import { report } from './harness';
-import { dataset } from './quantize.bench';
-import { imageLike, mfccLike, spectrogramLike } from './synthetic-data';
+import { dataset, imageLike, mfccLike, spectrogramLike } from './synthetic-data';
 
 interface CompareOutput { max_abs_diff: number; fraction_differ: number; elements: number }
 export interface CompareResult { records?: number; outputs?: CompareOutput[]; argmax_differ_records_output0?: number; tflm_error?: string; tflm_invoke_error?: string }

@@ -103,7 +103,7 @@ function samplePoints(into: { reference: number[]; quantized: number[] }, f: Flo
 }
 
 /** One output of class scores: produced by SOFTMAX (or LOGISTIC over several classes). */
-function isClassifier(model: Model): boolean {
+export function isClassifier(model: Model): boolean {
   const sg = model.subgraphs[0]!;
   if (sg.outputs.length !== 1) return false;
   const out = sg.outputs[0]!;

@@ -1,0 +1,103 @@
+import { mulberry32 as rng } from '../../src/core/common/seeded-random';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Dataset } from '../../src/core/data/dataset';
+import { evaluateQuantization, quantizeModel } from '../../src/core/quantize/index';
+import { loadModel, ModelBuilder, writeModel } from '../../src/core/tflite/index';
+import { bootstrapGap, noiseConcentration, sampleScorer, sqnrOn, type SampleScorer, type SampleScores } from '../../bench/per-sample-scores';
+
+function images(count: number, seed: number): Dataset {
+  const r = rng(seed);
+  return { source: `U[0, 1] seed ${seed}`, inputShapes: [[1, 16]], samples: Array.from({ length: count }, () => [Float32Array.from({ length: 16 }, () => r())]) };
+}
+
+function classifierBytes(): Uint8Array {
+  const b = new ModelBuilder({ seed: 4 });
+  const x = b.input('x', [1, 16]);
+  b.output(b.softmax(b.fullyConnected(b.fullyConnected(x, 12, { activation: 'RELU' }), 4)));
+  return writeModel(b.build());
+}
+
+test('per-sample scores give the SQNR and top-1 agreement evaluateQuantization reports, and top-1 against labels', async () => {
+  const floatBytes = classifierBytes();
+  const q = await quantizeModel(loadModel(floatBytes).model, images(60, 1), { calibration: 'minmax' });
+  const test = images(50, 2);
+  const scorer = await sampleScorer(floatBytes, test, test.samples.map((_, i) => i % 4));
+  const s = await scorer.score(q.bytes);
+  const e = await evaluateQuantization(floatBytes, q.bytes, test);
+  assert.ok(scorer.classifier);
+  assert.ok(Math.abs(s.db - e.outputs[0]!.sqnrDb) < 1e-6, `${s.db} vs ${e.outputs[0]!.sqnrDb}`);
+  assert.equal(s.top1Agreement, e.top1Agreement);
+  const expected = test.samples.filter((_, i) => s.argmax[i] === i % 4).length / test.samples.length;
+  assert.equal(s.top1Label, expected);
+  assert.equal(scorer.reference.top1Agreement, 1);
+});
+
+/** A scorer over `n` samples of unit signal each, and scores from per-sample noise energies. */
+function fake(n: number): { scorer: SampleScorer; of: (noise: number[]) => SampleScores } {
+  const signal = new Float64Array(n).fill(1);
+  const scorer = { signal: [signal] } as unknown as SampleScorer;
+  const of = (noise: number[]): SampleScores => {
+    const e = Float64Array.from(noise);
+    return { db: 10 * Math.log10(n / e.reduce((a, x) => a + x, 0)), worst: 0, noise: [e], argmax: new Int32Array(n), top1Agreement: 1 };
+  };
+  return { scorer, of };
+}
+
+test('bootstrap of an SQNR gap: a gain every sample shares is real, the same total noise spread differently is not', () => {
+  const n = 200;
+  const r = rng(3);
+  const base = Array.from({ length: n }, () => 0.001 + 0.01 * r());
+  const { scorer, of } = fake(n);
+  const half = of(base.map((x) => x / 2));
+  const full = of(base);
+  const g = bootstrapGap(scorer, half, full);
+  assert.ok(Math.abs(g.gapDb - 10 * Math.log10(2)) < 1e-9);
+  assert.ok(g.lo > 3 && g.hi < 3.02, `${g.lo}…${g.hi}`);
+  // The same total noise on a few samples: the two sets' SQNR agree, the interval straddles 0 and is wide.
+  const total = base.reduce((a, x) => a + x, 0);
+  const few = of(base.map((_, i) => (i % 50 === 0 ? total / 4 : 0)));
+  const h = bootstrapGap(scorer, few, full, [few, full]);
+  assert.ok(Math.abs(h.gapDb) < 1e-9);
+  assert.ok(h.lo < -1 && h.hi > 1, `${h.lo}…${h.hi}`);
+  assert.ok(h.reachesBest! > 0.2 && h.reachesBest! < 0.8, String(h.reachesBest));
+});
+
+test('bootstrap of an SQNR gap: a gap carried by one sample reaches zero, and groups are resampled whole', () => {
+  const n = 40;
+  const { scorer, of } = fake(n);
+  const b = of(Array.from({ length: n }, () => 0.01));
+  // a equals b except on sample 0, where its noise is 20× smaller: most resamples that leave it out see no gap.
+  const a = of(Array.from({ length: n }, (_, i) => (i === 0 ? 0.0005 : 0.01)));
+  const g = bootstrapGap(scorer, a, b, [a, b], { resamples: 1000 });
+  assert.equal(g.groups, n);
+  assert.ok(g.gapDb > 0.1);
+  assert.ok(g.lo <= 1e-12, `lo ${g.lo}`);
+  assert.ok(g.hi > g.gapDb, `hi ${g.hi}`);
+  assert.equal(g.reachesBest, 1, 'a is never worse than b on any resample');
+  const grouped = bootstrapGap(scorer, a, b, [], { groups: Array.from({ length: n }, (_, i) => Math.floor(i / 4)), resamples: 100 });
+  assert.equal(grouped.groups, 10);
+  assert.equal(grouped.reachesBest, undefined);
+  assert.ok(Math.abs(grouped.gapDb - g.gapDb) < 1e-12);
+  // Each resample holds whole groups: sample 0 comes with its three neighbours, so the gap takes few distinct values.
+  assert.ok(grouped.lo <= 1e-12 && grouped.hi >= grouped.gapDb - 1e-12, `${grouped.lo}…${grouped.hi}`);
+});
+
+test('ours reaches the best of several only where no other option beats it', () => {
+  const { scorer, of } = fake(4);
+  const ours = of([0.01, 0.01, 0.01, 0.01]);
+  const better = of([0.005, 0.005, 0.005, 0.005]);
+  assert.equal(bootstrapGap(scorer, ours, better, [ours, better], { resamples: 100 }).reachesBest, 0);
+  assert.equal(bootstrapGap(scorer, better, ours, [ours, better], { resamples: 100 }).reachesBest, 1);
+});
+
+test('noise concentration and the SQNR of a part of the test set', () => {
+  const { scorer, of } = fake(5);
+  const s = of([6, 1, 1, 1, 1]);
+  const c = noiseConcentration(s);
+  assert.equal(c.half, 1);
+  assert.ok(Math.abs(c.topThreeShare - 0.8) < 1e-12);
+  // Samples 1 and 2: signal 2, noise 2 → 0 dB; sample 0 alone: 10·log10(1/6).
+  assert.ok(Math.abs(sqnrOn(scorer, s, [1, 2])) < 1e-12);
+  assert.ok(Math.abs(sqnrOn(scorer, s, [0]) - 10 * Math.log10(1 / 6)) < 1e-12);
+});
