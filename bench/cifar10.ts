@@ -17,11 +17,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Dataset, InputSpec } from '../src/core/data/dataset';
-import { holdOutForReport, seededRandom } from '../src/core/data/index';
+import { holdOutForReport, seededOrder } from '../src/core/data/index';
 import { decodeImage, type DecodedImage } from '../src/core/data/image-decode';
 import { imageToSample } from '../src/core/data/image-preprocess';
 
-export const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'] as const;
 const SIDE = 32;
 const PER_BATCH = 10000;
 
@@ -59,8 +58,16 @@ export function cifarDataset(batch: CifarBatch, indices: readonly number[], inpu
 /** How many train images stand for the user's --data; `tinyml quantize` holds 20% of them out (holdOutForReport). */
 export const CIFAR_GIVEN = 200;
 /** Test images every figure is measured on, and the leading ones of them the TFLite Micro comparisons take. */
-export const CIFAR_TEST = Number(process.env['TINYML_BENCH_CIFAR_TEST'] ?? 1000);
-export const CIFAR_TFLM = Number(process.env['TINYML_BENCH_CIFAR_TFLM'] ?? 200);
+/** A count from the environment: unset gives `fallback`; anything but a whole number ≥ 1 stops the bench, naming it. */
+function countFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name}=${raw}: give a whole number of images, at least 1 (unset: ${fallback})`);
+  return n;
+}
+export const CIFAR_TEST = countFromEnv('TINYML_BENCH_CIFAR_TEST', 1000);
+export const CIFAR_TFLM = countFromEnv('TINYML_BENCH_CIFAR_TFLM', 200);
 
 export interface CifarSplits {
   source: string;
@@ -80,12 +87,7 @@ export interface CifarSplits {
  */
 export function cifarSplits(dir: string, input: InputSpec, range: [number, number]): CifarSplits {
   const train = readCifarBatch(dir, 'data_batch_1');
-  const order = Array.from({ length: PER_BATCH }, (_, i) => i);
-  const random = seededRandom(11);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
+  const order = seededOrder(PER_BATCH, 11);
   const given = cifarDataset(train, order.slice(0, CIFAR_GIVEN), input, range, `CIFAR-10 data_batch_1, ${CIFAR_GIVEN} images (seed 11)`).data;
   const { calibration, heldOut } = holdOutForReport(given);
   if (!heldOut) throw new Error(`${CIFAR_GIVEN} CIFAR-10 images gave no held-out split`);

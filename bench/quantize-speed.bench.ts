@@ -68,7 +68,11 @@ export async function main(): Promise<void> {
   const baselineCli = process.env['TINYML_BENCH_BASELINE_CLI'];
   if (baselineCli && !fs.existsSync(baselineCli)) throw new Error(`TINYML_BENCH_BASELINE_CLI: ${baselineCli} does not exist`);
   // Preloaded into the commands only (never the floor): the helper's decision reads the pinned load average.
-  const pinned = process.env['TINYML_BENCH_LOADAVG'] !== undefined ? ['-r', path.join(__dirname, 'pinned-loadavg.js')] : [];
+  const pinnedLoad = process.env['TINYML_BENCH_LOADAVG'];
+  if (pinnedLoad !== undefined && !(Number.isFinite(Number(pinnedLoad)) && Number(pinnedLoad) >= 0)) {
+    throw new Error(`TINYML_BENCH_LOADAVG=${pinnedLoad}: give a load average, a number ≥ 0 (0: two threads; the cores or more: one)`);
+  }
+  const pinned = pinnedLoad !== undefined ? ['-r', path.join(__dirname, 'pinned-loadavg.js')] : [];
   console.log(`quantize speed: ${os.availableParallelism()} cores; the commands read the load average ${pinned.length ? `as ${process.env['TINYML_BENCH_LOADAVG']} (TINYML_BENCH_LOADAVG)` : 'of the machine'}`
     + `${baselineCli ? `; baseline CLI ${baselineCli} in the same rotation` : ''}`);
   try {

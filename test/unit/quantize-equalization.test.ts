@@ -52,8 +52,9 @@ test('channel equalization keeps the float function and lifts the int8 model whe
   assert.match(formatQuantizationReport(equalized.report, equalized.warnings), /Channel equalization: 2 channel\(s\) of 2 layer\(s\)/);
 });
 
-test('tinyml quantize --[no-]equalize-channels forces channel equalization either way', async () => {
+test('tinyml quantize --[no-]equalize-channels forces channel equalization either way', async (t) => {
   const dir = tempDir('tinyml-equalize-');
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const modelFile = path.join(dir, 'small.tflite');
   fs.writeFileSync(modelFile, writeModel(smallChannelModel()));
   const data = uniform(80, 3);
@@ -82,7 +83,9 @@ test('tinyml quantize --[no-]equalize-channels forces channel equalization eithe
   const both = await run('--equalize-channels', '--no-equalize-channels');
   assert.equal(both.code, 2);
   assert.match(both.err, /--equalize-channels and --no-equalize-channels contradict each other/);
-  fs.rmSync(dir, { recursive: true, force: true });
+  const otherMode = await run('--equalize-channels', '--mode', 'int16x8');
+  assert.equal(otherMode.code, 2);
+  assert.match(otherMode.err, /--equalize-channels works with --mode int8 .*; got --mode int16x8/);
 });
 
 test('channel scales: up towards the range with headroom, within ReLU6, never down, bounded by a CONV_2D consumer\'s weight rounding', () => {

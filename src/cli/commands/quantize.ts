@@ -99,6 +99,7 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
   const perChannelFc = onOff('per-channel-fc');
   // Unset: on with --target-sqnr (its layers then stay int8 more often), off otherwise.
   const equalizeChannels = onOff('equalize-channels');
+  if (equalizeChannels !== undefined && mode !== 'int8') throw new UsageError(`--${equalizeChannels ? '' : 'no-'}equalize-channels works with --mode int8 (it rescales channels before int8 calibration); got --mode ${mode}`);
   const weightRounding = oneOf(values['weight-rounding'], ROUNDINGS, '--weight-rounding', 'auto');
   const target = values['target-sqnr'];
   const targetDb = target === undefined ? undefined : Number(target);

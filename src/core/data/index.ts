@@ -21,7 +21,7 @@ export { DatasetError, type DatasetErrorKind } from './errors';
 export type { AudioOptions, DatasetOptions, ImageOptions, LoadedDataset } from './options';
 export { DEFAULT_MAX_SAMPLES, DEFAULT_MIN_SAMPLES } from './options';
 export { readNpy, readNpyHeader, writeNpy, type NpyArray, type NpyHeader } from './npy';
-export { splitHeldOut, seededRandom, holdOutForReport, splitForTargetSearch, REPORT_HELD_OUT_FRACTION, TARGET_HELD_OUT_FRACTION, MIN_SAMPLES_FOR_HELD_OUT, MIN_TARGET_PART_SAMPLES } from './split';
+export { splitHeldOut, seededOrder, seededRandom, holdOutForReport, splitForTargetSearch, REPORT_HELD_OUT_FRACTION, TARGET_HELD_OUT_FRACTION, MIN_SAMPLES_FOR_HELD_OUT, MIN_TARGET_PART_SAMPLES } from './split';
 export { findDatasetCandidates, type DatasetCandidate, type CandidateOptions } from './candidates';
 
 const FILE_LOADERS: Record<string, (bytes: Uint8Array, inputs: readonly InputSpec[], file: string) => InputSamples[]> = {

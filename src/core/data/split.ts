@@ -5,6 +5,17 @@ import { mulberry32 } from '../common/seeded-random';
 /** The same seed splits the same way on every machine. */
 export const seededRandom = mulberry32;
 
+/** 0 … n−1 in a seeded random order (Fisher–Yates on mulberry32): the one shuffle behind every seeded split. */
+export function seededOrder(n: number, seed: number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  const random = seededRandom(seed);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
 /**
  * Splits off a held-out part (for the quantization report: never the calibration samples) by a seeded shuffle. Both
  * parts keep the original sample order. With 2 or more samples each part gets at least one.
@@ -14,12 +25,7 @@ export function splitHeldOut(dataset: Dataset, fraction: number, seed = 1): { ca
   const n = dataset.samples.length;
   if (n < 2) throw new RangeError(`splitHeldOut: ${dataset.source} has ${n} sample${n === 1 ? '' : 's'}; a split needs at least 2`);
   const held = Math.min(n - 1, Math.max(1, Math.round(n * fraction)));
-  const order = Array.from({ length: n }, (_, i) => i);
-  const random = seededRandom(seed);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
+  const order = seededOrder(n, seed);
   const heldSet = new Set(order.slice(0, held));
   const split = { source: dataset.source, given: n, calibration: n - held, heldOut: held };
   const pick = (inHeld: boolean): Dataset => ({
