@@ -41,6 +41,8 @@ test('tinyml quantize writes <name>_int8.tflite next to the model, prints the re
   const text = c.out.join('');
   assert.match(text, /Wrote .*sensor_int8\.tflite/);
   assert.match(text, /Accuracy on 30 held-out samples/);
+  // Split off --data: the report says such samples may flatter the model.
+  assert.match(text, /Held out from the data given: if that is training data, inputs the model never saw may score lower/);
   assert.match(text, /SQNR \d+\.\d dB/);
   assert.match(text, /top-1 agreement/);
   const report = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8'));
@@ -56,6 +58,13 @@ test('tinyml quantize writes <name>_int8.tflite next to the model, prints the re
   const fixed = collector();
   assert.equal(await runQuantize([path.join(dir, 'sensor.tflite'), '--data', path.join(dir, 'calib.npy'), '-o', path.join(dir, 'f.tflite'), '--calibration', 'mse', '--no-per-channel-fc', '--bias-correction', '--weight-rounding', 'nearest', '--json'], fixed.io), 0, fixed.err.join(''));
   assert.deepEqual(JSON.parse(fixed.out.join('')).recipe.chosen, { method: 'mse', perChannelFullyConnected: false, biasCorrection: true });
+  // Separate evaluation data: nothing split off --data, no such note.
+  const r = seededRandom(9);
+  fs.writeFileSync(path.join(dir, 'eval.npy'), writeNpy([40, 6], Float32Array.from({ length: 240 }, () => r() * 4 - 2)));
+  const evaluated = collector();
+  assert.equal(await runQuantize([path.join(dir, 'sensor.tflite'), '--data', path.join(dir, 'calib.npy'), '--eval', path.join(dir, 'eval.npy'), '-o', path.join(dir, 'e.tflite')], evaluated.io), 0, evaluated.err.join(''));
+  assert.match(evaluated.out.join(''), /Accuracy on 40 held-out samples/);
+  assert.doesNotMatch(evaluated.out.join(''), /Held out from the data given/);
 
   // Never overwrites without --force.
   const again = collector();

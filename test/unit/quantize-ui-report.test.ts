@@ -51,6 +51,11 @@ test('int8 report: header, accuracy table, per-layer table with the worst layer 
   assert.match(md, /1 of 2 operators quantized; kept in float: \\#1 CUSTOM\./);
   assert.match(md, /## Warnings\n\n- Only 160 calibration samples/);
   assert.ok(!md.includes('<b>'), 'no raw HTML from tensor names');
+  // No split recorded: nothing said about where the held-out samples came from. Split off the data given: said.
+  assert.ok(!md.includes('Held out from the data given'));
+  const r = int8Report();
+  r.calibration!.split = { source: 'data/calibration.npy', given: 200, calibration: 160, heldOut: 40 };
+  assert.match(quantizationReportMarkdown(r, [], names), /never used for calibration\. Held out from the data given: if that is training data, inputs the model never saw may score lower/);
 });
 
 test('recipe and floor: the chosen recipe and every candidate\'s score; an output below the floor is flagged above the table', () => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { arenaFigures, arenaGapNote } from '../../core/arena/figures';
 import { formatBytes, formatBytesExact, formatCount, formatOperatorRef } from '../../core/common/format';
 import { describeSplit } from '../../core/data/dataset';
-import { perChannelFcSkippedText, perTensorSummary, recipeLabel, recipeRuleText, SQNR_FLOOR_DB, targetMet, type QuantizationReport } from '../../core/quantize/index';
+import { HELD_OUT_FROM_DATA_NOTE, perChannelFcSkippedText, perTensorSummary, recipeLabel, recipeRuleText, SQNR_FLOOR_DB, targetMet, type QuantizationReport } from '../../core/quantize/index';
 import { NOT_FOR_TFLM, runsOnTflm } from './quantize-ui';
 
 /** Tensor and file names come from the model: keep them text (no tables broken by `|`, no markup, no HTML). */
@@ -51,7 +51,7 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
   if (!a) {
     out.push(r.calibration ? 'Not measured: too few samples to hold some out (10 or more are needed).' : 'Not measured: this mode needs no data, and none was given.', '');
   } else {
-    out.push(`Quantized vs float model on **${a.samples} held-out samples** (${e(a.source)}), never used for calibration.`, '');
+    out.push(`Quantized vs float model on **${a.samples} held-out samples** (${e(a.source)}), never used for calibration.${r.calibration?.split ? ` ${HELD_OUT_FROM_DATA_NOTE}` : ''}`, '');
     if (a.outputs.length) {
       out.push('| Output | SQNR (dB) | Max error | Mean error |', '|---|---:|---:|---:|');
       for (const o of a.outputs) out.push(`| ${a.belowFloor?.includes(o.name) ? '⚠ ' : ''}${e(o.name)} | ${db(o.sqnrDb)} | ${num(o.maxAbsError)} | ${num(o.meanAbsError)} |`);
