@@ -18,13 +18,18 @@ for d in "$WORK"/*.deb; do dpkg-deb -x "$d" "$WORK/root"; done
 LIB="$(dirname "$(find "$WORK/root" -name 'libespeak-ng.so.1*' | head -1)")"
 ESPEAK_DATA="$(dirname "$(find "$WORK/root" -name phontab | head -1)")/.."
 LIBS="$LIB:$(dirname "$(find "$WORK/root" -name 'libflite.so.1*' | head -1)")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-# The unpacked programs still need the system's own libraries (ALSA, PulseAudio client), which are not downloaded here.
-for bin in espeak-ng flite; do
-  missing="$(LD_LIBRARY_PATH="$LIBS" ldd "$WORK/root/usr/bin/$bin" | awk '/not found/ {print $1}' | tr '\n' ' ')"
-  [ -z "$missing" ] || { echo "$bin needs $missing- install the packages that provide them (e.g. apt-get install libasound2 libpulse0; the name may end in t64), then run this again" >&2; exit 1; }
+# The unpacked programs, found as the libraries are (wherever the packages put them).
+program() { find "$WORK/root" -type f -name "$1" -perm -u+x | head -1; }
+ESPEAK_BIN="$(program espeak-ng)"
+FLITE_BIN="$(program flite)"
+# They still need the system's own libraries (ALSA, PulseAudio client), which are not downloaded here.
+for bin in "$ESPEAK_BIN" "$FLITE_BIN"; do
+  [ -n "$bin" ] || { echo "the unpacked packages hold no espeak-ng or flite program" >&2; exit 1; }
+  missing="$(LD_LIBRARY_PATH="$LIBS" ldd "$bin" | awk '/not found/ {print $1}' | tr '\n' ' ')"
+  [ -z "$missing" ] || { echo "$(basename "$bin") needs $missing- install the packages that provide them (e.g. apt-get install libasound2 libpulse0; the name may end in t64), then run this again" >&2; exit 1; }
 done
-ESPEAK() { LD_LIBRARY_PATH="$LIBS" "$WORK/root/usr/bin/espeak-ng" --path="$ESPEAK_DATA" "$@"; }
-FLITE() { LD_LIBRARY_PATH="$LIBS" "$WORK/root/usr/bin/flite" "$@"; }
+ESPEAK() { LD_LIBRARY_PATH="$LIBS" "$ESPEAK_BIN" --path="$ESPEAK_DATA" "$@"; }
+FLITE() { LD_LIBRARY_PATH="$LIBS" "$FLITE_BIN" "$@"; }
 
 KEYWORDS="yes no up down left right on off stop go"
 UNKNOWN="bed bird cat dog happy house marvin sheila tree wow"
