@@ -3,8 +3,8 @@
 # (TINYML_BENCH_SPEECH=OUT_DIR): the ten Speech Commands keywords and ten of its "unknown" words, spoken by Debian's
 # two speech synthesizers (espeak-ng: 31 voice variants × 2 speeds × 2 pitches; flite: 5 voices × 3 speeds × 3
 # pitches for the keywords; one variant per voice for the unknown words), as 16 kHz mono 16-bit 1 s clips like the Speech
-# Commands ones (scripts/speech-clips-16k.mjs resamples, trims the silence and pads to 16000 samples). Nothing of it
-# is committed here; the .deb files are downloaded with apt-get (no root needed) and unpacked into a scratch folder.
+# Commands ones (bench/speech-clips-16k.ts, built here first, resamples, trims the silence and pads to 16000 samples,
+# reading the WAV files with the project's own decoder). Nothing of it is committed here; the .deb files are downloaded with apt-get (no root needed) and unpacked into a scratch folder.
 #   bash scripts/make-speech-clips.sh <out dir>
 # File names: <word>__<engine>-<voice>-s<speed>-p<pitch>.wav (one utterance per file).
 set -euo pipefail
@@ -51,4 +51,5 @@ for w in $KEYWORDS $UNKNOWN; do
   done
 done
 mkdir -p "$OUT"
-node "$HERE/speech-clips-16k.mjs" "$RAW" "$OUT"
+( cd "$HERE/.." && node scripts/build-tests.mjs >/dev/null )
+node "$HERE/../out/bench/speech-clips-16k.js" "$RAW" "$OUT"
