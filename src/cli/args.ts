@@ -1,6 +1,6 @@
 /**
- * Argument parsing shared by every command: `--help`/`-h`, negative numbers as option values (`--margin -5`), and
- * parse errors that name the option and show the command's usage.
+ * Argument parsing shared by every command: `--help`/`-h`, negative numbers and lists of numbers as option values
+ * (`--margin -5`, `--image-range -1,1`), and parse errors that name the option and show the command's usage.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './cli-io';
@@ -12,12 +12,15 @@ export interface ParsedCommand<O extends Options> {
   positionals: string[];
 }
 
-const NEGATIVE_NUMBER = /^-\d*\.?\d+(e[+-]?\d+)?$/i;
+const NUMBER = String.raw`\d*\.?\d+(?:e[+-]?\d+)?`;
+/** A negative number, or a comma-separated list of numbers whose first is negative (`-1,1`, `-0.5,-0.5,-0.5`). */
+const NEGATIVE_NUMBERS = new RegExp(String.raw`^-${NUMBER}(?:,\s*-?${NUMBER})*$`, 'i');
 
 /**
  * Parses `args` against `options`; returns undefined when the user asked for help (the caller prints the usage).
- * A value that looks like a negative number is taken as the value of the string option before it, so that
- * `--margin -5` reaches the command's own check ("must be ≥ 0") instead of failing as an unknown option.
+ * A value that looks like a negative number (or a list of numbers starting with one) is taken as the value of the
+ * string option before it, so that `--margin -5` reaches the command's own check ("must be ≥ 0") and
+ * `--image-range -1,1` its range, instead of failing as an unknown option.
  */
 export function parseCommand<O extends Options>(args: readonly string[], options: O): ParsedCommand<O> | undefined {
   const joined: string[] = [];
@@ -26,7 +29,7 @@ export function parseCommand<O extends Options>(args: readonly string[], options
     if (a === '--') { joined.push(...args.slice(i)); break; }
     if (a === '--help' || a === '-h') return undefined;
     const next = args[i + 1];
-    if (next !== undefined && NEGATIVE_NUMBER.test(next) && takesValue(a, options)) {
+    if (next !== undefined && NEGATIVE_NUMBERS.test(next) && takesValue(a, options)) {
       joined.push(`${a.startsWith('--') ? a : `--${longName(a, options)}`}=${next}`);
       i++;
       continue;
@@ -61,7 +64,13 @@ function usageErrorFrom(e: unknown): unknown {
   const option = /'(-[^' ]+)/.exec(message)?.[1];
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return new UsageError(`unknown option '${option ?? message}'`, true);
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-    return new UsageError(/argument missing/.test(message) ? `${option} needs a value` : `${option} takes no value`, true);
+    if (/argument missing/.test(message)) return new UsageError(`${option} needs a value`, true);
+    // The value after it starts with a dash and is not a number: node asks for the option=value form.
+    if (/ambiguous/.test(message)) {
+      const long = /use '(--[^=']+)=/.exec(message)?.[1] ?? option;
+      return new UsageError(`${option} needs a value; one that starts with '-' is given as ${long}=-VALUE`, true);
+    }
+    return new UsageError(`${option} takes no value`, true);
   }
   if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return new UsageError(`unexpected argument ${/'([^']+)'/.exec(message)?.[1] ?? ''}`.trim(), true);
   return new UsageError(message.split('\n')[0]!, true);

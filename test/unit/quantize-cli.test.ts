@@ -7,6 +7,7 @@ import { main } from '../../src/cli/main';
 import { seededRandom, writeNpy } from '../../src/core/data/index';
 import { BuiltinOperator, ModelBuilder, readModel, TensorType, writeModel } from '../../src/core/tflite/index';
 import { tempDir } from '../helpers/temp-dir';
+import { pngBytes, write } from './data-writers';
 
 const runQuantize = (args: string[], io: CliIo): Promise<number> => main(['quantize', ...args], io);
 
@@ -90,6 +91,11 @@ test('tinyml quantize exits 2 with one line on bad input and leaves no file', as
     [[model, '--data', path.join(dir, 'calib.npy'), '--calibration', 'best'], /--calibration must be one of auto, minmax, percentile, mse/],
     [[model, '--data', path.join(dir, 'calib.npy'), '--mean', '127.5'], /--mean and --std go together/],
     [[model, '--data', path.join(dir, 'calib.npy'), '--image-range', '255,0'], /--image-range takes LO,HI with LO < HI/],
+    // Values that start with a minus reach the option's own check instead of failing as options.
+    [[model, '--data', path.join(dir, 'calib.npy'), '--image-range', '-1,-2'], /--image-range takes LO,HI with LO < HI.*got "-1,-2"/],
+    [[model, '--data', path.join(dir, 'calib.npy'), '--mean', '-0.5,-0.5,-0.5'], /--mean and --std go together/],
+    [[model, '--data', path.join(dir, 'calib.npy'), '--eval', '-x'], /--eval needs a value; one that starts with '-' is given as --eval=-VALUE/],
+    [[model, '--data', path.join(dir, 'calib.npy'), '-o', '-x'], /-o needs a value; one that starts with '-' is given as --output=-VALUE/],
   ];
   for (const [args, message] of cases) {
     const c = collector();
@@ -105,6 +111,25 @@ test('tinyml quantize exits 2 with one line on bad input and leaves no file', as
   assert.equal(await runQuantize([model, '--mode', 'float16'], c.io), 0, c.err.join(''));
   assert.ok(fs.existsSync(path.join(dir, 'sensor_float16.tflite')));
   assert.match(c.out.join(''), /no held-out samples/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('tinyml quantize --image-range -1,1 reads an image folder into [-1, 1] (a negative first value is a value, not an option)', async () => {
+  const dir = tempDir('tinyml-quantize-img-');
+  const b = new ModelBuilder({ seed: 9 });
+  b.output(b.fullyConnected(b.reshape(b.conv2d(b.input('image', [1, 4, 4, 3]), 2, [3, 3], { activation: 'RELU' }), [1, -1]), 2));
+  fs.writeFileSync(path.join(dir, 'img.tflite'), writeModel(b.build()));
+  const r = seededRandom(3);
+  for (let i = 0; i < 20; i++) write(path.join(dir, 'images'), `im${String(i).padStart(2, '0')}.png`, pngBytes(4, 4, Uint8Array.from({ length: 64 }, (_, k) => (k % 4 === 3 ? 255 : Math.floor(r() * 256)))));
+  const c = collector();
+  const code = await runQuantize([path.join(dir, 'img.tflite'), '--data', path.join(dir, 'images'), '--image-range', '-1,1', '--report', path.join(dir, 'r.json')], c.io);
+  assert.equal(code, 0, c.err.join(''));
+  const saved = JSON.parse(fs.readFileSync(path.join(dir, 'r.json'), 'utf8')) as { calibration: { image?: { range?: number[] } } };
+  assert.deepEqual(saved.calibration.image?.range, [-1, 1]);
+  const q = readModel(fs.readFileSync(path.join(dir, 'img_int8.tflite')));
+  const input = q.subgraphs[0]!.tensors[q.subgraphs[0]!.inputs[0]!]!.quantization!;
+  // The input grid covers [-1, 1]: what the pixels were mapped to.
+  assert.ok(Math.abs((-128 - Number(input.zeroPoint[0])) * input.scale[0]! + 1) < 0.02, `input range starts near -1 (scale ${input.scale[0]}, zero point ${input.zeroPoint[0]})`);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
