@@ -5,7 +5,7 @@ import type { Dataset } from '../../src/core/data/dataset';
 import { checkTflmCompatibility, isTflmCompatible } from '../../src/core/analysis/tflm-compat';
 import { applyPrecision, evaluateQuantization, formatQuantizationReport, hasTflmInt16Kernel, quantizeModel, TFLM_INT16_KERNELS } from '../../src/core/quantize/index';
 import { jackknifeLowerDb, outputGridFloorDb } from '../../src/core/quantize/mixed-precision';
-import { BuiltinOperator, ModelBuilder, TensorType, writeModel, type Model } from '../../src/core/tflite/index';
+import { BuiltinOperator, ModelBuilder, readModel, TensorType, writeModel, type Model } from '../../src/core/tflite/index';
 import { smoothImages } from '../helpers/smooth-images';
 
 const images = smoothImages;
@@ -51,6 +51,44 @@ test('layers kept in int16x8 or float run on LiteRT, pass the TFLM check and are
     // The layers' own rounding is gone; what is left is the int8 input and output.
     assert.ok(e.outputs[0]!.sqnrDb > base.outputs[0]!.sqnrDb + 3, `${p}: ${e.outputs[0]!.sqnrDb.toFixed(1)} dB vs int8 ${base.outputs[0]!.sqnrDb.toFixed(1)} dB`);
   }
+});
+
+/** Two branches of very different ranges joined by a CONCATENATION: int8 requantizes the small one to the output's grid. */
+function concatModel(): Model {
+  const b = new ModelBuilder({ seed: 5 });
+  const x = b.input('features', [1, 16]);
+  const small = b.fullyConnected(x, 8);
+  const large = b.fullyConnected(b.fullyConnected(x, 16, { activation: 'RELU' }), 8);
+  b.output(b.concatenate([small, b.mul(large, b.constant([1], { values: [40] }))], 1));
+  return b.build();
+}
+
+test('layers kept out of int8 read the values before a requantize, and int16 covers what the calibration saw', async () => {
+  const model = concatModel();
+  const floatBytes = writeModel(model);
+  const r = rng(6);
+  const data = (n: number, source: string): Dataset => ({ source, inputShapes: [[1, 16]], samples: Array.from({ length: n }, () => [Float32Array.from({ length: 16 }, () => 2 * r() - 1)]) });
+  const calibration = data(64, 'calibration');
+  const held = data(24, 'held out');
+  const int8 = await quantizeModel(model, calibration, { calibration: 'minmax', biasCorrection: false });
+  const q = int8.model.subgraphs[0]!;
+  const requantizes = (m: Model) => m.subgraphs[0]!.operators.filter((op) => {
+    const t = m.subgraphs[0]!.tensors;
+    return m.operatorCodes[op.opcodeIndex]!.builtinCode === BuiltinOperator.QUANTIZE && t[op.inputs[0]!]!.type === TensorType.INT8 && t[op.outputs[0]!]!.type === TensorType.INT8;
+  }).length;
+  assert.ok(requantizes(int8.model) >= 1, 'the int8 model requantizes a CONCATENATION input');
+  const all = new Map(model.subgraphs[0]!.operators.map((_, i) => [i, 'float' as const]));
+  const mixed = applyPrecision(model, int8.model, all).model;
+  assert.equal(requantizes(mixed), 0, 'no int8 rounding left between float layers');
+  const e = await evaluateQuantization(floatBytes, writeModel(mixed), held);
+  // Only the int8 input and output remain: the output grid alone allows about 6 dB per bit above the signal's spread.
+  assert.ok(e.outputs[0]!.sqnrDb > 30, `${e.outputs[0]!.sqnrDb.toFixed(1)} dB`);
+  // An int16 layer's tensor covers the observed range, also where the int8 range clipped it.
+  const small = q.tensors.findIndex((t) => t.name === model.subgraphs[0]!.tensors[model.subgraphs[0]!.operators[0]!.outputs[0]!]!.name);
+  const observed = new Map([[q.tensors[small]!.name, { min: -1000, max: 1000 }]]);
+  const wide = applyPrecision(model, int8.model, new Map([[0, 'int16x8' as const]]), 'reference', new Set(), observed).model;
+  const t16 = wide.subgraphs[0]!.tensors.find((t) => t.name === q.tensors[small]!.name && t.type === TensorType.INT16)!;
+  assert.ok(Math.abs(t16.quantization!.scale[0]! * 32767 - 1000) < 1, `int16 scale ${t16.quantization!.scale[0]}`);
 });
 
 test('--target-sqnr: met with the fewest layers kept, reported with their cost; an impossible target is reported as missed', async () => {
@@ -146,8 +184,14 @@ test('--target-sqnr: a layer whose error is activation rounding is kept in int16
   const text = formatQuantizationReport(r.report, r.warnings);
   assert.ok(Math.min(...m.outputsBeforeDb) < 25, text);
   assert.equal(m.met, true, text);
-  // The conv whose output tensor holds both channels, and the layer that amplifies its rounding, take int16x8.
-  for (const op of ['CONV_2D #0', 'DEPTHWISE_CONV_2D #1']) assert.equal(m.kept.find((l) => l.op === op)?.precision, 'int16x8', text);
+  // The conv whose output tensor holds both channels takes int16x8, and the layer that amplifies its rounding reads
+  // that tensor in int16 (a consumer follows its input out of int8); nothing goes to float.
+  assert.equal(m.kept.find((l) => l.op === 'CONV_2D #0')?.precision, 'int16x8', text);
+  assert.ok(m.kept.every((l) => l.precision === 'int16x8'), text);
+  const q = readModel(r.bytes);
+  const sg = q.subgraphs[0]!;
+  const dw = sg.operators.find((op) => q.operatorCodes[op.opcodeIndex]!.builtinCode === BuiltinOperator.DEPTHWISE_CONV_2D)!;
+  assert.equal(sg.tensors[dw.inputs[0]!]!.type, TensorType.INT16, text);
 });
 
 test('the search margin: an SQNR whose noise every sample shares keeps it; one that a single sample carries loses dB', () => {

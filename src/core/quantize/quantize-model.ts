@@ -19,7 +19,7 @@ import { INT16_ACTIVATION, INT8_ACTIVATION } from './quant-math';
 import { checkDataset } from './tensor-io';
 import { evaluateQuantization, tflmEvalSamples } from './evaluate';
 import { tflmReport } from './tflm-report';
-import { biasCorrectionTensors, weightedLayerInputs } from './bias-correction';
+import { biasCorrectionTensors, channelMeans, weightedLayerInputs } from './bias-correction';
 import { InputMoments, roundingLayers } from './weight-rounding';
 import { ForwardHelper } from './forward-helper';
 import { SQNR_FLOOR_DB, type QuantizationReport, type QuantizeHooks, type QuantizeOptions, type QuantizeResult, type RecipeReport } from './types';
@@ -175,7 +175,10 @@ async function quantizeWith(model: Model, calibration: Dataset, options: Quantiz
     let mixedPrecision: QuantizationReport['mixedPrecision'];
     if (options.targetSqnrDb !== undefined) {
       set ??= await reference();
-      const mp = await searchMixedPrecision({ floatModel: prepared, int8Model: quantized, set, data: scoring, targetDb: options.targetSqnrDb, kernels: options.kernels ?? 'reference', namingModel: model }, hooks);
+      const tensors = prepared.subgraphs[0]!.tensors;
+      const observedRanges = new Map([...stats.minmax].map(([t, r]) => [tensors[t]!.name, r]));
+      const inputMeans = new Map([...channelMeans(stats.channelSums)].map(([t, m]) => [tensors[t]!.name, m]));
+      const mp = await searchMixedPrecision({ floatModel: prepared, int8Model: quantized, set, data: scoring, targetDb: options.targetSqnrDb, kernels: options.kernels ?? 'reference', namingModel: model, observedRanges, inputMeans }, hooks);
       quantized = mp.model;
       mixedPrecision = mp.report;
       scoredOutputs = undefined;
