@@ -1,11 +1,13 @@
 /**
  * Issue 11 item 2 acceptance: `--target-sqnr 20` on MediaPipe's pose_landmark_lite and hand_landmark_lite (npm
- * @mediapipe/pose, @mediapipe/hands) with real photos. Every figure is measured in this run on LiteRT.
+ * @mediapipe/pose, @mediapipe/hands) with real photos; also the short-range face detector (BlazeFace, npm
+ * @mediapipe/face_detection), whose int8 outputs fall to a few dB. Every figure is measured in this run on LiteRT.
  *
  * Images: TINYML_BENCH_IMAGES, a folder of photos. None ship with the npm packages; the ones used for the closing
  * note are the .jpg/.png of Debian's opencv-doc package (`apt-get download opencv-doc && dpkg-deb -x`, then
  * usr/share/doc/opencv-doc/examples/data/, 91 files: people, objects, scenes, some charts). They are resized to
- * each model's input by the project's loader, pixel values 0..1 (MediaPipe's input range), and split (seeded) into
+ * each model's input by the project's loader, pixel values 0..1 (the landmark models' input range; -1..1 for the face
+ * detector), and split (seeded) into
  * calibration (60%) and held-out (40%), which quantizeModel splits again as the CLI does with a target
  * (data/split.ts splitForTargetSearch): the selection half the recipe and the mixed-precision search score on, and
  * the test half the report scores on, which neither saw.
@@ -21,7 +23,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadDataset, splitForTargetSearch, splitHeldOut } from '../src/core/data/index';
+import { loadDataset, splitForTargetSearch, splitHeldOut, type DatasetOptions } from '../src/core/data/index';
 import { quantizeModel } from '../src/core/quantize/index';
 import { loadRuntimeModel } from '../src/core/runtime/index';
 import { elementCount, loadModel, tensorTypeName } from '../src/core/tflite/index';
@@ -29,10 +31,12 @@ import { PROJECT_ROOT } from '../test/helpers/paths';
 import { report } from './harness';
 
 const TARGET_DB = 20;
-const MODELS = [
-  ['pose_landmark_lite', '@mediapipe/pose/pose_landmark_lite.tflite'],
-  ['hand_landmark_lite', '@mediapipe/hands/hand_landmark_lite.tflite'],
-] as const;
+/** Name, file under node_modules, and how its photos become inputs (MediaPipe's face detector takes [-1, 1]). */
+const MODELS: readonly (readonly [string, string, DatasetOptions])[] = [
+  ['pose_landmark_lite', '@mediapipe/pose/pose_landmark_lite.tflite', {}],
+  ['hand_landmark_lite', '@mediapipe/hands/hand_landmark_lite.tflite', {}],
+  ['face_detection_short_range', '@mediapipe/face_detection/face_detection_short_range.tflite', { image: { range: [-1, 1] } }],
+];
 
 export async function main(): Promise<void> {
   const photos = process.env['TINYML_BENCH_IMAGES'];
@@ -40,7 +44,7 @@ export async function main(): Promise<void> {
     report('(g) --target-sqnr 20 on pose/hand landmark', 'skipped', 'set TINYML_BENCH_IMAGES to a folder of photos (see the header of quantize-target.bench.ts)');
     return;
   }
-  for (const [name, rel] of MODELS) {
+  for (const [name, rel, dataOptions] of MODELS) {
     const file = path.join(PROJECT_ROOT, 'node_modules', rel);
     if (!fs.existsSync(file)) {
       report(`(g) ${name}`, 'skipped', `${file} is missing (npm install ${rel.split('/').slice(0, 2).join('/')})`);
@@ -50,7 +54,7 @@ export async function main(): Promise<void> {
     const { model } = loadModel(bytes);
     const sg = model.subgraphs[0]!;
     const inputs = sg.inputs.map((t) => ({ name: sg.tensors[t]!.name, shape: [...sg.tensors[t]!.shape], type: tensorTypeName(sg.tensors[t]!.type) }));
-    const { dataset } = await loadDataset(photos, inputs, {});
+    const { dataset } = await loadDataset(photos, inputs, dataOptions);
     const { calibration, heldOut: rest } = splitHeldOut(dataset, 0.4, 5);
     const { search: selection, reported: test } = splitForTargetSearch(rest);
     if (process.env['TINYML_BENCH_TARGET_NEAREST'] === '1') {
