@@ -5,10 +5,10 @@
 import { describeSplit, type Dataset } from '../data/dataset';
 import { splitForTargetSearch } from '../data/split';
 import { RuntimeError } from '../runtime/index';
-import { writeModel, type Model } from '../tflite/index';
+import { TensorType, writeModel, type Model } from '../tflite/index';
 import { gatherStatistics, type KeptValues } from './calibrate';
 import { AUTO_METHODS, BIAS_CORRECTION_SAMPLES, buildRecipe, hasFullyConnected, scoringSet, scoringSetOf, searchRecipe, type RecipeChoices, type RecipeContext, type ScoringSet } from './recipe';
-import { searchMixedPrecision } from './mixed-precision';
+import { outputGridFloorDb, searchMixedPrecision } from './mixed-precision';
 import { equalizeChannels, type EqualizationReport } from './channel-equalization';
 import { QuantizeError, throwIfAborted } from './errors';
 import { float16Weights } from './float16-weights';
@@ -229,10 +229,33 @@ async function quantizeWith(model: Model, calibration: Dataset, options: Quantiz
       report.accuracy.belowFloor = low.map((o) => o.name);
       warnings.unshift(`ACCURACY BELOW THE FLOOR: ${low.map((o) => `output "${o.name}" ${o.sqnrDb.toFixed(1)} dB`).join(', ')} on held-out data, under `
         + `the ${SQNR_FLOOR_DB} dB floor: this model does not compute what the ${report.accuracy.reference === 'hybrid' ? 'hybrid' : 'float'} model does. `
-        + 'Check that the calibration data looks like real inputs (same preprocessing), or keep the most sensitive layers in higher precision.');
+        + 'Check that the calibration data looks like real inputs (same preprocessing), or keep the most sensitive layers in higher precision.'
+        + outputGridNote(low.map((o) => o.name), quantized, set && set.data === reported ? set : undefined));
     }
   }
   // Everything above, evaluation and recipe search included.
   report.totalMs = performance.now() - t0;
   return { model: quantized, bytes, report, warnings };
+}
+
+/**
+ * For outputs under the floor whose int8 grid alone cannot do better (the float outputs of the scored samples rounded
+ * to it): says so, with the way out. MediaPipe's face detector writes 896 anchor logits from −16,888 to 2 with a
+ * typical size of 150: one int8 step is 62, and the grid alone allows 9.3 dB, whatever the layers do.
+ */
+function outputGridNote(names: readonly string[], quantized: Model, set: ScoringSet | undefined): string {
+  if (!set) return '';
+  const rsg = set.referenceModel.subgraphs[0]!;
+  const qsg = quantized.subgraphs[0]!;
+  const limited = set.outputs.flatMap((k, j) => {
+    const name = rsg.tensors[rsg.outputs[k]!]!.name;
+    const qt = qsg.tensors[qsg.outputs[k] ?? -1];
+    if (!names.includes(name) || qt?.type !== TensorType.INT8 || !qt.quantization?.scale.length) return [];
+    const p = { scale: qt.quantization.scale[0]!, zeroPoint: Number(qt.quantization.zeroPoint[0] ?? 0) };
+    const floor = outputGridFloorDb(set.reference[j]!, p);
+    return floor < SQNR_FLOOR_DB + 3 ? [`"${name}" ${floor.toFixed(1)} dB (int8 steps of ${p.scale.toPrecision(3)})`] : [];
+  });
+  return limited.length
+    ? ` The int8 output grid alone limits ${limited.join(', ')} on these samples: --target-sqnr writes such outputs as int16, --io float keeps them float.`
+    : '';
 }
