@@ -256,6 +256,6 @@ function outputGridNote(names: readonly string[], quantized: Model, set: Scoring
     return floor < SQNR_FLOOR_DB + 3 ? [`"${name}" ${floor.toFixed(1)} dB (int8 steps of ${p.scale.toPrecision(3)})`] : [];
   });
   return limited.length
-    ? ` The int8 output grid alone limits ${limited.join(', ')} on these samples: --target-sqnr writes such outputs as int16, --io float keeps them float.`
+    ? ` The int8 output grid alone limits ${limited.join(', ')} on these samples, whatever the layers do: an accuracy target (--target-sqnr, or the target in VS Code) writes such outputs as int16.`
     : '';
 }
