@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { loadDataset, writeNpy, type InputSpec } from '../../src/core/data/index';
+import { holdsImages, loadDataset, writeNpy, type InputSpec } from '../../src/core/data/index';
 import { resizeBilinear } from '../../src/core/data/image-preprocess';
 import { decodeWav } from '../../src/core/data/wav';
 import { bmpBytes, jpegBytes, pattern, pngBytes, tempDir, wavBytes, write } from './data-writers';
@@ -177,4 +177,19 @@ test('real TFLM test data: person.bmp (96×96 grey, 8-bit palette) and yes_1000m
   assert.deepEqual(Array.from(s.subarray(0, 8)), Array.from({ length: 8 }, (_, i) => wav.readInt16LE(44 + i * 2)));
   const frames = await loadDataset(wavDir, [X([1, 480])], { ...few, audio: { framing: 'frames' } });
   assert.equal(frames.dataset.samples.length, Math.floor(16000 / 480));
+});
+
+test('a folder of images says so (holdsImages) and its dataset records how the pixels became inputs, the default too', async (t) => {
+  const dir = tempDir(t);
+  write(dir, 'img/cat/0.png', pngBytes(4, 3, pattern(4, 3)));
+  write(dir, 'img/dog/1.png', pngBytes(4, 3, pattern(4, 3)));
+  fs.mkdirSync(path.join(dir, 'arr'));
+  fs.writeFileSync(path.join(dir, 'arr', '0.npy'), writeNpy([1, 3, 4, 3], new Float32Array(36)));
+  assert.equal(await holdsImages(path.join(dir, 'img')), true);
+  assert.equal(await holdsImages(path.join(dir, 'arr')), false, 'a folder of arrays');
+  assert.equal(await holdsImages(path.join(dir, 'arr', '0.npy')), false, 'a file');
+  assert.equal(await holdsImages(path.join(dir, 'missing')), false, 'nothing there');
+  assert.deepEqual((await loadDataset(path.join(dir, 'img'), [X([1, 3, 4, 3])], few)).dataset.image, {});
+  assert.deepEqual((await loadDataset(path.join(dir, 'img'), [X([1, 3, 4, 3])], { ...few, image: { range: [-1, 1] } })).dataset.image, { range: [-1, 1] });
+  assert.equal((await loadDataset(path.join(dir, 'arr'), [X([1, 3, 4, 3])], { ...few, image: { range: [-1, 1] } })).dataset.image, undefined, 'arrays are not images');
 });

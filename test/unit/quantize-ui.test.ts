@@ -6,7 +6,7 @@ import { reportFileNames } from '../../src/core/quantize';
 import type { DatasetErrorKind } from '../../src/core/data/index';
 import type { QuantizationReport } from '../../src/core/quantize/index';
 import {
-  confirmationText, datasetFix, datasetItems, defaultChoices, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, resultSummary, runsOnTflm,
+  confirmationText, datasetFix, datasetItems, defaultChoices, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, PIXEL_CHOICES, pixelChoices, resultSummary, runsOnTflm,
   targetChoices, validateTarget, type FolderCandidate,
 } from '../../src/extension/quantize/quantize-ui';
 
@@ -136,4 +136,23 @@ test('one step: the confirmation shows every default and what it writes and repl
     'Writes: hello_world_int8.tflite and its report hello_world_int8.report.json + hello_world_int8.report.md, beside the model',
     'Replaces: hello_world_int8.tflite',
   ].join('\n'));
+});
+
+test('pixel pick: [0, 1] first by default, the remembered answer first when there is one; the confirmation says how images become inputs', () => {
+  assert.deepEqual(PIXEL_CHOICES.map((c) => c.label), ['[0, 1]', '[-1, 1]', '[0, 255]', 'ImageNet mean and std']);
+  assert.deepEqual(pixelChoices(undefined)[0]!.value, {});
+  assert.match(pixelChoices(undefined)[0]!.description, /^default · pixel \/ 255$/);
+  const signed = pixelChoices({ range: [-1, 1] });
+  assert.deepEqual(signed.map((c) => c.label), ['[-1, 1]', '[0, 1]', '[0, 255]', 'ImageNet mean and std']);
+  assert.match(signed[0]!.description, /^default · /);
+  assert.equal(pixelChoices({ range: [-3, 3] })[0]!.label, '[0, 1]', 'options no choice offers: the plain default first');
+  const t = (image?: { range?: [number, number] }) => confirmationText({
+    model: 'face.tflite', output: 'face_int8.tflite', choices: { mode: 'int8', io: 'int8', calibration: 'auto', data: 'photos', ...(image ? { image } : {}) },
+    data: { shown: 'photos', detail: '91 files of images, resized to 128×128×3', images: true }, replaces: [], reportFiles: ['face_int8.report.json', 'face_int8.report.md'],
+  }).detail.split('\n');
+  assert.ok(t({ range: [-1, 1] }).includes('Images as pixels 0..255 → [-1, 1]'), t({ range: [-1, 1] }).join('\n'));
+  assert.ok(t().includes('Images as pixels 0..255 → [0, 1]'));
+  const npy = confirmationText({ model: 'm.tflite', output: 'm_int8.tflite', choices: { mode: 'int8', io: 'int8', calibration: 'auto', data: 'x' }, data: { shown: 'x.npy', detail: 'npy' }, replaces: [], reportFiles: [] });
+  assert.ok(!/Images as/.test(npy.detail), 'no image line for arrays');
+  assert.equal(defaultChoices([], { mode: 'int8', io: 'int8', calibration: 'auto', image: { range: [-1, 1] } }).image?.range?.[0], -1, 'the last pixel answer is remembered');
 });

@@ -6,7 +6,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { InputSpec } from './dataset';
 import { loadCsvFile, loadJsonFile, loadNpzFile } from './file-loaders';
-import { sampleFileKind, type SampleFileKind } from './folder-loader';
+import { sampleFileKind, type SampleFileKind } from './sample-files';
 import { matchInputs } from './match-inputs';
 import { readNpyHeader } from './npy';
 import { imageGeometry } from './image-preprocess';

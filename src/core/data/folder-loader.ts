@@ -8,7 +8,8 @@ import type { InputSamples } from './assemble';
 import { evenlySpread } from './assemble';
 import type { InputSpec } from './dataset';
 import { DatasetError } from './errors';
-import { decodeImage, IMAGE_EXTENSIONS } from './image-decode';
+import { decodeImage } from './image-decode';
+import { byPath, IMAGE_EXTENSIONS, KIND_NAMES, listSampleFiles, MAX_DEPTH, sampleFileKind, type SampleFileKind } from './sample-files';
 import { imageToSample } from './image-preprocess';
 import { matchInputs } from './match-inputs';
 import { readNpy } from './npy';
@@ -17,43 +18,6 @@ import { readBytes } from './read-bytes';
 import { elementCount } from '../tflite/tensor-types';
 import { describeInput, singleSample } from './shape-fit';
 import { decodeWav } from './wav';
-
-export type SampleFileKind = 'image' | 'audio' | 'npy';
-
-export function sampleFileKind(name: string): SampleFileKind | undefined {
-  const ext = path.extname(name).toLowerCase();
-  if (IMAGE_EXTENSIONS.includes(ext)) return 'image';
-  if (ext === '.wav') return 'audio';
-  if (ext === '.npy') return 'npy';
-  return undefined;
-}
-
-const KIND_NAMES: Record<SampleFileKind, string> = { image: 'image', audio: '.wav', npy: '.npy' };
-const MAX_DEPTH = 4;
-
-/** Code-unit order, not locale order: the same on every machine. */
-const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-/** Sample files below `dir` (hidden entries skipped), sorted by relative path. */
-async function listSampleFiles(dir: string, shown: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (rel: string, depth: number): Promise<void> => {
-    let entries;
-    try {
-      entries = await fsp.readdir(path.join(dir, rel), { withFileTypes: true });
-    } catch (e) {
-      throw new DatasetError('unreadable', shown, `${path.join(shown, rel)}: cannot list the folder (${(e as Error).message}).`);
-    }
-    for (const e of entries) {
-      if (e.name.startsWith('.')) continue;
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory() && depth < MAX_DEPTH) await walk(r, depth + 1);
-      else if (e.isFile() && sampleFileKind(e.name)) out.push(r);
-    }
-  };
-  await walk('', 0);
-  return out.sort(byPath);
-}
 
 async function loadSingleInputFolder(dir: string, shown: string, input: InputSpec, options: DatasetOptions, warnings: string[]): Promise<InputSamples> {
   let files = await listSampleFiles(dir, shown);

@@ -3,6 +3,7 @@ import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { decodeBmp } from './bmp';
 import { DatasetError } from './errors';
+import { IMAGE_EXTENSIONS } from './sample-files';
 
 export interface DecodedImage {
   width: number;
@@ -11,7 +12,7 @@ export interface DecodedImage {
   rgba: Uint8Array;
 }
 
-export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.bmp'];
+export { IMAGE_EXTENSIONS } from './sample-files';
 
 export function decodeImage(bytes: Uint8Array, ext: string, file: string): DecodedImage {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

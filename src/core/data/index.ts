@@ -19,10 +19,12 @@ import { readBytes } from './read-bytes';
 export type { Dataset, InputSpec } from './dataset';
 export { DatasetError, type DatasetErrorKind } from './errors';
 export type { AudioOptions, DatasetOptions, ImageOptions, LoadedDataset } from './options';
-export { DEFAULT_MAX_SAMPLES, DEFAULT_MIN_SAMPLES } from './options';
+export { DEFAULT_MAX_SAMPLES, DEFAULT_MIN_SAMPLES, describeImageOptions } from './options';
 export { readNpy, readNpyHeader, writeNpy, type NpyArray, type NpyHeader } from './npy';
 export { splitHeldOut, seededOrder, seededRandom, holdOutForReport, splitForTargetSearch, REPORT_HELD_OUT_FRACTION, TARGET_HELD_OUT_FRACTION, MIN_SAMPLES_FOR_HELD_OUT, MIN_TARGET_PART_SAMPLES } from './split';
 export { findDatasetCandidates, type DatasetCandidate, type CandidateOptions } from './candidates';
+export { holdsImages } from './sample-files';
+import { holdsImages } from './sample-files';
 
 const FILE_LOADERS: Record<string, (bytes: Uint8Array, inputs: readonly InputSpec[], file: string) => InputSamples[]> = {
   '.npy': loadNpyFile,
@@ -51,7 +53,9 @@ export async function loadDataset(dataPath: string, inputs: readonly InputSpec[]
   if (stat.isDirectory()) {
     const perInput = await loadFolder(dataPath, inputs, options, warnings);
     const loaded = assembleDataset(perInput, inputs, shown, options, warnings);
-    if (options.image && Object.keys(options.image).length) loaded.dataset.image = options.image;
+    // Images record how they became inputs (the default too): the report states it, and reading the held-out images
+    // again (the inspector's compare) uses the same.
+    if (await holdsImages(dataPath)) loaded.dataset.image = options.image ?? {};
     return loaded;
   }
   const ext = path.extname(dataPath).toLowerCase();

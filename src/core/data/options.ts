@@ -16,6 +16,12 @@ export interface ImageOptions {
   layout?: 'nhwc' | 'nchw';
 }
 
+/** How the images became inputs, in words: "pixels 0..255 → [-1, 1]", "(pixel − mean) / std, mean …, std …". */
+export function describeImageOptions(o: ImageOptions): string {
+  const how = o.mean ? `(pixel − mean) / std, mean ${o.mean.join(', ')}, std ${(o.std ?? [1]).join(', ')}` : `pixels 0..255 → [${(o.range ?? [0, 1]).join(', ')}]`;
+  return o.channelOrder === 'bgr' ? `${how}, BGR order` : how;
+}
+
 const finiteList = (x: unknown, n?: number): x is number[] =>
   Array.isArray(x) && x.length > 0 && (n === undefined || x.length === n) && x.every((v) => typeof v === 'number' && Number.isFinite(v));
 

@@ -3,6 +3,7 @@ import type { MixedPrecisionReport } from './mixed-precision-report';
 import { arenaFiguresLine } from '../arena/figures';
 import { formatBytes, formatCount, formatDb, formatOperatorRef } from '../common/format';
 import { describeSplit } from '../data/dataset';
+import { describeImageOptions } from '../data/options';
 import { CALIBRATION_VIEW_SAMPLES, PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, RANGE_METHOD_MIN_T, SQNR_FLOOR_DB, type QuantizationReport, type Recipe, type RecipeReport, type TflmAccuracy } from './types';
 
 /**
@@ -99,7 +100,7 @@ export function formatQuantizationReport(r: QuantizationReport, warnings: readon
   lines.push(`Mode: ${r.mode}${r.mode === 'int8' || r.mode === 'int16x8' ? `, ${r.io === 'float' ? 'float' : 'integer'} inputs/outputs` : ''}`);
   lines.push(`Size: ${formatBytes(r.sizeBefore)} -> ${formatBytes(r.sizeAfter)} (${((100 * r.sizeAfter) / r.sizeBefore).toFixed(0)}%)`);
   if (r.calibration) {
-    lines.push(`Calibration: ${r.calibration.split ? `${describeSplit(r.calibration.split)} (${r.calibration.split.source})` : `${r.calibration.samples} samples from ${r.calibration.source}`}, ranges by ${r.calibration.method}`);
+    lines.push(`Calibration: ${r.calibration.split ? `${describeSplit(r.calibration.split)} (${r.calibration.split.source})` : `${r.calibration.samples} samples from ${r.calibration.source}`}, ranges by ${r.calibration.method}${r.calibration.image ? `; images as ${describeImageOptions(r.calibration.image)}` : ''}`);
   }
   if (r.recipe) lines.push(...recipeLines(r.recipe));
   if (r.equalization) {

@@ -15,9 +15,11 @@ import * as vscode from 'vscode';
 import { reportFileNames, savedReportJson, targetMet, type QuantizeMode } from '../../core/quantize/index';
 import type { PrepareResult, QuantizeJob, QuantizeJobResult } from './quantize-job';
 import {
-  confirmationText, datasetFix, datasetItems, defaultChoices, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, resultSummary, targetChoices, validateTarget,
+  confirmationText, datasetFix, datasetItems, defaultChoices, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, pixelChoices, resultSummary, targetChoices, validateTarget,
   type Choice, type QuantizeChoices, type RecipeChoice,
 } from './quantize-ui';
+import { holdsImages } from '../../core/data/sample-files';
+import type { ImageOptions } from '../../core/data/options';
 import { quantizationReportMarkdown } from './report-markdown';
 import { showReport } from './report-document';
 import { FileError } from '../../core/io/file-error';
@@ -42,6 +44,8 @@ export interface QuantizeCommandArgs {
   calibration?: RecipeChoice;
   /** Calibration data, file or folder; required for int8 and int16x8. */
   data?: vscode.Uri | string;
+  /** How a folder of images becomes input values (default pixel / 255); ignored for other data. */
+  image?: ImageOptions;
   /** Where to write; default `<name>_<mode>.tflite` next to the model. */
   output?: vscode.Uri | string;
   /** The answer to "the output exists": without it, an existing file is left alone and nothing is written. */
@@ -219,6 +223,7 @@ export class QuantizeCommand {
     let calibration: RecipeChoice = 'auto';
     let targetSqnrDb: number | undefined;
     let data: vscode.Uri | undefined;
+    let image: ImageOptions | undefined;
     let confirmation: { message: string; detail: string } | undefined;
     let confirmedTarget: OutputTarget | undefined;
     const targetSetting = readSettings(model).quantizeTargetSqnrDb;
@@ -235,10 +240,12 @@ export class QuantizeCommand {
         const present: string[] = [];
         for (const p of outputsBeside(file)) if (await exists(p)) present.push(p);
         const candidate = prepared.candidates.find((c) => c.path === defaults.data);
+        const images = candidate?.kind === 'image-folder';
+        if (images && args?.image) defaults.image = args.image;
         confirmation = confirmationText({
           model: model.fsPath, output: file, choices: defaults, replaces: present, reportFiles: outputsBeside(file).slice(1),
           ...(oneStepTarget !== undefined ? { targetSqnrDb: oneStepTarget } : {}),
-          ...(candidate ? { data: { shown: vscode.workspace.asRelativePath(candidate.path), detail: candidate.detail } } : {}),
+          ...(candidate ? { data: { shown: vscode.workspace.asRelativePath(candidate.path), detail: candidate.detail, images } } : {}),
         });
         const go = present.length ? 'Quantize and Replace' : 'Quantize';
         const answer = args?.confirm
@@ -248,6 +255,7 @@ export class QuantizeCommand {
           ({ mode, io, calibration } = defaults);
           if (oneStepTarget !== undefined) targetSqnrDb = oneStepTarget;
           if (defaults.data) data = vscode.Uri.file(defaults.data);
+          if (images) image = defaults.image ?? {};
           confirmedTarget = { file, overwrite: present.length > 0 };
         }
       }
@@ -279,6 +287,13 @@ export class QuantizeCommand {
       }
       data = args ? (args.data ? toUri(args.data) : undefined) : await pickDataset(prepared, `Quantize ${name}: calibration data`);
       if (!data) return args ? fail(`${mode} needs calibration data: pass "data".`) : done({ status: 'dismissed' });
+      // Images become inputs as the model was trained: the range is asked, never assumed.
+      if (data.scheme === 'file' && await holdsImages(data.fsPath)) {
+        const last = this.memory.get<QuantizeChoices>(MEMORY_KEY)?.image;
+        const picked = args ? args.image ?? {} : await pick(pixelChoices(last), `Quantize ${name}: pixel values`, 'The input range the model was trained on');
+        if (!picked) return done({ status: 'dismissed' });
+        image = picked;
+      }
     }
 
     let target: OutputTarget = confirmedTarget ?? { file: args?.output ? toUri(args.output).fsPath : defaultOutputFile(model.fsPath, mode), overwrite: false };
@@ -323,6 +338,7 @@ export class QuantizeCommand {
     const job: QuantizeJob = {
       kind: 'quantize', model: model.fsPath, mode, io, calibration,
       ...(data ? { data: data.fsPath } : {}), ...(displayRoot ? { displayRoot } : {}),
+      ...(image && (image.range || image.mean) ? { image } : {}),
       ...(args?.keepUnsupportedInFloat ? { keepUnsupportedInFloat: true } : {}),
       ...(targetSqnrDb !== undefined ? { targetSqnrDb } : {}),
     };
@@ -343,7 +359,7 @@ export class QuantizeCommand {
       }
     }
     const hostMaxBlockMs = monitor.stop();
-    const chosen: QuantizeChoices = { mode, io, calibration, ...(data ? { data: data.fsPath } : {}) };
+    const chosen: QuantizeChoices = { mode, io, calibration, ...(data ? { data: data.fsPath } : {}), ...(image ? { image } : {}) };
 
     try {
       await writeFilesSafely(output(result), writeOptions);

@@ -4,7 +4,7 @@
  * loading the data and quantizing. No `vscode` import; the unit tests call these functions directly.
  */
 import path from 'node:path';
-import { findDatasetCandidates, holdOutForReport, loadDataset, type Dataset, type InputSpec } from '../../core/data/index';
+import { findDatasetCandidates, holdOutForReport, loadDataset, type Dataset, type ImageOptions, type InputSpec } from '../../core/data/index';
 import { quantizeModel, type QuantizationReport, type QuantizeHooks, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
 import { TensorType, tensorTypeName, type Model } from '../../core/tflite/index';
 import { loadModelFile, ModelFileError } from '../../core/tflite/model-file';
@@ -32,6 +32,8 @@ export interface QuantizeJob {
   data?: string;
   /** Data paths in messages are shown relative to this folder. */
   displayRoot?: string;
+  /** How a folder of images becomes input values (default pixel / 255). */
+  image?: ImageOptions;
   mode: QuantizeMode;
   io: 'int8' | 'float';
   /** A range method, or `auto`: the whole recipe chosen by held-out accuracy. */
@@ -82,7 +84,7 @@ export async function quantizeJob(job: QuantizeJob, hooks: QuantizeHooks = {}): 
   let heldOut: Dataset | undefined;
   if (job.data) {
     hooks.onProgress?.(0, 1, 'loading data');
-    const loaded = await loadDataset(job.data, inputs, job.displayRoot ? { displayRoot: job.displayRoot } : {});
+    const loaded = await loadDataset(job.data, inputs, { ...(job.displayRoot ? { displayRoot: job.displayRoot } : {}), ...(job.image ? { image: job.image } : {}) });
     warnings.push(...loaded.warnings);
     calibration = loaded.dataset;
     const split = holdOutForReport(calibration, { target: job.targetSqnrDb !== undefined });

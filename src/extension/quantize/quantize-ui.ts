@@ -6,7 +6,8 @@
 import path from 'node:path';
 import { arenaFiguresLine } from '../../core/arena/figures';
 import { formatBytes, formatDb } from '../../core/common/format';
-import type { DatasetCandidate, DatasetErrorKind } from '../../core/data/index';
+import type { DatasetCandidate, DatasetErrorKind, ImageOptions } from '../../core/data/index';
+import { describeImageOptions } from '../../core/data/options';
 import { isTargetSqnrDb, MAX_TARGET_SQNR_DB, quantizedFileName, SQNR_FLOOR_DB, targetMet, type QuantizationReport, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
 
 export interface Choice<T> {
@@ -78,6 +79,29 @@ export const METHOD_CHOICES: readonly Choice<RecipeChoice>[] = [
   { value: 'percentile', label: 'percentile', description: 'clips outliers', detail: 'Ranges cut at the 0.01th and 99.99th percentiles: finer steps despite outliers.' },
   { value: 'mse', label: 'MSE-optimal', description: 'least quantization error', detail: 'Ranges that minimize the mean squared quantization error of each activation.' },
 ];
+
+/**
+ * How a folder of images becomes input values, as the model was trained (`--image-range` / `--mean --std` in the CLI).
+ * The wrong one calibrates every range on inputs the model never sees.
+ */
+export const PIXEL_CHOICES: readonly Choice<ImageOptions>[] = [
+  { value: {}, label: '[0, 1]', description: 'pixel / 255', detail: 'MediaPipe landmark models and most TFLite image models.' },
+  { value: { range: [-1, 1] }, label: '[-1, 1]', description: 'pixel / 127.5 − 1', detail: 'MobileNet, EfficientNet-Lite, MediaPipe face detection.' },
+  { value: { range: [0, 255] }, label: '[0, 255]', description: 'the pixel values as they are', detail: 'Models that scale inside, e.g. MLPerf Tiny image classification (ResNet-8).' },
+  {
+    value: { mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375] }, label: 'ImageNet mean and std', description: '(pixel − mean) / std per channel',
+    detail: 'mean 123.675, 116.28, 103.53 and std 58.395, 57.12, 57.375 on the 0..255 scale (RGB), as torchvision trains.',
+  },
+];
+
+const sameNumbers = (a: readonly number[] | undefined, b: readonly number[] | undefined) => (a ?? []).length === (b ?? []).length && (a ?? []).every((x, i) => x === b![i]);
+const sameImageOptions = (a: ImageOptions, b: ImageOptions) => sameNumbers(a.range, b.range) && sameNumbers(a.mean, b.mean) && sameNumbers(a.std, b.std);
+
+/** The pixel choices with `last` (a remembered answer) first, marked as the default. */
+export function pixelChoices(last: ImageOptions | undefined): Choice<ImageOptions>[] {
+  const first = PIXEL_CHOICES.find((c) => sameImageOptions(c.value, last ?? {})) ?? PIXEL_CHOICES[0]!;
+  return [{ ...first, description: `default · ${first.description}` }, ...PIXEL_CHOICES.filter((c) => c !== first)];
+}
 
 /** An accuracy target (worst output SQNR, dB), none (the floor warning only), or "ask for a number". */
 export type TargetChoice = number | 'none' | 'custom';
@@ -173,12 +197,14 @@ export interface QuantizeChoices {
   calibration: RecipeChoice;
   /** Calibration data (absolute path); none for modes without calibration. */
   data?: string;
+  /** How images became inputs, when the data was a folder of images. */
+  image?: ImageOptions;
 }
 
 /** The recommended run: int8, integer I/O, the automatic recipe; the last choices where they still apply. */
 export function defaultChoices(candidates: readonly FolderCandidate[], last: QuantizeChoices | undefined): QuantizeChoices {
   const mode = last?.mode ?? 'int8';
-  const base: QuantizeChoices = { mode, io: last?.io ?? 'int8', calibration: last?.calibration ?? 'auto' };
+  const base: QuantizeChoices = { mode, io: last?.io ?? 'int8', calibration: last?.calibration ?? 'auto', ...(last?.image ? { image: last.image } : {}) };
   if (!needsCalibration(mode)) return { mode, io: 'float', calibration: 'auto' };
   // Data that was checked to fit this model: the last data if it is one of them, else the best ranked.
   const fitting = candidates.filter((c) => c.fits === true);
@@ -188,7 +214,7 @@ export function defaultChoices(candidates: readonly FolderCandidate[], last: Qua
 
 /** What the one confirmation says: every default, the files it writes and those it replaces. */
 export function confirmationText(o: {
-  model: string; output: string; choices: QuantizeChoices; data?: { shown: string; detail: string }; replaces: readonly string[]; reportFiles: readonly string[];
+  model: string; output: string; choices: QuantizeChoices; data?: { shown: string; detail: string; images?: boolean }; replaces: readonly string[]; reportFiles: readonly string[];
   /** The accuracy target from tinyml.quantize.targetSqnrDb (int8 only); undefined: none. */
   targetSqnrDb?: number;
 }): { message: string; detail: string } {
@@ -199,6 +225,7 @@ export function confirmationText(o: {
     ...(needsCalibration(c.mode) ? [
       `Recipe: ${METHOD_CHOICES.find((m) => m.value === c.calibration)?.label ?? c.calibration}`,
       `Calibration data: ${o.data ? `${o.data.shown} (${o.data.detail}); 20% held out for the accuracy report` : 'none'}`,
+      ...(o.data?.images ? [`Images as ${describeImageOptions(c.image ?? {})}`] : []),
     ] : []),
     ...(c.mode === 'int8' ? [o.targetSqnrDb !== undefined
       ? `Accuracy target: every output ≥ ${o.targetSqnrDb} dB SQNR (tinyml.quantize.targetSqnrDb); short of it, the most sensitive layers stay in int16x8 or float`

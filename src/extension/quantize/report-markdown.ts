@@ -6,6 +6,7 @@ import path from 'node:path';
 import { arenaFigures, arenaGapNote } from '../../core/arena/figures';
 import { formatBytes, formatBytesExact, formatCount, formatOperatorRef } from '../../core/common/format';
 import { describeSplit } from '../../core/data/dataset';
+import { describeImageOptions } from '../../core/data/options';
 import { HELD_OUT_FROM_DATA_NOTE, perChannelFcSkippedText, perTensorSummary, recipeLabel, recipeRuleText, SQNR_FLOOR_DB, targetMet, type QuantizationReport } from '../../core/quantize/index';
 import { NOT_FOR_TFLM, runsOnTflm } from './quantize-ui';
 
@@ -106,7 +107,7 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
   if (r.calibration) {
     const c = r.calibration;
     out.push('## Calibration', '');
-    out.push(`${c.split ? `${describeSplit(c.split)} (${e(c.split.source)})` : `${c.samples} samples from ${e(c.source)}`}, ranges by **${c.method}**; ${c.batch > 1 ? `${c.batch} samples per runtime call, ` : ''}runtime forward passes ${(c.forwardMs / 1000).toFixed(2)} s of ${(r.totalMs / 1000).toFixed(2)} s in total.`, '');
+    out.push(`${c.split ? `${describeSplit(c.split)} (${e(c.split.source)})` : `${c.samples} samples from ${e(c.source)}`}, ranges by **${c.method}**; ${c.image ? `images as ${e(describeImageOptions(c.image))}; ` : ''}${c.batch > 1 ? `${c.batch} samples per runtime call, ` : ''}runtime forward passes ${(c.forwardMs / 1000).toFixed(2)} s of ${(r.totalMs / 1000).toFixed(2)} s in total.`, '');
   }
 
   if (r.recipe) {

@@ -17,6 +17,7 @@ import { loadModel, ModelBuilder, TensorType, writeModel } from '../../../src/co
 import type { QuantizeCommandArgs, QuantizeCommandResult } from '../../../src/extension/quantize/quantize-command';
 import type { TestCase } from './runner';
 import { activated, EXTENSION_ID } from './tinyml-api';
+import { pngBytes } from '../../unit/data-writers';
 
 const INSPECTOR = 'tinyml.modelInspector';
 const FOLDER = 'quantize';
@@ -330,6 +331,36 @@ export function quantizeTests(): TestCase[] {
         assert.match(result.summary ?? '', /dynamic-range model: TFLite Micro cannot run it/);
         const text = fs.readFileSync(vscode.Uri.parse(result.reportUri!).fsPath, 'utf8');
         assert.match(text, /TFLite Micro cannot run it:\*\* dynamic-range models/);
+        await closeCleanTabs();
+      },
+    },
+    {
+      name: 'quantize: a folder of images is read as the model was trained ([-1, 1] here), and the report says how',
+      timeoutMs: 60_000,
+      fn: async () => {
+        const model = inFolder('camera.tflite');
+        const b = new ModelBuilder({ seed: 9 });
+        b.output(b.fullyConnected(b.reshape(b.conv2d(b.input('image', [1, 8, 8, 3]), 4, [3, 3], { activation: 'RELU' }), [1, -1]), 2));
+        fs.writeFileSync(model, writeModel(b.build()));
+        const photos = inFolder('photos');
+        const r = seededRandom(5);
+        for (let i = 0; i < 30; i++) {
+          const file = path.join(photos, `p${String(i).padStart(2, '0')}.png`);
+          fs.mkdirSync(path.dirname(file), { recursive: true });
+          fs.writeFileSync(file, pngBytes(8, 8, Uint8Array.from({ length: 256 }, (_, k) => (k % 4 === 3 ? 255 : Math.floor(r() * 256)))));
+        }
+        const out = inFolder('camera_int8.tflite');
+        for (const f of [out, inFolder('camera_int8.report.json'), inFolder('camera_int8.report.md')]) fs.rmSync(f, { force: true });
+        const result = await quantize({ model, data: photos, image: { range: [-1, 1] }, targetSqnrDb: null });
+        assert.equal(result.status, 'written', result.message);
+        const saved = JSON.parse(fs.readFileSync(inFolder('camera_int8.report.json'), 'utf8')) as { calibration: { image?: { range?: number[] } } };
+        assert.deepEqual(saved.calibration.image, { range: [-1, 1] });
+        // Markdown escapes the punctuation; read as text.
+        assert.match(fs.readFileSync(inFolder('camera_int8.report.md'), 'utf8').replace(/\\(.)/g, '$1'), /images as pixels 0\.\.255 → \[-1, 1\]/);
+        // The input grid covers [-1, 1], where the pixels went.
+        const q = loadModel(fs.readFileSync(out)).model.subgraphs[0]!;
+        const input = q.tensors[q.inputs[0]!]!.quantization!;
+        assert.ok(Math.abs((-128 - Number(input.zeroPoint[0])) * input.scale[0]! + 1) < 0.05, `input scale ${input.scale[0]}, zero point ${input.zeroPoint[0]}`);
         await closeCleanTabs();
       },
     },
