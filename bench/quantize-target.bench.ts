@@ -41,7 +41,7 @@ const MODELS: readonly (readonly [string, string, DatasetOptions])[] = [
 export async function main(): Promise<void> {
   const photos = process.env['TINYML_BENCH_IMAGES'];
   if (!photos || !fs.existsSync(photos)) {
-    report('(g) --target-sqnr 20 on pose/hand landmark', 'skipped', 'set TINYML_BENCH_IMAGES to a folder of photos (see the header of quantize-target.bench.ts)');
+    report('(g) --target-sqnr 20 on pose/hand landmark and the face detector', 'skipped', 'set TINYML_BENCH_IMAGES to a folder of photos (see the header of quantize-target.bench.ts)');
     return;
   }
   for (const [name, rel, dataOptions] of MODELS) {

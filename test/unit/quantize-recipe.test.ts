@@ -299,8 +299,16 @@ test(`an output below the ${SQNR_FLOOR_DB} dB floor is a loud warning in the rep
   assert.deepEqual(q.report.accuracy!.belowFloor, [out.name]);
   assert.match(q.warnings[0]!, new RegExp(`^ACCURACY BELOW THE FLOOR: output "${out.name}" -?\\d+\\.\\d dB .*${SQNR_FLOOR_DB} dB floor`));
   assert.match(formatQuantizationReport(q.report, q.warnings), /BELOW THE 15 dB FLOOR/);
-  // The clipping is the int8 output grid's: the warning says so, and how to get out of it.
-  assert.match(q.warnings[0]!, new RegExp(`The int8 output grid alone limits "${out.name}" -?\\d+\\.\\d dB \\(int8 steps of [\\d.e-]+\\) on these samples, whatever the layers do: an accuracy target \\(--target-sqnr, or the target in VS Code\\) writes such outputs as int16\\.$`));
+  // The outputs go beyond what calibration saw: the warning says so; finer steps would not help, so it offers none.
+  assert.match(q.warnings[0]!, new RegExp(`"${out.name}" goes beyond the range the calibration data reached \\(its int8 grid clips it to -?\\d+\\.\\d dB\\): calibrate on data that covers these inputs\\.$`));
+  assert.doesNotMatch(q.warnings[0]!, /output grid alone limits/);
+  // Two calibration samples 1000× the others set the output's range; held-out outputs are as small as the rest:
+  // one int8 step is larger than they are, and the warning says the grid limits them, with the way out.
+  const wide = data([1, 12], 118, 5, -0.01, 0.01);
+  wide.samples.push(...data([1, 12], 2, 9, -10, 10).samples);
+  const c = await quantizeModel(sensorModel(), wide, { heldOut: data([1, 12], 30, 6, -0.01, 0.01), calibration: 'minmax' });
+  assert.deepEqual(c.report.accuracy!.belowFloor, [out.name]);
+  assert.match(c.warnings[0]!, new RegExp(`The int8 output grid alone limits "${out.name}" to -?\\d+\\.\\d dB \\(int8 steps of [\\d.e-]+\\) on these samples, whatever the layers do: an accuracy target \\(--target-sqnr, or the target in VS Code\\) writes such outputs as int16\\.$`));
   const fine = await quantizeModel(sensorModel(), spiky(150, 7), { heldOut: spiky(30, 8) });
   assert.equal(fine.report.accuracy!.belowFloor, undefined);
   assert.ok(!fine.warnings.some((w) => /FLOOR/.test(w)));

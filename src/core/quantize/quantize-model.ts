@@ -5,10 +5,11 @@
 import { describeSplit, type Dataset } from '../data/dataset';
 import { splitForTargetSearch } from '../data/split';
 import { RuntimeError } from '../runtime/index';
-import { TensorType, writeModel, type Model } from '../tflite/index';
+import { writeModel, type Model } from '../tflite/index';
+import type { KernelLibrary } from '../arena/kernels/types';
 import { gatherStatistics, type KeptValues } from './calibrate';
 import { AUTO_METHODS, BIAS_CORRECTION_SAMPLES, buildRecipe, hasFullyConnected, scoringSet, scoringSetOf, searchRecipe, type RecipeChoices, type RecipeContext, type ScoringSet } from './recipe';
-import { outputGridFloorDb, searchMixedPrecision } from './mixed-precision';
+import { int8OutputGrids, OUTPUT_GRID_MARGIN_DB, searchMixedPrecision } from './mixed-precision';
 import { equalizeChannels, type EqualizationReport } from './channel-equalization';
 import { QuantizeError, throwIfAborted } from './errors';
 import { float16Weights } from './float16-weights';
@@ -177,7 +178,7 @@ async function quantizeWith(model: Model, calibration: Dataset, options: Quantiz
       set ??= await reference();
       const tensors = prepared.subgraphs[0]!.tensors;
       const observedRanges = new Map([...stats.minmax].map(([t, r]) => [tensors[t]!.name, r]));
-      const inputMeans = new Map([...channelMeans(stats.channelSums)].map(([t, m]) => [tensors[t]!.name, m]));
+      const inputMeans = channelMeans(stats.channelSums);
       const mp = await searchMixedPrecision({ floatModel: prepared, int8Model: quantized, set, data: scoring, targetDb: options.targetSqnrDb, kernels: options.kernels ?? 'reference', namingModel: model, observedRanges, inputMeans }, hooks);
       quantized = mp.model;
       mixedPrecision = mp.report;
@@ -230,7 +231,7 @@ async function quantizeWith(model: Model, calibration: Dataset, options: Quantiz
       warnings.unshift(`ACCURACY BELOW THE FLOOR: ${low.map((o) => `output "${o.name}" ${o.sqnrDb.toFixed(1)} dB`).join(', ')} on held-out data, under `
         + `the ${SQNR_FLOOR_DB} dB floor: this model does not compute what the ${report.accuracy.reference === 'hybrid' ? 'hybrid' : 'float'} model does. `
         + 'Check that the calibration data looks like real inputs (same preprocessing), or keep the most sensitive layers in higher precision.'
-        + outputGridNote(low.map((o) => o.name), quantized, set && set.data === reported ? set : undefined));
+        + outputGridNote(low.map((o) => o.name), prepared, quantized, set && set.data === reported ? set : undefined, options.kernels ?? 'reference'));
     }
   }
   // Everything above, evaluation and recipe search included.
@@ -239,23 +240,26 @@ async function quantizeWith(model: Model, calibration: Dataset, options: Quantiz
 }
 
 /**
- * For outputs under the floor whose int8 grid alone cannot do better (the float outputs of the scored samples rounded
- * to it): says so, with the way out. MediaPipe's face detector writes 896 anchor logits from −16,888 to 2 with a
- * typical size of 150: one int8 step is 62, and the grid alone allows 9.3 dB, whatever the layers do.
+ * For outputs under the floor whose int8 grid alone cannot do better (mixed-precision.ts int8OutputGrids, the scored
+ * float outputs rounded to it): says which, and the way out. Steps too coarse (MediaPipe's face detector writes 896
+ * anchor logits from −16,888 to 2 with a typical size of 150; one int8 step is 62): an accuracy target writes the
+ * output as int16 when its producer has an int16 kernel. Values beyond the grid's range: the calibration data did not
+ * cover them, and no precision helps.
  */
-function outputGridNote(names: readonly string[], quantized: Model, set: ScoringSet | undefined): string {
+function outputGridNote(names: readonly string[], floatModel: Model, quantized: Model, set: ScoringSet | undefined, kernels: KernelLibrary): string {
   if (!set) return '';
-  const rsg = set.referenceModel.subgraphs[0]!;
-  const qsg = quantized.subgraphs[0]!;
-  const limited = set.outputs.flatMap((k, j) => {
-    const name = rsg.tensors[rsg.outputs[k]!]!.name;
-    const qt = qsg.tensors[qsg.outputs[k] ?? -1];
-    if (!names.includes(name) || qt?.type !== TensorType.INT8 || !qt.quantization?.scale.length) return [];
-    const p = { scale: qt.quantization.scale[0]!, zeroPoint: Number(qt.quantization.zeroPoint[0] ?? 0) };
-    const floor = outputGridFloorDb(set.reference[j]!, p);
-    return floor < SQNR_FLOOR_DB + 3 ? [`"${name}" ${floor.toFixed(1)} dB (int8 steps of ${p.scale.toPrecision(3)})`] : [];
-  });
-  return limited.length
-    ? ` The int8 output grid alone limits ${limited.join(', ')} on these samples, whatever the layers do: an accuracy target (--target-sqnr, or the target in VS Code) writes such outputs as int16.`
-    : '';
+  const limit = SQNR_FLOOR_DB + OUTPUT_GRID_MARGIN_DB;
+  const grids = int8OutputGrids(floatModel, quantized, set, kernels).filter((g) => names.includes(g.name) && g.floorDb < limit);
+  const coarse = grids.filter((g) => g.roundingFloorDb < limit);
+  const clipped = grids.filter((g) => g.roundingFloorDb >= limit);
+  const parts: string[] = [];
+  if (coarse.length) {
+    const widenable = coarse.every((g) => g.int16Producer !== undefined);
+    parts.push(` The int8 output grid alone limits ${coarse.map((g) => `"${g.name}" to ${g.roundingFloorDb.toFixed(1)} dB (int8 steps of ${g.params.scale.toPrecision(3)})`).join(', ')} on these samples, whatever the layers do`
+      + (widenable ? ': an accuracy target (--target-sqnr, or the target in VS Code) writes such outputs as int16.' : '.'));
+  }
+  if (clipped.length) {
+    parts.push(` ${clipped.map((g) => `"${g.name}"`).join(', ')} ${clipped.length === 1 ? 'goes' : 'go'} beyond the range the calibration data reached (its int8 grid clips ${clipped.length === 1 ? 'it' : 'them'} to ${clipped.map((g) => `${g.floorDb.toFixed(1)} dB`).join(', ')}): calibrate on data that covers these inputs.`);
+  }
+  return parts.join('');
 }
