@@ -11,6 +11,8 @@ export interface InputSamples {
   origin: (i: number) => string;
   /** The file or folder this input's samples were read from. */
   file: string;
+  /** Read from image files (ImageOptions applied). */
+  images?: true;
 }
 
 /** Indices of `keep` samples spread evenly over `n` (all of them when n <= keep). */

@@ -80,7 +80,7 @@ async function loadSingleInputFolder(dir: string, shown: string, input: InputSpe
       }
     }
   }
-  return { samples, origin: (i) => origins[i]!, file: shown };
+  return { samples, origin: (i) => origins[i]!, file: shown, ...(kind === 'image' ? { images: true as const } : {}) };
 }
 
 export async function loadFolder(dir: string, inputs: readonly InputSpec[], options: DatasetOptions, warnings: string[]): Promise<InputSamples[]> {

@@ -24,7 +24,6 @@ export { readNpy, readNpyHeader, writeNpy, type NpyArray, type NpyHeader } from 
 export { splitHeldOut, seededOrder, seededRandom, holdOutForReport, splitForTargetSearch, REPORT_HELD_OUT_FRACTION, TARGET_HELD_OUT_FRACTION, MIN_SAMPLES_FOR_HELD_OUT, MIN_TARGET_PART_SAMPLES } from './split';
 export { findDatasetCandidates, type DatasetCandidate, type CandidateOptions } from './candidates';
 export { holdsImages } from './sample-files';
-import { holdsImages } from './sample-files';
 
 const FILE_LOADERS: Record<string, (bytes: Uint8Array, inputs: readonly InputSpec[], file: string) => InputSamples[]> = {
   '.npy': loadNpyFile,
@@ -55,7 +54,7 @@ export async function loadDataset(dataPath: string, inputs: readonly InputSpec[]
     const loaded = assembleDataset(perInput, inputs, shown, options, warnings);
     // Images record how they became inputs (the default too): the report states it, and reading the held-out images
     // again (the inspector's compare) uses the same.
-    if (await holdsImages(dataPath)) loaded.dataset.image = options.image ?? {};
+    if (perInput.some((p) => p.images)) loaded.dataset.image = options.image ?? {};
     return loaded;
   }
   const ext = path.extname(dataPath).toLowerCase();
