@@ -333,12 +333,15 @@ export function applyPrecision(
  * grid. A probability near 0 on every sample (a "person present" flag on photos without people) has a signal of a
  * few int8 steps, and then no precision inside the model lifts it to the target.
  */
-export function outputGridFloorDb(reference: Float32Array, p: AffineParams): number {
+export function outputGridFloorDb(reference: Float32Array, p: AffineParams, roundingOnly = false): number {
+  // roundingOnly: each value clamped to the grid's range first, so only the steps count, not the clipping.
+  const [lo, hi] = roundingOnly ? representableRange(p, INT8_ACTIVATION) : [-Infinity, Infinity];
   let signal = 0;
   let noise = 0;
-  for (const v of reference) {
+  for (const r of reference) {
+    const v = Math.min(hi, Math.max(lo, r));
     const d = v - (quantizeValue(v, p.scale, p.zeroPoint, INT8_ACTIVATION) - p.zeroPoint) * p.scale;
-    signal += v * v;
+    signal += r * r;
     noise += d * d;
   }
   return noise === 0 ? Infinity : signal === 0 ? -Infinity : 10 * Math.log10(signal / noise);
@@ -373,30 +376,15 @@ export function int8OutputGrids(floatModel: Model, quantModel: Model, set: Scori
     if (!qt || !ft || qt.type !== TensorType.INT8 || !qt.quantization?.scale.length) return [];
     const params = paramsOf(qt);
     const reference = set.reference[j]!;
-    const [lo, hi] = representableRange(params, INT8_ACTIVATION);
-    const clamped = Float32Array.from(reference, (v) => Math.min(hi, Math.max(lo, v)));
     // Back through the shape operators (they follow an int16 input) to the operator that computes the values.
     let i = producerOf.get(fsg.outputs[k]!);
     while (i !== undefined && OP_RULES[codeOf(i)]?.output.kind === 'sameAsInput') i = producerOf.get(fsg.operators[i]!.inputs[0]!);
     const int16 = i !== undefined && match[i]! >= 0 && !!OP_RULES[codeOf(i)]?.int16 && hasTflmInt16Kernel(codeOf(i), kernels);
     return [{
       output: k, scored: j, name: ft.name, params, floorDb: outputGridFloorDb(reference, params),
-      roundingFloorDb: roundingFloorDb(reference, clamped, params), ...(int16 ? { int16Producer: i } : {}),
+      roundingFloorDb: outputGridFloorDb(reference, params, true), ...(int16 ? { int16Producer: i } : {}),
     }];
   });
-}
-
-/** SQNR of `reference` against `clamped` (the same values within the grid's range) rounded to the grid: rounding only. */
-function roundingFloorDb(reference: Float32Array, clamped: Float32Array, p: AffineParams): number {
-  let signal = 0;
-  let noise = 0;
-  for (let x = 0; x < reference.length; x++) {
-    const v = clamped[x]!;
-    const d = v - (quantizeValue(v, p.scale, p.zeroPoint, INT8_ACTIVATION) - p.zeroPoint) * p.scale;
-    signal += reference[x]! * reference[x]!;
-    noise += d * d;
-  }
-  return noise === 0 ? Infinity : signal === 0 ? -Infinity : 10 * Math.log10(signal / noise);
 }
 
 /** Per scored output, per scoring sample: the sample's share of the output's signal energy. */
