@@ -90,7 +90,7 @@ export const PIXEL_CHOICES: readonly Choice<ImageOptions>[] = [
   { value: { range: [0, 255] }, label: '[0, 255]', description: 'the pixel values as they are', detail: 'Models that scale inside, e.g. MLPerf Tiny image classification (ResNet-8).' },
   {
     value: { mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375] }, label: 'ImageNet mean and std', description: '(pixel − mean) / std per channel',
-    detail: 'mean 123.675, 116.28, 103.53 and std 58.395, 57.12, 57.375 on the 0..255 scale (RGB), as torchvision trains.',
+    detail: 'mean 123.675, 116.28, 103.53, std 58.395, 57.12, 57.375 (0..255, RGB), as torchvision trains.',
   },
 ];
 
