@@ -4,8 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { holdsImages, loadDataset, writeNpy, type InputSpec } from '../../src/core/data/index';
-import { resizeBilinear } from '../../src/core/data/image-preprocess';
+import { imageToSample, resizeBilinear } from '../../src/core/data/image-preprocess';
 import { decodeWav } from '../../src/core/data/wav';
+import { mulberry32 as rng } from '../../src/core/common/seeded-random';
 import { bmpBytes, jpegBytes, pattern, pngBytes, tempDir, wavBytes, write } from './data-writers';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -59,6 +60,38 @@ test('resizeBilinear matches TensorFlow.js resizeBilinear with half-pixel centre
     const ours = resizeBilinear(src, 5, 7, 2, oh, ow);
     const theirs = tf.tidy(() => tf.image.resizeBilinear(tf.tensor4d(src, [1, 5, 7, 2]), [oh, ow], false, true).dataSync());
     ours.forEach((v, i) => assert.ok(Math.abs(v - theirs[i]!) < 1e-3, `${oh}x${ow} [${i}]: ${v} vs ${theirs[i]}`));
+  }
+});
+
+test('an image becomes the same sample as float channels resized by resizeBilinear, read straight from its bytes', () => {
+  // The two-step path imageToSample replaced: every pixel to float32 channels (luma as PIL "L"), then resizeBilinear,
+  // then the affine map. The samples must be identical bit for bit.
+  const twoStep = (img: { width: number; height: number; rgba: Uint8Array }, shape: number[], channels: number, bgr: boolean, scale: number, offset: number, nchw: boolean) => {
+    const n = img.width * img.height;
+    const f = new Float32Array(n * channels);
+    for (let i = 0; i < n; i++) {
+      const [r, g, b, a] = [0, 1, 2, 3].map((k) => img.rgba[i * 4 + k]!) as [number, number, number, number];
+      if (channels === 1) f[i] = r === g && g === b ? r : 0.299 * r + 0.587 * g + 0.114 * b;
+      else [bgr ? b : r, g, bgr ? r : b, a].slice(0, channels).forEach((v, k) => { f[i * channels + k] = v; });
+    }
+    const [h, w] = nchw ? [shape[2]!, shape[3]!] : [shape[1]!, shape[2]!];
+    const hwc = resizeBilinear(f, img.height, img.width, channels, h, w);
+    const out = new Float32Array(h * w * channels);
+    for (let i = 0; i < h * w; i++) for (let k = 0; k < channels; k++) out[nchw ? k * h * w + i : i * channels + k] = hwc[i * channels + k]! * scale + offset;
+    return out;
+  };
+  const r = rng(21);
+  const photo = { width: 37, height: 23, rgba: Uint8Array.from({ length: 37 * 23 * 4 }, () => Math.floor(r() * 256)) };
+  const grey = { ...photo, rgba: photo.rgba.map((_, i) => photo.rgba[i - (i % 4)]!) };
+  const cases: [typeof photo, number[], number, boolean, boolean][] = [
+    [photo, [1, 8, 9, 3], 3, false, false], [photo, [1, 8, 9, 3], 3, true, false], [photo, [1, 50, 61, 3], 3, false, false],
+    [photo, [1, 6, 5, 1], 1, false, false], [grey, [1, 6, 5, 1], 1, false, false], [photo, [1, 4, 7, 4], 4, false, false],
+    [photo, [1, 3, 10, 12], 3, false, true], [photo, [1, 23, 37, 3], 3, false, false],
+  ];
+  for (const [img, shape, channels, bgr, nchw] of cases) {
+    const got = imageToSample(img, { name: 'x', shape, type: 'FLOAT32' }, { range: [-1, 1], ...(bgr ? { channelOrder: 'bgr' as const } : {}), ...(nchw ? { layout: 'nchw' as const } : {}) }, 'p.png');
+    const want = twoStep(img, shape, channels, bgr, 2 / 255, -1, nchw);
+    assert.deepEqual(Buffer.from(got.buffer), Buffer.from(want.buffer), `${shape.join('x')} ${bgr ? 'bgr' : ''} ${nchw ? 'nchw' : ''}`);
   }
 });
 

@@ -30,30 +30,37 @@ export function imageGeometry(shape: readonly number[], layout?: 'nhwc' | 'nchw'
   return undefined;
 }
 
-/** The image as float channels (0..255) in the input's channel order, HWC. */
-function toChannels(img: DecodedImage, channels: number, order: 'rgb' | 'bgr'): Float32Array {
-  const n = img.width * img.height;
-  const out = new Float32Array(n * channels);
+/**
+ * Channel k (0..255) of pixel i in the input's channel order, as a float32 (what a float channel array would hold),
+ * read straight from the decoded RGBA bytes: a 12-megapixel photo would take 144 MB as float channels, and the resize
+ * reads only four pixels per output pixel.
+ */
+function channelReader(img: DecodedImage, channels: number, order: 'rgb' | 'bgr'): (i: number, k: number) => number {
   const px = img.rgba;
-  for (let i = 0; i < n; i++) {
-    const r = px[i * 4]!, g = px[i * 4 + 1]!, b = px[i * 4 + 2]!;
-    if (channels === 1) {
-      // ITU-R BT.601 luma, as PIL's "L" mode; exact for images that are already grey.
-      out[i] = r === g && g === b ? r : 0.299 * r + 0.587 * g + 0.114 * b;
-    } else {
-      out[i * channels] = order === 'bgr' ? b : r;
-      out[i * channels + 1] = g;
-      out[i * channels + 2] = order === 'bgr' ? r : b;
-      if (channels === 4) out[i * channels + 3] = px[i * 4 + 3]!;
-    }
+  if (channels === 1) {
+    // ITU-R BT.601 luma, as PIL's "L" mode; exact for images that are already grey.
+    return (i) => {
+      const r = px[i * 4]!, g = px[i * 4 + 1]!, b = px[i * 4 + 2]!;
+      return r === g && g === b ? r : Math.fround(0.299 * r + 0.587 * g + 0.114 * b);
+    };
   }
-  return out;
+  const source = order === 'bgr' ? [2, 1, 0, 3] : [0, 1, 2, 3];
+  return (i, k) => px[i * 4 + source[k]!]!;
 }
 
 /** Bilinear resize of an HWC float image, half-pixel centres (tf.image.resize / resizeBilinear(halfPixelCenters)). */
 export function resizeBilinear(src: Float32Array, h: number, w: number, c: number, outH: number, outW: number): Float32Array {
   if (h === outH && w === outW) return src;
+  return resizeBilinearFrom((i, k) => src[i * c + k]!, h, w, c, outH, outW);
+}
+
+/** resizeBilinear of the image whose channel k at pixel i (row-major) is `at(i, k)`; values as float32. */
+function resizeBilinearFrom(at: (i: number, k: number) => number, h: number, w: number, c: number, outH: number, outW: number): Float32Array {
   const out = new Float32Array(outH * outW * c);
+  if (h === outH && w === outW) {
+    for (let i = 0; i < h * w; i++) for (let k = 0; k < c; k++) out[i * c + k] = at(i, k);
+    return out;
+  }
   const sy = h / outH, sx = w / outW;
   for (let y = 0; y < outH; y++) {
     const fy = Math.max(0, (y + 0.5) * sy - 0.5);
@@ -62,8 +69,8 @@ export function resizeBilinear(src: Float32Array, h: number, w: number, c: numbe
       const fx = Math.max(0, (x + 0.5) * sx - 0.5);
       const x0 = Math.min(w - 1, Math.floor(fx)), x1 = Math.min(w - 1, x0 + 1), dx = fx - x0;
       for (let k = 0; k < c; k++) {
-        const tl = src[(y0 * w + x0) * c + k]!, tr = src[(y0 * w + x1) * c + k]!;
-        const bl = src[(y1 * w + x0) * c + k]!, br = src[(y1 * w + x1) * c + k]!;
+        const tl = at(y0 * w + x0, k), tr = at(y0 * w + x1, k);
+        const bl = at(y1 * w + x0, k), br = at(y1 * w + x1, k);
         const top = tl + (tr - tl) * dx, bottom = bl + (br - bl) * dx;
         out[(y * outW + x) * c + k] = top + (bottom - top) * dy;
       }
@@ -99,7 +106,7 @@ export function imageToSample(img: DecodedImage, input: InputSpec, options: Imag
   if (!geo) {
     throw new DatasetError('shape', file, `${file}: ${describeInput(input)} is not an image input (expected [1, H, W, C] or [1, C, H, W] with 1, 3 or 4 channels).`);
   }
-  const hwc = resizeBilinear(toChannels(img, geo.channels, options.channelOrder ?? 'rgb'), img.height, img.width, geo.channels, geo.height, geo.width);
+  const hwc = resizeBilinearFrom(channelReader(img, geo.channels, options.channelOrder ?? 'rgb'), img.height, img.width, geo.channels, geo.height, geo.width);
   const { scale, offset } = normalizer(options, geo.channels, file);
   const n = geo.height * geo.width;
   const out = new Float32Array(n * geo.channels);
