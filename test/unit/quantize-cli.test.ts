@@ -154,10 +154,10 @@ test('tinyml quantize --target-sqnr: exit 3 with the model written when the targ
   const model = path.join(dir, 'sensor.tflite');
   const data = path.join(dir, 'calib.npy');
   const missed = collector();
-  const code = await runQuantize([model, '--data', data, '--target-sqnr', '150', '--report', path.join(dir, 'r.json')], missed.io);
+  const code = await runQuantize([model, '--data', data, '--target-sqnr', '100', '--report', path.join(dir, 'r.json')], missed.io);
   assert.equal(code, 3, missed.err.join(''));
   assert.ok(fs.existsSync(path.join(dir, 'sensor_int8.tflite')), 'the closest model found is written');
-  assert.match(missed.out.join(''), /Target: worst output ≥ 150 dB on 30 samples .*MISSED/);
+  assert.match(missed.out.join(''), /Target: worst output ≥ 100 dB on 30 samples .*MISSED/);
   assert.match(missed.out.join(''), /Warning: TARGET MISSED/);
   const report = JSON.parse(fs.readFileSync(path.join(dir, 'r.json'), 'utf8'));
   assert.equal(report.mixedPrecision.met, false);
@@ -167,9 +167,10 @@ test('tinyml quantize --target-sqnr: exit 3 with the model written when the targ
   assert.equal(await runQuantize([model, '--data', data, '--target-sqnr', '5', '--force'], met.io), 0, met.err.join(''));
   assert.match(met.out.join(''), /Target: worst output ≥ 5 dB .*MET/);
 
-  for (const bad of [['--target-sqnr', 'loud'], ['--target-sqnr', '20', '--mode', 'int16x8'], ['--kernels', 'cmsis-nn']]) {
+  for (const bad of [['--target-sqnr', 'loud'], ['--target-sqnr=-5'], ['--target-sqnr', '0'], ['--target-sqnr', '101'], ['--target-sqnr', '20', '--mode', 'int16x8'], ['--kernels', 'cmsis-nn']]) {
     const c = collector();
     assert.equal(await runQuantize([model, '--data', data, '--force', ...bad], c.io), 2, bad.join(' '));
     assert.match(c.err.join(''), /--target-sqnr|--kernels/);
+    if (/^-?\d+$/.test(bad.at(-1)!.replace('--target-sqnr=', ''))) assert.match(c.err.join(''), /above 0 and at most 100/, bad.join(' '));
   }
 });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { holdOutForReport, loadDataset, type Dataset, type DatasetOptions, type InputSpec } from '../../core/data/index';
 import { checkOutputs, writeFilesSafely, type OutputFile } from '../../core/io/safe-write';
-import { checkQuantizable, formatQuantizationReport, quantizedFileName, quantizeModel, savedReportJson, targetMet, type QuantizeMode, type WeightRounding, type QuantizeOptions, type RangeMethod } from '../../core/quantize/index';
+import { checkQuantizable, formatQuantizationReport, isTargetSqnrDb, MAX_TARGET_SQNR_DB, quantizedFileName, quantizeModel, savedReportJson, targetMet, type QuantizeMode, type WeightRounding, type QuantizeOptions, type RangeMethod } from '../../core/quantize/index';
 import { tensorTypeName, type Model } from '../../core/tflite/index';
 import { DEFAULT_ARENA_MARGIN_PERCENT } from '../../core/arena/types';
 import { KERNEL_LIBRARIES } from '../../core/arena/kernels/types';
@@ -103,7 +103,8 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
   const weightRounding = oneOf(values['weight-rounding'], ROUNDINGS, '--weight-rounding', 'auto');
   const target = values['target-sqnr'];
   const targetDb = target === undefined ? undefined : Number(target);
-  if (targetDb !== undefined && !Number.isFinite(targetDb)) throw new UsageError(`--target-sqnr takes a number of dB, e.g. --target-sqnr 20; got "${target}"`);
+  // 0 dB or less is met by any model (as the setting tinyml.quantize.targetSqnrDb, which has the same bounds).
+  if (targetDb !== undefined && !isTargetSqnrDb(targetDb)) throw new UsageError(`--target-sqnr takes a number of dB above 0 and at most ${MAX_TARGET_SQNR_DB}, e.g. --target-sqnr 20; got "${target}"`);
   if (targetDb !== undefined && mode !== 'int8') throw new UsageError(`--target-sqnr works with --mode int8 (it keeps the most sensitive layers in int16x8 or float); got --mode ${mode}`);
   if (values.kernels !== undefined && targetDb === undefined) throw new UsageError('--kernels chooses the int16x8 kernels --target-sqnr may use; give --target-sqnr DB too');
   const kernels = oneOf(values.kernels, KERNEL_LIBRARIES, '--kernels', 'reference');
