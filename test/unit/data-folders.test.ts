@@ -134,7 +134,7 @@ test('audio: PCM16 and float32 mono WAV, pad/crop or framing, int16 scale, rate 
   write(dir, 'b8/a.wav', eightBit);
   await rejects(loadDataset(path.join(dir, 'b8'), [X([1, 6])], { displayRoot: dir }), 'dtype', /^b8\/a\.wav: 8-bit PCM audio is not supported; save it as 16-bit PCM or 32-bit float WAV\.$/);
   write(dir, 'bad/a.wav', 'RIFF....not a wave');
-  await rejects(loadDataset(path.join(dir, 'bad'), [X([1, 6])], { displayRoot: dir }), 'format', /^bad\/a\.wav: not a readable WAV file \(no RIFF\/WAVE header\)\.$/);
+  await rejects(loadDataset(path.join(dir, 'bad'), [X([1, 6])], { displayRoot: dir }), 'format', /^bad\/a\.wav: not a readable WAV file \(no RIFF\/WAVE header\)\. Re-save it, or move it out of the calibration data\.$/);
 });
 
 test('decodeWav mixDown: interleaved stereo becomes the mean of its channels; without it the file is refused', () => {

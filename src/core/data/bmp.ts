@@ -2,7 +2,7 @@
  * Windows BMP decoding (BITMAPINFOHEADER and later): 1/4/8-bit palettes, 16-bit 5-5-5 and bit fields, 24- and 32-bit,
  * bottom-up or top-down rows. Compressed (RLE, JPEG/PNG-in-BMP) files are refused with a clear error.
  */
-import { DatasetError } from './errors';
+import { DatasetError, unreadableSample } from './errors';
 import type { DecodedImage } from './image-decode';
 
 function maskShift(mask: number): { shift: number; max: number } {
@@ -13,7 +13,7 @@ function maskShift(mask: number): { shift: number; max: number } {
 }
 
 export function decodeBmp(bytes: Uint8Array, file: string): DecodedImage {
-  const bad = (why: string) => new DatasetError('format', file, `${file}: not a readable BMP image (${why}).`);
+  const bad = (why: string) => unreadableSample(file, 'BMP image', why);
   if (bytes.length < 26 || bytes[0] !== 0x42 || bytes[1] !== 0x4d) throw bad('no BM signature');
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dataOffset = v.getUint32(10, true);

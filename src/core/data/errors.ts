@@ -19,3 +19,11 @@ export class DatasetError extends Error {
     super(message);
   }
 }
+
+/**
+ * A sample file its decoder cannot read (a truncated download, another format under this extension): names the file
+ * and why, and says what to do, since one such file stops the whole folder.
+ */
+export function unreadableSample(file: string, what: string, why: string): DatasetError {
+  return new DatasetError('format', file, `${file}: not a readable ${what} (${why}). Re-save it, or move it out of the calibration data.`);
+}

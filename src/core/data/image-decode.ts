@@ -2,7 +2,7 @@
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { decodeBmp } from './bmp';
-import { DatasetError } from './errors';
+import { DatasetError, unreadableSample } from './errors';
 import { IMAGE_EXTENSIONS } from './sample-files';
 
 export interface DecodedImage {
@@ -28,7 +28,7 @@ export function decodeImage(bytes: Uint8Array, ext: string, file: string): Decod
     }
   } catch (e) {
     if (e instanceof DatasetError) throw e;
-    throw new DatasetError('format', file, `${file}: not a readable ${ext.slice(1).toUpperCase()} image (${(e as Error).message}).`);
+    throw unreadableSample(file, `${ext.slice(1).toUpperCase()} image`, (e as Error).message);
   }
   throw new DatasetError('unsupported', file, `${file}: ${ext} images are not supported (${IMAGE_EXTENSIONS.join(', ')} are).`);
 }

@@ -2,7 +2,7 @@
  * RIFF/WAVE decoding: mono PCM16 and IEEE float (32/64-bit), plain or WAVE_FORMAT_EXTENSIBLE. Multi-channel files are
  * refused (the data loader feeds one channel to a model) unless `mixDown` asks for the mean of the channels.
  */
-import { DatasetError } from './errors';
+import { DatasetError, unreadableSample } from './errors';
 
 export interface DecodedAudio {
   sampleRate: number;
@@ -17,7 +17,7 @@ export interface DecodeWavOptions {
 }
 
 export function decodeWav(bytes: Uint8Array, file: string, options: DecodeWavOptions = {}): DecodedAudio {
-  const bad = (why: string) => new DatasetError('format', file, `${file}: not a readable WAV file (${why}).`);
+  const bad = (why: string) => unreadableSample(file, 'WAV file', why);
   const text = (o: number) => String.fromCharCode(bytes[o]!, bytes[o + 1]!, bytes[o + 2]!, bytes[o + 3]!);
   if (bytes.length < 12 || text(0) !== 'RIFF' || text(8) !== 'WAVE') throw bad('no RIFF/WAVE header');
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
