@@ -197,6 +197,19 @@ test('too few samples warn (default 100); too many are thinned evenly with a war
   assert.deepEqual(many.warnings, ['many.npy: 10 samples; using 4 spread evenly over them (raise maxSamples to use more).']);
 });
 
+test('samples that are all the same warn: a file of zeros, one sample copied; samples that differ do not', async (t) => {
+  const dir = tempDir(t);
+  const opts = { displayRoot: dir, minSamples: 1 };
+  const zeros = await loadDataset(write(dir, 'zeros.npy', writeNpy([5, 3], new Float32Array(15))), [X([1, 3])], opts);
+  assert.deepEqual(zeros.warnings, ["zeros.npy: the value 0 at every element of input 'x' in all 5 samples: ranges calibrated on one input do not hold for the inputs the model will see; give recorded inputs."]);
+  const copies = await loadDataset(write(dir, 'copies.npy', writeNpy([4, 3], Float32Array.from({ length: 12 }, (_, i) => i % 3))), [X([1, 3])], opts);
+  assert.match(copies.warnings.join(), /^copies\.npy: the same values of input 'x' in all 4 samples/);
+  const differ = await loadDataset(write(dir, 'differ.npy', writeNpy([4, 3], Float32Array.from({ length: 12 }, (_, i) => (i === 11 ? 9 : i % 3)))), [X([1, 3])], opts);
+  assert.deepEqual(differ.warnings, []);
+  const one = await loadDataset(write(dir, 'one.npy', writeNpy([1, 3], new Float32Array(3))), [X([1, 3])], opts);
+  assert.deepEqual(one.warnings, [], 'a single sample is not "all the same"');
+});
+
 test('splitHeldOut: seeded, disjoint, covering, order kept, reproducible', () => {
   const dataset: Dataset = { source: 'd.npy', samples: Array.from({ length: 50 }, (_, i) => [Float32Array.of(i)]), inputShapes: [[1, 1]] };
   const a = splitHeldOut(dataset, 0.2, 7);

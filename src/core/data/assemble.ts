@@ -58,6 +58,26 @@ export function assembleDataset(perInput: InputSamples[], inputs: readonly Input
   if (samples.length < minSamples) {
     warnings.push(`${source}: only ${samples.length} sample${samples.length === 1 ? '' : 's'}; ${minSamples} or more give steadier activation ranges.`);
   }
+  if (samples.length > 1) {
+    inputs.forEach((input, k) => {
+      const same = sameEverywhere(samples.map((s) => s[k]!));
+      if (same) warnings.push(`${perInput[k]!.file}: ${same} of input '${input.name}' in all ${samples.length} samples: ranges calibrated on one input do not hold for the inputs the model will see; give recorded inputs.`);
+    });
+  }
   const dataset: Dataset = { source, samples, inputShapes: inputs.map((i) => [...i.shape]) };
   return { dataset, warnings };
+}
+
+/**
+ * Whether every sample of one input is the same (a placeholder file of zeros, one image copied): "the value 0 at
+ * every element" or "the same values"; undefined when the samples differ.
+ */
+function sameEverywhere(values: readonly Float32Array[]): string | undefined {
+  const first = values[0]!;
+  for (let i = 1; i < values.length; i++) {
+    const v = values[i]!;
+    for (let e = 0; e < v.length; e++) if (v[e] !== first[e]) return undefined;
+  }
+  const c = first[0];
+  return first.every((x) => x === c) ? `the value ${c} at every element` : 'the same values';
 }
