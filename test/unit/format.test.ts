@@ -1,7 +1,7 @@
 /** The one formatter per unit: formatCount groups as en-US does, without loading the locale data. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatCount } from '../../src/core/common/format';
+import { formatCount, formatT } from '../../src/core/common/format';
 
 test('formatCount groups thousands and keeps up to three decimals, as toLocaleString("en-US") does', () => {
   for (const n of [0, 7, -1, 999, 1000, 54340, 1234567, -1234567.5, 0.1234, 12.3456, 1000.0004, 999999.9999, 2 ** 40]) {
@@ -9,4 +9,13 @@ test('formatCount groups thousands and keeps up to three decimals, as toLocaleSt
   }
   assert.equal(formatCount(20188), '20,188');
   assert.equal(formatCount(NaN), 'NaN');
+});
+
+test('formatT: two decimals, capped at ±100 where the size no longer means anything', () => {
+  assert.equal(formatT(2.345), '2.35');
+  assert.equal(formatT(-0.8), '-0.80');
+  assert.equal(formatT(12943973964258888), '> 100');
+  assert.equal(formatT(Infinity), '> 100');
+  assert.equal(formatT(-Infinity), '< -100');
+  assert.equal(formatT(NaN), 'n/a');
 });

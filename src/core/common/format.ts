@@ -49,6 +49,14 @@ export function formatDb(x: number): string {
   return x === Infinity ? 'exact' : x === -Infinity ? '−∞ dB' : `${x.toFixed(1)} dB`;
 }
 
+/**
+ * A paired t statistic: 2 decimals; beyond ±100 (a gain every sample shares exactly, e.g. identical samples, gives a
+ * near-zero spread and t of 10^16 or Infinity) "> 100" / "< -100": the sign is what it says then, not the size.
+ */
+export function formatT(t: number): string {
+  return t >= 100 ? '> 100' : t <= -100 ? '< -100' : Number.isNaN(t) ? 'n/a' : t.toFixed(2);
+}
+
 /** A duration in milliseconds, without the unit: 0.042 -> "0.042", 12.34 -> "12.3", 310.4 -> "310". */
 export function formatMs(ms: number): string {
   return ms < 1 ? ms.toFixed(3) : ms < 100 ? ms.toFixed(1) : Math.round(ms).toString();

@@ -1,7 +1,7 @@
 /** The quantization report as plain text, for the CLI and the output channel. */
 import type { MixedPrecisionReport } from './mixed-precision-report';
 import { arenaFiguresLine } from '../arena/figures';
-import { formatBytes, formatCount, formatDb, formatOperatorRef } from '../common/format';
+import { formatBytes, formatCount, formatDb, formatOperatorRef, formatT } from '../common/format';
 import { describeSplit } from '../data/dataset';
 import { describeImageOptions } from '../data/options';
 import { CALIBRATION_VIEW_SAMPLES, PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, RANGE_METHOD_MIN_T, SQNR_FLOOR_DB, type QuantizationReport, type Recipe, type RecipeReport, type TflmAccuracy } from './types';
@@ -53,8 +53,8 @@ function recipeLines(r: RecipeReport): string[] {
   if (skipped) lines.push(`  ${skipped}`);
   const cal = r.scoredOn?.calibrationSamples;
   for (const c of r.candidates) {
-    const evidence = [c.pairedT !== undefined ? `paired t ${c.pairedT.toFixed(2)}` : '',
-      c.calibrationDb !== undefined ? `first ${cal} calibration samples ${formatDb(c.calibrationDb)}${c.calibrationPairedT !== undefined ? `, paired t ${c.calibrationPairedT.toFixed(2)}` : ''}` : ''].filter(Boolean).join('; ');
+    const evidence = [c.pairedT !== undefined ? `paired t ${formatT(c.pairedT)}` : '',
+      c.calibrationDb !== undefined ? `first ${cal} calibration samples ${formatDb(c.calibrationDb)}${c.calibrationPairedT !== undefined ? `, paired t ${formatT(c.calibrationPairedT)}` : ''}` : ''].filter(Boolean).join('; ');
     lines.push(`  ${JSON.stringify(c.recipe) === chosen ? '*' : ' '} ${recipeLabel(c.recipe).padEnd(48)} ${formatDb(c.scoreDb).padStart(9)}${evidence ? `  (${evidence})` : ''}`);
   }
   return lines;

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { arenaFigures, arenaGapNote } from '../../core/arena/figures';
-import { formatBytes, formatBytesExact, formatCount, formatOperatorRef } from '../../core/common/format';
+import { formatBytes, formatBytesExact, formatCount, formatOperatorRef, formatT } from '../../core/common/format';
 import { describeSplit } from '../../core/data/dataset';
 import { describeImageOptions } from '../../core/data/options';
 import { HELD_OUT_FROM_DATA_NOTE, perChannelFcSkippedText, perTensorSummary, recipeLabel, recipeRuleText, SQNR_FLOOR_DB, targetMet, type QuantizationReport } from '../../core/quantize/index';
@@ -128,7 +128,7 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
       out.push(`| Recipe | Worst output SQNR (dB) | Paired t |${cal ? ` First ${cal} calibration samples (dB) |` : ''}`, `|---|---:|---:|${cal ? '---:|' : ''}`);
       const chosen = JSON.stringify(rr.chosen);
       for (const c of rr.candidates) {
-        out.push(`| ${JSON.stringify(c.recipe) === chosen ? '**→** ' : ''}${e(recipeLabel(c.recipe))} | ${db(c.scoreDb)} | ${c.pairedT !== undefined ? c.pairedT.toFixed(2) : ''} |`
+        out.push(`| ${JSON.stringify(c.recipe) === chosen ? '**→** ' : ''}${e(recipeLabel(c.recipe))} | ${db(c.scoreDb)} | ${c.pairedT !== undefined ? formatT(c.pairedT) : ''} |`
           + `${cal ? ` ${c.calibrationDb !== undefined ? db(c.calibrationDb) : ''} |` : ''}`);
       }
       out.push('');
