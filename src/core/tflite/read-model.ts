@@ -31,8 +31,10 @@ export function readModel(bytes: Uint8Array): Model {
   try {
     return decodeModel(new CheckedByteBuffer(bytes));
   } catch (e) {
-    if (e instanceof ModelFormatError) throw e;
-    throw new ModelFormatError(`corrupt flatbuffer: ${(e as Error).message}`);
+    const message = e instanceof ModelFormatError ? e.message : `corrupt flatbuffer: ${(e as Error).message}`;
+    // A read past the end or a broken offset: a valid header with damaged contents, most often a file cut short.
+    if (!message.startsWith('corrupt flatbuffer')) throw e;
+    throw new ModelFormatError(`${message}. The file is damaged or cut short (an interrupted download or copy?): copy or export it again`);
   }
 }
 
