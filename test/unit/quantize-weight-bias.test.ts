@@ -76,3 +76,29 @@ test('bias correction removes the mean error of rounded weights at layers with a
   assert.ok(Math.abs(a) > 1, `without correction the channel is off by ${a.toFixed(3)} on average`);
   assert.ok(Math.abs(c) < Math.abs(a) / 4, `with bias correction ${c.toFixed(3)}, without ${a.toFixed(3)}`);
 });
+
+test('bias correction reaches a FULLY_CONNECTED whose input comes through a RESHAPE (not itself calibrated), with options forced', async () => {
+  // The high-gain channel of the test above as one FULLY_CONNECTED unit after a flatten: 64 taps, one 127 s and 63 of
+  // −16.55 s (rounded to −17 s), RELU6 fused. The flatten's output shares its input's parameters, so the calibration
+  // pass did not observe it, its input means stayed empty, and the weight-rounding part was left out (the measured
+  // part skips fused activations): the unit read 0 instead of 3.
+  const b = new ModelBuilder({ seed: 6 });
+  const x = b.input('image', [1, 8, 8, 1]);
+  const s = Math.fround(300 / 127);
+  const weights = Float32Array.from({ length: 64 }, (_, k) => (k === 0 ? 127 * s : -16.55 * s));
+  const sum = weights.reduce((a, v) => a + v, 0);
+  b.output(b.fullyConnected(b.reshape(x, [1, 64]), 1, { activation: 'RELU6', weights: { values: weights }, bias: { values: Float32Array.from([3 - 0.6 * sum]) } }));
+  const model = b.build();
+  const calibration = nearlyFlat(48, 3);
+  const heldOut = nearlyFlat(24, 4);
+  const floatBytes = writeModel(model);
+  const meanError = async (bytes: Uint8Array) => {
+    const p = (await evaluateQuantization(floatBytes, bytes, heldOut)).outputs[0]!.points!;
+    return p.reference.reduce((a, r, i) => a + p.quantized[i]! - r, 0) / p.reference.length;
+  };
+  const opts = { calibration: 'minmax' as const, perChannelFullyConnected: false, weightRounding: 'nearest' as const };
+  const a = await meanError((await quantizeModel(model, calibration, { ...opts, biasCorrection: false })).bytes);
+  const c = await meanError((await quantizeModel(model, calibration, { ...opts, biasCorrection: true })).bytes);
+  assert.ok(Math.abs(a) > 1, `without correction the unit is off by ${a.toFixed(3)} on average`);
+  assert.ok(Math.abs(c) < Math.abs(a) / 4, `with bias correction ${c.toFixed(3)}, without ${a.toFixed(3)}`);
+});

@@ -467,9 +467,11 @@ export async function gatherStatistics(model: Model, data: Dataset, tensors: rea
   const minMaxOnly = opts.minMaxOnly && channelSums.size === 0 && !opts.moments;
   // Kept values serve the evaluation's per-layer comparison, which reads every float activation, calibrated or not
   // (a SOFTMAX output has a fixed scale): those are observed too.
-  const observedTensors = opts.keepOf && opts.outputsOf && !minMaxOnly
-    ? [...new Set([...tensors, ...sg.operators.flatMap((op) => op.outputs.filter((t) => t >= 0 && sg.tensors[t]!.type === TensorType.FLOAT32))])]
-    : opts.moments ? [...new Set([...tensors, ...opts.moments.tensors])] : tensors;
+  // The tensors summed per channel are observed too: a FULLY_CONNECTED's input after a RESHAPE is not calibrated (it
+  // shares its source's parameters), and unobserved its sums stayed empty, so bias correction left out that layer's
+  // weight-rounding part unless the evaluation's kept values happened to observe every tensor.
+  const observedTensors = [...new Set([...tensors, ...channelSums.keys(), ...(opts.moments?.tensors ?? []),
+    ...(opts.keepOf && opts.outputsOf && !minMaxOnly ? sg.operators.flatMap((op) => op.outputs.filter((t) => t >= 0 && sg.tensors[t]!.type === TensorType.FLOAT32)) : [])])];
   const loaded = await loadObserved(model, data, observedTensors, opts.name, minMaxOnly, visit, last);
   const observed = loaded.observed;
   try {
