@@ -36,6 +36,11 @@ const builds = [
     ...common, entryPoints: [path.join(root, 'src/core/quantize/forward-worker.ts')], outfile: path.join(root, 'dist/forward-worker.js'),
     platform: 'node', format: 'cjs', target: 'node20',
   }),
+  // Folders of images are decoded on several cores (src/core/data/image-samples.ts), from the CLI and the workers alike.
+  build({
+    ...common, entryPoints: [path.join(root, 'src/core/data/image-worker.ts')], outfile: path.join(root, 'dist/image-worker.js'),
+    platform: 'node', format: 'cjs', target: 'node20',
+  }),
   build({
     ...common, entryPoints: [path.join(root, 'src/cli/main.ts')], outfile: path.join(root, 'dist/cli.js'),
     platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' },

@@ -36,7 +36,7 @@ function loadedBundles(): string[] {
     }
   };
   walk(path.join(PROJECT_ROOT, 'src', 'extension'));
-  // The core's own worker (the quantizer's forward helper) runs inside the extension's quantize worker.
+  // The core's own workers (the quantizer's forward helper, the image decoder's) run inside the extension's quantize worker.
   walk(path.join(PROJECT_ROOT, 'src', 'core'));
   return [...found].sort();
 }

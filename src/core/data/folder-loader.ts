@@ -8,9 +8,8 @@ import type { InputSamples } from './assemble';
 import { evenlySpread } from './assemble';
 import type { InputSpec } from './dataset';
 import { DatasetError } from './errors';
-import { decodeImage } from './image-decode';
 import { byPath, IMAGE_EXTENSIONS, KIND_NAMES, listSampleFiles, MAX_DEPTH, sampleFileKind, type SampleFileKind } from './sample-files';
-import { imageToSample } from './image-preprocess';
+import { imageSamples } from './image-samples';
 import { matchInputs } from './match-inputs';
 import { readNpy } from './npy';
 import { DEFAULT_MAX_SAMPLES, type DatasetOptions } from './options';
@@ -36,6 +35,11 @@ async function loadSingleInputFolder(dir: string, shown: string, input: InputSpe
     warnings.push(`${shown}: ${files.length} files; using ${maxSamples} spread evenly over them (raise maxSamples to use more).`);
     files = evenlySpread(files.length, maxSamples).map((i) => files[i]!);
   }
+  if (kind === 'image') {
+    const shownFiles = files.map((rel) => path.join(shown, rel));
+    const samples = await imageSamples(files.map((rel, k) => ({ file: path.join(dir, rel), shown: shownFiles[k]! })), input, options.image ?? {});
+    return { samples, origin: (i) => shownFiles[i]!, file: shown, images: true };
+  }
   const samples: Float32Array[] = [];
   const origins: string[] = [];
   const need = elementCount(input.shape);
@@ -47,9 +51,6 @@ async function loadSingleInputFolder(dir: string, shown: string, input: InputSpe
     if (kind === 'npy') {
       const arr = readNpy(bytes, fileShown);
       samples.push(singleSample(arr.data, arr.shape, input, fileShown));
-      origins.push(fileShown);
-    } else if (kind === 'image') {
-      samples.push(imageToSample(decodeImage(bytes, path.extname(rel).toLowerCase(), fileShown), input, options.image ?? {}, fileShown));
       origins.push(fileShown);
     } else {
       const audio = decodeWav(bytes, fileShown);
@@ -80,7 +81,7 @@ async function loadSingleInputFolder(dir: string, shown: string, input: InputSpe
       }
     }
   }
-  return { samples, origin: (i) => origins[i]!, file: shown, ...(kind === 'image' ? { images: true as const } : {}) };
+  return { samples, origin: (i) => origins[i]!, file: shown };
 }
 
 export async function loadFolder(dir: string, inputs: readonly InputSpec[], options: DatasetOptions, warnings: string[]): Promise<InputSamples[]> {

@@ -1,0 +1,83 @@
+/** A folder of images decoded on several cores: the same samples, order and first error as one by one. */
+import { rejectsWithDatasetError as rejects } from '../helpers/dataset-asserts';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { Worker } from 'node:worker_threads';
+import { mulberry32 as rng } from '../../src/core/common/seeded-random';
+import { loadDataset } from '../../src/core/data/index';
+import { IMAGE_WORKER_FILE, imageSamples, imageWorkers, type ImageReply, type ImageRequest, type ImageWorkerData } from '../../src/core/data/image-samples';
+import { bmpBytes, jpegBytes, pngBytes, tempDir, write } from './data-writers';
+
+const input = { name: 'x', shape: [1, 6, 5, 3], type: 'FLOAT32' as const };
+
+/** `n` images of random pixels and sizes, PNG, JPEG and BMP in turn; their files in sorted order. */
+function folder(dir: string, n: number): { file: string; shown: string }[] {
+  const r = rng(17);
+  return Array.from({ length: n }, (_, i) => {
+    const w = 5 + Math.floor(r() * 20), h = 4 + Math.floor(r() * 20);
+    const px = Uint8Array.from({ length: w * h * 4 }, () => Math.floor(r() * 256));
+    const name = `img${String(i).padStart(3, '0')}.${['png', 'jpg', 'bmp'][i % 3]}`;
+    const bytes = i % 3 === 0 ? pngBytes(w, h, px) : i % 3 === 1 ? jpegBytes(w, h, px) : bmpBytes(w, h, px, 24);
+    return { file: write(dir, `set/${name}`, bytes), shown: `set/${name}` };
+  });
+}
+
+test('the worker decodes what it is sent: the sample this thread makes, or the DatasetError with its kind', async (t) => {
+  const dir = tempDir(t);
+  const files = folder(dir, 2);
+  write(dir, 'set/bad.png', 'not a png');
+  const here = await imageSamples(files, input, { range: [-1, 1] }, 0);
+  const worker = new Worker(IMAGE_WORKER_FILE, { workerData: { input, image: { range: [-1, 1] } } satisfies ImageWorkerData });
+  t.after(() => worker.terminate());
+  const replies: ImageReply[] = [];
+  await new Promise<void>((resolve) => {
+    worker.on('message', (m: ImageReply) => { replies.push(m); if (replies.length === 3) resolve(); });
+    [...files, { file: path.join(dir, 'set/bad.png'), shown: 'set/bad.png' }].forEach((f, i) => worker.postMessage({ i, ...f } satisfies ImageRequest));
+  });
+  replies.sort((a, b) => a.i - b.i);
+  for (const k of [0, 1]) {
+    const m = replies[k]!;
+    assert.ok('sample' in m, JSON.stringify(m));
+    assert.deepEqual(Buffer.from(m.sample.buffer), Buffer.from(here[k]!.buffer));
+  }
+  const bad = replies[2]!;
+  assert.ok('error' in bad);
+  assert.equal(bad.error.kind, 'format');
+  assert.equal(bad.error.file, 'set/bad.png');
+  assert.match(bad.error.message, /^set\/bad\.png: not a readable PNG image .*Re-save it/);
+});
+
+test('several threads give the samples of one thread, in file order; the folder loader uses them', async (t) => {
+  const dir = tempDir(t);
+  const files = folder(dir, 40);
+  const one = await imageSamples(files, input, {}, 0);
+  for (const workers of [1, 3]) {
+    const many = await imageSamples(files, input, {}, workers);
+    assert.equal(many.length, 40);
+    many.forEach((s, i) => assert.deepEqual(Buffer.from(s.buffer), Buffer.from(one[i]!.buffer), `${workers} workers, image ${i}`));
+  }
+  const { dataset } = await loadDataset(path.join(dir, 'set'), [input], { displayRoot: dir, minSamples: 1 });
+  dataset.samples.forEach((s, i) => assert.deepEqual(Buffer.from(s[0]!.buffer), Buffer.from(one[i]!.buffer), `loadDataset image ${i}`));
+});
+
+test('the first failing file in order is the error, however the threads share the files', async (t) => {
+  const dir = tempDir(t);
+  const files = folder(dir, 30);
+  write(dir, 'set/img006.png', 'truncated');
+  write(dir, 'set/img019.jpg', '');
+  for (const workers of [0, 1, 3]) {
+    await rejects(imageSamples(files, input, {}, workers), 'format', /^set\/img006\.png: not a readable PNG image/);
+  }
+  await rejects(loadDataset(path.join(dir, 'set'), [input], { displayRoot: dir, minSamples: 1 }), 'format', /^set\/img006\.png: not a readable PNG image/);
+  write(dir, 'set/img006.png', pngBytes(2, 2, new Uint8Array(16)));
+  await rejects(imageSamples(files, input, {}, 3), 'empty', /^set\/img019\.jpg: the file is empty\.$/);
+});
+
+test('worker threads: none for a few images or one core, at most three, one per 8 images', () => {
+  assert.equal(imageWorkers(7, 8), 0);
+  assert.equal(imageWorkers(200, 1), 0);
+  assert.equal(imageWorkers(16, 8), 2);
+  assert.equal(imageWorkers(200, 2), 1);
+  assert.equal(imageWorkers(200, 16), 3);
+});
