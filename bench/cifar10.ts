@@ -68,6 +68,13 @@ function countFromEnv(name: string, fallback: number): number {
 }
 export const CIFAR_TEST = countFromEnv('TINYML_BENCH_CIFAR_TEST', 1000);
 export const CIFAR_TFLM = countFromEnv('TINYML_BENCH_CIFAR_TFLM', 200);
+/** The seeded draw of the given images every row is measured on. */
+export const CIFAR_SEED = 11;
+/**
+ * Calibration draws the default is also compared on (TINYML_BENCH_CIFAR_DRAWS, default 1: just CIFAR_SEED's): the
+ * first is CIFAR_SEED's, the others seeds 1, 2, …; the test images stay the same.
+ */
+export const CIFAR_DRAW_SEEDS: readonly number[] = [CIFAR_SEED, ...Array.from({ length: countFromEnv('TINYML_BENCH_CIFAR_DRAWS', 1) - 1 }, (_, i) => i + 1)];
 
 export interface CifarSplits {
   source: string;
@@ -85,10 +92,10 @@ export interface CifarSplits {
  * given to `tinyml quantize`, split as the CLI splits it (calibration / held-out selection); the first CIFAR_TEST
  * images of the test batch, which nothing but the comparison sees.
  */
-export function cifarSplits(dir: string, input: InputSpec, range: [number, number]): CifarSplits {
+export function cifarSplits(dir: string, input: InputSpec, range: [number, number], seed = CIFAR_SEED): CifarSplits {
   const train = readCifarBatch(dir, 'data_batch_1');
-  const order = seededOrder(PER_BATCH, 11);
-  const given = cifarDataset(train, order.slice(0, CIFAR_GIVEN), input, range, `CIFAR-10 data_batch_1, ${CIFAR_GIVEN} images (seed 11)`).data;
+  const order = seededOrder(PER_BATCH, seed);
+  const given = cifarDataset(train, order.slice(0, CIFAR_GIVEN), input, range, `CIFAR-10 data_batch_1, ${CIFAR_GIVEN} images (seed ${seed})`).data;
   const { calibration, heldOut } = holdOutForReport(given);
   if (!heldOut) throw new Error(`${CIFAR_GIVEN} CIFAR-10 images gave no held-out split`);
   const testBatch = readCifarBatch(dir, 'test_batch');

@@ -69,8 +69,8 @@ import { recipeLabel } from '../src/core/quantize/report-text';
 import { initRuntime } from '../src/core/runtime/index';
 import { loadModel, TensorType } from '../src/core/tflite/index';
 import { SHARED_DIR } from '../test/helpers/paths';
-import { cifarSplits, hasCifar } from './cifar10';
-import { bootstrapGap, describeGap, noiseConcentration, outputsPerSample, sampleScorer, sqnrOn, type SampleScores } from './per-sample-scores';
+import { CIFAR_DRAW_SEEDS, cifarSplits, hasCifar } from './cifar10';
+import { bootstrapGap, describeDrawsGap, describeGap, drawsGap, noiseConcentration, outputsPerSample, sampleScorer, sqnrOn, type DrawScores, type SampleScores } from './per-sample-scores';
 import { kwsMfcc, logMelWindows, oneSecondWindows } from './audio-features';
 import { describeKwsAccuracy, speechParts, type SpeechClip } from './speech-clips';
 import { report } from './harness';
@@ -100,6 +100,8 @@ interface Pair {
   needsPhotos?: boolean;
   needsCifar?: boolean;
   data: (work: string) => Promise<Splits>;
+  /** Another calibration draw of the same data (CIFAR-10: cifar10.ts CIFAR_DRAW_SEEDS), on the same test samples. */
+  draws?: (seed: number) => Splits;
 }
 
 const TESTDATA = path.join(SHARED_DIR, 'data', 'tflm-testdata');
@@ -135,6 +137,8 @@ function wav(file: string): Float32Array {
   return decodeWav(new Uint8Array(fs.readFileSync(file)), path.basename(file), { mixDown: true }).samples;
 }
 
+const CIFAR_LARGE_INPUT = { name: 'serving_default_input_5:0', shape: [1, 32, 32, 3], type: 'FLOAT32' as const };
+
 export function pairs(dir: string, photos: string | undefined, cifar?: string, speech?: string): Pair[] {
   const f = (name: string) => path.join(dir, name);
   return [
@@ -152,7 +156,8 @@ export function pairs(dir: string, photos: string | undefined, cifar?: string, s
     {
       name: 'pretrainedResnet_large on CIFAR-10', float: f('pretrainedResnet_large_float.tflite'), anchors: [f('pretrainedResnet_large_int8.tflite')],
       needs: [], needsCifar: true,
-      data: async () => cifarSplits(cifar!, { name: 'serving_default_input_5:0', shape: [1, 32, 32, 3], type: 'FLOAT32' }, [0, 255]),
+      data: async () => cifarSplits(cifar!, CIFAR_LARGE_INPUT, [0, 255]),
+      draws: (seed) => cifarSplits(cifar!, CIFAR_LARGE_INPUT, [0, 255], seed),
     },
     {
       name: 'model_ToyCar (MLPerf Tiny AD)', float: f('model_ToyCar.tflite'),
@@ -274,7 +279,11 @@ async function whereBorn(name: string, ours: StudiedModel, tf: StudiedModel, tes
 }
 
 /** What measurePair needs beside the splits: the TFLite Micro comparer, and whether the inputs are images to mirror. */
-export interface MeasureOptions { script?: string; tflm: boolean; mirror: boolean }
+export interface MeasureOptions {
+  script?: string; tflm: boolean; mirror: boolean;
+  /** More calibration draws (the first seed is `d`'s own), each split as `d` is, on `d`'s test samples. */
+  draws?: { seeds: readonly number[]; splits: (seed: number) => Splits };
+}
 
 /**
  * One pair's rows: our default, the TF converter's int8 model(s) and every single option on the test part (SQNR,
@@ -296,10 +305,12 @@ export async function measurePair(name: string, floatFile: string, anchorFiles: 
   let best: { label: string; s: SampleScores; bytes?: Uint8Array } | undefined;
   const all: string[] = [];
   const field: SampleScores[] = [];
+  const labels: string[] = [];
   for (const opts of singleOptions()) {
     const bytes = (await quantizeModel(model, d.calibration, opts)).bytes;
     const s = await scorer.score(bytes);
     field.push(s);
+    labels.push(optionLabel(opts));
     all.push(`${optionLabel(opts)} ${s.db.toFixed(2)}${labelled ? ` / ${(100 * s.top1Label!).toFixed(1)}%` : ''}`);
     if (!best || s.db > best.s.db) best = { label: optionLabel(opts), s, bytes };
   }
@@ -321,6 +332,18 @@ export async function measurePair(name: string, floatFile: string, anchorFiles: 
   report(`  ${name}: default's candidates`, '', `on the ${d.selection.samples.length} selection samples${calView ? ` (open decisions also on the first ${calView} calibration samples: "cal")` : ''}: `
     + ours.report.recipe!.candidates.map((c) => `${recipeLabel(c.recipe)} ${c.scoreDb.toFixed(2)}${c.pairedT !== undefined ? ` (paired t ${c.pairedT.toFixed(2)})` : ''}`
       + `${c.calibrationDb !== undefined ? ` [cal ${c.calibrationDb.toFixed(2)}${c.calibrationPairedT !== undefined ? `, t ${c.calibrationPairedT.toFixed(2)}` : ''}]` : ''}`).join('; '));
+  if (opts.draws && opts.draws.seeds.length > 1) {
+    const draws: DrawScores[] = [{ ours: o, options: field.map((f, k) => ({ label: labels[k]!, s: f })) }];
+    for (const seed of opts.draws.seeds.slice(1)) {
+      const dd = opts.draws.splits(seed);
+      if (dd.test.source !== d.test.source || dd.test.samples.length !== d.test.samples.length) throw new Error(`draw ${seed}: another test set (${dd.test.source})`);
+      const oursD = await scorer.score((await quantizeModel(model, dd.calibration, { heldOut: dd.selection })).bytes);
+      const options: DrawScores['options'][number][] = [];
+      for (const so of singleOptions()) options.push({ label: optionLabel(so), s: await scorer.score((await quantizeModel(model, dd.calibration, so)).bytes) });
+      draws.push({ ours: oursD, options });
+    }
+    report(`  ${name}: calibration draws`, '', describeDrawsGap(drawsGap(scorer, draws), opts.draws.seeds));
+  }
   if (!opts.tflm) return;
   const script = opts.script!;
   const test = d.tflmTest ?? d.test;
@@ -397,7 +420,10 @@ export async function main(): Promise<void> {
         report(`pair ${p.name}`, 'skipped', `missing: ${missing.join(', ')}`);
         continue;
       }
-      await measurePair(p.name, p.float, p.anchors, await p.data(work), work, { tflm, mirror: !!(p.needsPhotos || p.needsCifar), ...(script ? { script } : {}) });
+      await measurePair(p.name, p.float, p.anchors, await p.data(work), work, {
+        tflm, mirror: !!(p.needsPhotos || p.needsCifar), ...(script ? { script } : {}),
+        ...(p.draws ? { draws: { seeds: CIFAR_DRAW_SEEDS, splits: p.draws } } : {}),
+      });
     }
   } finally {
     if (!keep) fs.rmSync(work, { recursive: true, force: true });

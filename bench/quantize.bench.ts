@@ -36,7 +36,7 @@ import { initRuntime, loadRuntimeModel } from '../src/core/runtime/index';
 import { elementCount, loadModel, readModel, TensorType, type Model } from '../src/core/tflite/index';
 import { HAS_SHARED, listSharedModels, PROJECT_ROOT, sharedModel } from '../test/helpers/paths';
 import { report } from './harness';
-import { cifarSplits, hasCifar } from './cifar10';
+import { CIFAR_DRAW_SEEDS, cifarSplits, hasCifar } from './cifar10';
 import { measurePair } from './quantize-pairs.bench';
 import { dataset, imageLike, mfccLike, spectrogramLike } from './synthetic-data';
 
@@ -149,9 +149,13 @@ export async function main(): Promise<void> {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'qcifar-'));
     const script = process.env['TINYML_TFLM_COMPARE'];
     try {
-      const splits = cifarSplits(cifar, { name: 'input_1', shape: [1, 32, 32, 3], type: 'FLOAT32' }, [0, 255]);
+      const input = { name: 'input_1', shape: [1, 32, 32, 3], type: 'FLOAT32' as const };
+      const splits = cifarSplits(cifar, input, [0, 255]);
       await measurePair('(b) pretrainedResnet on CIFAR-10', sharedModel('mlperf-tiny/pretrainedResnet.tflite'), [sharedModel('mlperf-tiny/pretrainedResnet_quant.tflite')],
-        splits, work, { tflm: !!(script && process.env['TFLM_OUT']), mirror: true, ...(script ? { script } : {}) });
+        splits, work, {
+          tflm: !!(script && process.env['TFLM_OUT']), mirror: true, ...(script ? { script } : {}),
+          draws: { seeds: CIFAR_DRAW_SEEDS, splits: (seed) => cifarSplits(cifar, input, [0, 255], seed) },
+        });
     } finally {
       fs.rmSync(work, { recursive: true, force: true });
     }

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import type { Dataset } from '../../src/core/data/dataset';
 import { evaluateQuantization, quantizeModel } from '../../src/core/quantize/index';
 import { loadModel, ModelBuilder, writeModel } from '../../src/core/tflite/index';
-import { bootstrapGap, noiseConcentration, sampleScorer, sqnrOn, type SampleScorer, type SampleScores } from '../../bench/per-sample-scores';
+import { bootstrapGap, describeDrawsGap, drawsGap, noiseConcentration, sampleScorer, sqnrOn, type DrawScores, type SampleScorer, type SampleScores } from '../../bench/per-sample-scores';
 
 function images(count: number, seed: number): Dataset {
   const r = rng(seed);
@@ -100,4 +100,27 @@ test('noise concentration and the SQNR of a part of the test set', () => {
   // Samples 1 and 2: signal 2, noise 2 → 0 dB; sample 0 alone: 10·log10(1/6).
   assert.ok(Math.abs(sqnrOn(scorer, s, [1, 2])) < 1e-12);
   assert.ok(Math.abs(sqnrOn(scorer, s, [0]) - 10 * Math.log10(1 / 6)) < 1e-12);
+});
+
+test('calibration draws: the option best on average is the anchor; a lag every draw shares is real, one that flips sign is not', () => {
+  const n = 100;
+  const r = rng(9);
+  const base = Array.from({ length: n }, () => 0.001 + 0.01 * r());
+  const { scorer, of } = fake(n);
+  // Per draw: ours, option A, option B. A is 1 dB better than ours on every draw (noise ×0.794 on every sample); B is
+  // best on draw 0 only, by more than A there, so a per-draw pick would name B once.
+  const scaled = (k: number) => of(base.map((x) => x * k));
+  const draw = (oursK: number, aK: number, bK: number): DrawScores => ({ ours: scaled(oursK), options: [{ label: 'A', s: scaled(aK) }, { label: 'B', s: scaled(bK) }] });
+  const behind = [draw(1, 10 ** -0.1, 0.5), draw(1, 10 ** -0.1, 2), draw(1, 10 ** -0.1, 2)];
+  const g = drawsGap(scorer, behind, { resamples: 500 });
+  assert.equal(g.option, 'A');
+  assert.ok(Math.abs(g.meanGapDb + 1) < 1e-9, String(g.meanGapDb));
+  assert.ok(g.hi < 0, `${g.lo}…${g.hi}`);
+  assert.deepEqual(g.perDraw.map((d) => d.best), ['B', 'A', 'A']);
+  assert.match(describeDrawsGap(g, [11, 1, 2]), /over 3 calibration draws \(seeds 11, 1, 2\): ours − A \(best on average\) mean -1\.00 dB.*real \(behind\).*B 1×, A 2×, ours within 0\.05 dB of it in 0 of 3/);
+  // Ahead on one draw by as much as behind on the other: the mean is 0 and the interval straddles it.
+  const mixed = [draw(1, 0.5, 4), draw(1, 2, 4)];
+  const h = drawsGap(scorer, mixed, { resamples: 500 });
+  assert.ok(Math.abs(h.meanGapDb) < 1e-9);
+  assert.ok(h.lo < 0 && h.hi > 0, `${h.lo}…${h.hi}`);
 });
