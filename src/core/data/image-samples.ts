@@ -89,7 +89,7 @@ function workerThread(files: readonly ImageFile[], input: InputSpec, image: Imag
       resolve();
       return;
     }
-    worker.unref();
+    // Not unref'd: while it decodes, this thread may have nothing else to wait on. Every path ends it (finish).
     let current = -1;
     let done = false;
     const finish = () => {
