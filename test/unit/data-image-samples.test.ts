@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { mulberry32 as rng } from '../../src/core/common/seeded-random';
 import { loadDataset } from '../../src/core/data/index';
 import { IMAGE_WORKER_FILE, imageSamples, imageWorkers, type ImageReply, type ImageRequest, type ImageWorkerData } from '../../src/core/data/image-samples';
+import { PROJECT_ROOT } from '../helpers/paths';
 import { bmpBytes, jpegBytes, pngBytes, tempDir, write } from './data-writers';
 
 const input = { name: 'x', shape: [1, 6, 5, 3], type: 'FLOAT32' as const };
@@ -27,7 +28,7 @@ test('the worker decodes what it is sent: the sample this thread makes, or the D
   const dir = tempDir(t);
   const files = folder(dir, 2);
   write(dir, 'set/bad.png', 'not a png');
-  const here = await imageSamples(files, input, { range: [-1, 1] }, 0);
+  const here = await imageSamples(files, input, { range: [-1, 1] }, { workers: 0 });
   const worker = new Worker(IMAGE_WORKER_FILE, { workerData: { input, image: { range: [-1, 1] } } satisfies ImageWorkerData });
   t.after(() => worker.terminate());
   const replies: ImageReply[] = [];
@@ -51,11 +52,12 @@ test('the worker decodes what it is sent: the sample this thread makes, or the D
 test('several threads give the samples of one thread, in file order; the folder loader uses them', async (t) => {
   const dir = tempDir(t);
   const files = folder(dir, 40);
-  const one = await imageSamples(files, input, {}, 0);
-  for (const workers of [1, 3]) {
-    const many = await imageSamples(files, input, {}, workers);
+  const one = await imageSamples(files, input, {}, { workers: 0 });
+  for (const opts of [{ workers: 1 }, { workers: 3 }, { workers: 2, decodeHere: false }]) {
+    const many = await imageSamples(files, input, {}, opts);
+    const workers = JSON.stringify(opts);
     assert.equal(many.length, 40);
-    many.forEach((s, i) => assert.deepEqual(Buffer.from(s.buffer), Buffer.from(one[i]!.buffer), `${workers} workers, image ${i}`));
+    for (let i = 0; i < 40; i++) assert.deepEqual(Buffer.from(many[i]!.buffer), Buffer.from(one[i]!.buffer), `${workers} workers, image ${i}`);
   }
   const { dataset } = await loadDataset(path.join(dir, 'set'), [input], { displayRoot: dir, minSamples: 1 });
   dataset.samples.forEach((s, i) => assert.deepEqual(Buffer.from(s[0]!.buffer), Buffer.from(one[i]!.buffer), `loadDataset image ${i}`));
@@ -66,18 +68,45 @@ test('the first failing file in order is the error, however the threads share th
   const files = folder(dir, 30);
   write(dir, 'set/img006.png', 'truncated');
   write(dir, 'set/img019.jpg', '');
-  for (const workers of [0, 1, 3]) {
-    await rejects(imageSamples(files, input, {}, workers), 'format', /^set\/img006\.png: not a readable PNG image/);
+  for (const opts of [{ workers: 0 }, { workers: 1 }, { workers: 3 }, { workers: 2, decodeHere: false }]) {
+    await rejects(imageSamples(files, input, {}, opts), 'format', /^set\/img006\.png: not a readable PNG image/);
   }
   await rejects(loadDataset(path.join(dir, 'set'), [input], { displayRoot: dir, minSamples: 1 }), 'format', /^set\/img006\.png: not a readable PNG image/);
   write(dir, 'set/img006.png', pngBytes(2, 2, new Uint8Array(16)));
-  await rejects(imageSamples(files, input, {}, 3), 'empty', /^set\/img019\.jpg: the file is empty\.$/);
+  await rejects(imageSamples(files, input, {}, { workers: 3 }), 'empty', /^set\/img019\.jpg: the file is empty\.$/);
+  // Only the workers decode (after the first image): the error comes back from a worker with its kind, and the lowest
+  // failing index wins over a later one a worker may have answered first.
+  write(dir, 'set/img012.png', 'broken too');
+  write(dir, 'set/img013.jpg', 'and this one');
+  await rejects(imageSamples(files, input, {}, { workers: 2, decodeHere: false }), 'format', /^set\/img012\.png: not a readable PNG image/);
 });
 
-test('worker threads: none for a few images or one core, at most three, one per 8 images', () => {
-  assert.equal(imageWorkers(7, 8), 0);
-  assert.equal(imageWorkers(200, 1), 0);
-  assert.equal(imageWorkers(16, 8), 2);
-  assert.equal(imageWorkers(200, 2), 1);
-  assert.equal(imageWorkers(200, 16), 3);
+test('a worker that dies or cannot start loses no image: the caller decodes what it held', async (t) => {
+  const dir = tempDir(t);
+  const files = folder(dir, 20);
+  const one = await imageSamples(files, input, {}, { workers: 0 });
+  for (const name of ['image-worker-exits.js', 'image-worker-broken.js']) {
+    const workerFile = path.join(PROJECT_ROOT, 'test', 'fixtures', 'workers', name);
+    for (const decodeHere of [true, false]) {
+      const got = await imageSamples(files, input, {}, { workers: 2, workerFile, decodeHere });
+      assert.equal(got.length, 20);
+      for (let i = 0; i < 20; i++) {
+        assert.ok(got[i] instanceof Float32Array, `${name}, decodeHere ${decodeHere}: image ${i} missing`);
+        assert.deepEqual(Buffer.from(got[i]!.buffer), Buffer.from(one[i]!.buffer), `${name}, decodeHere ${decodeHere}, image ${i}`);
+      }
+    }
+  }
+});
+
+test('worker threads: none for a few images or one core, at most three, one per 8 images, as many as 768 MiB holds', () => {
+  const mp = 1e6;
+  assert.equal(imageWorkers(7, mp, 8, 16e9), 0);
+  assert.equal(imageWorkers(200, mp, 1, 16e9), 0);
+  assert.equal(imageWorkers(16, mp, 8, 16e9), 2);
+  assert.equal(imageWorkers(200, mp, 2, 16e9), 1);
+  assert.equal(imageWorkers(200, mp, 16, 16e9), 3);
+  // 8-megapixel photos: 320 MB a thread, two threads in the budget; 12 megapixels (480 MB) or 1 GB free: this thread alone.
+  assert.equal(imageWorkers(200, 8 * mp, 16, 16e9), 1);
+  assert.equal(imageWorkers(200, 12 * mp, 16, 16e9), 0);
+  assert.equal(imageWorkers(200, 8 * mp, 16, 1e9), 0);
 });

@@ -30,61 +30,102 @@ export type ImageReply =
 /** The worker script: bundled next to the bundle that loads this module (dist/), transpiled next to this file (out/). */
 export const IMAGE_WORKER_FILE = path.join(__dirname, 'image-worker.js');
 
-/** Decoding threads besides this one at most: each holds one decoded image (about 100 MB for 12 megapixels). */
+/** Decoding threads besides this one at most. */
 const MAX_WORKERS = 3;
 /** Images per worker below which starting one (about 30 ms and its own copy of the decoders) does not pay. */
 const IMAGES_PER_WORKER = 8;
+/**
+ * Memory a decoding thread holds per pixel of its image, measured with jpeg-js on 12-megapixel JPEGs: 565 MB peak for
+ * this thread alone, 984 MB with one worker, 1.76 GB with three (RGBA, the decoder's planes, the thread's heap).
+ */
+const BYTES_PER_PIXEL = 40;
+/**
+ * What all decoding threads together may hold: workers start only while they fit. A 12-megapixel photo takes 480 MB,
+ * so such photos decode in this thread alone: on 16 of them a second thread gained 11% of wall time for 400 MB more
+ * (2 cores); 1–2-megapixel photos (91 opencv-doc ones) load 1.45 times as fast with it.
+ */
+const DECODE_MEMORY_BUDGET = 768 * 2 ** 20;
 
-/** One image → one sample, in this thread: what every thread runs. */
-export async function imageSample(f: ImageFile, input: InputSpec, image: ImageOptions): Promise<Float32Array> {
+/** One image → one sample, in this thread: what every thread runs; also the image's pixel count. */
+export async function imageSample(f: ImageFile, input: InputSpec, image: ImageOptions): Promise<{ sample: Float32Array; pixels: number }> {
   const bytes = await readBytes(f.file, f.shown);
   if (bytes.length === 0) throw new DatasetError('empty', f.shown, `${f.shown}: the file is empty.`);
-  return imageToSample(decodeImage(bytes, path.extname(f.file).toLowerCase(), f.shown), input, image, f.shown);
-}
-
-/** How many worker threads decode `count` images on a machine with `cores` cores. */
-export function imageWorkers(count: number, cores = os.availableParallelism()): number {
-  return Math.max(0, Math.min(cores - 1, MAX_WORKERS, Math.floor(count / IMAGES_PER_WORKER)));
+  const img = decodeImage(bytes, path.extname(f.file).toLowerCase(), f.shown);
+  return { sample: imageToSample(img, input, image, f.shown), pixels: img.width * img.height };
 }
 
 /**
- * The samples of `files`, in order. Work is handed out one image at a time, lowest index first, to this thread and
- * to `workers` worker threads; a worker that cannot start or dies leaves its images to the others.
+ * How many worker threads decode `count` images of about `pixels` pixels each on a machine with `cores` cores and
+ * `freeBytes` of free memory: one per 8 images, at most 3 and one fewer than the cores, and only as many as the memory
+ * budget (768 MiB, or half the free memory when less) holds besides this thread.
  */
-export async function imageSamples(files: readonly ImageFile[], input: InputSpec, image: ImageOptions, workers = imageWorkers(files.length)): Promise<Float32Array[]> {
+export function imageWorkers(count: number, pixels: number, cores = os.availableParallelism(), freeBytes = os.freemem()): number {
+  const budget = Math.min(DECODE_MEMORY_BUDGET, freeBytes / 2);
+  const threads = Math.floor(budget / Math.max(1, pixels * BYTES_PER_PIXEL));
+  return Math.max(0, Math.min(cores - 1, MAX_WORKERS, Math.floor(count / IMAGES_PER_WORKER), threads - 1));
+}
+
+export interface ImageSamplesOptions {
+  /** Worker threads (default: imageWorkers, from the first image's size). */
+  workers?: number;
+  /** The worker script (default IMAGE_WORKER_FILE). */
+  workerFile?: string;
+  /** Whether this thread decodes too (default true); false leaves every image after the first to the workers. */
+  decodeHere?: boolean;
+}
+
+/**
+ * The samples of `files`, in order. This thread decodes the first image (its size sets how many workers fit in
+ * memory), then work is handed out one image at a time, lowest index first, to this thread and the workers. A worker
+ * that cannot start or dies leaves its images to the others; whatever no thread decoded is decoded here at the end.
+ */
+export async function imageSamples(files: readonly ImageFile[], input: InputSpec, image: ImageOptions, opts: ImageSamplesOptions = {}): Promise<Float32Array[]> {
   const results: (Float32Array | undefined)[] = new Array(files.length);
   const errors = new Map<number, Error>();
   let next = 0;
   /** The lowest index that failed: images after it need not be decoded. */
   const firstError = () => (errors.size ? Math.min(...errors.keys()) : Infinity);
   const take = () => (next < files.length && next < firstError() ? next++ : -1);
-  const threads: Promise<void>[] = [];
-  const started = fs.existsSync(IMAGE_WORKER_FILE) ? workers : 0;
-  for (let w = 0; w < started; w++) threads.push(workerThread(files, input, image, take, results, errors));
-  // This thread decodes too, yielding between images so that the workers' requests are answered.
-  threads.push((async () => {
-    for (let i = take(); i >= 0; i = take()) {
-      try {
-        results[i] = await imageSample(files[i]!, input, image);
-      } catch (e) {
-        errors.set(i, e as Error);
-      }
-      await new Promise<void>((resolve) => setImmediate(resolve));
+  const decode = async (i: number): Promise<number> => {
+    try {
+      const d = await imageSample(files[i]!, input, image);
+      results[i] = d.sample;
+      return d.pixels;
+    } catch (e) {
+      errors.set(i, e as Error);
+      return 0;
     }
-  })());
+  };
+  const first = take();
+  const pixels = first >= 0 ? await decode(first) : 0;
+  const workerFile = opts.workerFile ?? IMAGE_WORKER_FILE;
+  const workers = !fs.existsSync(workerFile) || errors.size ? 0 : opts.workers ?? imageWorkers(files.length, pixels);
+  const threads: Promise<void>[] = [];
+  for (let w = 0; w < workers; w++) threads.push(workerThread(workerFile, files, input, image, take, results, errors));
+  if (opts.decodeHere !== false || !workers) {
+    // This thread decodes too, yielding between images so that the workers' requests are answered.
+    threads.push((async () => {
+      for (let i = take(); i >= 0; i = take()) {
+        await decode(i);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    })());
+  }
   await Promise.all(threads);
+  // Images no thread answered for (every worker gone): decoded here, in order, up to the first failure.
+  for (let i = 0; i < files.length && i < firstError(); i++) if (results[i] === undefined && !errors.has(i)) await decode(i);
   const failed = firstError();
   if (failed !== Infinity) throw errors.get(failed)!;
   return results as Float32Array[];
 }
 
 /** Runs one worker until no image is left; resolves when it has answered every image it took (or died). */
-function workerThread(files: readonly ImageFile[], input: InputSpec, image: ImageOptions, take: () => number,
+function workerThread(workerFile: string, files: readonly ImageFile[], input: InputSpec, image: ImageOptions, take: () => number,
   results: (Float32Array | undefined)[], errors: Map<number, Error>): Promise<void> {
   return new Promise<void>((resolve) => {
     let worker: Worker;
     try {
-      worker = new Worker(IMAGE_WORKER_FILE, { workerData: { input, image } satisfies ImageWorkerData });
+      worker = new Worker(workerFile, { workerData: { input, image } satisfies ImageWorkerData });
     } catch {
       resolve();
       return;
@@ -108,14 +149,11 @@ function workerThread(files: readonly ImageFile[], input: InputSpec, image: Imag
       else errors.set(m.i, m.error.kind ? new DatasetError(m.error.kind, m.error.file ?? '', m.error.message) : new Error(m.error.message));
       ask();
     });
-    // A worker gone mid-image gives that image back to this thread: it is decoded here, not lost.
+    // A worker gone mid-image leaves that image undecoded: the sweep at the end decodes it here.
     const lost = () => {
       if (done) return;
-      const i = current;
       done = true;
-      resolve(i >= 0 && results[i] === undefined && !errors.has(i)
-        ? imageSample(files[i]!, input, image).then((s) => { results[i] = s; }, (e: unknown) => { errors.set(i, e as Error); })
-        : undefined);
+      resolve();
     };
     worker.on('error', lost);
     worker.on('exit', lost);
