@@ -38,6 +38,8 @@ export type WorkerError = {
     file?: string;
     /** What went wrong and what to do: shown to the user as it is. */
     message: string;
+    /** When the message already ends with the fix (DatasetError.fix): the host adds none of its own. */
+    fix?: string;
   };
 }[ErrorDomain];
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ExportConflictError, ExportOptionError } from '../../src/core/codegen';
 import { FileError } from '../../src/core/io/file-error';
-import { DatasetError } from '../../src/core/data/errors';
+import { DatasetError, unreadableSample } from '../../src/core/data/errors';
 import { QuantizeError } from '../../src/core/quantize/errors';
 import { RuntimeError } from '../../src/core/runtime/errors';
 import { ModelFormatError } from '../../src/core/tflite';
@@ -17,6 +17,11 @@ import { toWorkerError } from '../../src/extension/common/worker-serve';
 
 test('each core error crosses the worker as its domain and kind, with the file at fault', () => {
   assert.deepEqual(toWorkerError(new DatasetError('non-finite', 'data/x.npy', 'data/x.npy: NaN at 3')), { domain: 'dataset', kind: 'non-finite', file: 'data/x.npy', message: 'data/x.npy: NaN at 3' });
+  // A loader that knows the fix says it once: in the message, and marked so that the host adds no fix for the kind.
+  assert.deepEqual(toWorkerError(unreadableSample('photos/a.png', 'PNG image', 'bad CRC')), {
+    domain: 'dataset', kind: 'format', file: 'photos/a.png', fix: 'Re-save it, or move it out of the calibration data.',
+    message: 'photos/a.png: not a readable PNG image (bad CRC). Re-save it, or move it out of the calibration data.',
+  });
   assert.deepEqual(toWorkerError(new QuantizeError('unsupported-op', 'SVDF #3 has no int8 form')), { domain: 'quantize', kind: 'unsupported-op', message: 'SVDF #3 has no int8 form' });
   assert.deepEqual(toWorkerError(new RuntimeError('variable-tensors', 'LSTM state')), { domain: 'runtime', kind: 'variable-tensors', message: 'LSTM state' });
   assert.deepEqual(toWorkerError(new ModelFileError('not-found', 'm.tflite', 'm.tflite: no such file')), { domain: 'model', kind: 'unreadable', file: 'm.tflite', message: 'm.tflite: no such file' });

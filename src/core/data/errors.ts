@@ -15,8 +15,12 @@ export type DatasetErrorKind =
  */
 export class DatasetError extends Error {
   override readonly name = 'DatasetError';
-  constructor(readonly kind: DatasetErrorKind, readonly file: string, message: string) {
-    super(message);
+  /**
+   * @param fix what to do, when the loader knows it better than the kind says (the message ends with it; VS Code then
+   *   adds no fix of its own for the kind)
+   */
+  constructor(readonly kind: DatasetErrorKind, readonly file: string, message: string, readonly fix?: string) {
+    super(fix ? `${message} ${fix}` : message);
   }
 }
 
@@ -25,5 +29,5 @@ export class DatasetError extends Error {
  * and why, and says what to do, since one such file stops the whole folder.
  */
 export function unreadableSample(file: string, what: string, why: string): DatasetError {
-  return new DatasetError('format', file, `${file}: not a readable ${what} (${why}). Re-save it, or move it out of the calibration data.`);
+  return new DatasetError('format', file, `${file}: not a readable ${what} (${why}).`, 'Re-save it, or move it out of the calibration data.');
 }

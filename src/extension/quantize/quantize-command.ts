@@ -157,7 +157,7 @@ async function resolveExisting(file: string, present: readonly string[], args: Q
 
 function describeError(e: unknown): string {
   if (e instanceof WorkerJobError) {
-    if (e.error.domain === 'dataset') return `Calibration data: ${e.message} ${datasetFix(e.error.kind)} Nothing was written.`;
+    if (e.error.domain === 'dataset') return `Calibration data: ${e.message} ${e.error.fix ? '' : `${datasetFix(e.error.kind)} `}Nothing was written.`;
     return `${e.message} Nothing was written.`;
   }
   return `Quantization failed: ${e instanceof Error ? e.message : String(e)}. Nothing was written.`;
