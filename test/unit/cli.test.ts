@@ -59,7 +59,7 @@ test('bad input exits 2 with one line naming the file', async () => {
   const notModel = path.join(tmp, 'notes.tflite');
   fs.writeFileSync(notModel, 'hello, this is text');
   for (const [args, pattern] of [
-    [['inspect', corrupt], /corrupt\.tflite: corrupt flatbuffer/],
+    [['inspect', corrupt], /corrupt\.tflite: corrupt flatbuffer.*copy or export it again/],
     [['inspect', notModel], /notes\.tflite: not a TFLite model/],
     [['inspect', path.join(tmp, 'missing.tflite')], /missing\.tflite: no such file/],
     [['inspect', tmp], /is a folder/],
