@@ -72,9 +72,13 @@ export const CIFAR_TFLM = countFromEnv('TINYML_BENCH_CIFAR_TFLM', 200);
 export const CIFAR_SEED = 11;
 /**
  * Calibration draws the default is also compared on (TINYML_BENCH_CIFAR_DRAWS, default 1: just CIFAR_SEED's): the
- * first is CIFAR_SEED's, the others seeds 1, 2, …; the test images stay the same.
+ * first is CIFAR_SEED's, the others seeds 1, 2, … (CIFAR_SEED skipped); the test images stay the same.
  */
-export const CIFAR_DRAW_SEEDS: readonly number[] = [CIFAR_SEED, ...Array.from({ length: countFromEnv('TINYML_BENCH_CIFAR_DRAWS', 1) - 1 }, (_, i) => i + 1)];
+export const CIFAR_DRAW_SEEDS: readonly number[] = (() => {
+  const n = countFromEnv('TINYML_BENCH_CIFAR_DRAWS', 1);
+  const others = Array.from({ length: n }, (_, i) => i + 1).filter((s) => s !== CIFAR_SEED).slice(0, n - 1);
+  return [CIFAR_SEED, ...others];
+})();
 
 export interface CifarSplits {
   source: string;

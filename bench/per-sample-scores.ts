@@ -178,61 +178,76 @@ export interface DrawsGap {
   option: string;
   /** Mean over the draws of ours minus that option, dB, on the whole test set. */
   meanGapDb: number;
-  /** 5th and 95th percentile of the mean gap, resampling draws and test samples together. */
-  lo: number;
-  hi: number;
+  /** 5th and 95th percentile of the mean gap, resampling draws and test samples together (absent below MIN_DRAWS). */
+  lo?: number;
+  hi?: number;
+  /**
+   * Share of resamples on which ours is within `toleranceDb` of the option best on average *in that resample*: the
+   * option above is picked after the fact, from the same draws, and this counts that choice's own noise.
+   */
+  reachesBest?: number;
   /** Per draw: ours minus that option, and ours minus that draw's own best single option. */
   perDraw: { gapDb: number; toBestDb: number; best: string }[];
   resamples: number;
+  toleranceDb: number;
 }
+
+/** Fewer draws than this give a bootstrap of too few distinct combinations for an interval: point figures only. */
+export const MIN_DRAWS = 5;
 
 /**
  * The default against the single options over several calibration draws (the data a user gives, drawn again): which
  * images calibrate moves every figure by tenths of a dB to dB, and bootstrapGap resamples only the test samples.
  * The option compared is the one best on average over the draws; each resample draws the draws and the test samples
- * (the same test indices for every draw: one test set) with replacement and takes the mean gap over the drawn draws.
+ * (the same test indices for every draw: one test set) with replacement and takes the mean gap over the drawn draws,
+ * and whether ours comes within `toleranceDb` of the option best on average in that resample. Each draw's gap is on
+ * the output worst for either model (as bootstrapGap).
  */
-export function drawsGap(scorer: SampleScorer, draws: readonly DrawScores[], opts: { resamples?: number; seed?: number } = {}): DrawsGap {
-  const { resamples = 2000, seed = 7 } = opts;
+export function drawsGap(scorer: SampleScorer, draws: readonly DrawScores[], opts: { resamples?: number; seed?: number; toleranceDb?: number } = {}): DrawsGap {
+  const { resamples = 2000, seed = 7, toleranceDb = 0.05 } = opts;
   const labels = draws[0]!.options.map((o) => o.label);
   const meanOf = (k: number) => draws.reduce((a, d) => a + d.options[k]!.s.db, 0) / draws.length;
   let k = 0;
   for (let i = 1; i < labels.length; i++) if (meanOf(i) > meanOf(k)) k = i;
-  const gapOn = (d: DrawScores, idx?: number[]) => {
-    const a = d.ours, b = d.options[k]!.s;
-    if (!idx) return a.db - b.db;
-    const j = a.db <= b.db ? a.worst : b.worst;
-    const s = sum(scorer.signal[j]!, idx);
-    return dbOf(s, sum(a.noise[j]!, idx)) - dbOf(s, sum(b.noise[j]!, idx));
-  };
+  /** One draw's SQNR of `a`, on output `j`, over the samples `idx` (all of them without). */
+  const dbOn = (a: SampleScores, j: number, idx?: number[]) => (idx ? dbOf(sum(scorer.signal[j]!, idx), sum(a.noise[j]!, idx)) : a.db);
+  const worstOf = (d: DrawScores) => (d.ours.db <= d.options[k]!.s.db ? d.ours.worst : d.options[k]!.s.worst);
+  const gapOn = (d: DrawScores, idx?: number[]) => { const j = worstOf(d); return dbOn(d.ours, j, idx) - dbOn(d.options[k]!.s, j, idx); };
+  const perDraw = draws.map((d) => {
+    const best = d.options.reduce((x, y) => (y.s.db > x.s.db ? y : x));
+    return { gapDb: gapOn(d), toBestDb: d.ours.db - best.s.db, best: best.label };
+  });
+  const meanGapDb = perDraw.reduce((a, d) => a + d.gapDb, 0) / draws.length;
+  if (draws.length < MIN_DRAWS) return { option: labels[k]!, meanGapDb, perDraw, resamples: 0, toleranceDb };
   const n = scorer.signal[0]!.length;
   const random = seededRandom(seed);
   const means: number[] = [];
   const idx: number[] = [];
+  let reaches = 0;
   for (let r = 0; r < resamples; r++) {
     idx.length = 0;
     for (let i = 0; i < n; i++) idx.push(Math.floor(random() * n));
-    let total = 0;
-    for (let t = 0; t < draws.length; t++) total += gapOn(draws[Math.floor(random() * draws.length)]!, idx);
-    means.push(total / draws.length);
+    const picked = Array.from({ length: draws.length }, () => draws[Math.floor(random() * draws.length)]!);
+    means.push(picked.reduce((a, d) => a + gapOn(d, idx), 0) / picked.length);
+    // Ours and every option on this resample, each on the output worst for ours in its draw.
+    const oursMean = picked.reduce((a, d) => a + dbOn(d.ours, d.ours.worst, idx), 0) / picked.length;
+    let bestMean = -Infinity;
+    for (let o = 0; o < labels.length; o++) bestMean = Math.max(bestMean, picked.reduce((a, d) => a + dbOn(d.options[o]!.s, d.ours.worst, idx), 0) / picked.length);
+    if (oursMean >= bestMean - toleranceDb) reaches++;
   }
   means.sort((x, y) => x - y);
   const at = (q: number) => means[Math.min(resamples - 1, Math.floor(q * resamples))]!;
-  return {
-    option: labels[k]!, meanGapDb: draws.reduce((a, d) => a + gapOn(d), 0) / draws.length, lo: at(0.05), hi: at(0.95), resamples,
-    perDraw: draws.map((d) => {
-      const best = d.options.reduce((x, y) => (y.s.db > x.s.db ? y : x));
-      return { gapDb: gapOn(d), toBestDb: d.ours.db - best.s.db, best: best.label };
-    }),
-  };
+  return { option: labels[k]!, meanGapDb, lo: at(0.05), hi: at(0.95), reachesBest: reaches / resamples, perDraw, resamples, toleranceDb };
 }
 
 export function describeDrawsGap(g: DrawsGap, seeds: readonly number[]): string {
-  const verdict = g.lo > 0 ? 'real (ahead)' : g.hi < 0 ? 'real (behind)' : 'within the noise';
   const bestCounts = new Map<string, number>();
   for (const d of g.perDraw) bestCounts.set(d.best, (bestCounts.get(d.best) ?? 0) + 1);
+  const interval = g.lo !== undefined && g.hi !== undefined
+    ? `90% interval ${g.lo.toFixed(2)}…${g.hi.toFixed(2)} (draws and test samples resampled, ${g.resamples} times): ${g.lo > 0 ? 'real (ahead)' : g.hi < 0 ? 'real (behind)' : 'within the noise'}; `
+      + `within ${g.toleranceDb} dB of the option best on average of the resample in ${(100 * g.reachesBest!).toFixed(0)}% of them`
+    : `no interval below ${MIN_DRAWS} draws`;
   return `over ${g.perDraw.length} calibration draws (seeds ${seeds.join(', ')}): ours − ${g.option} (best on average) mean ${g.meanGapDb >= 0 ? '+' : ''}${g.meanGapDb.toFixed(2)} dB, `
-    + `90% interval ${g.lo.toFixed(2)}…${g.hi.toFixed(2)} (draws and test samples resampled, ${g.resamples} times): ${verdict}; `
-    + `per draw ${g.perDraw.map((d) => `${d.gapDb >= 0 ? '+' : ''}${d.gapDb.toFixed(2)}`).join(', ')}; `
+    + `${interval}; per draw ${g.perDraw.map((d) => `${d.gapDb >= 0 ? '+' : ''}${d.gapDb.toFixed(2)}`).join(', ')}; `
     + `each draw's own best single option: ${[...bestCounts].map(([l, c]) => `${l} ${c}×`).join(', ')}, ours within 0.05 dB of it in ${g.perDraw.filter((d) => d.toBestDb >= -0.05).length} of ${g.perDraw.length}`;
 }

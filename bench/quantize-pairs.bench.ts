@@ -76,6 +76,7 @@ import { describeKwsAccuracy, speechParts, type SpeechClip } from './speech-clip
 import { report } from './harness';
 import { compareOnTflm, describeComparison, describePerInput, divergenceFromOp, evaluatorVsProbe, pairedBootstrapOfMax } from './tflm-divergence.bench';
 import { toTensorArray } from '../src/core/quantize/tensor-io';
+import { formatT } from '../src/core/common/format';
 import { BuiltinOperator } from '../src/core/tflite/index';
 
 export interface Splits {
@@ -330,8 +331,8 @@ export async function measurePair(name: string, floatFile: string, anchorFiles: 
     + (d.testSubsets ? `; by part, ours / best single option: ${d.testSubsets.map((x) => `${x.name} (${x.idx.length}) ${sqnrOn(scorer, o, x.idx).toFixed(2)} / ${sqnrOn(scorer, best!.s, x.idx).toFixed(2)}`).join(', ')}` : ''));
   const calView = ours.report.recipe!.scoredOn?.calibrationSamples;
   report(`  ${name}: default's candidates`, '', `on the ${d.selection.samples.length} selection samples${calView ? ` (open decisions also on the first ${calView} calibration samples: "cal")` : ''}: `
-    + ours.report.recipe!.candidates.map((c) => `${recipeLabel(c.recipe)} ${c.scoreDb.toFixed(2)}${c.pairedT !== undefined ? ` (paired t ${c.pairedT.toFixed(2)})` : ''}`
-      + `${c.calibrationDb !== undefined ? ` [cal ${c.calibrationDb.toFixed(2)}${c.calibrationPairedT !== undefined ? `, t ${c.calibrationPairedT.toFixed(2)}` : ''}]` : ''}`).join('; '));
+    + ours.report.recipe!.candidates.map((c) => `${recipeLabel(c.recipe)} ${c.scoreDb.toFixed(2)}${c.pairedT !== undefined ? ` (paired t ${formatT(c.pairedT)})` : ''}`
+      + `${c.calibrationDb !== undefined ? ` [cal ${c.calibrationDb.toFixed(2)}${c.calibrationPairedT !== undefined ? `, t ${formatT(c.calibrationPairedT)}` : ''}]` : ''}`).join('; '));
   if (opts.draws && opts.draws.seeds.length > 1) {
     const draws: DrawScores[] = [{ ours: o, options: field.map((f, k) => ({ label: labels[k]!, s: f })) }];
     for (const seed of opts.draws.seeds.slice(1)) {

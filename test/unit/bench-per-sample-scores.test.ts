@@ -111,16 +111,22 @@ test('calibration draws: the option best on average is the anchor; a lag every d
   // best on draw 0 only, by more than A there, so a per-draw pick would name B once.
   const scaled = (k: number) => of(base.map((x) => x * k));
   const draw = (oursK: number, aK: number, bK: number): DrawScores => ({ ours: scaled(oursK), options: [{ label: 'A', s: scaled(aK) }, { label: 'B', s: scaled(bK) }] });
-  const behind = [draw(1, 10 ** -0.1, 0.5), draw(1, 10 ** -0.1, 2), draw(1, 10 ** -0.1, 2)];
+  const behind = [draw(1, 10 ** -0.1, 0.5), ...Array.from({ length: 4 }, () => draw(1, 10 ** -0.1, 2))];
   const g = drawsGap(scorer, behind, { resamples: 500 });
   assert.equal(g.option, 'A');
   assert.ok(Math.abs(g.meanGapDb + 1) < 1e-9, String(g.meanGapDb));
-  assert.ok(g.hi < 0, `${g.lo}…${g.hi}`);
-  assert.deepEqual(g.perDraw.map((d) => d.best), ['B', 'A', 'A']);
-  assert.match(describeDrawsGap(g, [11, 1, 2]), /over 3 calibration draws \(seeds 11, 1, 2\): ours − A \(best on average\) mean -1\.00 dB.*real \(behind\).*B 1×, A 2×, ours within 0\.05 dB of it in 0 of 3/);
-  // Ahead on one draw by as much as behind on the other: the mean is 0 and the interval straddles it.
-  const mixed = [draw(1, 0.5, 4), draw(1, 2, 4)];
+  assert.ok(g.hi! < 0, `${g.lo}…${g.hi}`);
+  assert.equal(g.reachesBest, 0, 'A beats ours on every resample');
+  assert.deepEqual(g.perDraw.map((d) => d.best), ['B', 'A', 'A', 'A', 'A']);
+  assert.match(describeDrawsGap(g, [11, 1, 2, 3, 4]), /over 5 calibration draws \(seeds 11, 1, 2, 3, 4\): ours − A \(best on average\) mean -1\.00 dB.*real \(behind\); within 0\.05 dB of the option best on average of the resample in 0% .*B 1×, A 4×, ours within 0\.05 dB of it in 0 of 5/);
+  // Ahead on half the draws by as much as behind on the others: the mean is 0 and the interval straddles it.
+  const mixed = [draw(1, 0.5, 4), draw(1, 2, 4), draw(1, 0.5, 4), draw(1, 2, 4), draw(1, 0.5, 4), draw(1, 2, 4)];
   const h = drawsGap(scorer, mixed, { resamples: 500 });
   assert.ok(Math.abs(h.meanGapDb) < 1e-9);
-  assert.ok(h.lo < 0 && h.hi > 0, `${h.lo}…${h.hi}`);
+  assert.ok(h.lo! < 0 && h.hi! > 0, `${h.lo}…${h.hi}`);
+  assert.ok(h.reachesBest! > 0.1 && h.reachesBest! < 0.9, String(h.reachesBest));
+  // Too few draws for a bootstrap: the point figures only.
+  const few = drawsGap(scorer, behind.slice(0, 3));
+  assert.equal(few.lo, undefined);
+  assert.match(describeDrawsGap(few, [11, 1, 2]), /mean -1\.00 dB, no interval below 5 draws; per draw -1\.00, -1\.00, -1\.00/);
 });
