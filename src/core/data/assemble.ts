@@ -61,7 +61,7 @@ export function assembleDataset(perInput: InputSamples[], inputs: readonly Input
   if (samples.length > 1) {
     inputs.forEach((input, k) => {
       const same = sameEverywhere(samples.map((s) => s[k]!));
-      if (same) warnings.push(`${perInput[k]!.file}: ${same} of input '${input.name}' in all ${samples.length} samples: ranges calibrated on one input do not hold for the inputs the model will see; give recorded inputs.`);
+      if (same) warnings.push(`${perInput[k]!.file}: ${same} of input '${input.name}' in all ${samples.length} samples: ranges calibrated on one input do not hold for the inputs the model will see; give recorded inputs (an input constant by design, such as a zero initial state, can stay).`);
     });
   }
   const dataset: Dataset = { source, samples, inputShapes: inputs.map((i) => [...i.shape]) };
