@@ -364,5 +364,37 @@ export function quantizeTests(): TestCase[] {
         await closeCleanTabs();
       },
     },
+    {
+      name: 'quantize: a damaged image among the photos is named with one fix (the loader\'s), and nothing is written',
+      timeoutMs: 60_000,
+      fn: async () => {
+        const model = inFolder('camera_damaged.tflite');
+        fs.mkdirSync(inFolder(), { recursive: true });
+        const b = new ModelBuilder({ seed: 9 });
+        b.output(b.fullyConnected(b.reshape(b.conv2d(b.input('image', [1, 8, 8, 3]), 4, [3, 3], { activation: 'RELU' }), [1, -1]), 2));
+        fs.writeFileSync(model, writeModel(b.build()));
+        const photos = inFolder('photos-damaged');
+        const r = seededRandom(6);
+        fs.rmSync(photos, { recursive: true, force: true });
+        fs.mkdirSync(photos, { recursive: true });
+        // 24 photos: one worker thread decodes some of them (image-samples.ts), this one the others.
+        for (let i = 0; i < 24; i++) fs.writeFileSync(path.join(photos, `p${String(i).padStart(2, '0')}.png`), pngBytes(8, 8, Uint8Array.from({ length: 256 }, (_, k) => (k % 4 === 3 ? 255 : Math.floor(r() * 256)))));
+        fs.writeFileSync(path.join(photos, 'p07.png'), 'not a png: an interrupted copy');
+        const out = inFolder('camera_damaged_int8.tflite');
+        fs.rmSync(out, { force: true });
+        try {
+          const result = await quantize({ model, data: photos, output: out, image: { range: [-1, 1] }, targetSqnrDb: null });
+          assert.equal(result.status, 'error', result.message);
+          const message = result.message ?? '';
+          assert.match(message, /^Calibration data: (?:quantize\/)?photos-damaged\/p07\.png: not a readable PNG image \(.*\)\. Re-save it, or move it out of the calibration data\. Nothing was written\.$/);
+          assert.doesNotMatch(message, /numpy/, 'no second, generic fix');
+          assert.ok(!fs.existsSync(out), 'nothing is written');
+        } finally {
+          fs.rmSync(photos, { recursive: true, force: true });
+          fs.rmSync(model, { force: true });
+        }
+        await closeCleanTabs();
+      },
+    },
   ];
 }
