@@ -32,6 +32,8 @@ export const IMAGE_WORKER_FILE = path.join(__dirname, 'image-worker.js');
 
 /** Decoding threads besides this one at most. */
 const MAX_WORKERS = 3;
+/** Requests queued in each worker: the next image waits there while it decodes one. */
+const IN_FLIGHT = 2;
 /** Images per worker below which starting one (about 30 ms and its own copy of the decoders) does not pay. */
 const IMAGES_PER_WORKER = 8;
 /**
@@ -131,7 +133,8 @@ function workerThread(workerFile: string, files: readonly ImageFile[], input: In
       return;
     }
     // Not unref'd: while it decodes, this thread may have nothing else to wait on. Every path ends it (finish).
-    let current = -1;
+    let inFlight = 0;
+    let drained = false;
     let done = false;
     const finish = () => {
       if (done) return;
@@ -139,15 +142,25 @@ function workerThread(workerFile: string, files: readonly ImageFile[], input: In
       void worker.terminate();
       resolve();
     };
+    // Up to IN_FLIGHT requests wait in the worker's queue, so that it never idles while this thread is inside a long
+    // decode of its own; the worker still decodes one image at a time.
     const ask = () => {
-      current = take();
-      if (current < 0) finish();
-      else worker.postMessage({ i: current, ...files[current]! } satisfies ImageRequest);
+      if (drained) return;
+      const i = take();
+      if (i < 0) {
+        drained = true;
+        if (inFlight === 0) finish();
+        return;
+      }
+      inFlight++;
+      worker.postMessage({ i, ...files[i]! } satisfies ImageRequest);
     };
     worker.on('message', (m: ImageReply) => {
+      inFlight--;
       if ('sample' in m) results[m.i] = m.sample;
       else errors.set(m.i, m.error.kind ? new DatasetError(m.error.kind, m.error.file ?? '', m.error.message) : new Error(m.error.message));
-      ask();
+      if (drained && inFlight === 0) finish();
+      else ask();
     });
     // A worker gone mid-image leaves that image undecoded: the sweep at the end decodes it here.
     const lost = () => {
@@ -157,6 +170,6 @@ function workerThread(workerFile: string, files: readonly ImageFile[], input: In
     };
     worker.on('error', lost);
     worker.on('exit', lost);
-    ask();
+    for (let k = 0; k < IN_FLIGHT; k++) ask();
   });
 }
