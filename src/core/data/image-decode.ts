@@ -12,8 +12,6 @@ export interface DecodedImage {
   rgba: Uint8Array;
 }
 
-export { IMAGE_EXTENSIONS } from './sample-files';
-
 export function decodeImage(bytes: Uint8Array, ext: string, file: string): DecodedImage {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   try {
