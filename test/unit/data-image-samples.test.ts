@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { mulberry32 as rng } from '../../src/core/common/seeded-random';
-import { loadDataset } from '../../src/core/data/index';
+import { DatasetError, loadDataset } from '../../src/core/data/index';
 import { IMAGE_WORKER_FILE, imageSamples, imageWorkers, type ImageReply, type ImageRequest, type ImageWorkerData } from '../../src/core/data/image-samples';
 import { PROJECT_ROOT } from '../helpers/paths';
 import { bmpBytes, jpegBytes, pngBytes, tempDir, write } from './data-writers';
@@ -43,8 +43,9 @@ test('the worker decodes what it is sent: the sample this thread makes, or the D
     assert.deepEqual(Buffer.from(m.sample.buffer), Buffer.from(here[k]!.buffer));
   }
   const bad = replies[2]!;
-  assert.ok('error' in bad);
+  assert.ok('error' in bad && 'kind' in bad.error, JSON.stringify(bad));
   assert.equal(bad.error.kind, 'format');
+  assert.equal(bad.error.fix, 'Re-save it, or move it out of the calibration data.');
   assert.equal(bad.error.file, 'set/bad.png');
   assert.match(bad.error.message, /^set\/bad\.png: not a readable PNG image .*Re-save it/);
 });
@@ -79,6 +80,10 @@ test('the first failing file in order is the error, however the threads share th
   write(dir, 'set/img012.png', 'broken too');
   write(dir, 'set/img013.jpg', 'and this one');
   await rejects(imageSamples(files, input, {}, { workers: 2, decodeHere: false }), 'format', /^set\/img012\.png: not a readable PNG image/);
+  // …with the loader's fix, once: VS Code adds none of its own when the error carries one.
+  const fromWorker = await imageSamples(files, input, {}, { workers: 2, decodeHere: false }).then(() => undefined, (e: unknown) => e as DatasetError);
+  assert.equal(fromWorker?.fix, 'Re-save it, or move it out of the calibration data.');
+  assert.equal(fromWorker?.message.split('Re-save it').length, 2, fromWorker?.message);
 });
 
 test('a worker that dies or cannot start loses no image: the caller decodes what it held', async (t) => {

@@ -31,3 +31,22 @@ export class DatasetError extends Error {
 export function unreadableSample(file: string, what: string, why: string): DatasetError {
   return new DatasetError('format', file, `${file}: not a readable ${what} (${why}).`, 'Re-save it, or move it out of the calibration data.');
 }
+
+/** A DatasetError as it crosses to another thread (postMessage keeps no class): what datasetErrorFrom rebuilds. */
+export interface DatasetErrorFields {
+  kind: DatasetErrorKind;
+  file: string;
+  /** The whole message, the fix included. */
+  message: string;
+  fix?: string;
+}
+
+export function datasetErrorFields(e: DatasetError): DatasetErrorFields {
+  return { kind: e.kind, file: e.file, message: e.message, ...(e.fix ? { fix: e.fix } : {}) };
+}
+
+/** The DatasetError of `f`, its fix kept apart again (the constructor appends it to the message). */
+export function datasetErrorFrom(f: DatasetErrorFields): DatasetError {
+  const base = f.fix && f.message.endsWith(` ${f.fix}`) ? f.message.slice(0, -(f.fix.length + 1)) : f.message;
+  return new DatasetError(f.kind, f.file, base, f.fix);
+}

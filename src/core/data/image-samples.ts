@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { InputSpec } from './dataset';
-import { DatasetError, type DatasetErrorKind } from './errors';
+import { DatasetError, datasetErrorFrom, type DatasetErrorFields } from './errors';
 import { decodeImage } from './image-decode';
 import { imageToSample } from './image-preprocess';
 import type { ImageOptions } from './options';
@@ -25,7 +25,7 @@ export interface ImageRequest extends ImageFile { i: number }
 /** A worker's answer for image `i`: its sample, or why it failed (a DatasetError's fields, or another error's message). */
 export type ImageReply =
   | { i: number; sample: Float32Array }
-  | { i: number; error: { kind?: DatasetErrorKind; file?: string; message: string } };
+  | { i: number; error: DatasetErrorFields | { message: string } };
 
 /** The worker script: bundled next to the bundle that loads this module (dist/), transpiled next to this file (out/). */
 export const IMAGE_WORKER_FILE = path.join(__dirname, 'image-worker.js');
@@ -158,7 +158,7 @@ function workerThread(workerFile: string, files: readonly ImageFile[], input: In
     worker.on('message', (m: ImageReply) => {
       inFlight--;
       if ('sample' in m) results[m.i] = m.sample;
-      else errors.set(m.i, m.error.kind ? new DatasetError(m.error.kind, m.error.file ?? '', m.error.message) : new Error(m.error.message));
+      else errors.set(m.i, 'kind' in m.error ? datasetErrorFrom(m.error) : new Error(m.error.message));
       if (drained && inFlight === 0) finish();
       else ask();
     });

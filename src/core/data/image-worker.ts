@@ -3,7 +3,7 @@
  * images it is sent, one at a time, and sends each sample back, moved not cloned.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { DatasetError } from './errors';
+import { DatasetError, datasetErrorFields } from './errors';
 import { imageSample, type ImageReply, type ImageRequest, type ImageWorkerData } from './image-samples';
 
 const port = parentPort;
@@ -13,7 +13,7 @@ if (port) {
     imageSample(m, input, image).then(
       ({ sample }) => port.postMessage({ i: m.i, sample } satisfies ImageReply, [sample.buffer as ArrayBuffer]),
       (e: unknown) => {
-        const error = e instanceof DatasetError ? { kind: e.kind, file: e.file, message: e.message } : { message: (e as Error).message };
+        const error = e instanceof DatasetError ? datasetErrorFields(e) : { message: (e as Error).message };
         port.postMessage({ i: m.i, error } satisfies ImageReply);
       },
     );

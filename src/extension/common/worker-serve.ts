@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { CArrayParseError, ExportConflictError, ExportOptionError } from '../../core/codegen/errors';
-import { DatasetError } from '../../core/data/errors';
+import { DatasetError, datasetErrorFields } from '../../core/data/errors';
 import { FileError } from '../../core/io/file-error';
 import { QuantizeError } from '../../core/quantize/errors';
 import { RuntimeError } from '../../core/runtime/errors';
@@ -26,7 +26,7 @@ const TRANSFER_MIN_BYTES = 1 << 20;
 /** What the worker posts for an error it caught. */
 export function toWorkerError(e: unknown): WorkerError {
   const message = e instanceof Error ? e.message : String(e);
-  if (e instanceof DatasetError) return { domain: 'dataset', kind: e.kind, file: e.file, message, ...(e.fix ? { fix: e.fix } : {}) };
+  if (e instanceof DatasetError) return { domain: 'dataset', ...datasetErrorFields(e) };
   if (e instanceof QuantizeError) return { domain: 'quantize', kind: e.kind, message };
   if (e instanceof RuntimeError) return { domain: 'runtime', kind: e.kind, message };
   if (e instanceof ModelFileError) return { domain: 'model', kind: 'unreadable', file: e.file, message };
