@@ -9,6 +9,8 @@ import { constantFloats } from '../../src/core/quantize/graph';
 import { weightRoundingBiasShift } from '../../src/core/quantize/weights';
 import { BuiltinOperator, ModelBuilder, readModel, TensorType, writeModel, type Model } from '../../src/core/tflite/index';
 import { smoothImages } from '../helpers/smooth-images';
+import { loadRuntimeModel } from '../../src/core/runtime/index';
+import { toTensorArray } from '../../src/core/quantize/tensor-io';
 
 const images = smoothImages;
 
@@ -52,6 +54,37 @@ test('layers kept in int16x8 or float run on LiteRT, pass the TFLM check and are
     const e = await evaluateQuantization(floatBytes, writeModel(mixed), held);
     // The layers' own rounding is gone; what is left is the int8 input and output.
     assert.ok(e.outputs[0]!.sqnrDb > base.outputs[0]!.sqnrDb + 3, `${p}: ${e.outputs[0]!.sqnrDb.toFixed(1)} dB vs int8 ${base.outputs[0]!.sqnrDb.toFixed(1)} dB`);
+  }
+});
+
+test('a layer kept in float whose output is ARG_MAX\'s int32 indices writes them as they are (no QUANTIZE into an int32 tensor)', async () => {
+  const b = new ModelBuilder({ seed: 4 });
+  const x = b.input('image', [1, 8, 8, 3]);
+  const c = b.conv2d(x, 6, [3, 3], { padding: 'SAME', activation: 'RELU' });
+  const idx = b.op(BuiltinOperator.ARG_MAX, [c, b.int32Constant([3])], [[1, 8, 8]], { type: 'ArgMaxOptions', table: { output_type: TensorType.INT32 } })[0]!;
+  b.output(idx);
+  const model = b.build();
+  model.subgraphs[0]!.tensors[idx.index]!.type = TensorType.INT32;
+  const int8 = await quantizeModel(model, images(32, 1), { calibration: 'minmax' });
+  const mixed = applyPrecision(model, int8.model, new Map(model.subgraphs[0]!.operators.map((_, i) => [i, 'float' as const]))).model;
+  const sg = mixed.subgraphs[0]!;
+  const codes = sg.operators.map((o) => mixed.operatorCodes[o.opcodeIndex]!.builtinCode);
+  assert.deepEqual(codes, [BuiltinOperator.DEQUANTIZE, BuiltinOperator.CONV_2D, BuiltinOperator.ARG_MAX], 'float conv and ARG_MAX, nothing after');
+  assert.equal(sg.tensors[sg.outputs[0]!]!.type, TensorType.INT32);
+  // LiteRT runs it (before, a QUANTIZE float → int32 failed to prepare): the indices of the float model's layers
+  const [rf, rm] = [await loadRuntimeModel(writeModel(model)), await loadRuntimeModel(writeModel(mixed))];
+  try {
+    let same = 0, total = 0;
+    for (const s of images(8, 2).samples) {
+      const want = rf.run([s[0]!])[0]!, got = rm.run([toTensorArray(sg.tensors[sg.inputs[0]!]!, s[0]!)])[0]!;
+      assert.equal(got.length, 64);
+      for (let i = 0; i < 64; i++) { total++; if (Number(got[i]) === Number(want[i])) same++; }
+    }
+    // only the int8 input differs from the float model: nearly every index agrees
+    assert.ok(same >= 0.95 * total, `${same} of ${total} indices agree`);
+  } finally {
+    rf.dispose();
+    rm.dispose();
   }
 });
 

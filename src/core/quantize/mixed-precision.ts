@@ -193,6 +193,8 @@ export function applyPrecision(
   };
   /** Where operator output `out` is written in `kind`: in place, or (graph outputs keep their type) a copy converted after. */
   const outputIn = (out: number, kind: 'int16' | 'float', p16?: AffineParams): { tensor: number; after?: () => void } => {
+    // Not a quantized value (ARG_MAX's int32 indices): the layer writes it as it is, whatever precision it reads.
+    if (kindOf(original[out]!) === 'other') return { tensor: out };
     const type = kind === 'int16' ? TensorType.INT16 : TensorType.FLOAT32;
     if (isOutput(out)) {
       const n = addTensor(out, `_${kind}`, type, p16);
