@@ -19,7 +19,9 @@
  * hello_world's verdict comes from every input code (its input is one int8 value: the codes are its whole input
  * domain, so that maximum is exact); its seed-8 and both-draws lines are printed beside it as samples of those codes.
  * TINYML_DIVERGENCE_ONLY=kernels instead checks each kernel of the reference evaluator against the probe (needs only
- * TFLM_OUT): the models of test/helpers/tflm-kernel-models.ts, TINYML_KERNELS_N (default 20) inputs each.
+ * TFLM_OUT): the models of test/helpers/tflm-kernel-models.ts, TINYML_KERNELS_N (default 20) inputs each;
+ * TINYML_DIVERGENCE_ONLY=tflm-models does the same on the integer models of the TFLite Micro repository in
+ * ../shared/models/tflm (TF converter files: the seanet single-operator models and the examples).
  */
 import { mulberry32 as rng } from '../src/core/common/seeded-random';
 import { execFileSync } from 'node:child_process';
@@ -29,7 +31,7 @@ import path from 'node:path';
 import type { Dataset } from '../src/core/data/dataset';
 import { writeNpy } from '../src/core/data/npy';
 import { evaluateQuantization, quantizeModel } from '../src/core/quantize/index';
-import { TflmReference } from '../src/core/quantize/tflm-reference';
+import { TflmReference, type TflmValues } from '../src/core/quantize/tflm-reference';
 import { toTensorArray } from '../src/core/quantize/tensor-io';
 import { recipeLabel } from '../src/core/quantize/report-text';
 import { initRuntime, loadRuntimeModel, outputTensorIndices, withExtraOutputs } from '../src/core/runtime/index';
@@ -243,6 +245,77 @@ async function kernelCoverage(dir: string): Promise<void> {
   }
 }
 
+/** Raw input values (one array per model input and record) through the probe and the evaluator: output bytes compared. */
+function rawVsProbe(file: string, model: Model, inputs: TflmValues[][], dir: string): { differ: number; values: number } {
+  const inBin = path.join(dir, 'probe-in.bin'), outBin = path.join(dir, 'probe-out.bin');
+  fs.writeFileSync(inBin, Buffer.concat(inputs.flat().map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
+  const probe = path.join(process.env['TFLM_OUT']!, VARIANT, 'probe');
+  const [cmd, args] = VARIANT === 'arm' ? ['qemu-arm', ['-L', '/usr/arm-linux-gnueabihf', probe]] : [probe, []];
+  execFileSync(cmd, [...args, file, String(256 << 20), inBin, outBin], { stdio: 'ignore' });
+  const got = fs.readFileSync(outBin);
+  const ref = TflmReference.create(model);
+  let off = 0, differ = 0, values = 0;
+  for (const x of inputs) {
+    for (const y of ref.run(x)) {
+      const bytes = Buffer.from(y.buffer, y.byteOffset, y.byteLength);
+      const width = y.BYTES_PER_ELEMENT;
+      for (let k = 0; k < y.length; k++) if (!bytes.subarray(k * width, (k + 1) * width).equals(got.subarray(off + k * width, off + (k + 1) * width))) differ++;
+      values += y.length;
+      off += bytes.length;
+    }
+  }
+  return { differ, values };
+}
+
+/**
+ * The integer models of the TFLite Micro repository (../shared/models/tflm: the seanet single-operator models made by
+ * the TF converter, int8 and 16x8, and the example models) through the evaluator and the probe, on random integer
+ * inputs over each input type's whole range (TINYML_KERNELS_N records, seed 13). A check of the evaluator on files it
+ * did not make: a model with an operator or type it does not cover is listed with the reason. An int32 input that
+ * feeds a TRANSPOSE_CONV's output_shape gets that shape, other int32 inputs values within ±2^24.
+ */
+async function tflmRepositoryModels(dir: string): Promise<void> {
+  const N = Number(process.env['TINYML_KERNELS_N'] ?? 20);
+  const root = sharedModel('tflm');
+  const files = (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.tflite')).sort();
+  let exact = 0, differing = 0, uncovered = 0;
+  for (const f of files) {
+    const file = path.join(root, f);
+    const model = loadModel(new Uint8Array(fs.readFileSync(file))).model;
+    const sg = model.subgraphs[0]!;
+    const types = sg.inputs.map((t) => sg.tensors[t]!.type);
+    if (!types.every((t) => t === TensorType.INT8 || t === TensorType.INT16 || t === TensorType.INT32)) continue; // float or unusual inputs
+    const why = TflmReference.unsupported(model);
+    if (why) { uncovered++; report(`  tflm models: ${f}`, 'not covered', why); continue; }
+    const r = rng(13);
+    const records = Array.from({ length: N }, () => sg.inputs.map((t): TflmValues => {
+      const tensor = sg.tensors[t]!;
+      const n = tensor.shape.reduce((a, b) => a * b, 1);
+      if (tensor.type === TensorType.INT32) {
+        const reader = sg.operators.find((o) => o.inputs[0] === t && model.operatorCodes[o.opcodeIndex]!.builtinCode === BuiltinOperator.TRANSPOSE_CONV);
+        // an output shape, or values of an int32 accumulator (±2^24)
+        return Int32Array.from(reader ? sg.tensors[reader.outputs[0]!]!.shape : Array.from({ length: n }, () => Math.floor((r() * 2 - 1) * 2 ** 24)));
+      }
+      const [lo, hi] = tensor.type === TensorType.INT16 ? [-32768, 32767] : [-128, 127];
+      const a = tensor.type === TensorType.INT16 ? new Int16Array(n) : new Int8Array(n);
+      for (let i = 0; i < n; i++) a[i] = lo + Math.floor(r() * (hi - lo + 1));
+      return a;
+    }));
+    let result: string;
+    try {
+      const e = rawVsProbe(file, model, records, dir);
+      result = e.differ === 0 ? `bit-exact on ${e.values} values` : `${e.differ} of ${e.values} values differ`;
+      if (e.differ === 0) exact++; else differing++;
+    } catch (err) {
+      differing++;
+      result = `probe failed: ${(err as Error).message.split('\n')[0]!.slice(0, 160)}`;
+    }
+    const ops = [...new Set(sg.operators.map((o) => BuiltinOperator[model.operatorCodes[o.opcodeIndex]!.builtinCode]))].join(' ');
+    report(`  tflm models: ${f}`, result, `operators ${ops}`);
+  }
+  report('tflm models: evaluator vs the probe', `${exact} bit-exact, ${differing} differ, ${uncovered} not covered`, 'the integer-input models of ../shared/models/tflm');
+}
+
 /**
  * A model with one int8 input value over `domain`: every code of its input tensor whose real value lies in the
  * domain, through real TFLite Micro and LiteRT (the whole input domain, so the maximum is exact, not a sample).
@@ -266,6 +339,13 @@ export async function main(): Promise<void> {
     const dir = process.env['TINYML_DIVERGENCE_KEEP'] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tflm-kern-'));
     fs.mkdirSync(dir, { recursive: true });
     await kernelCoverage(dir);
+    return;
+  }
+  if (process.env['TINYML_DIVERGENCE_ONLY'] === 'tflm-models') {
+    if (!process.env['TFLM_OUT'] || !HAS_SHARED) { console.log('TFLM repository models: needs TFLM_OUT and ../shared/models'); return; }
+    const dir = process.env['TINYML_DIVERGENCE_KEEP'] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tflm-repo-'));
+    fs.mkdirSync(dir, { recursive: true });
+    await tflmRepositoryModels(dir);
     return;
   }
   const script = process.env['TINYML_TFLM_COMPARE'];

@@ -5,7 +5,7 @@
  * by the unit tests (against LiteRT and the C++ definitions) and by bench/tflm-divergence.bench.ts (against a real
  * TFLite Micro build).
  */
-import { BuiltinOperator, ModelBuilder, type Model } from '../../src/core/tflite/index';
+import { BuiltinOperator, ModelBuilder, TensorType, type Model } from '../../src/core/tflite/index';
 
 export interface KernelCase { name: string; model: Model; shape: number[]; range: [number, number]; modes: ('int8' | 'int16x8')[]; targetSqnrDb?: number }
 
@@ -91,6 +91,42 @@ export function kernelModels(): KernelCase[] {
     // mixed precision: a target the int8 model misses keeps layers in int16x8, with QUANTIZE int8↔int16 between
     // (42 dB on this model), and at 44 dB layers kept in float between DEQUANTIZE and QUANTIZE
     for (const target of [42, 44]) cases.push({ name: `conv-dw-fc-add, --target-sqnr ${target}`, model, shape: [1, 8, 8, 3], range: [-1, 1], modes: ['int8'], targetSqnrDb: target });
+  }
+  for (const withArg of [true, false]) {
+    // decoder-like: TRANSPOSE_CONV (SAME with a bias and RELU, VALID without a bias), STRIDED_SLICE (negative
+    // indices, strides, masks, a shrunk axis), TRANSPOSE; int8 also ARG_MAX / ARG_MIN (int32 indices; TFLite Micro
+    // has no int16 form of them)
+    const b = new ModelBuilder({ seed: 27 });
+    const x = b.input('image', [1, 5, 5, 3]);
+    const c = b.conv2d(x, 6, [3, 3], { activation: 'RELU' });
+    const deconv = (y: typeof c, filters: number, k: number, pad: 'SAME' | 'VALID', bias: boolean, act: string, outHw: number) => b.op(
+      BuiltinOperator.TRANSPOSE_CONV,
+      [b.int32Constant([1, outHw, outHw, filters]), b.constant([filters, k, k, y.shape[3]!], {}, 0.4), y, bias ? b.constant([filters], {}, 0.3) : null],
+      [[1, outHw, outHw, filters]],
+      { type: 'TransposeConvOptions', table: { padding: pad, stride_w: 2, stride_h: 2, fused_activation_function: act } },
+    )[0]!;
+    const up = deconv(c, 4, 3, 'SAME', true, 'RELU', 10);
+    const upValid = deconv(c, 3, 2, 'VALID', false, 'NONE', 10); // (5 − 1) · 2 + 2
+    const slice = (y: typeof c, begin: number[], end: number[], strides: number[], shape: number[], masks: Record<string, number>) => b.op(
+      BuiltinOperator.STRIDED_SLICE, [y, b.int32Constant(begin), b.int32Constant(end), b.int32Constant(strides)], [shape],
+      { type: 'StridedSliceOptions', table: { begin_mask: 0, end_mask: 0, ellipsis_mask: 0, new_axis_mask: 0, shrink_axis_mask: 0, offset: false, ...masks } },
+    )[0]!;
+    const s1 = slice(up, [0, 1, -9, 0], [1, -1, 10, 3], [1, 2, 3, 1], [1, 4, 3, 3], {}); // rows 1,3,5,7; columns 1,4,7
+    const s2 = slice(upValid, [0, 9, 0, 1], [1, 0, 0, 0], [1, -3, 1, 1], [1, 3, 10], { end_mask: 0b0100, shrink_axis_mask: 0b1000 }); // rows 9,6,3; channel 1
+    const t = b.op(BuiltinOperator.TRANSPOSE, [s1, b.int32Constant([0, 3, 1, 2])], [[1, 3, 4, 3]])[0]!;
+    if (!withArg) {
+      b.output(t, s2);
+      cases.push({ name: 'deconv-slice-transpose', model: b.build(), shape: [1, 5, 5, 3], range: [-1, 1], modes: ['int16x8'] });
+      continue;
+    }
+    const amax = b.op(BuiltinOperator.ARG_MAX, [up, b.int32Constant([3])], [[1, 10, 10]], { type: 'ArgMaxOptions', table: { output_type: TensorType.INT32 } })[0]!;
+    const amin = b.op(BuiltinOperator.ARG_MIN, [upValid, b.int32Constant([-3])], [[1, 10, 3]], { type: 'ArgMinOptions', table: { output_type: TensorType.INT32 } })[0]!;
+    b.output(t, s2, amax, amin);
+    const model = b.build();
+    for (const r of [amax, amin]) model.subgraphs[0]!.tensors[r.index]!.type = TensorType.INT32;
+    cases.push({ name: 'deconv-slice-transpose-argmax', model, shape: [1, 5, 5, 3], range: [-1, 1], modes: ['int8'] });
+    // a target the int8 model misses: TRANSPOSE_CONV and the slices kept out of int8 (16x8 or float32)
+    cases.push({ name: 'deconv-slice-transpose-argmax, --target-sqnr 45', model, shape: [1, 5, 5, 3], range: [-1, 1], modes: ['int8'], targetSqnrDb: 45 });
   }
   return cases;
 }

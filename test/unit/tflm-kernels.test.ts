@@ -224,3 +224,84 @@ test('the kernels together, on models our quantizer produces (int8 and int16x8):
     }
   }
 });
+
+test('STRIDED_SLICE (strided_slice_logic.h on the shape padded to 5-D): negative indices, strides both ways, masks, a shrunk axis', () => {
+  // x[i] = i over [2, 3, 4]
+  const x = Int8Array.from({ length: 24 }, (_, i) => i);
+  const slice = (begin: number[], end: number[], strides: number[], shape: number[], masks: OptionsTable) => run(oneOp(
+    BuiltinOperator.STRIDED_SLICE,
+    [{ shape: [2, 3, 4], q: qp(1, 0) }, { shape: [3], q: qp(1, 0), type: TensorType.INT32, data: int32Bytes(begin) },
+      { shape: [3], q: qp(1, 0), type: TensorType.INT32, data: int32Bytes(end) }, { shape: [3], q: qp(1, 0), type: TensorType.INT32, data: int32Bytes(strides) }],
+    { shape, q: qp(1, 0) }, { begin_mask: 0, end_mask: 0, ellipsis_mask: 0, new_axis_mask: 0, shrink_axis_mask: 0, offset: false, ...masks }, 'StridedSliceOptions',
+  ), x);
+  // batch 1, rows 0..1, columns 3, 1 (stride −2 from −1)
+  assert.deepEqual(slice([1, 0, -1], [2, 2, 0], [1, 1, -2], [1, 2, 2], {}), [15, 13, 19, 17]);
+  // begin_mask on axis 0 (start 0), end_mask on axis 2 (to the end), axis 1 shrunk to row 2: x[:, 2, 1:]
+  assert.deepEqual(slice([1, 2, 1], [2, 0, 0], [1, 1, 1], [2, 3], { begin_mask: 0b001, end_mask: 0b100, shrink_axis_mask: 0b010 }), [9, 10, 11, 21, 22, 23]);
+  // a negative stride with end_mask runs down to index 0, an end past the axis is clamped: x[0, 2::-1, 3:9]
+  assert.deepEqual(slice([0, 2, 3], [1, 0, 9], [1, -1, 1], [1, 3, 1], { end_mask: 0b010 }), [11, 7, 3]);
+  // TFLite Micro ignores ellipsis_mask / new_axis_mask (strided_slice_common.cc sets them to 0): not evaluated
+  const m = oneOp(BuiltinOperator.STRIDED_SLICE, [{ shape: [2, 3, 4], q: qp(1, 0) }, { shape: [3], q: qp(1, 0), type: TensorType.INT32, data: int32Bytes([0, 0, 0]) },
+    { shape: [3], q: qp(1, 0), type: TensorType.INT32, data: int32Bytes([1, 1, 1]) }, { shape: [3], q: qp(1, 0), type: TensorType.INT32, data: int32Bytes([1, 1, 1]) }],
+  { shape: [1, 1, 1], q: qp(1, 0) }, { ellipsis_mask: 1 }, 'StridedSliceOptions');
+  assert.match(TflmReference.unsupported(m) ?? '', /ellipsis_mask/);
+});
+
+test('TRANSPOSE (transpose.cc): output dimension k is input dimension perm[k]', () => {
+  const x = Int8Array.from({ length: 24 }, (_, i) => i); // [2, 3, 4]
+  const y = run(oneOp(BuiltinOperator.TRANSPOSE, [{ shape: [2, 3, 4], q: qp(1, 0) }, { shape: [3], q: qp(1, 0), type: TensorType.INT32, data: int32Bytes([2, 0, 1]) }], { shape: [4, 2, 3], q: qp(1, 0) }), x);
+  for (let c = 0; c < 4; c++) for (let a = 0; a < 2; a++) for (let b = 0; b < 3; b++) assert.equal(y[(c * 2 + a) * 3 + b], (a * 3 + b) * 4 + c);
+});
+
+test('ARG_MAX / ARG_MIN int8 (arg_min_max.h): int32 indices along the axis, ties keep the lowest index; int64 indices are refused', () => {
+  const x = Int8Array.from([3, -7, 3, 0, /* row 2 */ -128, 127, 127, -128]); // [2, 4]
+  const arg = (code: BuiltinOperator, axis: number, outShape: number[], outType = TensorType.INT32) => oneOp(code,
+    [{ shape: [2, 4], q: qp(0.1, 0) }, { shape: [1], q: qp(1, 0), type: TensorType.INT32, data: int32Bytes([axis]) }], { shape: outShape, q: qp(1, 0), type: outType });
+  assert.deepEqual(run(arg(BuiltinOperator.ARG_MAX, 1, [2]), x), [0, 1]);
+  assert.deepEqual(run(arg(BuiltinOperator.ARG_MIN, -1, [2]), x), [1, 0]);
+  assert.deepEqual(run(arg(BuiltinOperator.ARG_MAX, 0, [4]), x), [0, 1, 1, 0]);
+  assert.match(TflmReference.unsupported(arg(BuiltinOperator.ARG_MAX, 1, [2], TensorType.INT64)) ?? '', /int64 output/);
+});
+
+test('TRANSPOSE_CONV int8 and 16x8 (integer_ops/transpose_conv.h): the scatter sum plus bias, requantized per channel; SAME padding from the output size', () => {
+  // input [1, 2, 2, 1], filter [2, 3, 3, 1], stride 2, SAME → output [1, 4, 4, 2]; padding (3 − 2) / 2 = 0 on the top/left
+  const xs = [5, -3, 2, 7], zpIn = 2, sIn = 0.5, sOut = 0.25;
+  const w = Array.from({ length: 18 }, (_, i) => ((i * 37) % 17) - 8), ws = [0.02, 0.05];
+  const bias = [40, -25];
+  const expected = (int16: boolean) => {
+    const acc = new Array<number>(32).fill(0);
+    for (let iy = 0; iy < 2; iy++) for (let ix = 0; ix < 2; ix++) for (let ky = 0; ky < 3; ky++) for (let kx = 0; kx < 3; kx++) {
+      const oy = iy * 2 + ky, ox = ix * 2 + kx;
+      if (oy >= 4 || ox >= 4) continue;
+      for (let oc = 0; oc < 2; oc++) acc[(oy * 4 + ox) * 2 + oc] += (xs[iy * 2 + ix]! - (int16 ? 0 : zpIn)) * w[oc * 9 + ky * 3 + kx]!;
+    }
+    // the real value of each output over its scale, rounded: within a step of the fixed point
+    return acc.map((a, i) => Math.round(((a + bias[i % 2]!) * sIn * ws[i % 2]!) / sOut) + (int16 ? 0 : -1));
+  };
+  for (const int16 of [false, true]) {
+    const act = int16 ? TensorType.INT16 : TensorType.INT8;
+    const m = oneOp(BuiltinOperator.TRANSPOSE_CONV, [
+      { shape: [4], q: qp(1, 0), type: TensorType.INT32, data: int32Bytes([1, 4, 4, 2]) },
+      { shape: [2, 3, 3, 1], q: { scale: ws, zeroPoint: [0, 0], quantizedDimension: 0 }, type: TensorType.INT8, data: new Uint8Array(Int8Array.from(w).buffer) },
+      { shape: [1, 2, 2, 1], q: qp(sIn, int16 ? 0 : zpIn), type: act },
+      int16
+        ? { shape: [2], q: { scale: [sIn * ws[0]!, sIn * ws[1]!], zeroPoint: [0, 0], quantizedDimension: 0 }, type: TensorType.INT64, data: new Uint8Array(BigInt64Array.from(bias.map(BigInt)).buffer) }
+        : { shape: [2], q: { scale: [sIn * ws[0]!, sIn * ws[1]!], zeroPoint: [0, 0], quantizedDimension: 0 }, type: TensorType.INT32, data: int32Bytes(bias) },
+    ], { shape: [1, 4, 4, 2], q: qp(sOut, int16 ? 0 : -1), type: act }, { padding: 'SAME', stride_w: 2, stride_h: 2, fused_activation_function: 'NONE' }, 'TransposeConvOptions');
+    assert.equal(TflmReference.unsupported(m), undefined);
+    const y = run(m, int16 ? Int16Array.from(xs) : Int8Array.from(xs));
+    const want = expected(int16);
+    for (let i = 0; i < 32; i++) assert.ok(Math.abs(y[i]! - Math.max(int16 ? -32768 : -128, Math.min(int16 ? 32767 : 127, want[i]!))) <= 1, `${int16 ? '16x8' : 'int8'} output ${i}: ${y[i]} vs ${want[i]}`);
+    assert.ok(y.some((v, i) => v !== y[(i + 2) % 32]), 'not a constant output');
+  }
+});
+
+test('QUANTIZE between int32 and int8/int16 (quantize_common.cc Requantize): the s_in/s_out multiplier, zero points, saturation', () => {
+  // int32 (scale 0.001) → int16 (scale 0.01): v / 10, rounded; int16 → int32 (scale 0.5 → 0.125): v · 4
+  const down = oneOp(BuiltinOperator.QUANTIZE, [{ shape: [5], q: qp(0.001, 0), type: TensorType.INT32 }], { shape: [5], q: qp(0.01, 0), type: TensorType.INT16 });
+  assert.deepEqual(run(down, Int32Array.from([0, 14, 16, -25, 10_000_000])), [0, 1, 2, -3, 32767]);
+  const up = oneOp(BuiltinOperator.QUANTIZE, [{ shape: [3], q: qp(0.5, 0), type: TensorType.INT16 }], { shape: [3], q: qp(0.125, 7), type: TensorType.INT32 });
+  assert.deepEqual(run(up, Int16Array.from([0, -32768, 100])), [7, -131065, 407]);
+  const toInt8 = oneOp(BuiltinOperator.QUANTIZE, [{ shape: [3], q: qp(0.25, 0), type: TensorType.INT32 }], { shape: [3], q: qp(1, -5), type: TensorType.INT8 });
+  assert.deepEqual(run(toInt8, Int32Array.from([6, -1000, 1000])), [-3, -128, 127]);
+});

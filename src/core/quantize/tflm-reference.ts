@@ -12,6 +12,7 @@
  */
 import { BuiltinOperator, TensorType, builtinOperatorName, type Model, type Operator, type Tensor } from '../tflite/index';
 import { ACTIVATION_KERNELS } from './tflm-kernels/activations';
+import { ARG_MIN_MAX_KERNELS } from './tflm-kernels/arg-min-max';
 import type { OptionsTable, TflmKernel, TflmNode, TflmNodeInfo, TflmValues } from './tflm-kernels/common';
 import { CONV_KERNELS } from './tflm-kernels/conv';
 import { ELEMENTWISE_KERNELS } from './tflm-kernels/elementwise';
@@ -27,7 +28,7 @@ export type { TflmValues } from './tflm-kernels/common';
 /** The integer kernels, by builtin operator code: one place to see what the evaluator covers. */
 const INTEGER_KERNELS: Partial<Record<number, TflmKernel>> = {
   ...CONV_KERNELS, ...ELEMENTWISE_KERNELS, ...ACTIVATION_KERNELS, ...POOLING_KERNELS, ...SOFTMAX_KERNELS,
-  ...QUANTIZE_KERNELS, ...LAYOUT_KERNELS, ...REDUCE_KERNELS,
+  ...QUANTIZE_KERNELS, ...LAYOUT_KERNELS, ...REDUCE_KERNELS, ...ARG_MIN_MAX_KERNELS,
 };
 
 /** An integer kernel and, where there is one, the float kernel for float32 nodes (layers mixed precision keeps in float). */

@@ -1,7 +1,8 @@
 /**
- * CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED, int8 and 16x8 (int16 activations, int8 weights): conv.cc,
- * depthwise_conv.cc, fully_connected.cc with conv_common.cc / fully_connected_common.cc for Prepare, and the loops of
- * integer_ops/conv.h (ConvPerChannel), depthwise_conv.h (DepthwiseConvPerChannel), fully_connected.h.
+ * CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and TRANSPOSE_CONV, int8 and 16x8 (int16 activations, int8 weights):
+ * conv.cc, depthwise_conv.cc, fully_connected.cc, transpose_conv.cc with conv_common.cc / fully_connected_common.cc
+ * for Prepare, and the loops of integer_ops/conv.h (ConvPerChannel), depthwise_conv.h (DepthwiseConvPerChannel),
+ * fully_connected.h, transpose_conv.h (a scatter into an int32 / int64 scratch buffer, then requantized).
  *
  * int8: int32 sums (wrapping, as in C++), the double-rounding MultiplyByQuantizedMultiplier. 16x8: the input zero
  * point is 0; with an int64 bias (or none) the sums are int64 and requantized by the int64 MultiplyByQuantizedMultiplier
@@ -11,7 +12,7 @@ import { BuiltinOperator, TensorType, elementCount, type Tensor } from '../../tf
 import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64, quantizeMultiplier } from '../tflm-fixed-point';
 import { SimdDot, type DotRows, type Requantizer } from '../simd-dot';
 import {
-  SUPPORTED_ACTIVATIONS, activation, activationRange, convGeometry, isInt16, isInt8, newValues, num, scaleOf, typeName, zeroPointOf,
+  SUPPORTED_ACTIVATIONS, activation, activationRange, convGeometry, isInt16, isInt8, isSame, newValues, num, padding, scaleOf, typeName, zeroPointOf,
   type TflmKernel, type TflmNode, type TflmNodeInfo,
 } from './common';
 
@@ -233,8 +234,74 @@ function conv(node: TflmNode, depthwise: boolean): Int8Array | Int16Array {
   return y;
 }
 
+/**
+ * transpose_conv.cc: inputs output_shape, weights [O, KH, KW, I], input, bias (optional). int8 with an int32 bias;
+ * 16x8 always sums in int64 and reads the bias as int64 (an int16 bias is widened), so an int32 bias there is not
+ * what the kernel reads. Padding is ComputePaddingHeightWidth on the output's size, dilation 1.
+ */
+function transposeConvCheck(node: TflmNodeInfo): string | undefined {
+  const [, w, x, b] = node.inputs;
+  if (!SUPPORTED_ACTIVATIONS.has(activation(node.options))) return activation(node.options);
+  if (!((isInt8(x) && isInt8(node.output)) || (isInt16(x) && isInt16(node.output)))) return `${typeName(x)} → ${typeName(node.output)}`;
+  if (!isInt8(w)) return `${typeName(w)} weights`;
+  if (b && !(isInt8(x) ? b.type === TensorType.INT32 : b.type === TensorType.INT64 || b.type === TensorType.INT16)) return `${typeName(b)} bias`;
+  if (isInt16(x) && (zeroPointOf(x!) !== 0 || zeroPointOf(node.output) !== 0)) return 'int16 with a zero point';
+  return undefined;
+}
+
+function transposeConv(node: TflmNode): Int8Array | Int16Array {
+  const filter = node.inputs[1]!, input = node.inputs[2]!, out = node.output, o = node.options;
+  const [B, H, W, C] = input.shape as [number, number, number, number];
+  const [, OH, OW, OC] = out.shape as [number, number, number, number];
+  const [, KH, KW] = filter.shape as [number, number, number, number];
+  const sh = num(o, 'stride_h', 1), sw = num(o, 'stride_w', 1);
+  const padH = padding(isSame(o), sh, 1, OH, KH), padW = padding(isSame(o), sw, 1, OW, KW);
+  const p = node.prepared('multipliers', () => {
+    const [lo, hi] = activationRange(activation(o), out);
+    return { ...convMultipliers(input, filter, out, OC), lo, hi, outZp: isInt8(input) ? zeroPointOf(out) : 0, inOff: -zeroPointOf(input), wide: isInt16(input) };
+  });
+  const bias = node.prepared('bias', () => {
+    const b = new Float64Array(OC);
+    if (node.inputs[3]) b.set(Array.from(node.value(3), Number).slice(0, OC));
+    return b;
+  });
+  const w = node.prepared('weights', () => Float64Array.from(node.value(1)));
+  const x0 = node.value(2);
+  const finish = requantizer(p);
+  const K = KH * KW * C;
+  const acc = new Float64Array(B * OH * OW * OC); // the scratch buffer, exact sums (see SUMS)
+  const xs = new Float64Array(C);
+  for (let b = 0; b < B; b++) {
+    for (let iy = 0; iy < H; iy++) {
+      for (let ix = 0; ix < W; ix++) {
+        const xBase = ((b * H + iy) * W + ix) * C;
+        for (let ic = 0; ic < C; ic++) xs[ic] = x0[xBase + ic]! + p.inOff;
+        for (let ky = 0; ky < KH; ky++) {
+          const oy = iy * sh - padH + ky;
+          if (oy < 0 || oy >= OH) continue;
+          for (let kx = 0; kx < KW; kx++) {
+            const ox = ix * sw - padW + kx;
+            if (ox < 0 || ox >= OW) continue;
+            const aBase = ((b * OH + oy) * OW + ox) * OC, wTap = (ky * KW + kx) * C;
+            for (let oc = 0; oc < OC; oc++) {
+              const wBase = oc * K + wTap;
+              let s = 0;
+              for (let ic = 0; ic < C; ic++) s += xs[ic]! * w[wBase + ic]!;
+              acc[aBase + oc] += s;
+            }
+          }
+        }
+      }
+    }
+  }
+  const y = newValues(out, acc.length) as Int8Array | Int16Array;
+  for (let i = 0; i < acc.length; i++) y[i] = finish(acc[i]! + bias[i % OC]!, i % OC);
+  return y;
+}
+
 export const CONV_KERNELS: Partial<Record<number, TflmKernel>> = {
   [BuiltinOperator.CONV_2D]: { check, run: (n) => conv(n, false) },
   [BuiltinOperator.DEPTHWISE_CONV_2D]: { check, run: (n) => conv(n, true) },
   [BuiltinOperator.FULLY_CONNECTED]: { check, run: fullyConnected },
+  [BuiltinOperator.TRANSPOSE_CONV]: { check: transposeConvCheck, run: transposeConv },
 };

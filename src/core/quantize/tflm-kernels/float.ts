@@ -1,6 +1,6 @@
 /**
  * The float32 reference kernels, for the layers mixed precision (`--target-sqnr`) keeps in float between a DEQUANTIZE
- * and a QUANTIZE: reference/conv.h, depthwiseconv_float.h, fully_connected.h, add.h / sub.h / mul.h (with
+ * and a QUANTIZE: reference/conv.h, depthwiseconv_float.h, fully_connected.h, transpose_conv.h (its scatter order), add.h / sub.h / mul.h (with
  * broadcasting), pooling.h, reduce.h (MEAN), logistic.h, as TFLite Micro's reference kernels call them. Every
  * operation is rounded to float32 (`Math.fround`) in the loops' own order: a float32 sum or product formed in double
  * and rounded once is the correctly rounded float32 result, which is what the C++ computes without fused
@@ -14,7 +14,9 @@ import {
 } from './common';
 
 const f = Math.fround;
-const isFloat = (n: TflmNodeInfo): boolean => n.inputs[0]?.type === TensorType.FLOAT32 && n.output.type === TensorType.FLOAT32;
+/** A float32 node: float32 output, and inputs float32 or int32 (shapes, axes; TRANSPOSE_CONV's output shape comes first). */
+const isFloat = (n: TflmNodeInfo): boolean => n.output.type === TensorType.FLOAT32
+  && n.inputs.some((t) => t?.type === TensorType.FLOAT32) && n.inputs.every((t) => !t || t.type === TensorType.FLOAT32 || t.type === TensorType.INT32);
 
 /** kernel_util.h CalculateActivationRange for float. */
 function floatRange(act: string): [number, number] {
@@ -184,6 +186,45 @@ function resizeBilinear(node: TflmNode): Float32Array {
   return y;
 }
 
+/**
+ * reference/transpose_conv.h TransposeConv<float>: each input value scattered into the outputs it reaches, in the
+ * loop order in_y, in_x, in_channel, filter_y, filter_x, out_channel (so each output sums its terms in that order),
+ * then the bias and the activation clamp.
+ */
+function transposeConv(node: TflmNode): Float32Array {
+  const filter = node.inputs[1]!, input = node.inputs[2]!, out = node.output, o = node.options;
+  const x = node.value(2) as Float32Array, w = node.value(1) as Float32Array;
+  const bias = node.inputs[3] ? (node.value(3) as Float32Array) : undefined;
+  const [B, H, W, C] = input.shape as [number, number, number, number];
+  const [, OH, OW, OC] = out.shape as [number, number, number, number];
+  const [, KH, KW] = filter.shape as [number, number, number, number];
+  const sh = num(o, 'stride_h', 1), sw = num(o, 'stride_w', 1);
+  const padH = padding(isSame(o), sh, 1, OH, KH), padW = padding(isSame(o), sw, 1, OW, KW);
+  const [lo, hi] = floatRange(activation(o));
+  const y = new Float32Array(B * OH * OW * OC);
+  for (let b = 0; b < B; b++) {
+    for (let iy = 0; iy < H; iy++) {
+      for (let ix = 0; ix < W; ix++) {
+        for (let ic = 0; ic < C; ic++) {
+          const v = x[((b * H + iy) * W + ix) * C + ic]!;
+          for (let ky = 0; ky < KH; ky++) {
+            const oy = iy * sh - padH + ky;
+            if (oy < 0 || oy >= OH) continue;
+            for (let kx = 0; kx < KW; kx++) {
+              const ox = ix * sw - padW + kx;
+              if (ox < 0 || ox >= OW) continue;
+              const yBase = ((b * OH + oy) * OW + ox) * OC;
+              for (let oc = 0; oc < OC; oc++) y[yBase + oc] = f(y[yBase + oc]! + f(v * w[((oc * KH + ky) * KW + kx) * C + ic]!));
+            }
+          }
+        }
+      }
+    }
+  }
+  for (let i = 0; i < y.length; i++) y[i] = clamp(bias ? f(y[i]! + bias[i % OC]!) : y[i]!, lo, hi);
+  return y;
+}
+
 function logistic(node: TflmNode): Float32Array {
   const x = node.value(0) as Float32Array;
   const y = new Float32Array(x.length);
@@ -201,6 +242,7 @@ export const FLOAT_KERNELS: Partial<Record<number, TflmKernel>> = {
   [BuiltinOperator.CONV_2D]: floatKernel((n) => conv(n, false)),
   [BuiltinOperator.DEPTHWISE_CONV_2D]: floatKernel((n) => conv(n, true)),
   [BuiltinOperator.FULLY_CONNECTED]: floatKernel(fullyConnected),
+  [BuiltinOperator.TRANSPOSE_CONV]: floatKernel(transposeConv),
   [BuiltinOperator.ADD]: floatKernel((n) => binary(n, (a, b) => a + b)),
   [BuiltinOperator.SUB]: floatKernel((n) => binary(n, (a, b) => a - b)),
   [BuiltinOperator.MUL]: floatKernel((n) => binary(n, (a, b) => a * b)),

@@ -2,12 +2,15 @@
  * Kernels that move values without arithmetic: RESHAPE / SQUEEZE / EXPAND_DIMS (a byte copy), CONCATENATION
  * (concatenation.cc: int8 inputs must share the output's scale and zero point, no requantization), PAD / PADV2 (pad.cc,
  * reference/pad.h: the output zero point, or PADV2's constant), RESIZE_NEAREST_NEIGHBOR (reference/
- * resize_nearest_neighbor.h, float32 index arithmetic) and RESIZE_BILINEAR (reference/resize_bilinear.h
- * ResizeBilinearInteger: 10-bit fixed-point weights, rounding half away from zero in the default build).
+ * resize_nearest_neighbor.h, float32 index arithmetic), RESIZE_BILINEAR (reference/resize_bilinear.h
+ * ResizeBilinearInteger: 10-bit fixed-point weights, rounding half away from zero in the default build), TRANSPOSE
+ * (transpose.cc, transpose_common.cc: a constant permutation, rank 1-5) and STRIDED_SLICE (strided_slice.cc,
+ * strided_slice_common.cc: constant begin/end/strides, rank at most 4; the index rules of strided_slice_logic.h
+ * StridedSliceStartForAxis / StridedSliceEndForAxis on the shape padded to 5 dimensions).
  */
 import { BuiltinOperator, TensorType, elementCount } from '../../tflite/index';
 import { roundHalfAway } from '../quant-math';
-import { bool, isInt16, isInt8, newValues, num, scaleOf, typeName, zeroPointOf, type TflmKernel, type TflmNode, type TflmNodeInfo, type TflmValues } from './common';
+import { bool, isInt16, isInt8, newValues, num, scaleOf, typeName, zeroPointOf, type OptionsTable, type TflmKernel, type TflmNode, type TflmNodeInfo, type TflmValues } from './common';
 
 const integer = (n: TflmNodeInfo, int16: boolean): string | undefined =>
   (isInt8(n.inputs[0]) && isInt8(n.output)) || (int16 && isInt16(n.inputs[0]) && isInt16(n.output)) ? undefined : `${typeName(n.inputs[0])} → ${typeName(n.output)}`;
@@ -121,6 +124,86 @@ function resizeBilinear(node: TflmNode): TflmValues {
   return y;
 }
 
+/** transpose.cc: output index k reads input dimension perm[k]. */
+function transpose(node: TflmNode): TflmValues {
+  const inShape = node.inputs[0]!.shape, perm = Array.from(node.value(1));
+  const x = node.value(0);
+  const y = newValues(node.output, x.length);
+  const rank = inShape.length;
+  const inStrides = new Array<number>(rank).fill(1);
+  for (let d = rank - 2; d >= 0; d--) inStrides[d] = inStrides[d + 1]! * inShape[d + 1]!;
+  const outShape = perm.map((p) => inShape[p]!), step = perm.map((p) => inStrides[p]!);
+  const pos = new Array<number>(rank).fill(0);
+  let src = 0;
+  for (let i = 0; i < y.length; i++) {
+    y[i] = x[src]!;
+    for (let d = rank - 1; d >= 0; d--) {
+      src += step[d]!;
+      if (++pos[d]! < outShape[d]!) break;
+      src -= step[d]! * pos[d]!;
+      pos[d] = 0;
+    }
+  }
+  return y;
+}
+
+const clamp = (v: number, lo: number, hi: number): number => (hi < v ? hi : v < lo ? lo : v);
+
+/**
+ * strided_slice_common.cc BuildStridedSliceParams (ellipsis_mask and new_axis_mask set to 0, offset false), then
+ * reference/strided_slice.h on the shape padded in front to 5 dimensions (StridedSlicePadIndices): for each axis the
+ * start and stop of StridedSliceStartForAxis / StridedSliceEndForAxis and the input offsets the loops visit.
+ */
+export function stridedSliceAxes(inShape: readonly number[], begin: readonly number[], end: readonly number[], strides: readonly number[], o: OptionsTable): { start: number; stop: number; stride: number }[] {
+  const pad = 5 - inShape.length;
+  const shape = [...Array<number>(pad).fill(1), ...inShape];
+  const lift = (mask: number, fill: boolean) => (mask << pad) | (fill ? (1 << pad) - 1 : 0);
+  const beginMask = lift(num(o, 'begin_mask', 0), true), endMask = lift(num(o, 'end_mask', 0), true);
+  const shrinkMask = lift(num(o, 'shrink_axis_mask', 0), false);
+  const b = [...Array<number>(pad).fill(0), ...begin], e = [...Array<number>(pad).fill(1), ...end], st = [...Array<number>(pad).fill(1), ...strides];
+  return shape.map((size, axis) => {
+    const stride = st[axis]!;
+    let start = b[axis]!;
+    if (start < 0) start += size;
+    start = stride > 0 ? clamp(start, 0, size) : clamp(start, -1, size - 1);
+    if (beginMask & (1 << axis)) start = stride > 0 ? 0 : size - 1;
+    let stop: number;
+    if (shrinkMask & (1 << axis)) stop = start >= size ? start : start + 1;
+    else {
+      stop = e[axis]!;
+      if (stop < 0) stop += size;
+      stop = stride > 0 ? clamp(stop, 0, size) : clamp(stop, -1, size - 1);
+      if (endMask & (1 << axis)) stop = stride > 0 ? size : -1;
+    }
+    return { start, stop, stride };
+  });
+}
+
+function stridedSlice(node: TflmNode): TflmValues {
+  const inShape = node.inputs[0]!.shape;
+  const axes = node.prepared('axes', () => stridedSliceAxes(inShape, Array.from(node.value(1)), Array.from(node.value(2)), Array.from(node.value(3)), node.options));
+  const shape = [...Array<number>(5 - inShape.length).fill(1), ...inShape];
+  const x = node.value(0);
+  const y = newValues(node.output);
+  const more = (i: number, a: { stop: number; stride: number }) => (a.stride < 0 ? i > a.stop : i < a.stop);
+  const [a0, a1, a2, a3, a4] = axes as [typeof axes[0], typeof axes[0], typeof axes[0], typeof axes[0], typeof axes[0]];
+  let o = 0;
+  for (let i0 = a0.start; more(i0, a0); i0 += a0.stride) {
+    for (let i1 = a1.start; more(i1, a1); i1 += a1.stride) {
+      for (let i2 = a2.start; more(i2, a2); i2 += a2.stride) {
+        for (let i3 = a3.start; more(i3, a3); i3 += a3.stride) {
+          const row = (((i0 * shape[1]! + i1) * shape[2]! + i2) * shape[3]! + i3) * shape[4]!;
+          for (let i4 = a4.start; more(i4, a4); i4 += a4.stride) y[o++] = x[row + i4]!;
+        }
+      }
+    }
+  }
+  return y;
+}
+
+const anyOf = (types: readonly TensorType[]) => (n: TflmNodeInfo): string | undefined =>
+  (n.inputs[0] && types.includes(n.inputs[0].type) && n.output.type === n.inputs[0].type ? undefined : `${typeName(n.inputs[0])} → ${typeName(n.output)}`);
+
 const sameQuantization = (n: TflmNodeInfo): string | undefined => {
   for (const t of n.inputs) {
     if (t && (scaleOf(t) !== scaleOf(n.output) || zeroPointOf(t) !== zeroPointOf(n.output))) return 'inputs quantized unlike the output';
@@ -149,4 +232,16 @@ export const LAYOUT_KERNELS: Partial<Record<number, TflmKernel>> = {
   [BuiltinOperator.PADV2]: { check: (n) => integer(n, true), run: pad },
   [BuiltinOperator.RESIZE_NEAREST_NEIGHBOR]: resize(resizeNearest, true, true), // a copy by index, any type
   [BuiltinOperator.RESIZE_BILINEAR]: resize(resizeBilinear, false, false), // float: float.ts
+  [BuiltinOperator.TRANSPOSE]: {
+    check: (n) => anyOf([TensorType.INT8, TensorType.INT16, TensorType.FLOAT32])(n)
+      ?? (n.inputs[0]!.shape.length > 5 ? `rank ${n.inputs[0]!.shape.length} (TFLite Micro: 1 to 5)` : undefined),
+    run: transpose,
+  },
+  [BuiltinOperator.STRIDED_SLICE]: {
+    check: (n) => anyOf([TensorType.INT8, TensorType.INT16, TensorType.INT32, TensorType.FLOAT32])(n)
+      ?? (n.inputs[0]!.shape.length > 4 ? `rank ${n.inputs[0]!.shape.length} (TFLite Micro: at most 4)` : undefined)
+      ?? (num(n.options, 'ellipsis_mask', 0) || num(n.options, 'new_axis_mask', 0) ? 'ellipsis_mask or new_axis_mask (TFLite Micro ignores them)' : undefined)
+      ?? (bool(n.options, 'offset') ? 'offset (TFLite Micro ignores it)' : undefined),
+    run: stridedSlice,
+  },
 };
