@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import type { Dataset } from '../../src/core/data/dataset';
 import { evaluateQuantization, formatQuantizationReport, quantizeModel, SQNR_FLOOR_DB, type RecipeCandidate } from '../../src/core/quantize/index';
 import { CALIBRATION_VIEW_SAMPLES, PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, RANGE_METHOD_MIN_T } from '../../src/core/quantize/types';
-import { calibrationView, decide, keepsBiasCorrection, pairedNoiseGain, pairedScoreGain, perChannelFcGainBoundDb } from '../../src/core/quantize/recipe';
+import { calibrationView, calibrationViewIsOutOfSample, decide, keepsBiasCorrection, pairedNoiseGain, pairedScoreGain, perChannelFcGainBoundDb } from '../../src/core/quantize/recipe';
 import { HISTOGRAM_BINS, HistogramObserver, mseRange, percentileRange, perTensorRange, rangeError } from '../../src/core/quantize/range-estimation';
 import { INT8_ACTIVATION } from '../../src/core/quantize/quant-math';
 import { ModelBuilder, writeModel, type Model } from '../../src/core/tflite/index';
@@ -209,6 +209,12 @@ test('with few held-out samples an open range decision is also scored on the lea
   assert.equal(typeof chosen.calibrationDb, 'number');
   const e = await evaluateQuantization(writeModel(model), q.bytes, calibrationView(calibration));
   assert.ok(Math.abs(Math.min(...e.outputs.map((o) => o.sqnrDb)) - chosen.calibrationDb!) < 1e-6, `${chosen.calibrationDb} vs ${JSON.stringify(e.outputs.map((o) => o.sqnrDb))}`);
+  // With the calibration mostly inside the view (fewer than twice its samples) the view would score min/max on the
+  // extremes it was fitted to: it is not asked, and an open decision keeps per-tensor (decide without a view).
+  assert.equal(calibrationViewIsOutOfSample(calibration.samples.length), true);
+  assert.equal(calibrationViewIsOutOfSample(2 * CALIBRATION_VIEW_SAMPLES), true);
+  assert.equal(calibrationViewIsOutOfSample(2 * CALIBRATION_VIEW_SAMPLES - 1), false);
+  assert.equal((await decide({ gainDb: 0.6, t: 0.2 }, undefined, 0.1)).accept, false);
   // Without held-out data there is no second view.
   const inSample = await quantizeModel(model, calibration, {});
   assert.ok(inSample.report.recipe!.candidates.every((c) => c.calibrationDb === undefined));
