@@ -105,7 +105,7 @@ export function kernelModels(): KernelCase[] {
       [[1, outHw, outHw, filters]],
       { type: 'TransposeConvOptions', table: { padding: pad, stride_w: 2, stride_h: 2, fused_activation_function: act } },
     )[0]!;
-    const up = deconv(c, 4, 3, 'SAME', true, 'RELU', 10);
+    const up = deconv(c, 4, 5, 'SAME', true, 'RELU', 10); // padding 1: (5 − 1) · 2 + 5 − 10 = 3, halved
     const upValid = deconv(c, 3, 2, 'VALID', false, 'NONE', 10); // (5 − 1) · 2 + 2
     const slice = (y: typeof c, begin: number[], end: number[], strides: number[], shape: number[], masks: Record<string, number>) => b.op(
       BuiltinOperator.STRIDED_SLICE, [y, b.int32Constant(begin), b.int32Constant(end), b.int32Constant(strides)], [shape],

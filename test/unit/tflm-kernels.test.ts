@@ -203,7 +203,7 @@ test('the kernels together, on models our quantizer produces (int8 and int16x8):
       const rt = await loadRuntimeModel(q.bytes);
       const sg = model.subgraphs[0]!;
       const outOrder = sg.outputs.map((t) => rt.outputs.findIndex((o) => o.name === sg.tensors[t]!.name));
-      let maxDiff = 0, values = 0;
+      let maxDiff = 0, values = 0, indexValues = 0;
       try {
         for (const s of data.samples.slice(0, 10)) {
           const x = toTensorArray(sg.tensors[sg.inputs[0]!]!, s[0]!) as Int8Array | Int16Array;
@@ -212,6 +212,15 @@ test('the kernels together, on models our quantizer produces (int8 and int16x8):
           mine.forEach((y, k) => {
             const t = theirs[outOrder[k]!]!;
             assert.equal(y.length, t.length);
+            if (y instanceof Int32Array) {
+              // indices (ARG_MAX / ARG_MIN): no steps to be off by; they may differ only where LiteRT's and TFLM's
+              // int8 inputs to them differ, which a tie-free output of a few channels rarely shows
+              let same = 0;
+              for (let j = 0; j < y.length; j++) if (y[j] === Number(t[j])) same++;
+              assert.ok(same >= 0.9 * y.length, `${c.name}: ${same} of ${y.length} indices agree`);
+              indexValues += y.length;
+              return;
+            }
             for (let j = 0; j < y.length; j++) maxDiff = Math.max(maxDiff, Math.abs(y[j]! - Number(t[j])));
             values += y.length;
           });
@@ -221,6 +230,7 @@ test('the kernels together, on models our quantizer produces (int8 and int16x8):
       }
       // LiteRT rounds once, in float, where TFLM rounds twice in fixed point: a few steps, more in int16 (finer steps)
       assert.ok(values > 0 && maxDiff <= (mode === 'int16x8' ? 64 : 6), `${c.name} (${mode}): max |TFLM reference − LiteRT| = ${maxDiff} steps over ${values} values`);
+      if (c.name.includes('argmax')) assert.ok(indexValues > 0, 'the index outputs were compared');
     }
   }
 });
@@ -264,35 +274,45 @@ test('ARG_MAX / ARG_MIN int8 (arg_min_max.h): int32 indices along the axis, ties
 });
 
 test('TRANSPOSE_CONV int8 and 16x8 (integer_ops/transpose_conv.h): the scatter sum plus bias, requantized per channel; SAME padding from the output size', () => {
-  // input [1, 2, 2, 1], filter [2, 3, 3, 1], stride 2, SAME → output [1, 4, 4, 2]; padding (3 − 2) / 2 = 0 on the top/left
-  const xs = [5, -3, 2, 7], zpIn = 2, sIn = 0.5, sOut = 0.25;
-  const w = Array.from({ length: 18 }, (_, i) => ((i * 37) % 17) - 8), ws = [0.02, 0.05];
+  // input [1, 2, 2, 1], stride 2, SAME → output [1, 4, 4, 2]. Padding is ComputePaddingHeightWidth on the output's 4:
+  // a 3×3 filter gives (1·2 + 3 − 4) / 2 = 0, a 5×5 filter (1·2 + 5 − 4) / 2 = 1 (the scatter starts one row up).
+  const xs = [5, -3, 2, 7], zpIn = 2, sIn = 0.5, sOut = 0.25, ws = [0.02, 0.05];
   const bias = [40, -25];
-  const expected = (int16: boolean) => {
+  const expected = (k: number, pad: number, w: number[], int16: boolean) => {
     const acc = new Array<number>(32).fill(0);
-    for (let iy = 0; iy < 2; iy++) for (let ix = 0; ix < 2; ix++) for (let ky = 0; ky < 3; ky++) for (let kx = 0; kx < 3; kx++) {
-      const oy = iy * 2 + ky, ox = ix * 2 + kx;
-      if (oy >= 4 || ox >= 4) continue;
-      for (let oc = 0; oc < 2; oc++) acc[(oy * 4 + ox) * 2 + oc] += (xs[iy * 2 + ix]! - (int16 ? 0 : zpIn)) * w[oc * 9 + ky * 3 + kx]!;
+    for (let iy = 0; iy < 2; iy++) for (let ix = 0; ix < 2; ix++) for (let ky = 0; ky < k; ky++) for (let kx = 0; kx < k; kx++) {
+      const oy = iy * 2 - pad + ky, ox = ix * 2 - pad + kx;
+      if (oy < 0 || ox < 0 || oy >= 4 || ox >= 4) continue;
+      for (let oc = 0; oc < 2; oc++) acc[(oy * 4 + ox) * 2 + oc] += (xs[iy * 2 + ix]! - (int16 ? 0 : zpIn)) * w[(oc * k + ky) * k + kx]!;
     }
     // the real value of each output over its scale, rounded: within a step of the fixed point
     return acc.map((a, i) => Math.round(((a + bias[i % 2]!) * sIn * ws[i % 2]!) / sOut) + (int16 ? 0 : -1));
   };
-  for (const int16 of [false, true]) {
-    const act = int16 ? TensorType.INT16 : TensorType.INT8;
-    const m = oneOp(BuiltinOperator.TRANSPOSE_CONV, [
-      { shape: [4], q: qp(1, 0), type: TensorType.INT32, data: int32Bytes([1, 4, 4, 2]) },
-      { shape: [2, 3, 3, 1], q: { scale: ws, zeroPoint: [0, 0], quantizedDimension: 0 }, type: TensorType.INT8, data: new Uint8Array(Int8Array.from(w).buffer) },
-      { shape: [1, 2, 2, 1], q: qp(sIn, int16 ? 0 : zpIn), type: act },
-      int16
-        ? { shape: [2], q: { scale: [sIn * ws[0]!, sIn * ws[1]!], zeroPoint: [0, 0], quantizedDimension: 0 }, type: TensorType.INT64, data: new Uint8Array(BigInt64Array.from(bias.map(BigInt)).buffer) }
-        : { shape: [2], q: { scale: [sIn * ws[0]!, sIn * ws[1]!], zeroPoint: [0, 0], quantizedDimension: 0 }, type: TensorType.INT32, data: int32Bytes(bias) },
-    ], { shape: [1, 4, 4, 2], q: qp(sOut, int16 ? 0 : -1), type: act }, { padding: 'SAME', stride_w: 2, stride_h: 2, fused_activation_function: 'NONE' }, 'TransposeConvOptions');
-    assert.equal(TflmReference.unsupported(m), undefined);
-    const y = run(m, int16 ? Int16Array.from(xs) : Int8Array.from(xs));
-    const want = expected(int16);
-    for (let i = 0; i < 32; i++) assert.ok(Math.abs(y[i]! - Math.max(int16 ? -32768 : -128, Math.min(int16 ? 32767 : 127, want[i]!))) <= 1, `${int16 ? '16x8' : 'int8'} output ${i}: ${y[i]} vs ${want[i]}`);
-    assert.ok(y.some((v, i) => v !== y[(i + 2) % 32]), 'not a constant output');
+  const model = (k: number, w: number[], int16: boolean, biasType: TensorType) => oneOp(BuiltinOperator.TRANSPOSE_CONV, [
+    { shape: [4], q: qp(1, 0), type: TensorType.INT32, data: int32Bytes([1, 4, 4, 2]) },
+    { shape: [2, k, k, 1], q: { scale: ws, zeroPoint: [0, 0], quantizedDimension: 0 }, type: TensorType.INT8, data: new Uint8Array(Int8Array.from(w).buffer) },
+    { shape: [1, 2, 2, 1], q: qp(sIn, int16 ? 0 : zpIn), type: int16 ? TensorType.INT16 : TensorType.INT8 },
+    {
+      shape: [2], q: { scale: [sIn * ws[0]!, sIn * ws[1]!], zeroPoint: [0, 0], quantizedDimension: 0 }, type: biasType,
+      data: biasType === TensorType.INT64 ? new Uint8Array(BigInt64Array.from(bias.map(BigInt)).buffer)
+        : biasType === TensorType.INT16 ? new Uint8Array(Int16Array.from(bias).buffer) : int32Bytes(bias),
+    },
+  ], { shape: [1, 4, 4, 2], q: qp(sOut, int16 ? 0 : -1), type: int16 ? TensorType.INT16 : TensorType.INT8 }, { padding: 'SAME', stride_w: 2, stride_h: 2, fused_activation_function: 'NONE' }, 'TransposeConvOptions');
+  for (const k of [3, 5]) {
+    const w = Array.from({ length: 2 * k * k }, (_, i) => ((i * 37) % 17) - 8);
+    const want = (int16: boolean) => expected(k, k === 3 ? 0 : 1, w, int16);
+    // 16x8 reads its bias as int64; an int16 bias is widened (transpose_conv.cc), so both give the same outputs
+    for (const [int16, biasType] of [[false, TensorType.INT32], [true, TensorType.INT64], [true, TensorType.INT16]] as const) {
+      const m = model(k, w, int16, biasType);
+      assert.equal(TflmReference.unsupported(m), undefined);
+      const y = run(m, int16 ? Int16Array.from(xs) : Int8Array.from(xs));
+      const ref = want(int16);
+      const [lo, hi] = int16 ? [-32768, 32767] : [-128, 127];
+      for (let i = 0; i < 32; i++) assert.ok(Math.abs(y[i]! - Math.max(lo, Math.min(hi, ref[i]!))) <= 1, `${k}×${k} ${int16 ? '16x8' : 'int8'} output ${i}: ${y[i]} vs ${ref[i]}`);
+      assert.ok(y.some((v, i) => v !== y[(i + 2) % 32]), 'not a constant output');
+    }
+    // an int32 bias in 16x8 would be read as int64 by TFLite Micro: not evaluated
+    assert.match(TflmReference.unsupported(model(k, w, true, TensorType.INT32)) ?? '', /int32 bias/);
   }
 });
 
@@ -304,4 +324,9 @@ test('QUANTIZE between int32 and int8/int16 (quantize_common.cc Requantize): the
   assert.deepEqual(run(up, Int16Array.from([0, -32768, 100])), [7, -131065, 407]);
   const toInt8 = oneOp(BuiltinOperator.QUANTIZE, [{ shape: [3], q: qp(0.25, 0), type: TensorType.INT32 }], { shape: [3], q: qp(1, -5), type: TensorType.INT8 });
   assert.deepEqual(run(toInt8, Int32Array.from([6, -1000, 1000])), [-3, -128, 127]);
+});
+
+test('ARG_MAX float (arg_min_max.cc with comparisons.h GreaterFn): a NaN never wins and a NaN first is never replaced', () => {
+  const m = oneOp(BuiltinOperator.ARG_MAX, [{ shape: [2, 4], q: qp(1, 0), type: TensorType.FLOAT32 }, { shape: [1], q: qp(1, 0), type: TensorType.INT32, data: int32Bytes([1]) }], { shape: [2], q: qp(1, 0), type: TensorType.INT32 });
+  assert.deepEqual(run(m, Float32Array.from([NaN, 1, 5, 2, 1, NaN, 3, 3])), [0, 2]);
 });

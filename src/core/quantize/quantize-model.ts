@@ -167,7 +167,11 @@ async function quantizeWith(model: Model, calibration: Dataset, options: Quantiz
       scoredOutputs = search.scoredOutputs;
       recipe = {
         chosen: search.chosen, forced, candidates: search.candidates,
-        scoredOn: { source: scoring.source, samples: scoring.samples.length, heldOut: !!options.heldOut, ...(search.calibrationSamples ? { calibrationSamples: search.calibrationSamples } : {}) },
+        scoredOn: {
+          source: scoring.source, samples: scoring.samples.length, heldOut: !!options.heldOut,
+          ...(search.calibrationSamples ? { calibrationSamples: search.calibrationSamples } : {}),
+          ...(search.noCalibrationView ? { noCalibrationView: true as const } : {}),
+        },
         ...(search.perTensor ? { perTensor: search.perTensor } : {}),
         ...(search.perChannelFcBoundDb !== undefined ? { perChannelFcBoundDb: search.perChannelFcBoundDb } : {}),
       };

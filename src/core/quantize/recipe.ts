@@ -202,6 +202,8 @@ export interface RecipeSearch {
   scoredOutputs: Float32Array[];
   /** How many leading calibration samples the second view scored (absent: no decision needed it). */
   calibrationSamples?: number;
+  /** Held-out scoring with too few calibration samples for a second view (calibrationViewIsMinority). */
+  noCalibrationView?: true;
   /** Per-channel FULLY_CONNECTED not tried: the most it could gain by its weights (perChannelFcGainBoundDb), dB. */
   perChannelFcBoundDb?: number;
 }
@@ -284,8 +286,12 @@ export function calibrationView(calibration: Dataset): Dataset {
   return { ...calibration, source: `the first ${n} calibration samples`, samples: calibration.samples.slice(0, n) };
 }
 
-/** Whether the calibration view is mostly samples that did not set the ranges: at most half of the calibration. */
-export const calibrationViewIsOutOfSample = (calibrationSamples: number): boolean => calibrationSamples >= 2 * CALIBRATION_VIEW_SAMPLES;
+/**
+ * Whether the calibration view is asked at all, a count rule: its CALIBRATION_VIEW_SAMPLES samples are at most half of
+ * the calibration samples. The view is always in-sample for min/max; when it is most of the calibration, min/max's
+ * ranges are largely its own extremes and it scores what it fitted.
+ */
+export const calibrationViewIsMinority = (calibrationSamples: number): boolean => calibrationSamples >= 2 * CALIBRATION_VIEW_SAMPLES;
 
 async function calibrationScoringSet(ctx: RecipeContext, set: ScoringSet, hooks: QuantizeHooks): Promise<ScoringSet> {
   const data = calibrationView(ctx.calibration);
@@ -347,9 +353,8 @@ type Candidate = RecipeCandidate & { built: Built; scored: Scored; cal?: Scored 
  * then the other range methods with those choices (`decide`:
  * clear held-out samples alone, else both the held-out and the leading calibration samples, calibrationView, must
  * lean the method's way; with fewer than 2 × CALIBRATION_VIEW_SAMPLES calibration samples there is no such view and an
- * open decision keeps per-tensor). Why a second view: three of the MLPerf Tiny pairs have 9 held-out samples, and on ad01
- * min/max's gain over per-tensor was real (0.6 dB on 200 test inputs) but below t = 2 on 100 held-out samples; the
- * calibration samples are more. They are in-sample for min/max (it never clips them), which is why they never decide
+ * open decision keeps per-tensor). Why a second view: on ad01 min/max's gain over per-tensor was real (0.6 dB on 200
+ * test inputs) but below t = 2 on 100 held-out samples; the calibration samples are more. They are in-sample for min/max (it never clips them), which is why they never decide
  * alone. At most methods + 1 + 1 (+ 1 with GPTQ) candidates; each costs one run over the held-out samples, and a range method's run
  * over the calibration view only when its held-out samples leaned its way without being clear.
  */
@@ -369,12 +374,11 @@ export async function searchRecipe(ctx: RecipeContext, choices: RecipeChoices, s
     return c;
   };
   // The calibration view exists only when the scoring samples are held out (else it would be the same samples), and
-  // is asked only when its samples are at most half of the calibration: min/max's ranges are the calibration's own
-  // extremes, so on a view that is most of it min/max scores what it fitted. MLPerf Tiny KWS with 27 calibration
-  // clips (the view all of them): min/max + bias correction t 3.33 there, t 0.17 on the 9 held-out clips, and
-  // 3.1 dB worse than per-tensor on the 28 test clips.
+  // is asked only when its samples are at most half of the calibration (calibrationViewIsMinority). MLPerf Tiny KWS
+  // with 27 calibration clips (the view all of them): min/max + bias correction t 3.33 there, t 0.17 on the 9 held-out
+  // clips, and 3.1 dB worse than per-tensor on the 28 test clips.
   const heldOut = set.data.samples !== ctx.calibration.samples && ctx.calibration.samples.length > 0;
-  const viewOutOfSample = heldOut && calibrationViewIsOutOfSample(ctx.calibration.samples.length);
+  const viewAsked = heldOut && calibrationViewIsMinority(ctx.calibration.samples.length);
   let calSet: Promise<ScoringSet> | undefined;
   const calScored = async (c: Candidate): Promise<Scored> => {
     if (c.cal) return c.cal;
@@ -386,7 +390,7 @@ export async function searchRecipe(ctx: RecipeContext, choices: RecipeChoices, s
   };
   const compare = async (a: Candidate, c: Candidate, marginDb: number) => {
     const d = await decide({ gainDb: c.scoreDb - a.scoreDb, t: pairedScoreGain(a.scored, c.scored) },
-      viewOutOfSample ? async () => {
+      viewAsked ? async () => {
         const [x, y] = [await calScored(a), await calScored(c)];
         return { gainDb: recipeScore(y.outputsDb) - recipeScore(x.outputsDb), t: pairedScoreGain(x, y) };
       } : undefined, marginDb);
@@ -421,8 +425,9 @@ export async function searchRecipe(ctx: RecipeContext, choices: RecipeChoices, s
   }
   // The range methods last, with the other parts as chosen: how ranges fare depends on them (on ad01 min/max gains
   // more from bias correction than the per-tensor clipping does). Replacing the per-tensor choice on open held-out
-  // evidence takes the calibration samples leaning the same way: on 9 held-out photos (MLPerf Tiny VWW) min/max scored
-  // 1.3 dB above per-tensor (t 0.47) and was 1.5 dB below it on the test photos; the 36 calibration photos had it 0.7 dB below.
+  // evidence takes the calibration view leaning the same way, or, without a view, is not done: on 9 held-out photos
+  // (MLPerf Tiny VWW, 36 calibration photos) min/max scored 1.3 dB above per-tensor (t 0.47) and was 1.5 dB below it on
+  // the test photos.
   const base = best;
   for (const method of choices.methods.slice(1)) {
     const c = await evaluate({ ...base.recipe, method });
@@ -436,6 +441,7 @@ export async function searchRecipe(ctx: RecipeContext, choices: RecipeChoices, s
     candidates: candidates.map(({ built: _b, scored: _s, cal: _c, ...c }) => c),
     ...(best.built.perTensor ? { perTensor: best.built.perTensor } : {}),
     ...(calSet ? { calibrationSamples: (await calSet).data.samples.length } : {}),
+    ...(heldOut && !viewAsked ? { noCalibrationView: true as const } : {}),
     ...(perChannelFcBoundDb !== undefined ? { perChannelFcBoundDb } : {}),
     scoredOutputs: best.scored.outputs,
   };

@@ -30,7 +30,9 @@ export function recipeRuleText(r: RecipeReport): string {
   if (r.candidates.some((c) => c.recipe.gptq) && r.candidates.some((c) => !c.recipe.gptq) && !r.forced.includes('weightRounding')) parts.push('GPTQ weight rounding (tried with an accuracy target) only where it scores better');
   if (r.candidates[0]?.recipe.method === 'per-tensor' && r.candidates.some((c) => c.recipe.method !== 'per-tensor')) {
     parts.push(`a single range method must gain ${RANGE_METHOD_MARGIN_DB} dB over per-tensor, shared by the samples (paired t ≥ ${RANGE_METHOD_MIN_T})`
-      + (r.scoredOn?.heldOut ? ` or, short of that, also on the first ${CALIBRATION_VIEW_SAMPLES} calibration samples` : ''));
+      + (!r.scoredOn?.heldOut ? ''
+        : r.scoredOn.noCalibrationView ? ` (with fewer than ${2 * CALIBRATION_VIEW_SAMPLES} calibration samples, no second view: short of that, per-tensor stays)`
+          : ` or, short of that, also on the first ${CALIBRATION_VIEW_SAMPLES} calibration samples`));
   }
   return parts.join('; ');
 }

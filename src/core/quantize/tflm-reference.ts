@@ -128,5 +128,10 @@ function nodeInfo(model: Model, op: Operator): TflmNodeInfo {
   return {
     op, code: model.operatorCodes[op.opcodeIndex]!.builtinCode, inputs, output: sg.tensors[op.outputs[0]!]!,
     options: (op.builtinOptions?.table ?? {}) as OptionsTable,
+    int32Constant: (i) => {
+      const t = inputs[i];
+      const data = t && t.type === TensorType.INT32 ? model.buffers[t.buffer]?.data : undefined;
+      return data?.length ? new Int32Array(data.slice().buffer) : undefined;
+    },
   };
 }

@@ -112,6 +112,8 @@ export interface RecipeReport {
     source: string; samples: number; /** False: no held-out data was given, the calibration samples scored. */ heldOut: boolean;
     /** The second view (recipe.ts calibrationView): how many leading calibration samples scored an open range decision. */
     calibrationSamples?: number;
+    /** Held out, but too few calibration samples for the second view: an open range decision keeps per-tensor. */
+    noCalibrationView?: true;
   };
   /** Per-channel FULLY_CONNECTED was not tried: its weights bound its gain to this (dB), below its margin. */
   perChannelFcBoundDb?: number;

@@ -1,7 +1,9 @@
 /**
  * ARG_MAX and ARG_MIN: arg_min_max.cc and reference/arg_min_max.h. int8 or float32 input, an int32 axis, int32
  * indices (TFLite Micro has no int64 output and no int16 input). Along the axis the first element is the start, and a
- * later one replaces it only when strictly greater (smaller): ties keep the lowest index. Float NaN never wins.
+ * later one replaces it only when strictly greater (smaller): ties keep the lowest index. TFLite Micro passes the
+ * plain comparisons (comparisons.h GreaterFn / LessFn), not the NaN-aware ones of arg_min_max.h: a NaN never wins,
+ * and a NaN first is never replaced.
  */
 import { BuiltinOperator, TensorType } from '../../tflite/index';
 import { typeName, type TflmKernel, type TflmNode, type TflmNodeInfo } from './common';
@@ -24,7 +26,7 @@ function argMinMax(node: TflmNode, max: boolean): Int32Array {
   for (let d = 0; d < axis; d++) outer *= shape[d]!;
   for (let d = axis + 1; d < shape.length; d++) inner *= shape[d]!;
   const y = new Int32Array(outer * inner);
-  const wins = max ? (c: number, m: number) => c > m || (Number.isNaN(m) && !Number.isNaN(c)) : (c: number, m: number) => c < m || (Number.isNaN(m) && !Number.isNaN(c));
+  const wins = max ? (c: number, m: number) => c > m : (c: number, m: number) => c < m;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       let best = x[o * size * inner + i]!, at = 0;

@@ -21,6 +21,8 @@ export interface TflmNodeInfo {
   readonly inputs: readonly (Tensor | undefined)[];
   readonly output: Tensor;
   readonly options: OptionsTable;
+  /** Input `i`'s values when it is a constant int32 tensor (shapes, axes, permutations), for checks Prepare makes. */
+  readonly int32Constant: (i: number) => Int32Array | undefined;
 }
 
 export interface TflmNode extends TflmNodeInfo {

@@ -6,7 +6,9 @@
  *
  * int8: int32 sums (wrapping, as in C++), the double-rounding MultiplyByQuantizedMultiplier. 16x8: the input zero
  * point is 0; with an int64 bias (or none) the sums are int64 and requantized by the int64 MultiplyByQuantizedMultiplier
- * (16-bit multiplier, one rounding); with an int32 bias the kernels take the int32 path of the int8 kernels.
+ * (16-bit multiplier, one rounding); with an int32 bias CONV_2D and FULLY_CONNECTED take the int32 path of the int8
+ * kernels, while TRANSPOSE_CONV always sums in int64 (an int16 bias widened, an int32 one refused: TFLM reads it as
+ * int64).
  */
 import { BuiltinOperator, TensorType, elementCount, type Tensor } from '../../tflite/index';
 import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64, quantizeMultiplier } from '../tflm-fixed-point';

@@ -29,9 +29,18 @@ function floatRange(act: string): [number, number] {
 }
 const clamp = (v: number, lo: number, hi: number): number => (v < lo ? lo : v > hi ? hi : v);
 
+/** The inputs that are shapes or axes (int32) rather than values: TFLite Micro reads every other input as float. */
+const INT32_INPUTS: Partial<Record<number, number>> = {
+  [BuiltinOperator.TRANSPOSE_CONV]: 0, [BuiltinOperator.MEAN]: 1, [BuiltinOperator.RESIZE_BILINEAR]: 1,
+};
+
 function check(n: TflmNodeInfo): string | undefined {
   if (!SUPPORTED_ACTIVATIONS.has(activation(n.options))) return activation(n.options);
-  for (const t of n.inputs) if (t && t.type !== TensorType.FLOAT32 && t.type !== TensorType.INT32) return `${typeName(t)} input to a float kernel`;
+  const shapeInput = INT32_INPUTS[n.code];
+  for (let i = 0; i < n.inputs.length; i++) {
+    const t = n.inputs[i];
+    if (t && t.type !== (i === shapeInput ? TensorType.INT32 : TensorType.FLOAT32)) return `${typeName(t)} input ${i} to a float kernel`;
+  }
   return undefined;
 }
 

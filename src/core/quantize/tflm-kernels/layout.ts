@@ -201,6 +201,28 @@ function stridedSlice(node: TflmNode): TflmValues {
   return y;
 }
 
+/** transpose_common.cc TransposePrepare: rank 1–5, a constant int32 permutation of the input's dimensions. */
+function transposeCheck(n: TflmNodeInfo): string | undefined {
+  const rank = n.inputs[0]!.shape.length;
+  if (rank > 5) return `rank ${rank} (TFLite Micro: 1 to 5)`;
+  const perm = n.int32Constant(1);
+  if (!perm) return 'a permutation that is not a constant int32 tensor';
+  if (perm.length !== rank || new Set(perm).size !== rank || perm.some((p) => p < 0 || p >= rank)) return `permutation [${Array.from(perm)}] of a rank-${rank} input`;
+  return undefined;
+}
+
+/** strided_slice_common.cc StridedSlicePrepare: rank at most 4, constant int32 begin / end / strides, no zero stride. */
+function stridedSliceCheck(n: TflmNodeInfo): string | undefined {
+  const rank = n.inputs[0]!.shape.length;
+  if (rank > 4) return `rank ${rank} (TFLite Micro: at most 4)`;
+  const [begin, end, strides] = [1, 2, 3].map((i) => n.int32Constant(i));
+  if (!begin || !end || !strides) return 'begin, end or strides not a constant int32 tensor';
+  if (strides.some((s) => s === 0)) return 'a zero stride';
+  if (num(n.options, 'ellipsis_mask', 0) || num(n.options, 'new_axis_mask', 0)) return 'ellipsis_mask or new_axis_mask (TFLite Micro ignores them)';
+  if (bool(n.options, 'offset')) return 'offset (TFLite Micro ignores it)';
+  return undefined;
+}
+
 const anyOf = (types: readonly TensorType[]) => (n: TflmNodeInfo): string | undefined =>
   (n.inputs[0] && types.includes(n.inputs[0].type) && n.output.type === n.inputs[0].type ? undefined : `${typeName(n.inputs[0])} → ${typeName(n.output)}`);
 
@@ -233,15 +255,11 @@ export const LAYOUT_KERNELS: Partial<Record<number, TflmKernel>> = {
   [BuiltinOperator.RESIZE_NEAREST_NEIGHBOR]: resize(resizeNearest, true, true), // a copy by index, any type
   [BuiltinOperator.RESIZE_BILINEAR]: resize(resizeBilinear, false, false), // float: float.ts
   [BuiltinOperator.TRANSPOSE]: {
-    check: (n) => anyOf([TensorType.INT8, TensorType.INT16, TensorType.FLOAT32])(n)
-      ?? (n.inputs[0]!.shape.length > 5 ? `rank ${n.inputs[0]!.shape.length} (TFLite Micro: 1 to 5)` : undefined),
+    check: (n) => anyOf([TensorType.INT8, TensorType.INT16, TensorType.FLOAT32])(n) ?? transposeCheck(n),
     run: transpose,
   },
   [BuiltinOperator.STRIDED_SLICE]: {
-    check: (n) => anyOf([TensorType.INT8, TensorType.INT16, TensorType.INT32, TensorType.FLOAT32])(n)
-      ?? (n.inputs[0]!.shape.length > 4 ? `rank ${n.inputs[0]!.shape.length} (TFLite Micro: at most 4)` : undefined)
-      ?? (num(n.options, 'ellipsis_mask', 0) || num(n.options, 'new_axis_mask', 0) ? 'ellipsis_mask or new_axis_mask (TFLite Micro ignores them)' : undefined)
-      ?? (bool(n.options, 'offset') ? 'offset (TFLite Micro ignores it)' : undefined),
+    check: (n) => anyOf([TensorType.INT8, TensorType.INT16, TensorType.INT32, TensorType.FLOAT32])(n) ?? stridedSliceCheck(n),
     run: stridedSlice,
   },
 };

@@ -22,7 +22,7 @@ function quantize(node: TflmNode): Int8Array | Int16Array | Int32Array {
   const { multiplier, shift } = node.prepared('requantize', () => quantizeMultiplier(scaleOf(inT) / os));
   const iz = zeroPointOf(inT);
   for (let i = 0; i < n; i++) {
-    const v = multiplyByQuantizedMultiplier((x[i]! - iz) | 0, multiplier, shift) + oz; // int32 arithmetic, as the C++
+    const v = (multiplyByQuantizedMultiplier((x[i]! - iz) | 0, multiplier, shift) + oz) | 0; // int32 arithmetic, as the C++
     y[i] = v < lo ? lo : v > hi ? hi : v;
   }
   return y;
