@@ -10,7 +10,7 @@ import {
 import { TflmReference } from '../../src/core/quantize/tflm-reference';
 import { quantizationReportMarkdown } from '../../src/extension/quantize/report-markdown';
 import { loadRuntimeModel } from '../../src/core/runtime/index';
-import { BuiltinOperator, ModelBuilder, readModel, writeModel, type Model } from '../../src/core/tflite/index';
+import { ModelBuilder, readModel, writeModel, type Model } from '../../src/core/tflite/index';
 
 /** gemmlowp's SaturatingRoundingDoublingHighMul, written with BigInt exactly as in fixedpoint.h. */
 function srdhmBig(a: number, b: number): number {

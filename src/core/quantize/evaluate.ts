@@ -362,3 +362,35 @@ async function compareRuns(floatModel: Model, quantModel: Model, quantBytes: Uin
     return report;
   }
 }
+
+/**
+ * For index outputs (ARG_MAX / ARG_MIN heads, index-heads.ts): how many of the quantized model's indices equal the
+ * float model's over `data`, per output (its position among the subgraph's outputs). Both models as written.
+ */
+export async function indexAgreement(floatModel: Model, quantModel: Model, data: Dataset, outputs: readonly number[], hooks: QuantizeHooks = {}): Promise<{ agree: number; values: number }[]> {
+  const fsg = floatModel.subgraphs[0]!, qsg = quantModel.subgraphs[0]!;
+  const result = outputs.map(() => ({ agree: 0, values: 0 }));
+  const floatRun = await ObservedModel.load(floatModel, [], 'the float model');
+  let quantRun: ObservedModel | undefined;
+  const last = { t: performance.now() };
+  try {
+    quantRun = await ObservedModel.load(quantModel, [], 'the quantized model');
+    for (const sample of data.samples) {
+      throwIfAborted(hooks.signal, 'Evaluation');
+      const f = new Map<number, number[]>(), q = new Map<number, number[]>();
+      floatRun.run(sample, (t, v) => { f.set(t, Array.from(v as ArrayLike<number | bigint>, Number)); });
+      quantRun.run(sample, (t, v) => { q.set(t, Array.from(v as ArrayLike<number | bigint>, Number)); });
+      outputs.forEach((k, j) => {
+        const a = f.get(fsg.outputs[k]!), b = q.get(qsg.outputs[k]!);
+        if (!a || !b || a.length !== b.length) return;
+        for (let i = 0; i < a.length; i++) if (a[i] === b[i]) result[j]!.agree++;
+        result[j]!.values += a.length;
+      });
+      await breathe(last);
+    }
+  } finally {
+    floatRun.dispose();
+    quantRun?.dispose();
+  }
+  return result;
+}

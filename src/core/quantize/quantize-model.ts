@@ -5,7 +5,7 @@
 import { describeSplit, type Dataset } from '../data/dataset';
 import { splitForTargetSearch } from '../data/split';
 import { RuntimeError } from '../runtime/index';
-import { writeModel, type Model } from '../tflite/index';
+import { builtinOperatorName, writeModel, type Model } from '../tflite/index';
 import type { KernelLibrary } from '../arena/kernels/types';
 import { gatherStatistics, type KeptValues } from './calibrate';
 import { AUTO_METHODS, BIAS_CORRECTION_SAMPLES, buildRecipe, hasFullyConnected, scoringSet, scoringSetOf, searchRecipe, type RecipeChoices, type RecipeContext, type ScoringSet } from './recipe';
@@ -18,7 +18,8 @@ import { checkQuantizable } from './preflight';
 import { tensorsToCalibrate, type IntegerGraph } from './integer-graph';
 import { INT16_ACTIVATION, INT8_ACTIVATION } from './quant-math';
 import { checkDataset } from './tensor-io';
-import { evaluateQuantization, tflmEvalSamples } from './evaluate';
+import { evaluateQuantization, indexAgreement, tflmEvalSamples } from './evaluate';
+import { attachIndexHeads, stripIndexHeads } from './index-heads';
 import { tflmReport } from './tflm-report';
 import { biasCorrectionTensors, channelMeans, weightedLayerInputs } from './bias-correction';
 import { InputMoments, roundingLayers } from './weight-rounding';
@@ -46,7 +47,7 @@ export async function quantizeModel(model: Model, calibration: Dataset, options:
   }
 }
 
-async function quantizeWith(model: Model, calibration: Dataset, options: QuantizeOptions, hooks: QuantizeHooks, t0: number, startForward: () => QuantizeHooks['forward']): Promise<QuantizeResult> {
+async function quantizeWith(given: Model, calibration: Dataset, options: QuantizeOptions, hooks: QuantizeHooks, t0: number, startForward: () => QuantizeHooks['forward']): Promise<QuantizeResult> {
   const name = options.modelName ?? 'the model';
   const mode = options.mode ?? 'int8';
   const io = options.io ?? 'int8';
@@ -54,10 +55,15 @@ async function quantizeWith(model: Model, calibration: Dataset, options: Quantiz
   if (options.targetSqnrDb !== undefined && mode !== 'int8') {
     throw new QuantizeError('unsupported-model', `${name}: a target SQNR works with --mode int8 (it keeps some layers in int16x8 or float); ${mode} was asked for.`);
   }
-  const floatGraph = checkQuantizable(model, { mode, keepUnsupportedInFloat: !!options.keepUnsupportedInFloat, name });
-  // The model as given, serialized once: its size, and the reference the evaluation reads.
+  const checks = { mode, keepUnsupportedInFloat: !!options.keepUnsupportedInFloat, name };
+  // Errors name the operators of the model as given; then ARG_MAX / ARG_MIN outputs come off (index-heads.ts): the
+  // values they index are scored in their place, and the heads go back on the quantized model at the end.
+  let floatGraph = checkQuantizable(given, checks);
+  const { model, heads } = mode === 'int8' ? stripIndexHeads(given) : { model: given, heads: [] };
+  if (heads.length) floatGraph = checkQuantizable(model, checks);
+  // The model as given (without index heads), serialized once: its size, and the reference the evaluation reads.
   const modelBytes = writeModel(model);
-  const sizeBefore = modelBytes.byteLength;
+  const sizeBefore = heads.length ? writeModel(given).byteLength : modelBytes.byteLength;
   throwIfAborted(hooks.signal, 'Quantization');
 
   let quantized: Model;
@@ -183,7 +189,7 @@ async function quantizeWith(model: Model, calibration: Dataset, options: Quantiz
       const tensors = prepared.subgraphs[0]!.tensors;
       const observedRanges = new Map([...stats.minmax].map(([t, r]) => [tensors[t]!.name, r]));
       const inputMeans = channelMeans(stats.channelSums);
-      const mp = await searchMixedPrecision({ floatModel: prepared, int8Model: quantized, set, data: scoring, targetDb: options.targetSqnrDb, kernels: options.kernels ?? 'reference', namingModel: model, observedRanges, inputMeans }, hooks);
+      const mp = await searchMixedPrecision({ floatModel: prepared, int8Model: quantized, set, data: scoring, targetDb: options.targetSqnrDb, kernels: options.kernels ?? 'reference', namingModel: given, observedRanges, inputMeans }, hooks);
       quantized = mp.model;
       mixedPrecision = mp.report;
       scoredOutputs = undefined;
@@ -205,6 +211,12 @@ async function quantizeWith(model: Model, calibration: Dataset, options: Quantiz
       ...(equalization ? { equalization } : {}),
     };
   }
+  // What the accuracy is measured on: the quantized model without its index heads, whose outputs are their values.
+  const scoredBytes = heads.length ? writeModel(quantized) : undefined;
+  if (heads.length) {
+    quantized = attachIndexHeads(quantized, heads);
+    report.operators = [...report.operators, ...heads.map((h) => ({ index: h.opIndex, op: builtinOperatorName(h.code), status: 'quantized' as const, version: operatorVersion(quantized, h.indices.name) }))];
+  }
   const bytes = writeModel(quantized);
   report.sizeAfter = bytes.byteLength;
   if (mode === 'dynamic') {
@@ -218,7 +230,11 @@ async function quantizeWith(model: Model, calibration: Dataset, options: Quantiz
     const known = scoredOutputs && set?.data === reported && set.referenceModel === model
       ? { reference: set.reference, quantized: scoredOutputs, ...(floatDetail ? { floatDetail } : {}) }
       : undefined;
-    report.accuracy = await evaluateQuantization(modelBytes, bytes, reported, hooks, { batchable, ...(known ? { known } : {}) });
+    report.accuracy = await evaluateQuantization(modelBytes, scoredBytes ?? bytes, reported, hooks, { batchable, ...(known ? { known } : {}) });
+    if (heads.length) {
+      const agree = await indexAgreement(given, quantized, reported, heads.map((h) => h.output), hooks);
+      report.accuracy.indexOutputs = heads.map((h, j) => ({ name: h.indices.name, op: builtinOperatorName(h.code), of: h.of, ...agree[j]! }));
+    }
     const mp = report.mixedPrecision;
     if (mp && targetSplit) {
       const worst = Math.min(...report.accuracy.outputs.map((o) => o.sqnrDb));
@@ -266,4 +282,11 @@ function outputGridNote(names: readonly string[], floatModel: Model, quantized: 
     parts.push(` ${clipped.map((g) => `"${g.name}"`).join(', ')} ${clipped.length === 1 ? 'goes' : 'go'} beyond the range the calibration data reached (its int8 grid clips ${clipped.length === 1 ? 'it' : 'them'} to ${clipped.map((g) => `${g.floorDb.toFixed(1)} dB`).join(', ')}): calibrate on data that covers these inputs.`);
   }
   return parts.join('');
+}
+
+/** The version the operator writing tensor `name` has in `model`. */
+function operatorVersion(model: Model, name: string): number {
+  const sg = model.subgraphs[0]!;
+  const op = sg.operators.find((o) => sg.tensors[o.outputs[0] ?? -1]?.name === name);
+  return op ? model.operatorCodes[op.opcodeIndex]!.version : 1;
 }

@@ -4,7 +4,7 @@ import { arenaFiguresLine } from '../arena/figures';
 import { formatBytes, formatCount, formatDb, formatOperatorRef, formatT } from '../common/format';
 import { describeSplit } from '../data/dataset';
 import { describeImageOptions } from '../data/options';
-import { CALIBRATION_VIEW_SAMPLES, PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, RANGE_METHOD_MIN_T, SQNR_FLOOR_DB, type QuantizationReport, type Recipe, type RecipeReport, type TflmAccuracy } from './types';
+import { CALIBRATION_VIEW_SAMPLES, PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, RANGE_METHOD_MIN_T, SQNR_FLOOR_DB, type AccuracyReport, type QuantizationReport, type Recipe, type RecipeReport, type TflmAccuracy } from './types';
 
 /**
  * Said wherever accuracy is reported on samples split off the user's data. Measured on CIFAR-10: ResNet-8 scored
@@ -62,6 +62,11 @@ function recipeLines(r: RecipeReport): string[] {
   return lines;
 }
 
+/** An index output (ARG_MAX / ARG_MIN head): what was scored in its place, and how often its indices agree (text and markdown). */
+export function indexOutputText(x: NonNullable<AccuracyReport['indexOutputs']>[number], reference: 'float' | 'hybrid' = 'float'): string {
+  return `output ${x.name}: indices (${x.op} of ${x.of}, scored above in its place) equal the ${reference} model's in ${x.agree} of ${x.values} (${(100 * x.agree / Math.max(1, x.values)).toFixed(1)}%)`;
+}
+
 /** One line for the accuracy as TFLite Micro's reference kernels compute it (shared by the text and the markdown report). */
 export function tflmAccuracyLine(t: TflmAccuracy, reference: 'float' | 'hybrid' = 'float'): string {
   if (t.notComputed) return `As TFLite Micro computes it: not computed (${t.notComputed} has no reference evaluation here)`;
@@ -69,7 +74,7 @@ export function tflmAccuracyLine(t: TflmAccuracy, reference: 'float' | 'hybrid' 
   const top1 = t.top1Agreement !== undefined ? `, top-1 agreement with the ${reference} model ${(100 * t.top1Agreement).toFixed(1)}%` : '';
   const lsb = t.maxLsbVsLiteRt === 0 ? 'same integer outputs as LiteRT'
     : `integer outputs differ from LiteRT's by up to ${t.maxLsbVsLiteRt} step${t.maxLsbVsLiteRt === 1 ? '' : 's'} (${(100 * t.fractionDifferVsLiteRt).toFixed(1)}% of values)`;
-  return `As TFLite Micro computes it (reference kernels, bit-exact; first ${t.samples} samples): ${outs}${top1}; ${lsb}`;
+  return `As TFLite Micro computes it (reference kernels, bit-exact; first ${t.samples} samples): ${[outs + top1, lsb].filter((x) => x).join('; ')}`;
 }
 
 function mixedPrecisionLines(m: MixedPrecisionReport): string[] {
@@ -125,6 +130,7 @@ export function formatQuantizationReport(r: QuantizationReport, warnings: readon
       const low = a.belowFloor?.includes(o.name) ? `   <<< BELOW THE ${SQNR_FLOOR_DB} dB FLOOR` : '';
       lines.push(`  output ${o.name}: SQNR ${formatDb(o.sqnrDb)}, max abs error ${o.maxAbsError.toPrecision(3)}, mean abs error ${o.meanAbsError.toPrecision(3)}${low}`);
     }
+    for (const x of a.indexOutputs ?? []) lines.push(`  ${indexOutputText(x, a.reference)}`);
     if (a.top1Agreement !== undefined) lines.push(`  top-1 agreement with the ${a.reference === "hybrid" ? "hybrid" : "float"} model: ${(100 * a.top1Agreement).toFixed(1)}%`);
     if (a.tflm) lines.push(`  ${tflmAccuracyLine(a.tflm, a.reference)}`);
     if (r.calibration?.split) lines.push(`  ${HELD_OUT_FROM_DATA_NOTE}`);

@@ -173,6 +173,11 @@ export interface AccuracyReport {
   belowFloor?: string[];
   /** The same comparison with the quantized model's outputs as TFLite Micro's reference kernels compute them. */
   tflm?: TflmAccuracy;
+  /**
+   * Outputs that hold indices (an ARG_MAX / ARG_MIN of the values named `of`, index-heads.ts): `outputs` scores those
+   * values in their place; this counts how often the written model's indices equal the float model's.
+   */
+  indexOutputs?: { name: string; op: string; of: string; agree: number; values: number }[];
 }
 
 /**

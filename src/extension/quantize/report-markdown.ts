@@ -7,7 +7,7 @@ import { arenaFigures, arenaGapNote } from '../../core/arena/figures';
 import { formatBytes, formatBytesExact, formatCount, formatOperatorRef, formatT } from '../../core/common/format';
 import { describeSplit } from '../../core/data/dataset';
 import { describeImageOptions } from '../../core/data/options';
-import { HELD_OUT_FROM_DATA_NOTE, perChannelFcSkippedText, perTensorSummary, recipeLabel, recipeRuleText, SQNR_FLOOR_DB, targetMet, type QuantizationReport } from '../../core/quantize/index';
+import { HELD_OUT_FROM_DATA_NOTE, indexOutputText, perChannelFcSkippedText, perTensorSummary, recipeLabel, recipeRuleText, SQNR_FLOOR_DB, targetMet, type QuantizationReport } from '../../core/quantize/index';
 import { NOT_FOR_TFLM, runsOnTflm } from './quantize-ui';
 
 /** Tensor and file names come from the model: keep them text (no tables broken by `|`, no markup, no HTML). */
@@ -58,6 +58,7 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
       for (const o of a.outputs) out.push(`| ${a.belowFloor?.includes(o.name) ? '⚠ ' : ''}${e(o.name)} | ${db(o.sqnrDb)} | ${num(o.maxAbsError)} | ${num(o.meanAbsError)} |`);
       out.push('');
     }
+    for (const x of a.indexOutputs ?? []) out.push(`${e(indexOutputText(x, a.reference).replace(/^output /, 'Output '))}.`, '');
     if (a.top1Agreement !== undefined) out.push(`Top-1 agreement with the float model: **${(100 * a.top1Agreement).toFixed(1)}%**`, '');
     const t = a.tflm;
     if (t?.notComputed) out.push(`As TFLite Micro computes it: not computed (${e(t.notComputed)} has no reference evaluation here).`, '');

@@ -106,6 +106,18 @@ export function convGeometry(input: { shape: readonly number[] }, filter: { shap
 }
 
 /**
+ * The shapes, strides and leading paddings of a TRANSPOSE_CONV (inputs output_shape, filter [O, KH, KW, I], input):
+ * transpose_conv.cc pads by ComputePaddingHeightWidth on the output's size, dilation 1.
+ */
+export function transposeConvGeometry(node: TflmNodeInfo): { B: number; H: number; W: number; C: number; OH: number; OW: number; OC: number; KH: number; KW: number; sh: number; sw: number; padH: number; padW: number } {
+  const [B, H, W, C] = node.inputs[2]!.shape as [number, number, number, number];
+  const [, OH, OW, OC] = node.output.shape as [number, number, number, number];
+  const [, KH, KW] = node.inputs[1]!.shape as [number, number, number, number];
+  const sh = num(node.options, 'stride_h', 1), sw = num(node.options, 'stride_w', 1);
+  return { B, H, W, C, OH, OW, OC, KH, KW, sh, sw, padH: padding(isSame(node.options), sh, 1, OH, KH), padW: padding(isSame(node.options), sw, 1, OW, KW) };
+}
+
+/**
  * For every flat output index, the flat index of an input broadcast to `outShape` (NumPy rules, which the kernels'
  * Broadcast*Slow loops follow), or undefined when the input has the output's size (no broadcast).
  */

@@ -14,7 +14,7 @@ import { BuiltinOperator, TensorType, elementCount, type Tensor } from '../../tf
 import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64, quantizeMultiplier } from '../tflm-fixed-point';
 import { SimdDot, type DotRows, type Requantizer } from '../simd-dot';
 import {
-  SUPPORTED_ACTIVATIONS, activation, activationRange, convGeometry, isInt16, isInt8, isSame, newValues, num, padding, scaleOf, typeName, zeroPointOf,
+  SUPPORTED_ACTIVATIONS, activation, activationRange, convGeometry, isInt16, isInt8, newValues, num, scaleOf, transposeConvGeometry, typeName, zeroPointOf,
   type TflmKernel, type TflmNode, type TflmNodeInfo,
 } from './common';
 
@@ -253,11 +253,7 @@ function transposeConvCheck(node: TflmNodeInfo): string | undefined {
 
 function transposeConv(node: TflmNode): Int8Array | Int16Array {
   const filter = node.inputs[1]!, input = node.inputs[2]!, out = node.output, o = node.options;
-  const [B, H, W, C] = input.shape as [number, number, number, number];
-  const [, OH, OW, OC] = out.shape as [number, number, number, number];
-  const [, KH, KW] = filter.shape as [number, number, number, number];
-  const sh = num(o, 'stride_h', 1), sw = num(o, 'stride_w', 1);
-  const padH = padding(isSame(o), sh, 1, OH, KH), padW = padding(isSame(o), sw, 1, OW, KW);
+  const { B, H, W, C, OH, OW, OC, KH, KW, sh, sw, padH, padW } = transposeConvGeometry(node);
   const p = node.prepared('multipliers', () => {
     const [lo, hi] = activationRange(activation(o), out);
     return { ...convMultipliers(input, filter, out, OC), lo, hi, outZp: isInt8(input) ? zeroPointOf(out) : 0, inOff: -zeroPointOf(input), wide: isInt16(input) };

@@ -9,7 +9,7 @@
  */
 import { BuiltinOperator, TensorType, elementCount } from '../../tflite/index';
 import {
-  SUPPORTED_ACTIVATIONS, activation, broadcastIndices, convGeometry, isSame, num, padding, typeName,
+  SUPPORTED_ACTIVATIONS, activation, broadcastIndices, convGeometry, isSame, num, padding, transposeConvGeometry, typeName,
   type TflmKernel, type TflmNode, type TflmNodeInfo, type TflmValues,
 } from './common';
 
@@ -201,15 +201,10 @@ function resizeBilinear(node: TflmNode): Float32Array {
  * then the bias and the activation clamp.
  */
 function transposeConv(node: TflmNode): Float32Array {
-  const filter = node.inputs[1]!, input = node.inputs[2]!, out = node.output, o = node.options;
   const x = node.value(2) as Float32Array, w = node.value(1) as Float32Array;
   const bias = node.inputs[3] ? (node.value(3) as Float32Array) : undefined;
-  const [B, H, W, C] = input.shape as [number, number, number, number];
-  const [, OH, OW, OC] = out.shape as [number, number, number, number];
-  const [, KH, KW] = filter.shape as [number, number, number, number];
-  const sh = num(o, 'stride_h', 1), sw = num(o, 'stride_w', 1);
-  const padH = padding(isSame(o), sh, 1, OH, KH), padW = padding(isSame(o), sw, 1, OW, KW);
-  const [lo, hi] = floatRange(activation(o));
+  const { B, H, W, C, OH, OW, OC, KH, KW, sh, sw, padH, padW } = transposeConvGeometry(node);
+  const [lo, hi] = floatRange(activation(node.options));
   const y = new Float32Array(B * OH * OW * OC);
   for (let b = 0; b < B; b++) {
     for (let iy = 0; iy < H; iy++) {

@@ -1,0 +1,127 @@
+/**
+ * Outputs that hold indices: an ARG_MAX or ARG_MIN of a float tensor, written as a model output (a classifier that
+ * returns its class number, a segmentation model that returns a label map). Indices are not approximations of
+ * anything, so SQNR means nothing on them; scored as outputs, every recipe candidate scored 0 dB and the report had
+ * no accuracy at all. The quantizer works on the model without these heads, with the values they index as its
+ * outputs (scored like any output), and puts the heads back on the quantized values at the end; the report also
+ * counts how often the final model's indices equal the float model's.
+ */
+import { BuiltinOperator, TensorType, type Model, type Operator, type Tensor } from '../tflite/index';
+import { assembleOperators, compactModel, newBuffer, producers, type VersionedOperator } from './graph';
+import { dequantizeOpVersion } from './op-rules';
+
+/** One index head of the model as given. */
+export interface IndexHead {
+  /** Its place among the subgraph's outputs, and its operator's index in the model as given. */
+  output: number;
+  opIndex: number;
+  code: BuiltinOperator.ARG_MAX | BuiltinOperator.ARG_MIN;
+  /** The tensor of indices as the model gave it (name, shape, int32 or int64). */
+  indices: Tensor;
+  /** The name of the tensor whose values it indexes: the stripped model's output in its place. */
+  of: string;
+  /** The axis (a constant int32 or int64 tensor) and its bytes. */
+  axis: { tensor: Tensor; data: Uint8Array };
+  options?: Operator['builtinOptions'];
+}
+
+const INDEX_OPS = new Set([BuiltinOperator.ARG_MAX, BuiltinOperator.ARG_MIN]);
+
+/**
+ * The model with its index heads removed and each head's input as the output in its place (signatures follow), or the
+ * model itself when it has none. A head whose input is an output already, or a constant, stays: its input is scored.
+ */
+export function stripIndexHeads(model: Model): { model: Model; heads: IndexHead[] } {
+  if (model.subgraphs.length !== 1) return { model, heads: [] };
+  const sg = model.subgraphs[0]!;
+  const heads: IndexHead[] = [];
+  const dropped = new Set<number>();
+  const outputs = [...sg.outputs];
+  sg.operators.forEach((op, i) => {
+    const code = model.operatorCodes[op.opcodeIndex]!.builtinCode;
+    const out = op.outputs[0] ?? -1, x = op.inputs[0] ?? -1, a = op.inputs[1] ?? -1;
+    const k = sg.outputs.indexOf(out);
+    const xt = sg.tensors[x], at = sg.tensors[a];
+    const axisData = at ? model.buffers[at.buffer]?.data : undefined;
+    if (!INDEX_OPS.has(code) || k < 0 || !xt || xt.type !== TensorType.FLOAT32 || model.buffers[xt.buffer]?.data.length
+      || outputs.includes(x) || !at || !axisData?.length) return;
+    heads.push({ output: k, opIndex: i, code: code as IndexHead['code'], indices: sg.tensors[out]!, of: xt.name, axis: { tensor: at, data: axisData }, ...(op.builtinOptions ? { options: op.builtinOptions } : {}) });
+    outputs[k] = x;
+    dropped.add(i);
+  });
+  if (!heads.length) return { model, heads };
+  const moved = new Map(heads.map((h) => [sg.outputs[h.output]!, outputs[h.output]!]));
+  const stripped = compactModel({
+    ...model,
+    subgraphs: [{ ...sg, outputs, operators: sg.operators.filter((_, i) => !dropped.has(i)) }],
+    signatureDefs: model.signatureDefs.map((s) => (s.subgraphIndex !== 0 ? s : {
+      ...s, outputs: s.outputs.map((m) => ({ ...m, tensorIndex: moved.get(m.tensorIndex) ?? m.tensorIndex })),
+    })),
+  });
+  return { model: stripped, heads };
+}
+
+/**
+ * The quantized model with the heads back, each reading the quantized values in its output's place: int8 as they
+ * are (the value before an output DEQUANTIZE, which goes), float as they are, int16 through a DEQUANTIZE (TFLite
+ * Micro's ARG_MAX takes int8 and float32 only). The outputs are the heads' index tensors again, as given.
+ */
+export function attachIndexHeads(quantized: Model, heads: readonly IndexHead[]): Model {
+  if (!heads.length) return quantized;
+  const sg = quantized.subgraphs[0]!;
+  const tensors = [...sg.tensors];
+  const buffers = [...quantized.buffers];
+  const outputs = [...sg.outputs];
+  const made = producers(sg);
+  const readers = new Map<number, number>();
+  for (const op of sg.operators) for (const t of op.inputs) if (t >= 0) readers.set(t, (readers.get(t) ?? 0) + 1);
+  const drop = new Set<number>();
+  const extra: VersionedOperator[] = [];
+  const moved = new Map<number, number>();
+  for (const h of heads) {
+    let x = sg.outputs[h.output]!;
+    const p = made[x]!;
+    // An output DEQUANTIZE (float outputs) read by nothing else: the head reads its integer input instead.
+    if (p >= 0 && quantized.operatorCodes[sg.operators[p]!.opcodeIndex]!.builtinCode === BuiltinOperator.DEQUANTIZE && !readers.get(x)
+      && tensors[sg.operators[p]!.inputs[0]!]!.type === TensorType.INT8) {
+      drop.add(p);
+      x = sg.operators[p]!.inputs[0]!;
+    }
+    if (tensors[x]!.type === TensorType.INT16) {
+      const f: Tensor = { ...tensors[x]!, name: `${tensors[x]!.name}_float`, type: TensorType.FLOAT32, buffer: 0 };
+      delete f.quantization;
+      tensors.push(f);
+      extra.push({ op: { opcodeIndex: 0, inputs: [x], outputs: [tensors.length - 1], customOptionsFormat: 0, debugMetadataIndex: -1 }, code: BuiltinOperator.DEQUANTIZE, version: dequantizeOpVersion('int16') });
+      x = tensors.length - 1;
+    }
+    buffers.push(newBuffer(h.axis.data));
+    tensors.push({ ...h.axis.tensor, buffer: buffers.length - 1 });
+    const axis = tensors.length - 1;
+    const indices: Tensor = { ...h.indices, buffer: 0 };
+    tensors.push(indices);
+    const out = tensors.length - 1;
+    // Version 2 of ARG_MAX / ARG_MIN is the int8 kernel (TFLite's op_version.cc); float is version 1.
+    extra.push({
+      op: { opcodeIndex: 0, inputs: [x, axis], outputs: [out], customOptionsFormat: 0, debugMetadataIndex: -1, ...(h.options ? { builtinOptions: h.options } : {}) },
+      code: h.code, version: tensors[x]!.type === TensorType.INT8 ? 2 : 1,
+    });
+    moved.set(outputs[h.output]!, out);
+    outputs[h.output] = out;
+  }
+  const ops: VersionedOperator[] = [
+    ...sg.operators.flatMap((op, i) => {
+      if (drop.has(i)) return [];
+      const oc = quantized.operatorCodes[op.opcodeIndex]!;
+      return [{ op, code: oc.builtinCode, version: oc.version, ...(oc.customCode !== undefined ? { customCode: oc.customCode } : {}) }];
+    }),
+    ...extra,
+  ];
+  const { operators, operatorCodes } = assembleOperators(ops);
+  return compactModel({
+    ...quantized, operatorCodes, buffers,
+    subgraphs: [{ ...sg, tensors, outputs, operators }],
+    signatureDefs: quantized.signatureDefs.map((s) => (s.subgraphIndex !== 0 ? s : {
+      ...s, outputs: s.outputs.map((m) => ({ ...m, tensorIndex: moved.get(m.tensorIndex) ?? m.tensorIndex })),
+    })),
+  });
+}

@@ -1,0 +1,112 @@
+/**
+ * Models whose outputs are indices (ARG_MAX / ARG_MIN heads): the quantizer scores the values they index and puts the
+ * heads back on the quantized model (src/core/quantize/index-heads.ts).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatQuantizationReport, quantizeModel } from '../../src/core/quantize/index';
+import { attachIndexHeads, stripIndexHeads } from '../../src/core/quantize/index-heads';
+import { TflmReference } from '../../src/core/quantize/tflm-reference';
+import { toTensorArray } from '../../src/core/quantize/tensor-io';
+import { loadRuntimeModel } from '../../src/core/runtime/index';
+import { BuiltinOperator, ModelBuilder, readModel, TensorType, writeModel, type Model } from '../../src/core/tflite/index';
+import { smoothImages } from '../helpers/smooth-images';
+
+/** A small image classifier that returns its class number (ARG_MAX of the 10 scores), and the scores' name. */
+function argMaxClassifier(): Model {
+  const b = new ModelBuilder({ seed: 4, signatureKey: 'serving_default' });
+  const x = b.input('image', [1, 8, 8, 3]);
+  const c = b.conv2d(x, 6, [3, 3], { padding: 'SAME', activation: 'RELU' });
+  const scores = b.fullyConnected(b.reshape(c, [1, 384]), 10, { name: 'scores' });
+  const idx = b.op(BuiltinOperator.ARG_MAX, [scores, b.int32Constant([1])], [[1]], { type: 'ArgMaxOptions', table: { output_type: TensorType.INT32 } }, 'class')[0]!;
+  b.output(idx);
+  const m = b.build();
+  m.subgraphs[0]!.tensors[idx.index]!.type = TensorType.INT32;
+  return m;
+}
+
+const outputName = (m: Model, k = 0) => m.subgraphs[0]!.tensors[m.subgraphs[0]!.outputs[k]!]!.name;
+const codes = (m: Model) => m.subgraphs[0]!.operators.map((o) => m.operatorCodes[o.opcodeIndex]!.builtinCode);
+
+test('index heads come off with their input as the output in their place, and go back on as given', () => {
+  const model = argMaxClassifier();
+  const { model: stripped, heads } = stripIndexHeads(model);
+  assert.equal(heads.length, 1);
+  assert.equal(heads[0]!.of, 'scores');
+  assert.equal(outputName(stripped), 'scores');
+  assert.ok(!codes(stripped).includes(BuiltinOperator.ARG_MAX));
+  const sig = stripped.signatureDefs[0];
+  if (sig) assert.equal(stripped.subgraphs[0]!.tensors[sig.outputs[0]!.tensorIndex]!.name, 'scores', 'the signature follows');
+  const back = attachIndexHeads(stripped, heads);
+  assert.equal(outputName(back), 'class');
+  assert.equal(back.subgraphs[0]!.tensors[back.subgraphs[0]!.outputs[0]!]!.type, TensorType.INT32);
+  assert.deepEqual(codes(back).slice(-1), [BuiltinOperator.ARG_MAX]);
+  // A model without heads is left alone.
+  assert.equal(stripIndexHeads(stripped).heads.length, 0);
+});
+
+test('a classifier that returns its class number: the recipe is chosen on its scores, and the report counts equal indices', async () => {
+  const model = argMaxClassifier();
+  const q = await quantizeModel(model, smoothImages(96, 1), { heldOut: smoothImages(40, 2) });
+  // Before, every candidate scored 0 dB on the int32 output and the report measured nothing.
+  const r = q.report.recipe!;
+  assert.ok(r.candidates.length > 1 && r.candidates.every((c) => c.scoreDb > 20), r.candidates.map((c) => c.scoreDb).join(', '));
+  const a = q.report.accuracy!;
+  assert.deepEqual(a.outputs.map((o) => o.name), ['scores']);
+  assert.ok(a.outputs[0]!.sqnrDb > 20);
+  assert.equal(a.indexOutputs?.length, 1);
+  const x = a.indexOutputs![0]!;
+  assert.equal(x.name, 'class');
+  assert.equal(x.values, 40);
+  assert.ok(x.agree >= 34, `${x.agree} of 40 indices agree`);
+  assert.match(formatQuantizationReport(q.report), /output class: indices \(ARG_MAX of scores, scored above in its place\) equal the float model's in \d+ of 40/);
+  assert.match(formatQuantizationReport(q.report), /As TFLite Micro computes it \(reference kernels, bit-exact; first \d+ samples\): scores SQNR/);
+  // The file written returns the class number as given, int8 ARG_MAX on the int8 scores, and runs on LiteRT and TFLM.
+  const written = readModel(q.bytes);
+  const sg = written.subgraphs[0]!;
+  assert.equal(outputName(written), 'class');
+  const head = sg.operators.find((o) => written.operatorCodes[o.opcodeIndex]!.builtinCode === BuiltinOperator.ARG_MAX)!;
+  assert.equal(sg.tensors[head.inputs[0]!]!.type, TensorType.INT8);
+  assert.equal(TflmReference.unsupported(written), undefined);
+  const [rf, rq] = [await loadRuntimeModel(writeModel(model)), await loadRuntimeModel(q.bytes)];
+  try {
+    let agree = 0, sameOnTflm = 0;
+    const ref = TflmReference.create(written);
+    for (const s of smoothImages(40, 2).samples) {
+      const xq = toTensorArray(sg.tensors[sg.inputs[0]!]!, s[0]!) as Int8Array;
+      const want = Number(rf.run([s[0]!])[0]![0]);
+      const got = Number(rq.run([xq])[0]![0]);
+      if (got === want) agree++;
+      assert.ok(Number.isInteger(got) && got >= 0 && got < 10);
+      if (Number(ref.run([xq])[0]![0]) === got) sameOnTflm++;
+    }
+    assert.equal(agree, x.agree, 'the report counts what the written model computes');
+    // TFLite Micro's kernels round a few scores differently from LiteRT's: an index may flip where two scores tie
+    assert.ok(sameOnTflm >= 36, `${sameOnTflm} of 40 indices the same on TFLite Micro's kernels`);
+  } finally {
+    rf.dispose();
+    rq.dispose();
+  }
+});
+
+test('with float inputs/outputs the head reads the int8 scores (the output DEQUANTIZE goes); with a target, the scores are what the search meets', async () => {
+  const model = argMaxClassifier();
+  const f = await quantizeModel(model, smoothImages(96, 1), { heldOut: smoothImages(40, 2), io: 'float' });
+  const fm = readModel(f.bytes);
+  assert.ok(!codes(fm).includes(BuiltinOperator.DEQUANTIZE), 'no DEQUANTIZE left on the way to the head');
+  assert.equal(fm.subgraphs[0]!.tensors[fm.subgraphs[0]!.outputs[0]!]!.type, TensorType.INT32);
+  const t = await quantizeModel(model, smoothImages(96, 1), { heldOut: smoothImages(40, 2), targetSqnrDb: 45 });
+  const mp = t.report.mixedPrecision!;
+  assert.ok(mp.outputsBeforeDb.length === 1 && mp.outputsBeforeDb[0]! > 20, 'the target is measured on the scores, not on the indices');
+  const tm = readModel(t.bytes);
+  assert.equal(outputName(tm), 'class');
+  assert.equal(TflmReference.unsupported(tm), undefined, 'TFLite Micro takes the head (int8 or float input)');
+  const rt = await loadRuntimeModel(t.bytes);
+  try {
+    const sg = tm.subgraphs[0]!;
+    const y = rt.run([toTensorArray(sg.tensors[sg.inputs[0]!]!, smoothImages(1, 3).samples[0]![0]!)])[0]!;
+    assert.ok(Number(y[0]) >= 0 && Number(y[0]) < 10);
+  } finally {
+    rt.dispose();
+  }
+});
