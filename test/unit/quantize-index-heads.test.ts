@@ -110,3 +110,18 @@ test('with float inputs/outputs the head reads the int8 scores (the output DEQUA
     rt.dispose();
   }
 });
+
+test('a head that writes int64 indices writes int32 in the quantized model (TFLite Micro has no int64 ARG_MAX), with a warning', async () => {
+  const model = argMaxClassifier();
+  const sg0 = model.subgraphs[0]!;
+  sg0.tensors[sg0.outputs[0]!]!.type = TensorType.INT64;
+  const head = sg0.operators.find((o) => model.operatorCodes[o.opcodeIndex]!.builtinCode === BuiltinOperator.ARG_MAX)!;
+  head.builtinOptions = { type: 'ArgMaxOptions', table: { output_type: TensorType.INT64 } };
+  const q = await quantizeModel(model, smoothImages(96, 1), { heldOut: smoothImages(40, 2) });
+  const w = readModel(q.bytes);
+  assert.equal(w.subgraphs[0]!.tensors[w.subgraphs[0]!.outputs[0]!]!.type, TensorType.INT32);
+  assert.equal(TflmReference.unsupported(w), undefined);
+  assert.ok(q.warnings.some((x) => /output "class": the model as given writes int64 indices.*int32/.test(x)), q.warnings.join('\n'));
+  const x = q.report.accuracy!.indexOutputs![0]!;
+  assert.ok(x.values === 40 && x.agree >= 34, `${x.agree} of ${x.values}: int64 indices of the float model compared with the int32 ones`);
+});

@@ -61,10 +61,22 @@ export function stripIndexHeads(model: Model): { model: Model; heads: IndexHead[
   return { model: stripped, heads };
 }
 
+/** The head's options with output_type int32 (the table holds the enum as a name or as a number). */
+function int32Indices(options: NonNullable<Operator['builtinOptions']>): NonNullable<Operator['builtinOptions']> {
+  const t = options.table['output_type'];
+  return t === undefined ? options : { ...options, table: { ...options.table, output_type: typeof t === 'string' ? 'INT32' : TensorType.INT32 } };
+}
+
+/** Heads whose indices the model as given writes as int64: the quantized model writes them as int32. */
+export function int64Heads(heads: readonly IndexHead[]): IndexHead[] {
+  return heads.filter((h) => h.indices.type === TensorType.INT64);
+}
+
 /**
  * The quantized model with the heads back, each reading the quantized values in its output's place: int8 as they
  * are (the value before an output DEQUANTIZE, which goes), float as they are, int16 through a DEQUANTIZE (TFLite
- * Micro's ARG_MAX takes int8 and float32 only). The outputs are the heads' index tensors again, as given.
+ * Micro's ARG_MAX takes int8 and float32 only). The outputs are the heads' index tensors again, as given, but int32
+ * where the model as given had int64 (TFLite Micro writes no int64 indices).
  */
 export function attachIndexHeads(quantized: Model, heads: readonly IndexHead[]): Model {
   if (!heads.length) return quantized;
@@ -97,12 +109,13 @@ export function attachIndexHeads(quantized: Model, heads: readonly IndexHead[]):
     buffers.push(newBuffer(h.axis.data));
     tensors.push({ ...h.axis.tensor, buffer: buffers.length - 1 });
     const axis = tensors.length - 1;
-    const indices: Tensor = { ...h.indices, buffer: 0 };
+    // TFLite Micro's ARG_MAX / ARG_MIN write int32 indices only (arg_min_max.cc): an int64 head writes int32.
+    const indices: Tensor = { ...h.indices, buffer: 0, type: TensorType.INT32 };
     tensors.push(indices);
     const out = tensors.length - 1;
     // Version 2 of ARG_MAX / ARG_MIN is the int8 kernel (TFLite's op_version.cc); float is version 1.
     extra.push({
-      op: { opcodeIndex: 0, inputs: [x, axis], outputs: [out], customOptionsFormat: 0, debugMetadataIndex: -1, ...(h.options ? { builtinOptions: h.options } : {}) },
+      op: { opcodeIndex: 0, inputs: [x, axis], outputs: [out], customOptionsFormat: 0, debugMetadataIndex: -1, ...(h.options ? { builtinOptions: int32Indices(h.options) } : {}) },
       code: h.code, version: tensors[x]!.type === TensorType.INT8 ? 2 : 1,
     });
     moved.set(outputs[h.output]!, out);

@@ -19,7 +19,7 @@ import { tensorsToCalibrate, type IntegerGraph } from './integer-graph';
 import { INT16_ACTIVATION, INT8_ACTIVATION } from './quant-math';
 import { checkDataset } from './tensor-io';
 import { evaluateQuantization, indexAgreement, tflmEvalSamples } from './evaluate';
-import { attachIndexHeads, stripIndexHeads } from './index-heads';
+import { attachIndexHeads, int64Heads, stripIndexHeads } from './index-heads';
 import { tflmReport } from './tflm-report';
 import { biasCorrectionTensors, channelMeans, weightedLayerInputs } from './bias-correction';
 import { InputMoments, roundingLayers } from './weight-rounding';
@@ -215,6 +215,11 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
   const scoredBytes = heads.length ? writeModel(quantized) : undefined;
   if (heads.length) {
     quantized = attachIndexHeads(quantized, heads);
+    const wide = int64Heads(heads);
+    if (wide.length) {
+      warnings.push(`${wide.map((h) => `output "${h.indices.name}"`).join(', ')}: the model as given writes int64 indices; TFLite Micro's ${builtinOperatorName(wide[0]!.code)} writes int32 only, `
+        + 'so the quantized model writes int32 (4 bytes per index): read them as int32_t in the firmware.');
+    }
     report.operators = [...report.operators, ...heads.map((h) => ({ index: h.opIndex, op: builtinOperatorName(h.code), status: 'quantized' as const, version: operatorVersion(quantized, h.indices.name) }))];
   }
   const bytes = writeModel(quantized);
