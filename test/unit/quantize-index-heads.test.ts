@@ -125,3 +125,14 @@ test('a head that writes int64 indices writes int32 in the quantized model (TFLi
   const x = q.report.accuracy!.indexOutputs![0]!;
   assert.ok(x.values === 40 && x.agree >= 34, `${x.agree} of ${x.values}: int64 indices of the float model compared with the int32 ones`);
 });
+
+test('an ARG_MAX whose indices another operator also reads stays in the model (it is not an output head)', () => {
+  const model = argMaxClassifier();
+  const sg = model.subgraphs[0]!;
+  // a second operator reading the indices
+  const idx = sg.outputs[0]!;
+  sg.operators.push({ ...sg.operators[sg.operators.length - 1]!, inputs: [idx], outputs: [idx] });
+  assert.equal(stripIndexHeads({ ...model, subgraphs: [{ ...sg, operators: sg.operators }] }).heads.length, 0);
+  sg.operators.pop();
+  assert.equal(stripIndexHeads(model).heads.length, 1);
+});

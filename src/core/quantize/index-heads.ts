@@ -37,13 +37,15 @@ export function stripIndexHeads(model: Model): { model: Model; heads: IndexHead[
   const heads: IndexHead[] = [];
   const dropped = new Set<number>();
   const outputs = [...sg.outputs];
+  // A head whose indices another operator reads (a GATHER) is part of the computation, not an output head: it stays.
+  const read = new Set(sg.operators.flatMap((o) => o.inputs));
   sg.operators.forEach((op, i) => {
     const code = model.operatorCodes[op.opcodeIndex]!.builtinCode;
     const out = op.outputs[0] ?? -1, x = op.inputs[0] ?? -1, a = op.inputs[1] ?? -1;
     const k = sg.outputs.indexOf(out);
     const xt = sg.tensors[x], at = sg.tensors[a];
     const axisData = at ? model.buffers[at.buffer]?.data : undefined;
-    if (!INDEX_OPS.has(code) || k < 0 || !xt || xt.type !== TensorType.FLOAT32 || model.buffers[xt.buffer]?.data.length
+    if (!INDEX_OPS.has(code) || k < 0 || read.has(out) || sg.outputs.indexOf(out, k + 1) >= 0 || !xt || xt.type !== TensorType.FLOAT32 || model.buffers[xt.buffer]?.data.length
       || outputs.includes(x) || !at || !axisData?.length) return;
     heads.push({ output: k, opIndex: i, code: code as IndexHead['code'], indices: sg.tensors[out]!, of: xt.name, axis: { tensor: at, data: axisData }, ...(op.builtinOptions ? { options: op.builtinOptions } : {}) });
     outputs[k] = x;

@@ -28,6 +28,8 @@ import { SQNR_FLOOR_DB, type QuantizationReport, type QuantizeHooks, type Quanti
 
 /** Fewer calibration samples than this draws a warning: ranges from a handful of samples clip real data. */
 export const RECOMMENDED_CALIBRATION_SAMPLES = 100;
+/** Below this share of equal indices, an index output (ARG_MAX head) is a loud warning. */
+export const INDEX_AGREEMENT_FLOOR = 0.9;
 
 export async function quantizeModel(model: Model, calibration: Dataset, options: QuantizeOptions = {}, hooks: QuantizeHooks = {}): Promise<QuantizeResult> {
   const t0 = performance.now();
@@ -213,6 +215,7 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
   }
   // What the accuracy is measured on: the quantized model without its index heads, whose outputs are their values.
   const scoredBytes = heads.length ? writeModel(quantized) : undefined;
+  const scoredModel = quantized;
   if (heads.length) {
     quantized = attachIndexHeads(quantized, heads);
     const wide = int64Heads(heads);
@@ -239,6 +242,12 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
     if (heads.length) {
       const agree = await indexAgreement(given, quantized, reported, heads.map((h) => h.output), hooks);
       report.accuracy.indexOutputs = heads.map((h, j) => ({ name: h.indices.name, op: builtinOperatorName(h.code), of: h.of, ...agree[j]! }));
+      // SQNR on the scores can be high while a few classes' order flips (one outlier class sets the scale): say so.
+      const flipped = report.accuracy.indexOutputs.filter((x) => x.values > 0 && x.agree < INDEX_AGREEMENT_FLOOR * x.values);
+      if (flipped.length) {
+        warnings.unshift(`INDICES DISAGREE: ${flipped.map((x) => `output "${x.name}" equals the float model's in ${x.agree} of ${x.values} (${(100 * x.agree / x.values).toFixed(1)}%)`).join(', ')}, `
+          + `below ${100 * INDEX_AGREEMENT_FLOOR}%, although "${flipped[0]!.of}" scores ${report.accuracy.outputs.find((o) => o.name === flipped[0]!.of)?.sqnrDb.toFixed(1) ?? '?'} dB: scores close to each other are rounded into a different order. Try --target-sqnr to keep the last layers in higher precision.`);
+      }
     }
     const mp = report.mixedPrecision;
     if (mp && targetSplit) {
@@ -256,7 +265,7 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
       warnings.unshift(`ACCURACY BELOW THE FLOOR: ${low.map((o) => `output "${o.name}" ${o.sqnrDb.toFixed(1)} dB`).join(', ')} on held-out data, under `
         + `the ${SQNR_FLOOR_DB} dB floor: this model does not compute what the ${report.accuracy.reference === 'hybrid' ? 'hybrid' : 'float'} model does. `
         + 'Check that the calibration data looks like real inputs (same preprocessing), or keep the most sensitive layers in higher precision.'
-        + outputGridNote(low.map((o) => o.name), prepared, quantized, set && set.data === reported ? set : undefined, options.kernels ?? 'reference'));
+        + outputGridNote(low.map((o) => o.name), prepared, scoredModel, set && set.data === reported ? set : undefined, options.kernels ?? 'reference'));
     }
   }
   // Everything above, evaluation and recipe search included.
