@@ -354,8 +354,8 @@ type Candidate = RecipeCandidate & { built: Built; scored: Scored; cal?: Scored 
  * clear held-out samples alone, else both the held-out and the leading calibration samples, calibrationView, must
  * lean the method's way; with fewer than 2 × CALIBRATION_VIEW_SAMPLES calibration samples there is no such view and an
  * open decision keeps per-tensor). Why a second view: on ad01 min/max's gain over per-tensor was real (0.6 dB on 200
- * test inputs) but below t = 2 on 100 held-out samples; the calibration samples are more. They are in-sample for min/max (it never clips them), which is why they never decide
- * alone. At most methods + 1 + 1 (+ 1 with GPTQ) candidates; each costs one run over the held-out samples, and a range method's run
+ * test inputs) but below t = 2 on 100 held-out samples; the calibration samples are more. They are in-sample for
+ * min/max (it never clips them), which is why they never decide alone. At most methods + 1 + 1 (+ 1 with GPTQ) candidates; each costs one run over the held-out samples, and a range method's run
  * over the calibration view only when its held-out samples leaned its way without being clear.
  */
 export async function searchRecipe(ctx: RecipeContext, choices: RecipeChoices, set: ScoringSet, hooks: QuantizeHooks): Promise<RecipeSearch> {
