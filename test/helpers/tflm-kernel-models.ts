@@ -39,7 +39,16 @@ export function kernelModels(): KernelCase[] {
     const k = b.mean(c, [2], true);
     const f = b.fullyConnected(g, 6);
     b.output(b.logistic(f), b.tanh(b.fullyConnected(g, 5)), b.conv2d(k, 3, [1, 1]));
-    cases.push({ name: 'mean-fc-logistic-tanh', model: b.build(), shape: [1, 8, 8, 3], range: [-1, 1], modes: ['int8'] });
+    cases.push({ name: 'mean-fc-logistic-tanh', model: b.build(), shape: [1, 8, 8, 3], range: [-1, 1], modes: ['int8', 'int16x8'] });
+  }
+  {
+    // LOGISTIC and TANH in int16 over their whole table: inputs to ±12, past the saturation of both (±10.7, ±5.3)
+    const b = new ModelBuilder({ seed: 27 });
+    // (straight on the input: behind a convolution, its one-step double-rounding differences would be amplified up to
+    // 16× by the int8 sigmoid's slope at these scales, hiding the kernels' own agreement with LiteRT)
+    const x = b.input('x', [1, 16, 16, 4]);
+    b.output(b.logistic(x), b.tanh(x));
+    cases.push({ name: 'logistic-tanh-wide', model: b.build(), shape: [1, 16, 16, 4], range: [-12, 12], modes: ['int16x8', 'int8'] });
   }
   {
     // element-wise: MUL, SUB, MAXIMUM, MINIMUM, CONCATENATION, PRELU, HARD_SWISH, broadcasting ADD

@@ -14,6 +14,7 @@ import { logisticFixed, multiplyByQuantizedMultiplier64, tanhFixed } from '../..
 import { TflmReference, type TflmValues } from '../../src/core/quantize/tflm-reference';
 import { loadRuntimeModel } from '../../src/core/runtime/index';
 import { BuiltinOperator, ModelBuilder, TensorType, readModel, writeModel, type Model, type OptionsTable, type QuantParams } from '../../src/core/tflite/index';
+import { sigmoidTableUint16 } from '../../src/core/quantize/tflm-kernels/sigmoid-table';
 import { kernelModels } from '../helpers/tflm-kernel-models';
 
 const qp = (scale: number, zeroPoint: number): QuantParams => ({ scale: [scale], zeroPoint: [zeroPoint], quantizedDimension: 0 });
@@ -94,6 +95,51 @@ test('TANH int8 (tanh.h): output scale 1/128, zero point 0, within 1 step of tan
     assert.ok(Math.abs(y[i]! - want) <= 1, `q=${i - 128}: ${y[i]} vs ${want}`);
     if (i > 0 && Math.abs(y[i]!) < 127) assert.equal(y[256 - i]! + y[i]!, 0, `odd at ${i - 128}`);
   }
+});
+
+test('sigmoid_table_uint16 (common.h) derived: the entries checked here and the sum of all 256 are TFLite Micro\'s', () => {
+  const t = sigmoidTableUint16();
+  assert.equal(t.length, 256);
+  // 4 and 28 are two of the 44 entries one above round(65536·sigmoid(i/24)) (35492.4 and 49974.0)
+  assert.deepEqual([t[0], t[1], t[4], t[28], t[100], t[254], t[255]], [32768, 33451, 35493, 49975, 64536, 65534, 65535]);
+  assert.equal(t.reduce((a, v) => a + v, 0), 15670629);
+  for (let i = 1; i < 256; i++) assert.ok(t[i]! >= t[i - 1]!, 'monotonic');
+});
+
+const all16 = () => Int16Array.from({ length: 65536 }, (_, i) => i - 32768);
+
+test('LOGISTIC and TANH int16 (logistic.h, tanh.h): worked values, within 1 (logistic) and 3 (tanh) steps of the real functions over every input, symmetric, saturated', () => {
+  const q16 = (scale: number) => ({ shape: [65536], q: qp(scale, 0), type: TensorType.INT16 });
+  const out16 = { shape: [65536], q: qp(1 / 32768, 0), type: TensorType.INT16 };
+  // a scale that is no power of two: the 15-bit multiplier path
+  for (const [code, f, scale] of [
+    [BuiltinOperator.LOGISTIC, (x: number) => 1 / (1 + Math.exp(-x)), 12 / 32767],
+    [BuiltinOperator.TANH, Math.tanh, 6 / 32767],
+    // 2^-12: multiplier 0, 3 << 0 (the power-of-two path; TANH also takes 2^-11)
+    [BuiltinOperator.LOGISTIC, (x: number) => 1 / (1 + Math.exp(-x)), 2 ** -12],
+    [BuiltinOperator.TANH, Math.tanh, 2 ** -11],
+  ] as const) {
+    const y = run(oneOp(code, [q16(scale)], out16), all16());
+    let worst = 0;
+    for (let i = 0; i < 65536; i++) {
+      const want = Math.min(32767, Math.round(32768 * f(scale * (i - 32768))));
+      worst = Math.max(worst, Math.abs(y[i]! - want));
+      if (i) assert.ok(y[i]! >= y[i - 1]!, 'monotonic');
+    }
+    // tanh reads the table at 2x and doubles it: its error is twice the table's
+    assert.ok(worst <= (code === BuiltinOperator.LOGISTIC ? 1 : 3), `${BuiltinOperator[code]} at scale ${scale}: ${worst} steps`);
+    const logistic = code === BuiltinOperator.LOGISTIC;
+    assert.equal(y[32768], logistic ? 16384 : 0); // input 0
+    // past table index 255 (|x| ≥ 10.7, tanh 5.3): 0x7FFF << 10 mirrored, i.e. 32767 and 1 (tanh ±32767)
+    if (scale * 32767 > (logistic ? 10.7 : 5.35)) assert.deepEqual([y[0], y[65535]], logistic ? [1, 32767] : [-32767, 32767]);
+  }
+  // x = ±1.0 at 2^-12: 4096 · 3 = 12288 = index 24 exactly; (47911 · 2^9 + 2^9) >> 10 = 23956 (32768·σ(1) = 23955.6),
+  // mirrored (2^25 − 47911 · 2^9 + 2^9 − 1) >> 10 = 8812: the two sum to 32768
+  const pot = oneOp(BuiltinOperator.LOGISTIC, [{ shape: [3], q: qp(2 ** -12, 0), type: TensorType.INT16 }], { shape: [3], q: qp(1 / 32768, 0), type: TensorType.INT16 });
+  assert.deepEqual(run(pot, Int16Array.from([4096, -4096, 0])), [23956, 8812, 16384]);
+  // TFLM refuses an int16 output scale other than 2^-15, and a zero point
+  assert.match(TflmReference.unsupported(oneOp(BuiltinOperator.LOGISTIC, [q16(12 / 32767)], { ...out16, q: qp(1 / 32768 / 1.01, 0) })) ?? '', /2\^-15/);
+  assert.match(TflmReference.unsupported(oneOp(BuiltinOperator.TANH, [{ ...q16(12 / 32767), q: qp(12 / 32767, 1) }], out16)) ?? '', /zero point/);
 });
 
 test('HARD_SWISH int8 (hard_swish.h, int16 fixed point): within 1 step of x·relu6(x+3)/6 over the whole input range', () => {

@@ -1,7 +1,7 @@
 /**
  * LOGISTIC, TANH and HARD_SWISH in int8: logistic.cc / logistic_common.cc with integer_ops/logistic.h, tanh.cc with
  * integer_ops/tanh.h (both: the input rescaled to Q4.27, gemmlowp's fixed-point logistic / tanh, no lookup table for
- * int8), hard_swish.cc / hard_swish_common.cc with reference/hard_swish.h (int16 fixed point), and RELU / RELU6
+ * int8); LOGISTIC and TANH in int16 (the same files: a linear interpolation in sigmoid_table_uint16), hard_swish.cc / hard_swish_common.cc with reference/hard_swish.h (int16 fixed point), and RELU / RELU6
  * (activations.cc, activations_common.cc, activations.h) and LEAKY_RELU (leaky_relu.cc, leaky_relu_common.cc,
  * reference/leaky_relu.h) in int8 and int16.
  */
@@ -9,6 +9,7 @@ import { BuiltinOperator } from '../../tflite/index';
 import {
   calculateInputRadius, frexpMultiplier, logisticFixed, multiplyByQuantizedMultiplier, quantizeMultiplier, roundingDivideByPot, srdhm16, tanhFixed,
 } from '../tflm-fixed-point';
+import { sigmoidTableUint16 } from './sigmoid-table';
 import { isInt16, isInt8, newValues, num, scaleOf, typeName, typeRange, zeroPointOf, type TflmKernel, type TflmNode, type TflmNodeInfo, type TflmValues } from './common';
 
 const int8InOut = (n: TflmNodeInfo): string | undefined => (isInt8(n.inputs[0]) && isInt8(n.output) ? undefined : `${typeName(n.inputs[0])} → ${typeName(n.output)}`);
@@ -45,6 +46,72 @@ function sigmoidLike(node: TflmNode, f: (x: number, integerBits: number) => numb
 
 const logistic = (node: TflmNode): Int8Array => sigmoidLike(node, logisticFixed, 23, -128);
 const tanh = (node: TflmNode): Int8Array => sigmoidLike(node, tanhFixed, 24, 0);
+
+/** CheckedLog2 (quantization_util.cc), in float32: log2(x) rounded, and whether x is within 0.1% of that power of two. */
+function checkedLog2(x: number): { log2: number; exact: boolean } {
+  const f = Math.fround;
+  const log2 = f(f(Math.log(x)) * f(1 / f(Math.log(2))));
+  const rounded = Math.round(Math.abs(log2)) * Math.sign(log2);
+  return { log2: rounded, exact: Math.abs(f(log2 - rounded)) < f(1e-3) };
+}
+
+/**
+ * The int16 Prepare of LOGISTIC / TANH (CalculateArithmeticOpDataLogistic, tanh.cc CalculateArithmeticOpData): a
+ * power-of-two input scale of 2^-12 (TANH also 2^-11) keeps multiplier 0; any other scale is brought to 1/(3·4096) by
+ * a 15-bit multiplier and a right shift. TFLM refuses a zero point other than 0 and an output scale other than 2^-15.
+ */
+function int16InputScaling(input: { scale: number }, shiftsPot: readonly number[]): { multiplier: number; shift: number } {
+  const { log2, exact } = checkedLog2(input.scale);
+  const potShift = 12 + log2;
+  if (exact && shiftsPot.includes(potShift)) return { multiplier: 0, shift: potShift };
+  let multiplier = input.scale * 4096 * 3;
+  let shift = 0;
+  while (multiplier <= 32767 / 2 && shift <= 30) { shift++; multiplier *= 2; }
+  return { multiplier: Math.trunc(multiplier), shift };
+}
+
+const int16Check = (n: TflmNodeInfo): string | undefined => {
+  const x = n.inputs[0]!, y = n.output;
+  if (zeroPointOf(x) !== 0 || zeroPointOf(y) !== 0) return 'int16 with a zero point (TFLite Micro refuses it)';
+  const out = checkedLog2(scaleOf(y));
+  if (!out.exact || out.log2 !== -15) return `int16 output scale ${scaleOf(y)} ≠ 2^-15 (TFLite Micro refuses it)`;
+  if (scaleOf(x) * 4096 * 3 > 32767) return `int16 input scale ${scaleOf(x)} too large for the 15-bit multiplier`;
+  return undefined;
+};
+
+/**
+ * LOGISTIC / TANH int16 (integer_ops/logistic.h, tanh.h): the input scaled so that one table step is 2^9 (logistic) or
+ * 2^8 (tanh) units, the table entries either side interpolated on the magnitude, mirrored for negative inputs and
+ * rounded back to 16 bits; saturated from table index 255 on.
+ */
+function sigmoidLike16(node: TflmNode, tanh: boolean): Int16Array {
+  const { multiplier: m0, shift: s0 } = node.prepared(tanh ? 'tanh16' : 'logistic16', () => int16InputScaling({ scale: scaleOf(node.inputs[0]!) }, tanh ? [0, 1] : [0]));
+  // the power-of-two case: multiplier 3 << shift, no shift
+  const multiplier = m0 === 0 ? 3 << s0 : m0;
+  const shift = m0 === 0 ? 0 : s0;
+  const round = shift > 0 ? 2 ** (shift - 1) : 0;
+  const table = sigmoidTableUint16();
+  const fracBits = tanh ? 8 : 9;
+  const fracMask = (1 << fracBits) - 1;
+  const x = node.value(0);
+  const y = new Int16Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    // int32 arithmetic as in C (the product and the rounding term wrap), then an arithmetic shift
+    const v = ((x[i]! * multiplier + round) | 0) >> shift;
+    const a = Math.abs(v);
+    const uh = a >>> fracBits;
+    let r: number;
+    if (uh >= 255) r = tanh ? 0xffff << 8 : 0x7fff << 10;
+    else {
+      const ua = table[uh]!, ub = table[uh + 1]!;
+      r = ua * 2 ** fracBits + (a & fracMask) * (ub - ua);
+    }
+    if (tanh) r = (v >= 0 ? r - (1 << 23) + (1 << 7) : -r + (1 << 23) + (1 << 7) - 1) >> 8;
+    else r = (v >= 0 ? r + (1 << 9) : (1 << 25) - r + (1 << 9) - 1) >>> 10;
+    y[i] = r;
+  }
+  return y;
+}
 
 /** DownScaleInt32ToInt16Multiplier (common.h). */
 const toInt16Multiplier = (m: number): number => (m >= 2147483647 - (1 << 15) ? 32767 : (m + (1 << 15)) >> 16);
@@ -147,10 +214,14 @@ const int8or16 = (n: TflmNodeInfo): string | undefined => {
 
 export const ACTIVATION_KERNELS: Partial<Record<number, TflmKernel>> = {
   [BuiltinOperator.LOGISTIC]: {
-    check: (n) => int8InOut(n) ?? (zeroPointOf(n.output) !== -128 ? 'output zero point ≠ −128' : undefined),
-    run: logistic,
+    check: (n) => (isInt16(n.inputs[0]) && isInt16(n.output) ? int16Check(n)
+      : int8InOut(n) ?? (zeroPointOf(n.output) !== -128 ? 'output zero point ≠ −128' : undefined)),
+    run: (node) => (isInt16(node.output) ? sigmoidLike16(node, false) : logistic(node)),
   },
-  [BuiltinOperator.TANH]: { check: int8InOut, run: tanh },
+  [BuiltinOperator.TANH]: {
+    check: (n) => (isInt16(n.inputs[0]) && isInt16(n.output) ? int16Check(n) : int8InOut(n)),
+    run: (node) => (isInt16(node.output) ? sigmoidLike16(node, true) : tanh(node)),
+  },
   [BuiltinOperator.HARD_SWISH]: { check: int8InOut, run: hardSwish },
   [BuiltinOperator.RELU]: { check: int8or16, run: relu },
   [BuiltinOperator.RELU6]: { check: int8or16, run: relu6 },
