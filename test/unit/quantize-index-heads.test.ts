@@ -136,3 +136,21 @@ test('an ARG_MAX whose indices another operator also reads stays in the model (i
   sg.operators.pop();
   assert.equal(stripIndexHeads(model).heads.length, 1);
 });
+
+test('the report numbers operators as the model as given, also when a head is not the last operator', async () => {
+  // ARG_MAX is operator 3 of 6; two operators after it go on to a second output
+  const b = new ModelBuilder({ seed: 6 });
+  const x = b.input('image', [1, 8, 8, 3]);
+  const c = b.conv2d(x, 6, [3, 3], { padding: 'SAME', activation: 'RELU' });
+  const scores = b.fullyConnected(b.reshape(c, [1, 384]), 10, { name: 'scores' });
+  const idx = b.op(BuiltinOperator.ARG_MAX, [scores, b.int32Constant([1])], [[1]], { type: 'ArgMaxOptions', table: { output_type: TensorType.INT32 } }, 'class')[0]!;
+  const side = b.mean(b.conv2d(c, 4, [1, 1]), [1, 2], false);
+  b.output(idx, side);
+  const model = b.build();
+  model.subgraphs[0]!.tensors[idx.index]!.type = TensorType.INT32;
+  assert.equal(codes(model)[3], BuiltinOperator.ARG_MAX);
+  const q = await quantizeModel(model, smoothImages(64, 1), { heldOut: smoothImages(20, 2) });
+  const ops = q.report.operators;
+  assert.deepEqual(ops.map((o) => o.index), [0, 1, 2, 3, 4, 5]);
+  for (const o of ops) assert.equal(o.op, BuiltinOperator[codes(model)[o.index]!], `operator #${o.index}`);
+});

@@ -80,3 +80,16 @@ test('several subgraphs name the control-flow op; an all-integer model is called
   const q = await quantizeModel(built, { source: 's', inputShapes: [[1, 4]], samples: Array.from({ length: 4 }, () => [new Float32Array([0.1, -0.2, 0.3, 0.5])]) });
   await rejectsWith(q.model, 'unsupported-model', /already quantized/);
 });
+
+test('operators are named by their number in the file as given, also where constant DEQUANTIZEs are folded before the check', async () => {
+  const b = fcModel();
+  const e = b.op(BuiltinOperator.EXP, [b.fullyConnected(b.x, 4)], [[1, 4]])[0]!;
+  b.output(b.fullyConnected(e, 2));
+  const calibration: Dataset = { source: 's', inputShapes: [[1, 4]], samples: Array.from({ length: 4 }, () => [new Float32Array([0.1, -0.2, 0.3, 0.5])]) };
+  // float16 weights: a DEQUANTIZE per weight and bias ahead of the layers, which the quantizer folds away
+  const f16 = (await quantizeModel(b.build(), calibration, { mode: 'float16' })).model;
+  const sg = f16.subgraphs[0]!;
+  const exp = sg.operators.findIndex((o) => f16.operatorCodes[o.opcodeIndex]!.builtinCode === BuiltinOperator.EXP);
+  assert.ok(exp > 1, `EXP is operator ${exp} of the float16 file`);
+  await rejectsWith(f16, 'unsupported-op', new RegExp(`no int8 form here: EXP #${exp}\\.`));
+});

@@ -5,9 +5,10 @@
  * signatures stay valid and tensor names match between the float and the quantized model.
  */
 import {
-  BuiltinOperator, builtinOperatorName, opcodeName, TensorType, tensorTypeName, type Buffer, type Model, type Operator, type QuantParams, type Tensor,
+  BuiltinOperator, builtinOperatorName, TensorType, tensorTypeName, type Buffer, type Model, type Operator, type QuantParams, type Tensor,
 } from '../tflite/index';
 import { QuantizeError } from './errors';
+import { opName, type OpNumbering } from './op-numbering';
 import { keepInt8Weights, type Int8Weights } from './hybrid';
 import { assembleOperators, bytesOf, compactModel, constantFloats, isConstant, newBuffer, type VersionedOperator } from './graph';
 import { dequantizeOpVersion, fusedActivationRange, OP_RULES, quantizeOpVersion, type ActivationType, type OpRule } from './op-rules';
@@ -28,6 +29,8 @@ export interface IntegerGraphOptions {
   perChannelFullyConnected: boolean;
   keepUnsupportedInFloat: boolean;
   name: string;
+  /** How messages number the operators: as the model as given (op-numbering.ts). */
+  numbering?: OpNumbering;
   /** Int8 weights the source model already had (hybrid.ts): kept as they are where their quantization is valid. */
   int8Origins?: Map<Buffer, Int8Weights>;
   /**
@@ -111,10 +114,6 @@ export function noIntegerForm(name: string, activation: ActivationType, ops: rea
     + 'or replace them in the source model.');
 }
 
-export function opName(model: Model, op: Operator, index: number): string {
-  return `${opcodeName(model.operatorCodes[op.opcodeIndex]!)} #${index}`;
-}
-
 function quantParams(scales: number[], zeroPoints: number[], axis = 0): QuantParams {
   return { scale: scales.map(Math.fround), zeroPoint: zeroPoints, quantizedDimension: axis };
 }
@@ -130,7 +129,7 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
 
   // 1. Which operators become integer.
   const status = integerStatus(model, opts.activation);
-  const unsupported = status.flatMap((s, i) => (s === 'float' ? [opName(model, sg.operators[i]!, i)] : []));
+  const unsupported = status.flatMap((s, i) => (s === 'float' ? [opName(model, i, opts.numbering)] : []));
   if (unsupported.length && !opts.keepUnsupportedInFloat) throw noIntegerForm(opts.name, opts.activation, unsupported);
   if (unsupported.length) {
     warnings.push(`Kept in float with QUANTIZE/DEQUANTIZE around them: ${unsupported.join(', ')}. TFLite Micro may not run `
@@ -292,7 +291,7 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
     if (rule.weights && isFloatConstant(op.inputs[rule.weights.input] ?? -1)) {
       quantizeWeightsAndBias(rule, op, inputs, i);
     } else if (rule.weights) {
-      throw new QuantizeError('unsupported-model', `${opts.name}: ${opName(model, op, i)} takes its weights from a computed tensor; only constant weights can be quantized.`);
+      throw new QuantizeError('unsupported-model', `${opts.name}: ${opName(model, i, opts.numbering)} takes its weights from a computed tensor; only constant weights can be quantized.`);
     }
     const scaleOf = (t: number) => tensors[t]?.quantization?.scale[0] ?? 0;
     const version = rule.version({

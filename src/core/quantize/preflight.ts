@@ -6,7 +6,8 @@
 import { BuiltinOperator, TensorType, type Model } from '../tflite/index';
 import { QuantizeError, type QuantizeErrorKind } from './errors';
 import { toFloatGraph, type FloatGraph } from './hybrid';
-import { integerStatus, noIntegerForm, opName } from './integer-graph';
+import { integerStatus, noIntegerForm } from './integer-graph';
+import { givenNumbering, opName } from './op-numbering';
 import { OP_RULES } from './op-rules';
 import type { QuantizeMode } from './types';
 
@@ -44,7 +45,7 @@ function structuralProblems(model: Model): Problem[] {
   if (model.subgraphs.length > 1) {
     const flow = sg.operators.flatMap((op, i) => {
       const code = model.operatorCodes[op.opcodeIndex]!.builtinCode;
-      return code === BuiltinOperator.WHILE || code === BuiltinOperator.IF || code === BuiltinOperator.CALL_ONCE ? [opName(model, op, i)] : [];
+      return code === BuiltinOperator.WHILE || code === BuiltinOperator.IF || code === BuiltinOperator.CALL_ONCE ? [opName(model, i)] : [];
     });
     return [{
       kind: 'unsupported-model',
@@ -64,7 +65,7 @@ function integerProblems(model: Model, graph: FloatGraph, opts: PreflightOptions
   const sg = model.subgraphs[0]!;
   const custom = sg.operators.flatMap((op, i) => (model.operatorCodes[op.opcodeIndex]!.customCode !== undefined ? [{ op, i }] : []));
   if (custom.length) {
-    const names = custom.map(({ op, i }) => opName(model, op, i));
+    const names = custom.map(({ i }) => opName(model, i));
     const fixes = [...new Set(custom.map(({ op }) => model.operatorCodes[op.opcodeIndex]!.customCode!))]
       .map((c) => (CUSTOM_OP_FIX[c] ? `${c} → ${CUSTOM_OP_FIX[c]}` : `${c} → the builtin operators it computes`));
     problems.push({
@@ -77,7 +78,7 @@ function integerProblems(model: Model, graph: FloatGraph, opts: PreflightOptions
     const code = model.operatorCodes[op.opcodeIndex]!.builtinCode;
     const variables = op.inputs.filter((t) => t >= 0 && sg.tensors[t]!.isVariable);
     return STATEFUL_OPS.has(code) || variables.length
-      ? [`${opName(model, op, i)}${variables.length ? ` (state in ${variables.map((t) => `"${sg.tensors[t]!.name}"`).join(', ')})` : ''}`]
+      ? [`${opName(model, i)}${variables.length ? ` (state in ${variables.map((t) => `"${sg.tensors[t]!.name}"`).join(', ')})` : ''}`]
       : [];
   });
   if (stateful.length) {
@@ -100,9 +101,10 @@ function integerProblems(model: Model, graph: FloatGraph, opts: PreflightOptions
 
   const prepared = graph.model;
   const psg = prepared.subgraphs[0]!;
+  const numbering = givenNumbering(model, prepared);
   const activation = opts.mode === 'int16x8' ? 'int16' : 'int8';
   const status = integerStatus(prepared, activation);
-  const noForm = status.flatMap((s, i) => (s === 'float' ? [opName(prepared, psg.operators[i]!, i)] : []));
+  const noForm = status.flatMap((s, i) => (s === 'float' ? [opName(prepared, i, numbering)] : []));
   if (noForm.length && !opts.keepUnsupportedInFloat) {
     problems.push({ kind: 'unsupported-op', text: noIntegerForm(opts.name, activation, noForm).message.replace(`${opts.name}: `, '') });
   }
@@ -111,7 +113,7 @@ function integerProblems(model: Model, graph: FloatGraph, opts: PreflightOptions
     if (status[i] !== 'quantized' || !rule?.weights) return [];
     const w = psg.tensors[op.inputs[rule.weights.input] ?? -1];
     const constant = !!w && prepared.buffers[w.buffer]!.data.byteLength > 0;
-    return constant ? [] : [`${opName(prepared, op, i)}${w ? ` ("${w.name}")` : ''}`];
+    return constant ? [] : [`${opName(prepared, i, numbering)}${w ? ` ("${w.name}")` : ''}`];
   });
   if (computedWeights.length) {
     problems.push({

@@ -20,6 +20,7 @@ import { INT16_ACTIVATION, INT8_ACTIVATION } from './quant-math';
 import { checkDataset } from './tensor-io';
 import { evaluateQuantization, indexAgreement, tflmEvalSamples } from './evaluate';
 import { attachIndexHeads, int64Heads, stripIndexHeads } from './index-heads';
+import { givenNumbering } from './op-numbering';
 import { tflmReport } from './tflm-report';
 import { biasCorrectionTensors, channelMeans, weightedLayerInputs } from './bias-correction';
 import { InputMoments, roundingLayers } from './weight-rounding';
@@ -74,6 +75,8 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
   let batchable: boolean | undefined;
   // Weights stored as float16 or int8 (behind DEQUANTIZE or in hybrid kernels) become float constants first.
   let prepared = floatGraph.model;
+  // The report and messages number operators as the user's file does (folded DEQUANTIZEs and index heads shift them).
+  const numbering = givenNumbering(given, prepared);
   // The recipe search's reference outputs and its chosen model's outputs, on the scoring samples.
   let set: ScoringSet | undefined;
   let scoredOutputs: Float32Array[] | undefined;
@@ -142,7 +145,7 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
     const ctx: RecipeContext = {
       floatModel: prepared, stats, calibration, intRange, symmetric: activation === 'int16',
       ...(options.percentile !== undefined ? { percentile: options.percentile } : {}),
-      graphOptions: { activation, io, uint8Input: !!options.uint8Input, keepUnsupportedInFloat: !!options.keepUnsupportedInFloat, name, int8Origins: floatGraph.int8Origins },
+      graphOptions: { activation, io, uint8Input: !!options.uint8Input, keepUnsupportedInFloat: !!options.keepUnsupportedInFloat, name, int8Origins: floatGraph.int8Origins, numbering },
     };
     const forced: RecipeReport['forced'] = [];
     if (options.calibration) forced.push('method');
@@ -213,6 +216,7 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
       ...(equalization ? { equalization } : {}),
     };
   }
+  report.operators = report.operators.map((o) => ({ ...o, index: numbering(o.index) }));
   // What the accuracy is measured on: the quantized model without its index heads, whose outputs are their values.
   const scoredBytes = heads.length ? writeModel(quantized) : undefined;
   const scoredModel = quantized;
@@ -223,7 +227,8 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
       warnings.push(`${wide.map((h) => `output "${h.indices.name}"`).join(', ')}: the model as given writes int64 indices; TFLite Micro's ${builtinOperatorName(wide[0]!.code)} writes int32 only, `
         + 'so the quantized model writes int32 (4 bytes per index): read them as int32_t in the firmware.');
     }
-    report.operators = [...report.operators, ...heads.map((h) => ({ index: h.opIndex, op: builtinOperatorName(h.code), status: 'quantized' as const, version: operatorVersion(quantized, h.indices.name) }))];
+    report.operators = [...report.operators, ...heads.map((h) => ({ index: h.opIndex, op: builtinOperatorName(h.code), status: 'quantized' as const, version: operatorVersion(quantized, h.indices.name) }))]
+      .sort((a, b) => a.index - b.index);
   }
   const bytes = writeModel(quantized);
   report.sizeAfter = bytes.byteLength;
