@@ -59,7 +59,7 @@ test('a classifier that returns its class number: the recipe is chosen on its sc
   assert.equal(x.name, 'class');
   assert.equal(x.values, 40);
   assert.ok(x.agree >= 34, `${x.agree} of 40 indices agree`);
-  assert.match(formatQuantizationReport(q.report), /output class: indices \(ARG_MAX of scores, scored above in its place\) equal the float model's in \d+ of 40/);
+  assert.match(formatQuantizationReport(q.report), /output class: indices \(ARG_MAX of scores, scored above\) equal the float model's in \d+ of 40/);
   assert.match(formatQuantizationReport(q.report), /As TFLite Micro computes it \(reference kernels, bit-exact; first \d+ samples\): scores SQNR/);
   // The file written returns the class number as given, int8 ARG_MAX on the int8 scores, and runs on LiteRT and TFLM.
   const written = readModel(q.bytes);
@@ -153,4 +153,36 @@ test('the report numbers operators as the model as given, also when a head is no
   const ops = q.report.operators;
   assert.deepEqual(ops.map((o) => o.index), [0, 1, 2, 3, 4, 5]);
   for (const o of ops) assert.equal(o.op, BuiltinOperator[codes(model)[o.index]!], `operator #${o.index}`);
+});
+
+test('two heads on the same scores: one comes off, the other stays in place, and the report counts both', async () => {
+  const b = new ModelBuilder({ seed: 4 });
+  const x = b.input('image', [1, 8, 8, 3]);
+  const c = b.conv2d(x, 6, [3, 3], { padding: 'SAME', activation: 'RELU' });
+  const scores = b.fullyConnected(b.reshape(c, [1, 384]), 10, { name: 'scores' });
+  const best = b.op(BuiltinOperator.ARG_MAX, [scores, b.int32Constant([1])], [[1]], { type: 'ArgMaxOptions', table: { output_type: TensorType.INT32 } }, 'best')[0]!;
+  const worst = b.op(BuiltinOperator.ARG_MIN, [scores, b.int32Constant([1])], [[1]], { type: 'ArgMinOptions', table: { output_type: TensorType.INT32 } }, 'worst')[0]!;
+  b.output(best, worst);
+  const model = b.build();
+  for (const r of [best, worst]) model.subgraphs[0]!.tensors[r.index]!.type = TensorType.INT32;
+  assert.equal(stripIndexHeads(model).heads.length, 1, 'the second head reads what is an output already');
+  const q = await quantizeModel(model, smoothImages(96, 1), { heldOut: smoothImages(40, 2) });
+  const a = q.report.accuracy!;
+  assert.deepEqual(a.outputs.map((o) => o.name), ['scores']);
+  assert.deepEqual(a.indexOutputs?.map((o) => [o.name, o.op, o.of, o.values]), [['best', 'ARG_MAX', 'scores', 40], ['worst', 'ARG_MIN', 'scores', 40]]);
+  // what the written model computes on LiteRT, against the float model
+  const rq = await loadRuntimeModel(q.bytes), rf = await loadRuntimeModel(writeModel(model));
+  try {
+    let agree = 0;
+    const sg = q.model.subgraphs[0]!;
+    for (const s of smoothImages(40, 2).samples) {
+      const yq = rq.run([toTensorArray(sg.tensors[sg.inputs[0]!]!, s[0]!)]), yf = rf.run([s[0]!]);
+      const k = rq.outputs.findIndex((o) => o.name === 'worst'), kf = rf.outputs.findIndex((o) => o.name === 'worst');
+      if (Number(yq[k]![0]) === Number(yf[kf]![0])) agree++;
+    }
+    assert.equal(a.indexOutputs![1]!.agree, agree);
+  } finally {
+    rq.dispose();
+    rf.dispose();
+  }
 });

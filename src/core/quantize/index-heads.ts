@@ -63,6 +63,22 @@ export function stripIndexHeads(model: Model): { model: Model; heads: IndexHead[
   return { model: stripped, heads };
 }
 
+/**
+ * The outputs of a model that hold indices, in its output order: each written by an ARG_MAX / ARG_MIN, whether the
+ * quantizer takes it off to score its input (stripIndexHeads) or leaves it in place (a second head on the same values).
+ * The report counts how often each equals the float model's.
+ */
+export function indexOutputs(model: Model): { output: number; code: IndexHead['code']; of: string; name: string }[] {
+  const sg = model.subgraphs[0];
+  if (!sg || model.subgraphs.length !== 1) return [];
+  return sg.outputs.flatMap((t, output) => {
+    const op = sg.operators.find((o) => o.outputs[0] === t);
+    const code = op ? model.operatorCodes[op.opcodeIndex]!.builtinCode : undefined;
+    if (!op || code === undefined || !INDEX_OPS.has(code)) return [];
+    return [{ output, code: code as IndexHead['code'], of: sg.tensors[op.inputs[0] ?? -1]?.name ?? '?', name: sg.tensors[t]!.name }];
+  });
+}
+
 /** The head's options with output_type int32 (the table holds the enum as a name or as a number). */
 function int32Indices(options: NonNullable<Operator['builtinOptions']>): NonNullable<Operator['builtinOptions']> {
   const t = options.table['output_type'];

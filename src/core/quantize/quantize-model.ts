@@ -19,7 +19,7 @@ import { tensorsToCalibrate, type IntegerGraph } from './integer-graph';
 import { INT16_ACTIVATION, INT8_ACTIVATION } from './quant-math';
 import { checkDataset } from './tensor-io';
 import { evaluateQuantization, indexAgreement, tflmEvalSamples } from './evaluate';
-import { attachIndexHeads, int64Heads, stripIndexHeads } from './index-heads';
+import { attachIndexHeads, indexOutputs, int64Heads, stripIndexHeads } from './index-heads';
 import { givenNumbering } from './op-numbering';
 import { tflmReport } from './tflm-report';
 import { biasCorrectionTensors, channelMeans, weightedLayerInputs } from './bias-correction';
@@ -244,9 +244,10 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
       ? { reference: set.reference, quantized: scoredOutputs, ...(floatDetail ? { floatDetail } : {}) }
       : undefined;
     report.accuracy = await evaluateQuantization(modelBytes, scoredBytes ?? bytes, reported, hooks, { batchable, ...(known ? { known } : {}) });
-    if (heads.length) {
-      const agree = await indexAgreement(given, quantized, reported, heads.map((h) => h.output), hooks);
-      report.accuracy.indexOutputs = heads.map((h, j) => ({ name: h.indices.name, op: builtinOperatorName(h.code), of: h.of, ...agree[j]! }));
+    const indexOuts = indexOutputs(given);
+    if (indexOuts.length) {
+      const agree = await indexAgreement(given, quantized, reported, indexOuts.map((h) => h.output), hooks);
+      report.accuracy.indexOutputs = indexOuts.map((h, j) => ({ name: h.name, op: builtinOperatorName(h.code), of: h.of, ...agree[j]! }));
       // SQNR on the scores can be high while a few classes' order flips (one outlier class sets the scale): say so.
       const flipped = report.accuracy.indexOutputs.filter((x) => x.values > 0 && x.agree < INDEX_AGREEMENT_FLOOR * x.values);
       if (flipped.length) {

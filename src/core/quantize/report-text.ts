@@ -62,9 +62,9 @@ function recipeLines(r: RecipeReport): string[] {
   return lines;
 }
 
-/** An index output (ARG_MAX / ARG_MIN head): what was scored in its place, and how often its indices agree (text and markdown). */
+/** An index output (ARG_MAX / ARG_MIN head): the values it indexes (scored as an output above), and how often its indices agree (text and markdown). */
 export function indexOutputText(x: NonNullable<AccuracyReport['indexOutputs']>[number], reference: 'float' | 'hybrid' = 'float'): string {
-  return `output ${x.name}: indices (${x.op} of ${x.of}, scored above in its place) equal the ${reference} model's in ${x.agree} of ${x.values} (${(100 * x.agree / Math.max(1, x.values)).toFixed(1)}%)`;
+  return `output ${x.name}: indices (${x.op} of ${x.of}, scored above) equal the ${reference} model's in ${x.agree} of ${x.values} (${(100 * x.agree / Math.max(1, x.values)).toFixed(1)}%)`;
 }
 
 /** One line for the accuracy as TFLite Micro's reference kernels compute it (shared by the text and the markdown report). */
