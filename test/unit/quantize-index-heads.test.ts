@@ -12,17 +12,34 @@ import { loadRuntimeModel } from '../../src/core/runtime/index';
 import { BuiltinOperator, ModelBuilder, readModel, TensorType, writeModel, type Model } from '../../src/core/tflite/index';
 import { smoothImages } from '../helpers/smooth-images';
 
-/** A small image classifier that returns its class number (ARG_MAX of the 10 scores), and the scores' name. */
-function argMaxClassifier(): Model {
-  const b = new ModelBuilder({ seed: 4, signatureKey: 'serving_default' });
+/** The body of a small image classifier: an 8×8 RGB input, a convolution and its 10 scores ("scores"). */
+function classifierBody(seed: number, signatureKey?: string) {
+  const b = new ModelBuilder({ seed, ...(signatureKey ? { signatureKey } : {}) });
   const x = b.input('image', [1, 8, 8, 3]);
   const c = b.conv2d(x, 6, [3, 3], { padding: 'SAME', activation: 'RELU' });
-  const scores = b.fullyConnected(b.reshape(c, [1, 384]), 10, { name: 'scores' });
-  const idx = b.op(BuiltinOperator.ARG_MAX, [scores, b.int32Constant([1])], [[1]], { type: 'ArgMaxOptions', table: { output_type: TensorType.INT32 } }, 'class')[0]!;
-  b.output(idx);
-  const m = b.build();
-  m.subgraphs[0]!.tensors[idx.index]!.type = TensorType.INT32;
+  return { b, c, scores: b.fullyConnected(b.reshape(c, [1, 384]), 10, { name: 'scores' }) };
+}
+
+type Ref = ReturnType<ModelBuilder['input']>;
+
+/** An ARG_MAX / ARG_MIN over axis 1 writing int32 indices named `name`. */
+function indexHead(b: ModelBuilder, code: BuiltinOperator.ARG_MAX | BuiltinOperator.ARG_MIN, of: Ref, name: string): Ref {
+  const options = code === BuiltinOperator.ARG_MAX ? 'ArgMaxOptions' : 'ArgMinOptions';
+  return b.op(code, [of, b.int32Constant([1])], [[1]], { type: options, table: { output_type: TensorType.INT32 } }, name)[0]!;
+}
+
+/** The built model, with the heads' tensors typed int32 (the builder types outputs float32). */
+function withInt32(m: Model, heads: Ref[]): Model {
+  for (const h of heads) m.subgraphs[0]!.tensors[h.index]!.type = TensorType.INT32;
   return m;
+}
+
+/** A small image classifier that returns its class number (ARG_MAX of the 10 scores), and the scores' name. */
+function argMaxClassifier(): Model {
+  const { b, scores } = classifierBody(4, 'serving_default');
+  const idx = indexHead(b, BuiltinOperator.ARG_MAX, scores, 'class');
+  b.output(idx);
+  return withInt32(b.build(), [idx]);
 }
 
 const outputName = (m: Model, k = 0) => m.subgraphs[0]!.tensors[m.subgraphs[0]!.outputs[k]!]!.name;
@@ -139,15 +156,11 @@ test('an ARG_MAX whose indices another operator also reads stays in the model (i
 
 test('the report numbers operators as the model as given, also when a head is not the last operator', async () => {
   // ARG_MAX is operator 3 of 6; two operators after it go on to a second output
-  const b = new ModelBuilder({ seed: 6 });
-  const x = b.input('image', [1, 8, 8, 3]);
-  const c = b.conv2d(x, 6, [3, 3], { padding: 'SAME', activation: 'RELU' });
-  const scores = b.fullyConnected(b.reshape(c, [1, 384]), 10, { name: 'scores' });
-  const idx = b.op(BuiltinOperator.ARG_MAX, [scores, b.int32Constant([1])], [[1]], { type: 'ArgMaxOptions', table: { output_type: TensorType.INT32 } }, 'class')[0]!;
+  const { b, c, scores } = classifierBody(6);
+  const idx = indexHead(b, BuiltinOperator.ARG_MAX, scores, 'class');
   const side = b.mean(b.conv2d(c, 4, [1, 1]), [1, 2], false);
   b.output(idx, side);
-  const model = b.build();
-  model.subgraphs[0]!.tensors[idx.index]!.type = TensorType.INT32;
+  const model = withInt32(b.build(), [idx]);
   assert.equal(codes(model)[3], BuiltinOperator.ARG_MAX);
   const q = await quantizeModel(model, smoothImages(64, 1), { heldOut: smoothImages(20, 2) });
   const ops = q.report.operators;
@@ -156,15 +169,11 @@ test('the report numbers operators as the model as given, also when a head is no
 });
 
 test('two heads on the same scores: one comes off, the other stays in place, and the report counts both', async () => {
-  const b = new ModelBuilder({ seed: 4 });
-  const x = b.input('image', [1, 8, 8, 3]);
-  const c = b.conv2d(x, 6, [3, 3], { padding: 'SAME', activation: 'RELU' });
-  const scores = b.fullyConnected(b.reshape(c, [1, 384]), 10, { name: 'scores' });
-  const best = b.op(BuiltinOperator.ARG_MAX, [scores, b.int32Constant([1])], [[1]], { type: 'ArgMaxOptions', table: { output_type: TensorType.INT32 } }, 'best')[0]!;
-  const worst = b.op(BuiltinOperator.ARG_MIN, [scores, b.int32Constant([1])], [[1]], { type: 'ArgMinOptions', table: { output_type: TensorType.INT32 } }, 'worst')[0]!;
+  const { b, scores } = classifierBody(4);
+  const best = indexHead(b, BuiltinOperator.ARG_MAX, scores, 'best');
+  const worst = indexHead(b, BuiltinOperator.ARG_MIN, scores, 'worst');
   b.output(best, worst);
-  const model = b.build();
-  for (const r of [best, worst]) model.subgraphs[0]!.tensors[r.index]!.type = TensorType.INT32;
+  const model = withInt32(b.build(), [best, worst]);
   assert.equal(stripIndexHeads(model).heads.length, 1, 'the second head reads what is an output already');
   const q = await quantizeModel(model, smoothImages(96, 1), { heldOut: smoothImages(40, 2) });
   const a = q.report.accuracy!;
