@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { checkTflmCompatibility, isTflmCompatible } from '../../src/core/analysis/tflm-compat';
 import { planResolver } from '../../src/core/codegen';
+import { quantizeModel } from '../../src/core/quantize/index';
 import { BuiltinOperator, ModelBuilder, operatorInfo, TensorType, TFLM_BUILTIN_METHODS } from '../../src/core/tflite';
 import { bytes, handMadeModel, t } from '../helpers/arena-models';
 import { buildAllOpsModel } from '../helpers/sample-models';
@@ -106,4 +107,21 @@ test('the compatibility check and the runner\'s op resolver read one operator re
     if (!noKernel) withKernel++;
   }
   assert.equal(withKernel, Object.keys(TFLM_BUILTIN_METHODS).length);
+});
+
+test('a 16x8 model with an operator TFLite Micro has no int16 kernel for (RESIZE_BILINEAR) is an error naming it; in int8 it runs', async () => {
+  const b = new ModelBuilder({ seed: 1 });
+  const x = b.input('x', [1, 4, 4, 2]);
+  const c = b.conv2d(x, 2, [1, 1]);
+  b.output(b.op(BuiltinOperator.RESIZE_BILINEAR, [c, b.int32Constant([8, 8])], [[1, 8, 8, 2]], { type: 'ResizeBilinearOptions', table: { align_corners: false, half_pixel_centers: true } })[0]!);
+  const float = b.build();
+  const data = { source: 's', inputShapes: [[1, 4, 4, 2]], samples: Array.from({ length: 8 }, (_, i) => [Float32Array.from({ length: 32 }, (_, j) => Math.sin(i + j))]) };
+  const q16 = await quantizeModel(float, data, { mode: 'int16x8' });
+  const problems = checkTflmCompatibility(q16.model).filter((p) => p.severity === 'error');
+  assert.equal(problems.length, 1, JSON.stringify(problems));
+  assert.equal(problems[0]!.opcode, 'RESIZE_BILINEAR');
+  assert.match(problems[0]!.message, /no int16 kernel.*resize_bilinear\.cc.*--mode int8/);
+  assert.equal(q16.report.tflm?.runs, false);
+  const q8 = await quantizeModel(float, data, { mode: 'int8' });
+  assert.ok(isTflmCompatible(checkTflmCompatibility(q8.model)));
 });

@@ -7,6 +7,7 @@ import { BuiltinOperator, TensorType, type Model, type Tensor } from '../tflite/
 import { elementCount, isConstant } from '../tflite/tensor-types';
 import { builtinOperatorName, opcodeName, tensorTypeName } from '../tflite/names';
 import { operatorInfo, TFLM_CUSTOM_OPERATORS } from '../tflite/operators';
+import { TFLM_INT16_KERNELS } from '../quantize/int16-kernels';
 
 export type TflmSeverity = 'error' | 'warning' | 'info';
 
@@ -64,6 +65,12 @@ export function checkTflmCompatibility(model: Model): TflmProblem[] {
         if (input?.type === TensorType.FLOAT16) {
           add('error', `DEQUANTIZE of float16 ${isConstant(model, input) ? 'weights' : 'data'} (tensor "${input.name}"): TFLite Micro's DEQUANTIZE only accepts int8, int16 and uint8. Convert without float16 quantization, or ${QUANTIZE_HINT}.`);
         }
+      }
+
+      // A 16x8 model's operator that TFLite Micro has float32 / int8 kernels for only: Prepare or Invoke() refuses the type.
+      const int16 = code.builtinCode === BuiltinOperator.CUSTOM ? undefined : TFLM_INT16_KERNELS[code.builtinCode];
+      if (int16 && !int16.reference && !int16.cmsisNn && tensor(op.inputs[0])?.type === TensorType.INT16) {
+        add('error', `${opcode} takes int16 data, and TFLite Micro has no int16 kernel for it (${int16.source}): the interpreter stops on an unsupported type. Quantize with --mode int8; an accuracy target (--target-sqnr) keeps layers in int16 only where TFLite Micro has the kernel.`);
       }
 
       for (const t of [...op.inputs, ...op.outputs]) {
