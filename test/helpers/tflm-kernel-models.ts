@@ -140,3 +140,13 @@ export function kernelModels(): KernelCase[] {
   return cases;
 }
 
+/**
+ * A convolution then RESIZE_BILINEAR (half-pixel, 4×4 → 8×8): in `--mode int16x8` it holds an int16 RESIZE_BILINEAR,
+ * which TFLite Micro has no kernel for (and so the evaluator has none either).
+ */
+export function resizeBilinearModel(): Model {
+  const b = new ModelBuilder({ seed: 1 });
+  const c = b.conv2d(b.input('x', [1, 4, 4, 2]), 2, [1, 1]);
+  b.output(b.op(BuiltinOperator.RESIZE_BILINEAR, [c, b.int32Constant([8, 8])], [[1, 8, 8, 2]], { type: 'ResizeBilinearOptions', table: { align_corners: false, half_pixel_centers: true } })[0]!);
+  return b.build();
+}

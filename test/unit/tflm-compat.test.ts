@@ -6,6 +6,7 @@ import { quantizeModel } from '../../src/core/quantize/index';
 import { BuiltinOperator, ModelBuilder, operatorInfo, TensorType, TFLM_BUILTIN_METHODS } from '../../src/core/tflite';
 import { bytes, handMadeModel, t } from '../helpers/arena-models';
 import { buildAllOpsModel } from '../helpers/sample-models';
+import { resizeBilinearModel } from '../helpers/tflm-kernel-models';
 
 const FC_OPTIONS = { type: 'FullyConnectedOptions', table: { fused_activation_function: 'NONE', weights_format: 'DEFAULT', keep_num_dims: false, asymmetric_quantize_inputs: false } };
 const q = (n = 1) => ({ scale: new Array(n).fill(0.05), zeroPoint: new Array(n).fill(0), quantizedDimension: 0 });
@@ -110,11 +111,7 @@ test('the compatibility check and the runner\'s op resolver read one operator re
 });
 
 test('a 16x8 model with an operator TFLite Micro has no int16 kernel for (RESIZE_BILINEAR) is an error naming it; in int8 it runs', async () => {
-  const b = new ModelBuilder({ seed: 1 });
-  const x = b.input('x', [1, 4, 4, 2]);
-  const c = b.conv2d(x, 2, [1, 1]);
-  b.output(b.op(BuiltinOperator.RESIZE_BILINEAR, [c, b.int32Constant([8, 8])], [[1, 8, 8, 2]], { type: 'ResizeBilinearOptions', table: { align_corners: false, half_pixel_centers: true } })[0]!);
-  const float = b.build();
+  const float = resizeBilinearModel();
   const data = { source: 's', inputShapes: [[1, 4, 4, 2]], samples: Array.from({ length: 8 }, (_, i) => [Float32Array.from({ length: 32 }, (_, j) => Math.sin(i + j))]) };
   const q16 = await quantizeModel(float, data, { mode: 'int16x8' });
   const problems = checkTflmCompatibility(q16.model).filter((p) => p.severity === 'error');

@@ -10,7 +10,8 @@ import {
 import { TflmReference } from '../../src/core/quantize/tflm-reference';
 import { quantizationReportMarkdown } from '../../src/extension/quantize/report-markdown';
 import { loadRuntimeModel } from '../../src/core/runtime/index';
-import { BuiltinOperator, ModelBuilder, readModel, writeModel, type Model } from '../../src/core/tflite/index';
+import { ModelBuilder, readModel, writeModel, type Model } from '../../src/core/tflite/index';
+import { resizeBilinearModel } from '../helpers/tflm-kernel-models';
 
 /** gemmlowp's SaturatingRoundingDoublingHighMul, written with BigInt exactly as in fixedpoint.h. */
 function srdhmBig(a: number, b: number): number {
@@ -125,11 +126,7 @@ test('the reference evaluator stays within a few steps of LiteRT on a quantized 
 
 test('a model with an operator the evaluator does not cover says which, and the report says it was not computed', async () => {
   // TFLite Micro has no int16 RESIZE_BILINEAR, so the evaluator has none either
-  const b = new ModelBuilder({ seed: 1 });
-  const x = b.input('x', [1, 4, 4, 2]);
-  const c = b.conv2d(x, 2, [1, 1]);
-  b.output(b.op(BuiltinOperator.RESIZE_BILINEAR, [c, b.int32Constant([8, 8])], [[1, 8, 8, 2]], { type: 'ResizeBilinearOptions', table: { align_corners: false, half_pixel_centers: true } })[0]!);
-  const float = b.build();
+  const float = resizeBilinearModel();
   const r = rng(4);
   const data: Dataset = { source: 'synthetic', inputShapes: [[1, 4, 4, 2]], samples: Array.from({ length: 20 }, () => [Float32Array.from({ length: 32 }, () => r() - 0.5)]) };
   const q = await quantizeModel(float, data, { heldOut: data, mode: 'int16x8' });
