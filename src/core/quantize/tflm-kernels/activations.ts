@@ -60,11 +60,11 @@ function checkedLog2(x: number): { log2: number; exact: boolean } {
  * power-of-two input scale of 2^-12 (TANH also 2^-11) keeps multiplier 0; any other scale is brought to 1/(3·4096) by
  * a 15-bit multiplier and a right shift. TFLM refuses a zero point other than 0 and an output scale other than 2^-15.
  */
-function int16InputScaling(input: { scale: number }, shiftsPot: readonly number[]): { multiplier: number; shift: number } {
-  const { log2, exact } = checkedLog2(input.scale);
+function int16InputScaling(scale: number, shiftsPot: readonly number[]): { multiplier: number; shift: number } {
+  const { log2, exact } = checkedLog2(scale);
   const potShift = 12 + log2;
   if (exact && shiftsPot.includes(potShift)) return { multiplier: 0, shift: potShift };
-  let multiplier = input.scale * 4096 * 3;
+  let multiplier = scale * 4096 * 3;
   let shift = 0;
   while (multiplier <= 32767 / 2 && shift <= 30) { shift++; multiplier *= 2; }
   return { multiplier: Math.trunc(multiplier), shift };
@@ -85,7 +85,7 @@ const int16Check = (n: TflmNodeInfo): string | undefined => {
  * rounded back to 16 bits; saturated from table index 255 on.
  */
 function sigmoidLike16(node: TflmNode, tanh: boolean): Int16Array {
-  const { multiplier: m0, shift: s0 } = node.prepared(tanh ? 'tanh16' : 'logistic16', () => int16InputScaling({ scale: scaleOf(node.inputs[0]!) }, tanh ? [0, 1] : [0]));
+  const { multiplier: m0, shift: s0 } = node.prepared(tanh ? 'tanh16' : 'logistic16', () => int16InputScaling(scaleOf(node.inputs[0]!), tanh ? [0, 1] : [0]));
   // the power-of-two case: multiplier 3 << shift, no shift
   const multiplier = m0 === 0 ? 3 << s0 : m0;
   const shift = m0 === 0 ? 0 : s0;
