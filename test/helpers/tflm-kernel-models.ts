@@ -141,12 +141,29 @@ export function kernelModels(): KernelCase[] {
 }
 
 /**
- * A convolution then RESIZE_BILINEAR (half-pixel, 4×4 → 8×8): in `--mode int16x8` it holds an int16 RESIZE_BILINEAR,
- * which TFLite Micro has no kernel for (and so the evaluator has none either).
+ * A convolution then RESIZE_BILINEAR (half-pixel, 4×4 → 8×8): TFLite has an int16 RESIZE_BILINEAR and TFLite Micro
+ * does not, so `--mode int16x8` refuses it (or keeps it in float with --keep-float).
  */
 export function resizeBilinearModel(): Model {
   const b = new ModelBuilder({ seed: 1 });
   const c = b.conv2d(b.input('x', [1, 4, 4, 2]), 2, [1, 1]);
   b.output(b.op(BuiltinOperator.RESIZE_BILINEAR, [c, b.int32Constant([8, 8])], [[1, 8, 8, 2]], { type: 'ResizeBilinearOptions', table: { align_corners: false, half_pixel_centers: true } })[0]!);
   return b.build();
+}
+
+/**
+ * What the TF converter's 16x8 mode writes for a RESIZE_BILINEAR (int16 in and out, version 4), which LiteRT runs and
+ * TFLite Micro has no kernel for; `float: true` gives the float model of the same tensors (names and shapes).
+ */
+export function int16ResizeBilinearModel(float = false): Model {
+  const b = new ModelBuilder({ seed: 1 });
+  const x = b.input('x', [1, 4, 4, 2]);
+  const y = b.op(BuiltinOperator.RESIZE_BILINEAR, [x, b.int32Constant([8, 8])], [[1, 8, 8, 2]], { type: 'ResizeBilinearOptions', table: { align_corners: false, half_pixel_centers: true } }, 'y')[0]!;
+  b.output(y);
+  const model = b.build();
+  if (float) return model;
+  const sg = model.subgraphs[0]!;
+  for (const t of [x, y]) Object.assign(sg.tensors[t.index]!, { type: TensorType.INT16, quantization: { scale: [1 / 4096], zeroPoint: [0], quantizedDimension: 0 } });
+  model.operatorCodes[0]!.version = 4;
+  return model;
 }

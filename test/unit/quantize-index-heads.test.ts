@@ -166,6 +166,13 @@ test('the report numbers operators as the model as given, also when a head is no
   const ops = q.report.operators;
   assert.deepEqual(ops.map((o) => o.index), [0, 1, 2, 3, 4, 5]);
   for (const o of ops) assert.equal(o.op, BuiltinOperator[codes(model)[o.index]!], `operator #${o.index}`);
+  // the per-layer accuracy names its producers the same way
+  const layers = q.report.accuracy!.layers;
+  assert.ok(layers.some((l) => /^#[45] /.test(l.producer)), JSON.stringify(layers.map((l) => l.producer)));
+  for (const l of layers) {
+    const [, n, op] = /^#(\d+) (\S+)$/.exec(l.producer)!;
+    assert.equal(op, BuiltinOperator[codes(model)[Number(n)]!], l.producer);
+  }
 });
 
 test('two heads on the same scores: one comes off, the other stays in place, and the report counts both', async () => {

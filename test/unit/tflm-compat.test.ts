@@ -6,7 +6,7 @@ import { quantizeModel } from '../../src/core/quantize/index';
 import { BuiltinOperator, ModelBuilder, operatorInfo, TensorType, TFLM_BUILTIN_METHODS } from '../../src/core/tflite';
 import { bytes, handMadeModel, t } from '../helpers/arena-models';
 import { buildAllOpsModel } from '../helpers/sample-models';
-import { resizeBilinearModel } from '../helpers/tflm-kernel-models';
+import { int16ResizeBilinearModel, resizeBilinearModel } from '../helpers/tflm-kernel-models';
 
 const FC_OPTIONS = { type: 'FullyConnectedOptions', table: { fused_activation_function: 'NONE', weights_format: 'DEFAULT', keep_num_dims: false, asymmetric_quantize_inputs: false } };
 const q = (n = 1) => ({ scale: new Array(n).fill(0.05), zeroPoint: new Array(n).fill(0), quantizedDimension: 0 });
@@ -110,15 +110,34 @@ test('the compatibility check and the runner\'s op resolver read one operator re
   assert.equal(withKernel, Object.keys(TFLM_BUILTIN_METHODS).length);
 });
 
-test('a 16x8 model with an operator TFLite Micro has no int16 kernel for (RESIZE_BILINEAR) is an error naming it; in int8 it runs', async () => {
-  const float = resizeBilinearModel();
-  const data = { source: 's', inputShapes: [[1, 4, 4, 2]], samples: Array.from({ length: 8 }, (_, i) => [Float32Array.from({ length: 32 }, (_, j) => Math.sin(i + j))]) };
-  const q16 = await quantizeModel(float, data, { mode: 'int16x8' });
-  const problems = checkTflmCompatibility(q16.model).filter((p) => p.severity === 'error');
+test('a 16x8 model with an operator TFLite Micro has no int16 kernel for (the TF converter\'s int16 RESIZE_BILINEAR) is an error naming it', () => {
+  const problems = checkTflmCompatibility(int16ResizeBilinearModel()).filter((p) => p.severity === 'error');
   assert.equal(problems.length, 1, JSON.stringify(problems));
   assert.equal(problems[0]!.opcode, 'RESIZE_BILINEAR');
   assert.match(problems[0]!.message, /no int16 kernel.*resize_bilinear\.cc.*--mode int8/);
-  assert.equal(q16.report.tflm?.runs, false);
+  assert.ok(isTflmCompatible(checkTflmCompatibility(int16ResizeBilinearModel(true))));
+});
+
+test('--mode int16x8 names an operator TFLite Micro has no int16 kernel for before calibration; kept in float it runs there, as int8 does', async () => {
+  const float = resizeBilinearModel();
+  const data = { source: 's', inputShapes: [[1, 4, 4, 2]], samples: Array.from({ length: 8 }, (_, i) => [Float32Array.from({ length: 32 }, (_, j) => Math.sin(i + j))]) };
+  // Samples of the wrong shape: the operator is named before calibration would read them.
+  const wrong = { ...data, inputShapes: [[1, 3]], samples: [[new Float32Array(3)]] };
+  await assert.rejects(quantizeModel(float, wrong, { mode: 'int16x8', modelName: 'up.tflite' }), (e: Error & { kind?: string }) => {
+    assert.equal(e.kind, 'unsupported-op');
+    assert.match(e.message, /^up\.tflite cannot be quantized: 1 operator\(s\) have no int16x8 kernel that TFLite Micro runs: RESIZE_BILINEAR #1 \(TFLite Micro's reference kernels have none: resize_bilinear\.cc/);
+    assert.match(e.message, /--keep-float.*--mode int8/);
+    return true;
+  });
+  const q16 = await quantizeModel(float, data, { mode: 'int16x8', keepUnsupportedInFloat: true, heldOut: data });
+  const sg = q16.model.subgraphs[0]!;
+  const resize = sg.operators.find((op) => q16.model.operatorCodes[op.opcodeIndex]!.builtinCode === BuiltinOperator.RESIZE_BILINEAR)!;
+  assert.equal(sg.tensors[resize.inputs[0]!]!.type, TensorType.FLOAT32);
+  const conv = sg.operators.find((op) => q16.model.operatorCodes[op.opcodeIndex]!.builtinCode === BuiltinOperator.CONV_2D)!;
+  assert.equal(sg.tensors[conv.outputs[0]!]!.type, TensorType.INT16);
+  assert.ok(isTflmCompatible(checkTflmCompatibility(q16.model)), JSON.stringify(checkTflmCompatibility(q16.model).filter((p) => p.severity !== 'info')));
+  assert.equal(q16.report.tflm?.runs, true);
+  assert.ok(q16.report.accuracy!.tflm!.samples > 0 && !q16.report.accuracy!.tflm!.notComputed, JSON.stringify(q16.report.accuracy!.tflm));
   const q8 = await quantizeModel(float, data, { mode: 'int8' });
   assert.ok(isTflmCompatible(checkTflmCompatibility(q8.model)));
 });

@@ -2,6 +2,7 @@
  * How much accuracy quantization cost: runs the float and the quantized model on held-out samples (both on the real
  * runtime, every intermediate exposed) and compares outputs and every intermediate tensor the two models share by name.
  */
+import { SAME_NUMBERING, type OpNumbering } from './op-numbering';
 import { formatOperatorRef } from '../common/format';
 import type { Dataset } from '../data/dataset';
 import { BuiltinOperator, readModel, TensorType, builtinOperatorName, type Model, type Tensor } from '../tflite/index';
@@ -70,7 +71,7 @@ const isQuantized = (t: Tensor) => (t.type === TensorType.INT8 || t.type === Ten
 /** Tensors of the float model and their quantized counterparts (same name, activation in both), in execution order. */
 interface Pair { f: number; q: number; producer: string }
 
-function pairedActivations(floatModel: Model, quantModel: Model): Pair[] {
+function pairedActivations(floatModel: Model, quantModel: Model, numbering: OpNumbering = SAME_NUMBERING): Pair[] {
   const fsg = floatModel.subgraphs[0]!;
   const qsg = quantModel.subgraphs[0]!;
   const qByName = new Map<string, number>();
@@ -84,7 +85,7 @@ function pairedActivations(floatModel: Model, quantModel: Model): Pair[] {
       const q = qByName.get(ft.name);
       if (q === undefined) continue;
       seen.add(t);
-      pairs.push({ f: t, q, producer: formatOperatorRef(i, builtinOperatorName(floatModel.operatorCodes[op.opcodeIndex]!.builtinCode)) });
+      pairs.push({ f: t, q, producer: formatOperatorRef(numbering(i), builtinOperatorName(floatModel.operatorCodes[op.opcodeIndex]!.builtinCode)) });
     }
   });
   return pairs;
@@ -155,6 +156,8 @@ export interface EvaluateOptions {
   /** Whether the float graph runs batched correctly, when already checked (CalibrationStats.batchable). */
   batchable?: boolean;
   known?: KnownOutputs;
+  /** The float model's operator i → its number in the model as given (op-numbering.ts): the layers' producers. */
+  numbering?: OpNumbering;
 }
 
 /**
@@ -172,7 +175,7 @@ export async function evaluateQuantization(
   const floatModel = readModel(floatBytes);
   const quantModel = readModel(quantBytes);
   checkDataset(floatModel, heldOut, 'evaluation');
-  const pairs = pairedActivations(floatModel, quantModel);
+  const pairs = pairedActivations(floatModel, quantModel, options.numbering);
   const fsg = floatModel.subgraphs[0]!;
   const qsg = quantModel.subgraphs[0]!;
   if (fsg.outputs.length !== qsg.outputs.length) {

@@ -3,7 +3,8 @@
  * set: one table, read from the kernels' Eval/Prepare type switches at TFLM commit 90b983c2 (the commit the operator
  * registry, tflite/operators.ts, follows). Paths are under tensorflow/lite/micro/kernels/; an operator that has no
  * file in cmsis_nn/ runs the reference kernel in a CMSIS-NN build. Mixed precision (mixed-precision.ts) keeps a layer
- * in int16x8 only where the kernel set has the kernel, and in float (DEQUANTIZE/QUANTIZE around it) otherwise.
+ * in int16x8 only where the kernel set has the kernel, and in float (DEQUANTIZE/QUANTIZE around it) otherwise;
+ * `--mode int16x8` names the operators without one before calibration (integer-graph.ts integerStatus).
  *
  * The QUANTIZE kernel that connects int8 and int16 layers accepts int8→int16, int16→int8 and int16→int16
  * (quantize_common.cc, PrepareQuantizeReference), besides float→int8/int16; DEQUANTIZE accepts int8, int16, uint8.
@@ -11,7 +12,7 @@
  */
 import type { KernelLibrary } from '../arena/kernels/types';
 import { BuiltinOperator } from '../tflite/model';
-
+import { OP_RULES } from './op-rules';
 
 export interface Int16Kernel {
   reference: boolean;
@@ -62,4 +63,12 @@ export const TFLM_INT16_KERNELS: Readonly<Partial<Record<BuiltinOperator, Int16K
 export function hasTflmInt16Kernel(op: BuiltinOperator, kernels: KernelLibrary): boolean {
   const k = TFLM_INT16_KERNELS[op];
   return !!k && (kernels === 'reference' ? k.reference : k.cmsisNn);
+}
+
+/**
+ * Whether `op` may be written in int16x8: TFLite has the int16x8 kernel (op-rules.ts) and so do TFLite Micro's
+ * `kernels`. `--mode int16x8` and mixed precision both ask this, so every model they write runs on both.
+ */
+export function writesInt16x8(op: BuiltinOperator, kernels: KernelLibrary): boolean {
+  return !!OP_RULES[op]?.int16 && hasTflmInt16Kernel(op, kernels);
 }

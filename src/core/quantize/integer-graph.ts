@@ -7,7 +7,9 @@
 import {
   BuiltinOperator, builtinOperatorName, TensorType, tensorTypeName, type Buffer, type Model, type Operator, type QuantParams, type Tensor,
 } from '../tflite/index';
+import type { KernelLibrary } from '../arena/kernels/types';
 import { QuantizeError } from './errors';
+import { TFLM_INT16_KERNELS, writesInt16x8 } from './int16-kernels';
 import { opName, type OpNumbering } from './op-numbering';
 import { keepInt8Weights, type Int8Weights } from './hybrid';
 import { assembleOperators, bytesOf, compactModel, constantFloats, isConstant, newBuffer, type VersionedOperator } from './graph';
@@ -29,6 +31,8 @@ export interface IntegerGraphOptions {
   perChannelFullyConnected: boolean;
   keepUnsupportedInFloat: boolean;
   name: string;
+  /** int16x8: the TFLite Micro kernel set that must have each operator's int16 kernel (default 'reference'). */
+  kernels?: KernelLibrary;
   /** How messages number the operators: as the model as given (op-numbering.ts). */
   numbering?: OpNumbering;
   /** Int8 weights the source model already had (hybrid.ts): kept as they are where their quantization is valid. */
@@ -78,13 +82,13 @@ export function activationTensors(model: Model): number[] {
  * (SOFTMAX, LOGISTIC, TANH) or copies from its input (RESHAPE, pooling, ...). Fewer extra outputs make every
  * calibration pass cheaper.
  */
-export function tensorsToCalibrate(model: Model, activation: ActivationType): number[] {
+export function tensorsToCalibrate(model: Model, activation: ActivationType, kernels: KernelLibrary = 'reference'): number[] {
   const sg = model.subgraphs[0]!;
+  const status = integerStatus(model, activation, kernels);
   const derived = new Set<number>();
-  for (const op of sg.operators) {
-    const oc = model.operatorCodes[op.opcodeIndex]!;
-    const rule = OP_RULES[oc.builtinCode];
-    if (!rule || oc.customCode !== undefined || (activation === 'int16' && !rule.int16)) continue;
+  for (const [i, op] of sg.operators.entries()) {
+    const rule = OP_RULES[model.operatorCodes[op.opcodeIndex]!.builtinCode];
+    if (!rule || status[i] !== 'quantized') continue;
     const input = sg.tensors[op.inputs[0] ?? -1];
     const inputIsActivation = !!input && input.type === TensorType.FLOAT32 && !isConstant(model, input);
     if (rule.output.kind === 'fixed' || (rule.output.kind === 'sameAsInput' && inputIsActivation)) derived.add(op.outputs[0]!);
@@ -94,24 +98,40 @@ export function tensorsToCalibrate(model: Model, activation: ActivationType): nu
 
 /**
  * What each operator of subgraph 0 becomes: 'quantized' when it has an integer form for `activation`, 'float' when
- * it touches float data but has none, 'unchanged' when it carries no float data. Decided before calibration.
+ * it touches float data but has none, 'unchanged' when it carries no float data. Decided before calibration. In
+ * int16x8 an operator needs the int16 kernel in TFLite and in TFLite Micro's `kernels` (writesInt16x8): the TF
+ * converter writes an int16 RESIZE_BILINEAR that LiteRT runs and TFLite Micro stops on.
  */
-export function integerStatus(model: Model, activation: ActivationType): Status[] {
+export function integerStatus(model: Model, activation: ActivationType, kernels: KernelLibrary = 'reference'): Status[] {
   return model.subgraphs[0]!.operators.map((op) => {
     if (!touchesFloat(model, op)) return 'unchanged';
     const oc = model.operatorCodes[op.opcodeIndex]!;
     const rule = OP_RULES[oc.builtinCode];
-    return rule && oc.customCode === undefined && (activation === 'int8' || rule.int16) ? 'quantized' : 'float';
+    return rule && oc.customCode === undefined && (activation === 'int8' || writesInt16x8(oc.builtinCode, kernels)) ? 'quantized' : 'float';
   });
 }
 
-/** The error for operators without an integer form, naming each with its index. */
-export function noIntegerForm(name: string, activation: ActivationType, ops: readonly string[]): QuantizeError {
-  const kind = activation === 'int16' ? 'int16x8' : 'int8';
+/**
+ * The error for operators without an integer form, naming each with its index (`ops[k]` names `codes[k]`); in
+ * int16x8, an operator TFLite has the kernel for is named with the TFLite Micro source that lacks it.
+ */
+export function noIntegerForm(name: string, activation: ActivationType, ops: readonly string[], codes: readonly BuiltinOperator[] = [], kernels: KernelLibrary = 'reference'): QuantizeError {
+  if (activation === 'int8') {
+    return new QuantizeError('unsupported-op',
+      `${name}: ${ops.length} operator(s) have no int8 form here: ${ops.join(', ')}. `
+      + 'Keep them in float (option "keep unsupported in float", CLI --keep-float; TFLite Micro may not run the result), '
+      + 'or replace them in the source model.');
+  }
+  const named = ops.map((o, k) => {
+    const code = codes[k];
+    const tflm = code !== undefined && OP_RULES[code]?.int16 ? TFLM_INT16_KERNELS[code] : undefined;
+    return tflm ? `${o} (TFLite Micro's ${kernels} kernels have none: ${tflm.source})` : o;
+  });
   return new QuantizeError('unsupported-op',
-    `${name}: ${ops.length} operator(s) have no ${kind} form here: ${ops.join(', ')}. `
-    + 'Keep them in float (option "keep unsupported in float", CLI --keep-float; TFLite Micro may not run the result), '
-    + 'or replace them in the source model.');
+    `${name}: ${ops.length} operator(s) have no int16x8 kernel that TFLite Micro runs: ${named.join(', ')}. `
+    + 'Keep them in float (option "keep unsupported in float", CLI --keep-float: DEQUANTIZE/QUANTIZE around them, '
+    + 'which TFLite Micro runs where it has the float kernel), quantize with --mode int8 (an accuracy target, '
+    + '--target-sqnr, keeps layers in int16x8 only where TFLite Micro has the kernel), or replace them in the source model.');
 }
 
 function quantParams(scales: number[], zeroPoints: number[], axis = 0): QuantParams {
@@ -128,9 +148,10 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
   const isFloatConstant = (t: number) => t >= 0 && sg.tensors[t]!.type === TensorType.FLOAT32 && isConstant(model, sg.tensors[t]!);
 
   // 1. Which operators become integer.
-  const status = integerStatus(model, opts.activation);
-  const unsupported = status.flatMap((s, i) => (s === 'float' ? [opName(model, i, opts.numbering)] : []));
-  if (unsupported.length && !opts.keepUnsupportedInFloat) throw noIntegerForm(opts.name, opts.activation, unsupported);
+  const status = integerStatus(model, opts.activation, opts.kernels);
+  const floatOps = status.flatMap((s, i) => (s === 'float' ? [i] : []));
+  const unsupported = floatOps.map((i) => opName(model, i, opts.numbering));
+  if (unsupported.length && !opts.keepUnsupportedInFloat) throw noIntegerForm(opts.name, opts.activation, unsupported, floatOps.map((i) => codeOf(sg.operators[i]!)), opts.kernels);
   if (unsupported.length) {
     warnings.push(`Kept in float with QUANTIZE/DEQUANTIZE around them: ${unsupported.join(', ')}. TFLite Micro may not run `
       + 'float kernels for these operators, and the model is larger and slower than a full-integer one.');

@@ -32,7 +32,7 @@ import { throwIfAborted } from './errors';
 import { evaluateQuantization } from './evaluate';
 import { assembleOperators, bytesOf, compactModel, constantFloats, newBuffer, type VersionedOperator } from './graph';
 import type { KernelLibrary } from '../arena/kernels/types';
-import { hasTflmInt16Kernel } from './int16-kernels';
+import { writesInt16x8 } from './int16-kernels';
 import type { HigherPrecision, KeptLayer, MixedPrecisionReport } from './mixed-precision-report';
 import { dequantizeOpVersion, OP_RULES, quantizeOpVersion, type OpRule } from './op-rules';
 import { INT16_ACTIVATION, INT8_ACTIVATION, quantizeValue, representableRange, symmetricScale, type AffineParams } from './quant-math';
@@ -251,7 +251,7 @@ export function applyPrecision(
       // Every reader is kept out of int8 and reads the values before it (as): the requantize has no reader left.
       return;
     }
-    if (!choice && readsInt16 && rule?.output.kind === 'sameAsInput' && rule.int16 && hasTflmInt16Kernel(code, kernels)) {
+    if (!choice && readsInt16 && rule?.output.kind === 'sameAsInput' && writesInt16x8(code, kernels)) {
       choice = 'int16x8';
       followed++;
     } else if (!choice && readsInt16 && code === BuiltinOperator.QUANTIZE && kindOf(original[op.outputs[0]!]!) === 'int8') {
@@ -381,7 +381,7 @@ export function int8OutputGrids(floatModel: Model, quantModel: Model, set: Scori
     // Back through the shape operators (they follow an int16 input) to the operator that computes the values.
     let i = producerOf.get(fsg.outputs[k]!);
     while (i !== undefined && OP_RULES[codeOf(i)]?.output.kind === 'sameAsInput') i = producerOf.get(fsg.operators[i]!.inputs[0]!);
-    const int16 = i !== undefined && match[i]! >= 0 && !!OP_RULES[codeOf(i)]?.int16 && hasTflmInt16Kernel(codeOf(i), kernels);
+    const int16 = i !== undefined && match[i]! >= 0 && writesInt16x8(codeOf(i), kernels);
     return [{
       output: k, scored: j, name: ft.name, params, floorDb: outputGridFloorDb(reference, params),
       roundingFloorDb: outputGridFloorDb(reference, params, true), ...(int16 ? { int16Producer: i } : {}),
@@ -479,7 +479,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   const feeds = ancestors(floatModel, failing);
   const match = matchOperators(floatModel, int8Model);
   const codeOf = (i: number) => floatModel.operatorCodes[fsg.operators[i]!.opcodeIndex]!.builtinCode;
-  const precisionFor = (i: number): HigherPrecision => (OP_RULES[codeOf(i)]?.int16 && hasTflmInt16Kernel(codeOf(i), kernels) ? 'int16x8' : 'float');
+  const precisionFor = (i: number): HigherPrecision => (writesInt16x8(codeOf(i), kernels) ? 'int16x8' : 'float');
   const consumers = new Map<number, number[]>();
   fsg.operators.forEach((op, i) => op.inputs.forEach((t) => { if (t >= 0) consumers.set(t, [...(consumers.get(t) ?? []), i]); }));
 

@@ -3,6 +3,7 @@
  * calibration runs: a user waiting minutes for a calibration that was bound to fail is the failure this prevents.
  * Each problem names the operator or tensor and says what to change; all of them are reported at once.
  */
+import type { KernelLibrary } from '../arena/kernels/types';
 import { BuiltinOperator, TensorType, type Model } from '../tflite/index';
 import { QuantizeError, type QuantizeErrorKind } from './errors';
 import { toFloatGraph, type FloatGraph } from './hybrid';
@@ -15,6 +16,8 @@ export interface PreflightOptions {
   mode: QuantizeMode;
   keepUnsupportedInFloat: boolean;
   name: string;
+  /** int16x8: the TFLite Micro kernel set that must have each operator's int16 kernel (default 'reference'). */
+  kernels?: KernelLibrary;
 }
 
 /** Builtin replacements for custom operators that converters and model zoos commonly emit. */
@@ -103,10 +106,12 @@ function integerProblems(model: Model, graph: FloatGraph, opts: PreflightOptions
   const psg = prepared.subgraphs[0]!;
   const numbering = givenNumbering(model, prepared);
   const activation = opts.mode === 'int16x8' ? 'int16' : 'int8';
-  const status = integerStatus(prepared, activation);
-  const noForm = status.flatMap((s, i) => (s === 'float' ? [opName(prepared, i, numbering)] : []));
-  if (noForm.length && !opts.keepUnsupportedInFloat) {
-    problems.push({ kind: 'unsupported-op', text: noIntegerForm(opts.name, activation, noForm).message.replace(`${opts.name}: `, '') });
+  const status = integerStatus(prepared, activation, opts.kernels);
+  const floatOps = status.flatMap((s, i) => (s === 'float' ? [i] : []));
+  if (floatOps.length && !opts.keepUnsupportedInFloat) {
+    const codes = floatOps.map((i) => prepared.operatorCodes[psg.operators[i]!.opcodeIndex]!.builtinCode);
+    const text = noIntegerForm(opts.name, activation, floatOps.map((i) => opName(prepared, i, numbering)), codes, opts.kernels).message;
+    problems.push({ kind: 'unsupported-op', text: text.replace(`${opts.name}: `, '') });
   }
   const computedWeights = psg.operators.flatMap((op, i) => {
     const rule = OP_RULES[prepared.operatorCodes[op.opcodeIndex]!.builtinCode];

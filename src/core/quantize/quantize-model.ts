@@ -58,7 +58,7 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
   if (options.targetSqnrDb !== undefined && mode !== 'int8') {
     throw new QuantizeError('unsupported-model', `${name}: a target SQNR works with --mode int8 (it keeps some layers in int16x8 or float); ${mode} was asked for.`);
   }
-  const checks = { mode, keepUnsupportedInFloat: !!options.keepUnsupportedInFloat, name };
+  const checks = { mode, keepUnsupportedInFloat: !!options.keepUnsupportedInFloat, name, kernels: options.kernels ?? 'reference' };
   // Errors name the operators of the model as given; then ARG_MAX / ARG_MIN outputs come off (index-heads.ts): the
   // values they index are scored in their place, and the heads go back on the quantized model at the end.
   let floatGraph = checkQuantizable(given, checks);
@@ -133,7 +133,7 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
     const candidates = choices.methods.length * choices.perChannelFullyConnected.length * choices.biasCorrection.length * choices.gptq.length;
     const searches = candidates > 1 || options.targetSqnrDb !== undefined;
     if (searches && scoring !== calibration) checkDataset(prepared, scoring, 'evaluation');
-    const stats = await gatherStatistics(prepared, calibration, tensorsToCalibrate(prepared, activation), {
+    const stats = await gatherStatistics(prepared, calibration, tensorsToCalibrate(prepared, activation, checks.kernels), {
       name, minMaxOnly: !needsHistograms, ...(choices.biasCorrection.includes(true) ? { channelSums: correctable, channelSumSamples: BIAS_CORRECTION_SAMPLES } : {}),
       ...(roundable.length ? { moments: new InputMoments(roundable) } : {}),
       ...(searches && model === prepared && scoring !== calibration
@@ -145,7 +145,7 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
     const ctx: RecipeContext = {
       floatModel: prepared, stats, calibration, intRange, symmetric: activation === 'int16',
       ...(options.percentile !== undefined ? { percentile: options.percentile } : {}),
-      graphOptions: { activation, io, uint8Input: !!options.uint8Input, keepUnsupportedInFloat: !!options.keepUnsupportedInFloat, name, int8Origins: floatGraph.int8Origins, numbering },
+      graphOptions: { activation, io, uint8Input: !!options.uint8Input, keepUnsupportedInFloat: !!options.keepUnsupportedInFloat, name, kernels: checks.kernels, int8Origins: floatGraph.int8Origins, numbering },
     };
     const forced: RecipeReport['forced'] = [];
     if (options.calibration) forced.push('method');
@@ -243,7 +243,7 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
     const known = scoredOutputs && set?.data === reported && set.referenceModel === model
       ? { reference: set.reference, quantized: scoredOutputs, ...(floatDetail ? { floatDetail } : {}) }
       : undefined;
-    report.accuracy = await evaluateQuantization(modelBytes, scoredBytes ?? bytes, reported, hooks, { batchable, ...(known ? { known } : {}) });
+    report.accuracy = await evaluateQuantization(modelBytes, scoredBytes ?? bytes, reported, hooks, { batchable, numbering: givenNumbering(given, model), ...(known ? { known } : {}) });
     const indexOuts = indexOutputs(given);
     if (indexOuts.length) {
       const agree = await indexAgreement(given, quantized, reported, indexOuts.map((h) => h.output), hooks);
