@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatQuantizationReport, quantizeModel } from '../../src/core/quantize/index';
-import { attachIndexHeads, stripIndexHeads } from '../../src/core/quantize/index-heads';
+import { argIndices, attachIndexHeads, stripIndexHeads } from '../../src/core/quantize/index-heads';
 import { TflmReference } from '../../src/core/quantize/tflm-reference';
 import { toTensorArray } from '../../src/core/quantize/tensor-io';
 import { loadRuntimeModel } from '../../src/core/runtime/index';
@@ -189,16 +189,28 @@ test('two heads on the same scores: one comes off, the other stays in place, and
   // what the written model computes on LiteRT, against the float model
   const rq = await loadRuntimeModel(q.bytes), rf = await loadRuntimeModel(writeModel(model));
   try {
-    let agree = 0;
+    // counted from the evaluation's own outputs (no second run of the models): the same as what LiteRT computes
     const sg = q.model.subgraphs[0]!;
-    for (const s of smoothImages(40, 2).samples) {
-      const yq = rq.run([toTensorArray(sg.tensors[sg.inputs[0]!]!, s[0]!)]), yf = rf.run([s[0]!]);
-      const k = rq.outputs.findIndex((o) => o.name === 'worst'), kf = rf.outputs.findIndex((o) => o.name === 'worst');
-      if (Number(yq[k]![0]) === Number(yf[kf]![0])) agree++;
+    for (const [j, name] of ['best', 'worst'].entries()) {
+      let agree = 0;
+      for (const s of smoothImages(40, 2).samples) {
+        const yq = rq.run([toTensorArray(sg.tensors[sg.inputs[0]!]!, s[0]!)]), yf = rf.run([s[0]!]);
+        const k = rq.outputs.findIndex((o) => o.name === name), kf = rf.outputs.findIndex((o) => o.name === name);
+        if (Number(yq[k]![0]) === Number(yf[kf]![0])) agree++;
+      }
+      assert.equal(a.indexOutputs![j]!.agree, agree, name);
     }
-    assert.equal(a.indexOutputs![1]!.agree, agree);
   } finally {
     rq.dispose();
     rf.dispose();
   }
+});
+
+test('argIndices: the first index on ties, along any axis, per sample, as ARG_MAX / ARG_MIN', () => {
+  // two samples of shape [1, 2, 3]
+  const v = Float32Array.from([1, 5, 5, 0, -2, 0, /* sample 2 */ 7, 7, 1, 3, 3, 9]);
+  assert.deepEqual([...argIndices(v, [1, 2, 3], -1, false)], [1, 0, 0, 2]);
+  assert.deepEqual([...argIndices(v, [1, 2, 3], 2, true)], [0, 1, 2, 0]);
+  assert.deepEqual([...argIndices(v, [1, 2, 3], 1, false)], [0, 0, 0, 0, 0, 1]);
+  assert.deepEqual([...argIndices(v, [1, 2, 3], 0, false)], [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
 });

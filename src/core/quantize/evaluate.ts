@@ -2,6 +2,7 @@
  * How much accuracy quantization cost: runs the float and the quantized model on held-out samples (both on the real
  * runtime, every intermediate exposed) and compares outputs and every intermediate tensor the two models share by name.
  */
+import { argIndices, type IndexOutput } from './index-heads';
 import { SAME_NUMBERING, type OpNumbering } from './op-numbering';
 import { formatOperatorRef } from '../common/format';
 import type { Dataset } from '../data/dataset';
@@ -364,6 +365,32 @@ async function compareRuns(floatModel: Model, quantModel: Model, quantBytes: Uin
     }
     return report;
   }
+}
+
+/**
+ * indexAgreement from outputs already computed on the same samples (the recipe search's reference and chosen
+ * outputs, KnownOutputs), without running either model again: each head's indices are ARG_MAX / ARG_MIN of the values
+ * it reads, an output of `model` (the model without its heads; `scored[j]` is its output `scored.outputs[j]`).
+ * Dequantized int8 values keep the int8 values' order and ties (a positive scale), so these are the indices the
+ * written head computes. Undefined when a head's values are not among them or its axis is not a constant.
+ */
+export function indexAgreementOf(
+  model: Model, heads: readonly IndexOutput[], scored: { outputs: readonly number[]; reference: readonly Float32Array[]; quantized: readonly Float32Array[] },
+): { agree: number; values: number }[] | undefined {
+  const sg = model.subgraphs[0]!;
+  const result: { agree: number; values: number }[] = [];
+  for (const h of heads) {
+    const j = scored.outputs.findIndex((k) => sg.tensors[sg.outputs[k]!]!.name === h.of);
+    if (j < 0 || h.axis === undefined) return undefined;
+    const shape = sg.tensors[sg.outputs[scored.outputs[j]!]!]!.shape;
+    const min = h.code === BuiltinOperator.ARG_MIN;
+    const f = argIndices(scored.reference[j]!, shape, h.axis, min), q = argIndices(scored.quantized[j]!, shape, h.axis, min);
+    if (f.length !== q.length) return undefined;
+    let agree = 0;
+    for (let i = 0; i < f.length; i++) if (f[i] === q[i]) agree++;
+    result.push({ agree, values: f.length });
+  }
+  return result;
 }
 
 /**

@@ -68,15 +68,63 @@ export function stripIndexHeads(model: Model): { model: Model; heads: IndexHead[
  * quantizer takes it off to score its input (stripIndexHeads) or leaves it in place (a second head on the same values).
  * The report counts how often each equals the float model's.
  */
-export function indexOutputs(model: Model): { output: number; code: IndexHead['code']; of: string; name: string }[] {
+export function indexOutputs(model: Model): IndexOutput[] {
   const sg = model.subgraphs[0];
   if (!sg || model.subgraphs.length !== 1) return [];
   return sg.outputs.flatMap((t, output) => {
     const op = sg.operators.find((o) => o.outputs[0] === t);
     const code = op ? model.operatorCodes[op.opcodeIndex]!.builtinCode : undefined;
     if (!op || code === undefined || !INDEX_OPS.has(code)) return [];
-    return [{ output, code: code as IndexHead['code'], of: sg.tensors[op.inputs[0] ?? -1]?.name ?? '?', name: sg.tensors[t]!.name }];
+    const axis = constantAxis(model, op.inputs[1] ?? -1);
+    return [{ output, code: code as IndexHead['code'], of: sg.tensors[op.inputs[0] ?? -1]?.name ?? '?', name: sg.tensors[t]!.name, ...(axis !== undefined ? { axis } : {}) }];
   });
+}
+
+export interface IndexOutput {
+  /** Its place among the subgraph's outputs. */
+  output: number;
+  code: IndexHead['code'];
+  /** The name of the tensor it indexes, and its axis there (absent: not a one-element constant). */
+  of: string;
+  axis?: number;
+  name: string;
+}
+
+/** The value of a one-element constant int32 / int64 axis tensor. */
+function constantAxis(model: Model, t: number): number | undefined {
+  const tensor = model.subgraphs[0]!.tensors[t];
+  const data = tensor ? model.buffers[tensor.buffer]?.data : undefined;
+  if (!tensor || !data) return undefined;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  if (tensor.type === TensorType.INT32 && data.byteLength === 4) return view.getInt32(0, true);
+  if (tensor.type === TensorType.INT64 && data.byteLength === 8) return Number(view.getBigInt64(0, true));
+  return undefined;
+}
+
+/**
+ * ARG_MAX (or ARG_MIN with `min`) along `axis` of each sample's values (`values`: samples of `shape` concatenated),
+ * the first index on ties, as TFLite's and TFLite Micro's kernels compare (strictly greater / less).
+ */
+export function argIndices(values: Float32Array, shape: readonly number[], axis: number, min: boolean): Int32Array {
+  const rank = shape.length;
+  const a = axis < 0 ? axis + rank : axis;
+  const size = shape[a] ?? 1;
+  const inner = shape.slice(a + 1).reduce((x, y) => x * y, 1);
+  const perSample = shape.reduce((x, y) => x * y, 1);
+  const outer = (values.length / perSample) * (perSample / (size * inner));
+  const out = new Int32Array(outer * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * size * inner + i;
+      let best = values[base]!, at = 0;
+      for (let k = 1; k < size; k++) {
+        const v = values[base + k * inner]!;
+        if (min ? v < best : v > best) { best = v; at = k; }
+      }
+      out[o * inner + i] = at;
+    }
+  }
+  return out;
 }
 
 /** The head's options with output_type int32 (the table holds the enum as a name or as a number). */
