@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { CliIo } from '../../src/cli/cli-io';
 import { main } from '../../src/cli/main';
+import { estimateArena } from '../../src/core/arena/index';
 import { seededRandom, writeNpy } from '../../src/core/data/index';
 import { BuiltinOperator, ModelBuilder, readModel, TensorType, writeModel } from '../../src/core/tflite/index';
 import { tempDir } from '../helpers/temp-dir';
@@ -166,8 +167,16 @@ test('tinyml quantize --target-sqnr: exit 3 with the model written when the targ
   const met = collector();
   assert.equal(await runQuantize([model, '--data', data, '--target-sqnr', '5', '--force'], met.io), 0, met.err.join(''));
   assert.match(met.out.join(''), /Target: worst output ≥ 5 dB .*MET/);
+  // --kernels names the firmware's kernel set, with or without a target: the report's arena is for it
+  const cmsis = collector();
+  assert.equal(await runQuantize([model, '--data', data, '--kernels', 'cmsis-nn', '--force', '--report', path.join(dir, 'c.json')], cmsis.io), 0, cmsis.err.join(''));
+  const arena = JSON.parse(fs.readFileSync(path.join(dir, 'c.json'), 'utf8')).tflm.arena;
+  assert.equal(arena.kernels, 'cmsis-nn');
+  const written = readModel(new Uint8Array(fs.readFileSync(path.join(dir, 'sensor_int8.tflite'))));
+  assert.equal(arena.minArenaBytes, estimateArena(written, { kernels: 'cmsis-nn' }).minArenaBytes);
+  assert.notEqual(arena.minArenaBytes, estimateArena(written, {}).minArenaBytes, 'CMSIS-NN\'s scratch buffers make it differ here');
 
-  for (const bad of [['--target-sqnr', 'loud'], ['--target-sqnr=-5'], ['--target-sqnr', '0'], ['--target-sqnr', '101'], ['--target-sqnr', '20', '--mode', 'int16x8'], ['--kernels', 'cmsis-nn']]) {
+  for (const bad of [['--target-sqnr', 'loud'], ['--target-sqnr=-5'], ['--target-sqnr', '0'], ['--target-sqnr', '101'], ['--target-sqnr', '20', '--mode', 'int16x8'], ['--kernels', 'fast']]) {
     const c = collector();
     assert.equal(await runQuantize([model, '--data', data, '--force', ...bad], c.io), 2, bad.join(' '));
     assert.match(c.err.join(''), /--target-sqnr|--kernels/);

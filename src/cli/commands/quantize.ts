@@ -10,7 +10,7 @@ import { EXIT_CHECK_FAILED, EXIT_OK, UsageError, type CliIo } from '../cli-io';
 import { readModelFile } from '../read-model-file';
 
 export const QUANTIZE_USAGE = 'tinyml quantize MODEL --data PATH [--mode int8|int16x8|float16|dynamic] [--io int8|float] '
-  + '[--calibration auto|minmax|percentile|mse] [--target-sqnr DB [--kernels reference|cmsis-nn]] [-o OUT] [--report report.json] [--force] [--eval PATH] [--keep-float] '
+  + '[--calibration auto|minmax|percentile|mse] [--target-sqnr DB] [--kernels reference|cmsis-nn] [-o OUT] [--report report.json] [--force] [--eval PATH] [--keep-float] '
   + '[--[no-]bias-correction] [--[no-]per-channel-fc] [--[no-]equalize-channels] [--weight-rounding auto|nearest|gptq] [--uint8-input] [--margin PERCENT] [--image-range LO,HI | --mean M[,M,M] --std S[,S,S]] [--bgr] [--json]';
 
 const MODES: readonly QuantizeMode[] = ['int8', 'int16x8', 'float16', 'dynamic'];
@@ -106,7 +106,6 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
   // 0 dB or less is met by any model (as the setting tinyml.quantize.targetSqnrDb, which has the same bounds).
   if (targetDb !== undefined && !isTargetSqnrDb(targetDb)) throw new UsageError(`--target-sqnr takes a number of dB above 0 and at most ${MAX_TARGET_SQNR_DB}, e.g. --target-sqnr 20; got "${target}"`);
   if (targetDb !== undefined && mode !== 'int8') throw new UsageError(`--target-sqnr works with --mode int8 (it keeps the most sensitive layers in int16x8 or float); got --mode ${mode}`);
-  if (values.kernels !== undefined && targetDb === undefined) throw new UsageError('--kernels chooses the int16x8 kernels --target-sqnr may use; give --target-sqnr DB too');
   const kernels = oneOf(values.kernels, KERNEL_LIBRARIES, '--kernels', 'reference');
   const needsData = mode === 'int8' || mode === 'int16x8';
   if (needsData && !values.data) throw new UsageError(`--data PATH is required for ${mode}: calibration needs sample inputs (.npy, .npz, .csv, .json or a folder of images/.wav)`);
@@ -125,7 +124,7 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
 
   const { model } = readModelFile(modelPath);
   // Whatever makes quantization impossible is reported before any data is loaded.
-  checkQuantizable(model, { mode, keepUnsupportedInFloat: !!values['keep-float'], name: path.basename(modelPath) });
+  checkQuantizable(model, { mode, keepUnsupportedInFloat: !!values['keep-float'], name: path.basename(modelPath), kernels });
   const inputs = inputSpecs(model);
   const dataOptions = datasetOptions(values);
   const loadWarnings: string[] = [];
@@ -154,9 +153,9 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
     ...(equalizeChannels !== undefined ? { equalizeChannels } : {}),
     ...(weightRounding !== 'auto' ? { weightRounding } : {}),
     keepUnsupportedInFloat: !!values['keep-float'], uint8Input: !!values['uint8-input'],
-    marginPercent,
+    marginPercent, kernels,
     ...(heldOut ? { heldOut } : {}),
-    ...(targetDb !== undefined ? { targetSqnrDb: targetDb, kernels } : {}),
+    ...(targetDb !== undefined ? { targetSqnrDb: targetDb } : {}),
   };
   let lastShown = Date.now();
   const result = await quantizeModel(model, calibration, options, {

@@ -194,7 +194,7 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
       const tensors = prepared.subgraphs[0]!.tensors;
       const observedRanges = new Map([...stats.minmax].map(([t, r]) => [tensors[t]!.name, r]));
       const inputMeans = channelMeans(stats.channelSums);
-      const mp = await searchMixedPrecision({ floatModel: prepared, int8Model: quantized, set, data: scoring, targetDb: options.targetSqnrDb, kernels: options.kernels ?? 'reference', namingModel: given, observedRanges, inputMeans }, hooks);
+      const mp = await searchMixedPrecision({ floatModel: prepared, int8Model: quantized, set, data: scoring, targetDb: options.targetSqnrDb, kernels: checks.kernels, namingModel: given, observedRanges, inputMeans }, hooks);
       quantized = mp.model;
       mixedPrecision = mp.report;
       scoredOutputs = undefined;
@@ -235,7 +235,7 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
   if (mode === 'dynamic') {
     warnings.push('Dynamic-range models keep float activations and use hybrid kernels: TFLite Micro cannot run them. Use int8 for microcontrollers.');
   }
-  const tflm = tflmReport(quantized, options.marginPercent);
+  const tflm = tflmReport(quantized, options.marginPercent, checks.kernels);
   if (tflm) report.tflm = tflm;
   if (reported) {
     throwIfAborted(hooks.signal, 'Quantization');
@@ -274,7 +274,7 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
       warnings.unshift(`ACCURACY BELOW THE FLOOR: ${low.map((o) => `output "${o.name}" ${o.sqnrDb.toFixed(1)} dB`).join(', ')} on held-out data, under `
         + `the ${SQNR_FLOOR_DB} dB floor: this model does not compute what the ${report.accuracy.reference === 'hybrid' ? 'hybrid' : 'float'} model does. `
         + 'Check that the calibration data looks like real inputs (same preprocessing), or keep the most sensitive layers in higher precision.'
-        + outputGridNote(low.map((o) => o.name), prepared, scoredModel, set && set.data === reported ? set : undefined, options.kernels ?? 'reference'));
+        + outputGridNote(low.map((o) => o.name), prepared, scoredModel, set && set.data === reported ? set : undefined, checks.kernels));
     }
   }
   // Everything above, evaluation and recipe search included.

@@ -5,15 +5,16 @@
 import { checkTflmCompatibility, isTflmCompatible } from '../analysis/tflm-compat';
 import { estimateArena } from '../arena/index';
 import { formatOperatorRef } from '../common/format';
+import type { KernelLibrary } from '../arena/kernels/types';
 import type { Model } from '../tflite/index';
 import type { QuantizationReport } from './types';
 
-export function tflmReport(model: Model, marginPercent?: number): QuantizationReport['tflm'] {
+export function tflmReport(model: Model, marginPercent?: number, kernels: KernelLibrary = 'reference'): QuantizationReport['tflm'] {
   const problems = checkTflmCompatibility(model);
   const notes = problems.filter((p) => p.severity !== 'info').map((p) => (p.operatorIndex >= 0 ? `${formatOperatorRef(p.operatorIndex, p.opcode)}: ${p.message}` : p.message));
   const report: NonNullable<QuantizationReport['tflm']> = { runs: isTflmCompatible(problems), notes };
   try {
-    const e = estimateArena(model, marginPercent !== undefined ? { marginPercent } : {});
+    const e = estimateArena(model, { kernels, ...(marginPercent !== undefined ? { marginPercent } : {}) });
     report.arena = {
       minArenaBytes: e.minArenaBytes, arenaUsedBytes: e.arenaUsedBytes, recommendedArenaBytes: e.recommendedArenaBytes,
       marginPercent: e.marginPercent, target: e.target, kernels: e.kernels, exact: e.exact,

@@ -51,7 +51,10 @@ export interface QuantizeOptions {
    * sensitive layers are kept in int16x8 (float where TFLite Micro has no int16 kernel) — mixed-precision.ts.
    */
   targetSqnrDb?: number;
-  /** The TFLite Micro kernel set whose int16x8 kernels mixed precision may use (default 'reference'). */
+  /**
+   * The TFLite Micro kernel set the firmware links (default 'reference'): which int16x8 kernels exist (mixed
+   * precision, `--mode int16x8`) and which kernels the report's arena figure is for.
+   */
   kernels?: KernelLibrary;
   /** Samples for the accuracy part of the report; they should not be the calibration samples. */
   heldOut?: Dataset;

@@ -226,7 +226,7 @@ export class QuantizeCommand {
     let image: ImageOptions | undefined;
     let confirmation: { message: string; detail: string } | undefined;
     let confirmedTarget: OutputTarget | undefined;
-    const targetSetting = readSettings(model).quantizeTargetSqnrDb;
+    const { quantizeTargetSqnrDb: targetSetting, arena: arenaSettings } = readSettings(model);
     if (oneStep) {
       if (args?.forgetChoices) await this.memory.update(MEMORY_KEY, undefined);
       const defaults = defaultChoices(prepared.candidates, this.memory.get<QuantizeChoices>(MEMORY_KEY));
@@ -341,6 +341,8 @@ export class QuantizeCommand {
       ...(image && (image.range || image.mean) ? { image } : {}),
       ...(args?.keepUnsupportedInFloat ? { keepUnsupportedInFloat: true } : {}),
       ...(targetSqnrDb !== undefined ? { targetSqnrDb } : {}),
+      // The firmware's kernel set and arena margin, as the hover reads them: the report's arena is the hover's.
+      kernels: arenaSettings.kernels, marginPercent: arenaSettings.marginPercent,
     };
     const monitor = blockMonitor();
     let result: QuantizeJobResult;

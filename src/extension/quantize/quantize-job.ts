@@ -4,6 +4,7 @@
  * loading the data and quantizing. No `vscode` import; the unit tests call these functions directly.
  */
 import path from 'node:path';
+import type { KernelLibrary } from '../../core/arena/kernels/types';
 import { findDatasetCandidates, holdOutForReport, loadDataset, type Dataset, type ImageOptions, type InputSpec } from '../../core/data/index';
 import { quantizeModel, type QuantizationReport, type QuantizeHooks, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
 import { TensorType, tensorTypeName, type Model } from '../../core/tflite/index';
@@ -41,6 +42,9 @@ export interface QuantizeJob {
   keepUnsupportedInFloat?: boolean;
   /** int8: the worst output SQNR (dB) to reach with mixed precision. */
   targetSqnrDb?: number;
+  /** `tinyml.arena.kernels` and `.marginPercent`: the int16x8 kernels there are, and the report's arena figure. */
+  kernels?: KernelLibrary;
+  marginPercent?: number;
 }
 
 export interface QuantizeJobResult {
@@ -96,6 +100,7 @@ export async function quantizeJob(job: QuantizeJob, hooks: QuantizeHooks = {}): 
     mode: job.mode, io: job.io, ...(job.calibration !== 'auto' ? { calibration: job.calibration } : {}), modelName: path.basename(job.model),
     keepUnsupportedInFloat: !!job.keepUnsupportedInFloat, ...(heldOut ? { heldOut } : {}),
     ...(job.targetSqnrDb !== undefined ? { targetSqnrDb: job.targetSqnrDb } : {}),
+    ...(job.kernels ? { kernels: job.kernels } : {}), ...(job.marginPercent !== undefined ? { marginPercent: job.marginPercent } : {}),
   }, hooks);
   return { bytes: result.bytes, report: result.report, warnings: [...warnings, ...result.warnings] };
 }

@@ -251,12 +251,14 @@ export function quantizeTests(): TestCase[] {
       },
     },
     {
-      name: 'quantize: an accuracy target from the setting tinyml.quantize.targetSqnrDb keeps layers in higher precision; one out of reach is reported as missed',
+      name: 'quantize: an accuracy target from the setting tinyml.quantize.targetSqnrDb keeps layers in higher precision; one out of reach is reported as missed; the arena is for tinyml.arena.kernels',
       timeoutMs: 120_000,
       fn: async () => {
         const { model, data } = writeSample('sensor_target');
         const config = vscode.workspace.getConfiguration('tinyml');
         await config.update('quantize.targetSqnrDb', 90, vscode.ConfigurationTarget.Workspace);
+        // The firmware's kernel set (the hover's setting): the int16x8 kernels there are, and the report's arena.
+        await config.update('arena.kernels', 'cmsis-nn', vscode.ConfigurationTarget.Workspace);
         try {
           const result = await quantize({ model, data, ifExists: 'overwrite' });
           assert.equal(result.status, 'written', result.message);
@@ -269,12 +271,14 @@ export function quantizeTests(): TestCase[] {
           assert.match(text, /> \*\*Target of 90 dB missed\*\*/);
           assert.match(text, /## Mixed precision\n\nTarget: worst output ≥ \*\*90 dB\*\*/);
           assert.match(text, /Cost against all int8: flash \+/);
+          assert.match(text, /Tensor arena \(cortex-m, cmsis-nn kernels/);
           // An explicit answer wins over the setting: a target already met keeps every layer int8.
           const easy = await quantize({ model, data, ifExists: 'overwrite', targetSqnrDb: 1 });
           assert.equal(easy.status, 'written', easy.message);
           assert.deepEqual(easy.target, { db: 1, met: true, kept: [] });
         } finally {
           await config.update('quantize.targetSqnrDb', undefined, vscode.ConfigurationTarget.Workspace);
+          await config.update('arena.kernels', undefined, vscode.ConfigurationTarget.Workspace);
           await closeCleanTabs();
         }
       },
