@@ -88,7 +88,7 @@ for (const marginPercent of [20, 35]) {
     assert.ok(finding.message.includes(`Recommended: ${formatBytesExact(e.recommendedArenaBytes)} (minimum + ${marginPercent}% margin`), finding.message);
 
     // Quantize: the report's TFLite Micro part (text, Markdown) and the notification, with the same margin.
-    const tflm = tflmReport(model, marginPercent)!;
+    const tflm = tflmReport(model, { marginPercent })!;
     const report: QuantizationReport = { mode: 'int8', io: 'int8', sizeBefore: 4096, sizeAfter: 2048, operators: [], activations: [], totalMs: 1, tflm };
     assertFigures('quantize report text', formatQuantizationReport(report), figures, formatBytesExact);
     const md = quantizationReportMarkdown(report, [], { source: 'hello_world_float.tflite', output: 'hello_world_int8.tflite' });

@@ -235,7 +235,7 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
   if (mode === 'dynamic') {
     warnings.push('Dynamic-range models keep float activations and use hybrid kernels: TFLite Micro cannot run them. Use int8 for microcontrollers.');
   }
-  const tflm = tflmReport(quantized, options.marginPercent, checks.kernels);
+  const tflm = tflmReport(quantized, { ...options.arenaBuild, kernels: checks.kernels, ...(options.marginPercent !== undefined ? { marginPercent: options.marginPercent } : {}) });
   if (tflm) report.tflm = tflm;
   if (reported) {
     throwIfAborted(hooks.signal, 'Quantization');

@@ -5,16 +5,17 @@
 import { checkTflmCompatibility, isTflmCompatible } from '../analysis/tflm-compat';
 import { estimateArena } from '../arena/index';
 import { formatOperatorRef } from '../common/format';
-import type { KernelLibrary } from '../arena/kernels/types';
+import type { ArenaOptions } from '../arena/types';
 import type { Model } from '../tflite/index';
 import type { QuantizationReport } from './types';
 
-export function tflmReport(model: Model, marginPercent?: number, kernels: KernelLibrary = 'reference'): QuantizationReport['tflm'] {
+/** @param build the firmware's build (kernels, target, CMSIS-NN ISA, margin) the arena figure is for */
+export function tflmReport(model: Model, build: ArenaOptions = {}): QuantizationReport['tflm'] {
   const problems = checkTflmCompatibility(model);
   const notes = problems.filter((p) => p.severity !== 'info').map((p) => (p.operatorIndex >= 0 ? `${formatOperatorRef(p.operatorIndex, p.opcode)}: ${p.message}` : p.message));
   const report: NonNullable<QuantizationReport['tflm']> = { runs: isTflmCompatible(problems), notes };
   try {
-    const e = estimateArena(model, { kernels, ...(marginPercent !== undefined ? { marginPercent } : {}) });
+    const e = estimateArena(model, build);
     report.arena = {
       minArenaBytes: e.minArenaBytes, arenaUsedBytes: e.arenaUsedBytes, recommendedArenaBytes: e.recommendedArenaBytes,
       marginPercent: e.marginPercent, target: e.target, kernels: e.kernels, exact: e.exact,

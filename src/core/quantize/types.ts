@@ -5,6 +5,7 @@ import type { ImageOptions } from '../data/options';
 import type { Dataset } from '../data/dataset';
 import type { Model } from '../tflite/model';
 import type { KernelLibrary } from '../arena/kernels/types';
+import type { ArenaOptions } from '../arena/types';
 import type { MixedPrecisionReport } from './mixed-precision-report';
 import type { RangeMethod } from './range-estimation';
 import type { ForwardPasses } from './forward-pass';
@@ -62,6 +63,8 @@ export interface QuantizeOptions {
   modelName?: string;
   /** Margin of the recommended arena in the report (`--margin`, `tinyml.arena.marginPercent`). Default 20. */
   marginPercent?: number;
+  /** The build the report's arena is for besides `kernels` (`tinyml.arena.target`, `.isa`; default cortex-m, dsp). */
+  arenaBuild?: Pick<ArenaOptions, 'target' | 'isa'>;
 }
 
 export interface QuantizedArena extends ArenaFigureSource {

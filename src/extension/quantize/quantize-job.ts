@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { KernelLibrary } from '../../core/arena/kernels/types';
+import type { ArenaOptions } from '../../core/arena/types';
 import { findDatasetCandidates, holdOutForReport, loadDataset, type Dataset, type ImageOptions, type InputSpec } from '../../core/data/index';
 import { quantizeModel, type QuantizationReport, type QuantizeHooks, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
 import { TensorType, tensorTypeName, type Model } from '../../core/tflite/index';
@@ -45,6 +46,8 @@ export interface QuantizeJob {
   /** `tinyml.arena.kernels` and `.marginPercent`: the int16x8 kernels there are, and the report's arena figure. */
   kernels?: KernelLibrary;
   marginPercent?: number;
+  /** `tinyml.arena.target` and `.isa`: the rest of the build the report's arena is for. */
+  arenaBuild?: Pick<ArenaOptions, 'target' | 'isa'>;
 }
 
 export interface QuantizeJobResult {
@@ -101,6 +104,7 @@ export async function quantizeJob(job: QuantizeJob, hooks: QuantizeHooks = {}): 
     keepUnsupportedInFloat: !!job.keepUnsupportedInFloat, ...(heldOut ? { heldOut } : {}),
     ...(job.targetSqnrDb !== undefined ? { targetSqnrDb: job.targetSqnrDb } : {}),
     ...(job.kernels ? { kernels: job.kernels } : {}), ...(job.marginPercent !== undefined ? { marginPercent: job.marginPercent } : {}),
+    ...(job.arenaBuild ? { arenaBuild: job.arenaBuild } : {}),
   }, hooks);
   return { bytes: result.bytes, report: result.report, warnings: [...warnings, ...result.warnings] };
 }
