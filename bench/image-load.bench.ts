@@ -55,7 +55,7 @@ async function measure(name: string, dir: string): Promise<void> {
   const one: { wall: number; cpu: number }[] = [];
   let same = true;
   for (let r = 0; r < RUNS; r++) {
-    const a = await timed(() => loadDataset(dir, [INPUT], { minSamples: 1 }));
+    const a = await timed(() => loadDataset(dir, [INPUT]));
     const b = await timed(() => imageSamples(list, INPUT, {}, { workers: 0 }));
     loader.push(a);
     one.push(b);

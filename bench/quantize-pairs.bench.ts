@@ -127,7 +127,7 @@ async function photoSplits(folder: string, shape: number[], name: string, range:
     // A folder of just these files: the data loader takes one kind of sample file per folder.
     const only = fs.mkdtempSync(path.join(extraTest.dir, 'extra-'));
     for (const file of extraTest.files) fs.copyFileSync(file, path.join(only, path.basename(file)));
-    const extra = await loadDataset(only, spec, { image: { range }, minSamples: 1 });
+    const extra = await loadDataset(only, spec, { image: { range } });
     testSet = concat(test, extra.dataset, `${test.source} + ${extra.dataset.samples.length} TFLM test images`);
     source += ` + person.bmp/no_person.bmp in test`;
   }

@@ -19,7 +19,7 @@ test('.npy: [N, 640] and [N, 1, 640] both feed input [1, 640]; sample i is row i
   const data = seq(3 * 640, (i) => i / 1000);
   for (const shape of [[3, 640], [3, 1, 640]]) {
     const p = write(dir, `calib${shape.length}.npy`, writeNpy(shape, data));
-    const { dataset, warnings } = await loadDataset(p, [X([1, 640])], { minSamples: 2 });
+    const { dataset, warnings } = await loadDataset(p, [X([1, 640])]);
     assert.equal(dataset.samples.length, 3);
     assert.deepEqual(dataset.inputShapes, [[1, 640]]);
     assert.deepEqual(Array.from(dataset.samples[2]![0]!), Array.from(data.subarray(1280)));
@@ -29,7 +29,7 @@ test('.npy: [N, 640] and [N, 1, 640] both feed input [1, 640]; sample i is row i
 
 test('.npy: a scalar input [1, 1] takes a plain [N] vector (the hello_world case)', async (t) => {
   const p = write(tempDir(t), 'x.npy', writeNpy([5], seq(5, (i) => i * 1.25)));
-  const { dataset } = await loadDataset(p, [X([1, 1])], { minSamples: 1 });
+  const { dataset } = await loadDataset(p, [X([1, 1])]);
   assert.deepEqual(flat(dataset.samples), [0, 1.25, 2.5, 3.75, 5]);
 });
 
@@ -46,7 +46,7 @@ test('.npy: float64, int8, uint8, int16, int32 (and big-endian, version 2) widen
   for (const descr of ['<f8', '|i1', '|u1', '<i2', '<i4', '>f8', '>i4']) {
     const v = descr === '|u1' ? values.map(Math.abs) : values;
     const p = write(dir, `a${descr.replace(/[<>|]/, '_')}.npy`, npyBytes(descr, [2, 2], v, { version: descr === '<i2' ? 2 : 1 }));
-    const { dataset } = await loadDataset(p, [X([1, 2])], { minSamples: 1 });
+    const { dataset } = await loadDataset(p, [X([1, 2])]);
     assert.deepEqual(flat(dataset.samples), v, descr);
   }
 });
@@ -83,14 +83,14 @@ test('writeNpy: the header is 64-byte aligned and NumPy-style; readNpy round-tri
 });
 
 test('.npz from NumPy: stored (np.savez) and deflated (np.savez_compressed), picked by input name', async () => {
-  const savez = await loadDataset(path.join(FIXTURES, 'numpy_savez.npz'), [X([1, 4], 'x')], { minSamples: 1 });
+  const savez = await loadDataset(path.join(FIXTURES, 'numpy_savez.npz'), [X([1, 4], 'x')]);
   assert.deepEqual(flat(savez.dataset.samples), FIXTURE_X);
-  const two = await loadDataset(path.join(FIXTURES, 'numpy_savez_compressed.npz'), [X([1, 4], 'serving_default_b:0'), X([4], 'a')], { minSamples: 1 });
+  const two = await loadDataset(path.join(FIXTURES, 'numpy_savez_compressed.npz'), [X([1, 4], 'serving_default_b:0'), X([4], 'a')]);
   assert.equal(two.dataset.samples.length, 3);
   assert.deepEqual(flat(two.dataset.samples, 0), FIXTURE_X.map((v) => 2 * v));
   assert.deepEqual(flat(two.dataset.samples, 1), FIXTURE_X);
   // Unnamed arrays arr_0, arr_1 go to the inputs in order.
-  const unnamed = await loadDataset(path.join(FIXTURES, 'numpy_unnamed.npz'), [X([1, 4], 'p'), X([1, 4], 'q')], { minSamples: 1 });
+  const unnamed = await loadDataset(path.join(FIXTURES, 'numpy_unnamed.npz'), [X([1, 4], 'p'), X([1, 4], 'q')]);
   assert.deepEqual(flat(unnamed.dataset.samples, 1), FIXTURE_X.map((v) => v + 1));
 });
 
@@ -99,7 +99,7 @@ test('.npz: our own stored and deflated zips; name mismatches and count mismatch
   const entries = [{ name: 'img.npy', data: writeNpy([4, 2], seq(8)) }, { name: 'aux.npy', data: writeNpy([3, 1], seq(3)) }];
   for (const deflate of [false, true]) {
     const p = write(dir, `d${deflate}.npz`, zipBytes(entries, deflate));
-    const { dataset } = await loadDataset(p, [X([1, 2], 'img')], { minSamples: 1 });
+    const { dataset } = await loadDataset(p, [X([1, 2], 'img')]);
     assert.deepEqual(flat(dataset.samples), Array.from(seq(8)));
     await rejects(loadDataset(p, [X([1, 2], 'img'), X([1, 1], 'aux')], { displayRoot: dir }), 'mismatch',
       new RegExp(`^d${deflate}\\.npz: the inputs have different sample counts: 'img' 4 \\(d${deflate}\\.npz\\[img\\]\\), 'aux' 3 \\(d${deflate}\\.npz\\[aux\\]\\)`));
@@ -123,7 +123,7 @@ test('.csv: header optional, comma/semicolon/tab, one sample per row', async (t)
     ['q.csv', '# exported\n"1","2","3"\n4, 5 ,6\n'],
   ];
   for (const [name, text] of cases) {
-    const { dataset } = await loadDataset(write(dir, name, text), [X([1, 3])], { minSamples: 1 });
+    const { dataset } = await loadDataset(write(dir, name, text), [X([1, 3])]);
     assert.deepEqual(flat(dataset.samples), [1, 2, 3, 4, 5, 6], name);
   }
 });
@@ -143,17 +143,17 @@ test('.csv: wrong column count (with a label-column hint), ragged rows, text and
 test('.json: nested or flat samples, scalar lists, {input: samples} and [{input: sample}] for several inputs', async (t) => {
   const dir = tempDir(t);
   const img = [[[1, 2], [3, 4]], [[5, 6], [7, 8]]];
-  let r = await loadDataset(write(dir, 'nested.json', JSON.stringify(img)), [X([1, 2, 2, 1])], { minSamples: 1 });
+  let r = await loadDataset(write(dir, 'nested.json', JSON.stringify(img)), [X([1, 2, 2, 1])]);
   assert.deepEqual(flat(r.dataset.samples), [1, 2, 3, 4, 5, 6, 7, 8]);
-  r = await loadDataset(write(dir, 'flat.json', '[[1,2,3,4],[5,6,7,8]]'), [X([1, 4])], { minSamples: 1 });
+  r = await loadDataset(write(dir, 'flat.json', '[[1,2,3,4],[5,6,7,8]]'), [X([1, 4])]);
   assert.equal(r.dataset.samples.length, 2);
-  r = await loadDataset(write(dir, 'scalars.json', '[0.5, 1.5, 2.5]'), [X([1, 1])], { minSamples: 1 });
+  r = await loadDataset(write(dir, 'scalars.json', '[0.5, 1.5, 2.5]'), [X([1, 1])]);
   assert.deepEqual(flat(r.dataset.samples), [0.5, 1.5, 2.5]);
   const inputs = [X([1, 2], 'serving_default_audio:0'), X([1, 1], 'gain')];
-  r = await loadDataset(write(dir, 'obj.json', JSON.stringify({ gain: [[9], [8]], audio: [[1, 2], [3, 4]] })), inputs, { minSamples: 1 });
+  r = await loadDataset(write(dir, 'obj.json', JSON.stringify({ gain: [[9], [8]], audio: [[1, 2], [3, 4]] })), inputs);
   assert.deepEqual(flat(r.dataset.samples, 0), [1, 2, 3, 4]);
   assert.deepEqual(flat(r.dataset.samples, 1), [9, 8]);
-  r = await loadDataset(write(dir, 'rows.json', JSON.stringify([{ audio: [1, 2], gain: 9 }, { audio: [3, 4], gain: 8 }])), inputs, { minSamples: 1 });
+  r = await loadDataset(write(dir, 'rows.json', JSON.stringify([{ audio: [1, 2], gain: 9 }, { audio: [3, 4], gain: 8 }])), inputs);
   assert.deepEqual(flat(r.dataset.samples, 1), [9, 8]);
 });
 
@@ -187,19 +187,19 @@ test('NaN and Inf name the sample index and element; empty, missing and unknown 
   }
 });
 
-test('too few samples warn (default 100); too many are thinned evenly with a warning', async (t) => {
+test('few samples load without a warning of their own (the quantizer warns, knowing its split); too many are thinned evenly with a warning', async (t) => {
   const dir = tempDir(t);
   const few = await loadDataset(write(dir, 'few.npy', writeNpy([12, 2], seq(24))), [X([1, 2])], { displayRoot: dir });
-  assert.deepEqual(few.warnings, ['few.npy: only 12 samples; 100 or more give steadier activation ranges.']);
+  assert.deepEqual(few.warnings, []);
   assert.equal(few.dataset.source, 'few.npy');
-  const many = await loadDataset(write(dir, 'many.npy', writeNpy([10, 1], seq(10))), [X([1, 1])], { displayRoot: dir, maxSamples: 4, minSamples: 1 });
+  const many = await loadDataset(write(dir, 'many.npy', writeNpy([10, 1], seq(10))), [X([1, 1])], { displayRoot: dir, maxSamples: 4 });
   assert.deepEqual(flat(many.dataset.samples), [0, 2, 5, 7]);
   assert.deepEqual(many.warnings, ['many.npy: 10 samples; using 4 spread evenly over them (raise maxSamples to use more).']);
 });
 
 test('samples that are all the same warn: a file of zeros, one sample copied; samples that differ do not', async (t) => {
   const dir = tempDir(t);
-  const opts = { displayRoot: dir, minSamples: 1 };
+  const opts = { displayRoot: dir };
   const zeros = await loadDataset(write(dir, 'zeros.npy', writeNpy([5, 3], new Float32Array(15))), [X([1, 3])], opts);
   assert.deepEqual(zeros.warnings, ["zeros.npy: the value 0 at every element of input 'x' in all 5 samples: ranges calibrated on one input do not hold for the inputs the model will see; give recorded inputs (an input constant by design, such as a zero initial state, can stay)."]);
   const copies = await loadDataset(write(dir, 'copies.npy', writeNpy([4, 3], Float32Array.from({ length: 12 }, (_, i) => i % 3))), [X([1, 3])], opts);

@@ -13,7 +13,6 @@ const ROOT = path.resolve(__dirname, '../../..');
 const TESTDATA = path.resolve(ROOT, '../shared/data/tflm-testdata');
 const NO_TESTDATA = fs.existsSync(TESTDATA) ? false : 'needs ../shared/data/tflm-testdata';
 const X = (shape: number[], name = 'x'): InputSpec => ({ name, shape, type: 'FLOAT32' });
-const few = { minSamples: 1 };
 
 test('images: PNG, BMP (8-bit palette, 24-bit, 32-bit top-down bit fields) decode to the same pixels, RGB in [0, 1]', async (t) => {
   const dir = tempDir(t);
@@ -21,14 +20,14 @@ test('images: PNG, BMP (8-bit palette, 24-bit, 32-bit top-down bit fields) decod
   write(dir, 'a/0.png', pngBytes(4, 3, px));
   write(dir, 'a/1.bmp', bmpBytes(4, 3, px, 24));
   write(dir, 'a/2.bmp', bmpBytes(4, 3, px, 32));
-  const { dataset } = await loadDataset(path.join(dir, 'a'), [X([1, 3, 4, 3])], few);
+  const { dataset } = await loadDataset(path.join(dir, 'a'), [X([1, 3, 4, 3])]);
   assert.equal(dataset.samples.length, 3);
   const expected = Array.from({ length: 12 }, (_, i) => [px[i * 4]! / 255, px[i * 4 + 1]! / 255, px[i * 4 + 2]! / 255]).flat();
   for (const s of dataset.samples) assert.deepEqual(Array.from(s[0]!), Array.from(Float32Array.from(expected)));
   // 8-bit grey palette: luma input.
   const grey = pattern(4, 3).map((v, i) => (i % 4 === 3 ? 255 : px[i - (i % 4)]!));
   write(dir, 'g/0.bmp', bmpBytes(4, 3, grey, 8));
-  const g = await loadDataset(path.join(dir, 'g'), [X([1, 3, 4, 1])], { ...few, image: { range: [0, 255] } });
+  const g = await loadDataset(path.join(dir, 'g'), [X([1, 3, 4, 1])], { image: { range: [0, 255] } });
   assert.deepEqual(Array.from(g.dataset.samples[0]![0]!), Array.from({ length: 12 }, (_, i) => px[i * 4]!));
 });
 
@@ -36,11 +35,11 @@ test('images: JPEG decodes close to its source; BGR order, mean/std and [-1, 1] 
   const dir = tempDir(t);
   const flatColour = new Uint8Array(8 * 8 * 4).map((_, i) => [200, 100, 50, 255][i % 4]!);
   write(dir, 'j/0.jpg', jpegBytes(8, 8, flatColour));
-  const rgb = await loadDataset(path.join(dir, 'j'), [X([1, 8, 8, 3])], { ...few, image: { range: [0, 255] } });
+  const rgb = await loadDataset(path.join(dir, 'j'), [X([1, 8, 8, 3])], { image: { range: [0, 255] } });
   const first = Array.from(rgb.dataset.samples[0]![0]!.subarray(0, 3));
   [200, 100, 50].forEach((v, c) => assert.ok(Math.abs(first[c]! - v) <= 3, `jpeg channel ${c}: ${first[c]} vs ${v}`));
   write(dir, 'p/0.png', pngBytes(8, 8, flatColour));
-  const p = (image: object, shape = [1, 8, 8, 3]) => loadDataset(path.join(dir, 'p'), [X(shape)], { ...few, image }).then((r) => Array.from(r.dataset.samples[0]![0]!));
+  const p = (image: object, shape = [1, 8, 8, 3]) => loadDataset(path.join(dir, 'p'), [X(shape)], { image }).then((r) => Array.from(r.dataset.samples[0]![0]!));
   assert.deepEqual((await p({ channelOrder: 'bgr', range: [0, 255] })).slice(0, 3), [50, 100, 200]);
   assert.deepEqual((await p({ range: [-1, 1] })).slice(0, 3).map((v) => +v.toFixed(5)), [0.56863, -0.21569, -0.60784]);
   assert.deepEqual((await p({ mean: [100, 100, 50], std: [50, 2, 1] })).slice(0, 3), [2, 0, 0]);
@@ -49,7 +48,7 @@ test('images: JPEG decodes close to its source; BGR order, mean/std and [-1, 1] 
   // Grey input from colour: BT.601 luma.
   assert.ok(Math.abs((await p({ range: [0, 255] }, [1, 8, 8, 1]))[0]! - (0.299 * 200 + 0.587 * 100 + 0.114 * 50)) < 1e-4);
   await rejects(p({ mean: [1, 2] }), 'mismatch', /image mean has 2 values; give 1 or 3/);
-  await rejects(loadDataset(path.join(dir, 'p'), [X([1, 64])], few), 'shape', /0\.png: input 'x' \[1, 64\] is not an image input/);
+  await rejects(loadDataset(path.join(dir, 'p'), [X([1, 64])]), 'shape', /0\.png: input 'x' \[1, 64\] is not an image input/);
 });
 
 test('resizeBilinear matches TensorFlow.js resizeBilinear with half-pixel centres (up and down)', async () => {
@@ -107,7 +106,7 @@ test('images: resized to the input H×W; class sub-folders are walked in sorted 
   assert.equal(dataset.samples[0]![0]!.length, 12);
   assert.ok(dataset.samples[0]![0]!.every((v) => v === 0), 'cat/a.png (black) comes first');
   assert.deepEqual(Array.from(dataset.samples[1]![0]!), Array.from(dataset.samples[2]![0]!));
-  assert.deepEqual(warnings, ['set: only 3 samples; 100 or more give steadier activation ranges.']);
+  assert.deepEqual(warnings, []);
 });
 
 test('audio: PCM16 and float32 mono WAV, pad/crop or framing, int16 scale, rate checks', async (t) => {
@@ -115,10 +114,10 @@ test('audio: PCM16 and float32 mono WAV, pad/crop or framing, int16 scale, rate 
   const tone = Array.from({ length: 10 }, (_, i) => (i - 5) / 8);
   write(dir, 'w/a.wav', wavBytes(tone, 16000, 'pcm16'));
   write(dir, 'w/b.wav', wavBytes(tone.slice(0, 4), 16000, 'float32'));
-  let r = await loadDataset(path.join(dir, 'w'), [X([1, 6])], few);
+  let r = await loadDataset(path.join(dir, 'w'), [X([1, 6])]);
   assert.deepEqual(Array.from(r.dataset.samples[0]![0]!), tone.slice(0, 6));
   assert.deepEqual(Array.from(r.dataset.samples[1]![0]!), [...tone.slice(0, 4), 0, 0]);
-  r = await loadDataset(path.join(dir, 'w'), [X([1, 3])], { ...few, audio: { framing: 'frames', scale: 'int16', sampleRate: 16000 } });
+  r = await loadDataset(path.join(dir, 'w'), [X([1, 3])], { audio: { framing: 'frames', scale: 'int16', sampleRate: 16000 } });
   assert.equal(r.dataset.samples.length, 3 + 1);
   assert.deepEqual(Array.from(r.dataset.samples[1]![0]!), tone.slice(3, 6).map((v) => v * 32768));
   await rejects(loadDataset(path.join(dir, 'w'), [X([1, 6])], { displayRoot: dir, audio: { sampleRate: 8000 } }), 'mismatch',
@@ -150,7 +149,7 @@ test('folders of .npy (one sample each), several inputs by sub-folder, and folde
   const dir = tempDir(t);
   write(dir, 'n/s0.npy', writeNpy([1, 4], Float32Array.of(1, 2, 3, 4)));
   write(dir, 'n/s1.npy', writeNpy([4], Float32Array.of(5, 6, 7, 8)));
-  const r = await loadDataset(path.join(dir, 'n'), [X([1, 4])], few);
+  const r = await loadDataset(path.join(dir, 'n'), [X([1, 4])]);
   assert.deepEqual(r.dataset.samples.map((s) => Array.from(s[0]!)), [[1, 2, 3, 4], [5, 6, 7, 8]]);
   write(dir, 'bad/s0.npy', writeNpy([2, 4], new Float32Array(8)));
   await rejects(loadDataset(path.join(dir, 'bad'), [X([1, 4])], { displayRoot: dir }), 'shape', /^bad\/s0\.npy: shape \[2, 4\] does not fit input 'x' \[1, 4\]: a one-sample file must have shape \[1, 4\] or \[4\]\.$/);
@@ -160,7 +159,7 @@ test('folders of .npy (one sample each), several inputs by sub-folder, and folde
   write(dir, 'multi/temperature/a.npy', writeNpy([1], Float32Array.of(20)));
   write(dir, 'multi/temperature/b.npy', writeNpy([1], Float32Array.of(21)));
   const inputs = [X([1, 1], 'serving_default_temperature:0'), X([1, 2], 'spectrum')];
-  const m = await loadDataset(path.join(dir, 'multi'), inputs, few);
+  const m = await loadDataset(path.join(dir, 'multi'), inputs);
   assert.deepEqual(m.dataset.samples.map((s) => s.map((a) => Array.from(a))), [[[20], [1, 2]], [[21], [3, 4]]]);
   fs.rmSync(path.join(dir, 'multi/temperature/b.npy'));
   await rejects(loadDataset(path.join(dir, 'multi'), inputs, { displayRoot: dir }), 'mismatch', /^multi: the inputs have different sample counts: 'serving_default_temperature:0' 1 \(multi\/temperature\), 'spectrum' 2 \(multi\/spectrum\)/);
@@ -181,7 +180,7 @@ test('folders of .npy (one sample each), several inputs by sub-folder, and folde
 test('folders with more files than maxSamples are thinned before decoding, with a warning', async (t) => {
   const dir = tempDir(t);
   for (let i = 0; i < 6; i++) write(dir, `f/${i}.npy`, writeNpy([1], Float32Array.of(i)));
-  const r = await loadDataset(path.join(dir, 'f'), [X([1, 1])], { displayRoot: dir, maxSamples: 3, minSamples: 1 });
+  const r = await loadDataset(path.join(dir, 'f'), [X([1, 1])], { displayRoot: dir, maxSamples: 3 });
   assert.deepEqual(r.dataset.samples.map((s) => s[0]![0]), [0, 2, 4]);
   assert.deepEqual(r.warnings, ['f: 6 files; using 3 spread evenly over them (raise maxSamples to use more).']);
 });
@@ -189,7 +188,7 @@ test('folders with more files than maxSamples are thinned before decoding, with 
 test('real TFLM test data: person.bmp (96×96 grey, 8-bit palette) and yes_1000ms.wav (16 kHz PCM16)', { skip: NO_TESTDATA }, async (t) => {
   const dir = tempDir(t);
   fs.copyFileSync(path.join(TESTDATA, 'person.bmp'), path.join(dir, 'person.bmp'));
-  const img = await loadDataset(dir, [X([1, 96, 96, 1])], { ...few, image: { range: [0, 255] } });
+  const img = await loadDataset(dir, [X([1, 96, 96, 1])], { image: { range: [0, 255] } });
   const pixels = img.dataset.samples[0]![0]!;
   assert.equal(pixels.length, 96 * 96);
   // The file is bottom-up with an identity grey palette: row 0 of the image is the last row in the file.
@@ -197,18 +196,18 @@ test('real TFLM test data: person.bmp (96×96 grey, 8-bit palette) and yes_1000m
   const offset = bytes.readUInt32LE(10);
   assert.deepEqual(Array.from(pixels.subarray(0, 96)), Array.from(bytes.subarray(offset + 95 * 96, offset + 96 * 96)));
   assert.deepEqual(Array.from(pixels.subarray(95 * 96)), Array.from(bytes.subarray(offset, offset + 96)));
-  const rgb = await loadDataset(dir, [X([1, 32, 32, 3])], few);
+  const rgb = await loadDataset(dir, [X([1, 32, 32, 3])]);
   assert.equal(rgb.dataset.samples[0]![0]!.length, 32 * 32 * 3);
   assert.ok(rgb.dataset.samples[0]![0]!.every((v) => v >= 0 && v <= 1));
 
   const wavDir = tempDir(t);
   fs.copyFileSync(path.join(TESTDATA, 'yes_1000ms.wav'), path.join(wavDir, 'yes.wav'));
-  const audio = await loadDataset(wavDir, [X([1, 16000])], { ...few, audio: { sampleRate: 16000, scale: 'int16' } });
+  const audio = await loadDataset(wavDir, [X([1, 16000])], { audio: { sampleRate: 16000, scale: 'int16' } });
   const wav = fs.readFileSync(path.join(TESTDATA, 'yes_1000ms.wav'));
   const s = audio.dataset.samples[0]![0]!;
   assert.equal(s.length, 16000);
   assert.deepEqual(Array.from(s.subarray(0, 8)), Array.from({ length: 8 }, (_, i) => wav.readInt16LE(44 + i * 2)));
-  const frames = await loadDataset(wavDir, [X([1, 480])], { ...few, audio: { framing: 'frames' } });
+  const frames = await loadDataset(wavDir, [X([1, 480])], { audio: { framing: 'frames' } });
   assert.equal(frames.dataset.samples.length, Math.floor(16000 / 480));
 });
 
@@ -222,7 +221,7 @@ test('a folder of images says so (holdsImages) and its dataset records how the p
   assert.equal(await holdsImages(path.join(dir, 'arr')), false, 'a folder of arrays');
   assert.equal(await holdsImages(path.join(dir, 'arr', '0.npy')), false, 'a file');
   assert.equal(await holdsImages(path.join(dir, 'missing')), false, 'nothing there');
-  assert.deepEqual((await loadDataset(path.join(dir, 'img'), [X([1, 3, 4, 3])], few)).dataset.image, {});
-  assert.deepEqual((await loadDataset(path.join(dir, 'img'), [X([1, 3, 4, 3])], { ...few, image: { range: [-1, 1] } })).dataset.image, { range: [-1, 1] });
-  assert.equal((await loadDataset(path.join(dir, 'arr'), [X([1, 3, 4, 3])], { ...few, image: { range: [-1, 1] } })).dataset.image, undefined, 'arrays are not images');
+  assert.deepEqual((await loadDataset(path.join(dir, 'img'), [X([1, 3, 4, 3])])).dataset.image, {});
+  assert.deepEqual((await loadDataset(path.join(dir, 'img'), [X([1, 3, 4, 3])], { image: { range: [-1, 1] } })).dataset.image, { range: [-1, 1] });
+  assert.equal((await loadDataset(path.join(dir, 'arr'), [X([1, 3, 4, 3])], { image: { range: [-1, 1] } })).dataset.image, undefined, 'arrays are not images');
 });

@@ -60,7 +60,7 @@ test('several threads give the samples of one thread, in file order; the folder 
     assert.equal(many.length, 40);
     for (let i = 0; i < 40; i++) assert.deepEqual(Buffer.from(many[i]!.buffer), Buffer.from(one[i]!.buffer), `${workers} workers, image ${i}`);
   }
-  const { dataset } = await loadDataset(path.join(dir, 'set'), [input], { displayRoot: dir, minSamples: 1 });
+  const { dataset } = await loadDataset(path.join(dir, 'set'), [input], { displayRoot: dir });
   dataset.samples.forEach((s, i) => assert.deepEqual(Buffer.from(s[0]!.buffer), Buffer.from(one[i]!.buffer), `loadDataset image ${i}`));
 });
 
@@ -72,7 +72,7 @@ test('the first failing file in order is the error, however the threads share th
   for (const opts of [{ workers: 0 }, { workers: 1 }, { workers: 3 }, { workers: 2, decodeHere: false }]) {
     await rejects(imageSamples(files, input, {}, opts), 'format', /^set\/img006\.png: not a readable PNG image/);
   }
-  await rejects(loadDataset(path.join(dir, 'set'), [input], { displayRoot: dir, minSamples: 1 }), 'format', /^set\/img006\.png: not a readable PNG image/);
+  await rejects(loadDataset(path.join(dir, 'set'), [input], { displayRoot: dir }), 'format', /^set\/img006\.png: not a readable PNG image/);
   write(dir, 'set/img006.png', pngBytes(2, 2, new Uint8Array(16)));
   await rejects(imageSamples(files, input, {}, { workers: 3 }), 'empty', /^set\/img019\.jpg: the file is empty\.$/);
   // Only the workers decode (after the first image): the error comes back from a worker with its kind, and the lowest

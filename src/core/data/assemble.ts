@@ -1,7 +1,7 @@
 /** Turns per-input sample lists into a checked Dataset: equal counts, finite values, thinning, warnings. */
 import type { Dataset, InputSpec } from './dataset';
 import { DatasetError } from './errors';
-import { DEFAULT_MAX_SAMPLES, DEFAULT_MIN_SAMPLES, type DatasetOptions, type LoadedDataset } from './options';
+import { DEFAULT_MAX_SAMPLES, type DatasetOptions, type LoadedDataset } from './options';
 import { elementCount } from '../tflite/tensor-types';
 
 export interface InputSamples {
@@ -54,10 +54,7 @@ export function assembleDataset(perInput: InputSamples[], inputs: readonly Input
       return values;
     }));
   }
-  const minSamples = options.minSamples ?? DEFAULT_MIN_SAMPLES;
-  if (samples.length < minSamples) {
-    warnings.push(`${source}: only ${samples.length} sample${samples.length === 1 ? '' : 's'}; ${minSamples} or more give steadier activation ranges.`);
-  }
+  // Too few samples for calibration is the quantizer's warning (quantize-model.ts): it knows how many calibrate.
   if (samples.length > 1) {
     inputs.forEach((input, k) => {
       const same = sameEverywhere(samples.map((s) => s[k]!));

@@ -53,8 +53,6 @@ export interface AudioOptions {
 }
 
 export interface DatasetOptions {
-  /** Fewer samples than this gives a warning (default 100). */
-  minSamples?: number;
   /** More samples than this are thinned to this many, evenly spread in file order (default 2000). */
   maxSamples?: number;
   /** Paths in messages and Dataset.source are shown relative to this folder (e.g. the workspace root). */
@@ -69,5 +67,4 @@ export interface LoadedDataset {
   warnings: string[];
 }
 
-export const DEFAULT_MIN_SAMPLES = 100;
 export const DEFAULT_MAX_SAMPLES = 2000;
