@@ -137,6 +137,20 @@ export function kernelModels(): KernelCase[] {
     // a target the int8 model misses: TRANSPOSE_CONV and the slices kept out of int8 (16x8 or float32)
     cases.push({ name: 'deconv-slice-transpose-argmax, --target-sqnr 45', model, shape: [1, 5, 5, 3], range: [-1, 1], modes: ['int8'], targetSqnrDb: 45 });
   }
+  {
+    // pixels to channels and back (MediaPipe's sparse full-range face detector upsamples with DEPTH_TO_SPACE); with a
+    // target, both kept in float (TFLite Micro has no int16 form of them)
+    const b = new ModelBuilder({ seed: 31 });
+    const x = b.input('image', [1, 6, 6, 2]);
+    const c = b.conv2d(x, 3, [3, 3], { padding: 'SAME', activation: 'RELU' });
+    const toDepth = b.op(BuiltinOperator.SPACE_TO_DEPTH, [c], [[1, 3, 3, 12]], { type: 'SpaceToDepthOptions', table: { block_size: 2 } })[0]!;
+    const mixed = b.conv2d(toDepth, 8, [1, 1]);
+    const toSpace = b.op(BuiltinOperator.DEPTH_TO_SPACE, [mixed], [[1, 6, 6, 2]], { type: 'DepthToSpaceOptions', table: { block_size: 2 } })[0]!;
+    b.output(b.add(toSpace, x));
+    const model = b.build();
+    cases.push({ name: 'depth-space', model, shape: [1, 6, 6, 2], range: [-1, 1], modes: ['int8'] });
+    cases.push({ name: 'depth-space, --target-sqnr 45', model, shape: [1, 6, 6, 2], range: [-1, 1], modes: ['int8'], targetSqnrDb: 45 });
+  }
   return cases;
 }
 

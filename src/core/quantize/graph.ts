@@ -2,7 +2,7 @@
  * Functions over the decoded model that every quantization mode needs: reading constant values, telling weights
  * from activations, and the final clean-up (drop tensors and buffers nothing refers to, rebuild operator codes).
  */
-import { BuiltinOperator, elementCount, isConstant, operatorCode, TensorType, type Buffer, type Model, type Operator, type OperatorCode, type SubGraph, type Tensor } from '../tflite/index';
+import { BuiltinOperator, densify, elementCount, isConstant, operatorCode, TensorType, type Buffer, type Model, type Operator, type OperatorCode, type SubGraph, type Tensor } from '../tflite/index';
 import { halfToFloat } from './float16';
 
 export { isConstant };
@@ -119,6 +119,35 @@ export function compactModel(model: Model): Model {
   };
   if (model.metadataBuffer) out.metadataBuffer = model.metadataBuffer.map((b) => bufferMap[b]!);
   return out;
+}
+
+/**
+ * Replaces every DENSIFY of a sparse constant (pruned weights, tflite/sparse-tensor.ts) by the dense constant it
+ * computes, so that the DEQUANTIZE after it (float16 or int8 weights) folds too: TFLite Micro has no DENSIFY kernel,
+ * and a dense weight is what every integer kernel reads.
+ */
+export function foldConstantDensify(model: Model): { model: Model; folded: number } {
+  const sg = model.subgraphs[0]!;
+  const tensors = sg.tensors.map((t) => ({ ...t }));
+  const buffers = [...model.buffers];
+  const operators: Operator[] = [];
+  let folded = 0;
+  for (const op of sg.operators) {
+    const code = model.operatorCodes[op.opcodeIndex]!.builtinCode;
+    const input = tensors[op.inputs[0] ?? -1];
+    const output = tensors[op.outputs[0] ?? -1];
+    if (code === BuiltinOperator.DENSIFY && input?.sparsity && output && isConstant(model, input) && output.type === input.type && !sg.outputs.includes(op.outputs[0]!)) {
+      output.buffer = buffers.length;
+      buffers.push(newBuffer(densify(input, model.buffers[input.buffer]!.data)));
+      if (!output.quantization && input.quantization) output.quantization = input.quantization;
+      folded++;
+      continue;
+    }
+    operators.push(op);
+  }
+  if (!folded) return { model, folded };
+  const subgraphs = model.subgraphs.map((s, i) => (i === 0 ? { ...s, tensors, operators } : s));
+  return { model: compactModel({ ...model, buffers, subgraphs }), folded };
 }
 
 /** Replaces every DEQUANTIZE of a constant (float16 or int8 weights) by a float32 constant, so the graph is all float. */

@@ -1,12 +1,12 @@
 /**
- * From whatever the user brings to the all-float graph that calibration runs: weights stored as float16 or int8
- * behind DEQUANTIZE, and the int8 weights of hybrid models (int8 constants fed straight into float kernels, what
+ * From whatever the user brings to the all-float graph that calibration runs: sparse (pruned) weights behind DENSIFY,
+ * weights stored as float16 or int8 behind DEQUANTIZE, and the int8 weights of hybrid models (int8 constants fed straight into float kernels, what
  * dynamic-range quantization produces), become float32 constants. The int8 weights' own bytes and parameters are
  * remembered (keyed by the new float buffer) so that full-integer quantization can keep them instead of rounding
  * already-rounded values a second time.
  */
 import { BuiltinOperator, TensorType, type Buffer, type Model, type QuantParams, type Tensor } from '../tflite/index';
-import { bytesOf, constantFloats, foldConstantDequantize, isConstant, newBuffer } from './graph';
+import { bytesOf, constantFloats, foldConstantDensify, foldConstantDequantize, isConstant, newBuffer } from './graph';
 
 /** An int8 constant as the source model stored it. */
 export interface Int8Weights {
@@ -22,6 +22,8 @@ export interface FloatGraph {
   hybridOps: number;
   /** DEQUANTIZE operators of constants folded away. */
   foldedDequantize: number;
+  /** DENSIFY operators of sparse constants folded away (their dense values are constants of the prepared model). */
+  foldedDensify: number;
 }
 
 function int8Of(model: Model, t: Tensor): Int8Weights | undefined {
@@ -31,7 +33,9 @@ function int8Of(model: Model, t: Tensor): Int8Weights | undefined {
   return { values: new Int8Array(data.slice().buffer), quantization: q };
 }
 
-export function toFloatGraph(model: Model): FloatGraph {
+export function toFloatGraph(given: Model): FloatGraph {
+  // Pruned weights stored sparse first: dense, they are float16 / int8 constants like any other.
+  const { model, folded: foldedDensify } = foldConstantDensify(given);
   const sg = model.subgraphs[0]!;
   // Hybrid inputs first: an int8 constant with scales, read by an operator whose output is float.
   const tensors = sg.tensors.map((t) => ({ ...t }));
@@ -76,7 +80,7 @@ export function toFloatGraph(model: Model): FloatGraph {
     const int8 = pending.get(output);
     if (int8) origins.set(buffer, int8);
   });
-  return { model: folded.model, int8Origins: origins, hybridOps, foldedDequantize: folded.folded };
+  return { model: folded.model, int8Origins: origins, hybridOps, foldedDequantize: folded.folded, foldedDensify };
 }
 
 /**

@@ -52,6 +52,8 @@ export const TFLM_INT16_KERNELS: Readonly<Partial<Record<BuiltinOperator, Int16K
   [BuiltinOperator.RESIZE_BILINEAR]: none('resize_bilinear.cc (float32 and int8 only)'),
   [BuiltinOperator.RESIZE_NEAREST_NEIGHBOR]: both('resize_nearest_neighbor.cc (kTfLiteInt16); no cmsis_nn file'),
   [BuiltinOperator.STRIDED_SLICE]: both('strided_slice.cc (case kTfLiteInt16); no cmsis_nn file'),
+  [BuiltinOperator.DEPTH_TO_SPACE]: none('depth_to_space.cc (float32 and int8 only)'),
+  [BuiltinOperator.SPACE_TO_DEPTH]: none('space_to_depth.cc (float32 and int8 only)'),
   [BuiltinOperator.TRANSPOSE]: both('transpose.cc (case kTfLiteInt16); cmsis_nn/transpose.cc'),
   [BuiltinOperator.ARG_MAX]: none('arg_min_max.cc (float32 and int8 inputs only)'),
   [BuiltinOperator.ARG_MIN]: none('arg_min_max.cc (float32 and int8 inputs only)'),

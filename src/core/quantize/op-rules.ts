@@ -154,6 +154,9 @@ export const OP_RULES: Partial<Record<BuiltinOperator, OpRule>> = {
       return 2;
     },
   },
+  // Blocks of pixels to and from channels: TFLite's int8 kernel is version 2 and it has no int16 one.
+  [BuiltinOperator.DEPTH_TO_SPACE]: unary({ kind: 'sameAsInput' }, 2, 2, false),
+  [BuiltinOperator.SPACE_TO_DEPTH]: unary({ kind: 'sameAsInput' }, 2, 2, false),
   [BuiltinOperator.TRANSPOSE]: {
     activationInputs: [0], output: { kind: 'sameAsInput' }, int16: true,
     version: (ctx) => (maxRank(ctx) > 5 ? 6 : ctx.activation === 'int16' ? 5 : maxRank(ctx) > 4 ? 4 : 2),

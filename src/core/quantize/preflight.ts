@@ -73,7 +73,7 @@ function integerProblems(model: Model, graph: FloatGraph, opts: PreflightOptions
       .map((c) => (CUSTOM_OP_FIX[c] ? `${c} → ${CUSTOM_OP_FIX[c]}` : `${c} → the builtin operators it computes`));
     problems.push({
       kind: 'unsupported-op',
-      text: `custom operator(s) ${list(names)} have no int8 form, and LiteRT, which runs the model for calibration, has no kernel `
+      text: `custom operator(s) ${list(names)} have no ${opts.mode === 'int16x8' ? 'int16x8' : 'int8'} form, and LiteRT, which runs the model for calibration, has no kernel `
         + `for them (keeping them in float does not help). Fix: replace them in the source model and convert again: ${fixes.join('; ')}.`,
     });
   }

@@ -21,6 +21,7 @@ import { checkDataset } from './tensor-io';
 import { evaluateQuantization, indexAgreement, indexAgreementOf, tflmEvalSamples } from './evaluate';
 import { attachIndexHeads, indexOutputs, int64Heads, stripIndexHeads } from './index-heads';
 import { givenNumbering } from './op-numbering';
+import { foldConstantDensify } from './graph';
 import { tflmReport } from './tflm-report';
 import { biasCorrectionTensors, channelMeans, weightedLayerInputs } from './bias-correction';
 import { InputMoments, roundingLayers } from './weight-rounding';
@@ -62,11 +63,19 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
   // Errors name the operators of the model as given; then ARG_MAX / ARG_MIN outputs come off (index-heads.ts): the
   // values they index are scored in their place, and the heads go back on the quantized model at the end.
   let floatGraph = checkQuantizable(given, checks);
-  const { model, heads } = mode === 'int8' ? stripIndexHeads(given) : { model: given, heads: [] };
-  if (heads.length) floatGraph = checkQuantizable(model, checks);
-  // The model as given (without index heads), serialized once: its size, and the reference the evaluation reads.
+  if (floatGraph.foldedDensify) {
+    warnings.push(`${floatGraph.foldedDensify} sparse weight tensor(s) (behind DENSIFY) are written dense: TFLite Micro has no DENSIFY kernel `
+      + 'and its integer kernels read dense weights, so the file can be larger than the sparse one.');
+  }
+  const stripped = mode === 'int8' ? stripIndexHeads(given) : { model: given, heads: [] };
+  const { heads } = stripped;
+  if (heads.length) floatGraph = checkQuantizable(stripped.model, checks);
+  // The reference the evaluation reads: the model as given, without index heads and with sparse weights dense (the
+  // same values). LiteRT's own DENSIFY cannot be trusted there: a 3×3 convolution whose float16 weights sit behind
+  // DENSIFY gave NaN and ±5e4 where the dense model gives values below 1 (a 1×1 one, as in MediaPipe's files, agreed).
+  const model = floatGraph.foldedDensify ? foldConstantDensify(stripped.model).model : stripped.model;
   const modelBytes = writeModel(model);
-  const sizeBefore = heads.length ? writeModel(given).byteLength : modelBytes.byteLength;
+  const sizeBefore = heads.length || floatGraph.foldedDensify ? writeModel(given).byteLength : modelBytes.byteLength;
   throwIfAborted(hooks.signal, 'Quantization');
 
   let quantized: Model;

@@ -6,7 +6,9 @@
  * ResizeBilinearInteger: 10-bit fixed-point weights, rounding half away from zero in the default build), TRANSPOSE
  * (transpose.cc, transpose_common.cc: a constant permutation, rank 1-5) and STRIDED_SLICE (strided_slice.cc,
  * strided_slice_common.cc: constant begin/end/strides, rank at most 4; the index rules of strided_slice_logic.h
- * StridedSliceStartForAxis / StridedSliceEndForAxis on the shape padded to 5 dimensions).
+ * StridedSliceStartForAxis / StridedSliceEndForAxis on the shape padded to 5 dimensions), DEPTH_TO_SPACE and
+ * SPACE_TO_DEPTH (depth_to_space.cc, space_to_depth.cc, reference/depth_to_space.h, space_to_depth.h: rank 4,
+ * float32 or int8, a block of `block_size` × `block_size` pixels to or from the channels, channel fastest).
  */
 import { BuiltinOperator, TensorType, elementCount } from '../../tflite/index';
 import { roundHalfAway } from '../quant-math';
@@ -122,6 +124,42 @@ function resizeBilinear(node: TflmNode): TflmValues {
     }
   }
   return y;
+}
+
+/**
+ * DEPTH_TO_SPACE (`toSpace`) and SPACE_TO_DEPTH: output pixel (h, w) channel d of DEPTH_TO_SPACE reads input pixel
+ * (h / b, w / b) channel d + ((h % b) · b + w % b) · output depth; SPACE_TO_DEPTH is its inverse.
+ */
+function depthSpace(node: TflmNode, toSpace: boolean): TflmValues {
+  const b = num(node.options, 'block_size', 1);
+  const [space, depth] = toSpace ? [node.output, node.inputs[0]!] : [node.inputs[0]!, node.output];
+  const [n, h, w, c] = space.shape as [number, number, number, number];
+  const dc = depth.shape[3]!;
+  const x = node.value(0);
+  const y = newValues(node.output);
+  for (let i = 0; i < n; i++) {
+    for (let r = 0; r < h; r++) {
+      for (let s = 0; s < w; s++) {
+        for (let d = 0; d < c; d++) {
+          const si = ((i * h + r) * w + s) * c + d;
+          const di = ((i * (h / b) + Math.floor(r / b)) * (w / b) + Math.floor(s / b)) * dc + d + ((r % b) * b + (s % b)) * c;
+          if (toSpace) y[si] = x[di]!;
+          else y[di] = x[si]!;
+        }
+      }
+    }
+  }
+  return y;
+}
+
+/** depth_to_space.cc / space_to_depth.cc Prepare: rank 4, a positive block that divides what it must. */
+function depthSpaceCheck(n: TflmNodeInfo, toSpace: boolean): string | undefined {
+  const b = num(n.options, 'block_size', 0);
+  const x = n.inputs[0]!.shape;
+  if (x.length !== 4) return `rank ${x.length} (TFLite Micro: 4)`;
+  if (!(b > 0)) return `block size ${b}`;
+  if (toSpace ? x[3]! % (b * b) !== 0 : x[1]! % b !== 0 || x[2]! % b !== 0) return `block size ${b} for input [${x.join(', ')}]`;
+  return undefined;
 }
 
 /** transpose.cc: output index k reads input dimension perm[k]. */
@@ -254,6 +292,8 @@ export const LAYOUT_KERNELS: Partial<Record<number, TflmKernel>> = {
   [BuiltinOperator.PADV2]: { check: (n) => integer(n, true), run: pad },
   [BuiltinOperator.RESIZE_NEAREST_NEIGHBOR]: resize(resizeNearest, true, true), // a copy by index, any type
   [BuiltinOperator.RESIZE_BILINEAR]: resize(resizeBilinear, false, false), // float: float.ts
+  [BuiltinOperator.DEPTH_TO_SPACE]: { check: (n) => anyOf([TensorType.INT8, TensorType.FLOAT32])(n) ?? depthSpaceCheck(n, true), run: (n) => depthSpace(n, true) },
+  [BuiltinOperator.SPACE_TO_DEPTH]: { check: (n) => anyOf([TensorType.INT8, TensorType.FLOAT32])(n) ?? depthSpaceCheck(n, false), run: (n) => depthSpace(n, false) },
   [BuiltinOperator.TRANSPOSE]: {
     check: (n) => anyOf([TensorType.INT8, TensorType.INT16, TensorType.FLOAT32])(n) ?? transposeCheck(n),
     run: transpose,
