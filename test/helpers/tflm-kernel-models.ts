@@ -138,6 +138,15 @@ export function kernelModels(): KernelCase[] {
     cases.push({ name: 'deconv-slice-transpose-argmax, --target-sqnr 45', model, shape: [1, 5, 5, 3], range: [-1, 1], modes: ['int8'], targetSqnrDb: 45 });
   }
   {
+    // classifier heads: SOFTMAX over 10 and 7 classes (beta 1 and 0.5), int16 in int16x8 (TFLite Micro's table-based
+    // SoftmaxInt16) and int8
+    const b = new ModelBuilder({ seed: 33 });
+    const x = b.input('features', [1, 12]);
+    const h = b.fullyConnected(x, 16, { activation: 'RELU' });
+    b.output(b.softmax(b.fullyConnected(h, 10), 1), b.softmax(b.fullyConnected(h, 7), 0.5));
+    cases.push({ name: 'fc-softmax', model: b.build(), shape: [1, 12], range: [-6, 6], modes: ['int16x8', 'int8'] });
+  }
+  {
     // pixels to channels and back (MediaPipe's sparse full-range face detector upsamples with DEPTH_TO_SPACE); with a
     // target, both kept in float (TFLite Micro has no int16 form of them)
     const b = new ModelBuilder({ seed: 31 });

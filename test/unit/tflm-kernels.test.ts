@@ -15,6 +15,7 @@ import { TflmReference, type TflmValues } from '../../src/core/quantize/tflm-ref
 import { loadRuntimeModel } from '../../src/core/runtime/index';
 import { BuiltinOperator, ModelBuilder, TensorType, readModel, writeModel, type Model, type OptionsTable, type QuantParams } from '../../src/core/tflite/index';
 import { sigmoidTableUint16 } from '../../src/core/quantize/tflm-kernels/sigmoid-table';
+import { lutLookup, lutPopulateInt16 } from '../../src/core/quantize/tflm-kernels/lut';
 import { kernelModels } from '../helpers/tflm-kernel-models';
 
 const qp = (scale: number, zeroPoint: number): QuantParams => ({ scale: [scale], zeroPoint: [zeroPoint], quantizedDimension: 0 });
@@ -140,6 +141,39 @@ test('LOGISTIC and TANH int16 (logistic.h, tanh.h): worked values, within 1 (log
   // TFLM refuses an int16 output scale other than 2^-15, and a zero point
   assert.match(TflmReference.unsupported(oneOp(BuiltinOperator.LOGISTIC, [q16(12 / 32767)], { ...out16, q: qp(1 / 32768 / 1.01, 0) })) ?? '', /2\^-15/);
   assert.match(TflmReference.unsupported(oneOp(BuiltinOperator.TANH, [{ ...q16(12 / 32767), q: qp(12 / 32767, 1) }], out16)) ?? '', /zero point/);
+});
+
+test('SOFTMAX int16 (SoftmaxInt16, LUTPopulate<int16_t>): the tables\' ends, rows within 10 steps (3e-4) of the real softmax, refusals', () => {
+  // exp over [-10, 0] and 1 / (1 + x) over [0, 1], each 513 entries in steps of 2/65535 (Q0.15 after the zero point)
+  const exp = lutPopulateInt16(Math.fround(10 / 65535), 32767, Math.fround(2 / 65535), 0, (v) => Math.fround(Math.exp(v)));
+  const inv = lutPopulateInt16(Math.fround(1 / 65535), -32768, Math.fround(2 / 65535), 0, (v) => Math.fround(1 / Math.fround(1 + v)));
+  assert.equal(exp.length, 513);
+  assert.ok(Math.abs(exp[0]! - 32768 * Math.exp(-10)) <= 1 && exp[512] === 32767, `${exp[0]} ${exp[512]}`); // 32768 · e^-10 = 1.49; e^0 saturates
+  assert.deepEqual([inv[0], inv[256], inv[512]], [32767, 21845, 16384]); // 1, 2/3, 1/2
+  // a lookup interpolates between the entry of its top 9 bits and the next: the largest input reads 127/128 of the way
+  assert.equal(lutLookup(32767, exp), exp[511]! + (((exp[512]! - exp[511]!) * 127 + 64) >> 7));
+  assert.equal(lutLookup(-32768, inv), inv[0]);
+  for (let i = 1; i < 513; i++) assert.ok(exp[i]! >= exp[i - 1]! && inv[i]! <= inv[i - 1]!, 'monotonic');
+  // rows of 5 logits at scale 1/2048 (±8), beta 1: every output within 10 steps of 32768 · softmax (the tables'
+  // interpolation; bit-exactness with TFLite Micro is the bench's check, fc-softmax in tflm-kernel-models.ts)
+  const scale = 1 / 2048;
+  const r = rng(21);
+  const rows = 400;
+  const x = Int16Array.from({ length: rows * 5 }, () => Math.round((r() * 2 - 1) * 8 / scale));
+  const m = oneOp(BuiltinOperator.SOFTMAX, [{ shape: [rows, 5], q: qp(scale, 0), type: TensorType.INT16 }], { shape: [rows, 5], q: qp(1 / 32768, 0), type: TensorType.INT16 }, { beta: 1 }, 'SoftmaxOptions');
+  const y = run(m, x);
+  let worst = 0;
+  for (let i = 0; i < rows; i++) {
+    const row = Array.from(x.subarray(i * 5, i * 5 + 5), (v) => v * scale);
+    const top = Math.max(...row);
+    const e = row.map((v) => Math.exp(v - top));
+    const sum = e.reduce((a, b) => a + b, 0);
+    e.forEach((v, c) => { worst = Math.max(worst, Math.abs(y[i * 5 + c]! - Math.min(32767, 32768 * v / sum))); });
+  }
+  assert.ok(worst <= 10, `${worst} steps`);
+  // TFLM refuses an int16 output scale other than 1/32768, and zero points
+  assert.match(TflmReference.unsupported(oneOp(BuiltinOperator.SOFTMAX, [{ shape: [1, 5], q: qp(scale, 0), type: TensorType.INT16 }], { shape: [1, 5], q: qp(1 / 16384, 0), type: TensorType.INT16 }, { beta: 1 }, 'SoftmaxOptions')) ?? '', /1\/32768/);
+  assert.match(TflmReference.unsupported(oneOp(BuiltinOperator.SOFTMAX, [{ shape: [1, 5], q: qp(scale, 3), type: TensorType.INT16 }], { shape: [1, 5], q: qp(1 / 32768, 0), type: TensorType.INT16 }, { beta: 1 }, 'SoftmaxOptions')) ?? '', /zero points/);
 });
 
 test('HARD_SWISH int8 (hard_swish.h, int16 fixed point): within 1 step of x·relu6(x+3)/6 over the whole input range', () => {
