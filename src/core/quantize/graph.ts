@@ -122,59 +122,54 @@ export function compactModel(model: Model): Model {
 }
 
 /**
- * Replaces every DENSIFY of a sparse constant (pruned weights, tflite/sparse-tensor.ts) by the dense constant it
- * computes, so that the DEQUANTIZE after it (float16 or int8 weights) folds too: TFLite Micro has no DENSIFY kernel,
- * and a dense weight is what every integer kernel reads.
+ * Replaces each `code` operator whose input is a constant (and whose output is no graph output) by the constant
+ * `value` computes from the input; `value` may adjust the output tensor (its quantization), or return undefined to
+ * keep the operator.
  */
-export function foldConstantDensify(model: Model): { model: Model; folded: number } {
+function foldConstantOps(model: Model, code: BuiltinOperator, value: (input: Tensor, output: Tensor) => Uint8Array | undefined, onFold?: (output: number, buffer: Buffer) => void): { model: Model; folded: number } {
   const sg = model.subgraphs[0]!;
   const tensors = sg.tensors.map((t) => ({ ...t }));
   const buffers = [...model.buffers];
   const operators: Operator[] = [];
   let folded = 0;
   for (const op of sg.operators) {
-    const code = model.operatorCodes[op.opcodeIndex]!.builtinCode;
     const input = tensors[op.inputs[0] ?? -1];
     const output = tensors[op.outputs[0] ?? -1];
-    if (code === BuiltinOperator.DENSIFY && input?.sparsity && output && isConstant(model, input) && output.type === input.type && !sg.outputs.includes(op.outputs[0]!)) {
-      output.buffer = buffers.length;
-      buffers.push(newBuffer(densify(input, model.buffers[input.buffer]!.data)));
-      if (!output.quantization && input.quantization) output.quantization = input.quantization;
-      folded++;
+    const bytes = model.operatorCodes[op.opcodeIndex]!.builtinCode === code && input && output && isConstant(model, input)
+      && !sg.outputs.includes(op.outputs[0]!) ? value(input, output) : undefined;
+    if (!bytes) {
+      operators.push(op);
       continue;
     }
-    operators.push(op);
+    output!.buffer = buffers.length;
+    const b = newBuffer(bytes);
+    buffers.push(b);
+    onFold?.(op.outputs[0]!, b);
+    folded++;
   }
   if (!folded) return { model, folded };
   const subgraphs = model.subgraphs.map((s, i) => (i === 0 ? { ...s, tensors, operators } : s));
   return { model: compactModel({ ...model, buffers, subgraphs }), folded };
 }
 
+/**
+ * Replaces every DENSIFY of a sparse constant (pruned weights, tflite/sparse-tensor.ts) by the dense constant it
+ * computes, so that the DEQUANTIZE after it (float16 or int8 weights) folds too: TFLite Micro has no DENSIFY kernel,
+ * and a dense weight is what every integer kernel reads.
+ */
+export function foldConstantDensify(model: Model): { model: Model; folded: number } {
+  return foldConstantOps(model, BuiltinOperator.DENSIFY, (input, output) => {
+    if (!input.sparsity || output.type !== input.type) return undefined;
+    if (!output.quantization && input.quantization) output.quantization = input.quantization;
+    return densify(input, model.buffers[input.buffer]!.data);
+  });
+}
+
 /** Replaces every DEQUANTIZE of a constant (float16 or int8 weights) by a float32 constant, so the graph is all float. */
 export function foldConstantDequantize(model: Model, onFold?: (output: number, buffer: Buffer) => void): { model: Model; folded: number } {
-  const sg = model.subgraphs[0]!;
-  const tensors = sg.tensors.map((t) => ({ ...t }));
-  const buffers = [...model.buffers];
-  const operators: Operator[] = [];
-  let folded = 0;
-  for (const op of sg.operators) {
-    const code = model.operatorCodes[op.opcodeIndex]!.builtinCode;
-    const input = tensors[op.inputs[0] ?? -1];
-    const output = tensors[op.outputs[0] ?? -1];
-    if (code === BuiltinOperator.DEQUANTIZE && input && output && output.type === TensorType.FLOAT32 && isConstant(model, input)
-      && !sg.outputs.includes(op.outputs[0]!)) {
-      const values = constantFloats(model, input);
-      output.buffer = buffers.length;
-      const b = newBuffer(bytesOf(values));
-      buffers.push(b);
-      onFold?.(op.outputs[0]!, b);
-      delete output.quantization;
-      folded++;
-      continue;
-    }
-    operators.push(op);
-  }
-  if (!folded) return { model, folded };
-  const subgraphs = model.subgraphs.map((s, i) => (i === 0 ? { ...s, tensors, operators } : s));
-  return { model: compactModel({ ...model, buffers, subgraphs }), folded };
+  return foldConstantOps(model, BuiltinOperator.DEQUANTIZE, (input, output) => {
+    if (output.type !== TensorType.FLOAT32) return undefined;
+    delete output.quantization;
+    return bytesOf(constantFloats(model, input));
+  }, onFold);
 }
