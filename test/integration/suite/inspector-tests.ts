@@ -48,8 +48,14 @@ async function openedInInspector(uri: vscode.Uri): Promise<void> {
 /** Resolves with the next report for `uri` that matches; subscribe before triggering what renders it. */
 export function nextReport(api: TinymlApi, uri: vscode.Uri, match: (r: RenderReport) => boolean, timeoutMs = 30_000): Promise<RenderReport> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { sub.dispose(); reject(new Error(`no matching render of ${path.basename(uri.fsPath)} within ${timeoutMs} ms`)); }, timeoutMs);
+    // What did render meanwhile, for the message: a flake under load then says which step never came.
+    const seen: string[] = [];
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`no matching render of ${path.basename(uri.fsPath)} within ${timeoutMs} ms; renders seen: ${seen.join(', ') || 'none'}`));
+    }, timeoutMs);
     const sub = api.onDidInspectorRender((e) => {
+      if (e.uri.toString() === uri.toString()) seen.push(e.report.reason);
       if (e.uri.toString() !== uri.toString() || !match(e.report)) return;
       clearTimeout(timer);
       sub.dispose();
