@@ -618,7 +618,7 @@ test('hello_world from 108 samples: no "only 86" warning, the report says 108 sa
   const given: Dataset = { source: 'x.npy', inputShapes: [[1, 1]], samples: Array.from({ length: 108 }, () => [new Float32Array([r() * 2 * Math.PI])]) };
   const { calibration, heldOut } = holdOutForReport(given);
   assert.equal(calibration.samples.length, 86);
-  const result = await quantizeModel(loadModel(sharedModel('tflm/examples/hello_world/hello_world_float.tflite')).model, calibration, { ...(heldOut ? { heldOut } : {}), marginPercent: 35 });
+  const result = await quantizeModel(loadModel(sharedModel('tflm/examples/hello_world/hello_world_float.tflite')).model, calibration, { ...(heldOut ? { heldOut } : {}), build: { marginPercent: 35 } });
   assert.ok(!result.warnings.some((w) => /calibration sample/.test(w)), result.warnings.join('\n'));
   assert.deepEqual(result.report.calibration?.split, { source: 'x.npy', given: 108, calibration: 86, heldOut: 22 });
   assert.match(formatQuantizationReport(result.report), /^Calibration: 108 samples: 86 for calibration, 22 held out \(x\.npy\), ranges by /m);

@@ -13,6 +13,7 @@ import {
   BuiltinOperator, densify, ModelBuilder, SparseTensorError, TensorType, writeModel, type DimensionMetadata, type Model, type Tensor,
 } from '../../src/core/tflite/index';
 import { smoothImages } from '../helpers/smooth-images';
+import { mulberry32 } from '../../src/core/common/seeded-random';
 
 const f32 = (xs: number[]) => new Uint8Array(Float32Array.from(xs).buffer);
 const floats = (b: Uint8Array) => Array.from(new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4));
@@ -29,6 +30,10 @@ test('densify: CSR rows (a row without values included) and 2×2 blocks, as TFLi
   // 4×4 of 2×2 blocks: block (0, 0) and block (1, 1) stored, each row-major
   const blocks = sparseTensor([4, 4], { traversalOrder: [0, 1, 2, 3], blockMap: [0, 1], dimMetadata: [dense(2), csr([0, 1, 2], [0, 1]), dense(2), dense(2)] });
   assert.deepEqual(floats(densify(blocks, f32([1, 2, 3, 4, 5, 6, 7, 8]))), [1, 2, 0, 0, 3, 4, 0, 0, 0, 0, 5, 6, 0, 0, 7, 8]);
+  // the same 4×4 with the traversal [1, 0, 3, 2]: block columns outer, then block rows (CSR), and inside a block
+  // columns before rows, so each block is stored column by column
+  const colBlocks = sparseTensor([4, 4], { traversalOrder: [1, 0, 3, 2], blockMap: [0, 1], dimMetadata: [dense(2), csr([0, 1, 2], [0, 1]), dense(2), dense(2)] });
+  assert.deepEqual(floats(densify(colBlocks, f32([1, 3, 2, 4, 5, 7, 6, 8]))), [1, 2, 0, 0, 3, 4, 0, 0, 0, 0, 5, 6, 0, 0, 7, 8]);
   // the traversal order swaps the dimensions: columns outer, CSR over rows
   const cols = sparseTensor([2, 3], { traversalOrder: [1, 0], dimMetadata: [dense(3), csr([0, 1, 1, 3], [1, 0, 1])] });
   assert.deepEqual(floats(densify(cols, f32([7, 8, 9]))), [0, 0, 8, 7, 0, 9]);
@@ -41,6 +46,12 @@ test('densify: a sparsity that does not fit its values or shape is an error nami
   const outside = sparseTensor([3, 4], { traversalOrder: [0, 1], dimMetadata: [dense(3), csr([0, 1, 1, 1], [4])] });
   assert.throws(() => densify(outside, f32([1])), /outside its shape \[3, 4\]/);
   assert.throws(() => densify(sparseTensor([3, 4], { traversalOrder: [0, 1], dimMetadata: [dense(3)] }), f32([1])), /does not describe a rank-2 tensor/);
+  // not a permutation, a block level among the first `rank`, a block of a dimension that is not there
+  const blocks = (traversalOrder: number[], blockMap: number[]) => sparseTensor([4, 4], { traversalOrder, blockMap, dimMetadata: [dense(2), csr([0, 1, 2], [0, 1]), dense(2), dense(2)] });
+  for (const [order, map] of [[[0, 0, 2, 3], [0, 1]], [[0, 2, 1, 3], [0, 1]], [[0, 1, 2, 3], [0, 2]]] as const) {
+    assert.throws(() => densify(blocks([...order], [...map]), f32([1, 2, 3, 4, 5, 6, 7, 8])), /does not describe a rank-2 tensor with 2 block/, `${order} ${map}`);
+  }
+  assert.throws(() => densify(sparseTensor([3, 4], { traversalOrder: [0, 1], dimMetadata: [dense(2), csr([0, 1, 1], [0])] }), f32([1])), /level 0 spans 2 of dimension 0, which needs 3/);
 });
 
 /**
@@ -132,4 +143,24 @@ test('LiteRT\'s DENSIFY before a FULLY_CONNECTED reads the weights as densify do
   } finally {
     rt.dispose();
   }
+});
+
+test('a sparse constant read directly (a FULLY_CONNECTED\'s pruned weights, no DENSIFY) is made dense too', async () => {
+  const b = new ModelBuilder({ seed: 3 });
+  const x = b.input('x', [1, 4]);
+  // W (3×4) = [[0, 0.5, 0, -0.25], [0, 0, 0, 0], [1, 0, 0, 0.75]]
+  const w = b.tensor('w', [3, 4], TensorType.FLOAT32, f32([0.5, -0.25, 1, 0.75]));
+  b.output(b.op(BuiltinOperator.FULLY_CONNECTED, [x, w, b.constant([3], { values: [0.1, 0.2, 0.3] })], [[1, 3]], { type: 'FullyConnectedOptions', table: { fused_activation_function: 'NONE', weights_format: 'DEFAULT', keep_num_dims: false, asymmetric_quantize_inputs: false } })[0]!);
+  const model = b.build();
+  model.subgraphs[0]!.tensors[w.index]!.sparsity = { traversalOrder: [0, 1], dimMetadata: [dense(3), csr([0, 2, 2, 4], [1, 3, 0, 3])] };
+  const g = toFloatGraph(model);
+  assert.equal(g.foldedDensify, 1);
+  const wt = g.model.subgraphs[0]!.tensors.find((t) => t.name === 'w')!;
+  assert.equal(wt.sparsity, undefined);
+  assert.deepEqual(floats(g.model.buffers[wt.buffer]!.data), [0, 0.5, 0, -0.25, 0, 0, 0, 0, 1, 0, 0, 0.75]);
+  const r = mulberry32(5);
+  const data = { source: 'synthetic', inputShapes: [[1, 4]], samples: Array.from({ length: 120 }, () => [Float32Array.from({ length: 4 }, () => r() * 2 - 1)]) };
+  const q = await quantizeModel(model, data, { heldOut: data });
+  assert.ok(q.report.accuracy!.outputs[0]!.sqnrDb > 30, JSON.stringify(q.report.accuracy!.outputs));
+  assert.ok(q.model.subgraphs[0]!.tensors.every((t) => !t.sparsity), 'the written model has no sparse tensor');
 });

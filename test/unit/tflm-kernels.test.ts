@@ -15,7 +15,8 @@ import { TflmReference, type TflmValues } from '../../src/core/quantize/tflm-ref
 import { loadRuntimeModel } from '../../src/core/runtime/index';
 import { BuiltinOperator, ModelBuilder, TensorType, readModel, writeModel, type Model, type OptionsTable, type QuantParams } from '../../src/core/tflite/index';
 import { sigmoidTableUint16 } from '../../src/core/quantize/tflm-kernels/sigmoid-table';
-import { lutLookup, lutPopulateInt16 } from '../../src/core/quantize/tflm-kernels/lut';
+import { lutLookup } from '../../src/core/quantize/tflm-kernels/lut';
+import { int16SoftmaxTables } from '../../src/core/quantize/tflm-kernels/softmax';
 import { kernelModels } from '../helpers/tflm-kernel-models';
 
 const qp = (scale: number, zeroPoint: number): QuantParams => ({ scale: [scale], zeroPoint: [zeroPoint], quantizedDimension: 0 });
@@ -145,8 +146,7 @@ test('LOGISTIC and TANH int16 (logistic.h, tanh.h): worked values, within 1 (log
 
 test('SOFTMAX int16 (SoftmaxInt16, LUTPopulate<int16_t>): the tables\' ends, rows within 10 steps (3e-4) of the real softmax, refusals', () => {
   // exp over [-10, 0] and 1 / (1 + x) over [0, 1], each 513 entries in steps of 2/65535 (Q0.15 after the zero point)
-  const exp = lutPopulateInt16(Math.fround(10 / 65535), 32767, Math.fround(2 / 65535), 0, (v) => Math.fround(Math.exp(v)));
-  const inv = lutPopulateInt16(Math.fround(1 / 65535), -32768, Math.fround(2 / 65535), 0, (v) => Math.fround(1 / Math.fround(1 + v)));
+  const { exp, oneOverOnePlusX: inv } = int16SoftmaxTables();
   assert.equal(exp.length, 513);
   assert.ok(Math.abs(exp[0]! - 32768 * Math.exp(-10)) <= 1 && exp[512] === 32767, `${exp[0]} ${exp[512]}`); // 32768 · e^-10 = 1.49; e^0 saturates
   assert.deepEqual([inv[0], inv[256], inv[512]], [32767, 21845, 16384]); // 1, 2/3, 1/2
@@ -171,6 +171,10 @@ test('SOFTMAX int16 (SoftmaxInt16, LUTPopulate<int16_t>): the tables\' ends, row
     e.forEach((v, c) => { worst = Math.max(worst, Math.abs(y[i * 5 + c]! - Math.min(32767, 32768 * v / sum))); });
   }
   assert.ok(worst <= 10, `${worst} steps`);
+  // a worked row: logits 1…5 at scale 1/2048 (0.0005 apart), as TFLM's reference_ops::SoftmaxInt16 compiled from
+  // 90b983c2 computes it (32768 · softmax would give 6547.7 … 6560.8)
+  const row = oneOp(BuiltinOperator.SOFTMAX, [{ shape: [1, 5], q: qp(scale, 0), type: TensorType.INT16 }], { shape: [1, 5], q: qp(1 / 32768, 0), type: TensorType.INT16 }, { beta: 1 }, 'SoftmaxOptions');
+  assert.deepEqual(run(row, Int16Array.from([1, 2, 3, 4, 5])), [6547, 6550, 6554, 6557, 6560]);
   // TFLM refuses an int16 output scale other than 1/32768, and zero points
   assert.match(TflmReference.unsupported(oneOp(BuiltinOperator.SOFTMAX, [{ shape: [1, 5], q: qp(scale, 0), type: TensorType.INT16 }], { shape: [1, 5], q: qp(1 / 16384, 0), type: TensorType.INT16 }, { beta: 1 }, 'SoftmaxOptions')) ?? '', /1\/32768/);
   assert.match(TflmReference.unsupported(oneOp(BuiltinOperator.SOFTMAX, [{ shape: [1, 5], q: qp(scale, 3), type: TensorType.INT16 }], { shape: [1, 5], q: qp(1 / 32768, 0), type: TensorType.INT16 }, { beta: 1 }, 'SoftmaxOptions')) ?? '', /zero points/);

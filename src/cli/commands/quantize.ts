@@ -153,7 +153,7 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
     ...(equalizeChannels !== undefined ? { equalizeChannels } : {}),
     ...(weightRounding !== 'auto' ? { weightRounding } : {}),
     keepUnsupportedInFloat: !!values['keep-float'], uint8Input: !!values['uint8-input'],
-    marginPercent, kernels,
+    build: { kernels, marginPercent },
     ...(heldOut ? { heldOut } : {}),
     ...(targetDb !== undefined ? { targetSqnrDb: targetDb } : {}),
   };

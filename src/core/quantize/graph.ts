@@ -153,16 +153,29 @@ function foldConstantOps(model: Model, code: BuiltinOperator, value: (input: Ten
 }
 
 /**
- * Replaces every DENSIFY of a sparse constant (pruned weights, tflite/sparse-tensor.ts) by the dense constant it
- * computes, so that the DEQUANTIZE after it (float16 or int8 weights) folds too: TFLite Micro has no DENSIFY kernel,
- * and a dense weight is what every integer kernel reads.
+ * Every sparse constant (pruned weights, tflite/sparse-tensor.ts) made dense, and every DENSIFY of a constant replaced
+ * by that constant: TFLite Micro has no DENSIFY kernel and no sparse weights, and a dense weight is what every integer
+ * kernel reads; the DEQUANTIZE after a DENSIFY (float16 or int8 weights) then folds too. `folded`: the sparse
+ * constants made dense.
  */
 export function foldConstantDensify(model: Model): { model: Model; folded: number } {
-  return foldConstantOps(model, BuiltinOperator.DENSIFY, (input, output) => {
-    if (!input.sparsity || output.type !== input.type) return undefined;
-    if (!output.quantization && input.quantization) output.quantization = input.quantization;
-    return densify(input, model.buffers[input.buffer]!.data);
+  const sg = model.subgraphs[0]!;
+  const sparse = sg.tensors.flatMap((t, i) => (t.sparsity && isConstant(model, t) ? [i] : []));
+  if (!sparse.length) return { model, folded: 0 };
+  const buffers = [...model.buffers];
+  const tensors = sg.tensors.map((t, i) => {
+    if (!sparse.includes(i)) return t;
+    const { sparsity: _stored, ...dense } = t;
+    buffers.push(newBuffer(densify(t, model.buffers[t.buffer]!.data)));
+    return { ...dense, buffer: buffers.length - 1 };
   });
+  const dense: Model = { ...model, buffers, subgraphs: model.subgraphs.map((s, i) => (i === 0 ? { ...s, tensors } : s)) };
+  const folded = foldConstantOps(dense, BuiltinOperator.DENSIFY, (input, output) => {
+    if (output.type !== input.type) return undefined;
+    if (!output.quantization && input.quantization) output.quantization = input.quantization;
+    return dense.buffers[input.buffer]!.data;
+  });
+  return { model: folded.folded ? folded.model : compactModel(dense), folded: sparse.length };
 }
 
 /** Replaces every DEQUANTIZE of a constant (float16 or int8 weights) by a float32 constant, so the graph is all float. */

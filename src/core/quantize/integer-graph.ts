@@ -112,26 +112,28 @@ export function integerStatus(model: Model, activation: ActivationType, kernels:
 }
 
 /**
- * The error for operators without an integer form, naming each with its index (`ops[k]` names `codes[k]`); in
- * int16x8, an operator TFLite has the kernel for is named with the TFLite Micro source that lacks it.
+ * The error for operators without an integer form, naming each with its index (`ops[k]` names `codes[k]`). In
+ * int16x8 the operators that have an int8 form but no int16 kernel in TFLite Micro are named apart, with the TFLite
+ * Micro source that lacks it: for them `--mode int8` is a way out, for the others it is not.
  */
 export function noIntegerForm(name: string, activation: ActivationType, ops: readonly string[], codes: readonly BuiltinOperator[] = [], kernels: KernelLibrary = 'reference'): QuantizeError {
-  if (activation === 'int8') {
-    return new QuantizeError('unsupported-op',
-      `${name}: ${ops.length} operator(s) have no int8 form here: ${ops.join(', ')}. `
-      + 'Keep them in float (option "keep unsupported in float", CLI --keep-float; TFLite Micro may not run the result), '
-      + 'or replace them in the source model.');
-  }
-  const named = ops.map((o, k) => {
-    const code = codes[k];
-    const tflm = code !== undefined && OP_RULES[code]?.int16 ? TFLM_INT16_KERNELS[code] : undefined;
-    return tflm ? `${o} (TFLite Micro's ${kernels} kernels have none: ${tflm.source})` : o;
+  const keep = 'Keep them in float (option "keep unsupported in float", CLI --keep-float; TFLite Micro may not run the result)';
+  const int8Form = (k: number) => activation === 'int16' && codes[k] !== undefined && !!OP_RULES[codes[k]!];
+  const none = ops.filter((_, k) => !int8Form(k));
+  const parts: string[] = [];
+  if (none.length) parts.push(`${none.length} operator(s) have no ${activation === 'int16' ? 'integer' : 'int8'} form here: ${none.join(', ')}. ${keep}, or replace them in the source model.`);
+  const noKernel = ops.flatMap((o, k) => {
+    if (!int8Form(k)) return [];
+    const tflm = TFLM_INT16_KERNELS[codes[k]!];
+    return [tflm ? `${o} (TFLite Micro's ${kernels} kernels have none: ${tflm.source})` : o];
   });
-  return new QuantizeError('unsupported-op',
-    `${name}: ${ops.length} operator(s) have no int16x8 kernel that TFLite Micro runs: ${named.join(', ')}. `
-    + 'Keep them in float (option "keep unsupported in float", CLI --keep-float: DEQUANTIZE/QUANTIZE around them, '
-    + 'which TFLite Micro runs where it has the float kernel), quantize with --mode int8 (an accuracy target, '
-    + '--target-sqnr, keeps layers in int16x8 only where TFLite Micro has the kernel), or replace them in the source model.');
+  if (noKernel.length) {
+    parts.push(`${noKernel.length} operator(s) have no int16x8 kernel that TFLite Micro runs: ${noKernel.join(', ')}. `
+      + 'Keep them in float (option "keep unsupported in float", CLI --keep-float: DEQUANTIZE/QUANTIZE around them, '
+      + 'which TFLite Micro runs where it has the float kernel), quantize with --mode int8 (an accuracy target, '
+      + '--target-sqnr, keeps layers in int16x8 only where TFLite Micro has the kernel), or replace them in the source model.');
+  }
+  return new QuantizeError('unsupported-op', `${name}: ${parts.join(' ')}`);
 }
 
 function quantParams(scales: number[], zeroPoints: number[], axis = 0): QuantParams {

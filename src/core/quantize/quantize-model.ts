@@ -59,7 +59,7 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
   if (options.targetSqnrDb !== undefined && mode !== 'int8') {
     throw new QuantizeError('unsupported-model', `${name}: a target SQNR works with --mode int8 (it keeps some layers in int16x8 or float); ${mode} was asked for.`);
   }
-  const checks = { mode, keepUnsupportedInFloat: !!options.keepUnsupportedInFloat, name, kernels: options.kernels ?? 'reference' };
+  const checks = { mode, keepUnsupportedInFloat: !!options.keepUnsupportedInFloat, name, kernels: options.build?.kernels ?? 'reference' };
   // Errors name the operators of the model as given; then ARG_MAX / ARG_MIN outputs come off (index-heads.ts): the
   // values they index are scored in their place, and the heads go back on the quantized model at the end.
   let floatGraph = checkQuantizable(given, checks);
@@ -67,13 +67,12 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
     warnings.push(`${floatGraph.foldedDensify} sparse weight tensor(s) (behind DENSIFY) are written dense: TFLite Micro has no DENSIFY kernel `
       + 'and its integer kernels read dense weights, so the file can be larger than the sparse one.');
   }
-  const stripped = mode === 'int8' ? stripIndexHeads(given) : { model: given, heads: [] };
-  const { heads } = stripped;
-  if (heads.length) floatGraph = checkQuantizable(stripped.model, checks);
-  // The reference the evaluation reads: the model as given, without index heads and with sparse weights dense (the
-  // same values). LiteRT's own DENSIFY cannot be trusted there: a 3×3 convolution whose float16 weights sit behind
-  // DENSIFY gave NaN and ±5e4 where the dense model gives values below 1 (a 1×1 one, as in MediaPipe's files, agreed).
-  const model = floatGraph.foldedDensify ? foldConstantDensify(stripped.model).model : stripped.model;
+  // What LiteRT runs as the reference: the model as given, its sparse weights dense (the same values). LiteRT's own
+  // DENSIFY cannot be trusted: before a 3×3 convolution of float16 weights it gave NaN and ±5e4 where the dense model
+  // gives values below 1 (before the 1×1 convolutions of MediaPipe's sparse face detector it agreed).
+  const dense = floatGraph.foldedDensify ? foldConstantDensify(given).model : given;
+  const { model, heads } = mode === 'int8' ? stripIndexHeads(dense) : { model: dense, heads: [] };
+  if (heads.length) floatGraph = checkQuantizable(model, checks);
   const modelBytes = writeModel(model);
   const sizeBefore = heads.length || floatGraph.foldedDensify ? writeModel(given).byteLength : modelBytes.byteLength;
   throwIfAborted(hooks.signal, 'Quantization');
@@ -244,7 +243,7 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
   if (mode === 'dynamic') {
     warnings.push('Dynamic-range models keep float activations and use hybrid kernels: TFLite Micro cannot run them. Use int8 for microcontrollers.');
   }
-  const tflm = tflmReport(quantized, { ...options.arenaBuild, kernels: checks.kernels, ...(options.marginPercent !== undefined ? { marginPercent: options.marginPercent } : {}) });
+  const tflm = tflmReport(quantized, { ...options.build, kernels: checks.kernels });
   if (tflm) report.tflm = tflm;
   if (reported) {
     throwIfAborted(hooks.signal, 'Quantization');
@@ -258,7 +257,7 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
       // From the outputs the evaluation reused, when it did: running both models again took 60–80 ms of a 0.5 s command
       // (ResNet-8 with an ARG_MAX head, 200 CIFAR-10 images).
       const agree = (known && set && indexAgreementOf(model, indexOuts, { outputs: set.outputs, reference: known.reference, quantized: known.quantized }))
-        || await indexAgreement(given, quantized, reported, indexOuts.map((h) => h.output), hooks);
+        || await indexAgreement(dense, quantized, reported, indexOuts.map((h) => h.output), hooks);
       report.accuracy.indexOutputs = indexOuts.map((h, j) => ({ name: h.name, op: builtinOperatorName(h.code), of: h.of, ...agree[j]! }));
       // SQNR on the scores can be high while a few classes' order flips (one outlier class sets the scale): say so.
       const flipped = report.accuracy.indexOutputs.filter((x) => x.values > 0 && x.agree < INDEX_AGREEMENT_FLOOR * x.values);

@@ -4,7 +4,6 @@ import type { ImageOptions } from '../data/options';
 /** Options, progress hooks and results of quantizeModel / evaluateQuantization. */
 import type { Dataset } from '../data/dataset';
 import type { Model } from '../tflite/model';
-import type { KernelLibrary } from '../arena/kernels/types';
 import type { ArenaOptions } from '../arena/types';
 import type { MixedPrecisionReport } from './mixed-precision-report';
 import type { RangeMethod } from './range-estimation';
@@ -53,18 +52,15 @@ export interface QuantizeOptions {
    */
   targetSqnrDb?: number;
   /**
-   * The TFLite Micro kernel set the firmware links (default 'reference'): which int16x8 kernels exist (mixed
-   * precision, `--mode int16x8`) and which kernels the report's arena figure is for.
+   * The firmware's TFLite Micro build (`--kernels`, `--margin`; in VS Code the `tinyml.arena.*` settings the hover
+   * reads): its kernel set decides which int16x8 kernels exist (mixed precision, `--mode int16x8`), and the report's
+   * arena figure is for it. Defaults: reference kernels, cortex-m, dsp, a 20% margin.
    */
-  kernels?: KernelLibrary;
+  build?: ArenaOptions;
   /** Samples for the accuracy part of the report; they should not be the calibration samples. */
   heldOut?: Dataset;
   /** Names the model in messages, e.g. its file name. */
   modelName?: string;
-  /** Margin of the recommended arena in the report (`--margin`, `tinyml.arena.marginPercent`). Default 20. */
-  marginPercent?: number;
-  /** The build the report's arena is for besides `kernels` (`tinyml.arena.target`, `.isa`; default cortex-m, dsp). */
-  arenaBuild?: Pick<ArenaOptions, 'target' | 'isa'>;
 }
 
 export interface QuantizedArena extends ArenaFigureSource {

@@ -31,10 +31,18 @@ export function densify(tensor: Tensor, data: Uint8Array): Uint8Array {
   const blockMap = s.blockMap ?? [];
   const dims = s.dimMetadata ?? [];
   const levels = order.length;
-  if (dims.length !== levels || levels !== rank + blockMap.length || order.slice(0, rank).some((d) => d < 0 || d >= rank)) {
+  // The first `rank` levels are the tensor's dimensions in some order, the rest its block dimensions: a permutation.
+  const permutation = new Set(order).size === levels && order.every((d, l) => Number.isInteger(d) && d >= 0 && d < levels && (l < rank) === (d < rank));
+  if (dims.length !== levels || levels !== rank + blockMap.length || !permutation || new Set(blockMap).size !== blockMap.length || blockMap.some((d) => !(d >= 0 && d < rank))) {
     throw new SparseTensorError(`tensor "${tensor.name}": sparsity of ${levels} levels does not describe a rank-${rank} tensor with ${blockMap.length} block dimension(s)`);
   }
-  const blockSize = blockMap.map((_, k) => dims[order.indexOf(rank + k)]?.denseSize ?? 0);
+  const blockSize = blockMap.map((_, k) => dims[order.indexOf(rank + k)]!.denseSize);
+  // Each dense level spans its dimension: the whole of it, or its blocks (dimension / block size).
+  for (let l = 0; l < rank; l++) {
+    const d = order[l]!, k = blockMap.indexOf(d);
+    const span = k < 0 ? shape[d]! : shape[d]! / blockSize[k]!;
+    if (dims[l]!.format === 0 && dims[l]!.denseSize !== span) throw new SparseTensorError(`tensor "${tensor.name}": level ${l} spans ${dims[l]!.denseSize} of dimension ${d}, which needs ${span}`);
+  }
   const out = new Uint8Array(elementCount(shape) * size);
   const strides = shape.map((_, d) => elementCount(shape.slice(d + 1)));
   const index = new Array<number>(levels).fill(0);

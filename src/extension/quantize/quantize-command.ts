@@ -342,7 +342,7 @@ export class QuantizeCommand {
       ...(args?.keepUnsupportedInFloat ? { keepUnsupportedInFloat: true } : {}),
       ...(targetSqnrDb !== undefined ? { targetSqnrDb } : {}),
       // The firmware's kernel set and arena margin, as the hover reads them: the report's arena is the hover's.
-      kernels: arenaSettings.kernels, marginPercent: arenaSettings.marginPercent, arenaBuild: { target: arenaSettings.target, isa: arenaSettings.isa },
+      build: arenaSettings,
     };
     const monitor = blockMonitor();
     let result: QuantizeJobResult;

@@ -4,7 +4,6 @@
  * loading the data and quantizing. No `vscode` import; the unit tests call these functions directly.
  */
 import path from 'node:path';
-import type { KernelLibrary } from '../../core/arena/kernels/types';
 import type { ArenaOptions } from '../../core/arena/types';
 import { findDatasetCandidates, holdOutForReport, loadDataset, type Dataset, type ImageOptions, type InputSpec } from '../../core/data/index';
 import { quantizeModel, type QuantizationReport, type QuantizeHooks, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
@@ -43,11 +42,8 @@ export interface QuantizeJob {
   keepUnsupportedInFloat?: boolean;
   /** int8: the worst output SQNR (dB) to reach with mixed precision. */
   targetSqnrDb?: number;
-  /** `tinyml.arena.kernels` and `.marginPercent`: the int16x8 kernels there are, and the report's arena figure. */
-  kernels?: KernelLibrary;
-  marginPercent?: number;
-  /** `tinyml.arena.target` and `.isa`: the rest of the build the report's arena is for. */
-  arenaBuild?: Pick<ArenaOptions, 'target' | 'isa'>;
+  /** The `tinyml.arena.*` settings (kernels, target, ISA, margin): the int16x8 kernels there are, the report's arena. */
+  build?: ArenaOptions;
 }
 
 export interface QuantizeJobResult {
@@ -103,8 +99,7 @@ export async function quantizeJob(job: QuantizeJob, hooks: QuantizeHooks = {}): 
     mode: job.mode, io: job.io, ...(job.calibration !== 'auto' ? { calibration: job.calibration } : {}), modelName: path.basename(job.model),
     keepUnsupportedInFloat: !!job.keepUnsupportedInFloat, ...(heldOut ? { heldOut } : {}),
     ...(job.targetSqnrDb !== undefined ? { targetSqnrDb: job.targetSqnrDb } : {}),
-    ...(job.kernels ? { kernels: job.kernels } : {}), ...(job.marginPercent !== undefined ? { marginPercent: job.marginPercent } : {}),
-    ...(job.arenaBuild ? { arenaBuild: job.arenaBuild } : {}),
+    ...(job.build ? { build: job.build } : {}),
   }, hooks);
   return { bytes: result.bytes, report: result.report, warnings: [...warnings, ...result.warnings] };
 }

@@ -53,7 +53,7 @@ function softmax(node: TflmNode): Int8Array {
 }
 
 /** The two int16 tables, as InitializeLutForInt16 fills them (range = 65535). */
-const int16Luts = (() => {
+export const int16SoftmaxTables = (() => {
   let luts: { exp: Int16Array; oneOverOnePlusX: Int16Array } | undefined;
   return () => (luts ??= {
     exp: lutPopulateInt16(Math.fround(10 / 65535), 32767, Math.fround(2 / 65535), 0, (v) => Math.fround(Math.exp(v))),
@@ -67,7 +67,7 @@ function softmaxInt16(node: TflmNode): Int16Array {
   const beta = typeof node.options['beta'] === 'number' ? (node.options['beta'] as number) : 1;
   // input_scale_beta_rescale: the input difference scaled so that [-65535, 0] is [-10, 0]
   const { multiplier, shift } = node.prepared('softmax16', () => quantizeMultiplier((scaleOf(input) * Math.fround(beta)) / (10 / 65535)));
-  const { exp, oneOverOnePlusX } = int16Luts();
+  const { exp, oneOverOnePlusX } = int16SoftmaxTables();
   const depth = input.shape[input.shape.length - 1]!;
   const y = new Int16Array(x.length);
   for (let base = 0; base < x.length; base += depth) {
