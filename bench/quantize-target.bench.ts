@@ -1,7 +1,8 @@
 /**
  * Issue 11 item 2 acceptance: `--target-sqnr 20` on MediaPipe's pose_landmark_lite and hand_landmark_lite (npm
  * @mediapipe/pose, @mediapipe/hands) with real photos; also the short-range face detector (BlazeFace, npm
- * @mediapipe/face_detection), whose int8 outputs fall to a few dB. Every figure is measured in this run on LiteRT.
+ * @mediapipe/face_detection), whose int8 outputs fall to a few dB, and its full-range sparse (pruned) variant. Every
+ * figure is measured in this run on LiteRT. TINYML_TARGET_ONLY=NAME runs the models whose name contains NAME.
  *
  * Images: TINYML_BENCH_IMAGES, a folder of photos. None ship with the npm packages; the ones used for the closing
  * note are the .jpg/.png of Debian's opencv-doc package (`apt-get download opencv-doc && dpkg-deb -x`, then
@@ -36,6 +37,8 @@ const MODELS: readonly (readonly [string, string, DatasetOptions])[] = [
   ['pose_landmark_lite', '@mediapipe/pose/pose_landmark_lite.tflite', {}],
   ['hand_landmark_lite', '@mediapipe/hands/hand_landmark_lite.tflite', {}],
   ['face_detection_short_range', '@mediapipe/face_detection/face_detection_short_range.tflite', { image: { range: [-1, 1] } }],
+  // pruned: its float16 weights stored sparse behind DENSIFY (46), which the quantizer expands; DEPTH_TO_SPACE upsamples
+  ['face_detection_full_range_sparse', '@mediapipe/face_detection/face_detection_full_range_sparse.tflite', { image: { range: [-1, 1] } }],
 ];
 
 export async function main(): Promise<void> {
@@ -44,7 +47,9 @@ export async function main(): Promise<void> {
     report('(g) --target-sqnr 20 on pose/hand landmark and the face detector', 'skipped', 'set TINYML_BENCH_IMAGES to a folder of photos (see the header of quantize-target.bench.ts)');
     return;
   }
+  const only = process.env['TINYML_TARGET_ONLY'];
   for (const [name, rel, dataOptions] of MODELS) {
+    if (only && !name.includes(only)) continue;
     const file = path.join(PROJECT_ROOT, 'node_modules', rel);
     if (!fs.existsSync(file)) {
       report(`(g) ${name}`, 'skipped', `${file} is missing (npm install ${rel.split('/').slice(0, 2).join('/')})`);
