@@ -8,6 +8,7 @@ import type { Dataset } from '../data/dataset';
 import { inputTensorIndices, loadRuntimeModel, outputTensorIndices, withExtraOutputs, type RuntimeModel, type RuntimeTypedArray } from '../runtime/index';
 import { elementCount, TensorType, writeModel, type Model } from '../tflite/index';
 import { calibrationBatch, evenBatch, withBatch } from './batching';
+import { foldConstantDensify } from './graph';
 import { withMinMaxOutputs } from './minmax-graph';
 import { throwIfAborted } from './errors';
 import type { IntRange } from './quant-math';
@@ -37,7 +38,10 @@ export class ObservedModel {
    * @param batch > 1 needs a model with a free batch dimension (batching.ts)
    * @param minMaxOnly visit each observed tensor with just [min, max] of the run (computed in the graph; much cheaper)
    */
-  static async load(model: Model, tensors: readonly number[], name: string, batch = 1, minMaxOnly = false): Promise<ObservedModel> {
+  static async load(given: Model, tensors: readonly number[], name: string, batch = 1, minMaxOnly = false): Promise<ObservedModel> {
+    // Sparse weights dense first (tensor indices kept): LiteRT's DENSIFY before a 3×3 convolution of float16 weights
+    // gave NaN and ±5e4 where the dense model gives values below 1.
+    const model = foldConstantDensify(given, true).model;
     const sg = model.subgraphs[0]!;
     const inputs = new Set(sg.inputs);
     const wanted = tensors.filter((t) => !inputs.has(t));

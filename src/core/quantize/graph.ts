@@ -126,7 +126,7 @@ export function compactModel(model: Model): Model {
  * `value` computes from the input; `value` may adjust the output tensor (its quantization), or return undefined to
  * keep the operator.
  */
-function foldConstantOps(model: Model, code: BuiltinOperator, value: (input: Tensor, output: Tensor) => Uint8Array | undefined, onFold?: (output: number, buffer: Buffer) => void): { model: Model; folded: number } {
+function foldConstantOps(model: Model, code: BuiltinOperator, value: (input: Tensor, output: Tensor) => Uint8Array | undefined, onFold?: (output: number, buffer: Buffer) => void, compact = true): { model: Model; folded: number } {
   const sg = model.subgraphs[0]!;
   const tensors = sg.tensors.map((t) => ({ ...t }));
   const buffers = [...model.buffers];
@@ -149,16 +149,17 @@ function foldConstantOps(model: Model, code: BuiltinOperator, value: (input: Ten
   }
   if (!folded) return { model, folded };
   const subgraphs = model.subgraphs.map((s, i) => (i === 0 ? { ...s, tensors, operators } : s));
-  return { model: compactModel({ ...model, buffers, subgraphs }), folded };
+  const out = { ...model, buffers, subgraphs };
+  return { model: compact ? compactModel(out) : out, folded };
 }
 
 /**
  * Every sparse constant (pruned weights, tflite/sparse-tensor.ts) made dense, and every DENSIFY of a constant replaced
  * by that constant: TFLite Micro has no DENSIFY kernel and no sparse weights, and a dense weight is what every integer
  * kernel reads; the DEQUANTIZE after a DENSIFY (float16 or int8 weights) then folds too. `folded`: the sparse
- * constants made dense.
+ * constants made dense. With `keepTensors` nothing is compacted: tensor indices stay (operators after a DENSIFY move up).
  */
-export function foldConstantDensify(model: Model): { model: Model; folded: number } {
+export function foldConstantDensify(model: Model, keepTensors = false): { model: Model; folded: number } {
   const sg = model.subgraphs[0]!;
   const sparse = sg.tensors.flatMap((t, i) => (t.sparsity && isConstant(model, t) ? [i] : []));
   if (!sparse.length) return { model, folded: 0 };
@@ -174,8 +175,8 @@ export function foldConstantDensify(model: Model): { model: Model; folded: numbe
     if (output.type !== input.type) return undefined;
     if (!output.quantization && input.quantization) output.quantization = input.quantization;
     return dense.buffers[input.buffer]!.data;
-  });
-  return { model: folded.folded ? folded.model : compactModel(dense), folded: sparse.length };
+  }, undefined, !keepTensors);
+  return { model: folded.folded || keepTensors ? folded.model : compactModel(dense), folded: sparse.length };
 }
 
 /** Replaces every DEQUANTIZE of a constant (float16 or int8 weights) by a float32 constant, so the graph is all float. */
