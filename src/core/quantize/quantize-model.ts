@@ -21,7 +21,6 @@ import { checkDataset } from './tensor-io';
 import { evaluateQuantization, indexAgreement, indexAgreementOf, tflmEvalSamples } from './evaluate';
 import { attachIndexHeads, indexOutputs, int64Heads, stripIndexHeads } from './index-heads';
 import { givenNumbering } from './op-numbering';
-import { foldConstantDensify } from './graph';
 import { tflmReport } from './tflm-report';
 import { biasCorrectionTensors, channelMeans, weightedLayerInputs } from './bias-correction';
 import { InputMoments, roundingLayers } from './weight-rounding';
@@ -64,17 +63,15 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
   // values they index are scored in their place, and the heads go back on the quantized model at the end.
   let floatGraph = checkQuantizable(given, checks);
   if (floatGraph.foldedDensify) {
-    warnings.push(`${floatGraph.foldedDensify} sparse weight tensor(s) (behind DENSIFY) are written dense: TFLite Micro has no DENSIFY kernel `
-      + 'and its integer kernels read dense weights, so the file can be larger than the sparse one.');
+    warnings.push(`${floatGraph.foldedDensify} sparse weight tensor(s) are written dense: TFLite Micro has no DENSIFY kernel and `
+      + 'its integer kernels read dense weights, so the file can be larger than the sparse one.');
   }
-  // What LiteRT runs as the reference: the model as given, its sparse weights dense (the same values). LiteRT's own
-  // DENSIFY cannot be trusted: before a 3×3 convolution of float16 weights it gave NaN and ±5e4 where the dense model
-  // gives values below 1 (before the 1×1 convolutions of MediaPipe's sparse face detector it agreed).
-  const dense = floatGraph.foldedDensify ? foldConstantDensify(given).model : given;
-  const { model, heads } = mode === 'int8' ? stripIndexHeads(dense) : { model: dense, heads: [] };
+  const { model, heads } = mode === 'int8' ? stripIndexHeads(given) : { model: given, heads: [] };
   if (heads.length) floatGraph = checkQuantizable(model, checks);
+  // The model as given (without index heads), serialized once: its size, and the reference the evaluation reads (its
+  // LiteRT runs take sparse weights dense, calibrate.ts ObservedModel.load).
   const modelBytes = writeModel(model);
-  const sizeBefore = heads.length || floatGraph.foldedDensify ? writeModel(given).byteLength : modelBytes.byteLength;
+  const sizeBefore = heads.length ? writeModel(given).byteLength : modelBytes.byteLength;
   throwIfAborted(hooks.signal, 'Quantization');
 
   let quantized: Model;
@@ -257,7 +254,7 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
       // From the outputs the evaluation reused, when it did: running both models again took 60–80 ms of a 0.5 s command
       // (ResNet-8 with an ARG_MAX head, 200 CIFAR-10 images).
       const agree = (known && set && indexAgreementOf(model, indexOuts, { outputs: set.outputs, reference: known.reference, quantized: known.quantized }))
-        || await indexAgreement(dense, quantized, reported, indexOuts.map((h) => h.output), hooks);
+        || await indexAgreement(given, quantized, reported, indexOuts.map((h) => h.output), hooks);
       report.accuracy.indexOutputs = indexOuts.map((h, j) => ({ name: h.name, op: builtinOperatorName(h.code), of: h.of, ...agree[j]! }));
       // SQNR on the scores can be high while a few classes' order flips (one outlier class sets the scale): say so.
       const flipped = report.accuracy.indexOutputs.filter((x) => x.values > 0 && x.agree < INDEX_AGREEMENT_FLOOR * x.values);
