@@ -8,6 +8,7 @@ import { checkTflmCompatibility, isTflmCompatible } from '../../src/core/analysi
 import { floatToHalf, halfToFloat } from '../../src/core/quantize/float16';
 import { toFloatGraph } from '../../src/core/quantize/hybrid';
 import { layerSqnr } from '../../src/core/inspector/layer-sqnr';
+import { weightStats } from '../../src/core/inspector/weight-stats';
 import { quantizeModel } from '../../src/core/quantize/index';
 import { loadRuntimeModel } from '../../src/core/runtime/index';
 import {
@@ -174,4 +175,13 @@ test('LiteRT runs of a sparse model go through its dense form: the Compare view\
   // the same values; only float rounding differs (a DEQUANTIZE'd filter runs another kernel path than a constant one).
   // LiteRT's own DENSIFY gives NaN here.
   assert.ok(r.sqnrDb.every((db) => db !== null && db > 100), JSON.stringify(r.sqnrDb));
+});
+
+test('the inspector\'s weight statistics of a sparse constant are the dense tensor\'s, zeros included', () => {
+  const { sparse } = prunedConv();
+  const sg = sparse.subgraphs[0]!;
+  const stats = weightStats(sparse, 0, sg.tensors.findIndex((t) => t.name === 'w_sparse'));
+  assert.equal(stats.count, 108);
+  assert.equal(stats.zeros, 36, 'every third weight was pruned');
+  assert.equal(stats.type, 'FLOAT16');
 });

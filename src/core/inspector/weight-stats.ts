@@ -3,7 +3,7 @@
  * tensor's scale and zero point (per channel along quantized_dimension), summarised as statistics and a histogram.
  * Only this summary crosses to the page, never the bytes, and only when the page asks for a tensor.
  */
-import { elementCount, TensorType, tensorTypeName, type Model, type Tensor } from '../tflite';
+import { densify, elementCount, SparseTensorError, TensorType, tensorTypeName, type Model, type Tensor } from '../tflite';
 
 export interface WeightStats {
   subgraph: number;
@@ -97,7 +97,16 @@ export function weightStats(model: Model, subgraph: number, tensorIndex: number,
   const data = model.buffers[t.buffer]?.data;
   if (!data || data.length === 0) throw new WeightsUnavailableError(`tensor ${tensorIndex} (${t.name}) is an activation: it has no values in the file`);
   const count = elementCount(t.shape);
-  const values = decodeValues(t.type, data, count);
+  // Pruned weights stored sparse: their statistics are the dense tensor's, zeros included.
+  let dense = data;
+  if (t.sparsity) {
+    try {
+      dense = densify(t, data);
+    } catch (e) {
+      throw new WeightsUnavailableError(e instanceof SparseTensorError ? e.message : String(e));
+    }
+  }
+  const values = decodeValues(t.type, dense, count);
   const q = t.quantization;
   const quantized = !!q && q.scale.length > 0 && t.type !== TensorType.FLOAT32 && t.type !== TensorType.FLOAT16;
   if (quantized) dequantize(values, t.shape, q.scale, q.zeroPoint, q.quantizedDimension);
