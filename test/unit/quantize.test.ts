@@ -8,7 +8,7 @@ import { holdOutForReport } from '../../src/core/data/index';
 import { evaluateQuantization, formatQuantizationReport, parseSavedReport, QuantizeError, quantizeModel, savedReportJson, type QuantizeOptions } from '../../src/core/quantize/index';
 import { asymmetricParams, INT16_ACTIVATION, INT8_ACTIVATION } from '../../src/core/quantize/quant-math';
 import { HistogramObserver, MinMaxObserver, mseRange, percentileRange } from '../../src/core/quantize/range-estimation';
-import { floatToHalf, halfToFloat } from '../../src/core/quantize/float16';
+import { floatToHalf, halfToFloat } from '../../src/core/common/float16';
 import { floatCopy, toFloat } from '../../src/core/quantize/tensor-io';
 import { evenBatch } from '../../src/core/quantize/batching';
 import { ObservedModel } from '../../src/core/quantize/calibrate';

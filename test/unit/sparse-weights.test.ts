@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkTflmCompatibility, isTflmCompatible } from '../../src/core/analysis/tflm-compat';
-import { floatToHalf, halfToFloat } from '../../src/core/quantize/float16';
+import { floatToHalf, halfToFloat } from '../../src/core/common/float16';
 import { toFloatGraph } from '../../src/core/quantize/hybrid';
 import { layerSqnr } from '../../src/core/inspector/layer-sqnr';
 import { weightStats } from '../../src/core/inspector/weight-stats';

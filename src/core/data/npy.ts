@@ -3,6 +3,7 @@
  * Reading widens every supported element type to float32; writing produces little-endian float32 (what the samples
  * and tests need).
  */
+import { halfToFloat } from '../common/float16';
 import { elementCount } from '../tflite/tensor-types';
 import { DatasetError } from './errors';
 
@@ -45,15 +46,6 @@ export interface NpyArray {
   shape: number[];
   /** All elements in C order, widened to float32. */
   data: Float32Array;
-}
-
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 0x1f) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
 /** Parses the Python-literal header dict, e.g. {'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }. */

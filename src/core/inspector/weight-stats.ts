@@ -3,6 +3,7 @@
  * tensor's scale and zero point (per channel along quantized_dimension), summarised as statistics and a histogram.
  * Only this summary crosses to the page, never the bytes, and only when the page asks for a tensor.
  */
+import { halfToFloat } from '../common/float16';
 import { densify, elementCount, SparseTensorError, TensorType, tensorTypeName, type Model, type Tensor } from '../tflite';
 
 export interface WeightStats {
@@ -26,16 +27,6 @@ export interface WeightStats {
 
 export class WeightsUnavailableError extends Error {
   override readonly name = 'WeightsUnavailableError';
-}
-
-/** Half-precision bits to a number (IEEE 754 binary16). */
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
 }
 
 /** Raw element values of a dense tensor buffer, as numbers (int64 may lose precision past 2^53: fine for a histogram). */

@@ -3,7 +3,7 @@
  * TF converter's float16 mode does it. Half the weight bytes; the arithmetic stays float32.
  */
 import { BuiltinOperator, builtinOperatorName, TensorType, type Model, type Operator, type Tensor } from '../tflite/index';
-import { floatToHalf } from './float16';
+import { floatToHalf } from '../common/float16';
 import { assembleOperators, bytesOf, compactModel, constantFloats, isConstant, newBuffer, type VersionedOperator } from './graph';
 import { dequantizeOpVersion } from './op-rules';
 import type { OperatorReport } from './types';

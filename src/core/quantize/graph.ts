@@ -3,7 +3,7 @@
  * from activations, and the final clean-up (drop tensors and buffers nothing refers to, rebuild operator codes).
  */
 import { BuiltinOperator, densify, elementCount, isConstant, operatorCode, TensorType, type Buffer, type Model, type Operator, type OperatorCode, type SubGraph, type Tensor } from '../tflite/index';
-import { halfToFloat } from './float16';
+import { halfToFloat } from '../common/float16';
 
 export { isConstant };
 

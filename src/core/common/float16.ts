@@ -1,4 +1,7 @@
-/** IEEE half precision <-> float32, for float16 weight buffers (round to nearest even, as numpy and TFLite do). */
+/**
+ * IEEE half precision <-> float32: float16 weight buffers, float16 .npy data, the inspector's values (round to nearest
+ * even, as numpy and TFLite do). The one codec; everything that reads or writes binary16 uses it.
+ */
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
