@@ -9,6 +9,7 @@ import { floatToHalf, halfToFloat } from '../../src/core/common/float16';
 import { toFloatGraph } from '../../src/core/quantize/hybrid';
 import { layerSqnr } from '../../src/core/inspector/layer-sqnr';
 import { weightStats } from '../../src/core/inspector/weight-stats';
+import { foldConstantDensify } from '../../src/core/quantize/graph';
 import { quantizeModel } from '../../src/core/quantize/index';
 import { loadRuntimeModel } from '../../src/core/runtime/index';
 import {
@@ -184,4 +185,25 @@ test('the inspector\'s weight statistics of a sparse constant are the dense tens
   assert.equal(stats.count, 108);
   assert.equal(stats.zeros, 36, 'every third weight was pruned');
   assert.equal(stats.type, 'FLOAT16');
+});
+
+test('with tensor indices kept (LiteRT runs): a DENSIFY that is also a graph output folds too, the sparse bytes are gone, the dense ones are shared', async () => {
+  const b = new ModelBuilder({ seed: 3 });
+  const x = b.input('x', [1, 4]);
+  const stored = b.tensor('ws', [3, 4], TensorType.FLOAT32, f32([0.5, -0.25, 1, 0.75]));
+  const w = b.op(BuiltinOperator.DENSIFY, [stored], [[3, 4]], undefined, 'w')[0]!;
+  const y = b.op(BuiltinOperator.FULLY_CONNECTED, [x, w, null], [[1, 3]], { type: 'FullyConnectedOptions', table: { fused_activation_function: 'NONE', weights_format: 'DEFAULT', keep_num_dims: false, asymmetric_quantize_inputs: false } }, 'y')[0]!;
+  b.output(y, w);
+  const model = b.build();
+  model.subgraphs[0]!.tensors[stored.index]!.sparsity = { traversalOrder: [0, 1], dimMetadata: [dense(3), csr([0, 2, 2, 4], [1, 3, 0, 3])] };
+  const kept = foldConstantDensify(model, true).model;
+  const ksg = kept.subgraphs[0]!;
+  assert.equal(ksg.tensors.length, model.subgraphs[0]!.tensors.length, 'tensor indices kept');
+  assert.deepEqual(ksg.operators.map((op) => kept.operatorCodes[op.opcodeIndex]!.builtinCode), [BuiltinOperator.FULLY_CONNECTED]);
+  assert.equal(ksg.tensors[w.index]!.buffer, ksg.tensors[stored.index]!.buffer, 'one dense buffer, shared');
+  assert.equal(kept.buffers[model.subgraphs[0]!.tensors[stored.index]!.buffer]!.data.byteLength, 0, 'the sparse bytes are dropped');
+  // LiteRT runs it (a DENSIFY left reading a dense input would fail its Prepare), and a model equals itself
+  const fc = { ref: 0, other: 0 };
+  const r = await layerSqnr(model, model, [fc], { source: 's', inputShapes: [[1, 4]], samples: [[Float32Array.from([1, 2, 3, 4])]] });
+  assert.deepEqual(r.sqnrDb, [Infinity]);
 });

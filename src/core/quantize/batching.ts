@@ -6,7 +6,7 @@
  */
 import { elementCount, TensorType, type Model, type Tensor } from '../tflite/index';
 import { BuiltinOperator } from '../tflite/index';
-import { bytesOf, isConstant, newBuffer } from './graph';
+import { bytesOf, foldConstantDensify, isConstant, newBuffer } from './graph';
 
 /** Observed bytes per batch that we allow: larger batches stop paying off and only cost memory. */
 const BATCH_BYTES_BUDGET = 8 * 1024 * 1024;
@@ -20,7 +20,9 @@ export function hasFreeBatch(model: Model): boolean {
 }
 
 /** Batch size for calibration: as large as the budget for the observed tensors allows, at most MAX_BATCH. */
-export function calibrationBatch(model: Model, observed: readonly number[]): number {
+export function calibrationBatch(given: Model, observed: readonly number[]): number {
+  // As ObservedModel runs it: sparse weights dense, so a DENSIFY's output is a constant, not an activation of batch 1.
+  const model = foldConstantDensify(given, true).model;
   if (!hasFreeBatch(model)) return 1;
   const sg = model.subgraphs[0]!;
   const perSample = observed.reduce((a, t) => a + 4 * elementCount(sg.tensors[t]!.shape), 0) || 1;

@@ -122,11 +122,14 @@ export function compactModel(model: Model): Model {
 }
 
 /**
- * Replaces each `code` operator whose input is a constant (and whose output is no graph output) by the constant
- * `value` computes from the input; `value` may adjust the output tensor (its quantization), or return undefined to
- * keep the operator.
+ * Replaces each `code` operator whose input is a constant by the constant `value` gives for it: new bytes, or the
+ * buffer of another tensor to share. `value` may adjust the output tensor (its quantization), or return undefined to
+ * keep the operator. A graph output is folded only with `outputsToo`.
  */
-function foldConstantOps(model: Model, code: BuiltinOperator, value: (input: Tensor, output: Tensor) => Uint8Array | undefined, onFold?: (output: number, buffer: Buffer) => void, compact = true): { model: Model; folded: number } {
+function foldConstantOps(
+  model: Model, code: BuiltinOperator, value: (input: Tensor, output: Tensor) => Uint8Array | { shares: number } | undefined,
+  opts: { onFold?: (output: number, buffer: Buffer) => void; compact?: boolean; outputsToo?: boolean } = {},
+): { model: Model; folded: number } {
   const sg = model.subgraphs[0]!;
   const tensors = sg.tensors.map((t) => ({ ...t }));
   const buffers = [...model.buffers];
@@ -135,29 +138,34 @@ function foldConstantOps(model: Model, code: BuiltinOperator, value: (input: Ten
   for (const op of sg.operators) {
     const input = tensors[op.inputs[0] ?? -1];
     const output = tensors[op.outputs[0] ?? -1];
-    const bytes = model.operatorCodes[op.opcodeIndex]!.builtinCode === code && input && output && isConstant(model, input)
-      && !sg.outputs.includes(op.outputs[0]!) ? value(input, output) : undefined;
-    if (!bytes) {
+    const got = model.operatorCodes[op.opcodeIndex]!.builtinCode === code && input && output && isConstant(model, input)
+      && (opts.outputsToo || !sg.outputs.includes(op.outputs[0]!)) ? value(input, output) : undefined;
+    if (!got) {
       operators.push(op);
       continue;
     }
-    output!.buffer = buffers.length;
-    const b = newBuffer(bytes);
-    buffers.push(b);
-    onFold?.(op.outputs[0]!, b);
+    if (got instanceof Uint8Array) {
+      output!.buffer = buffers.length;
+      buffers.push(newBuffer(got));
+    } else {
+      output!.buffer = got.shares;
+    }
+    opts.onFold?.(op.outputs[0]!, buffers[output!.buffer]!);
     folded++;
   }
   if (!folded) return { model, folded };
   const subgraphs = model.subgraphs.map((s, i) => (i === 0 ? { ...s, tensors, operators } : s));
   const out = { ...model, buffers, subgraphs };
-  return { model: compact ? compactModel(out) : out, folded };
+  return { model: opts.compact === false ? out : compactModel(out), folded };
 }
 
 /**
  * Every sparse constant (pruned weights, tflite/sparse-tensor.ts) made dense, and every DENSIFY of a constant replaced
- * by that constant: TFLite Micro has no DENSIFY kernel and no sparse weights, and a dense weight is what every integer
- * kernel reads; the DEQUANTIZE after a DENSIFY (float16 or int8 weights) then folds too. `folded`: the sparse
- * constants made dense. With `keepTensors` nothing is compacted: tensor indices stay (operators after a DENSIFY move up).
+ * by that constant, a graph output too (a DENSIFY left reading a dense input fails LiteRT's Prepare): TFLite Micro
+ * has no DENSIFY kernel and no sparse weights, and a dense weight is what every integer kernel reads; the DEQUANTIZE
+ * after a DENSIFY (float16 or int8 weights) then folds too. `folded`: the sparse constants made dense. With
+ * `keepTensors` nothing is compacted: tensor indices stay (operators after a DENSIFY move up), and the sparse bytes
+ * are dropped from their buffers.
  */
 export function foldConstantDensify(model: Model, keepTensors = false): { model: Model; folded: number } {
   const sg = model.subgraphs[0]!;
@@ -170,12 +178,15 @@ export function foldConstantDensify(model: Model, keepTensors = false): { model:
     buffers.push(newBuffer(densify(t, model.buffers[t.buffer]!.data)));
     return { ...dense, buffer: buffers.length - 1 };
   });
+  // The sparse bytes, read by nothing now (compacting drops them; with tensor indices kept they are emptied).
+  const read = new Set(model.subgraphs.flatMap((s, k) => (k === 0 ? tensors : s.tensors).map((t) => t.buffer)));
+  for (const i of sparse) if (!read.has(sg.tensors[i]!.buffer)) buffers[sg.tensors[i]!.buffer] = newBuffer(new Uint8Array(0));
   const dense: Model = { ...model, buffers, subgraphs: model.subgraphs.map((s, i) => (i === 0 ? { ...s, tensors } : s)) };
   const folded = foldConstantOps(dense, BuiltinOperator.DENSIFY, (input, output) => {
     if (output.type !== input.type) return undefined;
     if (!output.quantization && input.quantization) output.quantization = input.quantization;
-    return dense.buffers[input.buffer]!.data;
-  }, undefined, !keepTensors);
+    return { shares: input.buffer };
+  }, { compact: !keepTensors, outputsToo: true });
   return { model: folded.folded || keepTensors ? folded.model : compactModel(dense), folded: sparse.length };
 }
 
@@ -185,5 +196,5 @@ export function foldConstantDequantize(model: Model, onFold?: (output: number, b
     if (output.type !== TensorType.FLOAT32) return undefined;
     delete output.quantization;
     return bytesOf(constantFloats(model, input));
-  }, onFold);
+  }, onFold ? { onFold } : {});
 }
