@@ -101,6 +101,7 @@ function prunedConv(): { sparse: Model; plain: Model } {
 test('pruned float16 weights behind DENSIFY: folded to dense constants, the float graph computes what the sparse model does, and it quantizes to a model TFLite Micro runs', async () => {
   const { sparse, plain } = prunedConv();
   assert.ok(!isTflmCompatible(checkTflmCompatibility(sparse)), 'TFLite Micro has no DENSIFY kernel');
+  assert.ok(checkTflmCompatibility(sparse).some((p) => p.opcode === 'DENSIFY' && /stored sparse \(pruned\): quantize the whole model.*writes them dense/.test(p.message)));
   const g = toFloatGraph(sparse);
   assert.equal(g.foldedDensify, 1);
   assert.equal(g.foldedDequantize, 1);

@@ -46,7 +46,11 @@ export function checkTflmCompatibility(model: Model): TflmProblem[] {
       } else {
         const name = builtinOperatorName(code.builtinCode);
         if (!operatorInfo(code.builtinCode).tflm) {
-          add('error', `TFLite Micro has no kernel for ${name}: AllocateTensors() fails with "Didn't find op for builtin opcode '${name}'". Replace the layer with supported ops before converting (see the TFLM op list), or implement and register a custom kernel.`);
+          // Pruned weights: the quantizer writes them dense (quantize/graph.ts foldConstantDensify).
+          const fix = code.builtinCode === BuiltinOperator.DENSIFY
+            ? `The weights are stored sparse (pruned): ${QUANTIZE_HINT}, which writes them dense, or convert without sparsity.`
+            : 'Replace the layer with supported ops before converting (see the TFLM op list), or implement and register a custom kernel.';
+          add('error', `TFLite Micro has no kernel for ${name}: AllocateTensors() fails with "Didn't find op for builtin opcode '${name}'". ${fix}`);
         }
         if (op.customOptions && op.customOptions.length > 0) {
           add('error', `${name} carries custom options; TFLite Micro rejects builtin operators with custom options. Re-convert the model with a current TFLite converter.`);
