@@ -208,3 +208,26 @@ test('with tensor indices kept (LiteRT runs): a DENSIFY that is also a graph out
   const r = await layerSqnr(model, model, [fc], { source: 's', inputShapes: [[1, 4]], samples: [[Float32Array.from([1, 2, 3, 4])]] });
   assert.deepEqual(r.sqnrDb, [Infinity]);
 });
+
+test('pruned int8 weights (per channel) behind DENSIFY → DEQUANTIZE keep their int8 values and scales as hybrid weights do', () => {
+  const b = new ModelBuilder({ seed: 3 });
+  const x = b.input('x', [1, 4]);
+  // 2 × 4 int8, per output channel: [[0, 10, 0, -20], [30, 0, 0, 0]], scales 0.5 and 0.25
+  const q = { scale: [0.5, 0.25], zeroPoint: [0, 0], quantizedDimension: 0 };
+  const stored = b.tensor('w8', [2, 4], TensorType.INT8, new Uint8Array(Int8Array.from([10, -20, 30]).buffer), q);
+  const expanded = b.op(BuiltinOperator.DENSIFY, [stored], [[2, 4]])[0]!;
+  const w = b.op(BuiltinOperator.DEQUANTIZE, [expanded], [[2, 4]])[0]!;
+  b.output(b.op(BuiltinOperator.FULLY_CONNECTED, [x, w, null], [[1, 2]], { type: 'FullyConnectedOptions', table: { fused_activation_function: 'NONE', weights_format: 'DEFAULT', keep_num_dims: false, asymmetric_quantize_inputs: false } })[0]!);
+  const model = b.build();
+  const sg = model.subgraphs[0]!;
+  sg.tensors[stored.index]!.sparsity = { traversalOrder: [0, 1], dimMetadata: [dense(2), csr([0, 2, 3], [1, 3, 0])] };
+  sg.tensors[expanded.index]!.type = TensorType.INT8;
+  const g = toFloatGraph(model);
+  assert.equal(g.foldedDensify, 1);
+  const wf = g.model.subgraphs[0]!.tensors[g.model.subgraphs[0]!.operators[0]!.inputs[1]!]!;
+  const buffer = g.model.buffers[wf.buffer]!;
+  assert.deepEqual(floats(buffer.data), [0, 5, 0, -10, 7.5, 0, 0, 0]);
+  const origin = g.int8Origins.get(buffer);
+  assert.deepEqual(Array.from(origin?.values ?? []), [0, 10, 0, -20, 30, 0, 0, 0], 'the int8 values as stored, made dense');
+  assert.deepEqual(origin?.quantization.scale, [0.5, 0.25]);
+});
