@@ -24,7 +24,8 @@ export function formatSummary(file: string, s: ModelSummary): string {
   lines.push('');
   lines.push(`Tensors: ${s.tensorCount}   Parameters: ${formatCountCompact(s.paramCount)}   MACs: ${formatCountCompact(s.macs)}`);
   const byType = Object.entries(s.weightBytesByType).map(([t, b]) => `${t} ${formatBytes(b)}`).join(', ');
-  lines.push(`Weights: ${formatBytes(s.weightBytes)}${byType ? ` (${byType})` : ''}`);
+  const sparse = s.sparseTensors ? `; ${s.sparseTensors} tensor${s.sparseTensors === 1 ? '' : 's'} stored sparse (pruned)` : '';
+  lines.push(`Weights: ${formatBytes(s.weightBytes)}${byType ? ` (${byType})` : ''}${sparse}`);
   if (s.warnings.length) {
     // the same message on many tensors (e.g. every bias) is said once, with where it applies
     const byMessage = new Map<string, string[]>();

@@ -4,7 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { summarizeModel } from '../../src/core/analysis/summary';
 import { checkTflmCompatibility, isTflmCompatible } from '../../src/core/analysis/tflm-compat';
+import { formatSummary } from '../../src/cli/format-summary';
 import { floatToHalf, halfToFloat } from '../../src/core/common/float16';
 import { toFloatGraph } from '../../src/core/quantize/hybrid';
 import { layerSqnr } from '../../src/core/inspector/layer-sqnr';
@@ -230,4 +232,11 @@ test('pruned int8 weights (per channel) behind DENSIFY → DEQUANTIZE keep their
   const origin = g.int8Origins.get(buffer);
   assert.deepEqual(Array.from(origin?.values ?? []), [0, 10, 0, -20, 30, 0, 0, 0], 'the int8 values as stored, made dense');
   assert.deepEqual(origin?.quantization.scale, [0.5, 0.25]);
+});
+
+test('tinyml inspect says how many weight tensors are stored sparse', () => {
+  const { sparse, plain } = prunedConv();
+  assert.equal(summarizeModel(sparse).sparseTensors, 1);
+  assert.match(formatSummary('pruned.tflite', summarizeModel(sparse)), /^Weights: .*; 1 tensor stored sparse \(pruned\)$/m);
+  assert.doesNotMatch(formatSummary('plain.tflite', summarizeModel(plain)), /sparse/);
 });

@@ -60,6 +60,8 @@ export interface ModelSummary {
   /** Bytes of constant data per tensor type name (each buffer counted once). */
   weightBytesByType: Record<string, number>;
   weightBytes: number;
+  /** Constant tensors stored sparse (pruned weights): their bytes above are the stored ones, their parameters dense. */
+  sparseTensors: number;
   macs: number;
   warnings: ModelWarning[];
 }
@@ -96,6 +98,7 @@ export function summarizeModel(model: Model, opts: { fileBytes?: number; warning
   let tensorCount = 0;
   let paramCount = 0;
   let weightBytes = 0;
+  let sparseTensors = 0;
   let macs = 0;
 
   model.subgraphs.forEach((g, s) => {
@@ -103,6 +106,7 @@ export function summarizeModel(model: Model, opts: { fileBytes?: number; warning
     for (const t of g.tensors) {
       if (!isConstant(model, t)) continue;
       paramCount += elementCount(t.shape);
+      if (t.sparsity) sparseTensors++;
       if (countedBuffers.has(t.buffer)) continue;
       countedBuffers.add(t.buffer);
       const bytes = model.buffers[t.buffer]!.data.length;
@@ -145,6 +149,7 @@ export function summarizeModel(model: Model, opts: { fileBytes?: number; warning
     paramCount,
     weightBytesByType,
     weightBytes,
+    sparseTensors,
     macs,
     warnings: opts.warnings ?? [],
   };
