@@ -28,6 +28,17 @@ const csr = (segments: number[], indices: number[]): DimensionMetadata => ({
 });
 const sparseTensor = (shape: number[], sparsity: Tensor['sparsity']): Tensor => ({ name: 'w', type: TensorType.FLOAT32, shape, buffer: 1, isVariable: false, hasRank: true, externalBuffer: 0, sparsity: sparsity! });
 
+type Ref = ReturnType<ModelBuilder['input']>;
+const FC_OPTIONS = { type: 'FullyConnectedOptions', table: { fused_activation_function: 'NONE', weights_format: 'DEFAULT', keep_num_dims: false, asymmetric_quantize_inputs: false } };
+/** A FULLY_CONNECTED of `x` by the weights `w`, `units` outputs. */
+const fc = (b: ModelBuilder, x: Ref, w: Ref, units: number, bias: Ref | null = null, name?: string): Ref =>
+  b.op(BuiltinOperator.FULLY_CONNECTED, [x, w, bias], [[1, units]], FC_OPTIONS, name)[0]!;
+/** `stored` → DENSIFY → DEQUANTIZE, as the TF converter writes pruned float16 or int8 weights. */
+function behindDensify(b: ModelBuilder, stored: Ref, shape: number[]): { expanded: Ref; w: Ref } {
+  const expanded = b.op(BuiltinOperator.DENSIFY, [stored], [shape])[0]!;
+  return { expanded, w: b.op(BuiltinOperator.DEQUANTIZE, [expanded], [shape])[0]! };
+}
+
 test('densify: CSR rows (a row without values included) and 2×2 blocks, as TFLite stores them', () => {
   // [[0, a, 0, b], [0, 0, 0, 0], [c, 0, 0, 0]]
   const rows = sparseTensor([3, 4], { traversalOrder: [0, 1], dimMetadata: [dense(3), csr([0, 2, 2, 3], [1, 3, 0])] });
@@ -78,8 +89,8 @@ function prunedConv(): { sparse: Model; plain: Model } {
         segments.push(indices.length);
       }
       const stored = b.tensor('w_sparse', shape, TensorType.FLOAT16, new Uint8Array(Uint16Array.from(values).buffer));
-      const half = b.op(BuiltinOperator.DENSIFY, [stored], [shape])[0]!;
-      weights = b.op(BuiltinOperator.DEQUANTIZE, [half], [shape])[0]!;
+      const { expanded: half, w } = behindDensify(b, stored, shape);
+      weights = w;
       fix = (m) => {
         const sg = m.subgraphs[0]!;
         sg.tensors[stored.index]!.sparsity = { traversalOrder: [0, 1, 2, 3], dimMetadata: [dense(4), dense(3), dense(3), csr(segments, indices)] };
@@ -129,9 +140,8 @@ test('LiteRT\'s DENSIFY before a FULLY_CONNECTED reads the weights as densify do
   const b = new ModelBuilder({ seed: 1 });
   const x = b.input('x', [1, 3]);
   const stored = b.tensor('ws', [2, 3], TensorType.FLOAT16, new Uint8Array(Uint16Array.from([1, 2, 3].map(floatToHalf)).buffer));
-  const half = b.op(BuiltinOperator.DENSIFY, [stored], [[2, 3]])[0]!;
-  const w = b.op(BuiltinOperator.DEQUANTIZE, [half], [[2, 3]])[0]!;
-  b.output(b.op(BuiltinOperator.FULLY_CONNECTED, [x, w, null], [[1, 2]], { type: 'FullyConnectedOptions', table: { fused_activation_function: 'NONE', weights_format: 'DEFAULT', keep_num_dims: false, asymmetric_quantize_inputs: false } })[0]!);
+  const { expanded: half, w } = behindDensify(b, stored, [2, 3]);
+  b.output(fc(b, x, w, 2));
   const m = b.build();
   const sg = m.subgraphs[0]!;
   sg.tensors[stored.index]!.sparsity = { traversalOrder: [0, 1], dimMetadata: [dense(2), csr([0, 2, 3], [1, 2, 0])] };
@@ -156,7 +166,7 @@ test('a sparse constant read directly (a FULLY_CONNECTED\'s pruned weights, no D
   const x = b.input('x', [1, 4]);
   // W (3×4) = [[0, 0.5, 0, -0.25], [0, 0, 0, 0], [1, 0, 0, 0.75]]
   const w = b.tensor('w', [3, 4], TensorType.FLOAT32, f32([0.5, -0.25, 1, 0.75]));
-  b.output(b.op(BuiltinOperator.FULLY_CONNECTED, [x, w, b.constant([3], { values: [0.1, 0.2, 0.3] })], [[1, 3]], { type: 'FullyConnectedOptions', table: { fused_activation_function: 'NONE', weights_format: 'DEFAULT', keep_num_dims: false, asymmetric_quantize_inputs: false } })[0]!);
+  b.output(fc(b, x, w, 3, b.constant([3], { values: [0.1, 0.2, 0.3] })));
   const model = b.build();
   model.subgraphs[0]!.tensors[w.index]!.sparsity = { traversalOrder: [0, 1], dimMetadata: [dense(3), csr([0, 2, 2, 4], [1, 3, 0, 3])] };
   const g = toFloatGraph(model);
@@ -195,7 +205,7 @@ test('with tensor indices kept (LiteRT runs): a DENSIFY that is also a graph out
   const x = b.input('x', [1, 4]);
   const stored = b.tensor('ws', [3, 4], TensorType.FLOAT32, f32([0.5, -0.25, 1, 0.75]));
   const w = b.op(BuiltinOperator.DENSIFY, [stored], [[3, 4]], undefined, 'w')[0]!;
-  const y = b.op(BuiltinOperator.FULLY_CONNECTED, [x, w, null], [[1, 3]], { type: 'FullyConnectedOptions', table: { fused_activation_function: 'NONE', weights_format: 'DEFAULT', keep_num_dims: false, asymmetric_quantize_inputs: false } }, 'y')[0]!;
+  const y = fc(b, x, w, 3, null, 'y');
   b.output(y, w);
   const model = b.build();
   model.subgraphs[0]!.tensors[stored.index]!.sparsity = { traversalOrder: [0, 1], dimMetadata: [dense(3), csr([0, 2, 2, 4], [1, 3, 0, 3])] };
@@ -206,8 +216,8 @@ test('with tensor indices kept (LiteRT runs): a DENSIFY that is also a graph out
   assert.equal(ksg.tensors[w.index]!.buffer, ksg.tensors[stored.index]!.buffer, 'one dense buffer, shared');
   assert.equal(kept.buffers[model.subgraphs[0]!.tensors[stored.index]!.buffer]!.data.byteLength, 0, 'the sparse bytes are dropped');
   // LiteRT runs it (a DENSIFY left reading a dense input would fail its Prepare), and a model equals itself
-  const fc = { ref: 0, other: 0 };
-  const r = await layerSqnr(model, model, [fc], { source: 's', inputShapes: [[1, 4]], samples: [[Float32Array.from([1, 2, 3, 4])]] });
+  const pair = { ref: 0, other: 0 };
+  const r = await layerSqnr(model, model, [pair], { source: 's', inputShapes: [[1, 4]], samples: [[Float32Array.from([1, 2, 3, 4])]] });
   assert.deepEqual(r.sqnrDb, [Infinity]);
 });
 
@@ -217,9 +227,8 @@ test('pruned int8 weights (per channel) behind DENSIFY → DEQUANTIZE keep their
   // 2 × 4 int8, per output channel: [[0, 10, 0, -20], [30, 0, 0, 0]], scales 0.5 and 0.25
   const q = { scale: [0.5, 0.25], zeroPoint: [0, 0], quantizedDimension: 0 };
   const stored = b.tensor('w8', [2, 4], TensorType.INT8, new Uint8Array(Int8Array.from([10, -20, 30]).buffer), q);
-  const expanded = b.op(BuiltinOperator.DENSIFY, [stored], [[2, 4]])[0]!;
-  const w = b.op(BuiltinOperator.DEQUANTIZE, [expanded], [[2, 4]])[0]!;
-  b.output(b.op(BuiltinOperator.FULLY_CONNECTED, [x, w, null], [[1, 2]], { type: 'FullyConnectedOptions', table: { fused_activation_function: 'NONE', weights_format: 'DEFAULT', keep_num_dims: false, asymmetric_quantize_inputs: false } })[0]!);
+  const { expanded, w } = behindDensify(b, stored, [2, 4]);
+  b.output(fc(b, x, w, 2));
   const model = b.build();
   const sg = model.subgraphs[0]!;
   sg.tensors[stored.index]!.sparsity = { traversalOrder: [0, 1], dimMetadata: [dense(2), csr([0, 2, 3], [1, 3, 0])] };
