@@ -171,6 +171,18 @@ export function foldConstantDensify(model: Model, keepTensors = false): { model:
   const sg = model.subgraphs[0]!;
   const sparse = sg.tensors.flatMap((t, i) => (t.sparsity && isConstant(model, t) ? [i] : []));
   if (!sparse.length) return { model, folded: 0 };
+  // The kept-index form is asked for twice per LiteRT load (calibrationBatch, then ObservedModel.load): made once.
+  const cached = keepTensors ? runnableDense.get(model) : undefined;
+  if (cached) return cached;
+  const result = densifyModel(model, sparse, keepTensors);
+  if (keepTensors) runnableDense.set(model, result);
+  return result;
+}
+
+const runnableDense = new WeakMap<Model, { model: Model; folded: number }>();
+
+function densifyModel(model: Model, sparse: readonly number[], keepTensors: boolean): { model: Model; folded: number } {
+  const sg = model.subgraphs[0]!;
   const buffers = [...model.buffers];
   const tensors = sg.tensors.map((t, i) => {
     if (!sparse.includes(i)) return t;

@@ -22,7 +22,7 @@ export interface FloatGraph {
   hybridOps: number;
   /** DEQUANTIZE operators of constants folded away. */
   foldedDequantize: number;
-  /** DENSIFY operators of sparse constants folded away (their dense values are constants of the prepared model). */
+  /** Sparse constants made dense (graph.ts foldConstantDensify), read through a DENSIFY or directly. */
   foldedDensify: number;
 }
 
