@@ -15,7 +15,7 @@ import { foldConstantDensify } from '../../src/core/quantize/graph';
 import { quantizeModel } from '../../src/core/quantize/index';
 import { loadRuntimeModel } from '../../src/core/runtime/index';
 import {
-  BuiltinOperator, densify, ModelBuilder, SparseTensorError, TensorType, writeModel, type DimensionMetadata, type Model, type Tensor,
+  BuiltinOperator, densify, ModelBuilder, ModelFormatError, TensorType, writeModel, type DimensionMetadata, type Model, type Tensor,
 } from '../../src/core/tflite/index';
 import { smoothImages } from '../helpers/smooth-images';
 import { mulberry32 } from '../../src/core/common/seeded-random';
@@ -57,7 +57,7 @@ test('densify: CSR rows (a row without values included) and 2×2 blocks, as TFLi
 
 test('densify: a sparsity that does not fit its values or shape is an error naming the tensor', () => {
   const rows = sparseTensor([3, 4], { traversalOrder: [0, 1], dimMetadata: [dense(3), csr([0, 2, 2, 3], [1, 3, 0])] });
-  assert.throws(() => densify(rows, f32([1, 2])), (e: unknown) => e instanceof SparseTensorError && /tensor "w": its sparsity lists more values/.test(e.message));
+  assert.throws(() => densify(rows, f32([1, 2])), (e: unknown) => e instanceof ModelFormatError && /tensor "w": its sparsity lists more values/.test(e.message));
   assert.throws(() => densify(rows, f32([1, 2, 3, 4])), /tensor "w": 4 values stored, its sparsity places 3/);
   const outside = sparseTensor([3, 4], { traversalOrder: [0, 1], dimMetadata: [dense(3), csr([0, 1, 1, 1], [4])] });
   assert.throws(() => densify(outside, f32([1])), /outside its shape \[3, 4\]/);
@@ -248,4 +248,16 @@ test('tinyml inspect says how many weight tensors are stored sparse', () => {
   assert.equal(summarizeModel(sparse).sparseTensors, 1);
   assert.match(formatSummary('pruned.tflite', summarizeModel(sparse)), /^Weights: .*; 1 tensor stored sparse \(pruned\)$/m);
   assert.doesNotMatch(formatSummary('plain.tflite', summarizeModel(plain)), /sparse/);
+});
+
+test('a damaged sparse weight stops quantization before calibration with an error naming the file and the tensor', async () => {
+  const { sparse } = prunedConv();
+  const sg = sparse.subgraphs[0]!;
+  const w = sg.tensors.find((t) => t.name === 'w_sparse')!;
+  sparse.buffers[w.buffer] = { ...sparse.buffers[w.buffer]!, data: sparse.buffers[w.buffer]!.data.slice(0, 10) };
+  await assert.rejects(quantizeModel(sparse, smoothImages(10, 1), { modelName: 'pruned.tflite' }), (e: unknown) => {
+    assert.ok(e instanceof ModelFormatError);
+    assert.match(e.message, /^pruned\.tflite: tensor "w_sparse": its sparsity lists more values than its 5 stored ones/);
+    return true;
+  });
 });

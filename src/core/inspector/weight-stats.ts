@@ -4,7 +4,7 @@
  * Only this summary crosses to the page, never the bytes, and only when the page asks for a tensor.
  */
 import { halfToFloat } from '../common/float16';
-import { densify, elementCount, SparseTensorError, TensorType, tensorTypeName, type Model, type Tensor } from '../tflite';
+import { densify, elementCount, ModelFormatError, TensorType, tensorTypeName, type Model, type Tensor } from '../tflite';
 
 export interface WeightStats {
   subgraph: number;
@@ -94,7 +94,7 @@ export function weightStats(model: Model, subgraph: number, tensorIndex: number,
     try {
       dense = densify(t, data);
     } catch (e) {
-      throw new WeightsUnavailableError(e instanceof SparseTensorError ? e.message : String(e));
+      throw new WeightsUnavailableError(e instanceof ModelFormatError ? e.message : String(e));
     }
   }
   const values = decodeValues(t.type, dense, count);

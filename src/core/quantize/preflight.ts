@@ -4,7 +4,7 @@
  * Each problem names the operator or tensor and says what to change; all of them are reported at once.
  */
 import type { KernelLibrary } from '../arena/kernels/types';
-import { BuiltinOperator, TensorType, type Model } from '../tflite/index';
+import { BuiltinOperator, ModelFormatError, TensorType, type Model } from '../tflite/index';
 import { QuantizeError, type QuantizeErrorKind } from './errors';
 import { toFloatGraph, type FloatGraph } from './hybrid';
 import { integerStatus, noIntegerForm } from './integer-graph';
@@ -137,7 +137,13 @@ function integerProblems(model: Model, graph: FloatGraph, opts: PreflightOptions
 export function checkQuantizable(model: Model, opts: PreflightOptions): FloatGraph {
   const structural = structuralProblems(model);
   if (structural.length) fail(opts.name, structural);
-  const graph = toFloatGraph(model);
+  let graph: FloatGraph;
+  try {
+    graph = toFloatGraph(model);
+  } catch (e) {
+    // A damaged sparse weight (tflite/sparse-tensor.ts) is the file's fault: say which file.
+    throw e instanceof ModelFormatError ? e.withFile(opts.name) : e;
+  }
   if (opts.mode === 'int8' || opts.mode === 'int16x8') {
     const problems = integerProblems(model, graph, opts);
     if (problems.length) fail(opts.name, problems);

@@ -21,4 +21,4 @@ export function loadModel(bytes: Uint8Array): { model: Model; warnings: ModelWar
   const warnings = validateModel(model, { fileSize: bytes.length });
   return { model, warnings };
 }
-export { densify, SparseTensorError } from './sparse-tensor';
+export { densify } from './sparse-tensor';
