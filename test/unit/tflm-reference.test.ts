@@ -10,6 +10,7 @@ import {
 import { TflmReference } from '../../src/core/quantize/tflm-reference';
 import { quantizationReportMarkdown } from '../../src/extension/quantize/report-markdown';
 import { loadRuntimeModel } from '../../src/core/runtime/index';
+import { parseSavedReport, savedReportJson } from '../../src/core/quantize/saved-report';
 import { ModelBuilder, readModel, writeModel, type Model } from '../../src/core/tflite/index';
 import { int16ResizeBilinearModel, resizeBilinearModel } from '../helpers/tflm-kernel-models';
 
@@ -122,6 +123,29 @@ test('the reference evaluator stays within a few steps of LiteRT on a quantized 
   const section = md.slice(md.indexOf('### As TFLite Micro computes it'));
   assert.match(section, /on the first \*\*30\*\* held-out samples/);
   assert.match(section, new RegExp(`\\| [^|]+ \\| ${t.outputs[0]!.sqnrDb.toFixed(1).replace('-', '\\-')} \\|`));
+  // On all samples LiteRT's same-sample figure is the report's own, and the line does not repeat it.
+  assert.ok(Math.abs(t.outputs[0]!.liteRtSqnrDb! - acc.outputs[0]!.sqnrDb) < 1e-9, `${t.outputs[0]!.liteRtSqnrDb} vs ${acc.outputs[0]!.sqnrDb}`);
+  assert.doesNotMatch(text, /on these samples/);
+
+  // On the first 7 of 30: LiteRT's figure on those same 7 stands beside TFLite Micro's, in the text and the markdown.
+  const sub = await evaluateQuantization(writeModel(float), q.bytes, images(30, 3), {}, { tflmSamples: 7 });
+  const first7 = await evaluateQuantization(writeModel(float), q.bytes, { ...images(30, 3), samples: images(30, 3).samples.slice(0, 7) }, {}, { tflmSamples: 7 });
+  const s = sub.tflm!.outputs[0]!;
+  assert.equal(sub.tflm!.samples, 7);
+  assert.ok(Math.abs(s.liteRtSqnrDb! - first7.outputs[0]!.sqnrDb) < 1e-9, `LiteRT on the first 7: ${s.liteRtSqnrDb} vs ${first7.outputs[0]!.sqnrDb}`);
+  assert.ok(Math.abs(s.sqnrDb - first7.tflm!.outputs[0]!.sqnrDb) < 1e-9);
+  assert.notEqual(s.liteRtSqnrDb!.toFixed(3), sub.outputs[0]!.sqnrDb.toFixed(3), 'the subset scores differently from all 30');
+  const subText = formatQuantizationReport({ ...q.report, accuracy: sub });
+  assert.ok(subText.includes(`first 7 samples): ${s.name} SQNR ${s.sqnrDb.toFixed(1)} dB (LiteRT ${s.liteRtSqnrDb!.toFixed(1)} dB on these samples)`), subText);
+  const subMd = quantizationReportMarkdown({ ...q.report, accuracy: sub }, [], { source: 'residual.tflite', output: 'residual_int8.tflite' });
+  assert.match(subMd, /\| Output \| SQNR \(dB\) \| LiteRT, same samples \(dB\) \|/);
+  // Saved and read back, the new figure survives (and an exact one, written as null, is Infinity again).
+  const saved = parseSavedReport(savedReportJson({ model: 'm.tflite', output: 'q.tflite', report: { ...q.report, accuracy: sub }, warnings: [] }))!;
+  assert.equal(saved.report.accuracy!.tflm!.outputs[0]!.liteRtSqnrDb, s.liteRtSqnrDb);
+  const exact = parseSavedReport(savedReportJson({ model: 'm.tflite', output: 'q.tflite', warnings: [],
+    report: { ...q.report, accuracy: { ...sub, tflm: { ...sub.tflm!, outputs: [{ ...s, sqnrDb: Infinity, liteRtSqnrDb: Infinity }] } } } }))!;
+  assert.equal(exact.report.accuracy!.tflm!.outputs[0]!.sqnrDb, Infinity);
+  assert.equal(exact.report.accuracy!.tflm!.outputs[0]!.liteRtSqnrDb, Infinity);
 });
 
 test('a model with an operator the evaluator does not cover says which, and the report says it was not computed', async () => {

@@ -4,9 +4,9 @@
  * recipe and its alternatives, and the arena figures of the result. Shown only when the extension found a report.
  */
 import { arenaFigures, arenaGapNote } from '../../src/core/arena/figures';
-import { formatBytes, formatBytesExact, formatDb, formatReal } from '../../src/core/common/format';
+import { formatBytes, formatBytesExact, formatDb, formatPercent, formatReal } from '../../src/core/common/format';
 import { describeSplit } from '../../src/core/data/dataset';
-import { recipeLabel } from '../../src/core/quantize/report-text';
+import { recipeLabel, tflmAccuracyLine } from '../../src/core/quantize/report-text';
 import { SQNR_FLOOR_DB, type OutputAccuracy } from '../../src/core/quantize/types';
 import type { SavedQuantizationReport } from '../../src/protocol/inspector';
 import type { PageContext, PageView } from '../context';
@@ -100,12 +100,14 @@ export class QuantizationView implements PageView {
     this.element = el('div', { class: 'quantization-view', 'data-quantization': '' },
       el('h2', {}, `Quantized from ${fileName(report.model)}`),
       el('p', { class: 'muted' }, `mode ${r.mode} · ${r.io === 'float' ? 'float' : 'integer'} inputs and outputs · ${formatBytes(r.sizeBefore)} → ${formatBytes(r.sizeAfter)} ` +
-        `(${((100 * r.sizeAfter) / r.sizeBefore).toFixed(0)}%)` +
+        `(${formatPercent(r.sizeAfter / r.sizeBefore, 0)})` +
         (c ? ` · calibration: ${c.split ? describeSplit(c.split) : `${c.samples} samples`}, ${c.method} ranges` : '')),
       a ? el('p', {}, `Accuracy on ${a.samples} held-out samples: worst output SQNR ${worst === undefined ? '—' : formatDb(worst)}` +
-        `${a.top1Agreement !== undefined ? ` · top-1 agreement ${(100 * a.top1Agreement).toFixed(1)}%` : ''}` +
+        `${a.top1Agreement !== undefined ? ` · top-1 agreement ${formatPercent(a.top1Agreement)}` : ''}` +
         `${a.belowFloor?.length ? ` · below the ${SQNR_FLOOR_DB} dB floor: ${a.belowFloor.join(', ')}` : ''}.`)
         : el('p', { class: 'muted' }, 'Accuracy not measured (no held-out samples).'),
+      // What the device computes, beside LiteRT's figures on the same samples (the text report's line).
+      a?.tflm ? el('p', { 'data-tflm-accuracy': '' }, `${tflmAccuracyLine(a.tflm, a.reference, a.samples)}.`) : '',
       el('h3', {}, 'Outputs: float vs quantized'),
       el('div', { class: 'scatters' }, ...(a?.outputs ?? []).map(scatter)),
       el('h3', {}, 'Per layer'),

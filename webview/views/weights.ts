@@ -2,7 +2,7 @@
  * Weights: pick a constant tensor, see its values' histogram and statistics (dequantized when quantized). Values are
  * summarised by the extension only when a tensor is picked; nothing is fetched before.
  */
-import { formatBytes, formatCount, formatReal, formatShape } from '../../src/core/common/format';
+import { formatBytes, formatCount, formatPercent, formatReal, formatShape } from '../../src/core/common/format';
 import type { TensorRow } from '../../src/core/inspector/tables';
 import type { WeightStats } from '../../src/protocol/inspector';
 import { barChart } from '../charts';
@@ -65,7 +65,7 @@ export class WeightsView implements PageView {
     const facts = el('dl', { class: 'facts', 'data-weights': String(s.tensor) });
     for (const [label, value] of [
       ['Values', formatCount(s.count)], ['Min', formatReal(s.min)], ['Max', formatReal(s.max)], ['Mean', formatReal(s.mean)],
-      ['Std', formatReal(s.std)], ['Zeros', `${formatCount(s.zeros)} (${((100 * s.zeros) / Math.max(1, s.count)).toFixed(1)}%)`],
+      ['Std', formatReal(s.std)], ['Zeros', `${formatCount(s.zeros)} (${formatPercent(s.zeros / Math.max(1, s.count))})`],
     ] as const) {
       facts.append(el('div', { class: 'fact', 'data-stat': label.toLowerCase() }, el('dt', {}, label), el('dd', {}, value)));
     }

@@ -57,6 +57,11 @@ export function formatT(t: number): string {
   return t >= 100 ? '> 100' : t <= -100 ? '< -100' : Number.isNaN(t) ? 'n/a' : t.toFixed(2);
 }
 
+/** A fraction as a percentage: 0.9 -> "90.0%", (0.3, 0) -> "30%". */
+export function formatPercent(fraction: number, digits = 1): string {
+  return `${(100 * fraction).toFixed(digits)}%`;
+}
+
 /** A duration in milliseconds, without the unit: 0.042 -> "0.042", 12.34 -> "12.3", 310.4 -> "310". */
 export function formatMs(ms: number): string {
   return ms < 1 ? ms.toFixed(3) : ms < 100 ? ms.toFixed(1) : Math.round(ms).toString();

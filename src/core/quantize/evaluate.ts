@@ -232,6 +232,8 @@ async function compareRuns(floatModel: Model, quantModel: Model, quantBytes: Uin
     const tflm = unsupported ? undefined : TflmReference.create(quantModel);
     const tflmSamples = tflm ? Math.min(heldOut.samples.length, options.tflmSamples ?? tflmEvalSamples(quantModel, heldOut.samples.length)) : 0;
     const tflmOutputs = fsg.outputs.map(() => new ErrorAccumulator());
+    // LiteRT on the same leading samples: the TFLite Micro figures are read against these, not the all-sample ones.
+    const liteRtSame = fsg.outputs.map(() => new ErrorAccumulator());
     const tflmInputs = heldOut.samples.slice(0, tflmSamples).map((sample) => qsg.inputs.map((t, k) => toTensorArray(qsg.tensors[t]!, sample[k]!) as Int8Array | Float32Array));
     // The forward helper takes inferences from the back while this thread runs them from the front (forward-helper.ts).
     const tflmShared = tflm && tflmSamples >= 2 ? hooks.forward?.share(quantBytes, 'the TFLite Micro reference', tflmInputs, 'tflm', 'back') : undefined;
@@ -240,7 +242,7 @@ async function compareRuns(floatModel: Model, quantModel: Model, quantBytes: Uin
       throwIfAborted(hooks.signal, 'Evaluation');
       return remote ? remote.outputs as TflmValues[] : tflm!.run(tflmInputs[s]!);
     };
-    let tflmAgree = 0, maxLsb = 0, lsbDiffer = 0, lsbCount = 0;
+    let tflmAgree = 0, liteRtAgree = 0, maxLsb = 0, lsbDiffer = 0, lsbCount = 0;
     const points = fsg.outputs.map(() => ({ reference: [] as number[], quantized: [] as number[] }));
     const perSample = Math.max(1, Math.ceil(OUTPUT_POINTS / Math.max(1, heldOut.samples.length)));
     /** Per output k: the reference's and the quantized model's values of `rows` samples (absent: an integer output). */
@@ -303,13 +305,16 @@ async function compareRuns(floatModel: Model, quantModel: Model, quantBytes: Uin
                 }
                 lsbCount += n;
               }
-              const f = fVals.get(fsg.outputs[k]!)!;
-              tflmOutputs[k]!.add(f.subarray(r * n, (r + 1) * n), toFloat(qsg.tensors[t]!, yk));
+              const f = fVals.get(fsg.outputs[k]!)!.subarray(r * n, (r + 1) * n);
+              tflmOutputs[k]!.add(f, toFloat(qsg.tensors[t]!, yk));
+              liteRtSame[k]!.add(f, qVals.get(t)!.subarray(r * n, (r + 1) * n));
             });
             if (classifier) {
               const f = fVals.get(fsg.outputs[0]!)!;
               const n = f.length / chunk.length;
-              if (argMax(f.subarray(r * n, (r + 1) * n)) === argMax(toFloat(qsg.tensors[qsg.outputs[0]!]!, y[0]!))) tflmAgree++;
+              const best = argMax(f.subarray(r * n, (r + 1) * n));
+              if (best === argMax(toFloat(qsg.tensors[qsg.outputs[0]!]!, y[0]!))) tflmAgree++;
+              if (best === argMax(qVals.get(qsg.outputs[0]!)!.subarray(r * n, (r + 1) * n))) liteRtAgree++;
             }
           }
         }
@@ -354,13 +359,17 @@ async function compareRuns(floatModel: Model, quantModel: Model, quantBytes: Uin
       const t: TflmAccuracy = {
         samples: tflmSamples,
         outputs: outputReports.map((o) => {
-          const acc = tflmOutputs[fsg.outputs.findIndex((t) => fsg.tensors[t]!.name === o.name)]!;
-          return { name: o.name, sqnrDb: acc.sqnrDb(), maxAbsError: acc.maxAbs, meanAbsError: acc.sumAbs / Math.max(1, acc.count) };
+          const k = fsg.outputs.findIndex((t) => fsg.tensors[t]!.name === o.name);
+          const acc = tflmOutputs[k]!;
+          return { name: o.name, sqnrDb: acc.sqnrDb(), maxAbsError: acc.maxAbs, meanAbsError: acc.sumAbs / Math.max(1, acc.count), liteRtSqnrDb: liteRtSame[k]!.sqnrDb() };
         }),
         maxLsbVsLiteRt: maxLsb,
         fractionDifferVsLiteRt: lsbCount ? lsbDiffer / lsbCount : 0,
       };
-      if (classifier) t.top1Agreement = tflmAgree / tflmSamples;
+      if (classifier) {
+        t.top1Agreement = tflmAgree / tflmSamples;
+        t.liteRtTop1Agreement = liteRtAgree / tflmSamples;
+      }
       report.tflm = t;
     }
     return report;

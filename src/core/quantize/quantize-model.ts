@@ -2,6 +2,7 @@
  * quantizeModel: the one entry point of post-training quantization. Full-integer modes (int8, int16x8) calibrate on
  * the runtime and rewrite the graph; float16 and dynamic-range modes only touch weights and need no data.
  */
+import { formatPercent } from '../common/format';
 import { describeSplit, type Dataset } from '../data/dataset';
 import { splitForTargetSearch } from '../data/split';
 import { RuntimeError } from '../runtime/index';
@@ -259,7 +260,7 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
       // SQNR on the scores can be high while a few classes' order flips (one outlier class sets the scale): say so.
       const flipped = report.accuracy.indexOutputs.filter((x) => x.values > 0 && x.agree < INDEX_AGREEMENT_FLOOR * x.values);
       if (flipped.length) {
-        warnings.unshift(`INDICES DISAGREE: ${flipped.map((x) => `output "${x.name}" equals the float model's in ${x.agree} of ${x.values} (${(100 * x.agree / x.values).toFixed(1)}%)`).join(', ')}, `
+        warnings.unshift(`INDICES DISAGREE: ${flipped.map((x) => `output "${x.name}" equals the float model's in ${x.agree} of ${x.values} (${formatPercent(x.agree / x.values)})`).join(', ')}, `
           + `below ${100 * INDEX_AGREEMENT_FLOOR}%, although "${flipped[0]!.of}" scores ${report.accuracy.outputs.find((o) => o.name === flipped[0]!.of)?.sqnrDb.toFixed(1) ?? '?'} dB: scores close to each other are rounded into a different order. Try --target-sqnr to keep the last layers in higher precision.`);
       }
     }

@@ -1,7 +1,7 @@
 /** The quantization report as plain text, for the CLI and the output channel. */
 import type { MixedPrecisionReport } from './mixed-precision-report';
 import { arenaFiguresLine } from '../arena/figures';
-import { formatBytes, formatCount, formatDb, formatOperatorRef, formatT } from '../common/format';
+import { formatBytes, formatCount, formatDb, formatOperatorRef, formatPercent, formatT } from '../common/format';
 import { describeSplit } from '../data/dataset';
 import { describeImageOptions } from '../data/options';
 import { CALIBRATION_VIEW_SAMPLES, PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, RANGE_METHOD_MIN_T, SQNR_FLOOR_DB, type AccuracyReport, type QuantizationReport, type Recipe, type RecipeReport, type TflmAccuracy } from './types';
@@ -64,16 +64,21 @@ function recipeLines(r: RecipeReport): string[] {
 
 /** An index output (ARG_MAX / ARG_MIN head): the values it indexes (scored as an output above), and how often its indices agree (text and markdown). */
 export function indexOutputText(x: NonNullable<AccuracyReport['indexOutputs']>[number], reference: 'float' | 'hybrid' = 'float'): string {
-  return `output ${x.name}: indices (${x.op} of ${x.of}, scored above) equal the ${reference} model's in ${x.agree} of ${x.values} (${(100 * x.agree / Math.max(1, x.values)).toFixed(1)}%)`;
+  return `output ${x.name}: indices (${x.op} of ${x.of}, scored above) equal the ${reference} model's in ${x.agree} of ${x.values} (${formatPercent(x.agree / Math.max(1, x.values))})`;
 }
 
-/** One line for the accuracy as TFLite Micro's reference kernels compute it (shared by the text and the markdown report). */
-export function tflmAccuracyLine(t: TflmAccuracy, reference: 'float' | 'hybrid' = 'float'): string {
+/**
+ * One line for the accuracy as TFLite Micro's reference kernels compute it (shared by the text and the markdown
+ * report). When it covers fewer than the report's `samples`, LiteRT's figures on the same samples stand beside it:
+ * the gap between those is the device's, the gap to the all-sample figure may be the subset's.
+ */
+export function tflmAccuracyLine(t: TflmAccuracy, reference: 'float' | 'hybrid' = 'float', samples = t.samples): string {
   if (t.notComputed) return `As TFLite Micro computes it: not computed (${t.notComputed} has no reference evaluation here)`;
-  const outs = t.outputs.map((o) => `${o.name} SQNR ${formatDb(o.sqnrDb)}`).join(', ');
-  const top1 = t.top1Agreement !== undefined ? `, top-1 agreement with the ${reference} model ${(100 * t.top1Agreement).toFixed(1)}%` : '';
+  const subset = t.samples < samples;
+  const outs = t.outputs.map((o) => `${o.name} SQNR ${formatDb(o.sqnrDb)}${subset && o.liteRtSqnrDb !== undefined ? ` (LiteRT ${formatDb(o.liteRtSqnrDb)} on these samples)` : ''}`).join(', ');
+  const top1 = t.top1Agreement !== undefined ? `, top-1 agreement with the ${reference} model ${formatPercent(t.top1Agreement)}${subset && t.liteRtTop1Agreement !== undefined ? ` (LiteRT ${formatPercent(t.liteRtTop1Agreement)})` : ''}` : '';
   const lsb = t.maxLsbVsLiteRt === 0 ? 'same integer outputs as LiteRT'
-    : `integer outputs differ from LiteRT's by up to ${t.maxLsbVsLiteRt} step${t.maxLsbVsLiteRt === 1 ? '' : 's'} (${(100 * t.fractionDifferVsLiteRt).toFixed(1)}% of values)`;
+    : `integer outputs differ from LiteRT's by up to ${t.maxLsbVsLiteRt} step${t.maxLsbVsLiteRt === 1 ? '' : 's'} (${formatPercent(t.fractionDifferVsLiteRt)} of values)`;
   return `As TFLite Micro computes it (reference kernels, bit-exact; first ${t.samples} samples): ${[outs + top1, lsb].filter((x) => x).join('; ')}`;
 }
 
@@ -105,7 +110,7 @@ function mixedPrecisionLines(m: MixedPrecisionReport): string[] {
 export function formatQuantizationReport(r: QuantizationReport, warnings: readonly string[] = [], worstLayers = 5): string {
   const lines: string[] = [];
   lines.push(`Mode: ${r.mode}${r.mode === 'int8' || r.mode === 'int16x8' ? `, ${r.io === 'float' ? 'float' : 'integer'} inputs/outputs` : ''}`);
-  lines.push(`Size: ${formatBytes(r.sizeBefore)} -> ${formatBytes(r.sizeAfter)} (${((100 * r.sizeAfter) / r.sizeBefore).toFixed(0)}%)`);
+  lines.push(`Size: ${formatBytes(r.sizeBefore)} -> ${formatBytes(r.sizeAfter)} (${formatPercent(r.sizeAfter / r.sizeBefore, 0)})`);
   if (r.calibration) {
     lines.push(`Calibration: ${r.calibration.split ? `${describeSplit(r.calibration.split)} (${r.calibration.split.source})` : `${r.calibration.samples} samples from ${r.calibration.source}`}, ranges by ${r.calibration.method}${r.calibration.image ? `; images as ${describeImageOptions(r.calibration.image)}` : ''}`);
   }
@@ -131,8 +136,8 @@ export function formatQuantizationReport(r: QuantizationReport, warnings: readon
       lines.push(`  output ${o.name}: SQNR ${formatDb(o.sqnrDb)}, max abs error ${o.maxAbsError.toPrecision(3)}, mean abs error ${o.meanAbsError.toPrecision(3)}${low}`);
     }
     for (const x of a.indexOutputs ?? []) lines.push(`  ${indexOutputText(x, a.reference)}`);
-    if (a.top1Agreement !== undefined) lines.push(`  top-1 agreement with the ${a.reference === "hybrid" ? "hybrid" : "float"} model: ${(100 * a.top1Agreement).toFixed(1)}%`);
-    if (a.tflm) lines.push(`  ${tflmAccuracyLine(a.tflm, a.reference)}`);
+    if (a.top1Agreement !== undefined) lines.push(`  top-1 agreement with the ${a.reference === "hybrid" ? "hybrid" : "float"} model: ${formatPercent(a.top1Agreement)}`);
+    if (a.tflm) lines.push(`  ${tflmAccuracyLine(a.tflm, a.reference, a.samples)}`);
     if (r.calibration?.split) lines.push(`  ${HELD_OUT_FROM_DATA_NOTE}`);
     const worst = [...a.layers].sort((x, y) => x.sqnrDb - y.sqnrDb).slice(0, worstLayers);
     if (worst.length) {

@@ -39,6 +39,11 @@ export function parseSavedReport(text: string): SavedQuantizationReport | undefi
   if (report.calibration?.image !== undefined && !parseImageOptions(report.calibration.image)) return undefined;
   for (const o of report.accuracy?.outputs ?? []) o.sqnrDb = dbBack(o.sqnrDb);
   for (const l of report.accuracy?.layers ?? []) l.sqnrDb = dbBack(l.sqnrDb);
+  for (const o of report.accuracy?.tflm?.outputs ?? []) {
+    o.sqnrDb = dbBack(o.sqnrDb);
+    // Absent in reports saved before LiteRT's same-sample figure was added: left absent.
+    if (o.liteRtSqnrDb !== undefined) o.liteRtSqnrDb = dbBack(o.liteRtSqnrDb);
+  }
   for (const c of report.recipe?.candidates ?? []) {
     c.scoreDb = dbBack(c.scoreDb);
     if (c.calibrationDb !== undefined) c.calibrationDb = dbBack(c.calibrationDb);

@@ -182,6 +182,15 @@ export interface AccuracyReport {
   indexOutputs?: { name: string; op: string; of: string; agree: number; values: number }[];
 }
 
+/** One output as TFLite Micro computes it, beside LiteRT's figure on the same samples. */
+export interface TflmOutputAccuracy extends OutputAccuracy {
+  /**
+   * LiteRT's SQNR of this output on the same samples (absent in reports saved before it was added). The TFLite Micro
+   * figure covers only the first samples; against the all-sample figure a gap could be the subset's, not the device's.
+   */
+  liteRtSqnrDb?: number;
+}
+
 /**
  * Accuracy as a microcontroller computes it: the quantized model run by tflm-reference.ts (bit-exact with TFLite
  * Micro's reference kernels), against the same reference outputs as AccuracyReport.outputs (which come from LiteRT,
@@ -192,8 +201,10 @@ export interface TflmAccuracy {
   notComputed?: string;
   /** The first `samples` held-out samples (capped by TFLM_EVAL_MAC_BUDGET: the evaluator is plain JS). */
   samples: number;
-  outputs: OutputAccuracy[];
+  outputs: TflmOutputAccuracy[];
   top1Agreement?: number;
+  /** LiteRT's top-1 agreement on the same `samples`: with liteRtSqnrDb, what tells the device's loss from the subset's. */
+  liteRtTop1Agreement?: number;
   /** Largest |TFLite Micro − LiteRT| over the integer outputs, in quantization steps, and the fraction of values that differ. */
   maxLsbVsLiteRt: number;
   fractionDifferVsLiteRt: number;

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { arenaFigures, arenaGapNote } from '../../core/arena/figures';
-import { formatBytes, formatBytesExact, formatCount, formatOperatorRef, formatT } from '../../core/common/format';
+import { formatBytes, formatBytesExact, formatCount, formatOperatorRef, formatPercent, formatT } from '../../core/common/format';
 import { describeSplit } from '../../core/data/dataset';
 import { describeImageOptions } from '../../core/data/options';
 import { HELD_OUT_FROM_DATA_NOTE, indexOutputText, perChannelFcSkippedText, perTensorSummary, recipeLabel, recipeRuleText, SQNR_FLOOR_DB, targetMet, type QuantizationReport } from '../../core/quantize/index';
@@ -34,7 +34,7 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
   const e = escapeMarkdown;
   out.push(`# Quantization report: ${e(path.basename(names.output))}`, '');
   const ioText = runsOnTflm(r.mode) ? `, ${r.io === 'float' ? 'float32' : r.mode === 'int16x8' ? 'int16' : 'int8'} inputs and outputs` : '';
-  out.push(`From **${e(path.basename(names.source))}** · mode **${r.mode}**${ioText} · size ${formatBytes(r.sizeBefore)} → ${formatBytes(r.sizeAfter)} (${((100 * r.sizeAfter) / r.sizeBefore).toFixed(0)}%)`, '');
+  out.push(`From **${e(path.basename(names.source))}** · mode **${r.mode}**${ioText} · size ${formatBytes(r.sizeBefore)} → ${formatBytes(r.sizeAfter)} (${formatPercent(r.sizeAfter / r.sizeBefore, 0)})`, '');
   if (!runsOnTflm(r.mode)) {
     const why = r.mode === 'dynamic'
       ? 'dynamic-range models keep float activations and need hybrid kernels'
@@ -59,19 +59,24 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
       out.push('');
     }
     for (const x of a.indexOutputs ?? []) out.push(`${e(indexOutputText(x, a.reference).replace(/^output /, 'Output '))}.`, '');
-    if (a.top1Agreement !== undefined) out.push(`Top-1 agreement with the float model: **${(100 * a.top1Agreement).toFixed(1)}%**`, '');
+    if (a.top1Agreement !== undefined) out.push(`Top-1 agreement with the float model: **${formatPercent(a.top1Agreement)}**`, '');
     const t = a.tflm;
     if (t?.notComputed) out.push(`As TFLite Micro computes it: not computed (${e(t.notComputed)} has no reference evaluation here).`, '');
     else if (t) {
       out.push('### As TFLite Micro computes it', '',
         `The quantized model's outputs as TFLite Micro's reference kernels compute them (bit-exact evaluator), on the first **${t.samples}** held-out samples. `
-        + (t.maxLsbVsLiteRt === 0 ? 'The integer outputs are the same as LiteRT\'s.' : `LiteRT's int8 kernels (above) round differently: its integer outputs differ by up to **${t.maxLsbVsLiteRt}** step(s) (${(100 * t.fractionDifferVsLiteRt).toFixed(1)}% of values).`), '');
+        + (t.maxLsbVsLiteRt === 0 ? 'The integer outputs are the same as LiteRT\'s.' : `LiteRT's int8 kernels (above) round differently: its integer outputs differ by up to **${t.maxLsbVsLiteRt}** step(s) (${formatPercent(t.fractionDifferVsLiteRt)} of values).`), '');
+      // On a subset, LiteRT's figure on the same samples is what the device's is read against.
+      const subset = t.samples < a.samples && t.outputs.every((o) => o.liteRtSqnrDb !== undefined);
       if (t.outputs.length) {
-        out.push('| Output | SQNR (dB) | Max error | Mean error |', '|---|---:|---:|---:|');
-        for (const o of t.outputs) out.push(`| ${e(o.name)} | ${db(o.sqnrDb)} | ${num(o.maxAbsError)} | ${num(o.meanAbsError)} |`);
+        out.push(`| Output | SQNR (dB) |${subset ? ' LiteRT, same samples (dB) |' : ''} Max error | Mean error |`, `|---|---:|${subset ? '---:|' : ''}---:|---:|`);
+        for (const o of t.outputs) out.push(`| ${e(o.name)} | ${db(o.sqnrDb)} |${subset ? ` ${db(o.liteRtSqnrDb!)} |` : ''} ${num(o.maxAbsError)} | ${num(o.meanAbsError)} |`);
         out.push('');
       }
-      if (t.top1Agreement !== undefined) out.push(`Top-1 agreement with the float model on TFLite Micro: **${(100 * t.top1Agreement).toFixed(1)}%**`, '');
+      if (t.top1Agreement !== undefined) {
+        out.push(`Top-1 agreement with the float model on TFLite Micro: **${formatPercent(t.top1Agreement)}**`
+          + (subset && t.liteRtTop1Agreement !== undefined ? ` (LiteRT on the same samples: ${formatPercent(t.liteRtTop1Agreement)})` : ''), '');
+      }
     }
     if (a.layers.length) {
       const worst = new Set([...a.layers].sort((x, y) => x.sqnrDb - y.sqnrDb).slice(0, Math.min(WORST_LAYERS_FLAGGED, Math.ceil(a.layers.length / 4))).map((l) => l.tensor));

@@ -7,6 +7,7 @@
  */
 import { buildSlowCalibrationConvModel } from '../../helpers/sample-models';
 import { waitFor } from './wait-for';
+import { screenshot } from './screenshot';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -229,7 +230,10 @@ export function quantizeTests(): TestCase[] {
         assert.ok(q.recipeRows > 1, `recipe candidates: ${q.recipeRows}`);
         assert.match(q.text, /200 samples: 160 for calibration, 40 held out/);
         assert.match(q.text, /Minimum arena[\d,]+ bytes/);
+        // What the device computes, in the tab too (not only in the markdown report).
+        assert.match(q.text, /As TFLite Micro computes it \(reference kernels, bit-exact; first 40 samples\): \S+ SQNR -?\d+\.\d dB/);
         assert.deepEqual(tab.actions, ['Export to C…', 'Compare with…'], 'an int8 model offers Export, not Quantize');
+        await screenshot('quantization-tab');
         // The same saved report colours the Graph tab by per-layer SQNR.
         const graph = await tinyml.revealInInspector(outUri, { view: 'graph', overlay: 'sqnr' });
         assert.equal(graph.graph?.overlay, 'sqnr');
