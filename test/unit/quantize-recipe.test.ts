@@ -2,7 +2,7 @@ import { mulberry32 as rng } from '../../src/core/common/seeded-random';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Dataset } from '../../src/core/data/dataset';
-import { evaluateQuantization, formatQuantizationReport, quantizeModel, SQNR_FLOOR_DB, type RecipeCandidate } from '../../src/core/quantize/index';
+import { evaluateQuantization, formatQuantizationReport, quantizeModel, SQNR_FLOOR_DB, SUGGESTED_TARGET_SQNR_DB, type RecipeCandidate } from '../../src/core/quantize/index';
 import { CALIBRATION_VIEW_SAMPLES, PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, RANGE_METHOD_MIN_T } from '../../src/core/quantize/types';
 import { calibrationView, calibrationViewIsMinority, decide, keepsBiasCorrection, pairedNoiseGain, pairedScoreGain, perChannelFcGainBoundDb } from '../../src/core/quantize/recipe';
 import { HISTOGRAM_BINS, HistogramObserver, mseRange, percentileRange, perTensorRange, rangeError } from '../../src/core/quantize/range-estimation';
@@ -329,6 +329,8 @@ test(`an output below the ${SQNR_FLOOR_DB} dB floor is a loud warning in the rep
   assert.deepEqual(q.report.accuracy!.belowFloor, [out.name]);
   assert.match(q.warnings[0]!, new RegExp(`^ACCURACY BELOW THE FLOOR: output "${out.name}" -?\\d+\\.\\d dB .*${SQNR_FLOOR_DB} dB floor`));
   assert.match(formatQuantizationReport(q.report, q.warnings), /BELOW THE 15 dB FLOOR/);
+  // Without a target, the way out is named with its flag; with one, raising it is.
+  assert.match(q.warnings[0]!, new RegExp(`or set an accuracy target \\(--target-sqnr ${SUGGESTED_TARGET_SQNR_DB}\\), which keeps the most sensitive layers in higher precision\\.`));
   // The outputs go beyond what calibration saw: the warning says so; finer steps would not help, so it offers none.
   assert.match(q.warnings[0]!, new RegExp(`"${out.name}" goes beyond the range the calibration data reached \\(its int8 grid clips it to -?\\d+\\.\\d dB\\): calibrate on data that covers these inputs\\.$`));
   assert.doesNotMatch(q.warnings[0]!, /output grid alone limits/);

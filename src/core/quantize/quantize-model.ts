@@ -26,7 +26,7 @@ import { tflmReport } from './tflm-report';
 import { biasCorrectionTensors, channelMeans, weightedLayerInputs } from './bias-correction';
 import { InputMoments, roundingLayers } from './weight-rounding';
 import { ForwardHelper } from './forward-helper';
-import { SQNR_FLOOR_DB, type QuantizationReport, type QuantizeHooks, type QuantizeOptions, type QuantizeResult, type RecipeReport } from './types';
+import { SQNR_FLOOR_DB, SUGGESTED_TARGET_SQNR_DB, type QuantizationReport, type QuantizeHooks, type QuantizeOptions, type QuantizeResult, type RecipeReport } from './types';
 
 /** Fewer calibration samples than this draws a warning: ranges from a handful of samples clip real data. */
 export const RECOMMENDED_CALIBRATION_SAMPLES = 100;
@@ -279,7 +279,10 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
       report.accuracy.belowFloor = low.map((o) => o.name);
       warnings.unshift(`ACCURACY BELOW THE FLOOR: ${low.map((o) => `output "${o.name}" ${o.sqnrDb.toFixed(1)} dB`).join(', ')} on held-out data, under `
         + `the ${SQNR_FLOOR_DB} dB floor: this model does not compute what the ${report.accuracy.reference === 'hybrid' ? 'hybrid' : 'float'} model does. `
-        + 'Check that the calibration data looks like real inputs (same preprocessing), or keep the most sensitive layers in higher precision.'
+        + 'Check that the calibration data looks like real inputs (same preprocessing)'
+        // Without a target, the target is the way out; a target that was missed has its own warning.
+        + (!report.mixedPrecision ? `, or set an accuracy target (--target-sqnr ${SUGGESTED_TARGET_SQNR_DB}), which keeps the most sensitive layers in higher precision.`
+          : report.mixedPrecision.targetDb < SQNR_FLOOR_DB ? `, or raise the accuracy target (${report.mixedPrecision.targetDb} dB is under the floor).` : '.')
         + outputGridNote(low.map((o) => o.name), prepared, scoredModel, set && set.data === reported ? set : undefined, checks.kernels));
     }
   }

@@ -216,6 +216,12 @@ export interface TflmAccuracy {
  */
 export const SQNR_FLOOR_DB = 15;
 
+/**
+ * The accuracy target suggested where an output falls below the floor with none set (the CLI's warning, VS Code's
+ * "Quantize again with a 20 dB target", the first target of VS Code's pick): noise a tenth of the signal.
+ */
+export const SUGGESTED_TARGET_SQNR_DB = 20;
+
 /** The largest accuracy target (--target-sqnr, tinyml.quantize.targetSqnrDb); package.json states the same bounds. */
 export const MAX_TARGET_SQNR_DB = 100;
 

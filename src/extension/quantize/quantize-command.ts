@@ -12,7 +12,7 @@
 import { blockMonitor } from '../common/event-loop-monitor';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { reportFileNames, savedReportJson, targetMet, type QuantizeMode } from '../../core/quantize/index';
+import { reportFileNames, savedReportJson, SUGGESTED_TARGET_SQNR_DB, targetMet, type QuantizeMode } from '../../core/quantize/index';
 import type { PrepareResult, QuantizeJob, QuantizeJobResult } from './quantize-job';
 import {
   confirmationText, datasetFix, datasetItems, defaultChoices, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, pixelChoices, resultSummary, targetChoices, validateTarget,
@@ -32,6 +32,7 @@ import { WorkerCancelled, WorkerJobError } from '../common/worker-errors';
 import { runQuantizeWorker } from './worker-client';
 
 const INSPECTOR_VIEW_TYPE = 'tinyml.modelInspector';
+
 /** workspaceState key of the last run's choices. */
 const MEMORY_KEY = 'tinyml.quantize.lastChoices';
 
@@ -55,6 +56,8 @@ export interface QuantizeCommandArgs {
   /** Called with each progress report the notification shows. */
   onProgress?(done: number, total: number, stage: string): void;
   keepUnsupportedInFloat?: boolean;
+  /** The answer to the below-the-floor warning's offer: 'retarget' quantizes again with the target it offers. */
+  belowFloor?: 'retarget';
   /** int8 accuracy target in dB; null: none. Default: the setting tinyml.quantize.targetSqnrDb. */
   targetSqnrDb?: number | null;
   /**
@@ -80,6 +83,10 @@ export interface QuantizeCommandResult {
   belowFloor?: string[];
   /** With a target: whether every output met it, and the layers kept in higher precision ("CONV_2D #3 int16x8"). */
   target?: { db: number; met: boolean; kept: string[] };
+  /** The button the below-the-floor warning offered ("Quantize again with a 20 dB target"), when it offered one. */
+  offered?: string;
+  /** The run the offer started (args.belowFloor 'retarget'), writing the same files. */
+  retargeted?: QuantizeCommandResult;
   /** What the one confirmation showed (its detail lines), when it was shown. */
   confirmation?: string;
   /** Longest stall of the extension host's event loop during the run (ms). */
@@ -185,6 +192,21 @@ function quantizeWithProgress(job: QuantizeJob, title: string, args: QuantizeCom
     };
     return withAbort([token, args?.cancellation], (signal) => runQuantizeWorker(job, { signal, onProgress }));
   });
+}
+
+/** One quantization to run and write, as `run` resolved it (and again, with a target, from the floor warning's offer). */
+interface Execution {
+  job: QuantizeJob;
+  target: OutputTarget;
+  writeOptions: WriteOptions;
+  chosen: QuantizeChoices;
+  args: QuantizeCommandArgs | undefined;
+  /** What the one-step confirmation showed. */
+  confirmation?: string | undefined;
+  /** The target offered when an output falls below the floor without one. */
+  retargetDb: number;
+  done(r: Omit<QuantizeCommandResult, 'durationMs'>): QuantizeCommandResult;
+  fail(message: string, extra?: Partial<QuantizeCommandResult>): QuantizeCommandResult;
 }
 
 export class QuantizeCommand {
@@ -323,17 +345,6 @@ export class QuantizeCommand {
       target = resolved;
       if (!moved && resolved.overwrite) break; // a file chosen with "Save as…" is checked like the first
     }
-    // The model and its report (JSON for the inspector's Quantization tab, Markdown to read) land together or not at all.
-    const output = (r: QuantizeJobResult): OutputFile[] => {
-      const existing = target.overwrite ? 'replace' as const : 'refuse' as const;
-      const [, json, md] = outputsBeside(target.file);
-      return [
-        { path: target.file, existing: target.modelConfirmed ? 'replace' : existing, contents: r.bytes },
-        { path: json!, existing, contents: savedReportJson({ model: path.basename(model.fsPath), output: path.basename(target.file), report: r.report, warnings: r.warnings }) },
-        { path: md!, existing, contents: quantizationReportMarkdown(r.report, r.warnings, { source: model.fsPath, output: target.file }) },
-      ];
-    };
-
     const displayRoot = data ? vscode.workspace.getWorkspaceFolder(data)?.uri.fsPath : undefined;
     const job: QuantizeJob = {
       kind: 'quantize', model: model.fsPath, mode, io, calibration,
@@ -344,11 +355,30 @@ export class QuantizeCommand {
       // The firmware's kernel set and arena margin, as the hover reads them: the report's arena is the hover's.
       build: arenaSettings,
     };
+    const chosen: QuantizeChoices = { mode, io, calibration, ...(data ? { data: data.fsPath } : {}), ...(image ? { image } : {}) };
+    return this.execute({ job, target, writeOptions, chosen, args, done, fail, ...(confirmation ? { confirmation: confirmation.detail } : {}), retargetDb: targetSetting ?? SUGGESTED_TARGET_SQNR_DB });
+  }
+
+  /** Quantizes, writes the model and its report, opens the inspector and says how it went (with an offer below the floor). */
+  private async execute(x: Execution): Promise<QuantizeCommandResult> {
+    const { job, target, writeOptions, args, done, fail } = x;
+    const model = job.model;
+    const name = path.basename(model);
+    // The model and its report (JSON for the inspector's Quantization tab, Markdown to read) land together or not at all.
+    const output = (r: QuantizeJobResult): OutputFile[] => {
+      const existing = target.overwrite ? 'replace' as const : 'refuse' as const;
+      const [, json, md] = outputsBeside(target.file);
+      return [
+        { path: target.file, existing: target.modelConfirmed ? 'replace' : existing, contents: r.bytes },
+        { path: json!, existing, contents: savedReportJson({ model: path.basename(model), output: path.basename(target.file), report: r.report, warnings: r.warnings }) },
+        { path: md!, existing, contents: quantizationReportMarkdown(r.report, r.warnings, { source: model, output: target.file }) },
+      ];
+    };
     const monitor = blockMonitor();
     let result: QuantizeJobResult;
     for (;;) {
       try {
-        result = await quantizeWithProgress(job, `Quantizing ${name} (${mode})`, args);
+        result = await quantizeWithProgress(job, `Quantizing ${name} (${job.mode}${job.targetSqnrDb !== undefined ? `, target ${job.targetSqnrDb} dB` : ''})`, args);
         break;
       } catch (e) {
         if (e instanceof WorkerCancelled) return done({ status: 'cancelled', output: target.file, hostMaxBlockMs: monitor.stop() });
@@ -361,7 +391,6 @@ export class QuantizeCommand {
       }
     }
     const hostMaxBlockMs = monitor.stop();
-    const chosen: QuantizeChoices = { mode, io, calibration, ...(data ? { data: data.fsPath } : {}), ...(image ? { image } : {}) };
 
     try {
       await writeFilesSafely(output(result), writeOptions);
@@ -372,7 +401,7 @@ export class QuantizeCommand {
       return fail(writeFailureMessage(e), { output: target.file, hostMaxBlockMs });
     }
 
-    await this.memory.update(MEMORY_KEY, chosen);
+    await this.memory.update(MEMORY_KEY, x.chosen);
     const outUri = vscode.Uri.file(target.file);
     const reportUri = vscode.Uri.file(outputsBeside(target.file)[2]!);
     // The inspector opens on its Quantization tab (the report is beside the model now); the Markdown report is a
@@ -382,22 +411,32 @@ export class QuantizeCommand {
     const summary = resultSummary(target.file, result.report);
     const belowFloor = result.report.accuracy?.belowFloor ?? [];
     const mp = result.report.mixedPrecision;
+    // Below the floor with no target, the way out is the target: offered in the warning, one click, same files.
+    const retarget = belowFloor.length && job.mode === 'int8' && job.targetSqnrDb === undefined ? x.retargetDb : undefined;
+    const again = (): Promise<QuantizeCommandResult> => this.execute({
+      ...x, job: { ...job, targetSqnrDb: retarget! }, target: { file: target.file, overwrite: true }, confirmation: undefined,
+    });
+    const offer = retarget !== undefined ? `Quantize again with a ${retarget} dB target` : undefined;
     if (!args) {
       const warningsNote = result.warnings.length ? ` (${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'} in the report)` : '';
       // An output below the floor is not a faithful copy: a warning that says so, never a quiet "done".
       const floorWarning = result.warnings.find((w) => w.startsWith('TARGET MISSED'))
         ?? (belowFloor.length ? result.warnings.find((w) => w.startsWith('ACCURACY BELOW THE FLOOR')) : undefined);
       const shown = floorWarning
-        ? vscode.window.showWarningMessage(`${path.basename(target.file)}: ${floorWarning}`, 'Show Report')
+        ? vscode.window.showWarningMessage(`${path.basename(target.file)}: ${floorWarning}`, 'Show Report', ...(offer ? [offer] : []))
         : vscode.window.showInformationMessage(`${summary}${warningsNote}`, 'Show Report');
-      void shown.then((c) => c && showReport(reportUri));
+      void shown.then((c): unknown => (c === 'Show Report' ? showReport(reportUri) : c && c === offer ? again() : undefined));
     }
-    return done({
-      status: 'written', output: target.file, reportUri: reportUri.toString(), reportShownAs, summary, hostMaxBlockMs,
-      ...(confirmation ? { confirmation: confirmation.detail } : {}),
+    const written = {
+      status: 'written' as const, output: target.file, reportUri: reportUri.toString(), reportShownAs, summary, hostMaxBlockMs,
+      ...(x.confirmation ? { confirmation: x.confirmation } : {}),
       ...(belowFloor.length ? { belowFloor } : {}),
+      ...(offer ? { offered: offer } : {}),
       ...(mp ? { target: { db: mp.targetDb, met: targetMet(mp), kept: mp.kept.map((l) => `${l.op} ${l.precision}`) } } : {}),
-    });
+    };
+    // A test answers the offer as a click would.
+    if (args?.belowFloor === 'retarget' && offer) return done({ ...written, retargeted: await again() });
+    return done(written);
   }
 }
 

@@ -8,7 +8,7 @@ import { arenaFiguresLine } from '../../core/arena/figures';
 import { formatBytes, formatDb } from '../../core/common/format';
 import type { DatasetCandidate, DatasetErrorKind, ImageOptions } from '../../core/data/index';
 import { describeImageOptions } from '../../core/data/options';
-import { isTargetSqnrDb, MAX_TARGET_SQNR_DB, quantizedFileName, SQNR_FLOOR_DB, targetMet, type QuantizationReport, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
+import { isTargetSqnrDb, MAX_TARGET_SQNR_DB, quantizedFileName, SQNR_FLOOR_DB, SUGGESTED_TARGET_SQNR_DB, targetMet, type QuantizationReport, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
 
 export interface Choice<T> {
   value: T;
@@ -110,7 +110,7 @@ export type TargetChoice = number | 'none' | 'custom';
 export function targetChoices(setting: number | undefined): Choice<TargetChoice>[] {
   const fixed: Choice<TargetChoice>[] = [
     { value: 'none', label: 'None', description: '', detail: `Plain int8; a loud warning for any output below the ${SQNR_FLOOR_DB} dB floor.` },
-    { value: 20, label: '20 dB', description: 'noise a tenth of the signal', detail: 'Keeps the fewest, most sensitive layers in int16x8 (float where TFLite Micro has no int16 kernel) until every output reaches 20 dB on held-out data.' },
+    { value: SUGGESTED_TARGET_SQNR_DB, label: `${SUGGESTED_TARGET_SQNR_DB} dB`, description: 'noise a tenth of the signal', detail: `Keeps the fewest, most sensitive layers in int16x8 (float where TFLite Micro has no int16 kernel) until every output reaches ${SUGGESTED_TARGET_SQNR_DB} dB on held-out data.` },
     { value: 30, label: '30 dB', description: 'noise a thirtieth of the signal', detail: 'As 20 dB, stricter: more layers in higher precision, more flash and arena.' },
     { value: 'custom', label: 'Custom…', description: '', detail: 'Type the worst-output SQNR to reach, in dB.' },
   ];

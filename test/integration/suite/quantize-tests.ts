@@ -301,13 +301,24 @@ export function quantizeTests(): TestCase[] {
         const data = inFolder('data', 'pairs.npy');
         fs.mkdirSync(path.dirname(data), { recursive: true });
         fs.writeFileSync(data, writeNpy([200, 2], Float32Array.from({ length: 400 }, (_, i) => 100 + (i % 2 ? 0.01 * r() : 0) + Math.floor(i / 2) % 7)));
-        const result = await quantize({ model, data, ifExists: 'overwrite', targetSqnrDb: null });
+        // The warning offers the way out, an accuracy target; the test clicks it (belowFloor: 'retarget').
+        const result = await quantize({ model, data, ifExists: 'overwrite', targetSqnrDb: null, belowFloor: 'retarget' });
         assert.equal(result.status, 'written', result.message);
         const q = loadModel(fs.readFileSync(model)).model.subgraphs[0]!;
         assert.deepEqual(result.belowFloor, [q.tensors[q.outputs[0]!]!.name], 'the one output is named as below the floor');
-        const text = (await vscode.workspace.openTextDocument(vscode.Uri.parse(result.reportUri!))).getText();
+        assert.equal(result.target, undefined, 'the first run had no target');
+        const offered = /^Quantize again with a (\d+) dB target$/.exec(result.offered ?? '');
+        assert.ok(offered, `offered: ${result.offered}`);
+        // The click quantizes again with that target and replaces the files the first run wrote, nothing else.
+        const again = result.retargeted!;
+        assert.equal(again.status, 'written', again.message);
+        assert.equal(again.output, result.output);
+        assert.equal(again.target?.db, Number(offered[1]));
+        assert.equal(again.offered, undefined, 'a run with a target offers none');
+        const text = (await vscode.workspace.openTextDocument(vscode.Uri.parse(again.reportUri!))).getText();
         assert.match(text, /> \*\*Accuracy below the 15 dB floor\*\* on "/);
         assert.match(text, /\| ⚠ /);
+        assert.match(text, /## Mixed precision/, 'the report beside the model is the second run\'s');
         await closeCleanTabs();
       },
     },
