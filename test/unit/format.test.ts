@@ -1,7 +1,7 @@
 /** The one formatter per unit: formatCount groups as en-US does, without loading the locale data. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatCount, formatT } from '../../src/core/common/format';
+import { formatCount, formatPercent, formatT } from '../../src/core/common/format';
 
 test('formatCount groups thousands and keeps up to three decimals, as toLocaleString("en-US") does', () => {
   for (const n of [0, 7, -1, 999, 1000, 54340, 1234567, -1234567.5, 0.1234, 12.3456, 1000.0004, 999999.9999, 2 ** 40]) {
@@ -18,4 +18,15 @@ test('formatT: two decimals, capped at ±100 where the size no longer means anyt
   assert.equal(formatT(Infinity), '> 100');
   assert.equal(formatT(-Infinity), '< -100');
   assert.equal(formatT(NaN), 'n/a');
+});
+
+test('formatPercent: a fraction, or part of a whole with the product first, so integer ratios round as written', () => {
+  assert.equal(formatPercent(0.9), '90.0%');
+  assert.equal(formatPercent(3, 10, 0), '30%');
+  // 100 · (23 / 80) is 28.749999…; (100 · 23) / 80 is exactly 28.75.
+  assert.equal(formatPercent(23, 80), '28.8%');
+  assert.equal(formatPercent(23000, 40000, 0), '58%');
+  for (let whole = 1; whole <= 400; whole++) {
+    for (let part = 0; part <= whole; part++) assert.equal(formatPercent(part, whole), `${((100 * part) / whole).toFixed(1)}%`);
+  }
 });

@@ -2,6 +2,7 @@ import { mulberry32 as rng } from '../../src/core/common/seeded-random';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Dataset } from '../../src/core/data/dataset';
+import { floorWayOut } from '../../src/core/quantize/quantize-model';
 import { evaluateQuantization, formatQuantizationReport, quantizeModel, SQNR_FLOOR_DB, SUGGESTED_TARGET_SQNR_DB, type RecipeCandidate } from '../../src/core/quantize/index';
 import { CALIBRATION_VIEW_SAMPLES, PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, RANGE_METHOD_MIN_T } from '../../src/core/quantize/types';
 import { calibrationView, calibrationViewIsMinority, decide, keepsBiasCorrection, pairedNoiseGain, pairedScoreGain, perChannelFcGainBoundDb } from '../../src/core/quantize/recipe';
@@ -330,7 +331,15 @@ test(`an output below the ${SQNR_FLOOR_DB} dB floor is a loud warning in the rep
   assert.match(q.warnings[0]!, new RegExp(`^ACCURACY BELOW THE FLOOR: output "${out.name}" -?\\d+\\.\\d dB .*${SQNR_FLOOR_DB} dB floor`));
   assert.match(formatQuantizationReport(q.report, q.warnings), /BELOW THE 15 dB FLOOR/);
   // Without a target, the way out is named with its flag; with one, raising it is.
-  assert.match(q.warnings[0]!, new RegExp(`or set an accuracy target \\(--target-sqnr ${SUGGESTED_TARGET_SQNR_DB}\\), which keeps the most sensitive layers in higher precision\\.`));
+  assert.match(q.warnings[0]!, new RegExp(`or set an accuracy target \\(e\\.g\\. --target-sqnr ${SUGGESTED_TARGET_SQNR_DB}\\), which keeps the most sensitive layers in higher precision\\.`));
+  // Targets are int8's: another mode is not sent to a flag it refuses; a target under the floor is to be raised.
+  assert.equal(floorWayOut('int16x8', undefined), '.');
+  assert.equal(floorWayOut('dynamic', undefined), '.');
+  assert.equal(floorWayOut('int8', 10), ', or raise the accuracy target (10 dB is under the floor).');
+  assert.equal(floorWayOut('int8', 30), '.', 'a missed target has its own warning');
+  const i16 = await quantizeModel(sensorModel(), data([1, 12], 120, 5, 0, 0.01), { heldOut: data([1, 12], 30, 6, -10, 10), calibration: 'minmax', mode: 'int16x8' });
+  assert.ok(i16.report.accuracy!.belowFloor?.length, 'int16x8 clips these too');
+  assert.doesNotMatch(i16.warnings[0]!, /--target-sqnr/);
   // The outputs go beyond what calibration saw: the warning says so; finer steps would not help, so it offers none.
   assert.match(q.warnings[0]!, new RegExp(`"${out.name}" goes beyond the range the calibration data reached \\(its int8 grid clips it to -?\\d+\\.\\d dB\\): calibrate on data that covers these inputs\\.$`));
   assert.doesNotMatch(q.warnings[0]!, /output grid alone limits/);

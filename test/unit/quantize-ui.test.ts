@@ -7,7 +7,7 @@ import type { DatasetErrorKind } from '../../src/core/data/index';
 import type { QuantizationReport } from '../../src/core/quantize/index';
 import {
   confirmationText, datasetFix, datasetItems, defaultChoices, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, PIXEL_CHOICES, pixelChoices, resultSummary, runsOnTflm,
-  targetChoices, validateTarget, type FolderCandidate,
+  retargetOffer, targetChoices, validateTarget, type FolderCandidate,
 } from '../../src/extension/quantize/quantize-ui';
 
 test('mode pick: int8 first and default; float16 and dynamic say TFLite Micro cannot run them; only integer modes need data', () => {
@@ -155,4 +155,14 @@ test('pixel pick: [0, 1] first by default, the remembered answer first when ther
   const npy = confirmationText({ model: 'm.tflite', output: 'm_int8.tflite', choices: { mode: 'int8', io: 'int8', calibration: 'auto', data: 'x' }, data: { shown: 'x.npy', detail: 'npy' }, replaces: [], reportFiles: [] });
   assert.ok(!/Images as/.test(npy.detail), 'no image line for arrays');
   assert.equal(defaultChoices([], { mode: 'int8', io: 'int8', calibration: 'auto', image: { range: [-1, 1] } }).image?.range?.[0], -1, 'the last pixel answer is remembered');
+});
+
+test('the below-the-floor offer: only an int8 run without a target, with an output under the floor; the setting when it clears the floor', () => {
+  assert.equal(retargetOffer('int8', undefined, ['y'], undefined), 20);
+  assert.equal(retargetOffer('int8', undefined, ['y'], 25), 25);
+  assert.equal(retargetOffer('int8', undefined, ['y'], 10), 20, 'a setting under the floor would not lift the output over it');
+  assert.equal(retargetOffer('int8', undefined, [], undefined), undefined, 'nothing under the floor');
+  assert.equal(retargetOffer('int8', 30, ['y'], undefined), undefined, 'a run with a target has its own warning');
+  assert.equal(retargetOffer('int16x8', undefined, ['y'], undefined), undefined, 'targets are int8\'s');
+  assert.equal(retargetOffer('dynamic', undefined, ['y'], 25), undefined);
 });

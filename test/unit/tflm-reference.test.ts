@@ -139,6 +139,8 @@ test('the reference evaluator stays within a few steps of LiteRT on a quantized 
   assert.ok(subText.includes(`first 7 samples): ${s.name} SQNR ${s.sqnrDb.toFixed(1)} dB (LiteRT ${s.liteRtSqnrDb!.toFixed(1)} dB on these samples)`), subText);
   const subMd = quantizationReportMarkdown({ ...q.report, accuracy: sub }, [], { source: 'residual.tflite', output: 'residual_int8.tflite' });
   assert.match(subMd, /\| Output \| SQNR \(dB\) \| LiteRT, same samples \(dB\) \|/);
+  assert.equal(sub.tflm!.liteRtTop1Agreement, first7.top1Agreement, 'LiteRT\'s top-1 on the same 7');
+  assert.ok(subMd.includes(`on TFLite Micro: **${(100 * sub.tflm!.top1Agreement!).toFixed(1)}%** (LiteRT on the same samples: ${(100 * first7.top1Agreement!).toFixed(1)}%)`), subMd);
   // Saved and read back, the new figure survives (and an exact one, written as null, is Infinity again).
   const saved = parseSavedReport(savedReportJson({ model: 'm.tflite', output: 'q.tflite', report: { ...q.report, accuracy: sub }, warnings: [] }))!;
   assert.equal(saved.report.accuracy!.tflm!.outputs[0]!.liteRtSqnrDb, s.liteRtSqnrDb);

@@ -100,7 +100,7 @@ export class QuantizationView implements PageView {
     this.element = el('div', { class: 'quantization-view', 'data-quantization': '' },
       el('h2', {}, `Quantized from ${fileName(report.model)}`),
       el('p', { class: 'muted' }, `mode ${r.mode} · ${r.io === 'float' ? 'float' : 'integer'} inputs and outputs · ${formatBytes(r.sizeBefore)} → ${formatBytes(r.sizeAfter)} ` +
-        `(${formatPercent(r.sizeAfter / r.sizeBefore, 0)})` +
+        `(${formatPercent(r.sizeAfter, r.sizeBefore, 0)})` +
         (c ? ` · calibration: ${c.split ? describeSplit(c.split) : `${c.samples} samples`}, ${c.method} ranges` : '')),
       a ? el('p', {}, `Accuracy on ${a.samples} held-out samples: worst output SQNR ${worst === undefined ? '—' : formatDb(worst)}` +
         `${a.top1Agreement !== undefined ? ` · top-1 agreement ${formatPercent(a.top1Agreement)}` : ''}` +

@@ -65,7 +65,7 @@ export class WeightsView implements PageView {
     const facts = el('dl', { class: 'facts', 'data-weights': String(s.tensor) });
     for (const [label, value] of [
       ['Values', formatCount(s.count)], ['Min', formatReal(s.min)], ['Max', formatReal(s.max)], ['Mean', formatReal(s.mean)],
-      ['Std', formatReal(s.std)], ['Zeros', `${formatCount(s.zeros)} (${formatPercent(s.zeros / Math.max(1, s.count))})`],
+      ['Std', formatReal(s.std)], ['Zeros', `${formatCount(s.zeros)} (${formatPercent(s.zeros, Math.max(1, s.count))})`],
     ] as const) {
       facts.append(el('div', { class: 'fact', 'data-stat': label.toLowerCase() }, el('dt', {}, label), el('dd', {}, value)));
     }

@@ -57,9 +57,12 @@ export function formatT(t: number): string {
   return t >= 100 ? '> 100' : t <= -100 ? '< -100' : Number.isNaN(t) ? 'n/a' : t.toFixed(2);
 }
 
-/** A fraction as a percentage: 0.9 -> "90.0%", (0.3, 0) -> "30%". */
-export function formatPercent(fraction: number, digits = 1): string {
-  return `${(100 * fraction).toFixed(digits)}%`;
+/**
+ * `part` of `whole` as a percentage: (0.9) -> "90.0%", (23, 80) -> "28.8%", (3, 10, 0) -> "30%". The product comes
+ * first, (100 · part) / whole, so a ratio of integers is exact and its ties round as written.
+ */
+export function formatPercent(part: number, whole = 1, digits = 1): string {
+  return `${((100 * part) / whole).toFixed(digits)}%`;
 }
 
 /** A duration in milliseconds, without the unit: 0.042 -> "0.042", 12.34 -> "12.3", 310.4 -> "310". */

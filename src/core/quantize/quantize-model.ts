@@ -26,7 +26,7 @@ import { tflmReport } from './tflm-report';
 import { biasCorrectionTensors, channelMeans, weightedLayerInputs } from './bias-correction';
 import { InputMoments, roundingLayers } from './weight-rounding';
 import { ForwardHelper } from './forward-helper';
-import { SQNR_FLOOR_DB, SUGGESTED_TARGET_SQNR_DB, type QuantizationReport, type QuantizeHooks, type QuantizeOptions, type QuantizeResult, type RecipeReport } from './types';
+import { SQNR_FLOOR_DB, SUGGESTED_TARGET_SQNR_DB, type QuantizationReport, type QuantizeMode, type QuantizeHooks, type QuantizeOptions, type QuantizeResult, type RecipeReport } from './types';
 
 /** Fewer calibration samples than this draws a warning: ranges from a handful of samples clip real data. */
 export const RECOMMENDED_CALIBRATION_SAMPLES = 100;
@@ -260,7 +260,7 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
       // SQNR on the scores can be high while a few classes' order flips (one outlier class sets the scale): say so.
       const flipped = report.accuracy.indexOutputs.filter((x) => x.values > 0 && x.agree < INDEX_AGREEMENT_FLOOR * x.values);
       if (flipped.length) {
-        warnings.unshift(`INDICES DISAGREE: ${flipped.map((x) => `output "${x.name}" equals the float model's in ${x.agree} of ${x.values} (${formatPercent(x.agree / x.values)})`).join(', ')}, `
+        warnings.unshift(`INDICES DISAGREE: ${flipped.map((x) => `output "${x.name}" equals the float model's in ${x.agree} of ${x.values} (${formatPercent(x.agree, x.values)})`).join(', ')}, `
           + `below ${100 * INDEX_AGREEMENT_FLOOR}%, although "${flipped[0]!.of}" scores ${report.accuracy.outputs.find((o) => o.name === flipped[0]!.of)?.sqnrDb.toFixed(1) ?? '?'} dB: scores close to each other are rounded into a different order. Try --target-sqnr to keep the last layers in higher precision.`);
       }
     }
@@ -279,16 +279,24 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
       report.accuracy.belowFloor = low.map((o) => o.name);
       warnings.unshift(`ACCURACY BELOW THE FLOOR: ${low.map((o) => `output "${o.name}" ${o.sqnrDb.toFixed(1)} dB`).join(', ')} on held-out data, under `
         + `the ${SQNR_FLOOR_DB} dB floor: this model does not compute what the ${report.accuracy.reference === 'hybrid' ? 'hybrid' : 'float'} model does. `
-        + 'Check that the calibration data looks like real inputs (same preprocessing)'
-        // Without a target, the target is the way out; a target that was missed has its own warning.
-        + (!report.mixedPrecision ? `, or set an accuracy target (--target-sqnr ${SUGGESTED_TARGET_SQNR_DB}), which keeps the most sensitive layers in higher precision.`
-          : report.mixedPrecision.targetDb < SQNR_FLOOR_DB ? `, or raise the accuracy target (${report.mixedPrecision.targetDb} dB is under the floor).` : '.')
+        + 'Check that the calibration data looks like real inputs (same preprocessing)' + floorWayOut(mode, report.mixedPrecision?.targetDb)
         + outputGridNote(low.map((o) => o.name), prepared, scoredModel, set && set.data === reported ? set : undefined, checks.kernels));
     }
   }
   // Everything above, evaluation and recipe search included.
   report.totalMs = performance.now() - t0;
   return { model: quantized, bytes, report, warnings };
+}
+
+/**
+ * The second way out of an output under the floor, after the data: an int8 run without a target sets one (targets
+ * are int8's: the other modes refuse them, and offer none); a target under the floor is raised; a target that was
+ * missed has its own warning. The number is an example, so VS Code's button may offer the setting's target beside it.
+ */
+export function floorWayOut(mode: QuantizeMode, targetDb: number | undefined): string {
+  if (mode !== 'int8') return '.';
+  if (targetDb === undefined) return `, or set an accuracy target (e.g. --target-sqnr ${SUGGESTED_TARGET_SQNR_DB}), which keeps the most sensitive layers in higher precision.`;
+  return targetDb < SQNR_FLOOR_DB ? `, or raise the accuracy target (${targetDb} dB is under the floor).` : '.';
 }
 
 /**

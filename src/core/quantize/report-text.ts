@@ -64,7 +64,7 @@ function recipeLines(r: RecipeReport): string[] {
 
 /** An index output (ARG_MAX / ARG_MIN head): the values it indexes (scored as an output above), and how often its indices agree (text and markdown). */
 export function indexOutputText(x: NonNullable<AccuracyReport['indexOutputs']>[number], reference: 'float' | 'hybrid' = 'float'): string {
-  return `output ${x.name}: indices (${x.op} of ${x.of}, scored above) equal the ${reference} model's in ${x.agree} of ${x.values} (${formatPercent(x.agree / Math.max(1, x.values))})`;
+  return `output ${x.name}: indices (${x.op} of ${x.of}, scored above) equal the ${reference} model's in ${x.agree} of ${x.values} (${formatPercent(x.agree, Math.max(1, x.values))})`;
 }
 
 /**
@@ -110,7 +110,7 @@ function mixedPrecisionLines(m: MixedPrecisionReport): string[] {
 export function formatQuantizationReport(r: QuantizationReport, warnings: readonly string[] = [], worstLayers = 5): string {
   const lines: string[] = [];
   lines.push(`Mode: ${r.mode}${r.mode === 'int8' || r.mode === 'int16x8' ? `, ${r.io === 'float' ? 'float' : 'integer'} inputs/outputs` : ''}`);
-  lines.push(`Size: ${formatBytes(r.sizeBefore)} -> ${formatBytes(r.sizeAfter)} (${formatPercent(r.sizeAfter / r.sizeBefore, 0)})`);
+  lines.push(`Size: ${formatBytes(r.sizeBefore)} -> ${formatBytes(r.sizeAfter)} (${formatPercent(r.sizeAfter, r.sizeBefore, 0)})`);
   if (r.calibration) {
     lines.push(`Calibration: ${r.calibration.split ? `${describeSplit(r.calibration.split)} (${r.calibration.split.source})` : `${r.calibration.samples} samples from ${r.calibration.source}`}, ranges by ${r.calibration.method}${r.calibration.image ? `; images as ${describeImageOptions(r.calibration.image)}` : ''}`);
   }

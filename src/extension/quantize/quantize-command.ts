@@ -12,10 +12,10 @@
 import { blockMonitor } from '../common/event-loop-monitor';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { reportFileNames, savedReportJson, SUGGESTED_TARGET_SQNR_DB, targetMet, type QuantizeMode } from '../../core/quantize/index';
+import { reportFileNames, savedReportJson, targetMet, type QuantizeMode } from '../../core/quantize/index';
 import type { PrepareResult, QuantizeJob, QuantizeJobResult } from './quantize-job';
 import {
-  confirmationText, datasetFix, datasetItems, defaultChoices, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, pixelChoices, resultSummary, targetChoices, validateTarget,
+  confirmationText, datasetFix, datasetItems, defaultChoices, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, pixelChoices, resultSummary, retargetOffer, targetChoices, validateTarget,
   type Choice, type QuantizeChoices, type RecipeChoice,
 } from './quantize-ui';
 import { holdsImages } from '../../core/data/sample-files';
@@ -203,8 +203,8 @@ interface Execution {
   args: QuantizeCommandArgs | undefined;
   /** What the one-step confirmation showed. */
   confirmation?: string | undefined;
-  /** The target offered when an output falls below the floor without one. */
-  retargetDb: number;
+  /** tinyml.quantize.targetSqnrDb: the target offered when an output falls below the floor without one (retargetOffer). */
+  targetSetting: number | undefined;
   done(r: Omit<QuantizeCommandResult, 'durationMs'>): QuantizeCommandResult;
   fail(message: string, extra?: Partial<QuantizeCommandResult>): QuantizeCommandResult;
 }
@@ -356,7 +356,7 @@ export class QuantizeCommand {
       build: arenaSettings,
     };
     const chosen: QuantizeChoices = { mode, io, calibration, ...(data ? { data: data.fsPath } : {}), ...(image ? { image } : {}) };
-    return this.execute({ job, target, writeOptions, chosen, args, done, fail, ...(confirmation ? { confirmation: confirmation.detail } : {}), retargetDb: targetSetting ?? SUGGESTED_TARGET_SQNR_DB });
+    return this.execute({ job, target, writeOptions, chosen, args, done, fail, ...(confirmation ? { confirmation: confirmation.detail } : {}), targetSetting });
   }
 
   /** Quantizes, writes the model and its report, opens the inspector and says how it went (with an offer below the floor). */
@@ -411,12 +411,30 @@ export class QuantizeCommand {
     const summary = resultSummary(target.file, result.report);
     const belowFloor = result.report.accuracy?.belowFloor ?? [];
     const mp = result.report.mixedPrecision;
-    // Below the floor with no target, the way out is the target: offered in the warning, one click, same files.
-    const retarget = belowFloor.length && job.mode === 'int8' && job.targetSqnrDb === undefined ? x.retargetDb : undefined;
-    const again = (): Promise<QuantizeCommandResult> => this.execute({
-      ...x, job: { ...job, targetSqnrDb: retarget! }, target: { file: target.file, overwrite: true }, confirmation: undefined,
-    });
+    // Below the floor with no target, the way out is the target: offered in the warning, one click, the same files,
+    // replaced only while they are still what this run wrote (the notification can be clicked much later).
+    const retarget = retargetOffer(job.mode, job.targetSqnrDb, belowFloor, x.targetSetting);
     const offer = retarget !== undefined ? `Quantize again with a ${retarget} dB target` : undefined;
+    const wrote = offer ? await fileStamps(outputsBeside(target.file)) : [];
+    const again = async (): Promise<QuantizeCommandResult> => {
+      const t0 = performance.now();
+      const timed = (r: Omit<QuantizeCommandResult, 'durationMs'>): QuantizeCommandResult => ({ ...r, durationMs: Math.round(performance.now() - t0) });
+      const changed = (await fileStamps(outputsBeside(target.file))).some((s, i) => s !== wrote[i]);
+      if (changed) {
+        const message = `${path.basename(target.file)} or its report changed since it was written; nothing was replaced. Quantize it again from the model.`;
+        if (!args) void vscode.window.showWarningMessage(message);
+        return timed({ status: 'exists', output: target.file, message });
+      }
+      return this.execute({
+        ...x, job: { ...job, targetSqnrDb: retarget! }, target: { file: target.file, overwrite: true }, confirmation: undefined,
+        done: timed,
+        fail: (message, extra = {}) => {
+          log().error(`quantize: ${message}`);
+          if (!args) void vscode.window.showErrorMessage(message);
+          return timed({ status: 'error', message, ...extra });
+        },
+      });
+    };
     if (!args) {
       const warningsNote = result.warnings.length ? ` (${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'} in the report)` : '';
       // An output below the floor is not a faithful copy: a warning that says so, never a quiet "done".
@@ -425,7 +443,8 @@ export class QuantizeCommand {
       const shown = floorWarning
         ? vscode.window.showWarningMessage(`${path.basename(target.file)}: ${floorWarning}`, 'Show Report', ...(offer ? [offer] : []))
         : vscode.window.showInformationMessage(`${summary}${warningsNote}`, 'Show Report');
-      void shown.then((c): unknown => (c === 'Show Report' ? showReport(reportUri) : c && c === offer ? again() : undefined));
+      void shown.then((c): unknown => (c === 'Show Report' ? showReport(reportUri) : c && c === offer ? again() : undefined))
+        .then(undefined, (e: unknown) => log().error(`quantize: ${e instanceof Error ? e.message : String(e)}`));
     }
     const written = {
       status: 'written' as const, output: target.file, reportUri: reportUri.toString(), reportShownAs, summary, hostMaxBlockMs,
@@ -434,9 +453,10 @@ export class QuantizeCommand {
       ...(offer ? { offered: offer } : {}),
       ...(mp ? { target: { db: mp.targetDb, met: targetMet(mp), kept: mp.kept.map((l) => `${l.op} ${l.precision}`) } } : {}),
     };
-    // A test answers the offer as a click would.
-    if (args?.belowFloor === 'retarget' && offer) return done({ ...written, retargeted: await again() });
-    return done(written);
+    const result1 = done(written);
+    // A test answers the offer as a click would, after the first run's result is complete.
+    if (args?.belowFloor === 'retarget' && offer) return { ...result1, retargeted: await again() };
+    return result1;
   }
 }
 
@@ -445,6 +465,11 @@ function writeFailureMessage(e: unknown): string {
   if (!(e instanceof FileError)) return `Cannot write the quantized model: ${(e as Error).message}`;
   const readOnly = e.kind === 'read-only' || e.kind === 'permission';
   return `Cannot write ${e.message}.${readOnly ? ' "Save as…" picks another place.' : ''}`;
+}
+
+/** Size and modification time of each file ('' when it is gone): whether files are still what a run wrote. */
+async function fileStamps(files: readonly string[]): Promise<string[]> {
+  return Promise.all(files.map((f) => vscode.workspace.fs.stat(vscode.Uri.file(f)).then((s) => `${s.size}:${s.mtime}`, () => '')));
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -177,6 +177,16 @@ export function datasetFix(kind: DatasetErrorKind): string {
 }
 
 
+/**
+ * The target the below-the-floor warning offers ("Quantize again with a 20 dB target"), or undefined when it offers
+ * none: only an int8 run without a target, with an output under the floor. The setting's target when it would lift
+ * the output over the floor at all, else SUGGESTED_TARGET_SQNR_DB.
+ */
+export function retargetOffer(mode: QuantizeMode, targetSqnrDb: number | undefined, belowFloor: readonly string[], setting: number | undefined): number | undefined {
+  if (mode !== 'int8' || targetSqnrDb !== undefined || belowFloor.length === 0) return undefined;
+  return setting !== undefined && setting >= SQNR_FLOOR_DB ? setting : SUGGESTED_TARGET_SQNR_DB;
+}
+
 /** The notification after a run: file, sizes, the worst output SQNR, and whether TFLite Micro can run it. */
 export function resultSummary(outputFile: string, report: QuantizationReport): string {
   const parts = [`Wrote ${path.basename(outputFile)}: ${formatBytes(report.sizeBefore)} → ${formatBytes(report.sizeAfter)}`];

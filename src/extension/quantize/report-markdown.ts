@@ -34,7 +34,7 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
   const e = escapeMarkdown;
   out.push(`# Quantization report: ${e(path.basename(names.output))}`, '');
   const ioText = runsOnTflm(r.mode) ? `, ${r.io === 'float' ? 'float32' : r.mode === 'int16x8' ? 'int16' : 'int8'} inputs and outputs` : '';
-  out.push(`From **${e(path.basename(names.source))}** · mode **${r.mode}**${ioText} · size ${formatBytes(r.sizeBefore)} → ${formatBytes(r.sizeAfter)} (${formatPercent(r.sizeAfter / r.sizeBefore, 0)})`, '');
+  out.push(`From **${e(path.basename(names.source))}** · mode **${r.mode}**${ioText} · size ${formatBytes(r.sizeBefore)} → ${formatBytes(r.sizeAfter)} (${formatPercent(r.sizeAfter, r.sizeBefore, 0)})`, '');
   if (!runsOnTflm(r.mode)) {
     const why = r.mode === 'dynamic'
       ? 'dynamic-range models keep float activations and need hybrid kernels'
