@@ -148,8 +148,8 @@ export interface RenderReport {
   operatorLatencies: string[];
   /** Labels of the action bar's buttons. */
   actions?: string[];
-  /** The Quantization tab: its per-layer bars, scatter points and recipe rows drawn (when the tab was built). */
-  quantization?: { layerBars: number; scatterPoints: number; recipeRows: number; text: string };
+  /** The Quantization tab: its per-layer bars, scatter points, recipe rows and layers kept by a target drawn (when the tab was built). */
+  quantization?: { layerBars: number; scatterPoints: number; recipeRows: number; keptRows: number; text: string };
   /** Elements in the page that did not come from our own code: <script>, <img>, <iframe>, on* attributes. */
   foreignElements: number;
   /** Text of the error panel, empty for a summary. */

@@ -65,7 +65,8 @@ export function readRenderReport(app: HTMLElement, state: PageState): RenderRepo
     actions: [...app.querySelectorAll('[data-action]')].map((b) => b.textContent ?? ''),
     ...(quant ? { quantization: {
       layerBars: quant.querySelectorAll('[data-quant-layer]').length, scatterPoints: quant.querySelectorAll('svg.scatter .point').length,
-      recipeRows: quant.querySelectorAll('[data-rows="recipe"] tbody tr').length, text: quant.textContent ?? '',
+      recipeRows: quant.querySelectorAll('[data-rows="recipe"] tbody tr').length, keptRows: quant.querySelectorAll('[data-rows="kept"] tbody tr').length,
+      text: quant.textContent ?? '',
     } } : {}),
     foreignElements: foreign + document.querySelectorAll('script').length - state.baselineScripts,
     errorText: app.querySelector('.error')?.textContent ?? '',

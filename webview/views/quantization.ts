@@ -4,9 +4,9 @@
  * recipe and its alternatives, and the arena figures of the result. Shown only when the extension found a report.
  */
 import { arenaFigures, arenaGapNote } from '../../src/core/arena/figures';
-import { formatBytes, formatBytesExact, formatDb, formatPercent, formatReal } from '../../src/core/common/format';
+import { asSentence, formatBytes, formatBytesExact, formatDb, formatPercent, formatReal } from '../../src/core/common/format';
 import { describeSplit } from '../../src/core/data/dataset';
-import { recipeLabel, tflmAccuracyLine } from '../../src/core/quantize/report-text';
+import { mixedPrecisionCostText, mixedPrecisionReportedText, mixedPrecisionTargetText, recipeLabel, tflmAccuracyLine } from '../../src/core/quantize/report-text';
 import { SQNR_FLOOR_DB, type OutputAccuracy } from '../../src/core/quantize/types';
 import type { SavedQuantizationReport } from '../../src/protocol/inspector';
 import type { PageContext, PageView } from '../context';
@@ -24,7 +24,11 @@ function fileName(p: string): string {
 /** One row per layer: operator, a bar as long as its SQNR, the figure; the floor is marked on every bar. */
 function layerBars(r: SavedQuantizationReport): HTMLElement {
   const layers = r.report.accuracy?.layers ?? [];
-  if (!layers.length) return el('p', { class: 'muted' }, 'No per-layer figures: the run had no held-out samples.');
+  if (!layers.length) {
+    return el('p', { class: 'muted' }, r.report.accuracy
+      ? `No per-layer figures: no intermediate tensor is quantized${r.report.mixedPrecision?.kept.length ? ' (the layers kept in higher precision are float)' : ''}.`
+      : 'No per-layer figures: the run had no held-out samples.');
+  }
   const W = 220;
   const H = 12;
   const floorX = (SQNR_FLOOR_DB / BAR_MAX_DB) * W;
@@ -88,6 +92,31 @@ function recipe(r: SavedQuantizationReport): HTMLElement[] {
       ...(cal ? [el('th', { class: 'num' }, `First ${cal} calibration samples`)] : []))), el('tbody', {}, ...rows))] : [])];
 }
 
+/**
+ * What --target-sqnr kept in higher precision and what it costs (issue 11: the layers, flash, arena, float MACs), as
+ * the markdown report says it: the tab is where the editor opens after a run.
+ */
+function mixedPrecision(r: SavedQuantizationReport): HTMLElement[] {
+  const m = r.report.mixedPrecision;
+  if (!m) return [];
+  return [
+    el('h3', {}, 'Mixed precision'),
+    el('p', { class: m.met && m.reportedOn?.met !== false ? '' : 'error-text' }, `Target: ${mixedPrecisionTargetText(m)}.`),
+    ...(m.reportedOn ? [el('p', {}, `${asSentence(mixedPrecisionReportedText(m.reportedOn))}.`)] : []),
+    ...(m.kept.length ? [
+      el('p', {}, `${m.kept.length} of ${m.candidates} candidate layers kept in higher precision: int16x8 where TFLite Micro's ${m.kernels === 'reference' ? 'reference' : 'CMSIS-NN'} kernels have it, else float.`),
+      el('table', { class: 'data', 'data-rows': 'kept' },
+        el('thead', {}, el('tr', {}, el('th', {}, 'Operator'), el('th', {}, 'Precision'), el('th', { class: 'num' }, 'int8 SQNR'), el('th', {}, 'Tensor'))),
+        el('tbody', {}, ...m.kept.map((l) => el('tr', {},
+          el('td', { class: 'mono' }, l.op), el('td', { title: l.reason ?? '' }, l.reason ? `${l.precision} (${l.reason})` : l.precision),
+          el('td', { class: 'num' }, formatDb(l.int8SqnrDb)), el('td', { class: 'mono name' }, l.tensor))))),
+      el('p', {}, `Cost against all int8: ${mixedPrecisionCostText(m)}.`),
+    ] : [el('p', {}, 'No layer needed higher precision.')]),
+    ...(m.widenedOutputs ?? []).map((w) => el('p', { class: 'muted' }, `Output "${w.name}" is written as int16 (int8 would round it to ${formatDb(w.int8FloorDb)} at best on these samples).`)),
+    ...(m.note ? [el('p', { class: 'muted' }, `${asSentence(m.note)}.`)] : []),
+  ];
+}
+
 export class QuantizationView implements PageView {
   readonly element: HTMLElement;
 
@@ -108,6 +137,8 @@ export class QuantizationView implements PageView {
         : el('p', { class: 'muted' }, 'Accuracy not measured (no held-out samples).'),
       // What the device computes, beside LiteRT's figures on the same samples (the text report's line).
       a?.tflm ? el('p', { 'data-tflm-accuracy': '' }, `${tflmAccuracyLine(a.tflm, a.reference, a.samples)}.`) : '',
+      // With a target, what it kept is the run's headline: before the figures.
+      ...mixedPrecision(report),
       el('h3', {}, 'Outputs: float vs quantized'),
       el('div', { class: 'scatters' }, ...(a?.outputs ?? []).map(scatter)),
       el('h3', {}, 'Per layer'),

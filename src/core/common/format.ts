@@ -82,3 +82,8 @@ export function formatOperatorRef(index: number, opcode?: string): string {
 export function formatBytesExact(bytes: number): string {
   return bytes < 1024 ? `${formatCount(bytes)} bytes` : `${formatCount(bytes)} bytes (${formatBytes(bytes)})`;
 }
+
+/** A clause of a report as a sentence of its own: its first letter capitalized ("even with …" -> "Even with …"). */
+export function asSentence(clause: string): string {
+  return clause.charAt(0).toUpperCase() + clause.slice(1);
+}

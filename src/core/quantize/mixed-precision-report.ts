@@ -34,7 +34,10 @@ export interface MixedPrecisionReport {
   kept: KeptLayer[];
   /** Shape operators that read an int16 tensor and were switched to int16 with it (no extra rounding). */
   followed: number;
-  /** Candidates (layers feeding a failing output and adding noise), and rewrites scored. */
+  /**
+   * Candidates (layers feeding a failing output and adding noise, and the producers of outputs written as int16,
+   * which are kept without a search), and rewrites scored.
+   */
   candidates: number;
   probes: number;
   cost: { flashBytes: number; arenaBytes?: number; floatMacs: number; int16Macs: number };

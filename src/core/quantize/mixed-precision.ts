@@ -649,7 +649,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     chosen = kept.length ? await probe(kept) : { model: int8Model, followed: 0, outputsDb: before };
     note = !ranked.length
       ? 'no layer feeding the failing outputs adds measurable noise: the error comes from the int8 inputs/outputs themselves'
-      : `even with all ${ranked.length} candidate layers in float the worst output reaches ${recipeScore(chosen.outputsDb).toFixed(1)} dB: the rest of the error comes from the int8 inputs, outputs and layers that add no measurable noise on these samples`;
+      : `even with all ${ranked.length} searched layers in float the worst output reaches ${recipeScore(chosen.outputsDb).toFixed(1)} dB: the rest of the error comes from the int8 inputs, outputs and layers that add no measurable noise on these samples`;
   }
   // Met as the report states it: the SQNR on the scoring samples (the margin above only chooses the layers).
   const met = recipeScore(chosen.outputsDb) >= targetDb;
@@ -680,7 +680,8 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   const report: MixedPrecisionReport = {
     ...base, met, outputsAfterDb: chosen.outputsDb, kept, followed: chosen.followed,
     ...(widenedOutputs.length ? { widenedOutputs } : {}),
-    candidates: ranked.length, probes,
+    // The producers of outputs written as int16 are kept without a search: they count among the candidates.
+    candidates: ranked.length + forced.length, probes,
     cost: {
       flashBytes: writeModel(chosen.model).byteLength - writeModel(int8Model).byteLength,
       ...(arenaBytes !== undefined ? { arenaBytes } : {}),

@@ -82,6 +82,30 @@ export function tflmAccuracyLine(t: TflmAccuracy, reference: 'float' | 'hybrid' 
   return `As TFLite Micro computes it (reference kernels, bit-exact; first ${t.samples} samples): ${[outs + top1, lsb].filter((x) => x).join('; ')}`;
 }
 
+/**
+ * What the kept layers cost against all int8, one sentence for every surface (CLI, markdown, the inspector's tab):
+ * "flash +9.0 KiB, arena +403 KiB (reference kernels' int16 choice), float MACs 0, int16x8 MACs 31,400,000".
+ */
+export function mixedPrecisionCostText(m: MixedPrecisionReport): string {
+  const c = m.cost;
+  const signed = (b: number) => `${b >= 0 ? '+' : '-'}${formatBytes(Math.abs(b))}`;
+  return `flash ${signed(c.flashBytes)}, arena ${c.arenaBytes === undefined ? 'not estimated' : `${signed(c.arenaBytes)} (${m.kernels === 'reference' ? 'reference' : 'CMSIS-NN'} kernels' int16 choice)`}, `
+    + `float MACs ${formatCount(c.floatMacs)}, int16x8 MACs ${formatCount(c.int16Macs)}`;
+}
+
+/** "worst output ≥ 20 dB on 18 samples (…): met, 4.3 dB all int8 → 29.9 dB": the target line of the markdown and the tab. */
+export function mixedPrecisionTargetText(m: MixedPrecisionReport): string {
+  return `worst output ≥ ${m.targetDb} dB on ${m.scoredOn.samples} samples (${m.scoredOn.source}): ${m.met ? 'met' : 'missed'}, `
+    + `${formatDb(Math.min(...m.outputsBeforeDb))} all int8 → ${formatDb(Math.min(...m.outputsAfterDb))}`;
+}
+
+/** The sentence about the samples the report scores, which the search did not see (or could not be kept from). */
+export function mixedPrecisionReportedText(r: NonNullable<MixedPrecisionReport['reportedOn']>): string {
+  return r.unseen
+    ? `on the other ${r.samples} held-out samples, which the search did not see (${r.source}): worst output ${formatDb(r.worstDb)}, ${r.met ? 'met' : 'missed'}`
+    : `too few held-out samples to split: the accuracy is reported on the same ${r.samples} samples the search selected on (optimistic)`;
+}
+
 function mixedPrecisionLines(m: MixedPrecisionReport): string[] {
   const worst = (xs: number[]) => formatDb(Math.min(...xs));
   const lines = [`Target: worst output ≥ ${m.targetDb} dB on ${m.scoredOn.samples} samples (${m.scoredOn.source}): ${m.met ? 'MET' : 'MISSED'}, `
@@ -97,9 +121,7 @@ function mixedPrecisionLines(m: MixedPrecisionReport): string[] {
   } else {
     lines.push(`  kept in higher precision: ${m.kept.length} of ${m.candidates} candidate layer(s) (${m.probes} rewrites scored)${m.followed ? `; ${m.followed} shape operator(s) follow them into int16` : ''}`);
     for (const l of m.kept) lines.push(`    ${l.op.padEnd(24)} ${l.precision.padEnd(8)} int8 ${formatDb(l.int8SqnrDb).padStart(9)}  ${l.tensor}${l.reason ? `  (${l.reason})` : ''}`);
-    const c = m.cost;
-    lines.push(`  cost vs all int8: flash ${c.flashBytes >= 0 ? '+' : '-'}${formatBytes(Math.abs(c.flashBytes))}, arena ${c.arenaBytes === undefined ? 'not estimated' : `${c.arenaBytes >= 0 ? '+' : '-'}${formatBytes(Math.abs(c.arenaBytes))} (${m.kernels === 'reference' ? 'reference' : 'CMSIS-NN'} kernels' int16 choice)`}, `
-      + `float MACs ${formatCount(c.floatMacs)}, int16x8 MACs ${formatCount(c.int16Macs)}`);
+    lines.push(`  cost vs all int8: ${mixedPrecisionCostText(m)}`);
   }
   for (const w of m.widenedOutputs ?? []) lines.push(`  output "${w.name}" is written as int16 (int8 would round it to ${formatDb(w.int8FloorDb)} at best on these samples)`);
   if (m.note) lines.push(`  ${m.note}`);

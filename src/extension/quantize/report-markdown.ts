@@ -4,10 +4,10 @@
  */
 import path from 'node:path';
 import { arenaFigures, arenaGapNote } from '../../core/arena/figures';
-import { formatBytes, formatBytesExact, formatCount, formatOperatorRef, formatPercent, formatT } from '../../core/common/format';
+import { asSentence, formatBytes, formatBytesExact, formatOperatorRef, formatPercent, formatT } from '../../core/common/format';
 import { describeSplit } from '../../core/data/dataset';
 import { describeImageOptions } from '../../core/data/options';
-import { HELD_OUT_FROM_DATA_NOTE, indexOutputText, perChannelFcSkippedText, perTensorSummary, recipeLabel, recipeRuleText, SQNR_FLOOR_DB, targetMet, type QuantizationReport } from '../../core/quantize/index';
+import { HELD_OUT_FROM_DATA_NOTE, indexOutputText, mixedPrecisionCostText, perChannelFcSkippedText, perTensorSummary, recipeLabel, recipeRuleText, SQNR_FLOOR_DB, targetMet, type QuantizationReport } from '../../core/quantize/index';
 import { NOT_FOR_TFLM, runsOnTflm } from './quantize-ui';
 
 /** Tensor and file names come from the model: keep them text (no tables broken by `|`, no markup, no HTML). */
@@ -47,7 +47,7 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
     out.push(`> **Accuracy below the ${SQNR_FLOOR_DB} dB floor** on ${a.belowFloor.map((n) => `"${e(n)}"`).join(', ')}: the quantized model is not a faithful copy of the float model there. See the per-layer table for where the error comes from, and the warnings below.`, '');
   }
   const m = r.mixedPrecision;
-  if (m && !targetMet(m)) out.push(`> **Target of ${m.targetDb} dB missed**: the worst output reaches ${db(Math.min(...m.outputsAfterDb, ...(m.reportedOn ? [m.reportedOn.worstDb] : [])))} dB.${m.note ? ` ${e(m.note)}.` : ''} The model written is the closest found.`, '');
+  if (m && !targetMet(m)) out.push(`> **Target of ${m.targetDb} dB missed**: the worst output reaches ${db(Math.min(...m.outputsAfterDb, ...(m.reportedOn ? [m.reportedOn.worstDb] : [])))} dB.${m.note ? ` ${e(asSentence(m.note))}.` : ''} The model written is the closest found.`, '');
   out.push('## Accuracy', '');
   if (!a) {
     out.push(r.calibration ? 'Not measured: too few samples to hold some out (10 or more are needed).' : 'Not measured: this mode needs no data, and none was given.', '');
@@ -103,8 +103,7 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
       out.push(`${m.kept.length} of ${m.candidates} candidate layers kept in higher precision, with the operators that read their outputs (${m.probes} rewrites scored${m.followed ? `; ${m.followed} shape operators follow into int16` : ''}); int16x8 where TFLite Micro's ${m.kernels === 'reference' ? 'reference' : 'CMSIS-NN'} kernels have it, else float.`, '');
       out.push('| Operator | Precision | int8 SQNR (dB) | Tensor |', '|---|---|---:|---|');
       for (const l of m.kept) out.push(`| ${e(l.op)} | ${l.precision}${l.reason ? ` (${e(l.reason)})` : ''} | ${db(l.int8SqnrDb)} | ${e(l.tensor)} |`);
-      const c = m.cost;
-      out.push('', `Cost against all int8: flash ${c.flashBytes >= 0 ? '+' : '-'}${formatBytes(Math.abs(c.flashBytes))}, arena ${c.arenaBytes === undefined ? 'not estimated' : `${c.arenaBytes >= 0 ? '+' : '-'}${formatBytes(Math.abs(c.arenaBytes))}`}, float MACs ${formatCount(c.floatMacs)}, int16x8 MACs ${formatCount(c.int16Macs)}.`, '');
+      out.push('', `Cost against all int8: ${mixedPrecisionCostText(m)}.`, '');
     } else {
       out.push('No layer needed higher precision.', '');
     }
@@ -127,7 +126,7 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
       out.push(`**${e(recipeLabel(rr.chosen))}**, chosen automatically: the best worst-output SQNR of ${rr.candidates.length} candidates${on}${rr.forced.length ? ` (fixed: ${rr.forced.join(', ')})` : ''}.`, '');
       out.push(...perTensor);
       const skipped = perChannelFcSkippedText(rr);
-      if (skipped) out.push(`${e(skipped.charAt(0).toUpperCase() + skipped.slice(1))}.`, '');
+      if (skipped) out.push(`${e(asSentence(skipped))}.`, '');
       const rule = recipeRuleText(rr);
       out.push(`Searched one part at a time (the first range choice, then per-channel FULLY_CONNECTED, then bias correction, ${rr.candidates.some((c) => c.recipe.gptq) ? 'then GPTQ weight rounding, ' : ''}then the other range methods)${rule ? `; ${e(rule)}` : ''}.`, '');
       const cal = rr.scoredOn?.calibrationSamples;

@@ -276,6 +276,15 @@ export function quantizeTests(): TestCase[] {
           assert.match(text, /## Mixed precision\n\nTarget: worst output ≥ \*\*90 dB\*\*/);
           assert.match(text, /Cost against all int8: flash \+/);
           assert.match(text, /Tensor arena \(cortex-m, cmsis-nn kernels/);
+          // The inspector, where the editor opens after the run, shows the kept layers and their cost too.
+          const tinyml = await activated();
+          const outUri = vscode.Uri.file(result.output!);
+          await waitFor('the inspector to render the new model', () => tinyml.lastInspectorRender(outUri));
+          const tab = await tinyml.revealInInspector(outUri, { view: 'quantization' });
+          assert.equal(tab.quantization?.keptRows, result.target.kept.length, 'one row per kept layer');
+          assert.match(tab.quantization.text, /Mixed precisionTarget: worst output ≥ 90 dB on \d+ samples \(.*\): missed, [\d.]+ dB all int8 → [\d.]+ dB\./);
+          assert.match(tab.quantization.text, /Cost against all int8: flash [+-][\d.]+ [KMG]?i?B, arena [+-][\d.]+ [KMG]?i?B \(CMSIS-NN kernels' int16 choice\), float MACs [\d,]+, int16x8 MACs [\d,]+\./);
+          await screenshot('quantization-tab-target');
           // An explicit answer wins over the setting: a target already met keeps every layer int8.
           const easy = await quantize({ model, data, ifExists: 'overwrite', targetSqnrDb: 1 });
           assert.equal(easy.status, 'written', easy.message);
