@@ -13,7 +13,8 @@ import { formatBytesExact, formatCount, formatOperatorRef } from '../../src/core
 import { analyzeArena } from '../../src/core/firmware/arena-analysis';
 import { arenaFindings } from '../../src/core/firmware/arena-check';
 import { compilePatterns, DEFAULT_ARENA_CONSTANT_PATTERNS, findArenaConstants } from '../../src/core/firmware/arena-constants';
-import { arenaConstantMarkdown, escapeMarkdown, modelSymbolMarkdown } from '../../src/core/firmware/arena-report';
+import { arenaConstantMarkdown, modelSymbolMarkdown } from '../../src/core/firmware/arena-report';
+import { escapeMarkdown } from '../../src/core/common/markdown';
 import { ArenaModelCache } from '../../src/core/firmware/model-cache';
 import { findModelSymbols } from '../../src/core/firmware/model-symbols';
 import { nodeModelFiles, nodeSourceFiles } from '../../src/core/firmware/node-files';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { QuantizationReport } from '../../src/core/quantize/index';
-import { escapeMarkdown, quantizationReportMarkdown } from '../../src/extension/quantize/report-markdown';
+import { quantizationReportMarkdown } from '../../src/extension/quantize/report-markdown';
+import { escapeMarkdown } from '../../src/core/common/markdown';
 
 const names = { source: 'models/ae.tflite', output: 'models/ae_int8.tflite' };
 

@@ -6,7 +6,7 @@
 import { arenaFigures, arenaGapNote } from '../../src/core/arena/figures';
 import { asSentence, formatBytes, formatBytesExact, formatDb, formatPercent, formatReal } from '../../src/core/common/format';
 import { describeSplit } from '../../src/core/data/dataset';
-import { mixedPrecisionCostText, mixedPrecisionReportedText, mixedPrecisionTargetText, recipeLabel, tflmAccuracyLine } from '../../src/core/quantize/report-text';
+import { mixedPrecisionCostText, mixedPrecisionKeptText, mixedPrecisionReportedText, mixedPrecisionTargetText, recipeLabel, tflmAccuracyLine } from '../../src/core/quantize/report-text';
 import { SQNR_FLOOR_DB, type OutputAccuracy } from '../../src/core/quantize/types';
 import type { SavedQuantizationReport } from '../../src/protocol/inspector';
 import type { PageContext, PageView } from '../context';
@@ -104,7 +104,7 @@ function mixedPrecision(r: SavedQuantizationReport): HTMLElement[] {
     el('p', { class: m.met && m.reportedOn?.met !== false ? '' : 'error-text' }, `Target: ${mixedPrecisionTargetText(m)}.`),
     ...(m.reportedOn ? [el('p', {}, `${asSentence(mixedPrecisionReportedText(m.reportedOn))}.`)] : []),
     ...(m.kept.length ? [
-      el('p', {}, `${m.kept.length} of ${m.candidates} candidate layers kept in higher precision: int16x8 where TFLite Micro's ${m.kernels === 'reference' ? 'reference' : 'CMSIS-NN'} kernels have it, else float.`),
+      el('p', {}, `${mixedPrecisionKeptText(m)}.`),
       el('table', { class: 'data', 'data-rows': 'kept' },
         el('thead', {}, el('tr', {}, el('th', {}, 'Operator'), el('th', {}, 'Precision'), el('th', { class: 'num' }, 'int8 SQNR'), el('th', {}, 'Tensor'))),
         el('tbody', {}, ...m.kept.map((l) => el('tr', {},

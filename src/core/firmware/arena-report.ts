@@ -10,16 +10,13 @@ import { formatBytesExact, formatCount, formatOperatorRef } from '../common/form
 import { buildLabel, OVERSIZED_FACTOR } from './arena-check';
 import type { ArenaConstant } from './arena-constants';
 import { fitLine, type FitResult } from '../fit/fit-view';
+import { escapeMarkdown } from '../common/markdown';
 
 export interface ReportContext {
   /** A path as the user knows it (workspace-relative). */
   relative(file: string): string;
 }
 
-/** Escapes Markdown (and the theme-icon syntax) in text that comes from files. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>$~]/g, '\\$&');
-}
 
 const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
 

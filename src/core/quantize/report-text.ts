@@ -93,33 +93,48 @@ export function mixedPrecisionCostText(m: MixedPrecisionReport): string {
     + `float MACs ${formatCount(c.floatMacs)}, int16x8 MACs ${formatCount(c.int16Macs)}`;
 }
 
-/** "worst output ≥ 20 dB on 18 samples (…): met, 4.3 dB all int8 → 29.9 dB": the target line of the markdown and the tab. */
-export function mixedPrecisionTargetText(m: MixedPrecisionReport): string {
-  return `worst output ≥ ${m.targetDb} dB on ${m.scoredOn.samples} samples (${m.scoredOn.source}): ${m.met ? 'met' : 'missed'}, `
+/**
+ * How a sentence reads on a surface: the verdict (the CLI shouts it, MET / MISSED; markdown bolds it; the tab says
+ * it) and names that come from the user (data sources), which markdown escapes.
+ */
+export interface SentenceStyle {
+  verdict?(met: boolean): string;
+  quote?(name: string): string;
+}
+const verdictOf = (style: SentenceStyle, met: boolean) => (style.verdict ? style.verdict(met) : met ? 'met' : 'missed');
+const quoted = (style: SentenceStyle, name: string) => (style.quote ? style.quote(name) : name);
+
+/**
+ * The target sentences of the CLI, markdown and the inspector's tab. "worst output ≥ 20 dB on 18 samples (…): met,
+ * 4.3 dB all int8 → 29.9 dB".
+ */
+export function mixedPrecisionTargetText(m: MixedPrecisionReport, style: SentenceStyle = {}): string {
+  return `worst output ≥ ${m.targetDb} dB on ${m.scoredOn.samples} samples (${quoted(style, m.scoredOn.source)}): ${verdictOf(style, m.met)}, `
     + `${formatDb(Math.min(...m.outputsBeforeDb))} all int8 → ${formatDb(Math.min(...m.outputsAfterDb))}`;
 }
 
-/** The sentence about the samples the report scores, which the search did not see (or could not be kept from). */
-export function mixedPrecisionReportedText(r: NonNullable<MixedPrecisionReport['reportedOn']>): string {
+/** The samples the report scores, which the search did not see (or could not be kept from). */
+export function mixedPrecisionReportedText(r: NonNullable<MixedPrecisionReport['reportedOn']>, style: SentenceStyle = {}): string {
   return r.unseen
-    ? `on the other ${r.samples} held-out samples, which the search did not see (${r.source}): worst output ${formatDb(r.worstDb)}, ${r.met ? 'met' : 'missed'}`
+    ? `on the other ${r.samples} held-out samples, which the search did not see (${quoted(style, r.source)}): worst output ${formatDb(r.worstDb)}, ${verdictOf(style, r.met)}`
     : `too few held-out samples to split: the accuracy is reported on the same ${r.samples} samples the search selected on (optimistic)`;
 }
 
+/** "4 of 9 candidate layers kept in higher precision, with the operators that read their outputs (12 rewrites scored); int16x8 where …". */
+export function mixedPrecisionKeptText(m: MixedPrecisionReport): string {
+  return `${m.kept.length} of ${m.candidates} candidate layers kept in higher precision, with the operators that read their outputs `
+    + `(${m.probes} rewrites scored${m.followed ? `; ${m.followed} shape operators follow into int16` : ''}); `
+    + `int16x8 where TFLite Micro's ${m.kernels === 'reference' ? 'reference' : 'CMSIS-NN'} kernels have it, else float`;
+}
+
 function mixedPrecisionLines(m: MixedPrecisionReport): string[] {
-  const worst = (xs: number[]) => formatDb(Math.min(...xs));
-  const lines = [`Target: worst output ≥ ${m.targetDb} dB on ${m.scoredOn.samples} samples (${m.scoredOn.source}): ${m.met ? 'MET' : 'MISSED'}, `
-    + `${worst(m.outputsBeforeDb)} all int8 -> ${worst(m.outputsAfterDb)}`];
-  const r = m.reportedOn;
-  if (r) {
-    lines.push(r.unseen
-      ? `  on the other ${r.samples} held-out samples, which the search did not see (${r.source}): worst output ${formatDb(r.worstDb)}: ${r.met ? 'MET' : 'MISSED'}`
-      : `  too few held-out samples to split: the accuracy below is on the same ${r.samples} samples the search selected on (optimistic)`);
-  }
+  const shout: SentenceStyle = { verdict: (met) => (met ? 'MET' : 'MISSED') };
+  const lines = [`Target: ${mixedPrecisionTargetText(m, shout)}`];
+  if (m.reportedOn) lines.push(`  ${mixedPrecisionReportedText(m.reportedOn, shout)}`);
   if (!m.kept.length) {
     lines.push('  no layer needed higher precision');
   } else {
-    lines.push(`  kept in higher precision: ${m.kept.length} of ${m.candidates} candidate layer(s) (${m.probes} rewrites scored)${m.followed ? `; ${m.followed} shape operator(s) follow them into int16` : ''}`);
+    lines.push(`  ${mixedPrecisionKeptText(m)}:`);
     for (const l of m.kept) lines.push(`    ${l.op.padEnd(24)} ${l.precision.padEnd(8)} int8 ${formatDb(l.int8SqnrDb).padStart(9)}  ${l.tensor}${l.reason ? `  (${l.reason})` : ''}`);
     lines.push(`  cost vs all int8: ${mixedPrecisionCostText(m)}`);
   }

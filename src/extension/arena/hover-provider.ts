@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { ArenaConstant } from '../../core/firmware/arena-constants';
 import type { FitService } from '../fit/fit-service';
 import type { ArenaService, DocumentArenaInfo } from './arena-service';
+import { escapeMarkdown } from '../../core/common/markdown';
 
 /** What the cursor is on: an arena constant (defined in this file or not) or a model symbol. */
 type HoverTarget = { kind: 'constant'; constant: ArenaConstant; range: vscode.Range } | { kind: 'model'; name: string; range: vscode.Range };
@@ -68,7 +69,7 @@ export class ArenaHoverProvider implements vscode.HoverProvider {
       md.appendMarkdown(`\n\n${fitHoverMarkdown(fit)}`);
     }
     if (info.invalidPatterns.length) {
-      md.appendMarkdown(`\n\n$(warning) Ignored invalid tinyml.arena.constantPatterns: ${info.invalidPatterns.map((p) => report.escapeMarkdown(p)).join(', ')}`);
+      md.appendMarkdown(`\n\n$(warning) Ignored invalid tinyml.arena.constantPatterns: ${info.invalidPatterns.map((p) => escapeMarkdown(p)).join(', ')}`);
     }
     return new vscode.Hover(md, target.range);
   }

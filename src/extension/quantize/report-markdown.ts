@@ -4,16 +4,13 @@
  */
 import path from 'node:path';
 import { arenaFigures, arenaGapNote } from '../../core/arena/figures';
+import { escapeMarkdown } from '../../core/common/markdown';
 import { asSentence, formatBytes, formatBytesExact, formatOperatorRef, formatPercent, formatT } from '../../core/common/format';
 import { describeSplit } from '../../core/data/dataset';
 import { describeImageOptions } from '../../core/data/options';
-import { HELD_OUT_FROM_DATA_NOTE, indexOutputText, mixedPrecisionCostText, perChannelFcSkippedText, perTensorSummary, recipeLabel, recipeRuleText, SQNR_FLOOR_DB, targetMet, type QuantizationReport } from '../../core/quantize/index';
+import { HELD_OUT_FROM_DATA_NOTE, indexOutputText, mixedPrecisionCostText, mixedPrecisionKeptText, mixedPrecisionReportedText, mixedPrecisionTargetText, perChannelFcSkippedText, perTensorSummary, recipeLabel, recipeRuleText, SQNR_FLOOR_DB, targetMet, type QuantizationReport } from '../../core/quantize/index';
 import { NOT_FOR_TFLM, runsOnTflm } from './quantize-ui';
 
-/** Tensor and file names come from the model: keep them text (no tables broken by `|`, no markup, no HTML). */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`));
-}
 
 /** SQNR in a column headed (dB): the number alone, 'exact' when nothing was lost. */
 const db = (x: number) => (x === Infinity ? 'exact' : x === -Infinity ? '−∞' : x.toFixed(1));
@@ -92,15 +89,11 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
 
   if (m) {
     out.push('## Mixed precision', '');
-    out.push(`Target: worst output ≥ **${m.targetDb} dB** on ${m.scoredOn.samples} samples (${e(m.scoredOn.source)}): **${m.met ? 'met' : 'missed'}**, ${db(Math.min(...m.outputsBeforeDb))} dB all int8 → ${db(Math.min(...m.outputsAfterDb))} dB.`, '');
-    const r = m.reportedOn;
-    if (r) {
-      out.push(r.unseen
-        ? `On the other ${r.samples} held-out samples, which the search did not see (${e(r.source)}): worst output ${db(r.worstDb)} dB, **${r.met ? 'met' : 'missed'}**.`
-        : `Too few held-out samples to split: the accuracy is reported on the same ${r.samples} samples the search selected on (optimistic).`, '');
-    }
+    const style = { verdict: (met: boolean) => `**${met ? 'met' : 'missed'}**`, quote: e };
+    out.push(`Target: ${mixedPrecisionTargetText(m, style)}.`, '');
+    if (m.reportedOn) out.push(`${asSentence(mixedPrecisionReportedText(m.reportedOn, style))}.`, '');
     if (m.kept.length) {
-      out.push(`${m.kept.length} of ${m.candidates} candidate layers kept in higher precision, with the operators that read their outputs (${m.probes} rewrites scored${m.followed ? `; ${m.followed} shape operators follow into int16` : ''}); int16x8 where TFLite Micro's ${m.kernels === 'reference' ? 'reference' : 'CMSIS-NN'} kernels have it, else float.`, '');
+      out.push(`${mixedPrecisionKeptText(m)}.`, '');
       out.push('| Operator | Precision | int8 SQNR (dB) | Tensor |', '|---|---|---:|---|');
       for (const l of m.kept) out.push(`| ${e(l.op)} | ${l.precision}${l.reason ? ` (${e(l.reason)})` : ''} | ${db(l.int8SqnrDb)} | ${e(l.tensor)} |`);
       out.push('', `Cost against all int8: ${mixedPrecisionCostText(m)}.`, '');
