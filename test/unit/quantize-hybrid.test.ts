@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { test } from 'node:test';
 import type { Dataset } from '../../src/core/data/dataset';
-import { quantizeModel } from '../../src/core/quantize/index';
+import { formatQuantizationReport, quantizeModel } from '../../src/core/quantize/index';
+import { quantizationReportMarkdown } from '../../src/extension/quantize/report-markdown';
+import { escapeMarkdown } from '../../src/core/common/markdown';
 import { loadRuntimeModel } from '../../src/core/runtime/index';
 import { BuiltinOperator, loadModel, ModelBuilder, TensorType, type Model, type Operator, type Tensor } from '../../src/core/tflite/index';
 import { HAS_SHARED, sharedModel } from '../helpers/paths';
@@ -92,6 +94,12 @@ test('a hybrid model (our --mode dynamic output) becomes full int8 keeping the r
     assert.deepEqual(full.report.sourceInt8?.weightsRequantized, []);
     assert.equal(full.report.sourceInt8?.hybridOps, label === 'hybrid' ? 3 : 0);
     assert.equal(full.report.accuracy?.reference, label === 'hybrid' ? 'hybrid' : undefined);
+    // Every surface says what it measured against and what was kept: the CLI text and the markdown report.
+    const md = quantizationReportMarkdown(full.report, full.warnings, { source: 'm_dynamic.tflite', output: 'm_int8.tflite' });
+    assert.match(md, new RegExp(`Quantized vs the ${label === 'hybrid' ? 'hybrid model as given' : 'float model'} on \\*\\*20 held-out samples\\*\\*`));
+    const sourceText = `${label === 'hybrid' ? 'hybrid model (3 operator(s) with int8 weights in float kernels)' : 'model with int8 weights behind DEQUANTIZE'}; 3 int8 weight tensor(s) kept as they were`;
+    assert.ok(md.includes(`\nSource: ${escapeMarkdown(sourceText)}.\n`), md);
+    assert.match(formatQuantizationReport(full.report), label === 'hybrid' ? /^Source: hybrid model/m : /^Source: model with int8 weights behind DEQUANTIZE/m);
     assert.ok(full.report.accuracy!.outputs[0]!.sqnrDb > 20, `${label}: SQNR ${full.report.accuracy!.outputs[0]!.sqnrDb}`);
     assert.equal(full.report.tflm?.runs, true, full.report.tflm?.notes.join('\n'));
     const rt = await loadRuntimeModel(full.bytes);

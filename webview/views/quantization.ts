@@ -6,7 +6,7 @@
 import { arenaFigures, arenaGapNote } from '../../src/core/arena/figures';
 import { asSentence, formatBytes, formatBytesExact, formatDb, formatPercent, formatReal } from '../../src/core/common/format';
 import { describeSplit } from '../../src/core/data/dataset';
-import { mixedPrecisionCostText, mixedPrecisionKeptText, mixedPrecisionReportedText, mixedPrecisionTargetText, recipeLabel, tflmAccuracyLine } from '../../src/core/quantize/report-text';
+import { mixedPrecisionCostText, mixedPrecisionKeptText, mixedPrecisionReportedText, mixedPrecisionTargetText, recipeLabel, referenceModelText, sourceInt8Text, tflmAccuracyLine } from '../../src/core/quantize/report-text';
 import { SQNR_FLOOR_DB, type OutputAccuracy } from '../../src/core/quantize/types';
 import type { SavedQuantizationReport } from '../../src/protocol/inspector';
 import type { PageContext, PageView } from '../context';
@@ -131,7 +131,8 @@ export class QuantizationView implements PageView {
       el('p', { class: 'muted' }, `mode ${r.mode} · ${r.io === 'float' ? 'float' : 'integer'} inputs and outputs · ${formatBytes(r.sizeBefore)} → ${formatBytes(r.sizeAfter)} ` +
         `(${formatPercent(r.sizeAfter, r.sizeBefore, 0)})` +
         (c ? ` · calibration: ${c.split ? describeSplit(c.split) : `${c.samples} samples`}, ${c.method} ranges` : '')),
-      a ? el('p', {}, `Accuracy on ${a.samples} held-out samples: worst output SQNR ${worst === undefined ? '—' : formatDb(worst)}` +
+      ...(r.sourceInt8 ? [el('p', { class: 'muted' }, `Source: ${sourceInt8Text(r.sourceInt8)}.`)] : []),
+      a ? el('p', {}, `Accuracy on ${a.samples} held-out samples against ${referenceModelText(a.reference)}: worst output SQNR ${worst === undefined ? '—' : formatDb(worst)}` +
         `${a.top1Agreement !== undefined ? ` · top-1 agreement ${formatPercent(a.top1Agreement)}` : ''}` +
         `${a.belowFloor?.length ? ` · below the ${SQNR_FLOOR_DB} dB floor: ${a.belowFloor.join(', ')}` : ''}.`)
         : el('p', { class: 'muted' }, 'Accuracy not measured (no held-out samples).'),

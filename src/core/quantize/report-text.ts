@@ -93,6 +93,15 @@ export function mixedPrecisionCostText(m: MixedPrecisionReport): string {
     + `float MACs ${formatCount(c.floatMacs)}, int16x8 MACs ${formatCount(c.int16Macs)}`;
 }
 
+/** A source model whose weights were int8 already (hybrid, or behind DEQUANTIZE): what was kept of them. */
+export function sourceInt8Text(s: NonNullable<QuantizationReport['sourceInt8']>): string {
+  const from = s.hybridOps ? `hybrid model (${s.hybridOps} operator(s) with int8 weights in float kernels)` : 'model with int8 weights behind DEQUANTIZE';
+  return `${from}; ${s.weightsKept} int8 weight tensor(s) kept as they were${s.weightsRequantized.length ? `, ${s.weightsRequantized.length} quantized again (${s.weightsRequantized.slice(0, 3).join('; ')}${s.weightsRequantized.length > 3 ? '; ...' : ''})` : ''}`;
+}
+
+/** What the accuracy is measured against: the float model, or a hybrid model as given (its own float kernels). */
+export const referenceModelText = (reference: AccuracyReport['reference']): string => (reference === 'hybrid' ? 'the hybrid model as given' : 'the float model');
+
 /**
  * How a sentence reads on a surface: the verdict (the CLI shouts it, MET / MISSED; markdown bolds it; the tab says
  * it) and names that come from the user (data sources), which markdown escapes.
@@ -156,11 +165,7 @@ export function formatQuantizationReport(r: QuantizationReport, warnings: readon
     const e = r.equalization;
     lines.push(`Channel equalization: ${e.channels} channel(s) of ${e.layers} layer(s) scaled up (at most ×${e.maxScale}) before calibration, the next layer's weights divided; float outputs unchanged`);
   }
-  const s = r.sourceInt8;
-  if (s) {
-    const from = s.hybridOps ? `hybrid model (${s.hybridOps} operator(s) with int8 weights in float kernels)` : 'model with int8 weights behind DEQUANTIZE';
-    lines.push(`Source: ${from}; ${s.weightsKept} int8 weight tensor(s) kept as they were${s.weightsRequantized.length ? `, ${s.weightsRequantized.length} quantized again (${s.weightsRequantized.slice(0, 3).join('; ')}${s.weightsRequantized.length > 3 ? '; ...' : ''})` : ''}`);
-  }
+  if (r.sourceInt8) lines.push(`Source: ${sourceInt8Text(r.sourceInt8)}`);
   const quantized = r.operators.filter((o) => o.status === 'quantized').length;
   const float = r.operators.filter((o) => o.status === 'float');
   lines.push(`Operators: ${quantized} of ${r.operators.length} quantized${float.length ? `; kept float: ${float.map((o) => formatOperatorRef(o.index, o.op)).join(', ')}` : ''}`);

@@ -8,7 +8,7 @@ import { escapeMarkdown } from '../../core/common/markdown';
 import { asSentence, formatBytes, formatBytesExact, formatOperatorRef, formatPercent, formatT } from '../../core/common/format';
 import { describeSplit } from '../../core/data/dataset';
 import { describeImageOptions } from '../../core/data/options';
-import { HELD_OUT_FROM_DATA_NOTE, indexOutputText, mixedPrecisionCostText, mixedPrecisionKeptText, mixedPrecisionReportedText, mixedPrecisionTargetText, perChannelFcSkippedText, perTensorSummary, recipeLabel, recipeRuleText, SQNR_FLOOR_DB, targetMet, type QuantizationReport } from '../../core/quantize/index';
+import { HELD_OUT_FROM_DATA_NOTE, indexOutputText, referenceModelText, sourceInt8Text, mixedPrecisionCostText, mixedPrecisionKeptText, mixedPrecisionReportedText, mixedPrecisionTargetText, perChannelFcSkippedText, perTensorSummary, recipeLabel, recipeRuleText, SQNR_FLOOR_DB, targetMet, type QuantizationReport } from '../../core/quantize/index';
 import { NOT_FOR_TFLM, runsOnTflm } from './quantize-ui';
 
 
@@ -49,14 +49,14 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
   if (!a) {
     out.push(r.calibration ? 'Not measured: too few samples to hold some out (10 or more are needed).' : 'Not measured: this mode needs no data, and none was given.', '');
   } else {
-    out.push(`Quantized vs float model on **${a.samples} held-out samples** (${e(a.source)}), never used for calibration.${r.calibration?.split ? ` ${HELD_OUT_FROM_DATA_NOTE}` : ''}`, '');
+    out.push(`Quantized vs ${referenceModelText(a.reference)} on **${a.samples} held-out samples** (${e(a.source)}), never used for calibration.${r.calibration?.split ? ` ${HELD_OUT_FROM_DATA_NOTE}` : ''}`, '');
     if (a.outputs.length) {
       out.push('| Output | SQNR (dB) | Max error | Mean error |', '|---|---:|---:|---:|');
       for (const o of a.outputs) out.push(`| ${a.belowFloor?.includes(o.name) ? '⚠ ' : ''}${e(o.name)} | ${db(o.sqnrDb)} | ${num(o.maxAbsError)} | ${num(o.meanAbsError)} |`);
       out.push('');
     }
     for (const x of a.indexOutputs ?? []) out.push(`${e(indexOutputText(x, a.reference).replace(/^output /, 'Output '))}.`, '');
-    if (a.top1Agreement !== undefined) out.push(`Top-1 agreement with the float model: **${formatPercent(a.top1Agreement)}**`, '');
+    if (a.top1Agreement !== undefined) out.push(`Top-1 agreement with ${referenceModelText(a.reference)}: **${formatPercent(a.top1Agreement)}**`, '');
     const t = a.tflm;
     if (t?.notComputed) out.push(`As TFLite Micro computes it: not computed (${e(t.notComputed)} has no reference evaluation here).`, '');
     else if (t) {
@@ -71,7 +71,7 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
         out.push('');
       }
       if (t.top1Agreement !== undefined) {
-        out.push(`Top-1 agreement with the float model on TFLite Micro: **${formatPercent(t.top1Agreement)}**`
+        out.push(`Top-1 agreement with ${referenceModelText(a.reference)} on TFLite Micro: **${formatPercent(t.top1Agreement)}**`
           + (subset && t.liteRtTop1Agreement !== undefined ? ` (LiteRT on the same samples: ${formatPercent(t.liteRtTop1Agreement)})` : ''), '');
       }
     }
@@ -107,6 +107,8 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
     out.push('## Calibration', '');
     out.push(`${c.split ? `${describeSplit(c.split)} (${e(c.split.source)})` : `${c.samples} samples from ${e(c.source)}`}, ranges by **${c.method}**; ${c.image ? `images as ${e(describeImageOptions(c.image))}; ` : ''}${c.batch > 1 ? `${c.batch} samples per runtime call, ` : ''}runtime forward passes ${(c.forwardMs / 1000).toFixed(2)} s of ${(r.totalMs / 1000).toFixed(2)} s in total.`, '');
   }
+  // A hybrid (or int8-behind-DEQUANTIZE) source: what was kept of its weights, as the CLI says it.
+  if (r.sourceInt8) out.push(`Source: ${e(sourceInt8Text(r.sourceInt8))}.`, '');
 
   if (r.recipe) {
     const rr = r.recipe;

@@ -112,7 +112,7 @@ export function quantizeTests(): TestCase[] {
         assert.ok(!allTabs().some((t) => t.isDirty && t.label.includes('report')), 'no unsaved report document');
         const text = fs.readFileSync(reportUri.fsPath, 'utf8');
         assert.match(text, /^# Quantization report: sensor\\_int8\\\.tflite/);
-        assert.match(text, /Quantized vs float model on \*\*40 held-out samples\*\*/);
+        assert.match(text, /Quantized vs the float model on \*\*40 held-out samples\*\*/);
         assert.match(text, /### As TFLite Micro computes it\n\nThe quantized model's outputs as TFLite Micro's reference kernels compute them \(bit-exact evaluator\), on the first \*\*40\*\* held-out samples\./);
         assert.match(text, /### Per layer/);
         assert.match(text, /\\#0 FULLY\\_CONNECTED/);
