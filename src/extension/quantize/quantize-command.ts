@@ -58,6 +58,8 @@ export interface QuantizeCommandArgs {
   keepUnsupportedInFloat?: boolean;
   /** The answer to the below-the-floor warning's offer: 'retarget' quantizes again with the target it offers. */
   belowFloor?: 'retarget';
+  /** Called between the run's write and its answer to the offer (a test edits a file there, as a user might). */
+  beforeRetarget?(): Promise<void>;
   /** int8 accuracy target in dB; null: none. Default: the setting tinyml.quantize.targetSqnrDb. */
   targetSqnrDb?: number | null;
   /**
@@ -455,7 +457,10 @@ export class QuantizeCommand {
     };
     const result1 = done(written);
     // A test answers the offer as a click would, after the first run's result is complete.
-    if (args?.belowFloor === 'retarget' && offer) return { ...result1, retargeted: await again() };
+    if (args?.belowFloor === 'retarget' && offer) {
+      await args.beforeRetarget?.();
+      return { ...result1, retargeted: await again() };
+    }
     return result1;
   }
 }

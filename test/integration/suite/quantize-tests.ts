@@ -328,6 +328,16 @@ export function quantizeTests(): TestCase[] {
         assert.match(text, /> \*\*Accuracy below the 15 dB floor\*\* on "/);
         assert.match(text, /\| ⚠ /);
         assert.match(text, /## Mixed precision/, 'the report beside the model is the second run\'s');
+        // A click after the files changed (a later run, a hand edit) replaces nothing, and says why.
+        const md = result.reportUri ? vscode.Uri.parse(result.reportUri).fsPath : '';
+        const late = await quantize({ model, data, ifExists: 'overwrite', targetSqnrDb: null, belowFloor: 'retarget', beforeRetarget: async () => {
+          fs.appendFileSync(md, '\nmy notes\n');
+        } });
+        assert.equal(late.status, 'written', late.message);
+        assert.equal(late.retargeted?.status, 'exists');
+        assert.match(late.retargeted?.message ?? '', /changed since it was written; nothing was replaced/);
+        assert.ok(fs.readFileSync(md, 'utf8').endsWith('\nmy notes\n'), 'the edited report is left as it is');
+        assert.doesNotMatch(fs.readFileSync(md, 'utf8'), /## Mixed precision/);
         await closeCleanTabs();
       },
     },
