@@ -26,7 +26,12 @@ test('formatPercent: a fraction, or part of a whole with the product first, so i
   // 100 · (23 / 80) is 28.749999…; (100 · 23) / 80 is exactly 28.75.
   assert.equal(formatPercent(23, 80), '28.8%');
   assert.equal(formatPercent(23000, 40000, 0), '58%');
+  // Against the exact rational rounded half up (integers only). Up to 400 every tie (a denominator of 16, 80 or 400)
+  // is a binary fraction, so the division is exact there; 100 · (part / whole) missed 23 of them (23 of 80 among them).
   for (let whole = 1; whole <= 400; whole++) {
-    for (let part = 0; part <= whole; part++) assert.equal(formatPercent(part, whole), `${((100 * part) / whole).toFixed(1)}%`);
+    for (let part = 0; part <= whole; part++) {
+      const tenths = Math.floor((2000 * part + whole) / (2 * whole));
+      assert.equal(formatPercent(part, whole), `${Math.floor(tenths / 10)}.${tenths % 10}%`, `${part} of ${whole}`);
+    }
   }
 });

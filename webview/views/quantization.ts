@@ -6,8 +6,9 @@
 import { arenaFigures, arenaGapNote } from '../../src/core/arena/figures';
 import { asSentence, formatBytes, formatBytesExact, formatDb, formatPercent, formatReal } from '../../src/core/common/format';
 import { describeSplit } from '../../src/core/data/dataset';
-import { mixedPrecisionCostText, mixedPrecisionKeptText, mixedPrecisionReportedText, mixedPrecisionTargetText, recipeLabel, referenceModelText, sourceInt8Text, tflmAccuracyLine } from '../../src/core/quantize/report-text';
+import { mixedPrecisionCostText, mixedPrecisionKeptText, mixedPrecisionReportedText, mixedPrecisionTargetText, recipeLabel, referenceModelText, sourceInt8Text, tflmAccuracyLine, widenedOutputText } from '../../src/core/quantize/report-text';
 import { SQNR_FLOOR_DB, type OutputAccuracy } from '../../src/core/quantize/types';
+import type { MixedPrecisionReport } from '../../src/core/quantize/mixed-precision-report';
 import type { SavedQuantizationReport } from '../../src/protocol/inspector';
 import type { PageContext, PageView } from '../context';
 import { el, svg } from '../dom';
@@ -50,7 +51,8 @@ function layerBars(r: SavedQuantizationReport): HTMLElement {
 }
 
 /** Float (x) against quantized (y) output values, with the y = x line: points off the line are the error. */
-function scatter(o: OutputAccuracy): HTMLElement {
+/** `reference`: what the x axis holds (the float model, or a hybrid model as given). */
+function scatter(o: OutputAccuracy, reference: 'float' | 'hybrid'): HTMLElement {
   const pts = o.points;
   if (!pts || !pts.reference.length) return el('p', { class: 'muted' }, `${o.name}: no values kept.`);
   const S = 260;
@@ -62,13 +64,13 @@ function scatter(o: OutputAccuracy): HTMLElement {
   const span = hi - lo;
   const x = (v: number): string => (pad + ((v - lo) / span) * (S - pad - 6)).toFixed(1);
   const y = (v: number): string => (S - pad - ((v - lo) / span) * (S - pad - 6)).toFixed(1);
-  const plot = svg('svg', { class: 'scatter', width: S, height: S, viewBox: `0 0 ${S} ${S}`, role: 'img', 'aria-label': `${o.name}: float vs quantized output values` },
+  const plot = svg('svg', { class: 'scatter', width: S, height: S, viewBox: `0 0 ${S} ${S}`, role: 'img', 'aria-label': `${o.name}: ${reference} vs quantized output values` },
     svg('line', { x1: pad, y1: S - pad, x2: S - 6, y2: S - pad, class: 'axis' }),
     svg('line', { x1: pad, y1: 6, x2: pad, y2: S - pad, class: 'axis' }),
     svg('line', { x1: x(lo), y1: y(lo), x2: x(hi), y2: y(hi), class: 'identity' }),
     svg('text', { x: pad, y: S - pad + 14, class: 'axis-label' }, formatReal(lo)),
     svg('text', { x: S - 6, y: S - pad + 14, class: 'axis-label', 'text-anchor': 'end' }, formatReal(hi)),
-    svg('text', { x: (S + pad) / 2, y: S - 4, class: 'axis-label', 'text-anchor': 'middle' }, 'float'),
+    svg('text', { x: (S + pad) / 2, y: S - 4, class: 'axis-label', 'text-anchor': 'middle' }, reference),
     svg('text', { x: 10, y: (S - pad) / 2, class: 'axis-label', transform: `rotate(-90 10 ${(S - pad) / 2})`, 'text-anchor': 'middle' }, 'quantized'),
     ...pts.reference.map((f, i) => svg('circle', { cx: x(f), cy: y(pts.quantized[i]!), r: 2, class: 'point' })));
   return el('figure', { class: 'scatter-figure' }, plot,
@@ -92,6 +94,20 @@ function recipe(r: SavedQuantizationReport): HTMLElement[] {
       ...(cal ? [el('th', { class: 'num' }, `First ${cal} calibration samples`)] : []))), el('tbody', {}, ...rows))] : [])];
 }
 
+/** Above this many kept layers the table starts folded: the figures below it stay in reach (pose keeps 121). */
+const KEPT_ROWS_OPEN = 10;
+
+function keptTable(kept: MixedPrecisionReport['kept']): HTMLElement {
+  const table = el('table', { class: 'data', 'data-rows': 'kept' },
+    el('thead', {}, el('tr', {}, el('th', {}, 'Operator'), el('th', {}, 'Precision'), el('th', { class: 'num' }, 'int8 SQNR'), el('th', {}, 'Tensor'))),
+    el('tbody', {}, ...kept.map((l) => el('tr', {},
+      el('td', { class: 'mono' }, l.op), el('td', { title: l.reason ?? '' }, l.reason ? `${l.precision} (${l.reason})` : l.precision),
+      el('td', { class: 'num' }, formatDb(l.int8SqnrDb)), el('td', { class: 'mono name' }, l.tensor)))));
+  if (kept.length <= KEPT_ROWS_OPEN) return table;
+  const int16 = kept.filter((l) => l.precision === 'int16x8').length;
+  return el('details', {}, el('summary', {}, `The ${kept.length} kept layers (${int16} int16x8, ${kept.length - int16} float)`), table);
+}
+
 /**
  * What --target-sqnr kept in higher precision and what it costs (issue 11: the layers, flash, arena, float MACs), as
  * the markdown report says it: the tab is where the editor opens after a run.
@@ -101,18 +117,15 @@ function mixedPrecision(r: SavedQuantizationReport): HTMLElement[] {
   if (!m) return [];
   return [
     el('h3', {}, 'Mixed precision'),
-    el('p', { class: m.met && m.reportedOn?.met !== false ? '' : 'error-text' }, `Target: ${mixedPrecisionTargetText(m)}.`),
-    ...(m.reportedOn ? [el('p', {}, `${asSentence(mixedPrecisionReportedText(m.reportedOn))}.`)] : []),
+    // Each line in red when it is the one that says missed (the search's samples, or the unseen ones).
+    el('p', { class: m.met ? '' : 'error-text' }, `Target: ${mixedPrecisionTargetText(m)}.`),
+    ...(m.reportedOn ? [el('p', { class: m.reportedOn.met ? '' : 'error-text' }, `${asSentence(mixedPrecisionReportedText(m.reportedOn))}.`)] : []),
     ...(m.kept.length ? [
       el('p', {}, `${mixedPrecisionKeptText(m)}.`),
-      el('table', { class: 'data', 'data-rows': 'kept' },
-        el('thead', {}, el('tr', {}, el('th', {}, 'Operator'), el('th', {}, 'Precision'), el('th', { class: 'num' }, 'int8 SQNR'), el('th', {}, 'Tensor'))),
-        el('tbody', {}, ...m.kept.map((l) => el('tr', {},
-          el('td', { class: 'mono' }, l.op), el('td', { title: l.reason ?? '' }, l.reason ? `${l.precision} (${l.reason})` : l.precision),
-          el('td', { class: 'num' }, formatDb(l.int8SqnrDb)), el('td', { class: 'mono name' }, l.tensor))))),
+      keptTable(m.kept),
       el('p', {}, `Cost against all int8: ${mixedPrecisionCostText(m)}.`),
     ] : [el('p', {}, 'No layer needed higher precision.')]),
-    ...(m.widenedOutputs ?? []).map((w) => el('p', { class: 'muted' }, `Output "${w.name}" is written as int16 (int8 would round it to ${formatDb(w.int8FloorDb)} at best on these samples).`)),
+    ...(m.widenedOutputs ?? []).map((w) => el('p', { class: 'muted' }, `${asSentence(widenedOutputText(w))}.`)),
     ...(m.note ? [el('p', { class: 'muted' }, `${asSentence(m.note)}.`)] : []),
   ];
 }
@@ -140,8 +153,8 @@ export class QuantizationView implements PageView {
       a?.tflm ? el('p', { 'data-tflm-accuracy': '' }, `${tflmAccuracyLine(a.tflm, a.reference, a.samples)}.`) : '',
       // With a target, what it kept is the run's headline: before the figures.
       ...mixedPrecision(report),
-      el('h3', {}, 'Outputs: float vs quantized'),
-      el('div', { class: 'scatters' }, ...(a?.outputs ?? []).map(scatter)),
+      el('h3', {}, `Outputs: ${a?.reference ?? 'float'} vs quantized`),
+      el('div', { class: 'scatters' }, ...(a?.outputs ?? []).map((o) => scatter(o, a?.reference ?? 'float'))),
       el('h3', {}, 'Per layer'),
       layerBars(report),
       el('h3', {}, 'Recipe'),

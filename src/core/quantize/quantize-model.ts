@@ -3,6 +3,7 @@
  * the runtime and rewrite the graph; float16 and dynamic-range modes only touch weights and need no data.
  */
 import { formatPercent } from '../common/format';
+import { referenceModelText } from './report-text';
 import { describeSplit, type Dataset } from '../data/dataset';
 import { splitForTargetSearch } from '../data/split';
 import { RuntimeError } from '../runtime/index';
@@ -278,7 +279,7 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
     if (low.length) {
       report.accuracy.belowFloor = low.map((o) => o.name);
       warnings.unshift(`ACCURACY BELOW THE FLOOR: ${low.map((o) => `output "${o.name}" ${o.sqnrDb.toFixed(1)} dB`).join(', ')} on held-out data, under `
-        + `the ${SQNR_FLOOR_DB} dB floor: this model does not compute what the ${report.accuracy.reference === 'hybrid' ? 'hybrid' : 'float'} model does. `
+        + `the ${SQNR_FLOOR_DB} dB floor: this model does not compute what ${referenceModelText(report.accuracy.reference)} does. `
         + 'Check that the calibration data looks like real inputs (same preprocessing)' + floorWayOut(mode, report.mixedPrecision?.targetDb)
         + outputGridNote(low.map((o) => o.name), prepared, scoredModel, set && set.data === reported ? set : undefined, checks.kernels));
     }

@@ -109,6 +109,8 @@ export const referenceModelText = (reference: AccuracyReport['reference']): stri
 export interface SentenceStyle {
   verdict?(met: boolean): string;
   quote?(name: string): string;
+  /** Between a before and an after figure: '→' (default) or the CLI's '->'. */
+  arrow?: string;
 }
 const verdictOf = (style: SentenceStyle, met: boolean) => (style.verdict ? style.verdict(met) : met ? 'met' : 'missed');
 const quoted = (style: SentenceStyle, name: string) => (style.quote ? style.quote(name) : name);
@@ -119,7 +121,7 @@ const quoted = (style: SentenceStyle, name: string) => (style.quote ? style.quot
  */
 export function mixedPrecisionTargetText(m: MixedPrecisionReport, style: SentenceStyle = {}): string {
   return `worst output ≥ ${m.targetDb} dB on ${m.scoredOn.samples} samples (${quoted(style, m.scoredOn.source)}): ${verdictOf(style, m.met)}, `
-    + `${formatDb(Math.min(...m.outputsBeforeDb))} all int8 → ${formatDb(Math.min(...m.outputsAfterDb))}`;
+    + `${formatDb(Math.min(...m.outputsBeforeDb))} all int8 ${style.arrow ?? '→'} ${formatDb(Math.min(...m.outputsAfterDb))}`;
 }
 
 /** The samples the report scores, which the search did not see (or could not be kept from). */
@@ -131,13 +133,19 @@ export function mixedPrecisionReportedText(r: NonNullable<MixedPrecisionReport['
 
 /** "4 of 9 candidate layers kept in higher precision, with the operators that read their outputs (12 rewrites scored); int16x8 where …". */
 export function mixedPrecisionKeptText(m: MixedPrecisionReport): string {
-  return `${m.kept.length} of ${m.candidates} candidate layers kept in higher precision, with the operators that read their outputs `
-    + `(${m.probes} rewrites scored${m.followed ? `; ${m.followed} shape operators follow into int16` : ''}); `
+  const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+  return `${m.kept.length} of ${n(m.candidates, 'candidate layer', 'candidate layers')} kept in higher precision, with the operators that read their outputs `
+    + `(${n(m.probes, 'rewrite', 'rewrites')} scored${m.followed ? `; ${n(m.followed, 'shape operator follows', 'shape operators follow')} into int16` : ''}); `
     + `int16x8 where TFLite Micro's ${m.kernels === 'reference' ? 'reference' : 'CMSIS-NN'} kernels have it, else float`;
 }
 
+/** An output written as int16 because its int8 grid alone could not reach the target. */
+export function widenedOutputText(w: NonNullable<MixedPrecisionReport['widenedOutputs']>[number]): string {
+  return `output "${w.name}" is written as int16 (int8 would round it to ${formatDb(w.int8FloorDb)} at best on these samples)`;
+}
+
 function mixedPrecisionLines(m: MixedPrecisionReport): string[] {
-  const shout: SentenceStyle = { verdict: (met) => (met ? 'MET' : 'MISSED') };
+  const shout: SentenceStyle = { verdict: (met) => (met ? 'MET' : 'MISSED'), arrow: '->' };
   const lines = [`Target: ${mixedPrecisionTargetText(m, shout)}`];
   if (m.reportedOn) lines.push(`  ${mixedPrecisionReportedText(m.reportedOn, shout)}`);
   if (!m.kept.length) {
@@ -147,7 +155,7 @@ function mixedPrecisionLines(m: MixedPrecisionReport): string[] {
     for (const l of m.kept) lines.push(`    ${l.op.padEnd(24)} ${l.precision.padEnd(8)} int8 ${formatDb(l.int8SqnrDb).padStart(9)}  ${l.tensor}${l.reason ? `  (${l.reason})` : ''}`);
     lines.push(`  cost vs all int8: ${mixedPrecisionCostText(m)}`);
   }
-  for (const w of m.widenedOutputs ?? []) lines.push(`  output "${w.name}" is written as int16 (int8 would round it to ${formatDb(w.int8FloorDb)} at best on these samples)`);
+  for (const w of m.widenedOutputs ?? []) lines.push(`  ${widenedOutputText(w)}`);
   if (m.note) lines.push(`  ${m.note}`);
   return lines;
 }
@@ -178,7 +186,7 @@ export function formatQuantizationReport(r: QuantizationReport, warnings: readon
       lines.push(`  output ${o.name}: SQNR ${formatDb(o.sqnrDb)}, max abs error ${o.maxAbsError.toPrecision(3)}, mean abs error ${o.meanAbsError.toPrecision(3)}${low}`);
     }
     for (const x of a.indexOutputs ?? []) lines.push(`  ${indexOutputText(x, a.reference)}`);
-    if (a.top1Agreement !== undefined) lines.push(`  top-1 agreement with the ${a.reference === "hybrid" ? "hybrid" : "float"} model: ${formatPercent(a.top1Agreement)}`);
+    if (a.top1Agreement !== undefined) lines.push(`  top-1 agreement with ${referenceModelText(a.reference)}: ${formatPercent(a.top1Agreement)}`);
     if (a.tflm) lines.push(`  ${tflmAccuracyLine(a.tflm, a.reference, a.samples)}`);
     if (r.calibration?.split) lines.push(`  ${HELD_OUT_FROM_DATA_NOTE}`);
     const worst = [...a.layers].sort((x, y) => x.sqnrDb - y.sqnrDb).slice(0, worstLayers);

@@ -205,6 +205,8 @@ interface Execution {
   args: QuantizeCommandArgs | undefined;
   /** What the one-step confirmation showed. */
   confirmation?: string | undefined;
+  /** A rerun's files as the first run left them (fileStamps): written only while they still are. */
+  unchanged?: string[];
   /** tinyml.quantize.targetSqnrDb: the target offered when an output falls below the floor without one (retargetOffer). */
   targetSetting: number | undefined;
   done(r: Omit<QuantizeCommandResult, 'durationMs'>): QuantizeCommandResult;
@@ -366,6 +368,11 @@ export class QuantizeCommand {
     const { job, target, writeOptions, args, done, fail } = x;
     const model = job.model;
     const name = path.basename(model);
+    const changedSinceWritten = (): Omit<QuantizeCommandResult, 'durationMs'> => {
+      const message = `${path.basename(target.file)} or its report changed since it was written; nothing was replaced. Quantize it again from the model.`;
+      if (!args) void vscode.window.showWarningMessage(message);
+      return { status: 'exists', output: target.file, message };
+    };
     // The model and its report (JSON for the inspector's Quantization tab, Markdown to read) land together or not at all.
     const output = (r: QuantizeJobResult): OutputFile[] => {
       const existing = target.overwrite ? 'replace' as const : 'refuse' as const;
@@ -394,6 +401,10 @@ export class QuantizeCommand {
     }
     const hostMaxBlockMs = monitor.stop();
 
+    // A rerun from the floor warning's offer replaces the first run's files only while they are what it wrote: a
+    // hand edit or another run during the 30-200 s it took leaves them alone.
+    const unchanged = x.unchanged;
+    if (unchanged && (await fileStamps(outputsBeside(target.file))).some((s, i) => s !== unchanged[i])) return done(changedSinceWritten());
     try {
       await writeFilesSafely(output(result), writeOptions);
     } catch (e) {
@@ -402,6 +413,10 @@ export class QuantizeCommand {
       }
       return fail(writeFailureMessage(e), { output: target.file, hostMaxBlockMs });
     }
+    // Below the floor with no target, the way out is the target: offered in the warning, one click, the same files.
+    const belowFloor = result.report.accuracy?.belowFloor ?? [];
+    const retarget = retargetOffer(job.mode, job.targetSqnrDb, belowFloor, x.targetSetting);
+    const wrote = retarget !== undefined ? await fileStamps(outputsBeside(target.file)) : [];
 
     await this.memory.update(MEMORY_KEY, x.chosen);
     const outUri = vscode.Uri.file(target.file);
@@ -411,24 +426,15 @@ export class QuantizeCommand {
     await vscode.commands.executeCommand('vscode.openWith', outUri, INSPECTOR_VIEW_TYPE, { preview: false });
     const reportShownAs = 'inspector' as const;
     const summary = resultSummary(target.file, result.report);
-    const belowFloor = result.report.accuracy?.belowFloor ?? [];
     const mp = result.report.mixedPrecision;
-    // Below the floor with no target, the way out is the target: offered in the warning, one click, the same files,
-    // replaced only while they are still what this run wrote (the notification can be clicked much later).
-    const retarget = retargetOffer(job.mode, job.targetSqnrDb, belowFloor, x.targetSetting);
     const offer = retarget !== undefined ? `Quantize again with a ${retarget} dB target` : undefined;
-    const wrote = offer ? await fileStamps(outputsBeside(target.file)) : [];
     const again = async (): Promise<QuantizeCommandResult> => {
       const t0 = performance.now();
       const timed = (r: Omit<QuantizeCommandResult, 'durationMs'>): QuantizeCommandResult => ({ ...r, durationMs: Math.round(performance.now() - t0) });
-      const changed = (await fileStamps(outputsBeside(target.file))).some((s, i) => s !== wrote[i]);
-      if (changed) {
-        const message = `${path.basename(target.file)} or its report changed since it was written; nothing was replaced. Quantize it again from the model.`;
-        if (!args) void vscode.window.showWarningMessage(message);
-        return timed({ status: 'exists', output: target.file, message });
-      }
+      // Checked at the click (the notification can be clicked much later) and again before the rerun writes.
+      if ((await fileStamps(outputsBeside(target.file))).some((s, i) => s !== wrote[i])) return timed(changedSinceWritten());
       return this.execute({
-        ...x, job: { ...job, targetSqnrDb: retarget! }, target: { file: target.file, overwrite: true }, confirmation: undefined,
+        ...x, job: { ...job, targetSqnrDb: retarget! }, target: { file: target.file, overwrite: true }, confirmation: undefined, unchanged: wrote,
         done: timed,
         fail: (message, extra = {}) => {
           log().error(`quantize: ${message}`);

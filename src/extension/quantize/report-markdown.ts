@@ -8,7 +8,7 @@ import { escapeMarkdown } from '../../core/common/markdown';
 import { asSentence, formatBytes, formatBytesExact, formatOperatorRef, formatPercent, formatT } from '../../core/common/format';
 import { describeSplit } from '../../core/data/dataset';
 import { describeImageOptions } from '../../core/data/options';
-import { HELD_OUT_FROM_DATA_NOTE, indexOutputText, referenceModelText, sourceInt8Text, mixedPrecisionCostText, mixedPrecisionKeptText, mixedPrecisionReportedText, mixedPrecisionTargetText, perChannelFcSkippedText, perTensorSummary, recipeLabel, recipeRuleText, SQNR_FLOOR_DB, targetMet, type QuantizationReport } from '../../core/quantize/index';
+import { HELD_OUT_FROM_DATA_NOTE, indexOutputText, referenceModelText, sourceInt8Text, widenedOutputText, mixedPrecisionCostText, mixedPrecisionKeptText, mixedPrecisionReportedText, mixedPrecisionTargetText, perChannelFcSkippedText, perTensorSummary, recipeLabel, recipeRuleText, SQNR_FLOOR_DB, targetMet, type QuantizationReport } from '../../core/quantize/index';
 import { NOT_FOR_TFLM, runsOnTflm } from './quantize-ui';
 
 
@@ -38,10 +38,12 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
       : 'float16 weights need a float16 DEQUANTIZE kernel';
     out.push(`> **${NOT_FOR_TFLM}:** ${why}. Use int8 for microcontrollers.`, '');
   }
+  // A hybrid (or int8-behind-DEQUANTIZE) source: what was kept of its weights, as the CLI says it.
+  if (r.sourceInt8) out.push(`Source: ${e(sourceInt8Text(r.sourceInt8))}.`, '');
 
   const a = r.accuracy;
   if (a?.belowFloor?.length) {
-    out.push(`> **Accuracy below the ${SQNR_FLOOR_DB} dB floor** on ${a.belowFloor.map((n) => `"${e(n)}"`).join(', ')}: the quantized model is not a faithful copy of the float model there. See the per-layer table for where the error comes from, and the warnings below.`, '');
+    out.push(`> **Accuracy below the ${SQNR_FLOOR_DB} dB floor** on ${a.belowFloor.map((n) => `"${e(n)}"`).join(', ')}: the quantized model is not a faithful copy of ${referenceModelText(a.reference)} there. See the per-layer table for where the error comes from, and the warnings below.`, '');
   }
   const m = r.mixedPrecision;
   if (m && !targetMet(m)) out.push(`> **Target of ${m.targetDb} dB missed**: the worst output reaches ${db(Math.min(...m.outputsAfterDb, ...(m.reportedOn ? [m.reportedOn.worstDb] : [])))} dB.${m.note ? ` ${e(asSentence(m.note))}.` : ''} The model written is the closest found.`, '');
@@ -100,6 +102,7 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
     } else {
       out.push('No layer needed higher precision.', '');
     }
+    for (const w of m.widenedOutputs ?? []) out.push(`${e(asSentence(widenedOutputText(w)))}.`, '');
   }
 
   if (r.calibration) {
@@ -107,8 +110,6 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
     out.push('## Calibration', '');
     out.push(`${c.split ? `${describeSplit(c.split)} (${e(c.split.source)})` : `${c.samples} samples from ${e(c.source)}`}, ranges by **${c.method}**; ${c.image ? `images as ${e(describeImageOptions(c.image))}; ` : ''}${c.batch > 1 ? `${c.batch} samples per runtime call, ` : ''}runtime forward passes ${(c.forwardMs / 1000).toFixed(2)} s of ${(r.totalMs / 1000).toFixed(2)} s in total.`, '');
   }
-  // A hybrid (or int8-behind-DEQUANTIZE) source: what was kept of its weights, as the CLI says it.
-  if (r.sourceInt8) out.push(`Source: ${e(sourceInt8Text(r.sourceInt8))}.`, '');
 
   if (r.recipe) {
     const rr = r.recipe;
