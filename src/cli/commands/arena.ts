@@ -32,7 +32,7 @@ export async function runArena(args: string[], out: Out): Promise<number | undef
   };
   const file = positionals[0]!;
   const { model } = readModelFile(file);
-  const problems = checkTflmCompatibility(model);
+  const problems = checkTflmCompatibility(model, options.kernels);
   let estimate: ArenaEstimate;
   try {
     estimate = estimateArena(model, options);

@@ -7,7 +7,9 @@ import { BuiltinOperator, TensorType, type Model, type Tensor } from '../tflite/
 import { elementCount, isConstant } from '../tflite/tensor-types';
 import { builtinOperatorName, opcodeName, tensorTypeName } from '../tflite/names';
 import { operatorInfo, TFLM_CUSTOM_OPERATORS } from '../tflite/operators';
-import { TFLM_INT16_KERNELS } from '../quantize/int16-kernels';
+import { INT16X8_LIMITS, TFLM_INT16_KERNELS } from '../quantize/int16-kernels';
+import { leadingPadding } from '../tflite/padding';
+import type { KernelLibrary } from '../arena/kernels/types';
 
 export type TflmSeverity = 'error' | 'warning' | 'info';
 
@@ -30,7 +32,11 @@ const SIZED_TYPES: ReadonlySet<TensorType> = new Set([
   TensorType.BOOL, TensorType.RESOURCE, TensorType.COMPLEX64, TensorType.COMPLEX128, TensorType.INT4,
 ]);
 
-export function checkTflmCompatibility(model: Model): TflmProblem[] {
+/**
+ * @param kernels the firmware's kernel set: with 'cmsis-nn' also what CMSIS-NN's kernels (as TFLite Micro 90b983c2
+ *   pins them) refuse, crash on or compute wrong (cmsisNnProblems)
+ */
+export function checkTflmCompatibility(model: Model, kernels: KernelLibrary = 'reference'): TflmProblem[] {
   const problems: TflmProblem[] = [];
   model.subgraphs.forEach((sg, s) => {
     const tensor = (i: number | undefined): Tensor | undefined => (i === undefined || i < 0 ? undefined : sg.tensors[i]);
@@ -86,6 +92,7 @@ export function checkTflmCompatibility(model: Model): TflmProblem[] {
           add('error', `tensor "${x.name}" has a dynamic shape [${x.shape.join(', ')}]; TFLite Micro never resizes tensors. Convert with fixed input shapes (e.g. batch 1).`);
         }
       }
+      if (kernels === 'cmsis-nn' && code.builtinCode !== BuiltinOperator.CUSTOM) cmsisNnProblems(code.builtinCode, op, tensor, add);
       if (op.intermediates?.some((t) => elementCount(tensor(t)?.shape ?? [0]) > 0)) {
         add('error', 'the operator has intermediate tensors with a non-zero size, which TFLite Micro does not support (fully integer LSTMs converted with intermediates). Re-convert the LSTM with the TFLM-compatible converter settings.');
       }
@@ -103,6 +110,38 @@ export function checkTflmCompatibility(model: Model): TflmProblem[] {
     }
   });
   return problems;
+}
+
+/**
+ * CMSIS-NN's kernels where they differ from the reference ones beyond speed: found by running files on a CMSIS-NN
+ * build of TFLM 90b983c2 (its pinned CMSIS-NN 4ab83cc3) against the reference build (docs/tflm-accuracy.md). The
+ * quantizer writes around the int16 ones for `--kernels cmsis-nn` (int16-kernels.ts INT16X8_LIMITS).
+ */
+function cmsisNnProblems(code: BuiltinOperator, op: Model['subgraphs'][number]['operators'][number], tensor: (i: number | undefined) => Tensor | undefined, add: (s: TflmSeverity, m: string) => void): void {
+  const options = op.builtinOptions?.table ?? {};
+  if (code === BuiltinOperator.TRANSPOSE_CONV) {
+    const input = tensor(op.inputs[2]), filter = tensor(op.inputs[1]), output = tensor(op.outputs[0]);
+    if (!input || !filter || !output || input.shape.length !== 4 || filter.shape.length !== 4 || output.shape.length !== 4) return;
+    if (input.type === TensorType.INT8) {
+      // arm_transpose_conv_wrapper_s8.c takes arm_transpose_conv_s8 unless both strides are ≤ 2 and the input has more
+      // than 16 channels; that function misplaces its rows when the top padding is not a multiple of the stride.
+      const sh = Number(options['stride_h'] ?? 1), sw = Number(options['stride_w'] ?? 1);
+      const same = options['padding'] === 'SAME' || options['padding'] === 0;
+      const padH = leadingPadding(same, sh, 1, output.shape[1]!, filter.shape[1]!);
+      const generic = !(sh <= 2 && sw <= 2 && input.shape[3]! > 16);
+      if (generic && padH % sh !== 0) {
+        add('warning', `CMSIS-NN's int8 TRANSPOSE_CONV (arm_transpose_conv_s8 at the CMSIS-NN TFLite Micro 90b983c2 pins) computes wrong values for this layer: its top padding (${padH}) is not a multiple of its stride (${sh}) and it takes that function's path (${input.shape[3]} input channels${sh > 2 || sw > 2 ? ', a stride above 2' : ''}). Measured on such a layer (5×5 → 10×10, stride 2, padding 1): 556 of 720 output values wrong, by up to 174 steps. Build with a CMSIS-NN that has the fix (CMSIS-NN PR #233, "row misalignment when pad_h % stride_h != 0"), or register the reference TRANSPOSE_CONV for this model.`);
+      }
+    } else if (input.type === TensorType.INT16) {
+      const bias = tensor(op.inputs[3]);
+      if (!bias) add('error', `int16 TRANSPOSE_CONV without a bias: ${INT16X8_LIMITS.transposeConvBias}, so Prepare crashes. Give it a zero bias (the quantizer writes one), or use the reference kernels.`);
+      const act = options['fused_activation_function'];
+      if (act !== undefined && act !== 'NONE' && act !== 0) add('warning', `int16 TRANSPOSE_CONV with a fused ${String(act)}: ${INT16X8_LIMITS.transposeConvActivation}; the outputs are not clamped. Quantize with --kernels cmsis-nn, which keeps it out of int16, or use the reference kernels.`);
+    }
+  }
+  if (code === BuiltinOperator.FULLY_CONNECTED && tensor(op.inputs[0])?.type === TensorType.INT16 && (tensor(op.inputs[1])?.quantization?.scale.length ?? 0) > 1) {
+    add('error', `int16 FULLY_CONNECTED with per-channel weights: ${INT16X8_LIMITS.perTensorFullyConnected}, so AllocateTensors() fails. Quantize with --kernels cmsis-nn, which writes them per tensor.`);
+  }
 }
 
 function checkCustom(customCode: string, add: (s: TflmSeverity, m: string) => void): void {

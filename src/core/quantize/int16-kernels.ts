@@ -11,8 +11,8 @@
  * Update this table together with operators.ts when moving to a newer TFLM.
  */
 import type { KernelLibrary } from '../arena/kernels/types';
-import { BuiltinOperator } from '../tflite/model';
-import { OP_RULES } from './op-rules';
+import { BuiltinOperator, type Operator } from '../tflite/model';
+import { hasFusedActivation, OP_RULES } from './op-rules';
 
 export interface Int16Kernel {
   reference: boolean;
@@ -73,4 +73,32 @@ export function hasTflmInt16Kernel(op: BuiltinOperator, kernels: KernelLibrary):
  */
 export function writesInt16x8(op: BuiltinOperator, kernels: KernelLibrary): boolean {
   return !!OP_RULES[op]?.int16 && hasTflmInt16Kernel(op, kernels);
+}
+
+/**
+ * Limits of a kernel set's int16x8 kernel beyond its type switch, for one operator: what the quantizer must write
+ * around, or the reason it cannot (undefined: none). Found by running our files on a CMSIS-NN build of TFLM
+ * 90b983c2 (OPTIMIZED_KERNEL_DIR=cmsis_nn, its pinned CMSIS-NN 4ab83cc3; x86_64, CMSIS-NN's portable C code) against
+ * the reference build; see docs/tflm-accuracy.md.
+ */
+export const INT16X8_LIMITS = {
+  /** cmsis_nn/fully_connected.cc Prepare: "Currently only Int8 is supported for per channel quantization" (AllocateTensors fails). */
+  perTensorFullyConnected: 'cmsis_nn/fully_connected.cc accepts per-channel weights with int8 input only',
+  /** cmsis_nn/transpose_conv.cc Prepare passes kTfLiteActNone to PopulateConvolutionQuantizationParams: no clamp. */
+  transposeConvActivation: 'cmsis_nn/transpose_conv.cc drops the fused activation (it passes kTfLiteActNone), so a fused RELU would not clamp',
+  /** cmsis_nn/transpose_conv.cc Prepare reads bias->type without a null check (reference transpose_conv.cc checks). */
+  transposeConvBias: 'cmsis_nn/transpose_conv.cc reads the bias without checking that there is one',
+} as const;
+
+/**
+ * Why `kernels` cannot run `op` in int16x8 as the quantizer would write it, although they have the kernel; undefined
+ * when they can. `perChannelWeights`: the int8 weights it would keep are per channel (mixed precision keeps the int8
+ * model's). The quantizer writes around the other limits: per-tensor FULLY_CONNECTED weights in `--mode int16x8`
+ * (integer-graph.ts), and a zero bias for a TRANSPOSE_CONV without one, with either kernel set (int16x8Bias).
+ */
+export function int16x8Blocker(code: BuiltinOperator, op: Operator, kernels: KernelLibrary, perChannelWeights = false): string | undefined {
+  if (kernels !== 'cmsis-nn') return undefined;
+  if (code === BuiltinOperator.TRANSPOSE_CONV && hasFusedActivation(op)) return INT16X8_LIMITS.transposeConvActivation;
+  if (code === BuiltinOperator.FULLY_CONNECTED && perChannelWeights) return INT16X8_LIMITS.perTensorFullyConnected;
+  return undefined;
 }

@@ -9,7 +9,7 @@ import {
 } from '../tflite/index';
 import type { KernelLibrary } from '../arena/kernels/types';
 import { QuantizeError } from './errors';
-import { TFLM_INT16_KERNELS, writesInt16x8 } from './int16-kernels';
+import { int16x8Blocker, TFLM_INT16_KERNELS, writesInt16x8 } from './int16-kernels';
 import { opName, type OpNumbering } from './op-numbering';
 import { keepInt8Weights, type Int8Weights } from './hybrid';
 import { assembleOperators, bytesOf, compactModel, constantFloats, isConstant, newBuffer, type VersionedOperator } from './graph';
@@ -107,8 +107,16 @@ export function integerStatus(model: Model, activation: ActivationType, kernels:
     if (!touchesFloat(model, op)) return 'unchanged';
     const oc = model.operatorCodes[op.opcodeIndex]!;
     const rule = OP_RULES[oc.builtinCode];
-    return rule && oc.customCode === undefined && (activation === 'int8' || writesInt16x8(oc.builtinCode, kernels)) ? 'quantized' : 'float';
+    // int16x8 writes FULLY_CONNECTED weights per tensor for the CMSIS-NN kernels (quantizeWeightsAndBias): no blocker there.
+    return rule && oc.customCode === undefined && (activation === 'int8' || (writesInt16x8(oc.builtinCode, kernels) && !int16x8Blocker(oc.builtinCode, op, kernels)))
+      ? 'quantized' : 'float';
   });
+}
+
+/** For noIntegerForm: why each of `indices` has no int16x8 form on `kernels` although they have its kernel (int16x8Blocker). */
+export function int16x8Blockers(model: Model, indices: readonly number[], kernels: KernelLibrary = 'reference'): (string | undefined)[] {
+  const sg = model.subgraphs[0]!;
+  return indices.map((i) => int16x8Blocker(model.operatorCodes[sg.operators[i]!.opcodeIndex]!.builtinCode, sg.operators[i]!, kernels));
 }
 
 /**
@@ -116,7 +124,9 @@ export function integerStatus(model: Model, activation: ActivationType, kernels:
  * int16x8 the operators that have an int8 form but no int16 kernel in TFLite Micro are named apart, with the TFLite
  * Micro source that lacks it: for them `--mode int8` is a way out, for the others it is not.
  */
-export function noIntegerForm(name: string, activation: ActivationType, ops: readonly string[], codes: readonly BuiltinOperator[] = [], kernels: KernelLibrary = 'reference'): QuantizeError {
+export function noIntegerForm(name: string, activation: ActivationType, ops: readonly string[], codes: readonly BuiltinOperator[] = [], kernels: KernelLibrary = 'reference',
+  /** Per operator, a limit of the kernel set's int16x8 kernel (int16x8Blockers), named in place of the table's source. */
+  blockers: readonly (string | undefined)[] = []): QuantizeError {
   const keep = 'Keep them in float (option "keep unsupported in float", CLI --keep-float; TFLite Micro may not run the result)';
   const int8Form = (k: number) => activation === 'int16' && codes[k] !== undefined && !!OP_RULES[codes[k]!];
   const none = ops.filter((_, k) => !int8Form(k));
@@ -125,7 +135,8 @@ export function noIntegerForm(name: string, activation: ActivationType, ops: rea
   const noKernel = ops.flatMap((o, k) => {
     if (!int8Form(k)) return [];
     const tflm = TFLM_INT16_KERNELS[codes[k]!];
-    return [tflm ? `${o} (TFLite Micro's ${kernels} kernels have none: ${tflm.source})` : o];
+    const blocker = blockers[k];
+    return [blocker ? `${o} (TFLite Micro's ${kernels} kernels: ${blocker})` : tflm ? `${o} (TFLite Micro's ${kernels} kernels have none: ${tflm.source})` : o];
   });
   if (noKernel.length) {
     parts.push(`${noKernel.length} operator(s) have no int16x8 kernel that TFLite Micro runs: ${noKernel.join(', ')}. `
@@ -153,7 +164,9 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
   const status = integerStatus(model, opts.activation, opts.kernels);
   const floatOps = status.flatMap((s, i) => (s === 'float' ? [i] : []));
   const unsupported = floatOps.map((i) => opName(model, i, opts.numbering));
-  if (unsupported.length && !opts.keepUnsupportedInFloat) throw noIntegerForm(opts.name, opts.activation, unsupported, floatOps.map((i) => codeOf(sg.operators[i]!)), opts.kernels);
+  if (unsupported.length && !opts.keepUnsupportedInFloat) {
+    throw noIntegerForm(opts.name, opts.activation, unsupported, floatOps.map((i) => codeOf(sg.operators[i]!)), opts.kernels, int16x8Blockers(model, floatOps, opts.kernels));
+  }
   if (unsupported.length) {
     warnings.push(`Kept in float with QUANTIZE/DEQUANTIZE around them: ${unsupported.join(', ')}. TFLite Micro may not run `
       + 'float kernels for these operators, and the model is larger and slower than a full-integer one.');
@@ -319,7 +332,8 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
     const scaleOf = (t: number) => tensors[t]?.quantization?.scale[0] ?? 0;
     const version = rule.version({
       activation: opts.activation,
-      op,
+      // The inputs as written: a bias the quantizer added (int16 TRANSPOSE_CONV) counts.
+      op: { ...op, inputs },
       inputShapes: op.inputs.map((t) => (t >= 0 ? sg.tensors[t]!.shape : [])),
       scales: { inputs: inputs.filter((t) => t >= 0).map(scaleOf), output: outParams?.scale ?? 0 },
     });
@@ -341,12 +355,18 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
     // Int8 weights the source model had stay per channel in an optional per-channel kernel (FULLY_CONNECTED): per-channel
     // ones as they are, per-tensor ones spread, each channel then scaled by a power of two (hybrid.ts keepInt8Weights).
     const originPerChannel = !!origin;
-    const perChannel = w.perChannel === 'always' || opts.perChannelFullyConnected || originPerChannel;
+    // CMSIS-NN's int16x8 FULLY_CONNECTED refuses per-channel weights (INT16X8_LIMITS.perTensorFullyConnected).
+    const perTensorOnly = opts.activation === 'int16' && opts.kernels === 'cmsis-nn' && w.perChannel !== 'always';
+    const perChannel = w.perChannel === 'always' || (!perTensorOnly && (opts.perChannelFullyConnected || originPerChannel));
     const axis = perChannel ? w.axis : -1;
     const b = rule.bias;
     const bIndex = b ? op.inputs[b.input] ?? -1 : -1;
     const inputScale = b ? tensors[inputs[b.activationInput]!]!.quantization!.scale[0]! : 0;
     let bValues = bIndex >= 0 && isFloatConstant(bIndex) ? constantFloats(model, sg.tensors[bIndex]!) : undefined;
+    // An int16 TRANSPOSE_CONV gets a zero bias when it has none: CMSIS-NN's Prepare reads the bias unchecked
+    // (INT16X8_LIMITS.transposeConvBias), the reference takes either. The same values.
+    const zeroBias = !bValues && bIndex < 0 && b && opts.activation === 'int16' && codeOf(op) === BuiltinOperator.TRANSPOSE_CONV;
+    if (zeroBias) bValues = new Float32Array(wTensor.shape[w.axis]!);
     const kept = origin ? keepInt8Weights(origin, wTensor.shape, w.axis, perChannel) : undefined;
     let scales = typeof kept === 'object' ? kept.scales : weightScales(wValues, wTensor.shape, axis);
     if (bValues && opts.activation === 'int8') scales = fitBiasInInt32(scales, bValues, inputScale);
@@ -369,7 +389,14 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
       const bs = biasScales(inputScale, scales, bValues.length);
       const data = opts.activation === 'int16' ? bytesOf(quantizeBiasInt64(bValues, bs)) : bytesOf(quantizeBiasInt32(bValues, bs));
       const type = opts.activation === 'int16' ? TensorType.INT64 : TensorType.INT32;
-      inputs[b.input] = addConstant(bIndex, type, data, quantParams(bs, bs.map(() => 0), 0), `b:${bIndex}:${bs.join(',')}`);
+      if (zeroBias) {
+        buffers.push(newBuffer(data));
+        tensors.push({ name: `${wTensor.name}_zero_bias`, shape: [bValues.length], type, buffer: buffers.length - 1, quantization: quantParams(bs, bs.map(() => 0), 0), isVariable: false, hasRank: true, externalBuffer: 0 });
+        while (inputs.length <= b.input) inputs.push(-1);
+        inputs[b.input] = tensors.length - 1;
+      } else {
+        inputs[b.input] = addConstant(bIndex, type, data, quantParams(bs, bs.map(() => 0), 0), `b:${bIndex}:${bs.join(',')}`);
+      }
     }
   }
 

@@ -32,7 +32,7 @@ import { throwIfAborted } from './errors';
 import { evaluateQuantization } from './evaluate';
 import { assembleOperators, bytesOf, compactModel, constantFloats, newBuffer, type VersionedOperator } from './graph';
 import type { KernelLibrary } from '../arena/kernels/types';
-import { writesInt16x8 } from './int16-kernels';
+import { int16x8Blocker, writesInt16x8 } from './int16-kernels';
 import type { HigherPrecision, KeptLayer, MixedPrecisionReport } from './mixed-precision-report';
 import { dequantizeOpVersion, OP_RULES, quantizeOpVersion, type OpRule } from './op-rules';
 import { INT16_ACTIVATION, INT8_ACTIVATION, quantizeValue, representableRange, symmetricScale, type AffineParams } from './quant-math';
@@ -307,10 +307,19 @@ export function applyPrecision(
       buffers.push(newBuffer(bytesOf(quantizeBiasInt64(values, scales))));
       tensors.push({ ...bt, type: TensorType.INT64, buffer: buffers.length - 1, quantization: { scale: scales, zeroPoint: scales.map(() => 0), quantizedDimension: 0 } });
       inputs[rule.bias.input] = tensors.length - 1;
+    } else if (code === BuiltinOperator.TRANSPOSE_CONV && rule.bias && wScales) {
+      // No bias: a zero int64 one (CMSIS-NN's Prepare reads the bias unchecked, INT16X8_LIMITS.transposeConvBias).
+      const w = original[op.inputs[rule.weights!.input]!]!;
+      const n = w.shape[rule.weights!.axis]!;
+      const scales = biasScales(Math.fround(paramsOf(tensors[inputs[rule.bias.activationInput]!]!).scale), wScales, n);
+      buffers.push(newBuffer(bytesOf(quantizeBiasInt64(int16x8Bias(k, op, rule) ?? new Float32Array(n), scales))));
+      tensors.push({ name: `${w.name}_zero_bias`, shape: [n], type: TensorType.INT64, buffer: buffers.length - 1, quantization: { scale: scales, zeroPoint: scales.map(() => 0), quantizedDimension: 0 }, isVariable: false, hasRank: true, externalBuffer: 0 });
+      while (inputs.length <= rule.bias.input) inputs.push(-1);
+      inputs[rule.bias.input] = tensors.length - 1;
     }
     const out = outputIn(out0, 'int16', outParams);
     const version = rule.version({
-      activation: 'int16', op, inputShapes: op.inputs.map((t) => (t >= 0 ? original[t]!.shape : [])),
+      activation: 'int16', op: { ...op, inputs }, inputShapes: op.inputs.map((t) => (t >= 0 ? original[t]!.shape : [])),
       scales: { inputs: inputs.filter((t) => t >= 0 && tensors[t]!.quantization).map((t) => tensors[t]!.quantization!.scale[0]!), output: outParams.scale },
     });
     const emitted: Operator = { ...op, inputs, outputs: [out.tensor] };
@@ -381,7 +390,9 @@ export function int8OutputGrids(floatModel: Model, quantModel: Model, set: Scori
     // Back through the shape operators (they follow an int16 input) to the operator that computes the values.
     let i = producerOf.get(fsg.outputs[k]!);
     while (i !== undefined && OP_RULES[codeOf(i)]?.output.kind === 'sameAsInput') i = producerOf.get(fsg.operators[i]!.inputs[0]!);
-    const int16 = i !== undefined && match[i]! >= 0 && writesInt16x8(codeOf(i), kernels);
+    const w = i !== undefined ? OP_RULES[codeOf(i)]?.weights : undefined;
+    const perChannel = !!w && i !== undefined && match[i]! >= 0 && (qsg.tensors[qsg.operators[match[i]!]!.inputs[w.input] ?? -1]?.quantization?.scale.length ?? 0) > 1;
+    const int16 = i !== undefined && match[i]! >= 0 && writesInt16x8(codeOf(i), kernels) && !int16x8Blocker(codeOf(i), fsg.operators[i]!, kernels, perChannel);
     return [{
       output: k, scored: j, name: ft.name, params, floorDb: outputGridFloorDb(reference, params),
       roundingFloorDb: outputGridFloorDb(reference, params, true), ...(int16 ? { int16Producer: i } : {}),
@@ -479,7 +490,14 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   const feeds = ancestors(floatModel, failing);
   const match = matchOperators(floatModel, int8Model);
   const codeOf = (i: number) => floatModel.operatorCodes[fsg.operators[i]!.opcodeIndex]!.builtinCode;
-  const precisionFor = (i: number): HigherPrecision => (writesInt16x8(codeOf(i), kernels) ? 'int16x8' : 'float');
+  // A kernel set's limit for this operator as the int8 model has it (its int8 weights are kept): int16x8Blocker.
+  const blockerOf = (i: number): string | undefined => {
+    const w = OP_RULES[codeOf(i)]?.weights;
+    const q = match[i]! >= 0 ? int8Model.subgraphs[0]!.operators[match[i]!] : undefined;
+    const perChannel = !!w && !!q && (int8Model.subgraphs[0]!.tensors[q.inputs[w.input] ?? -1]?.quantization?.scale.length ?? 0) > 1;
+    return int16x8Blocker(codeOf(i), fsg.operators[i]!, kernels, perChannel);
+  };
+  const precisionFor = (i: number): HigherPrecision => (writesInt16x8(codeOf(i), kernels) && !blockerOf(i) ? 'int16x8' : 'float');
   const consumers = new Map<number, number[]>();
   fsg.operators.forEach((op, i) => op.inputs.forEach((t) => { if (t >= 0) consumers.set(t, [...(consumers.get(t) ?? []), i]); }));
 
@@ -561,7 +579,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     ranked.push({
       op: label(i, out.name), index: i, tensor: out.name,
       precision: useInt16 ? 'int16x8' : 'float', int8SqnrDb: sqnrOf.get(out.name)!, addedNoise: removed,
-      ...(int16 ? {} : { reason: rule.int16 ? `TFLite Micro's ${kernels} kernels have no int16x8 ${opcodeName(floatModel.operatorCodes[op.opcodeIndex]!)}` : 'TFLite has no int16x8 kernel for it' }),
+      ...(int16 ? {} : { reason: blockerOf(i) ?? (rule.int16 ? `TFLite Micro's ${kernels} kernels have no int16x8 ${opcodeName(floatModel.operatorCodes[op.opcodeIndex]!)}` : 'TFLite has no int16x8 kernel for it') }),
       ...(int16 && !useInt16 ? { reason: 'weight rounding: int16x8 activations would not remove its error' } : {}),
     });
   });

@@ -60,7 +60,7 @@ function option(op: Operator, name: string): OptionValue | undefined {
   return op.builtinOptions?.table[name];
 }
 
-const hasFusedActivation = (op: Operator): boolean => {
+export const hasFusedActivation = (op: Operator): boolean => {
   const f = option(op, 'fused_activation_function');
   return f !== undefined && f !== 'NONE' && f !== 0;
 };

@@ -7,7 +7,7 @@ import type { KernelLibrary } from '../arena/kernels/types';
 import { BuiltinOperator, ModelFormatError, TensorType, type Model } from '../tflite/index';
 import { QuantizeError, type QuantizeErrorKind } from './errors';
 import { toFloatGraph, type FloatGraph } from './hybrid';
-import { integerStatus, noIntegerForm } from './integer-graph';
+import { int16x8Blockers, integerStatus, noIntegerForm } from './integer-graph';
 import { givenNumbering, opName } from './op-numbering';
 import { OP_RULES } from './op-rules';
 import type { QuantizeMode } from './types';
@@ -110,7 +110,7 @@ function integerProblems(model: Model, graph: FloatGraph, opts: PreflightOptions
   const floatOps = status.flatMap((s, i) => (s === 'float' ? [i] : []));
   if (floatOps.length && !opts.keepUnsupportedInFloat) {
     const codes = floatOps.map((i) => prepared.operatorCodes[psg.operators[i]!.opcodeIndex]!.builtinCode);
-    const text = noIntegerForm(opts.name, activation, floatOps.map((i) => opName(prepared, i, numbering)), codes, opts.kernels).message;
+    const text = noIntegerForm(opts.name, activation, floatOps.map((i) => opName(prepared, i, numbering)), codes, opts.kernels, int16x8Blockers(prepared, floatOps, opts.kernels)).message;
     problems.push({ kind: 'unsupported-op', text: text.replace(`${opts.name}: `, '') });
   }
   const computedWeights = psg.operators.flatMap((op, i) => {

@@ -11,7 +11,7 @@ import type { QuantizationReport } from './types';
 
 /** @param build the firmware's build (kernels, target, CMSIS-NN ISA, margin) the arena figure is for */
 export function tflmReport(model: Model, build: ArenaOptions = {}): QuantizationReport['tflm'] {
-  const problems = checkTflmCompatibility(model);
+  const problems = checkTflmCompatibility(model, build.kernels);
   const notes = problems.filter((p) => p.severity !== 'info').map((p) => (p.operatorIndex >= 0 ? `${formatOperatorRef(p.operatorIndex, p.opcode)}: ${p.message}` : p.message));
   const report: NonNullable<QuantizationReport['tflm']> = { runs: isTflmCompatible(problems), notes };
   try {

@@ -8,6 +8,7 @@ import { avgpool, convolveWrapperS16, convolveWrapperS8, depthwiseWrapperS8, ful
 import { lstmStateBufferBytes, referenceRule, svdfScratch } from './reference';
 import { dim, elements, isType, scaleCount, TensorType } from './tensor-helpers';
 import { opDataBytes, type KernelQuery, type KernelRule } from './types';
+import { leadingPadding } from '../../tflite/padding';
 
 const B = BuiltinOperator;
 const perChannel = (channels: number) => [4 * channels, 4 * channels];
@@ -16,15 +17,9 @@ function nhwc(t: Parameters<typeof dim>[0]): Dims {
   return { n: dim(t, 0), h: dim(t, 1), w: dim(t, 2), c: dim(t, 3) };
 }
 
-/** TFLM's ComputePaddingHeightWidth for one dimension (SAME/VALID). */
-function padding(kind: unknown, stride: number, dilation: number, inSize: number, filterSize: number): number {
-  const effective = (filterSize - 1) * dilation + 1;
-  const out = kind === 'VALID'
-    ? Math.trunc((inSize + stride - effective) / stride)
-    : Math.trunc((inSize + stride - 1) / stride);
-  const total = (out - 1) * stride + effective - inSize;
-  return total > 0 ? Math.trunc(total / 2) : 0;
-}
+/** TFLM's ComputePaddingHeightWidth for one dimension; anything but VALID pads as SAME (the schema's default). */
+const padding = (kind: unknown, stride: number, dilation: number, inSize: number, filterSize: number): number =>
+  leadingPadding(kind !== 'VALID', stride, dilation, inSize, filterSize);
 
 function geometry(q: KernelQuery, input: Dims, filterH: number, filterW: number): ConvGeometry {
   const num = (k: string, d = 1) => (typeof q.option(k) === 'number' ? (q.option(k) as number) : d);

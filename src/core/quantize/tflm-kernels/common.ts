@@ -5,6 +5,7 @@
  */
 import { TensorType, elementCount, type Operator, type Tensor } from '../../tflite/index';
 import { roundHalfAway } from '../quant-math';
+import { leadingPadding } from '../../tflite/padding';
 
 /**
  * Tensor contents as the evaluator holds them: int8/int16/int32 activations and constants, float32 at the float
@@ -81,12 +82,8 @@ export function activationRange(act: string, out: Tensor): [number, number] {
   }
 }
 
-/** padding.h ComputePaddingHeightWidth: the leading padding of one spatial dimension (output size as TFLM computes it). */
-export function padding(same: boolean, stride: number, dilation: number, inSize: number, filter: number): number {
-  const eff = (filter - 1) * dilation + 1;
-  const outSize = same ? Math.trunc((inSize + stride - 1) / stride) : Math.trunc((inSize + stride - eff) / stride);
-  return Math.trunc(Math.max(0, (outSize - 1) * stride + eff - inSize) / 2);
-}
+/** padding.h ComputePaddingHeightWidth: the leading padding of one spatial dimension (tflite/padding.ts). */
+export const padding = leadingPadding;
 
 /** The shapes, strides, dilations and leading paddings of a CONV_2D / DEPTHWISE_CONV_2D (NHWC, filter [O, KH, KW, I]). */
 export interface ConvGeometry {

@@ -1,0 +1,11 @@
+/**
+ * How TFLite and TFLite Micro pad a convolution-like operator (tensorflow/lite/kernels/padding.h
+ * ComputePaddingHeightWidth): one rule for the arena model, the TFLite Micro evaluator and the compatibility check.
+ */
+
+/** The leading padding of one spatial dimension, for SAME (`same`) or VALID, with TFLite's output size. */
+export function leadingPadding(same: boolean, stride: number, dilation: number, inSize: number, filter: number): number {
+  const effective = (filter - 1) * dilation + 1;
+  const outSize = same ? Math.trunc((inSize + stride - 1) / stride) : Math.trunc((inSize + stride - effective) / stride);
+  return Math.trunc(Math.max(0, (outSize - 1) * stride + effective - inSize) / 2);
+}

@@ -1,0 +1,131 @@
+/**
+ * What the quantizer writes around the limits of TFLite Micro's CMSIS-NN int16x8 kernels (int16-kernels.ts
+ * INT16X8_LIMITS), found by running our files on a CMSIS-NN build of TFLM: per-tensor FULLY_CONNECTED weights, a
+ * bias for every int16 TRANSPOSE_CONV, and no int16 TRANSPOSE_CONV with a fused activation.
+ */
+import { mulberry32 as rng } from '../../src/core/common/seeded-random';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Dataset } from '../../src/core/data/dataset';
+import { checkTflmCompatibility, isTflmCompatible } from '../../src/core/analysis/tflm-compat';
+import { quantizeModel, QuantizeError } from '../../src/core/quantize/index';
+import { INT16X8_LIMITS } from '../../src/core/quantize/int16-kernels';
+import { TflmReference } from '../../src/core/quantize/tflm-reference';
+import { loadRuntimeModel } from '../../src/core/runtime/index';
+import { BuiltinOperator, ModelBuilder, TensorType, type Model } from '../../src/core/tflite/index';
+import { kernelModels } from '../helpers/tflm-kernel-models';
+
+function data(c: { shape: number[]; range: [number, number] }, n: number, seed: number): Dataset {
+  const r = rng(seed);
+  const size = c.shape.reduce((a, b) => a * b, 1);
+  return { source: 'synthetic', inputShapes: [c.shape], samples: Array.from({ length: n }, () => [Float32Array.from({ length: size }, () => c.range[0] + (c.range[1] - c.range[0]) * r())]) };
+}
+
+const kernelCase = (name: string) => kernelModels().find((c) => c.name === name)!;
+const opsOf = (m: Model, code: BuiltinOperator) => m.subgraphs[0]!.operators.filter((o) => m.operatorCodes[o.opcodeIndex]!.builtinCode === code);
+
+async function runsOnLiteRt(bytes: Uint8Array): Promise<void> {
+  const rt = await loadRuntimeModel(bytes);
+  try {
+    rt.run(rt.inputs.map((i) => new (i.dtype === 'int16' ? Int16Array : i.dtype === 'int8' ? Int8Array : Float32Array)(i.shape.reduce((a, b) => a * b, 1))));
+  } finally {
+    rt.dispose();
+  }
+}
+
+test('--mode int16x8 for CMSIS-NN writes FULLY_CONNECTED weights per tensor (its int16 kernel refuses per-channel ones); the reference kernels keep them per channel', async () => {
+  const c = kernelCase('fc-softmax');
+  const cal = data(c, 60, 1);
+  for (const kernels of ['cmsis-nn', 'reference'] as const) {
+    const q = await quantizeModel(c.model, cal, { mode: 'int16x8', calibration: 'minmax', perChannelFullyConnected: true, build: { kernels } });
+    const sg = q.model.subgraphs[0]!;
+    const scales = opsOf(q.model, BuiltinOperator.FULLY_CONNECTED).map((o) => sg.tensors[o.inputs[1]!]!.quantization!.scale.length);
+    assert.equal(scales.length, 3);
+    if (kernels === 'cmsis-nn') assert.deepEqual(scales, [1, 1, 1], INT16X8_LIMITS.perTensorFullyConnected);
+    else assert.ok(scales.every((n) => n > 1), `reference: per channel (${scales})`);
+    await runsOnLiteRt(q.bytes);
+    assert.equal(TflmReference.unsupported(q.model), undefined);
+  }
+});
+
+test('an int16 TRANSPOSE_CONV always has a bias (zeros when the float model has none): CMSIS-NN\'s Prepare reads it unchecked', async () => {
+  const c = kernelCase('deconv-slice-transpose');
+  const q = await quantizeModel(c.model, data(c, 60, 1), { mode: 'int16x8', calibration: 'minmax' });
+  const sg = q.model.subgraphs[0]!;
+  const deconvs = opsOf(q.model, BuiltinOperator.TRANSPOSE_CONV);
+  assert.equal(deconvs.length, 2);
+  for (const o of deconvs) {
+    const bias = sg.tensors[o.inputs[3] ?? -1];
+    assert.equal(bias?.type, TensorType.INT64, 'an int64 bias');
+  }
+  // The one the float model built without a bias: all zeros, and the op version of a TRANSPOSE_CONV with a bias (3).
+  const zero = deconvs.map((o) => sg.tensors[o.inputs[3]!]!).find((t) => t.name.endsWith('_zero_bias'))!;
+  assert.ok(zero, 'the added bias is named for its weights');
+  assert.ok(new BigInt64Array(q.model.buffers[zero.buffer]!.data.slice().buffer).every((v) => v === 0n));
+  const code = q.model.operatorCodes.find((oc) => oc.builtinCode === BuiltinOperator.TRANSPOSE_CONV)!;
+  assert.ok(code.version >= 3, `version ${code.version}`);
+  await runsOnLiteRt(q.bytes);
+  assert.equal(TflmReference.unsupported(q.model), undefined);
+});
+
+test('for CMSIS-NN an int16 TRANSPOSE_CONV with a fused activation is named before calibration (the kernel drops the clamp); --keep-float keeps it in float', async () => {
+  const c = kernelCase('deconv-slice-transpose');
+  const cal = data(c, 60, 1);
+  await assert.rejects(quantizeModel(c.model, cal, { mode: 'int16x8', calibration: 'minmax', build: { kernels: 'cmsis-nn' } }), (e: unknown) => {
+    assert.ok(e instanceof QuantizeError && e.kind === 'unsupported-op');
+    assert.match(e.message, new RegExp(`TRANSPOSE_CONV #\\d+ \\(TFLite Micro's cmsis-nn kernels: ${INT16X8_LIMITS.transposeConvActivation.replace(/[()]/g, '\\$&')}\\)`));
+    return true;
+  });
+  const kept = await quantizeModel(c.model, cal, { mode: 'int16x8', calibration: 'minmax', build: { kernels: 'cmsis-nn' }, keepUnsupportedInFloat: true });
+  const sg = kept.model.subgraphs[0]!;
+  const types = opsOf(kept.model, BuiltinOperator.TRANSPOSE_CONV).map((o) => sg.tensors[o.outputs[0]!]!.type);
+  assert.deepEqual(types.sort(), [TensorType.FLOAT32, TensorType.INT16].sort(), 'the fused-RELU one float, the other int16');
+  await runsOnLiteRt(kept.bytes);
+});
+
+test('an accuracy target for CMSIS-NN keeps a per-channel FULLY_CONNECTED in float, not int16x8, and says why', async () => {
+  const b = new ModelBuilder({ seed: 5 });
+  const x = b.input('features', [1, 12]);
+  const h = b.fullyConnected(x, 24, { activation: 'RELU' });
+  b.output(b.fullyConnected(h, 6));
+  const model = b.build();
+  const c = { shape: [1, 12], range: [-4, 4] as [number, number] };
+  const cal = data(c, 120, 1), held = data(c, 40, 2);
+  for (const kernels of ['cmsis-nn', 'reference'] as const) {
+    const q = await quantizeModel(model, cal, { heldOut: held, targetSqnrDb: 90, perChannelFullyConnected: true, calibration: 'minmax', build: { kernels } });
+    const kept = q.report.mixedPrecision!.kept;
+    assert.ok(kept.length > 0);
+    for (const l of kept) {
+      if (kernels === 'cmsis-nn') {
+        assert.equal(l.precision, 'float', `${l.op}`);
+        assert.equal(l.reason, INT16X8_LIMITS.perTensorFullyConnected);
+      } else {
+        assert.notEqual(l.reason, INT16X8_LIMITS.perTensorFullyConnected);
+      }
+    }
+    await runsOnLiteRt(q.bytes);
+  }
+});
+
+test('the TFLite Micro check for CMSIS-NN names what its kernels refuse, crash on or compute wrong; for the reference kernels none of it', async () => {
+  // int8 TRANSPOSE_CONV, SAME 5×5 stride 2 (top padding 1) on 3 input channels: CMSIS-NN's arm_transpose_conv_s8 path.
+  const deconv = kernelCase('deconv-slice-transpose-argmax');
+  const q8 = await quantizeModel(deconv.model, data(deconv, 60, 1), { calibration: 'minmax' });
+  const cmsis = checkTflmCompatibility(q8.model, 'cmsis-nn').filter((p) => p.opcode === 'TRANSPOSE_CONV');
+  assert.equal(cmsis.length, 1, JSON.stringify(cmsis));
+  assert.equal(cmsis[0]!.severity, 'warning');
+  assert.match(cmsis[0]!.message, /top padding \(1\) is not a multiple of its stride \(2\).*CMSIS-NN PR #233/);
+  assert.deepEqual(checkTflmCompatibility(q8.model).filter((p) => p.opcode === 'TRANSPOSE_CONV'), []);
+  assert.ok(isTflmCompatible(checkTflmCompatibility(q8.model, 'cmsis-nn')), 'a warning: it runs, computing wrong values');
+
+  // int16 FULLY_CONNECTED with per-channel weights (written for the reference kernels): CMSIS-NN's Prepare refuses it.
+  const fc = kernelCase('fc-softmax');
+  const q16 = await quantizeModel(fc.model, data(fc, 60, 1), { mode: 'int16x8', calibration: 'minmax', perChannelFullyConnected: true });
+  const refused = checkTflmCompatibility(q16.model, 'cmsis-nn').filter((p) => p.severity === 'error');
+  assert.equal(refused.length, 3);
+  assert.ok(refused.every((p) => p.opcode === 'FULLY_CONNECTED' && p.message.includes(INT16X8_LIMITS.perTensorFullyConnected)));
+  assert.ok(isTflmCompatible(checkTflmCompatibility(q16.model)));
+  // The same model quantized for CMSIS-NN passes, and its report says the check was for that kernel set.
+  const forCmsis = await quantizeModel(fc.model, data(fc, 60, 1), { mode: 'int16x8', calibration: 'minmax', perChannelFullyConnected: true, build: { kernels: 'cmsis-nn' } });
+  assert.equal(forCmsis.report.tflm?.runs, true, forCmsis.report.tflm?.notes.join('\n'));
+});
