@@ -14,6 +14,8 @@ import { TflmReference } from '../../src/core/quantize/tflm-reference';
 import { loadRuntimeModel } from '../../src/core/runtime/index';
 import { BuiltinOperator, ModelBuilder, TensorType, type Model } from '../../src/core/tflite/index';
 import { kernelModels } from '../helpers/tflm-kernel-models';
+import { estimateFit } from '../../src/core/fit/fit';
+import { builtinCatalog } from '../../src/core/fit/board-catalog';
 
 function data(c: { shape: number[]; range: [number, number] }, n: number, seed: number): Dataset {
   const r = rng(seed);
@@ -41,8 +43,13 @@ test('--mode int16x8 for CMSIS-NN writes FULLY_CONNECTED weights per tensor (its
     const sg = q.model.subgraphs[0]!;
     const scales = opsOf(q.model, BuiltinOperator.FULLY_CONNECTED).map((o) => sg.tensors[o.inputs[1]!]!.quantization!.scale.length);
     assert.equal(scales.length, 3);
-    if (kernels === 'cmsis-nn') assert.deepEqual(scales, [1, 1, 1], INT16X8_LIMITS.perTensorFullyConnected);
-    else assert.ok(scales.every((n) => n > 1), `reference: per channel (${scales})`);
+    if (kernels === 'cmsis-nn') {
+      assert.deepEqual(scales, [1, 1, 1], INT16X8_LIMITS.perTensorFullyConnected);
+      assert.equal(q.report.recipe?.chosen.perChannelFullyConnected, false, 'the report says what was written');
+      assert.ok(q.warnings.some((w) => w.includes(INT16X8_LIMITS.perTensorFullyConnected)), 'the forced option is answered');
+      const auto = await quantizeModel(c.model, cal, { mode: 'int16x8', heldOut: data(c, 20, 2), build: { kernels } });
+      assert.ok(auto.report.recipe!.candidates.every((x) => !x.recipe.perChannelFullyConnected), 'per-channel FC is not a candidate');
+    } else assert.ok(scales.every((n) => n > 1), `reference: per channel (${scales})`);
     await runsOnLiteRt(q.bytes);
     assert.equal(TflmReference.unsupported(q.model), undefined);
   }
@@ -50,7 +57,8 @@ test('--mode int16x8 for CMSIS-NN writes FULLY_CONNECTED weights per tensor (its
 
 test('an int16 TRANSPOSE_CONV always has a bias (zeros when the float model has none): CMSIS-NN\'s Prepare reads it unchecked', async () => {
   const c = kernelCase('deconv-slice-transpose');
-  const q = await quantizeModel(c.model, data(c, 60, 1), { mode: 'int16x8', calibration: 'minmax' });
+  // Bias correction on: the added bias stands for none, so no weight-rounding shift goes into it.
+  const q = await quantizeModel(c.model, data(c, 60, 1), { mode: 'int16x8', calibration: 'minmax', biasCorrection: true });
   const sg = q.model.subgraphs[0]!;
   const deconvs = opsOf(q.model, BuiltinOperator.TRANSPOSE_CONV);
   assert.equal(deconvs.length, 2);
@@ -108,13 +116,13 @@ test('an accuracy target for CMSIS-NN keeps a per-channel FULLY_CONNECTED in flo
 });
 
 test('the TFLite Micro check for CMSIS-NN names what its kernels refuse, crash on or compute wrong; for the reference kernels none of it', async () => {
-  // int8 TRANSPOSE_CONV, SAME 5×5 stride 2 (top padding 1) on 3 input channels: CMSIS-NN's arm_transpose_conv_s8 path.
+  // int8 TRANSPOSE_CONV, SAME 5×5 stride 2 (top padding 1) on 6 input channels: CMSIS-NN's arm_transpose_conv_s8 path.
   const deconv = kernelCase('deconv-slice-transpose-argmax');
   const q8 = await quantizeModel(deconv.model, data(deconv, 60, 1), { calibration: 'minmax' });
   const cmsis = checkTflmCompatibility(q8.model, 'cmsis-nn').filter((p) => p.opcode === 'TRANSPOSE_CONV');
   assert.equal(cmsis.length, 1, JSON.stringify(cmsis));
   assert.equal(cmsis[0]!.severity, 'warning');
-  assert.match(cmsis[0]!.message, /top padding \(1\) is not a multiple of its stride \(2\).*CMSIS-NN PR #233/);
+  assert.match(cmsis[0]!.message, /top padding \(1\) is not a multiple of its stride \(2\), and it takes that function's path \(6 input channels, 16 or fewer\).*CMSIS-NN PR #233/);
   assert.deepEqual(checkTflmCompatibility(q8.model).filter((p) => p.opcode === 'TRANSPOSE_CONV'), []);
   assert.ok(isTflmCompatible(checkTflmCompatibility(q8.model, 'cmsis-nn')), 'a warning: it runs, computing wrong values');
 
@@ -128,4 +136,14 @@ test('the TFLite Micro check for CMSIS-NN names what its kernels refuse, crash o
   // The same model quantized for CMSIS-NN passes, and its report says the check was for that kernel set.
   const forCmsis = await quantizeModel(fc.model, data(fc, 60, 1), { mode: 'int16x8', calibration: 'minmax', perChannelFullyConnected: true, build: { kernels: 'cmsis-nn' } });
   assert.equal(forCmsis.report.tflm?.runs, true, forCmsis.report.tflm?.notes.join('\n'));
+});
+
+test('fit for a CMSIS-NN build says the model will not run where CMSIS-NN refuses it; for the reference kernels it runs', async () => {
+  const fc = kernelCase('fc-softmax');
+  const q16 = await quantizeModel(fc.model, data(fc, 60, 1), { mode: 'int16x8', calibration: 'minmax', perChannelFullyConnected: true });
+  const board = builtinCatalog().byId.get('nano33ble')!;
+  const notRunning = (kernels: 'cmsis-nn' | 'reference') => estimateFit(q16.model, board, { kernels, modelBytes: q16.bytes.length }).assumptions.filter((a) => a.startsWith('TFLite Micro will NOT run'));
+  assert.equal(notRunning('cmsis-nn').length, 3);
+  assert.ok(notRunning('cmsis-nn').every((a) => a.includes(INT16X8_LIMITS.perTensorFullyConnected)));
+  assert.deepEqual(notRunning('reference'), []);
 });

@@ -130,13 +130,13 @@ function cmsisNnProblems(code: BuiltinOperator, op: Model['subgraphs'][number]['
       const padH = leadingPadding(same, sh, 1, output.shape[1]!, filter.shape[1]!);
       const generic = !(sh <= 2 && sw <= 2 && input.shape[3]! > 16);
       if (generic && padH % sh !== 0) {
-        add('warning', `CMSIS-NN's int8 TRANSPOSE_CONV (arm_transpose_conv_s8 at the CMSIS-NN TFLite Micro 90b983c2 pins) computes wrong values for this layer: its top padding (${padH}) is not a multiple of its stride (${sh}) and it takes that function's path (${input.shape[3]} input channels${sh > 2 || sw > 2 ? ', a stride above 2' : ''}). Measured on such a layer (5×5 → 10×10, stride 2, padding 1): 556 of 720 output values wrong, by up to 174 steps. Build with a CMSIS-NN that has the fix (CMSIS-NN PR #233, "row misalignment when pad_h % stride_h != 0"), or register the reference TRANSPOSE_CONV for this model.`);
+        add('warning', `CMSIS-NN's int8 TRANSPOSE_CONV (arm_transpose_conv_s8 at the CMSIS-NN TFLite Micro 90b983c2 pins) computes wrong values for this layer: its top padding (${padH}) is not a multiple of its stride (${sh}), and it takes that function's path (${sh > 2 || sw > 2 ? 'a stride above 2' : `${input.shape[3]} input channels, 16 or fewer`}). Measured on such a layer (5×5 → 10×10, stride 2, padding 1): 556 of 720 output values wrong, by up to 174 steps. Build with a CMSIS-NN that has the fix (CMSIS-NN PR #233, "row misalignment when pad_h % stride_h != 0"); or compile TFLite Micro's reference transpose_conv.cc under another name and register it for this operator (a cmsis_nn build replaces the file of that name); or change the layer (strides of at most 2 and more than 16 input channels take CMSIS-NN's other, correct path).`);
       }
     } else if (input.type === TensorType.INT16) {
       const bias = tensor(op.inputs[3]);
       if (!bias) add('error', `int16 TRANSPOSE_CONV without a bias: ${INT16X8_LIMITS.transposeConvBias}, so Prepare crashes. Give it a zero bias (the quantizer writes one), or use the reference kernels.`);
       const act = options['fused_activation_function'];
-      if (act !== undefined && act !== 'NONE' && act !== 0) add('warning', `int16 TRANSPOSE_CONV with a fused ${String(act)}: ${INT16X8_LIMITS.transposeConvActivation}; the outputs are not clamped. Quantize with --kernels cmsis-nn, which keeps it out of int16, or use the reference kernels.`);
+      if (act !== undefined && act !== 'NONE' && act !== 0) add('warning', `int16 TRANSPOSE_CONV with a fused ${String(act)}: ${INT16X8_LIMITS.transposeConvActivation}; the outputs are not clamped. Quantizing for these kernels (--kernels cmsis-nn) keeps it out of int16: an accuracy target keeps it in float, --mode int16x8 names it (--keep-float keeps it in float). Or use the reference kernels.`);
     }
   }
   if (code === BuiltinOperator.FULLY_CONNECTED && tensor(op.inputs[0])?.type === TensorType.INT16 && (tensor(op.inputs[1])?.quantization?.scale.length ?? 0) > 1) {

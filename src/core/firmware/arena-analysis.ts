@@ -43,7 +43,7 @@ export async function analyzeArena(req: ArenaAnalysisRequest, files: SourceFiles
   if (!loaded) return analysis;
   analysis.loaded = loaded;
   analysis.estimate = await cache.estimate(loaded, req.options);
-  analysis.problems = cache.problems(loaded);
+  analysis.problems = cache.problems(loaded, req.options.kernels);
   if (location.kind === 'marker' && loaded.sha256 && loaded.sha256 !== location.marker.sha256) {
     analysis.staleExport = {
       markerFile: location.markerFile,

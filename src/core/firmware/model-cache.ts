@@ -8,6 +8,7 @@ import { sha256Hex } from '../codegen/sha256';
 import { loadModel, ModelFormatError, type Model } from '../tflite';
 import { readModelArray } from './model-symbols';
 import { checkTflmCompatibility, type TflmProblem } from '../analysis/tflm-compat';
+import type { KernelLibrary } from '../arena/kernels/types';
 
 export interface FileStamp {
   mtimeMs: number;
@@ -39,7 +40,7 @@ interface Entry {
   /** The loaded value once settled: estimates are only cached against the model they were computed from. */
   resolved?: LoadedModel;
   estimates: Map<string, EstimateResult>;
-  problems?: TflmProblem[];
+  problems?: Map<KernelLibrary, TflmProblem[]>;
 }
 
 function describeError(e: unknown, source: string): string {
@@ -121,12 +122,14 @@ export class ArenaModelCache {
     return result;
   }
 
-  problems(loaded: LoadedModel): TflmProblem[] {
+  /** The TFLite Micro check for the firmware's kernel set (its CMSIS-NN problems only with 'cmsis-nn'), cached per set. */
+  problems(loaded: LoadedModel, kernels: KernelLibrary = 'reference'): TflmProblem[] {
     if (!loaded.model) return [];
     const entry = this.current(loaded);
-    if (entry?.problems) return entry.problems;
-    const problems = checkTflmCompatibility(loaded.model);
-    if (entry) entry.problems = problems;
+    const cached = entry?.problems?.get(kernels);
+    if (cached) return cached;
+    const problems = checkTflmCompatibility(loaded.model, kernels);
+    if (entry) (entry.problems ??= new Map()).set(kernels, problems);
     return problems;
   }
 

@@ -104,7 +104,7 @@ export function estimateFit(model: Model, board: Board, options: FitOptions): Fi
   if (floatOps.length) {
     assumptions.push(`latency: ${floatOps.length} float32 operator(s) run TFLM's reference float kernels: priced with the reference-kernel rate${board.fpu === 'none' ? ' × 8 (no FPU: software floating point)' : ' (single-precision FPU)'}`);
   }
-  const blockers = checkTflmCompatibility(model).filter((p) => p.severity === 'error');
+  const blockers = checkTflmCompatibility(model, arenaKernels).filter((p) => p.severity === 'error');
   for (const p of blockers) {
     assumptions.unshift(`TFLite Micro will NOT run this model as is: ${p.operatorIndex >= 0 ? `operator ${p.operatorIndex} (${p.opcode}): ` : ''}${p.message}`);
   }

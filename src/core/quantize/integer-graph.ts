@@ -139,10 +139,12 @@ export function noIntegerForm(name: string, activation: ActivationType, ops: rea
     return [blocker ? `${o} (TFLite Micro's ${kernels} kernels: ${blocker})` : tflm ? `${o} (TFLite Micro's ${kernels} kernels have none: ${tflm.source})` : o];
   });
   if (noKernel.length) {
-    parts.push(`${noKernel.length} operator(s) have no int16x8 kernel that TFLite Micro runs: ${noKernel.join(', ')}. `
+    const blocked = blockers.some((x) => x);
+    parts.push(`${noKernel.length} operator(s) have no int16x8 kernel that TFLite Micro runs${blocked ? ' as they are' : ''}: ${noKernel.join(', ')}. `
       + 'Keep them in float (option "keep unsupported in float", CLI --keep-float: DEQUANTIZE/QUANTIZE around them, '
       + 'which TFLite Micro runs where it has the float kernel), quantize with --mode int8 (an accuracy target, '
-      + '--target-sqnr, keeps layers in int16x8 only where TFLite Micro has the kernel), or replace them in the source model.');
+      + '--target-sqnr, keeps layers in int16x8 only where TFLite Micro has the kernel), '
+      + `${blocked ? 'build for the reference kernels (--kernels reference), ' : ''}or replace them in the source model.`);
   }
   return new QuantizeError('unsupported-op', `${name}: ${parts.join(' ')}`);
 }
@@ -381,7 +383,8 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
       if (origin) int8Weights.requantized.push(`"${wTensor.name}": ${typeof kept === 'string' ? kept : 'the bias needs a wider scale'}`);
     }
     const means = b ? opts.inputMeans?.get(op.inputs[b.activationInput]!) : undefined;
-    const shift = bValues && means ? weightRoundingBiasShift(wValues, { values: qw.values, scales, axis }, wTensor.shape, w.axis, means) : undefined;
+    // Not into an added zero bias: it stands for no bias, and computes what the file without it did.
+    const shift = bValues && means && !zeroBias ? weightRoundingBiasShift(wValues, { values: qw.values, scales, axis }, wTensor.shape, w.axis, means) : undefined;
     if (bValues && shift && shift.length === bValues.length) bValues = Float32Array.from(bValues, (v, c) => v + shift[c]!);
     const wq = quantParams(scales, scales.map(() => 0), Math.max(axis, 0));
     inputs[w.input] = addConstant(wIndex, TensorType.INT8, bytesOf(qw.values), wq, `w:${wIndex}:${axis}:${scales.join(',')}`);

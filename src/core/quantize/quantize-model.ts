@@ -18,6 +18,7 @@ import { float16Weights } from './float16-weights';
 import { dynamicRangeWeights } from './dynamic-range';
 import { checkQuantizable } from './preflight';
 import { tensorsToCalibrate, type IntegerGraph } from './integer-graph';
+import { INT16X8_LIMITS } from './int16-kernels';
 import { INT16_ACTIVATION, INT8_ACTIVATION } from './quant-math';
 import { checkDataset } from './tensor-io';
 import { evaluateQuantization, indexAgreement, indexAgreementOf, tflmEvalSamples } from './evaluate';
@@ -120,9 +121,15 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
       }
     }
     const intRange = activation === 'int16' ? INT16_ACTIVATION : INT8_ACTIVATION;
+    const int16PerTensorFc = activation === 'int16' && options.build?.kernels === 'cmsis-nn' && hasFullyConnected(prepared);
+    if (int16PerTensorFc && options.perChannelFullyConnected) {
+      warnings.push(`Per-channel FULLY_CONNECTED weights were asked for, but ${INT16X8_LIMITS.perTensorFullyConnected}: they are written per tensor.`);
+    }
     const choices: RecipeChoices = {
       methods: options.calibration ? [options.calibration] : AUTO_METHODS,
-      perChannelFullyConnected: options.perChannelFullyConnected !== undefined || !hasFullyConnected(prepared) ? [!!options.perChannelFullyConnected] : [false, true],
+      // CMSIS-NN's int16 FULLY_CONNECTED takes per-tensor weights only (integer-graph.ts writes them so): nothing to choose.
+      perChannelFullyConnected: int16PerTensorFc ? [false]
+        : options.perChannelFullyConnected !== undefined || !hasFullyConnected(prepared) ? [!!options.perChannelFullyConnected] : [false, true],
       biasCorrection: options.biasCorrection !== undefined ? [options.biasCorrection] : [false, true],
       // GPTQ costs about 1 s of CPU on ad01 and ResNet-8 (its input moments and factorizations), which would put the
       // default command over its time budget (1.5x the float pass); a target's search takes minutes and tries it.
