@@ -125,6 +125,12 @@ test('the TFLite Micro check for CMSIS-NN names what its kernels refuse, crash o
   assert.match(cmsis[0]!.message, /top padding \(1\) is not a multiple of its stride \(2\), and it takes that function's path \(6 input channels, 16 or fewer\).*CMSIS-NN PR #233/);
   assert.deepEqual(checkTflmCompatibility(q8.model).filter((p) => p.opcode === 'TRANSPOSE_CONV'), []);
   assert.ok(isTflmCompatible(checkTflmCompatibility(q8.model, 'cmsis-nn')), 'a warning: it runs, computing wrong values');
+  // CMSIS-NN drops the fused clamp of int8 TRANSPOSE_CONV too: our RELU output starts at 0 (zero point -128), so no
+  // warning above; a file whose RELU output reaches below 0 gets one.
+  const sg8 = q8.model.subgraphs[0]!;
+  const relu = opsOf(q8.model, BuiltinOperator.TRANSPOSE_CONV).find((o) => o.builtinOptions?.table['fused_activation_function'] === 'RELU')!;
+  const wide = { ...q8.model, subgraphs: [{ ...sg8, tensors: sg8.tensors.map((t, i) => (i === relu.outputs[0] ? { ...t, quantization: { ...t.quantization!, zeroPoint: [0] } } : t)) }] };
+  assert.ok(checkTflmCompatibility(wide, 'cmsis-nn').some((p) => p.opcode === 'TRANSPOSE_CONV' && /fused RELU whose output range reaches beyond it/.test(p.message)));
 
   // int16 FULLY_CONNECTED with per-channel weights (written for the reference kernels): CMSIS-NN's Prepare refuses it.
   const fc = kernelCase('fc-softmax');

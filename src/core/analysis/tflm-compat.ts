@@ -123,6 +123,16 @@ function cmsisNnProblems(code: BuiltinOperator, op: Model['subgraphs'][number]['
     const input = tensor(op.inputs[2]), filter = tensor(op.inputs[1]), output = tensor(op.outputs[0]);
     if (!input || !filter || !output || input.shape.length !== 4 || filter.shape.length !== 4 || output.shape.length !== 4) return;
     if (input.type === TensorType.INT8) {
+      // The wrapper drops the fused clamp for int8 too: harmless when the output's range already ends where the
+      // activation does (a RELU output quantized from 0, as the quantizer writes it), wrong when it reaches beyond.
+      const act = options['fused_activation_function'];
+      const clamp = act === 'RELU' ? [0, Infinity] : act === 'RELU6' ? [0, 6] : act === 'RELU_N1_TO_1' ? [-1, 1] : undefined;
+      const q = output.quantization;
+      if (clamp && q?.scale.length) {
+        const lo = -128, hi = 127, zp = Number(q.zeroPoint[0] ?? 0), sc = q.scale[0]!;
+        const needs = zp + Math.round(clamp[0]! / sc) > lo || (Number.isFinite(clamp[1]!) && zp + Math.round(clamp[1]! / sc) < hi);
+        if (needs) add('warning', `int8 TRANSPOSE_CONV with a fused ${String(act)} whose output range reaches beyond it: ${INT16X8_LIMITS.transposeConvActivation.replace('a fused RELU', 'the activation')}. Quantize the model again (our quantizer sets the output range to the activation's), or use the reference kernels.`);
+      }
       // arm_transpose_conv_wrapper_s8.c takes arm_transpose_conv_s8 unless both strides are ≤ 2 and the input has more
       // than 16 channels; that function misplaces its rows when the top padding is not a multiple of the stride.
       const sh = Number(options['stride_h'] ?? 1), sw = Number(options['stride_w'] ?? 1);
@@ -138,6 +148,10 @@ function cmsisNnProblems(code: BuiltinOperator, op: Model['subgraphs'][number]['
       const act = options['fused_activation_function'];
       if (act !== undefined && act !== 'NONE' && act !== 0) add('warning', `int16 TRANSPOSE_CONV with a fused ${String(act)}: ${INT16X8_LIMITS.transposeConvActivation}; the outputs are not clamped. Quantizing for these kernels (--kernels cmsis-nn) keeps it out of int16: an accuracy target keeps it in float, --mode int16x8 names it (--keep-float keeps it in float). Or use the reference kernels.`);
     }
+  }
+  if (code === BuiltinOperator.FULLY_CONNECTED && tensor(op.inputs[0])?.type === TensorType.INT8 && tensor(op.inputs[1])?.type === TensorType.INT4
+    && (tensor(op.inputs[1])?.quantization?.scale.length ?? 0) > 1) {
+    add('error', 'FULLY_CONNECTED with per-channel int4 weights: cmsis_nn/fully_connected.cc accepts per-channel weights only as int8, so AllocateTensors() fails. Use int8 weights, or per-tensor int4 ones.');
   }
   if (code === BuiltinOperator.FULLY_CONNECTED && tensor(op.inputs[0])?.type === TensorType.INT16 && (tensor(op.inputs[1])?.quantization?.scale.length ?? 0) > 1) {
     add('error', `int16 FULLY_CONNECTED with per-channel weights: ${INT16X8_LIMITS.perTensorFullyConnected}, so AllocateTensors() fails. Quantize with --kernels cmsis-nn, which writes them per tensor.`);
