@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Dataset } from '../../src/core/data/dataset';
 import { checkTflmCompatibility, isTflmCompatible } from '../../src/core/analysis/tflm-compat';
-import { quantizeModel, QuantizeError } from '../../src/core/quantize/index';
+import { quantizeModel } from '../../src/core/quantize/index';
 import { INT16X8_LIMITS } from '../../src/core/quantize/int16-kernels';
 import { TflmReference } from '../../src/core/quantize/tflm-reference';
 import { loadRuntimeModel } from '../../src/core/runtime/index';
@@ -76,19 +76,27 @@ test('an int16 TRANSPOSE_CONV always has a bias (zeros when the float model has 
   assert.equal(TflmReference.unsupported(q.model), undefined);
 });
 
-test('for CMSIS-NN an int16 TRANSPOSE_CONV with a fused activation is named before calibration (the kernel drops the clamp); --keep-float keeps it in float', async () => {
+test('for CMSIS-NN an int16 TRANSPOSE_CONV with a fused RELU is written unfused (its kernel drops the clamp): the same integers as the fused one on the reference kernels', async () => {
   const c = kernelCase('deconv-slice-transpose');
   const cal = data(c, 60, 1);
-  await assert.rejects(quantizeModel(c.model, cal, { mode: 'int16x8', calibration: 'minmax', build: { kernels: 'cmsis-nn' } }), (e: unknown) => {
-    assert.ok(e instanceof QuantizeError && e.kind === 'unsupported-op');
-    assert.match(e.message, new RegExp(`TRANSPOSE_CONV #\\d+ \\(TFLite Micro's cmsis-nn kernels: ${INT16X8_LIMITS.transposeConvActivation.replace(/[()]/g, '\\$&')}\\)`));
-    return true;
-  });
-  const kept = await quantizeModel(c.model, cal, { mode: 'int16x8', calibration: 'minmax', build: { kernels: 'cmsis-nn' }, keepUnsupportedInFloat: true });
-  const sg = kept.model.subgraphs[0]!;
-  const types = opsOf(kept.model, BuiltinOperator.TRANSPOSE_CONV).map((o) => sg.tensors[o.outputs[0]!]!.type);
-  assert.deepEqual(types.sort(), [TensorType.FLOAT32, TensorType.INT16].sort(), 'the fused-RELU one float, the other int16');
-  await runsOnLiteRt(kept.bytes);
+  const cmsis = await quantizeModel(c.model, cal, { mode: 'int16x8', calibration: 'minmax', biasCorrection: false, build: { kernels: 'cmsis-nn' } });
+  const ref = await quantizeModel(c.model, cal, { mode: 'int16x8', calibration: 'minmax', biasCorrection: false });
+  const sg = cmsis.model.subgraphs[0]!;
+  const deconvs = opsOf(cmsis.model, BuiltinOperator.TRANSPOSE_CONV);
+  assert.ok(deconvs.every((o) => (o.builtinOptions?.table['fused_activation_function'] ?? 'NONE') === 'NONE'), 'no fused activation left');
+  const relu = opsOf(cmsis.model, BuiltinOperator.RELU);
+  assert.equal(relu.length, 1, 'the RELU on its own');
+  assert.equal(sg.tensors[relu[0]!.inputs[0]!]!.type, TensorType.INT16);
+  assert.equal(opsOf(ref.model, BuiltinOperator.RELU).length, 0, 'the reference kernels keep it fused');
+  assert.deepEqual(checkTflmCompatibility(cmsis.model, 'cmsis-nn').filter((p) => p.severity !== 'info' && p.operatorIndex >= 0), []);
+  // Same integers: both files through the reference evaluator (bit-exact with TFLM) on the same inputs.
+  const a = TflmReference.create(cmsis.model), b = TflmReference.create(ref.model);
+  const r = rng(9);
+  for (let k = 0; k < 5; k++) {
+    const x = Int16Array.from({ length: 75 }, () => Math.round((r() * 2 - 1) * 32767));
+    assert.deepEqual(a.run([x]).map((y) => Array.from(y)), b.run([x]).map((y) => Array.from(y)), `sample ${k}`);
+  }
+  await runsOnLiteRt(cmsis.bytes);
 });
 
 test('an accuracy target for CMSIS-NN keeps a per-channel FULLY_CONNECTED in float, not int16x8, and says why', async () => {

@@ -96,9 +96,20 @@ export const INT16X8_LIMITS = {
  * model's). The quantizer writes around the other limits: per-tensor FULLY_CONNECTED weights in `--mode int16x8`
  * (integer-graph.ts), and a zero bias for a TRANSPOSE_CONV without one, with either kernel set (int16x8Bias).
  */
-export function int16x8Blocker(code: BuiltinOperator, op: Operator, kernels: KernelLibrary, perChannelWeights = false): string | undefined {
+export function int16x8Blocker(code: BuiltinOperator, op: Operator, kernels: KernelLibrary, perChannelWeights = false,
+  /** The writer unfuses a RELU / RELU6 into its own int16 operator (integer-graph.ts does; mixed precision does not). */
+  unfuses = false): string | undefined {
   if (kernels !== 'cmsis-nn') return undefined;
-  if (code === BuiltinOperator.TRANSPOSE_CONV && hasFusedActivation(op)) return INT16X8_LIMITS.transposeConvActivation;
+  if (code === BuiltinOperator.TRANSPOSE_CONV && hasFusedActivation(op) && !(unfuses && unfusedActivation(op) !== undefined)) return INT16X8_LIMITS.transposeConvActivation;
   if (code === BuiltinOperator.FULLY_CONNECTED && perChannelWeights) return INT16X8_LIMITS.perTensorFullyConnected;
   return undefined;
+}
+
+/**
+ * The operator a fused activation becomes when written on its own (RELU, RELU6: TFLite Micro has both in int16), or
+ * undefined when it has none or another one.
+ */
+export function unfusedActivation(op: Operator): BuiltinOperator.RELU | BuiltinOperator.RELU6 | undefined {
+  const f = op.builtinOptions?.table['fused_activation_function'];
+  return f === 'RELU' ? BuiltinOperator.RELU : f === 'RELU6' ? BuiltinOperator.RELU6 : undefined;
 }

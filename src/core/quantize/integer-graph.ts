@@ -9,7 +9,7 @@ import {
 } from '../tflite/index';
 import type { KernelLibrary } from '../arena/kernels/types';
 import { QuantizeError } from './errors';
-import { int16x8Blocker, TFLM_INT16_KERNELS, writesInt16x8 } from './int16-kernels';
+import { int16x8Blocker, TFLM_INT16_KERNELS, unfusedActivation, writesInt16x8 } from './int16-kernels';
 import { opName, type OpNumbering } from './op-numbering';
 import { keepInt8Weights, type Int8Weights } from './hybrid';
 import { assembleOperators, bytesOf, compactModel, constantFloats, isConstant, newBuffer, type VersionedOperator } from './graph';
@@ -108,7 +108,7 @@ export function integerStatus(model: Model, activation: ActivationType, kernels:
     const oc = model.operatorCodes[op.opcodeIndex]!;
     const rule = OP_RULES[oc.builtinCode];
     // int16x8 writes FULLY_CONNECTED weights per tensor for the CMSIS-NN kernels (quantizeWeightsAndBias): no blocker there.
-    return rule && oc.customCode === undefined && (activation === 'int8' || (writesInt16x8(oc.builtinCode, kernels) && !int16x8Blocker(oc.builtinCode, op, kernels)))
+    return rule && oc.customCode === undefined && (activation === 'int8' || (writesInt16x8(oc.builtinCode, kernels) && !int16x8Blocker(oc.builtinCode, op, kernels, false, true)))
       ? 'quantized' : 'float';
   });
 }
@@ -116,7 +116,7 @@ export function integerStatus(model: Model, activation: ActivationType, kernels:
 /** For noIntegerForm: why each of `indices` has no int16x8 form on `kernels` although they have its kernel (int16x8Blocker). */
 export function int16x8Blockers(model: Model, indices: readonly number[], kernels: KernelLibrary = 'reference'): (string | undefined)[] {
   const sg = model.subgraphs[0]!;
-  return indices.map((i) => int16x8Blocker(model.operatorCodes[sg.operators[i]!.opcodeIndex]!.builtinCode, sg.operators[i]!, kernels));
+  return indices.map((i) => int16x8Blocker(model.operatorCodes[sg.operators[i]!.opcodeIndex]!.builtinCode, sg.operators[i]!, kernels, false, true));
 }
 
 /**
@@ -343,6 +343,23 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
     if (opts.activation === 'int16' && (oc.builtinCode === BuiltinOperator.ADD || oc.builtinCode === BuiltinOperator.SUB) && op.builtinOptions) {
       // The schema's default (power-of-two scales only) does not hold for calibrated scales: use the general kernel.
       emitted.builtinOptions = { ...op.builtinOptions, table: { ...op.builtinOptions.table, pot_scale_int16: false } };
+    }
+    // CMSIS-NN's int16 TRANSPOSE_CONV drops its fused activation (INT16X8_LIMITS.transposeConvActivation): written
+    // into a copy of its output (the same parameters), then the activation as its own int16 operator. The same
+    // integers: the requantization clamps to the int16 range, the activation then to its own.
+    const unfused = opts.activation === 'int16' && opts.kernels === 'cmsis-nn' && oc.builtinCode === BuiltinOperator.TRANSPOSE_CONV ? unfusedActivation(op) : undefined;
+    if (unfused !== undefined && emitted.builtinOptions) {
+      const out0 = emitted.outputs[0]!;
+      tensors.push({ ...tensors[out0]!, name: `${tensors[out0]!.name}_before_${BuiltinOperator[unfused]}`, buffer: 0 });
+      const pre = tensors.length - 1;
+      const conv: Operator = { ...emitted, outputs: [pre], builtinOptions: { ...emitted.builtinOptions, table: { ...emitted.builtinOptions.table, fused_activation_function: 'NONE' } } };
+      const convVersion = rule.version({ activation: opts.activation, op: conv, inputShapes: op.inputs.map((t) => (t >= 0 ? sg.tensors[t]!.shape : [])), scales: { inputs: [], output: 0 } });
+      ops.push({ op: conv, code: oc.builtinCode, version: convVersion });
+      const act = simpleOp([pre], [out0]);
+      const s0 = scaleOf(out0);
+      ops.push({ op: act, code: unfused, version: OP_RULES[unfused]!.version({ activation: opts.activation, op: act, inputShapes: [tensors[out0]!.shape], scales: { inputs: [s0], output: s0 } }) });
+      opReports.push({ index: i, op: builtinOperatorName(oc.builtinCode), status: 'quantized', version: convVersion });
+      return;
     }
     ops.push({ op: emitted, code: oc.builtinCode, version });
     opReports.push({ index: i, op: builtinOperatorName(oc.builtinCode), status: 'quantized', version });
