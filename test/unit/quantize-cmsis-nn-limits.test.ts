@@ -1,7 +1,7 @@
 /**
  * What the quantizer writes around the limits of TFLite Micro's CMSIS-NN int16x8 kernels (int16-kernels.ts
  * INT16X8_LIMITS), found by running our files on a CMSIS-NN build of TFLM: per-tensor FULLY_CONNECTED weights, a
- * bias for every int16 TRANSPOSE_CONV, and no int16 TRANSPOSE_CONV with a fused activation.
+ * bias for every int16 TRANSPOSE_CONV, and a TRANSPOSE_CONV's fused RELU / RELU6 written as its own operator.
  */
 import { mulberry32 as rng } from '../../src/core/common/seeded-random';
 import assert from 'node:assert/strict';
@@ -76,28 +76,42 @@ test('an int16 TRANSPOSE_CONV always has a bias (zeros when the float model has 
   assert.equal(TflmReference.unsupported(q.model), undefined);
 });
 
-test('for CMSIS-NN an int16 TRANSPOSE_CONV with a fused RELU is written unfused (its kernel drops the clamp): the same integers as the fused one on the reference kernels', async () => {
+/** The decoder kernel model with its fused RELU TRANSPOSE_CONV given `act` instead. */
+function deconvWith(act: 'RELU' | 'RELU6'): { model: Model; shape: number[]; range: [number, number] } {
   const c = kernelCase('deconv-slice-transpose');
-  const cal = data(c, 60, 1);
-  const cmsis = await quantizeModel(c.model, cal, { mode: 'int16x8', calibration: 'minmax', biasCorrection: false, build: { kernels: 'cmsis-nn' } });
-  const ref = await quantizeModel(c.model, cal, { mode: 'int16x8', calibration: 'minmax', biasCorrection: false });
-  const sg = cmsis.model.subgraphs[0]!;
-  const deconvs = opsOf(cmsis.model, BuiltinOperator.TRANSPOSE_CONV);
-  assert.ok(deconvs.every((o) => (o.builtinOptions?.table['fused_activation_function'] ?? 'NONE') === 'NONE'), 'no fused activation left');
-  const relu = opsOf(cmsis.model, BuiltinOperator.RELU);
-  assert.equal(relu.length, 1, 'the RELU on its own');
-  assert.equal(sg.tensors[relu[0]!.inputs[0]!]!.type, TensorType.INT16);
-  assert.equal(opsOf(ref.model, BuiltinOperator.RELU).length, 0, 'the reference kernels keep it fused');
-  assert.deepEqual(checkTflmCompatibility(cmsis.model, 'cmsis-nn').filter((p) => p.severity !== 'info' && p.operatorIndex >= 0), []);
-  // Same integers: both files through the reference evaluator (bit-exact with TFLM) on the same inputs.
-  const a = TflmReference.create(cmsis.model), b = TflmReference.create(ref.model);
-  const r = rng(9);
-  for (let k = 0; k < 5; k++) {
-    const x = Int16Array.from({ length: 75 }, () => Math.round((r() * 2 - 1) * 32767));
-    assert.deepEqual(a.run([x]).map((y) => Array.from(y)), b.run([x]).map((y) => Array.from(y)), `sample ${k}`);
-  }
-  await runsOnLiteRt(cmsis.bytes);
-});
+  const sg = c.model.subgraphs[0]!;
+  const operators = sg.operators.map((o) => (o.builtinOptions?.table['fused_activation_function'] === 'RELU' && c.model.operatorCodes[o.opcodeIndex]!.builtinCode === BuiltinOperator.TRANSPOSE_CONV
+    ? { ...o, builtinOptions: { ...o.builtinOptions, table: { ...o.builtinOptions.table, fused_activation_function: act } } } : o));
+  return { ...c, model: { ...c.model, subgraphs: [{ ...sg, operators }] } };
+}
+
+for (const act of ['RELU', 'RELU6'] as const) {
+  test(`for CMSIS-NN an int16 TRANSPOSE_CONV with a fused ${act} is written unfused (its kernel drops the clamp): the same integers as the fused one on the reference kernels`, async () => {
+    const c = deconvWith(act);
+    const cal = data(c, 60, 1);
+    const cmsis = await quantizeModel(c.model, cal, { mode: 'int16x8', calibration: 'minmax', biasCorrection: false, build: { kernels: 'cmsis-nn' } });
+    const ref = await quantizeModel(c.model, cal, { mode: 'int16x8', calibration: 'minmax', biasCorrection: false });
+    const sg = cmsis.model.subgraphs[0]!;
+    const deconvs = opsOf(cmsis.model, BuiltinOperator.TRANSPOSE_CONV);
+    assert.ok(deconvs.every((o) => (o.builtinOptions?.table['fused_activation_function'] ?? 'NONE') === 'NONE'), 'no fused activation left');
+    const code = act === 'RELU' ? BuiltinOperator.RELU : BuiltinOperator.RELU6;
+    const relu = opsOf(cmsis.model, code);
+    assert.equal(relu.length, 1, `the ${act} on its own`);
+    assert.equal(sg.tensors[relu[0]!.inputs[0]!]!.type, TensorType.INT16);
+    assert.equal(opsOf(ref.model, code).length, 0, 'the reference kernels keep it fused');
+    assert.ok(cmsis.warnings.some((w) => w.includes(`its fused ${act} is written as its own int16 operator`)), 'the report says so: a hand-written resolver needs it');
+    assert.deepEqual(checkTflmCompatibility(cmsis.model, 'cmsis-nn').filter((p) => p.severity !== 'info' && p.operatorIndex >= 0), []);
+    // Same integers: both files through the reference evaluator (bit-exact with TFLM) on the same inputs, beyond
+    // the calibration range too (×8), where the clamps act.
+    const a = TflmReference.create(cmsis.model), b = TflmReference.create(ref.model);
+    const r = rng(9);
+    for (let k = 0; k < 6; k++) {
+      const x = Int16Array.from({ length: 75 }, () => Math.max(-32768, Math.min(32767, Math.round((r() * 2 - 1) * 32767 * (k % 2 ? 8 : 1)))));
+      assert.deepEqual(a.run([x]).map((y) => Array.from(y)), b.run([x]).map((y) => Array.from(y)), `sample ${k}`);
+    }
+    await runsOnLiteRt(cmsis.bytes);
+  });
+}
 
 test('an accuracy target for CMSIS-NN keeps a per-channel FULLY_CONNECTED in float, not int16x8, and says why', async () => {
   const b = new ModelBuilder({ seed: 5 });
@@ -147,6 +161,13 @@ test('the TFLite Micro check for CMSIS-NN names what its kernels refuse, crash o
   assert.equal(refused.length, 3);
   assert.ok(refused.every((p) => p.opcode === 'FULLY_CONNECTED' && p.message.includes(INT16X8_LIMITS.perTensorFullyConnected)));
   assert.ok(isTflmCompatible(checkTflmCompatibility(q16.model)));
+  // Per-channel int4 FULLY_CONNECTED weights (int8 input): CMSIS-NN's Prepare refuses them too.
+  const fc8 = await quantizeModel(fc.model, data(fc, 60, 1), { calibration: 'minmax', perChannelFullyConnected: true });
+  const s8 = fc8.model.subgraphs[0]!;
+  const w0 = opsOf(fc8.model, BuiltinOperator.FULLY_CONNECTED)[0]!.inputs[1]!;
+  const int4 = { ...fc8.model, subgraphs: [{ ...s8, tensors: s8.tensors.map((t, i) => (i === w0 ? { ...t, type: TensorType.INT4 } : t)) }] };
+  assert.ok(checkTflmCompatibility(int4, 'cmsis-nn').some((p) => p.severity === 'error' && /per-channel int4 weights/.test(p.message)));
+  assert.ok(!checkTflmCompatibility(int4).some((p) => /per-channel int4 weights/.test(p.message)));
   // The same model quantized for CMSIS-NN passes, and its report says the check was for that kernel set.
   const forCmsis = await quantizeModel(fc.model, data(fc, 60, 1), { mode: 'int16x8', calibration: 'minmax', perChannelFullyConnected: true, build: { kernels: 'cmsis-nn' } });
   assert.equal(forCmsis.report.tflm?.runs, true, forCmsis.report.tflm?.notes.join('\n'));

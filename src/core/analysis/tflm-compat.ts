@@ -9,6 +9,7 @@ import { builtinOperatorName, opcodeName, tensorTypeName } from '../tflite/names
 import { operatorInfo, TFLM_CUSTOM_OPERATORS } from '../tflite/operators';
 import { INT16X8_LIMITS, TFLM_INT16_KERNELS } from '../quantize/int16-kernels';
 import { leadingPadding } from '../tflite/padding';
+import { roundHalfAway } from '../quantize/quant-math';
 import type { KernelLibrary } from '../arena/kernels/types';
 
 export type TflmSeverity = 'error' | 'warning' | 'info';
@@ -125,13 +126,17 @@ function cmsisNnProblems(code: BuiltinOperator, op: Model['subgraphs'][number]['
     if (input.type === TensorType.INT8) {
       // The wrapper drops the fused clamp for int8 too: harmless when the output's range already ends where the
       // activation does (a RELU output quantized from 0, as the quantizer writes it), wrong when it reaches beyond.
+      // (RELU and RELU6 only: an asymmetric int8 grid cannot put both ends of RELU_N1_TO_1 on its limits, so every
+      // such file is a step off at one end, ours too.)
       const act = options['fused_activation_function'];
-      const clamp = act === 'RELU' ? [0, Infinity] : act === 'RELU6' ? [0, 6] : act === 'RELU_N1_TO_1' ? [-1, 1] : undefined;
+      const clamp = act === 'RELU' ? [0, Infinity] : act === 'RELU6' ? [0, 6] : undefined;
       const q = output.quantization;
       if (clamp && q?.scale.length) {
-        const lo = -128, hi = 127, zp = Number(q.zeroPoint[0] ?? 0), sc = q.scale[0]!;
-        const needs = zp + Math.round(clamp[0]! / sc) > lo || (Number.isFinite(clamp[1]!) && zp + Math.round(clamp[1]! / sc) < hi);
-        if (needs) add('warning', `int8 TRANSPOSE_CONV with a fused ${String(act)} whose output range reaches beyond it: ${INT16X8_LIMITS.transposeConvActivation.replace('a fused RELU', 'the activation')}. Quantize the model again (our quantizer sets the output range to the activation's), or use the reference kernels.`);
+        // As TFLM's Quantize: the division in float32, rounded half away from zero.
+        const zp = Number(q.zeroPoint[0] ?? 0), sc = Math.fround(q.scale[0]!);
+        const at = (v: number) => zp + roundHalfAway(Math.fround(v / sc));
+        const needs = at(clamp[0]!) > -128 || (Number.isFinite(clamp[1]!) && at(clamp[1]!) < 127);
+        if (needs) add('warning', `int8 TRANSPOSE_CONV with a fused ${String(act)} whose output range reaches beyond it: cmsis_nn/transpose_conv.cc drops the fused activation (it passes kTfLiteActNone), so the outputs are not clamped to its range. Quantize the model again (our quantizer sets the output range to the activation's), or use the reference kernels.`);
       }
       // arm_transpose_conv_wrapper_s8.c takes arm_transpose_conv_s8 unless both strides are ≤ 2 and the input has more
       // than 16 channels; that function misplaces its rows when the top padding is not a multiple of the stride.
@@ -146,7 +151,7 @@ function cmsisNnProblems(code: BuiltinOperator, op: Model['subgraphs'][number]['
       const bias = tensor(op.inputs[3]);
       if (!bias) add('error', `int16 TRANSPOSE_CONV without a bias: ${INT16X8_LIMITS.transposeConvBias}, so Prepare crashes. Give it a zero bias (the quantizer writes one), or use the reference kernels.`);
       const act = options['fused_activation_function'];
-      if (act !== undefined && act !== 'NONE' && act !== 0) add('warning', `int16 TRANSPOSE_CONV with a fused ${String(act)}: ${INT16X8_LIMITS.transposeConvActivation}; the outputs are not clamped. Quantizing for these kernels (--kernels cmsis-nn) keeps it out of int16: an accuracy target keeps it in float, --mode int16x8 names it (--keep-float keeps it in float). Or use the reference kernels.`);
+      if (act !== undefined && act !== 'NONE' && act !== 0) add('warning', `int16 TRANSPOSE_CONV with a fused ${String(act)}: ${INT16X8_LIMITS.transposeConvActivation}; the outputs are not clamped. Quantizing for these kernels (--kernels cmsis-nn) writes around it: --mode int16x8 writes a RELU or RELU6 as its own operator after the TRANSPOSE_CONV, an accuracy target keeps the layer in float. Or use the reference kernels.`);
     }
   }
   if (code === BuiltinOperator.FULLY_CONNECTED && tensor(op.inputs[0])?.type === TensorType.INT8 && tensor(op.inputs[1])?.type === TensorType.INT4

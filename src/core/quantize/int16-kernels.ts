@@ -85,7 +85,7 @@ export const INT16X8_LIMITS = {
   /** cmsis_nn/fully_connected.cc Prepare: "Currently only Int8 is supported for per channel quantization" (AllocateTensors fails). */
   perTensorFullyConnected: 'cmsis_nn/fully_connected.cc accepts per-channel weights with int8 input only',
   /** cmsis_nn/transpose_conv.cc Prepare passes kTfLiteActNone to PopulateConvolutionQuantizationParams: no clamp. */
-  transposeConvActivation: 'cmsis_nn/transpose_conv.cc drops the fused activation (it passes kTfLiteActNone), so a fused RELU would not clamp',
+  transposeConvActivation: 'cmsis_nn/transpose_conv.cc drops the fused activation (it passes kTfLiteActNone), so the outputs are not clamped to its range',
   /** cmsis_nn/transpose_conv.cc Prepare reads bias->type without a null check (reference transpose_conv.cc checks). */
   transposeConvBias: 'cmsis_nn/transpose_conv.cc reads the bias without checking that there is one',
 } as const;
@@ -93,8 +93,9 @@ export const INT16X8_LIMITS = {
 /**
  * Why `kernels` cannot run `op` in int16x8 as the quantizer would write it, although they have the kernel; undefined
  * when they can. `perChannelWeights`: the int8 weights it would keep are per channel (mixed precision keeps the int8
- * model's). The quantizer writes around the other limits: per-tensor FULLY_CONNECTED weights in `--mode int16x8`
- * (integer-graph.ts), and a zero bias for a TRANSPOSE_CONV without one, with either kernel set (int16x8Bias).
+ * model's). The quantizer writes around the other limits: per-tensor FULLY_CONNECTED weights and a TRANSPOSE_CONV's
+ * fused RELU / RELU6 as its own operator in `--mode int16x8` (integer-graph.ts; `unfuses`), and a zero bias for a
+ * TRANSPOSE_CONV without one, with either kernel set.
  */
 export function int16x8Blocker(code: BuiltinOperator, op: Operator, kernels: KernelLibrary, perChannelWeights = false,
   /** The writer unfuses a RELU / RELU6 into its own int16 operator (integer-graph.ts does; mixed precision does not). */

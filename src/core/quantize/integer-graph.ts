@@ -359,6 +359,7 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
       const s0 = scaleOf(out0);
       ops.push({ op: act, code: unfused, version: OP_RULES[unfused]!.version({ activation: opts.activation, op: act, inputShapes: [tensors[out0]!.shape], scales: { inputs: [s0], output: s0 } }) });
       opReports.push({ index: i, op: builtinOperatorName(oc.builtinCode), status: 'quantized', version: convVersion });
+      warnings.push(`${opName(model, i, opts.numbering)}: its fused ${BuiltinOperator[unfused]} is written as its own int16 operator after it (CMSIS-NN's int16 TRANSPOSE_CONV drops a fused activation); a hand-written op resolver must register ${BuiltinOperator[unfused]} too.`);
       return;
     }
     ops.push({ op: emitted, code: oc.builtinCode, version });
