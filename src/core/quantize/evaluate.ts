@@ -76,7 +76,12 @@ function pairedActivations(floatModel: Model, quantModel: Model, numbering: OpNu
   const fsg = floatModel.subgraphs[0]!;
   const qsg = quantModel.subgraphs[0]!;
   const qByName = new Map<string, number>();
-  qsg.tensors.forEach((t, i) => { if (quantModel.buffers[t.buffer]?.data.byteLength === 0 && isQuantized(t)) qByName.set(t.name, i); });
+  const isActivation = (t: Tensor) => quantModel.buffers[t.buffer]?.data.byteLength === 0;
+  qsg.tensors.forEach((t, i) => { if (isActivation(t) && isQuantized(t)) qByName.set(t.name, i); });
+  // In a model with integer activations, the layers kept in float (an accuracy target, --keep-float) keep their
+  // tensors' names: they are compared too, so the per-layer list has no holes. (A float16 or dynamic-range model has
+  // no integer activations: its layers are not listed, as before.)
+  if (qByName.size) qsg.tensors.forEach((t, i) => { if (isActivation(t) && t.type === TensorType.FLOAT32 && !qByName.has(t.name)) qByName.set(t.name, i); });
   const pairs: { f: number; q: number; producer: string }[] = [];
   const seen = new Set<number>();
   fsg.operators.forEach((op, i) => {
@@ -347,7 +352,8 @@ async function compareRuns(floatModel: Model, quantModel: Model, quantBytes: Uin
       producer: p.producer,
       sqnrDb: layers[k]!.sqnrDb(),
       maxAbsError: layers[k]!.maxAbs,
-      scale: qsg.tensors[p.q]!.quantization!.scale[0]!,
+      // 0 for a layer kept in float: it has no steps.
+      scale: qsg.tensors[p.q]!.quantization?.scale[0] ?? 0,
     }));
     const report: AccuracyReport = {
       source: heldOut.source, samples: heldOut.samples.length, outputs: outputReports, layers: layerReports,

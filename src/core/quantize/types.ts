@@ -155,7 +155,7 @@ export interface LayerAccuracy {
   producer: string;
   sqnrDb: number;
   maxAbsError: number;
-  /** Size of one quantization step of the tensor, to read maxAbsError against. */
+  /** Size of one quantization step of the tensor, to read maxAbsError against; 0 for a layer kept in float. */
   scale: number;
 }
 
