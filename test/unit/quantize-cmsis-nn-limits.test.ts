@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Dataset } from '../../src/core/data/dataset';
 import { checkTflmCompatibility, isTflmCompatible } from '../../src/core/analysis/tflm-compat';
-import { quantizeModel } from '../../src/core/quantize/index';
+import { applyPrecision, quantizeModel } from '../../src/core/quantize/index';
 import { INT16X8_LIMITS } from '../../src/core/quantize/int16-kernels';
 import { TflmReference } from '../../src/core/quantize/tflm-reference';
 import { loadRuntimeModel } from '../../src/core/runtime/index';
-import { BuiltinOperator, ModelBuilder, TensorType, type Model } from '../../src/core/tflite/index';
+import { BuiltinOperator, ModelBuilder, TensorType, writeModel, type Model } from '../../src/core/tflite/index';
 import { kernelModels } from '../helpers/tflm-kernel-models';
 import { estimateFit } from '../../src/core/fit/fit';
 import { builtinCatalog } from '../../src/core/fit/board-catalog';
@@ -185,4 +185,24 @@ test('fit for a CMSIS-NN build says the model will not run where CMSIS-NN refuse
   assert.equal(notRunning('cmsis-nn').length, 3);
   assert.ok(notRunning('cmsis-nn').every((a) => a.includes(INT16X8_LIMITS.perTensorFullyConnected)));
   assert.deepEqual(notRunning('reference'), []);
+});
+
+test('mixed precision for CMSIS-NN keeps a fused-RELU TRANSPOSE_CONV in int16x8 with the RELU on its own: the same integers as the reference-kernel rewrite', async () => {
+  const c = kernelCase('deconv-slice-transpose');
+  const int8 = await quantizeModel(c.model, data(c, 60, 1), { calibration: 'minmax', biasCorrection: false });
+  const fsg = c.model.subgraphs[0]!;
+  const keep = new Map(fsg.operators.flatMap((o, i) => (c.model.operatorCodes[o.opcodeIndex]!.builtinCode === BuiltinOperator.TRANSPOSE_CONV ? [[i, 'int16x8' as const]] : [])));
+  assert.equal(keep.size, 2);
+  const cmsis = applyPrecision(c.model, int8.model, keep, 'cmsis-nn').model;
+  const ref = applyPrecision(c.model, int8.model, keep, 'reference').model;
+  assert.equal(opsOf(cmsis, BuiltinOperator.RELU).length, 1);
+  assert.equal(opsOf(ref, BuiltinOperator.RELU).length, 0);
+  assert.deepEqual(checkTflmCompatibility(cmsis, 'cmsis-nn').filter((p) => p.severity !== 'info' && p.operatorIndex >= 0), []);
+  const a = TflmReference.create(cmsis), b = TflmReference.create(ref);
+  const r = rng(4);
+  for (let k = 0; k < 6; k++) {
+    const x = Int8Array.from({ length: 75 }, () => Math.round(r() * 255) - 128);
+    assert.deepEqual(a.run([x]).map((y) => Array.from(y)), b.run([x]).map((y) => Array.from(y)), `sample ${k}`);
+  }
+  await runsOnLiteRt(writeModel(cmsis));
 });

@@ -32,7 +32,7 @@ import { throwIfAborted } from './errors';
 import { evaluateQuantization } from './evaluate';
 import { assembleOperators, bytesOf, compactModel, constantFloats, newBuffer, type VersionedOperator } from './graph';
 import type { KernelLibrary } from '../arena/kernels/types';
-import { int16x8Blocker, writesInt16x8 } from './int16-kernels';
+import { int16x8Blocker, unfusedActivation, writesInt16x8 } from './int16-kernels';
 import type { HigherPrecision, KeptLayer, MixedPrecisionReport } from './mixed-precision-report';
 import { dequantizeOpVersion, OP_RULES, quantizeOpVersion, type OpRule } from './op-rules';
 import { INT16_ACTIVATION, INT8_ACTIVATION, quantizeValue, representableRange, symmetricScale, type AffineParams } from './quant-math';
@@ -327,6 +327,21 @@ export function applyPrecision(
       // As integer-graph.ts: calibrated scales are not powers of two, so the general int16 kernel.
       emitted.builtinOptions = { ...op.builtinOptions, table: { ...op.builtinOptions.table, pot_scale_int16: false } };
     }
+    // As integer-graph.ts: CMSIS-NN's int16 TRANSPOSE_CONV drops a fused RELU / RELU6, so it is written after it as
+    // its own int16 operator, reading a copy of the output with the same parameters (the same integers).
+    const unfused = kernels === 'cmsis-nn' && code === BuiltinOperator.TRANSPOSE_CONV ? unfusedActivation(op) : undefined;
+    if (unfused !== undefined && emitted.builtinOptions) {
+      const o = out.tensor;
+      tensors.push({ ...tensors[o]!, name: `${tensors[o]!.name}_before_${BuiltinOperator[unfused]}`, buffer: 0 });
+      const pre = tensors.length - 1;
+      const conv: Operator = { ...emitted, outputs: [pre], builtinOptions: { ...emitted.builtinOptions, table: { ...emitted.builtinOptions.table, fused_activation_function: 'NONE' } } };
+      ops.push({ op: conv, code, version: rule.version({ activation: 'int16', op: conv, inputShapes: op.inputs.map((t) => (t >= 0 ? original[t]!.shape : [])), scales: { inputs: [], output: 0 } }) });
+      const act = simpleOp([pre], [o]);
+      const s0 = paramsOf(tensors[o]!).scale;
+      ops.push({ op: act, code: unfused, version: OP_RULES[unfused]!.version({ activation: 'int16', op: act, inputShapes: [tensors[o]!.shape], scales: { inputs: [s0], output: s0 } }) });
+      out.after?.();
+      return;
+    }
     ops.push({ op: emitted, code, version });
     out.after?.();
   });
@@ -392,7 +407,7 @@ export function int8OutputGrids(floatModel: Model, quantModel: Model, set: Scori
     while (i !== undefined && OP_RULES[codeOf(i)]?.output.kind === 'sameAsInput') i = producerOf.get(fsg.operators[i]!.inputs[0]!);
     const w = i !== undefined ? OP_RULES[codeOf(i)]?.weights : undefined;
     const perChannel = !!w && i !== undefined && match[i]! >= 0 && (qsg.tensors[qsg.operators[match[i]!]!.inputs[w.input] ?? -1]?.quantization?.scale.length ?? 0) > 1;
-    const int16 = i !== undefined && match[i]! >= 0 && writesInt16x8(codeOf(i), kernels) && !int16x8Blocker(codeOf(i), fsg.operators[i]!, kernels, perChannel);
+    const int16 = i !== undefined && match[i]! >= 0 && writesInt16x8(codeOf(i), kernels) && !int16x8Blocker(codeOf(i), fsg.operators[i]!, kernels, perChannel, true);
     return [{
       output: k, scored: j, name: ft.name, params, floorDb: outputGridFloorDb(reference, params),
       roundingFloorDb: outputGridFloorDb(reference, params, true), ...(int16 ? { int16Producer: i } : {}),
@@ -495,7 +510,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     const w = OP_RULES[codeOf(i)]?.weights;
     const q = match[i]! >= 0 ? int8Model.subgraphs[0]!.operators[match[i]!] : undefined;
     const perChannel = !!w && !!q && (int8Model.subgraphs[0]!.tensors[q.inputs[w.input] ?? -1]?.quantization?.scale.length ?? 0) > 1;
-    return int16x8Blocker(codeOf(i), fsg.operators[i]!, kernels, perChannel);
+    return int16x8Blocker(codeOf(i), fsg.operators[i]!, kernels, perChannel, true);
   };
   const precisionFor = (i: number): HigherPrecision => (writesInt16x8(codeOf(i), kernels) && !blockerOf(i) ? 'int16x8' : 'float');
   const consumers = new Map<number, number[]>();
