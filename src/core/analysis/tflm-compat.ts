@@ -8,7 +8,8 @@ import { elementCount, isConstant } from '../tflite/tensor-types';
 import { builtinOperatorName, opcodeName, tensorTypeName } from '../tflite/names';
 import { operatorInfo, TFLM_CUSTOM_OPERATORS } from '../tflite/operators';
 import { INT16X8_LIMITS, TFLM_INT16_KERNELS } from '../quantize/int16-kernels';
-import { leadingPadding } from '../tflite/padding';
+import { isSamePadding, leadingPadding } from '../tflite/padding';
+import { fusedActivationRange, hasFusedActivation } from '../quantize/op-rules';
 import { roundHalfAway } from '../quantize/quant-math';
 import type { KernelLibrary } from '../arena/kernels/types';
 
@@ -129,7 +130,7 @@ function cmsisNnProblems(code: BuiltinOperator, op: Model['subgraphs'][number]['
       // (RELU and RELU6 only: an asymmetric int8 grid cannot put both ends of RELU_N1_TO_1 on its limits, so every
       // such file is a step off at one end, ours too.)
       const act = options['fused_activation_function'];
-      const clamp = act === 'RELU' ? [0, Infinity] : act === 'RELU6' ? [0, 6] : undefined;
+      const clamp = act === 'RELU_N1_TO_1' ? undefined : fusedActivationRange(op);
       const q = output.quantization;
       if (clamp && q?.scale.length) {
         // As TFLM's Quantize: the division in float32, rounded half away from zero.
@@ -141,8 +142,7 @@ function cmsisNnProblems(code: BuiltinOperator, op: Model['subgraphs'][number]['
       // arm_transpose_conv_wrapper_s8.c takes arm_transpose_conv_s8 unless both strides are ≤ 2 and the input has more
       // than 16 channels; that function misplaces its rows when the top padding is not a multiple of the stride.
       const sh = Number(options['stride_h'] ?? 1), sw = Number(options['stride_w'] ?? 1);
-      const same = options['padding'] === 'SAME' || options['padding'] === 0;
-      const padH = leadingPadding(same, sh, 1, output.shape[1]!, filter.shape[1]!);
+      const padH = leadingPadding(isSamePadding(options), sh, 1, output.shape[1]!, filter.shape[1]!);
       const generic = !(sh <= 2 && sw <= 2 && input.shape[3]! > 16);
       if (generic && padH % sh !== 0) {
         add('warning', `CMSIS-NN's int8 TRANSPOSE_CONV (arm_transpose_conv_s8 at the CMSIS-NN TFLite Micro 90b983c2 pins) computes wrong values for this layer: its top padding (${padH}) is not a multiple of its stride (${sh}), and it takes that function's path (${sh > 2 || sw > 2 ? 'a stride above 2' : `${input.shape[3]} input channels, 16 or fewer`}). Measured on such a layer (5×5 → 10×10, stride 2, padding 1): 556 of 720 output values wrong, by up to 174 steps. Build with a CMSIS-NN that has the fix (CMSIS-NN PR #233, "row misalignment when pad_h % stride_h != 0"); or compile TFLite Micro's reference transpose_conv.cc under another name and register it for this operator (a cmsis_nn build replaces the file of that name); or change the layer (strides of at most 2 and more than 16 input channels take CMSIS-NN's other, correct path).`);
@@ -150,8 +150,7 @@ function cmsisNnProblems(code: BuiltinOperator, op: Model['subgraphs'][number]['
     } else if (input.type === TensorType.INT16) {
       const bias = tensor(op.inputs[3]);
       if (!bias) add('error', `int16 TRANSPOSE_CONV without a bias: ${INT16X8_LIMITS.transposeConvBias}, so Prepare crashes. Give it a zero bias (the quantizer writes one), or use the reference kernels.`);
-      const act = options['fused_activation_function'];
-      if (act !== undefined && act !== 'NONE' && act !== 0) add('warning', `int16 TRANSPOSE_CONV with a fused ${String(act)}: ${INT16X8_LIMITS.transposeConvActivation}; the outputs are not clamped. Quantizing for these kernels (--kernels cmsis-nn) writes around it: --mode int16x8 writes a RELU or RELU6 as its own operator after the TRANSPOSE_CONV, an accuracy target keeps the layer in float. Or use the reference kernels.`);
+      if (hasFusedActivation(op)) add('warning', `int16 TRANSPOSE_CONV with a fused ${String(options['fused_activation_function'])}: ${INT16X8_LIMITS.transposeConvActivation}; the outputs are not clamped. Quantizing for these kernels (--kernels cmsis-nn) writes around it: --mode int16x8 writes a RELU or RELU6 as its own operator after the TRANSPOSE_CONV, an accuracy target keeps the layer in float. Or use the reference kernels.`);
     }
   }
   if (code === BuiltinOperator.FULLY_CONNECTED && tensor(op.inputs[0])?.type === TensorType.INT8 && tensor(op.inputs[1])?.type === TensorType.INT4

@@ -46,6 +46,11 @@ export function producers(sg: SubGraph): Int32Array {
   return p;
 }
 
+/** An operator without options (its opcode index is set by assembleOperators): QUANTIZE, DEQUANTIZE, RELU, ... */
+export function simpleOp(inputs: number[], outputs: number[]): Operator {
+  return { opcodeIndex: 0, inputs, outputs, customOptionsFormat: 0, debugMetadataIndex: -1 };
+}
+
 /** Opcode table rebuilt from (code, version, custom code) per operator; operators get their new opcode indices. */
 export interface VersionedOperator {
   op: Operator;

@@ -10,9 +10,10 @@ import {
 import type { KernelLibrary } from '../arena/kernels/types';
 import { QuantizeError } from './errors';
 import { int16x8Blocker, TFLM_INT16_KERNELS, unfusedActivation, writesInt16x8 } from './int16-kernels';
+import { unfusedInt16, zeroBiasTensor } from './int16-writearounds';
 import { opName, type OpNumbering } from './op-numbering';
 import { keepInt8Weights, type Int8Weights } from './hybrid';
-import { assembleOperators, bytesOf, compactModel, constantFloats, isConstant, newBuffer, type VersionedOperator } from './graph';
+import { assembleOperators, bytesOf, compactModel, constantFloats, isConstant, newBuffer, simpleOp, type VersionedOperator } from './graph';
 import { dequantizeOpVersion, fusedActivationRange, OP_RULES, quantizeOpVersion, type ActivationType, type OpRule } from './op-rules';
 import {
   asymmetricParams, INT16_ACTIVATION, INT8_ACTIVATION, sameParams, symmetricScale, type AffineParams, type IntRange,
@@ -349,16 +350,9 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
     // integers: the requantization clamps to the int16 range, the activation then to its own.
     const unfused = opts.activation === 'int16' && opts.kernels === 'cmsis-nn' && oc.builtinCode === BuiltinOperator.TRANSPOSE_CONV ? unfusedActivation(op) : undefined;
     if (unfused !== undefined && emitted.builtinOptions) {
-      const out0 = emitted.outputs[0]!;
-      tensors.push({ ...tensors[out0]!, name: `${tensors[out0]!.name}_before_${BuiltinOperator[unfused]}`, buffer: 0 });
-      const pre = tensors.length - 1;
-      const conv: Operator = { ...emitted, outputs: [pre], builtinOptions: { ...emitted.builtinOptions, table: { ...emitted.builtinOptions.table, fused_activation_function: 'NONE' } } };
-      const convVersion = rule.version({ activation: opts.activation, op: conv, inputShapes: op.inputs.map((t) => (t >= 0 ? sg.tensors[t]!.shape : [])), scales: { inputs: [], output: 0 } });
-      ops.push({ op: conv, code: oc.builtinCode, version: convVersion });
-      const act = simpleOp([pre], [out0]);
-      const s0 = scaleOf(out0);
-      ops.push({ op: act, code: unfused, version: OP_RULES[unfused]!.version({ activation: opts.activation, op: act, inputShapes: [tensors[out0]!.shape], scales: { inputs: [s0], output: s0 } }) });
-      opReports.push({ index: i, op: builtinOperatorName(oc.builtinCode), status: 'quantized', version: convVersion });
+      const pair = unfusedInt16(tensors, { ...emitted, builtinOptions: emitted.builtinOptions }, rule, unfused, op.inputs.map((t) => (t >= 0 ? sg.tensors[t]!.shape : [])));
+      ops.push(...pair);
+      opReports.push({ index: i, op: builtinOperatorName(oc.builtinCode), status: 'quantized', version: pair[0]!.version });
       warnings.push(`${opName(model, i, opts.numbering)}: its fused ${BuiltinOperator[unfused]} is written as its own int16 operator after it (CMSIS-NN's int16 TRANSPOSE_CONV drops a fused activation); a hand-written op resolver must register ${BuiltinOperator[unfused]} too.`);
       return;
     }
@@ -412,7 +406,7 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
       const type = opts.activation === 'int16' ? TensorType.INT64 : TensorType.INT32;
       if (zeroBias) {
         buffers.push(newBuffer(data));
-        tensors.push({ name: `${wTensor.name}_zero_bias`, shape: [bValues.length], type, buffer: buffers.length - 1, quantization: quantParams(bs, bs.map(() => 0), 0), isVariable: false, hasRank: true, externalBuffer: 0 });
+        tensors.push(zeroBiasTensor(wTensor, bValues.length, buffers.length - 1, quantParams(bs, bs.map(() => 0), 0)));
         while (inputs.length <= b.input) inputs.push(-1);
         inputs[b.input] = tensors.length - 1;
       } else {
@@ -443,6 +437,3 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
   return { model: quantized, operators: opReports, activations, warnings, int8Weights };
 }
 
-function simpleOp(inputs: number[], outputs: number[]): Operator {
-  return { opcodeIndex: 0, inputs, outputs, customOptionsFormat: 0, debugMetadataIndex: -1 };
-}

@@ -30,9 +30,10 @@ import { estimateArena } from '../arena/index';
 import { BuiltinOperator, isConstant, opcodeName, TensorType, writeModel, type Model, type Operator, type QuantParams, type Tensor } from '../tflite/index';
 import { throwIfAborted } from './errors';
 import { evaluateQuantization } from './evaluate';
-import { assembleOperators, bytesOf, compactModel, constantFloats, newBuffer, type VersionedOperator } from './graph';
+import { assembleOperators, bytesOf, compactModel, constantFloats, newBuffer, simpleOp, type VersionedOperator } from './graph';
 import type { KernelLibrary } from '../arena/kernels/types';
 import { int16x8Blocker, unfusedActivation, writesInt16x8 } from './int16-kernels';
+import { unfusedInt16, zeroBiasTensor } from './int16-writearounds';
 import type { HigherPrecision, KeptLayer, MixedPrecisionReport } from './mixed-precision-report';
 import { dequantizeOpVersion, OP_RULES, quantizeOpVersion, type OpRule } from './op-rules';
 import { INT16_ACTIVATION, INT8_ACTIVATION, quantizeValue, representableRange, symmetricScale, type AffineParams } from './quant-math';
@@ -79,9 +80,6 @@ const OUTPUT_INT16_HEADROOM = 2;
 
 const qp = (p: AffineParams): QuantParams => ({ scale: [Math.fround(p.scale)], zeroPoint: [p.zeroPoint], quantizedDimension: 0 });
 
-function simpleOp(inputs: number[], outputs: number[]): Operator {
-  return { opcodeIndex: 0, inputs, outputs, customOptionsFormat: 0, debugMetadataIndex: -1 };
-}
 
 /** For each operator of the float model, the operator of the quantized model that computes the same tensor (or -1). */
 export function matchOperators(floatModel: Model, quantModel: Model): number[] {
@@ -313,7 +311,7 @@ export function applyPrecision(
       const n = w.shape[rule.weights!.axis]!;
       const scales = biasScales(Math.fround(paramsOf(tensors[inputs[rule.bias.activationInput]!]!).scale), wScales, n);
       buffers.push(newBuffer(bytesOf(quantizeBiasInt64(int16x8Bias(k, op, rule) ?? new Float32Array(n), scales))));
-      tensors.push({ name: `${w.name}_zero_bias`, shape: [n], type: TensorType.INT64, buffer: buffers.length - 1, quantization: { scale: scales, zeroPoint: scales.map(() => 0), quantizedDimension: 0 }, isVariable: false, hasRank: true, externalBuffer: 0 });
+      tensors.push(zeroBiasTensor(w, n, buffers.length - 1, { scale: scales, zeroPoint: scales.map(() => 0), quantizedDimension: 0 }));
       while (inputs.length <= rule.bias.input) inputs.push(-1);
       inputs[rule.bias.input] = tensors.length - 1;
     }
@@ -331,14 +329,7 @@ export function applyPrecision(
     // its own int16 operator, reading a copy of the output with the same parameters (the same integers).
     const unfused = kernels === 'cmsis-nn' && code === BuiltinOperator.TRANSPOSE_CONV ? unfusedActivation(op) : undefined;
     if (unfused !== undefined && emitted.builtinOptions) {
-      const o = out.tensor;
-      tensors.push({ ...tensors[o]!, name: `${tensors[o]!.name}_before_${BuiltinOperator[unfused]}`, buffer: 0 });
-      const pre = tensors.length - 1;
-      const conv: Operator = { ...emitted, outputs: [pre], builtinOptions: { ...emitted.builtinOptions, table: { ...emitted.builtinOptions.table, fused_activation_function: 'NONE' } } };
-      ops.push({ op: conv, code, version: rule.version({ activation: 'int16', op: conv, inputShapes: op.inputs.map((t) => (t >= 0 ? original[t]!.shape : [])), scales: { inputs: [], output: 0 } }) });
-      const act = simpleOp([pre], [o]);
-      const s0 = paramsOf(tensors[o]!).scale;
-      ops.push({ op: act, code: unfused, version: OP_RULES[unfused]!.version({ activation: 'int16', op: act, inputShapes: [tensors[o]!.shape], scales: { inputs: [s0], output: s0 } }) });
+      ops.push(...unfusedInt16(tensors, { ...emitted, builtinOptions: emitted.builtinOptions }, rule, unfused, op.inputs.map((t) => (t >= 0 ? original[t]!.shape : []))));
       out.after?.();
       return;
     }
@@ -388,6 +379,13 @@ export interface OutputGrid {
   int16Producer?: number;
 }
 
+/** Whether operator `k` of the int8 `model` (a `code` operator) has per-channel weights, which its int16x8 form keeps. */
+function perChannelWeights(model: Model, k: number, code: BuiltinOperator): boolean {
+  const w = OP_RULES[code]?.weights;
+  const sg = model.subgraphs[0]!;
+  return !!w && (sg.tensors[sg.operators[k]?.inputs[w.input] ?? -1]?.quantization?.scale.length ?? 0) > 1;
+}
+
 /** For each scored output `quantModel` writes as int8: what its grid alone allows, and whether it can be written as int16. */
 export function int8OutputGrids(floatModel: Model, quantModel: Model, set: ScoringSet, kernels: KernelLibrary): OutputGrid[] {
   const fsg = floatModel.subgraphs[0]!;
@@ -405,9 +403,8 @@ export function int8OutputGrids(floatModel: Model, quantModel: Model, set: Scori
     // Back through the shape operators (they follow an int16 input) to the operator that computes the values.
     let i = producerOf.get(fsg.outputs[k]!);
     while (i !== undefined && OP_RULES[codeOf(i)]?.output.kind === 'sameAsInput') i = producerOf.get(fsg.operators[i]!.inputs[0]!);
-    const w = i !== undefined ? OP_RULES[codeOf(i)]?.weights : undefined;
-    const perChannel = !!w && i !== undefined && match[i]! >= 0 && (qsg.tensors[qsg.operators[match[i]!]!.inputs[w.input] ?? -1]?.quantization?.scale.length ?? 0) > 1;
-    const int16 = i !== undefined && match[i]! >= 0 && writesInt16x8(codeOf(i), kernels) && !int16x8Blocker(codeOf(i), fsg.operators[i]!, kernels, perChannel, true);
+    const int16 = i !== undefined && match[i]! >= 0 && writesInt16x8(codeOf(i), kernels)
+      && !int16x8Blocker(codeOf(i), fsg.operators[i]!, kernels, perChannelWeights(quantModel, match[i]!, codeOf(i)), true);
     return [{
       output: k, scored: j, name: ft.name, params, floorDb: outputGridFloorDb(reference, params),
       roundingFloorDb: outputGridFloorDb(reference, params, true), ...(int16 ? { int16Producer: i } : {}),
@@ -506,12 +503,8 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   const match = matchOperators(floatModel, int8Model);
   const codeOf = (i: number) => floatModel.operatorCodes[fsg.operators[i]!.opcodeIndex]!.builtinCode;
   // A kernel set's limit for this operator as the int8 model has it (its int8 weights are kept): int16x8Blocker.
-  const blockerOf = (i: number): string | undefined => {
-    const w = OP_RULES[codeOf(i)]?.weights;
-    const q = match[i]! >= 0 ? int8Model.subgraphs[0]!.operators[match[i]!] : undefined;
-    const perChannel = !!w && !!q && (int8Model.subgraphs[0]!.tensors[q.inputs[w.input] ?? -1]?.quantization?.scale.length ?? 0) > 1;
-    return int16x8Blocker(codeOf(i), fsg.operators[i]!, kernels, perChannel, true);
-  };
+  const blockerOf = (i: number): string | undefined =>
+    int16x8Blocker(codeOf(i), fsg.operators[i]!, kernels, match[i]! >= 0 && perChannelWeights(int8Model, match[i]!, codeOf(i)), true);
   const precisionFor = (i: number): HigherPrecision => (writesInt16x8(codeOf(i), kernels) && !blockerOf(i) ? 'int16x8' : 'float');
   const consumers = new Map<number, number[]>();
   fsg.operators.forEach((op, i) => op.inputs.forEach((t) => { if (t >= 0) consumers.set(t, [...(consumers.get(t) ?? []), i]); }));

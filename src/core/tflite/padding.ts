@@ -3,6 +3,9 @@
  * ComputePaddingHeightWidth): one rule for the arena model, the TFLite Micro evaluator and the compatibility check.
  */
 
+/** Whether an operator's `padding` option is SAME (the enum's name or its value, 0). */
+export const isSamePadding = (options: Readonly<Record<string, unknown>>): boolean => options['padding'] === 'SAME' || options['padding'] === 0;
+
 /** The leading padding of one spatial dimension, for SAME (`same`) or VALID, with TFLite's output size. */
 export function leadingPadding(same: boolean, stride: number, dilation: number, inSize: number, filter: number): number {
   const effective = (filter - 1) * dilation + 1;

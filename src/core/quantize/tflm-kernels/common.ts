@@ -5,7 +5,7 @@
  */
 import { TensorType, elementCount, type Operator, type Tensor } from '../../tflite/index';
 import { roundHalfAway } from '../quant-math';
-import { leadingPadding } from '../../tflite/padding';
+import { isSamePadding, leadingPadding } from '../../tflite/padding';
 
 /**
  * Tensor contents as the evaluator holds them: int8/int16/int32 activations and constants, float32 at the float
@@ -49,7 +49,7 @@ export function activation(t: OptionsTable): string {
   return typeof a === 'string' ? a : 'NONE';
 }
 export const SUPPORTED_ACTIVATIONS = new Set(['NONE', 'RELU', 'RELU6', 'RELU_N1_TO_1']);
-export const isSame = (t: OptionsTable): boolean => t['padding'] === 'SAME' || t['padding'] === 0;
+export const isSame = isSamePadding;
 
 export const scaleOf = (t: Tensor): number => t.quantization?.scale[0] ?? 1;
 export const zeroPointOf = (t: Tensor): number => t.quantization?.zeroPoint[0] ?? 0;
