@@ -27,7 +27,7 @@ function layerBars(r: SavedQuantizationReport): HTMLElement {
   const layers = r.report.accuracy?.layers ?? [];
   if (!layers.length) {
     return el('p', { class: 'muted' }, r.report.accuracy
-      ? `No per-layer figures: no intermediate tensor is quantized${r.report.mixedPrecision?.kept.length ? ' (the layers kept in higher precision are float)' : ''}.`
+      ? 'No per-layer figures: the model has no intermediate tensor to compare.'
       : 'No per-layer figures: the run had no held-out samples.');
   }
   const W = 220;

@@ -32,7 +32,6 @@ import { WorkerCancelled, WorkerJobError } from '../common/worker-errors';
 import { runQuantizeWorker } from './worker-client';
 
 const INSPECTOR_VIEW_TYPE = 'tinyml.modelInspector';
-
 /** workspaceState key of the last run's choices. */
 const MEMORY_KEY = 'tinyml.quantize.lastChoices';
 
@@ -219,12 +218,7 @@ export class QuantizeCommand {
   async run(arg?: unknown): Promise<QuantizeCommandResult> {
     const started = performance.now();
     const args = isArgs(arg) ? arg : undefined;
-    const done = (r: Omit<QuantizeCommandResult, 'durationMs'>): QuantizeCommandResult => ({ ...r, durationMs: Math.round(performance.now() - started) });
-    const fail = (message: string, extra: Partial<QuantizeCommandResult> = {}): QuantizeCommandResult => {
-      log().error(`quantize: ${message}`);
-      if (!args) void vscode.window.showErrorMessage(message);
-      return done({ status: 'error', message, ...extra });
-    };
+    const { done, fail } = outcomes(args, started);
 
     const model = args ? toUri(args.model) : arg instanceof vscode.Uri ? arg : await pickModel({ title: 'Quantize a float .tflite model', openLabel: 'Quantize', preferActive: true });
     if (!model) return done({ status: 'dismissed' });
@@ -429,18 +423,11 @@ export class QuantizeCommand {
     const mp = result.report.mixedPrecision;
     const offer = retarget !== undefined ? `Quantize again with a ${retarget} dB target` : undefined;
     const again = async (): Promise<QuantizeCommandResult> => {
-      const t0 = performance.now();
-      const timed = (r: Omit<QuantizeCommandResult, 'durationMs'>): QuantizeCommandResult => ({ ...r, durationMs: Math.round(performance.now() - t0) });
+      const timed = outcomes(args, performance.now());
       // Checked at the click (the notification can be clicked much later) and again before the rerun writes.
-      if ((await fileStamps(outputsBeside(target.file))).some((s, i) => s !== wrote[i])) return timed(changedSinceWritten());
+      if ((await fileStamps(outputsBeside(target.file))).some((s, i) => s !== wrote[i])) return timed.done(changedSinceWritten());
       return this.execute({
-        ...x, job: { ...job, targetSqnrDb: retarget! }, target: { file: target.file, overwrite: true }, confirmation: undefined, unchanged: wrote,
-        done: timed,
-        fail: (message, extra = {}) => {
-          log().error(`quantize: ${message}`);
-          if (!args) void vscode.window.showErrorMessage(message);
-          return timed({ status: 'error', message, ...extra });
-        },
+        ...x, ...timed, job: { ...job, targetSqnrDb: retarget! }, target: { file: target.file, overwrite: true }, confirmation: undefined, unchanged: wrote,
       });
     };
     if (!args) {
@@ -476,6 +463,17 @@ function writeFailureMessage(e: unknown): string {
   if (!(e instanceof FileError)) return `Cannot write the quantized model: ${(e as Error).message}`;
   const readOnly = e.kind === 'read-only' || e.kind === 'permission';
   return `Cannot write ${e.message}.${readOnly ? ' "Save as…" picks another place.' : ''}`;
+}
+
+/** A run's two endings, timed from `started`: its result, and a failure (logged, and shown unless a test asked). */
+function outcomes(args: QuantizeCommandArgs | undefined, started: number): Pick<Execution, 'done' | 'fail'> {
+  const done = (r: Omit<QuantizeCommandResult, 'durationMs'>): QuantizeCommandResult => ({ ...r, durationMs: Math.round(performance.now() - started) });
+  const fail = (message: string, extra: Partial<QuantizeCommandResult> = {}): QuantizeCommandResult => {
+    log().error(`quantize: ${message}`);
+    if (!args) void vscode.window.showErrorMessage(message);
+    return done({ status: 'error', message, ...extra });
+  };
+  return { done, fail };
 }
 
 /** Size and modification time of each file ('' when it is gone): whether files are still what a run wrote. */
