@@ -24,17 +24,26 @@ function built(seed: number) {
   return b.build();
 }
 
-test('inspector worker: the details of a file are the core\'s arena estimate and TFLM check of the model', async () => {
+test('inspector worker: the details of a file are the core\'s arena estimate and TFLM check of the model, for the build the settings name', async () => {
   const dir = tempDir('tinyml-insp-worker-');
   try {
     const model = built(2);
     const file = path.join(dir, 'm.tflite');
     fs.writeFileSync(file, writeModel(model));
-    const r = await runWorkerJob<DetailsJob, DetailsJobResult>(INSPECTOR_WORKER, { kind: 'details', file });
-    assert.deepEqual(r.details, { arena: arenaForView(model), tflm: checkTflmCompatibility(model) });
-    assert.ok(r.details.arena.ok && r.details.arena.estimate.minArenaBytes > 0);
+    const arena = { target: 'x86_64', kernels: 'cmsis-nn', isa: 'dsp', marginPercent: 25 } as const;
+    const r = await runWorkerJob<DetailsJob, DetailsJobResult>(INSPECTOR_WORKER, { kind: 'details', file, arena });
+    assert.deepEqual(r.details, { arena: arenaForView(model, arena), tflm: checkTflmCompatibility(model, 'cmsis-nn') });
+    assert.ok(r.details.arena.ok);
+    const est = r.details.arena.estimate;
+    assert.equal(est.target, 'x86_64');
+    assert.equal(est.kernels, 'cmsis-nn');
+    assert.equal(est.marginPercent, 25);
+    assert.ok(est.minArenaBytes > 0);
     assert.ok(r.arenaMs >= 0 && r.tflmMs >= 0);
-    await assert.rejects(runWorkerJob(INSPECTOR_WORKER, { kind: 'details', file: path.join(dir, 'missing.tflite') } satisfies DetailsJob),
+    // The default build's figures are another estimate: the options reach the arena model.
+    const reference = arenaForView(model);
+    assert.ok(reference.ok && reference.estimate.target === 'cortex-m' && reference.estimate.kernels === 'reference');
+    await assert.rejects(runWorkerJob(INSPECTOR_WORKER, { kind: 'details', file: path.join(dir, 'missing.tflite'), arena } satisfies DetailsJob),
       (e: unknown) => e instanceof WorkerJobError && e.is('model', 'unreadable') && /missing\.tflite/.test(e.message));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -6,7 +6,7 @@
  */
 import type { Model, ModelWarning } from '../tflite';
 import { estimateArena } from '../arena';
-import type { ArenaEstimate } from '../arena';
+import type { ArenaEstimate, ArenaOptions } from '../arena';
 import { buildGraph, type GraphModel } from './graph';
 import { activationTimeline, type ActivationTimeline } from './activation-timeline';
 import { operatorRows, tensorRows, type OperatorRow, type TensorRow } from './tables';
@@ -53,10 +53,13 @@ export interface InspectorDetails {
   tflm: TflmProblem[];
 }
 
-/** The arena part of the details; the extension host runs it and checkTflmCompatibility as separate steps. */
-export function arenaForView(model: Model): InspectorDetails['arena'] {
+/**
+ * The arena part of the details, for the build the `tinyml.arena.*` settings describe (as the hover's); the extension
+ * host runs it and checkTflmCompatibility (for the same kernel library) as separate steps.
+ */
+export function arenaForView(model: Model, options: ArenaOptions = {}): InspectorDetails['arena'] {
   try {
-    return { ok: true, estimate: estimateArena(model) };
+    return { ok: true, estimate: estimateArena(model, options) };
   } catch (err) {
     return { ok: false, message: err instanceof Error ? err.message : String(err) };
   }

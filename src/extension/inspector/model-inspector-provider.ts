@@ -19,6 +19,7 @@ import type { DetailsJob, DetailsJobResult } from './details-job';
 import type { InspectorRenderReports } from './render-reports';
 import { failure, inspectorView, loadModelFile, modelActions, preloadAnalysis, readSavedReport } from './read-summary';
 import { inspectorHtml } from './webview-html';
+import { readSettings } from '../common/settings';
 
 export const INSPECTOR_VIEW_TYPE = 'tinyml.modelInspector';
 
@@ -69,7 +70,8 @@ class ModelDocument implements vscode.CustomDocument {
   readonly fileName: string;
   version = 0;
   state: Promise<LoadedState>;
-  details?: Promise<void>;
+  /** The details' run for the current version: `key` names the arena settings it is for. */
+  details?: { key: string; done: Promise<void> };
   timings?: InspectorHostTimings;
   readonly panels = new Set<vscode.WebviewPanel>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -143,18 +145,28 @@ class ModelDocument implements vscode.CustomDocument {
   }
 
   /**
-   * The arena estimate and compatibility check, once per version, after the view model went out: in the inspector
-   * worker for a big local model (DETAILS_IN_WORKER_OPERATORS), else on the host in three short steps.
+   * The arena estimate and compatibility check, once per version and per build the `tinyml.arena.*` settings
+   * describe (read here, for this file, as the hover reads them for a source file), after the view model went out:
+   * in the inspector worker for a big local model (DETAILS_IN_WORKER_OPERATORS), else on the host in three short
+   * steps. A run for settings that changed meanwhile does not replace the newer one's figures.
    */
   computeDetails(state: LoadedState & { ok: true }): Promise<void> {
-    this.details ??= (async () => {
+    const arenaOptions = readSettings(this.uri).arena;
+    const key = `${arenaOptions.target}/${arenaOptions.kernels}/${arenaOptions.isa}/${arenaOptions.marginPercent}`;
+    if (this.details?.key === key) return this.details.done;
+    const run: { key: string; done: Promise<void> } = { key, done: Promise.resolve() };
+    const settle = (details: InspectorDetails): boolean => {
+      if (this.details !== run) return false;
+      state.details = details;
+      return true;
+    };
+    run.done = (async () => {
       if (this.uri.scheme === 'file' && operatorCount(state.view) > DETAILS_IN_WORKER_OPERATORS) {
         try {
           const { runWorkerJob } = require('../common/worker-rpc') as typeof import('../common/worker-rpc');
           const { INSPECTOR_WORKER } = require('./inspector-worker-spec') as typeof import('./inspector-worker-spec');
-          const r = await runWorkerJob<DetailsJob, DetailsJobResult>(INSPECTOR_WORKER, { kind: 'details', file: this.uri.fsPath });
-          state.details = r.details;
-          if (this.timings) { this.timings.arenaMs = r.arenaMs; this.timings.tflmMs = r.tflmMs; this.timings.detailsInWorker = true; }
+          const r = await runWorkerJob<DetailsJob, DetailsJobResult>(INSPECTOR_WORKER, { kind: 'details', file: this.uri.fsPath, arena: arenaOptions });
+          if (settle(r.details) && this.timings) { this.timings.arenaMs = r.arenaMs; this.timings.tflmMs = r.tflmMs; this.timings.detailsInWorker = true; }
           return;
         } catch {
           // The worker could not start or read the file: the same steps here.
@@ -169,17 +181,17 @@ class ModelDocument implements vscode.CustomDocument {
       };
       const modules = step(() => require('../../core/inspector/view') as typeof import('../../core/inspector/view'));
       await yieldToHost();
-      const arena = step(() => modules.value.arenaForView(state.model));
+      const arena = step(() => modules.value.arenaForView(state.model, arenaOptions));
       await yieldToHost();
-      const tflm = step(() => modules.value.checkTflmCompatibility(state.model));
-      state.details = { arena: arena.value, tflm: tflm.value };
-      if (this.timings) {
+      const tflm = step(() => modules.value.checkTflmCompatibility(state.model, arenaOptions.kernels));
+      if (settle({ arena: arena.value, tflm: tflm.value }) && this.timings) {
         this.timings.arenaMs = arena.ms;
         this.timings.tflmMs = tflm.ms;
         this.timings.maxBlockMs = Math.max(this.timings.maxBlockMs, modules.ms, arena.ms, tflm.ms);
       }
     })();
-    return this.details;
+    this.details = run;
+    return run.done;
   }
 
   dispose(): void {
@@ -225,6 +237,15 @@ async function sendState(doc: ModelDocument, webview: vscode.Webview, fit?: () =
     const overlay = sqnrOverlay(main, layers, `held-out SQNR of the last quantization (${path.basename(state.report!.model)} → this file)`);
     if (overlay.values.some((v) => v !== null)) await post(webview, { type: 'overlay', version, subgraph: 0, overlay });
   }
+  await sendDetails(doc, webview);
+  if (fit) await sendFit(doc, webview, fit());
+}
+
+/** The details for the current version and arena settings: after the view model, and again when a setting changes. */
+async function sendDetails(doc: ModelDocument, webview: vscode.Webview): Promise<void> {
+  const version = doc.version;
+  const state = await doc.state;
+  if (!state.ok || version !== doc.version) return;
   await doc.computeDetails(state);
   if (version !== doc.version || !state.details) return;
   const plan = state.details.arena.ok ? state.details.arena.estimate : undefined;
@@ -235,7 +256,6 @@ async function sendState(doc: ModelDocument, webview: vscode.Webview, fit?: () =
   } else {
     await post(webview, { type: 'details', version, details: state.details });
   }
-  if (fit) await sendFit(doc, webview, fit());
 }
 
 /** The fit of the document's model on the current board, one step of its own after the details. */
@@ -304,7 +324,17 @@ export class ModelInspectorProvider implements vscode.CustomReadonlyEditorProvid
    * `reports` only in test runs: then the webviews report what they render (src/extension/common/test-mode.ts).
    * `fit` gives the fit service (loaded on first call); without it the page has no Fit section.
    */
-  constructor(private readonly extensionUri: vscode.Uri, private readonly reports?: InspectorRenderReports, private readonly fit?: () => FitService) {}
+  /** A change of `tinyml.arena.*` re-sends the details (arena, TFLite Micro check) to the pages it affects. */
+  private readonly arenaSettingsSubscription: vscode.Disposable;
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly reports?: InspectorRenderReports, private readonly fit?: () => FitService) {
+    this.arenaSettingsSubscription = vscode.workspace.onDidChangeConfiguration((e) => {
+      for (const doc of this.documents.values()) {
+        if (!e.affectsConfiguration('tinyml.arena', doc.uri)) continue;
+        for (const panel of doc.panels) void sendDetails(doc, panel.webview);
+      }
+    });
+  }
 
   /** The fit service, subscribed once: a new board or kernel setting re-sends the fit to every open page. */
   private fitService = (): FitService => {
@@ -378,7 +408,7 @@ export class ModelInspectorProvider implements vscode.CustomReadonlyEditorProvid
       }
       case 'arenaPlan': {
         const state = await doc.state;
-        await doc.details;
+        await doc.details?.done;
         const est = state.ok && state.details?.arena.ok ? state.details.arena.estimate : undefined;
         if (est) await post(webview, { type: 'arenaPlan', version: doc.version, buffers: est.buffers, timeline: est.timeline });
         break;
@@ -407,5 +437,6 @@ export class ModelInspectorProvider implements vscode.CustomReadonlyEditorProvid
   dispose(): void {
     this.reports?.dispose();
     this.fitSubscription?.dispose();
+    this.arenaSettingsSubscription.dispose();
   }
 }

@@ -277,6 +277,36 @@ export function inspectorTests(): { tests: TestCase[]; measurements: { activatio
       },
     },
     {
+      name: 'the overview\'s arena follows tinyml.arena.*: a CMSIS-NN x86_64 build\'s figures, re-sent when the setting changes',
+      timeoutMs: 40_000,
+      fn: async () => {
+        const api = await activated();
+        const uri = personDetect();
+        const { model } = loadModel(fs.readFileSync(uri.fsPath));
+        const config = () => vscode.workspace.getConfiguration('tinyml');
+        const shows = (est: ReturnType<typeof estimateArena>) => (text: string) => arenaFigures(est).every((f) => text.includes(`${f.label}${formatBytes(f.bytes)}`));
+        const reference = shows(estimateArena(model));
+        const cmsis = estimateArena(model, { kernels: 'cmsis-nn', target: 'x86_64' });
+        assert.notEqual(cmsis.minArenaBytes, estimateArena(model).minArenaBytes, 'the two builds need different arenas');
+        try {
+          await showInInspector(api, uri);
+          await api.revealInInspector(uri, { view: 'overview' });
+          await waitFor('the reference figures', () => (reference(api.lastInspectorRender(uri)?.arenaText ?? '') ? true : undefined));
+          await config().update('arena.kernels', 'cmsis-nn', vscode.ConfigurationTarget.Workspace);
+          await config().update('arena.target', 'x86_64', vscode.ConfigurationTarget.Workspace);
+          const shown = await waitFor('the CMSIS-NN figures', () => {
+            const r = api.lastInspectorRender(uri);
+            return r && shows(cmsis)(r.arenaText) ? r : undefined;
+          });
+          assert.ok(!reference(shown.arenaText), shown.arenaText);
+        } finally {
+          await config().update('arena.kernels', undefined, vscode.ConfigurationTarget.Workspace);
+          await config().update('arena.target', undefined, vscode.ConfigurationTarget.Workspace);
+        }
+        await waitFor('the reference figures again', () => (reference(api.lastInspectorRender(uri)?.arenaText ?? '') ? true : undefined));
+      },
+    },
+    {
       name: 'the weights view gets a tensor\'s values only on request, dequantized with its per-channel scales',
       timeoutMs: 40_000,
       fn: async () => {
