@@ -19,7 +19,7 @@ import type { DetailsJob, DetailsJobResult } from './details-job';
 import type { InspectorRenderReports } from './render-reports';
 import { failure, inspectorView, loadModelFile, modelActions, preloadAnalysis, readSavedReport } from './read-summary';
 import { inspectorHtml } from './webview-html';
-import { readSettings } from '../common/settings';
+import { readSettings, type ArenaSettingsOptions } from '../common/settings';
 
 export const INSPECTOR_VIEW_TYPE = 'tinyml.modelInspector';
 
@@ -54,6 +54,9 @@ const SPLIT_VIEW_OPERATORS = 2000;
  * pose_landmark_heavy (689) took 130 ms, 5,000 operators over a second.
  */
 const DETAILS_IN_WORKER_OPERATORS = 300;
+
+/** The arena settings a details run is for. */
+const settingsKey = (a: ArenaSettingsOptions): string => `${a.target}/${a.kernels}/${a.isa}/${a.marginPercent}`;
 
 const operatorCount = (view: InspectorView): number => view.subgraphs.reduce((n, sg) => n + sg.operators.length, 0);
 
@@ -152,7 +155,7 @@ class ModelDocument implements vscode.CustomDocument {
    */
   computeDetails(state: LoadedState & { ok: true }): Promise<void> {
     const arenaOptions = readSettings(this.uri).arena;
-    const key = `${arenaOptions.target}/${arenaOptions.kernels}/${arenaOptions.isa}/${arenaOptions.marginPercent}`;
+    const key = settingsKey(arenaOptions);
     if (this.details?.key === key) return this.details.done;
     const run: { key: string; done: Promise<void> } = { key, done: Promise.resolve() };
     const settle = (details: InspectorDetails): boolean => {
@@ -192,6 +195,11 @@ class ModelDocument implements vscode.CustomDocument {
     })();
     this.details = run;
     return run.done;
+  }
+
+  /** True when the last details run is for the arena settings as they are now. */
+  detailsCurrent(): boolean {
+    return this.details?.key === settingsKey(readSettings(this.uri).arena);
   }
 
   dispose(): void {
@@ -247,7 +255,8 @@ async function sendDetails(doc: ModelDocument, webview: vscode.Webview): Promise
   const state = await doc.state;
   if (!state.ok || version !== doc.version) return;
   await doc.computeDetails(state);
-  if (version !== doc.version || !state.details) return;
+  // A run superseded by a settings change leaves the posting to the newer run's caller.
+  if (version !== doc.version || !state.details || !doc.detailsCurrent()) return;
   const plan = state.details.arena.ok ? state.details.arena.estimate : undefined;
   if (plan && plan.buffers.length + plan.timeline.length > DEFER_PLAN_ENTRIES) {
     // The page takes the figures now and the Memory tab's plan only when that tab asks (an `arenaPlan` request).
@@ -407,10 +416,13 @@ export class ModelInspectorProvider implements vscode.CustomReadonlyEditorProvid
         break;
       }
       case 'arenaPlan': {
+        // The version asked about: a reload meanwhile must not label the old model's plan with the new version.
+        const version = doc.version;
         const state = await doc.state;
         await doc.details?.done;
+        if (version !== doc.version) return;
         const est = state.ok && state.details?.arena.ok ? state.details.arena.estimate : undefined;
-        if (est) await post(webview, { type: 'arenaPlan', version: doc.version, buffers: est.buffers, timeline: est.timeline });
+        if (est) await post(webview, { type: 'arenaPlan', version, buffers: est.buffers, timeline: est.timeline });
         break;
       }
       case 'channels': {
