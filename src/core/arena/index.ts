@@ -7,3 +7,4 @@ export { OfflinePlanError, readOfflinePlan } from './offline-plan';
 export { KNOWN_CUSTOM_OPS } from './kernels';
 export { KERNEL_LIBRARIES } from './kernels/types';
 export * from './figures';
+export { arenaOptionsKey } from './options-key';

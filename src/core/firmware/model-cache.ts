@@ -3,7 +3,7 @@
  * version) with their SHA-256, their arena estimates per option set and their TFLite Micro problems. Loads of the
  * same file share one promise, so two hovers never parse a model twice.
  */
-import { estimateArena, type ArenaEstimate, type ArenaOptions } from '../arena';
+import { arenaOptionsKey, estimateArena, type ArenaEstimate, type ArenaOptions } from '../arena';
 import { sha256Hex } from '../codegen/sha256';
 import { loadModel, ModelFormatError, type Model } from '../tflite';
 import { readModelArray } from './model-symbols';
@@ -103,7 +103,7 @@ export class ArenaModelCache {
 
   /** The estimate for these options, computed once per model version (after a yield to the event loop). */
   async estimate(loaded: LoadedModel, options: Required<ArenaOptions>): Promise<EstimateResult> {
-    const key = `${options.target}/${options.kernels}/${options.isa}/${options.marginPercent}`;
+    const key = arenaOptionsKey(options);
     const cached = this.current(loaded)?.estimates.get(key);
     if (cached) return cached;
     await yieldToEventLoop();

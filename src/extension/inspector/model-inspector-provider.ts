@@ -19,7 +19,8 @@ import type { DetailsJob, DetailsJobResult } from './details-job';
 import type { InspectorRenderReports } from './render-reports';
 import { failure, inspectorView, loadModelFile, modelActions, preloadAnalysis, readSavedReport } from './read-summary';
 import { inspectorHtml } from './webview-html';
-import { readSettings, type ArenaSettingsOptions } from '../common/settings';
+import { readSettings } from '../common/settings';
+import { arenaOptionsKey } from '../../core/arena/options-key';
 
 export const INSPECTOR_VIEW_TYPE = 'tinyml.modelInspector';
 
@@ -55,8 +56,8 @@ const SPLIT_VIEW_OPERATORS = 2000;
  */
 const DETAILS_IN_WORKER_OPERATORS = 300;
 
-/** The arena settings a details run is for. */
-const settingsKey = (a: ArenaSettingsOptions): string => `${a.target}/${a.kernels}/${a.isa}/${a.marginPercent}`;
+/** A details run and the arena settings it is for. */
+interface DetailsRun { key: string; done: Promise<void> }
 
 const operatorCount = (view: InspectorView): number => view.subgraphs.reduce((n, sg) => n + sg.operators.length, 0);
 
@@ -74,7 +75,7 @@ class ModelDocument implements vscode.CustomDocument {
   version = 0;
   state: Promise<LoadedState>;
   /** The details' run for the current version: `key` names the arena settings it is for. */
-  details?: { key: string; done: Promise<void> };
+  details?: DetailsRun;
   timings?: InspectorHostTimings;
   readonly panels = new Set<vscode.WebviewPanel>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -153,11 +154,12 @@ class ModelDocument implements vscode.CustomDocument {
    * in the inspector worker for a big local model (DETAILS_IN_WORKER_OPERATORS), else on the host in three short
    * steps. A run for settings that changed meanwhile does not replace the newer one's figures.
    */
-  computeDetails(state: LoadedState & { ok: true }): Promise<void> {
+  computeDetails(state: LoadedState & { ok: true }): DetailsRun {
     const arenaOptions = readSettings(this.uri).arena;
-    const key = settingsKey(arenaOptions);
-    if (this.details?.key === key) return this.details.done;
-    const run: { key: string; done: Promise<void> } = { key, done: Promise.resolve() };
+    const key = arenaOptionsKey(arenaOptions);
+    if (this.details?.key === key) return this.details;
+    const run: DetailsRun = { key, done: Promise.resolve() };
+    this.details = run;
     const settle = (details: InspectorDetails): boolean => {
       if (this.details !== run) return false;
       state.details = details;
@@ -193,13 +195,7 @@ class ModelDocument implements vscode.CustomDocument {
         this.timings.maxBlockMs = Math.max(this.timings.maxBlockMs, modules.ms, arena.ms, tflm.ms);
       }
     })();
-    this.details = run;
-    return run.done;
-  }
-
-  /** True when the last details run is for the arena settings as they are now. */
-  detailsCurrent(): boolean {
-    return this.details?.key === settingsKey(readSettings(this.uri).arena);
+    return run;
   }
 
   dispose(): void {
@@ -254,9 +250,10 @@ async function sendDetails(doc: ModelDocument, webview: vscode.Webview): Promise
   const version = doc.version;
   const state = await doc.state;
   if (!state.ok || version !== doc.version) return;
-  await doc.computeDetails(state);
+  const run = doc.computeDetails(state);
+  await run.done;
   // A run superseded by a settings change leaves the posting to the newer run's caller.
-  if (version !== doc.version || !state.details || !doc.detailsCurrent()) return;
+  if (version !== doc.version || !state.details || doc.details !== run) return;
   const plan = state.details.arena.ok ? state.details.arena.estimate : undefined;
   if (plan && plan.buffers.length + plan.timeline.length > DEFER_PLAN_ENTRIES) {
     // The page takes the figures now and the Memory tab's plan only when that tab asks (an `arenaPlan` request).
@@ -328,14 +325,13 @@ export class ModelInspectorProvider implements vscode.CustomReadonlyEditorProvid
   private readonly documents = new Map<string, ModelDocument>();
 
   private fitSubscription?: vscode.Disposable;
+  private readonly arenaSettingsSubscription: vscode.Disposable;
 
   /**
    * `reports` only in test runs: then the webviews report what they render (src/extension/common/test-mode.ts).
    * `fit` gives the fit service (loaded on first call); without it the page has no Fit section.
+   * A change of `tinyml.arena.*` re-sends the details (arena, TFLite Micro check) to the pages it affects.
    */
-  /** A change of `tinyml.arena.*` re-sends the details (arena, TFLite Micro check) to the pages it affects. */
-  private readonly arenaSettingsSubscription: vscode.Disposable;
-
   constructor(private readonly extensionUri: vscode.Uri, private readonly reports?: InspectorRenderReports, private readonly fit?: () => FitService) {
     this.arenaSettingsSubscription = vscode.workspace.onDidChangeConfiguration((e) => {
       for (const doc of this.documents.values()) {
