@@ -9,13 +9,24 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { matchLayers } from '../../src/core/inspector/compare';
 import { arenaForView, buildInspectorView, checkTflmCompatibility } from '../../src/core/inspector/view';
-import { ModelBuilder, writeModel } from '../../src/core/tflite/index';
+import { mulberry32 as rng } from '../../src/core/common/seeded-random';
+import type { Dataset } from '../../src/core/data/dataset';
+import { quantizeModel } from '../../src/core/quantize/index';
+import { INT16X8_LIMITS } from '../../src/core/quantize/int16-kernels';
+import { ModelBuilder, writeModel, type Model } from '../../src/core/tflite/index';
 import type { CompareViewsJob, CompareViewsResult } from '../../src/extension/compare/compare-job';
 import { runWorkerJob } from '../../src/extension/common/worker-rpc';
 import { WorkerJobError } from '../../src/extension/common/worker-errors';
 import type { DetailsJob, DetailsJobResult } from '../../src/extension/inspector/details-job';
 import { INSPECTOR_WORKER } from '../../src/extension/inspector/inspector-worker-spec';
 import { tempDir } from '../helpers/temp-dir';
+
+function calibration(model: Model, n: number): Dataset {
+  const r = rng(7);
+  const shape = model.subgraphs[0]!.tensors[model.subgraphs[0]!.inputs[0]!]!.shape;
+  const size = shape.reduce((a, b) => a * b, 1);
+  return { source: 'synthetic', inputShapes: [shape], samples: Array.from({ length: n }, () => [Float32Array.from({ length: size }, () => 2 * r() - 1)]) };
+}
 
 function built(seed: number) {
   const b = new ModelBuilder({ seed });
@@ -27,22 +38,33 @@ function built(seed: number) {
 test('inspector worker: the details of a file are the core\'s arena estimate and TFLM check of the model, for the build the settings name', async () => {
   const dir = tempDir('tinyml-insp-worker-');
   try {
-    const model = built(2);
+    // An int16x8 model with per-channel FULLY_CONNECTED weights: the reference kernels run it, CMSIS-NN's Prepare
+    // refuses it, so the check proves which kernel set the worker checked for.
+    const float = built(2);
+    const model = (await quantizeModel(float, calibration(float, 40), { mode: 'int16x8', calibration: 'minmax', perChannelFullyConnected: true })).model;
     const file = path.join(dir, 'm.tflite');
     fs.writeFileSync(file, writeModel(model));
-    const arena = { target: 'x86_64', kernels: 'cmsis-nn', isa: 'dsp', marginPercent: 25 } as const;
+    const arena = { target: 'cortex-m', kernels: 'cmsis-nn', isa: 'mve', marginPercent: 25 } as const;
     const r = await runWorkerJob<DetailsJob, DetailsJobResult>(INSPECTOR_WORKER, { kind: 'details', file, arena });
     assert.deepEqual(r.details, { arena: arenaForView(model, arena), tflm: checkTflmCompatibility(model, 'cmsis-nn') });
     assert.ok(r.details.arena.ok);
     const est = r.details.arena.estimate;
-    assert.equal(est.target, 'x86_64');
+    assert.equal(est.target, 'cortex-m');
     assert.equal(est.kernels, 'cmsis-nn');
+    assert.equal(est.isa, 'mve');
     assert.equal(est.marginPercent, 25);
     assert.ok(est.minArenaBytes > 0);
     assert.ok(r.arenaMs >= 0 && r.tflmMs >= 0);
-    // The default build's figures are another estimate: the options reach the arena model.
+    // The default build's figures are another estimate: the options reach the arena model (the isa, which is not
+    // the default 'dsp', is the one the estimate names).
     const reference = arenaForView(model);
     assert.ok(reference.ok && reference.estimate.target === 'cortex-m' && reference.estimate.kernels === 'reference');
+    assert.notDeepEqual(reference.estimate, est);
+    // The check was for CMSIS-NN: its refusal of the per-channel int16 FULLY_CONNECTED is there, and the reference
+    // check has none.
+    const refusals = (problems: typeof r.details.tflm) => problems.filter((p) => p.severity === 'error' && p.opcode === 'FULLY_CONNECTED' && p.message.includes(INT16X8_LIMITS.perTensorFullyConnected));
+    assert.equal(refusals(r.details.tflm).length, 1);
+    assert.equal(refusals(checkTflmCompatibility(model)).length, 0);
     await assert.rejects(runWorkerJob(INSPECTOR_WORKER, { kind: 'details', file: path.join(dir, 'missing.tflite'), arena } satisfies DetailsJob),
       (e: unknown) => e instanceof WorkerJobError && e.is('model', 'unreadable') && /missing\.tflite/.test(e.message));
   } finally {
