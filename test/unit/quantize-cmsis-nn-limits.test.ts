@@ -113,7 +113,25 @@ for (const act of ['RELU', 'RELU6'] as const) {
   });
 }
 
-test('an accuracy target for CMSIS-NN keeps a per-channel FULLY_CONNECTED in float, not int16x8, and says why', async () => {
+/** Per FULLY_CONNECTED of `m`: its input type and its weights' int8 values and scales. */
+function fullyConnecteds(m: Model): { input: TensorType; weights: TensorType; values?: number[]; scales?: number[] }[] {
+  const sg = m.subgraphs[0]!;
+  return opsOf(m, BuiltinOperator.FULLY_CONNECTED).map((op) => {
+    const w = sg.tensors[op.inputs[1]!]!;
+    const int8 = w.type === TensorType.INT8 ? { values: Array.from(new Int8Array(m.buffers[w.buffer]!.data.slice().buffer)), scales: w.quantization!.scale } : {};
+    return { input: sg.tensors[op.inputs[0]!]!.type, weights: w.type, ...int8 };
+  });
+}
+
+/** The kept layers as the file has them: int16x8 ones read int16, float ones float (the float model's operator order). */
+function assertKeptAsWritten(q: { model: Model; report: { mixedPrecision?: { kept: { index: number; precision: string }[] } } }, label: string): void {
+  const fcs = fullyConnecteds(q.model);
+  for (const l of q.report.mixedPrecision!.kept) {
+    assert.equal(fcs[l.index]!.input, l.precision === 'float' ? TensorType.FLOAT32 : TensorType.INT16, `${label}: layer #${l.index} is ${l.precision} in the report`);
+  }
+}
+
+test('an accuracy target for CMSIS-NN keeps a per-channel FULLY_CONNECTED in int16x8 only with per-tensor weights, which its int16 kernel takes; the reference kernels keep them per channel', async () => {
   const b = new ModelBuilder({ seed: 5 });
   const x = b.input('features', [1, 12]);
   const h = b.fullyConnected(x, 24, { activation: 'RELU' });
@@ -121,24 +139,55 @@ test('an accuracy target for CMSIS-NN keeps a per-channel FULLY_CONNECTED in flo
   const model = b.build();
   const c = { shape: [1, 12], range: [-4, 4] as [number, number] };
   const cal = data(c, 120, 1), held = data(c, 40, 2);
+  const runs = new Map<string, Awaited<ReturnType<typeof quantizeModel>>>();
   for (const kernels of ['cmsis-nn', 'reference'] as const) {
-    const q = await quantizeModel(model, cal, { heldOut: held, targetSqnrDb: 90, perChannelFullyConnected: true, calibration: 'minmax', build: { kernels } });
-    const kept = q.report.mixedPrecision!.kept;
-    assert.ok(kept.length > 0);
-    for (const l of kept) {
-      if (kernels === 'cmsis-nn') {
-        assert.equal(l.precision, 'float', `${l.op}`);
-        assert.equal(l.reason, INT16X8_LIMITS.perTensorFullyConnected);
-        // The per-layer figures list a layer kept in float too (no steps: scale 0); a graph output stays int8.
-        const layer = q.report.accuracy!.layers.find((x) => x.tensor === l.tensor);
-        const isOutput = model.subgraphs[0]!.outputs.some((t) => model.subgraphs[0]!.tensors[t]!.name === l.tensor);
-        assert.ok(layer && Number.isFinite(layer.sqnrDb) && (isOutput || layer.scale === 0), `${l.tensor} in the per-layer list: ${JSON.stringify(layer)}`);
-      } else {
-        assert.notEqual(l.reason, INT16X8_LIMITS.perTensorFullyConnected);
-      }
-    }
+    // 42 dB: the output's int8 grid (43.5 dB) is within the margin, so its FULLY_CONNECTED is written in int16x8.
+    const q = await quantizeModel(model, cal, { heldOut: held, targetSqnrDb: 42, perChannelFullyConnected: true, calibration: 'minmax', build: { kernels } });
+    runs.set(kernels, q);
+    const mp = q.report.mixedPrecision!;
+    assert.ok(mp.met && mp.kept.length === 2, `${kernels}: ${JSON.stringify(mp.kept)}`);
+    assert.ok(mp.kept.every((l) => l.reason !== INT16X8_LIMITS.perTensorFullyConnected), 'not a reason any more: the rewrite writes around it');
+    assertKeptAsWritten(q, kernels);
+    if (kernels === 'cmsis-nn') assert.ok(fullyConnecteds(q.model).every((f) => f.input !== TensorType.INT16 || f.scales!.length === 1));
+    assert.deepEqual(checkTflmCompatibility(q.model, kernels).filter((p) => p.severity === 'error'), [], kernels);
     await runsOnLiteRt(q.bytes);
   }
+  // The first layer's per-tensor weights lose what int16 activations would win: the search writes it in float for
+  // CMSIS-NN, in int16x8 with its 24 channel scales for the reference kernels; its reader goes with it.
+  assert.deepEqual(runs.get('cmsis-nn')!.report.mixedPrecision!.kept.map((l) => [l.index, l.precision]).sort(), [[0, 'float'], [1, 'float']]);
+  assert.deepEqual(runs.get('reference')!.report.mixedPrecision!.kept.map((l) => [l.index, l.precision]).sort(), [[0, 'int16x8'], [1, 'int16x8']]);
+  assert.deepEqual(fullyConnecteds(runs.get('reference')!.model).map((f) => f.scales?.length), [24, 6]);
+});
+
+test('an accuracy target for CMSIS-NN keeps a hybrid model\'s FULLY_CONNECTED in int16x8 with the hybrid\'s own per-tensor int8 weights (not in float)', async () => {
+  const b = new ModelBuilder({ seed: 5 });
+  const x = b.input('features', [1, 12]);
+  const h = b.fullyConnected(x, 24, { activation: 'RELU' });
+  b.output(b.fullyConnected(h, 6));
+  const c = { shape: [1, 12], range: [-4, 4] as [number, number] };
+  const cal = data(c, 120, 1), held = data(c, 40, 2);
+  const hybrid = (await quantizeModel(b.build(), cal, { mode: 'dynamic', dynamicMinElements: 0 })).model;
+  const hybridFcs = fullyConnecteds(hybrid);
+  assert.deepEqual(hybridFcs.map((f) => [f.weights, f.scales!.length]), [[TensorType.INT8, 1], [TensorType.INT8, 1]]);
+  // Without a target the full-integer model keeps those weights spread per channel (exact powers of two, hybrid.ts).
+  const int8 = await quantizeModel(hybrid, cal, { heldOut: held, calibration: 'minmax', build: { kernels: 'cmsis-nn' } });
+  assert.deepEqual(fullyConnecteds(int8.model).map((f) => f.scales!.length), [24, 6]);
+  const q = await quantizeModel(hybrid, cal, { heldOut: held, targetSqnrDb: 42, calibration: 'minmax', build: { kernels: 'cmsis-nn' } });
+  const mp = q.report.mixedPrecision!;
+  assert.ok(mp.met, JSON.stringify(mp));
+  assertKeptAsWritten(q, 'cmsis-nn');
+  const int16 = mp.kept.filter((l) => l.precision === 'int16x8');
+  assert.ok(int16.length > 0, `some FULLY_CONNECTED is kept in int16x8: ${JSON.stringify(mp.kept)}`);
+  const fcs = fullyConnecteds(q.model);
+  for (const l of int16) {
+    // One scale, and the hybrid's own integers and scale: nothing rounded again.
+    assert.deepEqual(fcs[l.index]!.values, hybridFcs[l.index]!.values, `#${l.index}`);
+    assert.deepEqual(fcs[l.index]!.scales, hybridFcs[l.index]!.scales, `#${l.index}`);
+  }
+  assert.deepEqual(checkTflmCompatibility(q.model, 'cmsis-nn').filter((p) => p.severity === 'error'), []);
+  // It runs on the evaluator (TFLM's kernels) and on LiteRT.
+  TflmReference.create(q.model).run([new Int8Array(12)]);
+  await runsOnLiteRt(q.bytes);
 });
 
 test('the TFLite Micro check for CMSIS-NN names what its kernels refuse, crash on or compute wrong; for the reference kernels none of it', async () => {

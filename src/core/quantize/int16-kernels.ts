@@ -92,17 +92,16 @@ export const INT16X8_LIMITS = {
 
 /**
  * Why `kernels` cannot run `op` in int16x8 as the quantizer would write it, although they have the kernel; undefined
- * when they can. `perChannelWeights`: the int8 weights it would keep are per channel (mixed precision keeps the int8
- * model's). The quantizer writes around the other limits: per-tensor FULLY_CONNECTED weights and a TRANSPOSE_CONV's
- * fused RELU / RELU6 as its own operator (`--mode int16x8` and mixed precision; `unfuses`), and a zero bias for a
- * TRANSPOSE_CONV without one, with either kernel set.
+ * when they can. The quantizer writes around the other limits: per-tensor FULLY_CONNECTED weights for CMSIS-NN
+ * (`--mode int16x8` and mixed precision, which requantizes an int8 model's per-channel ones from the float weights),
+ * a TRANSPOSE_CONV's fused RELU / RELU6 as its own operator (`unfuses`), and a zero bias for a TRANSPOSE_CONV without
+ * one, with either kernel set.
  */
-export function int16x8Blocker(code: BuiltinOperator, op: Operator, kernels: KernelLibrary, perChannelWeights = false,
+export function int16x8Blocker(code: BuiltinOperator, op: Operator, kernels: KernelLibrary,
   /** The writer unfuses a RELU / RELU6 into its own int16 operator (integer-graph.ts and mixed-precision.ts do). */
   unfuses = false): string | undefined {
   if (kernels !== 'cmsis-nn') return undefined;
   if (code === BuiltinOperator.TRANSPOSE_CONV && hasFusedActivation(op) && !(unfuses && unfusedActivation(op) !== undefined)) return INT16X8_LIMITS.transposeConvActivation;
-  if (code === BuiltinOperator.FULLY_CONNECTED && perChannelWeights) return INT16X8_LIMITS.perTensorFullyConnected;
   return undefined;
 }
 

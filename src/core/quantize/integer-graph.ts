@@ -109,7 +109,7 @@ export function integerStatus(model: Model, activation: ActivationType, kernels:
     const oc = model.operatorCodes[op.opcodeIndex]!;
     const rule = OP_RULES[oc.builtinCode];
     // int16x8 writes FULLY_CONNECTED weights per tensor for the CMSIS-NN kernels (quantizeWeightsAndBias): no blocker there.
-    return rule && oc.customCode === undefined && (activation === 'int8' || (writesInt16x8(oc.builtinCode, kernels) && !int16x8Blocker(oc.builtinCode, op, kernels, false, true)))
+    return rule && oc.customCode === undefined && (activation === 'int8' || (writesInt16x8(oc.builtinCode, kernels) && !int16x8Blocker(oc.builtinCode, op, kernels, true)))
       ? 'quantized' : 'float';
   });
 }
@@ -117,7 +117,7 @@ export function integerStatus(model: Model, activation: ActivationType, kernels:
 /** For noIntegerForm: why each of `indices` has no int16x8 form on `kernels` although they have its kernel (int16x8Blocker). */
 export function int16x8Blockers(model: Model, indices: readonly number[], kernels: KernelLibrary = 'reference'): (string | undefined)[] {
   const sg = model.subgraphs[0]!;
-  return indices.map((i) => int16x8Blocker(model.operatorCodes[sg.operators[i]!.opcodeIndex]!.builtinCode, sg.operators[i]!, kernels, false, true));
+  return indices.map((i) => int16x8Blocker(model.operatorCodes[sg.operators[i]!.opcodeIndex]!.builtinCode, sg.operators[i]!, kernels, true));
 }
 
 /**

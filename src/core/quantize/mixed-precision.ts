@@ -39,7 +39,7 @@ import { dequantizeOpVersion, OP_RULES, quantizeOpVersion, type OpRule } from '.
 import { INT16_ACTIVATION, INT8_ACTIVATION, quantizeValue, representableRange, symmetricScale, type AffineParams } from './quant-math';
 import type { ObservedRange } from './range-estimation';
 import { recipeScore, scoreModel, scoreOutputs, type ScoringSet } from './recipe';
-import { biasScales, quantizeBiasInt64, weightRoundingBiasShift } from './weights';
+import { biasScales, quantizeBiasInt64, quantizeWeights, weightRoundingBiasShift, weightScales, type QuantizedWeights } from './weights';
 import type { QuantizeHooks } from './types';
 
 export type { HigherPrecision, KeptLayer, MixedPrecisionReport } from './mixed-precision-report';
@@ -220,7 +220,7 @@ export function applyPrecision(
    * (weightRoundingBiasShift) when the calibration's input means are given. Not the int8 model's: bias correction
    * fitted that one to the errors of the int8 activations upstream, which int16 ones no longer make.
    */
-  const int16x8Bias = (k: number, op: Operator, rule: OpRule): Float32Array | undefined => {
+  const int16x8Bias = (k: number, op: Operator, rule: OpRule, weights?: QuantizedWeights): Float32Array | undefined => {
     const kept = precisionOf.get(k);
     if (!kept || !rule.bias || !rule.weights) return undefined;
     const fop = fsg.operators[kept.floatOp]!;
@@ -231,9 +231,30 @@ export function applyPrecision(
     const qw = original[op.inputs[rule.weights.input] ?? -1];
     const means = inputMeans?.get(fop.inputs[rule.bias.activationInput] ?? -1);
     if (!means || !fw || fw.type !== TensorType.FLOAT32 || !isConstant(floatModel, fw) || qw?.type !== TensorType.INT8 || !qw.quantization?.scale.length) return bias;
-    const q = { values: new Int8Array(quantModel.buffers[qw.buffer]!.data.slice().buffer), scales: qw.quantization.scale, axis: qw.quantization.scale.length > 1 ? qw.quantization.quantizedDimension : -1 };
+    const q = weights ?? { values: new Int8Array(quantModel.buffers[qw.buffer]!.data.slice().buffer), scales: qw.quantization.scale, axis: qw.quantization.scale.length > 1 ? qw.quantization.quantizedDimension : -1 };
     const shift = weightRoundingBiasShift(constantFloats(floatModel, fw), q, fw.shape, rule.weights.axis, means);
     return shift && shift.length === bias.length ? Float32Array.from(bias, (v, c) => v + shift[c]!) : bias;
+  };
+
+  /**
+   * CMSIS-NN's int16x8 FULLY_CONNECTED takes per-tensor weights only (INT16X8_LIMITS.perTensorFullyConnected), and
+   * the int8 model's may be per channel (the recipe's per-channel FULLY_CONNECTED, or a hybrid source's weights
+   * spread per channel, hybrid.ts keepInt8Weights): the float model's weights with one scale, as `--mode int16x8
+   * --kernels cmsis-nn` writes them (a hybrid source's per-tensor int8 values come back as they were). Undefined
+   * when the int8 weights can stay.
+   */
+  const perTensorWeights = (k: number, op: Operator, rule: OpRule): { tensor: number; weights: QuantizedWeights } | undefined => {
+    const kept = precisionOf.get(k);
+    const w = op.inputs[rule.weights?.input ?? -1] ?? -1;
+    if (kernels !== 'cmsis-nn' || !kept || !rule.weights || w < 0 || (original[w]!.quantization?.scale.length ?? 0) <= 1) return undefined;
+    if (quantModel.operatorCodes[op.opcodeIndex]!.builtinCode !== BuiltinOperator.FULLY_CONNECTED) return undefined;
+    const fw = fsg.tensors[fsg.operators[kept.floatOp]!.inputs[rule.weights.input] ?? -1];
+    if (!fw || fw.type !== TensorType.FLOAT32 || !isConstant(floatModel, fw)) return undefined;
+    const values = constantFloats(floatModel, fw);
+    const weights = quantizeWeights(values, fw.shape, -1, weightScales(values, fw.shape, -1));
+    buffers.push(newBuffer(bytesOf(weights.values)));
+    tensors.push({ ...original[w]!, buffer: buffers.length - 1, quantization: { scale: weights.scales, zeroPoint: [0], quantizedDimension: 0 } });
+    return { tensor: tensors.length - 1, weights };
   };
 
   qsg.operators.forEach((op, k) => {
@@ -292,14 +313,16 @@ export function applyPrecision(
       if (t < 0 || !activation(j) || (j === 0 && rule.output.kind === 'sameAsInput')) return;
       inputs[j] = as(t, 'int16', rule.output.kind === 'inputsShareOutput' ? outParams : undefined);
     });
-    const wScales = rule.weights ? original[op.inputs[rule.weights.input]!]?.quantization?.scale : undefined;
+    const perTensor = perTensorWeights(k, op, rule);
+    if (perTensor) inputs[rule.weights!.input] = perTensor.tensor;
+    const wScales = perTensor ? perTensor.weights.scales : rule.weights ? original[op.inputs[rule.weights.input]!]?.quantization?.scale : undefined;
     if (rule.bias && wScales && (op.inputs[rule.bias.input] ?? -1) >= 0) {
       const b = op.inputs[rule.bias.input]!;
       const bt = original[b]!;
       const data = quantModel.buffers[bt.buffer]!.data;
       const int32 = new Int32Array(data.slice().buffer);
       const oldScales = bt.quantization!.scale;
-      const values = int16x8Bias(k, op, rule) ?? Float32Array.from(int32, (q, c) => q * oldScales[oldScales.length > 1 ? c : 0]!);
+      const values = int16x8Bias(k, op, rule, perTensor?.weights) ?? Float32Array.from(int32, (q, c) => q * oldScales[oldScales.length > 1 ? c : 0]!);
       const inScale = paramsOf(tensors[inputs[rule.bias.activationInput]!]!).scale;
       const scales = biasScales(Math.fround(inScale), wScales, values.length);
       buffers.push(newBuffer(bytesOf(quantizeBiasInt64(values, scales))));
@@ -379,13 +402,6 @@ export interface OutputGrid {
   int16Producer?: number;
 }
 
-/** Whether operator `k` of the int8 `model` (a `code` operator) has per-channel weights, which its int16x8 form keeps. */
-function perChannelWeights(model: Model, k: number, code: BuiltinOperator): boolean {
-  const w = OP_RULES[code]?.weights;
-  const sg = model.subgraphs[0]!;
-  return !!w && (sg.tensors[sg.operators[k]?.inputs[w.input] ?? -1]?.quantization?.scale.length ?? 0) > 1;
-}
-
 /** For each scored output `quantModel` writes as int8: what its grid alone allows, and whether it can be written as int16. */
 export function int8OutputGrids(floatModel: Model, quantModel: Model, set: ScoringSet, kernels: KernelLibrary): OutputGrid[] {
   const fsg = floatModel.subgraphs[0]!;
@@ -404,7 +420,7 @@ export function int8OutputGrids(floatModel: Model, quantModel: Model, set: Scori
     let i = producerOf.get(fsg.outputs[k]!);
     while (i !== undefined && OP_RULES[codeOf(i)]?.output.kind === 'sameAsInput') i = producerOf.get(fsg.operators[i]!.inputs[0]!);
     const int16 = i !== undefined && match[i]! >= 0 && writesInt16x8(codeOf(i), kernels)
-      && !int16x8Blocker(codeOf(i), fsg.operators[i]!, kernels, perChannelWeights(quantModel, match[i]!, codeOf(i)), true);
+      && !int16x8Blocker(codeOf(i), fsg.operators[i]!, kernels, true);
     return [{
       output: k, scored: j, name: ft.name, params, floorDb: outputGridFloorDb(reference, params),
       roundingFloorDb: outputGridFloorDb(reference, params, true), ...(int16 ? { int16Producer: i } : {}),
@@ -502,9 +518,8 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   const feeds = ancestors(floatModel, failing);
   const match = matchOperators(floatModel, int8Model);
   const codeOf = (i: number) => floatModel.operatorCodes[fsg.operators[i]!.opcodeIndex]!.builtinCode;
-  // A kernel set's limit for this operator as the int8 model has it (its int8 weights are kept): int16x8Blocker.
-  const blockerOf = (i: number): string | undefined =>
-    int16x8Blocker(codeOf(i), fsg.operators[i]!, kernels, match[i]! >= 0 && perChannelWeights(int8Model, match[i]!, codeOf(i)), true);
+  // A kernel set's limit for this operator beyond what applyPrecision writes around: int16x8Blocker.
+  const blockerOf = (i: number): string | undefined => int16x8Blocker(codeOf(i), fsg.operators[i]!, kernels, true);
   const precisionFor = (i: number): HigherPrecision => (writesInt16x8(codeOf(i), kernels) && !blockerOf(i) ? 'int16x8' : 'float');
   const consumers = new Map<number, number[]>();
   fsg.operators.forEach((op, i) => op.inputs.forEach((t) => { if (t >= 0) consumers.set(t, [...(consumers.get(t) ?? []), i]); }));
@@ -693,8 +708,11 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
       if (limited.length) note = `${note ? `${note}; ` : ''}rounding the input to its int8 grid alone limits the float model to ${limited.join(', ')} on these samples`;
     }
   }
-  kept = [...forced, ...kept];
-  const finalOps = [...opsFor(kept)];
+  // As applied: a layer that reads a float layer's output is float too (opsFor), whatever it was kept for.
+  const applied = opsFor([...forced, ...kept]);
+  kept = [...forced, ...kept].map((l) => (applied.get(l.index) === 'float' && l.precision !== 'float'
+    ? { ...l, precision: 'float' as const, reason: 'it reads the output of a layer kept in float' } : l));
+  const finalOps = [...applied];
   const macsOf = (precision: HigherPrecision) => finalOps.filter(([, p]) => p === precision)
     .reduce((a, [i]) => a + operatorMacs(floatModel, fsg, fsg.operators[i]!), 0);
   let arenaBytes: number | undefined;
