@@ -11,6 +11,7 @@ import { BuiltinOperator, ModelBuilder, readModel, TensorType, writeModel, type 
 import { smoothImages } from '../helpers/smooth-images';
 import { loadRuntimeModel } from '../../src/core/runtime/index';
 import { toTensorArray } from '../../src/core/quantize/tensor-io';
+import { estimateArena, type ArenaOptions } from '../../src/core/arena/index';
 
 const images = smoothImages;
 
@@ -185,6 +186,15 @@ test('--target-sqnr: met with the fewest layers kept, reported with their cost; 
   const text = formatQuantizationReport(r.report, r.warnings);
   assert.match(text, new RegExp(`Target: worst output ≥ ${target} dB .*MET`));
   assert.match(text, new RegExp(m.kept[0]!.op.replace(/[#]/g, '\\$&')));
+
+  // The arena cost is the firmware build's (QuantizeOptions.build), not the default build's.
+  const build = { target: 'x86_64', marginPercent: 100 } as const;
+  const onBuild = await quantizeModel(model, calibration, { heldOut, targetSqnrDb: target, build });
+  const int8OnBuild = await quantizeModel(model, calibration, { heldOut, build });
+  const arenaOf = (mm: Model, o?: ArenaOptions) => estimateArena(mm, o).recommendedArenaBytes;
+  assert.equal(m.cost.arenaBytes, arenaOf(r.model) - arenaOf(int8.model));
+  assert.equal(onBuild.report.mixedPrecision!.cost.arenaBytes, arenaOf(onBuild.model, build) - arenaOf(int8OnBuild.model, build));
+  assert.notEqual(onBuild.report.mixedPrecision!.cost.arenaBytes, m.cost.arenaBytes, 'the build changes the figure');
 
   const easy = await quantizeModel(model, calibration, { heldOut, targetSqnrDb: Math.floor(base - 5) });
   assert.equal(easy.report.mixedPrecision!.kept.length, 0, 'a target already met keeps everything int8');

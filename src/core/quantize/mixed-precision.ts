@@ -26,7 +26,7 @@
  */
 import type { Dataset } from '../data/dataset';
 import { operatorMacs } from '../analysis/op-cost';
-import { estimateArena } from '../arena/index';
+import { estimateArena, type ArenaOptions } from '../arena/index';
 import { BuiltinOperator, isConstant, opcodeName, TensorType, writeModel, type Model, type Operator, type QuantParams, type Tensor } from '../tflite/index';
 import { throwIfAborted } from './errors';
 import { evaluateQuantization } from './evaluate';
@@ -489,6 +489,8 @@ export interface MixedPrecisionInput {
   data: Dataset;
   targetDb: number;
   kernels: KernelLibrary;
+  /** The firmware's TFLite Micro build (QuantizeOptions.build): the arena cost is that build's. */
+  build?: ArenaOptions;
   /** The model as the user gave it, whose operator numbers the report uses (default `floatModel`). */
   namingModel?: Model;
   /** The calibration's min/max per activation tensor, by name (applyPrecision's int16 ranges; names the int8 graph gave new tensors, e.g. `_requantized`, miss and keep the int8 range). */
@@ -717,7 +719,8 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     .reduce((a, [i]) => a + operatorMacs(floatModel, fsg, fsg.operators[i]!), 0);
   let arenaBytes: number | undefined;
   try {
-    arenaBytes = estimateArena(chosen.model).recommendedArenaBytes - estimateArena(int8Model).recommendedArenaBytes;
+    const build = { ...input.build, kernels };
+    arenaBytes = estimateArena(chosen.model, build).recommendedArenaBytes - estimateArena(int8Model, build).recommendedArenaBytes;
   } catch {
     arenaBytes = undefined;
   }
