@@ -9,7 +9,8 @@
  *  (c) every float model in ../shared/models: does our int8 model load and run;
  *  (e) fail fast: `tinyml quantize` on selfie_segmentation (custom op) in a fresh process, wall time vs 5 s;
  *  (f) hybrid → full integer: our --mode dynamic ad01, and MLPerf Tiny's kws_ref_model_float32.tflite when
- *      TINYML_BENCH_KWS points at it: SQNR vs the hybrid model, LiteRT runs it, TFLite Micro compatibility;
+ *      TINYML_BENCH_KWS points at it: SQNR vs the hybrid model, LiteRT runs it, TFLite Micro compatibility; and
+ *      the ad01 hybrid under --target-sqnr 46 for CMSIS-NN beside the reference kernels (kept layers, cost, test SQNR);
  *  (d) the time of the whole command is in quantize-speed.bench.ts.
  * There is no real data for ad01 (machine sound) or ResNet-8 (CIFAR-10) here: inputs are synthetic, made as described
  * in `spectrogramLike` and `imageLike`, calibration and held-out drawn from different seeds. For ResNet-8 on real
@@ -29,6 +30,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Dataset } from '../src/core/data/dataset';
 import { loadDataset, splitHeldOut } from '../src/core/data/index';
+import { checkTflmCompatibility } from '../src/core/analysis/tflm-compat';
 import { evaluateQuantization, quantizeModel } from '../src/core/quantize/index';
 import { optionLabel, singleOptions } from './single-options';
 import { recipeLabel } from '../src/core/quantize/report-text';
@@ -230,6 +232,22 @@ export async function main(): Promise<void> {
       report(`(f) hybrid → int8: ${name}`, `${e.outputs[0]!.sqnrDb.toFixed(2)} dB vs the hybrid model`,
         `${s.hybridOps} hybrid ops, ${s.weightsKept} int8 weight tensors kept, ${s.weightsRequantized.length} requantized; loads on LiteRT; `
         + `TFLite Micro: ${full.report.tflm?.runs ? 'all ops have kernels' : 'no'}${e.top1Agreement !== undefined ? `; top-1 agreement ${(100 * e.top1Agreement).toFixed(1)}%` : ''}`);
+    }
+
+    // An accuracy target on the hybrid, for CMSIS-NN (whose int16 FULLY_CONNECTED refuses per-channel weights, and the
+    // kept hybrid weights are per channel) next to its anchor, the reference kernels, in the same run.
+    const targetDb = 46;
+    for (const kernels of ['reference', 'cmsis-nn'] as const) {
+      const r = await quantizeModel(loadModel(hybrid.bytes).model, calibration, { heldOut: selection, targetSqnrDb: targetDb, build: { kernels } });
+      const m = r.report.mixedPrecision!;
+      const e = await evaluateQuantization(hybrid.bytes, r.bytes, test);
+      const kept = (p: string) => m.kept.filter((l) => l.precision === p).length;
+      const compat = checkTflmCompatibility(r.model, kernels);
+      report(`(f) hybrid ad01 --target-sqnr ${targetDb}, ${kernels} kernels`, `${e.outputs[0]!.sqnrDb.toFixed(2)} dB on the test inputs`,
+        `target ${m.met ? 'met' : 'MISSED'}; kept ${kept('int16x8')} int16x8, ${kept('float')} float; float MACs ${m.cost.floatMacs}, `
+        + `int16 MACs ${m.cost.int16Macs}; flash ${m.cost.flashBytes >= 0 ? '+' : ''}${m.cost.flashBytes} B, arena `
+        + `${m.cost.arenaBytes === undefined ? '?' : `${m.cost.arenaBytes >= 0 ? '+' : ''}${m.cost.arenaBytes} B`} (${kernels} build); `
+        + `TFLite Micro check for ${kernels}: ${compat.filter((i) => i.severity === 'error').length} errors`);
     }
   }
 

@@ -212,7 +212,8 @@ async function kernelCoverage(dir: string): Promise<void> {
       const test: Dataset = dataset('synthetic, seed 5', c.shape, N, () => Float32Array.from({ length: c.shape.reduce((a, b) => a * b, 1) }, () => c.range[0] - 0.2 + (c.range[1] - c.range[0] + 0.4) * t()));
       let q;
       try {
-        q = await quantizeModel(c.model, data, { mode, calibration: 'minmax', build: { kernels }, ...(c.targetSqnrDb ? { targetSqnrDb: c.targetSqnrDb, heldOut: data } : {}) });
+        const source = c.hybridSource ? (await quantizeModel(c.model, data, { mode: 'dynamic', dynamicMinElements: 0 })).model : c.model;
+        q = await quantizeModel(source, data, { mode, calibration: 'minmax', build: { kernels }, ...(c.targetSqnrDb ? { targetSqnrDb: c.targetSqnrDb, heldOut: data } : {}) });
       } catch (err) {
         report(`  kernels: ${c.name} (${mode}${kernels === 'reference' ? '' : `, ${kernels}`})`, 'not quantized', (err as Error).message.slice(0, 240));
         continue;

@@ -7,7 +7,11 @@
  */
 import { BuiltinOperator, ModelBuilder, TensorType, type Model } from '../../src/core/tflite/index';
 
-export interface KernelCase { name: string; model: Model; shape: number[]; range: [number, number]; modes: ('int8' | 'int16x8')[]; targetSqnrDb?: number }
+export interface KernelCase {
+  name: string; model: Model; shape: number[]; range: [number, number]; modes: ('int8' | 'int16x8')[]; targetSqnrDb?: number;
+  /** Quantized from its hybrid form (`--mode dynamic`, every weight int8) rather than from the float model. */
+  hybridSource?: boolean;
+}
 
 /** Float models that exercise the kernels the evaluator covers (the quantizer decides the integer form). */
 export function kernelModels(): KernelCase[] {
@@ -145,6 +149,14 @@ export function kernelModels(): KernelCase[] {
     const h = b.fullyConnected(x, 16, { activation: 'RELU' });
     b.output(b.softmax(b.fullyConnected(h, 10), 1), b.softmax(b.fullyConnected(h, 7), 0.5));
     cases.push({ name: 'fc-softmax', model: b.build(), shape: [1, 12], range: [-6, 6], modes: ['int16x8', 'int8'] });
+  }
+  {
+    // a hybrid source under a target: its FULLY_CONNECTED layers kept in int16x8, whose int8 weights the full-integer
+    // model spreads per channel; for CMSIS-NN (per-tensor weights only in int16) the hybrid's own per-tensor ones
+    const b = new ModelBuilder({ seed: 5 });
+    const h = b.fullyConnected(b.input('features', [1, 12]), 24, { activation: 'RELU' });
+    b.output(b.fullyConnected(h, 6));
+    cases.push({ name: 'fc-relu-fc hybrid, --target-sqnr 42', model: b.build(), shape: [1, 12], range: [-4, 4], modes: ['int8'], targetSqnrDb: 42, hybridSource: true });
   }
   {
     // pixels to channels and back (MediaPipe's sparse full-range face detector upsamples with DEPTH_TO_SPACE); with a

@@ -12,7 +12,7 @@ import { applyPrecision, quantizeModel } from '../../src/core/quantize/index';
 import { INT16X8_LIMITS } from '../../src/core/quantize/int16-kernels';
 import { TflmReference } from '../../src/core/quantize/tflm-reference';
 import { loadRuntimeModel } from '../../src/core/runtime/index';
-import { BuiltinOperator, ModelBuilder, TensorType, writeModel, type Model } from '../../src/core/tflite/index';
+import { BuiltinOperator, TensorType, writeModel, type Model } from '../../src/core/tflite/index';
 import { kernelModels } from '../helpers/tflm-kernel-models';
 import { estimateFit } from '../../src/core/fit/fit';
 import { builtinCatalog } from '../../src/core/fit/board-catalog';
@@ -132,12 +132,8 @@ function assertKeptAsWritten(q: { model: Model; report: { mixedPrecision?: { kep
 }
 
 test('an accuracy target for CMSIS-NN keeps a per-channel FULLY_CONNECTED in int16x8 only with per-tensor weights, which its int16 kernel takes; the reference kernels keep them per channel', async () => {
-  const b = new ModelBuilder({ seed: 5 });
-  const x = b.input('features', [1, 12]);
-  const h = b.fullyConnected(x, 24, { activation: 'RELU' });
-  b.output(b.fullyConnected(h, 6));
-  const model = b.build();
-  const c = { shape: [1, 12], range: [-4, 4] as [number, number] };
+  const c = kernelCase('fc-relu-fc hybrid, --target-sqnr 42');
+  const model = c.model;
   const cal = data(c, 120, 1), held = data(c, 40, 2);
   const runs = new Map<string, Awaited<ReturnType<typeof quantizeModel>>>();
   for (const kernels of ['cmsis-nn', 'reference'] as const) {
@@ -160,13 +156,9 @@ test('an accuracy target for CMSIS-NN keeps a per-channel FULLY_CONNECTED in int
 });
 
 test('an accuracy target for CMSIS-NN keeps a hybrid model\'s FULLY_CONNECTED in int16x8 with the hybrid\'s own per-tensor int8 weights (not in float)', async () => {
-  const b = new ModelBuilder({ seed: 5 });
-  const x = b.input('features', [1, 12]);
-  const h = b.fullyConnected(x, 24, { activation: 'RELU' });
-  b.output(b.fullyConnected(h, 6));
-  const c = { shape: [1, 12], range: [-4, 4] as [number, number] };
+  const c = kernelCase('fc-relu-fc hybrid, --target-sqnr 42');
   const cal = data(c, 120, 1), held = data(c, 40, 2);
-  const hybrid = (await quantizeModel(b.build(), cal, { mode: 'dynamic', dynamicMinElements: 0 })).model;
+  const hybrid = (await quantizeModel(c.model, cal, { mode: 'dynamic', dynamicMinElements: 0 })).model;
   const hybridFcs = fullyConnecteds(hybrid);
   assert.deepEqual(hybridFcs.map((f) => [f.weights, f.scales!.length]), [[TensorType.INT8, 1], [TensorType.INT8, 1]]);
   // Without a target the full-integer model keeps those weights spread per channel (exact powers of two, hybrid.ts).
