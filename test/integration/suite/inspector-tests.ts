@@ -11,7 +11,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { formatBytes, formatReal } from '../../../src/core/common/format';
 import { summarizeModel } from '../../../src/core/analysis/summary';
-import { arenaFigures, estimateArena } from '../../../src/core/arena';
+import { arenaFigures, estimateArena, type ArenaOptions } from '../../../src/core/arena';
 import { ModelBuilder, TensorType, elementCount, loadModel, opcodeName, writeModel } from '../../../src/core/tflite';
 import type { TinymlApi } from '../../../src/extension/extension';
 import type { RenderReport } from '../../../src/protocol/inspector';
@@ -75,6 +75,34 @@ function projectRoot(): string {
 function personDetect(): vscode.Uri {
   const uri = workspaceFile('person_detect.tflite');
   return fs.existsSync(uri.fsPath) ? uri : copyIntoWorkspace('../shared/models/tflm/models/person_detect.tflite', 'person_detect.tflite');
+}
+
+/**
+ * Opens `uri`, waits for the Overview to show the default build's arena figures, sets `build` in the tinyml.arena.*
+ * settings and waits for that build's figures (which must differ), then resets the settings and waits for the default
+ * figures again.
+ */
+async function arenaFollowsSettings(api: TinymlApi, uri: vscode.Uri, build: Pick<ArenaOptions, 'kernels' | 'target' | 'marginPercent'>, timeoutMs = 30_000): Promise<void> {
+  const { model } = loadModel(fs.readFileSync(uri.fsPath));
+  const config = () => vscode.workspace.getConfiguration('tinyml');
+  const shows = (est: ReturnType<typeof estimateArena>) => (text: string) => arenaFigures(est).every((f) => text.includes(`${f.label}${formatBytes(f.bytes)}`));
+  const reference = shows(estimateArena(model));
+  const wanted = estimateArena(model, build);
+  assert.ok(!reference(arenaFigures(wanted).map((f) => `${f.label}${formatBytes(f.bytes)}`).join(' ')), 'the two builds give different figures');
+  const shownFor = (what: string, matches: (text: string) => boolean) =>
+    waitFor(what, () => { const r = api.lastInspectorRender(uri); return r && matches(r.arenaText) ? r : undefined; }, timeoutMs);
+  const keys = Object.keys(build) as (keyof typeof build)[];
+  try {
+    await showInInspector(api, uri);
+    await api.revealInInspector(uri, { view: 'overview' });
+    await shownFor('the default build\'s figures', reference);
+    for (const k of keys) await config().update(`arena.${k}`, build[k], vscode.ConfigurationTarget.Workspace);
+    const shown = await shownFor(`the figures for ${JSON.stringify(build)}`, shows(wanted));
+    assert.ok(!reference(shown.arenaText), shown.arenaText);
+  } finally {
+    for (const k of keys) await config().update(`arena.${k}`, undefined, vscode.ConfigurationTarget.Workspace);
+  }
+  await shownFor('the default build\'s figures again', reference);
 }
 
 /** Copies a model from beside the project into the workspace at run time (never into the repository). */
@@ -281,29 +309,18 @@ export function inspectorTests(): { tests: TestCase[]; measurements: { activatio
       timeoutMs: 40_000,
       fn: async () => {
         const api = await activated();
-        const uri = personDetect();
-        const { model } = loadModel(fs.readFileSync(uri.fsPath));
-        const config = () => vscode.workspace.getConfiguration('tinyml');
-        const shows = (est: ReturnType<typeof estimateArena>) => (text: string) => arenaFigures(est).every((f) => text.includes(`${f.label}${formatBytes(f.bytes)}`));
-        const reference = shows(estimateArena(model));
-        const cmsis = estimateArena(model, { kernels: 'cmsis-nn', target: 'x86_64' });
-        assert.notEqual(cmsis.minArenaBytes, estimateArena(model).minArenaBytes, 'the two builds need different arenas');
-        try {
-          await showInInspector(api, uri);
-          await api.revealInInspector(uri, { view: 'overview' });
-          await waitFor('the reference figures', () => (reference(api.lastInspectorRender(uri)?.arenaText ?? '') ? true : undefined));
-          await config().update('arena.kernels', 'cmsis-nn', vscode.ConfigurationTarget.Workspace);
-          await config().update('arena.target', 'x86_64', vscode.ConfigurationTarget.Workspace);
-          const shown = await waitFor('the CMSIS-NN figures', () => {
-            const r = api.lastInspectorRender(uri);
-            return r && shows(cmsis)(r.arenaText) ? r : undefined;
-          });
-          assert.ok(!reference(shown.arenaText), shown.arenaText);
-        } finally {
-          await config().update('arena.kernels', undefined, vscode.ConfigurationTarget.Workspace);
-          await config().update('arena.target', undefined, vscode.ConfigurationTarget.Workspace);
-        }
-        await waitFor('the reference figures again', () => (reference(api.lastInspectorRender(uri)?.arenaText ?? '') ? true : undefined));
+        await arenaFollowsSettings(api, personDetect(), { kernels: 'cmsis-nn', target: 'x86_64' });
+        assert.notEqual(api.inspectorHostTimings(personDetect())?.detailsInWorker, true, 'person_detect\'s details run on the host');
+      },
+    },
+    {
+      name: 'the overview\'s arena follows tinyml.arena.* for a model whose details run in the inspector worker (pose_landmark_heavy)',
+      timeoutMs: 120_000,
+      fn: async () => {
+        const api = await activated();
+        const uri = copyIntoWorkspace('node_modules/@mediapipe/pose/pose_landmark_heavy.tflite', 'pose_landmark_heavy.tflite');
+        await arenaFollowsSettings(api, uri, { target: 'x86_64', marginPercent: 50 }, 90_000);
+        assert.equal(api.inspectorHostTimings(uri)?.detailsInWorker, true, 'its details ran in the worker');
       },
     },
     {
