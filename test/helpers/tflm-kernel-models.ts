@@ -5,6 +5,7 @@
  * by the unit tests (against LiteRT and the C++ definitions) and by bench/tflm-divergence.bench.ts (against a real
  * TFLite Micro build).
  */
+import { mulberry32 as rng } from '../../src/core/common/seeded-random';
 import { BuiltinOperator, ModelBuilder, TensorType, type Model } from '../../src/core/tflite/index';
 
 export interface KernelCase {
@@ -153,9 +154,13 @@ export function kernelModels(): KernelCase[] {
   {
     // a hybrid source under a target: its FULLY_CONNECTED layers kept in int16x8, whose int8 weights the full-integer
     // model spreads per channel; for CMSIS-NN (per-tensor weights only in int16) the hybrid's own per-tensor ones
+    // (output channels of different magnitudes, so the per-channel spread is real, and biases that are not zero)
+    const r = rng(5);
+    const spread = (units: number, inputs: number) => Float32Array.from({ length: units * inputs }, (_, i) => (r() * 2 - 1) * Math.sqrt(6 / (units + inputs)) / 2 ** (i % (2 * inputs) < inputs ? 0 : 1));
+    const bias = (units: number) => Float32Array.from({ length: units }, () => r() - 0.5);
     const b = new ModelBuilder({ seed: 5 });
-    const h = b.fullyConnected(b.input('features', [1, 12]), 24, { activation: 'RELU' });
-    b.output(b.fullyConnected(h, 6));
+    const h = b.fullyConnected(b.input('features', [1, 12]), 24, { activation: 'RELU', weights: { values: spread(24, 12) }, bias: { values: bias(24) } });
+    b.output(b.fullyConnected(h, 6, { weights: { values: spread(6, 24) }, bias: { values: bias(6) } }));
     cases.push({ name: 'fc-relu-fc hybrid, --target-sqnr 42', model: b.build(), shape: [1, 12], range: [-4, 4], modes: ['int8'], targetSqnrDb: 42, hybridSource: true });
   }
   {

@@ -12,7 +12,7 @@ import { applyPrecision, quantizeModel } from '../../src/core/quantize/index';
 import { INT16X8_LIMITS } from '../../src/core/quantize/int16-kernels';
 import { TflmReference } from '../../src/core/quantize/tflm-reference';
 import { loadRuntimeModel } from '../../src/core/runtime/index';
-import { BuiltinOperator, TensorType, writeModel, type Model } from '../../src/core/tflite/index';
+import { BuiltinOperator, readModel, TensorType, writeModel, type Model } from '../../src/core/tflite/index';
 import { kernelModels } from '../helpers/tflm-kernel-models';
 import { estimateFit } from '../../src/core/fit/fit';
 import { builtinCatalog } from '../../src/core/fit/board-catalog';
@@ -123,6 +123,17 @@ function fullyConnecteds(m: Model): { input: TensorType; weights: TensorType; va
   });
 }
 
+/** The real bias values of FULLY_CONNECTED number `k` of `m` (float32, or int32 / int64 times their scales). */
+function biasOf(m: Model, k: number): number[] {
+  const sg = m.subgraphs[0]!;
+  const t = sg.tensors[opsOf(m, BuiltinOperator.FULLY_CONNECTED)[k]!.inputs[2]!]!;
+  const bytes = m.buffers[t.buffer]!.data.slice().buffer;
+  if (t.type === TensorType.FLOAT32) return Array.from(new Float32Array(bytes));
+  const scales = t.quantization!.scale;
+  const ints = t.type === TensorType.INT64 ? Array.from(new BigInt64Array(bytes), Number) : Array.from(new Int32Array(bytes));
+  return ints.map((v, c) => v * scales[scales.length > 1 ? c : 0]!);
+}
+
 /** The kept layers as the file has them: int16x8 ones read int16, float ones float (the float model's operator order). */
 function assertKeptAsWritten(q: { model: Model; report: { mixedPrecision?: { kept: { index: number; precision: string }[] } } }, label: string): void {
   const fcs = fullyConnecteds(q.model);
@@ -158,28 +169,45 @@ test('an accuracy target for CMSIS-NN keeps a per-channel FULLY_CONNECTED in int
 test('an accuracy target for CMSIS-NN keeps a hybrid model\'s FULLY_CONNECTED in int16x8 with the hybrid\'s own per-tensor int8 weights (not in float)', async () => {
   const c = kernelCase('fc-relu-fc hybrid, --target-sqnr 42');
   const cal = data(c, 120, 1), held = data(c, 40, 2);
-  const hybrid = (await quantizeModel(c.model, cal, { mode: 'dynamic', dynamicMinElements: 0 })).model;
-  const hybridFcs = fullyConnecteds(hybrid);
-  assert.deepEqual(hybridFcs.map((f) => [f.weights, f.scales!.length]), [[TensorType.INT8, 1], [TensorType.INT8, 1]]);
-  // Without a target the full-integer model keeps those weights spread per channel (exact powers of two, hybrid.ts).
-  const int8 = await quantizeModel(hybrid, cal, { heldOut: held, calibration: 'minmax', build: { kernels: 'cmsis-nn' } });
-  assert.deepEqual(fullyConnecteds(int8.model).map((f) => f.scales!.length), [24, 6]);
-  const q = await quantizeModel(hybrid, cal, { heldOut: held, targetSqnrDb: 42, calibration: 'minmax', build: { kernels: 'cmsis-nn' } });
-  const mp = q.report.mixedPrecision!;
-  assert.ok(mp.met, JSON.stringify(mp));
-  assertKeptAsWritten(q, 'cmsis-nn');
-  const int16 = mp.kept.filter((l) => l.precision === 'int16x8');
-  assert.ok(int16.length > 0, `some FULLY_CONNECTED is kept in int16x8: ${JSON.stringify(mp.kept)}`);
-  const fcs = fullyConnecteds(q.model);
-  for (const l of int16) {
-    // One scale, and the hybrid's own integers and scale: nothing rounded again.
-    assert.deepEqual(fcs[l.index]!.values, hybridFcs[l.index]!.values, `#${l.index}`);
-    assert.deepEqual(fcs[l.index]!.scales, hybridFcs[l.index]!.scales, `#${l.index}`);
+  const ours = (await quantizeModel(c.model, cal, { mode: 'dynamic', dynamicMinElements: 0 })).model;
+  // As another converter may write them: integers up to 63, not 127 (one scale from the float weights would give others).
+  const halved = readModel(writeModel(ours));
+  for (const op of opsOf(halved, BuiltinOperator.FULLY_CONNECTED)) {
+    const data8 = halved.buffers[halved.subgraphs[0]!.tensors[op.inputs[1]!]!.buffer]!.data;
+    const w = new Int8Array(data8.buffer, data8.byteOffset, data8.byteLength);
+    w.forEach((v, i) => { w[i] = v >> 1; });
   }
-  assert.deepEqual(checkTflmCompatibility(q.model, 'cmsis-nn').filter((p) => p.severity === 'error'), []);
-  // It runs on the evaluator (TFLM's kernels) and on LiteRT.
-  TflmReference.create(q.model).run([new Int8Array(12)]);
-  await runsOnLiteRt(q.bytes);
+  for (const [label, hybrid] of [['ours', ours], ['integers up to 63', halved]] as const) {
+    const hybridFcs = fullyConnecteds(hybrid);
+    assert.deepEqual(hybridFcs.map((f) => [f.weights, f.scales!.length]), [[TensorType.INT8, 1], [TensorType.INT8, 1]]);
+    // Without a target the full-integer model keeps those weights spread per channel (exact powers of two, hybrid.ts).
+    const int8 = await quantizeModel(hybrid, cal, { heldOut: held, calibration: 'minmax', build: { kernels: 'cmsis-nn' } });
+    assert.deepEqual(fullyConnecteds(int8.model).map((f) => f.scales!.length), [24, 6]);
+    const q = await quantizeModel(hybrid, cal, { heldOut: held, targetSqnrDb: 42, calibration: 'minmax', build: { kernels: 'cmsis-nn' } });
+    const mp = q.report.mixedPrecision!;
+    assert.ok(mp.met, `${label}: ${JSON.stringify(mp)}`);
+    assertKeptAsWritten(q, 'cmsis-nn');
+    const int16 = mp.kept.filter((l) => l.precision === 'int16x8');
+    assert.ok(int16.length > 0, `${label}: some FULLY_CONNECTED is kept in int16x8: ${JSON.stringify(mp.kept)}`);
+    const fcs = fullyConnecteds(q.model);
+    for (const l of int16) {
+      // One scale, and the hybrid's own integers and scale: nothing rounded again.
+      assert.deepEqual(fcs[l.index]!.values, hybridFcs[l.index]!.values, `${label} #${l.index}`);
+      assert.deepEqual(fcs[l.index]!.scales, hybridFcs[l.index]!.scales, `${label} #${l.index}`);
+      // The int64 bias at those weights' scale: the hybrid's float bias (half of its odd channels' weights, the
+      // model's spread, would double it).
+      const bias = biasOf(q.model, l.index), given = biasOf(hybrid, l.index);
+      bias.forEach((v, ch) => assert.ok(Math.abs(v - given[ch]!) <= 1e-4 + 1e-3 * Math.abs(given[ch]!), `${label} #${l.index} channel ${ch}: ${v} vs ${given[ch]}`));
+    }
+    // As accurate as the reference kernels' rewrite, which keeps the spread per-channel weights.
+    const ref = await quantizeModel(hybrid, cal, { heldOut: held, targetSqnrDb: 42, calibration: 'minmax', build: { kernels: 'reference' } });
+    assert.ok(q.report.accuracy!.outputs[0]!.sqnrDb >= ref.report.accuracy!.outputs[0]!.sqnrDb - 1,
+      `${label}: ${q.report.accuracy!.outputs[0]!.sqnrDb} vs ${ref.report.accuracy!.outputs[0]!.sqnrDb} dB`);
+    assert.deepEqual(checkTflmCompatibility(q.model, 'cmsis-nn').filter((p) => p.severity === 'error'), []);
+    // It runs on the evaluator (TFLM's kernels) and on LiteRT.
+    TflmReference.create(q.model).run([new Int8Array(12)]);
+    await runsOnLiteRt(q.bytes);
+  }
 });
 
 test('the TFLite Micro check for CMSIS-NN names what its kernels refuse, crash on or compute wrong; for the reference kernels none of it', async () => {

@@ -27,11 +27,12 @@
 import type { Dataset } from '../data/dataset';
 import { operatorMacs } from '../analysis/op-cost';
 import { estimateArena, type ArenaOptions } from '../arena/index';
-import { BuiltinOperator, isConstant, opcodeName, TensorType, writeModel, type Model, type Operator, type QuantParams, type Tensor } from '../tflite/index';
+import { BuiltinOperator, isConstant, opcodeName, TensorType, writeModel, type Buffer, type Model, type Operator, type QuantParams, type Tensor } from '../tflite/index';
 import { throwIfAborted } from './errors';
 import { evaluateQuantization } from './evaluate';
 import { assembleOperators, bytesOf, compactModel, constantFloats, newBuffer, simpleOp, type VersionedOperator } from './graph';
 import type { KernelLibrary } from '../arena/kernels/types';
+import { keepInt8Weights, type Int8Weights } from './hybrid';
 import { int16x8Blocker, unfusedActivation, writesInt16x8 } from './int16-kernels';
 import { unfusedInt16, zeroBiasTensor } from './int16-writearounds';
 import type { HigherPrecision, KeptLayer, MixedPrecisionReport } from './mixed-precision-report';
@@ -118,6 +119,8 @@ export function applyPrecision(
   observedRanges?: ReadonlyMap<string, ObservedRange>,
   /** The calibration's mean of each input channel of the weighted layers' inputs, by `floatModel` tensor index (int16x8Bias). */
   inputMeans?: ReadonlyMap<number, Float64Array>,
+  /** A hybrid source's int8 weights, by `floatModel` buffer (hybrid.ts toFloatGraph): per-tensor ones come back as they were. */
+  int8Origins?: ReadonlyMap<Buffer, Int8Weights>,
 ): { model: Model; followed: number } {
   const fsg = floatModel.subgraphs[0]!;
   const qsg = quantModel.subgraphs[0]!;
@@ -239,22 +242,33 @@ export function applyPrecision(
   /**
    * CMSIS-NN's int16x8 FULLY_CONNECTED takes per-tensor weights only (INT16X8_LIMITS.perTensorFullyConnected), and
    * the int8 model's may be per channel (the recipe's per-channel FULLY_CONNECTED, or a hybrid source's weights
-   * spread per channel, hybrid.ts keepInt8Weights): the float model's weights with one scale, as `--mode int16x8
-   * --kernels cmsis-nn` writes them (a hybrid source's per-tensor int8 values come back as they were). Undefined
-   * when the int8 weights can stay.
+   * spread per channel, hybrid.ts keepInt8Weights). Per tensor instead, as `--mode int16x8 --kernels cmsis-nn` writes
+   * them: a hybrid source's per-tensor int8 weights as they were, else the float model's weights with one scale, else
+   * (float weights that are not a constant) the int8 model's, rounded to one scale. One tensor per weight tensor,
+   * however many layers read it. Undefined when the int8 weights can stay.
    */
+  const perTensorCache = new Map<number, { tensor: number; weights: QuantizedWeights }>();
   const perTensorWeights = (k: number, op: Operator, rule: OpRule): { tensor: number; weights: QuantizedWeights } | undefined => {
     const kept = precisionOf.get(k);
     const w = op.inputs[rule.weights?.input ?? -1] ?? -1;
     if (kernels !== 'cmsis-nn' || !kept || !rule.weights || w < 0 || (original[w]!.quantization?.scale.length ?? 0) <= 1) return undefined;
     if (quantModel.operatorCodes[op.opcodeIndex]!.builtinCode !== BuiltinOperator.FULLY_CONNECTED) return undefined;
+    const cached = perTensorCache.get(w);
+    if (cached) return cached;
     const fw = fsg.tensors[fsg.operators[kept.floatOp]!.inputs[rule.weights.input] ?? -1];
-    if (!fw || fw.type !== TensorType.FLOAT32 || !isConstant(floatModel, fw)) return undefined;
-    const values = constantFloats(floatModel, fw);
-    const weights = quantizeWeights(values, fw.shape, -1, weightScales(values, fw.shape, -1));
+    const origin = fw ? int8Origins?.get(floatModel.buffers[fw.buffer]!) : undefined;
+    const asGiven = origin ? keepInt8Weights(origin, original[w]!.shape, rule.weights.axis, false) : undefined;
+    let weights: QuantizedWeights;
+    if (typeof asGiven === 'object') weights = { values: asGiven.values, scales: asGiven.scales, axis: -1 };
+    else {
+      const values = fw && fw.type === TensorType.FLOAT32 && isConstant(floatModel, fw) ? constantFloats(floatModel, fw) : constantFloats(quantModel, original[w]!);
+      weights = quantizeWeights(values, original[w]!.shape, -1, weightScales(values, original[w]!.shape, -1));
+    }
     buffers.push(newBuffer(bytesOf(weights.values)));
     tensors.push({ ...original[w]!, buffer: buffers.length - 1, quantization: { scale: weights.scales, zeroPoint: [0], quantizedDimension: 0 } });
-    return { tensor: tensors.length - 1, weights };
+    const result = { tensor: tensors.length - 1, weights };
+    perTensorCache.set(w, result);
+    return result;
   };
 
   qsg.operators.forEach((op, k) => {
@@ -497,6 +511,8 @@ export interface MixedPrecisionInput {
   observedRanges?: ReadonlyMap<string, ObservedRange>;
   /** The calibration's input-channel means of the weighted layers, by `floatModel` tensor index (applyPrecision's int16x8 biases). */
   inputMeans?: ReadonlyMap<number, Float64Array>;
+  /** A hybrid source's int8 weights, by `floatModel` buffer (hybrid.ts toFloatGraph; applyPrecision). */
+  int8Origins?: ReadonlyMap<Buffer, Int8Weights>;
 }
 
 /** Finds the fewest layers (in sensitivity order) to keep in higher precision so that every output meets the target. */
@@ -532,7 +548,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   const all16 = new Map<number, HigherPrecision>();
   fsg.operators.forEach((_, i) => { if (OP_RULES[codeOf(i)] && match[i]! >= 0 && precisionFor(i) === 'int16x8') all16.set(i, 'int16x8'); });
   const accuracy16 = all16.size
-    ? await evaluateQuantization(floatBytes, writeModel(applyPrecision(floatModel, int8Model, all16, kernels, new Set(), input.observedRanges, input.inputMeans).model), input.data, hooks, evalOptions)
+    ? await evaluateQuantization(floatBytes, writeModel(applyPrecision(floatModel, int8Model, all16, kernels, new Set(), input.observedRanges, input.inputMeans, input.int8Origins).model), input.data, hooks, evalOptions)
     : accuracy;
   const noiseMap = (a: typeof accuracy) => new Map<string, number>(a.layers.map((l) => [l.tensor, Math.pow(10, -l.sqnrDb / 10)]));
   const noise8 = noiseMap(accuracy);
@@ -561,7 +577,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   const qsg = int8Model.subgraphs[0]!;
   const forced: KeptLayer[] = [];
   const widened = new Set<number>();
-  const widenedOutputs: { name: string; int8FloorDb: number }[] = [];
+  const widenedOutputs: { name: string; int8FloorDb: number; producer: number }[] = [];
   const unwidened: string[] = [];
   for (const g of int8OutputGrids(floatModel, int8Model, set, kernels)) {
     const { floorDb: floor, name, output: k, scored: j } = g;
@@ -577,7 +593,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
       reason: `output "${name}" is written as int16: on the int8 grid it reaches only ${floor.toFixed(1)} dB on these samples`,
     });
     widened.add(qsg.outputs[k]!);
-    widenedOutputs.push({ name, int8FloorDb: floor });
+    widenedOutputs.push({ name, int8FloorDb: floor, producer: i });
   }
   const forcedIndex = new Set(forced.map((l) => l.index));
   /** For layers with an int16 kernel: the share of what they (and their consumers) add that int16x8 removes. */
@@ -631,7 +647,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     if (done) return done;
     throwIfAborted(hooks.signal, 'Mixed precision');
     hooks.onProgress?.(probes, probes + 1, 'keeping layers in higher precision');
-    const r = applyPrecision(floatModel, int8Model, opsFor([...forced, ...layers]), kernels, widened, input.observedRanges, input.inputMeans);
+    const r = applyPrecision(floatModel, int8Model, opsFor([...forced, ...layers]), kernels, widened, input.observedRanges, input.inputMeans, input.int8Origins);
     probes++;
     const scored = await scoreOutputs(r.model, set, hooks);
     const outputsDb = scored.outputsDb;
@@ -715,6 +731,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   kept = [...forced, ...kept].map((l) => (applied.get(l.index) === 'float' && l.precision !== 'float'
     ? { ...l, precision: 'float' as const, reason: 'it reads the output of a layer kept in float' } : l));
   const finalOps = [...applied];
+  const widenedAsApplied = widenedOutputs.filter((o) => applied.get(o.producer) === 'int16x8').map(({ name, int8FloorDb }) => ({ name, int8FloorDb }));
   const macsOf = (precision: HigherPrecision) => finalOps.filter(([, p]) => p === precision)
     .reduce((a, [i]) => a + operatorMacs(floatModel, fsg, fsg.operators[i]!), 0);
   let arenaBytes: number | undefined;
@@ -726,7 +743,8 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   }
   const report: MixedPrecisionReport = {
     ...base, met, outputsAfterDb: chosen.outputsDb, kept, followed: chosen.followed,
-    ...(widenedOutputs.length ? { widenedOutputs } : {}),
+    // As written: an output whose producer reads a float layer's output is float (applyPrecision's outputIn), not int16.
+    ...(widenedAsApplied.length ? { widenedOutputs: widenedAsApplied } : {}),
     // The producers of outputs written as int16 are kept without a search: they count among the candidates.
     candidates: ranked.length + forced.length, probes,
     cost: {

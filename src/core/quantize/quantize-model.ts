@@ -208,7 +208,7 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
       const tensors = prepared.subgraphs[0]!.tensors;
       const observedRanges = new Map([...stats.minmax].map(([t, r]) => [tensors[t]!.name, r]));
       const inputMeans = channelMeans(stats.channelSums);
-      const mp = await searchMixedPrecision({ floatModel: prepared, int8Model: quantized, set, data: scoring, targetDb: options.targetSqnrDb, kernels: checks.kernels, ...(options.build ? { build: options.build } : {}), namingModel: given, observedRanges, inputMeans }, hooks);
+      const mp = await searchMixedPrecision({ floatModel: prepared, int8Model: quantized, set, data: scoring, targetDb: options.targetSqnrDb, kernels: checks.kernels, ...(options.build ? { build: options.build } : {}), namingModel: given, observedRanges, inputMeans, int8Origins: floatGraph.int8Origins }, hooks);
       quantized = mp.model;
       mixedPrecision = mp.report;
       scoredOutputs = undefined;
