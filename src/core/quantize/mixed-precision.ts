@@ -577,7 +577,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   const qsg = int8Model.subgraphs[0]!;
   const forced: KeptLayer[] = [];
   const widened = new Set<number>();
-  const widenedOutputs: { name: string; int8FloorDb: number; producer: number }[] = [];
+  const widenedOutputs: { name: string; int8FloorDb: number }[] = [];
   const unwidened: string[] = [];
   for (const g of int8OutputGrids(floatModel, int8Model, set, kernels)) {
     const { floorDb: floor, name, output: k, scored: j } = g;
@@ -593,7 +593,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
       reason: `output "${name}" is written as int16: on the int8 grid it reaches only ${floor.toFixed(1)} dB on these samples`,
     });
     widened.add(qsg.outputs[k]!);
-    widenedOutputs.push({ name, int8FloorDb: floor, producer: i });
+    widenedOutputs.push({ name, int8FloorDb: floor });
   }
   const forcedIndex = new Set(forced.map((l) => l.index));
   /** For layers with an int16 kernel: the share of what they (and their consumers) add that int16x8 removes. */
@@ -627,15 +627,18 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   ranked.sort((a, b) => b.addedNoise - a.addedNoise);
 
   // Keeping a tensor out of int8 takes its producer and every consumer: a consumer left in int8 would round it again.
+  // A kept layer's own precision stands: an int16x8 one reading a float layer's output takes it through a QUANTIZE
+  // to int16, which rounds far below what its int8 weights do.
   const opsFor = (layers: KeptLayer[]): Map<number, HigherPrecision> => {
     const m = new Map<number, HigherPrecision>();
+    const own = new Map(layers.map((l) => [l.index, l.precision]));
     const put = (i: number, p: HigherPrecision) => { if (match[i]! >= 0 && m.get(i) !== 'float') m.set(i, p); };
     for (const l of layers) {
-      put(l.index, l.precision);
       for (const c of consumers.get(fsg.operators[l.index]!.outputs[0]!) ?? []) {
-        if (OP_RULES[codeOf(c)]) put(c, l.precision === 'float' ? 'float' : precisionFor(c));
+        if (OP_RULES[codeOf(c)] && !own.has(c)) put(c, l.precision === 'float' ? 'float' : precisionFor(c));
       }
     }
+    own.forEach((p, i) => { if (match[i]! >= 0) m.set(i, p); });
     return m;
   };
   let probes = 0;
@@ -726,12 +729,9 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
       if (limited.length) note = `${note ? `${note}; ` : ''}rounding the input to its int8 grid alone limits the float model to ${limited.join(', ')} on these samples`;
     }
   }
-  // As applied: a layer that reads a float layer's output is float too (opsFor), whatever it was kept for.
-  const applied = opsFor([...forced, ...kept]);
-  kept = [...forced, ...kept].map((l) => (applied.get(l.index) === 'float' && l.precision !== 'float'
-    ? { ...l, precision: 'float' as const, reason: 'it reads the output of a layer kept in float' } : l));
-  const finalOps = [...applied];
-  const widenedAsApplied = widenedOutputs.filter((o) => applied.get(o.producer) === 'int16x8').map(({ name, int8FloorDb }) => ({ name, int8FloorDb }));
+  kept = [...forced, ...kept];
+  // Each kept layer is written in its own precision (opsFor), so the list is the file's.
+  const finalOps = [...opsFor(kept)];
   const macsOf = (precision: HigherPrecision) => finalOps.filter(([, p]) => p === precision)
     .reduce((a, [i]) => a + operatorMacs(floatModel, fsg, fsg.operators[i]!), 0);
   let arenaBytes: number | undefined;
@@ -743,8 +743,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   }
   const report: MixedPrecisionReport = {
     ...base, met, outputsAfterDb: chosen.outputsDb, kept, followed: chosen.followed,
-    // As written: an output whose producer reads a float layer's output is float (applyPrecision's outputIn), not int16.
-    ...(widenedAsApplied.length ? { widenedOutputs: widenedAsApplied } : {}),
+    ...(widenedOutputs.length ? { widenedOutputs } : {}),
     // The producers of outputs written as int16 are kept without a search: they count among the candidates.
     candidates: ranked.length + forced.length, probes,
     cost: {
