@@ -195,6 +195,8 @@ test('--target-sqnr: met with the fewest layers kept, reported with their cost; 
   assert.equal(m.cost.arenaBytes, arenaOf(r.model) - arenaOf(int8.model));
   assert.equal(onBuild.report.mixedPrecision!.cost.arenaBytes, arenaOf(onBuild.model, build) - arenaOf(int8OnBuild.model, build));
   assert.notEqual(onBuild.report.mixedPrecision!.cost.arenaBytes, m.cost.arenaBytes, 'the build changes the figure');
+  assert.match(formatQuantizationReport(onBuild.report, onBuild.warnings), /arena [+-][\d.]+ [KM]?i?B \(x86_64, reference kernels\)/, 'and the report names the build');
+  assert.match(text, /arena [+-][\d.]+ [KM]?i?B \(cortex-m, reference kernels\)/);
 
   const easy = await quantizeModel(model, calibration, { heldOut, targetSqnrDb: Math.floor(base - 5) });
   assert.equal(easy.report.mixedPrecision!.kept.length, 0, 'a target already met keeps everything int8');

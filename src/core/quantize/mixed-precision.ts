@@ -27,6 +27,7 @@
 import type { Dataset } from '../data/dataset';
 import { operatorMacs } from '../analysis/op-cost';
 import { estimateArena, type ArenaOptions } from '../arena/index';
+import { buildLabel } from '../firmware/arena-check';
 import { BuiltinOperator, isConstant, opcodeName, TensorType, writeModel, type Buffer, type Model, type Operator, type QuantParams, type Tensor } from '../tflite/index';
 import { throwIfAborted } from './errors';
 import { evaluateQuantization } from './evaluate';
@@ -734,12 +735,13 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   const finalOps = [...opsFor(kept)];
   const macsOf = (precision: HigherPrecision) => finalOps.filter(([, p]) => p === precision)
     .reduce((a, [i]) => a + operatorMacs(floatModel, fsg, fsg.operators[i]!), 0);
-  let arenaBytes: number | undefined;
+  let arena: { arenaBytes: number; arenaBuild: string } | undefined;
   try {
     const build = { ...input.build, kernels };
-    arenaBytes = estimateArena(chosen.model, build).recommendedArenaBytes - estimateArena(int8Model, build).recommendedArenaBytes;
+    const after = estimateArena(chosen.model, build);
+    arena = { arenaBytes: after.recommendedArenaBytes - estimateArena(int8Model, build).recommendedArenaBytes, arenaBuild: buildLabel(after) };
   } catch {
-    arenaBytes = undefined;
+    arena = undefined;
   }
   const report: MixedPrecisionReport = {
     ...base, met, outputsAfterDb: chosen.outputsDb, kept, followed: chosen.followed,
@@ -748,7 +750,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     candidates: ranked.length + forced.length, probes,
     cost: {
       flashBytes: writeModel(chosen.model).byteLength - writeModel(int8Model).byteLength,
-      ...(arenaBytes !== undefined ? { arenaBytes } : {}),
+      ...arena,
       floatMacs: macsOf('float'), int16Macs: macsOf('int16x8'),
     },
     ...(note ? { note } : {}),

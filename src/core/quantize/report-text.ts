@@ -84,12 +84,14 @@ export function tflmAccuracyLine(t: TflmAccuracy, reference: 'float' | 'hybrid' 
 
 /**
  * What the kept layers cost against all int8, one sentence for every surface (CLI, markdown, the inspector's tab):
- * "flash +9.0 KiB, arena +403 KiB (reference kernels' int16 choice), float MACs 0, int16x8 MACs 31,400,000".
+ * "flash +9.0 KiB, arena +403 KiB (cortex-m, reference kernels), float MACs 0, int16x8 MACs 31,400,000". A report
+ * saved before the arena was the firmware build's names only the kernel set whose int16 kernels were chosen.
  */
 export function mixedPrecisionCostText(m: MixedPrecisionReport): string {
   const c = m.cost;
   const signed = (b: number) => `${b >= 0 ? '+' : '-'}${formatBytes(Math.abs(b))}`;
-  return `flash ${signed(c.flashBytes)}, arena ${c.arenaBytes === undefined ? 'not estimated' : `${signed(c.arenaBytes)} (${m.kernels === 'reference' ? 'reference' : 'CMSIS-NN'} kernels' int16 choice)`}, `
+  const build = c.arenaBuild ?? `${m.kernels === 'reference' ? 'reference' : 'CMSIS-NN'} kernels' int16 choice`;
+  return `flash ${signed(c.flashBytes)}, arena ${c.arenaBytes === undefined ? 'not estimated' : `${signed(c.arenaBytes)} (${build})`}, `
     + `float MACs ${formatCount(c.floatMacs)}, int16x8 MACs ${formatCount(c.int16Macs)}`;
 }
 

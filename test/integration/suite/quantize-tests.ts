@@ -283,7 +283,7 @@ export function quantizeTests(): TestCase[] {
           const tab = await tinyml.revealInInspector(outUri, { view: 'quantization' });
           assert.equal(tab.quantization?.keptRows, result.target.kept.length, 'one row per kept layer');
           assert.match(tab.quantization.text, /Mixed precisionTarget: worst output ≥ 90 dB on \d+ samples \(.*\): missed, [\d.]+ dB all int8 → [\d.]+ dB\./);
-          assert.match(tab.quantization.text, /Cost against all int8: flash [+-][\d.]+ [KMG]?i?B, arena [+-][\d.]+ [KMG]?i?B \(CMSIS-NN kernels' int16 choice\), float MACs [\d,]+, int16x8 MACs [\d,]+\./);
+          assert.match(tab.quantization.text, /Cost against all int8: flash [+-][\d.]+ [KMG]?i?B, arena [+-][\d.]+ [KMG]?i?B \(cortex-m, CMSIS-NN kernels \(dsp\)\), float MACs [\d,]+, int16x8 MACs [\d,]+\./);
           await screenshot('quantization-tab-target');
           // An explicit answer wins over the setting: a target already met keeps every layer int8.
           const easy = await quantize({ model, data, ifExists: 'overwrite', targetSqnrDb: 1 });
