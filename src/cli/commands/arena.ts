@@ -1,6 +1,7 @@
 import { arenaFigures, arenaGapNote, DEFAULT_ARENA_MARGIN_PERCENT, KERNEL_LIBRARIES, estimateArena, type ArenaEstimate, type ArenaOptions, type CmsisIsa, type TargetName } from '../../core/arena';
 import { checkTflmCompatibility, isTflmCompatible, type TflmProblem } from '../../core/analysis/tflm-compat';
 import { formatCount, formatOperatorRef } from '../../core/common/format';
+import { buildLabel } from '../../core/firmware/arena-check';
 import { nonNegativeNumber, oneOf, parseCommand } from '../args';
 import { EXIT_OK, UsageError } from '../cli-io';
 import { readModelFile } from '../read-model-file';
@@ -59,8 +60,7 @@ const fmt = formatCount;
 
 function formatText(file: string, e: ArenaEstimate, problems: TflmProblem[]): string {
   const lines: string[] = [];
-  const build = `${e.target}, ${e.kernels}${e.kernels === 'cmsis-nn' ? ` (${e.isa})` : ''}`;
-  lines.push(`${file} — TFLite Micro tensor arena (${build})`);
+  lines.push(`${file} — TFLite Micro tensor arena (${buildLabel(e)})`);
   lines.push('');
   for (const f of arenaFigures(e)) {
     lines.push(`  ${f.label.toLowerCase().padEnd(28)}  ${fmt(f.bytes).padStart(9)} bytes  ${f.explanation}`);
