@@ -11,6 +11,7 @@ import { BuiltinOperator, ModelBuilder, readModel, TensorType, writeModel, type 
 import { smoothImages } from '../helpers/smooth-images';
 import { loadRuntimeModel } from '../../src/core/runtime/index';
 import { toTensorArray } from '../../src/core/quantize/tensor-io';
+import { kernelModels } from '../helpers/tflm-kernel-models';
 import { estimateArena, type ArenaOptions } from '../../src/core/arena/index';
 
 const images = smoothImages;
@@ -246,6 +247,34 @@ test('--target-sqnr: an output the int8 grid cannot represent well enough is wri
   assert.equal(m.kept.filter((l) => l.precision === 'float').length, 0, 'no float layer needed');
   assert.ok(isTflmCompatible(checkTflmCompatibility(r.model)));
   assert.match(formatQuantizationReport(r.report, r.warnings), /is written as int16/);
+});
+
+test('--target-sqnr: widened outputs stay int16 in the file whatever their producer is written in; the report says what the file has', async () => {
+  // Two TRANSPOSE_CONV outputs through STRIDED_SLICE / TRANSPOSE (written as int16), two ARG_MAX / ARG_MIN indices.
+  const c = kernelModels().find((k) => k.name === 'deconv-slice-transpose-argmax, --target-sqnr 45')!;
+  const r0 = rng(3);
+  const n = c.shape.reduce((a, b) => a * b, 1);
+  const data: Dataset = { source: 'synthetic, seed 3', inputShapes: [c.shape], samples: Array.from({ length: 200 }, () => [Float32Array.from({ length: n }, () => c.range[0] + (c.range[1] - c.range[0]) * r0())]) };
+  const r = await quantizeModel(c.model, data, { calibration: 'minmax', heldOut: data, targetSqnrDb: c.targetSqnrDb! });
+  const m = r.report.mixedPrecision!;
+  const text = formatQuantizationReport(r.report, r.warnings);
+  assert.equal(m.met, true, text);
+  const sg = r.model.subgraphs[0]!;
+  const outputTypes = new Map(sg.outputs.map((t) => [sg.tensors[t]!.name, sg.tensors[t]!.type]));
+  assert.ok(![...outputTypes.values()].includes(TensorType.FLOAT32), `integer outputs only: ${[...outputTypes]}`);
+  assert.ok(m.widenedOutputs?.length, text);
+  // (a widened value may be an index head's input rather than a graph output: ARG_MAX reads it)
+  for (const o of m.widenedOutputs!) assert.equal(sg.tensors.find((t) => t.name === o.name)?.type, TensorType.INT16, o.name);
+  assert.equal(outputTypes.get('transpose_5'), TensorType.INT16);
+  assert.equal(new Set(sg.tensors.map((t) => t.name)).size, sg.tensors.length, 'every tensor has its own name');
+  // One row per layer, each in the precision it is written in: a float row's output tensor is float32 in the file.
+  assert.equal(new Set(m.kept.map((l) => l.index)).size, m.kept.length, 'no layer listed twice');
+  for (const l of m.kept) {
+    const t = sg.tensors.find((x) => x.name === l.tensor || x.name === `${l.tensor}_float` || x.name === `${l.tensor}_int16`);
+    assert.ok(t, l.tensor);
+    const written = sg.tensors.filter((x) => x.name.startsWith(l.tensor)).map((x) => x.type);
+    assert.ok(written.includes(l.precision === 'float' ? TensorType.FLOAT32 : TensorType.INT16), `${l.op} ${l.precision}: ${written}`);
+  }
 });
 
 /**

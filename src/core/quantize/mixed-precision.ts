@@ -198,6 +198,16 @@ export function applyPrecision(
     // Not a quantized value (ARG_MAX's int32 indices): the layer writes it as it is, whatever precision it reads.
     if (kindOf(original[out]!) === 'other') return { tensor: out };
     const type = kind === 'int16' ? TensorType.INT16 : TensorType.FLOAT32;
+    if (kind === 'float' && feedsWidened.has(out)) {
+      // A widened output stays int16 in the file whatever writes it: a float layer writes a copy, quantized after it.
+      // (not `_float`: an index head's DEQUANTIZE of the int16 value takes that name, index-heads.ts)
+      const n = addTensor(out, '_float32', TensorType.FLOAT32);
+      const t = tensors[out]!;
+      t.type = TensorType.INT16;
+      t.quantization = qp(int16For(out, OUTPUT_INT16_HEADROOM));
+      changed.set(out, 'int16');
+      return { tensor: n, after: () => convert(n, 'float', out, 'int16') };
+    }
     if (isOutput(out)) {
       const n = addTensor(out, `_${kind}`, type, p16);
       return { tensor: n, after: () => convert(n, kind, out, current(out)) };
@@ -580,6 +590,11 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   const widened = new Set<number>();
   const widenedOutputs: { name: string; int8FloorDb: number }[] = [];
   const unwidened: string[] = [];
+  const producerOf = new Map<number, number>();
+  fsg.operators.forEach((op, i) => op.outputs.forEach((t) => producerOf.set(t, i)));
+  // The shape operators between a widened output and its producer: they follow it into int16 and are no candidates
+  // (kept in float, they would turn the graph output itself to float32).
+  const widenedPath = new Set<number>();
   for (const g of int8OutputGrids(floatModel, int8Model, set, kernels)) {
     const { floorDb: floor, name, output: k, scored: j } = g;
     if (floor >= targetDb + OUTPUT_GRID_MARGIN_DB) continue;
@@ -589,10 +604,13 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
       continue;
     }
     const out = fsg.tensors[fsg.operators[i]!.outputs[0]!]!;
-    forced.push({
-      op: label(i, out.name), index: i, tensor: out.name, precision: 'int16x8', int8SqnrDb: sqnrOf.get(out.name) ?? before[j]!, addedNoise: 0,
-      reason: `output "${name}" is written as int16: on the int8 grid it reaches only ${floor.toFixed(1)} dB on these samples`,
-    });
+    if (!forced.some((l) => l.index === i)) {
+      forced.push({
+        op: label(i, out.name), index: i, tensor: out.name, precision: 'int16x8', int8SqnrDb: sqnrOf.get(out.name) ?? before[j]!, addedNoise: 0,
+        reason: `output "${name}" is written as int16: on the int8 grid it reaches only ${floor.toFixed(1)} dB on these samples`,
+      });
+    }
+    for (let p = producerOf.get(fsg.outputs[k]!); p !== undefined && p !== i; p = producerOf.get(fsg.operators[p]!.inputs[0]!)) widenedPath.add(p);
     widened.add(qsg.outputs[k]!);
     widenedOutputs.push({ name, int8FloorDb: floor });
   }
@@ -601,7 +619,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   const int16Share = new Map<number, number>();
   const ranked: KeptLayer[] = [];
   fsg.operators.forEach((op, i) => {
-    if (forcedIndex.has(i)) return;
+    if (forcedIndex.has(i) || widenedPath.has(i)) return;
     const code = codeOf(i);
     const rule = OP_RULES[code];
     const out = fsg.tensors[op.outputs[0] ?? -1];
@@ -628,15 +646,17 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   ranked.sort((a, b) => b.addedNoise - a.addedNoise);
 
   // Keeping a tensor out of int8 takes its producer and every consumer: a consumer left in int8 would round it again.
-  // A kept layer's own precision stands: an int16x8 one reading a float layer's output takes it through a QUANTIZE
-  // to int16, which rounds far below what its int8 weights do.
+  // A searched layer's own precision stands: an int16x8 one reading a float layer's output takes it through a
+  // QUANTIZE to int16, which rounds far below what its int8 weights do. A widened output's producer (kept without a
+  // search) goes float after a float layer, as other consumers do: its output is then quantized to int16.
   const opsFor = (layers: KeptLayer[]): Map<number, HigherPrecision> => {
     const m = new Map<number, HigherPrecision>();
-    const own = new Map(layers.map((l) => [l.index, l.precision]));
-    const put = (i: number, p: HigherPrecision) => { if (match[i]! >= 0 && m.get(i) !== 'float') m.set(i, p); };
+    const own = new Map(layers.filter((l) => !forcedIndex.has(l.index)).map((l) => [l.index, l.precision]));
+    const put = (i: number, p: HigherPrecision) => { if (match[i]! >= 0 && !own.has(i) && m.get(i) !== 'float') m.set(i, p); };
     for (const l of layers) {
+      put(l.index, l.precision);
       for (const c of consumers.get(fsg.operators[l.index]!.outputs[0]!) ?? []) {
-        if (OP_RULES[codeOf(c)] && !own.has(c)) put(c, l.precision === 'float' ? 'float' : precisionFor(c));
+        if (OP_RULES[codeOf(c)]) put(c, l.precision === 'float' ? 'float' : precisionFor(c));
       }
     }
     own.forEach((p, i) => { if (match[i]! >= 0) m.set(i, p); });
@@ -730,9 +750,14 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
       if (limited.length) note = `${note ? `${note}; ` : ''}rounding the input to its int8 grid alone limits the float model to ${limited.join(', ')} on these samples`;
     }
   }
-  kept = [...forced, ...kept];
-  // Each kept layer is written in its own precision (opsFor), so the list is the file's.
-  const finalOps = [...opsFor(kept)];
+  // As written (opsFor): a widened output's producer after a float layer is float.
+  const applied = opsFor([...forced, ...kept]);
+  kept = [...forced, ...kept].map((l) => (applied.get(l.index) === 'float' && l.precision !== 'float'
+    ? { ...l, precision: 'float' as const, reason: `${l.reason ? `${l.reason}; ` : ''}in float, as the layer whose output it reads` } : l));
+  const finalOps = [...applied];
+  // The outputs the file writes as int16.
+  const csg = chosen.model.subgraphs[0]!;
+  const int16Outputs = new Set(csg.outputs.filter((t) => csg.tensors[t]!.type === TensorType.INT16).map((t) => csg.tensors[t]!.name));
   const macsOf = (precision: HigherPrecision) => finalOps.filter(([, p]) => p === precision)
     .reduce((a, [i]) => a + operatorMacs(floatModel, fsg, fsg.operators[i]!), 0);
   let arena: { arenaBytes: number; arenaBuild: string } | undefined;
@@ -745,7 +770,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   }
   const report: MixedPrecisionReport = {
     ...base, met, outputsAfterDb: chosen.outputsDb, kept, followed: chosen.followed,
-    ...(widenedOutputs.length ? { widenedOutputs } : {}),
+    ...(widenedOutputs.some((o) => int16Outputs.has(o.name)) ? { widenedOutputs: widenedOutputs.filter((o) => int16Outputs.has(o.name)) } : {}),
     // The producers of outputs written as int16 are kept without a search: they count among the candidates.
     candidates: ranked.length + forced.length, probes,
     cost: {
