@@ -249,31 +249,31 @@ test('--target-sqnr: an output the int8 grid cannot represent well enough is wri
   assert.match(formatQuantizationReport(r.report, r.warnings), /is written as int16/);
 });
 
-test('--target-sqnr: widened outputs stay int16 in the file whatever their producer is written in; the report says what the file has', async () => {
-  // Two TRANSPOSE_CONV outputs through STRIDED_SLICE / TRANSPOSE (written as int16), two ARG_MAX / ARG_MIN indices.
-  const c = kernelModels().find((k) => k.name === 'deconv-slice-transpose-argmax, --target-sqnr 45')!;
-  const r0 = rng(3);
-  const n = c.shape.reduce((a, b) => a * b, 1);
-  const data: Dataset = { source: 'synthetic, seed 3', inputShapes: [c.shape], samples: Array.from({ length: 200 }, () => [Float32Array.from({ length: n }, () => c.range[0] + (c.range[1] - c.range[0]) * r0())]) };
-  const r = await quantizeModel(c.model, data, { calibration: 'minmax', heldOut: data, targetSqnrDb: c.targetSqnrDb! });
-  const m = r.report.mixedPrecision!;
-  const text = formatQuantizationReport(r.report, r.warnings);
-  assert.equal(m.met, true, text);
-  const sg = r.model.subgraphs[0]!;
-  const outputTypes = new Map(sg.outputs.map((t) => [sg.tensors[t]!.name, sg.tensors[t]!.type]));
-  assert.ok(![...outputTypes.values()].includes(TensorType.FLOAT32), `integer outputs only: ${[...outputTypes]}`);
-  assert.ok(m.widenedOutputs?.length, text);
-  // (a widened value may be an index head's input rather than a graph output: ARG_MAX reads it)
-  for (const o of m.widenedOutputs!) assert.equal(sg.tensors.find((t) => t.name === o.name)?.type, TensorType.INT16, o.name);
-  assert.equal(outputTypes.get('transpose_5'), TensorType.INT16);
-  assert.equal(new Set(sg.tensors.map((t) => t.name)).size, sg.tensors.length, 'every tensor has its own name');
-  // One row per layer, each in the precision it is written in: a float row's output tensor is float32 in the file.
-  assert.equal(new Set(m.kept.map((l) => l.index)).size, m.kept.length, 'no layer listed twice');
-  for (const l of m.kept) {
-    const t = sg.tensors.find((x) => x.name === l.tensor || x.name === `${l.tensor}_float` || x.name === `${l.tensor}_int16`);
-    assert.ok(t, l.tensor);
-    const written = sg.tensors.filter((x) => x.name.startsWith(l.tensor)).map((x) => x.type);
-    assert.ok(written.includes(l.precision === 'float' ? TensorType.FLOAT32 : TensorType.INT16), `${l.op} ${l.precision}: ${written}`);
+test('--target-sqnr on every kernel model with a target: the report\'s kept layers and int16 outputs are what the file has, the graph outputs keep their integer types', async () => {
+  for (const c of kernelModels().filter((k) => k.targetSqnrDb)) {
+    const r0 = rng(3);
+    const n = c.shape.reduce((a, b) => a * b, 1);
+    const data: Dataset = { source: 'synthetic, seed 3', inputShapes: [c.shape], samples: Array.from({ length: 200 }, () => [Float32Array.from({ length: n }, () => c.range[0] + (c.range[1] - c.range[0]) * r0())]) };
+    const source = c.hybridSource ? (await quantizeModel(c.model, data, { mode: 'dynamic', dynamicMinElements: 0 })).model : c.model;
+    const r = await quantizeModel(source, data, { calibration: 'minmax', heldOut: data, targetSqnrDb: c.targetSqnrDb! });
+    const m = r.report.mixedPrecision!;
+    const text = `${c.name}: ${formatQuantizationReport(r.report, r.warnings)}`;
+    const sg = r.model.subgraphs[0]!;
+    assert.ok(sg.outputs.every((t) => sg.tensors[t]!.type !== TensorType.FLOAT32), `${c.name}: integer outputs only`);
+    assert.equal(new Set(sg.tensors.map((t) => t.name)).size, sg.tensors.length, `${c.name}: every tensor has its own name`);
+    // (a widened value may be an index head's input rather than a graph output: ARG_MAX reads it)
+    for (const o of m.widenedOutputs ?? []) assert.equal(sg.tensors.find((t) => t.name === o.name)?.type, TensorType.INT16, `${c.name}: ${o.name}`);
+    assert.equal(new Set(m.kept.map((l) => l.index)).size, m.kept.length, `${c.name}: no layer listed twice`);
+    for (const l of m.kept) {
+      const written = sg.tensors.filter((x) => x.name === l.tensor || x.name.startsWith(`${l.tensor}_`)).map((x) => x.type);
+      assert.ok(written.includes(l.precision === 'float' ? TensorType.FLOAT32 : TensorType.INT16), `${c.name}: ${l.op} ${l.precision}, written ${written}`);
+    }
+    // The two TRANSPOSE_CONV outputs (through STRIDED_SLICE / TRANSPOSE) and the ARG_MAX / ARG_MIN inputs written as
+    // int16, their producers in float after the float CONV_2D: the target is met (missed when they were int16x8).
+    if (c.name.startsWith('deconv-slice-transpose-argmax')) {
+      assert.equal(m.met, true, text);
+      assert.ok((m.widenedOutputs?.length ?? 0) >= 2, text);
+    }
   }
 });
 
