@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Dataset } from '../../src/core/data/dataset';
 import { checkTflmCompatibility, isTflmCompatible } from '../../src/core/analysis/tflm-compat';
-import { applyPrecision, evaluateQuantization, formatQuantizationReport, hasTflmInt16Kernel, quantizeModel, TFLM_INT16_KERNELS } from '../../src/core/quantize/index';
+import { applyPrecision, evaluateQuantization, formatQuantizationReport, hasTflmInt16Kernel, quantizeModel, TFLM_INT16_KERNELS, type QuantizeResult } from '../../src/core/quantize/index';
 import { jackknifeLowerDb, outputGridFloorDb } from '../../src/core/quantize/mixed-precision';
 import { constantFloats } from '../../src/core/quantize/graph';
 import { weightRoundingBiasShift } from '../../src/core/quantize/weights';
-import { BuiltinOperator, ModelBuilder, readModel, TensorType, writeModel, type Model } from '../../src/core/tflite/index';
+import { BuiltinOperator, ModelBuilder, readModel, TensorType, writeModel, type Model, type Operator } from '../../src/core/tflite/index';
 import { smoothImages } from '../helpers/smooth-images';
 import { loadRuntimeModel } from '../../src/core/runtime/index';
 import { toTensorArray } from '../../src/core/quantize/tensor-io';
@@ -249,32 +249,88 @@ test('--target-sqnr: an output the int8 grid cannot represent well enough is wri
   assert.match(formatQuantizationReport(r.report, r.warnings), /is written as int16/);
 });
 
-test('--target-sqnr on every kernel model with a target: the report\'s kept layers and int16 outputs are what the file has, the graph outputs keep their integer types', async () => {
+/**
+ * What a mixed-precision result must say of its own file: each kept layer's operator writes its output in the listed
+ * precision; each graph output has the int8 model's type, int16 exactly where the report lists it as widened; tensor
+ * names are unique.
+ */
+function assertReportIsFile(label: string, r: QuantizeResult, int8: QuantizeResult): void {
+  const m = r.report.mixedPrecision!;
+  const sg = r.model.subgraphs[0]!;
+  const codeOf = (op: Operator) => r.model.operatorCodes[op.opcodeIndex]!.builtinCode;
+  assert.equal(new Set(sg.tensors.map((t) => t.name)).size, sg.tensors.length, `${label}: every tensor has its own name`);
+  assert.equal(new Set(m.kept.map((l) => l.index)).size, m.kept.length, `${label}: no layer listed twice`);
+  for (const l of m.kept) {
+    const names = new Set([l.tensor, `${l.tensor}_float`, `${l.tensor}_float32`, `${l.tensor}_int16`]);
+    const writers = sg.operators.filter((op) => codeOf(op) !== BuiltinOperator.QUANTIZE && codeOf(op) !== BuiltinOperator.DEQUANTIZE
+      && op.outputs.some((t) => names.has(sg.tensors[t]!.name)));
+    assert.equal(writers.length, 1, `${label}: ${l.op} has one operator in the file`);
+    const type = sg.tensors[writers[0]!.outputs[0]!]!.type;
+    assert.equal(type, l.precision === 'float' ? TensorType.FLOAT32 : TensorType.INT16, `${label}: ${l.op} is listed ${l.precision}, written ${TensorType[type]}`);
+  }
+  const isg = int8.model.subgraphs[0]!;
+  const int8Type = new Map(isg.outputs.map((t) => [isg.tensors[t]!.name, isg.tensors[t]!.type]));
+  // (a widened value may also be an index head's input rather than a graph output: ARG_MAX reads it)
+  const widened = new Set((m.widenedOutputs ?? []).map((o) => o.name));
+  for (const name of widened) assert.equal(sg.tensors.find((t) => t.name === name)?.type, TensorType.INT16, `${label}: ${name} listed as int16`);
+  for (const t of sg.outputs) {
+    const { name, type } = sg.tensors[t]!;
+    assert.equal(type, widened.has(name) ? TensorType.INT16 : int8Type.get(name), `${label}: output ${name} is ${TensorType[type]}`);
+  }
+}
+
+test('--target-sqnr on every kernel model with a target, for both kernel sets: the report says what the file has', async () => {
   for (const c of kernelModels().filter((k) => k.targetSqnrDb)) {
     const r0 = rng(3);
     const n = c.shape.reduce((a, b) => a * b, 1);
     const data: Dataset = { source: 'synthetic, seed 3', inputShapes: [c.shape], samples: Array.from({ length: 200 }, () => [Float32Array.from({ length: n }, () => c.range[0] + (c.range[1] - c.range[0]) * r0())]) };
     const source = c.hybridSource ? (await quantizeModel(c.model, data, { mode: 'dynamic', dynamicMinElements: 0 })).model : c.model;
-    const r = await quantizeModel(source, data, { calibration: 'minmax', heldOut: data, targetSqnrDb: c.targetSqnrDb! });
-    const m = r.report.mixedPrecision!;
-    const text = `${c.name}: ${formatQuantizationReport(r.report, r.warnings)}`;
-    const sg = r.model.subgraphs[0]!;
-    assert.ok(sg.outputs.every((t) => sg.tensors[t]!.type !== TensorType.FLOAT32), `${c.name}: integer outputs only`);
-    assert.equal(new Set(sg.tensors.map((t) => t.name)).size, sg.tensors.length, `${c.name}: every tensor has its own name`);
-    // (a widened value may be an index head's input rather than a graph output: ARG_MAX reads it)
-    for (const o of m.widenedOutputs ?? []) assert.equal(sg.tensors.find((t) => t.name === o.name)?.type, TensorType.INT16, `${c.name}: ${o.name}`);
-    assert.equal(new Set(m.kept.map((l) => l.index)).size, m.kept.length, `${c.name}: no layer listed twice`);
-    for (const l of m.kept) {
-      const written = sg.tensors.filter((x) => x.name === l.tensor || x.name.startsWith(`${l.tensor}_`)).map((x) => x.type);
-      assert.ok(written.includes(l.precision === 'float' ? TensorType.FLOAT32 : TensorType.INT16), `${c.name}: ${l.op} ${l.precision}, written ${written}`);
-    }
-    // The two TRANSPOSE_CONV outputs (through STRIDED_SLICE / TRANSPOSE) and the ARG_MAX / ARG_MIN inputs written as
-    // int16, their producers in float after the float CONV_2D: the target is met (missed when they were int16x8).
-    if (c.name.startsWith('deconv-slice-transpose-argmax')) {
-      assert.equal(m.met, true, text);
-      assert.ok((m.widenedOutputs?.length ?? 0) >= 2, text);
+    for (const kernels of ['reference', 'cmsis-nn'] as const) {
+      const options = { calibration: 'minmax' as const, heldOut: data, build: { kernels } };
+      const r = await quantizeModel(source, data, { ...options, targetSqnrDb: c.targetSqnrDb! });
+      assertReportIsFile(`${c.name}, ${kernels}`, r, await quantizeModel(source, data, options));
+      // The two TRANSPOSE_CONV outputs (through STRIDED_SLICE / TRANSPOSE) and the ARG_MAX / ARG_MIN inputs written
+      // as int16, their producers in float after the float CONV_2D: met (missed when they were pinned to int16x8).
+      if (c.name.startsWith('deconv-slice-transpose-argmax')) {
+        assert.equal(r.report.mixedPrecision!.met, true, formatQuantizationReport(r.report, r.warnings));
+        assert.ok((r.report.mixedPrecision!.widenedOutputs?.length ?? 0) >= 2);
+      }
     }
   }
+});
+
+test('--target-sqnr: an output whose values pass through another graph output kept int8 is not widened; both keep the int8 model\'s types', async () => {
+  // X = FULLY_CONNECTED (4 large units, 4 tiny ones) is an output; Y = STRIDED_SLICE of X's tiny units is another,
+  // on X's grid (a few steps of it).
+  const r = rng(9);
+  const b = new ModelBuilder({ seed: 4 });
+  const h = b.fullyConnected(b.input('features', [1, 12]), 16, { activation: 'RELU' });
+  const x = b.fullyConnected(h, 8, { weights: { values: Float32Array.from({ length: 8 * 16 }, (_, i) => (r() * 2 - 1) * (Math.floor(i / 16) < 4 ? 1 : 0.01)) } });
+  const y = b.op(BuiltinOperator.STRIDED_SLICE, [x, b.int32Constant([0, 4]), b.int32Constant([1, 8]), b.int32Constant([1, 1])], [[1, 4]],
+    { type: 'StridedSliceOptions', table: { begin_mask: 0, end_mask: 0, ellipsis_mask: 0, new_axis_mask: 0, shrink_axis_mask: 0, offset: false } })[0]!;
+  b.output(x, y);
+  const model = b.build();
+  const r0 = rng(3);
+  const data: Dataset = { source: 'uniform', inputShapes: [[1, 12]], samples: Array.from({ length: 200 }, () => [Float32Array.from({ length: 12 }, () => 2 * r0() - 1)]) };
+  const options = { calibration: 'minmax' as const, heldOut: data };
+  const q = await quantizeModel(model, data, { ...options, targetSqnrDb: 30 });
+  assertReportIsFile('slice of an output', q, await quantizeModel(model, data, options));
+  assert.ok(!q.report.mixedPrecision!.widenedOutputs?.length);
+  assert.match(q.report.mixedPrecision!.note ?? '', /its values pass through output "fully_connected_1", which stays int8/);
+});
+
+test('--target-sqnr out of reach with only an output to widen: the file has the int16 output the report lists', async () => {
+  // CONV_2D → RESHAPE → output: no candidate layer (the RESHAPE follows the CONV_2D into int16), target 80 dB.
+  const b = new ModelBuilder({ seed: 8 });
+  b.output(b.reshape(b.conv2d(b.input('x', [1, 4, 4, 2]), 3, [3, 3]), [1, 48]));
+  const model = b.build();
+  const data = uniform(60, 1);
+  const options = { calibration: 'minmax' as const, heldOut: uniform(30, 2) };
+  const r = await quantizeModel(model, data, { ...options, targetSqnrDb: 80 });
+  const m = r.report.mixedPrecision!;
+  assert.equal(m.met, false);
+  assert.equal(m.widenedOutputs?.length, 1, formatQuantizationReport(r.report, r.warnings));
+  assertReportIsFile('conv-reshape', r, await quantizeModel(model, data, options));
 });
 
 /**

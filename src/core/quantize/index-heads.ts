@@ -166,11 +166,20 @@ export function attachIndexHeads(quantized: Model, heads: readonly IndexHead[]):
       x = sg.operators[p]!.inputs[0]!;
     }
     if (tensors[x]!.type === TensorType.INT16) {
-      const f: Tensor = { ...tensors[x]!, name: `${tensors[x]!.name}_float`, type: TensorType.FLOAT32, buffer: 0 };
-      delete f.quantization;
-      tensors.push(f);
-      extra.push({ op: { opcodeIndex: 0, inputs: [x], outputs: [tensors.length - 1], customOptionsFormat: 0, debugMetadataIndex: -1 }, code: BuiltinOperator.DEQUANTIZE, version: dequantizeOpVersion('int16') });
-      x = tensors.length - 1;
+      // The float values themselves where the model has them: the input of the QUANTIZE that wrote the int16 tensor
+      // (a float layer's output, mixed-precision.ts), or a DEQUANTIZE of it already there; else a DEQUANTIZE here.
+      const writer = made[x] !== undefined && made[x]! >= 0 ? sg.operators[made[x]!]! : undefined;
+      const codeOf = (op: Operator) => quantized.operatorCodes[op.opcodeIndex]!.builtinCode;
+      const fromFloat = writer && codeOf(writer) === BuiltinOperator.QUANTIZE && tensors[writer.inputs[0]!]!.type === TensorType.FLOAT32 ? writer.inputs[0]! : undefined;
+      const dequantized = sg.operators.find((op) => codeOf(op) === BuiltinOperator.DEQUANTIZE && op.inputs[0] === x)?.outputs[0];
+      if (fromFloat !== undefined || dequantized !== undefined) x = (fromFloat ?? dequantized)!;
+      else {
+        const f: Tensor = { ...tensors[x]!, name: `${tensors[x]!.name}_float`, type: TensorType.FLOAT32, buffer: 0 };
+        delete f.quantization;
+        tensors.push(f);
+        extra.push({ op: { opcodeIndex: 0, inputs: [x], outputs: [tensors.length - 1], customOptionsFormat: 0, debugMetadataIndex: -1 }, code: BuiltinOperator.DEQUANTIZE, version: dequantizeOpVersion('int16') });
+        x = tensors.length - 1;
+      }
     }
     buffers.push(newBuffer(h.axis.data));
     tensors.push({ ...h.axis.tensor, buffer: buffers.length - 1 });

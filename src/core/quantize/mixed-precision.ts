@@ -199,17 +199,20 @@ export function applyPrecision(
     if (kindOf(original[out]!) === 'other') return { tensor: out };
     const type = kind === 'int16' ? TensorType.INT16 : TensorType.FLOAT32;
     if (kind === 'float' && feedsWidened.has(out)) {
-      // A widened output stays int16 in the file whatever writes it: a float layer writes a copy, quantized after it.
-      // (not `_float`: an index head's DEQUANTIZE of the int16 value takes that name, index-heads.ts)
+      // A widened output stays int16 in the file whatever writes it: a float layer writes a copy, quantized after it
+      // (with the int16 grid an int16x8 layer would write: `p16`, else the output's range), which float readers take.
       const n = addTensor(out, '_float32', TensorType.FLOAT32);
       const t = tensors[out]!;
       t.type = TensorType.INT16;
-      t.quantization = qp(int16For(out, OUTPUT_INT16_HEADROOM));
+      t.quantization = qp(p16 ?? int16For(out, OUTPUT_INT16_HEADROOM));
       changed.set(out, 'int16');
+      twins.set(`${out}|float|`, n);
       return { tensor: n, after: () => convert(n, 'float', out, 'int16') };
     }
     if (isOutput(out)) {
       const n = addTensor(out, `_${kind}`, type, p16);
+      // Float readers take the copy, not the graph output's int8 values converted back (one more rounding).
+      if (kind === 'float') twins.set(`${out}|float|`, n);
       return { tensor: n, after: () => convert(n, kind, out, current(out)) };
     }
     const t = tensors[out]!;
@@ -317,7 +320,8 @@ export function applyPrecision(
         if (fsg.tensors[ft]!.type === TensorType.FLOAT32 && isConstant(floatModel, fsg.tensors[ft]!)) return floatConstant(ft);
         return as(op.inputs[j]!, 'float');
       });
-      const out = outputIn(op.outputs[0]!, 'float');
+      // (a fixed int16 grid where the operator has one, LOGISTIC's and SOFTMAX's: for a widened output, outputIn)
+      const out = outputIn(op.outputs[0]!, 'float', rule?.output.kind === 'fixed' ? rule.output.int16 : undefined);
       const fcode = floatModel.operatorCodes[fop.opcodeIndex]!;
       ops.push({ op: { ...fop, inputs, outputs: [out.tensor] }, code: fcode.builtinCode, version: fcode.version });
       out.after?.();
@@ -425,6 +429,8 @@ export interface OutputGrid {
   roundingFloorDb: number;
   /** The float-model operator that computes the output's values (back through shape operators), when it has an int16x8 kernel: writing the output as int16 takes it. */
   int16Producer?: number;
+  /** The tensors the shape operators between that producer and the output read (float-model indices), the producer's output first. */
+  path: number[];
 }
 
 /** For each scored output `quantModel` writes as int8: what its grid alone allows, and whether it can be written as int16. */
@@ -441,14 +447,22 @@ export function int8OutputGrids(floatModel: Model, quantModel: Model, set: Scori
     if (!qt || !ft || qt.type !== TensorType.INT8 || !qt.quantization?.scale.length) return [];
     const params = paramsOf(qt);
     const reference = set.reference[j]!;
-    // Back through the shape operators (they follow an int16 input) to the operator that computes the values.
+    // Back through the shape operators (they follow an int16 input) to the operator that computes the values; the
+    // output can be int16 when each of them has an int16 kernel.
     let i = producerOf.get(fsg.outputs[k]!);
-    while (i !== undefined && OP_RULES[codeOf(i)]?.output.kind === 'sameAsInput') i = producerOf.get(fsg.operators[i]!.inputs[0]!);
-    const int16 = i !== undefined && match[i]! >= 0 && writesInt16x8(codeOf(i), kernels)
+    let shapeOpsInt16 = true;
+    const path: number[] = [];
+    while (i !== undefined && OP_RULES[codeOf(i)]?.output.kind === 'sameAsInput') {
+      const from = fsg.operators[i]!.inputs[0]!;
+      shapeOpsInt16 &&= writesInt16x8(codeOf(i), kernels);
+      path.unshift(from);
+      i = producerOf.get(from);
+    }
+    const int16 = shapeOpsInt16 && i !== undefined && match[i]! >= 0 && writesInt16x8(codeOf(i), kernels)
       && !int16x8Blocker(codeOf(i), fsg.operators[i]!, kernels, true);
     return [{
       output: k, scored: j, name: ft.name, params, floorDb: outputGridFloorDb(reference, params),
-      roundingFloorDb: outputGridFloorDb(reference, params, true), ...(int16 ? { int16Producer: i } : {}),
+      roundingFloorDb: outputGridFloorDb(reference, params, true), ...(int16 ? { int16Producer: i } : {}), path,
     }];
   });
 }
@@ -595,16 +609,34 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   // The shape operators between a widened output and its producer: they follow it into int16 and are no candidates
   // (kept in float, they would turn the graph output itself to float32).
   const widenedPath = new Set<number>();
-  for (const g of int8OutputGrids(floatModel, int8Model, set, kernels)) {
+  const short = int8OutputGrids(floatModel, int8Model, set, kernels).filter((g) => g.floorDb < targetDb + OUTPUT_GRID_MARGIN_DB);
+  // An output whose values pass through another graph output can be int16 only when that one is too: that one is
+  // written as the int8 model has it, and the rest of the path would read it.
+  const widenable = new Set(short.filter((g) => g.int16Producer !== undefined).map((g) => g.output));
+  const through = new Map<number, string>();
+  for (let again = true; again;) {
+    again = false;
+    for (const g of short) {
+      const other = g.path.map((t) => fsg.outputs.indexOf(t)).find((o) => o >= 0 && !widenable.has(o));
+      if (widenable.has(g.output) && other !== undefined) {
+        widenable.delete(g.output);
+        through.set(g.output, fsg.tensors[fsg.outputs[other]!]!.name);
+        again = true;
+      }
+    }
+  }
+  for (const g of short) {
     const { floorDb: floor, name, output: k, scored: j } = g;
-    if (floor >= targetDb + OUTPUT_GRID_MARGIN_DB) continue;
     const i = g.int16Producer;
-    if (i === undefined) {
-      unwidened.push(`output "${name}" reaches at most ${floor.toFixed(1)} dB on the int8 grid of these samples`);
+    if (i === undefined || !widenable.has(k)) {
+      const via = through.get(k);
+      unwidened.push(`output "${name}" reaches at most ${floor.toFixed(1)} dB on the int8 grid of these samples${via ? ` (its values pass through output "${via}", which stays int8)` : ''}`);
       continue;
     }
     const out = fsg.tensors[fsg.operators[i]!.outputs[0]!]!;
-    if (!forced.some((l) => l.index === i)) {
+    const already = forced.find((l) => l.index === i);
+    if (already) already.reason = `${already.reason}; so is "${name}" (${floor.toFixed(1)} dB)`;
+    else {
       forced.push({
         op: label(i, out.name), index: i, tensor: out.name, precision: 'int16x8', int8SqnrDb: sqnrOf.get(out.name) ?? before[j]!, addedNoise: 0,
         reason: `output "${name}" is written as int16: on the int8 grid it reaches only ${floor.toFixed(1)} dB on these samples`,
@@ -729,7 +761,8 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     chosen = await probe(kept);
   } else {
     kept = ranked.map((l) => ({ ...l, precision: 'float' as const }));
-    chosen = kept.length ? await probe(kept) : { model: int8Model, followed: 0, outputsDb: before };
+    // (with no candidates, the outputs written as int16 are still what the file has: probe([]) writes them)
+    chosen = kept.length || forced.length ? await probe(kept) : { model: int8Model, followed: 0, outputsDb: before };
     note = !ranked.length
       ? 'no layer feeding the failing outputs adds measurable noise: the error comes from the int8 inputs/outputs themselves'
       : `even with all ${ranked.length} searched layers in float the worst output reaches ${recipeScore(chosen.outputsDb).toFixed(1)} dB: the rest of the error comes from the int8 inputs, outputs and layers that add no measurable noise on these samples`;
