@@ -259,6 +259,18 @@ function assertReportIsFile(label: string, r: QuantizeResult, int8: QuantizeResu
   const sg = r.model.subgraphs[0]!;
   const codeOf = (op: Operator) => r.model.operatorCodes[op.opcodeIndex]!.builtinCode;
   assert.equal(new Set(sg.tensors.map((t) => t.name)).size, sg.tensors.length, `${label}: every tensor has its own name`);
+  assert.deepEqual(sg.tensors.filter((t) => t.type === TensorType.FLOAT32 && t.quantization?.scale.length).map((t) => t.name), [], `${label}: float tensors carry no scales`);
+  const read = new Set(sg.operators.flatMap((op) => op.inputs));
+  assert.deepEqual(sg.operators.filter((op) => op.outputs.every((t) => !read.has(t) && !sg.outputs.includes(t))).map((op) => BuiltinOperator[codeOf(op)]), [], `${label}: every operator's output is used`);
+  const writer = new Map(sg.operators.flatMap((op) => op.outputs.map((t) => [t, op] as const)));
+  // (an index head reads the int16 values the accuracy was scored on: its DEQUANTIZE is meant)
+  const heads = new Set([BuiltinOperator.ARG_MAX, BuiltinOperator.ARG_MIN]);
+  const roundTrips = sg.operators.filter((op) => {
+    const w = codeOf(op) === BuiltinOperator.DEQUANTIZE ? writer.get(op.inputs[0]!) : undefined;
+    const readers = sg.operators.filter((o) => o.inputs.includes(op.outputs[0]!));
+    return w && codeOf(w) === BuiltinOperator.QUANTIZE && sg.tensors[w.inputs[0]!]!.type === TensorType.FLOAT32 && !readers.every((o) => heads.has(codeOf(o)));
+  });
+  assert.equal(roundTrips.length, 0, `${label}: no float value is quantized and dequantized again for a float reader`);
   assert.equal(new Set(m.kept.map((l) => l.index)).size, m.kept.length, `${label}: no layer listed twice`);
   for (const l of m.kept) {
     const names = new Set([l.tensor, `${l.tensor}_float`, `${l.tensor}_float32`, `${l.tensor}_int16`]);
@@ -317,6 +329,50 @@ test('--target-sqnr: an output whose values pass through another graph output ke
   assertReportIsFile('slice of an output', q, await quantizeModel(model, data, options));
   assert.ok(!q.report.mixedPrecision!.widenedOutputs?.length);
   assert.match(q.report.mixedPrecision!.note ?? '', /its values pass through output "fully_connected_1", which stays int8/);
+});
+
+test('--target-sqnr: a shape operator with no int16 kernel between an int16 output and its producer is kept in float, the output int16', async () => {
+  // CONV_2D → DEPTH_TO_SPACE → output (TFLite Micro has no int16 DEPTH_TO_SPACE), target 60 dB.
+  const b = new ModelBuilder({ seed: 12 });
+  const c = b.conv2d(b.input('x', [1, 4, 4, 2]), 8, [3, 3]);
+  b.output(b.op(BuiltinOperator.DEPTH_TO_SPACE, [c], [[1, 8, 8, 2]], { type: 'DepthToSpaceOptions', table: { block_size: 2 } })[0]!);
+  const model = b.build();
+  const data = uniform(60, 1);
+  const options = { calibration: 'minmax' as const, heldOut: uniform(30, 2) };
+  const r = await quantizeModel(model, data, { ...options, targetSqnrDb: 60 });
+  const m = r.report.mixedPrecision!;
+  assert.equal(m.widenedOutputs?.length, 1, formatQuantizationReport(r.report, r.warnings));
+  assert.ok(m.kept.some((l) => /DEPTH_TO_SPACE/.test(l.op) && l.precision === 'float' && /no int16 DEPTH_TO_SPACE/.test(l.reason ?? '')), JSON.stringify(m.kept));
+  assertReportIsFile('conv-depth-to-space', r, await quantizeModel(model, data, options));
+});
+
+test('--target-sqnr with an ARG_MAX head on int16 logits: the head reads the int16 values the accuracy was scored on, no operator is left without a reader', async () => {
+  const b = new ModelBuilder({ seed: 13 });
+  const h = b.fullyConnected(b.input('features', [1, 16]), 24, { activation: 'RELU' });
+  const logits = b.fullyConnected(h, 10);
+  b.output(b.op(BuiltinOperator.ARG_MAX, [logits, b.int32Constant([1])], [[1]], { type: 'ArgMaxOptions', table: { output_type: TensorType.INT32 } })[0]!);
+  const model = b.build();
+  const options = { calibration: 'minmax' as const, heldOut: features(40, 2) };
+  for (const target of [40, 50]) {
+    const r = await quantizeModel(model, features(80, 1), { ...options, targetSqnrDb: target });
+    assertReportIsFile(`fc-fc-argmax at ${target} dB`, r, await quantizeModel(model, features(80, 1), options));
+  }
+});
+
+test('applyPrecision: a kept layer reading a graph output kept in the same precision reads its copy, not the int8 output converted back', async () => {
+  const b = new ModelBuilder({ seed: 14 });
+  const h = b.fullyConnected(b.input('features', [1, 16]), 12, { activation: 'RELU' });
+  b.output(h, b.fullyConnected(h, 6));
+  const model = b.build();
+  const int8 = await quantizeModel(model, features(60, 1), { calibration: 'minmax' });
+  for (const p of ['int16x8', 'float'] as const) {
+    const { model: mixed } = applyPrecision(model, int8.model, new Map([[0, p], [1, p]]));
+    const sg = mixed.subgraphs[0]!;
+    assert.equal(new Set(sg.tensors.map((t) => t.name)).size, sg.tensors.length, `${p}: every tensor has its own name`);
+    const fc1 = sg.operators.find((op) => mixed.operatorCodes[op.opcodeIndex]!.builtinCode === BuiltinOperator.FULLY_CONNECTED && sg.tensors[op.outputs[0]!]!.name.startsWith('fully_connected_1'))!;
+    const writer = sg.operators.find((op) => op.outputs.includes(fc1.inputs[0]!))!;
+    assert.equal(mixed.operatorCodes[writer.opcodeIndex]!.builtinCode, BuiltinOperator.FULLY_CONNECTED, `${p}: the second layer reads the first one's own output copy`);
+  }
 });
 
 test('--target-sqnr out of reach with only an output to widen: the file has the int16 output the report lists', async () => {

@@ -166,13 +166,10 @@ export function attachIndexHeads(quantized: Model, heads: readonly IndexHead[]):
       x = sg.operators[p]!.inputs[0]!;
     }
     if (tensors[x]!.type === TensorType.INT16) {
-      // The float values themselves where the model has them: the input of the QUANTIZE that wrote the int16 tensor
-      // (a float layer's output, mixed-precision.ts), or a DEQUANTIZE of it already there; else a DEQUANTIZE here.
-      const writer = made[x] !== undefined && made[x]! >= 0 ? sg.operators[made[x]!]! : undefined;
-      const codeOf = (op: Operator) => quantized.operatorCodes[op.opcodeIndex]!.builtinCode;
-      const fromFloat = writer && codeOf(writer) === BuiltinOperator.QUANTIZE && tensors[writer.inputs[0]!]!.type === TensorType.FLOAT32 ? writer.inputs[0]! : undefined;
-      const dequantized = sg.operators.find((op) => codeOf(op) === BuiltinOperator.DEQUANTIZE && op.inputs[0] === x)?.outputs[0];
-      if (fromFloat !== undefined || dequantized !== undefined) x = (fromFloat ?? dequantized)!;
+      // The int16 values the accuracy was scored on, as float: a DEQUANTIZE of them already in the model (a float
+      // layer of mixed precision reads one), else one here.
+      const dequantized = sg.operators.find((op) => quantized.operatorCodes[op.opcodeIndex]!.builtinCode === BuiltinOperator.DEQUANTIZE && op.inputs[0] === x)?.outputs[0];
+      if (dequantized !== undefined) x = dequantized;
       else {
         const f: Tensor = { ...tensors[x]!, name: `${tensors[x]!.name}_float`, type: TensorType.FLOAT32, buffer: 0 };
         delete f.quantization;

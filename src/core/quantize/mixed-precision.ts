@@ -211,8 +211,9 @@ export function applyPrecision(
     }
     if (isOutput(out)) {
       const n = addTensor(out, `_${kind}`, type, p16);
-      // Float readers take the copy, not the graph output's int8 values converted back (one more rounding).
+      // Readers in the copy's precision take it, not the graph output's int8 values converted back (one more rounding).
       if (kind === 'float') twins.set(`${out}|float|`, n);
+      else if (p16) twins.set(`${out}|int16|${p16.scale}`, n);
       return { tensor: n, after: () => convert(n, kind, out, current(out)) };
     }
     const t = tensors[out]!;
@@ -320,8 +321,8 @@ export function applyPrecision(
         if (fsg.tensors[ft]!.type === TensorType.FLOAT32 && isConstant(floatModel, fsg.tensors[ft]!)) return floatConstant(ft);
         return as(op.inputs[j]!, 'float');
       });
-      // (a fixed int16 grid where the operator has one, LOGISTIC's and SOFTMAX's: for a widened output, outputIn)
-      const out = outputIn(op.outputs[0]!, 'float', rule?.output.kind === 'fixed' ? rule.output.int16 : undefined);
+      // (for a widened output, outputIn, the int16 grid an int16x8 layer would write: a fixed one for LOGISTIC, SOFTMAX)
+      const out = outputIn(op.outputs[0]!, 'float', feedsWidened.has(op.outputs[0]!) && rule?.output.kind === 'fixed' ? rule.output.int16 : undefined);
       const fcode = floatModel.operatorCodes[fop.opcodeIndex]!;
       ops.push({ op: { ...fop, inputs, outputs: [out.tensor] }, code: fcode.builtinCode, version: fcode.version });
       out.after?.();
@@ -447,18 +448,16 @@ export function int8OutputGrids(floatModel: Model, quantModel: Model, set: Scori
     if (!qt || !ft || qt.type !== TensorType.INT8 || !qt.quantization?.scale.length) return [];
     const params = paramsOf(qt);
     const reference = set.reference[j]!;
-    // Back through the shape operators (they follow an int16 input) to the operator that computes the values; the
-    // output can be int16 when each of them has an int16 kernel.
+    // Back through the shape operators (they follow an int16 input; one without an int16 kernel is kept in float,
+    // searchMixedPrecision) to the operator that computes the values.
     let i = producerOf.get(fsg.outputs[k]!);
-    let shapeOpsInt16 = true;
     const path: number[] = [];
     while (i !== undefined && OP_RULES[codeOf(i)]?.output.kind === 'sameAsInput') {
       const from = fsg.operators[i]!.inputs[0]!;
-      shapeOpsInt16 &&= writesInt16x8(codeOf(i), kernels);
       path.unshift(from);
       i = producerOf.get(from);
     }
-    const int16 = shapeOpsInt16 && i !== undefined && match[i]! >= 0 && writesInt16x8(codeOf(i), kernels)
+    const int16 = i !== undefined && match[i]! >= 0 && writesInt16x8(codeOf(i), kernels)
       && !int16x8Blocker(codeOf(i), fsg.operators[i]!, kernels, true);
     return [{
       output: k, scored: j, name: ft.name, params, floorDb: outputGridFloorDb(reference, params),
@@ -642,7 +641,16 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
         reason: `output "${name}" is written as int16: on the int8 grid it reaches only ${floor.toFixed(1)} dB on these samples`,
       });
     }
-    for (let p = producerOf.get(fsg.outputs[k]!); p !== undefined && p !== i; p = producerOf.get(fsg.operators[p]!.inputs[0]!)) widenedPath.add(p);
+    for (let p = producerOf.get(fsg.outputs[k]!); p !== undefined && p !== i; p = producerOf.get(fsg.operators[p]!.inputs[0]!)) {
+      widenedPath.add(p);
+      // A shape operator with no int16 kernel on the way is kept in float (its output quantized to int16 after it).
+      if (writesInt16x8(codeOf(p), kernels) || forced.some((l) => l.index === p)) continue;
+      const t = fsg.tensors[fsg.operators[p]!.outputs[0]!]!;
+      forced.push({
+        op: label(p, t.name), index: p, tensor: t.name, precision: 'float', int8SqnrDb: sqnrOf.get(t.name) ?? before[j]!, addedNoise: 0,
+        reason: `on the way to output "${name}", written as int16: TFLite Micro's ${kernels} kernels have no int16 ${opcodeName(floatModel.operatorCodes[fsg.operators[p]!.opcodeIndex]!)}`,
+      });
+    }
     widened.add(qsg.outputs[k]!);
     widenedOutputs.push({ name, int8FloorDb: floor });
   }
