@@ -430,7 +430,7 @@ export interface OutputGrid {
   roundingFloorDb: number;
   /** The float-model operator that computes the output's values (back through shape operators), when it has an int16x8 kernel: writing the output as int16 takes it. */
   int16Producer?: number;
-  /** The tensors the shape operators between that producer and the output read (float-model indices), the producer's output first. */
+  /** The shape operators between that producer and the output (float-model operator indices), the producer's reader first. */
   path: number[];
 }
 
@@ -453,9 +453,8 @@ export function int8OutputGrids(floatModel: Model, quantModel: Model, set: Scori
     let i = producerOf.get(fsg.outputs[k]!);
     const path: number[] = [];
     while (i !== undefined && OP_RULES[codeOf(i)]?.output.kind === 'sameAsInput') {
-      const from = fsg.operators[i]!.inputs[0]!;
-      path.unshift(from);
-      i = producerOf.get(from);
+      path.unshift(i);
+      i = producerOf.get(fsg.operators[i]!.inputs[0]!);
     }
     const int16 = i !== undefined && match[i]! >= 0 && writesInt16x8(codeOf(i), kernels)
       && !int16x8Blocker(codeOf(i), fsg.operators[i]!, kernels, true);
@@ -603,10 +602,8 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   const widened = new Set<number>();
   const widenedOutputs: { name: string; int8FloorDb: number }[] = [];
   const unwidened: string[] = [];
-  const producerOf = new Map<number, number>();
-  fsg.operators.forEach((op, i) => op.outputs.forEach((t) => producerOf.set(t, i)));
-  // The shape operators between a widened output and its producer: they follow it into int16 and are no candidates
-  // (kept in float, they would turn the graph output itself to float32).
+  // The shape operators between a widened output and its producer are no candidates: they follow it into int16, or
+  // are kept in float where they have no int16 kernel (below).
   const widenedPath = new Set<number>();
   const short = int8OutputGrids(floatModel, int8Model, set, kernels).filter((g) => g.floorDb < targetDb + OUTPUT_GRID_MARGIN_DB);
   // An output whose values pass through another graph output can be int16 only when that one is too: that one is
@@ -616,7 +613,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   for (let again = true; again;) {
     again = false;
     for (const g of short) {
-      const other = g.path.map((t) => fsg.outputs.indexOf(t)).find((o) => o >= 0 && !widenable.has(o));
+      const other = g.path.map((p) => fsg.outputs.indexOf(fsg.operators[p]!.inputs[0]!)).find((o) => o >= 0 && !widenable.has(o));
       if (widenable.has(g.output) && other !== undefined) {
         widenable.delete(g.output);
         through.set(g.output, fsg.tensors[fsg.outputs[other]!]!.name);
@@ -641,7 +638,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
         reason: `output "${name}" is written as int16: on the int8 grid it reaches only ${floor.toFixed(1)} dB on these samples`,
       });
     }
-    for (let p = producerOf.get(fsg.outputs[k]!); p !== undefined && p !== i; p = producerOf.get(fsg.operators[p]!.inputs[0]!)) {
+    for (const p of g.path) {
       widenedPath.add(p);
       // A shape operator with no int16 kernel on the way is kept in float (its output quantized to int16 after it).
       if (writesInt16x8(codeOf(p), kernels) || forced.some((l) => l.index === p)) continue;
@@ -796,9 +793,10 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   kept = [...forced, ...kept].map((l) => (applied.get(l.index) === 'float' && l.precision !== 'float'
     ? { ...l, precision: 'float' as const, reason: `${l.reason ? `${l.reason}; ` : ''}in float, as the layer whose output it reads` } : l));
   const finalOps = [...applied];
-  // The outputs the file writes as int16.
+  // The widened outputs the file writes as int16 (the report lists only those).
   const csg = chosen.model.subgraphs[0]!;
   const int16Outputs = new Set(csg.outputs.filter((t) => csg.tensors[t]!.type === TensorType.INT16).map((t) => csg.tensors[t]!.name));
+  const writtenWidened = widenedOutputs.filter((o) => int16Outputs.has(o.name));
   const macsOf = (precision: HigherPrecision) => finalOps.filter(([, p]) => p === precision)
     .reduce((a, [i]) => a + operatorMacs(floatModel, fsg, fsg.operators[i]!), 0);
   let arena: { arenaBytes: number; arenaBuild: string } | undefined;
@@ -811,7 +809,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   }
   const report: MixedPrecisionReport = {
     ...base, met, outputsAfterDb: chosen.outputsDb, kept, followed: chosen.followed,
-    ...(widenedOutputs.some((o) => int16Outputs.has(o.name)) ? { widenedOutputs: widenedOutputs.filter((o) => int16Outputs.has(o.name)) } : {}),
+    ...(writtenWidened.length ? { widenedOutputs: writtenWidened } : {}),
     // The producers of outputs written as int16 are kept without a search: they count among the candidates.
     candidates: ranked.length + forced.length, probes,
     cost: {
