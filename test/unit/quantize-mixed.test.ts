@@ -389,6 +389,42 @@ test('--target-sqnr out of reach with only an output to widen: the file has the 
   assertReportIsFile('conv-reshape', r, await quantizeModel(model, data, options));
 });
 
+test('--target-sqnr: a widened output\'s producer whose int8 weights alone miss the target is written in float, the output int16; one that int16x8 serves stays int16x8', async () => {
+  // Two heads on one input: one FULLY_CONNECTED has an outlier weight (40 beside values under 1), which leaves the
+  // others a level or two of its int8 grid however the activations are rounded; the other has plain weights.
+  const r0 = rng(7);
+  const b = new ModelBuilder({ seed: 3 });
+  const x = b.input('features', [1, 12]);
+  const outlier = Float32Array.from({ length: 6 * 12 }, (_, i) => (i === 0 ? 40 : r0() * 2 - 1));
+  b.output(b.reshape(b.fullyConnected(x, 6, { weights: { values: outlier }, name: 'outlier' }), [1, 2, 3]), b.fullyConnected(x, 5, { name: 'plain' }));
+  const model = b.build();
+  const data = (n: number, seed: number): Dataset => {
+    const r = rng(seed);
+    return { source: `uniform seed ${seed}`, inputShapes: [[1, 12]], samples: Array.from({ length: n }, () => [Float32Array.from({ length: 12 }, () => r() * 8 - 4)]) };
+  };
+  const options = { calibration: 'minmax' as const, heldOut: data(40, 2), perChannelFullyConnected: false };
+  const int8 = await quantizeModel(model, data(120, 1), options);
+  const int16x8 = applyPrecision(model, int8.model, new Map([[0, 'int16x8'], [1, 'int16x8']]), 'reference', new Set(int8.model.subgraphs[0]!.outputs)).model;
+  const all16 = await evaluateQuantization(writeModel(model), writeModel(int16x8), options.heldOut);
+  assert.ok(all16.outputs[0]!.sqnrDb < 38, `the outlier head with int16x8 activations: ${all16.outputs[0]!.sqnrDb} dB`);
+  for (const kernels of ['reference', 'cmsis-nn'] as const) {
+    const r = await quantizeModel(model, data(120, 1), { ...options, targetSqnrDb: 40, build: { kernels } });
+    const m = r.report.mixedPrecision!;
+    const text = formatQuantizationReport(r.report, r.warnings);
+    assert.equal(m.met, true, text);
+    assert.ok(Math.min(...m.outputsAfterDb) >= 40, text);
+    assert.deepEqual(m.widenedOutputs?.map((o) => o.name).sort(), ['plain', 'reshape_1'], text);
+    const outlierLayer = m.kept.find((l) => l.tensor === 'outlier')!;
+    assert.equal(outlierLayer.precision, 'float', text);
+    assert.match(outlierLayer.reason ?? '', /int8 weights' rounding alone misses the target/);
+    assert.equal(m.kept.find((l) => l.tensor === 'plain')?.precision, 'int16x8', `${kernels}: the plain head needs no float: ${text}`);
+    assertReportIsFile(`outlier head, ${kernels}`, r, int8);
+    assert.ok(isTflmCompatible(checkTflmCompatibility(r.model, kernels)), kernels);
+    const rt = await loadRuntimeModel(r.bytes);
+    rt.dispose();
+  }
+});
+
 /**
  * Activation-rounding error: a 1×1 conv writes one channel of ±50 and one of ±0.05 into one int8 tensor (one scale),
  * and the next layer amplifies the small channel 1,000×: int16 activations remove that, the int8 weights are fine.

@@ -173,9 +173,14 @@ export function applyPrecision(
     tensors.push(t);
     return tensors.length - 1;
   };
+  // The conversions written here: one whose value no operator reads and no graph output is, is dropped at the end.
+  const conversions = new Set<VersionedOperator>();
   const convert = (from: number, fromKind: Kind, to: number, toKind: Kind) => {
-    if (toKind === 'float') ops.push({ op: simpleOp([from], [to]), code: BuiltinOperator.DEQUANTIZE, version: dequantizeOpVersion(fromKind === 'int16' ? 'int16' : 'int8') });
-    else ops.push({ op: simpleOp([from], [to]), code: BuiltinOperator.QUANTIZE, version: quantizeOpVersion(toKind === 'int16' ? 'int16' : 'int8') });
+    const c: VersionedOperator = toKind === 'float'
+      ? { op: simpleOp([from], [to]), code: BuiltinOperator.DEQUANTIZE, version: dequantizeOpVersion(fromKind === 'int16' ? 'int16' : 'int8') }
+      : { op: simpleOp([from], [to]), code: BuiltinOperator.QUANTIZE, version: quantizeOpVersion(toKind === 'int16' ? 'int16' : 'int8') };
+    conversions.add(c);
+    ops.push(c);
   };
   /** Tensor `t`'s value as `want` (int16 with parameters `p16` when given), converting once and reusing the copy. */
   const as = (t0: number, want: 'int8' | 'int16' | 'float', p16?: AffineParams): number => {
@@ -390,6 +395,19 @@ export function applyPrecision(
     out.after?.();
   });
 
+  // A float layer writing a widened output's values converts them to int16 after it (outputIn); when the shape
+  // operators on the way are float too, they read the float copy and that conversion has no reader.
+  for (let dropped = true; dropped;) {
+    dropped = false;
+    const read = new Set(ops.flatMap((o) => o.op.inputs));
+    for (let k = ops.length - 1; k >= 0; k--) {
+      const o = ops[k]!;
+      if (conversions.has(o) && !read.has(o.op.outputs[0]!) && !qsg.outputs.includes(o.op.outputs[0]!)) {
+        ops.splice(k, 1);
+        dropped = true;
+      }
+    }
+  }
   const { operators, operatorCodes } = assembleOperators(ops);
   const model = compactModel({
     ...quantModel, operatorCodes, buffers,
@@ -702,13 +720,15 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   let probes = 0;
   const tried = new Map<string, { model: Model; followed: number; outputsDb: number[]; lowerDb?: number[] }>();
   const signalShare = sampleSignalShares(set);
+  // The widened outputs' producers as currently written: int16x8, or float once int16x8 alone misses the target.
+  let producers = forced;
   const probe = async (layers: KeptLayer[]) => {
-    const key = layers.map((l) => `${l.index}:${l.precision}`).join(',');
+    const key = [...producers, ...layers].map((l) => `${l.index}:${l.precision}`).join(',');
     const done = tried.get(key);
     if (done) return done;
     throwIfAborted(hooks.signal, 'Mixed precision');
     hooks.onProgress?.(probes, probes + 1, 'keeping layers in higher precision');
-    const r = applyPrecision(floatModel, int8Model, opsFor([...forced, ...layers]), kernels, widened, input.observedRanges, input.inputMeans, input.int8Origins);
+    const r = applyPrecision(floatModel, int8Model, opsFor([...producers, ...layers]), kernels, widened, input.observedRanges, input.inputMeans, input.int8Origins);
     probes++;
     const scored = await scoreOutputs(r.model, set, hooks);
     const outputsDb = scored.outputsDb;
@@ -739,12 +759,34 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   // Every candidate first: when even that misses, no prefix of the list can meet the target and its search is skipped.
   let kept: KeptLayer[] | undefined;
   let note: string | undefined;
-  if (forced.length && ok(await probe([]))) kept = [];
-  else if (ranked.length && ok(await probe(ranked))) kept = await smallestPrefix(ranked);
-  if (!kept && ranked.some((l) => l.precision === 'int16x8')) {
+  const asFloat = ranked.map((l) => (l.precision === 'float' ? l : { ...l, precision: 'float' as const, reason: 'int16x8 was not accurate enough' }));
+  const search = async (): Promise<KeptLayer[] | undefined> => {
+    if (producers.length && ok(await probe([]))) return [];
+    if (ranked.length && ok(await probe(ranked))) return smallestPrefix(ranked);
     // int16 where it helps was not enough: float removes those layers' rounding altogether.
-    const asFloat = ranked.map((l) => ({ ...l, precision: 'float' as const, reason: 'int16x8 was not accurate enough' }));
-    if (ok(await probe(asFloat))) kept = await smallestPrefix(asFloat);
+    if (ranked.some((l) => l.precision === 'int16x8') && ok(await probe(asFloat))) return smallestPrefix(asFloat);
+    return undefined;
+  };
+  kept = await search();
+  // int16x8 activations leave a widened output's producer its int8 weights' rounding; when that alone misses the
+  // target (an outlier weight, a per-tensor scale over channels of different magnitudes), float removes it too.
+  const floatProducers = forced.map((l) => (l.precision === 'int16x8'
+    ? { ...l, precision: 'float' as const, reason: `${l.reason}; in float: with int16x8 activations its int8 weights' rounding alone misses the target` } : l));
+  if (!kept && forced.some((l) => l.precision === 'int16x8')) {
+    producers = floatProducers;
+    kept = await search();
+    if (kept) {
+      // Back to int16x8, one producer at a time, where the target still holds without float.
+      for (const l of forced) {
+        if (l.precision !== 'int16x8') continue;
+        const back = producers.map((p) => (p.index === l.index ? l : p));
+        const previous = producers;
+        producers = back;
+        if (!ok(await probe(kept))) producers = previous;
+      }
+    } else {
+      producers = forced;
+    }
   }
   if (kept) {
     // Float where int16x8 would do costs float MACs for nothing: the float layers with an int16 kernel, those whose
@@ -766,11 +808,16 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     chosen = await probe(kept);
   } else {
     kept = ranked.map((l) => ({ ...l, precision: 'float' as const }));
+    // The most accurate file the search can write: every searched layer and every widened output's producer in float.
+    producers = floatProducers;
     // (with no candidates, the outputs written as int16 are still what the file has: probe([]) writes them)
     chosen = kept.length || forced.length ? await probe(kept) : { model: int8Model, followed: 0, outputsDb: before };
-    note = !ranked.length
+    const writers = forced.filter((l) => l.precision === 'int16x8');
+    const inFloat = [...(ranked.length ? [`all ${ranked.length} searched layer${ranked.length === 1 ? '' : 's'}`] : []),
+      ...(writers.length ? [`the layer${writers.length === 1 ? '' : 's'} writing the int16 output${widenedOutputs.length === 1 ? '' : 's'}`] : [])];
+    note = !inFloat.length
       ? 'no layer feeding the failing outputs adds measurable noise: the error comes from the int8 inputs/outputs themselves'
-      : `even with all ${ranked.length} searched layers in float the worst output reaches ${recipeScore(chosen.outputsDb).toFixed(1)} dB: the rest of the error comes from the int8 inputs, outputs and layers that add no measurable noise on these samples`;
+      : `even with ${inFloat.join(' and ')} in float the worst output reaches ${recipeScore(chosen.outputsDb).toFixed(1)} dB: the rest of the error comes from the int8 inputs, outputs and layers that add no measurable noise on these samples`;
   }
   // Met as the report states it: the SQNR on the scoring samples (the margin above only chooses the layers).
   const met = recipeScore(chosen.outputsDb) >= targetDb;
@@ -789,8 +836,8 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     }
   }
   // As written (opsFor): a widened output's producer after a float layer is float.
-  const applied = opsFor([...forced, ...kept]);
-  kept = [...forced, ...kept].map((l) => (applied.get(l.index) === 'float' && l.precision !== 'float'
+  const applied = opsFor([...producers, ...kept]);
+  kept = [...producers, ...kept].map((l) => (applied.get(l.index) === 'float' && l.precision !== 'float'
     ? { ...l, precision: 'float' as const, reason: `${l.reason ? `${l.reason}; ` : ''}in float, as the layer whose output it reads` } : l));
   const finalOps = [...applied];
   // The widened outputs the file writes as int16 (the report lists only those).
