@@ -143,6 +143,7 @@ const CASES: Case[] = [
     argv: (w) => ['inspect', path.join(w.dir, 'huge.tflite')],
   },
   { name: 'arena --margin -5', argv: (w) => ['arena', w.model, '--margin', '-5'], code: 2, message: /--margin must be ≥ 0/ },
+  { name: 'arena --isa without --kernels cmsis-nn (it is CMSIS-NN\'s code path)', argv: (w) => ['arena', w.model, '--isa', 'mve'], code: 2, message: /--isa is the CMSIS-NN code path: it goes with --kernels cmsis-nn/ },
   { name: 'arena --margin 12.5 is accepted', argv: (w) => ['arena', w.model, '--margin', '12.5'], code: 0, message: /^$/ },
   { name: 'unknown option shows the usage', argv: (w) => ['arena', w.model, '--colour'], code: 2, message: /unknown option '--colour'/ },
 ];

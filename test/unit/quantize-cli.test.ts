@@ -175,11 +175,20 @@ test('tinyml quantize --target-sqnr: exit 3 with the model written when the targ
   const written = readModel(new Uint8Array(fs.readFileSync(path.join(dir, 'sensor_int8.tflite'))));
   assert.equal(arena.minArenaBytes, estimateArena(written, { kernels: 'cmsis-nn' }).minArenaBytes);
   assert.notEqual(arena.minArenaBytes, estimateArena(written, {}).minArenaBytes, 'CMSIS-NN\'s scratch buffers make it differ here');
+  // --target and --isa as `tinyml arena` takes them: a 64-bit host's structs, CMSIS-NN's Helium path
+  const host = collector();
+  assert.equal(await runQuantize([model, '--data', data, '--kernels', 'cmsis-nn', '--isa', 'mve', '--target', 'x86_64', '--force', '--report', path.join(dir, 'h.json')], host.io), 0, host.err.join(''));
+  const hostArena = JSON.parse(fs.readFileSync(path.join(dir, 'h.json'), 'utf8')).tflm.arena;
+  const hostModel = readModel(new Uint8Array(fs.readFileSync(path.join(dir, 'sensor_int8.tflite'))));
+  const expected = estimateArena(hostModel, { kernels: 'cmsis-nn', isa: 'mve', target: 'x86_64' });
+  assert.deepEqual([hostArena.target, hostArena.kernels, hostArena.minArenaBytes], ['x86_64', 'cmsis-nn', expected.minArenaBytes]);
+  assert.notEqual(expected.minArenaBytes, estimateArena(hostModel, { kernels: 'cmsis-nn' }).minArenaBytes, 'a 64-bit host\'s structs make it differ');
+  assert.match(host.out.join(''), /x86_64/);
 
-  for (const bad of [['--target-sqnr', 'loud'], ['--target-sqnr=-5'], ['--target-sqnr', '0'], ['--target-sqnr', '101'], ['--target-sqnr', '20', '--mode', 'int16x8'], ['--kernels', 'fast']]) {
+  for (const bad of [['--target-sqnr', 'loud'], ['--target-sqnr=-5'], ['--target-sqnr', '0'], ['--target-sqnr', '101'], ['--target-sqnr', '20', '--mode', 'int16x8'], ['--kernels', 'fast'], ['--target', 'esp32'], ['--isa', 'mve'], ['--kernels', 'cmsis-nn', '--isa', 'neon']]) {
     const c = collector();
     assert.equal(await runQuantize([model, '--data', data, '--force', ...bad], c.io), 2, bad.join(' '));
-    assert.match(c.err.join(''), /--target-sqnr|--kernels/);
+    assert.match(c.err.join(''), /--target-sqnr|--kernels|--target must be one of cortex-m, arm32, x86_64|--isa/);
     if (/^-?\d+$/.test(bad.at(-1)!.replace('--target-sqnr=', ''))) assert.match(c.err.join(''), /above 0 and at most 100/, bad.join(' '));
   }
 });

@@ -1,36 +1,27 @@
-import { arenaFigures, arenaGapNote, DEFAULT_ARENA_MARGIN_PERCENT, KERNEL_LIBRARIES, estimateArena, type ArenaEstimate, type ArenaOptions, type CmsisIsa, type TargetName } from '../../core/arena';
+import { arenaFigures, arenaGapNote, DEFAULT_ARENA_MARGIN_PERCENT, estimateArena, type ArenaEstimate, type ArenaOptions } from '../../core/arena';
 import { checkTflmCompatibility, isTflmCompatible, type TflmProblem } from '../../core/analysis/tflm-compat';
 import { formatCount, formatOperatorRef } from '../../core/common/format';
 import { buildLabel } from '../../core/firmware/arena-check';
-import { nonNegativeNumber, oneOf, parseCommand } from '../args';
+import { parseCommand } from '../args';
+import { ARENA_BUILD_FLAGS, arenaBuildArgs, arenaBuildUsage } from '../arena-build-args';
 import { EXIT_OK, UsageError } from '../cli-io';
 import { readModelFile } from '../read-model-file';
 
-export const ARENA_USAGE = `tinyml arena MODEL [--target cortex-m|arm32|x86_64] [--kernels reference|cmsis-nn] [--isa dsp|mve|none] [--margin PCT (default ${DEFAULT_ARENA_MARGIN_PERCENT})] [--json]`;
+export const ARENA_USAGE = `tinyml arena MODEL ${arenaBuildUsage()} [--json]`;
 
 interface Out {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
 }
 
-const TARGETS: readonly TargetName[] = ['cortex-m', 'arm32', 'x86_64'];
-const ISAS: readonly CmsisIsa[] = ['dsp', 'mve', 'none'];
-
 /** `tinyml arena MODEL ...`: the TFLite Micro tensor arena the model needs, and what would stop it from running. */
 export async function runArena(args: string[], out: Out): Promise<number | undefined> {
-  const parsed = parseCommand(args, {
-    target: { type: 'string' }, kernels: { type: 'string' }, isa: { type: 'string' }, margin: { type: 'string' },
-    json: { type: 'boolean' },
-  });
+  const parsed = parseCommand(args, { ...ARENA_BUILD_FLAGS, json: { type: 'boolean' } });
   if (!parsed) return undefined;
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError(positionals.length ? 'arena takes one MODEL' : 'no model given: pass the path of a .tflite file', true);
-  const options: Required<ArenaOptions> = {
-    target: oneOf(values.target, TARGETS, '--target', 'cortex-m'),
-    kernels: oneOf(values.kernels, KERNEL_LIBRARIES, '--kernels', 'reference'),
-    isa: oneOf(values.isa, ISAS, '--isa', 'dsp'),
-    marginPercent: nonNegativeNumber(values.margin, '--margin') ?? DEFAULT_ARENA_MARGIN_PERCENT,
-  };
+  const build = arenaBuildArgs(values);
+  const options: Required<ArenaOptions> = { ...build, marginPercent: build.marginPercent ?? DEFAULT_ARENA_MARGIN_PERCENT };
   const file = positionals[0]!;
   const { model } = readModelFile(file);
   const problems = checkTflmCompatibility(model, options.kernels);

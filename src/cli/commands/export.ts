@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { TARGETS, type TargetName } from '../../core/arena';
-import { DEFAULT_ARENA_TARGET, estimateArenaForExport, type GoldenData } from '../../core/codegen';
+import { estimateArenaForExport, type GoldenData } from '../../core/codegen';
 import { computeGolden } from '../../core/codegen/golden';
 import { PROJECT_TYPES, type ProjectType, planExport, type ExportPlan } from '../../core/firmware';
 import { applyExportPlan } from '../../core/firmware/node-apply';
@@ -9,12 +8,14 @@ import { nodeProjectSnapshot } from '../../core/firmware/node-snapshot';
 import { loadModel, ModelFormatError, type Model } from '../../core/tflite';
 import { readModelFileBytes } from '../../core/tflite/model-file';
 import { nonNegativeNumber, oneOf, parseCommand, wholeNumber } from '../args';
+import { ARENA_BUILD_FLAGS, arenaBuildArgs, arenaBuildUsage } from '../arena-build-args';
+import { FIT_KERNELS } from '../../core/fit/latency';
 import { EXIT_OK, UsageError, type CliIo } from '../cli-io';
 
 export const EXPORT_USAGE =
   'tinyml export MODEL --out DIR [--name g_model] [--lang c|cpp] [--project-type auto|platformio|arduino|esp-idf|' +
   'zephyr|stm32cube|cmake|make|folder] [--boilerplate] [--force] [--line-width N] [--section NAME] ' +
-  `[--target ${Object.keys(TARGETS).join('|')}] [--kernels reference|cmsis-nn|esp-nn] [--isa dsp|mve|none] [--margin PERCENT] [--no-host-test] [--dry-run] [--raw]`;
+  `${arenaBuildUsage(FIT_KERNELS)} [--no-host-test] [--dry-run] [--raw]`;
 
 const PROJECT_TYPE_VALUES: readonly string[] = ['auto', ...PROJECT_TYPES, 'folder'];
 
@@ -51,10 +52,7 @@ export async function runExport(args: string[], out: CliIo): Promise<number | un
     force: { type: 'boolean' },
     'line-width': { type: 'string' },
     section: { type: 'string' },
-    target: { type: 'string' },
-    kernels: { type: 'string' },
-    isa: { type: 'string' },
-    margin: { type: 'string' },
+    ...ARENA_BUILD_FLAGS,
     // The older name of --margin (the one margin of `tinyml arena`, quantize's report and the editor's setting).
     'arena-margin': { type: 'string' },
     'dry-run': { type: 'boolean' },
@@ -67,11 +65,8 @@ export async function runExport(args: string[], out: CliIo): Promise<number | un
   if (!values.out) throw new UsageError('--out DIR is required: the project or folder to export into', true);
   const lang = oneOf(values.lang, ['c', 'cpp'] as const, '--lang', 'cpp');
   const projectType = oneOf(values['project-type'], PROJECT_TYPE_VALUES, '--project-type', 'auto');
-  const target = oneOf(values.target, Object.keys(TARGETS) as TargetName[], '--target', DEFAULT_ARENA_TARGET);
   // The same kernel names as `tinyml fit --kernels`; ESP-NN's scratch is not modelled, its arena is the reference one.
-  const kernels = oneOf(values.kernels, ['reference', 'cmsis-nn', 'esp-nn'] as const, '--kernels', 'reference');
-  const isa = oneOf(values.isa, ['dsp', 'mve', 'none'] as const, '--isa', 'dsp');
-  if (values.isa !== undefined && kernels !== 'cmsis-nn') throw new UsageError('--isa is the CMSIS-NN code path: it goes with --kernels cmsis-nn', true);
+  const { target, kernels, isa } = arenaBuildArgs(values, FIT_KERNELS);
   const lineWidth = wholeNumber(values['line-width'], '--line-width');
   if (values.margin !== undefined && values['arena-margin'] !== undefined) throw new UsageError('--arena-margin is the old name of --margin: give one of them', true);
   const arenaMarginPercent = values['arena-margin'] !== undefined ? wholeNumber(values['arena-margin'], '--arena-margin') : nonNegativeNumber(values.margin, '--margin');

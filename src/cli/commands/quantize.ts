@@ -4,14 +4,15 @@ import { checkOutputs, writeFilesSafely, type OutputFile } from '../../core/io/s
 import { checkQuantizable, formatQuantizationReport, isTargetSqnrDb, MAX_TARGET_SQNR_DB, quantizedFileName, quantizeModel, savedReportJson, targetMet, type QuantizeMode, type WeightRounding, type QuantizeOptions, type RangeMethod } from '../../core/quantize/index';
 import { tensorTypeName, type Model } from '../../core/tflite/index';
 import { DEFAULT_ARENA_MARGIN_PERCENT } from '../../core/arena/types';
-import { KERNEL_LIBRARIES } from '../../core/arena/kernels/types';
-import { nonNegativeNumber, oneOf, parseCommand } from '../args';
+import { oneOf, parseCommand } from '../args';
+import { ARENA_BUILD_FLAGS, arenaBuildArgs, arenaBuildUsage } from '../arena-build-args';
 import { EXIT_CHECK_FAILED, EXIT_OK, UsageError, type CliIo } from '../cli-io';
 import { readModelFile } from '../read-model-file';
 
 export const QUANTIZE_USAGE = 'tinyml quantize MODEL --data PATH [--mode int8|int16x8|float16|dynamic] [--io int8|float] '
-  + '[--calibration auto|minmax|percentile|mse] [--target-sqnr DB] [--kernels reference|cmsis-nn] [-o OUT] [--report report.json] [--force] [--eval PATH] [--keep-float] '
-  + '[--[no-]bias-correction] [--[no-]per-channel-fc] [--[no-]equalize-channels] [--weight-rounding auto|nearest|gptq] [--uint8-input] [--margin PERCENT] [--image-range LO,HI | --mean M[,M,M] --std S[,S,S]] [--bgr] [--json]';
+  + '[--calibration auto|minmax|percentile|mse] [--target-sqnr DB] [-o OUT] [--report report.json] [--force] [--eval PATH] [--keep-float] '
+  + '[--[no-]bias-correction] [--[no-]per-channel-fc] [--[no-]equalize-channels] [--weight-rounding auto|nearest|gptq] [--uint8-input] [--image-range LO,HI | --mean M[,M,M] --std S[,S,S]] [--bgr] [--json] '
+  + `${arenaBuildUsage()} (the firmware build the int16 kernels and the arena figures are for)`;
 
 const MODES: readonly QuantizeMode[] = ['int8', 'int16x8', 'float16', 'dynamic'];
 const METHODS: readonly (RangeMethod | 'auto')[] = ['auto', 'minmax', 'percentile', 'mse'];
@@ -62,7 +63,7 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
     io: { type: 'string' },
     calibration: { type: 'string' },
     'target-sqnr': { type: 'string' },
-    kernels: { type: 'string' },
+    ...ARENA_BUILD_FLAGS,
     output: { type: 'string', short: 'o' },
     report: { type: 'string' },
     force: { type: 'boolean' },
@@ -80,11 +81,11 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
     mean: { type: 'string' },
     std: { type: 'string' },
     bgr: { type: 'boolean' },
-    margin: { type: 'string' },
   });
   if (!parsed) return undefined;
   const { values, positionals } = parsed;
-  const marginPercent = nonNegativeNumber(values.margin, '--margin') ?? DEFAULT_ARENA_MARGIN_PERCENT;
+  const { marginPercent = DEFAULT_ARENA_MARGIN_PERCENT, ...build } = arenaBuildArgs(values);
+  const { kernels } = build;
   if (positionals.length !== 1) throw new UsageError(positionals.length ? 'quantize takes one MODEL' : 'no model given: pass the path of a float .tflite file', true);
   const modelPath = positionals[0]!;
   const mode = oneOf(values.mode, MODES, '--mode', 'int8');
@@ -106,7 +107,6 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
   // 0 dB or less is met by any model (as the setting tinyml.quantize.targetSqnrDb, which has the same bounds).
   if (targetDb !== undefined && !isTargetSqnrDb(targetDb)) throw new UsageError(`--target-sqnr takes a number of dB above 0 and at most ${MAX_TARGET_SQNR_DB}, e.g. --target-sqnr 20; got "${target}"`);
   if (targetDb !== undefined && mode !== 'int8') throw new UsageError(`--target-sqnr works with --mode int8 (it keeps the most sensitive layers in int16x8 or float); got --mode ${mode}`);
-  const kernels = oneOf(values.kernels, KERNEL_LIBRARIES, '--kernels', 'reference');
   const needsData = mode === 'int8' || mode === 'int16x8';
   if (needsData && !values.data) throw new UsageError(`--data PATH is required for ${mode}: calibration needs sample inputs (.npy, .npz, .csv, .json or a folder of images/.wav)`);
 
@@ -153,7 +153,7 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
     ...(equalizeChannels !== undefined ? { equalizeChannels } : {}),
     ...(weightRounding !== 'auto' ? { weightRounding } : {}),
     keepUnsupportedInFloat: !!values['keep-float'], uint8Input: !!values['uint8-input'],
-    build: { kernels, marginPercent },
+    build: { ...build, marginPercent },
     ...(heldOut ? { heldOut } : {}),
     ...(targetDb !== undefined ? { targetSqnrDb: targetDb } : {}),
   };

@@ -8,7 +8,7 @@ import type { Model } from '../tflite/model';
 import { simulate, type TailCategory } from './arena-simulator';
 import { buildAllocationScript, type AllocationScript } from './micro-allocator';
 import { recommendedArenaSize } from './figures';
-import { targetLayout } from './target-layout';
+import { DEFAULT_ARENA_TARGET, targetLayout } from './target-layout';
 import { DEFAULT_ARENA_MARGIN_PERCENT, type ArenaEstimate, type ArenaOptions, type ArenaPeak, type PlannedBufferEntry, type TimelineStep, type UnknownKernel } from './types';
 
 /** Any large multiple of 16 gives the same figures; TFLM users size arenas in multiples of 16. */
@@ -19,7 +19,7 @@ const TAIL_CATEGORIES: readonly TailCategory[] = [
 ];
 
 export function estimateArena(model: Model, options: ArenaOptions = {}): ArenaEstimate {
-  const targetName = options.target ?? 'cortex-m';
+  const targetName = options.target ?? DEFAULT_ARENA_TARGET;
   const kernels = options.kernels ?? 'reference';
   const isa = options.isa ?? 'dsp';
   const marginPercent = options.marginPercent ?? DEFAULT_ARENA_MARGIN_PERCENT;

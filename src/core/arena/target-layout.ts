@@ -87,6 +87,11 @@ const CORTEX_M: TargetLayout = {
 
 export const TARGETS: Readonly<Record<TargetName, TargetLayout>> = { 'x86_64': X86_64, arm32: ARM32, 'cortex-m': CORTEX_M };
 
+/** Every target, for option and setting checks (CLI --target, tinyml.arena.target). */
+export const TARGET_NAMES: readonly TargetName[] = ['cortex-m', 'arm32', 'x86_64'];
+/** What arm-none-eabi-gcc builds for a Cortex-M: every arena figure's target unless told otherwise. */
+export const DEFAULT_ARENA_TARGET: TargetName = 'cortex-m';
+
 export function targetLayout(name: TargetName): TargetLayout {
   return TARGETS[name];
 }

@@ -4,11 +4,11 @@
  * to 16. The runner adds the configured margin to it (`--margin`, `tinyml.arena.marginPercent`) for the *recommended*
  * size it declares.
  */
-import { estimateArena, type CmsisIsa, type KernelLibrary, type TargetName } from '../arena';
+import { DEFAULT_ARENA_TARGET, estimateArena, type CmsisIsa, type KernelLibrary, type TargetName } from '../arena';
 import type { Model } from '../tflite/model';
 import type { ArenaInfo } from './marker';
 
-export const DEFAULT_ARENA_TARGET: TargetName = 'cortex-m';
+export { DEFAULT_ARENA_TARGET };
 /** What a runner built on the computer (tests, a first run before flashing) is: a 64-bit host. */
 const HOST_TARGET: TargetName = 'x86_64';
 

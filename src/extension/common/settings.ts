@@ -4,8 +4,9 @@
  * falls back to the package.json default, so the hover, the diagnostics, Export and Insert Boilerplate always agree.
  */
 import * as vscode from 'vscode';
-import { DEFAULT_ARENA_MARGIN_PERCENT, type ArenaOptions, type CmsisIsa, type TargetName } from '../../core/arena/types';
-import { KERNEL_LIBRARIES } from '../../core/arena/kernels/types';
+import { DEFAULT_ARENA_MARGIN_PERCENT, type ArenaOptions } from '../../core/arena/types';
+import { CMSIS_ISAS, KERNEL_LIBRARIES } from '../../core/arena/kernels/types';
+import { DEFAULT_ARENA_TARGET, TARGET_NAMES } from '../../core/arena/target-layout';
 import type { FitKernels } from '../../core/fit/latency';
 import { isTargetSqnrDb } from '../../core/quantize/types';
 
@@ -32,8 +33,6 @@ export interface FitSettings {
   kernels: FitKernels | 'auto';
 }
 
-const TARGETS: readonly TargetName[] = ['cortex-m', 'arm32', 'x86_64'];
-const ISAS: readonly CmsisIsa[] = ['dsp', 'mve', 'none'];
 const FIT_KERNEL_SETTINGS: readonly (FitKernels | 'auto')[] = ['auto', 'reference', 'cmsis-nn', 'esp-nn'];
 /** package.json: default DEFAULT_ARENA_MARGIN_PERCENT (a unit test holds them equal), minimum 0, maximum 1000. */
 const MAX_MARGIN_PERCENT = 1000;
@@ -59,9 +58,9 @@ export function readSettings(scope: vscode.Uri | undefined): TinymlSettings {
   const boardsFile = text('fit.boardsFile');
   return {
     arena: {
-      target: oneOf(config.get('arena.target'), TARGETS, 'cortex-m'),
+      target: oneOf(config.get('arena.target'), TARGET_NAMES, DEFAULT_ARENA_TARGET),
       kernels: oneOf(config.get('arena.kernels'), KERNEL_LIBRARIES, 'reference'),
-      isa: oneOf(config.get('arena.isa'), ISAS, 'dsp'),
+      isa: oneOf(config.get('arena.isa'), CMSIS_ISAS, 'dsp'),
       marginPercent: marginPercent(config.get('arena.marginPercent')),
     },
     ...(typeof model === 'string' && model.trim() !== '' ? { modelSetting: model.trim() } : {}),

@@ -7,6 +7,8 @@ export type KernelLibrary = 'reference' | 'cmsis-nn';
 export const KERNEL_LIBRARIES: readonly KernelLibrary[] = ['reference', 'cmsis-nn'];
 /** CMSIS-NN code path: `dsp` (Cortex-M4/M7/M33), `mve` (Helium: M55/M85), `none` (plain C: M0/M3). */
 export type CmsisIsa = 'dsp' | 'mve' | 'none';
+/** Every CMSIS-NN code path, for option and setting checks (CLI --isa, tinyml.arena.isa). */
+export const CMSIS_ISAS: readonly CmsisIsa[] = ['dsp', 'mve', 'none'];
 
 export interface KernelQuery {
   readonly model: Model;
