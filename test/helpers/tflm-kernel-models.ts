@@ -164,6 +164,18 @@ export function kernelModels(): KernelCase[] {
     cases.push({ name: 'fc-relu-fc hybrid, --target-sqnr 42', model: b.build(), shape: [1, 12], range: [-4, 4], modes: ['int8'], targetSqnrDb: 42, hybridSource: true });
   }
   {
+    // two heads whose outputs an accuracy target writes as int16: one FULLY_CONNECTED with an outlier weight (40
+    // beside values under 1), which leaves the others a level or two of its int8 grid however the activations are
+    // rounded, so the search writes it in float and QUANTIZEs its output (through a RESHAPE) to int16; one plain,
+    // kept in int16x8
+    const r = rng(7);
+    const b = new ModelBuilder({ seed: 3 });
+    const x = b.input('features', [1, 12]);
+    const outlier = Float32Array.from({ length: 6 * 12 }, (_, i) => (i === 0 ? 40 : r() * 2 - 1));
+    b.output(b.reshape(b.fullyConnected(x, 6, { weights: { values: outlier }, name: 'outlier' }), [1, 2, 3]), b.fullyConnected(x, 5, { name: 'plain' }));
+    cases.push({ name: 'outlier-weight heads, --target-sqnr 40', model: b.build(), shape: [1, 12], range: [-4, 4], modes: ['int8'], targetSqnrDb: 40 });
+  }
+  {
     // pixels to channels and back (MediaPipe's sparse full-range face detector upsamples with DEPTH_TO_SPACE); with a
     // target, both kept in float (TFLite Micro has no int16 form of them)
     const b = new ModelBuilder({ seed: 31 });

@@ -390,14 +390,8 @@ test('--target-sqnr out of reach with only an output to widen: the file has the 
 });
 
 test('--target-sqnr: a widened output\'s producer whose int8 weights alone miss the target is written in float, the output int16; one that int16x8 serves stays int16x8', async () => {
-  // Two heads on one input: one FULLY_CONNECTED has an outlier weight (40 beside values under 1), which leaves the
-  // others a level or two of its int8 grid however the activations are rounded; the other has plain weights.
-  const r0 = rng(7);
-  const b = new ModelBuilder({ seed: 3 });
-  const x = b.input('features', [1, 12]);
-  const outlier = Float32Array.from({ length: 6 * 12 }, (_, i) => (i === 0 ? 40 : r0() * 2 - 1));
-  b.output(b.reshape(b.fullyConnected(x, 6, { weights: { values: outlier }, name: 'outlier' }), [1, 2, 3]), b.fullyConnected(x, 5, { name: 'plain' }));
-  const model = b.build();
+  // Two heads on one input: one FULLY_CONNECTED has an outlier weight, the other plain weights (the kernel model).
+  const { model } = kernelModels().find((c) => c.name === 'outlier-weight heads, --target-sqnr 40')!;
   const data = (n: number, seed: number): Dataset => {
     const r = rng(seed);
     return { source: `uniform seed ${seed}`, inputShapes: [[1, 12]], samples: Array.from({ length: n }, () => [Float32Array.from({ length: 12 }, () => r() * 8 - 4)]) };
@@ -419,10 +413,39 @@ test('--target-sqnr: a widened output\'s producer whose int8 weights alone miss 
     assert.match(outlierLayer.reason ?? '', /int8 weights' rounding alone misses the target/);
     assert.equal(m.kept.find((l) => l.tensor === 'plain')?.precision, 'int16x8', `${kernels}: the plain head needs no float: ${text}`);
     assertReportIsFile(`outlier head, ${kernels}`, r, int8);
+    // The per-layer list has the float layer too (the int16 value of its name is written from its float copy).
+    assert.deepEqual(r.report.accuracy!.layers.map((l) => l.tensor).sort(), ['outlier', 'plain', 'reshape_1'], kernels);
     assert.ok(isTflmCompatible(checkTflmCompatibility(r.model, kernels)), kernels);
-    const rt = await loadRuntimeModel(r.bytes);
-    rt.dispose();
+    (await loadRuntimeModel(r.bytes)).dispose();
   }
+});
+
+test('--target-sqnr with --keep-float: a float operator reading a layer kept out of int8 takes its value as float, not rounded to int8 and back', async () => {
+  // FULLY_CONNECTED (outlier weight) → RESHAPE → output, and → SIN (no int8 kernel: kept in float) → output.
+  const r0 = rng(7);
+  const b = new ModelBuilder({ seed: 3 });
+  const x = b.input('features', [1, 12]);
+  const p = b.fullyConnected(x, 6, { weights: { values: Float32Array.from({ length: 72 }, (_, i) => (i === 0 ? 40 : r0() * 2 - 1)) }, name: 'outlier' });
+  b.output(b.reshape(p, [1, 2, 3]), b.op(BuiltinOperator.SIN, [p], [[1, 6]])[0]!);
+  const model = b.build();
+  const data = (n: number, seed: number): Dataset => {
+    const r = rng(seed);
+    return { source: `uniform seed ${seed}`, inputShapes: [[1, 12]], samples: Array.from({ length: n }, () => [Float32Array.from({ length: 12 }, () => r() * 8 - 4)]) };
+  };
+  const options = { calibration: 'minmax' as const, heldOut: data(40, 2), perChannelFullyConnected: false, keepUnsupportedInFloat: true };
+  const int8 = await quantizeModel(model, data(120, 1), options);
+  const r = await quantizeModel(model, data(120, 1), { ...options, targetSqnrDb: 40 });
+  assertReportIsFile('outlier head and SIN', r, int8);
+  const sg = r.model.subgraphs[0]!;
+  const codeOf = (op: Operator) => r.model.operatorCodes[op.opcodeIndex]!.builtinCode;
+  const sin = sg.operators.find((op) => codeOf(op) === BuiltinOperator.SIN)!;
+  const writer = sg.operators.find((op) => op.outputs.includes(sin.inputs[0]!))!;
+  assert.equal(codeOf(writer), BuiltinOperator.FULLY_CONNECTED, `SIN reads the float layer's own output, not a ${BuiltinOperator[codeOf(writer)]}`);
+  assert.equal(sg.operators.filter((op) => sg.tensors[op.outputs[0]!]!.type === TensorType.INT8 && sg.tensors[op.inputs[0]!]!.type === TensorType.INT16).length, 0, 'no int16 value rounded to int8');
+  // The SIN output is as good as the float model with int8-rounded inputs allows (18.6 dB): no int8 step between.
+  const sinDb = r.report.mixedPrecision!.outputsAfterDb[1]!;
+  assert.ok(sinDb > 15, `SIN output ${sinDb} dB`);
+  (await loadRuntimeModel(r.bytes)).dispose();
 });
 
 /**

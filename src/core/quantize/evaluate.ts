@@ -9,6 +9,7 @@ import type { Dataset } from '../data/dataset';
 import { BuiltinOperator, readModel, TensorType, builtinOperatorName, type Model, type Tensor } from '../tflite/index';
 import { breathe, loadBatched, ObservedModel, unlessAborted, type KeptValues, type Visit } from './calibrate';
 import { calibrationBatch } from './batching';
+import { FLOAT_COPY_SUFFIX } from './graph';
 import { QuantizeError, throwIfAborted } from './errors';
 import { operatorMacs } from '../analysis/op-cost';
 import { checkDataset, toFloat, toTensorArray } from './tensor-io';
@@ -82,6 +83,14 @@ function pairedActivations(floatModel: Model, quantModel: Model, numbering: OpNu
   // tensors' names: they are compared too, so the per-layer list has no holes. (A float16 or dynamic-range model has
   // no integer activations: its layers are not listed, as before.)
   if (qByName.size) qsg.tensors.forEach((t, i) => { if (isActivation(t) && t.type === TensorType.FLOAT32 && !qByName.has(t.name)) qByName.set(t.name, i); });
+  // A float layer on a widened output's path writes its own copy, and the int16 value of that name may have no
+  // writer left (the shape operators after it read the copy): the copy stands for the layer then.
+  if (qByName.size) {
+    qsg.tensors.forEach((t, i) => {
+      const base = t.name.endsWith(FLOAT_COPY_SUFFIX) ? t.name.slice(0, -FLOAT_COPY_SUFFIX.length) : undefined;
+      if (base && isActivation(t) && t.type === TensorType.FLOAT32 && !qByName.has(base)) qByName.set(base, i);
+    });
+  }
   const pairs: { f: number; q: number; producer: string }[] = [];
   const seen = new Set<number>();
   fsg.operators.forEach((op, i) => {

@@ -7,6 +7,12 @@ import { halfToFloat } from '../common/float16';
 
 export { isConstant };
 
+/**
+ * The name of a float layer's own copy of a value the file writes as int16 (on a widened output's path, written by
+ * mixed precision): the value keeps its name as int16; the per-layer accuracy pairs the copy with the float layer.
+ */
+export const FLOAT_COPY_SUFFIX = '_float32';
+
 /** Float values of a FLOAT32, FLOAT16 or (dequantized) INT8 constant. */
 export function constantFloats(model: Model, tensor: Tensor): Float32Array {
   const data = model.buffers[tensor.buffer]!.data;

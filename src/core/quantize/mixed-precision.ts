@@ -31,7 +31,7 @@ import { buildLabel } from '../firmware/arena-check';
 import { BuiltinOperator, isConstant, opcodeName, TensorType, writeModel, type Buffer, type Model, type Operator, type QuantParams, type Tensor } from '../tflite/index';
 import { throwIfAborted } from './errors';
 import { evaluateQuantization } from './evaluate';
-import { assembleOperators, bytesOf, compactModel, constantFloats, newBuffer, simpleOp, type VersionedOperator } from './graph';
+import { assembleOperators, bytesOf, compactModel, constantFloats, FLOAT_COPY_SUFFIX, newBuffer, simpleOp, type VersionedOperator } from './graph';
 import type { KernelLibrary } from '../arena/kernels/types';
 import { keepInt8Weights, type Int8Weights } from './hybrid';
 import { int16x8Blocker, unfusedActivation, writesInt16x8 } from './int16-kernels';
@@ -155,6 +155,8 @@ export function applyPrecision(
   // tensor → their input tensor. A layer kept out of int8 reads the values before the requantize when those are no
   // longer int8; else all-float BlazeFace still rounded its logits to int8 there (9 dB where float gives 30).
   const requantizedFrom = new Map<number, number>();
+  // A dropped DEQUANTIZE's output → the float value its readers take instead.
+  const floatFor = new Map<number, number>();
   const consumersOf = new Map<number, number[]>();
   qsg.operators.forEach((op, k) => {
     op.inputs.forEach((t) => { if (t >= 0) consumersOf.set(t, [...(consumersOf.get(t) ?? []), k]); });
@@ -206,7 +208,7 @@ export function applyPrecision(
     if (kind === 'float' && feedsWidened.has(out)) {
       // A widened output stays int16 in the file whatever writes it: a float layer writes a copy, quantized after it
       // (with the int16 grid an int16x8 layer would write: `p16`, else the output's range), which float readers take.
-      const n = addTensor(out, '_float32', TensorType.FLOAT32);
+      const n = addTensor(out, FLOAT_COPY_SUFFIX, TensorType.FLOAT32);
       const t = tensors[out]!;
       t.type = TensorType.INT16;
       t.quantization = qp(p16 ?? int16For(out, OUTPUT_INT16_HEADROOM));
@@ -298,9 +300,9 @@ export function applyPrecision(
     let choice = precisionOf.get(k)?.p;
     const in0 = op.inputs[0] ?? -1;
     const readsInt16 = in0 >= 0 && current(in0) === 'int16' && !isOutput(op.outputs[0]!);
-    const out0k = op.outputs[0]!;
-    if (!choice && requantizedFrom.has(out0k) && beforeRequantize(out0k) !== out0k && !qsg.outputs.includes(out0k)
-      && (consumersOf.get(out0k) ?? []).length > 0 && consumersOf.get(out0k)!.every((c) => precisionOf.has(c))) {
+    const out0 = op.outputs[0]!;
+    if (!choice && requantizedFrom.has(out0) && beforeRequantize(out0) !== out0 && !qsg.outputs.includes(out0)
+      && (consumersOf.get(out0) ?? []).length > 0 && consumersOf.get(out0)!.every((c) => precisionOf.has(c))) {
       // Every reader is kept out of int8 and reads the values before it (as): the requantize has no reader left.
       return;
     }
@@ -314,8 +316,16 @@ export function applyPrecision(
       followed++;
       return;
     }
+    if (!choice && code === BuiltinOperator.DEQUANTIZE && in0 >= 0 && changed.has(in0) && !qsg.outputs.includes(out0)
+      && (consumersOf.get(out0) ?? []).every((c) => !precisionOf.has(c))) {
+      // The int8 model's DEQUANTIZE for a float operator (--keep-float), of a value no longer int8: the float
+      // operator reads it as float directly (the float copy, or the int16 values dequantized), not rounded to int8
+      // and back.
+      floatFor.set(out0, as(in0, 'float'));
+      return;
+    }
     if (!choice) {
-      const inputs = op.inputs.map((t) => (t >= 0 && changed.has(t) ? as(t, 'int8') : t));
+      const inputs = op.inputs.map((t) => floatFor.get(t) ?? (t >= 0 && changed.has(t) ? as(t, 'int8') : t));
       ops.push({ op: { ...op, inputs }, code, version: oc.version, ...(oc.customCode !== undefined ? { customCode: oc.customCode } : {}) });
       return;
     }
@@ -335,7 +345,6 @@ export function applyPrecision(
     }
     // int16x8
     if (!rule) { ops.push({ op, code, version: oc.version }); return; }
-    const out0 = op.outputs[0]!;
     const activation = (j: number) => j !== rule.weights?.input && j !== rule.bias?.input && (rule.activationInputs === 'all' || rule.activationInputs.includes(j));
     const inputs = [...op.inputs];
     let outParams: AffineParams;
@@ -711,7 +720,10 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     for (const l of layers) {
       put(l.index, l.precision);
       for (const c of consumers.get(fsg.operators[l.index]!.outputs[0]!) ?? []) {
-        if (OP_RULES[codeOf(c)]) put(c, l.precision === 'float' ? 'float' : precisionFor(c));
+        // The shape operators on a widened output's path read its int16 values whatever writes them (float only
+        // where they have no int16 kernel), as they do after an int16x8 producer.
+        const onPath = forcedIndex.has(l.index) && widenedPath.has(c);
+        if (OP_RULES[codeOf(c)]) put(c, l.precision === 'float' && !onPath ? 'float' : precisionFor(c));
       }
     }
     own.forEach((p, i) => { if (match[i]! >= 0) m.set(i, p); });
@@ -784,8 +796,6 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
         producers = back;
         if (!ok(await probe(kept))) producers = previous;
       }
-    } else {
-      producers = forced;
     }
   }
   if (kept) {
@@ -809,7 +819,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   } else {
     kept = ranked.map((l) => ({ ...l, precision: 'float' as const }));
     // The most accurate file the search can write: every searched layer and every widened output's producer in float.
-    producers = floatProducers;
+    producers = forced.map((l) => (l.precision === 'int16x8' ? { ...l, precision: 'float' as const, reason: `${l.reason}; in float, as every searched layer: the target is out of reach` } : l));
     // (with no candidates, the outputs written as int16 are still what the file has: probe([]) writes them)
     chosen = kept.length || forced.length ? await probe(kept) : { model: int8Model, followed: 0, outputsDb: before };
     const writers = forced.filter((l) => l.precision === 'int16x8');
