@@ -13,6 +13,7 @@ import { loadRuntimeModel } from '../../src/core/runtime/index';
 import { toTensorArray } from '../../src/core/quantize/tensor-io';
 import { kernelModels } from '../helpers/tflm-kernel-models';
 import { estimateArena, type ArenaOptions } from '../../src/core/arena/index';
+import { operatorMacs } from '../../src/core/analysis/op-cost';
 
 const images = smoothImages;
 
@@ -446,6 +447,20 @@ test('--target-sqnr with --keep-float: a float operator reading a layer kept out
   const sinDb = r.report.mixedPrecision!.outputsAfterDb[1]!;
   assert.ok(sinDb > 15, `SIN output ${sinDb} dB`);
   (await loadRuntimeModel(r.bytes)).dispose();
+});
+
+test('applyPrecision: a pooling operator that follows an int16x8 layer into int16 counts its MACs as int16 ones', async () => {
+  const b = new ModelBuilder({ seed: 15 });
+  const c = b.conv2d(b.input('x', [1, 4, 4, 2]), 4, [3, 3], { activation: 'RELU' });
+  b.output(b.conv2d(b.averagePool2d(c, [2, 2], { stride: [2, 2] }), 3, [1, 1]));
+  const model = b.build();
+  const int8 = await quantizeModel(model, uniform(40, 1), { calibration: 'minmax' });
+  const r = applyPrecision(model, int8.model, new Map([[0, 'int16x8']]));
+  const sg = int8.model.subgraphs[0]!;
+  const pool = sg.operators.find((op) => int8.model.operatorCodes[op.opcodeIndex]!.builtinCode === BuiltinOperator.AVERAGE_POOL_2D)!;
+  assert.equal(r.followed, 1);
+  assert.ok(operatorMacs(int8.model, sg, pool) > 0);
+  assert.equal(r.followedMacs, operatorMacs(int8.model, sg, pool));
 });
 
 /**

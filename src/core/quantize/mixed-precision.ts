@@ -110,7 +110,8 @@ export function matchOperators(floatModel: Model, quantModel: Model): number[] {
 
 /**
  * The int8 model `quantModel` (from the float model `floatModel`) with the float model's operators in `keep` in
- * higher precision. Returns the model and how many shape operators followed into int16.
+ * higher precision. Returns the model, how many shape operators (and requantizes) followed into int16, and their
+ * MACs (a pooling window's).
  */
 export function applyPrecision(
   floatModel: Model, quantModel: Model, keep: ReadonlyMap<number, HigherPrecision>, kernels: KernelLibrary = 'reference',
@@ -122,7 +123,7 @@ export function applyPrecision(
   inputMeans?: ReadonlyMap<number, Float64Array>,
   /** A hybrid source's int8 weights, by `floatModel` buffer (hybrid.ts toFloatGraph): per-tensor ones come back as they were. */
   int8Origins?: ReadonlyMap<Buffer, Int8Weights>,
-): { model: Model; followed: number } {
+): { model: Model; followed: number; followedMacs: number } {
   const fsg = floatModel.subgraphs[0]!;
   const qsg = quantModel.subgraphs[0]!;
   const match = matchOperators(floatModel, quantModel);
@@ -151,6 +152,7 @@ export function applyPrecision(
   // against 21 and 80 M.
   const int16For = (t: number, headroom = 1) => int16Covering(paramsOf(original[t]!), headroom, observedRanges?.get(original[t]!.name));
   let followed = 0;
+  let followedMacs = 0;
   // Requantizes (QUANTIZE int8 → int8, e.g. a CONCATENATION's inputs brought to its output's grid): their output
   // tensor → their input tensor. A layer kept out of int8 reads the values before the requantize when those are no
   // longer int8; else all-float BlazeFace still rounded its logits to int8 there (9 dB where float gives 30).
@@ -309,6 +311,7 @@ export function applyPrecision(
     if (!choice && readsInt16 && rule?.output.kind === 'sameAsInput' && writesInt16x8(code, kernels)) {
       choice = 'int16x8';
       followed++;
+      followedMacs += operatorMacs(quantModel, qsg, op);
     } else if (!choice && readsInt16 && code === BuiltinOperator.QUANTIZE && kindOf(original[op.outputs[0]!]!) === 'int8') {
       // A requantize (int8 → int8) after an int16 layer becomes int16 → int16: no int8 rounding in between.
       const out = outputIn(op.outputs[0]!, 'int16', int16For(op.outputs[0]!));
@@ -422,7 +425,7 @@ export function applyPrecision(
     ...quantModel, operatorCodes, buffers,
     subgraphs: quantModel.subgraphs.map((s, i) => (i === 0 ? { ...s, tensors, operators } : s)),
   });
-  return { model, followed };
+  return { model, followed, followedMacs };
 }
 
 /**
@@ -730,7 +733,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     return m;
   };
   let probes = 0;
-  const tried = new Map<string, { model: Model; followed: number; outputsDb: number[]; lowerDb?: number[] }>();
+  const tried = new Map<string, { model: Model; followed: number; followedMacs: number; outputsDb: number[]; lowerDb?: number[] }>();
   const signalShare = sampleSignalShares(set);
   // The widened outputs' producers as currently written: int16x8, or float once int16x8 alone misses the target.
   let producers = forced;
@@ -813,7 +816,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     }
     if (lo > 0) kept = demote(lo);
   }
-  let chosen: { model: Model; followed: number; outputsDb: number[] };
+  let chosen: { model: Model; followed: number; followedMacs: number; outputsDb: number[] };
   if (kept) {
     chosen = await probe(kept);
   } else {
@@ -821,7 +824,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     // The most accurate file the search can write: every searched layer and every widened output's producer in float.
     producers = forced.map((l) => (l.precision === 'int16x8' ? { ...l, precision: 'float' as const, reason: `${l.reason}; in float, as every searched layer: the target is out of reach` } : l));
     // (with no candidates, the outputs written as int16 are still what the file has: probe([]) writes them)
-    chosen = kept.length || forced.length ? await probe(kept) : { model: int8Model, followed: 0, outputsDb: before };
+    chosen = kept.length || forced.length ? await probe(kept) : { model: int8Model, followed: 0, followedMacs: 0, outputsDb: before };
     const writers = forced.filter((l) => l.precision === 'int16x8');
     const inFloat = [...(ranked.length ? [`all ${ranked.length} searched layer${ranked.length === 1 ? '' : 's'}`] : []),
       ...(writers.length ? [`the layer${writers.length === 1 ? '' : 's'} writing the int16 output${widenedOutputs.length === 1 ? '' : 's'}`] : [])];
@@ -872,7 +875,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     cost: {
       flashBytes: writeModel(chosen.model).byteLength - writeModel(int8Model).byteLength,
       ...arena,
-      floatMacs: macsOf('float'), int16Macs: macsOf('int16x8'),
+      floatMacs: macsOf('float'), int16Macs: macsOf('int16x8') + chosen.followedMacs,
     },
     ...(note ? { note } : {}),
   };
