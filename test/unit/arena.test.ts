@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_ARENA_MARGIN_PERCENT, estimateArena, OfflinePlanError } from '../../src/core/arena';
+import { CMSIS_ISAS, DEFAULT_ARENA_MARGIN_PERCENT, DEFAULT_ARENA_TARGET, estimateArena, KERNEL_LIBRARIES, OfflinePlanError, TARGET_NAMES, TARGETS } from '../../src/core/arena';
 import { simulate } from '../../src/core/arena/arena-simulator';
 import { planGreedy, planSize } from '../../src/core/arena/greedy-planner';
 import { BuiltinOperator, ModelBuilder, TensorType } from '../../src/core/tflite';
@@ -141,6 +141,15 @@ describe('targets, recommendation and unknown kernels', () => {
   test('the setting\'s default in package.json is the core default margin', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8'));
     assert.equal(pkg.contributes.configuration.properties['tinyml.arena.marginPercent'].default, DEFAULT_ARENA_MARGIN_PERCENT);
+  });
+
+  test('the settings\' choices in package.json are the core lists the CLI and the settings reader check against', () => {
+    const props = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')).contributes.configuration.properties;
+    assert.deepEqual([...props['tinyml.arena.target'].enum].sort(), [...TARGET_NAMES].sort());
+    assert.deepEqual([...TARGET_NAMES].sort(), Object.keys(TARGETS).sort(), 'every target has a layout');
+    assert.equal(props['tinyml.arena.target'].default, DEFAULT_ARENA_TARGET);
+    assert.deepEqual([...props['tinyml.arena.isa'].enum].sort(), [...CMSIS_ISAS].sort());
+    assert.deepEqual([...props['tinyml.arena.kernels'].enum].sort(), [...KERNEL_LIBRARIES].sort());
   });
 
   test('an operator without an allocation rule makes the estimate inexact and is named', () => {

@@ -449,6 +449,48 @@ test('--target-sqnr with --keep-float: a float operator reading a layer kept out
   (await loadRuntimeModel(r.bytes)).dispose();
 });
 
+test('--target-sqnr with --keep-float: a float operator reading a graph output kept in float reads its float copy, not the int8 output dequantized', async () => {
+  const r0 = rng(9);
+  const b = new ModelBuilder({ seed: 3 });
+  const h = b.fullyConnected(b.input('features', [1, 12]), 16, { activation: 'RELU', name: 'h' });
+  const g = b.fullyConnected(h, 6, { name: 'g', weights: { values: Float32Array.from({ length: 96 }, () => (r0() * 2 - 1) * 3) } });
+  b.output(g, b.op(BuiltinOperator.SIN, [g], [[1, 6]])[0]!);
+  const model = b.build();
+  const data = (n: number, seed: number): Dataset => {
+    const r = rng(seed);
+    return { source: `uniform seed ${seed}`, inputShapes: [[1, 12]], samples: Array.from({ length: n }, () => [Float32Array.from({ length: 12 }, () => r() * 8 - 4)]) };
+  };
+  const options = { calibration: 'minmax' as const, heldOut: data(40, 2), perChannelFullyConnected: false, keepUnsupportedInFloat: true };
+  const r = await quantizeModel(model, data(120, 1), { ...options, targetSqnrDb: 25 });
+  assertReportIsFile('g output and SIN(g)', r, await quantizeModel(model, data(120, 1), options));
+  const sg = r.model.subgraphs[0]!;
+  const codeOf = (op: Operator) => r.model.operatorCodes[op.opcodeIndex]!.builtinCode;
+  assert.ok(r.report.mixedPrecision!.kept.some((l) => l.tensor === 'g' && l.precision === 'float'), JSON.stringify(r.report.mixedPrecision!.kept));
+  const sin = sg.operators.find((op) => codeOf(op) === BuiltinOperator.SIN)!;
+  const writer = sg.operators.find((op) => op.outputs.includes(sin.inputs[0]!))!;
+  assert.equal(codeOf(writer), BuiltinOperator.FULLY_CONNECTED, `SIN reads g's float copy, not a ${BuiltinOperator[codeOf(writer)]}`);
+});
+
+test('the per-layer list pairs a float layer\'s copy only with a layer of that name and shape: a user\'s tensor ending in _float32 is not taken for one', async () => {
+  const b = new ModelBuilder({ seed: 3 });
+  const h = b.fullyConnected(b.input('features', [1, 12]), 6, { name: 'h' });
+  b.output(b.fullyConnected(b.op(BuiltinOperator.SIN, [h], [[1, 6]])[0]!, 4, { name: 'k' }));
+  const data = (n: number, seed: number): Dataset => {
+    const r = rng(seed);
+    return { source: `uniform seed ${seed}`, inputShapes: [[1, 12]], samples: Array.from({ length: n }, () => [Float32Array.from({ length: 12 }, () => r() * 8 - 4)]) };
+  };
+  // float16 weights: each one a DEQUANTIZE output (const_0 …), which the int8 model has as a constant; the SIN
+  // output named after one of them plus the copy suffix.
+  const f16 = (await quantizeModel(b.build(), data(50, 1), { mode: 'float16' })).model;
+  const sg = f16.subgraphs[0]!;
+  const codeOf = (op: Operator) => f16.operatorCodes[op.opcodeIndex]!.builtinCode;
+  const weight = sg.tensors[sg.operators.find((op) => codeOf(op) === BuiltinOperator.DEQUANTIZE)!.outputs[0]!]!.name;
+  const sin = sg.operators.find((op) => codeOf(op) === BuiltinOperator.SIN)!;
+  const user: Model = { ...f16, subgraphs: [{ ...sg, tensors: sg.tensors.map((t, i) => (i === sin.outputs[0] ? { ...t, name: `${weight}_float32` } : t)) }] };
+  const r = await quantizeModel(user, data(120, 1), { calibration: 'minmax', heldOut: data(40, 2), keepUnsupportedInFloat: true });
+  assert.deepEqual(r.report.accuracy!.layers.map((l) => l.tensor).sort(), ['h', 'k', `${weight}_float32`].sort());
+});
+
 test('applyPrecision: a pooling operator that follows an int16x8 layer into int16 counts its MACs as int16 ones', async () => {
   const b = new ModelBuilder({ seed: 15 });
   const c = b.conv2d(b.input('x', [1, 4, 4, 2]), 4, [3, 3], { activation: 'RELU' });

@@ -1,7 +1,6 @@
-import { arenaFigures, arenaGapNote, DEFAULT_ARENA_MARGIN_PERCENT, estimateArena, type ArenaEstimate, type ArenaOptions } from '../../core/arena';
+import { arenaFigures, arenaGapNote, buildLabel, DEFAULT_ARENA_MARGIN_PERCENT, estimateArena, type ArenaEstimate, type ArenaOptions } from '../../core/arena';
 import { checkTflmCompatibility, isTflmCompatible, type TflmProblem } from '../../core/analysis/tflm-compat';
 import { formatCount, formatOperatorRef } from '../../core/common/format';
-import { buildLabel } from '../../core/firmware/arena-check';
 import { parseCommand } from '../args';
 import { ARENA_BUILD_FLAGS, arenaBuildArgs, arenaBuildUsage } from '../arena-build-args';
 import { EXIT_OK, UsageError } from '../cli-io';

@@ -7,7 +7,7 @@ import { applyExportPlan } from '../../core/firmware/node-apply';
 import { nodeProjectSnapshot } from '../../core/firmware/node-snapshot';
 import { loadModel, ModelFormatError, type Model } from '../../core/tflite';
 import { readModelFileBytes } from '../../core/tflite/model-file';
-import { nonNegativeNumber, oneOf, parseCommand, wholeNumber } from '../args';
+import { oneOf, parseCommand, wholeNumber } from '../args';
 import { ARENA_BUILD_FLAGS, arenaBuildArgs, arenaBuildUsage } from '../arena-build-args';
 import { FIT_KERNELS } from '../../core/fit/latency';
 import { EXIT_OK, UsageError, type CliIo } from '../cli-io';
@@ -66,10 +66,10 @@ export async function runExport(args: string[], out: CliIo): Promise<number | un
   const lang = oneOf(values.lang, ['c', 'cpp'] as const, '--lang', 'cpp');
   const projectType = oneOf(values['project-type'], PROJECT_TYPE_VALUES, '--project-type', 'auto');
   // The same kernel names as `tinyml fit --kernels`; ESP-NN's scratch is not modelled, its arena is the reference one.
-  const { target, kernels, isa } = arenaBuildArgs(values, FIT_KERNELS);
-  const lineWidth = wholeNumber(values['line-width'], '--line-width');
   if (values.margin !== undefined && values['arena-margin'] !== undefined) throw new UsageError('--arena-margin is the old name of --margin: give one of them', true);
-  const arenaMarginPercent = values['arena-margin'] !== undefined ? wholeNumber(values['arena-margin'], '--arena-margin') : nonNegativeNumber(values.margin, '--margin');
+  const { target, kernels, isa, marginPercent } = arenaBuildArgs(values, FIT_KERNELS);
+  const lineWidth = wholeNumber(values['line-width'], '--line-width');
+  const arenaMarginPercent = values['arena-margin'] !== undefined ? wholeNumber(values['arena-margin'], '--arena-margin') : marginPercent;
   if (values.raw && values.boilerplate) throw new UsageError('--raw and --boilerplate do not go together: the TFLite Micro runner needs a valid model', true);
 
   const modelFile = positionals[0]!;

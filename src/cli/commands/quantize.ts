@@ -84,9 +84,9 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
   });
   if (!parsed) return undefined;
   const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new UsageError(positionals.length ? 'quantize takes one MODEL' : 'no model given: pass the path of a float .tflite file', true);
   const { marginPercent = DEFAULT_ARENA_MARGIN_PERCENT, ...build } = arenaBuildArgs(values);
   const { kernels } = build;
-  if (positionals.length !== 1) throw new UsageError(positionals.length ? 'quantize takes one MODEL' : 'no model given: pass the path of a float .tflite file', true);
   const modelPath = positionals[0]!;
   const mode = oneOf(values.mode, MODES, '--mode', 'int8');
   const ioType = oneOf(values.io, ['int8', 'float'] as const, '--io', 'int8');

@@ -15,6 +15,11 @@ import { formatBytesExact, formatCount } from '../common/format';
 
 export type ArenaFigureKey = 'minimum' | 'used' | 'recommended';
 
+/** The build an arena figure is for, as every surface names it: "cortex-m, CMSIS-NN kernels (dsp)". */
+export function buildLabel(b: { target: string; kernels: string; isa?: string }): string {
+  return `${b.target}, ${b.kernels === 'cmsis-nn' ? `CMSIS-NN kernels (${b.isa ?? 'dsp'})` : 'reference kernels'}`;
+}
+
 /** What the figures are computed from: an `ArenaEstimate` has these fields. */
 export interface ArenaFigureSource {
   minArenaBytes: number;

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { isGeneratedByUs } from '../codegen/marker';
 import { formatBytesExact, formatCount, formatOperatorRef } from '../common/format';
-import { marginText } from '../arena/figures';
+import { buildLabel, marginText } from '../arena/figures';
 import type { ArenaEstimate } from '../arena';
 import type { ArenaAnalysis } from './arena-analysis';
 import { arenaSizeReplacement, replacementValue, type ArenaConstant } from './arena-constants';
@@ -34,11 +34,6 @@ export interface ArenaFinding {
 
 /** An arena above this multiple of the minimum is reported as oversized. */
 export const OVERSIZED_FACTOR = 2;
-
-
-export function buildLabel(e: ArenaEstimate): string {
-  return `${e.target}, ${e.kernels === 'cmsis-nn' ? `CMSIS-NN kernels (${e.isa})` : 'reference kernels'}`;
-}
 
 export function modelLabel(a: ArenaAnalysis): string {
   const loc = a.location;

@@ -84,11 +84,14 @@ function pairedActivations(floatModel: Model, quantModel: Model, numbering: OpNu
   // no integer activations: its layers are not listed, as before.)
   if (qByName.size) qsg.tensors.forEach((t, i) => { if (isActivation(t) && t.type === TensorType.FLOAT32 && !qByName.has(t.name)) qByName.set(t.name, i); });
   // A float layer on a widened output's path writes its own copy, and the int16 value of that name may have no
-  // writer left (the shape operators after it read the copy): the copy stands for the layer then.
+  // writer left (the shape operators after it read the copy): the copy stands for the layer then, when no tensor of
+  // the quantized model has the layer's name and the shapes agree (a user's own tensor may end in the suffix).
   if (qByName.size) {
+    const names = new Set(qsg.tensors.map((t) => t.name));
+    const floatShape = new Map(fsg.tensors.map((t) => [t.name, t.shape.join(',')]));
     qsg.tensors.forEach((t, i) => {
       const base = t.name.endsWith(FLOAT_COPY_SUFFIX) ? t.name.slice(0, -FLOAT_COPY_SUFFIX.length) : undefined;
-      if (base && isActivation(t) && t.type === TensorType.FLOAT32 && !qByName.has(base)) qByName.set(base, i);
+      if (base && isActivation(t) && t.type === TensorType.FLOAT32 && !names.has(base) && floatShape.get(base) === t.shape.join(',')) qByName.set(base, i);
     });
   }
   const pairs: { f: number; q: number; producer: string }[] = [];

@@ -40,7 +40,7 @@ export interface MixedPrecisionReport {
    */
   candidates: number;
   probes: number;
-  /** `arenaBuild`: the TFLite Micro build the arena figure is for (firmware/arena-check.ts buildLabel). */
+  /** `arenaBuild`: the TFLite Micro build the arena figure is for (arena/figures.ts buildLabel). */
   cost: { flashBytes: number; arenaBytes?: number; arenaBuild?: string; floatMacs: number; int16Macs: number };
   /**
    * Outputs written as int16 instead of int8 (their producer kept in int16x8): on the int8 grid alone they could not

@@ -27,7 +27,7 @@
 import type { Dataset } from '../data/dataset';
 import { operatorMacs } from '../analysis/op-cost';
 import { estimateArena, type ArenaOptions } from '../arena/index';
-import { buildLabel } from '../firmware/arena-check';
+import { buildLabel } from '../arena/figures';
 import { BuiltinOperator, isConstant, opcodeName, TensorType, writeModel, type Buffer, type Model, type Operator, type QuantParams, type Tensor } from '../tflite/index';
 import { throwIfAborted } from './errors';
 import { evaluateQuantization } from './evaluate';
@@ -319,11 +319,11 @@ export function applyPrecision(
       followed++;
       return;
     }
-    if (!choice && code === BuiltinOperator.DEQUANTIZE && in0 >= 0 && changed.has(in0) && !qsg.outputs.includes(out0)
+    if (!choice && code === BuiltinOperator.DEQUANTIZE && in0 >= 0 && (changed.has(in0) || twins.has(`${in0}|float|`)) && !qsg.outputs.includes(out0)
       && (consumersOf.get(out0) ?? []).every((c) => !precisionOf.has(c))) {
-      // The int8 model's DEQUANTIZE for a float operator (--keep-float), of a value no longer int8: the float
-      // operator reads it as float directly (the float copy, or the int16 values dequantized), not rounded to int8
-      // and back.
+      // The int8 model's DEQUANTIZE for a float operator (--keep-float), of a value no longer int8 or written from a
+      // float copy (a graph output kept int8): the float operator reads it as float directly (the float copy, or the
+      // int16 values dequantized), not rounded to int8 and back.
       floatFor.set(out0, as(in0, 'float'));
       return;
     }
@@ -635,6 +635,9 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   // The shape operators between a widened output and its producer are no candidates: they follow it into int16, or
   // are kept in float where they have no int16 kernel (below).
   const widenedPath = new Set<number>();
+  // Producers with a shape operator kept in float on a widened output's path: after a float producer, the path
+  // stays float up to that operator (no int16 step in between).
+  const floatOnPath = new Set<number>();
   const short = int8OutputGrids(floatModel, int8Model, set, kernels).filter((g) => g.floorDb < targetDb + OUTPUT_GRID_MARGIN_DB);
   // An output whose values pass through another graph output can be int16 only when that one is too: that one is
   // written as the int8 model has it, and the rest of the path would read it.
@@ -668,6 +671,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
         reason: `output "${name}" is written as int16: on the int8 grid it reaches only ${floor.toFixed(1)} dB on these samples`,
       });
     }
+    if (g.path.some((p) => !writesInt16x8(codeOf(p), kernels))) floatOnPath.add(i);
     for (const p of g.path) {
       widenedPath.add(p);
       // A shape operator with no int16 kernel on the way is kept in float (its output quantized to int16 after it).
@@ -725,7 +729,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
       for (const c of consumers.get(fsg.operators[l.index]!.outputs[0]!) ?? []) {
         // The shape operators on a widened output's path read its int16 values whatever writes them (float only
         // where they have no int16 kernel), as they do after an int16x8 producer.
-        const onPath = forcedIndex.has(l.index) && widenedPath.has(c);
+        const onPath = forcedIndex.has(l.index) && widenedPath.has(c) && !floatOnPath.has(l.index);
         if (OP_RULES[codeOf(c)]) put(c, l.precision === 'float' && !onPath ? 'float' : precisionFor(c));
       }
     }

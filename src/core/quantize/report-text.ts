@@ -1,6 +1,6 @@
 /** The quantization report as plain text, for the CLI and the output channel. */
 import type { MixedPrecisionReport } from './mixed-precision-report';
-import { arenaFiguresLine } from '../arena/figures';
+import { arenaFiguresLine, buildLabel } from '../arena/figures';
 import { formatBytes, formatCount, formatDb, formatOperatorRef, formatPercent, formatT } from '../common/format';
 import { describeSplit } from '../data/dataset';
 import { describeImageOptions } from '../data/options';
@@ -201,7 +201,7 @@ export function formatQuantizationReport(r: QuantizationReport, warnings: readon
   }
   if (r.tflm) {
     lines.push(`TFLite Micro: ${r.tflm.runs ? 'all operators have kernels' : 'cannot run this model as is'}`);
-    if (r.tflm.arena) lines.push(`  arena (${r.tflm.arena.target}, ${r.tflm.arena.kernels} kernels): ${arenaFiguresLine(r.tflm.arena)}`);
+    if (r.tflm.arena) lines.push(`  arena (${buildLabel(r.tflm.arena)}): ${arenaFiguresLine(r.tflm.arena)}`);
     for (const n of r.tflm.notes.slice(0, 5)) lines.push(`  ${n}`);
     if (r.tflm.notes.length > 5) lines.push(`  ... and ${r.tflm.notes.length - 5} more`);
   }

@@ -18,7 +18,7 @@ export function tflmReport(model: Model, build: ArenaOptions = {}): Quantization
     const e = estimateArena(model, build);
     report.arena = {
       minArenaBytes: e.minArenaBytes, arenaUsedBytes: e.arenaUsedBytes, recommendedArenaBytes: e.recommendedArenaBytes,
-      marginPercent: e.marginPercent, target: e.target, kernels: e.kernels, exact: e.exact,
+      marginPercent: e.marginPercent, target: e.target, kernels: e.kernels, ...(e.kernels === 'cmsis-nn' ? { isa: e.isa } : {}), exact: e.exact,
     };
   } catch (e) {
     notes.push(`No arena estimate: ${e instanceof Error ? e.message : String(e)}`);

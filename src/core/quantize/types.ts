@@ -66,6 +66,8 @@ export interface QuantizeOptions {
 export interface QuantizedArena extends ArenaFigureSource {
   target: string;
   kernels: string;
+  /** CMSIS-NN's code path, with CMSIS-NN kernels. */
+  isa?: string;
   exact: boolean;
 }
 

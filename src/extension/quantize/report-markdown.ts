@@ -3,7 +3,7 @@
  * CLI's text report, plus the whole per-layer table (the quantization debugger: which layer loses the most).
  */
 import path from 'node:path';
-import { arenaFigures, arenaGapNote } from '../../core/arena/figures';
+import { arenaFigures, arenaGapNote, buildLabel } from '../../core/arena/figures';
 import { escapeMarkdown } from '../../core/common/markdown';
 import { asSentence, formatBytes, formatBytesExact, formatOperatorRef, formatPercent, formatT } from '../../core/common/format';
 import { describeSplit } from '../../core/data/dataset';
@@ -141,7 +141,7 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
     out.push(r.tflm.runs ? 'Every operator has a TFLite Micro kernel.' : '**TFLite Micro cannot run this model as is.**');
     const ar = r.tflm.arena;
     if (ar) {
-      out.push('', `Tensor arena (${ar.target}, ${ar.kernels} kernels${ar.exact ? '' : ', approximate'}; the \`kTensorArenaSize\` hover in C/C++ files gives it for your build):`, '');
+      out.push('', `Tensor arena (${buildLabel(ar)}${ar.exact ? '' : ', approximate'}; the \`kTensorArenaSize\` hover in C/C++ files gives it for your build):`, '');
       out.push('| Figure | Bytes | What it is |', '|---|---:|---|');
       for (const f of arenaFigures(ar)) out.push(`| ${f.label} | ${formatBytesExact(f.bytes)} | ${e(f.explanation)} |`);
       const gap = arenaGapNote(ar);
