@@ -471,6 +471,30 @@ test('--target-sqnr with --keep-float: a float operator reading a graph output k
   assert.equal(codeOf(writer), BuiltinOperator.FULLY_CONNECTED, `SIN reads g's float copy, not a ${BuiltinOperator[codeOf(writer)]}`);
 });
 
+test('--target-sqnr with --keep-float: a layer kept in float after a float operator reads its float output, not its int8 rounding dequantized', async () => {
+  // FULLY_CONNECTED (outlier weight) → RESHAPE → output; → SIN (kept in float) → FULLY_CONNECTED → output.
+  const r0 = rng(7);
+  const b = new ModelBuilder({ seed: 3 });
+  const p = b.fullyConnected(b.input('features', [1, 12]), 6, { weights: { values: Float32Array.from({ length: 72 }, (_, i) => (i === 0 ? 40 : r0() * 2 - 1)) }, name: 'outlier' });
+  b.output(b.reshape(p, [1, 2, 3]), b.fullyConnected(b.op(BuiltinOperator.SIN, [p], [[1, 6]])[0]!, 4, { name: 'after' }));
+  const model = b.build();
+  const data = (n: number, seed: number): Dataset => {
+    const r = rng(seed);
+    return { source: `uniform seed ${seed}`, inputShapes: [[1, 12]], samples: Array.from({ length: n }, () => [Float32Array.from({ length: 12 }, () => r() * 8 - 4)]) };
+  };
+  const options = { calibration: 'minmax' as const, heldOut: data(40, 2), perChannelFullyConnected: false, keepUnsupportedInFloat: true };
+  const r = await quantizeModel(model, data(120, 1), { ...options, targetSqnrDb: 40 });
+  assertReportIsFile('SIN then a float layer', r, await quantizeModel(model, data(120, 1), options));
+  const sg = r.model.subgraphs[0]!;
+  const codeOf = (op: Operator) => r.model.operatorCodes[op.opcodeIndex]!.builtinCode;
+  const after = r.report.mixedPrecision!.kept.find((l) => l.tensor === 'after');
+  assert.equal(after?.precision, 'float', JSON.stringify(r.report.mixedPrecision!.kept));
+  const fc = sg.operators.filter((op) => codeOf(op) === BuiltinOperator.FULLY_CONNECTED).find((op) => sg.tensors[op.outputs[0]!]!.name.startsWith('after'))!;
+  const writer = sg.operators.find((op) => op.outputs.includes(fc.inputs[0]!))!;
+  assert.equal(codeOf(writer), BuiltinOperator.SIN, `the layer reads SIN's float output, not a ${BuiltinOperator[codeOf(writer)]}`);
+  (await loadRuntimeModel(r.bytes)).dispose();
+});
+
 test('the per-layer list pairs a float layer\'s copy only with a layer of that name and shape: a user\'s tensor ending in _float32 is not taken for one', async () => {
   const b = new ModelBuilder({ seed: 3 });
   const h = b.fullyConnected(b.input('features', [1, 12]), 6, { name: 'h' });

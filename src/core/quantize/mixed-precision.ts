@@ -157,6 +157,9 @@ export function applyPrecision(
   // tensor → their input tensor. A layer kept out of int8 reads the values before the requantize when those are no
   // longer int8; else all-float BlazeFace still rounded its logits to int8 there (9 dB where float gives 30).
   const requantizedFrom = new Map<number, number>();
+  // The int8 model's QUANTIZEs of float values (after a --keep-float operator, a float graph input): their output →
+  // the float value. A reader kept in float takes that value, not its int8 rounding dequantized again.
+  const quantizedFrom = new Map<number, number>();
   // A dropped DEQUANTIZE's output → the float value its readers take instead.
   const floatFor = new Map<number, number>();
   const consumersOf = new Map<number, number[]>();
@@ -164,6 +167,7 @@ export function applyPrecision(
     op.inputs.forEach((t) => { if (t >= 0) consumersOf.set(t, [...(consumersOf.get(t) ?? []), k]); });
     const [i, o] = [op.inputs[0] ?? -1, op.outputs[0] ?? -1];
     if (quantModel.operatorCodes[op.opcodeIndex]!.builtinCode === BuiltinOperator.QUANTIZE && i >= 0 && kindOf(original[i]!) === 'int8' && kindOf(original[o]!) === 'int8') requantizedFrom.set(o, i);
+    if (quantModel.operatorCodes[op.opcodeIndex]!.builtinCode === BuiltinOperator.QUANTIZE && i >= 0 && kindOf(original[i]!) === 'float' && kindOf(original[o]!) === 'int8') quantizedFrom.set(o, i);
   });
   /** The tensor a higher-precision reader takes for `t`: the requantize's input when that is no longer int8. */
   const beforeRequantize = (t: number): number => {
@@ -189,6 +193,8 @@ export function applyPrecision(
   /** Tensor `t`'s value as `want` (int16 with parameters `p16` when given), converting once and reusing the copy. */
   const as = (t0: number, want: 'int8' | 'int16' | 'float', p16?: AffineParams): number => {
     const t = want === 'int8' ? t0 : beforeRequantize(t0);
+    const source = want === 'float' ? quantizedFrom.get(t) : undefined;
+    if (source !== undefined && current(source) === 'float') return source;
     const c = current(t);
     if (c === 'other') return t;
     const same = c === want && (want !== 'int16' || !p16 || (paramsOf(tensors[t]!).scale === Math.fround(p16.scale)));
@@ -329,7 +335,10 @@ export function applyPrecision(
     }
     if (!choice) {
       const inputs = op.inputs.map((t) => floatFor.get(t) ?? (t >= 0 && changed.has(t) ? as(t, 'int8') : t));
-      ops.push({ op: { ...op, inputs }, code, version: oc.version, ...(oc.customCode !== undefined ? { customCode: oc.customCode } : {}) });
+      const kept: VersionedOperator = { op: { ...op, inputs }, code, version: oc.version, ...(oc.customCode !== undefined ? { customCode: oc.customCode } : {}) };
+      // (a conversion of the int8 model whose readers all take another value now is dropped at the end too)
+      if (code === BuiltinOperator.QUANTIZE || code === BuiltinOperator.DEQUANTIZE) conversions.add(kept);
+      ops.push(kept);
       return;
     }
     if (choice === 'float') {
