@@ -392,7 +392,7 @@ test('--target-sqnr out of reach with only an output to widen: the file has the 
 
 test('--target-sqnr: a widened output\'s producer whose int8 weights alone miss the target is written in float, the output int16; one that int16x8 serves stays int16x8', async () => {
   // Two heads on one input: one FULLY_CONNECTED has an outlier weight, the other plain weights (the kernel model).
-  const { model } = kernelModels().find((c) => c.name === 'outlier-weight heads, --target-sqnr 40')!;
+  const { model } = kernelModels().find((c) => c.name === 'outlier-weight heads, --target-sqnr 42')!;
   const data = (n: number, seed: number): Dataset => {
     const r = rng(seed);
     return { source: `uniform seed ${seed}`, inputShapes: [[1, 12]], samples: Array.from({ length: n }, () => [Float32Array.from({ length: 12 }, () => r() * 8 - 4)]) };
