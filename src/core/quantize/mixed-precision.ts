@@ -162,6 +162,9 @@ export function applyPrecision(
   const quantizedFrom = new Map<number, number>();
   // A dropped DEQUANTIZE's output → the float value its readers take instead.
   const floatFor = new Map<number, number>();
+  // A float value that a float layer now writes into a float graph output itself (--io float) → that output, and back.
+  const renamed = new Map<number, number>();
+  const valueOf = new Map<number, number>();
   const consumersOf = new Map<number, number[]>();
   qsg.operators.forEach((op, k) => {
     op.inputs.forEach((t) => { if (t >= 0) consumersOf.set(t, [...(consumersOf.get(t) ?? []), k]); });
@@ -199,7 +202,9 @@ export function applyPrecision(
     if (c === 'other') return t;
     const same = c === want && (want !== 'int16' || !p16 || (paramsOf(tensors[t]!).scale === Math.fround(p16.scale)));
     if (same) return t;
-    const wantParams = want === 'int8' ? paramsOf(original[t]!) : want === 'int16' ? (p16 ?? int16For(t)) : undefined;
+    // (a float graph output a float layer now writes, renamed below, has the grids of the value it replaces)
+    const grid = valueOf.get(t) ?? t;
+    const wantParams = want === 'int8' ? paramsOf(original[grid]!) : want === 'int16' ? (p16 ?? int16For(grid)) : undefined;
     const key = `${t}|${want}|${wantParams ? wantParams.scale : ''}`;
     const done = twins.get(key);
     if (done !== undefined) return done;
@@ -301,7 +306,8 @@ export function applyPrecision(
     return result;
   };
 
-  qsg.operators.forEach((op, k) => {
+  qsg.operators.forEach((given, k) => {
+    const op = renamed.size ? { ...given, inputs: given.inputs.map((t) => renamed.get(t) ?? t) } : given;
     const oc = quantModel.operatorCodes[op.opcodeIndex]!;
     const code = oc.builtinCode;
     const rule = OP_RULES[code];
@@ -332,6 +338,24 @@ export function applyPrecision(
       // int16 values dequantized), not rounded to int8 and back.
       floatFor.set(out0, as(in0, 'float'));
       return;
+    }
+    if (!choice && code === BuiltinOperator.DEQUANTIZE && in0 >= 0 && changed.has(in0)) {
+      // The int8 model's DEQUANTIZE into a float graph output (--io float), of a value no longer int8: int16 values
+      // are dequantized as they are; a float layer writes the output itself, and its other readers read it there.
+      const writer = current(in0) === 'float' && !qsg.outputs.includes(in0) && !renamed.has(in0)
+        ? ops.find((o) => o.op.outputs.includes(in0)) : undefined;
+      if (writer) {
+        writer.op = { ...writer.op, outputs: writer.op.outputs.map((t) => (t === in0 ? out0 : t)) };
+        for (const o of ops) if (o.op.inputs.includes(in0)) o.op = { ...o.op, inputs: o.op.inputs.map((t) => (t === in0 ? out0 : t)) };
+        renamed.set(in0, out0);
+        valueOf.set(out0, in0);
+        changed.set(out0, 'float');
+        return;
+      }
+      if (current(in0) === 'int16') {
+        ops.push({ op: { ...op, inputs: [in0] }, code, version: dequantizeOpVersion('int16') });
+        return;
+      }
     }
     if (!choice) {
       const inputs = op.inputs.map((t) => floatFor.get(t) ?? (t >= 0 && changed.has(t) ? as(t, 'int8') : t));
@@ -471,6 +495,8 @@ export interface OutputGrid {
   int16Producer?: number;
   /** The shape operators between that producer and the output (float-model operator indices), the producer's reader first. */
   path: number[];
+  /** A float graph output (--io float): the int8 value its DEQUANTIZE reads has the grid; int16 there keeps the output float. */
+  dequantized?: boolean;
 }
 
 /** For each scored output `quantModel` writes as int8: what its grid alone allows, and whether it can be written as int16. */
@@ -481,9 +507,15 @@ export function int8OutputGrids(floatModel: Model, quantModel: Model, set: Scori
   const codeOf = (i: number) => floatModel.operatorCodes[fsg.operators[i]!.opcodeIndex]!.builtinCode;
   const producerOf = new Map<number, number>();
   fsg.operators.forEach((op, i) => op.outputs.forEach((t) => producerOf.set(t, i)));
+  const writerOf = new Map<number, Operator>();
+  qsg.operators.forEach((op) => op.outputs.forEach((t) => writerOf.set(t, op)));
   return set.outputs.flatMap((k, j) => {
-    const qt = qsg.tensors[qsg.outputs[k] ?? -1];
+    let qt = qsg.tensors[qsg.outputs[k] ?? -1];
     const ft = fsg.tensors[fsg.outputs[k] ?? -1];
+    // A float output of an integer model is its int8 value dequantized: that value's grid limits it.
+    const dq = qt?.type === TensorType.FLOAT32 ? writerOf.get(qsg.outputs[k]!) : undefined;
+    const dequantized = !!dq && quantModel.operatorCodes[dq.opcodeIndex]!.builtinCode === BuiltinOperator.DEQUANTIZE;
+    if (dequantized) qt = qsg.tensors[dq!.inputs[0]!];
     if (!qt || !ft || qt.type !== TensorType.INT8 || !qt.quantization?.scale.length) return [];
     const params = paramsOf(qt);
     const reference = set.reference[j]!;
@@ -500,6 +532,7 @@ export function int8OutputGrids(floatModel: Model, quantModel: Model, set: Scori
     return [{
       output: k, scored: j, name: ft.name, params, floorDb: outputGridFloorDb(reference, params),
       roundingFloorDb: outputGridFloorDb(reference, params, true), ...(int16 ? { int16Producer: i } : {}), path,
+      ...(dequantized ? { dequantized } : {}),
     }];
   });
 }
@@ -677,7 +710,9 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     else {
       forced.push({
         op: label(i, out.name), index: i, tensor: out.name, precision: 'int16x8', int8SqnrDb: sqnrOf.get(out.name) ?? before[j]!, addedNoise: 0,
-        reason: `output "${name}" is written as int16: on the int8 grid it reaches only ${floor.toFixed(1)} dB on these samples`,
+        reason: g.dequantized
+          ? `output "${name}" is dequantized from int16: from its int8 value it reaches only ${floor.toFixed(1)} dB on these samples`
+          : `output "${name}" is written as int16: on the int8 grid it reaches only ${floor.toFixed(1)} dB on these samples`,
       });
     }
     if (g.path.some((p) => !writesInt16x8(codeOf(p), kernels))) floatOnPath.add(i);
@@ -691,7 +726,8 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
         reason: `on the way to output "${name}", written as int16: TFLite Micro's ${kernels} kernels have no int16 ${opcodeName(floatModel.operatorCodes[fsg.operators[p]!.opcodeIndex]!)}`,
       });
     }
-    widened.add(qsg.outputs[k]!);
+    // (a float output stays float: its producer's int16 values are dequantized, applyPrecision)
+    if (!g.dequantized) widened.add(qsg.outputs[k]!);
     widenedOutputs.push({ name, int8FloorDb: floor });
   }
   const forcedIndex = new Set(forced.map((l) => l.index));

@@ -324,7 +324,7 @@ function outputGridNote(names: readonly string[], floatModel: Model, quantized: 
   if (coarse.length) {
     const widenable = coarse.every((g) => g.int16Producer !== undefined);
     parts.push(` The int8 output grid alone limits ${coarse.map((g) => `"${g.name}" to ${g.roundingFloorDb.toFixed(1)} dB (int8 steps of ${g.params.scale.toPrecision(3)})`).join(', ')} on these samples, whatever the layers do`
-      + (widenable ? ': an accuracy target (--target-sqnr, or the target in VS Code) writes such outputs as int16.' : '.'));
+      + (widenable ? `: an accuracy target (--target-sqnr, or the target in VS Code) ${coarse.every((g) => g.dequantized) ? 'computes such outputs in int16 before dequantizing them' : 'writes such outputs as int16'}.` : '.'));
   }
   if (clipped.length) {
     parts.push(` ${clipped.map((g) => `"${g.name}"`).join(', ')} ${clipped.length === 1 ? 'goes' : 'go'} beyond the range the calibration data reached (its int8 grid clips ${clipped.length === 1 ? 'it' : 'them'} to ${clipped.map((g) => `${g.floorDb.toFixed(1)} dB`).join(', ')}): calibrate on data that covers these inputs.`);
