@@ -196,8 +196,9 @@ export function applyPrecision(
   /** Tensor `t`'s value as `want` (int16 with parameters `p16` when given), converting once and reusing the copy. */
   const as = (t0: number, want: 'int8' | 'int16' | 'float', p16?: AffineParams): number => {
     const t = want === 'int8' ? t0 : beforeRequantize(t0);
-    const source = want === 'float' ? quantizedFrom.get(t) : undefined;
-    if (source !== undefined && current(source) === 'float') return source;
+    const source = want !== 'int8' ? quantizedFrom.get(t) : undefined;
+    // (int16 from the float value itself, on the grid the int8 value's range gives: no int8 rounding first)
+    if (source !== undefined && current(source) === 'float') return want === 'float' ? source : as(source, 'int16', p16 ?? int16For(t));
     const c = current(t);
     if (c === 'other') return t;
     const same = c === want && (want !== 'int16' || !p16 || (paramsOf(tensors[t]!).scale === Math.fround(p16.scale)));
