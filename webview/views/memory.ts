@@ -4,7 +4,7 @@
  * during which it lives.
  */
 import { formatBytes, formatOperatorRef } from '../../src/core/common/format';
-import { arenaFiguresLine, arenaGapNote } from '../../src/core/arena/figures';
+import { arenaFiguresLine, arenaGapNote, buildLabel } from '../../src/core/arena/figures';
 import type { PlannedBufferEntry } from '../../src/core/arena';
 import { barChart } from '../charts';
 import type { PageContext, PageView } from '../context';
@@ -57,7 +57,7 @@ export class MemoryView implements PageView {
     const buffers = est.buffers.filter((b) => b.subgraph === sg);
     const scopes = est.timeline.filter((t) => t.subgraph === sg);
     const text = `${arenaFiguresLine(est)}. Used after allocation: ${formatBytes(est.headBytes)} of activations and scratch buffers (planned below) plus ${formatBytes(est.tailBytes)} of persistent allocations` +
-      `${est.exact ? '' : ` (approximate: ${est.unknownKernels.length} kernels not modelled)`}. ${est.target}, ${est.kernels} kernels.${arenaGapNote(est) ? ` ${arenaGapNote(est)}` : ''}`;
+      `${est.exact ? '' : ` (approximate: ${est.unknownKernels.length} kernels not modelled)`}. ${buildLabel(est)}.${arenaGapNote(est) ? ` ${arenaGapNote(est)}` : ''}`;
     this.plan.replaceChildren(heading, el('p', { class: 'muted' }, text),
       buffers.length === 0 ? el('p', { class: 'muted' }, 'No planned buffers in this subgraph.') : this.timeline(buffers, scopes.length ? scopes : est.timeline, est.headBytes));
   }

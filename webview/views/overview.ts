@@ -1,6 +1,6 @@
 /** Overview: what decides whether the model fits a microcontroller, on one screen. */
 import { formatBytes, formatBytesExact, formatCount, formatOperatorRef, formatReal, formatShape } from '../../src/core/common/format';
-import { arenaFigures, arenaGapNote } from '../../src/core/arena/figures';
+import { arenaFigures, arenaGapNote, buildLabel } from '../../src/core/arena/figures';
 import type { IoTensorSummary } from '../../src/core/analysis/summary';
 import { el, linkButton, svg, type Child } from '../dom';
 import type { PageContext, PageView } from '../context';
@@ -105,7 +105,7 @@ export class OverviewView implements PageView {
       const a = d.arena.estimate;
       this.arenaFacts.replaceChildren(el('dl', { class: 'facts' },
         ...arenaFigures(a).flatMap((f) => [
-          fact(f.label, formatBytes(f.bytes), `${formatBytesExact(f.bytes)}: ${f.explanation} (${a.target}, ${a.kernels} kernels)`),
+          fact(f.label, formatBytes(f.bytes), `${formatBytesExact(f.bytes)}: ${f.explanation} (${buildLabel(a)})`),
           ...(f.key === 'used' ? [
             fact('· head', formatBytes(a.headBytes), 'activations and scratch buffers: the memory plan'),
             fact('· tail', formatBytes(a.tailBytes), 'persistent allocations: tensor structs, quantization data, kernel data'),

@@ -3,7 +3,7 @@
  * bars (where the error comes from), a scatter of float vs quantized output values on the held-out samples, the
  * recipe and its alternatives, and the arena figures of the result. Shown only when the extension found a report.
  */
-import { arenaFigures, arenaGapNote } from '../../src/core/arena/figures';
+import { arenaFigures, arenaGapNote, buildLabel } from '../../src/core/arena/figures';
 import { asSentence, formatBytes, formatBytesExact, formatDb, formatPercent, formatReal } from '../../src/core/common/format';
 import { describeSplit } from '../../src/core/data/dataset';
 import { mixedPrecisionCostText, mixedPrecisionKeptText, mixedPrecisionReportedText, mixedPrecisionTargetText, recipeLabel, referenceModelText, sourceInt8Text, tflmAccuracyLine, widenedOutputText } from '../../src/core/quantize/report-text';
@@ -159,7 +159,7 @@ export class QuantizationView implements PageView {
       layerBars(report),
       el('h3', {}, 'Recipe'),
       ...recipe(report),
-      ...(arena ? [el('h3', {}, `Tensor arena (${arena.target}, ${arena.kernels} kernels)`),
+      ...(arena ? [el('h3', {}, `Tensor arena (${buildLabel(arena)})`),
         el('dl', { class: 'facts' }, ...arenaFigures(arena).map((f) => el('div', { class: 'fact', title: f.explanation }, el('dt', {}, f.label), el('dd', {}, formatBytesExact(f.bytes))))),
         arenaGapNote(arena) ? el('p', { class: 'muted' }, arenaGapNote(arena)!) : ''] : []),
       ...(report.warnings.length ? [el('h3', {}, 'Warnings'), el('ul', {}, ...report.warnings.map((w) => el('li', {}, w)))] : []),

@@ -275,7 +275,7 @@ export function quantizeTests(): TestCase[] {
           assert.match(text, /> \*\*Target of 90 dB missed\*\*/);
           assert.match(text, /## Mixed precision\n\nTarget: worst output ≥ 90 dB on \d+ samples \(.*\): \*\*missed\*\*, [\d.]+ dB all int8 → [\d.]+ dB\.\n/);
           assert.match(text, /Cost against all int8: flash \+/);
-          assert.match(text, /Tensor arena \(cortex-m, cmsis-nn kernels/);
+          assert.match(text, /Tensor arena \(cortex-m, CMSIS-NN kernels \(dsp\)/);
           // The inspector, where the editor opens after the run, shows the kept layers and their cost too.
           const tinyml = await activated();
           const outUri = vscode.Uri.file(result.output!);
