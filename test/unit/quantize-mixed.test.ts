@@ -500,6 +500,36 @@ test('--target-sqnr with --keep-float: a layer kept in float after a float opera
   (await loadRuntimeModel(r.bytes)).dispose();
 });
 
+test('--target-sqnr with float I/O: a float output\'s int16 value covers the range the calibration saw, with an output\'s headroom; after a float producer its path stays float', async () => {
+  // FULLY_CONNECTED → MUL(h, h) → output, percentile ranges (which clip the int8 value): int16 there covers the
+  // observed range, so int16x8 meets the target without float layers.
+  const b = new ModelBuilder({ seed: 3 });
+  const h = b.fullyConnected(b.input('features', [1, 12]), 8, { name: 'hid' });
+  b.output(b.mul(h, h));
+  const model = b.build();
+  const data = (n: number, seed: number): Dataset => {
+    const r = rng(seed);
+    return { source: `uniform seed ${seed}`, inputShapes: [[1, 12]], samples: Array.from({ length: n }, () => [Float32Array.from({ length: 12 }, () => r() * 2 - 1)]) };
+  };
+  const options = { heldOut: data(80, 2), io: 'float' as const, calibration: 'percentile' as const, percentile: 95, perChannelFullyConnected: false };
+  const r = await quantizeModel(model, data(300, 1), { ...options, targetSqnrDb: 40 });
+  const m = r.report.mixedPrecision!;
+  assert.equal(m.met, true, formatQuantizationReport(r.report, r.warnings));
+  assert.deepEqual(m.kept.map((l) => l.precision), m.kept.map(() => 'int16x8'), JSON.stringify(m.kept));
+  assertReportIsFile('fc-mul, float I/O', r, await quantizeModel(model, data(300, 1), options));
+  const sg = r.model.subgraphs[0]!;
+  assert.equal(sg.tensors[sg.outputs[0]!]!.type, TensorType.FLOAT32, 'the output stays float');
+
+  // The outlier-weight heads at 100 dB: both producers in float, the RESHAPE after one of them too, no int16 between.
+  const c = kernelModels().find((k) => k.name.startsWith('outlier-weight heads'))!;
+  const r0 = rng(3);
+  const heads: Dataset = { source: 'synthetic', inputShapes: [c.shape], samples: Array.from({ length: 200 }, () => [Float32Array.from({ length: 12 }, () => c.range[0] + (c.range[1] - c.range[0]) * r0())]) };
+  const all = await quantizeModel(c.model, heads, { calibration: 'minmax', heldOut: heads, io: 'float', targetSqnrDb: 100 });
+  assert.equal(all.report.mixedPrecision!.met, true, formatQuantizationReport(all.report, all.warnings));
+  const asg = all.model.subgraphs[0]!;
+  assert.deepEqual(asg.tensors.filter((t) => t.type === TensorType.INT16 || t.type === TensorType.INT8).map((t) => t.name), [], 'nothing rounded on the way');
+});
+
 test('the per-layer list pairs a float layer\'s copy only with a layer of that name and shape: a user\'s tensor ending in _float32 is not taken for one', async () => {
   const b = new ModelBuilder({ seed: 3 });
   const h = b.fullyConnected(b.input('features', [1, 12]), 6, { name: 'h' });

@@ -13,6 +13,14 @@ export { isConstant };
  */
 export const FLOAT_COPY_SUFFIX = '_float32';
 
+/**
+ * The float model's name of a tensor of the integer model: with float I/O an output's integer value before its
+ * DEQUANTIZE is `<name>_int8` (integer-graph.ts), the output keeping `<name>`.
+ */
+export function floatNameOf(name: string): string {
+  return name.replace(/_int8$/, '');
+}
+
 /** Float values of a FLOAT32, FLOAT16 or (dequantized) INT8 constant. */
 export function constantFloats(model: Model, tensor: Tensor): Float32Array {
   const data = model.buffers[tensor.buffer]!.data;

@@ -31,7 +31,7 @@ import { buildLabel } from '../arena/figures';
 import { BuiltinOperator, isConstant, opcodeName, TensorType, writeModel, type Buffer, type Model, type Operator, type QuantParams, type Tensor } from '../tflite/index';
 import { throwIfAborted } from './errors';
 import { evaluateQuantization } from './evaluate';
-import { assembleOperators, bytesOf, compactModel, constantFloats, FLOAT_COPY_SUFFIX, newBuffer, simpleOp, type VersionedOperator } from './graph';
+import { assembleOperators, bytesOf, compactModel, constantFloats, FLOAT_COPY_SUFFIX, floatNameOf, newBuffer, simpleOp, type VersionedOperator } from './graph';
 import type { KernelLibrary } from '../arena/kernels/types';
 import { keepInt8Weights, type Int8Weights } from './hybrid';
 import { int16x8Blocker, unfusedActivation, writesInt16x8 } from './int16-kernels';
@@ -92,7 +92,7 @@ export function matchOperators(floatModel: Model, quantModel: Model): number[] {
     const t = qsg.tensors[op.outputs[0] ?? -1];
     if (!t) return;
     const code = quantModel.operatorCodes[op.opcodeIndex]!.builtinCode;
-    for (const n of [t.name, t.name.replace(/_int8$/, '')]) {
+    for (const n of new Set([t.name, floatNameOf(t.name)])) {
       const key = `${code}|${n}`;
       byName.set(key, [...(byName.get(key) ?? []), k]);
     }
@@ -138,19 +138,27 @@ export function applyPrecision(
   const isOutput = (t: number) => qsg.outputs.includes(t) && !widenOutputs.has(t);
   // The tensors whose values a widened output copies (through RESHAPE and other shape operators), itself included.
   const feedsWidened = new Set<number>();
-  for (const o of widenOutputs) {
+  // The same for a float output's integer value (--io float): int16 there gets an output's headroom too.
+  const feedsOutput = new Set<number>();
+  const copiedBy = (set: Set<number>, o: number) => {
     let t: number | undefined = o;
-    while (t !== undefined && !feedsWidened.has(t)) {
-      feedsWidened.add(t);
+    while (t !== undefined && !set.has(t)) {
+      set.add(t);
       const p = qsg.operators.find((op) => op.outputs.includes(t!));
       t = p && OP_RULES[quantModel.operatorCodes[p.opcodeIndex]!.builtinCode]?.output.kind === 'sameAsInput' ? p.inputs[0] : undefined;
     }
+  };
+  for (const o of widenOutputs) copiedBy(feedsWidened, o);
+  for (const op of qsg.operators) {
+    if (quantModel.operatorCodes[op.opcodeIndex]!.builtinCode === BuiltinOperator.DEQUANTIZE && qsg.outputs.includes(op.outputs[0]!)) copiedBy(feedsOutput, op.inputs[0]!);
   }
   const current = (t: number): Kind => changed.get(t) ?? kindOf(original[t]!);
   // Copies of tensors that are still int8 take the observed range too, although their values stay inside the int8
   // range: covering only that range (finer steps) put hand landmark's kept set at 9 int16x8 and 120 M float MACs,
   // against 21 and 80 M.
-  const int16For = (t: number, headroom = 1) => int16Covering(paramsOf(original[t]!), headroom, observedRanges?.get(original[t]!.name));
+  // (the calibration observed the float model's tensors: an output's integer value goes by the output's name)
+  const int16For = (t: number, headroom = 1) => int16Covering(paramsOf(original[t]!), headroom,
+    observedRanges?.get(original[t]!.name) ?? observedRanges?.get(floatNameOf(original[t]!.name)));
   let followed = 0;
   let followedMacs = 0;
   // Requantizes (QUANTIZE int8 → int8, e.g. a CONCATENATION's inputs brought to its output's grid): their output
@@ -389,7 +397,7 @@ export function applyPrecision(
     else if (rule.output.kind === 'sameAsInput' && in0 >= 0 && current(in0) !== 'other') {
       inputs[0] = as(in0, 'int16');
       outParams = paramsOf(tensors[inputs[0]]!);
-    } else outParams = int16For(out0, feedsWidened.has(out0) ? OUTPUT_INT16_HEADROOM : 1);
+    } else outParams = int16For(out0, feedsWidened.has(out0) || feedsOutput.has(out0) ? OUTPUT_INT16_HEADROOM : 1);
     op.inputs.forEach((t, j) => {
       if (t < 0 || !activation(j) || (j === 0 && rule.output.kind === 'sameAsInput')) return;
       inputs[j] = as(t, 'int16', rule.output.kind === 'inputsShareOutput' ? outParams : undefined);
@@ -681,6 +689,8 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   // Producers with a shape operator kept in float on a widened output's path: after a float producer, the path
   // stays float up to that operator (no int16 step in between).
   const floatOnPath = new Set<number>();
+  // The shape operators between a float output's producer and the output (--io float), by producer.
+  const dequantizedPaths = new Map<number, number[]>();
   const short = int8OutputGrids(floatModel, int8Model, set, kernels).filter((g) => g.floorDb < targetDb + OUTPUT_GRID_MARGIN_DB);
   // An output whose values pass through another graph output can be int16 only when that one is too: that one is
   // written as the int8 model has it, and the rest of the path would read it.
@@ -716,7 +726,9 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
           : `output "${name}" is written as int16: on the int8 grid it reaches only ${floor.toFixed(1)} dB on these samples`,
       });
     }
-    if (g.path.some((p) => !writesInt16x8(codeOf(p), kernels))) floatOnPath.add(i);
+    // (a float output's path after a float producer is float too: the output is dequantized, never int16)
+    if (g.dequantized || g.path.some((p) => !writesInt16x8(codeOf(p), kernels))) floatOnPath.add(i);
+    if (g.dequantized) dequantizedPaths.set(i, [...(dequantizedPaths.get(i) ?? []), ...g.path]);
     for (const p of g.path) {
       widenedPath.add(p);
       // A shape operator with no int16 kernel on the way is kept in float (its output quantized to int16 after it).
@@ -780,6 +792,9 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
       }
     }
     own.forEach((p, i) => { if (match[i]! >= 0) m.set(i, p); });
+    // A float output's producer written in float (on its own or after a float layer) takes its path along: left to
+    // follow, the shape operators would round its values to int8.
+    dequantizedPaths.forEach((path, i) => { if (m.get(i) === 'float') for (const p of path) if (match[p]! >= 0) m.set(p, 'float'); });
     return m;
   };
   let probes = 0;
@@ -876,11 +891,15 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     // (with no candidates, the outputs written as int16 are still what the file has: probe([]) writes them)
     chosen = kept.length || forced.length ? await probe(kept) : { model: int8Model, followed: 0, followedMacs: 0, outputsDb: before };
     const writers = forced.filter((l) => l.precision === 'int16x8');
-    const inFloat = [...(ranked.length ? [`all ${ranked.length} searched layer${ranked.length === 1 ? '' : 's'}`] : []),
-      ...(writers.length ? [`the layer${writers.length === 1 ? '' : 's'} writing the int16 output${widenedOutputs.length === 1 ? '' : 's'}`] : [])];
+    const s = (n: number) => (n === 1 ? '' : 's');
+    const inFloat = [...(ranked.length ? [`all ${ranked.length} searched layer${s(ranked.length)}`] : []),
+      ...(writers.length ? [`the layer${s(writers.length)} computing the output${s(widenedOutputs.length)} too coarse on the int8 grid`] : [])];
+    // (with float I/O there are no int8 inputs or outputs to blame)
+    const int8Io = [...qsg.inputs, ...qsg.outputs].filter((t) => qsg.tensors[t]!.type === TensorType.INT8).length;
+    const ends = int8Io ? 'the int8 inputs, outputs and ' : '';
     note = !inFloat.length
-      ? 'no layer feeding the failing outputs adds measurable noise: the error comes from the int8 inputs/outputs themselves'
-      : `even with ${inFloat.join(' and ')} in float the worst output reaches ${recipeScore(chosen.outputsDb).toFixed(1)} dB: the rest of the error comes from the int8 inputs, outputs and layers that add no measurable noise on these samples`;
+      ? `no layer feeding the failing outputs adds measurable noise: the error comes from ${int8Io ? 'the int8 inputs/outputs themselves' : 'operators that stay int8'}`
+      : `even with ${inFloat.join(' and ')} in float the worst output reaches ${recipeScore(chosen.outputsDb).toFixed(1)} dB: the rest of the error comes from ${ends}layers that add no measurable noise on these samples`;
   }
   // Met as the report states it: the SQNR on the scoring samples (the margin above only chooses the layers).
   const met = recipeScore(chosen.outputsDb) >= targetDb;
