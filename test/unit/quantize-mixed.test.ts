@@ -227,6 +227,12 @@ function flagModel(): Model {
   return b.build();
 }
 
+/** `count` samples of 12 features, uniform in [−half, half]. */
+function features12(count: number, seed: number, half: number): Dataset {
+  const r = rng(seed);
+  return { source: `uniform seed ${seed}`, inputShapes: [[1, 12]], samples: Array.from({ length: count }, () => [Float32Array.from({ length: 12 }, () => (r() * 2 - 1) * half)]) };
+}
+
 function features(count: number, seed: number): Dataset {
   const r = rng(seed);
   return { source: `features seed ${seed}`, inputShapes: [[1, 16]], samples: Array.from({ length: count }, () => [Float32Array.from({ length: 16 }, () => r() - 0.5)]) };
@@ -398,10 +404,7 @@ test('--target-sqnr out of reach with only an output to widen: the file has the 
 test('--target-sqnr: a widened output\'s producer whose int8 weights alone miss the target is written in float, the output int16; one that int16x8 serves stays int16x8', async () => {
   // Two heads on one input: one FULLY_CONNECTED has an outlier weight, the other plain weights (the kernel model).
   const { model } = kernelModels().find((c) => c.name === 'outlier-weight heads, --target-sqnr 42')!;
-  const data = (n: number, seed: number): Dataset => {
-    const r = rng(seed);
-    return { source: `uniform seed ${seed}`, inputShapes: [[1, 12]], samples: Array.from({ length: n }, () => [Float32Array.from({ length: 12 }, () => r() * 8 - 4)]) };
-  };
+  const data = (n: number, seed: number) => features12(n, seed, 4);
   const options = { calibration: 'minmax' as const, heldOut: data(40, 2), perChannelFullyConnected: false };
   const int8 = await quantizeModel(model, data(120, 1), options);
   const int16x8 = applyPrecision(model, int8.model, new Map([[0, 'int16x8'], [1, 'int16x8']]), 'reference', new Set(int8.model.subgraphs[0]!.outputs)).model;
@@ -434,10 +437,7 @@ test('--target-sqnr with --keep-float: a float operator reading a layer kept out
   const p = b.fullyConnected(x, 6, { weights: { values: Float32Array.from({ length: 72 }, (_, i) => (i === 0 ? 40 : r0() * 2 - 1)) }, name: 'outlier' });
   b.output(b.reshape(p, [1, 2, 3]), b.op(BuiltinOperator.SIN, [p], [[1, 6]])[0]!);
   const model = b.build();
-  const data = (n: number, seed: number): Dataset => {
-    const r = rng(seed);
-    return { source: `uniform seed ${seed}`, inputShapes: [[1, 12]], samples: Array.from({ length: n }, () => [Float32Array.from({ length: 12 }, () => r() * 8 - 4)]) };
-  };
+  const data = (n: number, seed: number) => features12(n, seed, 4);
   const options = { calibration: 'minmax' as const, heldOut: data(40, 2), perChannelFullyConnected: false, keepUnsupportedInFloat: true };
   const int8 = await quantizeModel(model, data(120, 1), options);
   const r = await quantizeModel(model, data(120, 1), { ...options, targetSqnrDb: 40 });
@@ -461,10 +461,7 @@ test('--target-sqnr with --keep-float: a float operator reading a graph output k
   const g = b.fullyConnected(h, 6, { name: 'g', weights: { values: Float32Array.from({ length: 96 }, () => (r0() * 2 - 1) * 3) } });
   b.output(g, b.op(BuiltinOperator.SIN, [g], [[1, 6]])[0]!);
   const model = b.build();
-  const data = (n: number, seed: number): Dataset => {
-    const r = rng(seed);
-    return { source: `uniform seed ${seed}`, inputShapes: [[1, 12]], samples: Array.from({ length: n }, () => [Float32Array.from({ length: 12 }, () => r() * 8 - 4)]) };
-  };
+  const data = (n: number, seed: number) => features12(n, seed, 4);
   const options = { calibration: 'minmax' as const, heldOut: data(40, 2), perChannelFullyConnected: false, keepUnsupportedInFloat: true };
   const r = await quantizeModel(model, data(120, 1), { ...options, targetSqnrDb: 25 });
   assertReportIsFile('g output and SIN(g)', r, await quantizeModel(model, data(120, 1), options));
@@ -483,10 +480,7 @@ test('--target-sqnr with --keep-float: a layer kept in float after a float opera
   const p = b.fullyConnected(b.input('features', [1, 12]), 6, { weights: { values: Float32Array.from({ length: 72 }, (_, i) => (i === 0 ? 40 : r0() * 2 - 1)) }, name: 'outlier' });
   b.output(b.reshape(p, [1, 2, 3]), b.fullyConnected(b.op(BuiltinOperator.SIN, [p], [[1, 6]])[0]!, 4, { name: 'after' }));
   const model = b.build();
-  const data = (n: number, seed: number): Dataset => {
-    const r = rng(seed);
-    return { source: `uniform seed ${seed}`, inputShapes: [[1, 12]], samples: Array.from({ length: n }, () => [Float32Array.from({ length: 12 }, () => r() * 8 - 4)]) };
-  };
+  const data = (n: number, seed: number) => features12(n, seed, 4);
   const options = { calibration: 'minmax' as const, heldOut: data(40, 2), perChannelFullyConnected: false, keepUnsupportedInFloat: true };
   const r = await quantizeModel(model, data(120, 1), { ...options, targetSqnrDb: 40 });
   assertReportIsFile('SIN then a float layer', r, await quantizeModel(model, data(120, 1), options));
@@ -507,10 +501,7 @@ test('--target-sqnr with float I/O: a float output\'s int16 value covers the ran
   const h = b.fullyConnected(b.input('features', [1, 12]), 8, { name: 'hid' });
   b.output(b.mul(h, h));
   const model = b.build();
-  const data = (n: number, seed: number): Dataset => {
-    const r = rng(seed);
-    return { source: `uniform seed ${seed}`, inputShapes: [[1, 12]], samples: Array.from({ length: n }, () => [Float32Array.from({ length: 12 }, () => r() * 2 - 1)]) };
-  };
+  const data = (n: number, seed: number) => features12(n, seed, 1);
   const options = { heldOut: data(80, 2), io: 'float' as const, calibration: 'percentile' as const, percentile: 95, perChannelFullyConnected: false };
   const r = await quantizeModel(model, data(300, 1), { ...options, targetSqnrDb: 40 });
   const m = r.report.mixedPrecision!;
@@ -534,10 +525,7 @@ test('the per-layer list pairs a float layer\'s copy only with a layer of that n
   const b = new ModelBuilder({ seed: 3 });
   const h = b.fullyConnected(b.input('features', [1, 12]), 6, { name: 'h' });
   b.output(b.fullyConnected(b.op(BuiltinOperator.SIN, [h], [[1, 6]])[0]!, 4, { name: 'k' }));
-  const data = (n: number, seed: number): Dataset => {
-    const r = rng(seed);
-    return { source: `uniform seed ${seed}`, inputShapes: [[1, 12]], samples: Array.from({ length: n }, () => [Float32Array.from({ length: 12 }, () => r() * 8 - 4)]) };
-  };
+  const data = (n: number, seed: number) => features12(n, seed, 4);
   // float16 weights: each one a DEQUANTIZE output (const_0 …), which the int8 model has as a constant; the SIN
   // output named after one of them plus the copy suffix.
   const f16 = (await quantizeModel(b.build(), data(50, 1), { mode: 'float16' })).model;
