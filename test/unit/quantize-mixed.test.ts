@@ -429,6 +429,20 @@ test('--target-sqnr: a widened output\'s producer whose int8 weights alone miss 
   }
 });
 
+/**
+ * Quantizes with --keep-float and an accuracy target on 12 features in ±4, checks the file against its report, and
+ * says which operator writes a tensor.
+ */
+async function keepFloatRun(model: Model, targetSqnrDb: number, label: string) {
+  const options = { calibration: 'minmax' as const, heldOut: features12(40, 2, 4), perChannelFullyConnected: false, keepUnsupportedInFloat: true };
+  const r = await quantizeModel(model, features12(120, 1, 4), { ...options, targetSqnrDb });
+  assertReportIsFile(label, r, await quantizeModel(model, features12(120, 1, 4), options));
+  const sg = r.model.subgraphs[0]!;
+  const codeOf = (op: Operator) => r.model.operatorCodes[op.opcodeIndex]!.builtinCode;
+  const writerOf = (t: number): Operator => sg.operators.find((op) => op.outputs.includes(t))!;
+  return { r, sg, codeOf, writerOf };
+}
+
 test('--target-sqnr with --keep-float: a float operator reading a layer kept out of int8 takes its value as float, not rounded to int8 and back', async () => {
   // FULLY_CONNECTED (outlier weight) → RESHAPE → output, and → SIN (no int8 kernel: kept in float) → output.
   const r0 = rng(7);
@@ -437,15 +451,9 @@ test('--target-sqnr with --keep-float: a float operator reading a layer kept out
   const p = b.fullyConnected(x, 6, { weights: { values: Float32Array.from({ length: 72 }, (_, i) => (i === 0 ? 40 : r0() * 2 - 1)) }, name: 'outlier' });
   b.output(b.reshape(p, [1, 2, 3]), b.op(BuiltinOperator.SIN, [p], [[1, 6]])[0]!);
   const model = b.build();
-  const data = (n: number, seed: number) => features12(n, seed, 4);
-  const options = { calibration: 'minmax' as const, heldOut: data(40, 2), perChannelFullyConnected: false, keepUnsupportedInFloat: true };
-  const int8 = await quantizeModel(model, data(120, 1), options);
-  const r = await quantizeModel(model, data(120, 1), { ...options, targetSqnrDb: 40 });
-  assertReportIsFile('outlier head and SIN', r, int8);
-  const sg = r.model.subgraphs[0]!;
-  const codeOf = (op: Operator) => r.model.operatorCodes[op.opcodeIndex]!.builtinCode;
+  const { r, sg, codeOf, writerOf } = await keepFloatRun(model, 40, 'outlier head and SIN');
   const sin = sg.operators.find((op) => codeOf(op) === BuiltinOperator.SIN)!;
-  const writer = sg.operators.find((op) => op.outputs.includes(sin.inputs[0]!))!;
+  const writer = writerOf(sin.inputs[0]!);
   assert.equal(codeOf(writer), BuiltinOperator.FULLY_CONNECTED, `SIN reads the float layer's own output, not a ${BuiltinOperator[codeOf(writer)]}`);
   assert.equal(sg.operators.filter((op) => sg.tensors[op.outputs[0]!]!.type === TensorType.INT8 && sg.tensors[op.inputs[0]!]!.type === TensorType.INT16).length, 0, 'no int16 value rounded to int8');
   // The SIN output is as good as the float model with int8-rounded inputs allows (18.6 dB): no int8 step between.
@@ -461,15 +469,10 @@ test('--target-sqnr with --keep-float: a float operator reading a graph output k
   const g = b.fullyConnected(h, 6, { name: 'g', weights: { values: Float32Array.from({ length: 96 }, () => (r0() * 2 - 1) * 3) } });
   b.output(g, b.op(BuiltinOperator.SIN, [g], [[1, 6]])[0]!);
   const model = b.build();
-  const data = (n: number, seed: number) => features12(n, seed, 4);
-  const options = { calibration: 'minmax' as const, heldOut: data(40, 2), perChannelFullyConnected: false, keepUnsupportedInFloat: true };
-  const r = await quantizeModel(model, data(120, 1), { ...options, targetSqnrDb: 25 });
-  assertReportIsFile('g output and SIN(g)', r, await quantizeModel(model, data(120, 1), options));
-  const sg = r.model.subgraphs[0]!;
-  const codeOf = (op: Operator) => r.model.operatorCodes[op.opcodeIndex]!.builtinCode;
+  const { r, sg, codeOf, writerOf } = await keepFloatRun(model, 25, 'g output and SIN(g)');
   assert.ok(r.report.mixedPrecision!.kept.some((l) => l.tensor === 'g' && l.precision === 'float'), JSON.stringify(r.report.mixedPrecision!.kept));
   const sin = sg.operators.find((op) => codeOf(op) === BuiltinOperator.SIN)!;
-  const writer = sg.operators.find((op) => op.outputs.includes(sin.inputs[0]!))!;
+  const writer = writerOf(sin.inputs[0]!);
   assert.equal(codeOf(writer), BuiltinOperator.FULLY_CONNECTED, `SIN reads g's float copy, not a ${BuiltinOperator[codeOf(writer)]}`);
 });
 
@@ -480,16 +483,11 @@ test('--target-sqnr with --keep-float: a layer kept in float after a float opera
   const p = b.fullyConnected(b.input('features', [1, 12]), 6, { weights: { values: Float32Array.from({ length: 72 }, (_, i) => (i === 0 ? 40 : r0() * 2 - 1)) }, name: 'outlier' });
   b.output(b.reshape(p, [1, 2, 3]), b.fullyConnected(b.op(BuiltinOperator.SIN, [p], [[1, 6]])[0]!, 4, { name: 'after' }));
   const model = b.build();
-  const data = (n: number, seed: number) => features12(n, seed, 4);
-  const options = { calibration: 'minmax' as const, heldOut: data(40, 2), perChannelFullyConnected: false, keepUnsupportedInFloat: true };
-  const r = await quantizeModel(model, data(120, 1), { ...options, targetSqnrDb: 40 });
-  assertReportIsFile('SIN then a float layer', r, await quantizeModel(model, data(120, 1), options));
-  const sg = r.model.subgraphs[0]!;
-  const codeOf = (op: Operator) => r.model.operatorCodes[op.opcodeIndex]!.builtinCode;
+  const { r, sg, codeOf, writerOf } = await keepFloatRun(model, 40, 'SIN then a float layer');
   const after = r.report.mixedPrecision!.kept.find((l) => l.tensor === 'after');
   assert.equal(after?.precision, 'float', JSON.stringify(r.report.mixedPrecision!.kept));
   const fc = sg.operators.filter((op) => codeOf(op) === BuiltinOperator.FULLY_CONNECTED).find((op) => sg.tensors[op.outputs[0]!]!.name.startsWith('after'))!;
-  const writer = sg.operators.find((op) => op.outputs.includes(fc.inputs[0]!))!;
+  const writer = writerOf(fc.inputs[0]!);
   assert.equal(codeOf(writer), BuiltinOperator.SIN, `the layer reads SIN's float output, not a ${BuiltinOperator[codeOf(writer)]}`);
   (await loadRuntimeModel(r.bytes)).dispose();
 });
