@@ -156,9 +156,14 @@ export function applyPrecision(
   // Copies of tensors that are still int8 take the observed range too, although their values stay inside the int8
   // range: covering only that range (finer steps) put hand landmark's kept set at 9 int16x8 and 120 M float MACs,
   // against 21 and 80 M.
-  // (the calibration observed the float model's tensors: an output's integer value goes by the output's name)
-  const int16For = (t: number, headroom = 1) => int16Covering(paramsOf(original[t]!), headroom,
-    observedRanges?.get(original[t]!.name) ?? observedRanges?.get(floatNameOf(original[t]!.name)));
+  // The calibration observed the float model's tensors: a float output's integer value goes by the output's name, a
+  // float value's int8 copy (a float input's) by the value's.
+  const outputNameOf = new Map<number, string>();
+  for (const op of qsg.operators) {
+    if (quantModel.operatorCodes[op.opcodeIndex]!.builtinCode === BuiltinOperator.DEQUANTIZE && qsg.outputs.includes(op.outputs[0]!)) outputNameOf.set(op.inputs[0]!, original[op.outputs[0]!]!.name);
+  }
+  const rangeName = (t: number): string => outputNameOf.get(t) ?? original[quantizedFrom.get(t) ?? t]!.name;
+  const int16For = (t: number, headroom = 1) => int16Covering(paramsOf(original[t]!), headroom, observedRanges?.get(rangeName(t)));
   let followed = 0;
   let followedMacs = 0;
   // Requantizes (QUANTIZE int8 → int8, e.g. a CONCATENATION's inputs brought to its output's grid): their output
@@ -722,7 +727,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
       forced.push({
         op: label(i, out.name), index: i, tensor: out.name, precision: 'int16x8', int8SqnrDb: sqnrOf.get(out.name) ?? before[j]!, addedNoise: 0,
         reason: g.dequantized
-          ? `output "${name}" is dequantized from int16: from its int8 value it reaches only ${floor.toFixed(1)} dB on these samples`
+          ? `output "${name}" is computed out of int8: from its int8 value it reaches only ${floor.toFixed(1)} dB on these samples`
           : `output "${name}" is written as int16: on the int8 grid it reaches only ${floor.toFixed(1)} dB on these samples`,
       });
     }
