@@ -595,5 +595,9 @@ test('the search margin: an SQNR whose noise every sample shares keeps it; one t
   one[3] = 0.01;
   const lower = jackknifeLowerDb(20, one, signal);
   assert.ok(lower < 20 - 3, `${lower}`);
+  // (and a finite margin: the one sample counts as carrying (n − 1)/n of the noise; before, 20 dB had a bound near −2,700 dB)
+  assert.ok(lower > 20 - 13, `${lower}`);
+  const most = Float64Array.from(one, (v, i) => (i === 3 ? 0.0099 : 0.0001 / (n - 1)));
+  assert.ok(Math.abs(jackknifeLowerDb(20, most, signal) - lower) < 0.5, 'a sample with 99% of the noise counts about as one with all of it');
   assert.equal(jackknifeLowerDb(20, Float64Array.from([0.005, 0.005]), Float64Array.from([0.5, 0.5])), 20, 'fewer than 3 samples: no margin');
 });
