@@ -5,10 +5,9 @@
 import path from 'node:path';
 import type { ArenaEstimate } from '../arena';
 import type { ArenaAnalysis } from './arena-analysis';
-import { arenaFigures, arenaGapNote } from '../arena/figures';
+import { arenaFigures, arenaGapNote, buildLabel } from '../arena/figures';
 import { formatBytesExact, formatCount, formatOperatorRef } from '../common/format';
 import { OVERSIZED_FACTOR } from './arena-check';
-import { buildLabel } from '../arena/figures';
 import type { ArenaConstant } from './arena-constants';
 import { fitLine, type FitResult } from '../fit/fit-view';
 import { escapeMarkdown } from '../common/markdown';

@@ -148,20 +148,19 @@ export function applyPrecision(
       t = p && OP_RULES[quantModel.operatorCodes[p.opcodeIndex]!.builtinCode]?.output.kind === 'sameAsInput' ? p.inputs[0] : undefined;
     }
   };
-  for (const o of widenOutputs) copiedBy(feedsWidened, o);
-  for (const op of qsg.operators) {
-    if (quantModel.operatorCodes[op.opcodeIndex]!.builtinCode === BuiltinOperator.DEQUANTIZE && qsg.outputs.includes(op.outputs[0]!)) copiedBy(feedsOutput, op.inputs[0]!);
-  }
-  const current = (t: number): Kind => changed.get(t) ?? kindOf(original[t]!);
-  // Copies of tensors that are still int8 take the observed range too, although their values stay inside the int8
-  // range: covering only that range (finer steps) put hand landmark's kept set at 9 int16x8 and 120 M float MACs,
-  // against 21 and 80 M.
-  // The calibration observed the float model's tensors: a float output's integer value goes by the output's name, a
-  // float value's int8 copy (a float input's) by the value's.
+  // A float output's integer value (its DEQUANTIZE's input) → the output's name: the calibration observed the float
+  // model's tensors, so its range goes by that name.
   const outputNameOf = new Map<number, string>();
   for (const op of qsg.operators) {
     if (quantModel.operatorCodes[op.opcodeIndex]!.builtinCode === BuiltinOperator.DEQUANTIZE && qsg.outputs.includes(op.outputs[0]!)) outputNameOf.set(op.inputs[0]!, original[op.outputs[0]!]!.name);
   }
+  for (const o of widenOutputs) copiedBy(feedsWidened, o);
+  for (const t of outputNameOf.keys()) copiedBy(feedsOutput, t);
+  const current = (t: number): Kind => changed.get(t) ?? kindOf(original[t]!);
+  // Copies of tensors that are still int8 take the observed range too, although their values stay inside the int8
+  // range: covering only that range (finer steps) put hand landmark's kept set at 9 int16x8 and 120 M float MACs,
+  // against 21 and 80 M.
+  // (a float value's int8 copy, a float input's, goes by the value's name)
   const rangeName = (t: number): string => outputNameOf.get(t) ?? original[quantizedFrom.get(t) ?? t]!.name;
   const int16For = (t: number, headroom = 1) => int16Covering(paramsOf(original[t]!), headroom, observedRanges?.get(rangeName(t)));
   let followed = 0;
@@ -858,10 +857,10 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   kept = await search();
   // int16x8 activations leave a widened output's producer its int8 weights' rounding; when that alone misses the
   // target (an outlier weight, a per-tensor scale over channels of different magnitudes), float removes it too.
-  const floatProducers = forced.map((l) => (l.precision === 'int16x8'
-    ? { ...l, precision: 'float' as const, reason: `${l.reason}; in float: with int16x8 activations its int8 weights' rounding alone misses the target` } : l));
+  const producersInFloat = (why: string): KeptLayer[] => forced.map((l) => (l.precision === 'int16x8'
+    ? { ...l, precision: 'float' as const, reason: `${l.reason}; in float${why}` } : l));
   if (!kept && forced.some((l) => l.precision === 'int16x8')) {
-    producers = floatProducers;
+    producers = producersInFloat(': with int16x8 activations its int8 weights\' rounding alone misses the target');
     kept = await search();
     if (kept) {
       // Back to int16x8, one producer at a time, where the target still holds without float.
@@ -895,7 +894,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
   } else {
     kept = ranked.map((l) => ({ ...l, precision: 'float' as const }));
     // The most accurate file the search can write: every searched layer and every widened output's producer in float.
-    producers = forced.map((l) => (l.precision === 'int16x8' ? { ...l, precision: 'float' as const, reason: `${l.reason}; in float, as every searched layer: the target is out of reach` } : l));
+    producers = producersInFloat(', as every searched layer: the target is out of reach');
     // (with no candidates, the outputs written as int16 are still what the file has: probe([]) writes them)
     chosen = kept.length || forced.length ? await probe(kept) : { model: int8Model, followed: 0, followedMacs: 0, outputsDb: before };
     const writers = forced.filter((l) => l.precision === 'int16x8');
@@ -903,7 +902,7 @@ export async function searchMixedPrecision(input: MixedPrecisionInput, hooks: Qu
     const inFloat = [...(ranked.length ? [`all ${ranked.length} searched layer${s(ranked.length)}`] : []),
       ...(writers.length ? [`the layer${s(writers.length)} computing the output${s(widenedOutputs.length)} too coarse on the int8 grid`] : [])];
     // (with float I/O there are no int8 inputs or outputs to blame)
-    const int8Io = [...qsg.inputs, ...qsg.outputs].filter((t) => qsg.tensors[t]!.type === TensorType.INT8).length;
+    const int8Io = [...qsg.inputs, ...qsg.outputs].some((t) => qsg.tensors[t]!.type === TensorType.INT8);
     const ends = int8Io ? 'the int8 inputs, outputs and ' : '';
     note = !inFloat.length
       ? `no layer feeding the failing outputs adds measurable noise: the error comes from ${int8Io ? 'the int8 inputs/outputs themselves' : 'operators that stay int8'}`
