@@ -21,12 +21,15 @@
  * Micro compatibility check passes. Skipped with the reason when the images or the models are missing.
  * With TINYML_BENCH_OUT set to a folder, each result model and its test photos (`<name>.test.npy`, float32, the
  * model's input layout) are written there, for ../shared/tflm's compare.mjs on real TFLite Micro.
+ * TINYML_TARGET_IO=float quantizes with float inputs and outputs (`--io float`) instead of int8 ones.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadDataset, splitForTargetSearch, splitHeldOut, type DatasetOptions } from '../src/core/data/index';
 import { quantizeModel } from '../src/core/quantize/index';
 import { loadRuntimeModel } from '../src/core/runtime/index';
+import { writeNpy } from '../src/core/data/npy';
+import { toTensorArray } from '../src/core/quantize/tensor-io';
 import { elementCount, loadModel, tensorTypeName } from '../src/core/tflite/index';
 import { PROJECT_ROOT } from '../test/helpers/paths';
 import { report } from './harness';
@@ -48,8 +51,10 @@ export async function main(): Promise<void> {
     return;
   }
   const only = process.env['TINYML_TARGET_ONLY'];
-  for (const [name, rel, dataOptions] of MODELS) {
-    if (only && !name.includes(only)) continue;
+  const io = process.env['TINYML_TARGET_IO'] === 'float' ? 'float' as const : 'int8' as const;
+  for (const [base, rel, dataOptions] of MODELS) {
+    const name = io === 'float' ? `${base} --io float` : base;
+    if (only && !base.includes(only)) continue;
     const file = path.join(PROJECT_ROOT, 'node_modules', rel);
     if (!fs.existsSync(file)) {
       report(`(g) ${name}`, 'skipped', `${file} is missing (npm install ${rel.split('/').slice(0, 2).join('/')})`);
@@ -64,23 +69,23 @@ export async function main(): Promise<void> {
     const { search: selection, reported: test } = splitForTargetSearch(rest);
     if (process.env['TINYML_BENCH_TARGET_NEAREST'] === '1') {
       const t1 = performance.now();
-      const n = await quantizeModel(model, calibration, { heldOut: rest, targetSqnrDb: TARGET_DB, modelName: name, weightRounding: 'nearest' });
+      const n = await quantizeModel(model, calibration, { heldOut: rest, io, targetSqnrDb: TARGET_DB, modelName: base, weightRounding: 'nearest' });
       const nm = n.report.mixedPrecision!;
       report(`(g) ${name} anchor: weights rounded to nearest`, `${nm.kept.length} kept (${nm.kept.filter((l) => l.precision === 'int16x8').length} int16x8, ${nm.kept.filter((l) => l.precision === 'float').length} float)`,
         `all int8 ${Math.min(...nm.outputsBeforeDb).toFixed(1)} dB selection; worst output ${Math.min(...nm.outputsAfterDb).toFixed(1)} dB selection / ${nm.reportedOn!.worstDb.toFixed(1)} dB test; `
         + `float MACs ${nm.cost.floatMacs.toLocaleString('en-US')}, int16x8 MACs ${nm.cost.int16Macs.toLocaleString('en-US')}; ${((performance.now() - t1) / 1000).toFixed(0)} s`);
     }
     const t0 = performance.now();
-    const q = await quantizeModel(model, calibration, { heldOut: rest, targetSqnrDb: TARGET_DB, modelName: name });
+    const q = await quantizeModel(model, calibration, { heldOut: rest, io, targetSqnrDb: TARGET_DB, modelName: base });
     const seconds = (performance.now() - t0) / 1000;
     const m = q.report.mixedPrecision!;
     // The report's accuracy is on the test half (m.reportedOn), which neither the recipe nor the target search saw.
     const onTest = q.report.accuracy!;
     const worstTest = m.reportedOn!.worstDb;
     const worstSel = Math.min(...m.outputsAfterDb);
-    const rt = await loadRuntimeModel(q.bytes, { name });
+    const rt = await loadRuntimeModel(q.bytes, { name: base });
     const qsg = q.model.subgraphs[0]!;
-    rt.run(qsg.inputs.map((t) => new Int8Array(elementCount(qsg.tensors[t]!.shape))));
+    rt.run(qsg.inputs.map((t) => toTensorArray(qsg.tensors[t]!, new Float32Array(elementCount(qsg.tensors[t]!.shape)))));
     rt.dispose();
     const outNames = onTest.outputs.map((o) => o.name);
     report(`(g) ${name} all int8 (anchor), worst output`, `${Math.min(...m.outputsBeforeDb).toFixed(1)} dB selection`,
@@ -97,24 +102,14 @@ export async function main(): Promise<void> {
     const out = process.env['TINYML_BENCH_OUT'];
     if (out) {
       fs.mkdirSync(out, { recursive: true });
-      fs.writeFileSync(path.join(out, `${name}.target${TARGET_DB}.tflite`), q.bytes);
-      fs.writeFileSync(path.join(out, `${name}.test.npy`), npyFloat32(test.samples.map((x) => x[0]!), inputs[0]!.shape));
+      fs.writeFileSync(path.join(out, `${base}${io === 'float' ? '.io-float' : ''}.target${TARGET_DB}.tflite`), q.bytes);
+      const rows = test.samples.map((x) => x[0]!);
+      const flat = new Float32Array(rows.reduce((n, r) => n + r.length, 0));
+      rows.reduce((at, r) => (flat.set(r, at), at + r.length), 0);
+      fs.writeFileSync(path.join(out, `${base}.test.npy`), writeNpy([rows.length, ...inputs[0]!.shape.slice(1)], flat));
     }
     report(`(g) ${name} runs`, 'LiteRT: loads and runs', `TFLite Micro compatibility check: ${q.report.tflm?.runs ? 'PASS' : `FAIL (${q.report.tflm?.notes.slice(0, 2).join('; ')})`}`);
   }
-}
-
-/** A float32 .npy of `rows` (first axis: records), for compare.mjs. */
-function npyFloat32(rows: readonly Float32Array[], shape: readonly number[]): Buffer {
-  const dims = [rows.length, ...shape.slice(1)];
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${dims.join(', ')}${dims.length === 1 ? ',' : ''}), }`;
-  header += ' '.repeat(63 - ((header.length + 10) % 64)) + '\n';
-  const head = Buffer.alloc(10);
-  head.write('\x93NUMPY', 0, 'latin1');
-  head[6] = 1; head[7] = 0;
-  head.writeUInt16LE(header.length, 8);
-  const body = Buffer.concat(rows.map((r) => Buffer.from(r.buffer, r.byteOffset, r.byteLength)));
-  return Buffer.concat([head, Buffer.from(header, 'latin1'), body]);
 }
 
 if (require.main === module) main().catch((e) => { console.error(e); process.exitCode = 1; });

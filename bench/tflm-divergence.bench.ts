@@ -20,7 +20,8 @@
  * domain, so that maximum is exact); its seed-8 and both-draws lines are printed beside it as samples of those codes.
  * TINYML_DIVERGENCE_ONLY=kernels instead checks each kernel of the reference evaluator against the probe (needs only
  * TFLM_OUT): the models of test/helpers/tflm-kernel-models.ts, TINYML_KERNELS_N (default 20) inputs each
- * (TINYML_KERNELS_SET=cmsis-nn quantizes them for the CMSIS-NN kernels, to run against a CMSIS-NN build);
+ * (TINYML_KERNELS_SET=cmsis-nn quantizes them for the CMSIS-NN kernels, to run against a CMSIS-NN build;
+ * TINYML_KERNELS_IO=float writes them with float inputs and outputs, `--io float`, the probe fed float32 bytes);
  * TINYML_DIVERGENCE_ONLY=tflm-models does the same on the integer models of the TFLite Micro repository in
  * ../shared/models/tflm (TF converter files: the seanet single-operator models and the examples).
  */
@@ -67,7 +68,7 @@ export function describeComparison(r: CompareResult): string {
  */
 export function evaluatorVsProbe(file: string, model: Model, test: Dataset, dir: string): { differ: number; values: number } {
   const sg = model.subgraphs[0]!;
-  return rawVsProbe(file, model, test.samples.map((s) => sg.inputs.map((t, k) => toTensorArray(sg.tensors[t]!, s[k]!) as Int8Array | Int16Array)), dir);
+  return rawVsProbe(file, model, test.samples.map((s) => sg.inputs.map((t, k) => toTensorArray(sg.tensors[t]!, s[k]!) as TflmValues)), dir);
 }
 
 /**
@@ -204,6 +205,9 @@ async function kernelCoverage(dir: string): Promise<void> {
   // The kernel set the models are quantized for (the firmware's, --kernels): with a CMSIS-NN build as TFLM_OUT,
   // TINYML_KERNELS_SET=cmsis-nn checks what the quantizer writes around that set's limits (int16-kernels.ts).
   const kernels = process.env['TINYML_KERNELS_SET'] === 'cmsis-nn' ? 'cmsis-nn' as const : 'reference' as const;
+  // --io float: a QUANTIZE after each input and a DEQUANTIZE before each output, which a target search rewrites.
+  const io = process.env['TINYML_KERNELS_IO'] === 'float' ? 'float' as const : 'int8' as const;
+  const variant = [kernels === 'reference' ? '' : kernels, io === 'float' ? '--io float' : ''].filter(Boolean).join(', ');
   for (const c of kernelModels()) {
     for (const mode of c.modes) {
       const r = rng(3);
@@ -213,21 +217,24 @@ async function kernelCoverage(dir: string): Promise<void> {
       let q;
       try {
         const source = c.hybridSource ? (await quantizeModel(c.model, data, { mode: 'dynamic', dynamicMinElements: 0 })).model : c.model;
-        q = await quantizeModel(source, data, { mode, calibration: 'minmax', build: { kernels }, ...(c.targetSqnrDb ? { targetSqnrDb: c.targetSqnrDb, heldOut: data } : {}) });
+        q = await quantizeModel(source, data, { mode, io, calibration: 'minmax', build: { kernels }, ...(c.targetSqnrDb ? { targetSqnrDb: c.targetSqnrDb, heldOut: data } : {}) });
       } catch (err) {
-        report(`  kernels: ${c.name} (${mode}${kernels === 'reference' ? '' : `, ${kernels}`})`, 'not quantized', (err as Error).message.slice(0, 240));
+        report(`  kernels: ${c.name} (${[mode, variant].filter(Boolean).join(', ')})`, 'not quantized', (err as Error).message.slice(0, 240));
         continue;
       }
       const model = loadModel(q.bytes).model;
       const ops = [...new Set(model.subgraphs[0]!.operators.map((o) => {
         const code = model.operatorCodes[o.opcodeIndex]!.builtinCode;
         const sg = model.subgraphs[0]!;
-        return `${BuiltinOperator[code]}${sg.tensors[o.inputs[0]!]?.type === TensorType.INT16 || sg.tensors[o.outputs[0]!]!.type === TensorType.INT16 ? '/16' : ''}`;
+        const out = sg.tensors[o.outputs[0]!]!.type;
+        const tag = sg.tensors[o.inputs[0]!]?.type === TensorType.INT16 || out === TensorType.INT16 ? '/16'
+          : out === TensorType.FLOAT32 && code !== BuiltinOperator.DEQUANTIZE ? '/f' : '';
+        return `${BuiltinOperator[code]}${tag}`;
       }))].join(' ');
       const why = TflmReference.unsupported(model);
-      const label = `  kernels: ${c.name} (${mode}${kernels === 'reference' ? '' : `, ${kernels}`})`;
+      const label = `  kernels: ${c.name} (${[mode, variant].filter(Boolean).join(', ')})`;
       if (why) { report(label, 'not covered', `${why}; operators ${ops}`); continue; }
-      const file = path.join(dir, `kernels_${c.name}_${mode}.tflite`);
+      const file = path.join(dir, `kernels_${c.name}_${mode}_${io}.tflite`);
       fs.writeFileSync(file, q.bytes);
       let result: string;
       try {
