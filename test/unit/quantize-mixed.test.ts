@@ -508,6 +508,8 @@ test('--target-sqnr with float I/O: a float output\'s int16 value covers the ran
   assertReportIsFile('fc-mul, float I/O', r, await quantizeModel(model, data(300, 1), options));
   const sg = r.model.subgraphs[0]!;
   assert.equal(sg.tensors[sg.outputs[0]!]!.type, TensorType.FLOAT32, 'the output stays float');
+  const dq = sg.operators.find((op) => op.outputs[0] === sg.outputs[0])!;
+  assert.equal(sg.tensors[dq.inputs[0]!]!.name, `${sg.tensors[sg.outputs[0]!]!.name}_int16`, 'the int16 value the DEQUANTIZE reads is named for its type');
 
   // The outlier-weight heads at 100 dB: both producers in float, the RESHAPE after one of them too, no int16 between.
   const c = kernelModels().find((k) => k.name.startsWith('outlier-weight heads'))!;

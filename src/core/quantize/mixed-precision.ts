@@ -251,6 +251,10 @@ export function applyPrecision(
     }
     const t = tensors[out]!;
     t.type = type;
+    // A float output's integer value is `<output>_int8` in the int8 model; written as int16 its name says so (a
+    // user reading the file in the inspector or Netron sees an int16 tensor, not one named int8).
+    const output = outputNameOf.get(out);
+    if (kind === 'int16' && output !== undefined && t.name === `${output}_int8` && !tensors.some((x) => x.name === `${output}_int16`)) t.name = `${output}_int16`;
     if (p16) t.quantization = qp(p16); else delete t.quantization;
     changed.set(out, kind);
     return { tensor: out };
