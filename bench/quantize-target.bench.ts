@@ -93,6 +93,7 @@ export async function main(): Promise<void> {
     report(`(g) ${name} --target-sqnr ${TARGET_DB}, worst output`, `${worstSel.toFixed(1)} dB selection / ${worstTest.toFixed(1)} dB test`,
       `target ${TARGET_DB} dB: selection ${worstSel >= TARGET_DB ? 'PASS' : 'FAIL'}, test ${worstTest >= TARGET_DB ? 'PASS' : 'FAIL'}; all int8 ${Math.min(...m.outputsBeforeDb).toFixed(1)} dB; `
       + `per output on test ${onTest.outputs.map((o) => `${o.name} ${o.sqnrDb.toFixed(1)}`).join(', ')}; `
+      + `${m.reportedOn?.device ? `as TFLite Micro computes it ${m.reportedOn.device.estimated ? 'about ' : ''}${m.reportedOn.device.worstDb.toFixed(1)} dB (first ${m.reportedOn.device.samples} test photos) ${m.reportedOn.device.met ? 'PASS' : 'FAIL'}; ` : ''}`
       + `${calibration.samples.length}/${selection.samples.length}/${test.samples.length} photos; ${seconds.toFixed(0)} s`);
     report(`(g) ${name} kept layers`, `${m.kept.length} (${m.kept.filter((l) => l.precision === 'int16x8').length} int16x8, ${m.kept.filter((l) => l.precision === 'float').length} float)`,
       `${m.kept.map((l) => `${l.op} ${l.precision}`).join(', ')}; cost flash +${(m.cost.flashBytes / 1024).toFixed(0)} KB, arena ${m.cost.arenaBytes === undefined ? '?' : `+${(m.cost.arenaBytes / 1024).toFixed(0)} KB`}, `

@@ -2,7 +2,7 @@ import { mulberry32 as rng } from '../../src/core/common/seeded-random';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Dataset } from '../../src/core/data/dataset';
-import { evaluateQuantization, formatQuantizationReport, quantizeModel } from '../../src/core/quantize/index';
+import { evaluateQuantization, formatQuantizationReport, liteRtComparisonText, quantizeModel } from '../../src/core/quantize/index';
 import { toTensorArray } from '../../src/core/quantize/tensor-io';
 import {
   expOnNegativeValues, getReciprocal, multiplyByQuantizedMultiplier, quantizeMultiplier, roundingDivideByPot, srdhm,
@@ -148,6 +148,27 @@ test('the reference evaluator stays within a few steps of LiteRT on a quantized 
     report: { ...q.report, accuracy: { ...sub, tflm: { ...sub.tflm!, outputs: [{ ...s, sqnrDb: Infinity, liteRtSqnrDb: Infinity }] } } } }))!;
   assert.equal(exact.report.accuracy!.tflm!.outputs[0]!.sqnrDb, Infinity);
   assert.equal(exact.report.accuracy!.tflm!.outputs[0]!.liteRtSqnrDb, Infinity);
+});
+
+test('with float outputs (--io float) the report compares TFLite Micro\'s float values with LiteRT\'s and claims nothing of integer outputs it does not have', async () => {
+  const float = residualModel();
+  const q = await quantizeModel(float, images(64, 1), { io: 'float', calibration: 'minmax', perChannelFullyConnected: false, biasCorrection: false, weightRounding: 'nearest' });
+  const acc = await evaluateQuantization(writeModel(float), q.bytes, images(20, 3));
+  const t = acc.tflm!;
+  assert.equal(t.integerValues, 0);
+  assert.equal(t.floatValues, 20 * 5);
+  // The evaluator computes the float DEQUANTIZE of the int8 softmax exactly as LiteRT does when their int8 values agree.
+  assert.ok(t.floatDifferVsLiteRt! >= 0 && t.floatDifferVsLiteRt! < 0.5, String(t.floatDifferVsLiteRt));
+  const text = formatQuantizationReport({ ...q.report, accuracy: acc });
+  const line = text.split('\n').find((l) => l.includes('As TFLite Micro computes it'))!;
+  assert.doesNotMatch(line, /integer outputs/);
+  assert.match(line, t.floatDifferVsLiteRt === 0 ? /same float outputs as LiteRT/ : /float outputs differ from LiteRT's in \d+\.\d% of values/);
+  const md = quantizationReportMarkdown({ ...q.report, accuracy: acc }, [], { source: 'residual.tflite', output: 'residual_int8.tflite' });
+  assert.doesNotMatch(md.slice(md.indexOf('### As TFLite Micro computes it')), /integer outputs/);
+  // A report saved before integer values were counted (int8 outputs) reads as before.
+  const { integerValues: _n, floatValues: _f, floatDifferVsLiteRt: _d, ...old } = t;
+  assert.equal(liteRtComparisonText({ ...old, maxLsbVsLiteRt: 0 }), 'same integer outputs as LiteRT');
+  assert.equal(liteRtComparisonText({ ...old, maxLsbVsLiteRt: 2, fractionDifferVsLiteRt: 0.25 }), 'integer outputs differ from LiteRT\'s by up to 2 steps (25.0% of values)');
 });
 
 test('a model with an operator the evaluator does not cover says which, and the report says it was not computed', async () => {

@@ -119,7 +119,7 @@ function mixedPrecision(r: SavedQuantizationReport): HTMLElement[] {
     el('h3', {}, 'Mixed precision'),
     // Each line in red when it is the one that says missed (the search's samples, or the unseen ones).
     el('p', { class: m.met ? '' : 'error-text' }, `Target: ${mixedPrecisionTargetText(m)}.`),
-    ...(m.reportedOn ? [el('p', { class: m.reportedOn.met ? '' : 'error-text' }, `${asSentence(mixedPrecisionReportedText(m.reportedOn))}.`)] : []),
+    ...(m.reportedOn ? [el('p', { class: m.reportedOn.met && m.reportedOn.device?.met !== false ? '' : 'error-text' }, `${asSentence(mixedPrecisionReportedText(m.reportedOn))}.`)] : []),
     ...(m.kept.length ? [
       el('p', {}, `${mixedPrecisionKeptText(m)}.`),
       keptTable(m.kept),

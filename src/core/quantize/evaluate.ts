@@ -259,7 +259,7 @@ async function compareRuns(floatModel: Model, quantModel: Model, quantBytes: Uin
       throwIfAborted(hooks.signal, 'Evaluation');
       return remote ? remote.outputs as TflmValues[] : tflm!.run(tflmInputs[s]!);
     };
-    let tflmAgree = 0, liteRtAgree = 0, maxLsb = 0, lsbDiffer = 0, lsbCount = 0;
+    let tflmAgree = 0, liteRtAgree = 0, maxLsb = 0, lsbDiffer = 0, lsbCount = 0, floatDiffer = 0, floatCount = 0;
     const points = fsg.outputs.map(() => ({ reference: [] as number[], quantized: [] as number[] }));
     const perSample = Math.max(1, Math.ceil(OUTPUT_POINTS / Math.max(1, heldOut.samples.length)));
     /** Per output k: the reference's and the quantized model's values of `rows` samples (absent: an integer output). */
@@ -321,6 +321,11 @@ async function compareRuns(floatModel: Model, quantModel: Model, quantBytes: Uin
                   if (d) lsbDiffer++;
                 }
                 lsbCount += n;
+              } else if (yk instanceof Float32Array) {
+                // A float output (--io float): LiteRT's float values, compared as the float32 numbers they are.
+                const lite = qVals.get(t)!.subarray(r * n, (r + 1) * n);
+                for (let j = 0; j < n; j++) if (yk[j] !== lite[j]) floatDiffer++;
+                floatCount += n;
               }
               const f = fVals.get(fsg.outputs[k]!)!.subarray(r * n, (r + 1) * n);
               tflmOutputs[k]!.add(f, toFloat(qsg.tensors[t]!, yk));
@@ -383,6 +388,8 @@ async function compareRuns(floatModel: Model, quantModel: Model, quantBytes: Uin
         }),
         maxLsbVsLiteRt: maxLsb,
         fractionDifferVsLiteRt: lsbCount ? lsbDiffer / lsbCount : 0,
+        integerValues: lsbCount,
+        ...(floatCount ? { floatValues: floatCount, floatDifferVsLiteRt: floatDiffer / floatCount } : {}),
       };
       if (classifier) {
         t.top1Agreement = tflmAgree / tflmSamples;

@@ -30,7 +30,7 @@ export interface MixedPrecisionReport {
    * The samples the report's accuracy scores the result on, its worst output there and whether that meets the
    * target; `unseen` is false when there were too few held-out samples to split and both are the same samples.
    */
-  reportedOn?: { source: string; samples: number; worstDb: number; met: boolean; unseen: boolean };
+  reportedOn?: { source: string; samples: number; worstDb: number; met: boolean; unseen: boolean; device?: DeviceTarget };
   kept: KeptLayer[];
   /** Shape operators that read an int16 tensor and were switched to int16 with it (no extra rounding). */
   followed: number;
@@ -51,7 +51,37 @@ export interface MixedPrecisionReport {
   note?: string;
 }
 
-/** Whether the target holds: on the samples searched on and, when the report scored others, on those too. */
+/**
+ * The target as TFLite Micro computes the outputs (the reference evaluator, tflm-reference.ts). The search and the
+ * report score on LiteRT, whose kernels round differently; the evaluator runs the first `samples` of the reported
+ * ones. `worstDb` is the worst output over those samples when they are all of them, else each output's reported
+ * SQNR moved by what TFLite Micro and LiteRT differ on the same samples (an estimate, `estimated`).
+ */
+export interface DeviceTarget { samples: number; worstDb: number; estimated: boolean; met: boolean }
+
+/**
+ * DeviceTarget from the report's outputs (LiteRT, on all reported samples) and TFLite Micro's on its samples, with
+ * LiteRT's on those same samples; undefined when the evaluator did not run.
+ */
+export function deviceTarget(targetDb: number, reportedSamples: number, outputs: readonly { name: string; sqnrDb: number }[],
+  tflm: { samples: number; outputs: readonly { name: string; sqnrDb: number; liteRtSqnrDb?: number }[] } | undefined): DeviceTarget | undefined {
+  if (!tflm || !tflm.samples || !tflm.outputs.length) return undefined;
+  const estimated = tflm.samples < reportedSamples;
+  const per = tflm.outputs.map((o) => {
+    const all = outputs.find((x) => x.name === o.name)?.sqnrDb;
+    if (!estimated || all === undefined || o.liteRtSqnrDb === undefined) return o.sqnrDb;
+    // (an exact output on either side, Infinity, leaves no difference to carry over)
+    const gap = o.sqnrDb - o.liteRtSqnrDb;
+    return Number.isFinite(gap) ? all + gap : Math.min(all, o.sqnrDb);
+  });
+  const worstDb = Math.min(...per);
+  return { samples: tflm.samples, worstDb, estimated, met: worstDb >= targetDb };
+}
+
+/**
+ * Whether the target holds: on the samples searched on and, when the report scored others, on those too, as LiteRT
+ * and as TFLite Micro compute them.
+ */
 export function targetMet(m: MixedPrecisionReport): boolean {
-  return m.met && m.reportedOn?.met !== false;
+  return m.met && m.reportedOn?.met !== false && m.reportedOn?.device?.met !== false;
 }

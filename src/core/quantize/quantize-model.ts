@@ -12,6 +12,7 @@ import type { KernelLibrary } from '../arena/kernels/types';
 import { gatherStatistics, type KeptValues } from './calibrate';
 import { AUTO_METHODS, BIAS_CORRECTION_SAMPLES, buildRecipe, hasFullyConnected, scoringSet, scoringSetOf, searchRecipe, type RecipeChoices, type RecipeContext, type ScoringSet } from './recipe';
 import { int8OutputGrids, OUTPUT_GRID_MARGIN_DB, searchMixedPrecision } from './mixed-precision';
+import { deviceTarget } from './mixed-precision-report';
 import { equalizeChannels, type EqualizationReport } from './channel-equalization';
 import { QuantizeError, throwIfAborted } from './errors';
 import { float16Weights } from './float16-weights';
@@ -275,10 +276,15 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
     const mp = report.mixedPrecision;
     if (mp && targetSplit) {
       const worst = Math.min(...report.accuracy.outputs.map((o) => o.sqnrDb));
-      mp.reportedOn = { source: reported.source, samples: reported.samples.length, worstDb: worst, met: worst >= mp.targetDb, unseen: reported !== targetSplit.search };
+      const device = deviceTarget(mp.targetDb, reported.samples.length, report.accuracy.outputs, report.accuracy.tflm);
+      mp.reportedOn = { source: reported.source, samples: reported.samples.length, worstDb: worst, met: worst >= mp.targetDb, unseen: reported !== targetSplit.search, ...(device ? { device } : {}) };
       if (mp.met && !mp.reportedOn.met) {
         warnings.unshift(`TARGET MISSED on the ${reported.samples.length} held-out samples the search did not see: the worst output reaches ${worst.toFixed(1)} dB there `
           + `(${Math.min(...mp.outputsAfterDb).toFixed(1)} dB on the ${mp.scoredOn.samples} it searched on), short of the ${mp.targetDb} dB asked for. More varied calibration data usually closes the gap.`);
+      } else if (mp.met && device && !device.met) {
+        warnings.unshift(`TARGET MISSED ON TFLITE MICRO: as its reference kernels compute the outputs, the worst reaches ${device.estimated ? 'about ' : ''}${device.worstDb.toFixed(1)} dB `
+          + `(${device.estimated ? `from the first ${device.samples} held-out samples, beside LiteRT's on them` : `on the ${device.samples} held-out samples`}), short of the ${mp.targetDb} dB asked for, `
+          + `where LiteRT reaches ${worst.toFixed(1)} dB. TFLite Micro rounds in fixed point where LiteRT does not; a higher target keeps more layers in higher precision.`);
       }
     }
     if (floatGraph.hybridOps) report.accuracy.reference = 'hybrid';

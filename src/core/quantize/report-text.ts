@@ -1,5 +1,5 @@
 /** The quantization report as plain text, for the CLI and the output channel. */
-import type { MixedPrecisionReport } from './mixed-precision-report';
+import type { DeviceTarget, MixedPrecisionReport } from './mixed-precision-report';
 import { arenaFiguresLine, buildLabel } from '../arena/figures';
 import { formatBytes, formatCount, formatDb, formatOperatorRef, formatPercent, formatT } from '../common/format';
 import { describeSplit } from '../data/dataset';
@@ -77,9 +77,25 @@ export function tflmAccuracyLine(t: TflmAccuracy, reference: 'float' | 'hybrid' 
   const subset = t.samples < samples;
   const outs = t.outputs.map((o) => `${o.name} SQNR ${formatDb(o.sqnrDb)}${subset && o.liteRtSqnrDb !== undefined ? ` (LiteRT ${formatDb(o.liteRtSqnrDb)} on these samples)` : ''}`).join(', ');
   const top1 = t.top1Agreement !== undefined ? `, top-1 agreement with the ${reference} model ${formatPercent(t.top1Agreement)}${subset && t.liteRtTop1Agreement !== undefined ? ` (LiteRT ${formatPercent(t.liteRtTop1Agreement)})` : ''}` : '';
-  const lsb = t.maxLsbVsLiteRt === 0 ? 'same integer outputs as LiteRT'
-    : `integer outputs differ from LiteRT's by up to ${t.maxLsbVsLiteRt} step${t.maxLsbVsLiteRt === 1 ? '' : 's'} (${formatPercent(t.fractionDifferVsLiteRt)} of values)`;
-  return `As TFLite Micro computes it (reference kernels, bit-exact; first ${t.samples} samples): ${[outs + top1, lsb].filter((x) => x).join('; ')}`;
+  return `As TFLite Micro computes it (reference kernels, bit-exact; first ${t.samples} samples): ${[outs + top1, liteRtComparisonText(t)].filter((x) => x).join('; ')}`;
+}
+
+/**
+ * How TFLite Micro's outputs compare with LiteRT's on the same samples (text, markdown and the inspector): integer
+ * outputs in quantization steps, float outputs (`--io float`) as the share of values that differ. Nothing is said of
+ * integer outputs a model does not have.
+ */
+export function liteRtComparisonText(t: TflmAccuracy): string {
+  const parts: string[] = [];
+  if (t.integerValues === undefined || t.integerValues > 0) {
+    parts.push(t.maxLsbVsLiteRt === 0 ? 'same integer outputs as LiteRT'
+      : `integer outputs differ from LiteRT's by up to ${t.maxLsbVsLiteRt} step${t.maxLsbVsLiteRt === 1 ? '' : 's'} (${formatPercent(t.fractionDifferVsLiteRt)} of values)`);
+  }
+  if (t.floatValues) {
+    parts.push(t.floatDifferVsLiteRt === 0 ? 'same float outputs as LiteRT'
+      : `float outputs differ from LiteRT's in ${formatPercent(t.floatDifferVsLiteRt ?? 0)} of values (the two runtimes' kernels round differently)`);
+  }
+  return parts.join('; ');
 }
 
 /**
@@ -128,9 +144,19 @@ export function mixedPrecisionTargetText(m: MixedPrecisionReport, style: Sentenc
 
 /** The samples the report scores, which the search did not see (or could not be kept from). */
 export function mixedPrecisionReportedText(r: NonNullable<MixedPrecisionReport['reportedOn']>, style: SentenceStyle = {}): string {
-  return r.unseen
+  return (r.unseen
     ? `on the other ${r.samples} held-out samples, which the search did not see (${quoted(style, r.source)}): worst output ${formatDb(r.worstDb)}, ${verdictOf(style, r.met)}`
-    : `too few held-out samples to split: the accuracy is reported on the same ${r.samples} samples the search selected on (optimistic)`;
+    : `too few held-out samples to split: the accuracy is reported on the same ${r.samples} samples the search selected on (optimistic)`)
+    + (r.device ? `; ${deviceTargetText(r.device, style)}` : '');
+}
+
+/**
+ * The target as TFLite Micro computes the outputs, after the reported line: "as TFLite Micro computes it (reference
+ * kernels; from the first 10 samples): worst output about 19.2 dB, missed".
+ */
+export function deviceTargetText(d: DeviceTarget, style: SentenceStyle = {}): string {
+  return `as TFLite Micro computes it (reference kernels; ${d.estimated ? `from the first ${d.samples} samples, beside LiteRT's on them` : `all ${d.samples} samples`}): `
+    + `worst output ${d.estimated ? 'about ' : ''}${formatDb(d.worstDb)}, ${verdictOf(style, d.met)}`;
 }
 
 /** "4 of 9 candidate layers kept in higher precision, with the operators that read their outputs (12 rewrites scored); int16x8 where …". */

@@ -44,6 +44,14 @@ export function parseSavedReport(text: string): SavedQuantizationReport | undefi
     // Absent in reports saved before LiteRT's same-sample figure was added: left absent.
     if (o.liteRtSqnrDb !== undefined) o.liteRtSqnrDb = dbBack(o.liteRtSqnrDb);
   }
+  const mp = report.mixedPrecision;
+  if (mp) {
+    // (an output computed exactly, Infinity, is written as null)
+    if (Array.isArray(mp.outputsBeforeDb)) mp.outputsBeforeDb = mp.outputsBeforeDb.map(dbBack);
+    if (Array.isArray(mp.outputsAfterDb)) mp.outputsAfterDb = mp.outputsAfterDb.map(dbBack);
+    if (mp.reportedOn) mp.reportedOn.worstDb = dbBack(mp.reportedOn.worstDb);
+    if (mp.reportedOn?.device) mp.reportedOn.device.worstDb = dbBack(mp.reportedOn.device.worstDb);
+  }
   for (const c of report.recipe?.candidates ?? []) {
     c.scoreDb = dbBack(c.scoreDb);
     if (c.calibrationDb !== undefined) c.calibrationDb = dbBack(c.calibrationDb);

@@ -210,6 +210,14 @@ export interface TflmAccuracy {
   /** Largest |TFLite Micro − LiteRT| over the integer outputs, in quantization steps, and the fraction of values that differ. */
   maxLsbVsLiteRt: number;
   fractionDifferVsLiteRt: number;
+  /**
+   * How many integer output values those two figures cover: 0 when every output is float (`--io float`), where
+   * they say nothing. Absent in reports saved before it was counted (their outputs were integer ones).
+   */
+  integerValues?: number;
+  /** Float outputs (`--io float`): how many values were compared, and the share TFLite Micro computes unlike LiteRT. */
+  floatValues?: number;
+  floatDifferVsLiteRt?: number;
 }
 
 /**

@@ -8,7 +8,7 @@ import { escapeMarkdown } from '../../core/common/markdown';
 import { asSentence, formatBytes, formatBytesExact, formatOperatorRef, formatPercent, formatT } from '../../core/common/format';
 import { describeSplit } from '../../core/data/dataset';
 import { describeImageOptions } from '../../core/data/options';
-import { HELD_OUT_FROM_DATA_NOTE, indexOutputText, referenceModelText, sourceInt8Text, widenedOutputText, mixedPrecisionCostText, mixedPrecisionKeptText, mixedPrecisionReportedText, mixedPrecisionTargetText, perChannelFcSkippedText, perTensorSummary, recipeLabel, recipeRuleText, SQNR_FLOOR_DB, targetMet, type QuantizationReport } from '../../core/quantize/index';
+import { HELD_OUT_FROM_DATA_NOTE, indexOutputText, liteRtComparisonText, referenceModelText, sourceInt8Text, widenedOutputText, mixedPrecisionCostText, mixedPrecisionKeptText, mixedPrecisionReportedText, mixedPrecisionTargetText, perChannelFcSkippedText, perTensorSummary, recipeLabel, recipeRuleText, SQNR_FLOOR_DB, targetMet, type QuantizationReport } from '../../core/quantize/index';
 import { NOT_FOR_TFLM, runsOnTflm } from './quantize-ui';
 
 
@@ -64,7 +64,7 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
     else if (t) {
       out.push('### As TFLite Micro computes it', '',
         `The quantized model's outputs as TFLite Micro's reference kernels compute them (bit-exact evaluator), on the first **${t.samples}** held-out samples. `
-        + (t.maxLsbVsLiteRt === 0 ? 'The integer outputs are the same as LiteRT\'s.' : `LiteRT's int8 kernels (above) round differently: its integer outputs differ by up to **${t.maxLsbVsLiteRt}** step(s) (${formatPercent(t.fractionDifferVsLiteRt)} of values).`), '');
+        + `Against LiteRT (above), on the same samples: ${liteRtComparisonText(t)}.`, '');
       // On a subset, LiteRT's figure on the same samples is what the device's is read against.
       const subset = t.samples < a.samples && t.outputs.every((o) => o.liteRtSqnrDb !== undefined);
       if (t.outputs.length) {
