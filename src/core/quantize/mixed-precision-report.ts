@@ -54,8 +54,11 @@ export interface MixedPrecisionReport {
 /**
  * The target as TFLite Micro computes the outputs (the reference evaluator, tflm-reference.ts). The search and the
  * report score on LiteRT, whose kernels round differently; the evaluator runs the first `samples` of the reported
- * ones. `worstDb` is the worst output over those samples when they are all of them, else each output's reported
- * SQNR moved by what TFLite Micro and LiteRT differ on the same samples (an estimate, `estimated`).
+ * ones. `worstDb` is the worst output over those samples when they are all of them; else it is an estimate
+ * (`estimated`): each output's reported SQNR moved by what TFLite Micro and LiteRT differ on the same samples.
+ * `met`: worstDb reaches the target. Only an exact figure decides the target (targetMet): an estimate from a few
+ * samples moves by tenths of a dB, and the search stops as soon as LiteRT reaches the target, so thin margins are
+ * the rule; an estimate below the target is a warning.
  */
 export interface DeviceTarget { samples: number; worstDb: number; estimated: boolean; met: boolean }
 
@@ -68,20 +71,25 @@ export function deviceTarget(targetDb: number, reportedSamples: number, outputs:
   if (!tflm || !tflm.samples || !tflm.outputs.length) return undefined;
   const estimated = tflm.samples < reportedSamples;
   const per = tflm.outputs.map((o) => {
-    const all = outputs.find((x) => x.name === o.name)?.sqnrDb;
-    if (!estimated || all === undefined || o.liteRtSqnrDb === undefined) return o.sqnrDb;
-    // (an exact output on either side, Infinity, leaves no difference to carry over)
-    const gap = o.sqnrDb - o.liteRtSqnrDb;
-    return Number.isFinite(gap) ? all + gap : Math.min(all, o.sqnrDb);
-  });
+    if (!estimated) return o.sqnrDb;
+    const all = outputs.find((x) => x.name === o.name)?.sqnrDb ?? o.sqnrDb;
+    // A TFLite Micro figure that is not finite there (a reference all zeros on those samples: -Infinity or NaN;
+    // exact: Infinity) carries no difference, the reported figure stands; LiteRT exact there while TFLite Micro is
+    // not: TFLite Micro's own figure bounds it.
+    if (!Number.isFinite(o.sqnrDb)) return all;
+    if (o.liteRtSqnrDb === undefined || !Number.isFinite(o.liteRtSqnrDb)) return Math.min(all, o.sqnrDb);
+    return all + (o.sqnrDb - o.liteRtSqnrDb);
+  }).filter((x) => !Number.isNaN(x));
+  if (!per.length) return undefined;
   const worstDb = Math.min(...per);
   return { samples: tflm.samples, worstDb, estimated, met: worstDb >= targetDb };
 }
 
 /**
- * Whether the target holds: on the samples searched on and, when the report scored others, on those too, as LiteRT
- * and as TFLite Micro compute them.
+ * Whether the target holds: on the samples searched on and, when the report scored others, on those too (LiteRT),
+ * and as TFLite Micro computes them when the evaluator ran all of those (DeviceTarget).
  */
 export function targetMet(m: MixedPrecisionReport): boolean {
-  return m.met && m.reportedOn?.met !== false && m.reportedOn?.device?.met !== false;
+  const device = m.reportedOn?.device;
+  return m.met && m.reportedOn?.met !== false && !(device && !device.estimated && !device.met);
 }

@@ -46,7 +46,9 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
     out.push(`> **Accuracy below the ${SQNR_FLOOR_DB} dB floor** on ${a.belowFloor.map((n) => `"${e(n)}"`).join(', ')}: the quantized model is not a faithful copy of ${referenceModelText(a.reference)} there. See the per-layer table for where the error comes from, and the warnings below.`, '');
   }
   const m = r.mixedPrecision;
-  if (m && !targetMet(m)) out.push(`> **Target of ${m.targetDb} dB missed**: the worst output reaches ${db(Math.min(...m.outputsAfterDb, ...(m.reportedOn ? [m.reportedOn.worstDb] : [])))} dB.${m.note ? ` ${e(asSentence(m.note))}.` : ''} The model written is the closest found.`, '');
+  const device = m?.reportedOn?.device;
+  const onDevice = device && !device.estimated && !device.met ? ` As TFLite Micro computes it: ${db(device.worstDb)} dB.` : '';
+  if (m && !targetMet(m)) out.push(`> **Target of ${m.targetDb} dB missed**: the worst output reaches ${db(Math.min(...m.outputsAfterDb, ...(m.reportedOn ? [m.reportedOn.worstDb] : [])))} dB on LiteRT.${onDevice}${m.note ? ` ${e(asSentence(m.note))}.` : ''} The model written is the closest found.`, '');
   out.push('## Accuracy', '');
   if (!a) {
     out.push(r.calibration ? 'Not measured: too few samples to hold some out (10 or more are needed).' : 'Not measured: this mode needs no data, and none was given.', '');
@@ -64,7 +66,7 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
     else if (t) {
       out.push('### As TFLite Micro computes it', '',
         `The quantized model's outputs as TFLite Micro's reference kernels compute them (bit-exact evaluator), on the first **${t.samples}** held-out samples. `
-        + `Against LiteRT (above), on the same samples: ${liteRtComparisonText(t)}.`, '');
+        + (liteRtComparisonText(t) ? `${asSentence(liteRtComparisonText(t))} (on the same samples).` : ''), '');
       // On a subset, LiteRT's figure on the same samples is what the device's is read against.
       const subset = t.samples < a.samples && t.outputs.every((o) => o.liteRtSqnrDb !== undefined);
       if (t.outputs.length) {
