@@ -126,7 +126,7 @@ test('layers kept out of int8 read the values before a requantize, and int16 cov
   const m16 = applyPrecision(model, int8.model, all16).model.subgraphs[0]!;
   const read = new Set([...m16.outputs, ...m16.operators.flatMap((op) => op.inputs)]);
   for (const op of m16.operators) assert.ok(op.outputs.every((t) => read.has(t)), `an operator writes ${m16.tensors[op.outputs[0]!]!.name}, which nothing reads`);
-  // An int16 layer's tensor covers twice the observed range where the int8 range clipped it (headroom for new inputs).
+  // An int16 layer's tensor covers the observed range where the int8 range clipped it, with a quarter more for new inputs.
   const small = q.tensors.findIndex((t) => t.name === model.subgraphs[0]!.tensors[model.subgraphs[0]!.operators[0]!.outputs[0]!]!.name);
   const p8 = q.tensors[small]!.quantization!;
   const reach = Math.max(Math.abs((-128 - Number(p8.zeroPoint[0])) * p8.scale[0]!), Math.abs((127 - Number(p8.zeroPoint[0])) * p8.scale[0]!));
@@ -135,8 +135,8 @@ test('layers kept out of int8 read the values before a requantize, and int16 cov
     const wide = applyPrecision(model, int8.model, new Map([[0, 'int16x8' as const]]), 'reference', new Set(), observed).model;
     return wide.subgraphs[0]!.tensors.find((t) => t.name === q.tensors[small]!.name && t.type === TensorType.INT16)!.quantization!.scale[0]! * 32767;
   };
-  assert.ok(Math.abs(int16Reach(4 * reach) / (8 * reach) - 1) < 1e-3, `${int16Reach(4 * reach)} vs ${8 * reach}`);
-  assert.ok(Math.abs(int16Reach(0.5 * reach) / (2 * reach) - 1) < 1e-3, 'never less than twice the int8 range');
+  assert.ok(Math.abs(int16Reach(4 * reach) / (5 * reach) - 1) < 1e-3, `${int16Reach(4 * reach)} vs ${5 * reach}`);
+  assert.ok(Math.abs(int16Reach(0.5 * reach) / (1.25 * reach) - 1) < 1e-3, 'never less than the int8 range, with the headroom');
 });
 
 test('an int16x8 layer takes the float bias plus its int8 weights\' mean rounding error, not the int8 model\'s bias correction', async () => {

@@ -58,30 +58,36 @@ function paramsOf(t: Tensor): AffineParams {
 }
 
 /**
- * Symmetric int16 parameters for a tensor whose int8 parameters are `p`: covering twice the whole observed range when
- * it is known, else twice what the int8 parameters represent. The int8 range may clip (an MSE or percentile range
- * trades clipping for finer int8 steps); int16's steps are fine enough to keep everything, and with the int8 range's
- * clipping kept, int16x8 removed nothing on BlazeFace (MSE ranges): 6.6 dB on its regressors with every int16
- * kernel in int16x8, as all int8. The headroom is for new inputs: a value just beyond what calibration saw was
- * clipped at the calibrated maximum (fc-relu-fc from `--mode dynamic`, target 42 dB: 44.2 dB on the search half,
- * 22.0 on the reported one, where the hidden layer's ReLU output exceeded its calibrated reach; 44.3 with the
- * headroom). Steps are then 64 × (int8 reach / observed reach) finer than int8's.
+ * Symmetric int16 parameters for a tensor whose int8 parameters are `p`: covering the whole observed range when it
+ * is known, else what the int8 parameters represent, times `headroom`. The int8 range may clip (an MSE or percentile
+ * range trades clipping for finer int8 steps); int16's steps are fine enough to keep everything, and with the int8
+ * range's clipping kept, int16x8 removed nothing on BlazeFace (MSE ranges): 6.6 dB on its regressors with every
+ * int16 kernel in int16x8, as all int8. Steps are 128 / headroom × (int8 reach / observed reach) finer than int8's.
  */
-function int16Covering(p: AffineParams, observed?: ObservedRange): AffineParams {
+function int16Covering(p: AffineParams, headroom: number, observed?: ObservedRange): AffineParams {
   const [lo, hi] = representableRange(p, INT8_ACTIVATION);
   const int8Reach = Math.max(Math.abs(lo), Math.abs(hi));
-  // Not capped: int16 steps over the whole observed range stay finer than int8's up to 129 times the int8 reach (a
-  // cap at 16 times changed no figure of the target bench). The TF converter's int16x8 takes min/max as well.
+  // Not capped: int16 steps over the whole observed range stay finer than int8's up to 258 / headroom times the int8
+  // reach (a cap at 16 times changed no figure of the target bench). The TF converter's int16x8 takes min/max as well.
   const seen = observed ? Math.max(Math.abs(observed.min), Math.abs(observed.max)) : 0;
   const reach = Math.max(int8Reach, seen);
-  return { scale: symmetricScale(INT16_HEADROOM * reach, INT16_ACTIVATION.qmax), zeroPoint: 0 };
+  return { scale: symmetricScale(headroom * reach, INT16_ACTIVATION.qmax), zeroPoint: 0 };
 }
 
 /**
- * Every int16 value covers twice its calibrated range (int16Covering): a landmark off the image, or a hidden value a
- * little beyond the calibration's largest, would otherwise be clipped, and int16 steps stay fine even so.
+ * A graph output written as int16 covers twice the calibrated range: values beyond it on new data (a landmark
+ * off the image) would otherwise be clipped, and int16 steps stay 128× finer than int8's even so.
  */
-const INT16_HEADROOM = 2;
+const OUTPUT_INT16_HEADROOM = 2;
+
+/**
+ * Every other int16 value covers a quarter more than the calibration saw: a value just past the calibration's
+ * largest was clipped on new inputs (fc-relu-fc from `--mode dynamic`, target 42 dB: 44.2 dB on the search half,
+ * 22.0 on the reported half, where the hidden ReLU output went past its calibrated reach; 44.3 with 1.25). Each
+ * doubling costs 6 dB of int16 resolution, which decides int16x8 against float for some layers: with 2 here,
+ * hand_landmark_lite --io float kept 17 layers in float instead of 1 (arena +4.5 MB instead of +1.2 MB).
+ */
+const INT16_HEADROOM = 1.25;
 
 const qp = (p: AffineParams): QuantParams => ({ scale: [Math.fround(p.scale)], zeroPoint: [p.zeroPoint], quantizedDimension: 0 });
 
@@ -141,6 +147,8 @@ export function applyPrecision(
   const isOutput = (t: number) => qsg.outputs.includes(t) && !widenOutputs.has(t);
   // The tensors whose values a widened output copies (through RESHAPE and other shape operators), itself included.
   const feedsWidened = new Set<number>();
+  // The same for a float output's integer value (--io float): int16 there gets an output's headroom too.
+  const feedsOutput = new Set<number>();
   const copiedBy = (set: Set<number>, o: number) => {
     let t: number | undefined = o;
     while (t !== undefined && !set.has(t)) {
@@ -156,13 +164,14 @@ export function applyPrecision(
     if (quantModel.operatorCodes[op.opcodeIndex]!.builtinCode === BuiltinOperator.DEQUANTIZE && qsg.outputs.includes(op.outputs[0]!)) outputNameOf.set(op.inputs[0]!, original[op.outputs[0]!]!.name);
   }
   for (const o of widenOutputs) copiedBy(feedsWidened, o);
+  for (const t of outputNameOf.keys()) copiedBy(feedsOutput, t);
   const current = (t: number): Kind => changed.get(t) ?? kindOf(original[t]!);
   // Copies of tensors that are still int8 take the observed range too, although their values stay inside the int8
   // range: covering only that range (finer steps) put hand landmark's kept set at 9 int16x8 and 120 M float MACs,
   // against 21 and 80 M.
   // (a float value's int8 copy, a float input's, goes by the value's name)
   const rangeName = (t: number): string => outputNameOf.get(t) ?? original[quantizedFrom.get(t) ?? t]!.name;
-  const int16For = (t: number) => int16Covering(paramsOf(original[t]!), observedRanges?.get(rangeName(t)));
+  const int16For = (t: number, headroom = INT16_HEADROOM) => int16Covering(paramsOf(original[t]!), headroom, observedRanges?.get(rangeName(t)));
   let followed = 0;
   let followedMacs = 0;
   // Requantizes (QUANTIZE int8 → int8, e.g. a CONCATENATION's inputs brought to its output's grid): their output
@@ -237,7 +246,7 @@ export function applyPrecision(
       const n = addTensor(out, FLOAT_COPY_SUFFIX, TensorType.FLOAT32);
       const t = tensors[out]!;
       t.type = TensorType.INT16;
-      t.quantization = qp(p16 ?? int16For(out));
+      t.quantization = qp(p16 ?? int16For(out, OUTPUT_INT16_HEADROOM));
       changed.set(out, 'int16');
       twins.set(`${out}|float|`, n);
       return { tensor: n, after: () => convert(n, 'float', out, 'int16') };
@@ -405,7 +414,7 @@ export function applyPrecision(
     else if (rule.output.kind === 'sameAsInput' && in0 >= 0 && current(in0) !== 'other') {
       inputs[0] = as(in0, 'int16');
       outParams = paramsOf(tensors[inputs[0]]!);
-    } else outParams = int16For(out0);
+    } else outParams = int16For(out0, feedsWidened.has(out0) || feedsOutput.has(out0) ? OUTPUT_INT16_HEADROOM : INT16_HEADROOM);
     op.inputs.forEach((t, j) => {
       if (t < 0 || !activation(j) || (j === 0 && rule.output.kind === 'sameAsInput')) return;
       inputs[j] = as(t, 'int16', rule.output.kind === 'inputsShareOutput' ? outParams : undefined);
