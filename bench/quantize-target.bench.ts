@@ -29,7 +29,7 @@ import { loadDataset, splitForTargetSearch, splitHeldOut, type DatasetOptions } 
 import { quantizeModel } from '../src/core/quantize/index';
 import { loadRuntimeModel } from '../src/core/runtime/index';
 import { writeNpy } from '../src/core/data/npy';
-import { toTensorArray } from '../src/core/quantize/tensor-io';
+import { concatFloats, toTensorArray } from '../src/core/quantize/tensor-io';
 import { elementCount, loadModel, tensorTypeName } from '../src/core/tflite/index';
 import { PROJECT_ROOT } from '../test/helpers/paths';
 import { report } from './harness';
@@ -104,10 +104,7 @@ export async function main(): Promise<void> {
     if (out) {
       fs.mkdirSync(out, { recursive: true });
       fs.writeFileSync(path.join(out, `${base}${io === 'float' ? '.io-float' : ''}.target${TARGET_DB}.tflite`), q.bytes);
-      const rows = test.samples.map((x) => x[0]!);
-      const flat = new Float32Array(rows.reduce((n, r) => n + r.length, 0));
-      rows.reduce((at, r) => (flat.set(r, at), at + r.length), 0);
-      fs.writeFileSync(path.join(out, `${base}.test.npy`), writeNpy([rows.length, ...inputs[0]!.shape.slice(1)], flat));
+      fs.writeFileSync(path.join(out, `${base}.test.npy`), writeNpy([test.samples.length, ...inputs[0]!.shape.slice(1)], concatFloats(test.samples.map((x) => x[0]!))));
     }
     report(`(g) ${name} runs`, 'LiteRT: loads and runs', `TFLite Micro compatibility check: ${q.report.tflm?.runs ? 'PASS' : `FAIL (${q.report.tflm?.notes.slice(0, 2).join('; ')})`}`);
   }

@@ -214,12 +214,13 @@ async function kernelCoverage(dir: string): Promise<void> {
       const data: Dataset = dataset('synthetic, seed 3', c.shape, 200, () => Float32Array.from({ length: c.shape.reduce((a, b) => a * b, 1) }, () => c.range[0] + (c.range[1] - c.range[0]) * r()));
       const t = rng(5);
       const test: Dataset = dataset('synthetic, seed 5', c.shape, N, () => Float32Array.from({ length: c.shape.reduce((a, b) => a * b, 1) }, () => c.range[0] - 0.2 + (c.range[1] - c.range[0] + 0.4) * t()));
+      const label = `  kernels: ${c.name} (${[mode, variant].filter(Boolean).join(', ')})`;
       let q;
       try {
         const source = c.hybridSource ? (await quantizeModel(c.model, data, { mode: 'dynamic', dynamicMinElements: 0 })).model : c.model;
         q = await quantizeModel(source, data, { mode, io, calibration: 'minmax', build: { kernels }, ...(c.targetSqnrDb ? { targetSqnrDb: c.targetSqnrDb, heldOut: data } : {}) });
       } catch (err) {
-        report(`  kernels: ${c.name} (${[mode, variant].filter(Boolean).join(', ')})`, 'not quantized', (err as Error).message.slice(0, 240));
+        report(label, 'not quantized', (err as Error).message.slice(0, 240));
         continue;
       }
       const model = loadModel(q.bytes).model;
@@ -232,7 +233,6 @@ async function kernelCoverage(dir: string): Promise<void> {
         return `${BuiltinOperator[code]}${tag}`;
       }))].join(' ');
       const why = TflmReference.unsupported(model);
-      const label = `  kernels: ${c.name} (${[mode, variant].filter(Boolean).join(', ')})`;
       if (why) { report(label, 'not covered', `${why}; operators ${ops}`); continue; }
       const file = path.join(dir, `kernels_${c.name}_${mode}_${io}.tflite`);
       fs.writeFileSync(file, q.bytes);
