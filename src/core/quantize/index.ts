@@ -25,6 +25,6 @@ export { isTargetSqnrDb, MAX_TARGET_SQNR_DB, PER_CHANNEL_FC_MARGIN_DB, RANGE_MET
 export { TFLM_INT16_KERNELS, hasTflmInt16Kernel } from './int16-kernels';
 export { applyPrecision, searchMixedPrecision, type HigherPrecision, type KeptLayer, type MixedPrecisionReport } from './mixed-precision';
 export { equalizeChannels, type EqualizationReport } from './channel-equalization';
-export { targetMet } from './mixed-precision-report';
+export { deviceMissed, targetMet } from './mixed-precision-report';
 export { quantizedFileName, reportFileNames } from './output-names';
 export { parseSavedReport, savedReportJson, type SavedQuantizationReport } from './saved-report';

@@ -85,11 +85,15 @@ export function deviceTarget(targetDb: number, reportedSamples: number, outputs:
   return { samples: tflm.samples, worstDb, estimated, met: worstDb >= targetDb };
 }
 
+/** A device figure that decides the target and misses it: exact (every reported sample) and below. */
+export function deviceMissed(d: DeviceTarget | undefined): d is DeviceTarget {
+  return !!d && !d.estimated && !d.met;
+}
+
 /**
  * Whether the target holds: on the samples searched on and, when the report scored others, on those too (LiteRT),
  * and as TFLite Micro computes them when the evaluator ran all of those (DeviceTarget).
  */
 export function targetMet(m: MixedPrecisionReport): boolean {
-  const device = m.reportedOn?.device;
-  return m.met && m.reportedOn?.met !== false && !(device && !device.estimated && !device.met);
+  return m.met && m.reportedOn?.met !== false && !deviceMissed(m.reportedOn?.device);
 }

@@ -8,7 +8,7 @@ import { escapeMarkdown } from '../../core/common/markdown';
 import { asSentence, formatBytes, formatBytesExact, formatOperatorRef, formatPercent, formatT } from '../../core/common/format';
 import { describeSplit } from '../../core/data/dataset';
 import { describeImageOptions } from '../../core/data/options';
-import { HELD_OUT_FROM_DATA_NOTE, indexOutputText, liteRtComparisonText, referenceModelText, sourceInt8Text, widenedOutputText, mixedPrecisionCostText, mixedPrecisionKeptText, mixedPrecisionReportedText, mixedPrecisionTargetText, perChannelFcSkippedText, perTensorSummary, recipeLabel, recipeRuleText, SQNR_FLOOR_DB, targetMet, type QuantizationReport } from '../../core/quantize/index';
+import { HELD_OUT_FROM_DATA_NOTE, indexOutputText, liteRtComparisonText, referenceModelText, sourceInt8Text, widenedOutputText, mixedPrecisionCostText, mixedPrecisionKeptText, mixedPrecisionReportedText, mixedPrecisionTargetText, perChannelFcSkippedText, perTensorSummary, recipeLabel, recipeRuleText, SQNR_FLOOR_DB, deviceMissed, targetMet, type QuantizationReport } from '../../core/quantize/index';
 import { NOT_FOR_TFLM, runsOnTflm } from './quantize-ui';
 
 
@@ -47,7 +47,7 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
   }
   const m = r.mixedPrecision;
   const device = m?.reportedOn?.device;
-  const onDevice = device && !device.estimated && !device.met ? ` As TFLite Micro computes it: ${db(device.worstDb)} dB.` : '';
+  const onDevice = deviceMissed(device) ? ` As TFLite Micro computes it: ${db(device.worstDb)} dB.` : '';
   if (m && !targetMet(m)) out.push(`> **Target of ${m.targetDb} dB missed**: the worst output reaches ${db(Math.min(...m.outputsAfterDb, ...(m.reportedOn ? [m.reportedOn.worstDb] : [])))} dB on LiteRT.${onDevice}${m.note ? ` ${e(asSentence(m.note))}.` : ''} The model written is the closest found.`, '');
   out.push('## Accuracy', '');
   if (!a) {
@@ -64,9 +64,10 @@ export function quantizationReportMarkdown(r: QuantizationReport, warnings: read
     const t = a.tflm;
     if (t?.notComputed) out.push(`As TFLite Micro computes it: not computed (${e(t.notComputed)} has no reference evaluation here).`, '');
     else if (t) {
+      const vsLiteRt = liteRtComparisonText(t);
       out.push('### As TFLite Micro computes it', '',
         `The quantized model's outputs as TFLite Micro's reference kernels compute them (bit-exact evaluator), on the first **${t.samples}** held-out samples. `
-        + (liteRtComparisonText(t) ? `${asSentence(liteRtComparisonText(t))} (on the same samples).` : ''), '');
+        + (vsLiteRt ? `${asSentence(vsLiteRt)} (on the same samples).` : ''), '');
       // On a subset, LiteRT's figure on the same samples is what the device's is read against.
       const subset = t.samples < a.samples && t.outputs.every((o) => o.liteRtSqnrDb !== undefined);
       if (t.outputs.length) {
