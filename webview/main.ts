@@ -13,6 +13,8 @@ import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { formatBytes } from '../src/core/common/format';
+import { savedReportOverlay } from '../src/core/inspector/graph-overlays';
+import { parseSavedReport } from '../src/core/quantize/saved-report';
 import type {
   ChannelQuant, FitUnavailable, FitView, GraphOverlay, InspectorAction, InspectorDetails, InspectorMessage, InspectorView, RenderReport, RevealTarget, SavedQuantizationReport, ViewName, WebviewMessage,
 } from '../src/protocol/inspector';
@@ -53,7 +55,7 @@ interface Loaded {
   overlays?: Map<number, GraphOverlay[]>;
   fit?: FitView | FitUnavailable;
   actions?: InspectorAction[];
-  /** The saved quantization report beside the model: the Quantization tab exists only with one. */
+  /** The saved quantization report beside the model (parsed from the message's text): the Quantization tab exists only with one. */
   report?: SavedQuantizationReport;
   /** The details came without the arena plan (`planDeferred`): 'deferred' until asked, 'asked' until it arrives. */
   plan?: 'deferred' | 'asked';
@@ -259,7 +261,12 @@ function reportAfterPaint(reason: RenderReport['reason'], started: number, reque
 let shell: { msg: Extract<InspectorMessage, { type: 'modelShell' }>; subgraphs: Record<string, unknown>[]; remaining: number; started: number } | undefined;
 
 function modelArrived(msg: Extract<InspectorMessage, { type: 'model' }>, started: number): void {
-  loaded = { fileName: msg.fileName, version: msg.version, view: msg.view, ...(msg.actions ? { actions: msg.actions } : {}), ...(msg.report ? { report: msg.report } : {}) };
+  const report = msg.reportJson !== undefined ? parseSavedReport(msg.reportJson) : undefined;
+  loaded = { fileName: msg.fileName, version: msg.version, view: msg.view, ...(msg.actions ? { actions: msg.actions } : {}), ...(report ? { report } : {}) };
+  // The last quantization's per-layer SQNR as a graph overlay of the main subgraph.
+  const main = msg.view.subgraphs[0];
+  const sqnr = report && main ? savedReportOverlay(main, report) : undefined;
+  if (sqnr) loaded.overlays = new Map([[0, [sqnr]]]);
   if (!msg.view.subgraphs[subgraph]) subgraph = 0;
   build(loaded, active);
   app.removeAttribute('aria-busy');
@@ -284,7 +291,7 @@ window.addEventListener('message', (event: MessageEvent<InspectorMessage>) => {
       if (--shell.remaining > 0) return;
       const { msg: m, subgraphs, started: first } = shell;
       shell = undefined;
-      modelArrived({ type: 'model', fileName: m.fileName, version: m.version, view: { summary: m.summary, subgraphs: subgraphs as unknown as InspectorView['subgraphs'] }, ...(m.actions ? { actions: m.actions } : {}), ...(m.report ? { report: m.report } : {}) }, first);
+      modelArrived({ type: 'model', fileName: m.fileName, version: m.version, view: { summary: m.summary, subgraphs: subgraphs as unknown as InspectorView['subgraphs'] }, ...(m.actions ? { actions: m.actions } : {}), ...(m.reportJson !== undefined ? { reportJson: m.reportJson } : {}) }, first);
       break;
     }
     case 'model':

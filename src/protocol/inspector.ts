@@ -52,8 +52,12 @@ export type InspectorMessage =
     type: 'model'; fileName: string; version: number; view: InspectorView;
     /** The actions that apply to this model, in bar order. */
     actions?: InspectorAction[];
-    /** The quantization report saved beside the model (`<name>.report.json`): the Quantization tab shows it. */
-    report?: SavedQuantizationReport;
+    /**
+     * The quantization report saved beside the model (`<name>.report.json`), as that file's text: the Quantization tab
+     * and the Graph's SQNR overlay show it. Text, read with parseSavedReport, because messages cross as JSON, which
+     * has no Infinity: an exact layer's SQNR would arrive as null.
+     */
+    reportJson?: string;
   }
   /**
    * The arena estimate and TFLM check. `planDeferred`: the estimate's `buffers` and `timeline` (the Memory tab's plan,
@@ -67,7 +71,7 @@ export type InspectorMessage =
    * tasks of their own.
    */
   | {
-    type: 'modelShell'; fileName: string; version: number; actions?: InspectorAction[]; report?: SavedQuantizationReport;
+    type: 'modelShell'; fileName: string; version: number; actions?: InspectorAction[]; reportJson?: string;
     summary: InspectorView['summary']; subgraphs: Omit<SubgraphView, SubgraphPartKey>[]; parts: number;
   }
   | { type: 'modelPart'; version: number; subgraph: number; key: SubgraphPartKey; value: SubgraphView[SubgraphPartKey] }

@@ -1,8 +1,9 @@
 /**
  * Per-operator metrics the Graph view colours its nodes by (with a legend, the value on hover). The ones the view
  * model already holds are derived here (MACs from analysis/op-cost, the bytes an operator writes, the activation
- * bytes alive while it runs from the activation timeline); others arrive later by message from the extension
- * (estimated latency, the per-layer SQNR of a quantization report) in the same shape.
+ * bytes alive while it runs from the activation timeline), and the per-layer SQNR from the saved quantization report
+ * the page receives; estimated latency arrives later by message from the extension in the same shape. The SQNR is
+ * built in the page, not sent: an exact layer's +∞ would cross as null (messages are JSON).
  */
 import type { SubgraphView } from './view';
 
@@ -42,6 +43,18 @@ export function sqnrOverlay(sg: SubgraphView, layers: readonly { tensor: string;
     if (v !== undefined && t.producer !== undefined) byOp.set(t.producer, v);
   }
   return sqnrOverlayOf(sg.operators.length, byOp, source);
+}
+
+/**
+ * The per-layer SQNR of the quantization report saved beside the model (its `accuracy.layers`), as an overlay of the
+ * main subgraph; undefined when the report names none of its tensors.
+ */
+export function savedReportOverlay(sg: SubgraphView, saved: { model: string; report: { accuracy?: { layers: readonly { tensor: string; sqnrDb: number }[] } } }): GraphOverlay | undefined {
+  const layers = saved.report.accuracy?.layers;
+  if (!layers?.length) return undefined;
+  const from = saved.model.split(/[\\/]/).pop() || saved.model;
+  const overlay = sqnrOverlay(sg, layers, `held-out SQNR of the last quantization (${from} → this file)`);
+  return overlay.values.some((v) => v !== null) ? overlay : undefined;
 }
 
 /**

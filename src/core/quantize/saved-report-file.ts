@@ -10,8 +10,8 @@ import { parseSavedReport, type SavedQuantizationReport } from './saved-report';
 /** A saved report is a few hundred KiB at most; anything larger is not ours. */
 const REPORT_LIMIT = { maxBytes: 16 * 1024 * 1024, maxLabel: '16 MiB', what: 'quantization report' } as const;
 
-/** The report beside `modelFile`, or why there is none (for the user), and the report's file name. */
-export async function readReportBeside(modelFile: string): Promise<{ name: string } & ({ saved: SavedQuantizationReport } | { reason: string })> {
+/** The report beside `modelFile` (and its text), or why there is none (for the user), and the report's file name. */
+export async function readReportBeside(modelFile: string): Promise<{ name: string } & ({ saved: SavedQuantizationReport; text: string } | { reason: string })> {
   const name = reportFileNames(path.basename(modelFile)).json;
   let text: string;
   try {
@@ -20,5 +20,5 @@ export async function readReportBeside(modelFile: string): Promise<{ name: strin
     return { name, reason: `no readable ${name} beside ${path.basename(modelFile)}` };
   }
   const saved = parseSavedReport(text);
-  return saved ? { name, saved } : { name, reason: `${name} is not a TinyML quantization report` };
+  return saved ? { name, saved, text } : { name, reason: `${name} is not a TinyML quantization report` };
 }

@@ -1,8 +1,12 @@
 /**
  * The quantization report as a JSON file: what `tinyml quantize --report` writes and what the editor saves beside
  * the quantized model (`<name>.report.json`, core/quantize/output-names.ts), read back by the inspector's
- * Quantization tab. One shape for both: `{ model, output, ...QuantizationReport, warnings }`. JSON has no Infinity:
- * an exact SQNR is written as null and read back as Infinity.
+ * Quantization tab. One shape for both: `{ model, output, ...QuantizationReport, warnings }`.
+ *
+ * JSON has no Infinity or NaN. An exact figure (+∞ dB: no noise at all) is written as null, as it always was; −∞
+ * (an output whose reference is all zeros) and NaN are written as the strings "-Infinity" and "NaN". Only the
+ * figures' own fields (FIGURE_KEYS) are read back that way, so a tensor named "NaN" stays a name. The inspector's
+ * page gets the report as this text too (webview messages cross as JSON) and reads it with parseSavedReport.
  */
 import { parseImageOptions } from '../data/options';
 import type { QuantizationReport } from './types';
@@ -16,17 +20,29 @@ export interface SavedQuantizationReport {
   warnings: string[];
 }
 
+const nonFiniteOut = (_key: string, v: unknown): unknown =>
+  (typeof v === 'number' && !Number.isFinite(v) ? (v === Infinity ? null : String(v)) : v);
+
 export function savedReportJson(r: SavedQuantizationReport): string {
-  return JSON.stringify({ model: r.model, output: r.output, ...r.report, warnings: r.warnings }, null, 2) + '\n';
+  return JSON.stringify({ model: r.model, output: r.output, ...r.report, warnings: r.warnings }, nonFiniteOut, 2) + '\n';
 }
 
-const dbBack = (x: unknown): number => (typeof x === 'number' ? x : Infinity);
+/** The report's number fields that can be ±∞ or NaN (SQNR figures, errors, t statistics), and its lists of them. */
+const FIGURE_KEYS = new Set(['sqnrDb', 'liteRtSqnrDb', 'int8SqnrDb', 'worstDb', 'scoreDb', 'calibrationDb', 'pairedT',
+  'calibrationPairedT', 'int8FloorDb', 'perChannelFcBoundDb', 'maxAbsError', 'meanAbsError', 'addedNoise']);
+const FIGURE_LIST_KEYS = new Set(['outputsDb', 'outputsBeforeDb', 'outputsAfterDb']);
+
+const figureBack = (x: unknown): unknown =>
+  (x === null ? Infinity : x === '-Infinity' ? -Infinity : x === 'NaN' ? NaN : x === 'Infinity' ? Infinity : x);
+
+const nonFiniteIn = (key: string, v: unknown): unknown =>
+  (FIGURE_KEYS.has(key) ? figureBack(v) : FIGURE_LIST_KEYS.has(key) && Array.isArray(v) ? v.map(figureBack) : v);
 
 /** Reads a saved report; undefined when the text is not one (another tool's JSON, a damaged file). */
 export function parseSavedReport(text: string): SavedQuantizationReport | undefined {
   let j: unknown;
   try {
-    j = JSON.parse(text);
+    j = JSON.parse(text, nonFiniteIn);
   } catch {
     return undefined;
   }
@@ -37,25 +53,5 @@ export function parseSavedReport(text: string): SavedQuantizationReport | undefi
     || typeof report.sizeBefore !== 'number' || typeof report.sizeAfter !== 'number') return undefined;
   // Compare reads the held-out images with these options: a report with options we never write is not ours.
   if (report.calibration?.image !== undefined && !parseImageOptions(report.calibration.image)) return undefined;
-  for (const o of report.accuracy?.outputs ?? []) o.sqnrDb = dbBack(o.sqnrDb);
-  for (const l of report.accuracy?.layers ?? []) l.sqnrDb = dbBack(l.sqnrDb);
-  for (const o of report.accuracy?.tflm?.outputs ?? []) {
-    o.sqnrDb = dbBack(o.sqnrDb);
-    // Absent in reports saved before LiteRT's same-sample figure was added: left absent.
-    if (o.liteRtSqnrDb !== undefined) o.liteRtSqnrDb = dbBack(o.liteRtSqnrDb);
-  }
-  const mp = report.mixedPrecision;
-  if (mp) {
-    // (an output computed exactly, Infinity, is written as null)
-    if (Array.isArray(mp.outputsBeforeDb)) mp.outputsBeforeDb = mp.outputsBeforeDb.map(dbBack);
-    if (Array.isArray(mp.outputsAfterDb)) mp.outputsAfterDb = mp.outputsAfterDb.map(dbBack);
-    if (mp.reportedOn) mp.reportedOn.worstDb = dbBack(mp.reportedOn.worstDb);
-    if (mp.reportedOn?.device) mp.reportedOn.device.worstDb = dbBack(mp.reportedOn.device.worstDb);
-  }
-  for (const c of report.recipe?.candidates ?? []) {
-    c.scoreDb = dbBack(c.scoreDb);
-    if (c.calibrationDb !== undefined) c.calibrationDb = dbBack(c.calibrationDb);
-    if (Array.isArray(c.outputsDb)) c.outputsDb = c.outputsDb.map(dbBack);
-  }
   return { model, output, report, warnings: Array.isArray(warnings) ? warnings.filter((w): w is string => typeof w === 'string') : [] };
 }

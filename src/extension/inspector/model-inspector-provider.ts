@@ -6,13 +6,12 @@
  * page. A file that is not a model shows the reason as text instead of a blank page.
  */
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { FileError } from '../../core/io/file-error';
 import { MODEL_FILE_LIMIT, readFileBoundedAsync } from '../../core/io/bounded-read';
 import * as vscode from 'vscode';
 import type { InspectorDetails, InspectorView } from '../../core/inspector/view';
 import type { Model } from '../../core/tflite';
-import type { InspectorAction, InspectorMessage, SavedQuantizationReport, SubgraphPartKey, WebviewMessage } from '../../protocol/inspector';
+import type { InspectorAction, InspectorMessage, SubgraphPartKey, WebviewMessage } from '../../protocol/inspector';
 import type { FitService } from '../fit/fit-service';
 import { CHOOSE_BOARD_COMMAND } from '../fit/register';
 import type { DetailsJob, DetailsJobResult } from './details-job';
@@ -44,7 +43,7 @@ export interface InspectorHostTimings {
 }
 
 type LoadedState =
-  | { ok: true; model: Model; view: InspectorView; details?: InspectorDetails; actions: InspectorAction[]; report?: SavedQuantizationReport }
+  | { ok: true; model: Model; view: InspectorView; details?: InspectorDetails; actions: InspectorAction[]; reportJson?: string }
   | { ok: false; title: string; message: string };
 
 /** Above this many operators the view model goes to the page in parts (`modelShell`, `modelPart`). */
@@ -144,8 +143,8 @@ class ModelDocument implements vscode.CustomDocument {
       maxBlockMs: Math.max(t2 - t1, requireMs, t4 - t3),
     };
     // The report beside the model (written with it by Quantize Model): read after the view, never blocking it.
-    const report = this.uri.scheme === 'file' ? await readSavedReport(this.uri.fsPath) : undefined;
-    return { ok: true, model: loaded.model, view, actions: modelActions(loaded.model), ...(report ? { report } : {}) };
+    const reportJson = this.uri.scheme === 'file' ? await readSavedReport(this.uri.fsPath) : undefined;
+    return { ok: true, model: loaded.model, view, actions: modelActions(loaded.model), ...(reportJson ? { reportJson } : {}) };
   }
 
   /**
@@ -223,23 +222,15 @@ async function sendState(doc: ModelDocument, webview: vscode.Webview, fit?: () =
     return;
   }
   if (operatorCount(state.view) <= SPLIT_VIEW_OPERATORS) {
-    await post(webview, { type: 'model', fileName: doc.fileName, version, view: state.view, actions: state.actions, ...(state.report ? { report: state.report } : {}) });
+    await post(webview, { type: 'model', fileName: doc.fileName, version, view: state.view, actions: state.actions, ...(state.reportJson ? { reportJson: state.reportJson } : {}) });
   } else {
     // In parts, the smallest last: the page decodes each in a task of its own and builds the view after the last.
     const keys: SubgraphPartKey[] = ['graph', 'tensors', 'operators', 'activations'];
     const subgraphs = state.view.subgraphs.map(({ operators: _o, tensors: _t, graph: _g, activations: _a, ...rest }) => rest);
-    await post(webview, { type: 'modelShell', fileName: doc.fileName, version, summary: state.view.summary, subgraphs, parts: keys.length * subgraphs.length, actions: state.actions, ...(state.report ? { report: state.report } : {}) });
+    await post(webview, { type: 'modelShell', fileName: doc.fileName, version, summary: state.view.summary, subgraphs, parts: keys.length * subgraphs.length, actions: state.actions, ...(state.reportJson ? { reportJson: state.reportJson } : {}) });
     for (const key of keys) {
       for (const sg of state.view.subgraphs) await post(webview, { type: 'modelPart', version, subgraph: sg.index, key, value: sg[key] });
     }
-  }
-  // The last quantization's per-layer SQNR (the saved <name>.report.json beside the model) as a graph overlay.
-  const layers = state.report?.report.accuracy?.layers;
-  const main = state.view.subgraphs[0];
-  if (layers?.length && main) {
-    const { sqnrOverlay } = require('../../core/inspector/graph-overlays') as typeof import('../../core/inspector/graph-overlays');
-    const overlay = sqnrOverlay(main, layers, `held-out SQNR of the last quantization (${path.basename(state.report!.model)} → this file)`);
-    if (overlay.values.some((v) => v !== null)) await post(webview, { type: 'overlay', version, subgraph: 0, overlay });
   }
   await sendDetails(doc, webview);
   if (fit) await sendFit(doc, webview, fit());

@@ -5,7 +5,7 @@
  * in the unbundled test build).
  */
 import type { InspectorView } from '../../core/inspector/view';
-import type { InspectorAction, SavedQuantizationReport } from '../../protocol/inspector';
+import type { InspectorAction } from '../../protocol/inspector';
 import type { Model, ModelWarning } from '../../core/tflite';
 
 export type LoadResult =
@@ -47,12 +47,12 @@ export function modelActions(model: Model): InspectorAction[] {
 }
 
 /**
- * The quantization report saved beside `modelFile` (`<name>.report.json`), or undefined when there is none or it is
- * not one of ours. Never throws: a missing or damaged report only means no Quantization tab.
+ * The text of the quantization report saved beside `modelFile` (`<name>.report.json`), or undefined when there is
+ * none or it is not one of ours. Never throws: a missing or damaged report only means no Quantization tab.
  */
-export async function readSavedReport(modelFile: string): Promise<SavedQuantizationReport | undefined> {
+export async function readSavedReport(modelFile: string): Promise<string | undefined> {
   // The reader alone, not core/quantize/index: the first paint does not wait for the quantizer's modules.
   const { readReportBeside } = require('../../core/quantize/saved-report-file') as typeof import('../../core/quantize/saved-report-file');
   const r = await readReportBeside(modelFile);
-  return 'saved' in r ? r.saved : undefined;
+  return 'saved' in r ? r.text : undefined;
 }

@@ -238,6 +238,24 @@ export function quantizeTests(): TestCase[] {
         const graph = await tinyml.revealInInspector(outUri, { view: 'graph', overlay: 'sqnr' });
         assert.equal(graph.graph?.overlay, 'sqnr');
         assert.match(graph.graph?.legend ?? '', /SQNR per layer/);
+        // Figures JSON cannot hold reach the page intact (its messages are JSON): an exact layer (+∞, null in the
+        // file) and an output whose reference is all zeros (−∞, "-Infinity"), in a report edited by hand.
+        const exactModel = inFolder('sensor_one_exact_int8.tflite');
+        fs.copyFileSync(out, exactModel);
+        const edited = JSON.parse(fs.readFileSync(inFolder('sensor_one_int8.report.json'), 'utf8')) as { accuracy: { layers: { producer: string; tensor: string; sqnrDb: unknown }[]; outputs: { sqnrDb: unknown }[] } };
+        edited.accuracy.layers[0]!.sqnrDb = null;
+        edited.accuracy.outputs[0]!.sqnrDb = '-Infinity';
+        fs.writeFileSync(inFolder('sensor_one_exact_int8.report.json'), JSON.stringify(edited));
+        const exactUri = vscode.Uri.file(exactModel);
+        await vscode.commands.executeCommand('vscode.openWith', exactUri, INSPECTOR);
+        await waitFor('the inspector to render the edited copy', () => tinyml.lastInspectorRender(exactUri));
+        const exactTab = await tinyml.revealInInspector(exactUri, { view: 'quantization' });
+        assert.equal(exactTab.quantization?.layerBars, q.layerBars, 'every layer is drawn');
+        const exactLayer = edited.accuracy.layers[0]!;
+        assert.ok(exactTab.quantization.text.includes(`${exactLayer.producer} → ${exactLayer.tensor}: exact`), exactTab.quantization.text.slice(0, 600));
+        assert.match(exactTab.quantization.text, /worst output SQNR −∞ dB/);
+        const exactGraph = await tinyml.revealInInspector(exactUri, { view: 'graph', overlay: 'sqnr' });
+        assert.equal(exactGraph.graph?.overlay, 'sqnr');
 
         // Again: the last choices are the defaults, and the confirmation says what it replaces.
         const again = await quantize({ model: vscode.Uri.file(model), confirm: 'dismiss' });
