@@ -29,7 +29,8 @@ import { loadDataset, splitForTargetSearch, splitHeldOut, type DatasetOptions } 
 import { quantizeModel } from '../src/core/quantize/index';
 import { loadRuntimeModel } from '../src/core/runtime/index';
 import { writeNpy } from '../src/core/data/npy';
-import { concatFloats, toTensorArray } from '../src/core/quantize/tensor-io';
+import { concatFloats } from '../src/core/common/float-arrays';
+import { toTensorArray } from '../src/core/quantize/tensor-io';
 import { elementCount, loadModel, tensorTypeName } from '../src/core/tflite/index';
 import { PROJECT_ROOT } from '../test/helpers/paths';
 import { report } from './harness';

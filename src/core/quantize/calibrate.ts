@@ -13,7 +13,8 @@ import { withMinMaxOutputs } from './minmax-graph';
 import { throwIfAborted } from './errors';
 import type { IntRange } from './quant-math';
 import { HistogramObserver, MinMaxObserver, mseRange, percentileRange, perTensorRange, type ObservedRange, type RangeMethod } from './range-estimation';
-import { concatFloats, floatCopy, runtimeInputs, toTensorArray } from './tensor-io';
+import { concatFloats } from '../common/float-arrays';
+import { floatCopy, runtimeInputs, toTensorArray } from './tensor-io';
 import type { QuantizeHooks, RecipeMethod } from './types';
 import type { InputMoments, LayerMoments } from './weight-rounding';
 

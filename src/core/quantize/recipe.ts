@@ -17,7 +17,8 @@ import { quantizeIntegerGraph, type IntegerGraph, type IntegerGraphOptions } fro
 import type { IntRange } from './quant-math';
 import type { RangeMethod } from './range-estimation';
 import { RuntimeError } from '../runtime/index';
-import { concatFloats, floatCopy } from './tensor-io';
+import { concatFloats } from '../common/float-arrays';
+import { floatCopy } from './tensor-io';
 import { constantFloats } from './graph';
 import { quantizeWeights, weightScales } from './weights';
 import { CALIBRATION_VIEW_SAMPLES, PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, RANGE_METHOD_MIN_T, type QuantizeHooks, type Recipe, type RecipeCandidate, type RecipeMethod } from './types';

@@ -116,10 +116,3 @@ export function runtimeInputs(model: Model, runtimeInputTensors: readonly number
   return runtimeInputTensors.map((t) => toTensorArray(sg.tensors[t]!, sample[sg.inputs.indexOf(t)]!));
 }
 
-/** Float arrays end to end, in order (a tensor's values over several samples). */
-export function concatFloats(parts: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
-  let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
-  return out;
-}

@@ -5,7 +5,7 @@
  */
 import { seededRandom } from '../data/split';
 import { SENSOR_AUTOENCODER_UNITS, type AutoencoderWeights } from './sensor-anomaly-model';
-import { stackRows } from './vibration-spectra';
+import { concatFloats } from '../common/float-arrays';
 
 type Tf = typeof import('@tensorflow/tfjs');
 type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
@@ -74,7 +74,7 @@ export async function trainAutoencoder(rows: readonly Float32Array[], options: T
     return l < layers.length - 1 ? tf.relu(y) : y;
   }, x);
   const width = rows[0]!.length;
-  const data = tf.tensor2d(stackRows(rows), [rows.length, width]);
+  const data = tf.tensor2d(concatFloats(rows), [rows.length, width]);
   const optimizer = tf.train.adam(options.learningRate ?? 0.01);
   const random = seededRandom(seed + 1);
   const lossHistory: number[] = [];
@@ -104,7 +104,7 @@ export async function trainAutoencoder(rows: readonly Float32Array[], options: T
     lossHistory,
     trainMs,
     predict: (input) => tf.tidy(() => {
-      const out = forward(tf.tensor2d(stackRows(input), [input.length, width])).dataSync() as Float32Array;
+      const out = forward(tf.tensor2d(concatFloats(input), [input.length, width])).dataSync() as Float32Array;
       return input.map((_, i) => out.slice(i * width, (i + 1) * width));
     }),
     dispose: () => layers.forEach((l) => { l.kernel.dispose(); l.bias.dispose(); }),

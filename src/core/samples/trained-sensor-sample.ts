@@ -5,12 +5,13 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { concatFloats } from '../common/float-arrays';
 import { writeNpy } from '../data/npy';
 import { writeModel } from '../tflite';
 import { reconstructionErrors, rocAuc } from './anomaly-metrics';
 import { buildSensorAnomalyModel, SENSOR_BINS } from './sensor-anomaly-model';
 import { trainAutoencoder, type TrainOptions } from './train-autoencoder';
-import { generateSpectra, stackRows } from './vibration-spectra';
+import { generateSpectra } from './vibration-spectra';
 
 export const SENSOR_SAMPLE_FILES = {
   model: 'sensor_anomaly_float.tflite',
@@ -69,7 +70,7 @@ export async function buildTrainedSensorSample(outDir: string, options: SensorSa
   const bytes = writeModel(model);
   await fsp.mkdir(outDir, { recursive: true });
   const file = (name: string) => path.join(outDir, name);
-  const npy = (rows: Float32Array[]) => writeNpy([rows.length, SENSOR_BINS], stackRows(rows));
+  const npy = (rows: Float32Array[]) => writeNpy([rows.length, SENSOR_BINS], concatFloats(rows));
   await fsp.writeFile(file(SENSOR_SAMPLE_FILES.model), bytes);
   await fsp.writeFile(file(SENSOR_SAMPLE_FILES.calibration), npy(calibration));
   await fsp.writeFile(file(SENSOR_SAMPLE_FILES.heldOut), npy(heldOut));

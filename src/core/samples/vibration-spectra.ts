@@ -55,10 +55,3 @@ export function generateSpectra(count: number, kind: SpectrumKind, seed: number)
   return Array.from({ length: count }, (_, i) => spectrum(random, kind === 'anomalous' ? i % 3 : undefined));
 }
 
-/** Stacks equal-length rows into one row-major array (for .npy files and tensors). */
-export function stackRows(rows: readonly Float32Array[]): Float32Array {
-  const width = rows[0]?.length ?? 0;
-  const out = new Float32Array(rows.length * width);
-  rows.forEach((r, i) => out.set(r, i * width));
-  return out;
-}
