@@ -60,6 +60,21 @@ test('quantize int8: the bytes load with an INT8 input, report with held-out acc
   assert.equal(stages.get('evaluating'), 1);
 });
 
+test('held-out data of its own: all of the calibration data calibrates, the report scores the other file; its bad data is named', async () => {
+  const dir = workspace();
+  fs.writeFileSync(path.join(dir, 'data', 'test.npy'), writeNpy([30, SENSOR_BINS], spectra(30, 9)));
+  const job = { kind: 'quantize' as const, model: path.join(dir, 'sensor.tflite'), data: path.join(dir, 'data', 'calibration.npy'), displayRoot: dir, mode: 'int8' as const, io: 'int8' as const, calibration: 'auto' as const };
+  const r = await runQuantizeWorker({ ...job, evalData: path.join(dir, 'data', 'test.npy') });
+  assert.equal(r.report.calibration?.samples, 200, 'no split');
+  assert.equal(r.report.calibration?.split, undefined);
+  assert.equal(r.report.accuracy?.samples, 30);
+  assert.equal(r.report.accuracy?.source, 'data/test.npy');
+  assert.equal(r.report.recipe?.scoredOn?.source, 'data/test.npy');
+  assert.equal(r.report.recipe?.scoredOn?.heldOut, true);
+  await assert.rejects(runQuantizeWorker({ ...job, evalData: path.join(dir, 'data', 'other.npy') }),
+    (e: unknown) => e instanceof WorkerJobError && e.is('dataset', 'shape') && e.file === 'data/other.npy');
+});
+
 test('dynamic range needs no data and warns that TFLite Micro cannot run it', async () => {
   const dir = workspace();
   const r = await runQuantizeWorker({ kind: 'quantize', model: path.join(dir, 'sensor.tflite'), mode: 'dynamic', io: 'int8', calibration: 'minmax' });

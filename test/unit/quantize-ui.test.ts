@@ -7,7 +7,7 @@ import type { DatasetErrorKind } from '../../src/core/data/index';
 import type { QuantizationReport } from '../../src/core/quantize/index';
 import {
   confirmationText, datasetFix, datasetItems, defaultChoices, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, PIXEL_CHOICES, pixelChoices, resultSummary, runsOnTflm,
-  retargetOffer, targetChoices, validateTarget, type FolderCandidate,
+  retargetOffer, SPLIT_HELD_OUT, targetChoices, validateTarget, type FolderCandidate,
 } from '../../src/extension/quantize/quantize-ui';
 
 test('mode pick: int8 first and default; float16 and dynamic say TFLite Micro cannot run them; only integer modes need data', () => {
@@ -119,6 +119,25 @@ test('one step: the recommended defaults take data checked to fit, the last choi
   assert.deepEqual(defaultChoices([fits, better], last), last, 'the last data, while it still fits');
   assert.equal(defaultChoices([better], last).data, better.path, 'the last data is gone: the best that fits');
   assert.deepEqual(defaultChoices([], { mode: 'dynamic', io: 'int8', calibration: 'auto' }), { mode: 'dynamic', io: 'float', calibration: 'auto' });
+  // Held-out data of its own is remembered with the calibration data it went with, while it still fits.
+  const withEval = { ...last, evalData: better.path };
+  assert.deepEqual(defaultChoices([fits, better], withEval), withEval);
+  assert.equal(defaultChoices([fits], withEval).evalData, undefined, 'the held-out data is gone: 20% of the calibration data again');
+  assert.equal(defaultChoices([better], withEval).evalData, undefined, 'other calibration data: no held-out data of its own');
+  assert.equal(defaultChoices([fits, { ...better, fits: false }], withEval).evalData, undefined, 'held-out data that no longer fits');
+});
+
+test('the held-out pick offers a part of the calibration data first and says when data of its own is better', () => {
+  assert.equal(SPLIT_HELD_OUT.description, 'default');
+  assert.match(SPLIT_HELD_OUT.detail, /never used for calibration.*trained on, new inputs may score lower/);
+  const t = confirmationText({
+    model: 'm.tflite', output: 'm_int8.tflite', choices: { mode: 'int8', io: 'int8', calibration: 'auto', data: 'x', evalData: 'y' },
+    data: { shown: 'data/train.npy', detail: 'npy [200, 1] float32: 200 samples' }, evalData: { shown: 'data/test.npy', detail: 'npy [50, 1] float32: 50 samples' },
+    replaces: [], reportFiles: ['m_int8.report.json', 'm_int8.report.md'],
+  });
+  const lines = t.detail.split('\n');
+  assert.equal(lines[2], 'Calibration data: data/train.npy (npy [200, 1] float32: 200 samples); all of it');
+  assert.equal(lines[3], 'Held-out data: data/test.npy (npy [50, 1] float32: 50 samples), for the accuracy report and the recipe choice');
 });
 
 test('one step: the confirmation shows every default and what it writes and replaces', () => {

@@ -6,7 +6,8 @@
 import { arenaFigures, arenaGapNote, buildLabel } from '../../src/core/arena/figures';
 import { asSentence, formatBytes, formatBytesExact, formatDb, formatPercent, formatReal } from '../../src/core/common/format';
 import { describeSplit } from '../../src/core/data/dataset';
-import { mixedPrecisionCostText, mixedPrecisionKeptText, mixedPrecisionReportedText, mixedPrecisionTargetText, recipeLabel, referenceModelText, sourceInt8Text, tflmAccuracyLine, widenedOutputText } from '../../src/core/quantize/report-text';
+import { savedModelName } from '../../src/core/quantize/saved-report';
+import { HELD_OUT_FROM_DATA_NOTE, mixedPrecisionCostText, mixedPrecisionKeptText, mixedPrecisionReportedText, mixedPrecisionTargetText, recipeLabel, referenceModelText, sourceInt8Text, tflmAccuracyLine, widenedOutputText } from '../../src/core/quantize/report-text';
 import { SQNR_FLOOR_DB, type OutputAccuracy } from '../../src/core/quantize/types';
 import type { MixedPrecisionReport } from '../../src/core/quantize/mixed-precision-report';
 import type { SavedQuantizationReport } from '../../src/protocol/inspector';
@@ -16,11 +17,6 @@ import './quantization.css';
 
 /** Bars are drawn to this SQNR; higher (and exact) fills the bar. */
 const BAR_MAX_DB = 60;
-
-
-function fileName(p: string): string {
-  return p.split(/[\\/]/).pop() ?? p;
-}
 
 /** One row per layer: operator, a bar as long as its SQNR, the figure; the floor is marked on every bar. */
 function layerBars(r: SavedQuantizationReport): HTMLElement {
@@ -140,7 +136,7 @@ export class QuantizationView implements PageView {
     const worst = a?.outputs.length ? Math.min(...a.outputs.map((o) => o.sqnrDb)) : undefined;
     const arena = r.tflm?.arena;
     this.element = el('div', { class: 'quantization-view', 'data-quantization': '' },
-      el('h2', {}, `Quantized from ${fileName(report.model)}`),
+      el('h2', {}, `Quantized from ${savedModelName(report)}`),
       el('p', { class: 'muted' }, `mode ${r.mode} · ${r.io === 'float' ? 'float' : 'integer'} inputs and outputs · ${formatBytes(r.sizeBefore)} → ${formatBytes(r.sizeAfter)} ` +
         `(${formatPercent(r.sizeAfter, r.sizeBefore, 0)})` +
         (c ? ` · calibration: ${c.split ? describeSplit(c.split) : `${c.samples} samples`}, ${c.method} ranges` : '')),
@@ -149,6 +145,7 @@ export class QuantizationView implements PageView {
         `${a.top1Agreement !== undefined ? ` · top-1 agreement ${formatPercent(a.top1Agreement)}` : ''}` +
         `${a.belowFloor?.length ? ` · below the ${SQNR_FLOOR_DB} dB floor: ${a.belowFloor.join(', ')}` : ''}.`)
         : el('p', { class: 'muted' }, 'Accuracy not measured (no held-out samples).'),
+      a && c?.split ? el('p', { class: 'muted' }, HELD_OUT_FROM_DATA_NOTE) : '',
       // What the device computes, beside LiteRT's figures on the same samples (the text report's line).
       a?.tflm ? el('p', { 'data-tflm-accuracy': '' }, `${tflmAccuracyLine(a.tflm, a.reference, a.samples)}.`) : '',
       // With a target, what it kept is the run's headline: before the figures.

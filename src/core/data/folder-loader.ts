@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { InputSamples } from './assemble';
 import { evenlySpread } from './assemble';
 import type { InputSpec } from './dataset';
+import { displayPath } from './display-path';
 import { DatasetError } from './errors';
 import { byPath, IMAGE_EXTENSIONS, KIND_NAMES, listSampleFiles, MAX_DEPTH, sampleFileKind, type SampleFileKind } from './sample-files';
 import { imageSamples } from './image-samples';
@@ -85,7 +86,7 @@ async function loadSingleInputFolder(dir: string, shown: string, input: InputSpe
 }
 
 export async function loadFolder(dir: string, inputs: readonly InputSpec[], options: DatasetOptions, warnings: string[]): Promise<InputSamples[]> {
-  const shown = options.displayRoot ? path.relative(options.displayRoot, dir) || '.' : dir;
+  const shown = displayPath(dir, options);
   if (inputs.length === 1) return [await loadSingleInputFolder(dir, shown, inputs[0]!, options, warnings)];
   let subdirs: string[];
   try {

@@ -10,6 +10,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { InputSpec } from './dataset';
 import { assembleDataset, type InputSamples } from './assemble';
+import { displayPath } from './display-path';
 import { DatasetError } from './errors';
 import { loadCsvFile, loadJsonFile, loadNpyFile, loadNpzFile } from './file-loaders';
 import { loadFolder } from './folder-loader';
@@ -32,12 +33,7 @@ const FILE_LOADERS: Record<string, (bytes: Uint8Array, inputs: readonly InputSpe
   '.json': loadJsonFile,
 };
 
-/** The path as the user should see it: relative to displayRoot when given. */
-export function displayPath(p: string, options: DatasetOptions = {}): string {
-  if (!options.displayRoot) return p;
-  const rel = path.relative(options.displayRoot, p);
-  return rel === '' ? '.' : rel.startsWith('..') ? p : rel;
-}
+export { displayPath };
 
 export async function loadDataset(dataPath: string, inputs: readonly InputSpec[], options: DatasetOptions = {}): Promise<LoadedDataset> {
   const shown = displayPath(dataPath, options);

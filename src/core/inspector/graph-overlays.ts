@@ -5,6 +5,7 @@
  * the page receives; estimated latency arrives later by message from the extension in the same shape. The SQNR is
  * built in the page, not sent: an exact layer's +∞ would cross as null (messages are JSON).
  */
+import { savedModelName } from '../quantize/saved-report';
 import type { SubgraphView } from './view';
 
 export type OverlayUnit = 'bytes' | 'count' | 'ms' | 'dB';
@@ -52,8 +53,7 @@ export function sqnrOverlay(sg: SubgraphView, layers: readonly { tensor: string;
 export function savedReportOverlay(sg: SubgraphView, saved: { model: string; report: { accuracy?: { layers: readonly { tensor: string; sqnrDb: number }[] } } }): GraphOverlay | undefined {
   const layers = saved.report.accuracy?.layers;
   if (!layers?.length) return undefined;
-  const from = saved.model.split(/[\\/]/).pop() || saved.model;
-  const overlay = sqnrOverlay(sg, layers, `held-out SQNR of the last quantization (${from} → this file)`);
+  const overlay = sqnrOverlay(sg, layers, `held-out SQNR of the last quantization (${savedModelName(saved)} → this file)`);
   return overlay.values.some((v) => v !== null) ? overlay : undefined;
 }
 

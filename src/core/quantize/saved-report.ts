@@ -20,6 +20,11 @@ export interface SavedQuantizationReport {
   warnings: string[];
 }
 
+/** The float model's file name: `model` is kept as given, a path when the CLI was given one. */
+export function savedModelName(r: Pick<SavedQuantizationReport, 'model'>): string {
+  return r.model.split(/[\\/]/).pop() || r.model;
+}
+
 const nonFiniteOut = (_key: string, v: unknown): unknown =>
   (typeof v === 'number' && !Number.isFinite(v) ? (v === Infinity ? null : String(v)) : v);
 

@@ -1,6 +1,7 @@
 /**
- * `TinyML: Quantize Model`: model -> mode -> I/O type -> range method -> calibration data -> quantize behind a
- * cancellable progress notification -> `<name>_<mode>.tflite` next to the source -> inspector + report beside it.
+ * `TinyML: Quantize Model`: model -> mode -> I/O type -> range method -> target -> calibration data -> held-out data
+ * (20% of it, or data of its own) -> pixel values for images -> quantize behind a cancellable progress notification
+ * -> `<name>_<mode>.tflite` next to the source -> inspector + report beside it.
  *
  * The model reading, data loading and quantization run in a worker thread (worker-client.ts over
  * ../common/worker-rpc.ts); the extension host only asks, shows progress, writes the result and opens it.
@@ -15,9 +16,10 @@ import * as vscode from 'vscode';
 import { reportFileNames, savedReportJson, targetMet, type QuantizeMode } from '../../core/quantize/index';
 import type { PrepareResult, QuantizeJob, QuantizeJobResult } from './quantize-job';
 import {
-  confirmationText, datasetFix, datasetItems, defaultChoices, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, pixelChoices, resultSummary, retargetOffer, targetChoices, validateTarget,
+  confirmationText, datasetFix, datasetItems, defaultChoices, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, pixelChoices, resultSummary, retargetOffer, SPLIT_HELD_OUT, targetChoices, validateTarget,
   type Choice, type QuantizeChoices, type RecipeChoice,
 } from './quantize-ui';
+import { displayPath } from '../../core/data/display-path';
 import { holdsImages } from '../../core/data/sample-files';
 import type { ImageOptions } from '../../core/data/options';
 import { quantizationReportMarkdown } from './report-markdown';
@@ -44,6 +46,8 @@ export interface QuantizeCommandArgs {
   calibration?: RecipeChoice;
   /** Calibration data, file or folder; required for int8 and int16x8. */
   data?: vscode.Uri | string;
+  /** Held-out data of its own (the CLI's --eval); default: 20% of `data` is held out. */
+  evalData?: vscode.Uri | string;
   /** How a folder of images becomes input values (default pixel / 255); ignored for other data. */
   image?: ImageOptions;
   /** Where to write; default `<name>_<mode>.tflite` next to the model. */
@@ -106,30 +110,37 @@ async function pick<T>(choices: readonly Choice<T>[], title: string, placeHolder
   return picked?.value;
 }
 
-async function pickDataset(prepared: PrepareResult, title: string): Promise<vscode.Uri | undefined> {
-  type Item = vscode.QuickPickItem & { path?: string; browse?: true };
+/** What a data pick is for: calibration, or the held-out data (which offers a part of the calibration data first). */
+interface DataPick { title: string; what: string; openLabel: string; heldOutOf?: vscode.Uri }
+
+/** Workspace data for the model's inputs, or Browse…; 'split' when the held-out pick's first item was taken. */
+async function pickDataset(prepared: PrepareResult, p: DataPick): Promise<vscode.Uri | 'split' | undefined> {
+  type Item = vscode.QuickPickItem & { path?: string; browse?: true; split?: true };
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
-  const items: Item[] = datasetItems(prepared.candidates, folders.length > 1);
+  const others = p.heldOutOf ? prepared.candidates.filter((c) => c.path !== p.heldOutOf!.fsPath) : prepared.candidates;
+  const items: Item[] = [...(p.heldOutOf ? [{ ...SPLIT_HELD_OUT, split: true as const }] : []), ...datasetItems(others, folders.length > 1)];
   const shapes = prepared.inputs.map((i) => `${i.name} [${i.shape.join(', ')}]`).join(', ');
   items.push({ label: '$(folder-opened) Browse…', detail: '.npy, .npz, .csv, .json, or a folder of images (.png/.jpg/.bmp), .wav or .npy files', browse: true });
-  const misfits = new Set(prepared.candidates.filter((c) => c.fits === false).map((c) => c.path));
+  const misfits = new Set(others.filter((c) => c.fits === false).map((c) => c.path));
   for (;;) {
     const picked = await vscode.window.showQuickPick(items, {
-      title,
-      placeHolder: prepared.candidates.length ? `Calibration data for ${shapes}` : `No data found in the workspace for ${shapes}: browse for it`,
+      title: p.title,
+      placeHolder: others.length || p.heldOutOf ? `${p.what} for ${shapes}` : `No data found in the workspace for ${shapes}: browse for it`,
       matchOnDetail: true,
     });
     if (!picked) return undefined;
-    // Data checked not to fit the model cannot calibrate it: say why and ask again.
+    if (picked.split) return 'split';
+    // Data checked not to fit the model cannot calibrate or score it: say why and ask again.
     if (picked.path && misfits.has(picked.path)) {
       await vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(picked.path)} does not fit the model input (${shapes}): ${picked.detail ?? ''}`, { modal: true });
       continue;
     }
     if (picked.path) return vscode.Uri.file(picked.path);
     const chosen = await vscode.window.showOpenDialog({
-      canSelectFiles: true, canSelectFolders: true, canSelectMany: false, openLabel: 'Calibrate with this', title: 'Calibration data',
+      canSelectFiles: true, canSelectFolders: true, canSelectMany: false, openLabel: p.openLabel, title: p.what,
       defaultUri: folders[0]?.uri,
     });
+    if (chosen?.[0] && p.heldOutOf && chosen[0].fsPath === p.heldOutOf.fsPath) return 'split';
     return chosen?.[0];
   }
 }
@@ -163,9 +174,14 @@ async function resolveExisting(file: string, present: readonly string[], args: Q
   return { file: target.fsPath, overwrite: false, modelConfirmed: true };
 }
 
-function describeError(e: unknown): string {
+function describeError(e: unknown, job: QuantizeJob): string {
   if (e instanceof WorkerJobError) {
-    if (e.error.domain === 'dataset') return `Calibration data: ${e.message} ${e.error.fix ? '' : `${datasetFix(e.error.kind)} `}Nothing was written.`;
+    if (e.error.domain === 'dataset') {
+      // The loaders name the file as shown (displayPath): the held-out data's, or a file in its folder.
+      const ev = job.evalData !== undefined ? displayPath(job.evalData, job) : undefined;
+      const heldOut = ev !== undefined && e.error.file !== undefined && (e.error.file === ev || e.error.file.startsWith(ev + path.sep));
+      return `${heldOut ? 'Held-out data' : 'Calibration data'}: ${e.message} ${e.error.fix ? '' : `${datasetFix(e.error.kind)} `}Nothing was written.`;
+    }
     return `${e.message} Nothing was written.`;
   }
   return `Quantization failed: ${e instanceof Error ? e.message : String(e)}. Nothing was written.`;
@@ -243,6 +259,7 @@ export class QuantizeCommand {
     let calibration: RecipeChoice = 'auto';
     let targetSqnrDb: number | undefined;
     let data: vscode.Uri | undefined;
+    let evalData: vscode.Uri | undefined;
     let image: ImageOptions | undefined;
     let confirmation: { message: string; detail: string } | undefined;
     let confirmedTarget: OutputTarget | undefined;
@@ -253,19 +270,21 @@ export class QuantizeCommand {
       // The one-step run takes the target of the setting (a test may pass its own, or null for none).
       const oneStepTarget = defaults.mode !== 'int8' ? undefined : args && args.targetSqnrDb !== undefined ? args.targetSqnrDb ?? undefined : targetSetting;
       const file = args?.output ? toUri(args.output).fsPath : defaultOutputFile(model.fsPath, defaults.mode);
-      const writable = await checkOutputs(outputsBeside(file).map((p) => ({ path: p, existing: 'replace' as const })), { inputs: [model.fsPath, ...(defaults.data ? [defaults.data] : [])] })
+      const writable = await checkOutputs(outputsBeside(file).map((p) => ({ path: p, existing: 'replace' as const })), { inputs: [model.fsPath, ...(defaults.data ? [defaults.data] : []), ...(defaults.evalData ? [defaults.evalData] : [])] })
         .then(() => true, () => false);
       // Without data that fits, or an output that can be written, there is no recommended run: the full picks say why.
       if (writable && (defaults.data || !needsCalibration(defaults.mode))) {
         const present: string[] = [];
         for (const p of outputsBeside(file)) if (await exists(p)) present.push(p);
         const candidate = prepared.candidates.find((c) => c.path === defaults.data);
-        const images = candidate?.kind === 'image-folder';
+        const evalCandidate = prepared.candidates.find((c) => c.path === defaults.evalData);
+        const images = candidate?.kind === 'image-folder' || evalCandidate?.kind === 'image-folder';
         if (images && args?.image) defaults.image = args.image;
         confirmation = confirmationText({
           model: model.fsPath, output: file, choices: defaults, replaces: present, reportFiles: outputsBeside(file).slice(1),
           ...(oneStepTarget !== undefined ? { targetSqnrDb: oneStepTarget } : {}),
           ...(candidate ? { data: { shown: vscode.workspace.asRelativePath(candidate.path), detail: candidate.detail, images } } : {}),
+          ...(evalCandidate ? { evalData: { shown: vscode.workspace.asRelativePath(evalCandidate.path), detail: evalCandidate.detail } } : {}),
         });
         const go = present.length ? 'Quantize and Replace' : 'Quantize';
         const answer = args?.confirm
@@ -275,6 +294,7 @@ export class QuantizeCommand {
           ({ mode, io, calibration } = defaults);
           if (oneStepTarget !== undefined) targetSqnrDb = oneStepTarget;
           if (defaults.data) data = vscode.Uri.file(defaults.data);
+          if (defaults.evalData) evalData = vscode.Uri.file(defaults.evalData);
           if (images) image = defaults.image ?? {};
           confirmedTarget = { file, overwrite: present.length > 0 };
         }
@@ -305,10 +325,18 @@ export class QuantizeCommand {
           } else if (picked !== 'none') targetSqnrDb = picked;
         }
       }
-      data = args ? (args.data ? toUri(args.data) : undefined) : await pickDataset(prepared, `Quantize ${name}: calibration data`);
+      const calibrationPick = args ? (args.data ? toUri(args.data) : undefined)
+        : await pickDataset(prepared, { title: `Quantize ${name}: calibration data`, what: 'Calibration data', openLabel: 'Calibrate with this' });
+      data = calibrationPick === 'split' ? undefined : calibrationPick;
       if (!data) return args ? fail(`${mode} needs calibration data: pass "data".`) : done({ status: 'dismissed' });
+      // What the report, the recipe choice and a target score on: a part of the calibration data, or data of its own
+      // (inputs the model was not trained on predict new inputs; a part of its training data flatters it).
+      const heldOutPick = args ? (args.evalData ? toUri(args.evalData) : 'split')
+        : await pickDataset(prepared, { title: `Quantize ${name}: held-out data`, what: 'Held-out data', openLabel: 'Score on this', heldOutOf: data });
+      if (!heldOutPick) return done({ status: 'dismissed' });
+      if (heldOutPick !== 'split') evalData = heldOutPick;
       // Images become inputs as the model was trained: the range is asked, never assumed.
-      if (data.scheme === 'file' && await holdsImages(data.fsPath)) {
+      if ((data.scheme === 'file' && await holdsImages(data.fsPath)) || (evalData?.scheme === 'file' && await holdsImages(evalData.fsPath))) {
         const last = this.memory.get<QuantizeChoices>(MEMORY_KEY)?.image;
         const picked = args ? args.image ?? {} : await pick(pixelChoices(last), `Quantize ${name}: pixel values`, 'The input range the model was trained on');
         if (!picked) return done({ status: 'dismissed' });
@@ -320,7 +348,7 @@ export class QuantizeCommand {
     // The one write path (core/io/safe-write): the output is never the model or the data (through links too), and
     // a read-only folder is found before the run. One check before asking about an existing file: the model itself
     // is refused, never offered for overwriting. Interactively, "Save as…" picks another place.
-    const writeOptions: WriteOptions = { inputs: [model.fsPath, ...(data ? [data.fsPath] : [])] };
+    const writeOptions: WriteOptions = { inputs: [model.fsPath, ...(data ? [data.fsPath] : []), ...(evalData ? [evalData.fsPath] : [])] };
     for (;;) {
       try {
         await checkOutputs(outputsBeside(target.file).map((p) => ({ path: p, existing: 'replace' as const })), writeOptions);
@@ -346,14 +374,14 @@ export class QuantizeCommand {
     const displayRoot = data ? vscode.workspace.getWorkspaceFolder(data)?.uri.fsPath : undefined;
     const job: QuantizeJob = {
       kind: 'quantize', model: model.fsPath, mode, io, calibration,
-      ...(data ? { data: data.fsPath } : {}), ...(displayRoot ? { displayRoot } : {}),
+      ...(data ? { data: data.fsPath } : {}), ...(evalData ? { evalData: evalData.fsPath } : {}), ...(displayRoot ? { displayRoot } : {}),
       ...(image && (image.range || image.mean) ? { image } : {}),
       ...(args?.keepUnsupportedInFloat ? { keepUnsupportedInFloat: true } : {}),
       ...(targetSqnrDb !== undefined ? { targetSqnrDb } : {}),
       // The firmware's kernel set and arena margin, as the hover reads them: the report's arena is the hover's.
       build: arenaSettings,
     };
-    const chosen: QuantizeChoices = { mode, io, calibration, ...(data ? { data: data.fsPath } : {}), ...(image ? { image } : {}) };
+    const chosen: QuantizeChoices = { mode, io, calibration, ...(data ? { data: data.fsPath } : {}), ...(image ? { image } : {}), ...(evalData ? { evalData: evalData.fsPath } : {}) };
     return this.execute({ job, target, writeOptions, chosen, args, done, fail, ...(confirmation ? { confirmation: confirmation.detail } : {}), targetSetting });
   }
 
@@ -385,7 +413,7 @@ export class QuantizeCommand {
         break;
       } catch (e) {
         if (e instanceof WorkerCancelled) return done({ status: 'cancelled', output: target.file, hostMaxBlockMs: monitor.stop() });
-        const message = describeError(e);
+        const message = describeError(e, job);
         const unsupportedOp = e instanceof WorkerJobError && e.is('quantize', 'unsupported-op');
         if (args || !unsupportedOp || job.keepUnsupportedInFloat) return fail(message, { hostMaxBlockMs: monitor.stop() });
         const keep = 'Quantize again, keeping them in float';

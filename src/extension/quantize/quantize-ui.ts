@@ -209,6 +209,8 @@ export interface QuantizeChoices {
   data?: string;
   /** How images became inputs, when the data was a folder of images. */
   image?: ImageOptions;
+  /** Held-out data of its own (absolute path); none: 20% of `data` is held out. */
+  evalData?: string;
 }
 
 /** The recommended run: int8, integer I/O, the automatic recipe; the last choices where they still apply. */
@@ -219,12 +221,24 @@ export function defaultChoices(candidates: readonly FolderCandidate[], last: Qua
   // Data that was checked to fit this model: the last data if it is one of them, else the best ranked.
   const fitting = candidates.filter((c) => c.fits === true);
   const data = fitting.find((c) => c.path === last?.data) ?? [...fitting].sort((a, b) => b.score - a.score || a.relativePath.localeCompare(b.relativePath))[0];
-  return data ? { ...base, data: data.path } : base;
+  if (!data) return base;
+  // The last held-out data, while it still fits and the calibration data is the one it went with.
+  const evalData = data.path === last?.data ? fitting.find((c) => c.path === last?.evalData && c.path !== data.path) : undefined;
+  return { ...base, data: data.path, ...(evalData ? { evalData: evalData.path } : {}) };
 }
+
+/** The first item of the held-out pick: no data of its own, a part of the calibration data instead. */
+export const SPLIT_HELD_OUT = {
+  label: '20% of the calibration data',
+  description: 'default',
+  detail: 'Held out (seeded) and never used for calibration. If that data is what the model was trained on, new inputs may score lower: pick data it was not trained on.',
+} as const;
 
 /** What the one confirmation says: every default, the files it writes and those it replaces. */
 export function confirmationText(o: {
   model: string; output: string; choices: QuantizeChoices; data?: { shown: string; detail: string; images?: boolean }; replaces: readonly string[]; reportFiles: readonly string[];
+  /** Held-out data of its own (choices.evalData), as shown. */
+  evalData?: { shown: string; detail: string };
   /** The accuracy target from tinyml.quantize.targetSqnrDb (int8 only); undefined: none. */
   targetSqnrDb?: number;
 }): { message: string; detail: string } {
@@ -234,7 +248,8 @@ export function confirmationText(o: {
     `Mode: ${modeLabel}${needsCalibration(c.mode) ? `, ${ioChoices(c.mode).find((i) => i.value === c.io)?.label ?? c.io}` : ''}`,
     ...(needsCalibration(c.mode) ? [
       `Recipe: ${METHOD_CHOICES.find((m) => m.value === c.calibration)?.label ?? c.calibration}`,
-      `Calibration data: ${o.data ? `${o.data.shown} (${o.data.detail}); 20% held out for the accuracy report` : 'none'}`,
+      `Calibration data: ${o.data ? `${o.data.shown} (${o.data.detail}); ${o.evalData ? 'all of it' : '20% held out for the accuracy report'}` : 'none'}`,
+      ...(o.data && o.evalData ? [`Held-out data: ${o.evalData.shown} (${o.evalData.detail}), for the accuracy report and the recipe choice`] : []),
       ...(o.data?.images ? [`Images as ${describeImageOptions(c.image ?? {})}`] : []),
     ] : []),
     ...(c.mode === 'int8' ? [o.targetSqnrDb !== undefined

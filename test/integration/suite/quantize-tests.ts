@@ -377,6 +377,41 @@ export function quantizeTests(): TestCase[] {
       },
     },
     {
+      name: 'quantize: held-out data of its own scores the report and the recipe, all the calibration data calibrates; the next one-step run offers it again; bad held-out data is named as such',
+      timeoutMs: 90_000,
+      fn: async () => {
+        const { model, data } = writeSample('sensor_eval');
+        const evalData = inFolder('data', 'heldout.npy');
+        fs.writeFileSync(evalData, writeNpy([30, SENSOR_BINS], spectra(30, 17)));
+        const result = await quantize({ model, data, evalData, ifExists: 'overwrite' });
+        assert.equal(result.status, 'written', result.message);
+        assert.match(result.summary ?? '', /on 30 held-out samples/);
+        const saved = JSON.parse(fs.readFileSync(inFolder('sensor_eval_int8.report.json'), 'utf8')) as { calibration: { samples: number; split?: unknown }; accuracy: { source: string }; recipe: { scoredOn: { source: string } } };
+        assert.equal(saved.calibration.samples, 200);
+        assert.equal(saved.calibration.split, undefined);
+        assert.equal(saved.accuracy.source, 'quantize/data/heldout.npy');
+        assert.equal(saved.recipe.scoredOn.source, 'quantize/data/heldout.npy');
+        const md = fs.readFileSync(inFolder('sensor_eval_int8.report.md'), 'utf8');
+        assert.match(md, /on \*\*30 held-out samples\*\* \(quantize\/data\/heldout\\\.npy\), never used for calibration\./);
+        assert.doesNotMatch(md, /Held out from the data given/, 'no warning about training data: the held-out data is its own');
+        // Remembered: the one-step confirmation offers the same held-out data.
+        const again = await quantize({ model, confirm: 'dismiss' });
+        assert.match(again.confirmation ?? '', /^Calibration data: quantize\/data\/calibration\.npy \(.*\); all of it$/m);
+        assert.match(again.confirmation ?? '', /^Held-out data: quantize\/data\/heldout\.npy \(.*30 samples.*\), for the accuracy report and the recipe choice$/m);
+        // Held-out data that does not fit the model is named as held-out data, not as calibration data.
+        const misfit = inFolder('data', 'heldout_wrong.npy');
+        fs.writeFileSync(misfit, writeNpy([10, 7], new Float32Array(70)));
+        const bad = await quantize({ model, data, evalData: misfit, output: inFolder('sensor_eval_bad_int8.tflite') });
+        assert.equal(bad.status, 'error');
+        assert.match(bad.message ?? '', /^Held-out data: quantize\/data\/heldout_wrong\.npy/);
+        assert.match(bad.message ?? '', /Nothing was written\.$/);
+        assert.ok(!fs.existsSync(inFolder('sensor_eval_bad_int8.tflite')));
+        fs.rmSync(misfit);
+        fs.rmSync(evalData);
+        await closeCleanTabs();
+      },
+    },
+    {
       name: 'quantize: dynamic range needs no data, writes sensor_dynamic.tflite and says TFLite Micro cannot run it',
       timeoutMs: 60_000,
       fn: async () => {
