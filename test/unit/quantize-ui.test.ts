@@ -5,6 +5,7 @@ import { defaultOutputPath } from '../../src/cli/commands/quantize';
 import { reportFileNames } from '../../src/core/quantize';
 import type { DatasetErrorKind } from '../../src/core/data/index';
 import type { QuantizationReport } from '../../src/core/quantize/index';
+import { headlineWarning, loud, LOUD } from '../../src/core/quantize/loud-warnings';
 import {
   confirmationText, datasetFix, datasetItems, defaultChoices, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, PIXEL_CHOICES, pixelChoices, resultSummary, runsOnTflm,
   retargetOffer, SPLIT_HELD_OUT, targetChoices, validateTarget, type FolderCandidate,
@@ -184,4 +185,18 @@ test('the below-the-floor offer: only an int8 run without a target, with an outp
   assert.equal(retargetOffer('int8', 30, ['y'], undefined), undefined, 'a run with a target has its own warning');
   assert.equal(retargetOffer('int16x8', undefined, ['y'], undefined), undefined, 'targets are int8\'s');
   assert.equal(retargetOffer('dynamic', undefined, ['y'], 25), undefined);
+});
+
+test('the warning VS Code shows instead of "done": a missed target first (LiteRT, the device, maybe the device), then the floor, then disagreeing indices', () => {
+  const floor = loud(LOUD.belowFloor, ': output "y" 9.0 dB');
+  const indices = loud(LOUD.indicesDisagree, ': output "idx" equals the float model\'s in 3 of 10');
+  const device = loud(LOUD.deviceMissed, ': as its reference kernels compute the outputs, the worst reaches 19.0 dB');
+  const maybe = loud(LOUD.deviceMayMiss, ': about 19.9 dB');
+  assert.equal(headlineWarning(['Only 40 samples', indices, floor]), floor);
+  assert.equal(headlineWarning(['Only 40 samples', indices]), indices);
+  assert.equal(headlineWarning([floor, device]), device);
+  assert.equal(headlineWarning([floor, maybe]), maybe);
+  assert.equal(headlineWarning([loud(LOUD.targetMissed, ': the worst output reaches 12.0 dB')])?.startsWith('TARGET MISSED: '), true);
+  assert.equal(headlineWarning(['tensor "x" has a dynamic dimension']), undefined);
+  assert.ok(device.startsWith('TARGET MISSED ON TFLITE MICRO: '), 'the CLI\'s and the report\'s wording, unchanged');
 });

@@ -2,6 +2,7 @@
  * quantizeModel: the one entry point of post-training quantization. Full-integer modes (int8, int16x8) calibrate on
  * the runtime and rewrite the graph; float16 and dynamic-range modes only touch weights and need no data.
  */
+import { loud, LOUD } from './loud-warnings';
 import { formatPercent } from '../common/format';
 import { referenceModelText } from './report-text';
 import { describeSplit, type Dataset } from '../data/dataset';
@@ -214,8 +215,8 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
       mixedPrecision = mp.report;
       scoredOutputs = undefined;
       if (!mp.report.met) {
-        warnings.unshift(`TARGET MISSED: the worst output reaches ${Math.min(...mp.report.outputsAfterDb).toFixed(1)} dB on ${scoring.source}, short of the `
-          + `${options.targetSqnrDb} dB asked for${mp.report.note ? `; ${mp.report.note}` : ''}. The model written is the closest found.`);
+        warnings.unshift(loud(LOUD.targetMissed, `: the worst output reaches ${Math.min(...mp.report.outputsAfterDb).toFixed(1)} dB on ${scoring.source}, short of the `
+          + `${options.targetSqnrDb} dB asked for${mp.report.note ? `; ${mp.report.note}` : ''}. The model written is the closest found.`));
       }
     }
     const sourceInt8 = floatGraph.hybridOps || floatGraph.int8Origins.size
@@ -269,8 +270,8 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
       // SQNR on the scores can be high while a few classes' order flips (one outlier class sets the scale): say so.
       const flipped = report.accuracy.indexOutputs.filter((x) => x.values > 0 && x.agree < INDEX_AGREEMENT_FLOOR * x.values);
       if (flipped.length) {
-        warnings.unshift(`INDICES DISAGREE: ${flipped.map((x) => `output "${x.name}" equals the float model's in ${x.agree} of ${x.values} (${formatPercent(x.agree, x.values)})`).join(', ')}, `
-          + `below ${100 * INDEX_AGREEMENT_FLOOR}%, although "${flipped[0]!.of}" scores ${report.accuracy.outputs.find((o) => o.name === flipped[0]!.of)?.sqnrDb.toFixed(1) ?? '?'} dB: scores close to each other are rounded into a different order. Try --target-sqnr to keep the last layers in higher precision.`);
+        warnings.unshift(loud(LOUD.indicesDisagree, `: ${flipped.map((x) => `output "${x.name}" equals the float model's in ${x.agree} of ${x.values} (${formatPercent(x.agree, x.values)})`).join(', ')}, `
+          + `below ${100 * INDEX_AGREEMENT_FLOOR}%, although "${flipped[0]!.of}" scores ${report.accuracy.outputs.find((o) => o.name === flipped[0]!.of)?.sqnrDb.toFixed(1) ?? '?'} dB: scores close to each other are rounded into a different order. Try --target-sqnr to keep the last layers in higher precision.`));
       }
     }
     const mp = report.mixedPrecision;
@@ -279,23 +280,23 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
       const device = deviceTarget(mp.targetDb, reported.samples.length, report.accuracy.outputs, report.accuracy.tflm);
       mp.reportedOn = { source: reported.source, samples: reported.samples.length, worstDb: worst, met: worst >= mp.targetDb, unseen: reported !== targetSplit.search, ...(device ? { device } : {}) };
       if (mp.met && !mp.reportedOn.met) {
-        warnings.unshift(`TARGET MISSED on the ${reported.samples.length} held-out samples the search did not see: the worst output reaches ${worst.toFixed(1)} dB there `
-          + `(${Math.min(...mp.outputsAfterDb).toFixed(1)} dB on the ${mp.scoredOn.samples} it searched on), short of the ${mp.targetDb} dB asked for. More varied calibration data usually closes the gap.`);
+        warnings.unshift(loud(LOUD.targetMissed, ` on the ${reported.samples.length} held-out samples the search did not see: the worst output reaches ${worst.toFixed(1)} dB there `
+          + `(${Math.min(...mp.outputsAfterDb).toFixed(1)} dB on the ${mp.scoredOn.samples} it searched on), short of the ${mp.targetDb} dB asked for. More varied calibration data usually closes the gap.`));
       } else if (mp.met && device && !device.met) {
         // Exact (the evaluator ran every reported sample): the target is missed; an estimate: it may be (DeviceTarget).
-        warnings.unshift(`TARGET ${device.estimated ? 'MAY BE MISSED' : 'MISSED'} ON TFLITE MICRO: as its reference kernels compute the outputs, the worst reaches `
+        warnings.unshift(loud(device.estimated ? LOUD.deviceMayMiss : LOUD.deviceMissed, `: as its reference kernels compute the outputs, the worst reaches `
           + `${device.estimated ? `about ${device.worstDb.toFixed(1)} dB (estimated from the first ${device.samples} held-out samples by how TFLite Micro and LiteRT differ there)` : `${device.worstDb.toFixed(1)} dB on the ${device.samples} held-out samples`}, `
-          + `short of the ${mp.targetDb} dB asked for, where LiteRT reaches ${worst.toFixed(1)} dB: the two runtimes' kernels round differently. A target a little higher keeps more layers in higher precision.`);
+          + `short of the ${mp.targetDb} dB asked for, where LiteRT reaches ${worst.toFixed(1)} dB: the two runtimes' kernels round differently. A target a little higher keeps more layers in higher precision.`));
       }
     }
     if (floatGraph.hybridOps) report.accuracy.reference = 'hybrid';
     const low = report.accuracy.outputs.filter((o) => o.sqnrDb < SQNR_FLOOR_DB);
     if (low.length) {
       report.accuracy.belowFloor = low.map((o) => o.name);
-      warnings.unshift(`ACCURACY BELOW THE FLOOR: ${low.map((o) => `output "${o.name}" ${o.sqnrDb.toFixed(1)} dB`).join(', ')} on held-out data, under `
+      warnings.unshift(loud(LOUD.belowFloor, `: ${low.map((o) => `output "${o.name}" ${o.sqnrDb.toFixed(1)} dB`).join(', ')} on held-out data, under `
         + `the ${SQNR_FLOOR_DB} dB floor: this model does not compute what ${referenceModelText(report.accuracy.reference)} does. `
         + 'Check that the calibration data looks like real inputs (same preprocessing)' + floorWayOut(mode, report.mixedPrecision?.targetDb)
-        + outputGridNote(low.map((o) => o.name), prepared, scoredModel, set && set.data === reported ? set : undefined, checks.kernels));
+        + outputGridNote(low.map((o) => o.name), prepared, scoredModel, set && set.data === reported ? set : undefined, checks.kernels)));
     }
   }
   // Everything above, evaluation and recipe search included.

@@ -13,6 +13,7 @@
 import { blockMonitor } from '../common/event-loop-monitor';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { headlineWarning } from '../../core/quantize/loud-warnings';
 import { reportFileNames, savedReportJson, targetMet, type QuantizeMode } from '../../core/quantize/index';
 import type { PrepareResult, QuantizeJob, QuantizeJobResult } from './quantize-job';
 import {
@@ -460,10 +461,8 @@ export class QuantizeCommand {
     };
     if (!args) {
       const warningsNote = result.warnings.length ? ` (${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'} in the report)` : '';
-      // An output below the floor is not a faithful copy: a warning that says so, never a quiet "done".
-      // (TARGET MAY BE MISSED ON TFLITE MICRO: met on LiteRT, an estimate of the device's figure below it)
-      const floorWarning = result.warnings.find((w) => w.startsWith('TARGET MISSED') || w.startsWith('TARGET MAY BE MISSED'))
-        ?? (belowFloor.length ? result.warnings.find((w) => w.startsWith('ACCURACY BELOW THE FLOOR')) : undefined);
+      // A missed target, an output below the floor, index outputs that disagree: a warning that says so, never a quiet "done".
+      const floorWarning = headlineWarning(result.warnings);
       const shown = floorWarning
         ? vscode.window.showWarningMessage(`${path.basename(target.file)}: ${floorWarning}`, 'Show Report', ...(offer ? [offer] : []))
         : vscode.window.showInformationMessage(`${summary}${warningsNote}`, 'Show Report');
