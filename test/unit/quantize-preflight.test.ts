@@ -77,6 +77,22 @@ test('an op with no int8 form fails before calibration unless kept in float; com
   await rejectsWith(c.build(), 'unsupported-model', /FULLY_CONNECTED #1 \("relu_0"\) take their weights from a tensor the model computes.*Fix: fold/);
 });
 
+test('NaN or infinite weights are named before calibration, in every mode: no internal error, no quiet NaN model', async () => {
+  const b = fcModel();
+  b.output(b.fullyConnected(b.x, 3));
+  const model = b.build();
+  const sg = model.subgraphs[0]!;
+  const weights = sg.tensors[sg.operators[0]!.inputs[1]!]!;
+  const data = model.buffers[weights.buffer]!.data;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  view.setFloat32(4, Number.NaN, true);
+  view.setFloat32(8, Number.POSITIVE_INFINITY, true);
+  await rejectsWith(model, 'unsupported-model', new RegExp(`m\\.tflite cannot be quantized: its constant tensor\\(s\\) "${weights.name}" \\(2 of 12 values\\) hold NaN or infinite values.*Fix: export the model again`));
+  for (const mode of ['float16', 'dynamic', 'int16x8'] as const) {
+    assert.throws(() => checkQuantizable(model, { mode, keepUnsupportedInFloat: false, name: 'm' }), /hold NaN or infinite values/, mode);
+  }
+});
+
 test('several subgraphs name the control-flow op; an all-integer model is called already quantized', async () => {
   const b = fcModel();
   b.output(b.fullyConnected(b.x, 2));

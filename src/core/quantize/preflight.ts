@@ -6,6 +6,7 @@
 import type { KernelLibrary } from '../arena/kernels/types';
 import { BuiltinOperator, ModelFormatError, TensorType, type Model } from '../tflite/index';
 import { QuantizeError, type QuantizeErrorKind } from './errors';
+import { constantFloats } from './graph';
 import { toFloatGraph, type FloatGraph } from './hybrid';
 import { int16x8Blockers, integerStatus, noIntegerForm } from './integer-graph';
 import { givenNumbering, opName } from './op-numbering';
@@ -59,7 +60,32 @@ function structuralProblems(model: Model): Problem[] {
   if (!sg.tensors.some((t) => t.type === TensorType.FLOAT32)) {
     return [{ kind: 'unsupported-model', text: 'it has no float tensors: it is already quantized. Quantize the float model it was made from.' }];
   }
+  const broken = nonFiniteConstants(model);
+  if (broken.length) {
+    return [{
+      kind: 'unsupported-model',
+      text: `its constant tensor(s) ${list(broken, 4)} hold NaN or infinite values: no range or scale can be taken from them, and the float model `
+        + 'computes NaN from them too. The file is damaged or the training diverged. Fix: export the model again from a checkpoint whose weights are finite.',
+    }];
+  }
   return [];
+}
+
+/** Float constants (weights, biases) holding NaN or ±∞, as `"name" (n of m values)`. */
+function nonFiniteConstants(model: Model): string[] {
+  const sg = model.subgraphs[0]!;
+  const out: string[] = [];
+  for (const t of sg.tensors) {
+    if ((t.type !== TensorType.FLOAT32 && t.type !== TensorType.FLOAT16) || t.isVariable) continue;
+    const data = model.buffers[t.buffer]?.data;
+    // A size that is not whole values is the loader's to report (tflite/validate), not this check's.
+    if (!data || data.byteLength === 0 || data.byteLength % (t.type === TensorType.FLOAT32 ? 4 : 2) !== 0) continue;
+    const values = constantFloats(model, t);
+    let bad = 0;
+    for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) bad++;
+    if (bad) out.push(`"${t.name}" (${bad} of ${values.length} values)`);
+  }
+  return out;
 }
 
 /** Problems that stop the runtime from running the model for calibration, or the graph from becoming integer. */
