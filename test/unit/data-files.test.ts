@@ -173,7 +173,7 @@ test('NaN and Inf name the sample index and element; empty, missing and unknown 
   const opts = { displayRoot: dir };
   const data = seq(12);
   data[7] = Infinity;
-  await rejects(loadDataset(write(dir, 'inf.npy', writeNpy([4, 3], data)), [X([1, 3])], opts), 'non-finite', /^inf\.npy, sample 2: holds \+Inf at element 1 of input 'x'; calibration needs finite values: drop or repair that sample\.$/);
+  await rejects(loadDataset(write(dir, 'inf.npy', writeNpy([4, 3], data)), [X([1, 3])], opts), 'non-finite', /^inf\.npy, sample 2: holds \+Inf at element 1 of input 'x'; inputs must be finite values: drop or repair that sample\.$/);
   data[7] = NaN;
   await rejects(loadDataset(write(dir, 'nan.npy', writeNpy([4, 3], data)), [X([1, 3])], opts), 'non-finite', /^nan\.npy, sample 2: holds NaN/);
   await rejects(loadDataset(write(dir, 'zero.npy', writeNpy([0, 3], new Float32Array(0))), [X([1, 3])], opts), 'empty', /^zero\.npy: holds no samples\.$/);

@@ -97,7 +97,20 @@ test('tinyml quantize exits 2 with one line on bad input and leaves no file', as
     [[model, '--data', path.join(dir, 'calib.npy'), '--mean', '-0.5,-0.5,-0.5'], /--mean and --std go together/],
     [[model, '--data', path.join(dir, 'calib.npy'), '--eval', '-x'], /--eval needs a value; one that starts with '-' is given as --eval=-VALUE/],
     [[model, '--data', path.join(dir, 'calib.npy'), '-o', '-x'], /-o needs a value; one that starts with '-' is given as --output=-VALUE/],
+    // Contradictions and options that would be dropped without a word.
+    [[model, '--data', path.join(dir, 'calib.npy'), '--image-range', '0,1', '--mean', '127.5', '--std', '127.5'], /--image-range and --mean\/--std are two ways .*give one/],
+    [[model, '--data', path.join(dir, 'calib.npy'), '--uint8-input', '--io', 'float'], /--uint8-input and --io float contradict each other/],
+    [[model, '--mode', 'float16', '--calibration', 'mse', '--weight-rounding', 'gptq', '--no-bias-correction'], /^tinyml quantize: --calibration, --no-bias-correction, --weight-rounding apply to --mode int8 and int16x8/],
+    [[model, '--mode', 'dynamic', '--uint8-input'], /--uint8-input applies to --mode int8 and int16x8/],
+    [[model, '--data', path.join(dir, 'calib.npy'), '--image-range', '0,255', '--bgr'], /--image-range, --mean\/--std and --bgr say how image files become inputs; .*calib\.npy holds no images: leave them out/],
+    [[model, '--data', path.join(dir, 'calib.npy'), '--target-sqnr', '0x14'], /--target-sqnr takes a number of dB .*got "0x14"/],
+    [[model, '--data', path.join(dir, 'calib.npy'), '--target-sqnr', '1e1'], /--target-sqnr takes a number of dB/],
+    // Held-out data that is the calibration data (or holds it) would flatter the model.
+    [[model, '--data', path.join(dir, 'calib.npy'), '--eval', path.join(dir, '.', 'calib.npy')], /calib\.npy is the calibration data \(.*calib\.npy\): held-out samples must be ones that did not calibrate the model\. Give data/],
+    [[model, '--data', path.join(dir, 'calib.npy'), '--eval', dir], /holds the calibration data/],
+    [[model, '--data', path.join(dir, 'loop')], /loop: too many levels of symbolic links\./],
   ];
+  fs.symlinkSync('loop', path.join(dir, 'loop'));
   for (const [args, message] of cases) {
     const c = collector();
     assert.equal(await runQuantize(args, c.io), 2, args.join(' '));
@@ -112,6 +125,10 @@ test('tinyml quantize exits 2 with one line on bad input and leaves no file', as
   assert.equal(await runQuantize([model, '--mode', 'float16'], c.io), 0, c.err.join(''));
   assert.ok(fs.existsSync(path.join(dir, 'sensor_float16.tflite')));
   assert.match(c.out.join(''), /no held-out samples/);
+  // ... and measure the accuracy on --eval data without --data.
+  const ev = collector();
+  assert.equal(await runQuantize([model, '--mode', 'float16', '--eval', path.join(dir, 'calib.npy'), '-o', path.join(dir, 'f16.tflite')], ev.io), 0, ev.err.join(''));
+  assert.match(ev.out.join(''), /Accuracy on 150 held-out samples \(.*calib\.npy\)/);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

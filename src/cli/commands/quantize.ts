@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { holdOutForReport, loadDataset, type Dataset, type DatasetOptions, type InputSpec } from '../../core/data/index';
+import { checkHeldOutApart, loadHeldOutData } from '../../core/data/held-out-data';
 import { checkOutputs, writeFilesSafely, type OutputFile } from '../../core/io/safe-write';
 import { checkQuantizable, formatQuantizationReport, isTargetSqnrDb, MAX_TARGET_SQNR_DB, quantizedFileName, quantizeModel, savedReportJson, targetMet, type QuantizeMode, type WeightRounding, type QuantizeOptions, type RangeMethod } from '../../core/quantize/index';
 import { tensorTypeName, type Model } from '../../core/tflite/index';
@@ -32,6 +33,9 @@ function numbers(value: string, flag: string): number[] {
 /** How image folders become input values: --image-range LO,HI (default 0,1), or --mean/--std on the 0..255 scale. */
 function datasetOptions(values: { 'image-range'?: string; mean?: string; std?: string; bgr?: boolean }): DatasetOptions {
   const image: NonNullable<DatasetOptions['image']> = {};
+  if (values['image-range'] && (values.mean !== undefined || values.std !== undefined)) {
+    throw new UsageError('--image-range and --mean/--std are two ways to say how pixels become inputs; give one', true);
+  }
   if (values['image-range']) {
     const r = numbers(values['image-range'], '--image-range');
     if (r.length !== 2 || !(r[0]! < r[1]!)) throw new UsageError(`--image-range takes LO,HI with LO < HI, e.g. --image-range 0,255; got "${values['image-range']}"`);
@@ -103,11 +107,26 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
   if (equalizeChannels !== undefined && mode !== 'int8') throw new UsageError(`--${equalizeChannels ? '' : 'no-'}equalize-channels works with --mode int8 (it rescales channels before int8 calibration); got --mode ${mode}`);
   const weightRounding = oneOf(values['weight-rounding'], ROUNDINGS, '--weight-rounding', 'auto');
   const target = values['target-sqnr'];
-  const targetDb = target === undefined ? undefined : Number(target);
+  // Decimal dB only: Number() would also take "0x14" or "1e1".
+  const targetDb = target === undefined ? undefined : /^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(target) ? Number(target) : NaN;
   // 0 dB or less is met by any model (as the setting tinyml.quantize.targetSqnrDb, which has the same bounds).
   if (targetDb !== undefined && !isTargetSqnrDb(targetDb)) throw new UsageError(`--target-sqnr takes a number of dB above 0 and at most ${MAX_TARGET_SQNR_DB}, e.g. --target-sqnr 20; got "${target}"`);
   if (targetDb !== undefined && mode !== 'int8') throw new UsageError(`--target-sqnr works with --mode int8 (it keeps the most sensitive layers in int16x8 or float); got --mode ${mode}`);
   const needsData = mode === 'int8' || mode === 'int16x8';
+  if (!needsData) {
+    // float16 and dynamic range only touch weights: the calibration's options would be dropped without a word.
+    const unused = [
+      ...(values.calibration !== undefined && values.calibration !== 'auto' ? ['--calibration'] : []),
+      ...(biasCorrection !== undefined ? [`--${biasCorrection ? '' : 'no-'}bias-correction`] : []),
+      ...(perChannelFc !== undefined && mode === 'float16' ? [`--${perChannelFc ? '' : 'no-'}per-channel-fc`] : []),
+      ...(weightRounding !== 'auto' ? ['--weight-rounding'] : []),
+      ...(values['uint8-input'] ? ['--uint8-input'] : []),
+      ...(values['keep-float'] ? ['--keep-float'] : []),
+      ...(values.io === 'int8' ? ['--io int8'] : []),
+    ];
+    if (unused.length) throw new UsageError(`${unused.join(', ')} ${unused.length === 1 ? 'applies' : 'apply'} to --mode int8 and int16x8 (calibrated activations); --mode ${mode} changes only the weights and keeps float inputs and outputs`);
+  }
+  if (values['uint8-input'] && ioType === 'float') throw new UsageError('--uint8-input and --io float contradict each other: the first makes the model input uint8, the second keeps it float32; give one', true);
   if (needsData && !values.data) throw new UsageError(`--data PATH is required for ${mode}: calibration needs sample inputs (.npy, .npz, .csv, .json or a folder of images/.wav)`);
 
   const out = values.output ?? defaultOutputPath(modelPath, mode);
@@ -127,6 +146,7 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
   checkQuantizable(model, { mode, keepUnsupportedInFloat: !!values['keep-float'], name: path.basename(modelPath), kernels });
   const inputs = inputSpecs(model);
   const dataOptions = datasetOptions(values);
+  if (values.eval) await checkHeldOutApart(values.eval, values.data, dataOptions);
   const loadWarnings: string[] = [];
   let calibration: Dataset = { source: 'none', samples: [], inputShapes: inputs.map((i) => i.shape) };
   let heldOut: Dataset | undefined;
@@ -134,15 +154,21 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
     const loaded = await loadDataset(values.data, inputs, dataOptions);
     loadWarnings.push(...loaded.warnings);
     calibration = loaded.dataset;
-    if (values.eval) {
-      const ev = await loadDataset(values.eval, inputs, dataOptions);
-      loadWarnings.push(...ev.warnings);
-      heldOut = ev.dataset;
-    } else {
+    if (!values.eval) {
       const split = holdOutForReport(calibration, { target: targetDb !== undefined });
       ({ calibration, heldOut } = split);
       if (split.warning) loadWarnings.push(`${split.warning} Give --eval PATH for that.`);
     }
+  }
+  if (values.eval) {
+    // Also without --data (float16, dynamic range): the accuracy is then measured on it.
+    const ev = await loadHeldOutData(values.eval, values.data, inputs, dataOptions);
+    loadWarnings.push(...ev.warnings);
+    heldOut = ev.dataset;
+  }
+  // Image options on data that holds no images would be dropped without a word.
+  if (dataOptions.image && !calibration.image && !heldOut?.image) {
+    throw new UsageError(`--image-range, --mean/--std and --bgr say how image files become inputs; ${[values.data, values.eval].filter(Boolean).join(' and ')} hold${values.data && values.eval ? '' : 's'} no images: leave them out`);
   }
 
   const options: QuantizeOptions = {

@@ -26,7 +26,7 @@ function checkFinite(values: Float32Array, input: InputSpec, origin: string, fil
     const v = values[e]!;
     if (!Number.isFinite(v)) {
       const what = Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
-      throw new DatasetError('non-finite', file, `${origin}: holds ${what} at element ${e} of input '${input.name}'; calibration needs finite values: drop or repair that sample.`);
+      throw new DatasetError('non-finite', file, `${origin}: holds ${what} at element ${e} of input '${input.name}'; inputs must be finite values: drop or repair that sample.`);
     }
   }
 }

@@ -10,6 +10,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { InputSpec } from './dataset';
 import { assembleDataset, type InputSamples } from './assemble';
+import { describeErrno } from '../io/file-error';
 import { displayPath } from './display-path';
 import { DatasetError } from './errors';
 import { loadCsvFile, loadJsonFile, loadNpyFile, loadNpzFile } from './file-loaders';
@@ -41,8 +42,8 @@ export async function loadDataset(dataPath: string, inputs: readonly InputSpec[]
   let stat;
   try {
     stat = await fsp.stat(dataPath);
-  } catch {
-    throw new DatasetError('unreadable', shown, `${shown}: no such file or folder.`);
+  } catch (e) {
+    throw new DatasetError('unreadable', shown, `${shown}: ${describeErrno(e).reason}.`);
   }
   const warnings: string[] = [];
   if (stat.isDirectory()) {

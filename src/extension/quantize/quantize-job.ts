@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { ArenaOptions } from '../../core/arena/types';
+import { loadHeldOutData } from '../../core/data/held-out-data';
 import { findDatasetCandidates, holdOutForReport, loadDataset, type Dataset, type ImageOptions, type InputSpec } from '../../core/data/index';
 import { quantizeModel, type QuantizationReport, type QuantizeHooks, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
 import { TensorType, tensorTypeName, type Model } from '../../core/tflite/index';
@@ -97,7 +98,7 @@ export async function quantizeJob(job: QuantizeJob, hooks: QuantizeHooks = {}): 
     warnings.push(...loaded.warnings);
     calibration = loaded.dataset;
     if (job.evalData) {
-      const ev = await loadDataset(job.evalData, inputs, options);
+      const ev = await loadHeldOutData(job.evalData, job.data, inputs, options);
       warnings.push(...ev.warnings);
       heldOut = ev.dataset;
     } else {
