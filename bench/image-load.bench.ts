@@ -56,7 +56,7 @@ async function measure(name: string, dir: string): Promise<void> {
   let same = true;
   for (let r = 0; r < RUNS; r++) {
     const a = await timed(() => loadDataset(dir, [INPUT]));
-    const b = await timed(() => imageSamples(list, INPUT, {}, { workers: 0 }));
+    const b = await timed(async () => (await imageSamples(list, INPUT, {}, { workers: 0 })).samples);
     loader.push(a);
     one.push(b);
     same &&= a.value.dataset.samples.length === b.value.length

@@ -106,7 +106,18 @@ test('images: resized to the input H×W; class sub-folders are walked in sorted 
   assert.equal(dataset.samples[0]![0]!.length, 12);
   assert.ok(dataset.samples[0]![0]!.every((v) => v === 0), 'cat/a.png (black) comes first');
   assert.deepEqual(Array.from(dataset.samples[1]![0]!), Array.from(dataset.samples[2]![0]!));
-  assert.deepEqual(warnings, []);
+  assert.deepEqual(warnings, [], 'scaled down without distortion: nothing to say');
+});
+
+test('images: a resize that stretches or enlarges them is a warning naming an example', async (t) => {
+  const dir = tempDir(t);
+  write(dir, 'w/a.png', pngBytes(8, 6, pattern(8, 6)));
+  write(dir, 'w/b.png', pngBytes(4, 4, pattern(4, 4)));
+  write(dir, 'w/c.png', pngBytes(1, 1, pattern(1, 1)));
+  const { dataset, warnings } = await loadDataset(path.join(dir, 'w'), [X([1, 2, 2, 3])], { displayRoot: dir });
+  assert.equal(dataset.samples.length, 3, 'still read: a warning, not an error');
+  assert.deepEqual(warnings, ['w: 1 of 3 images are not shaped like the input\'s 2×2 (e.g. w/a.png, 8×6): the resize to 2×2 stretches them; 1 are smaller than 2×2 '
+    + '(e.g. w/c.png, 1×1): the resize enlarges them. If the model was trained on centre crops or letterboxed (padded) images, prepare the images that way first: calibration and accuracy are on the inputs as resized.']);
 });
 
 test('audio: PCM16 and float32 mono WAV, pad/crop or framing, int16 scale, rate checks', async (t) => {
@@ -117,6 +128,11 @@ test('audio: PCM16 and float32 mono WAV, pad/crop or framing, int16 scale, rate 
   let r = await loadDataset(path.join(dir, 'w'), [X([1, 6])]);
   assert.deepEqual(Array.from(r.dataset.samples[0]![0]!), tone.slice(0, 6));
   assert.deepEqual(Array.from(r.dataset.samples[1]![0]!), [...tone.slice(0, 4), 0, 0]);
+  assert.match(r.warnings.join('\n'), /: 1 of 2 clips are longer than the input's 6 samples \(e\.g\. .*a\.wav\) and were cut to their first 6; 1 of 2 are shorter \(e\.g\. .*b\.wav\) and were zero-padded\./);
+  // Not a waveform input: an image, a single value, a spectrogram.
+  for (const shape of [[1, 4, 4, 3], [1, 1], [1, 49, 40]]) {
+    await rejects(loadDataset(path.join(dir, 'w'), [X(shape)], { displayRoot: dir }), 'shape', /^w: \.wav files feed a waveform input \(one axis of audio samples, e\.g\. \[1, 16000\]\); .* is not one\. Compute the features/);
+  }
   r = await loadDataset(path.join(dir, 'w'), [X([1, 3])], { audio: { framing: 'frames', scale: 'int16', sampleRate: 16000 } });
   assert.equal(r.dataset.samples.length, 3 + 1);
   assert.deepEqual(Array.from(r.dataset.samples[1]![0]!), tone.slice(3, 6).map((v) => v * 32768));

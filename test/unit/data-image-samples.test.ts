@@ -28,7 +28,7 @@ test('the worker decodes what it is sent: the sample this thread makes, or the D
   const dir = tempDir(t);
   const files = folder(dir, 2);
   write(dir, 'set/bad.png', 'not a png');
-  const here = await imageSamples(files, input, { range: [-1, 1] }, { workers: 0 });
+  const { samples: here } = await imageSamples(files, input, { range: [-1, 1] }, { workers: 0 });
   const worker = new Worker(IMAGE_WORKER_FILE, { workerData: { input, image: { range: [-1, 1] } } satisfies ImageWorkerData });
   t.after(() => worker.terminate());
   const replies: ImageReply[] = [];
@@ -53,9 +53,9 @@ test('the worker decodes what it is sent: the sample this thread makes, or the D
 test('several threads give the samples of one thread, in file order; the folder loader uses them', async (t) => {
   const dir = tempDir(t);
   const files = folder(dir, 40);
-  const one = await imageSamples(files, input, {}, { workers: 0 });
+  const { samples: one } = await imageSamples(files, input, {}, { workers: 0 });
   for (const opts of [{ workers: 1 }, { workers: 3 }, { workers: 2, decodeHere: false }]) {
-    const many = await imageSamples(files, input, {}, opts);
+    const { samples: many } = await imageSamples(files, input, {}, opts);
     const workers = JSON.stringify(opts);
     assert.equal(many.length, 40);
     for (let i = 0; i < 40; i++) assert.deepEqual(Buffer.from(many[i]!.buffer), Buffer.from(one[i]!.buffer), `${workers} workers, image ${i}`);
@@ -89,12 +89,13 @@ test('the first failing file in order is the error, however the threads share th
 test('a worker that dies or cannot start loses no image: the caller decodes what it held', async (t) => {
   const dir = tempDir(t);
   const files = folder(dir, 20);
-  const one = await imageSamples(files, input, {}, { workers: 0 });
+  const { samples: one } = await imageSamples(files, input, {}, { workers: 0 });
   for (const name of ['image-worker-exits.js', 'image-worker-broken.js']) {
     const workerFile = path.join(PROJECT_ROOT, 'test', 'fixtures', 'workers', name);
     for (const decodeHere of [true, false]) {
-      const got = await imageSamples(files, input, {}, { workers: 2, workerFile, decodeHere });
+      const { samples: got, sizes } = await imageSamples(files, input, {}, { workers: 2, workerFile, decodeHere });
       assert.equal(got.length, 20);
+      assert.ok(sizes.every((z) => z.width > 0 && z.height > 0), 'every image\'s size, also of those the worker lost');
       for (let i = 0; i < 20; i++) {
         assert.ok(got[i] instanceof Float32Array, `${name}, decodeHere ${decodeHere}: image ${i} missing`);
         assert.deepEqual(Buffer.from(got[i]!.buffer), Buffer.from(one[i]!.buffer), `${name}, decodeHere ${decodeHere}, image ${i}`);

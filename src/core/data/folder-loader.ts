@@ -11,6 +11,7 @@ import { displayPath } from './display-path';
 import { DatasetError } from './errors';
 import { byPath, IMAGE_EXTENSIONS, KIND_NAMES, listSampleFiles, MAX_DEPTH, sampleFileKind, type SampleFileKind } from './sample-files';
 import { imageSamples } from './image-samples';
+import { imageGeometry, resizeWarning } from './image-preprocess';
 import { matchInputs } from './match-inputs';
 import { readNpy } from './npy';
 import { DEFAULT_MAX_SAMPLES, type DatasetOptions } from './options';
@@ -38,12 +39,23 @@ async function loadSingleInputFolder(dir: string, shown: string, input: InputSpe
   }
   if (kind === 'image') {
     const shownFiles = files.map((rel) => path.join(shown, rel));
-    const samples = await imageSamples(files.map((rel, k) => ({ file: path.join(dir, rel), shown: shownFiles[k]! })), input, options.image ?? {});
+    const { samples, sizes } = await imageSamples(files.map((rel, k) => ({ file: path.join(dir, rel), shown: shownFiles[k]! })), input, options.image ?? {});
+    const geo = imageGeometry(input.shape, options.image?.layout);
+    const resized = geo && resizeWarning(shown, sizes, shownFiles, geo);
+    if (resized) warnings.push(resized);
     return { samples, origin: (i) => shownFiles[i]!, file: shown, images: true };
   }
   const samples: Float32Array[] = [];
   const origins: string[] = [];
   const need = elementCount(input.shape);
+  // Audio fills a waveform input (one axis of samples, e.g. [1, 16000]); cut or padded into an image or a feature
+  // input it would calibrate on nonsense.
+  if (kind === 'audio' && input.shape.filter((d) => d > 1).length !== 1) {
+    throw new DatasetError('shape', shown, `${shown}: .wav files feed a waveform input (one axis of audio samples, e.g. [1, 16000]); ${describeInput(input)} is not one.`,
+      'Compute the features the model takes (e.g. a spectrogram or MFCCs) and give them as .npy files or one .npy array.');
+  }
+  const cut: string[] = [];
+  const padded: string[] = [];
   let rate: { value: number; file: string } | undefined;
   for (const rel of files) {
     const fileShown = path.join(shown, rel);
@@ -77,10 +89,19 @@ async function loadSingleInputFolder(dir: string, shown: string, input: InputSpe
       } else {
         const s = new Float32Array(need);
         s.set(pcm.subarray(0, need));
+        if (pcm.length > need) cut.push(fileShown);
+        else if (pcm.length < need) padded.push(fileShown);
         samples.push(s);
         origins.push(fileShown);
       }
     }
+  }
+  if (cut.length || padded.length) {
+    const n = samples.length;
+    warnings.push(`${shown}: ${[
+      ...(cut.length ? [`${cut.length} of ${n} clips are longer than the input's ${need} samples (e.g. ${cut[0]}) and were cut to their first ${need}`] : []),
+      ...(padded.length ? [`${padded.length} of ${n} are shorter (e.g. ${padded[0]}) and were zero-padded`] : []),
+    ].join('; ')}. If the model takes windows of longer recordings, cut them into windows of ${need} samples first, as the firmware will.`);
   }
   return { samples, origin: (i) => origins[i]!, file: shown };
 }

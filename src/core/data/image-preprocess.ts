@@ -118,3 +118,25 @@ export function imageToSample(img: DecodedImage, input: InputSpec, options: Imag
   }
   return out;
 }
+
+/** Aspect ratios this close to the input's count as the same (a 1-pixel rounding of a downscaled photo). */
+const SAME_ASPECT = 0.02;
+
+/**
+ * What the resize to the input's H×W does to images of another shape, as a warning: stretched (another aspect ratio)
+ * or enlarged (smaller than the input); undefined when it only scales images down without distortion. Models trained
+ * on centre crops or letterboxed images see other inputs than these.
+ */
+export function resizeWarning(folder: string, sizes: readonly { width: number; height: number }[], names: readonly string[], target: { width: number; height: number }): string | undefined {
+  const aspect = target.width / target.height;
+  const stretched = sizes.flatMap((s, i) => (Math.abs(s.width / s.height / aspect - 1) > SAME_ASPECT ? [i] : []));
+  const enlarged = sizes.flatMap((s, i) => (s.width < target.width || s.height < target.height ? [i] : []));
+  if (!stretched.length && !enlarged.length) return undefined;
+  const size = `${target.width}×${target.height}`;
+  const example = (i: number) => `${names[i]}, ${sizes[i]!.width}×${sizes[i]!.height}`;
+  const parts = [
+    ...(stretched.length ? [`${stretched.length} of ${sizes.length} images are not shaped like the input's ${size} (e.g. ${example(stretched[0]!)}): the resize to ${size} stretches them`] : []),
+    ...(enlarged.length ? [`${enlarged.length} are smaller than ${size} (e.g. ${example(enlarged[0]!)}): the resize enlarges them`] : []),
+  ];
+  return `${folder}: ${parts.join('; ')}. If the model was trained on centre crops or letterboxed (padded) images, prepare the images that way first: calibration and accuracy are on the inputs as resized.`;
+}

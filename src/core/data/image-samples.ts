@@ -18,13 +18,19 @@ import { readBytes } from './read-bytes';
 /** One image file to read: its path, and how messages name it. */
 export interface ImageFile { file: string; shown: string }
 
+/** An image's size as decoded, before the resize to the input's H×W. */
+export interface ImageSize { width: number; height: number }
+
+/** The samples of a set of images, in order, and each image's size as decoded. */
+export interface ImageSet { samples: Float32Array[]; sizes: ImageSize[] }
+
 /** What a worker gets once: the input and how images map to it. */
 export interface ImageWorkerData { input: InputSpec; image: ImageOptions }
 /** A request to a worker: decode image `i`. */
 export interface ImageRequest extends ImageFile { i: number }
 /** A worker's answer for image `i`: its sample, or why it failed (a DatasetError's fields, or another error's message). */
 export type ImageReply =
-  | { i: number; sample: Float32Array }
+  | { i: number; sample: Float32Array; size: ImageSize }
   | { i: number; error: DatasetErrorFields | { message: string } };
 
 /** The worker script: bundled next to the bundle that loads this module (dist/), transpiled next to this file (out/). */
@@ -48,12 +54,12 @@ const BYTES_PER_PIXEL = 40;
  */
 const DECODE_MEMORY_BUDGET = 768 * 2 ** 20;
 
-/** One image → one sample, in this thread: what every thread runs; also the image's pixel count. */
-export async function imageSample(f: ImageFile, input: InputSpec, image: ImageOptions): Promise<{ sample: Float32Array; pixels: number }> {
+/** One image → one sample, in this thread: what every thread runs; also the image's size. */
+export async function imageSample(f: ImageFile, input: InputSpec, image: ImageOptions): Promise<{ sample: Float32Array; size: ImageSize }> {
   const bytes = await readBytes(f.file, f.shown);
   if (bytes.length === 0) throw new DatasetError('empty', f.shown, `${f.shown}: the file is empty.`);
   const img = decodeImage(bytes, path.extname(f.file).toLowerCase(), f.shown);
-  return { sample: imageToSample(img, input, image, f.shown), pixels: img.width * img.height };
+  return { sample: imageToSample(img, input, image, f.shown), size: { width: img.width, height: img.height } };
 }
 
 /**
@@ -81,8 +87,9 @@ export interface ImageSamplesOptions {
  * memory), then work is handed out one image at a time, lowest index first, to this thread and the workers. A worker
  * that cannot start or dies leaves its images to the others; whatever no thread decoded is decoded here at the end.
  */
-export async function imageSamples(files: readonly ImageFile[], input: InputSpec, image: ImageOptions, opts: ImageSamplesOptions = {}): Promise<Float32Array[]> {
+export async function imageSamples(files: readonly ImageFile[], input: InputSpec, image: ImageOptions, opts: ImageSamplesOptions = {}): Promise<ImageSet> {
   const results: (Float32Array | undefined)[] = new Array(files.length);
+  const sizes: ImageSize[] = new Array(files.length);
   const errors = new Map<number, Error>();
   let next = 0;
   /** The lowest index that failed: images after it need not be decoded. */
@@ -92,7 +99,8 @@ export async function imageSamples(files: readonly ImageFile[], input: InputSpec
     try {
       const d = await imageSample(files[i]!, input, image);
       results[i] = d.sample;
-      return d.pixels;
+      sizes[i] = d.size;
+      return d.size.width * d.size.height;
     } catch (e) {
       errors.set(i, e as Error);
       return 0;
@@ -103,7 +111,7 @@ export async function imageSamples(files: readonly ImageFile[], input: InputSpec
   const workerFile = opts.workerFile ?? IMAGE_WORKER_FILE;
   const workers = !fs.existsSync(workerFile) || errors.size ? 0 : opts.workers ?? imageWorkers(files.length, pixels);
   const threads: Promise<void>[] = [];
-  for (let w = 0; w < workers; w++) threads.push(workerThread(workerFile, files, input, image, take, results, errors));
+  for (let w = 0; w < workers; w++) threads.push(workerThread(workerFile, files, input, image, take, results, sizes, errors));
   if (opts.decodeHere !== false || !workers) {
     // This thread decodes too, yielding between images so that the workers' requests are answered.
     threads.push((async () => {
@@ -118,12 +126,12 @@ export async function imageSamples(files: readonly ImageFile[], input: InputSpec
   for (let i = 0; i < files.length && i < firstError(); i++) if (results[i] === undefined && !errors.has(i)) await decode(i);
   const failed = firstError();
   if (failed !== Infinity) throw errors.get(failed)!;
-  return results as Float32Array[];
+  return { samples: results as Float32Array[], sizes };
 }
 
 /** Runs one worker until no image is left; resolves when it has answered every image it took (or died). */
 function workerThread(workerFile: string, files: readonly ImageFile[], input: InputSpec, image: ImageOptions, take: () => number,
-  results: (Float32Array | undefined)[], errors: Map<number, Error>): Promise<void> {
+  results: (Float32Array | undefined)[], sizes: ImageSize[], errors: Map<number, Error>): Promise<void> {
   return new Promise<void>((resolve) => {
     let worker: Worker;
     try {
@@ -157,7 +165,10 @@ function workerThread(workerFile: string, files: readonly ImageFile[], input: In
     };
     worker.on('message', (m: ImageReply) => {
       inFlight--;
-      if ('sample' in m) results[m.i] = m.sample;
+      if ('sample' in m) {
+        results[m.i] = m.sample;
+        sizes[m.i] = m.size;
+      }
       else errors.set(m.i, 'kind' in m.error ? datasetErrorFrom(m.error) : new Error(m.error.message));
       if (drained && inFlight === 0) finish();
       else ask();

@@ -11,7 +11,7 @@ if (port) {
   const { input, image } = workerData as ImageWorkerData;
   port.on('message', (m: ImageRequest) => {
     imageSample(m, input, image).then(
-      ({ sample }) => port.postMessage({ i: m.i, sample } satisfies ImageReply, [sample.buffer as ArrayBuffer]),
+      ({ sample, size }) => port.postMessage({ i: m.i, sample, size } satisfies ImageReply, [sample.buffer as ArrayBuffer]),
       (e: unknown) => {
         const error = e instanceof DatasetError ? datasetErrorFields(e) : { message: (e as Error).message };
         port.postMessage({ i: m.i, error } satisfies ImageReply);
