@@ -4,6 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { main } from '../../src/cli/main';
 import { writeModel } from '../../src/core/tflite';
+import { writeNpy } from '../../src/core/data/npy';
 import { sharedModel, SKIP_WITHOUT_SHARED } from '../helpers/paths';
 import { buildAllOpsModel } from '../helpers/sample-models';
 import { tempDir } from '../helpers/temp-dir';
@@ -58,7 +59,14 @@ test('bad input exits 2 with one line naming the file', async () => {
   fs.writeFileSync(corrupt, bytes.subarray(0, 200));
   const notModel = path.join(tmp, 'notes.tflite');
   fs.writeFileSync(notModel, 'hello, this is text');
+  // What users give in place of a model, told apart by its first bytes.
+  const lfs = path.join(tmp, 'lfs.tflite');
+  fs.writeFileSync(lfs, 'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 12345\n');
+  const npy = path.join(tmp, 'calib.npy');
+  fs.writeFileSync(npy, writeNpy([2, 3], new Float32Array(6)));
   for (const [args, pattern] of [
+    [['inspect', lfs], /lfs\.tflite: not a TFLite model: .*; it looks like a Git LFS pointer, not the model itself: run `git lfs pull`/],
+    [['inspect', npy], /calib\.npy: not a TFLite model: .*; it looks like a \.npy array: data, not a model \(quantize takes it as --data\)/],
     [['inspect', corrupt], /corrupt\.tflite: corrupt flatbuffer.*copy or export it again/],
     [['inspect', notModel], /notes\.tflite: not a TFLite model/],
     [['inspect', path.join(tmp, 'missing.tflite')], /missing\.tflite: no such file/],

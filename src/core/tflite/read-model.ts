@@ -26,7 +26,8 @@ export function readModel(bytes: Uint8Array): Model {
   if (bytes.length < 8) throw new ModelFormatError(`file is too small to be a .tflite model (${bytes.length} bytes)`);
   const ident = String.fromCharCode(bytes[4]!, bytes[5]!, bytes[6]!, bytes[7]!);
   if (ident !== TFLITE_FILE_IDENTIFIER) {
-    throw new ModelFormatError(`not a TFLite model: file identifier is ${JSON.stringify(ident)}, expected "TFL3"`);
+    const other = otherFormat(bytes);
+    throw new ModelFormatError(`not a TFLite model: file identifier is ${JSON.stringify(ident)}, expected "TFL3"${other ? `; it looks like ${other}` : ''}`);
   }
   try {
     return decodeModel(new CheckedByteBuffer(bytes));
@@ -36,6 +37,22 @@ export function readModel(bytes: Uint8Array): Model {
     if (!message.startsWith('corrupt flatbuffer')) throw e;
     throw new ModelFormatError(`${message}. The file is damaged or cut short (an interrupted download or copy?): copy or export it again`);
   }
+}
+
+/** Files users give in place of a model, by their first bytes: what it is, and what to do instead. */
+const OTHER_FORMATS: readonly { magic: string; what: string }[] = [
+  { magic: 'version https://git-lfs', what: 'a Git LFS pointer, not the model itself: run `git lfs pull` to fetch it' },
+  { magic: '\x93NUMPY', what: 'a .npy array: data, not a model (quantize takes it as --data)' },
+  { magic: '\x89HDF', what: 'a Keras/HDF5 model: convert it to .tflite with the TensorFlow Lite converter first' },
+  { magic: 'PK\x03\x04', what: 'a zip archive (a .npz array, or a .keras or SavedModel archive: convert that to .tflite first)' },
+  { magic: '\x89PNG', what: 'a PNG image' },
+  { magic: '\xFF\xD8\xFF', what: 'a JPEG image' },
+  { magic: 'RIFF', what: 'a RIFF file (e.g. .wav audio)' },
+];
+
+function otherFormat(bytes: Uint8Array): string | undefined {
+  const head = String.fromCharCode(...bytes.subarray(0, 32));
+  return OTHER_FORMATS.find((f) => head.startsWith(f.magic))?.what;
 }
 
 type NumVectorAccessor = { (i: number): number | null };
