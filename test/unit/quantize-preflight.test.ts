@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Dataset } from '../../src/core/data/dataset';
 import { checkQuantizable, QuantizeError, quantizeModel } from '../../src/core/quantize/index';
-import { BuiltinOperator, loadModel, ModelBuilder, type Model } from '../../src/core/tflite/index';
+import { BuiltinOperator, loadModel, ModelBuilder, TensorType, type Model } from '../../src/core/tflite/index';
 import { PROJECT_ROOT } from '../helpers/paths';
 
 const SELFIE = path.join(PROJECT_ROOT, 'node_modules', '@mediapipe', 'selfie_segmentation', 'selfie_segmentation.tflite');
@@ -91,6 +91,14 @@ test('NaN or infinite weights are named before calibration, in every mode: no in
   for (const mode of ['float16', 'dynamic', 'int16x8'] as const) {
     assert.throws(() => checkQuantizable(model, { mode, keepUnsupportedInFloat: false, name: 'm' }), /hold NaN or infinite values/, mode);
   }
+  // int8 weights (a hybrid model's) whose scale is NaN.
+  const h = fcModel();
+  h.output(h.fullyConnected(h.x, 3));
+  const hybrid = h.build();
+  const hw = hybrid.subgraphs[0]!.tensors[hybrid.subgraphs[0]!.operators[0]!.inputs[1]!]!;
+  hw.type = TensorType.INT8;
+  hw.quantization = { scale: [Number.NaN], zeroPoint: [0], quantizedDimension: 0 };
+  assert.throws(() => checkQuantizable(hybrid, { mode: 'int8', keepUnsupportedInFloat: false, name: 'm' }), new RegExp(`"${hw.name}" \\(1 of 1 quantization scales\\) hold NaN or infinite values`));
 });
 
 test('several subgraphs name the control-flow op; an all-integer model is called already quantized', async () => {

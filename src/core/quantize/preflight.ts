@@ -71,11 +71,15 @@ function structuralProblems(model: Model): Problem[] {
   return [];
 }
 
-/** Float constants (weights, biases) holding NaN or ±∞, as `"name" (n of m values)`. */
+/** Float constants (weights, biases) holding NaN or ±∞, and int8 tensors with such scales, as `"name" (n of m values)`. */
 function nonFiniteConstants(model: Model): string[] {
   const sg = model.subgraphs[0]!;
   const out: string[] = [];
   for (const t of sg.tensors) {
+    // int8 weights of a hybrid model: their scales make the float values.
+    const scales = t.type === TensorType.INT8 ? t.quantization?.scale ?? [] : [];
+    const badScales = scales.filter((x) => !Number.isFinite(x)).length;
+    if (badScales) out.push(`"${t.name}" (${badScales} of ${scales.length} quantization scales)`);
     if ((t.type !== TensorType.FLOAT32 && t.type !== TensorType.FLOAT16) || t.isVariable) continue;
     const data = model.buffers[t.buffer]?.data;
     // A size that is not whole values is the loader's to report (tflite/validate), not this check's.
