@@ -116,7 +116,7 @@ test('images: a resize that stretches or enlarges them is a warning naming an ex
   write(dir, 'w/c.png', pngBytes(1, 1, pattern(1, 1)));
   const { dataset, warnings } = await loadDataset(path.join(dir, 'w'), [X([1, 2, 2, 3])], { displayRoot: dir });
   assert.equal(dataset.samples.length, 3, 'still read: a warning, not an error');
-  assert.deepEqual(warnings, ['w: 1 of 3 images are not shaped like the input\'s 2×2 (e.g. w/a.png, 8×6): the resize to 2×2 stretches them; 1 are smaller than 2×2 '
+  assert.deepEqual(warnings, ['w: 1 of 3 images are not shaped like the input\'s 2×2 (e.g. w/a.png, 8×6): the resize to 2×2 stretches them; 1 of 3 are smaller than 2×2 '
     + '(e.g. w/c.png, 1×1): the resize enlarges them. If the model was trained on centre crops or letterboxed (padded) images, prepare the images that way first: calibration and accuracy are on the inputs as resized.']);
 });
 
@@ -129,10 +129,13 @@ test('audio: PCM16 and float32 mono WAV, pad/crop or framing, int16 scale, rate 
   assert.deepEqual(Array.from(r.dataset.samples[0]![0]!), tone.slice(0, 6));
   assert.deepEqual(Array.from(r.dataset.samples[1]![0]!), [...tone.slice(0, 4), 0, 0]);
   assert.match(r.warnings.join('\n'), /: 1 of 2 clips are longer than the input's 6 samples \(e\.g\. .*a\.wav\) and were cut to their first 6; 1 of 2 are shorter \(e\.g\. .*b\.wav\) and were zero-padded\./);
-  // Not a waveform input: an image, a single value, a spectrogram.
-  for (const shape of [[1, 4, 4, 3], [1, 1], [1, 49, 40]]) {
-    await rejects(loadDataset(path.join(dir, 'w'), [X(shape)], { displayRoot: dir }), 'shape', /^w: \.wav files feed a waveform input \(one axis of audio samples, e\.g\. \[1, 16000\]\); .* is not one\. Compute the features/);
+  // Not a waveform input: an image, a single value.
+  for (const shape of [[1, 4, 4, 3], [1, 1]]) {
+    await rejects(loadDataset(path.join(dir, 'w'), [X(shape)], { displayRoot: dir }), 'shape', /^w: \.wav files feed a waveform input \(audio samples, e\.g\. \[1, 16000\] or frames \[1, 49, 320\]\); .* is not one\. Compute the features/);
   }
+  // Frames of the waveform, row-major: the same values as one long axis.
+  const framed = await loadDataset(path.join(dir, 'w'), [X([1, 2, 3])]);
+  assert.deepEqual(Array.from(framed.dataset.samples[0]![0]!), tone.slice(0, 6));
   r = await loadDataset(path.join(dir, 'w'), [X([1, 3])], { audio: { framing: 'frames', scale: 'int16', sampleRate: 16000 } });
   assert.equal(r.dataset.samples.length, 3 + 1);
   assert.deepEqual(Array.from(r.dataset.samples[1]![0]!), tone.slice(3, 6).map((v) => v * 32768));

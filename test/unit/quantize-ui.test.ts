@@ -8,7 +8,7 @@ import type { QuantizationReport } from '../../src/core/quantize/index';
 import { headlineWarning, loud, LOUD } from '../../src/core/quantize/loud-warnings';
 import {
   confirmationText, datasetFix, datasetItems, defaultChoices, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, PIXEL_CHOICES, pixelChoices, resultSummary, runsOnTflm,
-  retargetOffer, SPLIT_HELD_OUT, targetChoices, validateTarget, type FolderCandidate,
+  retargetOffer, splitHeldOutItem, targetChoices, validateTarget, type FolderCandidate,
 } from '../../src/extension/quantize/quantize-ui';
 
 test('mode pick: int8 first and default; float16 and dynamic say TFLite Micro cannot run them; only integer modes need data', () => {
@@ -129,8 +129,15 @@ test('one step: the recommended defaults take data checked to fit, the last choi
 });
 
 test('the held-out pick offers a part of the calibration data first and says when data of its own is better', () => {
-  assert.equal(SPLIT_HELD_OUT.description, 'default');
-  assert.match(SPLIT_HELD_OUT.detail, /never used for calibration.*trained on, new inputs may score lower/);
+  // The part the run holds out: 20%, 40% with a target (its search and its report each take half).
+  assert.equal(splitHeldOutItem(false).label, '20% of the calibration data');
+  assert.equal(splitHeldOutItem(true).label, '40% of the calibration data');
+  assert.match(splitHeldOutItem(false).detail, /never used for calibration.*trained on, new inputs may score lower/);
+  const withTarget = confirmationText({
+    model: 'm.tflite', output: 'm_int8.tflite', choices: { mode: 'int8', io: 'int8', calibration: 'auto', data: 'x' }, targetSqnrDb: 20,
+    data: { shown: 'data/train.npy', detail: '200 samples' }, replaces: [], reportFiles: ['m_int8.report.json', 'm_int8.report.md'],
+  });
+  assert.equal(withTarget.detail.split('\n')[2], 'Calibration data: data/train.npy (200 samples); 40% held out for the accuracy report');
   const t = confirmationText({
     model: 'm.tflite', output: 'm_int8.tflite', choices: { mode: 'int8', io: 'int8', calibration: 'auto', data: 'x', evalData: 'y' },
     data: { shown: 'data/train.npy', detail: 'npy [200, 1] float32: 200 samples' }, evalData: { shown: 'data/test.npy', detail: 'npy [50, 1] float32: 50 samples' },

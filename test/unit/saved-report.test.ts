@@ -9,10 +9,14 @@ import { branchingModel } from '../helpers/graph-models';
 /** A report with every kind of non-finite figure: +∞ (exact), −∞ (an all-zero reference), NaN, and names that read like them. */
 function report(): SavedQuantizationReport {
   const r = {
-    mode: 'int8', io: 'int8', sizeBefore: 100, sizeAfter: 40, operators: [], activations: [], totalMs: 5,
+    mode: 'int8', io: 'int8', sizeBefore: 100, sizeAfter: 40, operators: [], totalMs: 5,
+    activations: [{ tensor: 'mask', status: 'quantized', min: -Infinity, max: 3, scale: [0.1], zeroPoint: [0] }],
     accuracy: {
       source: 'data.npy', samples: 8,
-      outputs: [{ name: 'NaN', sqnrDb: -Infinity, maxAbsError: 0.5, meanAbsError: 0.1 }, { name: '-Infinity', sqnrDb: Infinity, maxAbsError: 0, meanAbsError: 0 }],
+      outputs: [
+        { name: 'NaN', sqnrDb: -Infinity, maxAbsError: Infinity, meanAbsError: NaN, points: { reference: [1, -Infinity], quantized: [NaN, 2] } },
+        { name: '-Infinity', sqnrDb: Infinity, maxAbsError: 0, meanAbsError: 0 },
+      ],
       layers: [
         { tensor: 'stage0/block0/add', producer: 'ADD #2', sqnrDb: Infinity, maxAbsError: 0, scale: 0.1 },
         { tensor: 'stage0/block1/add', producer: 'ADD #5', sqnrDb: NaN, maxAbsError: 0.2, scale: 0.1 },
@@ -21,14 +25,14 @@ function report(): SavedQuantizationReport {
       tflm: { samples: 4, outputs: [{ name: 'NaN', sqnrDb: -Infinity, liteRtSqnrDb: NaN, maxAbsError: 0, meanAbsError: 0 }], maxLsbVsLiteRt: 0, fractionDifferVsLiteRt: 0 },
     },
     recipe: {
-      chosen: { method: 'per-tensor' }, forced: [],
+      chosen: { method: 'per-tensor' }, forced: [], perChannelFcBoundDb: -Infinity,
       candidates: [{ recipe: { method: 'minmax' }, outputsDb: [Infinity, -Infinity], scoreDb: -Infinity, pairedT: Infinity, calibrationDb: 12.5, calibrationPairedT: -Infinity }],
     },
     mixedPrecision: {
       targetDb: 20, kernels: 'reference', met: false, outputsBeforeDb: [-Infinity, 12], outputsAfterDb: [Infinity, NaN], scoredOn: { source: 'data.npy', samples: 4 },
       reportedOn: { source: 'data.npy', samples: 4, worstDb: -Infinity, met: false, unseen: true, device: { samples: 4, worstDb: NaN, estimated: false, met: false } },
       kept: [{ op: 'ADD', index: 2, tensor: 'Infinity', precision: 'float', int8SqnrDb: -Infinity, addedNoise: Infinity }],
-      followed: 0, candidates: 1, probes: 1, cost: { flashBytes: 0, floatMacs: 0, int16Macs: 0 },
+      followed: 0, candidates: 1, probes: 1, cost: { flashBytes: 0, floatMacs: 0, int16Macs: 0 }, widenedOutputs: [{ name: 'NaN', int8FloorDb: -Infinity }],
     },
   } as unknown as QuantizationReport;
   return { model: 'models/net_float.tflite', output: 'net_int8.tflite', report: r, warnings: ['a warning'] };

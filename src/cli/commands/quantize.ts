@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { holdOutForReport, loadDataset, type Dataset, type DatasetOptions, type InputSpec } from '../../core/data/index';
-import { checkHeldOutApart, loadHeldOutData } from '../../core/data/held-out-data';
+import { heldOutShare, holdOutForReport, loadDataset, type Dataset, type DatasetOptions, type InputSpec } from '../../core/data/index';
+import { checkHeldOutApart } from '../../core/data/held-out-data';
 import { checkOutputs, writeFilesSafely, type OutputFile } from '../../core/io/safe-write';
 import { checkQuantizable, formatQuantizationReport, isTargetSqnrDb, MAX_TARGET_SQNR_DB, quantizedFileName, quantizeModel, savedReportJson, targetMet, type QuantizeMode, type WeightRounding, type QuantizeOptions, type RangeMethod } from '../../core/quantize/index';
 import { tensorTypeName, type Model } from '../../core/tflite/index';
@@ -146,7 +146,7 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
   checkQuantizable(model, { mode, keepUnsupportedInFloat: !!values['keep-float'], name: path.basename(modelPath), kernels });
   const inputs = inputSpecs(model);
   const dataOptions = datasetOptions(values);
-  if (values.eval) await checkHeldOutApart(values.eval, values.data, dataOptions);
+  if (values.eval) await checkHeldOutApart(values.eval, values.data, { heldOutPart: heldOutShare(targetDb !== undefined) });
   const loadWarnings: string[] = [];
   let calibration: Dataset = { source: 'none', samples: [], inputShapes: inputs.map((i) => i.shape) };
   let heldOut: Dataset | undefined;
@@ -162,11 +162,12 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
   }
   if (values.eval) {
     // Also without --data (float16, dynamic range): the accuracy is then measured on it.
-    const ev = await loadHeldOutData(values.eval, values.data, inputs, dataOptions);
+    const ev = await loadDataset(values.eval, inputs, dataOptions);
     loadWarnings.push(...ev.warnings);
     heldOut = ev.dataset;
   }
   // Image options on data that holds no images would be dropped without a word.
+  if (dataOptions.image && !values.data && !values.eval) throw new UsageError('--image-range, --mean/--std and --bgr say how image files given with --data or --eval become inputs; neither is given: leave them out');
   if (dataOptions.image && !calibration.image && !heldOut?.image) {
     throw new UsageError(`--image-range, --mean/--std and --bgr say how image files become inputs; ${[values.data, values.eval].filter(Boolean).join(' and ')} hold${values.data && values.eval ? '' : 's'} no images: leave them out`);
   }

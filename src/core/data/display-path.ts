@@ -1,9 +1,10 @@
 /** How a data path is shown in messages: relative to the workspace folder when it lies inside it. */
 import * as path from 'node:path';
+import { isWithin } from '../io/path-within';
 
 /** The path as the user should see it: relative to displayRoot when given and the path is inside it. */
 export function displayPath(p: string, options: { displayRoot?: string } = {}): string {
   if (!options.displayRoot) return p;
-  const rel = path.relative(options.displayRoot, p);
-  return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
+  if (!isWithin(p, options.displayRoot)) return p;
+  return path.relative(options.displayRoot, p) || '.';
 }

@@ -48,10 +48,10 @@ async function loadSingleInputFolder(dir: string, shown: string, input: InputSpe
   const samples: Float32Array[] = [];
   const origins: string[] = [];
   const need = elementCount(input.shape);
-  // Audio fills a waveform input (one axis of samples, e.g. [1, 16000]); cut or padded into an image or a feature
-  // input it would calibrate on nonsense.
-  if (kind === 'audio' && input.shape.filter((d) => d > 1).length !== 1) {
-    throw new DatasetError('shape', shown, `${shown}: .wav files feed a waveform input (one axis of audio samples, e.g. [1, 16000]); ${describeInput(input)} is not one.`,
+  // Audio fills a waveform input row-major (e.g. [1, 16000], or frames [1, 49, 320]); into a single value or an
+  // image-like input (rank 4) it would calibrate on nonsense. Other lengths are cut or padded, and said so below.
+  if (kind === 'audio' && (need < 2 || input.shape.length >= 4)) {
+    throw new DatasetError('shape', shown, `${shown}: .wav files feed a waveform input (audio samples, e.g. [1, 16000] or frames [1, 49, 320]); ${describeInput(input)} is not one.`,
       'Compute the features the model takes (e.g. a spectrogram or MFCCs) and give them as .npy files or one .npy array.');
   }
   const cut: string[] = [];

@@ -1,43 +1,46 @@
 /**
- * Held-out data of its own (`--eval`, VS Code's held-out data pick): loaded like calibration data, after a check that
- * it is not the calibration data itself (or a file of its folder, or a folder holding it), through links too. A score
- * on samples that calibrated the model would be reported as held-out and flatter it.
+ * Held-out data of its own (`--eval`, VS Code's held-out data pick) must not be the calibration data: a score on
+ * samples that calibrated the model would be reported as held-out and flatter it. Checked before either is loaded,
+ * through links too: the same file or folder, or one folder reading the other's files (the folder loader's rule:
+ * sample files, MAX_DEPTH levels down, no hidden names).
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import type { InputSpec } from './dataset';
+import { isWithin } from '../io/path-within';
 import { displayPath } from './display-path';
 import { DatasetError } from './errors';
-import { loadDataset } from './index';
-import type { DatasetOptions, LoadedDataset } from './options';
+import { MAX_DEPTH, sampleFileKind } from './sample-files';
 
-async function realOrResolved(p: string): Promise<string> {
+async function realOrResolved(p: string): Promise<{ real: string; folder: boolean }> {
+  let real: string;
   try {
-    return await fsp.realpath(p);
+    real = await fsp.realpath(p);
   } catch {
-    return path.resolve(p);
+    real = path.resolve(p);
   }
+  const folder = await fsp.stat(real).then((s) => s.isDirectory(), () => false);
+  return { real, folder };
 }
 
-const within = (child: string, parent: string): boolean => {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-};
-
-/** Throws a DatasetError when `evalPath` is, lies inside or holds `calibrationPath`: before either is loaded. */
-export async function checkHeldOutApart(evalPath: string, calibrationPath: string | undefined, options: DatasetOptions = {}): Promise<void> {
-  if (calibrationPath !== undefined) {
-    const [ev, cal] = await Promise.all([realOrResolved(evalPath), realOrResolved(calibrationPath)]);
-    if (within(ev, cal) || within(cal, ev)) {
-      const shown = displayPath(evalPath, options);
-      const how = ev === cal ? 'is the calibration data' : within(ev, cal) ? 'lies inside the calibration data' : 'holds the calibration data';
-      throw new DatasetError('mismatch', shown, `${shown} ${how} (${displayPath(calibrationPath, options)}): held-out samples must be ones that did not calibrate the model.`,
-        'Give data the calibration does not read, or none: then 20% of the calibration data is held out.');
-    }
-  }
+/** Whether loading `folder` reads `inner` (a path below it): a sample file, or a folder, within the loader's depth. */
+function folderReads(folder: string, inner: { real: string; folder: boolean }): boolean {
+  const parts = path.relative(folder, inner.real).split(path.sep);
+  if (parts.some((p) => p.startsWith('.'))) return false;
+  return inner.folder ? parts.length <= MAX_DEPTH : parts.length <= MAX_DEPTH + 1 && sampleFileKind(inner.real) !== undefined;
 }
 
-export async function loadHeldOutData(evalPath: string, calibrationPath: string | undefined, inputs: readonly InputSpec[], options: DatasetOptions = {}): Promise<LoadedDataset> {
-  await checkHeldOutApart(evalPath, calibrationPath, options);
-  return loadDataset(evalPath, inputs, options);
+/**
+ * Throws a DatasetError when `evalPath` is the calibration data, or either is a folder that reads the other's
+ * files. `heldOutPart` names the part of the calibration data held out without it ("20%").
+ */
+export async function checkHeldOutApart(evalPath: string, calibrationPath: string | undefined, options: { displayRoot?: string; heldOutPart?: string } = {}): Promise<void> {
+  if (calibrationPath === undefined) return;
+  const [ev, cal] = await Promise.all([realOrResolved(evalPath), realOrResolved(calibrationPath)]);
+  const how = ev.real === cal.real ? 'is the calibration data'
+    : ev.folder && isWithin(cal.real, ev.real) && folderReads(ev.real, cal) ? 'holds the calibration data'
+      : cal.folder && isWithin(ev.real, cal.real) && folderReads(cal.real, ev) ? 'lies inside the calibration data' : undefined;
+  if (!how) return;
+  const shown = displayPath(evalPath, options);
+  throw new DatasetError('mismatch', shown, `${shown} ${how} (${displayPath(calibrationPath, options)}): held-out samples must be ones that did not calibrate the model.`,
+    `Give data the calibration does not read, or none: then ${options.heldOutPart ?? 'a part'} of the calibration data is held out.`);
 }

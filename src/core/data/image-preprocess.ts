@@ -136,7 +136,7 @@ export function resizeWarning(folder: string, sizes: readonly { width: number; h
   const example = (i: number) => `${names[i]}, ${sizes[i]!.width}×${sizes[i]!.height}`;
   const parts = [
     ...(stretched.length ? [`${stretched.length} of ${sizes.length} images are not shaped like the input's ${size} (e.g. ${example(stretched[0]!)}): the resize to ${size} stretches them`] : []),
-    ...(enlarged.length ? [`${enlarged.length} are smaller than ${size} (e.g. ${example(enlarged[0]!)}): the resize enlarges them`] : []),
+    ...(enlarged.length ? [`${enlarged.length} of ${sizes.length} are smaller than ${size} (e.g. ${example(enlarged[0]!)}): the resize enlarges them`] : []),
   ];
   return `${folder}: ${parts.join('; ')}. If the model was trained on centre crops or letterboxed (padded) images, prepare the images that way first: calibration and accuracy are on the inputs as resized.`;
 }

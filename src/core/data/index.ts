@@ -23,7 +23,7 @@ export { DatasetError, type DatasetErrorKind } from './errors';
 export type { AudioOptions, DatasetOptions, ImageOptions, LoadedDataset } from './options';
 export { DEFAULT_MAX_SAMPLES, describeImageOptions } from './options';
 export { readNpy, readNpyHeader, writeNpy, type NpyArray, type NpyHeader } from './npy';
-export { splitHeldOut, seededOrder, seededRandom, holdOutForReport, splitForTargetSearch, REPORT_HELD_OUT_FRACTION, TARGET_HELD_OUT_FRACTION, MIN_SAMPLES_FOR_HELD_OUT, MIN_TARGET_PART_SAMPLES } from './split';
+export { splitHeldOut, seededOrder, seededRandom, holdOutForReport, heldOutShare, splitForTargetSearch, REPORT_HELD_OUT_FRACTION, TARGET_HELD_OUT_FRACTION, MIN_SAMPLES_FOR_HELD_OUT, MIN_TARGET_PART_SAMPLES } from './split';
 export { findDatasetCandidates, type DatasetCandidate, type CandidateOptions } from './candidates';
 export { holdsImages } from './sample-files';
 

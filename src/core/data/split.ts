@@ -49,6 +49,9 @@ export const MIN_SAMPLES_FOR_HELD_OUT = 10;
  */
 export const TARGET_HELD_OUT_FRACTION = 0.4;
 
+/** The share held out without separate data, as words say it: "20%", "40%" with an accuracy target. */
+export const heldOutShare = (target: boolean): string => `${Math.round(100 * (target ? TARGET_HELD_OUT_FRACTION : REPORT_HELD_OUT_FRACTION))}%`;
+
 /**
  * The split the CLI and the editor both make: a seeded 20% (40% with an accuracy target) held out for the report's
  * accuracy figures, or, with too few samples, everything for calibration and a warning that says so.

@@ -14,6 +14,7 @@
  * replaced, and is reported as one FileError naming the file. Cleanup never throws: what it could not undo is
  * named in that one message. "Replace" never applies to an input: an output that is an input is always refused.
  */
+import { isWithin } from './path-within';
 import nodeFs from 'node:fs';
 import path from 'node:path';
 import { FileError, fileErrorFrom } from './file-error';
@@ -116,10 +117,7 @@ async function resolveInputs(fs: WriteFs, inputs: readonly string[]): Promise<Re
 }
 
 const sameId = (a: Identity | undefined, b: Identity | undefined): boolean => !!a && !!b && a.dev === b.dev && a.ino === b.ino;
-const inside = (child: string, folder: string): boolean => {
-  const rel = path.relative(folder, child);
-  return !!rel && !rel.startsWith('..') && !path.isAbsolute(rel);
-};
+const inside = (child: string, folder: string): boolean => child !== folder && isWithin(child, folder);
 
 /**
  * The folders to create for `dir`, outermost first; throws when the nearest existing ancestor is a file or not

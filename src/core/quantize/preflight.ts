@@ -43,7 +43,7 @@ function fail(name: string, problems: Problem[]): never {
 const list = (xs: readonly string[], max = 6) => (xs.length > max ? `${xs.slice(0, max).join(', ')} and ${xs.length - max} more` : xs.join(', '));
 
 /** Problems of the file's structure that hold for every mode. */
-function structuralProblems(model: Model): Problem[] {
+function structuralProblems(model: Model, mode: QuantizeMode): Problem[] {
   const sg = model.subgraphs[0];
   if (!sg) return [{ kind: 'unsupported-model', text: 'it has no subgraph.' }];
   if (model.subgraphs.length > 1) {
@@ -60,36 +60,53 @@ function structuralProblems(model: Model): Problem[] {
   if (!sg.tensors.some((t) => t.type === TensorType.FLOAT32)) {
     return [{ kind: 'unsupported-model', text: 'it has no float tensors: it is already quantized. Quantize the float model it was made from.' }];
   }
-  const broken = nonFiniteConstants(model);
-  if (broken.length) {
+  const { nan, infinite } = nonFiniteConstants(model);
+  if (nan.length) {
     return [{
       kind: 'unsupported-model',
-      text: `its constant tensor(s) ${list(broken, 4)} hold NaN or infinite values: no range or scale can be taken from them, and the float model `
-        + 'computes NaN from them too. The file is damaged or the training diverged. Fix: export the model again from a checkpoint whose weights are finite.',
+      text: `its constant tensor(s) ${list(nan, 4)} hold NaN values: the float model computes NaN from them, and no range or scale can be taken from them. `
+        + 'The file is damaged or the training diverged. Fix: export the model again from a checkpoint whose weights are finite.',
+    }];
+  }
+  // ±∞ is a float value (an attention mask, −∞ padding before a max-pool): float16 keeps it; integer grids have none.
+  if (infinite.length && (mode === 'int8' || mode === 'int16x8')) {
+    return [{
+      kind: 'unsupported-model',
+      text: `its constant tensor(s) ${list(infinite, 4)} hold infinite values, which an integer grid cannot hold: a range that includes them has no step. `
+        + 'Fix: replace them by a large finite value in the source model (e.g. −1e4 for a mask or a padding value of −∞) and convert again.',
     }];
   }
   return [];
 }
 
-/** Float constants (weights, biases) holding NaN or ±∞, and int8 tensors with such scales, as `"name" (n of m values)`. */
-function nonFiniteConstants(model: Model): string[] {
+/**
+ * Float constants (weights, biases) holding NaN, and those holding ±∞, as `"name" (n of m values)`; int8 tensors
+ * whose scales are not finite (a hybrid model's weights: the scales make their float values) count as NaN.
+ */
+function nonFiniteConstants(model: Model): { nan: string[]; infinite: string[] } {
   const sg = model.subgraphs[0]!;
-  const out: string[] = [];
+  const nan: string[] = [];
+  const infinite: string[] = [];
   for (const t of sg.tensors) {
-    // int8 weights of a hybrid model: their scales make the float values.
     const scales = t.type === TensorType.INT8 ? t.quantization?.scale ?? [] : [];
     const badScales = scales.filter((x) => !Number.isFinite(x)).length;
-    if (badScales) out.push(`"${t.name}" (${badScales} of ${scales.length} quantization scales)`);
+    if (badScales) nan.push(`"${t.name}" (${badScales} of ${scales.length} quantization scales)`);
     if ((t.type !== TensorType.FLOAT32 && t.type !== TensorType.FLOAT16) || t.isVariable) continue;
     const data = model.buffers[t.buffer]?.data;
     // A size that is not whole values is the loader's to report (tflite/validate), not this check's.
     if (!data || data.byteLength === 0 || data.byteLength % (t.type === TensorType.FLOAT32 ? 4 : 2) !== 0) continue;
     const values = constantFloats(model, t);
-    let bad = 0;
-    for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) bad++;
-    if (bad) out.push(`"${t.name}" (${bad} of ${values.length} values)`);
+    let nans = 0;
+    let infs = 0;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (Number.isNaN(v)) nans++;
+      else if (!Number.isFinite(v)) infs++;
+    }
+    if (nans) nan.push(`"${t.name}" (${nans} of ${values.length} values)`);
+    if (infs) infinite.push(`"${t.name}" (${infs} of ${values.length} values)`);
   }
-  return out;
+  return { nan, infinite };
 }
 
 /** Problems that stop the runtime from running the model for calibration, or the graph from becoming integer. */
@@ -165,7 +182,7 @@ function integerProblems(model: Model, graph: FloatGraph, opts: PreflightOptions
  * all-float graph that calibration runs (see hybrid.ts), so that it is prepared once.
  */
 export function checkQuantizable(model: Model, opts: PreflightOptions): FloatGraph {
-  const structural = structuralProblems(model);
+  const structural = structuralProblems(model, opts.mode);
   if (structural.length) fail(opts.name, structural);
   let graph: FloatGraph;
   try {

@@ -34,8 +34,9 @@ export function savedReportJson(r: SavedQuantizationReport): string {
 
 /** The report's number fields that can be ±∞ or NaN (SQNR figures, errors, t statistics), and its lists of them. */
 const FIGURE_KEYS = new Set(['sqnrDb', 'liteRtSqnrDb', 'int8SqnrDb', 'worstDb', 'scoreDb', 'calibrationDb', 'pairedT',
-  'calibrationPairedT', 'int8FloorDb', 'perChannelFcBoundDb', 'maxAbsError', 'meanAbsError', 'addedNoise']);
-const FIGURE_LIST_KEYS = new Set(['outputsDb', 'outputsBeforeDb', 'outputsAfterDb']);
+  'calibrationPairedT', 'int8FloorDb', 'perChannelFcBoundDb', 'maxAbsError', 'meanAbsError', 'addedNoise', 'min', 'max']);
+/** Lists of figures, and the scatter plot's values (a float model may output ±∞). */
+const FIGURE_LIST_KEYS = new Set(['outputsDb', 'outputsBeforeDb', 'outputsAfterDb', 'reference', 'quantized']);
 
 const figureBack = (x: unknown): unknown =>
   (x === null ? Infinity : x === '-Infinity' ? -Infinity : x === 'NaN' ? NaN : x === 'Infinity' ? Infinity : x);

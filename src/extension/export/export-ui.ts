@@ -2,6 +2,7 @@
  * The decisions and texts of the export commands that need no editor: ranking the targets, the preview, conflict
  * resolution, how each file is written, and the text inserted at the cursor. The command modules only ask and show.
  */
+import { isWithin } from '../../core/io/path-within';
 import path from 'node:path';
 import { isCIdentifier, modelFileBase } from '../../core/codegen';
 import { type ExportPlan, type PlannedFile } from '../../core/firmware';
@@ -21,10 +22,7 @@ function depth(dir: string): number {
   return dir === '' ? 0 : dir.split('/').length;
 }
 
-function contains(dir: string, file: string): boolean {
-  const rel = path.relative(dir, file);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
+const contains = (dir: string, file: string): boolean => isWithin(file, dir);
 
 /** Absolute path of a target's project folder. */
 export function targetDir(t: DetectedTarget): string {

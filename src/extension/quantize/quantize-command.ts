@@ -17,10 +17,11 @@ import { headlineWarning } from '../../core/quantize/loud-warnings';
 import { reportFileNames, savedReportJson, targetMet, type QuantizeMode } from '../../core/quantize/index';
 import type { PrepareResult, QuantizeJob, QuantizeJobResult } from './quantize-job';
 import {
-  confirmationText, datasetFix, datasetItems, defaultChoices, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, pixelChoices, resultSummary, retargetOffer, SPLIT_HELD_OUT, targetChoices, validateTarget,
+  confirmationText, datasetFix, datasetItems, defaultChoices, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, pixelChoices, resultSummary, retargetOffer, splitHeldOutItem, targetChoices, validateTarget,
   type Choice, type QuantizeChoices, type RecipeChoice,
 } from './quantize-ui';
 import { displayPath } from '../../core/data/display-path';
+import { isWithin } from '../../core/io/path-within';
 import { holdsImages } from '../../core/data/sample-files';
 import type { ImageOptions } from '../../core/data/options';
 import { quantizationReportMarkdown } from './report-markdown';
@@ -112,14 +113,20 @@ async function pick<T>(choices: readonly Choice<T>[], title: string, placeHolder
 }
 
 /** What a data pick is for: calibration, or the held-out data (which offers a part of the calibration data first). */
-interface DataPick { title: string; what: string; openLabel: string; heldOutOf?: vscode.Uri }
+interface DataPick {
+  title: string; what: string; openLabel: string;
+  /** The held-out pick: the calibration data it is apart from, and whether a target makes its part 40%. */
+  heldOutOf?: vscode.Uri; target?: boolean;
+}
 
 /** Workspace data for the model's inputs, or Browse…; 'split' when the held-out pick's first item was taken. */
 async function pickDataset(prepared: PrepareResult, p: DataPick): Promise<vscode.Uri | 'split' | undefined> {
   type Item = vscode.QuickPickItem & { path?: string; browse?: true; split?: true };
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
-  const others = p.heldOutOf ? prepared.candidates.filter((c) => c.path !== p.heldOutOf!.fsPath) : prepared.candidates;
-  const items: Item[] = [...(p.heldOutOf ? [{ ...SPLIT_HELD_OUT, split: true as const }] : []), ...datasetItems(others, folders.length > 1)];
+  // Held-out data is never the calibration data, a folder around it or a file in it (checkHeldOutApart's rule, by path).
+  const apart = (c: { path: string }) => !p.heldOutOf || (!isWithin(c.path, p.heldOutOf.fsPath) && !isWithin(p.heldOutOf.fsPath, c.path));
+  const others = prepared.candidates.filter(apart);
+  const items: Item[] = [...(p.heldOutOf ? [{ ...splitHeldOutItem(p.target ?? false), split: true as const }] : []), ...datasetItems(others, folders.length > 1)];
   const shapes = prepared.inputs.map((i) => `${i.name} [${i.shape.join(', ')}]`).join(', ');
   items.push({ label: '$(folder-opened) Browse…', detail: '.npy, .npz, .csv, .json, or a folder of images (.png/.jpg/.bmp), .wav or .npy files', browse: true });
   const misfits = new Set(others.filter((c) => c.fits === false).map((c) => c.path));
@@ -141,7 +148,7 @@ async function pickDataset(prepared: PrepareResult, p: DataPick): Promise<vscode
       canSelectFiles: true, canSelectFolders: true, canSelectMany: false, openLabel: p.openLabel, title: p.what,
       defaultUri: folders[0]?.uri,
     });
-    if (chosen?.[0] && p.heldOutOf && chosen[0].fsPath === p.heldOutOf.fsPath) return 'split';
+    if (chosen?.[0] && p.heldOutOf && chosen[0].fsPath === p.heldOutOf.fsPath) return 'split'; // the worker refuses other overlaps
     return chosen?.[0];
   }
 }
@@ -178,9 +185,10 @@ async function resolveExisting(file: string, present: readonly string[], args: Q
 function describeError(e: unknown, job: QuantizeJob): string {
   if (e instanceof WorkerJobError) {
     if (e.error.domain === 'dataset') {
-      // The loaders name the file as shown (displayPath): the held-out data's, or a file in its folder.
-      const ev = job.evalData !== undefined ? displayPath(job.evalData, job) : undefined;
-      const heldOut = ev !== undefined && e.error.file !== undefined && (e.error.file === ev || e.error.file.startsWith(ev + path.sep));
+      // The loaders name the file as shown (displayPath): the held-out data's, or a file in its folder, and not one
+      // of the calibration data's (a folder of held-out data may hold a calibration file it does not read).
+      const shownIn = (p: string | undefined) => p !== undefined && e.error.file !== undefined && isWithin(e.error.file, displayPath(p, job));
+      const heldOut = job.evalData !== undefined && (e.error.file === displayPath(job.evalData, job) || (shownIn(job.evalData) && !shownIn(job.data)));
       return `${heldOut ? 'Held-out data' : 'Calibration data'}: ${e.message} ${e.error.fix ? '' : `${datasetFix(e.error.kind)} `}Nothing was written.`;
     }
     return `${e.message} Nothing was written.`;
@@ -333,7 +341,7 @@ export class QuantizeCommand {
       // What the report, the recipe choice and a target score on: a part of the calibration data, or data of its own
       // (inputs the model was not trained on predict new inputs; a part of its training data flatters it).
       const heldOutPick = args ? (args.evalData ? toUri(args.evalData) : 'split')
-        : await pickDataset(prepared, { title: `Quantize ${name}: held-out data`, what: 'Held-out data', openLabel: 'Score on this', heldOutOf: data });
+        : await pickDataset(prepared, { title: `Quantize ${name}: held-out data`, what: 'Held-out data', openLabel: 'Score on this', heldOutOf: data, target: targetSqnrDb !== undefined });
       if (!heldOutPick) return done({ status: 'dismissed' });
       if (heldOutPick !== 'split') evalData = heldOutPick;
       // Images become inputs as the model was trained: the range is asked, never assumed.

@@ -5,8 +5,8 @@
  */
 import path from 'node:path';
 import type { ArenaOptions } from '../../core/arena/types';
-import { loadHeldOutData } from '../../core/data/held-out-data';
-import { findDatasetCandidates, holdOutForReport, loadDataset, type Dataset, type ImageOptions, type InputSpec } from '../../core/data/index';
+import { checkHeldOutApart } from '../../core/data/held-out-data';
+import { findDatasetCandidates, heldOutShare, holdOutForReport, loadDataset, type Dataset, type ImageOptions, type InputSpec } from '../../core/data/index';
 import { quantizeModel, type QuantizationReport, type QuantizeHooks, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
 import { TensorType, tensorTypeName, type Model } from '../../core/tflite/index';
 import { loadModelFile, ModelFileError } from '../../core/tflite/model-file';
@@ -34,7 +34,7 @@ export interface QuantizeJob {
   data?: string;
   /**
    * Held-out data of its own (the CLI's --eval): the accuracy report, the recipe choice and a target are scored on it,
-   * and all of `data` calibrates. Without it 20% of `data` is held out.
+   * and all of `data` calibrates. Without it a part of `data` is held out (heldOutShare: 20%, 40% with a target).
    */
   evalData?: string;
   /** Data paths in messages are shown relative to this folder. */
@@ -94,11 +94,13 @@ export async function quantizeJob(job: QuantizeJob, hooks: QuantizeHooks = {}): 
   if (job.data) {
     hooks.onProgress?.(0, 1, 'loading data');
     const options = { ...(job.displayRoot ? { displayRoot: job.displayRoot } : {}), ...(job.image ? { image: job.image } : {}) };
+    // Before minutes of loading: held-out data that is the calibration data is refused first.
+    if (job.evalData) await checkHeldOutApart(job.evalData, job.data, { ...options, heldOutPart: heldOutShare(job.targetSqnrDb !== undefined) });
     const loaded = await loadDataset(job.data, inputs, options);
     warnings.push(...loaded.warnings);
     calibration = loaded.dataset;
     if (job.evalData) {
-      const ev = await loadHeldOutData(job.evalData, job.data, inputs, options);
+      const ev = await loadDataset(job.evalData, inputs, options);
       warnings.push(...ev.warnings);
       heldOut = ev.dataset;
     } else {

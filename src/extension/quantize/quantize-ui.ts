@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { arenaFiguresLine } from '../../core/arena/figures';
 import { formatBytes, formatDb } from '../../core/common/format';
-import type { DatasetCandidate, DatasetErrorKind, ImageOptions } from '../../core/data/index';
+import { heldOutShare, type DatasetCandidate, type DatasetErrorKind, type ImageOptions } from '../../core/data/index';
 import { describeImageOptions } from '../../core/data/options';
 import { isTargetSqnrDb, MAX_TARGET_SQNR_DB, quantizedFileName, SQNR_FLOOR_DB, SUGGESTED_TARGET_SQNR_DB, targetMet, type QuantizationReport, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
 
@@ -227,12 +227,15 @@ export function defaultChoices(candidates: readonly FolderCandidate[], last: Qua
   return { ...base, data: data.path, ...(evalData ? { evalData: evalData.path } : {}) };
 }
 
-/** The first item of the held-out pick: no data of its own, a part of the calibration data instead. */
-export const SPLIT_HELD_OUT = {
-  label: '20% of the calibration data',
-  description: 'default',
-  detail: 'Held out (seeded) and never used for calibration. If that data is what the model was trained on, new inputs may score lower: pick data it was not trained on.',
-} as const;
+/** The first item of the held-out pick: no data of its own, a part of the calibration data instead (40% with a target). */
+export function splitHeldOutItem(target: boolean): Choice<'split'> {
+  return {
+    value: 'split',
+    label: `${heldOutShare(target)} of the calibration data`,
+    description: 'default',
+    detail: 'Held out (seeded) and never used for calibration. If that data is what the model was trained on, new inputs may score lower: pick data it was not trained on.',
+  };
+}
 
 /** What the one confirmation says: every default, the files it writes and those it replaces. */
 export function confirmationText(o: {
@@ -248,7 +251,7 @@ export function confirmationText(o: {
     `Mode: ${modeLabel}${needsCalibration(c.mode) ? `, ${ioChoices(c.mode).find((i) => i.value === c.io)?.label ?? c.io}` : ''}`,
     ...(needsCalibration(c.mode) ? [
       `Recipe: ${METHOD_CHOICES.find((m) => m.value === c.calibration)?.label ?? c.calibration}`,
-      `Calibration data: ${o.data ? `${o.data.shown} (${o.data.detail}); ${o.evalData ? 'all of it' : '20% held out for the accuracy report'}` : 'none'}`,
+      `Calibration data: ${o.data ? `${o.data.shown} (${o.data.detail}); ${o.evalData ? 'all of it' : `${heldOutShare(c.mode === 'int8' && o.targetSqnrDb !== undefined)} held out for the accuracy report`}` : 'none'}`,
       ...(o.data && o.evalData ? [`Held-out data: ${o.evalData.shown} (${o.evalData.detail}), for the accuracy report and the recipe choice`] : []),
       ...(o.data?.images ? [`Images as ${describeImageOptions(c.image ?? {})}`] : []),
     ] : []),
