@@ -17,9 +17,13 @@ test('held-out data apart from the calibration data: the same file (also by a li
   fs.mkdirSync(f('e', '.hidden'));
   for (const p of [['cal.npy'], ['e', 'x.npy'], ['e', 'cal.csv'], ['train', 'y.npy'], ['e', 'deep', 'a', 'b', 'c', 'd', 'far.npy'], ['e', '.hidden', 'z.npy']]) fs.writeFileSync(f(...p), 'x');
   fs.symlinkSync(f('cal.npy'), f('link.npy'));
+  fs.linkSync(f('cal.npy'), f('hard.npy'));
   const opts = { displayRoot: dir, heldOutPart: '20%' };
   await assert.rejects(checkHeldOutApart(f('cal.npy'), f('cal.npy'), opts), (e) => refused(e, /^cal\.npy is the calibration data \(cal\.npy\): .* then 20% of the calibration data is held out\.$/));
   await assert.rejects(checkHeldOutApart(f('link.npy'), f('cal.npy'), opts), (e) => refused(e, /^link\.npy is the calibration data/));
+  await assert.rejects(checkHeldOutApart(f('hard.npy'), f('cal.npy'), opts), (e) => refused(e, /^hard\.npy is the calibration data/));
+  // Missing paths are the loader's to name ("no such file or folder"), not this check's.
+  await checkHeldOutApart(f('gone.npy'), f('gone.npy'), opts);
   await assert.rejects(checkHeldOutApart(dir, f('train'), opts), (e) => refused(e, /^\. holds the calibration data \(train\)/));
   await assert.rejects(checkHeldOutApart(f('e', 'x.npy'), f('e'), opts), (e) => refused(e, /^e\/x\.npy lies inside the calibration data \(e\)/));
   // Files the folder loader does not read: a .csv, a file deeper than its 4 levels, a hidden folder.

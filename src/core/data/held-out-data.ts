@@ -11,19 +11,21 @@ import { displayPath } from './display-path';
 import { DatasetError } from './errors';
 import { MAX_DEPTH, sampleFileKind } from './sample-files';
 
-async function realOrResolved(p: string): Promise<{ real: string; folder: boolean }> {
-  let real: string;
+interface Resolved { real: string; folder: boolean; id: string }
+
+/** The real path, whether it is a folder, and its identity (device and inode: a hard link is the same file); undefined when it cannot be read (the loader says why). */
+async function resolved(p: string): Promise<Resolved | undefined> {
   try {
-    real = await fsp.realpath(p);
+    const real = await fsp.realpath(p);
+    const st = await fsp.stat(real);
+    return { real, folder: st.isDirectory(), id: `${st.dev}:${st.ino}` };
   } catch {
-    real = path.resolve(p);
+    return undefined;
   }
-  const folder = await fsp.stat(real).then((s) => s.isDirectory(), () => false);
-  return { real, folder };
 }
 
 /** Whether loading `folder` reads `inner` (a path below it): a sample file, or a folder, within the loader's depth. */
-function folderReads(folder: string, inner: { real: string; folder: boolean }): boolean {
+function folderReads(folder: string, inner: Resolved): boolean {
   const parts = path.relative(folder, inner.real).split(path.sep);
   if (parts.some((p) => p.startsWith('.'))) return false;
   return inner.folder ? parts.length <= MAX_DEPTH : parts.length <= MAX_DEPTH + 1 && sampleFileKind(inner.real) !== undefined;
@@ -35,8 +37,9 @@ function folderReads(folder: string, inner: { real: string; folder: boolean }): 
  */
 export async function checkHeldOutApart(evalPath: string, calibrationPath: string | undefined, options: { displayRoot?: string; heldOutPart?: string } = {}): Promise<void> {
   if (calibrationPath === undefined) return;
-  const [ev, cal] = await Promise.all([realOrResolved(evalPath), realOrResolved(calibrationPath)]);
-  const how = ev.real === cal.real ? 'is the calibration data'
+  const [ev, cal] = await Promise.all([resolved(evalPath), resolved(calibrationPath)]);
+  if (!ev || !cal) return;
+  const how = ev.real === cal.real || ev.id === cal.id ? 'is the calibration data'
     : ev.folder && isWithin(cal.real, ev.real) && folderReads(ev.real, cal) ? 'holds the calibration data'
       : cal.folder && isWithin(ev.real, cal.real) && folderReads(cal.real, ev) ? 'lies inside the calibration data' : undefined;
   if (!how) return;

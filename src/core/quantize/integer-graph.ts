@@ -188,6 +188,11 @@ export function quantizeIntegerGraph(model: Model, ranges: Map<number, ObservedR
     const r = ranges.get(t);
     if (!r) return; // set from its operator's rule below
     let { min, max } = r;
+    // The float model itself overflowed here (float32 reaches ±∞, then NaN): no grid holds that range.
+    if (!Number.isFinite(min) || !Number.isFinite(max)) {
+      throw new QuantizeError('bad-data', `${opts.name}: tensor "${sg.tensors[t]!.name}" reaches [${min}, ${max}] on the calibration data: the float model overflows float32 there. `
+        + 'Check that the inputs are scaled as in training (the same preprocessing), and that the model\'s weights are not damaged (values near ±3.4e38).');
+    }
     const p = producerOf[t]!;
     const clamp = p >= 0 ? fusedActivationRange(sg.operators[p]!) : undefined;
     if (clamp) { min = Math.max(min, clamp[0]); max = Math.min(max, clamp[1]); if (max < min) max = min; }

@@ -10,10 +10,10 @@
  * One module per TFLM kernel family in tflm-kernels/; this file holds the dispatch. A model with an operator or type
  * combination no kernel here covers is refused up front (`TflmReference.unsupported`).
  */
-import { BuiltinOperator, TensorType, builtinOperatorName, type Model, type Operator, type Tensor } from '../tflite/index';
+import { BuiltinOperator, TensorType, builtinOperatorName, elementCount, type Model, type Operator, type Tensor } from '../tflite/index';
 import { ACTIVATION_KERNELS } from './tflm-kernels/activations';
 import { ARG_MIN_MAX_KERNELS } from './tflm-kernels/arg-min-max';
-import type { OptionsTable, TflmKernel, TflmNode, TflmNodeInfo, TflmValues } from './tflm-kernels/common';
+import { shapeMismatch, type OptionsTable, type TflmKernel, type TflmNode, type TflmNodeInfo, type TflmValues } from './tflm-kernels/common';
 import { CONV_KERNELS } from './tflm-kernels/conv';
 import { ELEMENTWISE_KERNELS } from './tflm-kernels/elementwise';
 import { FLOAT_KERNELS, isFloat } from './tflm-kernels/float';
@@ -116,7 +116,11 @@ export class TflmReference {
           return n.cache.get(key) as T;
         },
       };
-      values.set(n.op.outputs[0]!, n.kernel.run(node));
+      const out = n.kernel.run(node);
+      // TFLite Micro works on the shapes the file declares; LiteRT recomputes them. A file whose declared shape
+      // disagrees with what the operator computes (a damaged file) would make TFLite Micro read past a tensor.
+      if (out.length !== elementCount(n.output.shape)) throw shapeMismatch(n.output, builtinOperatorName(n.code), out.length);
+      values.set(n.op.outputs[0]!, out);
     }
     return this.sg.outputs.map((t) => get(t));
   }

@@ -14,7 +14,7 @@ import { BuiltinOperator, TensorType, elementCount, type Tensor } from '../../tf
 import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64, quantizeMultiplier } from '../tflm-fixed-point';
 import { SimdDot, type DotRows, type Requantizer } from '../simd-dot';
 import {
-  SUPPORTED_ACTIVATIONS, activation, activationRange, convGeometry, isInt16, isInt8, newValues, num, scaleOf, transposeConvGeometry, typeName, zeroPointOf,
+  SUPPORTED_ACTIVATIONS, activation, activationRange, convGeometry, isInt16, isInt8, newValues, num, scaleOf, shapeMismatch, transposeConvGeometry, typeName, zeroPointOf,
   type TflmKernel, type TflmNode, type TflmNodeInfo,
 } from './common';
 
@@ -109,6 +109,8 @@ function fullyConnected(node: TflmNode): Int8Array | Int16Array {
   const depth = filter.shape[filter.shape.length - 1]!;
   const outDepth = out.shape[out.shape.length - 1]!;
   const batches = elementCount(out.shape) / outDepth;
+  // The rows come from the output's declared shape, as in TFLite Micro: an input of another size is a damaged file.
+  if (x.length !== batches * depth) throw shapeMismatch(out, 'FULLY_CONNECTED', (x.length / depth) * outDepth);
   const fs = filter.quantization?.scale ?? [1];
   const p = params(node, () => {
     if (fs.length > 1) return convMultipliers(input, filter, out, outDepth);

@@ -1,0 +1,45 @@
+/** Damaged files that pass the format checks: a clear error naming the tensor, never an internal error or a quiet model. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Dataset } from '../../src/core/data/dataset';
+import { QuantizeError, quantizeModel } from '../../src/core/quantize/index';
+import { ModelBuilder } from '../../src/core/tflite/index';
+
+function data(n: number, offset = 0): Dataset {
+  return { source: 'x.npy', inputShapes: [[1, 4]], samples: Array.from({ length: n }, (_, i) => [Float32Array.from({ length: 4 }, (_, k) => offset + Math.sin(i + k))]) };
+}
+
+function twoLayers(): ReturnType<ModelBuilder['build']> {
+  const b = new ModelBuilder({ seed: 3 });
+  const x = b.input('x', [1, 4]);
+  b.output(b.fullyConnected(b.fullyConnected(x, 8, { activation: 'RELU' }), 2));
+  return b.build();
+}
+
+test('a declared shape that disagrees with what its operator computes is named (TFLite Micro would read past the tensor)', async () => {
+  const model = twoLayers();
+  const sg = model.subgraphs[0]!;
+  const hidden = sg.tensors[sg.operators[0]!.outputs[0]!]!;
+  hidden.shape = [5, 8]; // LiteRT recomputes it as [1, 8]; TFLite Micro trusts the file
+  await assert.rejects(quantizeModel(model, data(40), { calibration: 'minmax', heldOut: data(12) }), (e: unknown) => {
+    assert.ok(e instanceof QuantizeError, String(e));
+    assert.equal(e.kind, 'unsupported-model');
+    assert.match(e.message, new RegExp(`tensor "${hidden.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" is declared \\[5, 8\\] \\(40 values\\), but FULLY_CONNECTED computes 8 values .*The file is damaged`));
+    return true;
+  });
+});
+
+test('a float model that overflows float32 on the calibration data is said so, naming the tensor', async () => {
+  const model = twoLayers();
+  const sg = model.subgraphs[0]!;
+  const w = sg.tensors[sg.operators[0]!.inputs[1]!]!;
+  const bytes = model.buffers[w.buffer]!.data;
+  // Finite (the preflight lets it pass), but times an input of 2 or more it is past float32's 3.4e38.
+  new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).setFloat32(0, 3e38, true);
+  await assert.rejects(quantizeModel(model, data(40, 3), { calibration: 'minmax', heldOut: data(12, 3) }), (e: unknown) => {
+    assert.ok(e instanceof QuantizeError, String(e));
+    assert.equal(e.kind, 'bad-data');
+    assert.match(e.message, /reaches \[.*Infinity.*\] on the calibration data: the float model overflows float32 there/);
+    return true;
+  });
+});
