@@ -8,6 +8,7 @@ import { estimateArena } from '../../src/core/arena/index';
 import { seededRandom, writeNpy } from '../../src/core/data/index';
 import { BuiltinOperator, ModelBuilder, readModel, TensorType, writeModel } from '../../src/core/tflite/index';
 import { tempDir } from '../helpers/temp-dir';
+import { sharedModel, SKIP_WITHOUT_SHARED } from '../helpers/paths';
 import { pngBytes, write } from './data-writers';
 
 const runQuantize = (args: string[], io: CliIo): Promise<number> => main(['quantize', ...args], io);
@@ -208,4 +209,31 @@ test('tinyml quantize --target-sqnr: exit 3 with the model written when the targ
     assert.match(c.err.join(''), /--target-sqnr|--kernels|--target must be one of cortex-m, arm32, x86_64|--isa/);
     if (/^-?\d+$/.test(bad.at(-1)!.replace('--target-sqnr=', ''))) assert.match(c.err.join(''), /above 0 and at most 100/, bad.join(' '));
   }
+});
+
+test('tinyml quantize --target-sqnr exits 3 when LiteRT meets the target and TFLite Micro, on every reported sample, does not', { skip: SKIP_WITHOUT_SHARED }, async () => {
+  // ResNet-8 on noise images: TFLite Micro's reference kernels round its early convolutions differently enough that the
+  // device's worst output is dB below LiteRT's. 40 images: 8 reported, all within the evaluator's MAC budget (exact).
+  const dir = tempDir('tinyml-quantize-device-');
+  const r = seededRandom(5);
+  fs.writeFileSync(path.join(dir, 'noise.npy'), writeNpy([40, 32, 32, 3], Float32Array.from({ length: 40 * 32 * 32 * 3 }, () => r() * 255)));
+  const run = async (target: number, report: string) => {
+    const c = collector();
+    const code = await runQuantize([sharedModel('mlperf-tiny/pretrainedResnet.tflite'), '--data', path.join(dir, 'noise.npy'), '--target-sqnr', String(target), '-o', path.join(dir, 'q.tflite'), '--report', path.join(dir, report), '--force'], c.io);
+    return { code, c, mp: JSON.parse(fs.readFileSync(path.join(dir, report), 'utf8')).mixedPrecision };
+  };
+  const easy = await run(1, 'easy.json');
+  assert.equal(easy.code, 0, easy.c.err.join(''));
+  const device = easy.mp.reportedOn.device;
+  assert.equal(device.estimated, false, 'the evaluator ran every reported sample');
+  const liteRt = Math.min(easy.mp.reportedOn.worstDb, ...easy.mp.outputsAfterDb);
+  assert.ok(device.worstDb < liteRt - 1, `the device's ${device.worstDb} dB is well below LiteRT's ${liteRt} dB here`);
+  // Between the two: met on LiteRT with every layer int8 (the same model and samples), missed on the device.
+  const between = await run(Math.round(((device.worstDb + liteRt) / 2) * 10) / 10, 'between.json');
+  assert.equal(between.code, 3, between.c.err.join(''));
+  assert.equal(between.mp.met, true, 'met on the search samples');
+  assert.equal(between.mp.reportedOn.met, true, 'met on LiteRT on the reported samples');
+  assert.equal(between.mp.reportedOn.device.met, false);
+  assert.match(between.c.out.join(''), /Warning: TARGET MISSED ON TFLITE MICRO: as its reference kernels compute the outputs, the worst reaches \d+\.\d dB on the 8 held-out samples/);
+  assert.ok(fs.existsSync(path.join(dir, 'q.tflite')), 'the model is written either way');
 });
