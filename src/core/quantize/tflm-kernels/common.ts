@@ -152,8 +152,9 @@ export const typeName = (t: Tensor | undefined): string => (t ? TensorType[t.typ
  * A tensor whose declared shape disagrees with what its operator computes (a damaged file): TFLite Micro uses the
  * declared shapes, LiteRT recomputes them, so only here does it show. Names the tensor; the file is to be made again.
  */
-export function shapeMismatch(t: Tensor, op: string, computed: number): QuantizeError {
+export function shapeMismatch(t: Tensor, op: string, computed: number | readonly number[]): QuantizeError {
   const declared = elementCount(t.shape);
-  return new QuantizeError('unsupported-model', `tensor "${t.name}" is declared [${t.shape.join(', ')}] (${declared} values), but ${op} computes ${computed} values for it from its inputs: `
+  const what = typeof computed === 'number' ? `${computed} values` : `[${computed.join(', ')}]`;
+  return new QuantizeError('unsupported-model', `tensor "${t.name}" is declared [${t.shape.join(', ')}] (${declared} values), but ${op} computes ${what} for it from its inputs: `
     + 'the file\'s shapes disagree, and TFLite Micro, which uses the declared shapes, would read or write past the tensor. The file is damaged: convert or export the model again.');
 }

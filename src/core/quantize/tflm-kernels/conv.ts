@@ -14,7 +14,7 @@ import { BuiltinOperator, TensorType, elementCount, type Tensor } from '../../tf
 import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64, quantizeMultiplier } from '../tflm-fixed-point';
 import { SimdDot, type DotRows, type Requantizer } from '../simd-dot';
 import {
-  SUPPORTED_ACTIVATIONS, activation, activationRange, convGeometry, isInt16, isInt8, newValues, num, scaleOf, shapeMismatch, transposeConvGeometry, typeName, zeroPointOf,
+  SUPPORTED_ACTIVATIONS, activation, activationRange, convGeometry, isInt16, isInt8, isSame, newValues, num, scaleOf, shapeMismatch, transposeConvGeometry, typeName, zeroPointOf,
   type TflmKernel, type TflmNode, type TflmNodeInfo,
 } from './common';
 
@@ -110,7 +110,7 @@ function fullyConnected(node: TflmNode): Int8Array | Int16Array {
   const outDepth = out.shape[out.shape.length - 1]!;
   const batches = elementCount(out.shape) / outDepth;
   // The rows come from the output's declared shape, as in TFLite Micro: an input of another size is a damaged file.
-  if (x.length !== batches * depth) throw shapeMismatch(out, 'FULLY_CONNECTED', (x.length / depth) * outDepth);
+  if (x.length !== batches * depth) throw shapeMismatch(out, 'FULLY_CONNECTED', [x.length / depth, outDepth]);
   const fs = filter.quantization?.scale ?? [1];
   const p = params(node, () => {
     if (fs.length > 1) return convMultipliers(input, filter, out, outDepth);
@@ -149,6 +149,10 @@ function conv(node: TflmNode, depthwise: boolean): Int8Array | Int16Array {
   const x0 = node.value(0);
   const w = node.prepared('weights', () => Float64Array.from(node.value(1))); // one element type in the inner loops
   const { B, H, W, C, OH, OW, OC, FO, KH, KW, FI, sh, sw, dh, dw, padH, padW } = convGeometry(input, filter, out, o);
+  // The output's height and width as TFLite computes them (ComputeOutSize); TFLite Micro takes the file's instead.
+  const outSize = (n: number, k: number, s: number, d: number) => (isSame(o) ? Math.ceil(n / s) : Math.ceil((n - (k - 1) * d) / s));
+  const [eh, ew] = [outSize(H, KH, sh, dh), outSize(W, KW, sw, dw)];
+  if (eh !== OH || ew !== OW) throw shapeMismatch(out, depthwise ? 'DEPTHWISE_CONV_2D' : 'CONV_2D', [B, eh, ew, OC]);
   const p = params(node, () => convMultipliers(input, filter, out, OC));
   const bias = node.prepared('bias', () => biasOf(node, OC));
   const finish = requantizer(p);
