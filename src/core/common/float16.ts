@@ -32,7 +32,18 @@ export function floatToHalf(value: number): number {
   return sign | half;
 }
 
+/** Every binary16 value as float32 (each is exact there), built on first use: a float16 model's millions of weights convert by lookup. */
+let halves: Float32Array | undefined;
+
 export function halfToFloat(h: number): number {
+  if (!halves) {
+    halves = new Float32Array(0x10000);
+    for (let i = 0; i < 0x10000; i++) halves[i] = decodeHalf(i);
+  }
+  return halves[h & 0xffff]!;
+}
+
+function decodeHalf(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
   const exp = (h >>> 10) & 0x1f;
   const mant = h & 0x3ff;

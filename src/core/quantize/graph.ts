@@ -28,7 +28,12 @@ export function constantFloats(model: Model, tensor: Tensor): Float32Array {
   switch (tensor.type) {
     // Copied out of the file's bytes (which need not be 4-aligned); every platform we run on is little-endian.
     case TensorType.FLOAT32: return new Float32Array(data.slice().buffer);
-    case TensorType.FLOAT16: return Float32Array.from({ length: data.byteLength / 2 }, (_, i) => halfToFloat(view.getUint16(i * 2, true)));
+    case TensorType.FLOAT16: {
+      // A plain loop: Float32Array.from with a mapping function took 2.3 s on pose_landmark_heavy's 13.7 M halves.
+      const out = new Float32Array(data.byteLength / 2);
+      for (let i = 0; i < out.length; i++) out[i] = halfToFloat(view.getUint16(i * 2, true));
+      return out;
+    }
     case TensorType.INT8: {
       const q = tensor.quantization;
       const scales = q?.scale ?? [1];
