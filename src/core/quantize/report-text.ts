@@ -7,10 +7,11 @@ import { describeImageOptions } from '../data/options';
 import { CALIBRATION_VIEW_SAMPLES, PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, RANGE_METHOD_MIN_T, SQNR_FLOOR_DB, type AccuracyReport, type QuantizationReport, type Recipe, type RecipeReport, type TflmAccuracy } from './types';
 
 /**
- * Said wherever accuracy is reported on samples split off the user's data. Measured on CIFAR-10: ResNet-8 scored
- * 29.2 dB on 40 held-out training images and 24.2 dB on 1,000 test images (docs/quantize-pairs.md).
+ * Said wherever accuracy is reported on samples split off the user's data; plain text, which the inspector shows as
+ * is. Measured on CIFAR-10: ResNet-8 scored 29.2 dB on 40 held-out training images and 24.2 dB on 1,000 test images
+ * (docs/quantize-pairs.md).
  */
-export const HELD_OUT_FROM_DATA_NOTE = 'Held out from the data given: if that is training data, inputs the model never saw may score lower (separate held-out data scores them: `--eval PATH`, in VS Code the held-out data pick).';
+export const HELD_OUT_FROM_DATA_NOTE = 'Held out from the data given: if that is training data, inputs the model never saw may score lower (separate held-out data scores them: --eval PATH, in VS Code the held-out data pick).';
 
 export function recipeLabel(r: Recipe): string {
   return [`${r.method} ranges`, r.perChannelFullyConnected ? 'per-channel FC' : '', r.biasCorrection ? 'bias correction' : '', r.gptq ? 'GPTQ weights' : ''].filter(Boolean).join(' + ');

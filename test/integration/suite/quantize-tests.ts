@@ -254,6 +254,7 @@ export function quantizeTests(): TestCase[] {
         const exactLayer = edited.accuracy.layers[0]!;
         assert.ok(exactTab.quantization.text.includes(`${exactLayer.producer} → ${exactLayer.tensor}: exact`), exactTab.quantization.text.slice(0, 600));
         assert.match(exactTab.quantization.text, /worst output SQNR −∞ dB/);
+        await screenshot('quantization-tab-exact');
         const exactGraph = await tinyml.revealInInspector(exactUri, { view: 'graph', overlay: 'sqnr' });
         assert.equal(exactGraph.graph?.overlay, 'sqnr');
 
