@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Dataset } from '../../src/core/data/dataset';
 import { QuantizeError, quantizeModel } from '../../src/core/quantize/index';
-import { ModelBuilder } from '../../src/core/tflite/index';
+import { BuiltinOperator, ModelBuilder } from '../../src/core/tflite/index';
 
 function data(n: number, offset = 0): Dataset {
   return { source: 'x.npy', inputShapes: [[1, 4]], samples: Array.from({ length: n }, (_, i) => [Float32Array.from({ length: 4 }, (_, k) => offset + Math.sin(i + k))]) };
@@ -60,4 +60,49 @@ test('a convolution whose declared output size is not the one its input, stride 
     assert.match(e.message, /is declared \[1, 2, 8, 4\] \(64 values\), but CONV_2D computes \[1, 4, 4, 4\] for it/);
     return true;
   });
+});
+
+/** Quantizes `model` on sine images of its input shape; the error must name `tensor` and what `op` computes for it. */
+async function rejectsDamaged(model: ReturnType<ModelBuilder['build']>, tensor: string, declared: string, op: string, computed: string): Promise<void> {
+  const shape = model.subgraphs[0]!.tensors[model.subgraphs[0]!.inputs[0]!]!.shape;
+  const size = shape.reduce((a, b) => a * b, 1);
+  const images: Dataset = { source: 'img.npy', inputShapes: [shape], samples: Array.from({ length: 30 }, (_, i) => [Float32Array.from({ length: size }, (_, k) => Math.sin(i * 7 + k))]) };
+  await assert.rejects(quantizeModel(model, images, { calibration: 'minmax', heldOut: { ...images, samples: images.samples.slice(0, 10) } }), (e: unknown) => {
+    assert.ok(e instanceof QuantizeError, String(e));
+    assert.equal(e.kind, 'unsupported-model');
+    const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    assert.match(e.message, new RegExp(`tensor "${esc(tensor)}" is declared ${esc(declared)} .*but ${op} computes ${esc(computed)} for it`));
+    return true;
+  });
+}
+
+test('a pooling whose declared output size is not the one its input, filter and stride give is named', async () => {
+  const b = new ModelBuilder({ seed: 6 });
+  const x = b.input('image', [1, 8, 8, 3]);
+  b.output(b.conv2d(b.maxPool2d(b.conv2d(x, 4, [3, 3], { padding: 'SAME', activation: 'RELU' }), [2, 2], { stride: [2, 2] }), 2, [1, 1]));
+  const model = b.build();
+  const sg = model.subgraphs[0]!;
+  const pooled = sg.tensors[sg.operators[1]!.outputs[0]!]!;
+  assert.deepEqual(pooled.shape, [1, 4, 4, 4]);
+  pooled.shape = [1, 8, 2, 4]; // the same 64 values; LiteRT recomputes [1, 4, 4, 4], TFLite Micro would pool past the input
+  await rejectsDamaged(model, pooled.name, '[1, 8, 2, 4]', 'MAX_POOL_2D', '[1, 4, 4, 4]');
+});
+
+test('a TRANSPOSE_CONV or resize whose declared output disagrees with its output_shape or size input is named', async () => {
+  for (const op of ['TRANSPOSE_CONV', 'RESIZE_BILINEAR', 'RESIZE_NEAREST_NEIGHBOR'] as const) {
+    const b = new ModelBuilder({ seed: 7 });
+    const x = b.input('image', [1, 5, 5, 3]);
+    const c = b.conv2d(x, 4, [3, 3], { padding: 'SAME', activation: 'RELU' });
+    const up = op === 'TRANSPOSE_CONV'
+      ? b.op(BuiltinOperator.TRANSPOSE_CONV, [b.int32Constant([1, 10, 10, 4]), b.constant([4, 3, 3, 4], {}, 0.4), c, b.constant([4], {}, 0.3)], [[1, 10, 10, 4]],
+        { type: 'TransposeConvOptions', table: { padding: 'SAME', stride_w: 2, stride_h: 2, fused_activation_function: 'NONE' } })[0]!
+      : b.op(BuiltinOperator[op], [c, b.int32Constant([10, 10])], [[1, 10, 10, 4]],
+        { type: op === 'RESIZE_BILINEAR' ? 'ResizeBilinearOptions' : 'ResizeNearestNeighborOptions', table: { align_corners: false, half_pixel_centers: true } })[0]!;
+    b.output(b.conv2d(up, 2, [1, 1]));
+    const model = b.build();
+    const sg = model.subgraphs[0]!;
+    const out = sg.tensors[sg.operators[1]!.outputs[0]!]!;
+    out.shape = [1, 5, 20, 4]; // the same 400 values; LiteRT sizes it [1, 10, 10, 4] from the constant input
+    await rejectsDamaged(model, out.name, '[1, 5, 20, 4]', op, '[1, 10, 10, 4]');
+  }
 });

@@ -6,9 +6,15 @@
 /** Whether an operator's `padding` option is SAME (the enum's name or its value, 0). */
 export const isSamePadding = (options: Readonly<Record<string, unknown>>): boolean => options['padding'] === 'SAME' || options['padding'] === 0;
 
+/** The output size of one spatial dimension as TFLite computes it (padding.h ComputeOutSize), SAME (`same`) or VALID. */
+export function computeOutSize(same: boolean, stride: number, dilation: number, inSize: number, filter: number): number {
+  const effective = (filter - 1) * dilation + 1;
+  return same ? Math.trunc((inSize + stride - 1) / stride) : Math.trunc((inSize + stride - effective) / stride);
+}
+
 /** The leading padding of one spatial dimension, for SAME (`same`) or VALID, with TFLite's output size. */
 export function leadingPadding(same: boolean, stride: number, dilation: number, inSize: number, filter: number): number {
   const effective = (filter - 1) * dilation + 1;
-  const outSize = same ? Math.trunc((inSize + stride - 1) / stride) : Math.trunc((inSize + stride - effective) / stride);
+  const outSize = computeOutSize(same, stride, dilation, inSize, filter);
   return Math.trunc(Math.max(0, (outSize - 1) * stride + effective - inSize) / 2);
 }
