@@ -183,7 +183,7 @@ test('tinyml quantize --target-sqnr: exit 3 with the model written when the targ
   assert.ok(report.mixedPrecision.kept.length > 0);
 
   const met = collector();
-  assert.equal(await runQuantize([model, '--data', data, '--target-sqnr', '5', '--force'], met.io), 0, met.err.join(''));
+  assert.equal(await runQuantize([model, '--data', data, '--target-sqnr', '+5', '--force'], met.io), 0, met.err.join(''));
   assert.match(met.out.join(''), /Target: worst output ≥ 5 dB .*MET/);
   // --kernels names the firmware's kernel set, with or without a target: the report's arena is for it
   const cmsis = collector();

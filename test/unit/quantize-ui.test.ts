@@ -106,8 +106,9 @@ test('the accuracy target pick: the setting first and marked default, None / 20 
   const own = targetChoices(25);
   assert.deepEqual(own.map((c) => c.value), [25, 'none', 20, 30, 'custom']);
   assert.match(own[0]!.detail, /tinyml\.quantize\.targetSqnrDb/);
-  assert.equal(validateTarget('25'), undefined);
-  for (const bad of ['', 'loud', '0', '-3', '1000']) assert.match(validateTarget(bad) ?? '', /between 0 and 100/, bad);
+  for (const good of ['25', '+20', '20 dB', '22.5dB', ' 30 ']) assert.equal(validateTarget(good), undefined, good);
+  // The CLI's own rule (parseTargetSqnrDb): Number() would take hex and exponents, which no one means by a dB figure.
+  for (const bad of ['', 'loud', '0', '-3', '1000', '0x14', '1e1', '20 dBm']) assert.match(validateTarget(bad) ?? '', /between 0 and 100/, bad);
 });
 
 test('one step: the recommended defaults take data checked to fit, the last choices where they still apply', () => {

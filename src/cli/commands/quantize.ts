@@ -2,7 +2,7 @@ import path from 'node:path';
 import { heldOutShare, holdOutForReport, loadDataset, type Dataset, type DatasetOptions, type InputSpec } from '../../core/data/index';
 import { checkHeldOutApart } from '../../core/data/held-out-data';
 import { checkOutputs, writeFilesSafely, type OutputFile } from '../../core/io/safe-write';
-import { checkQuantizable, formatQuantizationReport, isTargetSqnrDb, MAX_TARGET_SQNR_DB, quantizedFileName, quantizeModel, savedReportJson, targetMet, type QuantizeMode, type WeightRounding, type QuantizeOptions, type RangeMethod } from '../../core/quantize/index';
+import { checkQuantizable, formatQuantizationReport, MAX_TARGET_SQNR_DB, parseTargetSqnrDb, quantizedFileName, quantizeModel, savedReportJson, targetMet, type QuantizeMode, type WeightRounding, type QuantizeOptions, type RangeMethod } from '../../core/quantize/index';
 import { tensorTypeName, type Model } from '../../core/tflite/index';
 import { DEFAULT_ARENA_MARGIN_PERCENT } from '../../core/arena/types';
 import { oneOf, parseCommand } from '../args';
@@ -107,10 +107,9 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
   if (equalizeChannels !== undefined && mode !== 'int8') throw new UsageError(`--${equalizeChannels ? '' : 'no-'}equalize-channels works with --mode int8 (it rescales channels before int8 calibration); got --mode ${mode}`);
   const weightRounding = oneOf(values['weight-rounding'], ROUNDINGS, '--weight-rounding', 'auto');
   const target = values['target-sqnr'];
-  // Decimal dB only: Number() would also take "0x14" or "1e1".
-  const targetDb = target === undefined ? undefined : /^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(target) ? Number(target) : NaN;
+  const targetDb = target === undefined ? undefined : parseTargetSqnrDb(target);
   // 0 dB or less is met by any model (as the setting tinyml.quantize.targetSqnrDb, which has the same bounds).
-  if (targetDb !== undefined && !isTargetSqnrDb(targetDb)) throw new UsageError(`--target-sqnr takes a number of dB above 0 and at most ${MAX_TARGET_SQNR_DB}, e.g. --target-sqnr 20; got "${target}"`);
+  if (target !== undefined && targetDb === undefined) throw new UsageError(`--target-sqnr takes a number of dB above 0 and at most ${MAX_TARGET_SQNR_DB}, e.g. --target-sqnr 20; got "${target}"`);
   if (targetDb !== undefined && mode !== 'int8') throw new UsageError(`--target-sqnr works with --mode int8 (it keeps the most sensitive layers in int16x8 or float); got --mode ${mode}`);
   const needsData = mode === 'int8' || mode === 'int16x8';
   if (!needsData) {

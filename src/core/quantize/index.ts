@@ -21,7 +21,7 @@ export type {
 } from './types';
 export { asymmetricParams, sqnr } from './quant-math';
 export { formatQuantizationReport, HELD_OUT_FROM_DATA_NOTE, indexOutputText, liteRtComparisonText, mixedPrecisionCostText, mixedPrecisionKeptText, mixedPrecisionReportedText, mixedPrecisionTargetText, perTensorSummary, referenceModelText, sourceInt8Text, widenedOutputText, perChannelFcSkippedText, recipeLabel, recipeRuleText } from './report-text';
-export { isTargetSqnrDb, MAX_TARGET_SQNR_DB, PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, RANGE_METHOD_MIN_T, SQNR_FLOOR_DB, SUGGESTED_TARGET_SQNR_DB } from './types';
+export { isTargetSqnrDb, MAX_TARGET_SQNR_DB, parseTargetSqnrDb, PER_CHANNEL_FC_MARGIN_DB, RANGE_METHOD_MARGIN_DB, RANGE_METHOD_MIN_T, SQNR_FLOOR_DB, SUGGESTED_TARGET_SQNR_DB } from './types';
 export { TFLM_INT16_KERNELS, hasTflmInt16Kernel } from './int16-kernels';
 export { applyPrecision, searchMixedPrecision, type HigherPrecision, type KeptLayer, type MixedPrecisionReport } from './mixed-precision';
 export { equalizeChannels, type EqualizationReport } from './channel-equalization';

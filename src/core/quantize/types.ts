@@ -238,6 +238,17 @@ export const MAX_TARGET_SQNR_DB = 100;
 /** Whether `db` is a usable accuracy target: above 0 dB (0 is met by any model) and at most MAX_TARGET_SQNR_DB. */
 export const isTargetSqnrDb = (db: number): boolean => Number.isFinite(db) && db > 0 && db <= MAX_TARGET_SQNR_DB;
 
+/**
+ * An accuracy target as a user types it (--target-sqnr, VS Code's input box): a decimal number of dB, with an
+ * optional '+' and unit ("20", "+20", "20 dB", "22.5dB"); undefined when it is not one or not a usable target
+ * (isTargetSqnrDb). Decimal only: Number() would also take "0x14" or "1e1".
+ */
+export function parseTargetSqnrDb(text: string): number | undefined {
+  const m = /^\s*\+?(\d+(?:\.\d*)?|\.\d+)\s*(?:db)?\s*$/i.exec(text);
+  const db = m ? Number(m[1]) : NaN;
+  return isTargetSqnrDb(db) ? db : undefined;
+}
+
 /** How much better (dB) per-channel FULLY_CONNECTED must score to be chosen when the user left it open (recipe.ts). */
 export const PER_CHANNEL_FC_MARGIN_DB = 0.5;
 

@@ -14,7 +14,7 @@ import { blockMonitor } from '../common/event-loop-monitor';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { headlineWarning } from '../../core/quantize/loud-warnings';
-import { reportFileNames, savedReportJson, targetMet, type QuantizeMode } from '../../core/quantize/index';
+import { parseTargetSqnrDb, reportFileNames, savedReportJson, targetMet, type QuantizeMode } from '../../core/quantize/index';
 import type { PrepareResult, QuantizeJob, QuantizeJobResult } from './quantize-job';
 import {
   confirmationText, datasetFix, datasetItems, defaultChoices, defaultOutputFile, ioChoices, METHOD_CHOICES, MODE_CHOICES, needsCalibration, pixelChoices, resultSummary, retargetOffer, splitHeldOutItem, targetChoices, validateTarget,
@@ -330,7 +330,7 @@ export class QuantizeCommand {
           if (picked === 'custom') {
             const typed = await vscode.window.showInputBox({ title: `Quantize ${name}: accuracy target (dB)`, prompt: 'Worst output SQNR to reach on held-out data, in dB', value: String(setting ?? 25), validateInput: validateTarget });
             if (typed === undefined) return done({ status: 'dismissed' });
-            targetSqnrDb = Number(typed.trim());
+            targetSqnrDb = parseTargetSqnrDb(typed)!; // validateTarget passed it
           } else if (picked !== 'none') targetSqnrDb = picked;
         }
       }

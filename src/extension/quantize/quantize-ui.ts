@@ -8,7 +8,7 @@ import { arenaFiguresLine } from '../../core/arena/figures';
 import { formatBytes, formatDb } from '../../core/common/format';
 import { heldOutShare, type DatasetCandidate, type DatasetErrorKind, type ImageOptions } from '../../core/data/index';
 import { describeImageOptions } from '../../core/data/options';
-import { isTargetSqnrDb, MAX_TARGET_SQNR_DB, quantizedFileName, SQNR_FLOOR_DB, SUGGESTED_TARGET_SQNR_DB, targetMet, type QuantizationReport, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
+import { MAX_TARGET_SQNR_DB, parseTargetSqnrDb, quantizedFileName, SQNR_FLOOR_DB, SUGGESTED_TARGET_SQNR_DB, targetMet, type QuantizationReport, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
 
 export interface Choice<T> {
   value: T;
@@ -125,7 +125,7 @@ export function targetChoices(setting: number | undefined): Choice<TargetChoice>
 
 /** The error of a typed target, or undefined when it is a usable number of dB. */
 export function validateTarget(text: string): string | undefined {
-  return text.trim() !== '' && isTargetSqnrDb(Number(text.trim())) ? undefined : `A number of dB between 0 and ${MAX_TARGET_SQNR_DB}, e.g. 25`;
+  return parseTargetSqnrDb(text) !== undefined ? undefined : `A number of dB between 0 and ${MAX_TARGET_SQNR_DB}, e.g. 25`;
 }
 
 /** `<name>_int8.tflite` (`_int16x8`, `_float16`, `_dynamic`) next to the source model, named by core/quantize. */
