@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Dataset } from '../../src/core/data/dataset';
-import { checkQuantizable, QuantizeError, quantizeModel } from '../../src/core/quantize/index';
+import { checkQuantizable, QuantizeError, quantizeBlockers, quantizeModel } from '../../src/core/quantize/index';
 import { BuiltinOperator, loadModel, ModelBuilder, TensorType, type Model } from '../../src/core/tflite/index';
 import { PROJECT_ROOT } from '../helpers/paths';
 
@@ -131,4 +131,39 @@ test('operators are named by their number in the file as given, also where const
   const exp = sg.operators.findIndex((o) => f16.operatorCodes[o.opcodeIndex]!.builtinCode === BuiltinOperator.EXP);
   assert.ok(exp > 1, `EXP is operator ${exp} of the float16 file`);
   await rejectsWith(f16, 'unsupported-op', new RegExp(`no int8 form here: EXP #${exp}\\.`));
+});
+
+test('quantizeBlockers: what checkQuantizable throws per integer mode, without throwing, and whether keeping in float is the fix', () => {
+  const messageOf = (m: Model, mode: 'int8' | 'int16x8') => {
+    try {
+      checkQuantizable(m, { mode, keepUnsupportedInFloat: false, name: 'm.tflite' });
+      return undefined;
+    } catch (e) {
+      return { kind: (e as QuantizeError).kind, message: (e as Error).message };
+    }
+  };
+  // EXP has no integer form: both modes blocked, --keep-float the fix
+  const b = fcModel();
+  b.output(b.fullyConnected(b.op(BuiltinOperator.EXP, [b.x], [[1, 4]])[0]!, 2));
+  const exp = b.build();
+  const blocked = quantizeBlockers(exp, { name: 'm.tflite' });
+  for (const mode of ['int8', 'int16x8'] as const) {
+    assert.deepEqual({ kind: blocked[mode]!.kind, message: blocked[mode]!.message }, messageOf(exp, mode), mode);
+    assert.equal(blocked[mode]!.keepFloatHelps, true, mode);
+  }
+  // a custom operator: LiteRT cannot run it for calibration, keeping it in float does not help
+  const custom: Model = { ...exp, operatorCodes: exp.operatorCodes.map((c) => (c.builtinCode === BuiltinOperator.EXP ? { ...c, builtinCode: BuiltinOperator.CUSTOM, customCode: 'MyExp' } : c)) };
+  const c = quantizeBlockers(custom, { name: 'm.tflite' });
+  assert.match(c.int8!.message, /^m\.tflite cannot be quantized: custom operator\(s\) CUSTOM:MyExp #0/);
+  assert.equal(c.int8!.keepFloatHelps, false);
+  // RESIZE_BILINEAR has int8 kernels but no int16 one in TFLite Micro's reference set: only int16x8 is blocked
+  const r = fcModel();
+  r.output(r.op(BuiltinOperator.RESIZE_BILINEAR, [r.reshape(r.x, [1, 2, 2, 1]), r.int32Constant([4, 4])], [[1, 4, 4, 1]], { type: 'ResizeBilinearOptions', table: { align_corners: false, half_pixel_centers: false } })[0]!);
+  const resize = quantizeBlockers(r.build(), { name: 'm.tflite' });
+  assert.equal(resize.int8, undefined);
+  assert.deepEqual({ kind: resize.int16x8!.kind, message: resize.int16x8!.message }, messageOf(r.build(), 'int16x8'));
+  // a quantizable model has none
+  const ok = fcModel();
+  ok.output(ok.fullyConnected(ok.x, 2));
+  assert.deepEqual(quantizeBlockers(ok.build(), { name: 'm.tflite' }), {});
 });

@@ -11,7 +11,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { test } from 'node:test';
 import { seededRandom, writeNpy } from '../../src/core/data/index';
 import { buildSensorAnomalyModel, SENSOR_BINS } from '../../src/core/samples/sensor-anomaly-model';
-import { readModel, TensorType, writeModel } from '../../src/core/tflite/index';
+import { BuiltinOperator, ModelBuilder, readModel, TensorType, writeModel } from '../../src/core/tflite/index';
 import { WorkerCancelled, WorkerJobError } from '../../src/extension/common/worker-errors';
 import { runQuantizeWorker } from '../../src/extension/quantize/worker-client';
 import { tempDir } from '../helpers/temp-dir';
@@ -40,6 +40,26 @@ test('prepare: input specs and ranked candidates; the fitting .npy first', async
   assert.equal(r.candidates[0]!.folder, path.basename(dir));
   const other = r.candidates.find((c) => c.relativePath === 'data/other.npy');
   assert.equal(other?.fits, false);
+  assert.deepEqual(r.blocked, {});
+});
+
+test('prepare names what stops int8 and int16x8 before any data is asked for: a custom operator, with whether --keep-float helps', async () => {
+  const dir = workspace();
+  const b = new ModelBuilder({ seed: 4 });
+  const x = b.input('features', [1, 6]);
+  b.output(b.op(BuiltinOperator.EXP, [b.fullyConnected(x, 4)], [[1, 4]])[0]!);
+  const built = b.build();
+  fs.writeFileSync(path.join(dir, 'exp.tflite'), writeModel(built));
+  const custom = { ...built, operatorCodes: built.operatorCodes.map((c) => (c.builtinCode === BuiltinOperator.EXP ? { ...c, builtinCode: BuiltinOperator.CUSTOM, deprecatedBuiltinCode: BuiltinOperator.CUSTOM, customCode: 'Convolution2DTransposeBias' } : c)) };
+  fs.writeFileSync(path.join(dir, 'seg.tflite'), writeModel(custom));
+  const seg = await runQuantizeWorker({ kind: 'prepare', model: path.join(dir, 'seg.tflite'), folders: [] });
+  assert.equal(seg.blocked.int8?.kind, 'unsupported-op');
+  assert.match(seg.blocked.int8!.message, /^seg\.tflite cannot be quantized: custom operator\(s\) CUSTOM:Convolution2DTransposeBias #1 .*TRANSPOSE_CONV/);
+  assert.equal(seg.blocked.int8!.keepFloatHelps, false);
+  const exp = await runQuantizeWorker({ kind: 'prepare', model: path.join(dir, 'exp.tflite'), folders: [], kernels: 'cmsis-nn' });
+  assert.match(exp.blocked.int8!.message, /EXP #1\. Keep them in float/);
+  assert.equal(exp.blocked.int8!.keepFloatHelps, true);
+  assert.equal(exp.blocked.int16x8!.keepFloatHelps, true);
 });
 
 test('quantize int8: the bytes load with an INT8 input, report with held-out accuracy; progress stages reach the end', async () => {

@@ -12,7 +12,7 @@
  */
 export { quantizeModel, RECOMMENDED_CALIBRATION_SAMPLES } from './quantize-model';
 export { evaluateQuantization } from './evaluate';
-export { checkQuantizable, type PreflightOptions } from './preflight';
+export { checkQuantizable, quantizeBlockers, type PreflightOptions, type QuantizeBlocker } from './preflight';
 export { QuantizeError, type QuantizeErrorKind } from './errors';
 export type { RangeMethod } from './range-estimation';
 export type {

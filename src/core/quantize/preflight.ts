@@ -206,3 +206,42 @@ export function checkQuantizable(model: Model, opts: PreflightOptions): FloatGra
   }
   return graph;
 }
+
+/** Why a full-integer mode cannot run on a model, found before any data is asked for (quantizeBlockers). */
+export interface QuantizeBlocker {
+  kind: QuantizeErrorKind;
+  /** checkQuantizable's message, naming the model and each problem with its fix. */
+  message: string;
+  /** Whether keepUnsupportedInFloat (--keep-float) removes every problem: operators with no integer form only. */
+  keepFloatHelps: boolean;
+}
+
+/**
+ * What checkQuantizable would throw for int8 and for int16x8, without throwing, the float graph prepared once: for a
+ * caller that asks for the mode and the data afterwards (VS Code's Quantize Model), so that a model no choice can
+ * quantize is named before the first question about data. Absent modes have no problem.
+ */
+export function quantizeBlockers(model: Model, opts: Omit<PreflightOptions, 'mode' | 'keepUnsupportedInFloat'>): Partial<Record<'int8' | 'int16x8', QuantizeBlocker>> {
+  const blockers: Partial<Record<'int8' | 'int16x8', QuantizeBlocker>> = {};
+  const message = (problems: Problem[]) => `${opts.name} cannot be quantized: ${problems.map((p) => p.text).join(' Also: ')}`;
+  let graph: FloatGraph | undefined;
+  for (const mode of ['int8', 'int16x8'] as const) {
+    const structural = structuralProblems(model, mode);
+    if (structural.length) {
+      blockers[mode] = { kind: structural[0]!.kind, message: message(structural), keepFloatHelps: false };
+      continue;
+    }
+    try {
+      graph ??= toFloatGraph(model);
+    } catch (e) {
+      if (!(e instanceof ModelFormatError)) throw e;
+      const error = e.withFile(opts.name);
+      return { int8: { kind: 'unsupported-model', message: error.message, keepFloatHelps: false }, int16x8: { kind: 'unsupported-model', message: error.message, keepFloatHelps: false } };
+    }
+    const problems = integerProblems(model, graph, { ...opts, mode, keepUnsupportedInFloat: false });
+    if (!problems.length) continue;
+    const kept = integerProblems(model, graph, { ...opts, mode, keepUnsupportedInFloat: true });
+    blockers[mode] = { kind: problems[0]!.kind, message: message(problems), keepFloatHelps: kept.length === 0 };
+  }
+  return blockers;
+}

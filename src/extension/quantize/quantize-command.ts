@@ -255,13 +255,30 @@ export class QuantizeCommand {
     const oneStep = !args || args.confirm !== undefined;
     // The model check and the dataset search run before any question: what cannot be quantized, or has no data
     // that fits, is said first.
+    const { quantizeTargetSqnrDb: targetSetting, arena: arenaSettings } = readSettings(model);
     let prepared: PrepareResult;
     try {
-      prepared = await runQuantizeWorker({ kind: 'prepare', model: model.fsPath, folders: args && !oneStep ? [] : folders });
+      prepared = await runQuantizeWorker({ kind: 'prepare', model: model.fsPath, folders: args && !oneStep ? [] : folders, ...(arenaSettings.kernels ? { kernels: arenaSettings.kernels } : {}) });
     } catch (e) {
       return fail(e instanceof Error ? e.message : String(e));
     }
     if (prepared.notQuantizable) return fail(prepared.notQuantizable);
+    // A mode the model cannot take (a custom operator, state, an operator with no integer form) is said once the mode
+    // is known, before any question about data; where keeping those operators in float is the fix, it is offered.
+    let keepFloat = !!args?.keepUnsupportedInFloat;
+    const unblocked = async (m: QuantizeMode, another: boolean): Promise<QuantizeCommandResult | 'another' | undefined> => {
+      const b = m === 'int8' || m === 'int16x8' ? prepared.blocked[m] : undefined;
+      if (!b || (keepFloat && b.keepFloatHelps)) return undefined;
+      const message = `${b.message} Nothing was written.`;
+      if (args) return fail(message);
+      const keep = 'Keep Them in Float', other = 'Choose Another Mode…';
+      const answer = await vscode.window.showErrorMessage(message, ...(b.keepFloatHelps ? [keep] : []), ...(another ? [other] : []));
+      if (answer === keep) {
+        keepFloat = true;
+        return undefined;
+      }
+      return answer === other ? 'another' : done({ status: 'error', message });
+    };
 
     let mode: QuantizeMode | undefined;
     let io: 'int8' | 'float' = 'int8';
@@ -272,17 +289,19 @@ export class QuantizeCommand {
     let image: ImageOptions | undefined;
     let confirmation: { message: string; detail: string } | undefined;
     let confirmedTarget: OutputTarget | undefined;
-    const { quantizeTargetSqnrDb: targetSetting, arena: arenaSettings } = readSettings(model);
     if (oneStep) {
       if (args?.forgetChoices) await this.memory.update(MEMORY_KEY, undefined);
       const defaults = defaultChoices(prepared.candidates, this.memory.get<QuantizeChoices>(MEMORY_KEY));
+      // The recommended run of a mode the model cannot take is not offered: the reason is, with the way on.
+      const blocked = await unblocked(defaults.mode, true);
+      if (blocked && blocked !== 'another') return blocked;
       // The one-step run takes the target of the setting (a test may pass its own, or null for none).
       const oneStepTarget = defaults.mode !== 'int8' ? undefined : args && args.targetSqnrDb !== undefined ? args.targetSqnrDb ?? undefined : targetSetting;
       const file = args?.output ? toUri(args.output).fsPath : defaultOutputFile(model.fsPath, defaults.mode);
       const writable = await checkOutputs(outputsBeside(file).map((p) => ({ path: p, existing: 'replace' as const })), { inputs: [model.fsPath, ...(defaults.data ? [defaults.data] : []), ...(defaults.evalData ? [defaults.evalData] : [])] })
         .then(() => true, () => false);
       // Without data that fits, or an output that can be written, there is no recommended run: the full picks say why.
-      if (writable && (defaults.data || !needsCalibration(defaults.mode))) {
+      if (!blocked && writable && (defaults.data || !needsCalibration(defaults.mode))) {
         const present: string[] = [];
         for (const p of outputsBeside(file)) if (await exists(p)) present.push(p);
         const candidate = prepared.candidates.find((c) => c.path === defaults.data);
@@ -312,6 +331,8 @@ export class QuantizeCommand {
 
     if (!mode) mode = args ? args.mode ?? 'int8' : await pick(MODE_CHOICES, `Quantize ${name}: mode`, 'int8 runs on microcontrollers (TFLite Micro)');
     if (!mode) return done({ status: 'dismissed' });
+    const blocked = await unblocked(mode, false);
+    if (blocked) return blocked === 'another' ? done({ status: 'dismissed' }) : blocked;
     if (needsCalibration(mode) && !confirmedTarget) {
       const ioPicked = args ? args.io ?? 'int8' : await pick(ioChoices(mode), `Quantize ${name}: input and output type`, 'What the firmware feeds and reads');
       if (!ioPicked) return done({ status: 'dismissed' });
@@ -385,7 +406,7 @@ export class QuantizeCommand {
       kind: 'quantize', model: model.fsPath, mode, io, calibration,
       ...(data ? { data: data.fsPath } : {}), ...(evalData ? { evalData: evalData.fsPath } : {}), ...(displayRoot ? { displayRoot } : {}),
       ...(image && (image.range || image.mean) ? { image } : {}),
-      ...(args?.keepUnsupportedInFloat ? { keepUnsupportedInFloat: true } : {}),
+      ...(keepFloat ? { keepUnsupportedInFloat: true } : {}),
       ...(targetSqnrDb !== undefined ? { targetSqnrDb } : {}),
       // The firmware's kernel set and arena margin, as the hover reads them: the report's arena is the hover's.
       build: arenaSettings,

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { ArenaOptions } from '../../core/arena/types';
 import { checkHeldOutApart } from '../../core/data/held-out-data';
 import { findDatasetCandidates, heldOutShare, holdOutForReport, loadDataset, type Dataset, type ImageOptions, type InputSpec } from '../../core/data/index';
-import { quantizeModel, type QuantizationReport, type QuantizeHooks, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
+import { quantizeBlockers, quantizeModel, type QuantizationReport, type QuantizeBlocker, type QuantizeHooks, type QuantizeMode, type RangeMethod } from '../../core/quantize/index';
 import { TensorType, tensorTypeName, type Model } from '../../core/tflite/index';
 import { loadModelFile, ModelFileError } from '../../core/tflite/model-file';
 import type { FolderCandidate } from './quantize-ui';
@@ -18,6 +18,8 @@ export interface PrepareJob {
   model: string;
   /** Workspace folders to search for calibration data (none: no search). */
   folders: string[];
+  /** The firmware's kernel set (tinyml.arena.kernels): which int16 kernels int16x8 may use. */
+  kernels?: ArenaOptions['kernels'];
 }
 
 export interface PrepareResult {
@@ -25,6 +27,8 @@ export interface PrepareResult {
   candidates: FolderCandidate[];
   /** Set when the model cannot be quantized (already quantized, ...): say so before asking anything else. */
   notQuantizable?: string;
+  /** Why int8 or int16x8 cannot run on it (custom operators, state, ...): said once the mode is known, before the data is asked for. */
+  blocked: Partial<Record<'int8' | 'int16x8', QuantizeBlocker>>;
 }
 
 export interface QuantizeJob {
@@ -77,12 +81,13 @@ export async function prepareJob(job: PrepareJob): Promise<PrepareResult> {
   const inputs = inputSpecs(model);
   const name = path.basename(job.model);
   const floatTensors = model.subgraphs[0]?.tensors.some((t) => t.type === TensorType.FLOAT32) ?? false;
-  if (!floatTensors) return { inputs, candidates: [], notQuantizable: `${name} has no float tensors: it is already quantized. Quantize the float model it was made from.` };
+  if (!floatTensors) return { inputs, candidates: [], blocked: {}, notQuantizable: `${name} has no float tensors: it is already quantized. Quantize the float model it was made from.` };
+  const blocked = quantizeBlockers(model, { name, kernels: job.kernels ?? 'reference' });
   const candidates: FolderCandidate[] = [];
   for (const folder of job.folders) {
     for (const c of await findDatasetCandidates(folder, inputs)) candidates.push({ ...c, folder: path.basename(folder) });
   }
-  return { inputs, candidates };
+  return { inputs, candidates, blocked };
 }
 
 export async function quantizeJob(job: QuantizeJob, hooks: QuantizeHooks = {}): Promise<QuantizeJobResult> {

@@ -14,7 +14,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { seededRandom, writeNpy } from '../../../src/core/data';
 import { buildSensorAnomalyModel, SENSOR_BINS } from '../../../src/core/samples/sensor-anomaly-model';
-import { loadModel, ModelBuilder, TensorType, writeModel } from '../../../src/core/tflite';
+import { BuiltinOperator, loadModel, ModelBuilder, TensorType, writeModel } from '../../../src/core/tflite';
 import type { QuantizeCommandArgs, QuantizeCommandResult } from '../../../src/extension/quantize/quantize-command';
 import type { TestCase } from './runner';
 import { activated, EXTENSION_ID } from './tinyml-api';
@@ -375,6 +375,41 @@ export function quantizeTests(): TestCase[] {
         assert.match(result.message ?? '', /Remove or replace the NaN\/Inf values/);
         assert.match(result.message ?? '', /Nothing was written\.$/);
         assert.ok(!fs.existsSync(inFolder('sensor_nan_int8.tflite')));
+      },
+    },
+    {
+      name: 'quantize: a model int8 cannot take is named before any question about data (a custom operator: before the one-step confirmation); one --keep-float fixes runs with it',
+      timeoutMs: 60_000,
+      fn: async () => {
+        const b = new ModelBuilder({ seed: 4 });
+        const x = b.input('features', [1, 6]);
+        b.output(b.op(BuiltinOperator.EXP, [b.fullyConnected(x, 4)], [[1, 4]])[0]!);
+        const built = b.build();
+        const exp = inFolder('exp_head.tflite');
+        const seg = inFolder('seg_custom.tflite');
+        fs.mkdirSync(path.dirname(exp), { recursive: true });
+        fs.writeFileSync(exp, writeModel(built));
+        fs.writeFileSync(seg, writeModel({ ...built, operatorCodes: built.operatorCodes.map((c) => (c.builtinCode === BuiltinOperator.EXP ? { ...c, builtinCode: BuiltinOperator.CUSTOM, deprecatedBuiltinCode: BuiltinOperator.CUSTOM, customCode: 'Convolution2DTransposeBias' } : c)) }));
+        const before = listing(path.dirname(seg));
+        // One step: the recommended run is not offered for a model it cannot quantize; the reason is, with the fix.
+        const oneStep = await quantize({ model: seg, confirm: 'accept', forgetChoices: true });
+        assert.equal(oneStep.status, 'error');
+        assert.equal(oneStep.confirmation, undefined, 'no confirmation was shown');
+        assert.match(oneStep.message ?? '', /^seg_custom\.tflite cannot be quantized: custom operator\(s\) CUSTOM:Convolution2DTransposeBias #1 .*TRANSPOSE_CONV.*Nothing was written\.$/);
+        // No data given: the model's problem is what is said, not the missing data.
+        const noData = await quantize({ model: exp, mode: 'int8' });
+        assert.equal(noData.status, 'error');
+        assert.match(noData.message ?? '', /exp_head\.tflite cannot be quantized: 1 operator\(s\) have no int8 form here: EXP #1\. Keep them in float/);
+        assert.deepEqual(listing(path.dirname(seg)), before, 'nothing was written');
+        const data = inFolder('data', 'features6.npy');
+        fs.mkdirSync(path.dirname(data), { recursive: true });
+        const r = seededRandom(9);
+        fs.writeFileSync(data, writeNpy([60, 6], Float32Array.from({ length: 360 }, () => r() * 2 - 1)));
+        const kept = await quantize({ model: exp, mode: 'int8', data, keepUnsupportedInFloat: true, calibration: 'minmax' });
+        assert.equal(kept.status, 'written', kept.message);
+        const q = loadModel(new Uint8Array(fs.readFileSync(kept.output!))).model;
+        assert.ok(q.operatorCodes.some((c) => c.builtinCode === BuiltinOperator.EXP), 'EXP stays, in float');
+        await closeCleanTabs();
       },
     },
     {
