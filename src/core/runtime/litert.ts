@@ -152,6 +152,9 @@ async function load(bytes: Uint8Array, opts: LoadOptions): Promise<RuntimeModel>
   } catch (e) {
     process.exitCode = exitCode;
     const lines = takeLogLines();
+    // A trap (an out-of-bounds access, not only an abort) leaves the instance's memory unusable: freeing into it
+    // traps again, in place of this error. The next use starts a new instance.
+    if (isWasmTrap(e)) inst.alive = false;
     if (inst.alive) {
       compiled?.delete();
       model?.delete();
@@ -333,6 +336,7 @@ class LiteRtRuntimeModel implements RuntimeModel {
     } catch (e) {
       process.exitCode = exitCode;
       const lines = takeLogLines();
+      if (isWasmTrap(e)) this.inst.alive = false; // as in load: its memory is not to be touched again
       if (e instanceof RuntimeError) throw e;
       if (isWasmTrap(e) || !this.inst.alive) {
         throw new RuntimeError('runtime-crashed', `The TFLite runtime crashed while running ${this.what}; it restarts on next use. ${String(e)}`, lines);
@@ -350,8 +354,15 @@ class LiteRtRuntimeModel implements RuntimeModel {
     if (this.disposed) return;
     this.disposed = true;
     if (!this.inst.alive) return; // its memory went with the crashed instance
-    this.compiled.delete();
-    this.model.delete();
-    this.inst.wasm._free(this.modelPtr);
+    try {
+      this.compiled.delete();
+      this.model.delete();
+      this.inst.wasm._free(this.modelPtr);
+    } catch (e) {
+      if (!isWasmTrap(e)) throw e;
+      // A run wrote past its buffers without trapping then (a damaged model): what it returned is not to be trusted.
+      this.inst.alive = false;
+      throw new RuntimeError('runtime-crashed', `The TFLite runtime crashed after running ${this.what} (its memory was overwritten); it restarts on next use. ${String(e)}`);
+    }
   }
 }
