@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Dataset } from '../../src/core/data/dataset';
 import { QuantizeError, quantizeModel } from '../../src/core/quantize/index';
-import { BuiltinOperator, ModelBuilder } from '../../src/core/tflite/index';
+import { BuiltinOperator, ModelBuilder, readModel } from '../../src/core/tflite/index';
+import { TflmReference } from '../../src/core/quantize/tflm-reference';
 
 function data(n: number, offset = 0): Dataset {
   return { source: 'x.npy', inputShapes: [[1, 4]], samples: Array.from({ length: n }, (_, i) => [Float32Array.from({ length: 4 }, (_, k) => offset + Math.sin(i + k))]) };
@@ -24,7 +25,7 @@ test('a declared shape that disagrees with what its operator computes is named (
   await assert.rejects(quantizeModel(model, data(40), { calibration: 'minmax', heldOut: data(12) }), (e: unknown) => {
     assert.ok(e instanceof QuantizeError, String(e));
     assert.equal(e.kind, 'unsupported-model');
-    assert.match(e.message, new RegExp(`tensor "${hidden.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" is declared \\[5, 8\\] \\(40 values\\), but FULLY_CONNECTED computes \\[1, 8\\] .*The file is damaged`));
+    assert.match(e.message, new RegExp(`tensor "${hidden.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" is declared \\[5, 8\\] \\(40 values\\), but FULLY_CONNECTED #0 computes \\[1, 8\\] .*The file is damaged`));
     return true;
   });
 });
@@ -34,8 +35,9 @@ test('a float model that overflows float32 on the calibration data is said so, n
   const sg = model.subgraphs[0]!;
   const w = sg.tensors[sg.operators[0]!.inputs[1]!]!;
   const bytes = model.buffers[w.buffer]!.data;
-  // Finite (the preflight lets it pass), but times an input of 2 or more it is past float32's 3.4e38.
-  new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).setFloat32(0, 3e38, true);
+  // Finite, all alike (the preflight lets them pass: no outlier), but times an input of 2 or more past float32's 3.4e38.
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let k = 0; k < bytes.byteLength / 4; k++) view.setFloat32(k * 4, 3e38, true);
   await assert.rejects(quantizeModel(model, data(40, 3), { calibration: 'minmax', heldOut: data(12, 3) }), (e: unknown) => {
     assert.ok(e instanceof QuantizeError, String(e));
     assert.equal(e.kind, 'bad-data');
@@ -57,7 +59,7 @@ test('a convolution whose declared output size is not the one its input, stride 
   await assert.rejects(quantizeModel(model, images, { calibration: 'minmax', heldOut: { ...images, samples: images.samples.slice(0, 10) } }), (e: unknown) => {
     assert.ok(e instanceof QuantizeError, String(e));
     assert.equal(e.kind, 'unsupported-model');
-    assert.match(e.message, /is declared \[1, 2, 8, 4\] \(64 values\), but CONV_2D computes \[1, 4, 4, 4\] for it/);
+    assert.match(e.message, /is declared \[1, 2, 8, 4\] \(64 values\), but CONV_2D #0 computes \[1, 4, 4, 4\] for it/);
     return true;
   });
 });
@@ -71,7 +73,7 @@ async function rejectsDamaged(model: ReturnType<ModelBuilder['build']>, tensor: 
     assert.ok(e instanceof QuantizeError, String(e));
     assert.equal(e.kind, 'unsupported-model');
     const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    assert.match(e.message, new RegExp(`tensor "${esc(tensor)}" is declared ${esc(declared)} .*but ${op} computes ${esc(computed)} for it`));
+    assert.match(e.message, new RegExp(`tensor "${esc(tensor)}" is declared ${esc(declared)} .*but ${op} #\\d+ computes ${esc(computed)} for it`));
     return true;
   });
 }
@@ -105,4 +107,50 @@ test('a TRANSPOSE_CONV or resize whose declared output disagrees with its output
     out.shape = [1, 5, 20, 4]; // the same 400 values; LiteRT sizes it [1, 10, 10, 4] from the constant input
     await rejectsDamaged(model, out.name, '[1, 5, 20, 4]', op, '[1, 10, 10, 4]');
   }
+});
+
+test('the TFLite Micro evaluator names the same damage in an int8 file from elsewhere (export runs it for golden vectors)', async () => {
+  for (const op of ['MAX_POOL_2D', 'TRANSPOSE_CONV', 'RESIZE_BILINEAR'] as const) {
+    const b = new ModelBuilder({ seed: 8 });
+    const x = b.input('image', [1, 8, 8, 3]);
+    const c = b.conv2d(x, 4, [3, 3], { padding: 'SAME', activation: 'RELU' });
+    const y = op === 'MAX_POOL_2D' ? b.maxPool2d(c, [2, 2], { stride: [2, 2] })
+      : op === 'TRANSPOSE_CONV'
+        ? b.op(BuiltinOperator.TRANSPOSE_CONV, [b.int32Constant([1, 16, 16, 4]), b.constant([4, 3, 3, 4], {}, 0.4), c, b.constant([4], {}, 0.3)], [[1, 16, 16, 4]],
+          { type: 'TransposeConvOptions', table: { padding: 'SAME', stride_w: 2, stride_h: 2, fused_activation_function: 'NONE' } })[0]!
+        : b.op(BuiltinOperator.RESIZE_BILINEAR, [c, b.int32Constant([16, 16])], [[1, 16, 16, 4]], { type: 'ResizeBilinearOptions', table: { align_corners: false, half_pixel_centers: true } })[0]!;
+    b.output(b.conv2d(y, 2, [1, 1]));
+    const images: Dataset = { source: 'img.npy', inputShapes: [[1, 8, 8, 3]], samples: Array.from({ length: 30 }, (_, i) => [Float32Array.from({ length: 192 }, (_, k) => Math.sin(i * 7 + k))]) };
+    const { bytes } = await quantizeModel(b.build(), images, { calibration: 'minmax', heldOut: { ...images, samples: images.samples.slice(0, 10) } });
+    const q = readModel(bytes);
+    const sg = q.subgraphs[0]!;
+    const producer = sg.operators.find((o) => BuiltinOperator[q.operatorCodes[o.opcodeIndex]!.builtinCode] === op)!;
+    const out = sg.tensors[producer.outputs[0]!]!;
+    const good = [...out.shape];
+    out.shape = op === 'MAX_POOL_2D' ? [1, 8, 2, 4] : [1, 4, 64, 4]; // the same number of values, another height and width
+    const reference = TflmReference.create(q);
+    assert.throws(() => reference.run([new Int8Array(192)]), (e: unknown) => {
+      assert.ok(e instanceof QuantizeError, String(e));
+      assert.match(e.message, new RegExp(`is declared \\[${out.shape.join(', ')}\\] .*but ${op} computes \\[${good.join(', ')}\\] for it`));
+      return true;
+    }, op);
+  }
+});
+
+test('a weight far outside the rest of its tensor (a flipped exponent bit) is named before calibration, with the layer', async () => {
+  const model = twoLayers();
+  const sg = model.subgraphs[0]!;
+  const w = sg.tensors[sg.operators[1]!.inputs[1]!]!;
+  const bytes = model.buffers[w.buffer]!.data;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  view.setUint32(4, view.getUint32(4, true) ^ (1 << 30), true); // exponent bit 7: the value times 2^128 (or 2^-128)
+  if (Math.abs(view.getFloat32(4, true)) < 1) view.setUint32(4, view.getUint32(4, true) ^ (1 << 30) ^ (1 << 29), true); // then bit 6: 2^64
+  await assert.rejects(quantizeModel(model, data(40), { calibration: 'minmax', heldOut: data(12) }), (e: unknown) => {
+    assert.ok(e instanceof QuantizeError, String(e));
+    assert.equal(e.kind, 'unsupported-model');
+    assert.match(e.message, /the weights of FULLY_CONNECTED #1 \(".*"\) reach -?\d\.\de\+\d+ where half of them are below .*damaged file.*export or download the model again/);
+    return true;
+  });
+  // float16 stores the weights as they are: no scale to span
+  assert.ok((await quantizeModel(model, data(4), { mode: 'float16' })).bytes.byteLength > 0);
 });

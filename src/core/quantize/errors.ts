@@ -2,6 +2,8 @@
  * The one error type of the quantizer. `kind` lets a caller react (a cancelled run is not a failure to report),
  * the message names the model, the operator or the data sample and says what to do.
  */
+import { elementCount, type Tensor } from '../tflite/index';
+
 export type QuantizeErrorKind =
   /** An operator has no integer form here; the message names it and suggests keeping it in float. */
   | 'unsupported-op'
@@ -21,4 +23,15 @@ export class QuantizeError extends Error {
 
 export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
   if (signal?.aborted) throw new QuantizeError('cancelled', `${what} was cancelled.`);
+}
+
+/**
+ * A tensor whose declared shape disagrees with what its operator computes (a damaged file): TFLite Micro, and some of
+ * LiteRT's paths, size buffers by the declared shapes. Names the tensor; the file is to be made again.
+ */
+export function shapeMismatch(t: Tensor, op: string, computed: number | readonly number[]): QuantizeError {
+  const declared = elementCount(t.shape);
+  const what = typeof computed === 'number' ? `${computed} values` : `[${computed.join(', ')}]`;
+  return new QuantizeError('unsupported-model', `tensor "${t.name}" is declared [${t.shape.join(', ')}] (${declared} values), but ${op} computes ${what} for it from its inputs: `
+    + 'the file\'s shapes disagree, and TFLite Micro, which uses the declared shapes, would read or write past the tensor. The file is damaged: convert or export the model again.');
 }

@@ -13,7 +13,8 @@
 import { BuiltinOperator, TensorType, builtinOperatorName, elementCount, type Model, type Operator, type Tensor } from '../tflite/index';
 import { ACTIVATION_KERNELS } from './tflm-kernels/activations';
 import { ARG_MIN_MAX_KERNELS } from './tflm-kernels/arg-min-max';
-import { shapeMismatch, type OptionsTable, type TflmKernel, type TflmNode, type TflmNodeInfo, type TflmValues } from './tflm-kernels/common';
+import type { OptionsTable, TflmKernel, TflmNode, TflmNodeInfo, TflmValues } from './tflm-kernels/common';
+import { shapeMismatch } from './errors';
 import { CONV_KERNELS } from './tflm-kernels/conv';
 import { ELEMENTWISE_KERNELS } from './tflm-kernels/elementwise';
 import { FLOAT_KERNELS, isFloat } from './tflm-kernels/float';

@@ -1,5 +1,7 @@
 import { mulberry32 } from '../common/seeded-random';
 import { BuiltinOperator } from './generated/tflite/builtin-operator';
+import { broadcastShape } from './operator-shapes';
+import { computeOutSize } from './padding';
 import { TensorType } from './generated/tflite/tensor-type';
 import type { Buffer, BuiltinOptions, Model, OperatorCode, OptionsTable, QuantParams, Tensor } from './model';
 import { operatorCode } from './operator-code';
@@ -20,21 +22,14 @@ export interface ConstantInit {
   values?: ArrayLike<number>;
 }
 
-function convOut(size: number, kernel: number, stride: number, dilation: number, padding: Padding): number {
-  const effective = (kernel - 1) * dilation + 1;
-  return padding === 'SAME' ? Math.ceil(size / stride) : Math.floor((size - effective) / stride) + 1;
-}
+/** Output size of a windowed operator, as TFLite computes it (padding.h ComputeOutSize). */
+const convOut = (size: number, kernel: number, stride: number, dilation: number, padding: Padding): number =>
+  computeOutSize(padding === 'SAME', stride, dilation, size, kernel);
 
-function broadcastShape(a: readonly number[], b: readonly number[]): number[] {
-  const rank = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < rank; i++) {
-    const da = a[a.length - rank + i] ?? 1;
-    const db = b[b.length - rank + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) throw new RangeError(`shapes [${a}] and [${b}] do not broadcast`);
-    out.push(Math.max(da, db));
-  }
-  return out;
+function broadcastOf(a: readonly number[], b: readonly number[]): number[] {
+  const shape = broadcastShape(a, b);
+  if (!shape) throw new RangeError(`shapes [${a}] and [${b}] do not broadcast`);
+  return shape;
 }
 
 /**
@@ -210,7 +205,7 @@ export class ModelBuilder {
 
   private binary(code: BuiltinOperator, optionsType: string, a: TensorRef, b: TensorRef, activation: Activation): TensorRef {
     const table: OptionsTable = { fused_activation_function: activation };
-    return this.op(code, [a, b], [broadcastShape(a.shape, b.shape)], { type: optionsType, table })[0]!;
+    return this.op(code, [a, b], [broadcastOf(a.shape, b.shape)], { type: optionsType, table })[0]!;
   }
 
   add(a: TensorRef, b: TensorRef, activation: Activation = 'NONE'): TensorRef { return this.binary(BuiltinOperator.ADD, 'AddOptions', a, b, activation); }

@@ -4,7 +4,7 @@
  * functions call. One kernel module per TFLM kernel file (kernels/*.cc), as in TFLM's kernels/ folder.
  */
 import { TensorType, elementCount, type Operator, type Tensor } from '../../tflite/index';
-import { QuantizeError } from '../errors';
+import { shapeMismatch } from '../errors';
 import { roundHalfAway } from '../quant-math';
 import { computeOutSize, isSamePadding, leadingPadding } from '../../tflite/padding';
 
@@ -168,13 +168,3 @@ export const isInt8 = (t: Tensor | undefined): boolean => t?.type === TensorType
 export const isInt16 = (t: Tensor | undefined): boolean => t?.type === TensorType.INT16;
 export const typeName = (t: Tensor | undefined): string => (t ? TensorType[t.type]!.toLowerCase() : 'missing');
 
-/**
- * A tensor whose declared shape disagrees with what its operator computes (a damaged file): TFLite Micro uses the
- * declared shapes, LiteRT recomputes them, so only here does it show. Names the tensor; the file is to be made again.
- */
-export function shapeMismatch(t: Tensor, op: string, computed: number | readonly number[]): QuantizeError {
-  const declared = elementCount(t.shape);
-  const what = typeof computed === 'number' ? `${computed} values` : `[${computed.join(', ')}]`;
-  return new QuantizeError('unsupported-model', `tensor "${t.name}" is declared [${t.shape.join(', ')}] (${declared} values), but ${op} computes ${what} for it from its inputs: `
-    + 'the file\'s shapes disagree, and TFLite Micro, which uses the declared shapes, would read or write past the tensor. The file is damaged: convert or export the model again.');
-}

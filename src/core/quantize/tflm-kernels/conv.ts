@@ -14,9 +14,10 @@ import { BuiltinOperator, TensorType, elementCount, type Tensor } from '../../tf
 import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64, quantizeMultiplier } from '../tflm-fixed-point';
 import { SimdDot, type DotRows, type Requantizer } from '../simd-dot';
 import {
-  SUPPORTED_ACTIVATIONS, activation, activationRange, checkDeclaredShape, checkOutputSize, convGeometry, isInt16, isInt8, newValues, num, scaleOf, shapeMismatch, transposeConvGeometry, typeName, zeroPointOf,
+  SUPPORTED_ACTIVATIONS, activation, activationRange, checkDeclaredShape, checkOutputSize, convGeometry, isInt16, isInt8, newValues, num, scaleOf, transposeConvGeometry, typeName, zeroPointOf,
   type TflmKernel, type TflmNode, type TflmNodeInfo,
 } from './common';
+import { shapeMismatch } from '../errors';
 
 /**
  * SUMS: every sum is formed exactly in a double (each product is below 2^23, so 2^30 taps stay below 2^53) and

@@ -1,0 +1,71 @@
+/** operator-shapes.ts: the shapes operators compute, and the first declared shape that disagrees (a damaged file). */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { BuiltinOperator, loadModel, ModelBuilder } from '../../src/core/tflite/index';
+import { broadcastShape, firstDeclaredShapeMismatch } from '../../src/core/tflite/operator-shapes';
+import { buildAllOpsModel } from '../helpers/sample-models';
+import { kernelModels } from '../helpers/tflm-kernel-models';
+import { listSharedModels, PROJECT_ROOT, sharedModel } from '../helpers/paths';
+
+test('broadcastShape follows NumPy: trailing dimensions, 1 stretches, others must agree', () => {
+  assert.deepEqual(broadcastShape([1, 4, 4, 16], [16]), [1, 4, 4, 16]);
+  assert.deepEqual(broadcastShape([2, 1, 3], [4, 1]), [2, 4, 3]);
+  assert.deepEqual(broadcastShape([], [3]), [3]);
+  assert.equal(broadcastShape([2, 3], [4]), undefined);
+});
+
+test('every output of the built models agrees with what its operator computes', () => {
+  const models = [buildAllOpsModel(), ...kernelModels().map((c) => c.model)];
+  for (const m of models) assert.equal(firstDeclaredShapeMismatch(m), undefined);
+});
+
+test('a declared shape that disagrees is found at the first operator only, with the shape or count it computes', () => {
+  const damaged = (edit: (shapes: number[][]) => void) => {
+    const b = new ModelBuilder({ seed: 2 });
+    const x = b.input('image', [1, 8, 8, 3]);
+    const c = b.conv2d(x, 4, [3, 3], { stride: [2, 2], padding: 'SAME', activation: 'RELU' });
+    const p = b.pad(b.relu(c), [[0, 0], [1, 1], [1, 1], [0, 0]]);
+    const cat = b.concatenate([p, p], 3);
+    b.output(b.fullyConnected(b.reshape(b.add(cat, cat), [1, 288]), 5));
+    const model = b.build();
+    const sg = model.subgraphs[0]!;
+    const outs = sg.operators.map((op) => sg.tensors[op.outputs[0]!]!);
+    const shapes = outs.map((t) => [...t.shape]);
+    edit(shapes);
+    outs.forEach((t, i) => { t.shape = shapes[i]!; });
+    const found = firstDeclaredShapeMismatch(model);
+    return found && { op: BuiltinOperator[model.operatorCodes[sg.operators[found.op]!.opcodeIndex]!.builtinCode], computed: found.computed };
+  };
+  assert.equal(damaged(() => undefined), undefined);
+  assert.deepEqual(damaged((s) => { s[0] = [1, 2, 8, 4]; }), { op: 'CONV_2D', computed: [1, 4, 4, 4] });
+  // RELU's output: the count is what it computes; the operators after it are not blamed
+  assert.deepEqual(damaged((s) => { s[1] = [1, 4, 4, 2]; s[2] = [1, 6, 6, 2]; }), { op: 'RELU', computed: 64 });
+  assert.deepEqual(damaged((s) => { s[2] = [1, 5, 5, 4]; }), { op: 'PAD', computed: [1, 6, 6, 4] });
+  assert.deepEqual(damaged((s) => { s[3] = [1, 6, 6, 4]; }), { op: 'CONCATENATION', computed: 288 });
+  assert.deepEqual(damaged((s) => { s[4] = [2, 6, 6, 8]; }), { op: 'ADD', computed: 288 });
+  assert.deepEqual(damaged((s) => { s[6] = [1, 4]; }), { op: 'FULLY_CONNECTED', computed: [1, 5] });
+});
+
+test('a stride below 1 computes no output', () => {
+  const b = new ModelBuilder({ seed: 3 });
+  b.output(b.maxPool2d(b.input('image', [1, 8, 8, 3]), [2, 2], { stride: [2, 2] }));
+  const model = b.build();
+  model.subgraphs[0]!.operators[0]!.builtinOptions!.table['stride_w'] = 0;
+  assert.deepEqual(firstDeclaredShapeMismatch(model), { op: 0, tensor: model.subgraphs[0]!.operators[0]!.outputs[0]!, computed: 0 });
+});
+
+test('no real model is taken for damaged: the TFLite Micro repository\'s, MLPerf Tiny\'s and MediaPipe\'s files as published', () => {
+  const mediapipe = path.join(PROJECT_ROOT, 'node_modules', '@mediapipe');
+  const files = [
+    ...listSharedModels().map(sharedModel),
+    ...(fs.existsSync(mediapipe) ? fs.readdirSync(mediapipe).flatMap((d) => fs.readdirSync(path.join(mediapipe, d)).filter((f) => f.endsWith('.tflite')).map((f) => path.join(mediapipe, d, f))) : []),
+  ];
+  assert.ok(files.length >= 10, `${files.length} models`);
+  for (const f of files) {
+    const { model } = loadModel(new Uint8Array(fs.readFileSync(f)));
+    const found = firstDeclaredShapeMismatch(model);
+    assert.equal(found, undefined, `${path.basename(f)}: ${JSON.stringify(found)}`);
+  }
+});
