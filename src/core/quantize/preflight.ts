@@ -127,24 +127,21 @@ function outlierWeights(model: Model, numbering: ReturnType<typeof givenNumberin
     seen.add(ti);
     const data = model.buffers[t.buffer]?.data;
     if (!data || data.byteLength === 0 || data.byteLength % 4 !== 0) return;
-    // By exponents (a histogram of the biased exponent of each non-zero finite value): no sort of large tensors.
-    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    const counts = new Uint32Array(255);
-    let n = 0;
-    let top = -1;
-    let topAt = 0;
-    for (let k = 0; k < data.byteLength / 4; k++) {
-      const e = (view.getUint32(k * 4, true) >>> 23) & 0xff;
-      if (e === 0 || e === 255) continue;
-      counts[e]!++;
-      n++;
-      if (e > top) { top = e; topAt = k; }
-    }
+    // By exponents (a histogram of the biased exponent of each value): no sort of large tensors. Little-endian words,
+    // as the file stores them (the float graph's buffers are aligned; a copy otherwise).
+    const words = data.byteOffset % 4 ? new Uint32Array(data.slice().buffer) : new Uint32Array(data.buffer, data.byteOffset, data.byteLength / 4);
+    const counts = new Uint32Array(256);
+    for (let k = 0; k < words.length; k++) counts[(words[k]! >>> 23) & 0xff]!++;
+    // Zeros and subnormals (exponent 0) and NaN / ±∞ (255, named before this) do not count.
+    const n = words.length - counts[0]! - counts[255]!;
+    let top = 254;
+    while (top > 0 && !counts[top]) top--;
     let below = 0;
-    let median = 0;
-    while (median < 255 && (below += counts[median]!) < n / 2) median++;
+    let median = 1;
+    while (median < top && (below += counts[median]!) < n / 2) median++;
     if (n && top - median >= OUTLIER_OCTAVES) {
-      const value = view.getFloat32(topAt * 4, true);
+      const at = words.findIndex((w) => ((w >>> 23) & 0xff) === top);
+      const value = new DataView(words.buffer, words.byteOffset).getFloat32(at * 4, true);
       found.push(`${opName(model, i, numbering)} ("${t.name}") reach ${value.toExponential(1)} where half of them are below ${(2 ** (median - 126)).toExponential(1)}`);
     }
   });
