@@ -6,6 +6,7 @@ import {
   initRuntime, inputTensorIndices, loadRuntimeModel, runWithIntermediates, RuntimeError, withExtraOutputs, type RuntimeModel, type RuntimeTypedArray,
 } from '../../src/core/runtime/index';
 import { currentLiteRt } from '../../src/core/runtime/litert-loader';
+import { liteRtFailure } from '../../src/core/runtime/explain-failure';
 import { BuiltinOperator, ModelBuilder, readModel, TensorType, writeModel, type Model } from '../../src/core/tflite/index';
 
 // Compiled to out/test/unit/: the project root is three levels up, the shared models next to it.
@@ -456,4 +457,32 @@ test('after a wasm crash the runtime restarts and models loaded before say so', 
   } finally {
     after.dispose();
   }
+});
+
+test('a trap that is not an abort (overwritten memory, found while freeing) is runtime-crashed, and the next load starts a new instance', { skip: NO_MODELS }, async () => {
+  const bytes = modelFile(HELLO_FLOAT);
+  const model = await loadRuntimeModel(bytes, { name: 'hello_world_float.tflite' });
+  const inst = currentLiteRt()!;
+  // What a run that wrote past its buffers leaves behind: the compiled model's own memory overwritten (its vtable).
+  const ptr = (model as unknown as { compiled: { $$: { ptr: number } } }).compiled.$$.ptr;
+  inst.wasm.HEAPU8.fill(0xff, ptr, ptr + 64);
+  throwsWith(() => model.dispose(), 'runtime-crashed', /crashed after running hello_world_float\.tflite \(its memory was overwritten\); it restarts on next use/);
+  assert.equal(inst.alive, false);
+  const after = await loadRuntimeModel(bytes);
+  try {
+    assert.notEqual(currentLiteRt(), inst);
+    assert.ok(Math.abs((after.run([new Float32Array([1])])[0] as Float32Array)[0]! - Math.sin(1)) < 0.2);
+  } finally {
+    after.dispose();
+  }
+});
+
+test('an operator whose Prepare rejects the file is named with its index, and the file called damaged', () => {
+  const e = liteRtFailure('run', 'm.tflite', [
+    'ERROR: third_party/tensorflow/lite/kernels/conv.cc:338 has_bias || node->inputs->size == 2 was not true.',
+    'ERROR: Node number 10 (CONV_2D) failed to prepare.',
+    'ERROR: Failed to allocate tensors',
+  ]);
+  assert.equal(e.kind, 'run-failed');
+  assert.match(e.message, /^m\.tflite failed to run on the TFLite runtime \(LiteRT\): operator #10 \(CONV_2D\) rejects its inputs or options .*most likely damaged or hand-edited: convert or export the model again\. LiteRT said: .*conv\.cc:338/);
 });
