@@ -69,3 +69,19 @@ test('no real model is taken for damaged: the TFLite Micro repository\'s, MLPerf
     assert.equal(found, undefined, `${path.basename(f)}: ${JSON.stringify(found)}`);
   }
 });
+
+test('a reduction over an axis the input does not have computes nothing; a valid one its remaining dimensions', () => {
+  const build = (axes: number[]) => {
+    const b = new ModelBuilder({ seed: 4 });
+    b.output(b.mean(b.input('image', [1, 6, 6, 8]), [1, 2], false));
+    const model = b.build();
+    const sg = model.subgraphs[0]!;
+    const axesTensor = sg.tensors[sg.operators[0]!.inputs[1]!]!;
+    model.buffers[axesTensor.buffer]!.data = new Uint8Array(Int32Array.from(axes).buffer);
+    return model;
+  };
+  assert.equal(firstDeclaredShapeMismatch(build([1, 2])), undefined);
+  assert.equal(firstDeclaredShapeMismatch(build([-3, -2])), undefined);
+  assert.equal(firstDeclaredShapeMismatch(build([1, 3]))?.computed, 6 * 1);
+  assert.equal(firstDeclaredShapeMismatch(build([1, 0x2000001]))?.computed, 0);
+});

@@ -88,6 +88,19 @@ function computedShape(model: Model, code: number, inputs: readonly (Tensor | un
       // keep_num_dims keeps the input's leading dimensions: the count is what is certain then.
       return options['keep_num_dims'] === true ? batches * w.shape[0]! : [batches, w.shape[0]!];
     }
+    case BuiltinOperator.MEAN:
+    case BuiltinOperator.SUM:
+    case BuiltinOperator.REDUCE_MAX:
+    case BuiltinOperator.REDUCE_MIN:
+    case BuiltinOperator.REDUCE_PROD: {
+      const axes = int32Constant(model, w);
+      if (!axes) return undefined;
+      const rank = x.shape.length;
+      // An axis outside [-rank, rank) reduces nothing TFLite can compute.
+      if ([...axes].some((a) => a < -rank || a >= rank)) return 0;
+      const reduced = new Set([...axes].map((a) => (a + rank) % rank));
+      return x.shape.reduce((n, d, k) => (reduced.has(k) ? n : n * d), 1);
+    }
     case BuiltinOperator.TRANSPOSE_CONV: {
       // inputs: output_shape, weights, input: the output is sized by the first
       const shape = int32Constant(model, x);
