@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { BuiltinOperator, loadModel, ModelBuilder } from '../../src/core/tflite/index';
+import { BuiltinOperator, loadModel, ModelBuilder, validateModel } from '../../src/core/tflite/index';
 import { broadcastShape, firstDeclaredShapeMismatch } from '../../src/core/tflite/operator-shapes';
 import { buildAllOpsModel } from '../helpers/sample-models';
 import { kernelModels } from '../helpers/tflm-kernel-models';
@@ -84,4 +84,18 @@ test('a reduction over an axis the input does not have computes nothing; a valid
   assert.equal(firstDeclaredShapeMismatch(build([-3, -2])), undefined);
   assert.equal(firstDeclaredShapeMismatch(build([1, 3]))?.computed, 6 * 1);
   assert.equal(firstDeclaredShapeMismatch(build([1, 0x2000001]))?.computed, 0);
+});
+
+test('loading a damaged file warns of the shape (the inspector and tinyml inspect show it), and of a signature LiteRT refuses', () => {
+  const b = new ModelBuilder({ seed: 5 });
+  const x = b.input('x', [1, 8]);
+  b.output(b.fullyConnected(b.relu(b.fullyConnected(x, 6)), 2));
+  const model = b.build();
+  assert.deepEqual(validateModel(model).map((w) => w.message).filter((m) => /declared|Signature/.test(m)), []);
+  const sg = model.subgraphs[0]!;
+  sg.tensors[sg.operators[1]!.outputs[0]!]!.shape = [1, 3];
+  model.signatureDefs[0]!.inputs = [];
+  const warnings = validateModel(model);
+  assert.ok(warnings.some((w) => w.where === 'subgraph 0, operator 1' && /is declared \[1, 3\], but the operator computes 6 values from its inputs: the file is damaged/.test(w.message)), JSON.stringify(warnings));
+  assert.ok(warnings.some((w) => /^signature 0/.test(w.where) && /lists 0 input\(s\) and 1 output\(s\), subgraph 0 has 1 and 1: LiteRT refuses/.test(w.message)), JSON.stringify(warnings));
 });

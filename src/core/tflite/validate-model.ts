@@ -3,6 +3,7 @@ import { BuiltinOperator } from './generated/tflite/builtin-operator';
 import { TensorType } from './generated/tflite/tensor-type';
 import { OFFLINE_MEMORY_ALLOCATION, offlineMemoryPlan } from './metadata';
 import type { Model, SubGraph, Tensor } from './model';
+import { firstDeclaredShapeMismatch } from './operator-shapes';
 import { tensorTypeName } from './names';
 import { tensorByteSize } from './tensor-types';
 
@@ -92,7 +93,18 @@ export function validateModel(model: Model, options: ValidateOptions = {}): Mode
     for (const m of [...sd.inputs, ...sd.outputs]) {
       if (m.tensorIndex >= g.tensors.length) fail(where, `'${m.name}' refers to tensor ${m.tensorIndex}, subgraph ${sd.subgraphIndex} has ${g.tensors.length}`);
     }
+    if (sd.inputs.length !== g.inputs.length || sd.outputs.length !== g.outputs.length) {
+      warnings.push({ where, message: `lists ${sd.inputs.length} input(s) and ${sd.outputs.length} output(s), subgraph ${sd.subgraphIndex} has ${g.inputs.length} and ${g.outputs.length}: LiteRT refuses to load it ("Signature has incorrect number of input/outputs"); TFLite Micro ignores signatures` });
+    }
   });
+  // A declared shape the operator does not compute (a damaged file): TFLite Micro sizes the buffer by it.
+  const wrong = firstDeclaredShapeMismatch(model);
+  if (wrong) {
+    const g = model.subgraphs[0]!;
+    const t = g.tensors[wrong.tensor]!;
+    const computed = typeof wrong.computed === 'number' ? `${wrong.computed} values` : `[${wrong.computed.join(', ')}]`;
+    warnings.push({ where: `subgraph 0, operator ${wrong.op}`, message: `output ${describeTensor(g, wrong.tensor)} is declared [${t.shape.join(', ')}], but the operator computes ${computed} from its inputs: the file is damaged, and TFLite Micro, which sizes the buffer by the declared shape, would read or write past it` });
+  }
   return warnings;
 }
 
