@@ -486,3 +486,11 @@ test('an operator whose Prepare rejects the file is named with its index, and th
   assert.equal(e.kind, 'run-failed');
   assert.match(e.message, /^m\.tflite failed to run on the TFLite runtime \(LiteRT\): operator #10 \(CONV_2D\) rejects its inputs or options .*most likely damaged or hand-edited: convert or export the model again\. LiteRT said: .*conv\.cc:338/);
 });
+
+test('a runtime name the model\'s signature does not have is refused with the fix, not matched by position', () => {
+  const b = new ModelBuilder({ seed: 6 });
+  b.output(b.fullyConnected(b.input('x', [1, 4]), 2));
+  const model = b.build();
+  assert.deepEqual(inputTensorIndices(model, ['x']), [model.subgraphs[0]!.inputs[0]]);
+  throwsWith(() => inputTensorIndices(model, ['y']), 'load-failed', /runtime input "y" is: 0 inputs of the model have that name in its signature "serving_default"\. The file's names disagree .*convert or export the model again/);
+});

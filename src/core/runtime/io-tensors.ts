@@ -25,7 +25,8 @@ function match(model: Model, runtimeNames: readonly string[], which: 'inputs' | 
     if (found.length !== 1) {
       throw new RuntimeError(
         'load-failed',
-        `cannot tell which tensor the runtime ${which.slice(0, -1)} "${name}" is: ${found.length} ${which} of the model have that name.`,
+        `cannot tell which tensor the runtime ${which.slice(0, -1)} "${name}" is: ${found.length} ${which} of the model have that name`
+          + `${sig ? ` in its signature "${sig.signatureKey}"` : ''}. The file's names disagree (damaged or hand-edited): convert or export the model again.`,
       );
     }
     return found[0]!.tensorIndex;
