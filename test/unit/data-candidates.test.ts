@@ -50,6 +50,9 @@ test('candidates: image folders (flat or one sub-folder per class) for image inp
   const audio = await findDatasetCandidates(dir, [X([1, 16000])]);
   assert.equal(audio.find((c) => c.relativePath === 'audio')!.kind, 'audio-folder');
   assert.equal(audio.find((c) => c.relativePath === 'images')!.fits, false);
+  // a waveform wrapped in unit axes (a 1-D convolution written as CONV_2D) is one signal too, as the loader reads it
+  const wrapped = await findDatasetCandidates(dir, [X([1, 16000, 1, 1])]);
+  assert.notEqual(wrapped.find((c) => c.relativePath === 'audio')!.fits, false);
 });
 
 test('candidates: several inputs find the folder with one sub-folder per input; the scan is bounded', async (t) => {

@@ -133,6 +133,10 @@ test('audio: PCM16 and float32 mono WAV, pad/crop or framing, int16 scale, rate 
   for (const shape of [[1, 4, 4, 3], [1, 1]]) {
     await rejects(loadDataset(path.join(dir, 'w'), [X(shape)], { displayRoot: dir }), 'shape', /^w: \.wav files feed a waveform input \(audio samples, e\.g\. \[1, 16000\] or frames \[1, 49, 320\]\); .* is not one\. Compute the features/);
   }
+  // A rank-4 waveform (one axis longer than 1: a 1-D convolution written as CONV_2D) is one.
+  for (const shape of [[1, 6, 1, 1], [1, 1, 6, 1]]) {
+    assert.deepEqual(Array.from((await loadDataset(path.join(dir, 'w'), [X(shape)])).dataset.samples[0]![0]!), tone.slice(0, 6), shape.join('×'));
+  }
   // Frames of the waveform, row-major: the same values as one long axis.
   const framed = await loadDataset(path.join(dir, 'w'), [X([1, 2, 3])]);
   assert.deepEqual(Array.from(framed.dataset.samples[0]![0]!), tone.slice(0, 6));

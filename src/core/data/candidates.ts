@@ -11,7 +11,7 @@ import { matchInputs } from './match-inputs';
 import { readNpyHeader } from './npy';
 import { imageGeometry } from './image-preprocess';
 import { elementCount } from '../tflite/tensor-types';
-import { batchCount, coreShape, formatShape, singleSample } from './shape-fit';
+import { batchCount, formatShape, longAxes, singleSample } from './shape-fit';
 
 export interface DatasetCandidate {
   /** Absolute path. */
@@ -117,7 +117,7 @@ async function judgeFolder(d: DirInfo, inputs: readonly InputSpec[], classCounts
     return { kind: 'image-folder', fits: geo !== undefined, detail: `${many} of images${geo ? `, resized to ${geo.height}×${geo.width}×${geo.channels}` : `; input ${formatShape(input.shape)} is not an image`}` };
   }
   if (kind === 'audio') {
-    const audioLike = coreShape(input.shape).length <= 1;
+    const audioLike = longAxes(input.shape) <= 1;
     return { kind: 'audio-folder', fits: audioLike ? undefined : false, detail: `${many} of .wav audio${audioLike ? `, ${elementCount(input.shape)} samples each` : `; input ${formatShape(input.shape)} is not a 1-D signal`}` };
   }
   const first = d.firstFile.get('npy');

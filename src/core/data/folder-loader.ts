@@ -17,7 +17,7 @@ import { readNpy } from './npy';
 import { DEFAULT_MAX_SAMPLES, type DatasetOptions } from './options';
 import { readBytes } from './read-bytes';
 import { elementCount } from '../tflite/tensor-types';
-import { describeInput, singleSample } from './shape-fit';
+import { describeInput, longAxes, singleSample } from './shape-fit';
 import { decodeWav } from './wav';
 
 async function loadSingleInputFolder(dir: string, shown: string, input: InputSpec, options: DatasetOptions, warnings: string[]): Promise<InputSamples> {
@@ -48,9 +48,12 @@ async function loadSingleInputFolder(dir: string, shown: string, input: InputSpe
   const samples: Float32Array[] = [];
   const origins: string[] = [];
   const need = elementCount(input.shape);
-  // Audio fills a waveform input row-major (e.g. [1, 16000], or frames [1, 49, 320]); into a single value or an
-  // image-like input (rank 4) it would calibrate on nonsense. Other lengths are cut or padded, and said so below.
-  if (kind === 'audio' && (need < 2 || input.shape.length >= 4)) {
+  // Audio fills a waveform input row-major (e.g. [1, 16000], or frames [1, 49, 320]; also a rank-4 one with a single
+  // axis longer than 1, [1, 16000, 1, 1], as 1-D convolutions written as CONV_2D take it); into a single value or an
+  // image-like input (rank 4, two axes longer than 1) it would calibrate on nonsense. Other lengths are cut or padded,
+  // and said so below.
+  const imageLike = input.shape.length >= 4 && longAxes(input.shape) > 1;
+  if (kind === 'audio' && (need < 2 || imageLike)) {
     throw new DatasetError('shape', shown, `${shown}: .wav files feed a waveform input (audio samples, e.g. [1, 16000] or frames [1, 49, 320]); ${describeInput(input)} is not one.`,
       'Compute the features the model takes (e.g. a spectrogram or MFCCs) and give them as .npy files or one .npy array.');
   }

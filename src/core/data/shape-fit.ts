@@ -13,6 +13,12 @@ export function coreShape(shape: readonly number[]): number[] {
   return shape.slice(i);
 }
 
+/**
+ * How many axes of an input are longer than 1: one for a waveform however it is wrapped ([16000], [1, 16000],
+ * [1, 16000, 1, 1] as 1-D convolutions written as CONV_2D take it), two for frames ([1, 49, 320]) or an image plane.
+ */
+export const longAxes = (shape: readonly number[]): number => shape.filter((d) => d > 1).length;
+
 const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 export const formatShape = (shape: readonly (number | string)[]): string => `[${shape.join(', ')}]`;
