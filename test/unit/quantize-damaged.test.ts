@@ -25,7 +25,7 @@ test('a declared shape that disagrees with what its operator computes is named (
   await assert.rejects(quantizeModel(model, data(40), { calibration: 'minmax', heldOut: data(12) }), (e: unknown) => {
     assert.ok(e instanceof QuantizeError, String(e));
     assert.equal(e.kind, 'unsupported-model');
-    assert.match(e.message, new RegExp(`tensor "${hidden.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" is declared \\[5, 8\\] \\(40 values\\), but FULLY_CONNECTED #0 computes \\[1, 8\\] .*The file is damaged`));
+    assert.match(e.message, new RegExp(`tensor "${hidden.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}" is declared \\[5, 8\\] \\(40 values\\), but FULLY_CONNECTED #0 computes 8 values for it .*The file is damaged`));
     return true;
   });
 });
@@ -128,10 +128,9 @@ test('the TFLite Micro evaluator names the same damage in an int8 file from else
     const out = sg.tensors[producer.outputs[0]!]!;
     const good = [...out.shape];
     out.shape = op === 'MAX_POOL_2D' ? [1, 8, 2, 4] : [1, 4, 64, 4]; // the same number of values, another height and width
-    const reference = TflmReference.create(q);
-    assert.throws(() => reference.run([new Int8Array(192)]), (e: unknown) => {
+    assert.throws(() => TflmReference.create(q), (e: unknown) => {
       assert.ok(e instanceof QuantizeError, String(e));
-      assert.match(e.message, new RegExp(`is declared \\[${out.shape.join(', ')}\\] .*but ${op} computes \\[${good.join(', ')}\\] for it`));
+      assert.match(e.message, new RegExp(`is declared \\[${out.shape.join(', ')}\\] .*but ${op} #\\d+ computes \\[${good.join(', ')}\\] for it`));
       return true;
     }, op);
   }

@@ -477,14 +477,14 @@ test('a trap that is not an abort (overwritten memory, found while freeing) is r
   }
 });
 
-test('an operator whose Prepare rejects the file is named with its index, and the file called damaged', () => {
+test('an operator whose Prepare rejects the file is named with its node, and damage given as the likely cause', () => {
   const e = liteRtFailure('run', 'm.tflite', [
     'ERROR: third_party/tensorflow/lite/kernels/conv.cc:338 has_bias || node->inputs->size == 2 was not true.',
     'ERROR: Node number 10 (CONV_2D) failed to prepare.',
     'ERROR: Failed to allocate tensors',
   ]);
   assert.equal(e.kind, 'run-failed');
-  assert.match(e.message, /^m\.tflite failed to run on the TFLite runtime \(LiteRT\): operator #10 \(CONV_2D\) rejects its inputs or options .*most likely damaged or hand-edited: convert or export the model again\. LiteRT said: .*conv\.cc:338/);
+  assert.match(e.message, /^m\.tflite failed to run on the TFLite runtime \(LiteRT\): LiteRT's node 10 \(CONV_2D\) rejects its inputs or options: most often a damaged or hand-edited file \(convert or export the model again\), else .*\. LiteRT said: .*conv\.cc:338/);
 });
 
 test('a runtime name the model\'s signature does not have is refused with the fix, not matched by position', () => {

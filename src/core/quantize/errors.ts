@@ -2,7 +2,8 @@
  * The one error type of the quantizer. `kind` lets a caller react (a cancelled run is not a failure to report),
  * the message names the model, the operator or the data sample and says what to do.
  */
-import { elementCount, type Tensor } from '../tflite/index';
+import type { Tensor } from '../tflite/index';
+import { describeShapeMismatch } from '../tflite/operator-shapes';
 
 export type QuantizeErrorKind =
   /** An operator has no integer form here; the message names it and suggests keeping it in float. */
@@ -30,8 +31,6 @@ export function throwIfAborted(signal: AbortSignal | undefined, what: string): v
  * LiteRT's paths, size buffers by the declared shapes. Names the tensor; the file is to be made again.
  */
 export function shapeMismatch(t: Tensor, op: string, computed: number | readonly number[]): QuantizeError {
-  const declared = elementCount(t.shape);
-  const what = typeof computed === 'number' ? `${computed} values` : `[${computed.join(', ')}]`;
-  return new QuantizeError('unsupported-model', `tensor "${t.name}" is declared [${t.shape.join(', ')}] (${declared} values), but ${op} computes ${what} for it from its inputs: `
-    + 'the file\'s shapes disagree, and TFLite Micro, which uses the declared shapes, would read or write past the tensor. The file is damaged: convert or export the model again.');
+  return new QuantizeError('unsupported-model', `${describeShapeMismatch(t, op, computed)}: the file's shapes disagree, and TFLite Micro, which uses `
+    + 'the declared shapes, would read or write past the tensor. The file is damaged: convert or export the model again.');
 }

@@ -165,7 +165,7 @@ function nonFiniteBits(data: Uint8Array, bytes: 2 | 4): { nans: number; infs: nu
 }
 
 /** Problems that stop the runtime from running the model for calibration, or the graph from becoming integer. */
-function integerProblems(model: Model, graph: FloatGraph, opts: PreflightOptions): Problem[] {
+function integerProblems(model: Model, graph: FloatGraph, opts: PreflightOptions, memo: { outliers?: string[] } = {}): Problem[] {
   const problems: Problem[] = [];
   const sg = model.subgraphs[0]!;
   const custom = sg.operators.flatMap((op, i) => (model.operatorCodes[op.opcodeIndex]!.customCode !== undefined ? [{ op, i }] : []));
@@ -208,12 +208,12 @@ function integerProblems(model: Model, graph: FloatGraph, opts: PreflightOptions
   const psg = prepared.subgraphs[0]!;
   const numbering = givenNumbering(model, prepared);
   // On the float graph: float16 weights (behind DEQUANTIZE) are float32 there.
-  const outliers = outlierWeights(prepared, numbering);
+  const outliers = (memo.outliers ??= outlierWeights(prepared, numbering));
   if (outliers.length) {
     return [{
       kind: 'unsupported-model',
-      text: `the weights of ${list(outliers, 3)}: no int8 scale spans both (the other weights would all round to 0), and a value so far from the rest `
-        + 'is most often a damaged file (a flipped exponent bit). Fix: export or download the model again; if these weights are real, retrain with weight decay.',
+      text: `the weights of ${list(outliers, 3)}: an int8 scale that holds such a value rounds the rest of its channel (or of the tensor, per-tensor) to 0, `
+        + 'and a value so far from the rest is most often a damaged file (a flipped exponent bit). Fix: export or download the model again; if these weights are real, retrain with weight decay.',
     }];
   }
   const activation = opts.mode === 'int16x8' ? 'int16' : 'int8';
@@ -279,23 +279,22 @@ export interface QuantizeBlocker {
 export function quantizeBlockers(model: Model, opts: Omit<PreflightOptions, 'mode' | 'keepUnsupportedInFloat'>): Partial<Record<'int8' | 'int16x8', QuantizeBlocker>> {
   const blockers: Partial<Record<'int8' | 'int16x8', QuantizeBlocker>> = {};
   const message = (problems: Problem[]) => `${opts.name} cannot be quantized: ${problems.map((p) => p.text).join(' Also: ')}`;
-  let graph: FloatGraph | undefined;
+  const both = (b: QuantizeBlocker) => ({ int8: b, int16x8: b });
+  // The structure's problems are the same for both integer modes; the float graph and its weight scan are shared.
+  const structural = structuralProblems(model, 'int8');
+  if (structural.length) return both({ kind: structural[0]!.kind, message: message(structural), keepFloatHelps: false });
+  let graph: FloatGraph;
+  try {
+    graph = toFloatGraph(model);
+  } catch (e) {
+    if (!(e instanceof ModelFormatError)) throw e;
+    return both({ kind: 'unsupported-model', message: e.withFile(opts.name).message, keepFloatHelps: false });
+  }
+  const memo = {};
   for (const mode of ['int8', 'int16x8'] as const) {
-    const structural = structuralProblems(model, mode);
-    if (structural.length) {
-      blockers[mode] = { kind: structural[0]!.kind, message: message(structural), keepFloatHelps: false };
-      continue;
-    }
-    try {
-      graph ??= toFloatGraph(model);
-    } catch (e) {
-      if (!(e instanceof ModelFormatError)) throw e;
-      const error = e.withFile(opts.name);
-      return { int8: { kind: 'unsupported-model', message: error.message, keepFloatHelps: false }, int16x8: { kind: 'unsupported-model', message: error.message, keepFloatHelps: false } };
-    }
-    const problems = integerProblems(model, graph, { ...opts, mode, keepUnsupportedInFloat: false });
+    const problems = integerProblems(model, graph, { ...opts, mode, keepUnsupportedInFloat: false }, memo);
     if (!problems.length) continue;
-    const kept = integerProblems(model, graph, { ...opts, mode, keepUnsupportedInFloat: true });
+    const kept = integerProblems(model, graph, { ...opts, mode, keepUnsupportedInFloat: true }, memo);
     blockers[mode] = { kind: problems[0]!.kind, message: message(problems), keepFloatHelps: kept.length === 0 };
   }
   return blockers;

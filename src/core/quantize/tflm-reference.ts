@@ -15,6 +15,7 @@ import { ACTIVATION_KERNELS } from './tflm-kernels/activations';
 import { ARG_MIN_MAX_KERNELS } from './tflm-kernels/arg-min-max';
 import type { OptionsTable, TflmKernel, TflmNode, TflmNodeInfo, TflmValues } from './tflm-kernels/common';
 import { shapeMismatch } from './errors';
+import { firstDeclaredShapeMismatch } from '../tflite/operator-shapes';
 import { CONV_KERNELS } from './tflm-kernels/conv';
 import { ELEMENTWISE_KERNELS } from './tflm-kernels/elementwise';
 import { FLOAT_KERNELS, isFloat } from './tflm-kernels/float';
@@ -82,6 +83,12 @@ export class TflmReference {
   static create(model: Model): TflmReference {
     const why = TflmReference.unsupported(model);
     if (why) throw new RangeError(`no TFLite Micro reference evaluation for ${why}`);
+    // The kernels index by the declared shapes, as TFLite Micro does: a file whose shapes disagree is damaged.
+    const wrong = firstDeclaredShapeMismatch(model);
+    if (wrong) {
+      const code = model.operatorCodes[model.subgraphs[0]!.operators[wrong.op]!.opcodeIndex]!.builtinCode;
+      throw shapeMismatch(model.subgraphs[0]!.tensors[wrong.tensor]!, `${builtinOperatorName(code)} #${wrong.op}`, wrong.computed);
+    }
     return new TflmReference(model);
   }
 

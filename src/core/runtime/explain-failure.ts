@@ -61,14 +61,15 @@ function diagnose(stage: 'load' | 'run', text: string): Diagnosis {
       explanation: 'an operator computed an invalid shape. If an input holds a shape (an int32 vector), check its values',
     };
   }
-  // "Node number 10 (CONV_2D) failed to prepare": an operator's Prepare rejected what the file gives it (an input
-  // missing, a shape or option out of range). Files a converter wrote pass it; a damaged or hand-made one may not.
+  // "Node number 10 (CONV_2D) failed to prepare": an operator's Prepare rejected what it was given (an input missing,
+  // a shape, type or option out of range). The node is LiteRT's, in the graph it ran (the file's operator order
+  // unless the caller rewrote the model); delegate nodes (XNNPACK) have lower-case names and are left generic.
   const prepare = /Node number (\d+) \(([A-Z0-9_]+)\) failed to prepare/.exec(text);
-  if (prepare && !/TfLiteXNNPackDelegate/.test(prepare[2]!)) {
+  if (prepare) {
     return {
       kind: stage === 'load' ? 'load-failed' : 'run-failed',
-      explanation: `operator #${prepare[1]} (${prepare[2]}) rejects its inputs or options as the file gives them. A converter's file passes this check; `
-        + 'this one is most likely damaged or hand-edited: convert or export the model again',
+      explanation: `LiteRT's node ${prepare[1]} (${prepare[2]}) rejects its inputs or options: most often a damaged or hand-edited file `
+        + '(convert or export the model again), else something this LiteRT build does not support',
     };
   }
   if (/Failed to load model/i.test(text)) {

@@ -156,9 +156,17 @@ async function load(bytes: Uint8Array, opts: LoadOptions): Promise<RuntimeModel>
     // traps again, in place of this error. The next use starts a new instance.
     if (isWasmTrap(e)) inst.alive = false;
     if (inst.alive) {
-      compiled?.delete();
-      model?.delete();
-      wasm._free(ptr);
+      try {
+        compiled?.delete();
+        model?.delete();
+        wasm._free(ptr);
+      } catch (freeing) {
+        if (!isWasmTrap(freeing)) throw freeing;
+        // A compile that wrote past its buffers without trapping then: the error it gave stays the one said.
+        inst.alive = false;
+        throw new RuntimeError('runtime-crashed', `The TFLite runtime crashed while loading ${what} (its memory was overwritten); it restarts on next use. `
+          + `${e instanceof Error ? e.message : String(e)}`, lines);
+      }
     }
     if (e instanceof RuntimeError) throw e;
     if (isWasmTrap(e) || !inst.alive) {

@@ -8,6 +8,7 @@
  * (padding.h ComputeOutSize); operators it has no rule for, and tensors with dynamic dimensions, are not checked.
  */
 import { BuiltinOperator } from './generated/tflite/builtin-operator';
+import { TensorType } from './generated/tflite/tensor-type';
 import type { Model, Tensor } from './model';
 import { computeOutSize, isSamePadding } from './padding';
 import { elementCount } from './tensor-types';
@@ -56,9 +57,9 @@ const BROADCAST = new Set<number>([
 
 const num = (o: Readonly<Record<string, unknown>>, k: string): number => (typeof o[k] === 'number' ? (o[k] as number) : 1);
 
-/** Int32 values of a constant tensor, or undefined when it is not one. */
+/** Int32 values of a constant int32 tensor, or undefined when it is not one. */
 function int32Constant(model: Model, t: Tensor | undefined): Int32Array | undefined {
-  const data = t ? model.buffers[t.buffer]?.data : undefined;
+  const data = t?.type === TensorType.INT32 ? model.buffers[t.buffer]?.data : undefined;
   if (!data || data.byteLength === 0 || data.byteLength % 4) return undefined;
   return new Int32Array(data.slice().buffer);
 }
@@ -80,13 +81,14 @@ function computedShape(model: Model, code: number, inputs: readonly (Tensor | un
     case BuiltinOperator.MIRROR_PAD: {
       const p = int32Constant(model, w);
       if (!p || p.length !== 2 * x.shape.length) return undefined;
+      if (p.some((v) => v < 0)) return 0; // TFLite's Prepare rejects a negative padding
       return x.shape.map((d, i) => d + p[2 * i]! + p[2 * i + 1]!);
     }
     case BuiltinOperator.FULLY_CONNECTED: {
       if (!w || w.shape.length !== 2 || !w.shape[1]) return undefined;
-      const batches = elementCount(x.shape) / w.shape[1];
-      // keep_num_dims keeps the input's leading dimensions: the count is what is certain then.
-      return options['keep_num_dims'] === true ? batches * w.shape[0]! : [batches, w.shape[0]!];
+      // The count only: LiteRT resizes the output to [batches, units] (or the input's leading dimensions with
+      // keep_num_dims) whatever rank the file declares, and TFLite Micro reads no more than the count.
+      return Math.trunc(elementCount(x.shape) / w.shape[1]) * w.shape[0]!;
     }
     case BuiltinOperator.MEAN:
     case BuiltinOperator.SUM:
@@ -96,6 +98,7 @@ function computedShape(model: Model, code: number, inputs: readonly (Tensor | un
       const axes = int32Constant(model, w);
       if (!axes) return undefined;
       const rank = x.shape.length;
+      if (rank === 0) return 1; // a scalar: TFLite's ResolveAxis takes any axis
       // An axis outside [-rank, rank) reduces nothing TFLite can compute.
       if ([...axes].some((a) => a < -rank || a >= rank)) return 0;
       const reduced = new Set([...axes].map((a) => (a + rank) % rank));
@@ -121,8 +124,8 @@ function computedShape(model: Model, code: number, inputs: readonly (Tensor | un
       const [sh, sw] = [num(options, 'stride_h'), num(options, 'stride_w')];
       const [dh, dw] = pool ? [1, 1] : [num(options, 'dilation_h_factor'), num(options, 'dilation_w_factor')];
       const channels = pool ? x.shape[3]! : code === BuiltinOperator.CONV_2D ? w!.shape[0]! : w!.shape[3]!;
-      // A stride or dilation below 1 computes no output (TFLite's Prepare rejects it).
-      if (!(sh >= 1 && sw >= 1 && dh >= 1 && dw >= 1)) return 0;
+      // A stride, dilation or window below 1 computes no output (TFLite's Prepare rejects it).
+      if (!(sh >= 1 && sw >= 1 && dh >= 1 && dw >= 1 && kh >= 1 && kw >= 1)) return 0;
       const same = isSamePadding(options);
       return [x.shape[0]!, computeOutSize(same, sh, dh, x.shape[1]!, kh), computeOutSize(same, sw, dw, x.shape[2]!, kw), channels];
     }
@@ -156,4 +159,13 @@ export function firstDeclaredShapeMismatch(model: Model): ShapeMismatch | undefi
     if (!agrees) return { op: i, tensor: op.outputs[0]!, computed };
   }
   return undefined;
+}
+
+/**
+ * The one wording of a declared shape that disagrees: "tensor "x" is declared [1, 3] (3 values), but RELU #1 computes
+ * 6 values for it from its inputs", for the quantizer's error and the loader's warning.
+ */
+export function describeShapeMismatch(t: Tensor, op: string, computed: number | readonly number[]): string {
+  const what = typeof computed === 'number' ? `${computed} values` : `[${computed.join(', ')}]`;
+  return `tensor "${t.name}" is declared [${t.shape.join(', ')}] (${elementCount(t.shape)} values), but ${op} computes ${what} for it from its inputs`;
 }

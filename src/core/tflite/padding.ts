@@ -8,8 +8,10 @@ export const isSamePadding = (options: Readonly<Record<string, unknown>>): boole
 
 /** The output size of one spatial dimension as TFLite computes it (padding.h ComputeOutSize), SAME (`same`) or VALID. */
 export function computeOutSize(same: boolean, stride: number, dilation: number, inSize: number, filter: number): number {
+  // ComputeOutSizeChecked: no output for a stride, dilation or window below 1, or a VALID window past the input.
+  if (!(stride >= 1 && dilation >= 1 && filter >= 1)) return 0;
   const effective = (filter - 1) * dilation + 1;
-  return same ? Math.trunc((inSize + stride - 1) / stride) : Math.trunc((inSize + stride - effective) / stride);
+  return Math.max(0, same ? Math.trunc((inSize + stride - 1) / stride) : Math.trunc((inSize + stride - effective) / stride));
 }
 
 /** The leading padding of one spatial dimension, for SAME (`same`) or VALID, with TFLite's output size. */

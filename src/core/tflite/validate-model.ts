@@ -3,8 +3,8 @@ import { BuiltinOperator } from './generated/tflite/builtin-operator';
 import { TensorType } from './generated/tflite/tensor-type';
 import { OFFLINE_MEMORY_ALLOCATION, offlineMemoryPlan } from './metadata';
 import type { Model, SubGraph, Tensor } from './model';
-import { firstDeclaredShapeMismatch } from './operator-shapes';
-import { tensorTypeName } from './names';
+import { describeShapeMismatch, firstDeclaredShapeMismatch } from './operator-shapes';
+import { opcodeName, tensorTypeName } from './names';
 import { tensorByteSize } from './tensor-types';
 
 /** The schema version TFLite and TFLite Micro accept (TFLITE_SCHEMA_VERSION). */
@@ -101,9 +101,8 @@ export function validateModel(model: Model, options: ValidateOptions = {}): Mode
   const wrong = firstDeclaredShapeMismatch(model);
   if (wrong) {
     const g = model.subgraphs[0]!;
-    const t = g.tensors[wrong.tensor]!;
-    const computed = typeof wrong.computed === 'number' ? `${wrong.computed} values` : `[${wrong.computed.join(', ')}]`;
-    warnings.push({ where: `subgraph 0, operator ${wrong.op}`, message: `output ${describeTensor(g, wrong.tensor)} is declared [${t.shape.join(', ')}], but the operator computes ${computed} from its inputs: the file is damaged, and TFLite Micro, which sizes the buffer by the declared shape, would read or write past it` });
+    const code = model.operatorCodes[g.operators[wrong.op]!.opcodeIndex]!;
+    warnings.push({ where: `subgraph 0, operator ${wrong.op}`, message: `${describeShapeMismatch(g.tensors[wrong.tensor]!, opcodeName(code), wrong.computed)}: the file is damaged, and TFLite Micro, which sizes the buffer by the declared shape, would read or write past it` });
   }
   return warnings;
 }

@@ -265,16 +265,18 @@ export class QuantizeCommand {
     if (prepared.notQuantizable) return fail(prepared.notQuantizable);
     // A mode the model cannot take (a custom operator, state, an operator with no integer form) is said once the mode
     // is known, before any question about data; where keeping those operators in float is the fix, it is offered.
-    let keepFloat = !!args?.keepUnsupportedInFloat;
+    // The mode "Keep Them in Float" was answered for: another mode's operators (int16x8 has fewer kernels) are asked again.
+    let keptFloatFor: QuantizeMode | undefined;
+    const keepsFloat = (m: QuantizeMode) => !!args?.keepUnsupportedInFloat || keptFloatFor === m;
     const unblocked = async (m: QuantizeMode, another: boolean): Promise<QuantizeCommandResult | 'another' | undefined> => {
       const b = m === 'int8' || m === 'int16x8' ? prepared.blocked[m] : undefined;
-      if (!b || (keepFloat && b.keepFloatHelps)) return undefined;
+      if (!b || (keepsFloat(m) && b.keepFloatHelps)) return undefined;
       const message = `${b.message} Nothing was written.`;
       if (args) return fail(message);
       const keep = 'Keep Them in Float', other = 'Choose Another Mode…';
       const answer = await vscode.window.showErrorMessage(message, ...(b.keepFloatHelps ? [keep] : []), ...(another ? [other] : []));
       if (answer === keep) {
-        keepFloat = true;
+        keptFloatFor = m;
         return undefined;
       }
       return answer === other ? 'another' : done({ status: 'error', message });
@@ -292,8 +294,9 @@ export class QuantizeCommand {
     if (oneStep) {
       if (args?.forgetChoices) await this.memory.update(MEMORY_KEY, undefined);
       const defaults = defaultChoices(prepared.candidates, this.memory.get<QuantizeChoices>(MEMORY_KEY));
-      // The recommended run of a mode the model cannot take is not offered: the reason is, with the way on.
-      const blocked = await unblocked(defaults.mode, true);
+      // The recommended run of a mode the model cannot take is not offered: the reason is, with the way on (a test
+      // that answers 'change' goes on to its own mode, checked below).
+      const blocked = args?.confirm === 'change' ? undefined : await unblocked(defaults.mode, true);
       if (blocked && blocked !== 'another') return blocked;
       // The one-step run takes the target of the setting (a test may pass its own, or null for none).
       const oneStepTarget = defaults.mode !== 'int8' ? undefined : args && args.targetSqnrDb !== undefined ? args.targetSqnrDb ?? undefined : targetSetting;
@@ -314,6 +317,7 @@ export class QuantizeCommand {
           ...(candidate ? { data: { shown: vscode.workspace.asRelativePath(candidate.path), detail: candidate.detail, images } } : {}),
           ...(evalCandidate ? { evalData: { shown: vscode.workspace.asRelativePath(evalCandidate.path), detail: evalCandidate.detail } } : {}),
         });
+        if (keptFloatFor === defaults.mode) confirmation.detail += `\nKept in float: the operators with no ${defaults.mode} form (Keep Them in Float).`;
         const go = present.length ? 'Quantize and Replace' : 'Quantize';
         const answer = args?.confirm
           ?? ({ [go]: 'accept', 'Change…': 'change' } as Record<string, 'accept' | 'change'>)[(await vscode.window.showInformationMessage(confirmation.message, { modal: true, detail: confirmation.detail }, go, 'Change…')) ?? ''];
@@ -406,7 +410,7 @@ export class QuantizeCommand {
       kind: 'quantize', model: model.fsPath, mode, io, calibration,
       ...(data ? { data: data.fsPath } : {}), ...(evalData ? { evalData: evalData.fsPath } : {}), ...(displayRoot ? { displayRoot } : {}),
       ...(image && (image.range || image.mean) ? { image } : {}),
-      ...(keepFloat ? { keepUnsupportedInFloat: true } : {}),
+      ...(keepsFloat(mode) ? { keepUnsupportedInFloat: true } : {}),
       ...(targetSqnrDb !== undefined ? { targetSqnrDb } : {}),
       // The firmware's kernel set and arena margin, as the hover reads them: the report's arena is the hover's.
       build: arenaSettings,

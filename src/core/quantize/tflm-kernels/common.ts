@@ -4,9 +4,8 @@
  * functions call. One kernel module per TFLM kernel file (kernels/*.cc), as in TFLM's kernels/ folder.
  */
 import { TensorType, elementCount, type Operator, type Tensor } from '../../tflite/index';
-import { shapeMismatch } from '../errors';
 import { roundHalfAway } from '../quant-math';
-import { computeOutSize, isSamePadding, leadingPadding } from '../../tflite/padding';
+import { isSamePadding, leadingPadding } from '../../tflite/padding';
 
 /**
  * Tensor contents as the evaluator holds them: int8/int16/int32 activations and constants, float32 at the float
@@ -85,26 +84,6 @@ export function activationRange(act: string, out: Tensor): [number, number] {
 
 /** padding.h ComputePaddingHeightWidth: the leading padding of one spatial dimension (tflite/padding.ts). */
 export const padding = leadingPadding;
-
-/**
- * Throws shapeMismatch when a 4-D output's declared height and width are not the ones TFLite computes from its input,
- * filter, stride, dilation and padding (ComputeOutSize): LiteRT resizes the output, TFLite Micro loops over the file's.
- */
-export function checkOutputSize(out: Tensor, op: string, o: OptionsTable, input: readonly number[], kernel: readonly [number, number], stride: readonly [number, number], dilation: readonly [number, number] = [1, 1]): void {
-  const eh = computeOutSize(isSame(o), stride[0], dilation[0], input[1]!, kernel[0]);
-  const ew = computeOutSize(isSame(o), stride[1], dilation[1], input[2]!, kernel[1]);
-  if (eh !== out.shape[1] || ew !== out.shape[2]) throw shapeMismatch(out, op, [input[0]!, eh, ew, out.shape[3]!]);
-}
-
-/**
- * Throws shapeMismatch when an output's declared shape is not the one a constant shape input gives (`computed`, the
- * full shape or, for a resize, height and width at `from`): TRANSPOSE_CONV's output_shape, a resize's size.
- */
-export function checkDeclaredShape(out: Tensor, op: string, computed: readonly number[], from = 0): void {
-  const declared = out.shape.slice(from, from + computed.length);
-  if (declared.length === computed.length && declared.every((d, i) => d === computed[i])) return;
-  throw shapeMismatch(out, op, from === 0 ? computed : out.shape.map((d, i) => (i >= from && i < from + computed.length ? computed[i - from]! : d)));
-}
 
 /** The shapes, strides, dilations and leading paddings of a CONV_2D / DEPTHWISE_CONV_2D (NHWC, filter [O, KH, KW, I]). */
 export interface ConvGeometry {

@@ -14,7 +14,7 @@ import { BuiltinOperator, TensorType, elementCount, type Tensor } from '../../tf
 import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplier64, quantizeMultiplier } from '../tflm-fixed-point';
 import { SimdDot, type DotRows, type Requantizer } from '../simd-dot';
 import {
-  SUPPORTED_ACTIVATIONS, activation, activationRange, checkDeclaredShape, checkOutputSize, convGeometry, isInt16, isInt8, newValues, num, scaleOf, transposeConvGeometry, typeName, zeroPointOf,
+  SUPPORTED_ACTIVATIONS, activation, activationRange, convGeometry, isInt16, isInt8, newValues, num, scaleOf, transposeConvGeometry, typeName, zeroPointOf,
   type TflmKernel, type TflmNode, type TflmNodeInfo,
 } from './common';
 import { shapeMismatch } from '../errors';
@@ -150,7 +150,6 @@ function conv(node: TflmNode, depthwise: boolean): Int8Array | Int16Array {
   const x0 = node.value(0);
   const w = node.prepared('weights', () => Float64Array.from(node.value(1))); // one element type in the inner loops
   const { B, H, W, C, OH, OW, OC, FO, KH, KW, FI, sh, sw, dh, dw, padH, padW } = convGeometry(input, filter, out, o);
-  checkOutputSize(out, depthwise ? 'DEPTHWISE_CONV_2D' : 'CONV_2D', o, input.shape, [KH, KW], [sh, sw], [dh, dw]);
   const p = params(node, () => convMultipliers(input, filter, out, OC));
   const bias = node.prepared('bias', () => biasOf(node, OC));
   const finish = requantizer(p);
@@ -258,8 +257,6 @@ function transposeConvCheck(node: TflmNodeInfo): string | undefined {
 function transposeConv(node: TflmNode): Int8Array | Int16Array {
   const filter = node.inputs[1]!, input = node.inputs[2]!, out = node.output, o = node.options;
   const { B, H, W, C, OH, OW, OC, KH, KW, sh, sw, padH, padW } = transposeConvGeometry(node);
-  // LiteRT sizes the output by the output_shape input; TFLite Micro takes the declared shape.
-  checkDeclaredShape(out, 'TRANSPOSE_CONV', Array.from(node.value(0), Number));
   const p = node.prepared('multipliers', () => {
     const [lo, hi] = activationRange(activation(o), out);
     return { ...convMultipliers(input, filter, out, OC), lo, hi, outZp: isInt8(input) ? zeroPointOf(out) : 0, inOff: -zeroPointOf(input), wide: isInt16(input) };

@@ -9,7 +9,7 @@
  */
 import { BuiltinOperator, TensorType, elementCount } from '../../tflite/index';
 import {
-  SUPPORTED_ACTIVATIONS, activation, broadcastIndices, checkDeclaredShape, checkOutputSize, convGeometry, isSame, num, padding, transposeConvGeometry, typeName,
+  SUPPORTED_ACTIVATIONS, activation, broadcastIndices, convGeometry, isSame, num, padding, transposeConvGeometry, typeName,
   type TflmKernel, type TflmNode, type TflmNodeInfo, type TflmValues,
 } from './common';
 
@@ -49,7 +49,6 @@ function conv(node: TflmNode, depthwise: boolean): Float32Array {
   const x = node.value(0) as Float32Array, w = node.value(1) as Float32Array;
   const bias = node.inputs[2] ? (node.value(2) as Float32Array) : undefined;
   const { B, H, W, C, OH, OW, OC, FO, KH, KW, FI, sh, sw, dh, dw, padH, padW } = convGeometry(input, filter, out, o);
-  checkOutputSize(out, depthwise ? 'DEPTHWISE_CONV_2D' : 'CONV_2D', o, input.shape, [KH, KW], [sh, sw], [dh, dw]);
   const [lo, hi] = floatRange(activation(o));
   const y = new Float32Array(B * OH * OW * OC);
   const mult = depthwise ? num(o, 'depth_multiplier', 1) || OC / C : 1;
@@ -117,7 +116,6 @@ function pool(node: TflmNode, max: boolean): Float32Array {
   const [, OH, OW] = out.shape as [number, number, number, number];
   const fw = num(o, 'filter_width', 1), fh = num(o, 'filter_height', 1);
   const sw = num(o, 'stride_w', 1), sh = num(o, 'stride_h', 1);
-  checkOutputSize(out, max ? 'MAX_POOL_2D' : 'AVERAGE_POOL_2D', o, input.shape, [fh, fw], [sh, sw]);
   const padH = padding(isSame(o), sh, 1, H, fh), padW = padding(isSame(o), sw, 1, W, fw);
   const [lo, hi] = floatRange(activation(o));
   const y = new Float32Array(B * OH * OW * C);
@@ -167,7 +165,6 @@ function mean(node: TflmNode): Float32Array {
 function resizeBilinear(node: TflmNode): Float32Array {
   const [B, H, W, C] = node.inputs[0]!.shape as [number, number, number, number];
   const [, OH, OW] = node.output.shape as [number, number, number, number];
-  checkDeclaredShape(node.output, 'RESIZE_BILINEAR', Array.from(node.value(1), Number), 1);
   const align = node.options['align_corners'] === true, half = node.options['half_pixel_centers'] === true;
   const hs = align && OH > 1 ? f((H - 1) / (OH - 1)) : f(H / OH), ws = align && OW > 1 ? f((W - 1) / (OW - 1)) : f(W / OW);
   const coord = (v: number, scale: number, size: number): [number, number, number] => {
@@ -207,7 +204,6 @@ function transposeConv(node: TflmNode): Float32Array {
   const x = node.value(2) as Float32Array, w = node.value(1) as Float32Array;
   const bias = node.inputs[3] ? (node.value(3) as Float32Array) : undefined;
   const { B, H, W, C, OH, OW, OC, KH, KW, sh, sw, padH, padW } = transposeConvGeometry(node);
-  checkDeclaredShape(node.output, 'TRANSPOSE_CONV', Array.from(node.value(0), Number));
   const [lo, hi] = floatRange(activation(node.options));
   const y = new Float32Array(B * OH * OW * OC);
   for (let b = 0; b < B; b++) {

@@ -12,7 +12,7 @@
  */
 import { BuiltinOperator, TensorType, elementCount } from '../../tflite/index';
 import { roundHalfAway } from '../quant-math';
-import { bool, checkDeclaredShape, isInt16, isInt8, newValues, num, scaleOf, typeName, zeroPointOf, type OptionsTable, type TflmKernel, type TflmNode, type TflmNodeInfo, type TflmValues } from './common';
+import { bool, isInt16, isInt8, newValues, num, scaleOf, typeName, zeroPointOf, type OptionsTable, type TflmKernel, type TflmNode, type TflmNodeInfo, type TflmValues } from './common';
 
 const integer = (n: TflmNodeInfo, int16: boolean): string | undefined =>
   (isInt8(n.inputs[0]) && isInt8(n.output)) || (int16 && isInt16(n.inputs[0]) && isInt16(n.output)) ? undefined : `${typeName(n.inputs[0])} → ${typeName(n.output)}`;
@@ -272,14 +272,10 @@ const sameQuantization = (n: TflmNodeInfo): string | undefined => {
 };
 
 const copy: TflmKernel = { check: () => undefined, run: (n) => n.value(0) };
-const resize = (name: string, run: (n: TflmNode) => TflmValues, int16: boolean, float: boolean): TflmKernel => ({
+const resize = (run: (n: TflmNode) => TflmValues, int16: boolean, float: boolean): TflmKernel => ({
   check: (n) => (float && n.inputs[0]?.type === TensorType.FLOAT32 && n.output.type === TensorType.FLOAT32 ? undefined : integer(n, int16))
     ?? (bool(n.options, 'half_pixel_centers') && bool(n.options, 'align_corners') ? 'half_pixel_centers with align_corners' : undefined),
-  // The kernels loop over the size input's height and width and index the output by its declared shape.
-  run: (n) => {
-    checkDeclaredShape(n.output, name, Array.from(n.value(1), Number), 1);
-    return run(n);
-  },
+  run,
 });
 
 export const LAYOUT_KERNELS: Partial<Record<number, TflmKernel>> = {
@@ -294,8 +290,8 @@ export const LAYOUT_KERNELS: Partial<Record<number, TflmKernel>> = {
   },
   [BuiltinOperator.PAD]: { check: (n) => (n.output.type === TensorType.FLOAT32 && n.inputs[0]?.type === TensorType.FLOAT32 && !n.inputs[2] ? undefined : integer(n, true)), run: pad },
   [BuiltinOperator.PADV2]: { check: (n) => integer(n, true), run: pad },
-  [BuiltinOperator.RESIZE_NEAREST_NEIGHBOR]: resize('RESIZE_NEAREST_NEIGHBOR', resizeNearest, true, true), // a copy by index, any type
-  [BuiltinOperator.RESIZE_BILINEAR]: resize('RESIZE_BILINEAR', resizeBilinear, false, false), // float: float.ts
+  [BuiltinOperator.RESIZE_NEAREST_NEIGHBOR]: resize(resizeNearest, true, true), // a copy by index, any type
+  [BuiltinOperator.RESIZE_BILINEAR]: resize(resizeBilinear, false, false), // float: float.ts
   [BuiltinOperator.DEPTH_TO_SPACE]: { check: (n) => anyOf([TensorType.INT8, TensorType.FLOAT32])(n) ?? depthSpaceCheck(n, true), run: (n) => depthSpace(n, true) },
   [BuiltinOperator.SPACE_TO_DEPTH]: { check: (n) => anyOf([TensorType.INT8, TensorType.FLOAT32])(n) ?? depthSpaceCheck(n, false), run: (n) => depthSpace(n, false) },
   [BuiltinOperator.TRANSPOSE]: {
