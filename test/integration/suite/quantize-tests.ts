@@ -396,6 +396,16 @@ export function quantizeTests(): TestCase[] {
         assert.equal(oneStep.status, 'error');
         assert.equal(oneStep.confirmation, undefined, 'no confirmation was shown');
         assert.match(oneStep.message ?? '', /^seg_custom\.tflite cannot be quantized: custom operator\(s\) CUSTOM:Convolution2DTransposeBias #1 .*TRANSPOSE_CONV.*Nothing was written\.$/);
+        // As a user meets it (right-click → Quantize Model): the reason, first, as an error with the way on; no question asked.
+        const pending = vscode.commands.executeCommand<QuantizeCommandResult>('tinyml.quantizeModel', vscode.Uri.file(seg));
+        await new Promise((r) => setTimeout(r, 4000));
+        await vscode.commands.executeCommand('notifications.showList');
+        await new Promise((r) => setTimeout(r, 1000));
+        await screenshot('quantize-blocked-custom-op');
+        await vscode.commands.executeCommand('notifications.clearAll');
+        const shown = await pending;
+        assert.equal(shown?.status, 'error');
+        assert.match(shown?.message ?? '', /CUSTOM:Convolution2DTransposeBias/);
         // No data given: the model's problem is what is said, not the missing data.
         const noData = await quantize({ model: exp, mode: 'int8' });
         assert.equal(noData.status, 'error');
