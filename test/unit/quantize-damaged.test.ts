@@ -10,6 +10,13 @@ function data(n: number, offset = 0): Dataset {
   return { source: 'x.npy', inputShapes: [[1, 4]], samples: Array.from({ length: n }, (_, i) => [Float32Array.from({ length: 4 }, (_, k) => offset + Math.sin(i + k))]) };
 }
 
+/** The bytes of operator `op`'s weights, to damage in place. */
+function weightBytes(model: ReturnType<ModelBuilder['build']>, op: number): DataView {
+  const sg = model.subgraphs[0]!;
+  const bytes = model.buffers[sg.tensors[sg.operators[op]!.inputs[1]!]!.buffer]!.data;
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 function twoLayers(): ReturnType<ModelBuilder['build']> {
   const b = new ModelBuilder({ seed: 3 });
   const x = b.input('x', [1, 4]);
@@ -32,12 +39,9 @@ test('a declared shape that disagrees with what its operator computes is named (
 
 test('a float model that overflows float32 on the calibration data is said so, naming the tensor', async () => {
   const model = twoLayers();
-  const sg = model.subgraphs[0]!;
-  const w = sg.tensors[sg.operators[0]!.inputs[1]!]!;
-  const bytes = model.buffers[w.buffer]!.data;
   // Finite, all alike (the preflight lets them pass: no outlier), but times an input of 2 or more past float32's 3.4e38.
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let k = 0; k < bytes.byteLength / 4; k++) view.setFloat32(k * 4, 3e38, true);
+  const view = weightBytes(model, 0);
+  for (let k = 0; k < view.byteLength / 4; k++) view.setFloat32(k * 4, 3e38, true);
   await assert.rejects(quantizeModel(model, data(40, 3), { calibration: 'minmax', heldOut: data(12, 3) }), (e: unknown) => {
     assert.ok(e instanceof QuantizeError, String(e));
     assert.equal(e.kind, 'bad-data');
@@ -138,10 +142,7 @@ test('the TFLite Micro evaluator names the same damage in an int8 file from else
 
 test('a weight far outside the rest of its tensor (a flipped exponent bit) is named before calibration, with the layer', async () => {
   const model = twoLayers();
-  const sg = model.subgraphs[0]!;
-  const w = sg.tensors[sg.operators[1]!.inputs[1]!]!;
-  const bytes = model.buffers[w.buffer]!.data;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const view = weightBytes(model, 1);
   view.setUint32(4, view.getUint32(4, true) ^ (1 << 30), true); // exponent bit 7: the value times 2^128 (or 2^-128)
   if (Math.abs(view.getFloat32(4, true)) < 1) view.setUint32(4, view.getUint32(4, true) ^ (1 << 30) ^ (1 << 29), true); // then bit 6: 2^64
   await assert.rejects(quantizeModel(model, data(40), { calibration: 'minmax', heldOut: data(12) }), (e: unknown) => {
@@ -156,10 +157,7 @@ test('a weight far outside the rest of its tensor (a flipped exponent bit) is na
 
 test('weights decayed to nothing beside normal ones are not damage (MLPerf Tiny VWW: half of a layer below 1e-30, the rest up to 0.5)', () => {
   const model = twoLayers();
-  const sg = model.subgraphs[0]!;
-  const w = sg.tensors[sg.operators[0]!.inputs[1]!]!;
-  const bytes = model.buffers[w.buffer]!.data;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let k = 0; k < bytes.byteLength / 4; k += 2) view.setFloat32(k * 4, 1e-31 * (k + 1), true);
+  const view = weightBytes(model, 0);
+  for (let k = 0; k < view.byteLength / 4; k += 2) view.setFloat32(k * 4, 1e-31 * (k + 1), true);
   assert.ok(checkQuantizable(model, { mode: 'int8', keepUnsupportedInFloat: false, name: 'm.tflite' }).model);
 });
