@@ -210,3 +210,11 @@ describe('persistent allocations over live temporary tensors', () => {
     assert.ok(est.minArenaBytes > 6188, `minimum ${est.minArenaBytes} vs used ${est.arenaUsedBytes}`);
   });
 });
+
+test('a model past a GiB of arena (a desktop model in the inspector, a damaged shape) gets its figures, not an internal error', () => {
+  const b = new ModelBuilder({ seed: 1 });
+  b.output(b.relu(b.input('x', [1, 2 ** 29])));
+  const e = estimateArena(b.build());
+  // input and output, 2 GiB each, both live at the RELU: over 4 GiB, which no 32-bit target addresses
+  assert.ok(e.minArenaBytes > 2 ** 32 && e.minArenaBytes <= e.arenaUsedBytes, `${e.minArenaBytes} / ${e.arenaUsedBytes}`);
+});

@@ -161,3 +161,12 @@ test('weights decayed to nothing beside normal ones are not damage (MLPerf Tiny 
   for (let k = 0; k < view.byteLength / 4; k += 2) view.setFloat32(k * 4, 1e-31 * (k + 1), true);
   assert.ok(checkQuantizable(model, { mode: 'int8', keepUnsupportedInFloat: false, name: 'm.tflite' }).model);
 });
+
+test('an operator with no output (a damaged file) is outside the TFLite Micro evaluator, not an internal error in it', () => {
+  const b = new ModelBuilder({ seed: 9 });
+  b.output(b.fullyConnected(b.relu(b.fullyConnected(b.input('x', [1, 4]), 3)), 2));
+  const model = b.build();
+  assert.doesNotMatch(TflmReference.unsupported(model) ?? '', /FULLY_CONNECTED #0/, 'float FULLY_CONNECTED has a kernel');
+  model.subgraphs[0]!.operators[0]!.outputs = [];
+  assert.equal(TflmReference.unsupported(model), 'FULLY_CONNECTED #0 (0 outputs)');
+});

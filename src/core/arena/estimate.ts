@@ -13,6 +13,8 @@ import { DEFAULT_ARENA_MARGIN_PERCENT, type ArenaEstimate, type ArenaOptions, ty
 
 /** Any large multiple of 16 gives the same figures; TFLM users size arenas in multiples of 16. */
 const LARGE_ARENA = 1 << 30;
+/** For models past a GiB (a desktop model opened in the inspector, a damaged shape): its figures, not a failure. */
+const HUGE_ARENA = 2 ** 52;
 
 const TAIL_CATEGORIES: readonly TailCategory[] = [
   'runtime', 'eval-tensors', 'node-registrations', 'op-params', 'kernel-data', 'scratch-handles', 'variables', 'io-tensors',
@@ -26,8 +28,9 @@ export function estimateArena(model: Model, options: ArenaOptions = {}): ArenaEs
   const target = targetLayout(targetName);
   const script = buildAllocationScript(model, target, kernels, isa);
 
-  const used = simulate(script.steps, LARGE_ARENA, true);
-  if (!used.ok) throw new Error(`arena model inconsistency: a ${LARGE_ARENA}-byte arena does not fit (${used.failure})`);
+  let used = simulate(script.steps, LARGE_ARENA, true);
+  if (!used.ok) used = simulate(script.steps, HUGE_ARENA, true);
+  if (!used.ok) throw new Error(`arena model inconsistency: a ${HUGE_ARENA}-byte arena does not fit (${used.failure})`);
   const arenaUsedBytes = used.headBytes + used.tailBytes;
   const minArenaBytes = findMinimumArena(script, arenaUsedBytes);
   const recommendedArenaBytes = recommendedArenaSize(minArenaBytes, marginPercent);

@@ -74,6 +74,8 @@ export class TflmReference {
       const name = `${builtinOperatorName(code)} #${i}`;
       const kernel = KERNELS[code];
       if (!kernel) return name;
+      // The kernels write one output (a damaged file may give none)
+      if (op.outputs.length !== 1 || !sg.tensors[op.outputs[0]!]) return `${name} (${op.outputs.length} outputs)`;
       const why = kernel.check(nodeInfo(model, op));
       if (why) return `${name} (${why})`;
     }
