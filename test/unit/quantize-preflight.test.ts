@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Dataset } from '../../src/core/data/dataset';
-import { checkQuantizable, QuantizeError, quantizeBlockers, quantizeModel } from '../../src/core/quantize/index';
+import { checkQuantizable, QuantizeError, quantizeBlockers, quantizeModel, type QuantizeOptions } from '../../src/core/quantize/index';
 import { BuiltinOperator, loadModel, ModelBuilder, TensorType, type Model } from '../../src/core/tflite/index';
 import { PROJECT_ROOT } from '../helpers/paths';
 
@@ -12,8 +12,8 @@ const SELFIE = path.join(PROJECT_ROOT, 'node_modules', '@mediapipe', 'selfie_seg
 /** A dataset that does not fit any of these models: a check that ran after the data check would name the data. */
 const WRONG_DATA: Dataset = { source: 'wrong.npy', inputShapes: [[1, 3]], samples: [[new Float32Array(3)]] };
 
-function rejectsWith(model: Model, kind: QuantizeError['kind'], pattern: RegExp, keepFloat = false): Promise<void> {
-  return assert.rejects(quantizeModel(model, WRONG_DATA, { modelName: 'm.tflite', keepUnsupportedInFloat: keepFloat }), (e: unknown) => {
+function rejectsWith(model: Model, kind: QuantizeError['kind'], pattern: RegExp, keepFloat = false, extra: QuantizeOptions = {}): Promise<void> {
+  return assert.rejects(quantizeModel(model, WRONG_DATA, { modelName: 'm.tflite', keepUnsupportedInFloat: keepFloat, ...extra }), (e: unknown) => {
     assert.ok(e instanceof QuantizeError, String(e));
     assert.equal(e.kind, kind);
     assert.match(e.message, pattern);
@@ -166,4 +166,18 @@ test('quantizeBlockers: what checkQuantizable throws per integer mode, without t
   const ok = fcModel();
   ok.output(ok.fullyConnected(ok.x, 2));
   assert.deepEqual(quantizeBlockers(ok.build(), { name: 'm.tflite' }), {});
+});
+
+test('a float graph checked by the caller (the CLI, before loading data) is used for that model only', async () => {
+  const ok = fcModel();
+  ok.output(ok.fullyConnected(ok.x, 2));
+  const good = ok.build();
+  const checked = checkQuantizable(good, { mode: 'int8', keepUnsupportedInFloat: false, name: 'm' });
+  assert.equal(checked.source, good);
+  const data: Dataset = { source: 'x.npy', inputShapes: [[1, 4]], samples: Array.from({ length: 20 }, (_, i) => [Float32Array.from({ length: 4 }, (_, k) => Math.sin(i + k))]) };
+  assert.ok((await quantizeModel(good, data, { calibration: 'minmax', checked })).bytes.byteLength > 0);
+  // another model is checked as it is, whatever graph comes with it
+  const b = fcModel();
+  b.output(b.fullyConnected(b.op(BuiltinOperator.EXP, [b.x], [[1, 4]])[0]!, 2));
+  await rejectsWith(b.build(), 'unsupported-op', /EXP #0/, false, { checked });
 });

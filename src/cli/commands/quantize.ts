@@ -142,7 +142,7 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
 
   const { model } = readModelFile(modelPath);
   // Whatever makes quantization impossible is reported before any data is loaded.
-  checkQuantizable(model, { mode, keepUnsupportedInFloat: !!values['keep-float'], name: path.basename(modelPath), kernels });
+  const checked = checkQuantizable(model, { mode, keepUnsupportedInFloat: !!values['keep-float'], name: path.basename(modelPath), kernels });
   const inputs = inputSpecs(model);
   const dataOptions = datasetOptions(values);
   if (values.eval) await checkHeldOutApart(values.eval, values.data, { heldOutPart: heldOutShare(targetDb !== undefined) });
@@ -172,7 +172,7 @@ export async function runQuantize(args: string[], io: CliIo): Promise<number | u
   }
 
   const options: QuantizeOptions = {
-    mode, io: ioType, modelName: path.basename(modelPath),
+    mode, io: ioType, modelName: path.basename(modelPath), checked,
     ...(method !== 'auto' ? { calibration: method } : {}),
     ...(biasCorrection !== undefined ? { biasCorrection } : {}),
     ...(perChannelFc !== undefined ? { perChannelFullyConnected: perChannelFc } : {}),

@@ -15,6 +15,8 @@ export interface Int8Weights {
 }
 
 export interface FloatGraph {
+  /** The model as given, which this graph was prepared from. */
+  source: Model;
   model: Model;
   /** Float buffer of the prepared model -> the int8 weights it was dequantized from. */
   int8Origins: Map<Buffer, Int8Weights>;
@@ -80,7 +82,7 @@ export function toFloatGraph(given: Model): FloatGraph {
     const int8 = pending.get(output);
     if (int8) origins.set(buffer, int8);
   });
-  return { model: folded.model, int8Origins: origins, hybridOps, foldedDequantize: folded.folded, foldedDensify };
+  return { source: given, model: folded.model, int8Origins: origins, hybridOps, foldedDequantize: folded.folded, foldedDensify };
 }
 
 /**

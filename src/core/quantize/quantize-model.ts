@@ -66,7 +66,7 @@ async function quantizeWith(given: Model, calibration: Dataset, options: Quantiz
   const checks = { mode, keepUnsupportedInFloat: !!options.keepUnsupportedInFloat, name, kernels: options.build?.kernels ?? 'reference' };
   // Errors name the operators of the model as given; then ARG_MAX / ARG_MIN outputs come off (index-heads.ts): the
   // values they index are scored in their place, and the heads go back on the quantized model at the end.
-  let floatGraph = checkQuantizable(given, checks);
+  let floatGraph = options.checked?.source === given ? options.checked : checkQuantizable(given, checks);
   if (floatGraph.foldedDensify) {
     warnings.push(`${floatGraph.foldedDensify} sparse weight tensor(s) are written dense: TFLite Micro has no DENSIFY kernel and `
       + 'its integer kernels read dense weights, so the file can be larger than the sparse one.');

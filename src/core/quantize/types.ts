@@ -8,6 +8,7 @@ import type { ArenaOptions } from '../arena/types';
 import type { MixedPrecisionReport } from './mixed-precision-report';
 import type { RangeMethod } from './range-estimation';
 import type { ForwardPasses } from './forward-pass';
+import type { FloatGraph } from './hybrid';
 
 export type QuantizeMode = 'int8' | 'int16x8' | 'float16' | 'dynamic';
 
@@ -44,6 +45,11 @@ export interface QuantizeOptions {
   equalizeChannels?: boolean;
   /** Keep operators that cannot be quantized in float, with QUANTIZE/DEQUANTIZE around them, instead of failing. */
   keepUnsupportedInFloat?: boolean;
+  /**
+   * What checkQuantizable returned for this model with the same mode, keepUnsupportedInFloat and kernels, when the
+   * caller checked before loading any data (the CLI): not prepared again. Ignored for another model object.
+   */
+  checked?: FloatGraph;
   /** Dynamic-range mode: weights with fewer elements stay float (default 1024, as the TF converter). */
   dynamicMinElements?: number;
   /**
