@@ -5,6 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { BuiltinOperator, loadModel, ModelBuilder, validateModel } from '../../src/core/tflite/index';
 import { broadcastShape, firstDeclaredShapeMismatch } from '../../src/core/tflite/operator-shapes';
+import { checkTflmCompatibility } from '../../src/core/analysis/tflm-compat';
 import { buildAllOpsModel } from '../helpers/sample-models';
 import { kernelModels } from '../helpers/tflm-kernel-models';
 import { listSharedModels, PROJECT_ROOT, sharedModel } from '../helpers/paths';
@@ -100,4 +101,8 @@ test('loading a damaged file warns of the shape (the inspector and tinyml inspec
   const warnings = validateModel(model);
   assert.ok(warnings.some((w) => w.where === 'subgraph 0, operator 1' && /tensor "relu_1" is declared \[1, 3\] \(3 values\), but RELU computes 6 values for it from its inputs: the file is damaged/.test(w.message)), JSON.stringify(warnings));
   assert.ok(warnings.some((w) => /^signature 0/.test(w.where) && /lists 0 input\(s\) and 1 output\(s\), subgraph 0 has 1 and 1: LiteRT refuses/.test(w.message)), JSON.stringify(warnings));
+  // and the TFLite Micro check (the inspector's Overview, tinyml arena, the hover) calls it an error, not "no problems"
+  const problems = checkTflmCompatibility(model).filter((p) => p.severity === 'error');
+  assert.deepEqual(problems.map((p) => [p.operatorIndex, p.opcode]), [[1, 'RELU']]);
+  assert.match(problems[0]!.message, /declared \[1, 3\] .*TFLite Micro, which sizes and indexes its buffers by the declared shapes, reads or writes past the tensor\. The file is damaged/);
 });

@@ -9,6 +9,7 @@ import { builtinOperatorName, opcodeName, tensorTypeName } from '../tflite/names
 import { operatorInfo, TFLM_CUSTOM_OPERATORS } from '../tflite/operators';
 import { INT16X8_LIMITS, TFLM_INT16_KERNELS } from '../quantize/int16-kernels';
 import { isSamePadding, leadingPadding } from '../tflite/padding';
+import { describeShapeMismatch, firstDeclaredShapeMismatch } from '../tflite/operator-shapes';
 import { fusedActivationRange, hasFusedActivation } from '../quantize/op-rules';
 import { roundHalfAway } from '../quantize/quant-math';
 import type { KernelLibrary } from '../arena/kernels/types';
@@ -111,6 +112,16 @@ export function checkTflmCompatibility(model: Model, kernels: KernelLibrary = 'r
       }
     }
   });
+  // A declared shape the operator does not compute (a damaged file): TFLite Micro sizes and indexes its buffers by it.
+  const wrong = firstDeclaredShapeMismatch(model);
+  if (wrong) {
+    const sg = model.subgraphs[0]!;
+    const opcode = opcodeName(model.operatorCodes[sg.operators[wrong.op]!.opcodeIndex]!);
+    problems.push({
+      operatorIndex: wrong.op, subgraph: 0, opcode, severity: 'error',
+      message: `${describeShapeMismatch(sg.tensors[wrong.tensor]!, opcode, wrong.computed)}: TFLite Micro, which sizes and indexes its buffers by the declared shapes, reads or writes past the tensor. The file is damaged: convert or export the model again.`,
+    });
+  }
   return problems;
 }
 
