@@ -4,7 +4,7 @@
  * free (shape_signature [-1, ...] on every activation), a copy of the model with batch B runs B samples per call.
  * The caller checks the batched copy against single-sample runs before trusting it.
  */
-import { elementCount, TensorType, type Model, type Tensor } from '../tflite/index';
+import { elementCount, int32Constant, TensorType, type Model, type Tensor } from '../tflite/index';
 import { BuiltinOperator } from '../tflite/index';
 import { bytesOf, foldConstantDensify, isConstant, newBuffer } from './graph';
 
@@ -61,9 +61,8 @@ export function withBatch(model: Model, batch: number): Model {
     const copy = { ...op };
     const shapeInput = op.inputs[1] ?? -1;
     const st = sg.tensors[shapeInput];
-    if (st && st.type === TensorType.INT32 && isConstant(model, st)) {
-      const data = model.buffers[st.buffer]!.data;
-      const dims = new Int32Array(data.slice().buffer);
+    const dims = st && int32Constant(model, st);
+    if (dims) {
       if (dims[0] === 1) {
         dims[0] = batch;
         buffers.push(newBuffer(bytesOf(dims)));

@@ -10,7 +10,7 @@
  * One module per TFLM kernel family in tflm-kernels/; this file holds the dispatch. A model with an operator or type
  * combination no kernel here covers is refused up front (`TflmReference.unsupported`).
  */
-import { BuiltinOperator, TensorType, builtinOperatorName, elementCount, type Model, type Operator, type Tensor } from '../tflite/index';
+import { BuiltinOperator, TensorType, builtinOperatorName, elementCount, int32Constant, type Model, type Operator, type Tensor } from '../tflite/index';
 import { ACTIVATION_KERNELS } from './tflm-kernels/activations';
 import { ARG_MIN_MAX_KERNELS } from './tflm-kernels/arg-min-max';
 import type { OptionsTable, TflmKernel, TflmNode, TflmNodeInfo, TflmValues } from './tflm-kernels/common';
@@ -142,10 +142,6 @@ function nodeInfo(model: Model, op: Operator): TflmNodeInfo {
   return {
     op, code: model.operatorCodes[op.opcodeIndex]!.builtinCode, inputs, output: sg.tensors[op.outputs[0]!]!,
     options: (op.builtinOptions?.table ?? {}) as OptionsTable,
-    int32Constant: (i) => {
-      const t = inputs[i];
-      const data = t && t.type === TensorType.INT32 ? model.buffers[t.buffer]?.data : undefined;
-      return data?.length ? new Int32Array(data.slice().buffer) : undefined;
-    },
+    int32Constant: (i) => int32Constant(model, inputs[i]),
   };
 }

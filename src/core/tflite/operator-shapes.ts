@@ -8,10 +8,9 @@
  * (padding.h ComputeOutSize); operators it has no rule for, and tensors with dynamic dimensions, are not checked.
  */
 import { BuiltinOperator } from './generated/tflite/builtin-operator';
-import { TensorType } from './generated/tflite/tensor-type';
 import type { Model, Tensor } from './model';
 import { computeOutSize, isSamePadding } from './padding';
-import { elementCount } from './tensor-types';
+import { elementCount, int32Constant } from './tensor-types';
 
 /** NumPy broadcasting of two shapes (TFLite's ProcessBroadcastShapes), or undefined when they do not broadcast. */
 export function broadcastShape(a: readonly number[], b: readonly number[]): number[] | undefined {
@@ -56,13 +55,6 @@ const BROADCAST = new Set<number>([
 ]);
 
 const num = (o: Readonly<Record<string, unknown>>, k: string): number => (typeof o[k] === 'number' ? (o[k] as number) : 1);
-
-/** Int32 values of a constant int32 tensor, or undefined when it is not one. */
-function int32Constant(model: Model, t: Tensor | undefined): Int32Array | undefined {
-  const data = t?.type === TensorType.INT32 ? model.buffers[t.buffer]?.data : undefined;
-  if (!data || data.byteLength === 0 || data.byteLength % 4) return undefined;
-  return new Int32Array(data.slice().buffer);
-}
 
 /** The output shape (or element count) `code` computes from its inputs, or undefined when there is no rule here. */
 function computedShape(model: Model, code: number, inputs: readonly (Tensor | undefined)[], options: Readonly<Record<string, unknown>>): readonly number[] | number | undefined {

@@ -47,6 +47,13 @@ export function isConstant(model: Model, tensor: Tensor): boolean {
   return !!b && (b.data.byteLength > 0 || b.size > 0n);
 }
 
+/** The values of a constant int32 tensor (a shape, axes, paddings), or undefined when it is not one. */
+export function int32Constant(model: Model, tensor: Tensor | undefined): Int32Array | undefined {
+  const data = tensor?.type === TensorType.INT32 ? model.buffers[tensor.buffer]?.data : undefined;
+  if (!data || data.byteLength === 0 || data.byteLength % 4) return undefined;
+  return new Int32Array(data.slice().buffer); // aligned
+}
+
 /** Bytes a dense tensor of this type and shape occupies, or undefined for variable-size types. */
 export function tensorByteSize(type: TensorType, shape: readonly number[]): number | undefined {
   const bits = bitsPerElement(type);
